@@ -1,0 +1,299 @@
+//! The commands. Each parses its arguments, calls the library, and prints.
+
+use std::fmt::Write as _;
+use std::io::IsTerminal;
+use std::path::Path;
+
+use anyhow::Context;
+use rayon::prelude::*;
+
+use careledger::csvio::{self, ImportError, ParsedFile, ERRORS_SHOWN_MAX};
+use careledger::generator::{self, GenConfig};
+use careledger::model::{display_key, mask_phone, Kind, KEY_SEPARATOR};
+use careledger::store::{ImportFailure, ImportOptions, Store, StoreError};
+
+use super::{out, Cli, Command, Failure};
+
+pub fn run(cli: Cli) -> Result<(), Failure> {
+    let db = cli.db.as_path();
+    match cli.command {
+        Command::Import { paths, amend, dry_run } => import(db, &paths, amend, dry_run),
+        Command::Export { dir } => export(db, &dir),
+        Command::History { kind, id, show_phone } => history(db, &kind, &id, show_phone),
+        Command::Stats => stats(db),
+        Command::Gen { customers, months, seed, start, out: dir } => {
+            let config = GenConfig { customers, months, seed, start_year: start.0, start_month: start.1 };
+            generate(&config, &dir)
+        }
+        Command::Demo { customers, data } => demo(db, customers, &data),
+    }
+}
+
+/// Parses `YYYY-MM`.
+pub fn parse_month(text: &str) -> Result<(i32, u32), String> {
+    let bad = || format!("`{text}` is not a month; write YYYY-MM, e.g. 2024-01");
+    let (y, m) = text.split_once('-').ok_or_else(bad)?;
+    if y.len() != 4 || m.len() != 2 {
+        return Err(bad());
+    }
+    let year: i32 = y.parse().map_err(|_| bad())?;
+    let month: u32 = m.parse().map_err(|_| bad())?;
+    if !(1..=12).contains(&month) {
+        return Err(bad());
+    }
+    Ok((year, month))
+}
+
+fn store_failure(e: StoreError) -> Failure {
+    match e {
+        StoreError::Missing(_) | StoreError::Busy { .. } => Failure::Input(e.to_string()),
+        other => Failure::Unexpected(other.into()),
+    }
+}
+
+fn list_errors(errors: &[ImportError]) -> String {
+    let mut text = String::new();
+    for e in errors.iter().take(ERRORS_SHOWN_MAX) {
+        let _ = writeln!(text, "{e}");
+    }
+    if errors.len() > ERRORS_SHOWN_MAX {
+        let _ = writeln!(text, "... and {} more errors", errors.len() - ERRORS_SHOWN_MAX);
+    }
+    let _ = write!(
+        text,
+        "import rejected: {} error{}; nothing was written. Fix the rows above and run the same import again.",
+        errors.len(),
+        if errors.len() == 1 { "" } else { "s" }
+    );
+    text
+}
+
+/// Reads and parses the files of an import, in parallel. Problems with whole files are
+/// returned at once; problems with rows travel in the files, to be listed with the store's.
+pub fn read_sources(paths: &[String]) -> Result<Vec<ParsedFile>, Failure> {
+    let (sources, warnings) = csvio::resolve_paths(paths).map_err(|e| Failure::Input(list_errors(&e)))?;
+    for w in warnings {
+        eprintln!("warning: {w}");
+    }
+    let results: Vec<_> = sources.par_iter().map(csvio::parse_file).collect();
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for result in results {
+        match result {
+            Ok(file) => files.push(file),
+            Err(e) => errors.extend(e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Failure::Input(list_errors(&errors)));
+    }
+    for w in files.iter().flat_map(|f| &f.warnings) {
+        eprintln!("warning: {w}");
+    }
+    Ok(files)
+}
+
+/// Rows below which no progress bar is drawn.
+const PROGRESS_ROWS_MIN: u64 = 50_000;
+
+fn import(db: &Path, paths: &[String], amend: bool, dry_run: bool) -> Result<(), Failure> {
+    let files = read_sources(paths)?;
+    let rows: u64 = files.iter().map(|f| f.rows.len() as u64).sum();
+    let created = !db.exists();
+    let store = Store::open_or_create(db).map_err(store_failure)?;
+    let bar = (rows >= PROGRESS_ROWS_MIN && std::io::stderr().is_terminal()).then(|| {
+        let bar = indicatif::ProgressBar::new(rows * 2);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {percent}% ({eta} left)")
+                .expect("the template is valid")
+                .progress_chars("=> "),
+        );
+        bar.set_message("importing");
+        bar
+    });
+    let progress = |done: u64, total: u64| {
+        if let Some(bar) = &bar {
+            bar.set_length(total);
+            bar.set_position(done);
+        }
+    };
+    let options = ImportOptions { amend, dry_run, at: chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string() };
+    let result = store.import(&files, &options, &progress);
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    drop(store);
+    // A store file this command created holds nothing of value unless the import committed.
+    let remove_new_store = || {
+        if created {
+            let _ = std::fs::remove_file(db);
+        }
+    };
+    let outcome = match result {
+        Ok(outcome) => outcome,
+        Err(ImportFailure::Rejected(errors)) => {
+            remove_new_store();
+            return Err(Failure::Input(list_errors(&errors)));
+        }
+        Err(ImportFailure::Store(e)) => {
+            remove_new_store();
+            return Err(store_failure(e));
+        }
+    };
+    if dry_run {
+        remove_new_store();
+    }
+    let mut text = String::new();
+    let _ = writeln!(
+        text,
+        "{} {}: {} file{}, {rows} rows",
+        if dry_run { "dry run of import" } else { "import" },
+        outcome.import_id,
+        files.len(),
+        if files.len() == 1 { "" } else { "s" }
+    );
+    if !dry_run && !outcome.recorded {
+        text = format!("nothing to import: all {rows} rows are already in the store, unchanged\n");
+    }
+    let _ = writeln!(text, "{:<16}{:>10}{:>10}{:>10}{:>11}", "kind", "added", "amended", "voided", "unchanged");
+    for c in &outcome.counts {
+        let _ = writeln!(text, "{:<16}{:>10}{:>10}{:>10}{:>11}", c.kind().name(), c.added, c.amended, c.voided, c.unchanged);
+    }
+    if dry_run {
+        let _ = writeln!(text, "dry run: everything checked, nothing written");
+    }
+    out(&text)
+}
+
+fn export(db: &Path, dir: &Path) -> Result<(), Failure> {
+    let reader = Store::open_reader(db).map_err(store_failure)?;
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create the folder {}", dir.display()))?;
+    let mut text = String::new();
+    for kind in Kind::ALL {
+        let path = dir.join(kind.file_name());
+        // Write beside the target and rename, so a failure never leaves a half-written file.
+        let partial = dir.join(format!(".{}.partial", kind.file_name()));
+        let file = create_private(&partial).with_context(|| format!("cannot write {}", partial.display()))?;
+        let (buffered, n) = csvio::write_kind(&reader, kind, std::io::BufWriter::new(file)).map_err(|e| match e {
+            csvio::ExportError::Store(e) => store_failure(e),
+            other => Failure::Unexpected(anyhow::Error::new(other).context(format!("cannot write {}", partial.display()))),
+        })?;
+        buffered.into_inner().map_err(|e| anyhow::anyhow!("cannot write {}: {}", partial.display(), e.error()))?.sync_all()?;
+        std::fs::rename(&partial, &path).with_context(|| format!("cannot write {}", path.display()))?;
+        let _ = writeln!(text, "{:<22}{n:>10} rows", path.display());
+    }
+    out(&text)
+}
+
+#[cfg(unix)]
+fn create_private(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(path)
+}
+
+#[cfg(not(unix))]
+fn create_private(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::File::create(path)
+}
+
+fn history(db: &Path, kind_text: &str, id: &str, show_phone: bool) -> Result<(), Failure> {
+    let kind = Kind::parse_name(kind_text).ok_or_else(|| {
+        Failure::Input(format!(
+            "`{kind_text}` is not a record kind; use one of {}",
+            Kind::ALL.map(Kind::name).join(", ")
+        ))
+    })?;
+    let key = match kind {
+        Kind::SurveyAnswer => match id.rsplit_once('/') {
+            Some((survey, question)) => format!("{survey}{KEY_SEPARATOR}{question}"),
+            None => return Err(Failure::Input(format!("a survey answer is named SURVEY_ID/QUESTION, e.g. Q000001/consultant_attitude; got `{id}`"))),
+        },
+        _ => id.to_owned(),
+    };
+    let reader = Store::open_reader(db).map_err(store_failure)?;
+    let versions = reader.history(kind, &key).map_err(store_failure)?;
+    if versions.is_empty() {
+        return Err(Failure::Input(format!("there is no {kind} `{id}` in the store, in any version")));
+    }
+    let columns = kind.columns();
+    let mut text = String::new();
+    let _ = writeln!(text, "{kind} {}: {} version{}", display_key(&key), versions.len(), if versions.len() == 1 { "" } else { "s" });
+    let mut previous: Option<Vec<String>> = None;
+    for v in &versions {
+        let files: Vec<&str> = v.import.files.iter().filter(|f| f.kind == kind).map(|f| f.path.as_str()).collect();
+        let _ = writeln!(text, "\nversion #{}  {}  import {} at {}{}  ({})", v.seq, v.entry.op.as_str(), v.import.id, v.import.at, if v.import.amend { " --amend" } else { "" }, files.join(", "));
+        let Some(record) = &v.entry.record else {
+            let _ = writeln!(text, "  (voided: the record no longer counts anywhere)");
+            previous = None;
+            continue;
+        };
+        let mut cells = record.cells();
+        if kind == Kind::Customer && !show_phone {
+            let phone = columns.iter().position(|c| c.name == "phone").expect("customers have a phone column");
+            cells[phone] = mask_phone(&cells[phone]);
+        }
+        for (i, (column, cell)) in columns.iter().zip(&cells).enumerate() {
+            let changed = previous.as_ref().is_some_and(|p| p[i] != *cell);
+            let _ = writeln!(text, "  {}{:<20}{cell}", if changed { "* " } else { "  " }, column.name);
+        }
+        previous = Some(cells);
+    }
+    out(&text)
+}
+
+fn stats(db: &Path) -> Result<(), Failure> {
+    let reader = Store::open_reader(db).map_err(store_failure)?;
+    let stats = reader.stats().map_err(store_failure)?;
+    let size = std::fs::metadata(db).map(|m| m.len()).unwrap_or(0);
+    let mut text = String::new();
+    let _ = writeln!(text, "store {} ({})", db.display(), human_bytes(size));
+    let _ = writeln!(text, "{:<16}{:>12}{:>12}", "kind", "current", "versions");
+    for (kind, current, versions) in &stats.kinds {
+        let _ = writeln!(text, "{:<16}{current:>12}{versions:>12}", kind.name());
+    }
+    match &stats.last_import {
+        None => {
+            let _ = writeln!(text, "no imports yet");
+        }
+        Some(last) => {
+            let _ = writeln!(text, "imports: {}; last: import {} at {}{}", stats.imports, last.id, last.at, if last.amend { " (--amend)" } else { "" });
+            for f in &last.files {
+                let _ = writeln!(text, "  {:<40}{:>10} rows  sha256 {}", f.path, f.rows, f.sha256);
+            }
+            for c in last.counts.iter().filter(|c| c.written() + c.unchanged > 0) {
+                let _ = writeln!(text, "  {:<16} added {} amended {} voided {} unchanged {}", c.kind().name(), c.added, c.amended, c.voided, c.unchanged);
+            }
+        }
+    }
+    out(&text)
+}
+
+fn human_bytes(bytes: u64) -> String {
+    const MIB: u64 = 1 << 20;
+    if bytes >= MIB {
+        format!("{}.{} MiB", bytes / MIB, bytes % MIB * 10 / MIB)
+    } else {
+        format!("{} KiB", bytes.div_ceil(1024))
+    }
+}
+
+fn generate(config: &GenConfig, dir: &Path) -> Result<(), Failure> {
+    let summary = generator::generate(config, dir)?;
+    let mut text = format!("generated into {}:\n", dir.display());
+    for (file, rows) in &summary.rows {
+        let _ = writeln!(text, "  {file:<22}{rows:>10} rows");
+    }
+    out(&text)
+}
+
+fn demo(db: &Path, customers: u64, data: &Path) -> Result<(), Failure> {
+    let config = GenConfig { customers, ..GenConfig::default() };
+    generate(&config, data)?;
+    let paths = [data.display().to_string()];
+    import(db, &paths, false, false)?;
+    stats(db)?;
+    out(&format!(
+        "\nThe demo store is {db}. Try:\n  careledger --db {db} history customers C0000001\n  careledger --db {db} export reports/demo/export\n",
+        db = db.display()
+    ))
+}

@@ -1,0 +1,142 @@
+//! Command-line parsing and dispatch. Each command is a thin layer over the library: it
+//! parses arguments, calls one library function, and prints.
+
+mod commands;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// careledger: return-visit, churn-recovery and payout KPIs for a dealership's customer care,
+/// from an append-only embedded store.
+#[derive(Debug, Parser)]
+#[command(name = "careledger", version, about, long_about = None)]
+pub struct Cli {
+    /// The store file.
+    #[arg(long, global = true, env = "CARELEDGER_DB", default_value = "careledger.redb")]
+    pub db: PathBuf,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Import CSV files (or folders of them) into the store, as one transaction.
+    Import {
+        /// Files named as their kind (sales.csv …), KIND=FILE, or folders holding such files.
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<String>,
+        /// Accept rows that change a stored record, as new versions (amendments).
+        #[arg(long)]
+        amend: bool,
+        /// Check everything, write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Write the current view of the store as the eight CSV files into a folder.
+    Export {
+        /// The folder to write into (created if missing).
+        dir: PathBuf,
+    },
+    /// Show every version of one record, with the import that brought it.
+    History {
+        /// The kind: staff, customers, sales, service_orders, insurance, contacts, surveys,
+        /// survey_answers (singulars work too).
+        kind: String,
+        /// The record's id; a survey answer is SURVEY_ID/QUESTION.
+        id: String,
+        /// Print phone numbers in full (personal data: only when needed).
+        #[arg(long)]
+        show_phone: bool,
+    },
+    /// Show record counts per kind, the store's size and the last import.
+    Stats,
+    /// Generate a realistic, deterministic dataset of all eight files.
+    Gen {
+        /// Number of customers.
+        #[arg(long, default_value_t = 2000)]
+        customers: u64,
+        /// Number of months covered.
+        #[arg(long, default_value_t = 24)]
+        months: u32,
+        /// Seed: the same seed gives byte-identical files.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// First month covered, YYYY-MM.
+        #[arg(long, default_value = "2024-01", value_parser = commands::parse_month)]
+        start: (i32, u32),
+        /// The folder to write the files into.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// The main job end to end: generate a dataset, import it into the store, show the result.
+    Demo {
+        /// Number of customers to generate.
+        #[arg(long, default_value_t = 2000)]
+        customers: u64,
+        /// Where the generated files go.
+        #[arg(long, default_value = "reports/demo/data")]
+        data: PathBuf,
+    },
+}
+
+/// How a command failed, mapped to the exit codes of DOMAIN.md section 11.
+pub enum Failure {
+    /// Bad usage or bad input; nothing was written. Exit 2.
+    Input(String),
+    /// Anything unexpected. Exit 3.
+    Unexpected(anyhow::Error),
+}
+
+impl<E: Into<anyhow::Error>> From<E> for Failure {
+    fn from(e: E) -> Self {
+        Failure::Unexpected(e.into())
+    }
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match commands::run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Input(message)) => {
+            eprintln!("careledger: {message}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Unexpected(error)) => {
+            if is_broken_pipe(&error) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("careledger: {error:#}");
+            eprintln!("careledger: this is unexpected; nothing was half-written (imports are one transaction). If it persists, run `careledger stats` and report the message above.");
+            ExitCode::from(3)
+        }
+    }
+}
+
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Writes to stdout, turning a closed pipe into an error that exits cleanly.
+pub fn out(text: &str) -> Result<(), Failure> {
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(text.as_bytes())?;
+    stdout.flush()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,14 @@
+//! The CSV interchange files of DOMAIN.md section 2: decoding (UTF-8 with or without BOM,
+//! else GB18030), parsing rows into records, and writing the current view back.
+//!
+//! *Architecture invariant:* this module never touches redb; it turns bytes into rows and
+//! records into bytes.
+
+mod read;
+mod write;
+
+pub use read::{
+    decode_text, parse_file, parse_source, resolve_paths, ImportError, ParsedFile, Row, Source,
+    ERRORS_SHOWN_MAX,
+};
+pub use write::{write_header, write_kind, write_record, ExportError, BOM};

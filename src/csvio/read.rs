@@ -1,0 +1,430 @@
+//! Reading interchange files into rows.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::model::{check_id, check_token, CellError, Kind, Record};
+use crate::store::Op;
+
+/// How many errors an import lists before it only counts the rest.
+pub const ERRORS_SHOWN_MAX: usize = 50;
+
+/// One problem with the input, located as `FILE:LINE: column: reason`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportError {
+    pub file: String,
+    /// 1-based line of the row (the header is line 1); `None` for a whole-file problem.
+    pub line: Option<u64>,
+    /// The column, or `-` when the problem is not in one cell.
+    pub column: String,
+    pub reason: String,
+}
+
+impl ImportError {
+    pub fn new(file: &str, line: Option<u64>, column: &str, reason: impl Into<String>) -> Self {
+        ImportError { file: file.to_owned(), line, column: column.to_owned(), reason: reason.into() }
+    }
+}
+
+impl fmt::Display for ImportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{}: {}: {}", self.file, line, self.column, self.reason),
+            None => write!(f, "{}: {}: {}", self.file, self.column, self.reason),
+        }
+    }
+}
+
+/// A file to import and the kind it holds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Source {
+    pub path: PathBuf,
+    pub kind: Kind,
+}
+
+impl Source {
+    pub fn display(&self) -> String {
+        self.path.display().to_string()
+    }
+}
+
+/// One data row of a file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Row {
+    pub line: u64,
+    pub op: Op,
+    pub key: String,
+    /// The parsed record; `None` on a void row, of which only the key is read.
+    pub record: Option<Record>,
+}
+
+/// A parsed file: the rows that parsed, and the errors of those that did not.
+#[derive(Clone, Debug)]
+pub struct ParsedFile {
+    pub source: Source,
+    pub sha256: String,
+    pub rows: Vec<Row>,
+    /// Errors of single rows. The file is still checked against the store, so one run lists
+    /// every problem; an import with any error writes nothing.
+    pub errors: Vec<ImportError>,
+    /// Keys of rows that failed to parse, so that rows referring to them are not also
+    /// reported as dangling references.
+    pub failed_keys: Vec<String>,
+    pub warnings: Vec<String>,
+}
+
+/// Turns command-line paths into sources. A path is a file named as its kind
+/// (`sales.csv`), `KIND=FILE` naming the kind explicitly, or a folder, of which every file
+/// named as a kind is taken (in the order of the kinds; other files are left alone, with a
+/// warning for other `.csv` files).
+pub fn resolve_paths(args: &[String]) -> Result<(Vec<Source>, Vec<String>), Vec<ImportError>> {
+    let mut sources = Vec::new();
+    let mut warnings = Vec::new();
+    let mut errors = Vec::new();
+    for arg in args {
+        let path = Path::new(arg);
+        if let Some((kind_text, file)) = arg.split_once('=')
+            && !path.exists()
+        {
+            match Kind::parse_name(kind_text) {
+                Some(kind) => sources.push(Source { path: PathBuf::from(file), kind }),
+                None => errors.push(ImportError::new(arg, None, "-", format!(
+                    "`{kind_text}` is not a record kind; use one of {}",
+                    kind_list()
+                ))),
+            }
+            continue;
+        }
+        if path.is_dir() {
+            let mut names: Vec<PathBuf> = match std::fs::read_dir(path) {
+                Ok(entries) => entries.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+                Err(e) => {
+                    errors.push(ImportError::new(arg, None, "-", format!("cannot read the folder: {e}")));
+                    continue;
+                }
+            };
+            names.sort();
+            let before = sources.len();
+            for kind in Kind::ALL {
+                if let Some(found) = names.iter().find(|p| p.file_name().is_some_and(|n| n == kind.file_name().as_str())) {
+                    sources.push(Source { path: found.clone(), kind });
+                }
+            }
+            for other in &names {
+                let is_csv = other.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+                if is_csv && !sources[before..].iter().any(|s| &s.path == other) {
+                    warnings.push(format!(
+                        "{}: skipped: not named as a record kind ({}); name it KIND=FILE to import it",
+                        other.display(),
+                        kind_list()
+                    ));
+                }
+            }
+            if sources.len() == before {
+                errors.push(ImportError::new(arg, None, "-", format!(
+                    "the folder holds none of the files {}",
+                    Kind::ALL.map(Kind::file_name).join(", ")
+                )));
+            }
+            continue;
+        }
+        let stem = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        match Kind::parse_name(stem).filter(|k| stem == k.file_name()) {
+            Some(kind) => sources.push(Source { path: path.to_owned(), kind }),
+            None => errors.push(ImportError::new(arg, None, "-", format!(
+                "cannot tell which records the file holds from its name; name it as one of {} or write KIND=FILE, e.g. sales={arg}",
+                Kind::ALL.map(Kind::file_name).join(", ")
+            ))),
+        }
+    }
+    if errors.is_empty() { Ok((sources, warnings)) } else { Err(errors) }
+}
+
+fn kind_list() -> String {
+    Kind::ALL.map(Kind::name).join(", ")
+}
+
+/// Reads and parses one file. `Err` is a problem with the whole file (unreadable, not
+/// decodable, bad header); problems with single rows are in [`ParsedFile::errors`].
+pub fn parse_file(source: &Source) -> Result<ParsedFile, Vec<ImportError>> {
+    let name = source.display();
+    let bytes = std::fs::read(&source.path).map_err(|e| {
+        vec![ImportError::new(&name, None, "-", format!("cannot read the file: {e}"))]
+    })?;
+    parse_source(source, &bytes)
+}
+
+/// Parses the bytes of one file.
+pub fn parse_source(source: &Source, bytes: &[u8]) -> Result<ParsedFile, Vec<ImportError>> {
+    let name = source.display();
+    let sha256 = hex(&Sha256::digest(bytes));
+    let text = decode_text(&name, bytes).map_err(|e| vec![e])?;
+    let kind = source.kind;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut records = reader.records();
+    let header = match records.next() {
+        Some(Ok(h)) => h,
+        Some(Err(e)) => return Err(vec![csv_error(&name, &e)]),
+        None => {
+            return Err(vec![ImportError::new(&name, Some(1), "-", format!(
+                "the file is empty; it needs a header row: {}",
+                header_line(kind)
+            ))]);
+        }
+    };
+    let layout = Layout::from_header(&name, kind, &header)?;
+    let mut rows = Vec::new();
+    let mut errors = Vec::new();
+    let mut failed_keys = Vec::new();
+    for result in records {
+        let record = match result {
+            Ok(r) => r,
+            Err(e) => {
+                // The reader cannot resynchronise after a quoting error: the rest of the file
+                // is unread, so the whole file is in error.
+                errors.push(csv_error(&name, &e));
+                return Err(errors);
+            }
+        };
+        let line = record.position().map_or(0, |p| p.line());
+        if record.len() == 1 && record.get(0) == Some("") {
+            continue; // a blank line
+        }
+        if record.len() != header.len() {
+            errors.push(ImportError::new(&name, Some(line), "-", format!(
+                "the row has {} cells but the header has {}; check for an unquoted comma or a missing cell",
+                record.len(),
+                header.len()
+            )));
+            if record.len() >= kind.key_columns() {
+                // Best effort: the key is most likely in its usual place.
+                failed_keys.push(kind.key_of(&layout.index.iter().map(|i| i.and_then(|i| record.get(i)).unwrap_or("")).collect::<Vec<_>>()));
+            }
+            continue;
+        }
+        let cells: Vec<&str> = layout.index.iter().map(|i| i.map_or("", |i| &record[i])).collect();
+        let key = kind.key_of(&cells);
+        match parse_row(kind, layout.op.map_or("", |i| &record[i]), &cells) {
+            Ok((op, record)) => rows.push(Row { line, op, key, record }),
+            Err(cell_errors) => {
+                errors.extend(
+                    cell_errors
+                        .into_iter()
+                        .map(|e| ImportError::new(&name, Some(line), e.column, e.reason)),
+                );
+                failed_keys.push(key);
+            }
+        }
+    }
+    Ok(ParsedFile { source: source.clone(), sha256, rows, errors, failed_keys, warnings: layout.warnings })
+}
+
+/// Parses the operation and, on an `add`, the record; a `void` row only has its key read.
+fn parse_row(kind: Kind, op: &str, cells: &[&str]) -> Result<(Op, Option<Record>), Vec<CellError>> {
+    match op {
+        "" | "add" => Record::parse(kind, cells).map(|r| (Op::Add, Some(r))),
+        "void" => {
+            let errors: Vec<CellError> = kind
+                .columns()
+                .iter()
+                .zip(cells)
+                .take(kind.key_columns())
+                .filter_map(|(column, cell)| {
+                    let checked = if cell.is_empty() {
+                        Err("is empty; a void row needs its key".to_owned())
+                    } else if column.name == "question" {
+                        check_token(cell)
+                    } else {
+                        check_id(cell)
+                    };
+                    checked.err().map(|reason| CellError { column: column.name, reason })
+                })
+                .collect();
+            if errors.is_empty() { Ok((Op::Void, None)) } else { Err(errors) }
+        }
+        other => Err(vec![CellError {
+            column: "op",
+            reason: format!("`{other}` is not an operation; write add, void, or leave it empty (add)"),
+        }]),
+    }
+}
+
+/// Where each column of the kind sits in the file.
+struct Layout {
+    /// For each column of `kind.columns()`, its index in the file's rows.
+    index: Vec<Option<usize>>,
+    op: Option<usize>,
+    warnings: Vec<String>,
+}
+
+impl Layout {
+    fn from_header(name: &str, kind: Kind, header: &csv::StringRecord) -> Result<Layout, Vec<ImportError>> {
+        let mut positions: HashMap<&str, usize> = HashMap::new();
+        let mut errors = Vec::new();
+        let mut unknown = Vec::new();
+        for (i, cell) in header.iter().enumerate() {
+            let cell = cell.trim();
+            if positions.insert(cell, i).is_some() {
+                errors.push(ImportError::new(name, Some(1), cell, "the column appears twice in the header; keep one"));
+            }
+            if cell != "op" && !kind.columns().iter().any(|c| c.name == cell) {
+                unknown.push(cell.to_owned());
+            }
+        }
+        let index: Vec<Option<usize>> =
+            kind.columns().iter().map(|c| positions.get(c.name).copied()).collect();
+        for (column, found) in kind.columns().iter().zip(&index) {
+            if column.required && found.is_none() {
+                errors.push(ImportError::new(name, Some(1), column.name, format!(
+                    "required column is missing from the header; the header of {} needs: {}",
+                    kind.file_name(),
+                    header_line(kind)
+                )));
+            }
+        }
+        let mut warnings = Vec::new();
+        if !unknown.is_empty() {
+            warnings.push(format!(
+                "{name}: ignoring unknown column{} {}; {} reads {}",
+                if unknown.len() == 1 { "" } else { "s" },
+                unknown.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", "),
+                kind.file_name(),
+                header_line(kind)
+            ));
+        }
+        if errors.is_empty() {
+            Ok(Layout { index, op: positions.get("op").copied(), warnings })
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+fn header_line(kind: Kind) -> String {
+    kind.columns().iter().map(|c| c.name).collect::<Vec<_>>().join(",")
+}
+
+fn csv_error(name: &str, error: &csv::Error) -> ImportError {
+    let line = error.position().map(|p| p.line());
+    ImportError::new(name, line, "-", format!("the file is not valid CSV: {error}; check the quoting of this row"))
+}
+
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Decodes a file: UTF-8 (with or without BOM) when valid, else GB18030, what Excel writes
+/// on Chinese Windows. A BOM promises UTF-8, so a file with one is never read as GB18030.
+pub fn decode_text(name: &str, bytes: &[u8]) -> Result<String, ImportError> {
+    if let Some(body) = bytes.strip_prefix(UTF8_BOM) {
+        return std::str::from_utf8(body).map(str::to_owned).map_err(|e| {
+            undecodable(name, body, e.valid_up_to(), "the file starts with a UTF-8 byte-order mark but is not valid UTF-8")
+        });
+    }
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Ok(text.to_owned());
+    }
+    let mut decoder = encoding_rs::GB18030.new_decoder_without_bom_handling();
+    let mut out = String::with_capacity(bytes.len() * 3 / 2 + 16);
+    let capacity = decoder
+        .max_utf8_buffer_length_without_replacement(bytes.len())
+        .unwrap_or(bytes.len() * 4);
+    out.reserve(capacity);
+    let (result, read) = decoder.decode_to_string_without_replacement(bytes, &mut out, true);
+    match result {
+        encoding_rs::DecoderResult::InputEmpty => Ok(out),
+        encoding_rs::DecoderResult::Malformed(bad, _) => Err(undecodable(
+            name,
+            bytes,
+            read - usize::from(bad),
+            "the file is neither UTF-8 nor GB18030",
+        )),
+        encoding_rs::DecoderResult::OutputFull => unreachable!("the output was reserved"),
+    }
+}
+
+/// Locates an undecodable byte by line and column, reading the header as far as it decodes.
+fn undecodable(name: &str, bytes: &[u8], offset: usize, what: &str) -> ImportError {
+    let before = &bytes[..offset];
+    let line = before.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+    let header_end = bytes.iter().position(|&b| b == b'\n').unwrap_or(bytes.len());
+    let header = String::from_utf8_lossy(&bytes[..header_end]);
+    let cell_index = count_unquoted_commas(&bytes[line_start..offset]);
+    let column = header
+        .trim_end_matches('\r')
+        .split(',')
+        .nth(cell_index)
+        .map_or_else(|| format!("cell {}", cell_index + 1), |c| c.trim().to_owned());
+    ImportError::new(name, Some(line), &column, format!(
+        "{what}: byte 0x{:02X} at offset {offset} cannot be decoded; save the file as \"CSV UTF-8\" (or fix this cell) and import again",
+        bytes[offset]
+    ))
+}
+
+fn count_unquoted_commas(bytes: &[u8]) -> usize {
+    let mut quoted = false;
+    let mut commas = 0;
+    for &b in bytes {
+        match b {
+            b'"' => quoted = !quoted,
+            b',' if !quoted => commas += 1,
+            _ => {}
+        }
+    }
+    commas
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source(kind: Kind) -> Source {
+        Source { path: PathBuf::from(kind.file_name()), kind }
+    }
+
+    #[test]
+    fn gb18030_is_read_when_the_bytes_are_not_utf8() {
+        let (bytes, _, _) = encoding_rs::GB18030.encode("staff_id,name,department,active_from\nKF001,李静,customer_care,2021-08-02\n");
+        let parsed = parse_source(&source(Kind::Staff), &bytes).unwrap();
+        match &parsed.rows[0].record {
+            Some(Record::Staff(s)) => assert_eq!(s.name, "李静"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn undecodable_bytes_are_located() {
+        let mut bytes = b"staff_id,name,department,active_from\nKF001,".to_vec();
+        bytes.extend([0xFF, 0xFE]);
+        bytes.extend(b",customer_care,2021-08-02\n");
+        let errors = parse_source(&source(Kind::Staff), &bytes).unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert_eq!((errors[0].line, errors[0].column.as_str()), (Some(2), "name"));
+    }
+
+    #[test]
+    fn bom_is_skipped_and_unknown_columns_warned() {
+        let bytes = "\u{feff}staff_id,name,department,active_from,shoe_size\nKF001,李静,customer_care,2021-08-02,42\n";
+        let parsed = parse_source(&source(Kind::Staff), bytes.as_bytes()).unwrap();
+        assert_eq!(parsed.rows.len(), 1);
+        assert_eq!(parsed.warnings.len(), 1);
+        assert!(parsed.warnings[0].contains("`shoe_size`"));
+    }
+
+    #[test]
+    fn quoted_cells_with_newlines_keep_the_starting_line() {
+        let text = "attempt_id,customer_id,at,channel,purpose,outcome,note\nA1,C1,2024-01-16 09:12,phone,care,reached,\"two\nlines\"\nA2,C1,2024-01-16 09:12,fax,care,reached,\n";
+        let errors = parse_source(&source(Kind::Attempt), text.as_bytes()).unwrap().errors;
+        assert_eq!(errors.len(), 1);
+        assert_eq!((errors[0].line, errors[0].column.as_str()), (Some(4), "channel"));
+    }
+}

@@ -1,0 +1,865 @@
+//! One customer's story: a purchase (or a first service visit), the service visits that
+//! follow every few months, lapses of more than 180 days with or without recovery calls,
+//! insurance renewals, the return-visit calls customer care makes, and the surveys those
+//! calls collect. All rows of a customer are written before the next one starts.
+//!
+//! Probabilities are per mille unless a name says otherwise; day counts are days since
+//! the period's first day, times are seconds since its first midnight.
+
+use std::mem;
+
+use anyhow::Result;
+
+use super::calendar::{Calendar, Cell, DAY, HOUR, MINUTE, fit_working};
+use super::rng::{Rand, mix};
+use super::staff::{Dept, Roster};
+use super::text::*;
+use super::{
+    F_ANSWERS, F_CONTACTS, F_CUSTOMERS, F_INSURANCE, F_ORDERS, F_SALES, F_STAFF, F_SURVEYS,
+    GenConfig, Writer,
+};
+
+/// Width of the numeric part of customer, sale, order, policy, attempt, survey and
+/// family ids: room for 99,999,999 of each before the ids merely grow longer.
+const ID_WIDTH: usize = 8;
+
+/// Every `HUB_SPACING`-th customer is a "hub" that later customers tend to name as
+/// referrer, so that some customers collect 3+ referred sales (tier criterion S3) or
+/// policies (S6) while others name random earlier customers.
+const HUB_SPACING: u64 = 40;
+
+/// A customer counts as lost 180 days after a visit with no next visit (DOMAIN.md §5).
+const LOST_AFTER_DAYS: i64 = 180;
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Outcome {
+    Reached,
+    Sent,
+    NoAnswer,
+    Busy,
+    Callback,
+    WrongNumber,
+    Refused,
+}
+
+impl Outcome {
+    fn token(self) -> &'static str {
+        match self {
+            Outcome::Reached => "reached",
+            Outcome::Sent => "sent",
+            Outcome::NoAnswer => "no_answer",
+            Outcome::Busy => "busy",
+            Outcome::Callback => "callback",
+            Outcome::WrongNumber => "wrong_number",
+            Outcome::Refused => "refused",
+        }
+    }
+
+    fn notes(self) -> &'static [&'static str] {
+        match self {
+            Outcome::Reached => NOTE_REACHED,
+            Outcome::Sent => NOTE_SENT,
+            Outcome::NoAnswer => NOTE_NO_ANSWER,
+            Outcome::Busy => NOTE_BUSY,
+            Outcome::Callback => NOTE_CALLBACK,
+            Outcome::WrongNumber => NOTE_WRONG,
+            Outcome::Refused => NOTE_REFUSED,
+        }
+    }
+
+    /// Worth calling again later.
+    fn retry(self) -> bool {
+        matches!(self, Outcome::NoAnswer | Outcome::Busy | Outcome::Callback)
+    }
+}
+
+/// Outcomes of a phone call, with their weights for return-visit calls and for
+/// recovery calls to lapsed customers (who pick up less and refuse more).
+const PHONE_OUTCOMES: [Outcome; 6] = [
+    Outcome::Reached,
+    Outcome::NoAnswer,
+    Outcome::Busy,
+    Outcome::Callback,
+    Outcome::WrongNumber,
+    Outcome::Refused,
+];
+const PHONE_WEIGHTS_FOLLOWUP: [u32; 6] = [74, 13, 5, 3, 2, 3];
+const PHONE_WEIGHTS_CHURN: [u32; 6] = [45, 25, 8, 7, 7, 8];
+
+/// How often a customer comes back for service.
+#[derive(Clone, Copy)]
+enum Habit {
+    /// Ride-hailing drivers and the like: every few weeks, enough for tier criterion S2.
+    Frequent,
+    /// Every 2–6 months, seldom lapsing.
+    Regular,
+    /// Every 3–6 months, often lapsing.
+    Drifting,
+}
+
+impl Habit {
+    fn gap_days(self, rng: &Rand) -> i64 {
+        match self {
+            Habit::Frequent => rng.range(15, 61),
+            Habit::Regular => rng.range(70, LOST_AFTER_DAYS + 1),
+            Habit::Drifting => rng.range(100, LOST_AFTER_DAYS + 1),
+        }
+    }
+
+    fn lapse_per_mille(self) -> u64 {
+        match self {
+            Habit::Frequent => 30,
+            Habit::Regular => 70,
+            Habit::Drifting => 350,
+        }
+    }
+}
+
+/// A recovery attempt planned for a lapse; written only if it happens before the
+/// customer's actual return (and inside the period).
+struct Planned {
+    secs: i64,
+    channel: &'static str,
+    staff: usize,
+    outcome: Outcome,
+}
+
+#[derive(Default)]
+struct Counters {
+    sale: u64,
+    order: u64,
+    policy: u64,
+    attempt: u64,
+    survey: u64,
+    family: u64,
+    vehicle: u64,
+}
+
+/// Consecutive customers form families of 2–4 members; this is the open one.
+#[derive(Default)]
+struct Family {
+    id: u64,
+    members_left: u32,
+    surname: usize,
+}
+
+/// What the rows of one customer need to know about them.
+struct Customer {
+    index: u64,
+    created_day: i64,
+    vins: [[u8; 17]; 2],
+    vehicles: usize,
+}
+
+impl Customer {
+    fn no(&self) -> u64 {
+        self.index + 1
+    }
+}
+
+pub(crate) struct Run<'a> {
+    cfg: &'a GenConfig,
+    cal: &'a Calendar,
+    roster: &'a Roster,
+    w: Vec<Writer>,
+    rows: [u64; 8],
+    cell: Cell,
+    /// Scratch for multi-part cells (names, tags, issues).
+    text: String,
+    plan: Vec<Planned>,
+    next: Counters,
+    family: Family,
+}
+
+impl<'a> Run<'a> {
+    pub(crate) fn new(cfg: &'a GenConfig, cal: &'a Calendar, roster: &'a Roster, w: Vec<Writer>) -> Self {
+        Run {
+            cfg,
+            cal,
+            roster,
+            w,
+            rows: [0; 8],
+            cell: Cell::new(),
+            text: String::with_capacity(64),
+            plan: Vec::with_capacity(4),
+            next: Counters::default(),
+            family: Family::default(),
+        }
+    }
+
+    pub(crate) fn finish(mut self) -> Result<[u64; 8]> {
+        for w in &mut self.w {
+            w.flush()?;
+        }
+        Ok(self.rows)
+    }
+
+    fn end_row(&mut self, file: usize) -> Result<()> {
+        self.w[file].write_record(None::<&[u8]>)?;
+        self.rows[file] += 1;
+        Ok(())
+    }
+
+    pub(crate) fn write_staff(&mut self) -> Result<()> {
+        for m in &self.roster.members {
+            let w = &mut self.w[F_STAFF];
+            w.write_field(&m.id)?;
+            w.write_field(&m.name)?;
+            w.write_field(m.dept.token())?;
+            w.write_field(m.role)?;
+            w.write_field(self.cal.date(m.from_day))?;
+            match m.to_day {
+                Some(day) => w.write_field(self.cal.date(day))?,
+                None => w.write_field(b"")?,
+            }
+            self.end_row(F_STAFF)?;
+        }
+        Ok(())
+    }
+
+    pub(crate) fn customer(&mut self, index: u64) -> Result<()> {
+        let rng = Rand::for_customer(self.cfg.seed, index);
+        let days = self.cal.days_total;
+        let last = self.cal.last_day();
+
+        if self.family.members_left == 0 && rng.chance(56) {
+            self.next.family += 1;
+            self.family = Family {
+                id: self.next.family,
+                members_left: 2 + rng.below(3) as u32,
+                surname: rng.below(SURNAMES.len() as u64) as usize,
+            };
+        }
+        let family = (self.family.members_left > 0).then(|| {
+            self.family.members_left -= 1;
+            (self.family.id, self.family.surname)
+        });
+
+        // Three in four customers buy a car in the period; the rest are owners of older
+        // cars who come for service, mostly early in the period (they were due anyway).
+        let buyer = rng.chance(760);
+        let habit = match rng.weighted(&[50, 600, 350]) {
+            0 => Habit::Frequent,
+            1 => Habit::Regular,
+            _ => Habit::Drifting,
+        };
+        let first_day = if buyer || !rng.chance(700) { rng.range(0, days) } else { rng.range(0, days.min(200)) };
+        let created_day = (first_day - rng.range(0, 21)).max(0);
+        let mut c = Customer { index, created_day, vins: [[0; 17]; 2], vehicles: 0 };
+        self.customer_row(&rng, &c, family)?;
+
+        let mut second_sale = (buyer && rng.chance(100))
+            .then(|| first_day + rng.range(90, 730))
+            .filter(|&day| day <= last);
+        let mut day = first_day;
+        let mut is_sale = buyer;
+        let mut previous: Option<i64> = None;
+        // Each turn writes one visit and decides the next; bounded because visits are
+        // at least 15 days apart and stop at the end of the period.
+        loop {
+            if is_sale {
+                self.sale(&rng, &mut c, day)?;
+            } else {
+                self.order(&rng, &mut c, day, previous)?;
+            }
+            previous = Some(day);
+
+            self.plan.clear();
+            let candidate = if rng.chance(habit.lapse_per_mille()) {
+                self.plan_lapse(&rng, day)
+            } else {
+                Some(day + habit.gap_days(&rng))
+            };
+            let next = match (candidate, second_sale) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            // Recovery calls stop once the customer is back.
+            let plan = mem::take(&mut self.plan);
+            for p in plan.iter().filter(|p| next.is_none_or(|n| p.secs / DAY < n)) {
+                self.recovery_attempt(&rng, &c, p)?;
+            }
+            self.plan = plan;
+
+            match next {
+                Some(n) if n <= last => {
+                    is_sale = second_sale == Some(n);
+                    if is_sale {
+                        second_sale = None;
+                    }
+                    day = n;
+                }
+                _ => break,
+            }
+        }
+
+        if !buyer {
+            if rng.chance(250) {
+                self.policies(&rng, &c, first_day + rng.range(0, 200))?;
+            }
+            // A call logged as a delivery call for someone who bought no car here: an
+            // unscheduled attempt.
+            if rng.chance(20) {
+                let t = fit_working(&rng, (first_day + 1) * DAY + 10 * HOUR + rng.range(0, 6 * HOUR));
+                let staff = self.roster.pick(&rng, Dept::Sales, t / DAY, t / DAY);
+                self.attempt(&rng, &c, t, "phone", Some(staff), "delivery_call_2", Outcome::Reached, None)?;
+            }
+        }
+
+        // Festival greetings (Spring Festival, Mid-Autumn, National Day) to customers who
+        // accept marketing messages, sent by the system (no staff).
+        if rng.chance(600) {
+            let channel = if rng.chance(500) { "sms" } else { "wechat" };
+            for &(month_start, month_of_year) in self.cal.month_starts() {
+                let offset = match month_of_year {
+                    1 => 24,
+                    9 => 16,
+                    10 => 0,
+                    _ => continue,
+                };
+                let day = month_start + offset;
+                if day >= c.created_day && day <= last {
+                    let t = day * DAY + 8 * HOUR + 30 * MINUTE + rng.range(0, 30 * MINUTE);
+                    self.attempt(&rng, &c, t, channel, None, "care", Outcome::Sent, Some(&NOTE_CARE[3..4]))?;
+                }
+            }
+        }
+
+        // Birthday greetings by SMS, sent by the system (no staff).
+        if rng.chance(250) {
+            let mut birthday = rng.range(0, 365);
+            while birthday <= last {
+                if birthday >= c.created_day {
+                    let t = birthday * DAY + 9 * HOUR + rng.range(0, 2 * HOUR);
+                    self.attempt(&rng, &c, t, "sms", None, "care", Outcome::Sent, Some(&NOTE_CARE[..1]))?;
+                }
+                birthday += 365;
+            }
+        }
+        Ok(())
+    }
+
+    fn customer_row(&mut self, rng: &Rand, c: &Customer, family: Option<(u64, usize)>) -> Result<()> {
+        let surname = match family {
+            Some((_, surname)) if rng.chance(800) => surname,
+            _ => rng.below(SURNAMES.len() as u64) as usize,
+        };
+        self.text.clear();
+        self.text.push_str(SURNAMES[surname]);
+        self.text.push_str(rng.pick::<&str>(GIVEN_NAMES));
+        let w = &mut self.w[F_CUSTOMERS];
+        w.write_field(self.cell.id("C", c.no(), ID_WIDTH))?;
+        w.write_field(&self.text)?;
+
+        if rng.chance(980) {
+            let mut phone = [0u8; 11];
+            phone[0] = b'1';
+            phone[1] = *rng.pick(b"358");
+            for digit in &mut phone[2..] {
+                *digit = b'0' + rng.below(10) as u8;
+            }
+            w.write_field(phone)?;
+        } else {
+            w.write_field(b"")?;
+        }
+        match family {
+            Some((id, _)) => w.write_field(self.cell.id("F", id, ID_WIDTH))?,
+            None => w.write_field(b"")?,
+        }
+
+        let hub = c.index % HUB_SPACING == 0;
+        self.text.clear();
+        let tags = [
+            ("influential", if hub { 100 } else { 28 }),
+            ("media", if hub { 150 } else { 8 }),
+            ("suggestion_adopted", 30),
+        ];
+        for (tag, per_mille) in tags {
+            if rng.chance(per_mille) {
+                if !self.text.is_empty() {
+                    self.text.push(';');
+                }
+                self.text.push_str(tag);
+            }
+        }
+        w.write_field(&self.text)?;
+        w.write_field(self.cal.date(c.created_day))?;
+        self.end_row(F_CUSTOMERS)
+    }
+
+    /// An earlier customer (index), often a hub; never the customer itself.
+    fn referrer(rng: &Rand, index: u64) -> Option<u64> {
+        if index == 0 {
+            return None;
+        }
+        if rng.chance(600) {
+            let hub_max = (index - 1) / HUB_SPACING;
+            let hub = hub_max.saturating_sub(5) + rng.below(hub_max.min(5) + 1);
+            Some(hub * HUB_SPACING)
+        } else {
+            Some(rng.below(index))
+        }
+    }
+
+    fn new_vin(&mut self, rng: &Rand, model_year: i32) -> [u8; 17] {
+        const YEAR_CODES: &[u8; 30] = b"ABCDEFGHJKLMNPRSTVWXY123456789";
+        const PLANTS: &[u8; 10] = b"ABCDEFGHJK";
+        self.next.vehicle += 1;
+        let serial = self.next.vehicle;
+        let mut vin = [b'0'; 17];
+        vin[..3].copy_from_slice(rng.pick(VIN_WMIS).as_bytes());
+        vin[3..8].copy_from_slice(rng.pick(VIN_MODELS).as_bytes());
+        vin[9] = YEAR_CODES[(model_year - 1980).rem_euclid(30) as usize];
+        vin[10] = PLANTS[(serial / 1_000_000 % 10) as usize];
+        let mut rest = serial % 1_000_000;
+        for i in (11..17).rev() {
+            vin[i] = b'0' + (rest % 10) as u8;
+            rest /= 10;
+        }
+        vin[8] = vin_check_digit(&vin);
+        vin
+    }
+
+    fn add_vehicle(&mut self, rng: &Rand, c: &mut Customer, model_year: i32) -> usize {
+        let slot = c.vehicles.min(1);
+        c.vins[slot] = self.new_vin(rng, model_year);
+        c.vehicles = (c.vehicles + 1).min(2);
+        slot
+    }
+
+    fn sale(&mut self, rng: &Rand, c: &mut Customer, day: i64) -> Result<()> {
+        let delivered = day * DAY + 9 * HOUR + rng.range(0, 9 * 60) * MINUTE;
+        // The consultant also makes the week of calls after delivery.
+        let consultant = self.roster.pick(rng, Dept::Sales, day, day + 14);
+        let slot = self.add_vehicle(rng, c, self.cal.year(day));
+        // List prices 88,000–400,000 yuan in hundreds, most cars at the cheaper end,
+        // less a discount of up to 8 % in steps of 0.50 yuan: 80,960–400,000 yuan.
+        let u = rng.range(0, 1_000);
+        let price_fen = (88_000 + 312_000 * u * u / 1_000_000) / 100 * 100 * 100;
+        let discount_fen = price_fen * rng.range(0, 80) / 1_000 / 50 * 50;
+        let amount_fen = price_fen - discount_fen;
+        let referrer = if rng.chance(100) { Self::referrer(rng, c.index) } else { None };
+
+        self.next.sale += 1;
+        let w = &mut self.w[F_SALES];
+        w.write_field(self.cell.id("S", self.next.sale, ID_WIDTH))?;
+        w.write_field(self.cell.id("C", c.no(), ID_WIDTH))?;
+        w.write_field(c.vins[slot])?;
+        w.write_field(self.cell.datetime(self.cal, delivered))?;
+        w.write_field(&self.roster.members[consultant].id)?;
+        w.write_field(self.cell.money(amount_fen))?;
+        match referrer {
+            Some(r) => w.write_field(self.cell.id("C", r + 1, ID_WIDTH))?,
+            None => w.write_field(b"")?,
+        }
+        self.end_row(F_SALES)?;
+
+        // Delivery calls at 24 h, 72 h and 168 h (000_*): mostly on time, some late
+        // within the 48 h grace, some never made.
+        let call_1 = match rng.weighted(&[82, 8, 10]) {
+            0 => Some(delivered + rng.range(HOUR, 22 * HOUR)),
+            1 => Some(delivered + rng.range(25 * HOUR, 70 * HOUR)),
+            _ => None,
+        };
+        if let Some(t) = call_1 {
+            self.calls(rng, c, t, "delivery_call_1", consultant, Some((Dept::Sales, 350)))?;
+        }
+        if rng.chance(880) {
+            let t = fit_working(rng, delivered + rng.range(HOUR, 20 * HOUR));
+            let (channel, staff) = match rng.weighted(&[30, 40, 30]) {
+                0 => ("letter", Some(consultant)),
+                1 => ("sms", rng.chance(500).then_some(consultant)),
+                _ => ("wechat", Some(consultant)),
+            };
+            self.attempt(rng, c, t, channel, staff, "thank_you_letter", Outcome::Sent, None)?;
+        }
+        let call_2 = match rng.weighted(&[75, 8, 17]) {
+            0 => Some(delivered + rng.range(44 * HOUR, 71 * HOUR)),
+            1 => Some(delivered + rng.range(73 * HOUR, 118 * HOUR)),
+            _ => None,
+        };
+        if let Some(t) = call_2 {
+            self.calls(rng, c, t, "delivery_call_2", consultant, None)?;
+        }
+        let call_3 = match rng.weighted(&[70, 8, 22]) {
+            0 => Some(delivered + rng.range(120 * HOUR, 167 * HOUR)),
+            1 => Some(delivered + rng.range(169 * HOUR, 214 * HOUR)),
+            _ => None,
+        };
+        if let Some(t) = call_3 {
+            self.calls(rng, c, t, "delivery_call_3", consultant, Some((Dept::Sales, 200)))?;
+        }
+        // Now and then a third delivery call logged weeks too late: unscheduled.
+        if rng.chance(5) {
+            let t = fit_working(rng, delivered + rng.range(35, 60) * DAY);
+            self.attempt(rng, c, t, "phone", Some(consultant), "delivery_call_3", Outcome::Reached, None)?;
+        }
+
+        if rng.chance(550) {
+            self.policies(rng, c, day)?;
+        }
+        Ok(())
+    }
+
+    fn order(&mut self, rng: &Rand, c: &mut Customer, day: i64, previous: Option<i64>) -> Result<()> {
+        if c.vehicles == 0 {
+            // An owner who bought elsewhere or before the period: an older car.
+            let year = self.cal.year(day) - rng.range(1, 9) as i32;
+            self.add_vehicle(rng, c, year);
+        }
+        let vin = c.vins[rng.below(c.vehicles as u64) as usize];
+        let opened = day * DAY + 8 * HOUR + rng.range(0, 9 * 60 + 30) * MINUTE;
+        let kind = rng.below(1_000);
+        let mut closed = if kind < 830 {
+            opened + rng.range(30, 6 * 60) * MINUTE
+        } else if kind < 970 {
+            (day + 1) * DAY + 9 * HOUR + rng.range(0, 8 * 60) * MINUTE
+        } else {
+            (day + rng.range(2, 6)) * DAY + 10 * HOUR + rng.range(0, 7 * 60) * MINUTE
+        };
+        if kind < 830 && closed.rem_euclid(DAY) > 19 * HOUR {
+            closed = (day + 1) * DAY + 9 * HOUR + rng.range(0, 3 * 60) * MINUTE;
+        }
+        // Cars still in the workshop: a few waiting for parts, many of the last days'.
+        let still_open =
+            if self.cal.end_secs - opened < 3 * DAY { rng.chance(500) } else { rng.chance(15) };
+        let closed = (!still_open && self.cal.contains(closed)).then_some(closed);
+
+        // Maintenance 300–2,000 yuan, repairs up to 8,000, some major repairs beyond.
+        let revenue_yuan = match rng.weighted(&[70, 25, 5]) {
+            0 => rng.range(300, 2_000),
+            1 => rng.range(2_000, 8_000),
+            _ => rng.range(8_000, 40_000),
+        };
+        let revenue_fen = revenue_yuan * 100 + if rng.chance(500) { rng.range(0, 10) * 10 } else { 0 };
+        let advisor = self.roster.pick(rng, Dept::AfterSales, day, closed.map_or(day, |t| t / DAY));
+        let consent = !rng.chance(50);
+
+        // A maintenance reminder some days before a visit.
+        if previous.is_some_and(|p| day - 14 > p) && rng.chance(150) {
+            let t = fit_working(rng, (day - rng.range(3, 11)) * DAY + 9 * HOUR + rng.range(0, 9 * HOUR));
+            if rng.chance(600) {
+                self.attempt(rng, c, t, "sms", None, "care", Outcome::Sent, Some(&NOTE_CARE[1..2]))?;
+            } else {
+                let staff = self.roster.pick(rng, Dept::CustomerCare, t / DAY, t / DAY);
+                let outcome = if rng.chance(850) { Outcome::Reached } else { Outcome::NoAnswer };
+                let id = self.attempt(rng, c, t, "phone", Some(staff), "care", outcome, Some(&NOTE_CARE[1..2]))?;
+                if outcome == Outcome::Reached && rng.chance(250) {
+                    self.survey(rng, c, id, t + rng.range(3 * MINUTE, 20 * MINUTE), Dept::CustomerCare)?;
+                }
+            }
+        }
+
+        self.next.order += 1;
+        let order_no = self.next.order;
+        let w = &mut self.w[F_ORDERS];
+        w.write_field(self.cell.id("R", order_no, ID_WIDTH))?;
+        w.write_field(self.cell.id("C", c.no(), ID_WIDTH))?;
+        w.write_field(vin)?;
+        w.write_field(self.cell.datetime(self.cal, opened))?;
+        match closed {
+            Some(t) => w.write_field(self.cell.datetime(self.cal, t))?,
+            None => w.write_field(b"")?,
+        }
+        w.write_field(self.cell.money(revenue_fen))?;
+        w.write_field(&self.roster.members[advisor].id)?;
+        w.write_field(if consent { "true" } else { "false" })?;
+        self.end_row(F_ORDERS)?;
+
+        let Some(closed) = closed else { return Ok(()) };
+        let closed_day = closed / DAY;
+        if consent {
+            let first = match rng.weighted(&[80, 7, 13]) {
+                0 => Some(closed + rng.range(2 * HOUR, 70 * HOUR)),
+                1 => Some(closed + rng.range(73 * HOUR, 116 * HOUR)),
+                _ => None,
+            };
+            if let Some(t) = first {
+                let staff = self.roster.pick(rng, Dept::CustomerCare, closed_day, closed_day + 8);
+                self.calls(rng, c, t, "service_followup", staff, Some((Dept::AfterSales, 450)))?;
+            }
+        } else if rng.chance(150) {
+            // Called although the customer declined follow-up: no task, unscheduled.
+            let t = fit_working(rng, closed + rng.range(2 * HOUR, 48 * HOUR));
+            let staff = self.roster.pick(rng, Dept::CustomerCare, t / DAY, t / DAY);
+            self.attempt(rng, c, t, "phone", Some(staff), "service_followup", Outcome::Refused, None)?;
+        }
+        // A survey filled in on the tablet at the counter: no attempt behind it.
+        if rng.chance(40) {
+            self.survey(rng, c, None, closed + rng.range(5 * MINUTE, 40 * MINUTE), Dept::AfterSales)?;
+        }
+        Ok(())
+    }
+
+    /// Decides what follows a lapse after the visit on `visit_day`: plans the recovery
+    /// attempts into `self.plan` and returns the day the customer comes back, if ever.
+    fn plan_lapse(&mut self, rng: &Rand, visit_day: i64) -> Option<i64> {
+        let lost_on = visit_day + LOST_AFTER_DAYS;
+        let mut success_day = None;
+        if rng.chance(680) {
+            let mut t = fit_working(rng, (lost_on + rng.range(0, 26)) * DAY + 9 * HOUR + rng.range(0, 10 * HOUR));
+            for _ in 0..3 {
+                let (channel, outcome) = match rng.weighted(&[75, 15, 7, 3]) {
+                    0 => ("phone", PHONE_OUTCOMES[rng.weighted(&PHONE_WEIGHTS_CHURN)]),
+                    1 => ("sms", Outcome::Sent),
+                    2 => ("wechat", Outcome::Sent),
+                    _ => ("visit", Outcome::Reached),
+                };
+                let staff = self.roster.pick(rng, Dept::CustomerCare, t / DAY, t / DAY);
+                self.plan.push(Planned { secs: t, channel, staff, outcome });
+                if matches!(outcome, Outcome::Reached | Outcome::Sent) {
+                    success_day = Some(t / DAY);
+                    break;
+                }
+                if !outcome.retry() {
+                    break;
+                }
+                t = fit_working(rng, t + rng.range(2 * DAY, 8 * DAY));
+            }
+        }
+        match success_day {
+            // Persuaded: back within 90 days of the call, which makes it a recovery.
+            Some(day) if rng.chance(550) => Some(day + rng.range(1, 91)),
+            // Comes back on their own some time later, or never.
+            _ if rng.chance(450) => Some(visit_day + rng.range(LOST_AFTER_DAYS + 1, 561)),
+            _ => None,
+        }
+    }
+
+    fn recovery_attempt(&mut self, rng: &Rand, c: &Customer, p: &Planned) -> Result<()> {
+        let notes = matches!(p.outcome, Outcome::Reached | Outcome::Sent).then_some(NOTE_CHURN);
+        let id = self.attempt(rng, c, p.secs, p.channel, Some(p.staff), "churn_recovery", p.outcome, notes)?;
+        if p.outcome == Outcome::Reached && rng.chance(300) {
+            self.survey(rng, c, id, p.secs + rng.range(3 * MINUTE, 20 * MINUTE), Dept::CustomerCare)?;
+        }
+        Ok(())
+    }
+
+    /// Yearly policies from `first_day`, renewed a little early each year until the
+    /// customer drops out or the period ends.
+    fn policies(&mut self, rng: &Rand, c: &Customer, first_day: i64) -> Result<()> {
+        let referrer = if rng.chance(80) { Self::referrer(rng, c.index) } else { None };
+        let mut day = first_day;
+        let mut first = true;
+        while day <= self.cal.last_day() {
+            self.next.policy += 1;
+            let w = &mut self.w[F_INSURANCE];
+            w.write_field(self.cell.id("P", self.next.policy, ID_WIDTH))?;
+            w.write_field(self.cell.id("C", c.no(), ID_WIDTH))?;
+            w.write_field(self.cal.date(day))?;
+            match referrer.filter(|_| first) {
+                Some(r) => w.write_field(self.cell.id("C", r + 1, ID_WIDTH))?,
+                None => w.write_field(b"")?,
+            }
+            self.end_row(F_INSURANCE)?;
+            first = false;
+            if rng.chance(30) {
+                // The insurance desk asks for feedback; that department has no staff.
+                let t = day * DAY + 10 * HOUR + rng.range(0, 7 * HOUR);
+                self.survey(rng, c, None, t, Dept::Insurance)?;
+            }
+            if !rng.chance(870) {
+                break;
+            }
+            let renewal = day + 365 - rng.range(0, 26);
+            if rng.chance(400) {
+                let t = fit_working(rng, (renewal - rng.range(10, 30)) * DAY + 10 * HOUR + rng.range(0, 8 * HOUR));
+                let staff = self.roster.pick(rng, Dept::CustomerCare, t / DAY, t / DAY);
+                let outcome = if rng.chance(800) { Outcome::Reached } else { Outcome::NoAnswer };
+                self.attempt(rng, c, t, "phone", Some(staff), "care", outcome, Some(&NOTE_CARE[2..3]))?;
+            }
+            day = renewal;
+        }
+        Ok(())
+    }
+
+    /// Calls for one return-visit task, starting at `first`: a call that is not answered
+    /// is usually tried again a few hours later, at most three calls in all.
+    fn calls(
+        &mut self,
+        rng: &Rand,
+        c: &Customer,
+        first: i64,
+        purpose: &'static str,
+        staff: usize,
+        survey: Option<(Dept, u64)>,
+    ) -> Result<()> {
+        let mut t = fit_working(rng, first);
+        for _ in 0..3 {
+            let (channel, outcome) = if rng.chance(60) {
+                ("wechat", if rng.chance(600) { Outcome::Reached } else { Outcome::Sent })
+            } else {
+                ("phone", PHONE_OUTCOMES[rng.weighted(&PHONE_WEIGHTS_FOLLOWUP)])
+            };
+            let id = self.attempt(rng, c, t, channel, Some(staff), purpose, outcome, None)?;
+            if id.is_none() {
+                break;
+            }
+            if let Some((dept, per_mille)) = survey
+                && outcome == Outcome::Reached
+                && rng.chance(per_mille)
+            {
+                // Some follow-up surveys rate the call itself, i.e. customer care.
+                let dept = if purpose == "service_followup" && rng.chance(150) { Dept::CustomerCare } else { dept };
+                self.survey(rng, c, id, t + rng.range(3 * MINUTE, 20 * MINUTE), dept)?;
+            }
+            if !outcome.retry() || !rng.chance(750) {
+                break;
+            }
+            t = fit_working(rng, t + rng.range(HOUR, 26 * HOUR));
+        }
+        Ok(())
+    }
+
+    /// Writes one attempt unless it falls after the period; returns its number.
+    #[allow(clippy::too_many_arguments)] // one cell each; a struct would only rename them
+    fn attempt(
+        &mut self,
+        rng: &Rand,
+        c: &Customer,
+        secs: i64,
+        channel: &str,
+        staff: Option<usize>,
+        purpose: &str,
+        outcome: Outcome,
+        notes: Option<&[&str]>,
+    ) -> Result<Option<u64>> {
+        if !self.cal.contains(secs) {
+            return Ok(None);
+        }
+        // Seconds on the clock of the phone system; stays inside the same minute.
+        let secs = secs / MINUTE * MINUTE + rng.range(0, MINUTE);
+        self.next.attempt += 1;
+        let no = self.next.attempt;
+        let w = &mut self.w[F_CONTACTS];
+        w.write_field(self.cell.id("A", no, ID_WIDTH))?;
+        w.write_field(self.cell.id("C", c.no(), ID_WIDTH))?;
+        w.write_field(self.cell.datetime(self.cal, secs))?;
+        w.write_field(channel)?;
+        match staff {
+            Some(i) => w.write_field(&self.roster.members[i].id)?,
+            None => w.write_field(b"")?,
+        }
+        w.write_field(purpose)?;
+        w.write_field(outcome.token())?;
+        if rng.chance(450) {
+            w.write_field(rng.pick(notes.unwrap_or(outcome.notes())))?;
+        } else {
+            w.write_field(b"")?;
+        }
+        self.end_row(F_CONTACTS)?;
+        Ok(Some(no))
+    }
+
+    /// Writes a survey (and its answers) unless it falls after the period.
+    fn survey(&mut self, rng: &Rand, c: &Customer, attempt: Option<u64>, secs: i64, dept: Dept) -> Result<()> {
+        if !self.cal.contains(secs) {
+            return Ok(());
+        }
+        let (unhappy_base, issues, questions, complaints): (u64, &[&str], &[&str], &[&str]) = match dept {
+            Dept::Sales => (500, ISSUES_SALES, QUESTIONS_SALES, COMMENT_UNHAPPY_SALES),
+            Dept::AfterSales => (800, ISSUES_AFTER_SALES, QUESTIONS_AFTER_SALES, COMMENT_UNHAPPY_AFTER_SALES),
+            Dept::Insurance => (700, ISSUES_INSURANCE, QUESTIONS_INSURANCE, COMMENT_UNHAPPY),
+            Dept::CustomerCare | Dept::Marketing => (600, ISSUES_CARE, QUESTIONS_CARE, COMMENT_UNHAPPY),
+        };
+        let month = self.cal.month(secs / DAY);
+        // Unhappy probability = base (per 10,000) × month factor (percent).
+        let unhappy = rng.below(1_000_000) < unhappy_base * month_factor_percent(self.cfg.seed, dept, month);
+        let overall: u64 = if unhappy {
+            [1, 2, 3][rng.weighted(&[15, 30, 55])]
+        } else if rng.chance(350) {
+            4
+        } else {
+            5
+        };
+
+        self.text.clear();
+        let issue_count = if unhappy {
+            rng.weighted(&[8, 62, 30])
+        } else {
+            usize::from(rng.chance(40))
+        };
+        let first = rng.below(issues.len() as u64) as usize;
+        if issue_count >= 1 {
+            self.text.push_str(issues[first]);
+        }
+        if issue_count >= 2 {
+            let second = (first + 1 + rng.below(issues.len() as u64 - 1) as usize) % issues.len();
+            self.text.push(';');
+            self.text.push_str(issues[second]);
+        }
+        let comment = if unhappy && rng.chance(700) {
+            if rng.chance(600) { *rng.pick(complaints) } else { *rng.pick(COMMENT_UNHAPPY) }
+        } else if !unhappy && rng.chance(400) {
+            *rng.pick(COMMENT_HAPPY)
+        } else {
+            ""
+        };
+
+        self.next.survey += 1;
+        let no = self.next.survey;
+        let w = &mut self.w[F_SURVEYS];
+        w.write_field(self.cell.id("Q", no, ID_WIDTH))?;
+        match attempt {
+            Some(a) => w.write_field(self.cell.id("A", a, ID_WIDTH))?,
+            None => w.write_field(b"")?,
+        }
+        w.write_field(self.cell.id("C", c.no(), ID_WIDTH))?;
+        w.write_field(self.cell.datetime(self.cal, secs))?;
+        w.write_field(dept.token())?;
+        w.write_field(self.cell.uint(overall))?;
+        w.write_field(&self.text)?;
+        w.write_field(comment)?;
+        self.end_row(F_SURVEYS)?;
+
+        // 2–5 distinct questions of the department, scores close to the overall.
+        let mut order = [0usize, 1, 2, 3, 4];
+        let pool = questions.len().min(order.len());
+        let count = 2 + rng.below(pool as u64 - 1) as usize;
+        for i in 0..count {
+            let j = i + rng.below((pool - i) as u64) as usize;
+            order.swap(i, j);
+            let score = match rng.weighted(&[20, 60, 20]) {
+                0 => overall.saturating_sub(1).max(1),
+                1 => overall,
+                _ => (overall + 1).min(5),
+            };
+            let w = &mut self.w[F_ANSWERS];
+            w.write_field(self.cell.id("Q", no, ID_WIDTH))?;
+            w.write_field(questions[order[i]])?;
+            w.write_field(self.cell.uint(score))?;
+            self.end_row(F_ANSWERS)?;
+        }
+        Ok(())
+    }
+}
+
+/// How a department fares in a month, in percent of its usual share of unhappy
+/// customers: some months are excellent (10 %, often a 100 % satisfaction rate), the
+/// others between 50 % and 180 %. A pure function of seed, department and month, so it
+/// needs no state across customers.
+fn month_factor_percent(seed: u64, dept: Dept, month: u16) -> u64 {
+    let x = mix(seed ^ 0x5341_5449_5346_0000 ^ ((dept as u64) << 20) ^ u64::from(month));
+    if x % 100 < 15 { 10 } else { 50 + (x >> 8) % 131 }
+}
+
+/// ISO 3779 check digit (position 9) of a VIN whose other 16 characters are set.
+fn vin_check_digit(vin: &[u8; 17]) -> u8 {
+    const WEIGHTS: [u32; 17] = [8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2];
+    let value = |ch: u8| -> u32 {
+        match ch {
+            b'0'..=b'9' => u32::from(ch - b'0'),
+            b'A'..=b'H' => u32::from(ch - b'A') + 1,
+            b'J'..=b'N' => u32::from(ch - b'J') + 1,
+            b'P' => 7,
+            b'R' => 9,
+            b'S'..=b'Z' => u32::from(ch - b'S') + 2,
+            _ => 0,
+        }
+    };
+    let sum: u32 = vin.iter().zip(WEIGHTS).map(|(&ch, w)| value(ch) * w).sum();
+    match sum % 11 {
+        10 => b'X',
+        d => b'0' + d as u8,
+    }
+}

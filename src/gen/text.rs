@@ -1,0 +1,119 @@
+//! Word lists: names, notes, comments, tokens. Small fixed tables; the generator draws
+//! from them by index, so changing a list changes the output of every seed.
+
+pub(crate) const SURNAMES: &[&str] = &[
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭",
+    "何", "高", "林", "罗", "郑", "梁", "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹", "彭", "曾",
+    "肖", "田", "董", "袁", "潘", "于", "蒋", "蔡", "欧阳", "司马",
+];
+
+pub(crate) const GIVEN_NAMES: &[&str] = &[
+    "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明",
+    "超", "秀英", "霞", "平", "刚", "桂英", "建华", "志强", "晓东", "海燕", "丹", "鹏", "斌", "宇",
+    "浩", "欣怡", "子涵", "俊杰", "玉兰", "文博", "雪梅", "国庆", "红梅", "建国", "婷婷", "晨曦",
+    "思远", "佳怡", "宏伟", "立新", "春花", "志刚", "秀兰", "一鸣",
+];
+
+/// World manufacturer identifiers of makes built in China.
+pub(crate) const VIN_WMIS: &[&str] = &["LFV", "LSV", "LGB", "LVS", "LHG", "LSG", "LBV", "LFM"];
+
+/// Vehicle descriptor sections (positions 4–8); letters I, O, Q never occur in a VIN.
+pub(crate) const VIN_MODELS: &[&str] = &[
+    "A23C5", "BM2E4", "C41K7", "2A3B9", "FE55D", "3H7G2", "K8M2R", "L62P4", "D12H8", "G7E3T",
+];
+
+pub(crate) const NOTE_REACHED: &[&str] = &[
+    "客户满意, 无问题",
+    "车辆使用正常",
+    "客户询问首保时间",
+    "已提醒下次保养",
+    "客户反映油耗偏高",
+    "客户对交车过程满意",
+    "客户建议延长营业时间",
+];
+pub(crate) const NOTE_NO_ANSWER: &[&str] = &["无人接听", "关机", "响铃无人接"];
+pub(crate) const NOTE_BUSY: &[&str] = &["占线", "客户在开会, 稍后再联系"];
+pub(crate) const NOTE_CALLBACK: &[&str] = &["客户要求晚上回电", "客户在开车, 约定明天再打"];
+pub(crate) const NOTE_WRONG: &[&str] = &["号码错误", "空号"];
+pub(crate) const NOTE_REFUSED: &[&str] = &["客户拒绝回访", "客户表示不需要回访"];
+pub(crate) const NOTE_SENT: &[&str] = &["短信已发送", "微信已发送", "已寄出感谢信"];
+pub(crate) const NOTE_CHURN: &[&str] = &[
+    "客户表示近期会回厂保养",
+    "客户已在外地保养, 价格原因",
+    "赠送保养券一张",
+    "客户搬家了, 离店较远",
+    "邀请参加会员日活动",
+];
+pub(crate) const NOTE_CARE: &[&str] = &["生日祝福", "保养提醒", "保险到期提醒", "节日问候", "雨季安全驾驶提示"];
+
+pub(crate) const COMMENT_HAPPY: &[&str] = &[
+    "很满意",
+    "服务周到, 下次还来",
+    "顾问讲解很细致",
+    "洗车很干净",
+    "速度快，态度好",
+    "整体不错",
+    "休息区环境好, 有免费饮料",
+];
+/// Complaints that fit any department.
+pub(crate) const COMMENT_UNHAPPY: &[&str] = &[
+    "等待时间太长",
+    "价格不透明，收费偏高",
+    "电话一直没人接",
+    "服务态度冷淡, 不耐烦",
+    "客户说\"再也不来了\"",
+];
+pub(crate) const COMMENT_UNHAPPY_SALES: &[&str] = &[
+    "销售顾问承诺的赠品没有兑现",
+    "交车时讲解不清楚",
+    "新车有划痕, 交车前没检查",
+    "上牌手续拖了很久",
+];
+pub(crate) const COMMENT_UNHAPPY_AFTER_SALES: &[&str] = &[
+    "维修后问题依旧, 需要再次进店",
+    "保养时间比约定的长",
+    "没有提前告知增加的项目",
+    "车没洗干净",
+];
+
+/// Issue tokens per subject department, drawn from the complaint categories of the seed
+/// material (attitude, information, broken promises, response time, product quality,
+/// process) plus price and waiting time.
+pub(crate) const ISSUES_SALES: &[&str] = &[
+    "service_attitude",
+    "information",
+    "broken_promise",
+    "price",
+    "process",
+    "product_quality",
+    "waiting_time",
+];
+pub(crate) const ISSUES_AFTER_SALES: &[&str] = &[
+    "waiting_time",
+    "product_quality",
+    "price",
+    "service_attitude",
+    "broken_promise",
+    "response_time",
+    "process",
+    "information",
+];
+pub(crate) const ISSUES_CARE: &[&str] = &["response_time", "service_attitude", "information", "process"];
+pub(crate) const ISSUES_INSURANCE: &[&str] = &["response_time", "process", "price", "information"];
+
+pub(crate) const QUESTIONS_SALES: &[&str] = &[
+    "consultant_attitude",
+    "delivery_explanation",
+    "vehicle_condition",
+    "price_transparency",
+    "delivery_timeliness",
+];
+pub(crate) const QUESTIONS_AFTER_SALES: &[&str] = &[
+    "advisor_attitude",
+    "repair_quality",
+    "waiting_time",
+    "price_transparency",
+    "car_wash",
+];
+pub(crate) const QUESTIONS_CARE: &[&str] = &["staff_attitude", "communication", "problem_resolution", "call_timing"];
+pub(crate) const QUESTIONS_INSURANCE: &[&str] = &["claim_speed", "price_transparency", "staff_attitude"];

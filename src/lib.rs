@@ -1,0 +1,31 @@
+//! careledger: an embedded-database reporting and KPI incentive engine for the customer-care
+//! departments of car dealerships.
+//!
+//! # Code map
+//!
+//! Data flows store → derive → aggregate → present:
+//!
+//! - [`model`]: record and value types — what a row of an interchange file means. Money is
+//!   [`model::Fen`], integer fen; time is [`model::Timestamp`] / [`model::Day`], local wall clock.
+//! - [`csvio`]: the CSV interchange files — decoding (UTF-8, BOM, GB18030), parsing rows with
+//!   errors located as `FILE:LINE: column: reason`, writing records back.
+//! - [`store`]: the append-only redb store — tables, the versioned codec, import, snapshots.
+//! - [`generator`]: the deterministic generator of realistic input files.
+//! - `cli` (binary only): argument parsing and printing; glue over the library.
+//!
+//! # Architecture invariants
+//!
+//! - **Only `store` touches redb.** Everything else sees records and snapshots.
+//! - **Inputs are ground state; everything else is derived.** The store's `log` of record
+//!   versions and its `imports` are only ever appended to; the current view and the indexes
+//!   are derived from them in the same transaction.
+//! - **The engine never reads the clock.** The import time is passed in by the caller; the
+//!   generator takes its calendar from its arguments.
+//! - **No floats near money.** Amounts are `i64` fen, parsed and printed exactly.
+
+pub mod csvio;
+// The generator's folder is `gen/`; `gen` is a reserved word in edition 2024.
+#[path = "gen/mod.rs"]
+pub mod generator;
+pub mod model;
+pub mod store;

@@ -1,0 +1,9 @@
+//! The `careledger` command: glue over the library (see `cli`).
+
+mod cli;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    cli::main()
+}

@@ -1,0 +1,330 @@
+//! Value types of the interchange files: money, dates, datetimes, ids, tokens, booleans.
+//!
+//! Every parser here is strict and total: it accepts exactly the formats of DOMAIN.md section 2
+//! and returns a reason a person can act on otherwise. Money never passes through a float.
+
+use std::fmt;
+
+use bincode::{Decode, Encode};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
+
+/// An amount of money in integer fen (1 yuan = 100 fen).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Encode, Decode)]
+pub struct Fen(pub i64);
+
+/// The largest number of yuan digits accepted, so that sums of millions of amounts stay far
+/// from `i64::MAX` (10^13 yuan = 10^15 fen; 10^3 of them still fit).
+const YUAN_DIGITS_MAX: usize = 13;
+
+impl Fen {
+    pub const ZERO: Fen = Fen(0);
+
+    /// Parses decimal yuan, `\d+(\.\d{1,2})?`.
+    pub fn parse(text: &str) -> Result<Fen, String> {
+        let (whole, frac) = match text.split_once('.') {
+            Some((w, f)) => (w, Some(f)),
+            None => (text, None),
+        };
+        let bad = || {
+            format!("`{text}` is not an amount of yuan; write digits with at most two decimals, e.g. 380 or 191370.50 (no sign, no thousands separator, no currency symbol)")
+        };
+        if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(bad());
+        }
+        if whole.len() > YUAN_DIGITS_MAX {
+            return Err(format!("`{text}` is too large (at most {YUAN_DIGITS_MAX} digits of yuan)"));
+        }
+        let mut fen: i64 = whole.parse::<i64>().map_err(|_| bad())? * 100;
+        if let Some(frac) = frac {
+            if frac.is_empty() || frac.len() > 2 || !frac.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(bad());
+            }
+            let digits: i64 = frac.parse().map_err(|_| bad())?;
+            fen += if frac.len() == 1 { digits * 10 } else { digits };
+        }
+        Ok(Fen(fen))
+    }
+}
+
+/// Yuan with exactly two decimals, `-150.00`; zero is always `0.00`, never `-0.00`.
+impl fmt::Display for Fen {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let abs = self.0.unsigned_abs();
+        write!(f, "{sign}{}.{:02}", abs / 100, abs % 100)
+    }
+}
+
+impl std::ops::Add for Fen {
+    type Output = Fen;
+    fn add(self, rhs: Fen) -> Fen {
+        Fen(self.0 + rhs.0)
+    }
+}
+
+impl std::iter::Sum for Fen {
+    fn sum<I: Iterator<Item = Fen>>(iter: I) -> Fen {
+        Fen(iter.map(|f| f.0).sum())
+    }
+}
+
+/// A calendar date, as days since 1970-01-01.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Encode, Decode)]
+pub struct Day(pub i32);
+
+/// A local wall-clock time of the dealership (no zone: China has no daylight saving), as
+/// seconds since 1970-01-01 00:00:00 of the same wall clock.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Encode, Decode)]
+pub struct Timestamp(pub i64);
+
+const SECONDS_PER_DAY: i64 = 86_400;
+
+fn epoch() -> NaiveDate {
+    NaiveDate::from_ymd_opt(1970, 1, 1).expect("1970-01-01 is a date")
+}
+
+impl Day {
+    pub fn from_naive(date: NaiveDate) -> Day {
+        Day((date - epoch()).num_days() as i32)
+    }
+
+    pub fn to_naive(self) -> NaiveDate {
+        epoch() + chrono::Duration::days(i64::from(self.0))
+    }
+
+    pub fn from_ymd(year: i32, month: u32, day: u32) -> Option<Day> {
+        NaiveDate::from_ymd_opt(year, month, day).map(Day::from_naive)
+    }
+
+    /// Parses `YYYY-MM-DD`, exactly.
+    pub fn parse(text: &str) -> Result<Day, String> {
+        parse_date_part(text).ok_or_else(|| {
+            format!("`{text}` is not a date; write YYYY-MM-DD, e.g. 2024-03-01")
+        })
+    }
+
+    /// Midnight at the start of this date.
+    pub fn start(self) -> Timestamp {
+        Timestamp(i64::from(self.0) * SECONDS_PER_DAY)
+    }
+
+    pub fn year(self) -> i32 {
+        self.to_naive().year()
+    }
+}
+
+impl fmt::Display for Day {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let d = self.to_naive();
+        write!(f, "{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
+    }
+}
+
+impl Timestamp {
+    pub fn from_naive(dt: NaiveDateTime) -> Timestamp {
+        Timestamp(Day::from_naive(dt.date()).start().0 + i64::from(dt.num_seconds_from_midnight()))
+    }
+
+    /// The date this moment falls on.
+    pub fn day(self) -> Day {
+        Day(self.0.div_euclid(SECONDS_PER_DAY) as i32)
+    }
+
+    /// Parses `YYYY-MM-DD HH:MM[:SS]`, with `T` allowed instead of the space.
+    pub fn parse(text: &str) -> Result<Timestamp, String> {
+        let bad = || {
+            format!("`{text}` is not a date and time; write YYYY-MM-DD HH:MM or YYYY-MM-DD HH:MM:SS, e.g. 2024-01-15 10:30")
+        };
+        let b = text.as_bytes();
+        if !(b.len() == 16 || b.len() == 19) || !(b[10] == b' ' || b[10] == b'T') {
+            return Err(bad());
+        }
+        let day = parse_date_part(&text[..10]).ok_or_else(bad)?;
+        let hour = two_digits(&b[11..13]).filter(|&h| h < 24).ok_or_else(bad)?;
+        let minute = (b[13] == b':').then(|| two_digits(&b[14..16])).flatten();
+        let minute = minute.filter(|&m| m < 60).ok_or_else(bad)?;
+        let second = if b.len() == 19 {
+            let s = (b[16] == b':').then(|| two_digits(&b[17..19])).flatten();
+            s.filter(|&s| s < 60).ok_or_else(bad)?
+        } else {
+            0
+        };
+        Ok(Timestamp(
+            day.start().0 + i64::from(hour * 3600 + minute * 60 + second),
+        ))
+    }
+}
+
+/// `YYYY-MM-DD HH:MM:SS`, the canonical form the export writes.
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let secs = self.0.rem_euclid(SECONDS_PER_DAY);
+        write!(
+            f,
+            "{} {:02}:{:02}:{:02}",
+            self.day(),
+            secs / 3600,
+            secs / 60 % 60,
+            secs % 60
+        )
+    }
+}
+
+fn two_digits(b: &[u8]) -> Option<u32> {
+    match b {
+        [x, y] if x.is_ascii_digit() && y.is_ascii_digit() => {
+            Some(u32::from(x - b'0') * 10 + u32::from(y - b'0'))
+        }
+        _ => None,
+    }
+}
+
+fn parse_date_part(text: &str) -> Option<Day> {
+    let b = text.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' || !b[..4].iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let year: i32 = text[..4].parse().ok()?;
+    Day::from_ymd(year, two_digits(&b[5..7])?, two_digits(&b[8..10])?)
+}
+
+/// The longest id accepted, in bytes.
+pub const ID_BYTES_MAX: usize = 64;
+
+/// Checks an id: 1–64 bytes, no control characters, no leading or trailing spaces.
+pub fn check_id(text: &str) -> Result<(), String> {
+    if text.is_empty() {
+        return Err("the id is empty".into());
+    }
+    if text.len() > ID_BYTES_MAX {
+        return Err(format!(
+            "the id is {} bytes long; ids are at most {ID_BYTES_MAX} bytes",
+            text.len()
+        ));
+    }
+    if text.chars().any(char::is_control) {
+        return Err(format!("`{}` holds a control character; ids may not", text.escape_debug()));
+    }
+    if text.starts_with(char::is_whitespace) || text.ends_with(char::is_whitespace) {
+        return Err(format!("`{text}` starts or ends with a space; remove it"));
+    }
+    Ok(())
+}
+
+/// Checks a token: `[a-z0-9_]+`.
+pub fn check_token(text: &str) -> Result<(), String> {
+    if !text.is_empty() && text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{text}` is not a token; use lower-case letters, digits and `_` only, e.g. after_sales"
+        ))
+    }
+}
+
+/// Parses a `;`-separated token list; the empty cell is the empty list.
+pub fn parse_tokens(text: &str) -> Result<Vec<String>, String> {
+    if text.is_empty() {
+        return Ok(Vec::new());
+    }
+    text.split(';')
+        .map(|t| check_token(t).map(|()| t.to_owned()))
+        .collect()
+}
+
+/// Parses a boolean cell; `None` for the empty cell, whose meaning is the column's default.
+pub fn parse_bool(text: &str) -> Result<Option<bool>, String> {
+    match text {
+        "" => Ok(None),
+        "true" | "1" | "是" => Ok(Some(true)),
+        "false" | "0" | "否" => Ok(Some(false)),
+        _ => Err(format!("`{text}` is not a boolean; write true/false, 1/0 or 是/否")),
+    }
+}
+
+/// Parses a score, an integer 1–5.
+pub fn parse_score(text: &str) -> Result<u8, String> {
+    match text {
+        "1" | "2" | "3" | "4" | "5" => Ok(text.as_bytes()[0] - b'0'),
+        _ => Err(format!("`{text}` is not a score; write a whole number from 1 to 5")),
+    }
+}
+
+/// Masks a phone number for display (`138****1234`): personal data under China's PIPL.
+pub fn mask_phone(phone: &str) -> String {
+    let chars: Vec<char> = phone.chars().collect();
+    if chars.len() <= 4 {
+        return "*".repeat(chars.len());
+    }
+    let head = if chars.len() >= 11 { 3 } else { 0 };
+    let tail = 4;
+    let hidden = chars.len() - head - tail;
+    let mut out: String = chars[..head].iter().collect();
+    out.push_str(&"*".repeat(hidden));
+    out.extend(&chars[chars.len() - tail..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_parses_exactly() {
+        assert_eq!(Fen::parse("380"), Ok(Fen(38_000)));
+        assert_eq!(Fen::parse("380.0"), Ok(Fen(38_000)));
+        assert_eq!(Fen::parse("191370.50"), Ok(Fen(19_137_050)));
+        assert_eq!(Fen::parse("0.07"), Ok(Fen(7)));
+        assert_eq!(Fen::parse("0.7"), Ok(Fen(70)));
+        for bad in ["", "-1", "1.", ".5", "1.234", "1,000", "¥5", "1e3", " 5", "99999999999999"] {
+            assert!(Fen::parse(bad).is_err(), "{bad} should be rejected");
+        }
+    }
+
+    #[test]
+    fn money_formats_with_two_decimals_and_no_negative_zero() {
+        assert_eq!(Fen(0).to_string(), "0.00");
+        assert_eq!(Fen(-15_000).to_string(), "-150.00");
+        assert_eq!(Fen(-5).to_string(), "-0.05");
+        assert_eq!(Fen(19_137_050).to_string(), "191370.50");
+    }
+
+    #[test]
+    fn datetimes_parse_both_separators_and_optional_seconds() {
+        let a = Timestamp::parse("2024-07-13 09:00").unwrap();
+        let b = Timestamp::parse("2024-07-13T09:00:00").unwrap();
+        assert_eq!(a, b);
+        assert_eq!(a.to_string(), "2024-07-13 09:00:00");
+        assert_eq!(a.day(), Day::parse("2024-07-13").unwrap());
+        assert_eq!(Timestamp::parse("1970-01-02 00:00:01").unwrap(), Timestamp(86_401));
+        for bad in ["2024-07-13", "2024-07-13 9:00", "2024-02-30 09:00", "2024-07-13 24:00", "2024/07/13 09:00", "2024-07-13 09:00:60", "2024-07-13 09:00 "] {
+            assert!(Timestamp::parse(bad).is_err(), "{bad} should be rejected");
+        }
+    }
+
+    #[test]
+    fn dates_before_1970_keep_their_day() {
+        let d = Day::parse("1969-12-31").unwrap();
+        assert_eq!(d, Day(-1));
+        assert_eq!(d.to_string(), "1969-12-31");
+        assert_eq!(Timestamp(-1).day(), Day(-1));
+    }
+
+    #[test]
+    fn ids_and_tokens() {
+        assert!(check_id("C00011").is_ok());
+        assert!(check_id(" C1").is_err());
+        assert!(check_id("C\t1").is_err());
+        assert!(check_id(&"x".repeat(65)).is_err());
+        assert_eq!(parse_tokens("a;b_2"), Ok(vec!["a".into(), "b_2".into()]));
+        assert!(parse_tokens("a;;b").is_err());
+        assert!(parse_tokens("A").is_err());
+    }
+
+    #[test]
+    fn phones_are_masked() {
+        assert_eq!(mask_phone("13812341234"), "138****1234");
+        assert_eq!(mask_phone("87654321"), "****4321");
+        assert_eq!(mask_phone("123"), "***");
+    }
+}

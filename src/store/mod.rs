@@ -1,0 +1,149 @@
+//! The append-only redb store: opening it, importing into it, reading from it.
+//!
+//! *Architecture invariant:* this is the only module that touches redb. Everything above it
+//! sees records, versions and imports, never tables.
+
+mod apply;
+pub mod codec;
+mod read;
+pub mod tables;
+
+use std::path::{Path, PathBuf};
+
+use redb::{ConcurrencyMode, Database, ReadOnlyDatabase, ReadableTable};
+
+pub use apply::{ImportFailure, ImportOptions, ImportOutcome};
+pub use read::{Reader, StoreStats, Version};
+pub use tables::{ImportEntry, ImportFile, KindCounts, Op};
+
+/// A failure of the store itself (not of the input).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    #[error("no store at {0}; create one with `careledger import FILES...` or pass --db FILE")]
+    Missing(PathBuf),
+    #[error("the store {path} is open for writing by another careledger process; wait for it to finish")]
+    Busy { path: PathBuf },
+    #[error("cannot open the store {path}: {source}")]
+    Open { path: PathBuf, source: redb::DatabaseError },
+    #[error("cannot create the store {path}: {source}")]
+    Create { path: PathBuf, source: std::io::Error },
+    #[error("store error: {0}; if it persists, restore the store from a backup or re-import the files into a new store")]
+    Redb(#[from] redb::Error),
+    #[error(transparent)]
+    Codec(#[from] codec::CodecError),
+}
+
+macro_rules! from_redb {
+    ($($t:ty),+) => {$(
+        impl From<$t> for StoreError {
+            fn from(e: $t) -> Self { StoreError::Redb(e.into()) }
+        }
+    )+};
+}
+from_redb!(
+    redb::TransactionError,
+    redb::TableError,
+    redb::StorageError,
+    redb::CommitError
+);
+
+/// The redb concurrency mode of every open: one process writes (an import) while any number
+/// of others read consistent snapshots (reports, exports).
+const CONCURRENCY: ConcurrencyMode = ConcurrencyMode::SingleWriter;
+
+/// The store, opened for writing.
+pub struct Store {
+    db: Database,
+}
+
+impl Store {
+    /// Opens the store for writing, creating it when missing. A new store file is created
+    /// readable and writable by its owner only: it holds names and phone numbers, personal
+    /// data under China's PIPL.
+    pub fn open_or_create(path: &Path) -> Result<Store, StoreError> {
+        if !path.exists() {
+            create_private_file(path)
+                .map_err(|source| StoreError::Create { path: path.to_owned(), source })?;
+        }
+        let db = redb::Builder::new()
+            .set_concurrency_mode(CONCURRENCY)
+            .create(path)
+            .map_err(|e| open_error(path, e))?;
+        let store = Store { db };
+        store.initialise()?;
+        Ok(store)
+    }
+
+    /// Opens the store for reading: a consistent snapshot, taken now, that an import running
+    /// in another process does not disturb.
+    pub fn open_reader(path: &Path) -> Result<Reader, StoreError> {
+        if !path.exists() {
+            return Err(StoreError::Missing(path.to_owned()));
+        }
+        let open = || {
+            redb::Builder::new()
+                .set_concurrency_mode(CONCURRENCY)
+                .open_read_only(path)
+        };
+        let db: ReadOnlyDatabase = match open() {
+            // The last writer was killed: a read-only open does not repair, so let a writer
+            // open repair the file (redb restores the last commit), then read.
+            Err(redb::DatabaseError::RepairAborted) => {
+                drop(Store::open_or_create(path)?);
+                open().map_err(|e| open_error(path, e))?
+            }
+            other => other.map_err(|e| open_error(path, e))?,
+        };
+        Reader::new(db)
+    }
+
+    /// A read snapshot from this writer's handle (used by tests and by `import` itself).
+    pub fn reader(&self) -> Result<Reader, StoreError> {
+        Reader::from_database(&self.db)
+    }
+
+    fn initialise(&self) -> Result<(), StoreError> {
+        let txn = self.db.begin_write()?;
+        {
+            let mut meta = txn.open_table(tables::META)?;
+            let version = meta.get(tables::META_FORMAT_VERSION)?.map(|v| v.value());
+            match version {
+                None => {
+                    meta.insert(tables::META_FORMAT_VERSION, u64::from(codec::FORMAT_VERSION))?;
+                }
+                Some(v) if v == u64::from(codec::FORMAT_VERSION) => {}
+                Some(v) => {
+                    return Err(codec::CodecError::Version { found: v as u8 }.into());
+                }
+            }
+            for def in [tables::LOG, tables::IMPORTS] {
+                txn.open_table(def)?;
+            }
+            txn.open_table(tables::HISTORY)?;
+            txn.open_table(tables::CURRENT)?;
+            txn.open_table(tables::BY_TIME)?;
+            txn.open_table(tables::REFS)?;
+        }
+        txn.commit()?;
+        Ok(())
+    }
+}
+
+fn open_error(path: &Path, e: redb::DatabaseError) -> StoreError {
+    match e {
+        redb::DatabaseError::DatabaseAlreadyOpen => StoreError::Busy { path: path.to_owned() },
+        source => StoreError::Open { path: path.to_owned(), source },
+    }
+}
+
+#[cfg(unix)]
+fn create_private_file(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path).map(drop)
+}
+
+#[cfg(not(unix))]
+fn create_private_file(path: &Path) -> std::io::Result<()> {
+    std::fs::OpenOptions::new().write(true).create_new(true).open(path).map(drop)
+}

@@ -1,0 +1,134 @@
+//! Reading a consistent snapshot of the store.
+
+use redb::{Database, ReadOnlyDatabase, ReadTransaction, ReadableDatabase, ReadableTable, ReadableTableMetadata};
+
+use super::codec::decode;
+use super::tables::{CurrentEntry, ImportEntry, LogEntry, CURRENT, HISTORY, IMPORTS, LOG};
+use super::StoreError;
+use crate::model::{Kind, Record};
+
+/// One read transaction: every read through it sees the same snapshot, however long it lives
+/// and whatever imports commit meanwhile.
+pub struct Reader {
+    // Keeps a read-only handle alive for as long as the snapshot (None when borrowed from a
+    // writer's handle).
+    _db: Option<ReadOnlyDatabase>,
+    txn: ReadTransaction,
+}
+
+/// One stored version of a record, with the import that brought it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Version {
+    pub seq: u64,
+    pub entry: LogEntry,
+    pub import: ImportEntry,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoreStats {
+    /// (kind, current records, stored versions) for every kind.
+    pub kinds: Vec<(Kind, u64, u64)>,
+    pub imports: u64,
+    pub last_import: Option<ImportEntry>,
+}
+
+impl Reader {
+    pub(super) fn new(db: ReadOnlyDatabase) -> Result<Reader, StoreError> {
+        let txn = db.begin_read()?;
+        Ok(Reader { _db: Some(db), txn })
+    }
+
+    pub(super) fn from_database(db: &Database) -> Result<Reader, StoreError> {
+        Ok(Reader { _db: None, txn: db.begin_read()? })
+    }
+
+    /// The current record of a kind and key.
+    pub fn get(&self, kind: Kind, key: &str) -> Result<Option<(u64, Record)>, StoreError> {
+        let table = self.txn.open_table(CURRENT)?;
+        match table.get((kind.code(), key))? {
+            Some(bytes) => {
+                let entry: CurrentEntry = decode(bytes.value())?;
+                Ok(Some((entry.seq, entry.record)))
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// Calls `f` with every current record of a kind, in key order.
+    pub fn for_each_current(
+        &self,
+        kind: Kind,
+        mut f: impl FnMut(&Record) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let table = self.txn.open_table(CURRENT)?;
+        for entry in table.range((kind.code(), "")..(kind.code() + 1, ""))? {
+            let (_, value) = entry?;
+            let current: CurrentEntry = decode(value.value())?;
+            debug_assert_eq!(current.record.kind(), kind);
+            f(&current.record)?;
+        }
+        Ok(())
+    }
+
+    /// The number of current records of a kind.
+    pub fn count_current(&self, kind: Kind) -> Result<u64, StoreError> {
+        let table = self.txn.open_table(CURRENT)?;
+        let mut n = 0;
+        for entry in table.range((kind.code(), "")..(kind.code() + 1, ""))? {
+            entry?;
+            n += 1;
+        }
+        Ok(n)
+    }
+
+    /// Every version of one record, oldest first.
+    pub fn history(&self, kind: Kind, key: &str) -> Result<Vec<Version>, StoreError> {
+        let history = self.txn.open_table(HISTORY)?;
+        let log = self.txn.open_table(LOG)?;
+        let imports = self.txn.open_table(IMPORTS)?;
+        let mut versions = Vec::new();
+        for entry in history.range((kind.code(), key, 0)..=(kind.code(), key, u64::MAX))? {
+            let seq = entry?.0.value().2;
+            let bytes = log.get(seq)?.ok_or_else(|| damaged(format!("log entry {seq} is missing")))?;
+            let entry: LogEntry = decode(bytes.value())?;
+            let import_bytes = imports
+                .get(entry.import_id)?
+                .ok_or_else(|| damaged(format!("import {} is missing", entry.import_id)))?;
+            versions.push(Version { seq, entry, import: decode(import_bytes.value())? });
+        }
+        Ok(versions)
+    }
+
+    /// Every import, oldest first.
+    pub fn imports(&self) -> Result<Vec<ImportEntry>, StoreError> {
+        let table = self.txn.open_table(IMPORTS)?;
+        let mut out = Vec::new();
+        for entry in table.iter()? {
+            out.push(decode(entry?.1.value())?);
+        }
+        Ok(out)
+    }
+
+    pub fn stats(&self) -> Result<StoreStats, StoreError> {
+        let history = self.txn.open_table(HISTORY)?;
+        let imports = self.txn.open_table(IMPORTS)?;
+        let mut kinds = Vec::new();
+        for kind in Kind::ALL {
+            let mut versions = 0;
+            for entry in history.range((kind.code(), "", 0)..(kind.code() + 1, "", 0))? {
+                entry?;
+                versions += 1;
+            }
+            kinds.push((kind, self.count_current(kind)?, versions));
+        }
+        let last_import = match imports.last()? {
+            Some((_, v)) => Some(decode(v.value())?),
+            None => None,
+        };
+        Ok(StoreStats { kinds, imports: imports.len()?, last_import })
+    }
+}
+
+fn damaged(what: String) -> StoreError {
+    StoreError::Codec(super::codec::CodecError::Damaged(what))
+}

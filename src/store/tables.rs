@@ -1,0 +1,123 @@
+//! Table definitions and the stored types, with the layout of each.
+//!
+//! Every value is `codec`-encoded: byte 0 is `codec::FORMAT_VERSION`, the rest is bincode 2
+//! (standard configuration) of the type named below. Keys are redb tuples, ordered element by
+//! element; `kind` is `Kind::code()` (1 staff … 8 survey_answers), `time` is
+//! `Timestamp` seconds since 1970-01-01 00:00 local wall clock.
+//!
+//! | table | key | value | holds |
+//! |---|---|---|---|
+//! | `log` | `seq: u64` | [`LogEntry`] | every accepted version, in ingest order; only ever appended |
+//! | `history` | `(kind, key, seq)` | `()` | the versions of one record: a prefix range |
+//! | `current` | `(kind, key)` | [`CurrentEntry`] | latest non-void version of each record |
+//! | `by_time` | `(kind, time, key)` | `()` | current records of a kind by their date |
+//! | `refs` | `(target kind, target key, source kind, source key)` | `()` | current references |
+//! | `imports` | `import id: u64` | [`ImportEntry`] | one entry per committed import |
+//! | `meta` | `&str` | `u64` | `next_seq`, `next_import`, `format_version` |
+//!
+//! How aggregators avoid reading everything:
+//! - one kind: the range `(kind, "")..(kind + 1, "")` of `current`, split into disjoint key
+//!   ranges to scan in parallel from one read transaction;
+//! - one month of one kind: the range `(kind, month start)..(kind, next month start)` of
+//!   `by_time`, then point reads in `current`;
+//! - one customer's records: the range `(customers, C, *, *)` of `refs` lists every current
+//!   record that names C (as owner, or as referrer: check the column), then point reads;
+//! - the answers of one survey: `current` keys `SURVEY\t…`, the range
+//!   `(survey_answers, "SURVEY\t")..(survey_answers, "SURVEY\n")`.
+//!
+//! `log` and `imports` are the ground truth and are never changed; `history`, `current`,
+//! `by_time` and `refs` are derived from `log` and kept in step with it in the same write
+//! transaction (so they are the one place where entries are removed: an index entry of a
+//! superseded version).
+
+use bincode::{Decode, Encode};
+use redb::TableDefinition;
+
+use crate::model::{Kind, Record};
+
+pub(crate) const LOG: TableDefinition<u64, &[u8]> = TableDefinition::new("log");
+pub(crate) const HISTORY: TableDefinition<(u8, &str, u64), ()> = TableDefinition::new("history");
+pub(crate) const CURRENT: TableDefinition<(u8, &str), &[u8]> = TableDefinition::new("current");
+pub(crate) const BY_TIME: TableDefinition<(u8, i64, &str), ()> = TableDefinition::new("by_time");
+pub(crate) const REFS: TableDefinition<(u8, &str, u8, &str), ()> = TableDefinition::new("refs");
+pub(crate) const IMPORTS: TableDefinition<u64, &[u8]> = TableDefinition::new("imports");
+pub(crate) const META: TableDefinition<&str, u64> = TableDefinition::new("meta");
+
+pub(crate) const META_NEXT_SEQ: &str = "next_seq";
+pub(crate) const META_NEXT_IMPORT: &str = "next_import";
+pub(crate) const META_FORMAT_VERSION: &str = "format_version";
+
+/// What a version does to its record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+pub enum Op {
+    Add,
+    Void,
+}
+
+impl Op {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Op::Add => "add",
+            Op::Void => "void",
+        }
+    }
+}
+
+/// `log` value: one version of one record. `record` is `None` for a void.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct LogEntry {
+    pub import_id: u64,
+    pub kind: Kind,
+    pub key: String,
+    pub op: Op,
+    pub record: Option<Record>,
+}
+
+/// `current` value: the latest version's sequence number and its record.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct CurrentEntry {
+    pub seq: u64,
+    pub record: Record,
+}
+
+/// `imports` value: what one import command brought in.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct ImportEntry {
+    pub id: u64,
+    /// When the import ran, as the caller's wall clock said (`YYYY-MM-DD HH:MM:SS`). The
+    /// engine never reads the clock; this is bookkeeping, used by no KPI.
+    pub at: String,
+    pub amend: bool,
+    pub files: Vec<ImportFile>,
+    pub counts: Vec<KindCounts>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct ImportFile {
+    /// The path as given on the command line.
+    pub path: String,
+    pub kind: Kind,
+    /// SHA-256 of the file's bytes, lower-case hex.
+    pub sha256: String,
+    pub rows: u64,
+}
+
+/// What an import did to one kind.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Encode, Decode)]
+pub struct KindCounts {
+    pub kind_code: u8,
+    pub added: u64,
+    pub amended: u64,
+    pub voided: u64,
+    pub unchanged: u64,
+}
+
+impl KindCounts {
+    pub fn kind(&self) -> Kind {
+        Kind::from_code(self.kind_code).expect("stored kind codes are valid")
+    }
+
+    pub fn written(&self) -> u64 {
+        self.added + self.amended + self.voided
+    }
+}
