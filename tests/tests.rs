@@ -1,0 +1,3 @@
+//! careledger's integration tests, built into one binary; one module per area.
+
+mod util;
