@@ -14,7 +14,9 @@ pub struct Dir {
 
 impl Dir {
     pub fn new() -> Dir {
-        Dir { tmp: tempfile::tempdir().expect("a temp dir") }
+        Dir {
+            tmp: tempfile::tempdir().expect("a temp dir"),
+        }
     }
 
     pub fn path(&self) -> &Path {
@@ -43,7 +45,10 @@ impl Dir {
     /// A `careledger` command running in the dir with `--db store.redb`.
     pub fn cmd(&self) -> Command {
         let mut cmd = Command::cargo_bin("careledger").expect("the binary is built");
-        cmd.current_dir(self.path()).env_remove("CARELEDGER_DB").arg("--db").arg(self.db());
+        cmd.current_dir(self.path())
+            .env_remove("CARELEDGER_DB")
+            .arg("--db")
+            .arg(self.db());
         cmd
     }
 
@@ -87,7 +92,10 @@ impl Dir {
             .unwrap()
             .map(|e| {
                 let e = e.unwrap();
-                (e.file_name().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap())
+                (
+                    e.file_name().to_string_lossy().into_owned(),
+                    std::fs::read(e.path()).unwrap(),
+                )
             })
             .collect();
         files.sort();
@@ -123,7 +131,10 @@ pub const BASE: [(&str, &str); 8] = [
         "service_orders.csv",
         "order_id,customer_id,vin,opened_at,closed_at,revenue,advisor_id,followup_consent\nR0000001,C00011,LFV3A23C5K3012345,2024-07-13 09:00,2024-07-13T11:00:00,380.0,SH003,\n",
     ),
-    ("insurance.csv", "policy_id,customer_id,start_on,referrer_id\nP000001,C00011,2024-03-01,\n"),
+    (
+        "insurance.csv",
+        "policy_id,customer_id,start_on,referrer_id\nP000001,C00011,2024-03-01,\n",
+    ),
     (
         "contacts.csv",
         "attempt_id,customer_id,at,channel,staff_id,purpose,outcome,note\nA0000001,C00011,2024-01-16 09:12,phone,XS003,delivery_call_1,reached,\"客户满意, 无问题\"\n",
@@ -132,5 +143,8 @@ pub const BASE: [(&str, &str); 8] = [
         "surveys.csv",
         "survey_id,attempt_id,customer_id,at,subject_department,overall,issues,comment\nQ000001,A0000001,C00011,2024-01-16 09:20,sales,4,waiting_time;price,\n",
     ),
-    ("survey_answers.csv", "survey_id,question,score\nQ000001,consultant_attitude,5\n"),
+    (
+        "survey_answers.csv",
+        "survey_id,question,score\nQ000001,consultant_attitude,5\n",
+    ),
 ];

@@ -7,22 +7,42 @@ use std::path::Path;
 use anyhow::Context;
 use rayon::prelude::*;
 
-use careledger::csvio::{self, ImportError, ParsedFile, ERRORS_SHOWN_MAX};
+use careledger::csvio::{self, ERRORS_SHOWN_MAX, ImportError, ParsedFile};
 use careledger::generator::{self, GenConfig};
-use careledger::model::{display_key, mask_phone, Kind, KEY_SEPARATOR};
+use careledger::model::{KEY_SEPARATOR, Kind, display_key, mask_phone};
 use careledger::store::{ImportFailure, ImportOptions, Store, StoreError};
 
-use super::{out, Cli, Command, Failure};
+use super::{Cli, Command, Failure, out};
 
 pub fn run(cli: Cli) -> Result<(), Failure> {
     let db = cli.db.as_path();
     match cli.command {
-        Command::Import { paths, amend, dry_run } => import(db, &paths, amend, dry_run),
+        Command::Import {
+            paths,
+            amend,
+            dry_run,
+        } => import(db, &paths, amend, dry_run),
         Command::Export { dir } => export(db, &dir),
-        Command::History { kind, id, show_phone } => history(db, &kind, &id, show_phone),
+        Command::History {
+            kind,
+            id,
+            show_phone,
+        } => history(db, &kind, &id, show_phone),
         Command::Stats => stats(db),
-        Command::Gen { customers, months, seed, start, out: dir } => {
-            let config = GenConfig { customers, months, seed, start_year: start.0, start_month: start.1 };
+        Command::Gen {
+            customers,
+            months,
+            seed,
+            start,
+            out: dir,
+        } => {
+            let config = GenConfig {
+                customers,
+                months,
+                seed,
+                start_year: start.0,
+                start_month: start.1,
+            };
             generate(&config, &dir)
         }
         Command::Demo { customers, data } => demo(db, customers, &data),
@@ -57,7 +77,11 @@ fn list_errors(errors: &[ImportError]) -> String {
         let _ = writeln!(text, "{e}");
     }
     if errors.len() > ERRORS_SHOWN_MAX {
-        let _ = writeln!(text, "... and {} more errors", errors.len() - ERRORS_SHOWN_MAX);
+        let _ = writeln!(
+            text,
+            "... and {} more errors",
+            errors.len() - ERRORS_SHOWN_MAX
+        );
     }
     let _ = write!(
         text,
@@ -71,7 +95,8 @@ fn list_errors(errors: &[ImportError]) -> String {
 /// Reads and parses the files of an import, in parallel. Problems with whole files are
 /// returned at once; problems with rows travel in the files, to be listed with the store's.
 pub fn read_sources(paths: &[String]) -> Result<Vec<ParsedFile>, Failure> {
-    let (sources, warnings) = csvio::resolve_paths(paths).map_err(|e| Failure::Input(list_errors(&e)))?;
+    let (sources, warnings) =
+        csvio::resolve_paths(paths).map_err(|e| Failure::Input(list_errors(&e)))?;
     for w in warnings {
         eprintln!("warning: {w}");
     }
@@ -117,7 +142,11 @@ fn import(db: &Path, paths: &[String], amend: bool, dry_run: bool) -> Result<(),
             bar.set_position(done);
         }
     };
-    let options = ImportOptions { amend, dry_run, at: chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string() };
+    let options = ImportOptions {
+        amend,
+        dry_run,
+        at: chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string(),
+    };
     let result = store.import(&files, &options, &progress);
     if let Some(bar) = bar {
         bar.finish_and_clear();
@@ -147,7 +176,11 @@ fn import(db: &Path, paths: &[String], amend: bool, dry_run: bool) -> Result<(),
     let _ = writeln!(
         text,
         "{} {}: {} file{}, {rows} rows",
-        if dry_run { "dry run of import" } else { "import" },
+        if dry_run {
+            "dry run of import"
+        } else {
+            "import"
+        },
         outcome.import_id,
         files.len(),
         if files.len() == 1 { "" } else { "s" }
@@ -155,9 +188,21 @@ fn import(db: &Path, paths: &[String], amend: bool, dry_run: bool) -> Result<(),
     if !dry_run && !outcome.recorded {
         text = format!("nothing to import: all {rows} rows are already in the store, unchanged\n");
     }
-    let _ = writeln!(text, "{:<16}{:>10}{:>10}{:>10}{:>11}", "kind", "added", "amended", "voided", "unchanged");
+    let _ = writeln!(
+        text,
+        "{:<16}{:>10}{:>10}{:>10}{:>11}",
+        "kind", "added", "amended", "voided", "unchanged"
+    );
     for c in &outcome.counts {
-        let _ = writeln!(text, "{:<16}{:>10}{:>10}{:>10}{:>11}", c.kind().name(), c.added, c.amended, c.voided, c.unchanged);
+        let _ = writeln!(
+            text,
+            "{:<16}{:>10}{:>10}{:>10}{:>11}",
+            c.kind().name(),
+            c.added,
+            c.amended,
+            c.voided,
+            c.unchanged
+        );
     }
     if dry_run {
         let _ = writeln!(text, "dry run: everything checked, nothing written");
@@ -167,19 +212,29 @@ fn import(db: &Path, paths: &[String], amend: bool, dry_run: bool) -> Result<(),
 
 fn export(db: &Path, dir: &Path) -> Result<(), Failure> {
     let reader = Store::open_reader(db).map_err(store_failure)?;
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create the folder {}", dir.display()))?;
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("cannot create the folder {}", dir.display()))?;
     let mut text = String::new();
     for kind in Kind::ALL {
         let path = dir.join(kind.file_name());
         // Write beside the target and rename, so a failure never leaves a half-written file.
         let partial = dir.join(format!(".{}.partial", kind.file_name()));
-        let file = create_private(&partial).with_context(|| format!("cannot write {}", partial.display()))?;
-        let (buffered, n) = csvio::write_kind(&reader, kind, std::io::BufWriter::new(file)).map_err(|e| match e {
-            csvio::ExportError::Store(e) => store_failure(e),
-            other => Failure::Unexpected(anyhow::Error::new(other).context(format!("cannot write {}", partial.display()))),
-        })?;
-        buffered.into_inner().map_err(|e| anyhow::anyhow!("cannot write {}: {}", partial.display(), e.error()))?.sync_all()?;
-        std::fs::rename(&partial, &path).with_context(|| format!("cannot write {}", path.display()))?;
+        let file = create_private(&partial)
+            .with_context(|| format!("cannot write {}", partial.display()))?;
+        let (buffered, n) = csvio::write_kind(&reader, kind, std::io::BufWriter::new(file))
+            .map_err(|e| match e {
+                csvio::ExportError::Store(e) => store_failure(e),
+                other => Failure::Unexpected(
+                    anyhow::Error::new(other)
+                        .context(format!("cannot write {}", partial.display())),
+                ),
+            })?;
+        buffered
+            .into_inner()
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {}", partial.display(), e.error()))?
+            .sync_all()?;
+        std::fs::rename(&partial, &path)
+            .with_context(|| format!("cannot write {}", path.display()))?;
         let _ = writeln!(text, "{:<22}{n:>10} rows", path.display());
     }
     out(&text)
@@ -188,7 +243,12 @@ fn export(db: &Path, dir: &Path) -> Result<(), Failure> {
 #[cfg(unix)]
 fn create_private(path: &Path) -> std::io::Result<std::fs::File> {
     use std::os::unix::fs::OpenOptionsExt;
-    std::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(path)
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)
 }
 
 #[cfg(not(unix))]
@@ -206,22 +266,49 @@ fn history(db: &Path, kind_text: &str, id: &str, show_phone: bool) -> Result<(),
     let key = match kind {
         Kind::SurveyAnswer => match id.rsplit_once('/') {
             Some((survey, question)) => format!("{survey}{KEY_SEPARATOR}{question}"),
-            None => return Err(Failure::Input(format!("a survey answer is named SURVEY_ID/QUESTION, e.g. Q000001/consultant_attitude; got `{id}`"))),
+            None => {
+                return Err(Failure::Input(format!(
+                    "a survey answer is named SURVEY_ID/QUESTION, e.g. Q000001/consultant_attitude; got `{id}`"
+                )));
+            }
         },
         _ => id.to_owned(),
     };
     let reader = Store::open_reader(db).map_err(store_failure)?;
     let versions = reader.history(kind, &key).map_err(store_failure)?;
     if versions.is_empty() {
-        return Err(Failure::Input(format!("there is no {kind} `{id}` in the store, in any version")));
+        return Err(Failure::Input(format!(
+            "there is no {kind} `{id}` in the store, in any version"
+        )));
     }
     let columns = kind.columns();
     let mut text = String::new();
-    let _ = writeln!(text, "{kind} {}: {} version{}", display_key(&key), versions.len(), if versions.len() == 1 { "" } else { "s" });
+    let _ = writeln!(
+        text,
+        "{kind} {}: {} version{}",
+        display_key(&key),
+        versions.len(),
+        if versions.len() == 1 { "" } else { "s" }
+    );
     let mut previous: Option<Vec<String>> = None;
     for v in &versions {
-        let files: Vec<&str> = v.import.files.iter().filter(|f| f.kind == kind).map(|f| f.path.as_str()).collect();
-        let _ = writeln!(text, "\nversion #{}  {}  import {} at {}{}  ({})", v.seq, v.entry.op.as_str(), v.import.id, v.import.at, if v.import.amend { " --amend" } else { "" }, files.join(", "));
+        let files: Vec<&str> = v
+            .import
+            .files
+            .iter()
+            .filter(|f| f.kind == kind)
+            .map(|f| f.path.as_str())
+            .collect();
+        let _ = writeln!(
+            text,
+            "\nversion #{}  {}  import {} at {}{}  ({})",
+            v.seq,
+            v.entry.op.as_str(),
+            v.import.id,
+            v.import.at,
+            if v.import.amend { " --amend" } else { "" },
+            files.join(", ")
+        );
         let Some(record) = &v.entry.record else {
             let _ = writeln!(text, "  (voided: the record no longer counts anywhere)");
             previous = None;
@@ -229,12 +316,20 @@ fn history(db: &Path, kind_text: &str, id: &str, show_phone: bool) -> Result<(),
         };
         let mut cells = record.cells();
         if kind == Kind::Customer && !show_phone {
-            let phone = columns.iter().position(|c| c.name == "phone").expect("customers have a phone column");
+            let phone = columns
+                .iter()
+                .position(|c| c.name == "phone")
+                .expect("customers have a phone column");
             cells[phone] = mask_phone(&cells[phone]);
         }
         for (i, (column, cell)) in columns.iter().zip(&cells).enumerate() {
             let changed = previous.as_ref().is_some_and(|p| p[i] != *cell);
-            let _ = writeln!(text, "  {}{:<20}{cell}", if changed { "* " } else { "  " }, column.name);
+            let _ = writeln!(
+                text,
+                "  {}{:<20}{cell}",
+                if changed { "* " } else { "  " },
+                column.name
+            );
         }
         previous = Some(cells);
     }
@@ -256,12 +351,31 @@ fn stats(db: &Path) -> Result<(), Failure> {
             let _ = writeln!(text, "no imports yet");
         }
         Some(last) => {
-            let _ = writeln!(text, "imports: {}; last: import {} at {}{}", stats.imports, last.id, last.at, if last.amend { " (--amend)" } else { "" });
+            let _ = writeln!(
+                text,
+                "imports: {}; last: import {} at {}{}",
+                stats.imports,
+                last.id,
+                last.at,
+                if last.amend { " (--amend)" } else { "" }
+            );
             for f in &last.files {
-                let _ = writeln!(text, "  {:<40}{:>10} rows  sha256 {}", f.path, f.rows, f.sha256);
+                let _ = writeln!(
+                    text,
+                    "  {:<40}{:>10} rows  sha256 {}",
+                    f.path, f.rows, f.sha256
+                );
             }
             for c in last.counts.iter().filter(|c| c.written() + c.unchanged > 0) {
-                let _ = writeln!(text, "  {:<16} added {} amended {} voided {} unchanged {}", c.kind().name(), c.added, c.amended, c.voided, c.unchanged);
+                let _ = writeln!(
+                    text,
+                    "  {:<16} added {} amended {} voided {} unchanged {}",
+                    c.kind().name(),
+                    c.added,
+                    c.amended,
+                    c.voided,
+                    c.unchanged
+                );
             }
         }
     }
@@ -287,7 +401,10 @@ fn generate(config: &GenConfig, dir: &Path) -> Result<(), Failure> {
 }
 
 fn demo(db: &Path, customers: u64, data: &Path) -> Result<(), Failure> {
-    let config = GenConfig { customers, ..GenConfig::default() };
+    let config = GenConfig {
+        customers,
+        ..GenConfig::default()
+    };
     generate(&config, data)?;
     let paths = [data.display().to_string()];
     import(db, &paths, false, false)?;

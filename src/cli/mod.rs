@@ -15,7 +15,12 @@ use clap::{Parser, Subcommand};
 #[command(name = "careledger", version, about, long_about = None)]
 pub struct Cli {
     /// The store file.
-    #[arg(long, global = true, env = "CARELEDGER_DB", default_value = "careledger.redb")]
+    #[arg(
+        long,
+        global = true,
+        env = "CARELEDGER_DB",
+        default_value = "careledger.redb"
+    )]
     pub db: PathBuf,
 
     #[command(subcommand)]
@@ -110,7 +115,9 @@ pub fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             eprintln!("careledger: {error:#}");
-            eprintln!("careledger: this is unexpected; nothing was half-written (imports are one transaction). If it persists, run `careledger stats` and report the message above.");
+            eprintln!(
+                "careledger: this is unexpected; nothing was half-written (imports are one transaction). If it persists, run `careledger stats` and report the message above."
+            );
             ExitCode::from(3)
         }
     }

@@ -8,7 +8,7 @@ mod read;
 mod write;
 
 pub use read::{
-    decode_text, parse_file, parse_source, resolve_paths, ImportError, ParsedFile, Row, Source,
-    ERRORS_SHOWN_MAX,
+    ERRORS_SHOWN_MAX, ImportError, ParsedFile, Row, Source, decode_text, parse_file, parse_source,
+    resolve_paths,
 };
-pub use write::{write_header, write_kind, write_record, ExportError, BOM};
+pub use write::{BOM, ExportError, write_header, write_kind, write_record};

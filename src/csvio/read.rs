@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use crate::model::{check_id, check_token, CellError, Kind, Record};
+use crate::model::{CellError, Kind, Record, check_id, check_token};
 use crate::store::Op;
 
 /// How many errors an import lists before it only counts the rest.
@@ -25,14 +25,23 @@ pub struct ImportError {
 
 impl ImportError {
     pub fn new(file: &str, line: Option<u64>, column: &str, reason: impl Into<String>) -> Self {
-        ImportError { file: file.to_owned(), line, column: column.to_owned(), reason: reason.into() }
+        ImportError {
+            file: file.to_owned(),
+            line,
+            column: column.to_owned(),
+            reason: reason.into(),
+        }
     }
 }
 
 impl fmt::Display for ImportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.line {
-            Some(line) => write!(f, "{}:{}: {}: {}", self.file, line, self.column, self.reason),
+            Some(line) => write!(
+                f,
+                "{}:{}: {}: {}",
+                self.file, line, self.column, self.reason
+            ),
             None => write!(f, "{}: {}: {}", self.file, self.column, self.reason),
         }
     }
@@ -90,11 +99,19 @@ pub fn resolve_paths(args: &[String]) -> Result<(Vec<Source>, Vec<String>), Vec<
             && !path.exists()
         {
             match Kind::parse_name(kind_text) {
-                Some(kind) => sources.push(Source { path: PathBuf::from(file), kind }),
-                None => errors.push(ImportError::new(arg, None, "-", format!(
-                    "`{kind_text}` is not a record kind; use one of {}",
-                    kind_list()
-                ))),
+                Some(kind) => sources.push(Source {
+                    path: PathBuf::from(file),
+                    kind,
+                }),
+                None => errors.push(ImportError::new(
+                    arg,
+                    None,
+                    "-",
+                    format!(
+                        "`{kind_text}` is not a record kind; use one of {}",
+                        kind_list()
+                    ),
+                )),
             }
             continue;
         }
@@ -102,19 +119,32 @@ pub fn resolve_paths(args: &[String]) -> Result<(Vec<Source>, Vec<String>), Vec<
             let mut names: Vec<PathBuf> = match std::fs::read_dir(path) {
                 Ok(entries) => entries.filter_map(|e| e.ok().map(|e| e.path())).collect(),
                 Err(e) => {
-                    errors.push(ImportError::new(arg, None, "-", format!("cannot read the folder: {e}")));
+                    errors.push(ImportError::new(
+                        arg,
+                        None,
+                        "-",
+                        format!("cannot read the folder: {e}"),
+                    ));
                     continue;
                 }
             };
             names.sort();
             let before = sources.len();
             for kind in Kind::ALL {
-                if let Some(found) = names.iter().find(|p| p.file_name().is_some_and(|n| n == kind.file_name().as_str())) {
-                    sources.push(Source { path: found.clone(), kind });
+                if let Some(found) = names.iter().find(|p| {
+                    p.file_name()
+                        .is_some_and(|n| n == kind.file_name().as_str())
+                }) {
+                    sources.push(Source {
+                        path: found.clone(),
+                        kind,
+                    });
                 }
             }
             for other in &names {
-                let is_csv = other.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+                let is_csv = other
+                    .extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
                 if is_csv && !sources[before..].iter().any(|s| &s.path == other) {
                     warnings.push(format!(
                         "{}: skipped: not named as a record kind ({}); name it KIND=FILE to import it",
@@ -124,14 +154,22 @@ pub fn resolve_paths(args: &[String]) -> Result<(Vec<Source>, Vec<String>), Vec<
                 }
             }
             if sources.len() == before {
-                errors.push(ImportError::new(arg, None, "-", format!(
-                    "the folder holds none of the files {}",
-                    Kind::ALL.map(Kind::file_name).join(", ")
-                )));
+                errors.push(ImportError::new(
+                    arg,
+                    None,
+                    "-",
+                    format!(
+                        "the folder holds none of the files {}",
+                        Kind::ALL.map(Kind::file_name).join(", ")
+                    ),
+                ));
             }
             continue;
         }
-        let stem = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let stem = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
         match Kind::parse_name(stem).filter(|k| stem == k.file_name()) {
             Some(kind) => sources.push(Source { path: path.to_owned(), kind }),
             None => errors.push(ImportError::new(arg, None, "-", format!(
@@ -140,7 +178,11 @@ pub fn resolve_paths(args: &[String]) -> Result<(Vec<Source>, Vec<String>), Vec<
             ))),
         }
     }
-    if errors.is_empty() { Ok((sources, warnings)) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok((sources, warnings))
+    } else {
+        Err(errors)
+    }
 }
 
 fn kind_list() -> String {
@@ -152,7 +194,12 @@ fn kind_list() -> String {
 pub fn parse_file(source: &Source) -> Result<ParsedFile, Vec<ImportError>> {
     let name = source.display();
     let bytes = std::fs::read(&source.path).map_err(|e| {
-        vec![ImportError::new(&name, None, "-", format!("cannot read the file: {e}"))]
+        vec![ImportError::new(
+            &name,
+            None,
+            "-",
+            format!("cannot read the file: {e}"),
+        )]
     })?;
     parse_source(source, &bytes)
 }
@@ -172,10 +219,15 @@ pub fn parse_source(source: &Source, bytes: &[u8]) -> Result<ParsedFile, Vec<Imp
         Some(Ok(h)) => h,
         Some(Err(e)) => return Err(vec![csv_error(&name, &e)]),
         None => {
-            return Err(vec![ImportError::new(&name, Some(1), "-", format!(
-                "the file is empty; it needs a header row: {}",
-                header_line(kind)
-            ))]);
+            return Err(vec![ImportError::new(
+                &name,
+                Some(1),
+                "-",
+                format!(
+                    "the file is empty; it needs a header row: {}",
+                    header_line(kind)
+                ),
+            )]);
         }
     };
     let layout = Layout::from_header(&name, kind, &header)?;
@@ -204,14 +256,31 @@ pub fn parse_source(source: &Source, bytes: &[u8]) -> Result<ParsedFile, Vec<Imp
             )));
             if record.len() >= kind.key_columns() {
                 // Best effort: the key is most likely in its usual place.
-                failed_keys.push(kind.key_of(&layout.index.iter().map(|i| i.and_then(|i| record.get(i)).unwrap_or("")).collect::<Vec<_>>()));
+                failed_keys.push(
+                    kind.key_of(
+                        &layout
+                            .index
+                            .iter()
+                            .map(|i| i.and_then(|i| record.get(i)).unwrap_or(""))
+                            .collect::<Vec<_>>(),
+                    ),
+                );
             }
             continue;
         }
-        let cells: Vec<&str> = layout.index.iter().map(|i| i.map_or("", |i| &record[i])).collect();
+        let cells: Vec<&str> = layout
+            .index
+            .iter()
+            .map(|i| i.map_or("", |i| &record[i]))
+            .collect();
         let key = kind.key_of(&cells);
         match parse_row(kind, layout.op.map_or("", |i| &record[i]), &cells) {
-            Ok((op, record)) => rows.push(Row { line, op, key, record }),
+            Ok((op, record)) => rows.push(Row {
+                line,
+                op,
+                key,
+                record,
+            }),
             Err(cell_errors) => {
                 errors.extend(
                     cell_errors
@@ -222,7 +291,14 @@ pub fn parse_source(source: &Source, bytes: &[u8]) -> Result<ParsedFile, Vec<Imp
             }
         }
     }
-    Ok(ParsedFile { source: source.clone(), sha256, rows, errors, failed_keys, warnings: layout.warnings })
+    Ok(ParsedFile {
+        source: source.clone(),
+        sha256,
+        rows,
+        errors,
+        failed_keys,
+        warnings: layout.warnings,
+    })
 }
 
 /// Parses the operation and, on an `add`, the record; a `void` row only has its key read.
@@ -243,14 +319,23 @@ fn parse_row(kind: Kind, op: &str, cells: &[&str]) -> Result<(Op, Option<Record>
                     } else {
                         check_id(cell)
                     };
-                    checked.err().map(|reason| CellError { column: column.name, reason })
+                    checked.err().map(|reason| CellError {
+                        column: column.name,
+                        reason,
+                    })
                 })
                 .collect();
-            if errors.is_empty() { Ok((Op::Void, None)) } else { Err(errors) }
+            if errors.is_empty() {
+                Ok((Op::Void, None))
+            } else {
+                Err(errors)
+            }
         }
         other => Err(vec![CellError {
             column: "op",
-            reason: format!("`{other}` is not an operation; write add, void, or leave it empty (add)"),
+            reason: format!(
+                "`{other}` is not an operation; write add, void, or leave it empty (add)"
+            ),
         }]),
     }
 }
@@ -264,28 +349,45 @@ struct Layout {
 }
 
 impl Layout {
-    fn from_header(name: &str, kind: Kind, header: &csv::StringRecord) -> Result<Layout, Vec<ImportError>> {
+    fn from_header(
+        name: &str,
+        kind: Kind,
+        header: &csv::StringRecord,
+    ) -> Result<Layout, Vec<ImportError>> {
         let mut positions: HashMap<&str, usize> = HashMap::new();
         let mut errors = Vec::new();
         let mut unknown = Vec::new();
         for (i, cell) in header.iter().enumerate() {
             let cell = cell.trim();
             if positions.insert(cell, i).is_some() {
-                errors.push(ImportError::new(name, Some(1), cell, "the column appears twice in the header; keep one"));
+                errors.push(ImportError::new(
+                    name,
+                    Some(1),
+                    cell,
+                    "the column appears twice in the header; keep one",
+                ));
             }
             if cell != "op" && !kind.columns().iter().any(|c| c.name == cell) {
                 unknown.push(cell.to_owned());
             }
         }
-        let index: Vec<Option<usize>> =
-            kind.columns().iter().map(|c| positions.get(c.name).copied()).collect();
+        let index: Vec<Option<usize>> = kind
+            .columns()
+            .iter()
+            .map(|c| positions.get(c.name).copied())
+            .collect();
         for (column, found) in kind.columns().iter().zip(&index) {
             if column.required && found.is_none() {
-                errors.push(ImportError::new(name, Some(1), column.name, format!(
-                    "required column is missing from the header; the header of {} needs: {}",
-                    kind.file_name(),
-                    header_line(kind)
-                )));
+                errors.push(ImportError::new(
+                    name,
+                    Some(1),
+                    column.name,
+                    format!(
+                        "required column is missing from the header; the header of {} needs: {}",
+                        kind.file_name(),
+                        header_line(kind)
+                    ),
+                ));
             }
         }
         let mut warnings = Vec::new();
@@ -293,13 +395,21 @@ impl Layout {
             warnings.push(format!(
                 "{name}: ignoring unknown column{} {}; {} reads {}",
                 if unknown.len() == 1 { "" } else { "s" },
-                unknown.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", "),
+                unknown
+                    .iter()
+                    .map(|c| format!("`{c}`"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 kind.file_name(),
                 header_line(kind)
             ));
         }
         if errors.is_empty() {
-            Ok(Layout { index, op: positions.get("op").copied(), warnings })
+            Ok(Layout {
+                index,
+                op: positions.get("op").copied(),
+                warnings,
+            })
         } else {
             Err(errors)
         }
@@ -307,12 +417,21 @@ impl Layout {
 }
 
 fn header_line(kind: Kind) -> String {
-    kind.columns().iter().map(|c| c.name).collect::<Vec<_>>().join(",")
+    kind.columns()
+        .iter()
+        .map(|c| c.name)
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 fn csv_error(name: &str, error: &csv::Error) -> ImportError {
     let line = error.position().map(|p| p.line());
-    ImportError::new(name, line, "-", format!("the file is not valid CSV: {error}; check the quoting of this row"))
+    ImportError::new(
+        name,
+        line,
+        "-",
+        format!("the file is not valid CSV: {error}; check the quoting of this row"),
+    )
 }
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -322,7 +441,12 @@ const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 pub fn decode_text(name: &str, bytes: &[u8]) -> Result<String, ImportError> {
     if let Some(body) = bytes.strip_prefix(UTF8_BOM) {
         return std::str::from_utf8(body).map(str::to_owned).map_err(|e| {
-            undecodable(name, body, e.valid_up_to(), "the file starts with a UTF-8 byte-order mark but is not valid UTF-8")
+            undecodable(
+                name,
+                body,
+                e.valid_up_to(),
+                "the file starts with a UTF-8 byte-order mark but is not valid UTF-8",
+            )
         });
     }
     if let Ok(text) = std::str::from_utf8(bytes) {
@@ -351,19 +475,33 @@ pub fn decode_text(name: &str, bytes: &[u8]) -> Result<String, ImportError> {
 fn undecodable(name: &str, bytes: &[u8], offset: usize, what: &str) -> ImportError {
     let before = &bytes[..offset];
     let line = before.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
-    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
-    let header_end = bytes.iter().position(|&b| b == b'\n').unwrap_or(bytes.len());
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |p| p + 1);
+    let header_end = bytes
+        .iter()
+        .position(|&b| b == b'\n')
+        .unwrap_or(bytes.len());
     let header = String::from_utf8_lossy(&bytes[..header_end]);
     let cell_index = count_unquoted_commas(&bytes[line_start..offset]);
     let column = header
         .trim_end_matches('\r')
         .split(',')
         .nth(cell_index)
-        .map_or_else(|| format!("cell {}", cell_index + 1), |c| c.trim().to_owned());
-    ImportError::new(name, Some(line), &column, format!(
-        "{what}: byte 0x{:02X} at offset {offset} cannot be decoded; save the file as \"CSV UTF-8\" (or fix this cell) and import again",
-        bytes[offset]
-    ))
+        .map_or_else(
+            || format!("cell {}", cell_index + 1),
+            |c| c.trim().to_owned(),
+        );
+    ImportError::new(
+        name,
+        Some(line),
+        &column,
+        format!(
+            "{what}: byte 0x{:02X} at offset {offset} cannot be decoded; save the file as \"CSV UTF-8\" (or fix this cell) and import again",
+            bytes[offset]
+        ),
+    )
 }
 
 fn count_unquoted_commas(bytes: &[u8]) -> usize {
@@ -388,12 +526,16 @@ mod tests {
     use super::*;
 
     fn source(kind: Kind) -> Source {
-        Source { path: PathBuf::from(kind.file_name()), kind }
+        Source {
+            path: PathBuf::from(kind.file_name()),
+            kind,
+        }
     }
 
     #[test]
     fn gb18030_is_read_when_the_bytes_are_not_utf8() {
-        let (bytes, _, _) = encoding_rs::GB18030.encode("staff_id,name,department,active_from\nKF001,李静,customer_care,2021-08-02\n");
+        let (bytes, _, _) = encoding_rs::GB18030
+            .encode("staff_id,name,department,active_from\nKF001,李静,customer_care,2021-08-02\n");
         let parsed = parse_source(&source(Kind::Staff), &bytes).unwrap();
         match &parsed.rows[0].record {
             Some(Record::Staff(s)) => assert_eq!(s.name, "李静"),
@@ -408,7 +550,10 @@ mod tests {
         bytes.extend(b",customer_care,2021-08-02\n");
         let errors = parse_source(&source(Kind::Staff), &bytes).unwrap_err();
         assert_eq!(errors.len(), 1);
-        assert_eq!((errors[0].line, errors[0].column.as_str()), (Some(2), "name"));
+        assert_eq!(
+            (errors[0].line, errors[0].column.as_str()),
+            (Some(2), "name")
+        );
     }
 
     #[test]
@@ -423,8 +568,13 @@ mod tests {
     #[test]
     fn quoted_cells_with_newlines_keep_the_starting_line() {
         let text = "attempt_id,customer_id,at,channel,purpose,outcome,note\nA1,C1,2024-01-16 09:12,phone,care,reached,\"two\nlines\"\nA2,C1,2024-01-16 09:12,fax,care,reached,\n";
-        let errors = parse_source(&source(Kind::Attempt), text.as_bytes()).unwrap().errors;
+        let errors = parse_source(&source(Kind::Attempt), text.as_bytes())
+            .unwrap()
+            .errors;
         assert_eq!(errors.len(), 1);
-        assert_eq!((errors[0].line, errors[0].column.as_str()), (Some(4), "channel"));
+        assert_eq!(
+            (errors[0].line, errors[0].column.as_str()),
+            (Some(4), "channel")
+        );
     }
 }

@@ -39,7 +39,9 @@ pub fn write_kind<W: Write>(reader: &Reader, kind: Kind, out: W) -> Result<(W, u
     if let Some(e) = failure {
         return Err(e.into());
     }
-    let out = writer.into_inner().map_err(|e| ExportError::Io(std::io::Error::other(e.error().to_string())))?;
+    let out = writer
+        .into_inner()
+        .map_err(|e| ExportError::Io(std::io::Error::other(e.error().to_string())))?;
     Ok((out, rows))
 }
 

@@ -61,8 +61,8 @@ impl Calendar {
             }
             cell.copy_from_slice(text.as_bytes());
             dates.push(cell);
-            let month_index = (day.year() - start.year()) * 12 + day.month() as i32
-                - start.month() as i32;
+            let month_index =
+                (day.year() - start.year()) * 12 + day.month() as i32 - start.month() as i32;
             month_of_day.push(month_index as u16);
             year_of_day.push(day.year());
             day = day.succ_opt().context("date overflow")?;

@@ -172,7 +172,12 @@ pub(crate) struct Run<'a> {
 }
 
 impl<'a> Run<'a> {
-    pub(crate) fn new(cfg: &'a GenConfig, cal: &'a Calendar, roster: &'a Roster, w: Vec<Writer>) -> Self {
+    pub(crate) fn new(
+        cfg: &'a GenConfig,
+        cal: &'a Calendar,
+        roster: &'a Roster,
+        w: Vec<Writer>,
+    ) -> Self {
         Run {
             cfg,
             cal,
@@ -243,9 +248,18 @@ impl<'a> Run<'a> {
             1 => Habit::Regular,
             _ => Habit::Drifting,
         };
-        let first_day = if buyer || !rng.chance(700) { rng.range(0, days) } else { rng.range(0, days.min(200)) };
+        let first_day = if buyer || !rng.chance(700) {
+            rng.range(0, days)
+        } else {
+            rng.range(0, days.min(200))
+        };
         let created_day = (first_day - rng.range(0, 21)).max(0);
-        let mut c = Customer { index, created_day, vins: [[0; 17]; 2], vehicles: 0 };
+        let mut c = Customer {
+            index,
+            created_day,
+            vins: [[0; 17]; 2],
+            vehicles: 0,
+        };
         self.customer_row(&rng, &c, family)?;
 
         let mut second_sale = (buyer && rng.chance(100))
@@ -276,7 +290,10 @@ impl<'a> Run<'a> {
             };
             // Recovery calls stop once the customer is back.
             let plan = mem::take(&mut self.plan);
-            for p in plan.iter().filter(|p| next.is_none_or(|n| p.secs / DAY < n)) {
+            for p in plan
+                .iter()
+                .filter(|p| next.is_none_or(|n| p.secs / DAY < n))
+            {
                 self.recovery_attempt(&rng, &c, p)?;
             }
             self.plan = plan;
@@ -300,9 +317,21 @@ impl<'a> Run<'a> {
             // A call logged as a delivery call for someone who bought no car here: an
             // unscheduled attempt.
             if rng.chance(20) {
-                let t = fit_working(&rng, (first_day + 1) * DAY + 10 * HOUR + rng.range(0, 6 * HOUR));
+                let t = fit_working(
+                    &rng,
+                    (first_day + 1) * DAY + 10 * HOUR + rng.range(0, 6 * HOUR),
+                );
                 let staff = self.roster.pick(&rng, Dept::Sales, t / DAY, t / DAY);
-                self.attempt(&rng, &c, t, "phone", Some(staff), "delivery_call_2", Outcome::Reached, None)?;
+                self.attempt(
+                    &rng,
+                    &c,
+                    t,
+                    "phone",
+                    Some(staff),
+                    "delivery_call_2",
+                    Outcome::Reached,
+                    None,
+                )?;
             }
         }
 
@@ -320,7 +349,16 @@ impl<'a> Run<'a> {
                 let day = month_start + offset;
                 if day >= c.created_day && day <= last {
                     let t = day * DAY + 8 * HOUR + 30 * MINUTE + rng.range(0, 30 * MINUTE);
-                    self.attempt(&rng, &c, t, channel, None, "care", Outcome::Sent, Some(&NOTE_CARE[3..4]))?;
+                    self.attempt(
+                        &rng,
+                        &c,
+                        t,
+                        channel,
+                        None,
+                        "care",
+                        Outcome::Sent,
+                        Some(&NOTE_CARE[3..4]),
+                    )?;
                 }
             }
         }
@@ -331,7 +369,16 @@ impl<'a> Run<'a> {
             while birthday <= last {
                 if birthday >= c.created_day {
                     let t = birthday * DAY + 9 * HOUR + rng.range(0, 2 * HOUR);
-                    self.attempt(&rng, &c, t, "sms", None, "care", Outcome::Sent, Some(&NOTE_CARE[..1]))?;
+                    self.attempt(
+                        &rng,
+                        &c,
+                        t,
+                        "sms",
+                        None,
+                        "care",
+                        Outcome::Sent,
+                        Some(&NOTE_CARE[..1]),
+                    )?;
                 }
                 birthday += 365;
             }
@@ -339,7 +386,12 @@ impl<'a> Run<'a> {
         Ok(())
     }
 
-    fn customer_row(&mut self, rng: &Rand, c: &Customer, family: Option<(u64, usize)>) -> Result<()> {
+    fn customer_row(
+        &mut self,
+        rng: &Rand,
+        c: &Customer,
+        family: Option<(u64, usize)>,
+    ) -> Result<()> {
         let surname = match family {
             Some((_, surname)) if rng.chance(800) => surname,
             _ => rng.below(SURNAMES.len() as u64) as usize,
@@ -367,7 +419,7 @@ impl<'a> Run<'a> {
             None => w.write_field(b"")?,
         }
 
-        let hub = c.index % HUB_SPACING == 0;
+        let hub = c.index.is_multiple_of(HUB_SPACING);
         self.text.clear();
         let tags = [
             ("influential", if hub { 100 } else { 28 }),
@@ -438,7 +490,11 @@ impl<'a> Run<'a> {
         let price_fen = (88_000 + 312_000 * u * u / 1_000_000) / 100 * 100 * 100;
         let discount_fen = price_fen * rng.range(0, 80) / 1_000 / 50 * 50;
         let amount_fen = price_fen - discount_fen;
-        let referrer = if rng.chance(100) { Self::referrer(rng, c.index) } else { None };
+        let referrer = if rng.chance(100) {
+            Self::referrer(rng, c.index)
+        } else {
+            None
+        };
 
         self.next.sale += 1;
         let w = &mut self.w[F_SALES];
@@ -462,7 +518,14 @@ impl<'a> Run<'a> {
             _ => None,
         };
         if let Some(t) = call_1 {
-            self.calls(rng, c, t, "delivery_call_1", consultant, Some((Dept::Sales, 350)))?;
+            self.calls(
+                rng,
+                c,
+                t,
+                "delivery_call_1",
+                consultant,
+                Some((Dept::Sales, 350)),
+            )?;
         }
         if rng.chance(880) {
             let t = fit_working(rng, delivered + rng.range(HOUR, 20 * HOUR));
@@ -471,7 +534,16 @@ impl<'a> Run<'a> {
                 1 => ("sms", rng.chance(500).then_some(consultant)),
                 _ => ("wechat", Some(consultant)),
             };
-            self.attempt(rng, c, t, channel, staff, "thank_you_letter", Outcome::Sent, None)?;
+            self.attempt(
+                rng,
+                c,
+                t,
+                channel,
+                staff,
+                "thank_you_letter",
+                Outcome::Sent,
+                None,
+            )?;
         }
         let call_2 = match rng.weighted(&[75, 8, 17]) {
             0 => Some(delivered + rng.range(44 * HOUR, 71 * HOUR)),
@@ -487,12 +559,28 @@ impl<'a> Run<'a> {
             _ => None,
         };
         if let Some(t) = call_3 {
-            self.calls(rng, c, t, "delivery_call_3", consultant, Some((Dept::Sales, 200)))?;
+            self.calls(
+                rng,
+                c,
+                t,
+                "delivery_call_3",
+                consultant,
+                Some((Dept::Sales, 200)),
+            )?;
         }
         // Now and then a third delivery call logged weeks too late: unscheduled.
         if rng.chance(5) {
             let t = fit_working(rng, delivered + rng.range(35, 60) * DAY);
-            self.attempt(rng, c, t, "phone", Some(consultant), "delivery_call_3", Outcome::Reached, None)?;
+            self.attempt(
+                rng,
+                c,
+                t,
+                "phone",
+                Some(consultant),
+                "delivery_call_3",
+                Outcome::Reached,
+                None,
+            )?;
         }
 
         if rng.chance(550) {
@@ -501,7 +589,13 @@ impl<'a> Run<'a> {
         Ok(())
     }
 
-    fn order(&mut self, rng: &Rand, c: &mut Customer, day: i64, previous: Option<i64>) -> Result<()> {
+    fn order(
+        &mut self,
+        rng: &Rand,
+        c: &mut Customer,
+        day: i64,
+        previous: Option<i64>,
+    ) -> Result<()> {
         if c.vehicles == 0 {
             // An owner who bought elsewhere or before the period: an older car.
             let year = self.cal.year(day) - rng.range(1, 9) as i32;
@@ -521,8 +615,11 @@ impl<'a> Run<'a> {
             closed = (day + 1) * DAY + 9 * HOUR + rng.range(0, 3 * 60) * MINUTE;
         }
         // Cars still in the workshop: a few waiting for parts, many of the last days'.
-        let still_open =
-            if self.cal.end_secs - opened < 3 * DAY { rng.chance(500) } else { rng.chance(15) };
+        let still_open = if self.cal.end_secs - opened < 3 * DAY {
+            rng.chance(500)
+        } else {
+            rng.chance(15)
+        };
         let closed = (!still_open && self.cal.contains(closed)).then_some(closed);
 
         // Maintenance 300–2,000 yuan, repairs up to 8,000, some major repairs beyond.
@@ -531,21 +628,59 @@ impl<'a> Run<'a> {
             1 => rng.range(2_000, 8_000),
             _ => rng.range(8_000, 40_000),
         };
-        let revenue_fen = revenue_yuan * 100 + if rng.chance(500) { rng.range(0, 10) * 10 } else { 0 };
-        let advisor = self.roster.pick(rng, Dept::AfterSales, day, closed.map_or(day, |t| t / DAY));
+        let revenue_fen = revenue_yuan * 100
+            + if rng.chance(500) {
+                rng.range(0, 10) * 10
+            } else {
+                0
+            };
+        let advisor = self
+            .roster
+            .pick(rng, Dept::AfterSales, day, closed.map_or(day, |t| t / DAY));
         let consent = !rng.chance(50);
 
         // A maintenance reminder some days before a visit.
         if previous.is_some_and(|p| day - 14 > p) && rng.chance(150) {
-            let t = fit_working(rng, (day - rng.range(3, 11)) * DAY + 9 * HOUR + rng.range(0, 9 * HOUR));
+            let t = fit_working(
+                rng,
+                (day - rng.range(3, 11)) * DAY + 9 * HOUR + rng.range(0, 9 * HOUR),
+            );
             if rng.chance(600) {
-                self.attempt(rng, c, t, "sms", None, "care", Outcome::Sent, Some(&NOTE_CARE[1..2]))?;
+                self.attempt(
+                    rng,
+                    c,
+                    t,
+                    "sms",
+                    None,
+                    "care",
+                    Outcome::Sent,
+                    Some(&NOTE_CARE[1..2]),
+                )?;
             } else {
                 let staff = self.roster.pick(rng, Dept::CustomerCare, t / DAY, t / DAY);
-                let outcome = if rng.chance(850) { Outcome::Reached } else { Outcome::NoAnswer };
-                let id = self.attempt(rng, c, t, "phone", Some(staff), "care", outcome, Some(&NOTE_CARE[1..2]))?;
+                let outcome = if rng.chance(850) {
+                    Outcome::Reached
+                } else {
+                    Outcome::NoAnswer
+                };
+                let id = self.attempt(
+                    rng,
+                    c,
+                    t,
+                    "phone",
+                    Some(staff),
+                    "care",
+                    outcome,
+                    Some(&NOTE_CARE[1..2]),
+                )?;
                 if outcome == Outcome::Reached && rng.chance(250) {
-                    self.survey(rng, c, id, t + rng.range(3 * MINUTE, 20 * MINUTE), Dept::CustomerCare)?;
+                    self.survey(
+                        rng,
+                        c,
+                        id,
+                        t + rng.range(3 * MINUTE, 20 * MINUTE),
+                        Dept::CustomerCare,
+                    )?;
                 }
             }
         }
@@ -575,18 +710,42 @@ impl<'a> Run<'a> {
                 _ => None,
             };
             if let Some(t) = first {
-                let staff = self.roster.pick(rng, Dept::CustomerCare, closed_day, closed_day + 8);
-                self.calls(rng, c, t, "service_followup", staff, Some((Dept::AfterSales, 450)))?;
+                let staff = self
+                    .roster
+                    .pick(rng, Dept::CustomerCare, closed_day, closed_day + 8);
+                self.calls(
+                    rng,
+                    c,
+                    t,
+                    "service_followup",
+                    staff,
+                    Some((Dept::AfterSales, 450)),
+                )?;
             }
         } else if rng.chance(150) {
             // Called although the customer declined follow-up: no task, unscheduled.
             let t = fit_working(rng, closed + rng.range(2 * HOUR, 48 * HOUR));
             let staff = self.roster.pick(rng, Dept::CustomerCare, t / DAY, t / DAY);
-            self.attempt(rng, c, t, "phone", Some(staff), "service_followup", Outcome::Refused, None)?;
+            self.attempt(
+                rng,
+                c,
+                t,
+                "phone",
+                Some(staff),
+                "service_followup",
+                Outcome::Refused,
+                None,
+            )?;
         }
         // A survey filled in on the tablet at the counter: no attempt behind it.
         if rng.chance(40) {
-            self.survey(rng, c, None, closed + rng.range(5 * MINUTE, 40 * MINUTE), Dept::AfterSales)?;
+            self.survey(
+                rng,
+                c,
+                None,
+                closed + rng.range(5 * MINUTE, 40 * MINUTE),
+                Dept::AfterSales,
+            )?;
         }
         Ok(())
     }
@@ -597,7 +756,10 @@ impl<'a> Run<'a> {
         let lost_on = visit_day + LOST_AFTER_DAYS;
         let mut success_day = None;
         if rng.chance(680) {
-            let mut t = fit_working(rng, (lost_on + rng.range(0, 26)) * DAY + 9 * HOUR + rng.range(0, 10 * HOUR));
+            let mut t = fit_working(
+                rng,
+                (lost_on + rng.range(0, 26)) * DAY + 9 * HOUR + rng.range(0, 10 * HOUR),
+            );
             for _ in 0..3 {
                 let (channel, outcome) = match rng.weighted(&[75, 15, 7, 3]) {
                     0 => ("phone", PHONE_OUTCOMES[rng.weighted(&PHONE_WEIGHTS_CHURN)]),
@@ -606,7 +768,12 @@ impl<'a> Run<'a> {
                     _ => ("visit", Outcome::Reached),
                 };
                 let staff = self.roster.pick(rng, Dept::CustomerCare, t / DAY, t / DAY);
-                self.plan.push(Planned { secs: t, channel, staff, outcome });
+                self.plan.push(Planned {
+                    secs: t,
+                    channel,
+                    staff,
+                    outcome,
+                });
                 if matches!(outcome, Outcome::Reached | Outcome::Sent) {
                     success_day = Some(t / DAY);
                     break;
@@ -628,9 +795,24 @@ impl<'a> Run<'a> {
 
     fn recovery_attempt(&mut self, rng: &Rand, c: &Customer, p: &Planned) -> Result<()> {
         let notes = matches!(p.outcome, Outcome::Reached | Outcome::Sent).then_some(NOTE_CHURN);
-        let id = self.attempt(rng, c, p.secs, p.channel, Some(p.staff), "churn_recovery", p.outcome, notes)?;
+        let id = self.attempt(
+            rng,
+            c,
+            p.secs,
+            p.channel,
+            Some(p.staff),
+            "churn_recovery",
+            p.outcome,
+            notes,
+        )?;
         if p.outcome == Outcome::Reached && rng.chance(300) {
-            self.survey(rng, c, id, p.secs + rng.range(3 * MINUTE, 20 * MINUTE), Dept::CustomerCare)?;
+            self.survey(
+                rng,
+                c,
+                id,
+                p.secs + rng.range(3 * MINUTE, 20 * MINUTE),
+                Dept::CustomerCare,
+            )?;
         }
         Ok(())
     }
@@ -638,7 +820,11 @@ impl<'a> Run<'a> {
     /// Yearly policies from `first_day`, renewed a little early each year until the
     /// customer drops out or the period ends.
     fn policies(&mut self, rng: &Rand, c: &Customer, first_day: i64) -> Result<()> {
-        let referrer = if rng.chance(80) { Self::referrer(rng, c.index) } else { None };
+        let referrer = if rng.chance(80) {
+            Self::referrer(rng, c.index)
+        } else {
+            None
+        };
         let mut day = first_day;
         let mut first = true;
         while day <= self.cal.last_day() {
@@ -663,10 +849,26 @@ impl<'a> Run<'a> {
             }
             let renewal = day + 365 - rng.range(0, 26);
             if rng.chance(400) {
-                let t = fit_working(rng, (renewal - rng.range(10, 30)) * DAY + 10 * HOUR + rng.range(0, 8 * HOUR));
+                let t = fit_working(
+                    rng,
+                    (renewal - rng.range(10, 30)) * DAY + 10 * HOUR + rng.range(0, 8 * HOUR),
+                );
                 let staff = self.roster.pick(rng, Dept::CustomerCare, t / DAY, t / DAY);
-                let outcome = if rng.chance(800) { Outcome::Reached } else { Outcome::NoAnswer };
-                self.attempt(rng, c, t, "phone", Some(staff), "care", outcome, Some(&NOTE_CARE[2..3]))?;
+                let outcome = if rng.chance(800) {
+                    Outcome::Reached
+                } else {
+                    Outcome::NoAnswer
+                };
+                self.attempt(
+                    rng,
+                    c,
+                    t,
+                    "phone",
+                    Some(staff),
+                    "care",
+                    outcome,
+                    Some(&NOTE_CARE[2..3]),
+                )?;
             }
             day = renewal;
         }
@@ -687,9 +889,19 @@ impl<'a> Run<'a> {
         let mut t = fit_working(rng, first);
         for _ in 0..3 {
             let (channel, outcome) = if rng.chance(60) {
-                ("wechat", if rng.chance(600) { Outcome::Reached } else { Outcome::Sent })
+                (
+                    "wechat",
+                    if rng.chance(600) {
+                        Outcome::Reached
+                    } else {
+                        Outcome::Sent
+                    },
+                )
             } else {
-                ("phone", PHONE_OUTCOMES[rng.weighted(&PHONE_WEIGHTS_FOLLOWUP)])
+                (
+                    "phone",
+                    PHONE_OUTCOMES[rng.weighted(&PHONE_WEIGHTS_FOLLOWUP)],
+                )
             };
             let id = self.attempt(rng, c, t, channel, Some(staff), purpose, outcome, None)?;
             if id.is_none() {
@@ -700,7 +912,11 @@ impl<'a> Run<'a> {
                 && rng.chance(per_mille)
             {
                 // Some follow-up surveys rate the call itself, i.e. customer care.
-                let dept = if purpose == "service_followup" && rng.chance(150) { Dept::CustomerCare } else { dept };
+                let dept = if purpose == "service_followup" && rng.chance(150) {
+                    Dept::CustomerCare
+                } else {
+                    dept
+                };
                 self.survey(rng, c, id, t + rng.range(3 * MINUTE, 20 * MINUTE), dept)?;
             }
             if !outcome.retry() || !rng.chance(750) {
@@ -752,19 +968,35 @@ impl<'a> Run<'a> {
     }
 
     /// Writes a survey (and its answers) unless it falls after the period.
-    fn survey(&mut self, rng: &Rand, c: &Customer, attempt: Option<u64>, secs: i64, dept: Dept) -> Result<()> {
+    fn survey(
+        &mut self,
+        rng: &Rand,
+        c: &Customer,
+        attempt: Option<u64>,
+        secs: i64,
+        dept: Dept,
+    ) -> Result<()> {
         if !self.cal.contains(secs) {
             return Ok(());
         }
-        let (unhappy_base, issues, questions, complaints): (u64, &[&str], &[&str], &[&str]) = match dept {
-            Dept::Sales => (500, ISSUES_SALES, QUESTIONS_SALES, COMMENT_UNHAPPY_SALES),
-            Dept::AfterSales => (800, ISSUES_AFTER_SALES, QUESTIONS_AFTER_SALES, COMMENT_UNHAPPY_AFTER_SALES),
-            Dept::Insurance => (700, ISSUES_INSURANCE, QUESTIONS_INSURANCE, COMMENT_UNHAPPY),
-            Dept::CustomerCare | Dept::Marketing => (600, ISSUES_CARE, QUESTIONS_CARE, COMMENT_UNHAPPY),
-        };
+        let (unhappy_base, issues, questions, complaints): (u64, &[&str], &[&str], &[&str]) =
+            match dept {
+                Dept::Sales => (500, ISSUES_SALES, QUESTIONS_SALES, COMMENT_UNHAPPY_SALES),
+                Dept::AfterSales => (
+                    800,
+                    ISSUES_AFTER_SALES,
+                    QUESTIONS_AFTER_SALES,
+                    COMMENT_UNHAPPY_AFTER_SALES,
+                ),
+                Dept::Insurance => (700, ISSUES_INSURANCE, QUESTIONS_INSURANCE, COMMENT_UNHAPPY),
+                Dept::CustomerCare | Dept::Marketing => {
+                    (600, ISSUES_CARE, QUESTIONS_CARE, COMMENT_UNHAPPY)
+                }
+            };
         let month = self.cal.month(secs / DAY);
         // Unhappy probability = base (per 10,000) × month factor (percent).
-        let unhappy = rng.below(1_000_000) < unhappy_base * month_factor_percent(self.cfg.seed, dept, month);
+        let unhappy =
+            rng.below(1_000_000) < unhappy_base * month_factor_percent(self.cfg.seed, dept, month);
         let overall: u64 = if unhappy {
             [1, 2, 3][rng.weighted(&[15, 30, 55])]
         } else if rng.chance(350) {
@@ -789,7 +1021,11 @@ impl<'a> Run<'a> {
             self.text.push_str(issues[second]);
         }
         let comment = if unhappy && rng.chance(700) {
-            if rng.chance(600) { *rng.pick(complaints) } else { *rng.pick(COMMENT_UNHAPPY) }
+            if rng.chance(600) {
+                *rng.pick(complaints)
+            } else {
+                *rng.pick(COMMENT_UNHAPPY)
+            }
         } else if !unhappy && rng.chance(400) {
             *rng.pick(COMMENT_HAPPY)
         } else {
@@ -840,7 +1076,11 @@ impl<'a> Run<'a> {
 /// needs no state across customers.
 fn month_factor_percent(seed: u64, dept: Dept, month: u16) -> u64 {
     let x = mix(seed ^ 0x5341_5449_5346_0000 ^ ((dept as u64) << 20) ^ u64::from(month));
-    if x % 100 < 15 { 10 } else { 50 + (x >> 8) % 131 }
+    if x % 100 < 15 {
+        10
+    } else {
+        50 + (x >> 8) % 131
+    }
 }
 
 /// ISO 3779 check digit (position 9) of a VIN whose other 16 characters are set.

@@ -13,6 +13,9 @@
 //! *Invariant:* every reference resolves (customers, staff of the fitting department,
 //! referrers among earlier customers, attempts of the same customer, surveys), and
 //! nothing is dated outside the configured months.
+//!
+//! `gen` is a reserved keyword in edition 2024: declare this module as `pub mod r#gen;`
+//! and call it as `careledger::r#gen::generate`.
 
 mod calendar;
 mod customer;
@@ -43,28 +46,64 @@ pub struct GenConfig {
     pub seed: u64,
     /// First month of the period (`start_year`-`start_month`-01).
     pub start_year: i32,
+    /// 1–12.
     pub start_month: u32,
 }
 
 impl Default for GenConfig {
     fn default() -> Self {
-        GenConfig { customers: 2_000, months: 24, seed: 1, start_year: 2024, start_month: 1 }
+        GenConfig {
+            customers: 2_000,
+            months: 24,
+            seed: 1,
+            start_year: 2024,
+            start_month: 1,
+        }
     }
 }
 
 /// Rows written per file, in the order of DOMAIN.md §2's table.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GenSummary {
+    /// (file name, data rows written, header excluded).
     pub rows: Vec<(&'static str, u64)>,
 }
 
 /// The files, in the order of DOMAIN.md §2, with their headers.
 const FILES: [(&str, &[&str]); 8] = [
-    ("staff.csv", &["staff_id", "name", "department", "role", "active_from", "active_to"]),
-    ("customers.csv", &["customer_id", "name", "phone", "family_id", "tags", "created_on"]),
+    (
+        "staff.csv",
+        &[
+            "staff_id",
+            "name",
+            "department",
+            "role",
+            "active_from",
+            "active_to",
+        ],
+    ),
+    (
+        "customers.csv",
+        &[
+            "customer_id",
+            "name",
+            "phone",
+            "family_id",
+            "tags",
+            "created_on",
+        ],
+    ),
     (
         "sales.csv",
-        &["sale_id", "customer_id", "vin", "delivered_at", "consultant_id", "amount", "referrer_id"],
+        &[
+            "sale_id",
+            "customer_id",
+            "vin",
+            "delivered_at",
+            "consultant_id",
+            "amount",
+            "referrer_id",
+        ],
     ),
     (
         "service_orders.csv",
@@ -79,10 +118,22 @@ const FILES: [(&str, &[&str]); 8] = [
             "followup_consent",
         ],
     ),
-    ("insurance.csv", &["policy_id", "customer_id", "start_on", "referrer_id"]),
+    (
+        "insurance.csv",
+        &["policy_id", "customer_id", "start_on", "referrer_id"],
+    ),
     (
         "contacts.csv",
-        &["attempt_id", "customer_id", "at", "channel", "staff_id", "purpose", "outcome", "note"],
+        &[
+            "attempt_id",
+            "customer_id",
+            "at",
+            "channel",
+            "staff_id",
+            "purpose",
+            "outcome",
+            "note",
+        ],
     ),
     (
         "surveys.csv",
@@ -121,11 +172,14 @@ pub fn generate(cfg: &GenConfig, out_dir: &Path) -> anyhow::Result<GenSummary> {
     let mut writers = Vec::with_capacity(FILES.len());
     for (name, header) in FILES {
         let path = out_dir.join(name);
-        let file = File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
+        let file =
+            File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
         let mut writer = csv::WriterBuilder::new()
             .terminator(csv::Terminator::Any(b'\n'))
             .from_writer(BufWriter::with_capacity(1 << 16, file));
-        writer.write_record(header).with_context(|| format!("cannot write {}", path.display()))?;
+        writer
+            .write_record(header)
+            .with_context(|| format!("cannot write {}", path.display()))?;
         writers.push(writer);
     }
 
@@ -137,5 +191,11 @@ pub fn generate(cfg: &GenConfig, out_dir: &Path) -> anyhow::Result<GenSummary> {
     }
     let counts = run.finish()?;
 
-    Ok(GenSummary { rows: FILES.iter().zip(counts).map(|((name, _), n)| (*name, n)).collect() })
+    Ok(GenSummary {
+        rows: FILES
+            .iter()
+            .zip(counts)
+            .map(|((name, _), n)| (*name, n))
+            .collect(),
+    })
 }

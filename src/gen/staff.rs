@@ -49,7 +49,12 @@ impl Dept {
     }
 }
 
-const STAFFED: [Dept; 4] = [Dept::Sales, Dept::AfterSales, Dept::CustomerCare, Dept::Marketing];
+const STAFFED: [Dept; 4] = [
+    Dept::Sales,
+    Dept::AfterSales,
+    Dept::CustomerCare,
+    Dept::Marketing,
+];
 
 pub(crate) struct Member {
     pub(crate) id: String,
@@ -109,7 +114,11 @@ impl Roster {
                     id: format!("{}{:03}", dept.id_prefix(), k + 1),
                     name,
                     dept,
-                    role: if k == 0 { "manager" } else { dept.member_role() },
+                    role: if k == 0 {
+                        "manager"
+                    } else {
+                        dept.member_role()
+                    },
                     from_day,
                     to_day,
                 });
@@ -121,9 +130,15 @@ impl Roster {
     /// A member of `dept` (never its manager) active on every day of `from_day..=to_day`.
     /// The core guarantees one exists for any days inside the period.
     pub(crate) fn pick(&self, rng: &Rand, dept: Dept, from_day: i64, to_day: i64) -> usize {
-        let eligible = |m: &Member| m.dept == dept && m.role != "manager" && m.active_through(from_day, to_day);
+        let eligible = |m: &Member| {
+            m.dept == dept && m.role != "manager" && m.active_through(from_day, to_day)
+        };
         let count = self.members.iter().filter(|m| eligible(m)).count();
-        assert!(count > 0, "no {} staff active on days {from_day}..={to_day}", dept.token());
+        assert!(
+            count > 0,
+            "no {} staff active on days {from_day}..={to_day}",
+            dept.token()
+        );
         let nth = rng.below(count as u64) as usize;
         self.members
             .iter()

@@ -19,7 +19,10 @@ struct Table {
 
 impl Table {
     fn col(&self, name: &str) -> usize {
-        self.header.iter().position(|h| h == name).unwrap_or_else(|| panic!("no column {name}"))
+        self.header
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("no column {name}"))
     }
 
     fn values<'a>(&'a self, name: &str) -> impl Iterator<Item = &'a str> + 'a {
@@ -45,7 +48,9 @@ impl Data {
 
     /// The first day after the period.
     fn end_day(&self) -> NaiveDate {
-        self.first_day().checked_add_months(chrono::Months::new(self.cfg.months)).unwrap()
+        self.first_day()
+            .checked_add_months(chrono::Months::new(self.cfg.months))
+            .unwrap()
     }
 }
 
@@ -60,11 +65,17 @@ fn load(cfg: GenConfig) -> Data {
     for (name, _) in FILES {
         let mut reader = csv::Reader::from_path(dir.path().join(name)).unwrap();
         let header = reader.headers().unwrap().iter().map(String::from).collect();
-        let rows: Vec<Vec<String>> =
-            reader.records().map(|r| r.unwrap().iter().map(String::from).collect()).collect();
+        let rows: Vec<Vec<String>> = reader
+            .records()
+            .map(|r| r.unwrap().iter().map(String::from).collect())
+            .collect();
         tables.insert(name, Table { header, rows });
     }
-    Data { cfg, summary, tables }
+    Data {
+        cfg,
+        summary,
+        tables,
+    }
 }
 
 /// The default configuration (2,000 customers, 24 months), generated once for all tests.
@@ -74,7 +85,10 @@ fn default_data() -> &'static Data {
 }
 
 fn read_all(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    FILES.iter().map(|(name, _)| (name.to_string(), std::fs::read(dir.join(name)).unwrap())).collect()
+    FILES
+        .iter()
+        .map(|(name, _)| (name.to_string(), std::fs::read(dir.join(name)).unwrap()))
+        .collect()
 }
 
 fn datetime(s: &str) -> NaiveDateTime {
@@ -86,7 +100,13 @@ fn date(s: &str) -> NaiveDate {
 }
 
 fn small(seed: u64) -> GenConfig {
-    GenConfig { customers: 300, months: 14, seed, start_year: 2023, start_month: 7 }
+    GenConfig {
+        customers: 300,
+        months: 14,
+        seed,
+        start_year: 2023,
+        start_month: 7,
+    }
 }
 
 #[test]
@@ -144,7 +164,10 @@ fn headers_and_value_formats() {
     }
     let is_money = |s: &str| {
         let (yuan, fen) = s.split_once('.').unwrap_or(("", ""));
-        !yuan.is_empty() && yuan.bytes().all(|b| b.is_ascii_digit()) && fen.len() == 2 && fen.bytes().all(|b| b.is_ascii_digit())
+        !yuan.is_empty()
+            && yuan.bytes().all(|b| b.is_ascii_digit())
+            && fen.len() == 2
+            && fen.bytes().all(|b| b.is_ascii_digit())
     };
     for v in d.t("sales.csv").values("amount") {
         assert!(is_money(v), "amount {v}");
@@ -157,22 +180,40 @@ fn headers_and_value_formats() {
     for v in d.t("service_orders.csv").values("followup_consent") {
         assert!(v == "true" || v == "false", "consent {v}");
     }
-    for v in d.t("customers.csv").values("phone").filter(|p| !p.is_empty()) {
-        assert!(v.len() == 11 && v.bytes().all(|b| b.is_ascii_digit()), "phone {v}");
+    for v in d
+        .t("customers.csv")
+        .values("phone")
+        .filter(|p| !p.is_empty())
+    {
+        assert!(
+            v.len() == 11 && v.bytes().all(|b| b.is_ascii_digit()),
+            "phone {v}"
+        );
         assert!(["13", "15", "18"].contains(&&v[..2]), "phone {v}");
     }
-    let is_token = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    let is_token = |s: &str| {
+        !s.is_empty()
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    };
     for (file, col) in [("customers.csv", "tags"), ("surveys.csv", "issues")] {
         for v in d.t(file).values(col).filter(|v| !v.is_empty()) {
             assert!(v.split(';').all(is_token), "{file} {col} {v}");
         }
     }
-    for v in d.t("sales.csv").values("vin").chain(d.t("service_orders.csv").values("vin")) {
+    for v in d
+        .t("sales.csv")
+        .values("vin")
+        .chain(d.t("service_orders.csv").values("vin"))
+    {
         assert!(v.len() == 17 && !v.contains(['I', 'O', 'Q']), "vin {v}");
     }
     let contacts = d.t("contacts.csv");
     for v in contacts.values("channel") {
-        assert!(["phone", "sms", "wechat", "letter", "email", "visit"].contains(&v), "channel {v}");
+        assert!(
+            ["phone", "sms", "wechat", "letter", "email", "visit"].contains(&v),
+            "channel {v}"
+        );
     }
     for v in contacts.values("purpose") {
         let purposes = [
@@ -187,15 +228,35 @@ fn headers_and_value_formats() {
         assert!(purposes.contains(&v), "purpose {v}");
     }
     for v in contacts.values("outcome") {
-        let outcomes = ["reached", "sent", "no_answer", "busy", "wrong_number", "refused", "callback"];
+        let outcomes = [
+            "reached",
+            "sent",
+            "no_answer",
+            "busy",
+            "wrong_number",
+            "refused",
+            "callback",
+        ];
         assert!(outcomes.contains(&v), "outcome {v}");
     }
-    for v in d.t("surveys.csv").values("overall").chain(d.t("survey_answers.csv").values("score")) {
+    for v in d
+        .t("surveys.csv")
+        .values("overall")
+        .chain(d.t("survey_answers.csv").values("score"))
+    {
         assert!(["1", "2", "3", "4", "5"].contains(&v), "score {v}");
     }
     // Quoting is exercised: some comments and notes hold commas and quotes.
-    assert!(d.t("surveys.csv").values("comment").any(|c| c.contains(',')));
-    assert!(d.t("surveys.csv").values("comment").any(|c| c.contains('"')));
+    assert!(
+        d.t("surveys.csv")
+            .values("comment")
+            .any(|c| c.contains(','))
+    );
+    assert!(
+        d.t("surveys.csv")
+            .values("comment")
+            .any(|c| c.contains('"'))
+    );
     assert!(contacts.values("note").any(|c| c.contains(',')));
 }
 
@@ -221,7 +282,10 @@ fn ids_are_unique_and_shaped() {
     let answers = d.t("survey_answers.csv");
     let (s, q) = (answers.col("survey_id"), answers.col("question"));
     for r in &answers.rows {
-        assert!(keys.insert((r[s].as_str(), r[q].as_str())), "duplicate answer key {r:?}");
+        assert!(
+            keys.insert((r[s].as_str(), r[q].as_str())),
+            "duplicate answer key {r:?}"
+        );
     }
 }
 
@@ -240,12 +304,23 @@ fn references_resolve_to_fitting_records() {
         .collect();
     // A staff reference must name a member of `dept` active on `day`.
     let check_staff = |id: &str, dept: &str, day: NaiveDate, what: &str| {
-        let (d, from, to) = staff_dept.get(id).unwrap_or_else(|| panic!("{what}: unknown staff {id}"));
+        let (d, from, to) = staff_dept
+            .get(id)
+            .unwrap_or_else(|| panic!("{what}: unknown staff {id}"));
         assert_eq!(*d, dept, "{what}: staff {id}");
-        assert!(*from <= day && to.is_none_or(|t| day <= t), "{what}: staff {id} inactive on {day}");
+        assert!(
+            *from <= day && to.is_none_or(|t| day <= t),
+            "{what}: staff {id} inactive on {day}"
+        );
     };
 
-    for file in ["sales.csv", "service_orders.csv", "insurance.csv", "contacts.csv", "surveys.csv"] {
+    for file in [
+        "sales.csv",
+        "service_orders.csv",
+        "insurance.csv",
+        "contacts.csv",
+        "surveys.csv",
+    ] {
         for c in d.t(file).values("customer_id") {
             assert!(customers.contains(c), "{file}: unknown customer {c}");
         }
@@ -255,30 +330,54 @@ fn references_resolve_to_fitting_records() {
         let (c, r) = (t.col("customer_id"), t.col("referrer_id"));
         for row in &t.rows {
             if !row[r].is_empty() {
-                assert!(customers.contains(row[r].as_str()), "{file}: unknown referrer {}", row[r]);
-                assert_ne!(row[r], row[c], "{file} {}: customer refers themself", row[t.col(id_col)]);
+                assert!(
+                    customers.contains(row[r].as_str()),
+                    "{file}: unknown referrer {}",
+                    row[r]
+                );
+                assert_ne!(
+                    row[r],
+                    row[c],
+                    "{file} {}: customer refers themself",
+                    row[t.col(id_col)]
+                );
             }
         }
     }
     let sales = d.t("sales.csv");
     for r in &sales.rows {
-        check_staff(&r[sales.col("consultant_id")], "sales", datetime(&r[sales.col("delivered_at")]).date(), "sale");
+        check_staff(
+            &r[sales.col("consultant_id")],
+            "sales",
+            datetime(&r[sales.col("delivered_at")]).date(),
+            "sale",
+        );
     }
     let orders = d.t("service_orders.csv");
     for r in &orders.rows {
-        check_staff(&r[orders.col("advisor_id")], "after_sales", datetime(&r[orders.col("opened_at")]).date(), "order");
+        check_staff(
+            &r[orders.col("advisor_id")],
+            "after_sales",
+            datetime(&r[orders.col("opened_at")]).date(),
+            "order",
+        );
     }
     let contacts = d.t("contacts.csv");
     let mut attempt_customer = BTreeMap::new();
     for r in &contacts.rows {
-        let (purpose, staff_id) = (r[contacts.col("purpose")].as_str(), r[contacts.col("staff_id")].as_str());
+        let (purpose, staff_id) = (
+            r[contacts.col("purpose")].as_str(),
+            r[contacts.col("staff_id")].as_str(),
+        );
         let day = datetime(&r[contacts.col("at")]).date();
         attempt_customer.insert(r[0].as_str(), r[1].as_str());
         if staff_id.is_empty() {
             continue;
         }
         let dept = match purpose {
-            "delivery_call_1" | "delivery_call_2" | "delivery_call_3" | "thank_you_letter" => "sales",
+            "delivery_call_1" | "delivery_call_2" | "delivery_call_3" | "thank_you_letter" => {
+                "sales"
+            }
             _ => "customer_care",
         };
         check_staff(staff_id, dept, day, purpose);
@@ -289,8 +388,15 @@ fn references_resolve_to_fitting_records() {
         survey_ids.insert(r[0].as_str());
         let attempt = r[surveys.col("attempt_id")].as_str();
         if !attempt.is_empty() {
-            let owner = attempt_customer.get(attempt).unwrap_or_else(|| panic!("unknown attempt {attempt}"));
-            assert_eq!(*owner, r[surveys.col("customer_id")], "survey {} of another customer's attempt", r[0]);
+            let owner = attempt_customer
+                .get(attempt)
+                .unwrap_or_else(|| panic!("unknown attempt {attempt}"));
+            assert_eq!(
+                *owner,
+                r[surveys.col("customer_id")],
+                "survey {} of another customer's attempt",
+                r[0]
+            );
         }
     }
     for s in d.t("survey_answers.csv").values("survey_id") {
@@ -302,7 +408,9 @@ fn references_resolve_to_fitting_records() {
 fn everything_is_dated_inside_the_period() {
     let d = default_data();
     let (first, end) = (d.first_day(), d.end_day());
-    let inside = |day: NaiveDate, what: &str| assert!(first <= day && day < end, "{what} {day} outside the period");
+    let inside = |day: NaiveDate, what: &str| {
+        assert!(first <= day && day < end, "{what} {day} outside the period")
+    };
     for (file, cols, is_datetime) in [
         ("staff.csv", &["active_from", "active_to"][..], false),
         ("customers.csv", &["created_on"][..], false),
@@ -314,7 +422,11 @@ fn everything_is_dated_inside_the_period() {
     ] {
         for col in cols {
             for v in d.t(file).values(col).filter(|v| !v.is_empty()) {
-                let day = if is_datetime { datetime(v).date() } else { date(v) };
+                let day = if is_datetime {
+                    datetime(v).date()
+                } else {
+                    date(v)
+                };
                 inside(day, &format!("{file} {col}"));
             }
         }
@@ -322,26 +434,48 @@ fn everything_is_dated_inside_the_period() {
     let orders = d.t("service_orders.csv");
     let (o, c) = (orders.col("opened_at"), orders.col("closed_at"));
     for r in orders.rows.iter().filter(|r| !r[c].is_empty()) {
-        assert!(datetime(&r[o]) <= datetime(&r[c]), "order {} closes before it opens", r[0]);
+        assert!(
+            datetime(&r[o]) <= datetime(&r[c]),
+            "order {} closes before it opens",
+            r[0]
+        );
     }
     let staff = d.t("staff.csv");
     for r in staff.rows.iter().filter(|r| !r[5].is_empty()) {
-        assert!(date(&r[4]) <= date(&r[5]), "staff {} leaves before joining", r[0]);
+        assert!(
+            date(&r[4]) <= date(&r[5]),
+            "staff {} leaves before joining",
+            r[0]
+        );
     }
     // Attempts happen during working hours.
-    let (open, close) = (NaiveTime::from_hms_opt(8, 30, 0).unwrap(), NaiveTime::from_hms_opt(20, 0, 0).unwrap());
+    let (open, close) = (
+        NaiveTime::from_hms_opt(8, 30, 0).unwrap(),
+        NaiveTime::from_hms_opt(20, 0, 0).unwrap(),
+    );
     for v in d.t("contacts.csv").values("at") {
         let time = datetime(v).time();
         assert!(open <= time && time < close, "attempt at {v}");
     }
     // A customer is created no later than their first visit.
-    let created: BTreeMap<&str, NaiveDate> =
-        d.t("customers.csv").rows.iter().map(|r| (r[0].as_str(), date(&r[5]))).collect();
-    for (file, col) in [("sales.csv", "delivered_at"), ("service_orders.csv", "opened_at")] {
+    let created: BTreeMap<&str, NaiveDate> = d
+        .t("customers.csv")
+        .rows
+        .iter()
+        .map(|r| (r[0].as_str(), date(&r[5])))
+        .collect();
+    for (file, col) in [
+        ("sales.csv", "delivered_at"),
+        ("service_orders.csv", "opened_at"),
+    ] {
         let t = d.t(file);
         for r in &t.rows {
             let day = datetime(&r[t.col(col)]).date();
-            assert!(created[r[t.col("customer_id")].as_str()] <= day, "{file} {} before the customer exists", r[0]);
+            assert!(
+                created[r[t.col("customer_id")].as_str()] <= day,
+                "{file} {} before the customer exists",
+                r[0]
+            );
         }
     }
 }
@@ -356,23 +490,37 @@ fn every_department_is_staffed_every_day() {
             let active = staff
                 .rows
                 .iter()
-                .filter(|r| r[2] == dept && date(&r[4]) <= day && (r[5].is_empty() || day <= date(&r[5])))
+                .filter(|r| {
+                    r[2] == dept && date(&r[4]) <= day && (r[5].is_empty() || day <= date(&r[5]))
+                })
                 .count();
             assert!(active >= 3, "{dept} has {active} staff on {day}");
         }
         day = day.succ_opt().unwrap();
     }
-    assert!(staff.values("active_to").any(|v| !v.is_empty()), "nobody leaves");
-    assert!(staff.values("active_from").any(|v| date(v) > d.first_day()), "nobody joins");
+    assert!(
+        staff.values("active_to").any(|v| !v.is_empty()),
+        "nobody leaves"
+    );
+    assert!(
+        staff.values("active_from").any(|v| date(v) > d.first_day()),
+        "nobody joins"
+    );
 }
 
 /// Visit dates per customer (DOMAIN.md §5).
 fn visits(d: &Data) -> BTreeMap<&str, BTreeSet<NaiveDate>> {
     let mut visits: BTreeMap<&str, BTreeSet<NaiveDate>> = BTreeMap::new();
-    for (file, col) in [("sales.csv", "delivered_at"), ("service_orders.csv", "opened_at")] {
+    for (file, col) in [
+        ("sales.csv", "delivered_at"),
+        ("service_orders.csv", "opened_at"),
+    ] {
         let t = d.t(file);
         for r in &t.rows {
-            visits.entry(r[t.col("customer_id")].as_str()).or_default().insert(datetime(&r[t.col(col)]).date());
+            visits
+                .entry(r[t.col("customer_id")].as_str())
+                .or_default()
+                .insert(datetime(&r[t.col(col)]).date());
         }
     }
     visits
@@ -383,9 +531,16 @@ fn lapses_recoveries_and_unprompted_returns_occur() {
     let d = default_data();
     let contacts = d.t("contacts.csv");
     let mut recovery: BTreeMap<&str, Vec<(NaiveDate, bool)>> = BTreeMap::new();
-    for r in contacts.rows.iter().filter(|r| r[contacts.col("purpose")] == "churn_recovery") {
+    for r in contacts
+        .rows
+        .iter()
+        .filter(|r| r[contacts.col("purpose")] == "churn_recovery")
+    {
         let success = matches!(r[contacts.col("outcome")].as_str(), "reached" | "sent");
-        recovery.entry(r[1].as_str()).or_default().push((datetime(&r[2]).date(), success));
+        recovery
+            .entry(r[1].as_str())
+            .or_default()
+            .push((datetime(&r[2]).date(), success));
     }
     let last_day = d.end_day().pred_opt().unwrap();
     let (mut recovered, mut unprompted, mut called_gone, mut lost) = (0, 0, 0, 0);
@@ -401,17 +556,30 @@ fn lapses_recoveries_and_unprompted_returns_occur() {
             }
             lost += 1;
             let until = next.unwrap_or(last_day);
-            recovery_attempts_in_episodes += attempts.iter().filter(|(a, _)| lost_on <= *a && *a <= until).count();
+            recovery_attempts_in_episodes += attempts
+                .iter()
+                .filter(|(a, _)| lost_on <= *a && *a <= until)
+                .count();
             match next {
                 Some(r) => {
-                    let prompted = attempts.iter().any(|&(a, ok)| ok && lost_on <= a && a <= r && (r - a).num_days() <= 90);
-                    if prompted { recovered += 1 } else { unprompted += 1 }
+                    let prompted = attempts
+                        .iter()
+                        .any(|&(a, ok)| ok && lost_on <= a && a <= r && (r - a).num_days() <= 90);
+                    if prompted {
+                        recovered += 1
+                    } else {
+                        unprompted += 1
+                    }
                 }
-                None => called_gone += usize::from(attempts.iter().any(|&(a, ok)| ok && lost_on <= a)),
+                None => {
+                    called_gone += usize::from(attempts.iter().any(|&(a, ok)| ok && lost_on <= a))
+                }
             }
         }
     }
-    eprintln!("episodes {lost}: recovered {recovered}, unprompted {unprompted}, called and gone {called_gone}");
+    eprintln!(
+        "episodes {lost}: recovered {recovered}, unprompted {unprompted}, called and gone {called_gone}"
+    );
     assert!(recovered >= 10 && unprompted >= 10 && called_gone >= 10);
     // Recovery calls are made only to lost customers, before they return.
     let total: usize = recovery.values().map(Vec::len).sum();
@@ -422,14 +590,26 @@ fn lapses_recoveries_and_unprompted_returns_occur() {
 fn material_for_every_kpi_occurs() {
     let d = default_data();
     let orders = d.t("service_orders.csv");
-    assert!(orders.values("followup_consent").filter(|v| *v == "false").count() >= 20);
+    assert!(
+        orders
+            .values("followup_consent")
+            .filter(|v| *v == "false")
+            .count()
+            >= 20
+    );
     assert!(orders.values("closed_at").filter(|v| v.is_empty()).count() >= 5);
 
     let surveys = d.t("surveys.csv");
     let unhappy = surveys.values("overall").filter(|v| *v <= "3").count();
     let share_permille = 1_000 * (surveys.rows.len() - unhappy) / surveys.rows.len();
-    eprintln!("surveys {}, satisfied {share_permille} per mille", surveys.rows.len());
-    assert!((880..=970).contains(&share_permille), "satisfied {share_permille} per mille");
+    eprintln!(
+        "surveys {}, satisfied {share_permille} per mille",
+        surveys.rows.len()
+    );
+    assert!(
+        (880..=970).contains(&share_permille),
+        "satisfied {share_permille} per mille"
+    );
     assert!(surveys.values("attempt_id").any(str::is_empty));
     // Some department-months are perfect and some fall under 95 %.
     let mut by_month: BTreeMap<(&str, &str), (u32, u32)> = BTreeMap::new();
@@ -441,7 +621,14 @@ fn material_for_every_kpi_occurs() {
     assert!(by_month.values().any(|&(n, s)| n >= 20 && s == n));
     assert!(by_month.values().any(|&(n, s)| n >= 20 && 100 * s < 95 * n));
     for dept in ["sales", "after_sales", "customer_care"] {
-        assert!(surveys.values("subject_department").filter(|v| *v == dept).count() >= 50, "{dept}");
+        assert!(
+            surveys
+                .values("subject_department")
+                .filter(|v| *v == dept)
+                .count()
+                >= 50,
+            "{dept}"
+        );
     }
 
     let sales = d.t("sales.csv");
@@ -449,14 +636,23 @@ fn material_for_every_kpi_occurs() {
     for r in sales.values("referrer_id").filter(|v| !v.is_empty()) {
         *referred.entry(r).or_default() += 1;
     }
-    assert!(referred.values().any(|&n| n >= 3), "no referrer of 3+ sales (S3)");
+    assert!(
+        referred.values().any(|&n| n >= 3),
+        "no referrer of 3+ sales (S3)"
+    );
     let referrals = referred.values().sum::<u32>() as usize;
-    assert!(referrals * 20 > sales.rows.len() && referrals * 6 < sales.rows.len(), "{referrals} referrals");
+    assert!(
+        referrals * 20 > sales.rows.len() && referrals * 6 < sales.rows.len(),
+        "{referrals} referrals"
+    );
     let mut bought: BTreeMap<&str, u32> = BTreeMap::new();
     for c in sales.values("customer_id") {
         *bought.entry(c).or_default() += 1;
     }
-    assert!(bought.values().filter(|&&n| n >= 2).count() >= 20, "too few second cars (V1)");
+    assert!(
+        bought.values().filter(|&&n| n >= 2).count() >= 20,
+        "too few second cars (V1)"
+    );
 
     let customers = d.t("customers.csv");
     let mut families: BTreeMap<&str, u32> = BTreeMap::new();
@@ -465,9 +661,15 @@ fn material_for_every_kpi_occurs() {
     }
     assert!(families.values().all(|n| (2..=4).contains(n)));
     let in_family = families.values().sum::<u32>() as usize;
-    assert!((200..=400).contains(&in_family), "{in_family} customers in families");
+    assert!(
+        (200..=400).contains(&in_family),
+        "{in_family} customers in families"
+    );
     for tag in ["influential", "media", "suggestion_adopted"] {
-        let n = customers.values("tags").filter(|t| t.split(';').any(|x| x == tag)).count();
+        let n = customers
+            .values("tags")
+            .filter(|t| t.split(';').any(|x| x == tag))
+            .count();
         assert!((10..=100).contains(&n), "{n} customers tagged {tag}");
     }
 
@@ -479,13 +681,31 @@ fn material_for_every_kpi_occurs() {
             v.windows(5).any(|w| (*w[4] - *w[0]).num_days() < 365)
         })
         .count();
-    assert!(frequent >= 10, "{frequent} customers with 5 visits in a year");
+    assert!(
+        frequent >= 10,
+        "{frequent} customers with 5 visits in a year"
+    );
 
     // Unscheduled attempts: delivery calls to customers who bought nothing.
     let contacts = d.t("contacts.csv");
-    assert!(contacts.rows.iter().any(|r| r[5].starts_with("delivery_call") && !bought.contains_key(r[1].as_str())));
-    for p in ["delivery_call_1", "thank_you_letter", "delivery_call_2", "delivery_call_3", "service_followup", "care"] {
-        assert!(contacts.values("purpose").filter(|v| *v == p).count() >= 100, "{p}");
+    assert!(
+        contacts
+            .rows
+            .iter()
+            .any(|r| r[5].starts_with("delivery_call") && !bought.contains_key(r[1].as_str()))
+    );
+    for p in [
+        "delivery_call_1",
+        "thank_you_letter",
+        "delivery_call_2",
+        "delivery_call_3",
+        "service_followup",
+        "care",
+    ] {
+        assert!(
+            contacts.values("purpose").filter(|v| *v == p).count() >= 100,
+            "{p}"
+        );
     }
     for o in ["no_answer", "busy", "wrong_number", "refused", "callback"] {
         assert!(contacts.values("outcome").any(|v| v == o), "{o}");
@@ -494,11 +714,20 @@ fn material_for_every_kpi_occurs() {
 
 #[test]
 fn insurance_runs_of_consecutive_years_occur_over_long_periods() {
-    let d = load(GenConfig { customers: 400, months: 48, seed: 3, start_year: 2022, start_month: 1 });
+    let d = load(GenConfig {
+        customers: 400,
+        months: 48,
+        seed: 3,
+        start_year: 2022,
+        start_month: 1,
+    });
     let mut years: BTreeMap<&str, BTreeSet<i32>> = BTreeMap::new();
     let t = d.t("insurance.csv");
     for r in &t.rows {
-        years.entry(r[1].as_str()).or_default().insert(date(&r[2]).year());
+        years
+            .entry(r[1].as_str())
+            .or_default()
+            .insert(date(&r[2]).year());
     }
     let run = |ys: &BTreeSet<i32>| {
         let ys: Vec<i32> = ys.iter().copied().collect();
@@ -509,30 +738,60 @@ fn insurance_runs_of_consecutive_years_occur_over_long_periods() {
         }
         best
     };
-    assert!(years.values().filter(|y| run(y) >= 4).count() >= 5, "no 4-year runs (S5)");
+    assert!(
+        years.values().filter(|y| run(y) >= 4).count() >= 5,
+        "no 4-year runs (S5)"
+    );
     let mut referred: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     for r in t.rows.iter().filter(|r| !r[3].is_empty()) {
-        referred.entry(r[3].as_str()).or_default().insert(r[1].as_str());
+        referred
+            .entry(r[3].as_str())
+            .or_default()
+            .insert(r[1].as_str());
     }
-    assert!(referred.values().any(|c| c.len() >= 2), "no policy referrer of 2 customers (V6)");
+    assert!(
+        referred.values().any(|c| c.len() >= 2),
+        "no policy referrer of 2 customers (V6)"
+    );
 }
 
 #[test]
 fn edge_configurations() {
     let dir = tempfile::tempdir().unwrap();
-    let none = GenConfig { customers: 0, months: 1, seed: 0, start_year: 2024, start_month: 12 };
+    let none = GenConfig {
+        customers: 0,
+        months: 1,
+        seed: 0,
+        start_year: 2024,
+        start_month: 12,
+    };
     let summary = generate_into(&none, &dir.path().join("nested/out"));
     assert_eq!(summary.rows[1], ("customers.csv", 0));
     assert!(summary.rows[0].1 > 0, "staff exist even without customers");
-    let one_month = GenConfig { customers: 50, months: 1, seed: 0, start_year: 2024, start_month: 2 };
+    let one_month = GenConfig {
+        customers: 50,
+        months: 1,
+        seed: 0,
+        start_year: 2024,
+        start_month: 2,
+    };
     let d = load(one_month);
     for v in d.t("contacts.csv").values("at") {
         assert_eq!(&v[..7], "2024-02");
     }
     for bad in [
-        GenConfig { months: 0, ..GenConfig::default() },
-        GenConfig { start_month: 13, ..GenConfig::default() },
-        GenConfig { start_month: 0, ..GenConfig::default() },
+        GenConfig {
+            months: 0,
+            ..GenConfig::default()
+        },
+        GenConfig {
+            start_month: 13,
+            ..GenConfig::default()
+        },
+        GenConfig {
+            start_month: 0,
+            ..GenConfig::default()
+        },
     ] {
         assert!(generate(&bad, dir.path()).is_err(), "{bad:?} accepted");
     }

@@ -44,7 +44,13 @@ pub(crate) const NOTE_CHURN: &[&str] = &[
     "客户搬家了, 离店较远",
     "邀请参加会员日活动",
 ];
-pub(crate) const NOTE_CARE: &[&str] = &["生日祝福", "保养提醒", "保险到期提醒", "节日问候", "雨季安全驾驶提示"];
+pub(crate) const NOTE_CARE: &[&str] = &[
+    "生日祝福",
+    "保养提醒",
+    "保险到期提醒",
+    "节日问候",
+    "雨季安全驾驶提示",
+];
 
 pub(crate) const COMMENT_HAPPY: &[&str] = &[
     "很满意",
@@ -98,7 +104,12 @@ pub(crate) const ISSUES_AFTER_SALES: &[&str] = &[
     "process",
     "information",
 ];
-pub(crate) const ISSUES_CARE: &[&str] = &["response_time", "service_attitude", "information", "process"];
+pub(crate) const ISSUES_CARE: &[&str] = &[
+    "response_time",
+    "service_attitude",
+    "information",
+    "process",
+];
 pub(crate) const ISSUES_INSURANCE: &[&str] = &["response_time", "process", "price", "information"];
 
 pub(crate) const QUESTIONS_SALES: &[&str] = &[
@@ -115,5 +126,11 @@ pub(crate) const QUESTIONS_AFTER_SALES: &[&str] = &[
     "price_transparency",
     "car_wash",
 ];
-pub(crate) const QUESTIONS_CARE: &[&str] = &["staff_attitude", "communication", "problem_resolution", "call_timing"];
-pub(crate) const QUESTIONS_INSURANCE: &[&str] = &["claim_speed", "price_transparency", "staff_attitude"];
+pub(crate) const QUESTIONS_CARE: &[&str] = &[
+    "staff_attitude",
+    "communication",
+    "problem_resolution",
+    "call_timing",
+];
+pub(crate) const QUESTIONS_INSURANCE: &[&str] =
+    &["claim_speed", "price_transparency", "staff_attitude"];

@@ -6,11 +6,11 @@ mod records;
 mod values;
 
 pub use records::{
-    display_key, key_from_parts, Attempt, CellError, Channel, Column, Customer, Kind, Outcome,
-    Policy, Purpose, Record, Reference, Sale, ServiceOrder, Staff, Survey, SurveyAnswer,
-    KEY_SEPARATOR,
+    Attempt, CellError, Channel, Column, Customer, KEY_SEPARATOR, Kind, Outcome, Policy, Purpose,
+    Record, Reference, Sale, ServiceOrder, Staff, Survey, SurveyAnswer, display_key,
+    key_from_parts,
 };
 pub use values::{
-    check_id, check_token, mask_phone, parse_bool, parse_score, parse_tokens, Day, Fen,
-    Timestamp, ID_BYTES_MAX,
+    Day, Fen, ID_BYTES_MAX, Timestamp, check_id, check_token, mask_phone, parse_bool, parse_score,
+    parse_tokens,
 };

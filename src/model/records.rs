@@ -10,7 +10,7 @@ use std::str::FromStr;
 use bincode::{Decode, Encode};
 
 use super::values::{
-    check_id, check_token, parse_bool, parse_score, parse_tokens, Day, Fen, Timestamp,
+    Day, Fen, Timestamp, check_id, check_token, parse_bool, parse_score, parse_tokens,
 };
 
 /// A record kind; the discriminant is stored in keys and must never change.
@@ -35,73 +35,79 @@ pub struct Column {
 }
 
 const fn req(name: &'static str) -> Column {
-    Column { name, required: true }
+    Column {
+        name,
+        required: true,
+    }
 }
 const fn opt(name: &'static str) -> Column {
-    Column { name, required: false }
+    Column {
+        name,
+        required: false,
+    }
 }
 
 const STAFF_COLUMNS: &[Column] = &[
-                req("staff_id"),
-                req("name"),
-                req("department"),
-                opt("role"),
-                req("active_from"),
-                opt("active_to"),
-            ];
+    req("staff_id"),
+    req("name"),
+    req("department"),
+    opt("role"),
+    req("active_from"),
+    opt("active_to"),
+];
 const CUSTOMER_COLUMNS: &[Column] = &[
-                req("customer_id"),
-                req("name"),
-                opt("phone"),
-                opt("family_id"),
-                opt("tags"),
-                req("created_on"),
-            ];
+    req("customer_id"),
+    req("name"),
+    opt("phone"),
+    opt("family_id"),
+    opt("tags"),
+    req("created_on"),
+];
 const SALE_COLUMNS: &[Column] = &[
-                req("sale_id"),
-                req("customer_id"),
-                opt("vin"),
-                req("delivered_at"),
-                opt("consultant_id"),
-                req("amount"),
-                opt("referrer_id"),
-            ];
+    req("sale_id"),
+    req("customer_id"),
+    opt("vin"),
+    req("delivered_at"),
+    opt("consultant_id"),
+    req("amount"),
+    opt("referrer_id"),
+];
 const SERVICE_ORDER_COLUMNS: &[Column] = &[
-                req("order_id"),
-                req("customer_id"),
-                opt("vin"),
-                req("opened_at"),
-                opt("closed_at"),
-                req("revenue"),
-                opt("advisor_id"),
-                opt("followup_consent"),
-            ];
+    req("order_id"),
+    req("customer_id"),
+    opt("vin"),
+    req("opened_at"),
+    opt("closed_at"),
+    req("revenue"),
+    opt("advisor_id"),
+    opt("followup_consent"),
+];
 const POLICY_COLUMNS: &[Column] = &[
-                req("policy_id"),
-                req("customer_id"),
-                req("start_on"),
-                opt("referrer_id"),
-            ];
+    req("policy_id"),
+    req("customer_id"),
+    req("start_on"),
+    opt("referrer_id"),
+];
 const ATTEMPT_COLUMNS: &[Column] = &[
-                req("attempt_id"),
-                req("customer_id"),
-                req("at"),
-                req("channel"),
-                opt("staff_id"),
-                req("purpose"),
-                req("outcome"),
-                opt("note"),
-            ];
+    req("attempt_id"),
+    req("customer_id"),
+    req("at"),
+    req("channel"),
+    opt("staff_id"),
+    req("purpose"),
+    req("outcome"),
+    opt("note"),
+];
 const SURVEY_COLUMNS: &[Column] = &[
-                req("survey_id"),
-                opt("attempt_id"),
-                req("customer_id"),
-                req("at"),
-                req("subject_department"),
-                req("overall"),
-                opt("issues"),
-                opt("comment"),
-            ];
+    req("survey_id"),
+    opt("attempt_id"),
+    req("customer_id"),
+    req("at"),
+    req("subject_department"),
+    req("overall"),
+    opt("issues"),
+    opt("comment"),
+];
 const SURVEY_ANSWER_COLUMNS: &[Column] = &[req("survey_id"), req("question"), req("score")];
 
 impl Kind {
@@ -392,7 +398,11 @@ pub struct Reference<'a> {
 }
 
 fn reference<'a>(column: &'static str, target: Kind, key: &'a str) -> Reference<'a> {
-    Reference { column, target, key }
+    Reference {
+        column,
+        target,
+        key,
+    }
 }
 
 fn cell_opt<T: ToString>(value: &Option<T>) -> String {
@@ -458,7 +468,12 @@ impl Record {
     /// Every reference this record holds to another record.
     pub fn references(&self) -> Vec<Reference<'_>> {
         let mut refs = Vec::new();
-        fn push<'a>(refs: &mut Vec<Reference<'a>>, column: &'static str, target: Kind, key: &'a Option<String>) {
+        fn push<'a>(
+            refs: &mut Vec<Reference<'a>>,
+            column: &'static str,
+            target: Kind,
+            key: &'a Option<String>,
+        ) {
             if let Some(key) = key {
                 refs.push(reference(column, target, key));
             }
@@ -566,7 +581,11 @@ impl Record {
     /// Parses one row. `cells` holds the row's cells in the order of [`Kind::columns`]
     /// (the empty string for an absent optional column). Every bad cell is reported.
     pub fn parse(kind: Kind, cells: &[&str]) -> Result<Record, Vec<CellError>> {
-        let mut p = CellParser { kind, cells, errors: Vec::new() };
+        let mut p = CellParser {
+            kind,
+            cells,
+            errors: Vec::new(),
+        };
         let record = match kind {
             Kind::Staff => Record::Staff(Staff {
                 staff_id: p.id("staff_id"),
@@ -602,7 +621,10 @@ impl Record {
                     closed_at: p.opt("closed_at", Timestamp::parse),
                     revenue: p.req("revenue", Fen::parse, Fen::ZERO),
                     advisor_id: p.opt_id("advisor_id"),
-                    followup_consent: p.opt("followup_consent", parse_bool).flatten().unwrap_or(true),
+                    followup_consent: p
+                        .opt("followup_consent", parse_bool)
+                        .flatten()
+                        .unwrap_or(true),
                 };
                 if let Some(closed) = order.closed_at
                     && closed < order.opened_at
@@ -649,7 +671,11 @@ impl Record {
                 score: p.req("score", parse_score, 0),
             }),
         };
-        if p.errors.is_empty() { Ok(record) } else { Err(p.errors) }
+        if p.errors.is_empty() {
+            Ok(record)
+        } else {
+            Err(p.errors)
+        }
     }
 }
 
@@ -683,7 +709,11 @@ impl CellParser<'_> {
         self.errors.push(CellError { column, reason });
     }
 
-    fn opt<T>(&mut self, column: &'static str, parse: impl Fn(&str) -> Result<T, String>) -> Option<T> {
+    fn opt<T>(
+        &mut self,
+        column: &'static str,
+        parse: impl Fn(&str) -> Result<T, String>,
+    ) -> Option<T> {
         let text = self.cell(column);
         if text.is_empty() {
             return None;
@@ -698,16 +728,28 @@ impl CellParser<'_> {
     }
 
     /// A required cell; `placeholder` stands in after an error (the record is discarded).
-    fn req<T>(&mut self, column: &'static str, parse: impl Fn(&str) -> Result<T, String>, placeholder: T) -> T {
+    fn req<T>(
+        &mut self,
+        column: &'static str,
+        parse: impl Fn(&str) -> Result<T, String>,
+        placeholder: T,
+    ) -> T {
         if self.cell(column).is_empty() {
-            self.fail(column, "is empty; this column is required, fill it in".into());
+            self.fail(
+                column,
+                "is empty; this column is required, fill it in".into(),
+            );
             return placeholder;
         }
         self.opt(column, parse).unwrap_or(placeholder)
     }
 
     fn id(&mut self, column: &'static str) -> String {
-        self.req(column, |t| check_id(t).map(|()| t.to_owned()), String::new())
+        self.req(
+            column,
+            |t| check_id(t).map(|()| t.to_owned()),
+            String::new(),
+        )
     }
 
     fn opt_id(&mut self, column: &'static str) -> Option<String> {
@@ -715,7 +757,11 @@ impl CellParser<'_> {
     }
 
     fn token(&mut self, column: &'static str) -> String {
-        self.req(column, |t| check_token(t).map(|()| t.to_owned()), String::new())
+        self.req(
+            column,
+            |t| check_token(t).map(|()| t.to_owned()),
+            String::new(),
+        )
     }
 
     fn tokens(&mut self, column: &'static str) -> Vec<String> {
@@ -768,16 +814,38 @@ mod tests {
 
     #[test]
     fn every_bad_cell_is_reported() {
-        let row = ["A1", "C1", "2024-13-01 09:00", "fax", "", "delivery_call_1", "maybe", ""];
+        let row = [
+            "A1",
+            "C1",
+            "2024-13-01 09:00",
+            "fax",
+            "",
+            "delivery_call_1",
+            "maybe",
+            "",
+        ];
         let errors = Record::parse(Kind::Attempt, &row).unwrap_err();
         let columns: Vec<_> = errors.iter().map(|e| e.column).collect();
         assert_eq!(columns, ["at", "channel", "outcome"]);
-        assert!(errors[1].reason.contains("phone, sms, wechat"), "{}", errors[1].reason);
+        assert!(
+            errors[1].reason.contains("phone, sms, wechat"),
+            "{}",
+            errors[1].reason
+        );
     }
 
     #[test]
     fn closed_before_opened_is_rejected() {
-        let row = ["R1", "C1", "", "2024-07-13 09:00", "2024-07-13 08:59", "1", "", "否"];
+        let row = [
+            "R1",
+            "C1",
+            "",
+            "2024-07-13 09:00",
+            "2024-07-13 08:59",
+            "1",
+            "",
+            "否",
+        ];
         let errors = Record::parse(Kind::ServiceOrder, &row).unwrap_err();
         assert_eq!(errors[0].column, "closed_at");
     }

@@ -26,13 +26,17 @@ impl Fen {
             None => (text, None),
         };
         let bad = || {
-            format!("`{text}` is not an amount of yuan; write digits with at most two decimals, e.g. 380 or 191370.50 (no sign, no thousands separator, no currency symbol)")
+            format!(
+                "`{text}` is not an amount of yuan; write digits with at most two decimals, e.g. 380 or 191370.50 (no sign, no thousands separator, no currency symbol)"
+            )
         };
         if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) {
             return Err(bad());
         }
         if whole.len() > YUAN_DIGITS_MAX {
-            return Err(format!("`{text}` is too large (at most {YUAN_DIGITS_MAX} digits of yuan)"));
+            return Err(format!(
+                "`{text}` is too large (at most {YUAN_DIGITS_MAX} digits of yuan)"
+            ));
         }
         let mut fen: i64 = whole.parse::<i64>().map_err(|_| bad())? * 100;
         if let Some(frac) = frac {
@@ -98,9 +102,8 @@ impl Day {
 
     /// Parses `YYYY-MM-DD`, exactly.
     pub fn parse(text: &str) -> Result<Day, String> {
-        parse_date_part(text).ok_or_else(|| {
-            format!("`{text}` is not a date; write YYYY-MM-DD, e.g. 2024-03-01")
-        })
+        parse_date_part(text)
+            .ok_or_else(|| format!("`{text}` is not a date; write YYYY-MM-DD, e.g. 2024-03-01"))
     }
 
     /// Midnight at the start of this date.
@@ -133,7 +136,9 @@ impl Timestamp {
     /// Parses `YYYY-MM-DD HH:MM[:SS]`, with `T` allowed instead of the space.
     pub fn parse(text: &str) -> Result<Timestamp, String> {
         let bad = || {
-            format!("`{text}` is not a date and time; write YYYY-MM-DD HH:MM or YYYY-MM-DD HH:MM:SS, e.g. 2024-01-15 10:30")
+            format!(
+                "`{text}` is not a date and time; write YYYY-MM-DD HH:MM or YYYY-MM-DD HH:MM:SS, e.g. 2024-01-15 10:30"
+            )
         };
         let b = text.as_bytes();
         if !(b.len() == 16 || b.len() == 19) || !(b[10] == b' ' || b[10] == b'T') {
@@ -203,7 +208,10 @@ pub fn check_id(text: &str) -> Result<(), String> {
         ));
     }
     if text.chars().any(char::is_control) {
-        return Err(format!("`{}` holds a control character; ids may not", text.escape_debug()));
+        return Err(format!(
+            "`{}` holds a control character; ids may not",
+            text.escape_debug()
+        ));
     }
     if text.starts_with(char::is_whitespace) || text.ends_with(char::is_whitespace) {
         return Err(format!("`{text}` starts or ends with a space; remove it"));
@@ -213,7 +221,11 @@ pub fn check_id(text: &str) -> Result<(), String> {
 
 /// Checks a token: `[a-z0-9_]+`.
 pub fn check_token(text: &str) -> Result<(), String> {
-    if !text.is_empty() && text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
+    if !text.is_empty()
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    {
         Ok(())
     } else {
         Err(format!(
@@ -238,7 +250,9 @@ pub fn parse_bool(text: &str) -> Result<Option<bool>, String> {
         "" => Ok(None),
         "true" | "1" | "是" => Ok(Some(true)),
         "false" | "0" | "否" => Ok(Some(false)),
-        _ => Err(format!("`{text}` is not a boolean; write true/false, 1/0 or 是/否")),
+        _ => Err(format!(
+            "`{text}` is not a boolean; write true/false, 1/0 or 是/否"
+        )),
     }
 }
 
@@ -246,7 +260,9 @@ pub fn parse_bool(text: &str) -> Result<Option<bool>, String> {
 pub fn parse_score(text: &str) -> Result<u8, String> {
     match text {
         "1" | "2" | "3" | "4" | "5" => Ok(text.as_bytes()[0] - b'0'),
-        _ => Err(format!("`{text}` is not a score; write a whole number from 1 to 5")),
+        _ => Err(format!(
+            "`{text}` is not a score; write a whole number from 1 to 5"
+        )),
     }
 }
 
@@ -276,7 +292,18 @@ mod tests {
         assert_eq!(Fen::parse("191370.50"), Ok(Fen(19_137_050)));
         assert_eq!(Fen::parse("0.07"), Ok(Fen(7)));
         assert_eq!(Fen::parse("0.7"), Ok(Fen(70)));
-        for bad in ["", "-1", "1.", ".5", "1.234", "1,000", "¥5", "1e3", " 5", "99999999999999"] {
+        for bad in [
+            "",
+            "-1",
+            "1.",
+            ".5",
+            "1.234",
+            "1,000",
+            "¥5",
+            "1e3",
+            " 5",
+            "99999999999999",
+        ] {
             assert!(Fen::parse(bad).is_err(), "{bad} should be rejected");
         }
     }
@@ -296,8 +323,19 @@ mod tests {
         assert_eq!(a, b);
         assert_eq!(a.to_string(), "2024-07-13 09:00:00");
         assert_eq!(a.day(), Day::parse("2024-07-13").unwrap());
-        assert_eq!(Timestamp::parse("1970-01-02 00:00:01").unwrap(), Timestamp(86_401));
-        for bad in ["2024-07-13", "2024-07-13 9:00", "2024-02-30 09:00", "2024-07-13 24:00", "2024/07/13 09:00", "2024-07-13 09:00:60", "2024-07-13 09:00 "] {
+        assert_eq!(
+            Timestamp::parse("1970-01-02 00:00:01").unwrap(),
+            Timestamp(86_401)
+        );
+        for bad in [
+            "2024-07-13",
+            "2024-07-13 9:00",
+            "2024-02-30 09:00",
+            "2024-07-13 24:00",
+            "2024/07/13 09:00",
+            "2024-07-13 09:00:60",
+            "2024-07-13 09:00 ",
+        ] {
             assert!(Timestamp::parse(bad).is_err(), "{bad} should be rejected");
         }
     }

@@ -7,12 +7,12 @@ use redb::{ReadableTable, Table};
 
 use super::codec::{decode, encode};
 use super::tables::{
-    CurrentEntry, ImportEntry, ImportFile, KindCounts, LogEntry, Op, BY_TIME, CURRENT, HISTORY,
-    IMPORTS, LOG, META, META_NEXT_IMPORT, META_NEXT_SEQ, REFS,
+    BY_TIME, CURRENT, CurrentEntry, HISTORY, IMPORTS, ImportEntry, ImportFile, KindCounts, LOG,
+    LogEntry, META, META_NEXT_IMPORT, META_NEXT_SEQ, Op, REFS,
 };
 use super::{Store, StoreError};
 use crate::csvio::{ImportError, ParsedFile, Row};
-use crate::model::{display_key, Kind, Record};
+use crate::model::{Kind, Record, display_key};
 
 #[derive(Clone, Debug, Default)]
 pub struct ImportOptions {
@@ -79,7 +79,12 @@ impl Store {
         let names: Vec<String> = files.iter().map(|f| f.source.display()).collect();
         let mut errors: Vec<(usize, u64, ImportError)> = Vec::new();
         for (file, parsed) in files.iter().enumerate() {
-            errors.extend(parsed.errors.iter().map(|e| (file, e.line.unwrap_or(0), e.clone())));
+            errors.extend(
+                parsed
+                    .errors
+                    .iter()
+                    .map(|e| (file, e.line.unwrap_or(0), e.clone())),
+            );
         }
         // Keys of rows that failed to parse: already in error, so rows that refer to them are
         // not reported again as dangling.
@@ -88,7 +93,11 @@ impl Store {
             .flat_map(|f| f.failed_keys.iter().map(|k| (f.source.kind, k.as_str())))
             .collect();
         let mut fail = |file: usize, line: u64, column: &str, reason: String| {
-            errors.push((file, line, ImportError::new(&names[file], Some(line), column, reason)));
+            errors.push((
+                file,
+                line,
+                ImportError::new(&names[file], Some(line), column, reason),
+            ));
         };
 
         // Rows in dependency order of kinds, then in the order the files were given, so that
@@ -97,25 +106,39 @@ impl Store {
         let mut seen: HashMap<(Kind, &str), usize> = HashMap::new();
         let mut duplicates = vec![0u64; Kind::ALL.len()];
         for kind in Kind::ALL {
-            for (file, parsed) in files.iter().enumerate().filter(|(_, f)| f.source.kind == kind) {
+            for (file, parsed) in files
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| f.source.kind == kind)
+            {
                 for row in &parsed.rows {
                     if let Some(&first) = seen.get(&(kind, row.key.as_str())) {
                         let earlier: &Item = &items[first];
                         if earlier.row.op == row.op && earlier.row.record == row.record {
                             duplicates[kind as usize - 1] += 1;
                         } else {
-                            fail(file, row.line, kind.columns()[0].name, format!(
-                                "{} `{}` appears again with different content (first at {}:{}); keep one row per key",
-                                kind.noun(),
-                                display_key(&row.key),
-                                names[earlier.file],
-                                earlier.row.line
-                            ));
+                            fail(
+                                file,
+                                row.line,
+                                kind.columns()[0].name,
+                                format!(
+                                    "{} `{}` appears again with different content (first at {}:{}); keep one row per key",
+                                    kind.noun(),
+                                    display_key(&row.key),
+                                    names[earlier.file],
+                                    earlier.row.line
+                                ),
+                            );
                         }
                         continue;
                     }
                     seen.insert((kind, row.key.as_str()), items.len());
-                    items.push(Item { file, kind, row, change: Change::Unchanged });
+                    items.push(Item {
+                        file,
+                        kind,
+                        row,
+                        change: Change::Unchanged,
+                    });
                 }
             }
         }
@@ -140,11 +163,16 @@ impl Store {
                     (Some(new), Some(old)) => {
                         if !options.amend {
                             for (column, (was, now)) in differing_cells(&old.record, new) {
-                                fail(item.file, item.row.line, column, format!(
-                                    "{} `{}` is stored with {column} `{was}`, this row says `{now}`; to record the change as an amendment, import again with --amend",
-                                    item.kind.noun(),
-                                    display_key(&item.row.key)
-                                ));
+                                fail(
+                                    item.file,
+                                    item.row.line,
+                                    column,
+                                    format!(
+                                        "{} `{}` is stored with {column} `{was}`, this row says `{now}`; to record the change as an amendment, import again with --amend",
+                                        item.kind.noun(),
+                                        display_key(&item.row.key)
+                                    ),
+                                );
                             }
                         }
                         Change::Amended(old)
@@ -154,11 +182,16 @@ impl Store {
                         let prefix = (item.kind.code(), item.row.key.as_str(), 0u64)
                             ..=(item.kind.code(), item.row.key.as_str(), u64::MAX);
                         if history.range(prefix)?.next().is_none() {
-                            fail(item.file, item.row.line, item.kind.columns()[0].name, format!(
-                                "there is no {} `{}` to void, in the store or this import; check the key",
-                                item.kind.noun(),
-                                display_key(&item.row.key)
-                            ));
+                            fail(
+                                item.file,
+                                item.row.line,
+                                item.kind.columns()[0].name,
+                                format!(
+                                    "there is no {} `{}` to void, in the store or this import; check the key",
+                                    item.kind.noun(),
+                                    display_key(&item.row.key)
+                                ),
+                            );
                         }
                         Change::Unchanged // already void: re-importing a void is a no-op
                     }
@@ -176,22 +209,40 @@ impl Store {
                 }
             };
             for item in &items {
-                let Some(record) = &item.row.record else { continue };
+                let Some(record) = &item.row.record else {
+                    continue;
+                };
                 for reference in record.references() {
                     let exists = match seen.get(&(reference.target, reference.key)) {
                         Some(&i) => items[i].row.op == Op::Add,
                         None => {
                             failed.contains(&(reference.target, reference.key))
-                                || current.get((reference.target.code(), reference.key))?.is_some()
+                                || current
+                                    .get((reference.target.code(), reference.key))?
+                                    .is_some()
                         }
                     };
                     if !exists {
                         let voided = seen.contains_key(&(reference.target, reference.key));
-                        fail(item.file, item.row.line, reference.column, if voided {
-                            format!("refers to {} `{}`, which this import voids; void this row too or keep that record", reference.target.noun(), display_key(reference.key))
-                        } else {
-                            format!("refers to {} `{}`, which is neither in the store nor in this import; import {} first or together, or fix the id", reference.target.noun(), display_key(reference.key), reference.target.file_name())
-                        });
+                        fail(
+                            item.file,
+                            item.row.line,
+                            reference.column,
+                            if voided {
+                                format!(
+                                    "refers to {} `{}`, which this import voids; void this row too or keep that record",
+                                    reference.target.noun(),
+                                    display_key(reference.key)
+                                )
+                            } else {
+                                format!(
+                                    "refers to {} `{}`, which is neither in the store nor in this import; import {} first or together, or fix the id",
+                                    reference.target.noun(),
+                                    display_key(reference.key),
+                                    reference.target.file_name()
+                                )
+                            },
+                        );
                     }
                 }
                 if let Record::Survey(survey) = record
@@ -199,10 +250,15 @@ impl Store {
                     && let Some(Record::Attempt(attempt)) = after(Kind::Attempt, attempt_id)?
                     && attempt.customer_id != survey.customer_id
                 {
-                    fail(item.file, item.row.line, "attempt_id", format!(
-                        "attempt `{attempt_id}` belongs to customer `{}`, not to this survey's customer `{}`; fix the attempt_id or the customer_id",
-                        attempt.customer_id, survey.customer_id
-                    ));
+                    fail(
+                        item.file,
+                        item.row.line,
+                        "attempt_id",
+                        format!(
+                            "attempt `{attempt_id}` belongs to customer `{}`, not to this survey's customer `{}`; fix the attempt_id or the customer_id",
+                            attempt.customer_id, survey.customer_id
+                        ),
+                    );
                 }
             }
 
@@ -223,13 +279,22 @@ impl Store {
                 }
                 if !holders.is_empty() {
                     let shown = holders.len().min(5);
-                    fail(item.file, item.row.line, item.kind.columns()[0].name, format!(
-                        "cannot void {} `{}`: {}{} still refer to it; void those in the same import first",
-                        item.kind.noun(),
-                        display_key(&item.row.key),
-                        holders[..shown].join(", "),
-                        if holders.len() > shown { format!(" and {} more", holders.len() - shown) } else { String::new() }
-                    ));
+                    fail(
+                        item.file,
+                        item.row.line,
+                        item.kind.columns()[0].name,
+                        format!(
+                            "cannot void {} `{}`: {}{} still refer to it; void those in the same import first",
+                            item.kind.noun(),
+                            display_key(&item.row.key),
+                            holders[..shown].join(", "),
+                            if holders.len() > shown {
+                                format!(" and {} more", holders.len() - shown)
+                            } else {
+                                String::new()
+                            }
+                        ),
+                    );
                 }
             }
 
@@ -237,7 +302,9 @@ impl Store {
                 drop((log, history, current, by_time, refs, imports, meta));
                 txn.abort()?;
                 errors.sort_by_key(|(file, line, _)| (*file, *line)); // stable: cell order kept
-                return Err(ImportFailure::Rejected(errors.into_iter().map(|(_, _, e)| e).collect()));
+                return Err(ImportFailure::Rejected(
+                    errors.into_iter().map(|(_, _, e)| e).collect(),
+                ));
             }
 
             // Pass 4: append.
@@ -245,7 +312,11 @@ impl Store {
             let mut seq = meta.get(META_NEXT_SEQ)?.map_or(1, |v| v.value());
             let mut counts: Vec<KindCounts> = Kind::ALL
                 .iter()
-                .map(|k| KindCounts { kind_code: k.code(), unchanged: duplicates[*k as usize - 1], ..KindCounts::default() })
+                .map(|k| KindCounts {
+                    kind_code: k.code(),
+                    unchanged: duplicates[*k as usize - 1],
+                    ..KindCounts::default()
+                })
                 .collect();
             for (n, item) in items.iter().enumerate() {
                 let count = &mut counts[item.kind as usize - 1];
@@ -268,7 +339,13 @@ impl Store {
                     }
                 };
                 let (kind, key) = (item.kind, item.row.key.as_str());
-                let entry = LogEntry { import_id, kind, key: key.to_owned(), op: item.row.op, record: item.row.record.clone() };
+                let entry = LogEntry {
+                    import_id,
+                    kind,
+                    key: key.to_owned(),
+                    op: item.row.op,
+                    record: item.row.record.clone(),
+                };
                 log.insert(seq, encode(&entry).as_slice())?;
                 history.insert((kind.code(), key, seq), ())?;
                 if let Some(old) = old {
@@ -276,7 +353,10 @@ impl Store {
                 }
                 match &item.row.record {
                     Some(record) => {
-                        let value = encode(&CurrentEntry { seq, record: record.clone() });
+                        let value = encode(&CurrentEntry {
+                            seq,
+                            record: record.clone(),
+                        });
                         current.insert((kind.code(), key), value.as_slice())?;
                         index(&mut by_time, &mut refs, record)?;
                     }
@@ -301,7 +381,12 @@ impl Store {
                 amend: options.amend,
                 files: files
                     .iter()
-                    .map(|f| ImportFile { path: f.source.display(), kind: f.source.kind, sha256: f.sha256.clone(), rows: f.rows.len() as u64 })
+                    .map(|f| ImportFile {
+                        path: f.source.display(),
+                        kind: f.source.kind,
+                        sha256: f.sha256.clone(),
+                        rows: f.rows.len() as u64,
+                    })
                     .collect(),
                 counts: counts.clone(),
             };
@@ -311,7 +396,12 @@ impl Store {
             let present: Vec<Kind> = files.iter().map(|f| f.source.kind).collect();
             counts.retain(|c| present.contains(&c.kind()));
             let changed = counts.iter().any(|c| c.written() > 0);
-            ImportOutcome { import_id, recorded: changed && !options.dry_run, counts, dry_run: options.dry_run }
+            ImportOutcome {
+                import_id,
+                recorded: changed && !options.dry_run,
+                counts,
+                dry_run: options.dry_run,
+            }
         };
         if outcome.recorded {
             txn.commit()?;
@@ -349,8 +439,14 @@ fn differing_cells(old: &Record, new: &Record) -> Vec<(&'static str, (String, St
 /// characters, so `key + "\0"` is greater than `key` and less than any longer key.
 pub(super) fn ref_range(kind: Kind, key: &str) -> (RefBound, RefBound) {
     (
-        RefBound { kind: kind.code(), key: key.to_owned() },
-        RefBound { kind: kind.code(), key: format!("{key}\0") },
+        RefBound {
+            kind: kind.code(),
+            key: key.to_owned(),
+        },
+        RefBound {
+            kind: kind.code(),
+            key: format!("{key}\0"),
+        },
     )
 }
 

@@ -19,7 +19,9 @@ fn config() -> bincode::config::Configuration {
 /// or it is damaged.
 #[derive(Debug, thiserror::Error)]
 pub enum CodecError {
-    #[error("stored value has format version {found}, this careledger reads version {FORMAT_VERSION}; use the careledger release that wrote the store, or re-import the files into a new store")]
+    #[error(
+        "stored value has format version {found}, this careledger reads version {FORMAT_VERSION}; use the careledger release that wrote the store, or re-import the files into a new store"
+    )]
     Version { found: u8 },
     #[error("stored value is damaged: {0}")]
     Damaged(String),
@@ -69,14 +71,20 @@ mod tests {
         let bytes = encode(&record);
         assert_eq!(bytes[0], FORMAT_VERSION);
         assert_eq!(decode::<Record>(&bytes).unwrap(), record);
-        assert_eq!(decode::<Kind>(&encode(&Kind::Survey)).unwrap(), Kind::Survey);
+        assert_eq!(
+            decode::<Kind>(&encode(&Kind::Survey)).unwrap(),
+            Kind::Survey
+        );
     }
 
     #[test]
     fn other_versions_and_trailing_bytes_are_refused() {
         let mut bytes = encode(&7u64);
         bytes[0] = 9;
-        assert!(matches!(decode::<u64>(&bytes), Err(CodecError::Version { found: 9 })));
+        assert!(matches!(
+            decode::<u64>(&bytes),
+            Err(CodecError::Version { found: 9 })
+        ));
         let mut bytes = encode(&7u64);
         bytes.push(0);
         assert!(matches!(decode::<u64>(&bytes), Err(CodecError::Damaged(_))));

@@ -22,13 +22,23 @@ pub use tables::{ImportEntry, ImportFile, KindCounts, Op};
 pub enum StoreError {
     #[error("no store at {0}; create one with `careledger import FILES...` or pass --db FILE")]
     Missing(PathBuf),
-    #[error("the store {path} is open for writing by another careledger process; wait for it to finish")]
+    #[error(
+        "the store {path} is open for writing by another careledger process; wait for it to finish"
+    )]
     Busy { path: PathBuf },
     #[error("cannot open the store {path}: {source}")]
-    Open { path: PathBuf, source: redb::DatabaseError },
+    Open {
+        path: PathBuf,
+        source: redb::DatabaseError,
+    },
     #[error("cannot create the store {path}: {source}")]
-    Create { path: PathBuf, source: std::io::Error },
-    #[error("store error: {0}; if it persists, restore the store from a backup or re-import the files into a new store")]
+    Create {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(
+        "store error: {0}; if it persists, restore the store from a backup or re-import the files into a new store"
+    )]
     Redb(#[from] redb::Error),
     #[error(transparent)]
     Codec(#[from] codec::CodecError),
@@ -63,8 +73,10 @@ impl Store {
     /// data under China's PIPL.
     pub fn open_or_create(path: &Path) -> Result<Store, StoreError> {
         if !path.exists() {
-            create_private_file(path)
-                .map_err(|source| StoreError::Create { path: path.to_owned(), source })?;
+            create_private_file(path).map_err(|source| StoreError::Create {
+                path: path.to_owned(),
+                source,
+            })?;
         }
         let db = redb::Builder::new()
             .set_concurrency_mode(CONCURRENCY)
@@ -110,7 +122,10 @@ impl Store {
             let version = meta.get(tables::META_FORMAT_VERSION)?.map(|v| v.value());
             match version {
                 None => {
-                    meta.insert(tables::META_FORMAT_VERSION, u64::from(codec::FORMAT_VERSION))?;
+                    meta.insert(
+                        tables::META_FORMAT_VERSION,
+                        u64::from(codec::FORMAT_VERSION),
+                    )?;
                 }
                 Some(v) if v == u64::from(codec::FORMAT_VERSION) => {}
                 Some(v) => {
@@ -132,18 +147,32 @@ impl Store {
 
 fn open_error(path: &Path, e: redb::DatabaseError) -> StoreError {
     match e {
-        redb::DatabaseError::DatabaseAlreadyOpen => StoreError::Busy { path: path.to_owned() },
-        source => StoreError::Open { path: path.to_owned(), source },
+        redb::DatabaseError::DatabaseAlreadyOpen => StoreError::Busy {
+            path: path.to_owned(),
+        },
+        source => StoreError::Open {
+            path: path.to_owned(),
+            source,
+        },
     }
 }
 
 #[cfg(unix)]
 fn create_private_file(path: &Path) -> std::io::Result<()> {
     use std::os::unix::fs::OpenOptionsExt;
-    std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path).map(drop)
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .map(drop)
 }
 
 #[cfg(not(unix))]
 fn create_private_file(path: &Path) -> std::io::Result<()> {
-    std::fs::OpenOptions::new().write(true).create_new(true).open(path).map(drop)
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map(drop)
 }

@@ -1,10 +1,13 @@
 //! Reading a consistent snapshot of the store.
 
-use redb::{Database, ReadOnlyDatabase, ReadTransaction, ReadableDatabase, ReadableTable, ReadableTableMetadata};
+use redb::{
+    Database, ReadOnlyDatabase, ReadTransaction, ReadableDatabase, ReadableTable,
+    ReadableTableMetadata,
+};
 
-use super::codec::decode;
-use super::tables::{CurrentEntry, ImportEntry, LogEntry, CURRENT, HISTORY, IMPORTS, LOG};
 use super::StoreError;
+use super::codec::decode;
+use super::tables::{CURRENT, CurrentEntry, HISTORY, IMPORTS, ImportEntry, LOG, LogEntry};
 use crate::model::{Kind, Record};
 
 /// One read transaction: every read through it sees the same snapshot, however long it lives
@@ -39,7 +42,10 @@ impl Reader {
     }
 
     pub(super) fn from_database(db: &Database) -> Result<Reader, StoreError> {
-        Ok(Reader { _db: None, txn: db.begin_read()? })
+        Ok(Reader {
+            _db: None,
+            txn: db.begin_read()?,
+        })
     }
 
     /// The current record of a kind and key.
@@ -89,12 +95,18 @@ impl Reader {
         let mut versions = Vec::new();
         for entry in history.range((kind.code(), key, 0)..=(kind.code(), key, u64::MAX))? {
             let seq = entry?.0.value().2;
-            let bytes = log.get(seq)?.ok_or_else(|| damaged(format!("log entry {seq} is missing")))?;
+            let bytes = log
+                .get(seq)?
+                .ok_or_else(|| damaged(format!("log entry {seq} is missing")))?;
             let entry: LogEntry = decode(bytes.value())?;
             let import_bytes = imports
                 .get(entry.import_id)?
                 .ok_or_else(|| damaged(format!("import {} is missing", entry.import_id)))?;
-            versions.push(Version { seq, entry, import: decode(import_bytes.value())? });
+            versions.push(Version {
+                seq,
+                entry,
+                import: decode(import_bytes.value())?,
+            });
         }
         Ok(versions)
     }
@@ -125,7 +137,11 @@ impl Reader {
             Some((_, v)) => Some(decode(v.value())?),
             None => None,
         };
-        Ok(StoreStats { kinds, imports: imports.len()?, last_import })
+        Ok(StoreStats {
+            kinds,
+            imports: imports.len()?,
+            last_import,
+        })
     }
 }
 
