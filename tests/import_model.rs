@@ -48,7 +48,7 @@ fn sale_row(id: u8, v: &SaleV, variant: bool) -> String {
     } else {
         "2024-01-15T10:30:00"
     };
-    let amount = if variant && v.1 % 10 == 0 {
+    let amount = if variant && v.1.is_multiple_of(10) {
         format!("{}.{}", v.1 / 100, v.1 % 100 / 10)
     } else {
         format!("{}.{:02}", v.1 / 100, v.1 % 100)

@@ -96,7 +96,7 @@ fn list_errors(errors: &[ImportError]) -> String {
 /// returned at once; problems with rows travel in the files, to be listed with the store's.
 pub fn read_sources(paths: &[String]) -> Result<Vec<ParsedFile>, Failure> {
     let (sources, warnings) =
-        csvio::resolve_paths(paths).map_err(|e| Failure::Input(list_errors(&e)))?;
+        csvio::resolve_paths(paths).map_err(|e| Failure::Report(list_errors(&e)))?;
     for w in warnings {
         eprintln!("warning: {w}");
     }
@@ -109,11 +109,16 @@ pub fn read_sources(paths: &[String]) -> Result<Vec<ParsedFile>, Failure> {
             Err(e) => errors.extend(e),
         }
     }
-    if !errors.is_empty() {
-        return Err(Failure::Input(list_errors(&errors)));
-    }
     for w in files.iter().flat_map(|f| &f.warnings) {
         eprintln!("warning: {w}");
+    }
+    if !errors.is_empty() {
+        // A whole file is unreadable: checking the others against the store would report
+        // every reference into it as dangling, so list what is known, in file order.
+        errors.extend(files.into_iter().flat_map(|f| f.errors));
+        let order: Vec<String> = sources.iter().map(|s| s.display()).collect();
+        errors.sort_by_key(|e| (order.iter().position(|o| *o == e.file), e.line));
+        return Err(Failure::Report(list_errors(&errors)));
     }
     Ok(files)
 }
@@ -162,7 +167,7 @@ fn import(db: &Path, paths: &[String], amend: bool, dry_run: bool) -> Result<(),
         Ok(outcome) => outcome,
         Err(ImportFailure::Rejected(errors)) => {
             remove_new_store();
-            return Err(Failure::Input(list_errors(&errors)));
+            return Err(Failure::Report(list_errors(&errors)));
         }
         Err(ImportFailure::Store(e)) => {
             remove_new_store();

@@ -92,6 +92,9 @@ pub enum Command {
 pub enum Failure {
     /// Bad usage or bad input; nothing was written. Exit 2.
     Input(String),
+    /// Bad input, as a report whose lines start with their location (`FILE:LINE: column:
+    /// reason`), printed as it is. Exit 2.
+    Report(String),
     /// Anything unexpected. Exit 3.
     Unexpected(anyhow::Error),
 }
@@ -108,6 +111,10 @@ pub fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Input(message)) => {
             eprintln!("careledger: {message}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Report(report)) => {
+            eprintln!("{report}");
             ExitCode::from(2)
         }
         Err(Failure::Unexpected(error)) => {

@@ -12,7 +12,7 @@ use super::tables::{
 };
 use super::{Store, StoreError};
 use crate::csvio::{ImportError, ParsedFile, Row};
-use crate::model::{Kind, Record, display_key};
+use crate::model::{Kind, Record, display_key, mask_phone};
 
 #[derive(Clone, Debug, Default)]
 pub struct ImportOptions {
@@ -423,7 +423,8 @@ fn get_current(
     }
 }
 
-/// The columns whose cells differ, with the stored and the new cell.
+/// The columns whose cells differ, with the stored and the new cell. Phone numbers are
+/// masked: error messages end up in terminals and CI logs (personal data under PIPL).
 fn differing_cells(old: &Record, new: &Record) -> Vec<(&'static str, (String, String))> {
     let columns = new.kind().columns();
     old.cells()
@@ -431,7 +432,10 @@ fn differing_cells(old: &Record, new: &Record) -> Vec<(&'static str, (String, St
         .zip(new.cells())
         .zip(columns)
         .filter(|((a, b), _)| a != b)
-        .map(|((a, b), c)| (c.name, (a, b)))
+        .map(|((a, b), c)| match c.name {
+            "phone" => (c.name, (mask_phone(&a), mask_phone(&b))),
+            _ => (c.name, (a, b)),
+        })
         .collect()
 }
 

@@ -6,9 +6,12 @@ use redb::{
 };
 
 use super::StoreError;
+use super::apply::ref_range;
 use super::codec::decode;
-use super::tables::{CURRENT, CurrentEntry, HISTORY, IMPORTS, ImportEntry, LOG, LogEntry};
-use crate::model::{Kind, Record};
+use super::tables::{
+    BY_TIME, CURRENT, CurrentEntry, HISTORY, IMPORTS, ImportEntry, LOG, LogEntry, REFS,
+};
+use crate::model::{Kind, Record, Timestamp};
 
 /// One read transaction: every read through it sees the same snapshot, however long it lives
 /// and whatever imports commit meanwhile.
@@ -72,6 +75,52 @@ impl Reader {
             let current: CurrentEntry = decode(value.value())?;
             debug_assert_eq!(current.record.kind(), kind);
             f(&current.record)?;
+        }
+        Ok(())
+    }
+
+    /// Calls `f` with every current record of a kind dated in `[from, to)` (see
+    /// `Record::time`), in order of time then key: one month of one kind without reading
+    /// the rest. Survey answers have no date and are never visited.
+    pub fn for_each_in_period(
+        &self,
+        kind: Kind,
+        from: Timestamp,
+        to: Timestamp,
+        mut f: impl FnMut(&Record) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let by_time = self.txn.open_table(BY_TIME)?;
+        let current = self.txn.open_table(CURRENT)?;
+        for entry in by_time.range((kind.code(), from.0, "")..(kind.code(), to.0, ""))? {
+            let (key, _) = entry?;
+            let (_, _, key) = key.value();
+            let bytes = current.get((kind.code(), key))?.ok_or_else(|| {
+                damaged(format!(
+                    "by_time names {kind} `{key}`, which is not current"
+                ))
+            })?;
+            f(&decode::<CurrentEntry>(bytes.value())?.record)?;
+        }
+        Ok(())
+    }
+
+    /// Calls `f` with every current record that refers to a customer (as its owner, or as
+    /// referrer: check the field), grouped by kind, in key order.
+    pub fn for_each_referring_to_customer(
+        &self,
+        customer_id: &str,
+        mut f: impl FnMut(&Record) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let refs = self.txn.open_table(REFS)?;
+        let current = self.txn.open_table(CURRENT)?;
+        let (lo, hi) = ref_range(Kind::Customer, customer_id);
+        for entry in refs.range(lo.as_tuple()..hi.as_tuple())? {
+            let (key, _) = entry?;
+            let (_, _, source_code, source_key) = key.value();
+            let bytes = current.get((source_code, source_key))?.ok_or_else(|| {
+                damaged(format!("refs names `{source_key}`, which is not current"))
+            })?;
+            f(&decode::<CurrentEntry>(bytes.value())?.record)?;
         }
         Ok(())
     }
