@@ -5,14 +5,10 @@
 
 use crate::util::{BASE, Dir};
 
-/// Lines of stderr without the program-name prefix that the CLI puts before its message.
-/// (Whether the first error line should carry that prefix at all is checked by
-/// `error_lines_start_with_the_location`.)
+/// Lines of stderr. A rejected import prints its errors unprefixed, so that each line starts
+/// with its location.
 fn stderr_lines(stderr: &str) -> Vec<&str> {
-    stderr
-        .lines()
-        .map(|l| l.strip_prefix("careledger: ").unwrap_or(l))
-        .collect()
+    stderr.lines().collect()
 }
 
 /// The store's observable state: every exported file, and `stats` without its first line
@@ -573,7 +569,6 @@ fn errors_in_several_files_are_all_listed_sorted_by_file_then_line() {
 }
 
 #[test]
-#[ignore = "BUG: a header error in one file hides the row errors of every other file of the import"]
 fn a_whole_file_error_does_not_hide_the_other_files_errors() {
     let d = Dir::new();
     d.with_base();
@@ -596,7 +591,6 @@ fn a_whole_file_error_does_not_hide_the_other_files_errors() {
 }
 
 #[test]
-#[ignore = "BUG: the first error line is prefixed with `careledger: `, so it does not start with FILE:LINE"]
 fn error_lines_start_with_the_location() {
     let d = Dir::new();
     d.with_base();
@@ -716,4 +710,51 @@ fn the_base_dataset_counts() {
     for (kind, n) in expected {
         assert_eq!(stats_of(&d, kind), (n, n), "{kind}");
     }
+}
+
+const CONTACTS_A0000001: &str =
+    "A0000001,2024-01-16 09:12,phone,XS003,delivery_call_1,reached,\"客户满意, 无问题\"";
+
+#[test]
+#[ignore = "BUG: amending an attempt's customer leaves a stored survey whose attempt belongs to another customer"]
+fn amending_an_attempt_away_from_its_surveys_customer_is_an_error() {
+    let d = Dir::new();
+    d.with_base();
+    // Survey Q000001 (customer C00011) refers to attempt A0000001; move the attempt to C00002.
+    let (id, rest) = CONTACTS_A0000001.split_once(',').unwrap();
+    d.write(
+        "fix/contacts.csv",
+        format!("{CONTACTS}{id},C00002,{rest}\n"),
+    );
+    rejects(
+        &d,
+        &["import", "--amend", "fix/contacts.csv"],
+        &[("fix/contacts.csv:2: ", &["`Q000001`"])],
+    );
+}
+
+#[test]
+fn amending_an_attempt_and_its_survey_together_to_another_customer_is_accepted() {
+    let d = Dir::new();
+    d.with_base();
+    let (id, rest) = CONTACTS_A0000001.split_once(',').unwrap();
+    d.write(
+        "fix/contacts.csv",
+        format!("{CONTACTS}{id},C00002,{rest}\n"),
+    );
+    d.write(
+        "fix/surveys.csv",
+        format!("{SURVEYS}Q000001,A0000001,C00002,2024-01-16 09:20,sales,4,waiting_time;price,\n"),
+    );
+    let out = d.ok(&["import", "--amend", "fix"]);
+    assert_eq!(counts(&out, "contacts"), [0, 1, 0, 0], "{out}");
+    assert_eq!(counts(&out, "surveys"), [0, 1, 0, 0], "{out}");
+    // The export is consistent: it imports into a new store.
+    let snapshot = d.snapshot();
+    let e = Dir::new();
+    for (name, bytes) in &snapshot {
+        e.write(&format!("again/{name}"), bytes);
+    }
+    e.ok(&["import", "again"]);
+    assert_eq!(e.snapshot(), snapshot);
 }

@@ -415,7 +415,7 @@ fn demo(db: &Path, customers: u64, data: &Path) -> Result<(), Failure> {
     import(db, &paths, false, false)?;
     stats(db)?;
     out(&format!(
-        "\nThe demo store is {db}. Try:\n  careledger --db {db} history customers C0000001\n  careledger --db {db} export reports/demo/export\n",
+        "\nThe demo store is {db}. Try:\n  careledger --db {db} history customers C00000001\n  careledger --db {db} export reports/demo/export\n",
         db = db.display()
     ))
 }

@@ -603,15 +603,19 @@ impl Record {
                 tags: p.tokens("tags"),
                 created_on: p.req("created_on", Day::parse, Day(0)),
             }),
-            Kind::Sale => Record::Sale(Sale {
-                sale_id: p.id("sale_id"),
-                customer_id: p.id("customer_id"),
-                vin: p.opt_id("vin"),
-                delivered_at: p.req("delivered_at", Timestamp::parse, Timestamp(0)),
-                consultant_id: p.opt_id("consultant_id"),
-                amount: p.req("amount", Fen::parse, Fen::ZERO),
-                referrer_id: p.opt_id("referrer_id"),
-            }),
+            Kind::Sale => {
+                let sale = Sale {
+                    sale_id: p.id("sale_id"),
+                    customer_id: p.id("customer_id"),
+                    vin: p.opt_id("vin"),
+                    delivered_at: p.req("delivered_at", Timestamp::parse, Timestamp(0)),
+                    consultant_id: p.opt_id("consultant_id"),
+                    amount: p.req("amount", Fen::parse, Fen::ZERO),
+                    referrer_id: p.opt_id("referrer_id"),
+                };
+                p.check_not_self_referral(&sale.customer_id, &sale.referrer_id);
+                Record::Sale(sale)
+            }
             Kind::ServiceOrder => {
                 let order = ServiceOrder {
                     order_id: p.id("order_id"),
@@ -639,12 +643,16 @@ impl Record {
                 }
                 Record::ServiceOrder(order)
             }
-            Kind::Policy => Record::Policy(Policy {
-                policy_id: p.id("policy_id"),
-                customer_id: p.id("customer_id"),
-                start_on: p.req("start_on", Day::parse, Day(0)),
-                referrer_id: p.opt_id("referrer_id"),
-            }),
+            Kind::Policy => {
+                let policy = Policy {
+                    policy_id: p.id("policy_id"),
+                    customer_id: p.id("customer_id"),
+                    start_on: p.req("start_on", Day::parse, Day(0)),
+                    referrer_id: p.opt_id("referrer_id"),
+                };
+                p.check_not_self_referral(&policy.customer_id, &policy.referrer_id);
+                Record::Policy(policy)
+            }
             Kind::Attempt => Record::Attempt(Attempt {
                 attempt_id: p.id("attempt_id"),
                 customer_id: p.id("customer_id"),
@@ -772,6 +780,17 @@ impl CellParser<'_> {
         self.req(column, |t| Ok(t.to_owned()), String::new())
     }
 
+    /// A referral names another customer: one naming the buyer would count towards the
+    /// buyer's own tier (S3, S6, V3, V6 of DOMAIN.md section 7).
+    fn check_not_self_referral(&mut self, customer_id: &str, referrer_id: &Option<String>) {
+        if referrer_id.as_deref() == Some(customer_id) && !customer_id.is_empty() {
+            self.fail(
+                "referrer_id",
+                format!("`{customer_id}` is the customer themself; a referrer is another customer, or leave it empty"),
+            );
+        }
+    }
+
     fn opt_text(&mut self, column: &'static str) -> Option<String> {
         self.opt(column, |t| Ok(t.to_owned()))
     }
@@ -831,6 +850,19 @@ mod tests {
             errors[1].reason.contains("phone, sms, wechat"),
             "{}",
             errors[1].reason
+        );
+    }
+
+    #[test]
+    fn a_customer_cannot_refer_themself() {
+        let row = ["S1", "C1", "", "2024-01-15 10:30", "", "1", "C1"];
+        let errors = Record::parse(Kind::Sale, &row).unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].column, "referrer_id");
+        let row = ["P1", "C1", "2024-03-01", "C1"];
+        assert_eq!(
+            Record::parse(Kind::Policy, &row).unwrap_err()[0].column,
+            "referrer_id"
         );
     }
 
