@@ -28,4 +28,5 @@ pub mod csvio;
 #[path = "gen/mod.rs"]
 pub mod generator;
 pub mod model;
+pub mod rules;
 pub mod store;

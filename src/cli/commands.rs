@@ -283,7 +283,8 @@ fn history(db: &Path, kind_text: &str, id: &str, show_phone: bool) -> Result<(),
     let versions = reader.history(kind, &key).map_err(store_failure)?;
     if versions.is_empty() {
         return Err(Failure::Input(format!(
-            "there is no {kind} `{id}` in the store, in any version"
+            "there is no {} `{id}` in the store, in any version",
+            kind.noun()
         )));
     }
     let columns = kind.columns();

@@ -166,6 +166,15 @@ pub fn resolve_paths(args: &[String]) -> Result<(Vec<Source>, Vec<String>), Vec<
             }
             continue;
         }
+        if !path.exists() {
+            errors.push(ImportError::new(
+                arg,
+                None,
+                "-",
+                "no such file or folder; check the path",
+            ));
+            continue;
+        }
         let stem = path
             .file_name()
             .and_then(|n| n.to_str())

@@ -247,7 +247,7 @@ macro_rules! token_enum {
                 match text {
                     $($text => Ok($name::$variant),)+
                     _ => Err(format!(
-                        "`{}` is not a {}; use one of: {}",
+                        "`{}` is not a valid {}; use one of: {}",
                         text,
                         stringify!($name).to_lowercase(),
                         [$($text),+].join(", ")

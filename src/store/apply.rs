@@ -262,6 +262,46 @@ impl Store {
                 }
             }
 
+            // Pass 2b: an attempt moved to another customer must not leave a stored survey
+            // pointing at an attempt of someone else.
+            for item in &items {
+                let (Change::Amended(old), Some(Record::Attempt(new))) =
+                    (&item.change, &item.row.record)
+                else {
+                    continue;
+                };
+                let Record::Attempt(old) = &old.record else {
+                    continue;
+                };
+                if old.customer_id == new.customer_id {
+                    continue;
+                }
+                let (lo, hi) = ref_range(Kind::Attempt, &item.row.key);
+                for entry in refs.range(lo.as_tuple()..hi.as_tuple())? {
+                    let (key, _) = entry?;
+                    let (_, _, source_code, source_key) = key.value();
+                    if source_code != Kind::Survey.code()
+                        || seen.contains_key(&(Kind::Survey, source_key))
+                    {
+                        continue; // surveys in this import were checked above
+                    }
+                    if let Some(stored) = get_current(&current, Kind::Survey, source_key)?
+                        && let Record::Survey(survey) = stored.record
+                        && survey.customer_id != new.customer_id
+                    {
+                        fail(
+                            item.file,
+                            item.row.line,
+                            "customer_id",
+                            format!(
+                                "survey `{source_key}` of customer `{}` refers to this attempt; an attempt and its surveys belong to one customer, so amend the survey too or keep the customer",
+                                survey.customer_id
+                            ),
+                        );
+                    }
+                }
+            }
+
             // Pass 3: a voided record must not be left referenced by a record that stays.
             for item in &items {
                 if !matches!(item.change, Change::Voided(_)) {
@@ -279,12 +319,17 @@ impl Store {
                 }
                 if !holders.is_empty() {
                     let shown = holders.len().min(5);
+                    let verb = if holders.len() == 1 {
+                        "refers"
+                    } else {
+                        "refer"
+                    };
                     fail(
                         item.file,
                         item.row.line,
                         item.kind.columns()[0].name,
                         format!(
-                            "cannot void {} `{}`: {}{} still refer to it; void those in the same import first",
+                            "cannot void {} `{}`: {}{} still {verb} to it; void those in the same import first",
                             item.kind.noun(),
                             display_key(&item.row.key),
                             holders[..shown].join(", "),
