@@ -24,9 +24,12 @@
 //! - **No floats near money.** Amounts are `i64` fen, parsed and printed exactly.
 
 pub mod csvio;
+pub mod derive;
 // The generator's folder is `gen/`; `gen` is a reserved word in edition 2024.
 #[path = "gen/mod.rs"]
 pub mod generator;
+pub mod kpi;
 pub mod model;
+pub mod report;
 pub mod rules;
 pub mod store;

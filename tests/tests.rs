@@ -6,3 +6,4 @@ mod import_errors;
 mod import_model;
 mod store_index;
 mod util;
+mod visits_fixtures;

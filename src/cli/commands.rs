@@ -9,14 +9,53 @@ use rayon::prelude::*;
 
 use careledger::csvio::{self, ERRORS_SHOWN_MAX, ImportError, ParsedFile};
 use careledger::generator::{self, GenConfig};
+use careledger::kpi::{
+    self,
+    worklist::{WorkFilter, WorkItem},
+};
+use careledger::model::{Day, Period, Purpose};
 use careledger::model::{KEY_SEPARATOR, Kind, display_key, mask_phone};
+use careledger::report::Render;
+use careledger::rules::{Rules, TASK_KINDS};
 use careledger::store::{ImportFailure, ImportOptions, Store, StoreError};
 
-use super::{Cli, Command, Failure, out};
+use super::{Cli, Command, Failure, ListFormat, ReportCommand, out, out_bytes};
 
 pub fn run(cli: Cli) -> Result<(), Failure> {
     let db = cli.db.as_path();
+    let rules = load_rules(cli.rules.as_deref())?;
     match cli.command {
+        Command::Rules => out(&rules.to_toml()),
+        Command::Report {
+            report:
+                ReportCommand::Visits {
+                    month,
+                    week,
+                    format,
+                },
+        } => {
+            let period = month.or(week).expect("clap requires one");
+            let reader = Store::open_reader(db).map_err(store_failure)?;
+            let report = kpi::visits::run(&reader, &rules, &period).map_err(store_failure)?;
+            out_bytes(&report.render(format))
+        }
+        Command::Tasks {
+            as_of,
+            department,
+            staff,
+            kind,
+            ahead,
+            format,
+            show_phone,
+        } => {
+            let filter = WorkFilter {
+                department,
+                staff,
+                kind,
+                ahead_days: ahead,
+            };
+            tasks(db, &rules, as_of, &filter, format, show_phone)
+        }
         Command::Import {
             paths,
             amend,
@@ -47,6 +86,142 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Demo { customers, data } => demo(db, customers, &data),
     }
+}
+
+fn load_rules(path: Option<&Path>) -> Result<Rules, Failure> {
+    let Some(path) = path else {
+        return Ok(Rules::default());
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Failure::Input(format!(
+            "cannot read the rules file {}: {e}",
+            path.display()
+        ))
+    })?;
+    Rules::from_toml(&path.display().to_string(), &text).map_err(|e| Failure::Input(e.to_string()))
+}
+
+pub fn parse_month_period(text: &str) -> Result<Period, String> {
+    Period::parse_month(text)
+}
+
+pub fn parse_week_period(text: &str) -> Result<Period, String> {
+    Period::parse_week(text)
+}
+
+pub fn parse_day(text: &str) -> Result<Day, String> {
+    Day::parse(text)
+}
+
+pub fn parse_task_kind(text: &str) -> Result<Purpose, String> {
+    match text.parse::<Purpose>() {
+        Ok(p) if p != Purpose::Care => Ok(p),
+        _ => Err(format!(
+            "`{text}` is not a task kind; use one of {}",
+            TASK_KINDS.map(|k| k.as_str()).join(", ")
+        )),
+    }
+}
+
+fn tasks(
+    db: &Path,
+    rules: &Rules,
+    as_of: Option<Day>,
+    filter: &WorkFilter,
+    format: ListFormat,
+    show_phone: bool,
+) -> Result<(), Failure> {
+    let reader = Store::open_reader(db).map_err(store_failure)?;
+    let as_of = match as_of {
+        Some(day) => day,
+        None => match reader.latest_time().map_err(store_failure)? {
+            Some(t) => t.day(),
+            None => {
+                return Err(Failure::Input(
+                    "the store is empty; import data first".into(),
+                ));
+            }
+        },
+    };
+    let mut items =
+        kpi::worklist::open_tasks(&reader, rules, as_of, filter).map_err(store_failure)?;
+    if !show_phone {
+        for item in &mut items {
+            item.phone = mask_phone(&item.phone);
+        }
+    }
+    match format {
+        ListFormat::Json => out_bytes(&careledger::report::to_json(&items)),
+        ListFormat::Csv => {
+            let rows: Vec<Vec<String>> = items.iter().map(work_row).collect();
+            let mut bytes = csvio::BOM.to_vec();
+            bytes.extend(careledger::report::csv_document(&WORK_HEADER, &rows));
+            out_bytes(&bytes)
+        }
+        ListFormat::Table => {
+            let mut text = format!("open tasks as of {as_of}: {}\n", items.len());
+            if !items.is_empty() {
+                let rows: Vec<Vec<String>> = items.iter().map(work_row).collect();
+                text.push_str(&text_table(&WORK_HEADER, &rows));
+            }
+            out(&text)
+        }
+    }
+}
+
+const WORK_HEADER: [&str; 11] = [
+    "due_at",
+    "status",
+    "kind",
+    "department",
+    "customer_id",
+    "name",
+    "phone",
+    "owner",
+    "attempts",
+    "last_outcome",
+    "closes_at",
+];
+
+fn work_row(i: &WorkItem) -> Vec<String> {
+    vec![
+        i.due_at.clone(),
+        i.status.to_owned(),
+        i.kind.clone(),
+        i.department.clone(),
+        i.customer_id.clone(),
+        i.customer_name.clone(),
+        i.phone.clone(),
+        i.owner.clone(),
+        i.attempts.to_string(),
+        i.last_outcome.clone(),
+        i.closes_at.clone(),
+    ]
+}
+
+/// A plain-text table with columns padded to their widest cell, measured in terminal
+/// columns (a Chinese character takes two).
+fn text_table(header: &[&str], rows: &[Vec<String>]) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let mut widths: Vec<usize> = header.iter().map(|h| h.width()).collect();
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.width());
+        }
+    }
+    let line = |cells: Vec<&str>| {
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| format!("{c}{}", " ".repeat(w - c.width())))
+            .collect();
+        padded.join("  ").trim_end().to_owned() + "\n"
+    };
+    let mut text = line(header.to_vec());
+    for row in rows {
+        text.push_str(&line(row.iter().map(String::as_str).collect()));
+    }
+    text
 }
 
 /// Parses `YYYY-MM`.

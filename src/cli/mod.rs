@@ -9,6 +9,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use careledger::model::{Day, Period, Purpose};
+use careledger::report::Format;
+
 /// careledger: return-visit, churn-recovery and payout KPIs for a dealership's customer care,
 /// from an append-only embedded store.
 #[derive(Debug, Parser)]
@@ -22,6 +25,10 @@ pub struct Cli {
         default_value = "careledger.redb"
     )]
     pub db: PathBuf,
+
+    /// A TOML file overriding the default rules (`careledger rules` prints them all).
+    #[arg(long, global = true, env = "CARELEDGER_RULES", value_name = "FILE")]
+    pub rules: Option<PathBuf>,
 
     #[command(subcommand)]
     pub command: Command,
@@ -59,6 +66,37 @@ pub enum Command {
     },
     /// Show record counts per kind, the store's size and the last import.
     Stats,
+    /// Print the rules in force (defaults, overridden by --rules FILE) as TOML.
+    Rules,
+    /// Write a report of a period.
+    Report {
+        #[command(subcommand)]
+        report: ReportCommand,
+    },
+    /// The work list: open return-visit tasks due (or overdue) as of a date.
+    Tasks {
+        /// The date to list for, YYYY-MM-DD; default: the latest date in the store.
+        #[arg(long, value_parser = commands::parse_day)]
+        as_of: Option<Day>,
+        /// Only tasks of this department.
+        #[arg(long)]
+        department: Option<String>,
+        /// Only tasks owned by this staff member (the sale's consultant for delivery tasks).
+        #[arg(long)]
+        staff: Option<String>,
+        /// Only tasks of this kind (delivery_call_1, thank_you_letter, delivery_call_2,
+        /// delivery_call_3, service_followup, churn_recovery).
+        #[arg(long, value_parser = commands::parse_task_kind)]
+        kind: Option<Purpose>,
+        /// Also list tasks due up to this many days after the date.
+        #[arg(long, default_value_t = 0)]
+        ahead: u32,
+        #[arg(long, value_enum, default_value = "table")]
+        format: ListFormat,
+        /// Print phone numbers in full (personal data: only when needed).
+        #[arg(long)]
+        show_phone: bool,
+    },
     /// Generate a realistic, deterministic dataset of all eight files.
     Gen {
         /// Number of customers.
@@ -86,6 +124,30 @@ pub enum Command {
         #[arg(long, default_value = "reports/demo/data")]
         data: PathBuf,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// The return-visit report (回访月报): tasks due, performed, successful, on time;
+    /// satisfaction; most reported issues.
+    Visits {
+        /// The month, YYYY-MM.
+        #[arg(long, value_parser = commands::parse_month_period, required_unless_present = "week", conflicts_with = "week")]
+        month: Option<Period>,
+        /// The ISO week, YYYY-Www (Monday to Sunday).
+        #[arg(long, value_parser = commands::parse_week_period)]
+        week: Option<Period>,
+        #[arg(long, value_enum, default_value = "json")]
+        format: Format,
+    },
+}
+
+/// The format of a list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ListFormat {
+    Table,
+    Csv,
+    Json,
 }
 
 /// How a command failed, mapped to the exit codes of DOMAIN.md section 11.
@@ -141,6 +203,14 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
 pub fn out(text: &str) -> Result<(), Failure> {
     let mut stdout = std::io::stdout().lock();
     stdout.write_all(text.as_bytes())?;
+    stdout.flush()?;
+    Ok(())
+}
+
+/// Writes bytes to stdout (see [`out`]).
+pub fn out_bytes(bytes: &[u8]) -> Result<(), Failure> {
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(bytes)?;
     stdout.flush()?;
     Ok(())
 }

@@ -2,9 +2,11 @@
 //!
 //! *Architecture invariant:* nothing here touches redb or the file system.
 
+mod period;
 mod records;
 mod values;
 
+pub use period::{Period, PeriodKind};
 pub use records::{
     Attempt, CellError, Channel, Column, Customer, KEY_SEPARATOR, Kind, Outcome, Policy, Purpose,
     Record, Reference, Sale, ServiceOrder, Staff, Survey, SurveyAnswer, display_key,

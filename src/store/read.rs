@@ -11,7 +11,9 @@ use super::codec::decode;
 use super::tables::{
     BY_TIME, CURRENT, CurrentEntry, HISTORY, IMPORTS, ImportEntry, LOG, LogEntry, REFS,
 };
-use crate::model::{Kind, Record, Timestamp};
+use rayon::prelude::*;
+
+use crate::model::{KEY_SEPARATOR, Kind, Record, SurveyAnswer, Timestamp};
 
 /// One read transaction: every read through it sees the same snapshot, however long it lives
 /// and whatever imports commit meanwhile.
@@ -123,6 +125,77 @@ impl Reader {
             f(&decode::<CurrentEntry>(bytes.value())?.record)?;
         }
         Ok(())
+    }
+
+    /// Every current record of a kind, in key order. The snapshot's pages are read in one
+    /// pass; decoding, the larger cost, runs on the rayon pool in chunks whose results are
+    /// put back in key order, so the result does not depend on the thread count.
+    pub fn current_records(&self, kind: Kind) -> Result<Vec<Record>, StoreError> {
+        const CHUNK: usize = 4096;
+        let table = self.txn.open_table(CURRENT)?;
+        let mut chunks: Vec<Vec<Vec<u8>>> = Vec::new();
+        let mut chunk = Vec::with_capacity(CHUNK);
+        for entry in table.range((kind.code(), "")..(kind.code() + 1, ""))? {
+            chunk.push(entry?.1.value().to_vec());
+            if chunk.len() == CHUNK {
+                chunks.push(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK)));
+            }
+        }
+        chunks.push(chunk);
+        let decoded: Vec<Result<Vec<Record>, StoreError>> = chunks
+            .par_iter()
+            .map(|chunk| {
+                chunk
+                    .iter()
+                    .map(|bytes| Ok(decode::<CurrentEntry>(bytes)?.record))
+                    .collect()
+            })
+            .collect();
+        let mut records = Vec::new();
+        for part in decoded {
+            records.extend(part?);
+        }
+        Ok(records)
+    }
+
+    /// The current answers of one survey, by question.
+    pub fn answers_of(&self, survey_id: &str) -> Result<Vec<SurveyAnswer>, StoreError> {
+        let table = self.txn.open_table(CURRENT)?;
+        let code = Kind::SurveyAnswer.code();
+        let (lo, hi) = (
+            format!("{survey_id}{KEY_SEPARATOR}"),
+            format!("{survey_id}\n"),
+        );
+        let mut answers = Vec::new();
+        for entry in table.range((code, lo.as_str())..(code, hi.as_str()))? {
+            match decode::<CurrentEntry>(entry?.1.value())?.record {
+                Record::SurveyAnswer(a) => answers.push(a),
+                other => {
+                    return Err(damaged(format!(
+                        "{} stored among survey answers",
+                        other.key()
+                    )));
+                }
+            }
+        }
+        Ok(answers)
+    }
+
+    /// The latest date-time any current record is dated by (see `Record::time`), or `None`
+    /// for an empty store. Reports use it as "today" so that the clock is never read.
+    pub fn latest_time(&self) -> Result<Option<Timestamp>, StoreError> {
+        let by_time = self.txn.open_table(BY_TIME)?;
+        let mut latest = None;
+        for kind in Kind::ALL {
+            if let Some(entry) = by_time
+                .range((kind.code(), i64::MIN, "")..(kind.code() + 1, i64::MIN, ""))?
+                .next_back()
+            {
+                let time = Timestamp(entry?.0.value().1);
+                latest = latest.max(Some(time));
+            }
+        }
+        Ok(latest)
     }
 
     /// The number of current records of a kind.

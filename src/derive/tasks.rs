@@ -1,0 +1,237 @@
+//! Return-visit tasks and the crediting of attempts to them (DOMAIN.md section 4).
+//!
+//! Tasks are derived per customer: a customer's tasks and attempts never touch another
+//! customer's, so customers are derived in parallel and the result, kept in customer order,
+//! does not depend on the thread count.
+
+use rayon::prelude::*;
+
+use super::episodes::{Episode, lost_episodes};
+use super::{Activity, CustomerActivity};
+use crate::model::{Attempt, Day, Outcome, Purpose, Timestamp};
+use crate::rules::{Rules, TASK_KINDS};
+
+/// One return-visit task.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Task {
+    /// `KIND:SOURCE`, SOURCE being the sale id, the order id or `CUSTOMER@LOST_ON`.
+    pub id: String,
+    pub kind: Purpose,
+    pub customer_id: String,
+    pub trigger_at: Timestamp,
+    pub due_at: Timestamp,
+    /// Who the task falls to, where the data says: the sale's consultant for the delivery
+    /// tasks. Follow-ups and churn calls are the care department's pool.
+    pub owner: Option<String>,
+    /// For a churn task, the episode's return date.
+    pub returned_on: Option<Day>,
+}
+
+/// An attempt credited to a task.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Credit {
+    pub attempt_id: String,
+    pub at: Timestamp,
+    pub outcome: Outcome,
+    pub staff_id: Option<String>,
+}
+
+/// A task with the attempts credited to it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TaskState {
+    pub task: Task,
+    /// In crediting order, (at, attempt_id).
+    pub credits: Vec<Credit>,
+    pub successful: bool,
+    /// Withdrawn churn task: the customer came back by the due date before anyone called.
+    /// It is not due and counts nowhere.
+    pub withdrawn: bool,
+}
+
+impl TaskState {
+    pub fn performed(&self) -> bool {
+        !self.credits.is_empty()
+    }
+
+    /// Whether the first credited attempt, whatever its outcome, came by the due time.
+    pub fn on_time(&self) -> bool {
+        self.credits
+            .first()
+            .is_some_and(|c| c.at <= self.task.due_at)
+    }
+}
+
+/// What crediting made of one customer's tasks and attempts.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CustomerTasks {
+    pub tasks: Vec<TaskState>,
+    /// Attempts with a task purpose (not `care`) credited to no task: (attempt_id, at).
+    pub unscheduled: Vec<(String, Timestamp)>,
+    pub episodes: Vec<Episode>,
+}
+
+/// The per-kind rules, resolved once.
+struct KindRules {
+    due_seconds: [i64; 7],
+    success: [Vec<Outcome>; 7],
+    grace_seconds: i64,
+    lapse_days: u32,
+}
+
+fn slot(kind: Purpose) -> usize {
+    kind as usize
+}
+
+impl KindRules {
+    fn new(rules: &Rules) -> KindRules {
+        let mut due_seconds = [0; 7];
+        let mut success: [Vec<Outcome>; 7] = Default::default();
+        for kind in TASK_KINDS {
+            let rule = rules.task(kind);
+            due_seconds[slot(kind)] = rule.due_seconds;
+            success[slot(kind)] = rule.success;
+        }
+        KindRules {
+            due_seconds,
+            success,
+            grace_seconds: rules.grace_seconds(),
+            lapse_days: rules.churn.lapse_days,
+        }
+    }
+}
+
+/// Derives and credits the tasks of every customer, knowing only what was recorded up to
+/// `known_until` (inclusive): later sales, orders, closings and attempts are ignored, as if
+/// the report ran at that moment. `Timestamp(i64::MAX)` means everything.
+pub fn derive_tasks(
+    activity: &Activity,
+    rules: &Rules,
+    known_until: Timestamp,
+) -> Vec<CustomerTasks> {
+    let kinds = KindRules::new(rules);
+    activity
+        .customers
+        .par_iter()
+        .map(|customer| derive_customer(customer, &kinds, known_until))
+        .collect()
+}
+
+fn derive_customer(c: &CustomerActivity, kinds: &KindRules, until: Timestamp) -> CustomerTasks {
+    let mut tasks: Vec<Task> = Vec::new();
+    let mut task = |kind: Purpose,
+                    source: &str,
+                    trigger_at: Timestamp,
+                    owner: Option<&String>,
+                    returned_on: Option<Day>| {
+        tasks.push(Task {
+            id: format!("{kind}:{source}"),
+            kind,
+            customer_id: c.customer_id.clone(),
+            trigger_at,
+            due_at: Timestamp(trigger_at.0 + kinds.due_seconds[slot(kind)]),
+            owner: owner.cloned(),
+            returned_on,
+        });
+    };
+    let mut visit_dates = Vec::new();
+    for sale in c.sales.iter().filter(|s| s.delivered_at <= until) {
+        visit_dates.push(sale.delivered_at.day());
+        for kind in [
+            Purpose::DeliveryCall1,
+            Purpose::ThankYouLetter,
+            Purpose::DeliveryCall2,
+            Purpose::DeliveryCall3,
+        ] {
+            task(
+                kind,
+                &sale.sale_id,
+                sale.delivered_at,
+                sale.consultant_id.as_ref(),
+                None,
+            );
+        }
+    }
+    for order in c.orders.iter().filter(|o| o.opened_at <= until) {
+        visit_dates.push(order.opened_at.day());
+        if let Some(closed_at) = order.closed_at
+            && closed_at <= until
+            && order.followup_consent
+        {
+            task(
+                Purpose::ServiceFollowup,
+                &order.order_id,
+                closed_at,
+                None,
+                None,
+            );
+        }
+    }
+    let episodes = lost_episodes(&visit_dates, kinds.lapse_days);
+    for e in &episodes {
+        let source = format!("{}@{}", c.customer_id, e.lost_on);
+        task(
+            Purpose::ChurnRecovery,
+            &source,
+            e.lost_on.start(),
+            None,
+            e.returned_on,
+        );
+    }
+    // Candidates are judged by earliest due time, then smallest id.
+    tasks.sort_by(|a, b| (a.due_at, &a.id).cmp(&(b.due_at, &b.id)));
+
+    let mut states: Vec<TaskState> = tasks
+        .into_iter()
+        .map(|task| TaskState {
+            task,
+            credits: Vec::new(),
+            successful: false,
+            withdrawn: false,
+        })
+        .collect();
+    let mut unscheduled = Vec::new();
+    let mut attempts: Vec<&Attempt> = c
+        .attempts
+        .iter()
+        .filter(|a| a.purpose != Purpose::Care && a.at <= until)
+        .collect();
+    attempts.sort_by(|a, b| (a.at, &a.attempt_id).cmp(&(b.at, &b.attempt_id)));
+    for attempt in attempts {
+        let grace = kinds.grace_seconds;
+        let is_candidate = |s: &TaskState| {
+            s.task.kind == attempt.purpose
+                && s.task.trigger_at <= attempt.at
+                && attempt.at.0 <= s.task.due_at.0 + grace
+        };
+        let chosen = states
+            .iter()
+            .position(|s| is_candidate(s) && !s.successful)
+            .or_else(|| states.iter().position(is_candidate));
+        match chosen {
+            Some(i) => {
+                let state = &mut states[i];
+                state.successful |= kinds.success[slot(attempt.purpose)].contains(&attempt.outcome);
+                state.credits.push(Credit {
+                    attempt_id: attempt.attempt_id.clone(),
+                    at: attempt.at,
+                    outcome: attempt.outcome,
+                    staff_id: attempt.staff_id.clone(),
+                });
+            }
+            None => unscheduled.push((attempt.attempt_id.clone(), attempt.at)),
+        }
+    }
+    for state in &mut states {
+        state.withdrawn = state.task.kind == Purpose::ChurnRecovery
+            && state.credits.is_empty()
+            && state
+                .task
+                .returned_on
+                .is_some_and(|r| r <= state.task.due_at.day());
+    }
+    CustomerTasks {
+        tasks: states,
+        unscheduled,
+        episodes,
+    }
+}

@@ -1,0 +1,112 @@
+//! Presenting reports: each report renders as JSON (DOMAIN.md section 9), Markdown (for a
+//! manager's e-mail) and CSV (for a spreadsheet). Renderers return bytes and do no I/O.
+//!
+//! *Architecture invariant:* other formats may add to the JSON but never contradict it: the
+//! Markdown and CSV show the same counts, and rates derived from the same integers.
+
+pub mod visits;
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+/// An output format of `careledger report`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Json,
+    Md,
+    Csv,
+}
+
+/// A report that renders in every format.
+pub trait Render {
+    fn json(&self) -> Vec<u8>;
+    fn markdown(&self) -> Vec<u8>;
+    fn csv(&self) -> Vec<u8>;
+
+    fn render(&self, format: Format) -> Vec<u8> {
+        match format {
+            Format::Json => self.json(),
+            Format::Md => self.markdown(),
+            Format::Csv => self.csv(),
+        }
+    }
+}
+
+/// Pretty JSON with a final newline: stable bytes for the same value.
+pub fn to_json<T: Serialize>(value: &T) -> Vec<u8> {
+    let mut bytes = serde_json::to_vec_pretty(value).expect("reports serialise");
+    bytes.push(b'\n');
+    bytes
+}
+
+/// `n / d` as a percentage with one decimal, rounded half up with integers only; `–` when
+/// the denominator is 0.
+pub fn percent(n: u64, d: u64) -> String {
+    if d == 0 {
+        return "–".into();
+    }
+    let tenths = (n * 1000 + d / 2) / d;
+    format!("{}.{}%", tenths / 10, tenths % 10)
+}
+
+/// A number for display with two decimals; `–` for none.
+pub fn decimal2(value: Option<f64>) -> String {
+    value.map_or_else(|| "–".into(), |v| format!("{v:.2}"))
+}
+
+/// A rate for CSV: the JSON number, or empty for null.
+pub fn csv_number(value: Option<f64>) -> String {
+    value
+        .map(|v| serde_json::to_string(&v).expect("a finite number"))
+        .unwrap_or_default()
+}
+
+/// A Markdown table.
+pub fn md_table(
+    out: &mut String,
+    header: &[&str],
+    right_aligned_from: usize,
+    rows: &[Vec<String>],
+) {
+    let _ = writeln!(out, "| {} |", header.join(" | "));
+    let rule: Vec<&str> = (0..header.len())
+        .map(|i| {
+            if i >= right_aligned_from {
+                "---:"
+            } else {
+                "---"
+            }
+        })
+        .collect();
+    let _ = writeln!(out, "|{}|", rule.join("|"));
+    for row in rows {
+        let cells: Vec<String> = row.iter().map(|c| c.replace('|', "\\|")).collect();
+        let _ = writeln!(out, "| {} |", cells.join(" | "));
+    }
+}
+
+/// A CSV document from rows of cells.
+pub fn csv_document(header: &[&str], rows: &[Vec<String>]) -> Vec<u8> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(header).expect("writing to memory");
+    for row in rows {
+        writer.write_record(row).expect("writing to memory");
+    }
+    writer.into_inner().expect("writing to memory")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentages_round_half_up_with_integers() {
+        assert_eq!(percent(1, 3), "33.3%");
+        assert_eq!(percent(2, 3), "66.7%");
+        assert_eq!(percent(1, 8), "12.5%");
+        assert_eq!(percent(1, 16), "6.3%"); // 6.25 rounds up
+        assert_eq!(percent(5, 5), "100.0%");
+        assert_eq!(percent(0, 0), "–");
+    }
+}
