@@ -6,4 +6,5 @@ mod import_errors;
 mod import_model;
 mod store_index;
 mod util;
+mod visits;
 mod visits_fixtures;
