@@ -7,7 +7,7 @@
 pub mod episodes;
 pub mod tasks;
 
-use std::collections::BTreeMap;
+use rayon::prelude::*;
 
 use crate::model::{Attempt, Kind, Record, Sale, ServiceOrder};
 use crate::store::{Reader, StoreError};
@@ -28,33 +28,65 @@ pub struct Activity {
 }
 
 impl Activity {
-    /// Reads the current sales, service orders and attempts of a snapshot.
+    /// Reads the current sales, service orders and attempts of a snapshot, grouped by
+    /// customer. Each kind is sorted by customer in parallel (a stable sort, so within a
+    /// customer records stay in key order) and the three sorted lists are merged.
     pub fn load(reader: &Reader) -> Result<Activity, StoreError> {
-        fn entry<'m>(
-            map: &'m mut BTreeMap<String, CustomerActivity>,
-            id: &str,
-        ) -> &'m mut CustomerActivity {
-            map.entry(id.to_owned())
-                .or_insert_with(|| CustomerActivity {
-                    customer_id: id.to_owned(),
-                    ..CustomerActivity::default()
-                })
-        }
-        let mut by_customer: BTreeMap<String, CustomerActivity> = BTreeMap::new();
-        for kind in [Kind::Sale, Kind::ServiceOrder, Kind::Attempt] {
-            for record in reader.current_records(kind)? {
-                match record {
-                    Record::Sale(s) => entry(&mut by_customer, &s.customer_id).sales.push(s),
-                    Record::ServiceOrder(o) => {
-                        entry(&mut by_customer, &o.customer_id).orders.push(o)
-                    }
-                    Record::Attempt(a) => entry(&mut by_customer, &a.customer_id).attempts.push(a),
-                    _ => unreachable!("current_records returns the kind asked for"),
-                }
+        // The three kinds are disjoint key ranges of one snapshot, read at once.
+        let (sales, (orders, attempts)) = rayon::join(
+            || reader.current_records(Kind::Sale),
+            || {
+                rayon::join(
+                    || reader.current_records(Kind::ServiceOrder),
+                    || reader.current_records(Kind::Attempt),
+                )
+            },
+        );
+        let mut sales: Vec<Sale> = sales?.into_iter().filter_map(Record::into_sale).collect();
+        let mut orders: Vec<ServiceOrder> = orders?
+            .into_iter()
+            .filter_map(Record::into_service_order)
+            .collect();
+        let mut attempts: Vec<Attempt> = attempts?
+            .into_iter()
+            .filter_map(Record::into_attempt)
+            .collect();
+        sales.par_sort_by(|a, b| a.customer_id.cmp(&b.customer_id));
+        orders.par_sort_by(|a, b| a.customer_id.cmp(&b.customer_id));
+        attempts.par_sort_by(|a, b| a.customer_id.cmp(&b.customer_id));
+
+        let mut customers: Vec<CustomerActivity> = Vec::new();
+        let (mut sales, mut orders, mut attempts) = (
+            sales.into_iter().peekable(),
+            orders.into_iter().peekable(),
+            attempts.into_iter().peekable(),
+        );
+        loop {
+            let next = [
+                sales.peek().map(|s| &s.customer_id),
+                orders.peek().map(|o| &o.customer_id),
+                attempts.peek().map(|a| &a.customer_id),
+            ]
+            .into_iter()
+            .flatten()
+            .min()
+            .cloned();
+            let Some(customer_id) = next else { break };
+            let mut c = CustomerActivity {
+                customer_id,
+                ..CustomerActivity::default()
+            };
+            while let Some(s) = sales.next_if(|s| s.customer_id == c.customer_id) {
+                c.sales.push(s);
             }
+            while let Some(o) = orders.next_if(|o| o.customer_id == c.customer_id) {
+                c.orders.push(o);
+            }
+            while let Some(a) = attempts.next_if(|a| a.customer_id == c.customer_id) {
+                c.attempts.push(a);
+            }
+            customers.push(c);
         }
-        Ok(Activity {
-            customers: by_customer.into_values().collect(),
-        })
+        Ok(Activity { customers })
     }
 }

@@ -423,6 +423,62 @@ impl Record {
         }
     }
 
+    pub fn into_sale(self) -> Option<Sale> {
+        if let Record::Sale(r) = self {
+            Some(r)
+        } else {
+            None
+        }
+    }
+
+    pub fn into_service_order(self) -> Option<ServiceOrder> {
+        if let Record::ServiceOrder(r) = self {
+            Some(r)
+        } else {
+            None
+        }
+    }
+
+    pub fn into_attempt(self) -> Option<Attempt> {
+        if let Record::Attempt(r) = self {
+            Some(r)
+        } else {
+            None
+        }
+    }
+
+    pub fn into_survey(self) -> Option<Survey> {
+        if let Record::Survey(r) = self {
+            Some(r)
+        } else {
+            None
+        }
+    }
+
+    pub fn into_customer(self) -> Option<Customer> {
+        if let Record::Customer(r) = self {
+            Some(r)
+        } else {
+            None
+        }
+    }
+
+    pub fn into_staff(self) -> Option<Staff> {
+        if let Record::Staff(r) = self {
+            Some(r)
+        } else {
+            None
+        }
+    }
+
+    pub fn into_policy(self) -> Option<Policy> {
+        if let Record::Policy(r) = self {
+            Some(r)
+        } else {
+            None
+        }
+    }
+
     /// The stored key (see [`KEY_SEPARATOR`] for composite keys).
     pub fn key(&self) -> String {
         match self {

@@ -129,7 +129,9 @@ impl Reader {
 
     /// Every current record of a kind, in key order. The snapshot's pages are read in one
     /// pass; decoding, the larger cost, runs on the rayon pool in chunks whose results are
-    /// put back in key order, so the result does not depend on the thread count.
+    /// put back in key order, so the result does not depend on the thread count. A `Reader`
+    /// is `Sync`: several kinds can be read at once from one snapshot (see
+    /// `derive::Activity::load`).
     pub fn current_records(&self, kind: Kind) -> Result<Vec<Record>, StoreError> {
         const CHUNK: usize = 4096;
         let table = self.txn.open_table(CURRENT)?;
