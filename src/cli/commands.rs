@@ -15,9 +15,9 @@ use careledger::kpi::{
 };
 use careledger::model::{Day, Period, Purpose};
 use careledger::model::{KEY_SEPARATOR, Kind, display_key, mask_phone};
-use careledger::report::Render;
+use careledger::report::{Format, Render};
 use careledger::rules::{Rules, TASK_KINDS};
-use careledger::store::{ImportFailure, ImportOptions, Store, StoreError};
+use careledger::store::{ImportFailure, ImportOptions, Reader, Store, StoreError};
 
 use super::{Cli, Command, Failure, ListFormat, ReportCommand, out, out_bytes};
 
@@ -39,6 +39,37 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             let report = kpi::visits::run(&reader, &rules, &period).map_err(store_failure)?;
             out_bytes(&report.render(format))
         }
+        Command::Report {
+            report:
+                ReportCommand::Churn {
+                    month,
+                    year,
+                    by_staff,
+                    format,
+                },
+        } => {
+            let period = month.or(year).expect("clap requires one");
+            let reader = Store::open_reader(db).map_err(store_failure)?;
+            let by_staff = by_staff || format != Format::Json;
+            let report =
+                kpi::churn::run(&reader, &rules, &period, by_staff).map_err(store_failure)?;
+            out_bytes(&report.render(format))
+        }
+        Command::Tiers {
+            month,
+            list,
+            format,
+        } => {
+            let reader = Store::open_reader(db).map_err(store_failure)?;
+            let report = kpi::tiers::run(&reader, &rules, &month, list).map_err(store_failure)?;
+            out_bytes(&report.render(format))
+        }
+        Command::Lost {
+            as_of,
+            top,
+            format,
+            show_phone,
+        } => lost(db, &rules, as_of, top, format, show_phone),
         Command::Tasks {
             as_of,
             department,
@@ -105,6 +136,14 @@ pub fn parse_month_period(text: &str) -> Result<Period, String> {
     Period::parse_month(text)
 }
 
+pub fn parse_year_period(text: &str) -> Result<Period, String> {
+    let bad = || format!("`{text}` is not a year; write YYYY, e.g. 2024");
+    if text.len() != 4 || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad());
+    }
+    Period::year(text.parse().map_err(|_| bad())?).ok_or_else(bad)
+}
+
 pub fn parse_week_period(text: &str) -> Result<Period, String> {
     Period::parse_week(text)
 }
@@ -123,6 +162,100 @@ pub fn parse_task_kind(text: &str) -> Result<Purpose, String> {
     }
 }
 
+/// The date a list is "as of": the one given, or the latest date in the store.
+fn as_of_or_latest(reader: &Reader, as_of: Option<Day>) -> Result<Day, Failure> {
+    match as_of {
+        Some(day) => Ok(day),
+        None => match reader.latest_time().map_err(store_failure)? {
+            Some(t) => Ok(t.day()),
+            None => Err(Failure::Input(
+                "the store is empty; import data first".into(),
+            )),
+        },
+    }
+}
+
+/// Prints a list as JSON, CSV (with BOM, for Excel) or an aligned table under a title.
+fn print_list<T: serde::Serialize>(
+    title: &str,
+    items: &[T],
+    header: &[&str],
+    row: impl Fn(&T) -> Vec<String>,
+    format: ListFormat,
+) -> Result<(), Failure> {
+    match format {
+        ListFormat::Json => out_bytes(&careledger::report::to_json(&items)),
+        ListFormat::Csv => {
+            let rows: Vec<Vec<String>> = items.iter().map(row).collect();
+            let mut bytes = csvio::BOM.to_vec();
+            bytes.extend(careledger::report::csv_document(header, &rows));
+            out_bytes(&bytes)
+        }
+        ListFormat::Table => {
+            let mut text = format!("{title}\n");
+            if !items.is_empty() {
+                let rows: Vec<Vec<String>> = items.iter().map(row).collect();
+                text.push_str(&text_table(header, &rows));
+            }
+            out(&text)
+        }
+    }
+}
+
+fn lost(
+    db: &Path,
+    rules: &Rules,
+    as_of: Option<Day>,
+    top: Option<usize>,
+    format: ListFormat,
+    show_phone: bool,
+) -> Result<(), Failure> {
+    let reader = Store::open_reader(db).map_err(store_failure)?;
+    let as_of = as_of_or_latest(&reader, as_of)?;
+    let mut items = kpi::lost::lost_customers(&reader, rules, as_of).map_err(store_failure)?;
+    let mut title = format!("lost customers as of {as_of}: {}", items.len());
+    if let Some(top) = top.filter(|&top| top < items.len()) {
+        title = format!("{title} in all; the {top} most valuable");
+        items.truncate(top);
+    }
+    if !show_phone {
+        for item in &mut items {
+            item.phone = mask_phone(&item.phone);
+        }
+    }
+    let header = [
+        "customer_id",
+        "name",
+        "phone",
+        "tier",
+        "last_visit",
+        "lost_on",
+        "days_lost",
+        "value",
+        "repair_revenue",
+        "sales_amount",
+        "recovery_attempts",
+        "last_attempt",
+    ];
+    let row = |c: &kpi::lost::LostCustomer| {
+        vec![
+            c.customer_id.clone(),
+            c.name.clone(),
+            c.phone.clone(),
+            c.tier.as_str().to_owned(),
+            c.last_visit.clone(),
+            c.lost_on.clone(),
+            c.days_lost.to_string(),
+            c.value.to_string(),
+            c.repair_revenue.to_string(),
+            c.sales_amount.to_string(),
+            c.recovery_attempts.to_string(),
+            c.last_attempt.clone(),
+        ]
+    };
+    print_list(&title, &items, &header, row, format)
+}
+
 fn tasks(
     db: &Path,
     rules: &Rules,
@@ -132,17 +265,7 @@ fn tasks(
     show_phone: bool,
 ) -> Result<(), Failure> {
     let reader = Store::open_reader(db).map_err(store_failure)?;
-    let as_of = match as_of {
-        Some(day) => day,
-        None => match reader.latest_time().map_err(store_failure)? {
-            Some(t) => t.day(),
-            None => {
-                return Err(Failure::Input(
-                    "the store is empty; import data first".into(),
-                ));
-            }
-        },
-    };
+    let as_of = as_of_or_latest(&reader, as_of)?;
     let mut items =
         kpi::worklist::open_tasks(&reader, rules, as_of, filter).map_err(store_failure)?;
     if !show_phone {
@@ -150,23 +273,13 @@ fn tasks(
             item.phone = mask_phone(&item.phone);
         }
     }
-    match format {
-        ListFormat::Json => out_bytes(&careledger::report::to_json(&items)),
-        ListFormat::Csv => {
-            let rows: Vec<Vec<String>> = items.iter().map(work_row).collect();
-            let mut bytes = csvio::BOM.to_vec();
-            bytes.extend(careledger::report::csv_document(&WORK_HEADER, &rows));
-            out_bytes(&bytes)
-        }
-        ListFormat::Table => {
-            let mut text = format!("open tasks as of {as_of}: {}\n", items.len());
-            if !items.is_empty() {
-                let rows: Vec<Vec<String>> = items.iter().map(work_row).collect();
-                text.push_str(&text_table(&WORK_HEADER, &rows));
-            }
-            out(&text)
-        }
-    }
+    print_list(
+        &format!("open tasks as of {as_of}"),
+        &items,
+        &WORK_HEADER,
+        work_row,
+        format,
+    )
 }
 
 const WORK_HEADER: [&str; 11] = [

@@ -73,6 +73,31 @@ pub enum Command {
         #[command(subcommand)]
         report: ReportCommand,
     },
+    /// The recovery work list: customers lost as of a date, most valuable first.
+    Lost {
+        /// The date to list for, YYYY-MM-DD; default: the latest date in the store.
+        #[arg(long, value_parser = commands::parse_day)]
+        as_of: Option<Day>,
+        /// Only this many customers (the most valuable).
+        #[arg(long)]
+        top: Option<usize>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: ListFormat,
+        /// Print phone numbers in full (personal data: only when needed).
+        #[arg(long)]
+        show_phone: bool,
+    },
+    /// Customer tiers (super VIP / VIP / general, the 80/20 rule) of a month.
+    Tiers {
+        /// The month, YYYY-MM; tiers are evaluated as of the last day of the month before.
+        #[arg(long, value_parser = commands::parse_month_period)]
+        month: Period,
+        /// List every customer with their tier and the criteria they meet.
+        #[arg(long)]
+        list: bool,
+        #[arg(long, value_enum, default_value = "json")]
+        format: Format,
+    },
     /// The work list: open return-visit tasks due (or overdue) as of a date.
     Tasks {
         /// The date to list for, YYYY-MM-DD; default: the latest date in the store.
@@ -137,6 +162,22 @@ pub enum ReportCommand {
         /// The ISO week, YYYY-Www (Monday to Sunday).
         #[arg(long, value_parser = commands::parse_week_period)]
         week: Option<Period>,
+        #[arg(long, value_enum, default_value = "json")]
+        format: Format,
+    },
+    /// The churn and recovery report (流失客户挽回维修产值): lost customers, recovery calls,
+    /// returns won back and the repair revenue they brought.
+    Churn {
+        /// The month, YYYY-MM.
+        #[arg(long, value_parser = commands::parse_month_period, required_unless_present = "year", conflicts_with = "year")]
+        month: Option<Period>,
+        /// The year, YYYY: its twelve months and the year's totals.
+        #[arg(long, value_parser = commands::parse_year_period)]
+        year: Option<Period>,
+        /// Credit recovered returns and their revenue to the staff who made the winning call
+        /// (always shown in md and csv).
+        #[arg(long)]
+        by_staff: bool,
         #[arg(long, value_enum, default_value = "json")]
         format: Format,
     },

@@ -4,8 +4,10 @@
 //! *Architecture invariant:* derivation is a pure function of (records, rules, the moment the
 //! caller says it is); it never reads the clock and never writes.
 
+pub mod churn;
 pub mod episodes;
 pub mod tasks;
+pub mod tiers;
 
 use rayon::prelude::*;
 

@@ -5,6 +5,9 @@
 //! store snapshot through `store::Reader` and returns plain data. Rates are computed from
 //! integer counts only at the end.
 
+pub mod churn;
+pub mod lost;
+pub mod tiers;
 pub mod visits;
 pub mod worklist;
 

@@ -4,6 +4,8 @@
 //! *Architecture invariant:* other formats may add to the JSON but never contradict it: the
 //! Markdown and CSV show the same counts, and rates derived from the same integers.
 
+pub mod churn;
+pub mod tiers;
 pub mod visits;
 
 use std::fmt::Write as _;

@@ -1,0 +1,133 @@
+//! Churn and recovery (DOMAIN.md section 5): each customer's lost episodes, which returns a
+//! recovery call won back (and whose call it was), and which service orders are recovery
+//! revenue.
+
+use rayon::prelude::*;
+
+use super::episodes::{Episode, lost_episodes};
+use super::{Activity, CustomerActivity};
+use crate::model::{Day, Fen, Outcome, Purpose, Timestamp};
+use crate::rules::Rules;
+
+/// The recovery call a return is credited to: the latest qualifying attempt.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecoveryCall {
+    pub attempt_id: String,
+    pub at: Timestamp,
+    pub staff_id: Option<String>,
+}
+
+/// A lost episode and, if the customer came back after a qualifying call, that call.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EpisodeState {
+    pub episode: Episode,
+    pub recovered_by: Option<RecoveryCall>,
+}
+
+/// A service order counted as recovery revenue, with the episode whose return it follows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecoveryOrder {
+    pub order_id: String,
+    pub opened_on: Day,
+    pub revenue: Fen,
+    /// Index into `CustomerChurn::episodes`: the earliest recovered return whose window holds
+    /// the order.
+    pub episode: usize,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CustomerChurn {
+    pub customer_id: String,
+    pub episodes: Vec<EpisodeState>,
+    pub revenue: Vec<RecoveryOrder>,
+    /// Every `churn_recovery` attempt, whatever its outcome: (date, attempt id).
+    pub recovery_attempts: Vec<(Day, String)>,
+}
+
+/// Derives every customer's churn facts, in customer order, in parallel.
+pub fn derive_churn(activity: &Activity, rules: &Rules) -> Vec<CustomerChurn> {
+    let success = rules.task(Purpose::ChurnRecovery).success;
+    activity
+        .customers
+        .par_iter()
+        .map(|c| derive_customer(c, rules, &success))
+        .collect()
+}
+
+fn derive_customer(c: &CustomerActivity, rules: &Rules, success: &[Outcome]) -> CustomerChurn {
+    let visits: Vec<Day> = c
+        .sales
+        .iter()
+        .map(|s| s.delivered_at.day())
+        .chain(c.orders.iter().map(|o| o.opened_at.day()))
+        .collect();
+    let attribution = rules.churn.attribution_days as i32;
+    let mut calls: Vec<_> = c
+        .attempts
+        .iter()
+        .filter(|a| a.purpose == Purpose::ChurnRecovery)
+        .collect();
+    calls.sort_by(|a, b| (a.at, &a.attempt_id).cmp(&(b.at, &b.attempt_id)));
+
+    let episodes: Vec<EpisodeState> = lost_episodes(&visits, rules.churn.lapse_days)
+        .into_iter()
+        .map(|episode| {
+            let recovered_by = episode.returned_on.and_then(|r| {
+                calls
+                    .iter()
+                    .rfind(|a| {
+                        let d = a.at.day();
+                        success.contains(&a.outcome)
+                            && episode.lost_on <= d
+                            && d <= r
+                            && r.0 - d.0 <= attribution
+                    })
+                    .map(|a| RecoveryCall {
+                        attempt_id: a.attempt_id.clone(),
+                        at: a.at,
+                        staff_id: a.staff_id.clone(),
+                    })
+            });
+            EpisodeState {
+                episode,
+                recovered_by,
+            }
+        })
+        .collect();
+
+    let window = rules.churn.revenue_window_days as i32;
+    let mut orders: Vec<_> = c.orders.iter().collect();
+    orders.sort_by(|a, b| (a.opened_at, &a.order_id).cmp(&(b.opened_at, &b.order_id)));
+    let revenue = orders
+        .into_iter()
+        .filter_map(|o| {
+            let day = o.opened_at.day();
+            // Episodes are in order of their return, so the first match is the earliest; an
+            // order in two windows counts once.
+            episodes
+                .iter()
+                .position(|e| {
+                    e.recovered_by.is_some()
+                        && e.episode
+                            .returned_on
+                            .is_some_and(|r| r <= day && day.0 < r.0 + window)
+                })
+                .map(|episode| RecoveryOrder {
+                    order_id: o.order_id.clone(),
+                    opened_on: day,
+                    revenue: o.revenue,
+                    episode,
+                })
+        })
+        .collect();
+
+    CustomerChurn {
+        customer_id: c.customer_id.clone(),
+        episodes,
+        revenue,
+        recovery_attempts: calls
+            .iter()
+            .map(|a| (a.at.day(), a.attempt_id.clone()))
+            .collect(),
+    }
+}

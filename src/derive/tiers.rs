@@ -1,0 +1,295 @@
+//! Customer tiers by the 80/20 rule (二八法则, DOMAIN.md section 7): super VIP, VIP or
+//! general, as of the last day of the month before the date asked about.
+//!
+//! The inputs of every criterion are gathered once per snapshot ([`TierInputs`]); evaluating
+//! all customers as of one date is then a pass over small per-customer lists, in parallel.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::model::{Day, Kind, Period, Record};
+use crate::rules::{Rules, TierRules};
+use crate::store::{Reader, StoreError};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Tier {
+    SuperVip,
+    Vip,
+    General,
+}
+
+impl Tier {
+    pub const ALL: [Tier; 3] = [Tier::SuperVip, Tier::Vip, Tier::General];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tier::SuperVip => "super_vip",
+            Tier::Vip => "vip",
+            Tier::General => "general",
+        }
+    }
+}
+
+/// A customer's tier and every criterion they meet (S1–S8, then V1–V6).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TierResult {
+    pub tier: Tier,
+    pub criteria: Vec<&'static str>,
+}
+
+/// What the criteria of one customer look at.
+#[derive(Clone, Debug, Default)]
+struct CustomerInputs {
+    created_on: Option<Day>,
+    family_id: Option<String>,
+    influential: bool,
+    media: bool,
+    suggestion_adopted: bool,
+    /// Delivery dates of the customer's own sales.
+    sales: Vec<Day>,
+    /// Visit dates (deliveries and order openings), sorted, distinct.
+    visits: Vec<Day>,
+    /// Delivery dates of sales naming the customer as referrer.
+    referred_sales: Vec<Day>,
+    /// Start years of the customer's own policies, with their start dates.
+    policies: Vec<Day>,
+    /// (start date, holder) of policies naming the customer as referrer.
+    policy_referrals: Vec<(Day, String)>,
+    /// (date, satisfied) of the customer's surveys.
+    surveys: Vec<(Day, bool)>,
+}
+
+/// The inputs of every criterion for every current customer of a snapshot.
+pub struct TierInputs {
+    customers: BTreeMap<String, CustomerInputs>,
+    /// family id → (customer, earliest delivery date of a sale to them).
+    family_buyers: HashMap<String, Vec<Day>>,
+}
+
+impl TierInputs {
+    pub fn load(reader: &Reader, rules: &Rules) -> Result<TierInputs, StoreError> {
+        let mut customers: BTreeMap<String, CustomerInputs> = BTreeMap::new();
+        let mut family_of: HashMap<String, String> = HashMap::new();
+        for c in reader
+            .current_records(Kind::Customer)?
+            .into_iter()
+            .filter_map(Record::into_customer)
+        {
+            if let Some(f) = &c.family_id {
+                family_of.insert(c.customer_id.clone(), f.clone());
+            }
+            let has = |tag: &str| c.tags.iter().any(|t| t == tag);
+            let inputs = CustomerInputs {
+                created_on: Some(c.created_on),
+                family_id: c.family_id.clone(),
+                influential: has("influential"),
+                media: has("media"),
+                suggestion_adopted: has("suggestion_adopted"),
+                ..CustomerInputs::default()
+            };
+            customers.insert(c.customer_id, inputs);
+        }
+        let mut first_sale: HashMap<String, Day> = HashMap::new();
+        for s in reader
+            .current_records(Kind::Sale)?
+            .into_iter()
+            .filter_map(Record::into_sale)
+        {
+            let day = s.delivered_at.day();
+            let first = first_sale.entry(s.customer_id.clone()).or_insert(day);
+            *first = (*first).min(day);
+            if let Some(c) = customers.get_mut(&s.customer_id) {
+                c.sales.push(day);
+                c.visits.push(day);
+            }
+            if let Some(r) = s.referrer_id.as_ref().and_then(|r| customers.get_mut(r)) {
+                r.referred_sales.push(day);
+            }
+        }
+        for o in reader
+            .current_records(Kind::ServiceOrder)?
+            .into_iter()
+            .filter_map(Record::into_service_order)
+        {
+            if let Some(c) = customers.get_mut(&o.customer_id) {
+                c.visits.push(o.opened_at.day());
+            }
+        }
+        for p in reader
+            .current_records(Kind::Policy)?
+            .into_iter()
+            .filter_map(Record::into_policy)
+        {
+            if let Some(c) = customers.get_mut(&p.customer_id) {
+                c.policies.push(p.start_on);
+            }
+            if let Some(r) = p.referrer_id.as_ref().and_then(|r| customers.get_mut(r)) {
+                r.policy_referrals.push((p.start_on, p.customer_id.clone()));
+            }
+        }
+        let satisfied_min = rules.surveys.satisfied_overall_min;
+        for s in reader
+            .current_records(Kind::Survey)?
+            .into_iter()
+            .filter_map(Record::into_survey)
+        {
+            if let Some(c) = customers.get_mut(&s.customer_id) {
+                c.surveys.push((s.at.day(), s.overall >= satisfied_min));
+            }
+        }
+        for c in customers.values_mut() {
+            c.visits.sort_unstable();
+            c.visits.dedup();
+        }
+        let mut family_buyers: HashMap<String, Vec<Day>> = HashMap::new();
+        for (customer, family) in &family_of {
+            if let Some(&day) = first_sale.get(customer) {
+                family_buyers.entry(family.clone()).or_default().push(day);
+            }
+        }
+        Ok(TierInputs {
+            customers,
+            family_buyers,
+        })
+    }
+
+    /// Every current customer's tier as of `as_of` (E), in customer id order.
+    pub fn evaluate(&self, rules: &TierRules, as_of: Day) -> BTreeMap<String, TierResult> {
+        let list: Vec<(&String, &CustomerInputs)> = self.customers.iter().collect();
+        list.par_iter()
+            .map(|(id, c)| ((*id).clone(), self.evaluate_one(c, rules, as_of)))
+            .collect::<Vec<_>>()
+            .into_iter()
+            .collect()
+    }
+
+    fn evaluate_one(&self, c: &CustomerInputs, r: &TierRules, e: Day) -> TierResult {
+        if c.created_on.is_none_or(|d| d > e) {
+            return TierResult {
+                tier: Tier::General,
+                criteria: Vec::new(),
+            };
+        }
+        let trailing_first = Day(e.0 - r.trailing_days as i32 + 1);
+        let in_trailing = |d: Day| trailing_first <= d && d <= e;
+        let by_e = |d: &Day| *d <= e;
+        let count = |v: &[Day]| v.iter().filter(|d| by_e(d)).count() as u32;
+
+        let family_buyers = c
+            .family_id
+            .as_ref()
+            .and_then(|f| self.family_buyers.get(f))
+            .map_or(0, |buyers| buyers.iter().filter(|d| by_e(d)).count() as u32);
+        let trailing_visits = c.visits.iter().filter(|d| in_trailing(**d)).count() as u32;
+        let referred = count(&c.referred_sales);
+        let run = policy_run(&c.policies, e);
+        let policy_holders: BTreeSet<&str> = c
+            .policy_referrals
+            .iter()
+            .filter(|(d, _)| by_e(d))
+            .map(|(_, h)| h.as_str())
+            .collect();
+        let holders = policy_holders.len() as u32;
+        let trailing_surveys: Vec<bool> = c
+            .surveys
+            .iter()
+            .filter(|(d, _)| in_trailing(*d))
+            .map(|(_, s)| *s)
+            .collect();
+
+        let mut criteria = Vec::new();
+        let mut check = |name: &'static str, met: bool| {
+            if met {
+                criteria.push(name);
+            }
+        };
+        check(
+            "S1",
+            c.family_id.is_some() && family_buyers >= r.s1_family_buyers_min,
+        );
+        check("S2", trailing_visits >= r.s2_visit_dates_min);
+        check("S3", referred >= r.s3_referred_sales_min);
+        check("S4", c.influential);
+        check("S5", run >= r.s5_policy_years_min);
+        check("S6", holders >= r.s6_policy_referrals_min);
+        check("S7", c.media && referred >= r.s7_media_referred_sales_min);
+        check(
+            "S8",
+            trailing_surveys.len() as u32 >= r.s8_satisfied_surveys_min
+                && trailing_surveys.iter().all(|s| *s),
+        );
+        check("V1", count(&c.sales) >= r.v1_sales_min);
+        check("V2", trailing_visits >= r.v2_visit_dates_min);
+        check("V3", referred >= r.v3_referred_sales_min);
+        check("V4", c.suggestion_adopted);
+        check("V5", run >= r.v5_policy_years_min);
+        check("V6", holders >= r.v6_policy_referrals_min);
+        let tier = if criteria.iter().any(|c| c.starts_with('S')) {
+            Tier::SuperVip
+        } else if criteria.is_empty() {
+            Tier::General
+        } else {
+            Tier::Vip
+        };
+        TierResult { tier, criteria }
+    }
+}
+
+/// The longest run of consecutive calendar years with a policy starting in each (policies
+/// starting on or before E), counting only a run that ends in year(E) or year(E) − 1.
+fn policy_run(starts: &[Day], e: Day) -> u32 {
+    let years: BTreeSet<i32> = starts
+        .iter()
+        .filter(|d| **d <= e)
+        .map(|d| d.year())
+        .collect();
+    let year_e = e.year();
+    [year_e, year_e - 1]
+        .into_iter()
+        .filter(|end| years.contains(end))
+        .map(|end| (0..).take_while(|k| years.contains(&(end - k))).count() as u32)
+        .max()
+        .unwrap_or(0)
+}
+
+/// The date tiers are evaluated as of for any date of `period`'s first month: the last day
+/// of the month before (DOMAIN.md section 7).
+pub fn as_of_for(day: Day) -> Day {
+    Day(Period::month_of(day).first.0 - 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(t: &str) -> Day {
+        Day::parse(t).unwrap()
+    }
+
+    #[test]
+    fn policy_runs_must_end_this_year_or_last() {
+        let e = d("2024-06-30");
+        let starts = |ys: &[i32]| {
+            ys.iter()
+                .map(|y| Day::from_ymd(*y, 3, 1).unwrap())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(policy_run(&starts(&[2020, 2021, 2022, 2023]), e), 4);
+        assert_eq!(policy_run(&starts(&[2019, 2020, 2021, 2022]), e), 0);
+        assert_eq!(policy_run(&starts(&[2021, 2022, 2023, 2024]), e), 4);
+        // 2024-07-01 starts after E: not counted, the run ends in 2023.
+        assert_eq!(
+            policy_run(&[starts(&[2022, 2023]), vec![d("2024-07-01")]].concat(), e),
+            2
+        );
+    }
+
+    #[test]
+    fn tiers_are_evaluated_as_of_the_end_of_the_previous_month() {
+        assert_eq!(as_of_for(d("2024-03-15")), d("2024-02-29"));
+        assert_eq!(as_of_for(d("2024-01-01")), d("2023-12-31"));
+    }
+}

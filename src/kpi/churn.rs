@@ -1,0 +1,182 @@
+//! The churn and recovery report (流失客户挽回维修产值, DOMAIN.md sections 5 and 9): lost
+//! customers, recovery calls, returns won back, and the repair revenue they brought, per
+//! month or per year, optionally credited to the staff who made the winning calls.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use crate::derive::Activity;
+use crate::derive::churn::{CustomerChurn, derive_churn};
+use crate::model::{Fen, Kind, Period, PeriodKind, Record};
+use crate::rules::Rules;
+use crate::store::{Reader, StoreError};
+
+/// Money in reports: yuan with two decimals, as a string.
+pub fn money(fen: Fen) -> String {
+    fen.to_string()
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ChurnFigures {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub month: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub year: Option<String>,
+    /// Episodes lost on or before the period's last day and not returned by then.
+    pub lost_at_end: u64,
+    pub newly_lost: u64,
+    pub recovery_attempts: u64,
+    pub customers_contacted: u64,
+    pub recovered: u64,
+    pub returned_unprompted: u64,
+    #[serde(serialize_with = "serialize_fen")]
+    pub recovery_revenue: Fen,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub by_staff: Option<Vec<StaffLine>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub months: Option<Vec<ChurnFigures>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StaffLine {
+    /// `None` for recovery calls recorded without a staff id.
+    pub staff_id: Option<String>,
+    pub name: Option<String>,
+    pub department: Option<String>,
+    pub recovered: u64,
+    #[serde(serialize_with = "serialize_fen")]
+    pub recovery_revenue: Fen,
+}
+
+pub fn serialize_fen<S: serde::Serializer>(fen: &Fen, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&fen.to_string())
+}
+
+/// Staff names and departments, for crediting lines.
+pub type StaffDirectory = BTreeMap<String, (String, String)>;
+
+pub fn staff_directory(reader: &Reader) -> Result<StaffDirectory, StoreError> {
+    Ok(reader
+        .current_records(Kind::Staff)?
+        .into_iter()
+        .filter_map(Record::into_staff)
+        .map(|s| (s.staff_id, (s.name, s.department)))
+        .collect())
+}
+
+/// The figures of one period (a month, or a year: stocks at its end, flows over it, and
+/// customers contacted counted once in the period).
+pub fn churn_figures(
+    churn: &[CustomerChurn],
+    period: &Period,
+    staff: Option<&StaffDirectory>,
+) -> ChurnFigures {
+    let mut f = ChurnFigures {
+        month: (period.kind == PeriodKind::Month).then(|| period.label.clone()),
+        year: (period.kind == PeriodKind::Year).then(|| period.label.clone()),
+        lost_at_end: 0,
+        newly_lost: 0,
+        recovery_attempts: 0,
+        customers_contacted: 0,
+        recovered: 0,
+        returned_unprompted: 0,
+        recovery_revenue: Fen::ZERO,
+        by_staff: None,
+        months: None,
+    };
+    let mut credited: BTreeMap<Option<&str>, (u64, Fen)> = BTreeMap::new();
+    let mut contacted: BTreeSet<&str> = BTreeSet::new();
+    for c in churn {
+        for e in &c.episodes {
+            let ep = &e.episode;
+            if ep.lost_on <= period.last && ep.returned_on.is_none_or(|r| r > period.last) {
+                f.lost_at_end += 1;
+            }
+            f.newly_lost += u64::from(period.contains(ep.lost_on));
+            if let Some(r) = ep.returned_on
+                && period.contains(r)
+            {
+                match &e.recovered_by {
+                    Some(call) => {
+                        f.recovered += 1;
+                        credited.entry(call.staff_id.as_deref()).or_default().0 += 1;
+                    }
+                    None => f.returned_unprompted += 1,
+                }
+            }
+        }
+        for order in c.revenue.iter().filter(|o| period.contains(o.opened_on)) {
+            f.recovery_revenue = f.recovery_revenue + order.revenue;
+            let call = c.episodes[order.episode]
+                .recovered_by
+                .as_ref()
+                .expect("revenue follows recovered returns");
+            let line = credited.entry(call.staff_id.as_deref()).or_default();
+            line.1 = line.1 + order.revenue;
+        }
+        let calls = c
+            .recovery_attempts
+            .iter()
+            .filter(|(d, _)| period.contains(*d))
+            .count() as u64;
+        f.recovery_attempts += calls;
+        if calls > 0 {
+            contacted.insert(&c.customer_id);
+        }
+    }
+    f.customers_contacted = contacted.len() as u64;
+    if let Some(directory) = staff {
+        // Named staff by id; calls without a staff id last.
+        let mut lines: Vec<StaffLine> = credited
+            .into_iter()
+            .map(|(id, (recovered, revenue))| {
+                let known = id.and_then(|id| directory.get(id));
+                StaffLine {
+                    staff_id: id.map(str::to_owned),
+                    name: known.map(|k| k.0.clone()),
+                    department: known.map(|k| k.1.clone()),
+                    recovered,
+                    recovery_revenue: revenue,
+                }
+            })
+            .collect();
+        lines.sort_by(|a, b| {
+            (a.staff_id.is_none(), &a.staff_id).cmp(&(b.staff_id.is_none(), &b.staff_id))
+        });
+        f.by_staff = Some(lines);
+    }
+    f
+}
+
+/// The churn report of a month, or of a year with its twelve months.
+pub fn run(
+    reader: &Reader,
+    rules: &Rules,
+    period: &Period,
+    by_staff: bool,
+) -> Result<ChurnFigures, StoreError> {
+    let activity = Activity::load(reader)?;
+    let churn = derive_churn(&activity, rules);
+    let directory = if by_staff {
+        Some(staff_directory(reader)?)
+    } else {
+        None
+    };
+    let mut figures = churn_figures(&churn, period, directory.as_ref());
+    if period.kind == PeriodKind::Year {
+        let year = period.first.year();
+        figures.months = Some(
+            (1..=12)
+                .map(|m| {
+                    churn_figures(
+                        &churn,
+                        &Period::month(year, m).expect("a month"),
+                        directory.as_ref(),
+                    )
+                })
+                .collect(),
+        );
+    }
+    Ok(figures)
+}

@@ -1,0 +1,131 @@
+//! The recovery work list (流失客户): customers lost as of a date, the most valuable first —
+//! the 20 % who bring 80 % (seed `004_*`) are the calls worth making first.
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::derive::Activity;
+use crate::derive::episodes::lost_episodes;
+use crate::derive::tiers::{Tier, TierInputs, as_of_for};
+use crate::kpi::churn::serialize_fen;
+use crate::model::{Day, Fen, Kind, Purpose, Record};
+use crate::rules::Rules;
+use crate::store::{Reader, StoreError};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LostCustomer {
+    pub customer_id: String,
+    pub name: String,
+    /// In full; the CLI masks it unless asked.
+    pub phone: String,
+    pub tier: Tier,
+    pub last_visit: String,
+    pub lost_on: String,
+    pub days_lost: i32,
+    /// Sales amounts and repair revenue dated in the 365 days before lost_on.
+    #[serde(serialize_with = "serialize_fen")]
+    pub value: Fen,
+    #[serde(serialize_with = "serialize_fen")]
+    pub repair_revenue: Fen,
+    #[serde(serialize_with = "serialize_fen")]
+    pub sales_amount: Fen,
+    /// `churn_recovery` attempts since lost_on.
+    pub recovery_attempts: u64,
+    /// Date and outcome of the latest of them.
+    pub last_attempt: String,
+}
+
+/// Customers lost as of the end of `as_of`, knowing only what was recorded by then, sorted
+/// by value descending, then customer id.
+pub fn lost_customers(
+    reader: &Reader,
+    rules: &Rules,
+    as_of: Day,
+) -> Result<Vec<LostCustomer>, StoreError> {
+    let activity = Activity::load(reader)?;
+    let lapse = rules.churn.lapse_days;
+    let value_days = rules.churn.revenue_window_days as i32;
+    let open: Vec<(usize, Day, Day, Fen, Fen, u64, String)> = activity
+        .customers
+        .par_iter()
+        .enumerate()
+        .filter_map(|(i, c)| {
+            let visits: Vec<Day> = c
+                .sales
+                .iter()
+                .map(|s| s.delivered_at.day())
+                .chain(c.orders.iter().map(|o| o.opened_at.day()))
+                .filter(|d| *d <= as_of)
+                .collect();
+            let last = lost_episodes(&visits, lapse).pop()?;
+            if last.returned_on.is_some() || last.lost_on > as_of {
+                return None;
+            }
+            let window = |d: Day| last.lost_on.0 - value_days <= d.0 && d < last.lost_on;
+            let repair: Fen = c
+                .orders
+                .iter()
+                .filter(|o| window(o.opened_at.day()))
+                .map(|o| o.revenue)
+                .sum();
+            let sales: Fen = c
+                .sales
+                .iter()
+                .filter(|s| window(s.delivered_at.day()))
+                .map(|s| s.amount)
+                .sum();
+            let mut calls: Vec<_> = c
+                .attempts
+                .iter()
+                .filter(|a| {
+                    a.purpose == Purpose::ChurnRecovery
+                        && last.lost_on <= a.at.day()
+                        && a.at.day() <= as_of
+                })
+                .collect();
+            calls.sort_by(|a, b| (a.at, &a.attempt_id).cmp(&(b.at, &b.attempt_id)));
+            let latest = calls
+                .last()
+                .map(|a| format!("{} {}", a.at.day(), a.outcome))
+                .unwrap_or_default();
+            Some((
+                i,
+                last.last_visit,
+                last.lost_on,
+                repair,
+                sales,
+                calls.len() as u64,
+                latest,
+            ))
+        })
+        .collect();
+    let tiers = TierInputs::load(reader, rules)?.evaluate(&rules.tiers, as_of_for(as_of));
+    let mut list = Vec::with_capacity(open.len());
+    for (i, last_visit, lost_on, repair, sales, attempts, latest) in open {
+        let id = &activity.customers[i].customer_id;
+        let (name, phone) = match reader.get(Kind::Customer, id)? {
+            Some((_, Record::Customer(c))) => (c.name, c.phone.unwrap_or_default()),
+            _ => (String::new(), String::new()),
+        };
+        list.push(LostCustomer {
+            customer_id: id.clone(),
+            name,
+            phone,
+            tier: tiers.get(id).map_or(Tier::General, |t| t.tier),
+            last_visit: last_visit.to_string(),
+            lost_on: lost_on.to_string(),
+            days_lost: as_of.0 - lost_on.0,
+            value: repair + sales,
+            repair_revenue: repair,
+            sales_amount: sales,
+            recovery_attempts: attempts,
+            last_attempt: latest,
+        });
+    }
+    list.sort_by(|a, b| {
+        b.value
+            .cmp(&a.value)
+            .then_with(|| a.customer_id.cmp(&b.customer_id))
+    });
+    Ok(list)
+}

@@ -1,0 +1,216 @@
+//! The churn and recovery report in Markdown and CSV.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use super::{Render, csv_document, md_table, percent, to_json};
+use crate::kpi::churn::{ChurnFigures, StaffLine};
+use crate::model::Fen;
+
+impl ChurnFigures {
+    fn label(&self) -> (&'static str, &str) {
+        match (&self.month, &self.year) {
+            (Some(m), _) => ("month", m),
+            (_, Some(y)) => ("year", y),
+            _ => ("period", ""),
+        }
+    }
+
+    /// Totals per department of the staff lines (calls without staff under "–").
+    pub fn by_department(&self) -> Vec<(String, u64, Fen)> {
+        let mut departments: BTreeMap<String, (u64, Fen)> = BTreeMap::new();
+        for line in self.by_staff.iter().flatten() {
+            let d = departments
+                .entry(line.department.clone().unwrap_or_else(|| "–".into()))
+                .or_default();
+            d.0 += line.recovered;
+            d.1 = d.1 + line.recovery_revenue;
+        }
+        departments
+            .into_iter()
+            .map(|(d, (n, fen))| (d, n, fen))
+            .collect()
+    }
+}
+
+fn staff_cells(line: &StaffLine) -> [String; 3] {
+    [
+        line.staff_id
+            .clone()
+            .unwrap_or_else(|| "(no staff id)".into()),
+        line.name.clone().unwrap_or_default(),
+        line.department.clone().unwrap_or_default(),
+    ]
+}
+
+impl Render for ChurnFigures {
+    fn json(&self) -> Vec<u8> {
+        to_json(self)
+    }
+
+    fn markdown(&self) -> Vec<u8> {
+        let (kind, label) = self.label();
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "# Lost-customer recovery (流失客户挽回维修产值), {kind} {label}\n"
+        );
+        let returns = self.recovered + self.returned_unprompted;
+        let _ = writeln!(
+            out,
+            "- **Recovery revenue** {} yuan of repair revenue from customers won back",
+            self.recovery_revenue
+        );
+        let _ = writeln!(
+            out,
+            "- **Returns** {returns} lost customers came back: {} after a recovery call ({}), {} by themselves",
+            self.recovered,
+            percent(self.recovered, returns),
+            self.returned_unprompted
+        );
+        let _ = writeln!(
+            out,
+            "- **Lost** {} customers lost at the end of the {kind}; {} newly lost in it",
+            self.lost_at_end, self.newly_lost
+        );
+        let _ = writeln!(
+            out,
+            "- **Calls** {} recovery attempts to {} customers\n",
+            self.recovery_attempts, self.customers_contacted
+        );
+        if let Some(months) = &self.months {
+            let _ = writeln!(out, "## By month\n");
+            let rows: Vec<Vec<String>> = months
+                .iter()
+                .map(|m| {
+                    vec![
+                        m.month.clone().unwrap_or_default(),
+                        m.recovery_revenue.to_string(),
+                        m.recovered.to_string(),
+                        m.returned_unprompted.to_string(),
+                        m.newly_lost.to_string(),
+                        m.lost_at_end.to_string(),
+                        m.recovery_attempts.to_string(),
+                    ]
+                })
+                .collect();
+            md_table(
+                &mut out,
+                &[
+                    "month",
+                    "recovery revenue",
+                    "recovered",
+                    "unprompted",
+                    "newly lost",
+                    "lost at end",
+                    "recovery attempts",
+                ],
+                1,
+                &rows,
+            );
+            let _ = writeln!(out);
+        }
+        if let Some(lines) = &self.by_staff {
+            let _ = writeln!(out, "## Won back, by the staff who made the call\n");
+            if lines.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "No recovered returns or recovery revenue in this {kind}."
+                );
+            } else {
+                let rows: Vec<Vec<String>> = lines
+                    .iter()
+                    .map(|l| {
+                        let [id, name, dept] = staff_cells(l);
+                        vec![
+                            id,
+                            name,
+                            dept,
+                            l.recovered.to_string(),
+                            l.recovery_revenue.to_string(),
+                        ]
+                    })
+                    .collect();
+                md_table(
+                    &mut out,
+                    &[
+                        "staff",
+                        "name",
+                        "department",
+                        "recovered",
+                        "recovery revenue",
+                    ],
+                    3,
+                    &rows,
+                );
+                let _ = writeln!(out, "\n## By department\n");
+                let rows: Vec<Vec<String>> = self
+                    .by_department()
+                    .into_iter()
+                    .map(|(d, n, fen)| vec![d, n.to_string(), fen.to_string()])
+                    .collect();
+                md_table(
+                    &mut out,
+                    &["department", "recovered", "recovery revenue"],
+                    1,
+                    &rows,
+                );
+            }
+            let _ = writeln!(
+                out,
+                "\nA recovered return is credited to whoever made the latest successful recovery call in the 90 days before it; its repair revenue for the next 365 days follows it."
+            );
+        }
+        out.into_bytes()
+    }
+
+    /// `period,section,name,metric,value`, one row per figure.
+    fn csv(&self) -> Vec<u8> {
+        let mut rows: Vec<Vec<String>> = Vec::new();
+        let mut figures = vec![self];
+        figures.extend(self.months.iter().flatten());
+        for f in figures {
+            let (_, label) = f.label();
+            let mut push = |section: &str, name: &str, metric: &str, value: String| {
+                rows.push(vec![
+                    label.to_owned(),
+                    section.to_owned(),
+                    name.to_owned(),
+                    metric.to_owned(),
+                    value,
+                ]);
+            };
+            for (metric, value) in [
+                ("lost_at_end", f.lost_at_end),
+                ("newly_lost", f.newly_lost),
+                ("recovery_attempts", f.recovery_attempts),
+                ("customers_contacted", f.customers_contacted),
+                ("recovered", f.recovered),
+                ("returned_unprompted", f.returned_unprompted),
+            ] {
+                push("totals", "", metric, value.to_string());
+            }
+            push(
+                "totals",
+                "",
+                "recovery_revenue",
+                f.recovery_revenue.to_string(),
+            );
+            for l in f.by_staff.iter().flatten() {
+                let [id, _, _] = staff_cells(l);
+                push("by_staff", &id, "recovered", l.recovered.to_string());
+                push(
+                    "by_staff",
+                    &id,
+                    "recovery_revenue",
+                    l.recovery_revenue.to_string(),
+                );
+            }
+            for (d, n, fen) in f.by_department() {
+                push("by_department", &d, "recovered", n.to_string());
+                push("by_department", &d, "recovery_revenue", fen.to_string());
+            }
+        }
+        csv_document(&["period", "section", "name", "metric", "value"], &rows)
+    }
+}
