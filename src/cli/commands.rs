@@ -274,7 +274,7 @@ fn tasks(
         }
     }
     print_list(
-        &format!("open tasks as of {as_of}"),
+        &format!("open tasks as of {as_of}: {}", items.len()),
         &items,
         &WORK_HEADER,
         work_row,
