@@ -1,10 +1,13 @@
 //! careledger's integration tests, built into one binary; one module per area.
 
+mod churn_fixtures;
 mod cli;
 mod crash;
 mod import_errors;
 mod import_model;
+mod payouts_fixtures;
 mod store_index;
+mod tiers_fixtures;
 mod util;
 mod visits;
 mod visits_fixtures;

@@ -8,6 +8,7 @@ use anyhow::Context;
 use rayon::prelude::*;
 
 use careledger::csvio::{self, ERRORS_SHOWN_MAX, ImportError, ParsedFile};
+use careledger::derive::tiers::Tier;
 use careledger::generator::{self, GenConfig};
 use careledger::kpi::{
     self,
@@ -17,9 +18,9 @@ use careledger::model::{Day, Period, Purpose};
 use careledger::model::{KEY_SEPARATOR, Kind, display_key, mask_phone};
 use careledger::report::{Format, Render};
 use careledger::rules::{Rules, TASK_KINDS};
-use careledger::store::{ImportFailure, ImportOptions, Reader, Store, StoreError};
+use careledger::store::{CloseError, ImportFailure, ImportOptions, Reader, Store, StoreError};
 
-use super::{Cli, Command, Failure, ListFormat, ReportCommand, out, out_bytes};
+use super::{Cli, Command, ExplainCommand, Failure, ListFormat, ReportCommand, out, out_bytes};
 
 pub fn run(cli: Cli) -> Result<(), Failure> {
     let db = cli.db.as_path();
@@ -63,6 +64,82 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             let reader = Store::open_reader(db).map_err(store_failure)?;
             let report = kpi::tiers::run(&reader, &rules, &month, list).map_err(store_failure)?;
             out_bytes(&report.render(format))
+        }
+        Command::Report {
+            report:
+                ReportCommand::Payouts {
+                    month,
+                    compare,
+                    format,
+                },
+        } => {
+            let reader = Store::open_reader(db).map_err(store_failure)?;
+            match compare {
+                None => {
+                    let statement =
+                        kpi::payouts::statement(&reader, &rules, &month).map_err(store_failure)?;
+                    out_bytes(&statement.render(format))
+                }
+                Some(in_force) => {
+                    if cli.rules.is_none() {
+                        return Err(Failure::Input("--compare needs the proposed rules: pass them with --rules PROPOSAL.toml".into()));
+                    }
+                    let in_force = load_rules(
+                        (!in_force.as_os_str().is_empty()).then_some(in_force.as_path()),
+                    )?;
+                    let comparison = kpi::payouts::compare(&reader, &in_force, &rules, &month)
+                        .map_err(store_failure)?;
+                    out_bytes(&comparison.render(format))
+                }
+            }
+        }
+        Command::Explain {
+            what:
+                ExplainCommand::Payout {
+                    period,
+                    tier,
+                    department,
+                    format,
+                },
+        } => {
+            let period = kpi::payouts::parse_period(&period).map_err(Failure::Input)?;
+            let tier = match tier.as_str() {
+                "super_vip" => Tier::SuperVip,
+                "vip" => Tier::Vip,
+                "general" => Tier::General,
+                other => {
+                    return Err(Failure::Input(format!(
+                        "`{other}` is not a tier; use super_vip, vip or general"
+                    )));
+                }
+            };
+            let reader = Store::open_reader(db).map_err(store_failure)?;
+            let explanation = kpi::payouts::explain(&reader, &rules, &period, tier, &department)
+                .map_err(store_failure)?
+                .map_err(Failure::Input)?;
+            out_bytes(&explanation.render(format))
+        }
+        Command::Close { month } => {
+            if !db.exists() {
+                return Err(store_failure(StoreError::Missing(db.to_owned())));
+            }
+            let store = Store::open_or_create(db).map_err(store_failure)?;
+            let at = chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string();
+            match kpi::payouts::close(&store, &rules, &month, &at) {
+                Ok(closed) => out(&format!(
+                    "closed {}: total {}{}; sha256 {}\n",
+                    closed.month,
+                    closed.statement.total,
+                    closed
+                        .statement
+                        .payable_total
+                        .map(|p| format!(", payable with prior-period adjustments {p}"))
+                        .unwrap_or_default(),
+                    closed.sha256
+                )),
+                Err(CloseError::Store(e)) => Err(store_failure(e)),
+                Err(e) => Err(Failure::Input(e.to_string())),
+            }
         }
         Command::Lost {
             as_of,

@@ -87,6 +87,18 @@ pub enum Command {
         #[arg(long)]
         show_phone: bool,
     },
+    /// Explain a figure.
+    Explain {
+        #[command(subcommand)]
+        what: ExplainCommand,
+    },
+    /// Close a month's payout statement: store it, with its hash, as finance paid it. Later
+    /// changes reach the next open month as prior-period adjustments.
+    Close {
+        /// The month, YYYY-MM; months close in order.
+        #[arg(long, value_parser = commands::parse_month_period)]
+        month: Period,
+    },
     /// Customer tiers (super VIP / VIP / general, the 80/20 rule) of a month.
     Tiers {
         /// The month, YYYY-MM; tiers are evaluated as of the last day of the month before.
@@ -179,6 +191,37 @@ pub enum ReportCommand {
         #[arg(long)]
         by_staff: bool,
         #[arg(long, value_enum, default_value = "json")]
+        format: Format,
+    },
+    /// The reward and fine statement (奖罚) of a month: every period ending in it, per tier and
+    /// department, and what each person receives.
+    Payouts {
+        /// The month, YYYY-MM.
+        #[arg(long, value_parser = commands::parse_month_period)]
+        month: Period,
+        /// What-if: compare the rules given with --rules (the proposal) against the rules in
+        /// force: the built-in defaults, or the rules file given here.
+        #[arg(long, value_name = "IN_FORCE.toml", num_args = 0..=1, default_missing_value = "")]
+        compare: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "json")]
+        format: Format,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExplainCommand {
+    /// The surveys, members and arithmetic behind one payout line ("why was I fined").
+    Payout {
+        /// The line's period: an ISO week (2024-W09), a month (2024-03) or a year (2024).
+        #[arg(long)]
+        period: String,
+        /// super_vip, vip or general.
+        #[arg(long)]
+        tier: String,
+        /// The department the surveys were about.
+        #[arg(long)]
+        department: String,
+        #[arg(long, value_enum, default_value = "md")]
         format: Format,
     },
 }

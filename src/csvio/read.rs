@@ -4,8 +4,6 @@ use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use sha2::{Digest, Sha256};
-
 use crate::model::{CellError, Kind, Record, check_id, check_token};
 use crate::store::Op;
 
@@ -216,7 +214,7 @@ pub fn parse_file(source: &Source) -> Result<ParsedFile, Vec<ImportError>> {
 /// Parses the bytes of one file.
 pub fn parse_source(source: &Source, bytes: &[u8]) -> Result<ParsedFile, Vec<ImportError>> {
     let name = source.display();
-    let sha256 = hex(&Sha256::digest(bytes));
+    let sha256 = crate::store::sha256_hex(bytes);
     let text = decode_text(&name, bytes).map_err(|e| vec![e])?;
     let kind = source.kind;
     let mut reader = csv::ReaderBuilder::new()
@@ -524,10 +522,6 @@ fn count_unquoted_commas(bytes: &[u8]) -> usize {
         }
     }
     commas
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

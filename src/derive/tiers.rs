@@ -166,6 +166,17 @@ impl TierInputs {
             .collect()
     }
 
+    /// One customer's tier as of `as_of`; a customer not in the store is general.
+    pub fn tier_of(&self, customer_id: &str, rules: &TierRules, as_of: Day) -> TierResult {
+        match self.customers.get(customer_id) {
+            Some(c) => self.evaluate_one(c, rules, as_of),
+            None => TierResult {
+                tier: Tier::General,
+                criteria: Vec::new(),
+            },
+        }
+    }
+
     fn evaluate_one(&self, c: &CustomerInputs, r: &TierRules, e: Day) -> TierResult {
         if c.created_on.is_none_or(|d| d > e) {
             return TierResult {

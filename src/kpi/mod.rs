@@ -7,6 +7,7 @@
 
 pub mod churn;
 pub mod lost;
+pub mod payouts;
 pub mod tiers;
 pub mod visits;
 pub mod worklist;

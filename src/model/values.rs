@@ -50,6 +50,49 @@ impl Fen {
     }
 }
 
+impl Fen {
+    /// Parses yuan with an optional leading `-` (stored statements, adjustments).
+    pub fn parse_signed(text: &str) -> Result<Fen, String> {
+        match text.strip_prefix('-') {
+            Some(rest) => Fen::parse(rest).map(|f| Fen(-f.0)),
+            None => Fen::parse(text),
+        }
+    }
+
+    /// `self × n`, for per-member amounts times members.
+    pub fn times(self, n: u64) -> Fen {
+        Fen(self.0 * n as i64)
+    }
+}
+
+impl std::ops::Sub for Fen {
+    type Output = Fen;
+    fn sub(self, rhs: Fen) -> Fen {
+        Fen(self.0 - rhs.0)
+    }
+}
+
+impl std::ops::Neg for Fen {
+    type Output = Fen;
+    fn neg(self) -> Fen {
+        Fen(-self.0)
+    }
+}
+
+/// Money in JSON is a string of yuan with two decimals (DOMAIN.md section 9).
+impl serde::Serialize for Fen {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_string())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Fen {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Fen, D::Error> {
+        let text = String::deserialize(d)?;
+        Fen::parse_signed(&text).map_err(serde::de::Error::custom)
+    }
+}
+
 /// Yuan with exactly two decimals, `-150.00`; zero is always `0.00`, never `-0.00`.
 impl fmt::Display for Fen {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -5,6 +5,7 @@
 //! Markdown and CSV show the same counts, and rates derived from the same integers.
 
 pub mod churn;
+pub mod payouts;
 pub mod tiers;
 pub mod visits;
 

@@ -14,7 +14,7 @@ use redb::{ConcurrencyMode, Database, ReadOnlyDatabase, ReadableTable};
 
 pub use apply::{ImportFailure, ImportOptions, ImportOutcome};
 pub use read::{Reader, StoreStats, Version};
-pub use tables::{ImportEntry, ImportFile, KindCounts, Op};
+pub use tables::{ClosedStatement, ImportEntry, ImportFile, KindCounts, Op};
 
 /// A failure of the store itself (not of the input).
 #[derive(Debug, thiserror::Error)]
@@ -139,10 +139,108 @@ impl Store {
             txn.open_table(tables::CURRENT)?;
             txn.open_table(tables::BY_TIME)?;
             txn.open_table(tables::REFS)?;
+            txn.open_table(tables::STATEMENTS)?;
         }
         txn.commit()?;
         Ok(())
     }
+}
+
+/// Why a month cannot be closed.
+#[derive(Debug, thiserror::Error)]
+pub enum CloseError {
+    #[error(
+        "{0} is already closed (closed at {1}); a closed month is never closed again — later changes reach the next open month as prior-period adjustments"
+    )]
+    AlreadyClosed(String, String),
+    #[error("{month} cannot be closed before {open}: close the months in order, {open} first")]
+    OutOfOrder { month: String, open: String },
+    #[error(
+        "{month} comes before {last}, the last closed month: months close in order, and an earlier month is settled through adjustments"
+    )]
+    Earlier { month: String, last: String },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<redb::TransactionError> for CloseError {
+    fn from(e: redb::TransactionError) -> Self {
+        CloseError::Store(e.into())
+    }
+}
+
+impl From<redb::TableError> for CloseError {
+    fn from(e: redb::TableError) -> Self {
+        CloseError::Store(e.into())
+    }
+}
+
+impl From<redb::StorageError> for CloseError {
+    fn from(e: redb::StorageError) -> Self {
+        CloseError::Store(e.into())
+    }
+}
+
+impl From<redb::CommitError> for CloseError {
+    fn from(e: redb::CommitError) -> Self {
+        CloseError::Store(e.into())
+    }
+}
+
+impl Store {
+    /// Stores a month's closed statement, in one transaction: refused when the month is
+    /// closed already, or when it is not the month after the last closed one (the first
+    /// close may be any month: it starts the ledger).
+    pub fn close_month(&self, statement: &ClosedStatement) -> Result<(), CloseError> {
+        let txn = self.db.begin_write()?;
+        {
+            let mut table = txn.open_table(tables::STATEMENTS)?;
+            if let Some(existing) = table.get(statement.month.as_str())? {
+                let existing: ClosedStatement =
+                    codec::decode(existing.value()).map_err(StoreError::from)?;
+                return Err(CloseError::AlreadyClosed(
+                    existing.month,
+                    existing.closed_at,
+                ));
+            }
+            let last = table.last()?.map(|(k, _)| k.value().to_owned());
+            if let Some(open) = last.as_deref().map(next_month_label)
+                && open != statement.month
+            {
+                if statement.month < open {
+                    return Err(CloseError::Earlier {
+                        month: statement.month.clone(),
+                        last: last.unwrap_or_default(),
+                    });
+                }
+                return Err(CloseError::OutOfOrder {
+                    month: statement.month.clone(),
+                    open,
+                });
+            }
+            table.insert(
+                statement.month.as_str(),
+                codec::encode(statement).as_slice(),
+            )?;
+        }
+        txn.commit()?;
+        Ok(())
+    }
+}
+
+/// `YYYY-MM` of the month after a `YYYY-MM` label.
+fn next_month_label(label: &str) -> String {
+    let period = crate::model::Period::parse_month(label).expect("stored month labels are valid");
+    crate::model::Period::month_of(crate::model::Day(period.last.0 + 1)).label
+}
+
+/// SHA-256 of bytes, lower-case hex (file and statement hashes).
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 fn open_error(path: &Path, e: redb::DatabaseError) -> StoreError {

@@ -9,7 +9,8 @@ use super::StoreError;
 use super::apply::ref_range;
 use super::codec::decode;
 use super::tables::{
-    BY_TIME, CURRENT, CurrentEntry, HISTORY, IMPORTS, ImportEntry, LOG, LogEntry, REFS,
+    BY_TIME, CURRENT, ClosedStatement, CurrentEntry, HISTORY, IMPORTS, ImportEntry, LOG, LogEntry,
+    REFS, STATEMENTS,
 };
 use rayon::prelude::*;
 
@@ -198,6 +199,21 @@ impl Reader {
             }
         }
         Ok(latest)
+    }
+
+    /// Every closed payout statement, oldest month first.
+    pub fn closed_statements(&self) -> Result<Vec<ClosedStatement>, StoreError> {
+        let table = match self.txn.open_table(STATEMENTS) {
+            Ok(t) => t,
+            // A store written before statements existed has no such table: nothing closed.
+            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(Vec::new()),
+            Err(e) => return Err(e.into()),
+        };
+        let mut out = Vec::new();
+        for entry in table.iter()? {
+            out.push(decode(entry?.1.value())?);
+        }
+        Ok(out)
     }
 
     /// The number of current records of a kind.

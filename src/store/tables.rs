@@ -13,6 +13,7 @@
 //! | `by_time` | `(kind, time, key)` | `()` | current records of a kind by their date |
 //! | `refs` | `(target kind, target key, source kind, source key)` | `()` | current references |
 //! | `imports` | `import id: u64` | [`ImportEntry`] | one entry per committed import |
+//! | `statements` | month label `YYYY-MM` | [`ClosedStatement`] | closed payout statements; only ever added |
 //! | `meta` | `&str` | `u64` | `next_seq`, `next_import`, `format_version` |
 //!
 //! How aggregators avoid reading everything:
@@ -25,7 +26,7 @@
 //! - the answers of one survey: `current` keys `SURVEY\t…`, the range
 //!   `(survey_answers, "SURVEY\t")..(survey_answers, "SURVEY\n")`.
 //!
-//! `log` and `imports` are the ground truth and are never changed; `history`, `current`,
+//! `log`, `imports` and `statements` are the ground truth and are never changed; `history`, `current`,
 //! `by_time` and `refs` are derived from `log` and kept in step with it in the same write
 //! transaction (so they are the one place where entries are removed: an index entry of a
 //! superseded version).
@@ -42,6 +43,7 @@ pub(crate) const BY_TIME: TableDefinition<(u8, i64, &str), ()> = TableDefinition
 pub(crate) const REFS: TableDefinition<(u8, &str, u8, &str), ()> = TableDefinition::new("refs");
 pub(crate) const IMPORTS: TableDefinition<u64, &[u8]> = TableDefinition::new("imports");
 pub(crate) const META: TableDefinition<&str, u64> = TableDefinition::new("meta");
+pub(crate) const STATEMENTS: TableDefinition<&str, &[u8]> = TableDefinition::new("statements");
 
 pub(crate) const META_NEXT_SEQ: &str = "next_seq";
 pub(crate) const META_NEXT_IMPORT: &str = "next_import";
@@ -120,4 +122,17 @@ impl KindCounts {
     pub fn written(&self) -> u64 {
         self.added + self.amended + self.voided
     }
+}
+
+/// `statements` value: a month's payout statement as it was closed. The statement is kept as
+/// the JSON the report printed, so a closed month reads back exactly as finance saw it,
+/// whatever later versions of careledger compute.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct ClosedStatement {
+    pub month: String,
+    /// The caller's wall-clock time of the close (`YYYY-MM-DD HH:MM:SS`).
+    pub closed_at: String,
+    /// SHA-256 of `statement_json`, lower-case hex.
+    pub sha256: String,
+    pub statement_json: String,
 }

@@ -1,0 +1,880 @@
+//! Reward and fine payouts (奖罚标准 of seed `004_*`, DOMAIN.md section 8): per tier, period
+//! and department, from the satisfaction of the period's surveys; the monthly statement
+//! finance pays from, with its people, closing, prior-period adjustments, and what-if
+//! comparison of proposed rules.
+//!
+//! All arithmetic is on integers: counts, and money in fen.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::Datelike;
+use serde::{Deserialize, Serialize};
+
+use crate::derive::tiers::{Tier, TierInputs, as_of_for};
+use crate::model::{Day, Fen, Kind, Period, Record, Staff, Survey};
+use crate::rules::{Rules, TierPayout};
+use crate::store::{Reader, StoreError};
+
+/// One line of a statement: a tier, a period of that tier, and a department.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PayoutLine {
+    pub period: String,
+    pub period_start: String,
+    pub period_end: String,
+    pub tier: String,
+    pub department: String,
+    pub surveys: u64,
+    pub satisfied: u64,
+    /// `reward`, `fine` or `none`.
+    pub outcome: String,
+    /// The signed amount each member receives (`"0.00"` for none).
+    pub per_member: Fen,
+    pub members: u64,
+    pub amount: Fen,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonLine {
+    pub staff_id: String,
+    pub name: String,
+    pub department: String,
+    /// The sum of the person's lines.
+    pub amount: Fen,
+    /// Prior-period adjustments carried by this statement, when there are any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adjustment: Option<Fen>,
+    /// amount + adjustment, when there are adjustments.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payable: Option<Fen>,
+}
+
+/// A prior-period adjustment: what a line of a closed month comes to now, against what was
+/// paid for it (its closed amount plus earlier adjustments).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdjustmentLine {
+    /// The closed month the line belongs to.
+    pub adjusts: String,
+    pub period: String,
+    pub tier: String,
+    pub department: String,
+    pub paid: Fen,
+    pub now: Fen,
+    pub amount: Fen,
+}
+
+/// A person's share of the adjustments of one closed month.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonAdjustment {
+    pub adjusts: String,
+    pub staff_id: String,
+    pub amount: Fen,
+}
+
+/// The payout statement of a month (DOMAIN.md section 9), with what this project adds:
+/// adjustments carried from closed months, and for a closed month, the close and any change
+/// since.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Statement {
+    pub month: String,
+    pub lines: Vec<PayoutLine>,
+    pub people: Vec<PersonLine>,
+    pub total: Fen,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub adjustments: Vec<AdjustmentLine>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub person_adjustments: Vec<PersonAdjustment>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adjustments_total: Option<Fen>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payable_total: Option<Fen>,
+    /// Set when the month is closed: the figures above are the closed ones.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed: Option<CloseInfo>,
+    /// For a closed month: how records imported since would change its lines (they are
+    /// settled by the next open month's adjustments).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changes_since_close: Vec<AdjustmentLine>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub changes_since_close_total: Option<Fen>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CloseInfo {
+    pub closed_at: String,
+    pub sha256: String,
+}
+
+/// A survey as the payouts see it.
+#[derive(Clone, Debug)]
+pub struct RatedSurvey {
+    pub survey: Survey,
+    pub tier: Tier,
+    pub satisfied: bool,
+}
+
+/// What a statement is computed from: the surveys of the months it spans, each with its
+/// customer's tier on its date, and the staff.
+pub struct PayoutInputs {
+    pub surveys: Vec<RatedSurvey>,
+    pub staff: Vec<Staff>,
+}
+
+const TIER_ORDER: [Tier; 3] = [Tier::SuperVip, Tier::Vip, Tier::General];
+
+fn tier_rule(rules: &Rules, tier: Tier) -> &TierPayout {
+    match tier {
+        Tier::SuperVip => &rules.payouts.super_vip,
+        Tier::Vip => &rules.payouts.vip,
+        Tier::General => &rules.payouts.general,
+    }
+}
+
+/// The periods of a tier that end in `month` (weeks whose Sunday is in it, the month, the
+/// year when it is December).
+pub fn periods_ending_in(kind: &str, month: &Period) -> Vec<Period> {
+    match kind {
+        "week" => (month.first.0..=month.last.0)
+            .map(Day)
+            .filter(|d| d.to_naive().weekday() == chrono::Weekday::Sun)
+            .map(Period::week_of)
+            .collect(),
+        "month" => vec![month.clone()],
+        "year" if month.first.to_naive().month() == 12 => {
+            vec![Period::year(month.first.year()).expect("a year")]
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The first and last dates any period of a month's statement can cover, under any rules:
+/// from the Monday of the week ending in the month's first days, or January 1st.
+pub fn statement_span(month: &Period) -> (Day, Day) {
+    let year_start = Period::year(month.first.year()).expect("a year").first;
+    (Day(month.first.0 - 6).min(year_start), month.last)
+}
+
+impl PayoutInputs {
+    /// Loads the surveys dated in `[first, last]`, rating each with its customer's tier on its
+    /// date, and the staff.
+    pub fn load(
+        reader: &Reader,
+        rules: &Rules,
+        first: Day,
+        last: Day,
+    ) -> Result<PayoutInputs, StoreError> {
+        let tiers = TierInputs::load(reader, rules)?;
+        let mut surveys = Vec::new();
+        reader.for_each_in_period(Kind::Survey, first.start(), Day(last.0 + 1).start(), |r| {
+            if let Record::Survey(s) = r {
+                let tier = tiers
+                    .tier_of(&s.customer_id, &rules.tiers, as_of_for(s.at.day()))
+                    .tier;
+                let satisfied = s.overall >= rules.surveys.satisfied_overall_min;
+                surveys.push(RatedSurvey {
+                    survey: s.clone(),
+                    tier,
+                    satisfied,
+                });
+            }
+            Ok(())
+        })?;
+        let staff = reader
+            .current_records(Kind::Staff)?
+            .into_iter()
+            .filter_map(Record::into_staff)
+            .collect();
+        Ok(PayoutInputs { surveys, staff })
+    }
+
+    /// Staff of a department active on a date, by staff id.
+    pub fn members(&self, department: &str, on: Day) -> Vec<&Staff> {
+        let mut members: Vec<&Staff> = self
+            .staff
+            .iter()
+            .filter(|s| {
+                s.department == department
+                    && s.active_from <= on
+                    && s.active_to.is_none_or(|to| to >= on)
+            })
+            .collect();
+        members.sort_by(|a, b| a.staff_id.cmp(&b.staff_id));
+        members
+    }
+
+    /// The surveys behind one line.
+    pub fn line_surveys(&self, period: &Period, tier: Tier, department: &str) -> Vec<&RatedSurvey> {
+        let mut list: Vec<&RatedSurvey> = self
+            .surveys
+            .iter()
+            .filter(|s| {
+                s.tier == tier
+                    && s.survey.subject_department == department
+                    && period.contains(s.survey.at.day())
+            })
+            .collect();
+        list.sort_by(|a, b| {
+            (a.survey.at, &a.survey.survey_id).cmp(&(b.survey.at, &b.survey.survey_id))
+        });
+        list
+    }
+}
+
+/// The outcome of n surveys with s satisfied: reward at 100 %, fine when
+/// 100·s < threshold·n, none otherwise — integer arithmetic only.
+pub fn outcome(satisfied: u64, surveys: u64, fine_below_percent: u32) -> &'static str {
+    if satisfied == surveys {
+        "reward"
+    } else if 100 * satisfied < u64::from(fine_below_percent) * surveys {
+        "fine"
+    } else {
+        "none"
+    }
+}
+
+/// The signed per-member amount of an outcome under a tier's rule.
+pub fn per_member(outcome: &str, rule: &TierPayout) -> Fen {
+    match outcome {
+        "reward" => Fen::parse(&rule.reward).expect("validated rules"),
+        "fine" => -Fen::parse(&rule.fine).expect("validated rules"),
+        _ => Fen::ZERO,
+    }
+}
+
+/// The lines and people of a month's statement, computed from the inputs.
+pub fn compute(inputs: &PayoutInputs, rules: &Rules, month: &Period) -> Statement {
+    let mut lines = Vec::new();
+    for tier in TIER_ORDER {
+        let rule = tier_rule(rules, tier);
+        for period in periods_ending_in(&rule.period, month) {
+            let mut by_department: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
+            for s in inputs
+                .surveys
+                .iter()
+                .filter(|s| s.tier == tier && period.contains(s.survey.at.day()))
+            {
+                let d = by_department
+                    .entry(&s.survey.subject_department)
+                    .or_default();
+                d.0 += 1;
+                d.1 += u64::from(s.satisfied);
+            }
+            for (department, (n, satisfied)) in by_department {
+                let outcome = outcome(satisfied, n, rules.payouts.fine_below_percent);
+                let per_member = per_member(outcome, rule);
+                let members = inputs.members(department, period.last).len() as u64;
+                lines.push(PayoutLine {
+                    period: period.label.clone(),
+                    period_start: period.first.to_string(),
+                    period_end: period.last.to_string(),
+                    tier: tier.as_str().to_owned(),
+                    department: department.to_owned(),
+                    surveys: n,
+                    satisfied,
+                    outcome: outcome.to_owned(),
+                    per_member,
+                    members,
+                    amount: per_member.times(members),
+                });
+            }
+        }
+    }
+    let tier_rank = |t: &str| TIER_ORDER.iter().position(|x| x.as_str() == t);
+    lines.sort_by(|a, b| {
+        (&a.period_end, tier_rank(&a.tier), &a.department).cmp(&(
+            &b.period_end,
+            tier_rank(&b.tier),
+            &b.department,
+        ))
+    });
+    let mut people: BTreeMap<String, PersonLine> = BTreeMap::new();
+    for line in &lines {
+        let last = Day::parse(&line.period_end).expect("a date we wrote");
+        for member in inputs.members(&line.department, last) {
+            let person = people
+                .entry(member.staff_id.clone())
+                .or_insert_with(|| PersonLine {
+                    staff_id: member.staff_id.clone(),
+                    name: member.name.clone(),
+                    department: member.department.clone(),
+                    amount: Fen::ZERO,
+                    adjustment: None,
+                    payable: None,
+                });
+            person.amount = person.amount + line.per_member;
+        }
+    }
+    let total = lines.iter().map(|l| l.amount).sum();
+    Statement {
+        month: month.label.clone(),
+        lines,
+        people: people.into_values().collect(),
+        total,
+        adjustments: Vec::new(),
+        person_adjustments: Vec::new(),
+        adjustments_total: None,
+        payable_total: None,
+        closed: None,
+        changes_since_close: Vec::new(),
+        changes_since_close_total: None,
+    }
+}
+
+/// A closed month as stored: the statement's JSON at close time and its hash.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Closed {
+    pub month: String,
+    pub closed_at: String,
+    pub sha256: String,
+    pub statement: Statement,
+}
+
+type LineKey = (String, String, String);
+
+fn line_key(period: &str, tier: &str, department: &str) -> LineKey {
+    (period.to_owned(), tier.to_owned(), department.to_owned())
+}
+
+/// What has been paid for a closed month, per line and per person: its closed figures plus
+/// the adjustments for it carried by later closed statements.
+fn paid_for(month: &str, closed: &[Closed]) -> (BTreeMap<LineKey, Fen>, BTreeMap<String, Fen>) {
+    let mut lines = BTreeMap::new();
+    let mut people = BTreeMap::new();
+    for c in closed {
+        if c.month == month {
+            for l in &c.statement.lines {
+                *lines
+                    .entry(line_key(&l.period, &l.tier, &l.department))
+                    .or_insert(Fen::ZERO) = l.amount;
+            }
+            for p in &c.statement.people {
+                people.insert(p.staff_id.clone(), p.amount);
+            }
+        }
+        for a in c
+            .statement
+            .adjustments
+            .iter()
+            .filter(|a| a.adjusts == month)
+        {
+            let e = lines
+                .entry(line_key(&a.period, &a.tier, &a.department))
+                .or_insert(Fen::ZERO);
+            *e = *e + a.amount;
+        }
+        for a in c
+            .statement
+            .person_adjustments
+            .iter()
+            .filter(|a| a.adjusts == month)
+        {
+            let e = people.entry(a.staff_id.clone()).or_insert(Fen::ZERO);
+            *e = *e + a.amount;
+        }
+    }
+    (lines, people)
+}
+
+/// The differences between a closed month's figures now and what was paid for it.
+fn differences(
+    month: &str,
+    now: &Statement,
+    closed: &[Closed],
+) -> (Vec<AdjustmentLine>, Vec<PersonAdjustment>) {
+    let (paid_lines, paid_people) = paid_for(month, closed);
+    let mut now_lines: BTreeMap<LineKey, (Fen, &PayoutLine)> = BTreeMap::new();
+    for l in &now.lines {
+        now_lines.insert(line_key(&l.period, &l.tier, &l.department), (l.amount, l));
+    }
+    let mut keys: Vec<&LineKey> = paid_lines.keys().chain(now_lines.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    let mut adjustments = Vec::new();
+    for key in keys {
+        let paid = paid_lines.get(key).copied().unwrap_or(Fen::ZERO);
+        let current = now_lines.get(key).map_or(Fen::ZERO, |(f, _)| *f);
+        if paid != current {
+            adjustments.push(AdjustmentLine {
+                adjusts: month.to_owned(),
+                period: key.0.clone(),
+                tier: key.1.clone(),
+                department: key.2.clone(),
+                paid,
+                now: current,
+                amount: current - paid,
+            });
+        }
+    }
+    let now_people: BTreeMap<&str, Fen> = now
+        .people
+        .iter()
+        .map(|p| (p.staff_id.as_str(), p.amount))
+        .collect();
+    let mut ids: Vec<&str> = paid_people
+        .keys()
+        .map(String::as_str)
+        .chain(now_people.keys().copied())
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let people = ids
+        .into_iter()
+        .filter_map(|id| {
+            let diff = now_people.get(id).copied().unwrap_or(Fen::ZERO)
+                - paid_people.get(id).copied().unwrap_or(Fen::ZERO);
+            (diff != Fen::ZERO).then(|| PersonAdjustment {
+                adjusts: month.to_owned(),
+                staff_id: id.to_owned(),
+                amount: diff,
+            })
+        })
+        .collect();
+    (adjustments, people)
+}
+
+/// The statement of a month as finance sees it, from a snapshot:
+/// - a closed month shows its closed figures, and any change since;
+/// - the first open month after the last closed one also carries the prior-period
+///   adjustments of every closed month;
+/// - any other month is computed afresh.
+pub fn statement(reader: &Reader, rules: &Rules, month: &Period) -> Result<Statement, StoreError> {
+    let closed = closed_months(reader)?;
+    let needs: Vec<Period> = match closed.iter().find(|c| c.month == month.label) {
+        Some(_) => vec![month.clone()],
+        None if next_open(&closed).as_ref() == Some(month) => {
+            let mut months: Vec<Period> = closed
+                .iter()
+                .map(|c| Period::parse_month(&c.month).expect("stored label"))
+                .collect();
+            months.push(month.clone());
+            months
+        }
+        None => vec![month.clone()],
+    };
+    let first = needs
+        .iter()
+        .map(|m| statement_span(m).0)
+        .min()
+        .expect("one month");
+    let last = needs.iter().map(|m| m.last).max().expect("one month");
+    let inputs = PayoutInputs::load(reader, rules, first, last)?;
+    Ok(statement_from(&inputs, rules, month, &closed))
+}
+
+/// Every closed month, oldest first.
+pub fn closed_months(reader: &Reader) -> Result<Vec<Closed>, StoreError> {
+    reader
+        .closed_statements()?
+        .into_iter()
+        .map(|c| {
+            let statement: Statement = serde_json::from_str(&c.statement_json).map_err(|e| {
+                StoreError::Codec(crate::store::codec::CodecError::Damaged(format!(
+                    "closed statement {}: {e}",
+                    c.month
+                )))
+            })?;
+            Ok(Closed {
+                month: c.month,
+                closed_at: c.closed_at,
+                sha256: c.sha256,
+                statement,
+            })
+        })
+        .collect()
+}
+
+/// The month after the last closed one, if any month is closed.
+pub fn next_open(closed: &[Closed]) -> Option<Period> {
+    closed
+        .iter()
+        .map(|c| Period::parse_month(&c.month).expect("stored label"))
+        .max()
+        .map(|m| Period::month_of(Day(m.last.0 + 1)))
+}
+
+/// As [`statement`], from loaded inputs and the closed months.
+pub fn statement_from(
+    inputs: &PayoutInputs,
+    rules: &Rules,
+    month: &Period,
+    closed: &[Closed],
+) -> Statement {
+    if let Some(c) = closed.iter().find(|c| c.month == month.label) {
+        let mut s = c.statement.clone();
+        let now = compute(inputs, rules, month);
+        let (changes, _) = differences(&month.label, &now, closed);
+        s.changes_since_close_total =
+            (!changes.is_empty()).then(|| changes.iter().map(|a| a.amount).sum());
+        s.changes_since_close = changes;
+        s.closed = Some(CloseInfo {
+            closed_at: c.closed_at.clone(),
+            sha256: c.sha256.clone(),
+        });
+        return s;
+    }
+    let mut s = compute(inputs, rules, month);
+    if next_open(closed).as_ref() == Some(month) {
+        let mut months: Vec<&str> = closed.iter().map(|c| c.month.as_str()).collect();
+        months.sort_unstable();
+        for m in months {
+            let now = compute(
+                inputs,
+                rules,
+                &Period::parse_month(m).expect("stored label"),
+            );
+            let (lines, people) = differences(m, &now, closed);
+            s.adjustments.extend(lines);
+            s.person_adjustments.extend(people);
+        }
+        if !s.adjustments.is_empty() || !s.person_adjustments.is_empty() {
+            apply_person_adjustments(&mut s, inputs);
+        }
+    }
+    s
+}
+
+/// Folds person adjustments into the people list (adding people who only have adjustments),
+/// with payable = amount + adjustment.
+fn apply_person_adjustments(s: &mut Statement, inputs: &PayoutInputs) {
+    let mut by_id: HashMap<&str, Fen> = HashMap::new();
+    for a in &s.person_adjustments {
+        let e = by_id.entry(a.staff_id.as_str()).or_insert(Fen::ZERO);
+        *e = *e + a.amount;
+    }
+    let mut people: BTreeMap<String, PersonLine> = s
+        .people
+        .drain(..)
+        .map(|p| (p.staff_id.clone(), p))
+        .collect();
+    for (id, _) in by_id.iter() {
+        if !people.contains_key(*id) {
+            let staff = inputs.staff.iter().find(|st| st.staff_id == *id);
+            people.insert(
+                (*id).to_owned(),
+                PersonLine {
+                    staff_id: (*id).to_owned(),
+                    name: staff.map(|st| st.name.clone()).unwrap_or_default(),
+                    department: staff.map(|st| st.department.clone()).unwrap_or_default(),
+                    amount: Fen::ZERO,
+                    adjustment: None,
+                    payable: None,
+                },
+            );
+        }
+    }
+    for p in people.values_mut() {
+        let adjustment = by_id.get(p.staff_id.as_str()).copied().unwrap_or(Fen::ZERO);
+        p.adjustment = Some(adjustment);
+        p.payable = Some(p.amount + adjustment);
+    }
+    s.people = people.into_values().collect();
+    let adjustments_total: Fen = s.adjustments.iter().map(|a| a.amount).sum();
+    s.adjustments_total = Some(adjustments_total);
+    s.payable_total = Some(s.total + adjustments_total);
+}
+
+/// Closes a month: computes its statement from a snapshot (with the adjustments it carries)
+/// and stores it with its hash. `closed_at` is the caller's wall-clock time.
+pub fn close(
+    store: &crate::store::Store,
+    rules: &Rules,
+    month: &Period,
+    closed_at: &str,
+) -> Result<Closed, crate::store::CloseError> {
+    let reader = store.reader()?;
+    let statement = statement(&reader, rules, month)?;
+    if let Some(info) = &statement.closed {
+        return Err(crate::store::CloseError::AlreadyClosed(
+            month.label.clone(),
+            info.closed_at.clone(),
+        ));
+    }
+    let json = String::from_utf8(crate::report::to_json(&statement)).expect("JSON is UTF-8");
+    let sha256 = crate::store::sha256_hex(json.as_bytes());
+    let stored = crate::store::ClosedStatement {
+        month: month.label.clone(),
+        closed_at: closed_at.to_owned(),
+        sha256: sha256.clone(),
+        statement_json: json,
+    };
+    store.close_month(&stored)?;
+    Ok(Closed {
+        month: month.label.clone(),
+        closed_at: closed_at.to_owned(),
+        sha256,
+        statement,
+    })
+}
+
+/// Parses a period label of any kind: `2024-W09`, `2024-03` or `2024`.
+pub fn parse_period(text: &str) -> Result<Period, String> {
+    if text.contains('W') {
+        Period::parse_week(text)
+    } else if text.len() == 4 {
+        text.parse::<i32>()
+            .ok()
+            .and_then(Period::year)
+            .ok_or_else(|| format!("`{text}` is not a year"))
+    } else {
+        Period::parse_month(text)
+    }
+}
+
+/// Everything behind one statement line: "why was I fined".
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Explanation {
+    pub period: String,
+    pub period_start: String,
+    pub period_end: String,
+    pub tier: String,
+    pub department: String,
+    pub surveys: Vec<ExplainedSurvey>,
+    pub satisfied: u64,
+    pub outcome: String,
+    pub per_member: Fen,
+    pub members: Vec<ExplainedMember>,
+    pub amount: Fen,
+    /// The arithmetic, in words.
+    pub arithmetic: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ExplainedSurvey {
+    pub survey_id: String,
+    pub at: String,
+    pub customer_id: String,
+    pub overall: u8,
+    pub satisfied: bool,
+    pub issues: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ExplainedMember {
+    pub staff_id: String,
+    pub name: String,
+    pub active_from: String,
+    pub active_to: Option<String>,
+}
+
+/// Explains one line: the surveys (id, date, customer, score, satisfied), the members
+/// counted, and the arithmetic. The period must be of the tier's kind.
+pub fn explain(
+    reader: &Reader,
+    rules: &Rules,
+    period: &Period,
+    tier: Tier,
+    department: &str,
+) -> Result<Result<Explanation, String>, StoreError> {
+    let rule = tier_rule(rules, tier);
+    if rule.period != period.kind.key() {
+        return Ok(Err(format!(
+            "{} is paid per {}, so its lines have {} periods; `{}` is a {}",
+            tier.as_str(),
+            rule.period,
+            rule.period,
+            period.label,
+            period.kind.key()
+        )));
+    }
+    let inputs = PayoutInputs::load(reader, rules, period.first, period.last)?;
+    let surveys = inputs.line_surveys(period, tier, department);
+    let n = surveys.len() as u64;
+    if n == 0 {
+        return Ok(Err(format!(
+            "there is no such line: no surveys of {} customers about {department} are dated in {}",
+            tier.as_str(),
+            period.label
+        )));
+    }
+    let satisfied = surveys.iter().filter(|s| s.satisfied).count() as u64;
+    let members = inputs.members(department, period.last);
+    let threshold = rules.payouts.fine_below_percent;
+    let outcome = outcome(satisfied, n, threshold);
+    let per_member = per_member(outcome, rule);
+    let amount = per_member.times(members.len() as u64);
+    let min = rules.surveys.satisfied_overall_min;
+    let mut arithmetic = vec![format!(
+        "{n} surveys of {} customers about {department} in {}, {satisfied} satisfied (overall ≥ {min})",
+        tier.as_str(),
+        period.label
+    )];
+    arithmetic.push(if satisfied == n {
+        format!("all {n} satisfied (100 %): reward {} per member", rule.reward)
+    } else if outcome == "fine" {
+        format!(
+            "100 × {satisfied} = {} < {threshold} × {n} = {}: below {threshold} %, fine {} per member",
+            100 * satisfied,
+            u64::from(threshold) * n,
+            rule.fine
+        )
+    } else {
+        format!(
+            "100 × {satisfied} = {} ≥ {threshold} × {n} = {}: at least {threshold} % but not 100 %, neither reward nor fine",
+            100 * satisfied,
+            u64::from(threshold) * n
+        )
+    });
+    arithmetic.push(format!(
+        "{} members of {department} active on {}: {per_member} × {} = {amount}",
+        members.len(),
+        period.last,
+        members.len()
+    ));
+    Ok(Ok(Explanation {
+        period: period.label.clone(),
+        period_start: period.first.to_string(),
+        period_end: period.last.to_string(),
+        tier: tier.as_str().to_owned(),
+        department: department.to_owned(),
+        surveys: surveys
+            .iter()
+            .map(|s| ExplainedSurvey {
+                survey_id: s.survey.survey_id.clone(),
+                at: s.survey.at.to_string(),
+                customer_id: s.survey.customer_id.clone(),
+                overall: s.survey.overall,
+                satisfied: s.satisfied,
+                issues: s.survey.issues.clone(),
+            })
+            .collect(),
+        satisfied,
+        outcome: outcome.to_owned(),
+        per_member,
+        members: members
+            .iter()
+            .map(|m| ExplainedMember {
+                staff_id: m.staff_id.clone(),
+                name: m.name.clone(),
+                active_from: m.active_from.to_string(),
+                active_to: m.active_to.map(|d| d.to_string()),
+            })
+            .collect(),
+        amount,
+        arithmetic,
+    }))
+}
+
+/// A proposed rule change against the rules in force, line by line and person by person.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Comparison {
+    pub month: String,
+    pub lines: Vec<ComparedLine>,
+    pub people: Vec<ComparedPerson>,
+    pub total_in_force: Fen,
+    pub total_proposed: Fen,
+    pub difference: Fen,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ComparedLine {
+    pub period: String,
+    pub tier: String,
+    pub department: String,
+    pub surveys: u64,
+    pub satisfied: u64,
+    pub in_force_outcome: String,
+    pub in_force_amount: Fen,
+    pub proposed_outcome: String,
+    pub proposed_amount: Fen,
+    pub difference: Fen,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ComparedPerson {
+    pub staff_id: String,
+    pub name: String,
+    pub department: String,
+    pub in_force: Fen,
+    pub proposed: Fen,
+    pub difference: Fen,
+}
+
+/// What the month's statement would have been under `proposed` against `in_force`, both
+/// computed afresh from the records (closing does not apply to a what-if).
+pub fn compare(
+    reader: &Reader,
+    in_force: &Rules,
+    proposed: &Rules,
+    month: &Period,
+) -> Result<Comparison, StoreError> {
+    let (first, last) = statement_span(month);
+    let a = compute(
+        &PayoutInputs::load(reader, in_force, first, last)?,
+        in_force,
+        month,
+    );
+    let b = compute(
+        &PayoutInputs::load(reader, proposed, first, last)?,
+        proposed,
+        month,
+    );
+    let mut lines: BTreeMap<(String, usize, String, String), ComparedLine> = BTreeMap::new();
+    let rank = |t: &str| TIER_ORDER.iter().position(|x| x.as_str() == t).unwrap_or(3);
+    for (line, side) in a
+        .lines
+        .iter()
+        .map(|l| (l, 0))
+        .chain(b.lines.iter().map(|l| (l, 1)))
+    {
+        let key = (
+            line.period_end.clone(),
+            rank(&line.tier),
+            line.department.clone(),
+            line.period.clone(),
+        );
+        let entry = lines.entry(key).or_insert_with(|| ComparedLine {
+            period: line.period.clone(),
+            tier: line.tier.clone(),
+            department: line.department.clone(),
+            surveys: line.surveys,
+            satisfied: line.satisfied,
+            in_force_outcome: "-".into(),
+            in_force_amount: Fen::ZERO,
+            proposed_outcome: "-".into(),
+            proposed_amount: Fen::ZERO,
+            difference: Fen::ZERO,
+        });
+        if side == 0 {
+            entry.in_force_outcome = line.outcome.clone();
+            entry.in_force_amount = line.amount;
+        } else {
+            entry.proposed_outcome = line.outcome.clone();
+            entry.proposed_amount = line.amount;
+            // The proposal's counts win where they differ (its tiers may differ).
+            entry.surveys = line.surveys;
+            entry.satisfied = line.satisfied;
+        }
+        entry.difference = entry.proposed_amount - entry.in_force_amount;
+    }
+    let mut people: BTreeMap<String, ComparedPerson> = BTreeMap::new();
+    for (p, side) in a
+        .people
+        .iter()
+        .map(|p| (p, 0))
+        .chain(b.people.iter().map(|p| (p, 1)))
+    {
+        let entry = people
+            .entry(p.staff_id.clone())
+            .or_insert_with(|| ComparedPerson {
+                staff_id: p.staff_id.clone(),
+                name: p.name.clone(),
+                department: p.department.clone(),
+                in_force: Fen::ZERO,
+                proposed: Fen::ZERO,
+                difference: Fen::ZERO,
+            });
+        if side == 0 {
+            entry.in_force = p.amount;
+        } else {
+            entry.proposed = p.amount;
+        }
+        entry.difference = entry.proposed - entry.in_force;
+    }
+    Ok(Comparison {
+        month: month.label.clone(),
+        lines: lines.into_values().collect(),
+        people: people.into_values().collect(),
+        total_in_force: a.total,
+        total_proposed: b.total,
+        difference: b.total - a.total,
+    })
+}
