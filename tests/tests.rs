@@ -5,6 +5,7 @@ mod cli;
 mod crash;
 mod import_errors;
 mod import_model;
+mod payouts;
 mod payouts_fixtures;
 mod store_index;
 mod tiers_fixtures;

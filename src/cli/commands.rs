@@ -85,7 +85,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
                         return Err(Failure::Input("--compare needs the proposed rules: pass them with --rules PROPOSAL.toml".into()));
                     }
                     let in_force = load_rules(
-                        (!in_force.as_os_str().is_empty()).then_some(in_force.as_path()),
+                        (in_force.as_os_str() != "defaults").then_some(in_force.as_path()),
                     )?;
                     let comparison = kpi::payouts::compare(&reader, &in_force, &rules, &month)
                         .map_err(store_failure)?;

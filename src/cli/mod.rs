@@ -200,8 +200,8 @@ pub enum ReportCommand {
         #[arg(long, value_parser = commands::parse_month_period)]
         month: Period,
         /// What-if: compare the rules given with --rules (the proposal) against the rules in
-        /// force: the built-in defaults, or the rules file given here.
-        #[arg(long, value_name = "IN_FORCE.toml", num_args = 0..=1, default_missing_value = "")]
+        /// force: the built-in defaults (`--compare` alone), or the rules file given here.
+        #[arg(long, value_name = "IN_FORCE.toml", num_args = 0..=1, default_missing_value = "defaults")]
         compare: Option<PathBuf>,
         #[arg(long, value_enum, default_value = "json")]
         format: Format,

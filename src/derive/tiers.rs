@@ -229,7 +229,7 @@ impl TierInputs {
         check("S7", c.media && referred >= r.s7_media_referred_sales_min);
         check(
             "S8",
-            trailing_surveys.len() as u32 >= r.s8_satisfied_surveys_min
+            trailing_surveys.len() as u32 >= r.s8_surveys_min
                 && trailing_surveys.iter().all(|s| *s),
         );
         check("V1", count(&c.sales) >= r.v1_sales_min);

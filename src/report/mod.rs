@@ -89,9 +89,11 @@ pub fn md_table(
     }
 }
 
-/// A CSV document from rows of cells.
+/// A CSV document from rows of cells, with CRLF line ends (RFC 4180; what Excel writes).
 pub fn csv_document(header: &[&str], rows: &[Vec<String>]) -> Vec<u8> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
     writer.write_record(header).expect("writing to memory");
     for row in rows {
         writer.write_record(row).expect("writing to memory");

@@ -80,7 +80,8 @@ pub struct TierRules {
     pub s5_policy_years_min: u32,
     pub s6_policy_referrals_min: u32,
     pub s7_media_referred_sales_min: u32,
-    pub s8_satisfied_surveys_min: u32,
+    /// S8: at least this many surveys in the trailing year, every one of them satisfied.
+    pub s8_surveys_min: u32,
     pub v1_sales_min: u32,
     pub v2_visit_dates_min: u32,
     pub v3_referred_sales_min: u32,
@@ -168,7 +169,7 @@ impl Default for Rules {
                 s5_policy_years_min: 4,
                 s6_policy_referrals_min: 3,
                 s7_media_referred_sales_min: 2,
-                s8_satisfied_surveys_min: 3,
+                s8_surveys_min: 3,
                 v1_sales_min: 2,
                 v2_visit_dates_min: 3,
                 v3_referred_sales_min: 1,
