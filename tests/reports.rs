@@ -1,6 +1,7 @@
-//! Proves the return-visit commands beyond the fixtures: the report is byte-identical at 1
-//! and 2 threads; the rules file is printed, applied, and refused when wrong; the work list
-//! (`tasks`) lists exactly the open tasks worked out by hand in fixtures/tasks/README.md.
+//! Proves the report commands beyond the fixtures: every report is byte-identical at 1 and 2
+//! threads; the rules file is printed, applied, and refused when wrong; the work list
+//! (`tasks`) and the recovery list (`lost`) hold exactly what fixtures/tasks and fixtures/lost
+//! work out by hand.
 
 use std::path::Path;
 
@@ -236,6 +237,14 @@ fn reports_are_identical_at_one_and_two_threads() {
         vec!["report", "visits", "--month", "2025-06", "--format", "md"],
         vec!["report", "visits", "--week", "2025-W23", "--format", "csv"],
         vec!["tasks", "--format", "csv"],
+        vec!["report", "churn", "--year", "2025", "--format", "json"],
+        vec!["report", "churn", "--month", "2025-06", "--format", "md"],
+        vec![
+            "report", "payouts", "--month", "2025-12", "--format", "json",
+        ],
+        vec!["report", "payouts", "--month", "2025-06", "--format", "csv"],
+        vec!["tiers", "--month", "2025-06", "--list", "--format", "csv"],
+        vec!["lost", "--format", "csv"],
     ] {
         let run = |threads: &str| {
             let out = dir
@@ -257,5 +266,97 @@ fn reports_are_identical_at_one_and_two_threads() {
     assert!(report["tasks"]["due"].as_u64().unwrap() > 100);
     assert!(
         report["tasks"]["performed"].as_u64().unwrap() < report["tasks"]["due"].as_u64().unwrap()
+    );
+}
+
+/// (customer, tier, lost_on, days lost, value, attempts, last attempt, phone) of an entry.
+type LostEntry = (String, String, String, i64, String, u64, String, String);
+
+fn lost_list(dir: &Dir, args: &[&str]) -> Vec<LostEntry> {
+    let json: serde_json::Value =
+        serde_json::from_str(&dir.ok(&[&["lost", "--format", "json"][..], args].concat())).unwrap();
+    json.as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            let s = |k: &str| c[k].as_str().unwrap().to_owned();
+            (
+                s("customer_id"),
+                s("tier"),
+                s("lost_on"),
+                c["days_lost"].as_i64().unwrap(),
+                s("value"),
+                c["recovery_attempts"].as_u64().unwrap(),
+                s("last_attempt"),
+                s("phone"),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_lost_list_puts_the_most_valuable_lost_customers_first() {
+    let dir = Dir::new();
+    dir.ok(&["import", &fixture("lost")]);
+    let s = |t: &str| t.to_owned();
+    assert_eq!(
+        lost_list(&dir, &["--as-of", "2024-09-30"]),
+        [
+            (
+                s("L2"),
+                s("general"),
+                s("2024-05-29"),
+                124,
+                s("150000.00"),
+                0,
+                s(""),
+                s("138****3333")
+            ),
+            (
+                s("L4"),
+                s("super_vip"),
+                s("2024-09-11"),
+                19,
+                s("2000.00"),
+                0,
+                s(""),
+                s("138****5555")
+            ),
+            (
+                s("L1"),
+                s("general"),
+                s("2024-08-28"),
+                33,
+                s("1500.00"),
+                2,
+                s("2024-09-05 reached"),
+                s("138****2222")
+            ),
+        ]
+    );
+    let earlier = lost_list(&dir, &["--as-of", "2024-09-10"]);
+    let summary: Vec<(&str, i64, &str)> = earlier
+        .iter()
+        .map(|c| (c.0.as_str(), c.3, c.4.as_str()))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("L2", 104, "150000.00"),
+            ("L1", 13, "1500.00"),
+            ("L3", 42, "300.00")
+        ]
+    );
+
+    let top = dir.ok(&["lost", "--as-of", "2024-09-30", "--top", "1"]);
+    assert!(
+        top.starts_with("lost customers as of 2024-09-30: 3 in all; the 1 most valuable\n"),
+        "{top}"
+    );
+    assert!(top.contains("L2") && !top.contains("L4"), "{top}");
+    assert!(!top.contains("13811113333"), "phones are masked: {top}");
+    assert_eq!(
+        lost_list(&dir, &["--as-of", "2024-09-30", "--show-phone"])[0].7,
+        "13811113333"
     );
 }

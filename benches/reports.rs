@@ -1,0 +1,125 @@
+//! Every report on one large generated store, at 1 and 2 rayon threads: the return-visit
+//! report (1 M+ attempts), the churn report (1 M+ service orders), the payout statement
+//! (1 M+ surveys) and the tiers. Prints the time of each and checks that both thread counts
+//! give byte-identical JSON.
+//!
+//! `cargo bench --bench reports`; `CARELEDGER_BENCH_CUSTOMERS=N` sets the size (default
+//! 760 000 customers: about 6.6 M attempts, 2.0 M service orders, 1.02 M surveys; the
+//! import alone takes a few minutes and the store about 4 GB of temporary disk).
+
+use std::time::Instant;
+
+use careledger::csvio::{parse_file, resolve_paths};
+use careledger::generator::{GenConfig, generate};
+use careledger::kpi;
+use careledger::model::{Kind, Period};
+use careledger::report::Render;
+use careledger::rules::Rules;
+use careledger::store::{ImportOptions, Reader, Store};
+
+type Job = (
+    &'static str,
+    Box<dyn Fn(&Reader, &Rules) -> Vec<u8> + Send + Sync>,
+);
+
+fn main() {
+    let customers: u64 = std::env::var("CARELEDGER_BENCH_CUSTOMERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(760_000);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    generate(
+        &GenConfig {
+            customers,
+            ..GenConfig::default()
+        },
+        &data,
+    )
+    .expect("generate");
+    let store = Store::open_or_create(&dir.path().join("bench.redb")).expect("store");
+    let t = Instant::now();
+    {
+        let (sources, _) = resolve_paths(&[data.display().to_string()]).expect("sources");
+        let files: Vec<_> = sources
+            .iter()
+            .map(|s| parse_file(s).expect("parse"))
+            .collect();
+        let options = ImportOptions {
+            at: "2026-01-01 00:00:00".into(),
+            ..ImportOptions::default()
+        };
+        store
+            .import(&files, &options, &|_, _| {})
+            .map_err(|_| "import failed")
+            .unwrap();
+    }
+    let import_s = t.elapsed().as_secs_f64();
+    std::fs::remove_dir_all(&data).ok();
+    let reader = store.reader().expect("reader");
+    let count = |kind| reader.count_current(kind).unwrap();
+    println!(
+        "reports benchmark: {customers} customers, {} attempts, {} service orders, {} surveys (import {import_s:.0} s)",
+        count(Kind::Attempt),
+        count(Kind::ServiceOrder),
+        count(Kind::Survey)
+    );
+
+    let month = Period::parse_month("2025-06").unwrap();
+    let december = Period::parse_month("2025-12").unwrap();
+    let jobs: Vec<Job> = vec![
+        (
+            "report visits --month 2025-06",
+            Box::new(move |r, rules| kpi::visits::run(r, rules, &month).unwrap().json()),
+        ),
+        (
+            "report churn --month 2025-06 --by-staff",
+            Box::new(move |r, rules| {
+                kpi::churn::run(r, rules, &Period::parse_month("2025-06").unwrap(), true)
+                    .unwrap()
+                    .json()
+            }),
+        ),
+        (
+            "report churn --year 2025",
+            Box::new(move |r, rules| {
+                kpi::churn::run(r, rules, &Period::year(2025).unwrap(), false)
+                    .unwrap()
+                    .json()
+            }),
+        ),
+        (
+            "report payouts --month 2025-12 (year line)",
+            Box::new(move |r, rules| kpi::payouts::statement(r, rules, &december).unwrap().json()),
+        ),
+        (
+            "tiers --month 2025-06 --list",
+            Box::new(move |r, rules| {
+                kpi::tiers::run(r, rules, &Period::parse_month("2025-06").unwrap(), true)
+                    .unwrap()
+                    .json()
+            }),
+        ),
+    ];
+    let rules = Rules::default();
+    println!("{:<44}{:>12}{:>12}", "report", "1 thread s", "2 threads s");
+    for (name, job) in &jobs {
+        let mut outputs = Vec::new();
+        let mut seconds = Vec::new();
+        for threads in [1, 2] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let t = Instant::now();
+            outputs.push(pool.install(|| job(&reader, &rules)));
+            seconds.push(t.elapsed().as_secs_f64());
+        }
+        assert_eq!(
+            outputs[0], outputs[1],
+            "{name}: 1 and 2 threads must give identical output"
+        );
+        println!("{name:<44}{:>12.2}{:>12.2}", seconds[0], seconds[1]);
+    }
+    println!("every report identical at 1 and 2 threads");
+}
