@@ -26,6 +26,7 @@
 pub mod csvio;
 pub mod derive;
 // The generator's folder is `gen/`; `gen` is a reserved word in edition 2024.
+pub mod gate;
 #[path = "gen/mod.rs"]
 pub mod generator;
 pub mod kpi;

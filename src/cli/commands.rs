@@ -9,6 +9,7 @@ use rayon::prelude::*;
 
 use careledger::csvio::{self, ERRORS_SHOWN_MAX, ImportError, ParsedFile};
 use careledger::derive::tiers::Tier;
+use careledger::gate;
 use careledger::generator::{self, GenConfig};
 use careledger::kpi::{
     self,
@@ -20,7 +21,10 @@ use careledger::report::{Format, Render};
 use careledger::rules::{Rules, TASK_KINDS};
 use careledger::store::{CloseError, ImportFailure, ImportOptions, Reader, Store, StoreError};
 
-use super::{Cli, Command, ExplainCommand, Failure, ListFormat, ReportCommand, out, out_bytes};
+use super::{
+    Annotate, CheckFormat, Cli, Command, ExplainCommand, Failure, ListFormat, ReportCommand, out,
+    out_bytes,
+};
 
 pub fn run(cli: Cli) -> Result<(), Failure> {
     let db = cli.db.as_path();
@@ -93,6 +97,13 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
                 }
             }
         }
+        Command::Check {
+            month,
+            gates,
+            baseline,
+            format,
+            annotate,
+        } => check(db, &rules, &month, &gates, &baseline, format, annotate),
         Command::Explain {
             what:
                 ExplainCommand::Payout {
@@ -237,6 +248,101 @@ pub fn parse_task_kind(text: &str) -> Result<Purpose, String> {
             TASK_KINDS.map(|k| k.as_str()).join(", ")
         )),
     }
+}
+
+fn check(
+    db: &Path,
+    rules: &Rules,
+    month: &Period,
+    gates_path: &Path,
+    baseline_paths: &[std::path::PathBuf],
+    format: CheckFormat,
+    annotate: Option<Annotate>,
+) -> Result<(), Failure> {
+    let text = std::fs::read_to_string(gates_path).map_err(|e| {
+        Failure::Input(format!(
+            "cannot read the gates file {}: {e}",
+            gates_path.display()
+        ))
+    })?;
+    let gates = gate::parse_gates(&gates_path.display().to_string(), &text)
+        .map_err(|e| Failure::Input(e.to_string()))?;
+    let mut baselines = Vec::new();
+    for path in baseline_paths {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            Failure::Input(format!("cannot read the baseline {}: {e}", path.display()))
+        })?;
+        let json: serde_json::Value = serde_json::from_str(&text)
+            .map_err(|e| Failure::Input(format!("{}: not a JSON report: {e}", path.display())))?;
+        baselines.push(json);
+    }
+    let reader = Store::open_reader(db).map_err(store_failure)?;
+    let sources: std::collections::BTreeSet<gate::Source> =
+        gates.iter().map(|g| g.source).collect();
+    let reports_of = |period: &Period| -> Result<gate::Reports, Failure> {
+        let mut r = gate::Reports::default();
+        if sources.contains(&gate::Source::Visits) {
+            r.visits = Some(kpi::visits::run(&reader, rules, period).map_err(store_failure)?);
+        }
+        if sources.contains(&gate::Source::Churn) {
+            r.churn = Some(kpi::churn::run(&reader, rules, period, false).map_err(store_failure)?);
+        }
+        if sources.contains(&gate::Source::Payouts) {
+            r.payouts =
+                Some(kpi::payouts::statement(&reader, rules, period).map_err(store_failure)?);
+        }
+        Ok(r)
+    };
+    let previous_month = month.previous();
+    let current = reports_of(month)?;
+    let previous = reports_of(&previous_month)?;
+    let checks = gate::evaluate(
+        &gates,
+        &month.label,
+        &current,
+        &previous_month.label,
+        &previous,
+        &baselines,
+    );
+    let failed = checks.iter().filter(|c| !c.passed).count();
+    let mut output = match format {
+        CheckFormat::Table => gate::table(&month.label, &checks).into_bytes(),
+        CheckFormat::Junit => gate::junit(&month.label, &checks).into_bytes(),
+        CheckFormat::Json => {
+            let mut reports = std::collections::BTreeMap::new();
+            if let Some(v) = &current.visits {
+                reports.insert("visits", json_value(v));
+            }
+            if let Some(c) = &current.churn {
+                reports.insert("churn", json_value(c));
+            }
+            if let Some(p) = &current.payouts {
+                reports.insert("payouts", json_value(p));
+            }
+            let report = gate::CheckReport {
+                month: month.label.clone(),
+                passed: failed == 0,
+                failed,
+                checks: &checks,
+                reports,
+            };
+            careledger::report::to_json(&report)
+        }
+    };
+    if annotate == Some(Annotate::Github) {
+        output.extend(gate::github_annotations(&month.label, &checks).into_bytes());
+    }
+    out_bytes(&output)?;
+    if failed > 0 {
+        Err(Failure::GateFailed)
+    } else {
+        Ok(())
+    }
+}
+
+/// A report as a JSON value (the reports embedded in `check --format json`).
+fn json_value<T: serde::Serialize>(report: &T) -> serde_json::Value {
+    serde_json::to_value(report).expect("reports serialise")
 }
 
 /// The date a list is "as of": the one given, or the latest date in the store.

@@ -87,6 +87,26 @@ pub enum Command {
         #[arg(long)]
         show_phone: bool,
     },
+    /// Check KPI gates (floors, ceilings, largest changes) for a month: exit 0 when all pass,
+    /// 1 when any fails, 2 on a bad gates file. For CI pipelines.
+    Check {
+        /// The month, YYYY-MM.
+        #[arg(long, value_parser = commands::parse_month_period)]
+        month: Period,
+        /// The gates file (TOML; see the README, "Failing a build when a KPI regresses").
+        #[arg(long, value_name = "FILE")]
+        gates: PathBuf,
+        /// A JSON report written earlier (report visits|churn|payouts --format json, or
+        /// check --format json) for the baseline_max_drop / baseline_max_rise limits; may be
+        /// given more than once.
+        #[arg(long, value_name = "FILE")]
+        baseline: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: CheckFormat,
+        /// Also print annotations for a CI system (`github`: ::error:: lines).
+        #[arg(long, value_enum)]
+        annotate: Option<Annotate>,
+    },
     /// Explain a figure.
     Explain {
         #[command(subcommand)]
@@ -226,6 +246,20 @@ pub enum ExplainCommand {
     },
 }
 
+/// The output of `check`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum CheckFormat {
+    Table,
+    Json,
+    Junit,
+}
+
+/// CI annotations `check` can print.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Annotate {
+    Github,
+}
+
 /// The format of a list.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum ListFormat {
@@ -241,6 +275,8 @@ pub enum Failure {
     /// Bad input, as a report whose lines start with their location (`FILE:LINE: column:
     /// reason`), printed as it is. Exit 2.
     Report(String),
+    /// A KPI gate failed; the report is printed already. Exit 1.
+    GateFailed,
     /// Anything unexpected. Exit 3.
     Unexpected(anyhow::Error),
 }
@@ -259,6 +295,7 @@ pub fn main() -> ExitCode {
             eprintln!("careledger: {message}");
             ExitCode::from(2)
         }
+        Err(Failure::GateFailed) => ExitCode::from(1),
         Err(Failure::Report(report)) => {
             eprintln!("{report}");
             ExitCode::from(2)

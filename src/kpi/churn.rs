@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::derive::Activity;
 use crate::derive::churn::{CustomerChurn, derive_churn};
@@ -12,12 +12,7 @@ use crate::model::{Fen, Kind, Period, PeriodKind, Record};
 use crate::rules::Rules;
 use crate::store::{Reader, StoreError};
 
-/// Money in reports: yuan with two decimals, as a string.
-pub fn money(fen: Fen) -> String {
-    fen.to_string()
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChurnFigures {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub month: Option<String>,
@@ -30,7 +25,6 @@ pub struct ChurnFigures {
     pub customers_contacted: u64,
     pub recovered: u64,
     pub returned_unprompted: u64,
-    #[serde(serialize_with = "serialize_fen")]
     pub recovery_revenue: Fen,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub by_staff: Option<Vec<StaffLine>>,
@@ -38,19 +32,14 @@ pub struct ChurnFigures {
     pub months: Option<Vec<ChurnFigures>>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StaffLine {
     /// `None` for recovery calls recorded without a staff id.
     pub staff_id: Option<String>,
     pub name: Option<String>,
     pub department: Option<String>,
     pub recovered: u64,
-    #[serde(serialize_with = "serialize_fen")]
     pub recovery_revenue: Fen,
-}
-
-pub fn serialize_fen<S: serde::Serializer>(fen: &Fen, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&fen.to_string())
 }
 
 /// Staff names and departments, for crediting lines.

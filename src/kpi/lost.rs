@@ -7,7 +7,6 @@ use serde::Serialize;
 use crate::derive::Activity;
 use crate::derive::episodes::lost_episodes;
 use crate::derive::tiers::{Tier, TierInputs, as_of_for};
-use crate::kpi::churn::serialize_fen;
 use crate::model::{Day, Fen, Kind, Purpose, Record};
 use crate::rules::Rules;
 use crate::store::{Reader, StoreError};
@@ -23,11 +22,8 @@ pub struct LostCustomer {
     pub lost_on: String,
     pub days_lost: i32,
     /// Sales amounts and repair revenue dated in the 365 days before lost_on.
-    #[serde(serialize_with = "serialize_fen")]
     pub value: Fen,
-    #[serde(serialize_with = "serialize_fen")]
     pub repair_revenue: Fen,
-    #[serde(serialize_with = "serialize_fen")]
     pub sales_amount: Fen,
     /// `churn_recovery` attempts since lost_on.
     pub recovery_attempts: u64,

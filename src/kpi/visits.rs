@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::rate;
 use crate::derive::tasks::CustomerTasks;
@@ -14,7 +14,7 @@ use crate::store::{Reader, StoreError};
 /// How many issues `top_issues` lists.
 pub const TOP_ISSUES_MAX: usize = 10;
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct VisitsReport {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub month: Option<String>,
@@ -29,7 +29,7 @@ pub struct VisitsReport {
     pub top_issues: Vec<IssueLine>,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Counts {
     pub due: u64,
     pub performed: u64,
@@ -37,7 +37,7 @@ pub struct Counts {
     pub on_time: u64,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TaskTotals {
     #[serde(flatten)]
     pub counts: Counts,
@@ -46,21 +46,21 @@ pub struct TaskTotals {
     pub on_time_rate: Option<f64>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct KindLine {
     pub kind: String,
     #[serde(flatten)]
     pub counts: Counts,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DepartmentLine {
     pub department: String,
     #[serde(flatten)]
     pub counts: Counts,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SurveyTotals {
     pub count: u64,
     pub satisfied: u64,
@@ -68,14 +68,14 @@ pub struct SurveyTotals {
     pub mean_overall: Option<f64>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct QuestionLine {
     pub question: String,
     pub answers: u64,
     pub mean_score: f64,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IssueLine {
     pub issue: String,
     pub count: u64,

@@ -1,0 +1,659 @@
+//! KPI gates for CI pipelines: floors, ceilings and the largest allowed change of any KPI of
+//! the visits, churn and payouts reports, against the previous month or a baseline report.
+//! Every comparison is exact (see [`Rational`]); a value exactly at its limit passes.
+//!
+//! *Architecture invariant:* gates read reports, never the store: the caller computes the
+//! reports (this month, the previous one) and hands them over.
+
+mod rational;
+mod render;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+pub use rational::Rational;
+pub use render::{github_annotations, junit, table};
+
+use crate::kpi::churn::ChurnFigures;
+use crate::kpi::payouts::Statement;
+use crate::kpi::visits::{Counts, VisitsReport};
+use crate::model::Purpose;
+use crate::rules::TASK_KINDS;
+
+/// Which report a KPI comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    Visits,
+    Churn,
+    Payouts,
+}
+
+/// The filter a KPI takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Filter {
+    None,
+    /// `kind = "…"`, required.
+    Kind,
+    /// `department = "…"`, required.
+    Department,
+    /// `department = "…"`, optional.
+    OptionalDepartment,
+}
+
+/// Rates are fractions 0–1; the others are counts, money or a mean score.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Unit {
+    Count,
+    Rate,
+    Money,
+    Score,
+}
+
+struct KpiDef {
+    name: &'static str,
+    source: Source,
+    filter: Filter,
+    unit: Unit,
+}
+
+const fn kpi(name: &'static str, source: Source, filter: Filter, unit: Unit) -> KpiDef {
+    KpiDef {
+        name,
+        source,
+        filter,
+        unit,
+    }
+}
+
+use Filter as F;
+use Source as S;
+use Unit as U;
+
+/// Every KPI a gate can name.
+const KPIS: &[KpiDef] = &[
+    kpi("tasks.due", S::Visits, F::None, U::Count),
+    kpi("tasks.performed", S::Visits, F::None, U::Count),
+    kpi("tasks.successful", S::Visits, F::None, U::Count),
+    kpi("tasks.on_time", S::Visits, F::None, U::Count),
+    kpi("tasks.completion_rate", S::Visits, F::None, U::Rate),
+    kpi("tasks.success_rate", S::Visits, F::None, U::Rate),
+    kpi("tasks.on_time_rate", S::Visits, F::None, U::Rate),
+    kpi("by_kind.due", S::Visits, F::Kind, U::Count),
+    kpi("by_kind.performed", S::Visits, F::Kind, U::Count),
+    kpi("by_kind.successful", S::Visits, F::Kind, U::Count),
+    kpi("by_kind.on_time", S::Visits, F::Kind, U::Count),
+    kpi("by_kind.completion_rate", S::Visits, F::Kind, U::Rate),
+    kpi("by_kind.success_rate", S::Visits, F::Kind, U::Rate),
+    kpi("by_kind.on_time_rate", S::Visits, F::Kind, U::Rate),
+    kpi("by_department.due", S::Visits, F::Department, U::Count),
+    kpi(
+        "by_department.performed",
+        S::Visits,
+        F::Department,
+        U::Count,
+    ),
+    kpi(
+        "by_department.successful",
+        S::Visits,
+        F::Department,
+        U::Count,
+    ),
+    kpi("by_department.on_time", S::Visits, F::Department, U::Count),
+    kpi(
+        "by_department.completion_rate",
+        S::Visits,
+        F::Department,
+        U::Rate,
+    ),
+    kpi(
+        "by_department.success_rate",
+        S::Visits,
+        F::Department,
+        U::Rate,
+    ),
+    kpi(
+        "by_department.on_time_rate",
+        S::Visits,
+        F::Department,
+        U::Rate,
+    ),
+    kpi("unscheduled_attempts", S::Visits, F::None, U::Count),
+    kpi("surveys.count", S::Visits, F::None, U::Count),
+    kpi("surveys.satisfied", S::Visits, F::None, U::Count),
+    kpi("surveys.satisfaction_rate", S::Visits, F::None, U::Rate),
+    kpi("surveys.mean_overall", S::Visits, F::None, U::Score),
+    kpi("lost_at_end", S::Churn, F::None, U::Count),
+    kpi("newly_lost", S::Churn, F::None, U::Count),
+    kpi("recovery_attempts", S::Churn, F::None, U::Count),
+    kpi("customers_contacted", S::Churn, F::None, U::Count),
+    kpi("recovered", S::Churn, F::None, U::Count),
+    kpi("returned_unprompted", S::Churn, F::None, U::Count),
+    kpi("recovery_revenue", S::Churn, F::None, U::Money),
+    kpi("total", S::Payouts, F::None, U::Money),
+    kpi("lines.amount", S::Payouts, F::OptionalDepartment, U::Money),
+];
+
+fn find_kpi(name: &str) -> Option<&'static KpiDef> {
+    KPIS.iter().find(|k| k.name == name)
+}
+
+/// The KPI names a gate can use, for messages and docs.
+pub fn kpi_names() -> Vec<&'static str> {
+    KPIS.iter().map(|k| k.name).collect()
+}
+
+/// One `[[gate]]` of a gates file, as written.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGate {
+    kpi: String,
+    name: Option<String>,
+    kind: Option<String>,
+    department: Option<String>,
+    min: Option<toml::Value>,
+    max: Option<toml::Value>,
+    max_drop: Option<toml::Value>,
+    max_rise: Option<toml::Value>,
+    baseline_max_drop: Option<toml::Value>,
+    baseline_max_rise: Option<toml::Value>,
+    #[serde(default)]
+    allow_missing: bool,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    #[serde(default)]
+    gate: Vec<RawGate>,
+}
+
+/// A change limit: absolute (in the KPI's unit) or relative (a percentage of the reference).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Change {
+    Absolute(Rational),
+    Relative(Rational),
+}
+
+/// A checked gate.
+#[derive(Clone, Debug)]
+pub struct Gate {
+    pub name: String,
+    pub kpi: &'static str,
+    pub source: Source,
+    pub kind: Option<String>,
+    pub department: Option<String>,
+    pub min: Option<Rational>,
+    pub max: Option<Rational>,
+    pub max_drop: Option<Change>,
+    pub max_rise: Option<Change>,
+    pub baseline_max_drop: Option<Change>,
+    pub baseline_max_rise: Option<Change>,
+    pub allow_missing: bool,
+    unit: Unit,
+}
+
+/// A gates file that cannot be used: exit 2.
+#[derive(Debug, thiserror::Error)]
+#[error("{file}: {message}")]
+pub struct GatesError {
+    pub file: String,
+    pub message: String,
+}
+
+/// Reads a gates file (TOML, one `[[gate]]` table per gate).
+pub fn parse_gates(file: &str, text: &str) -> Result<Vec<Gate>, GatesError> {
+    let fail = |message: String| GatesError {
+        file: file.to_owned(),
+        message,
+    };
+    let raw: RawFile = toml::from_str(text).map_err(|e| fail(e.to_string()))?;
+    if raw.gate.is_empty() {
+        return Err(fail(
+            "no gates: add at least one [[gate]] table with a kpi and a limit".into(),
+        ));
+    }
+    raw.gate
+        .into_iter()
+        .enumerate()
+        .map(|(i, g)| {
+            let at = format!("gate {} (kpi `{}`)", i + 1, g.kpi);
+            let bad = |what: String| fail(format!("{at}: {what}"));
+            let def = find_kpi(&g.kpi).ok_or_else(|| {
+                bad(format!("unknown KPI; the KPIs are: {}", kpi_names().join(", ")))
+            })?;
+            match (def.filter, &g.kind, &g.department) {
+                (F::Kind, None, _) => return Err(bad("needs `kind = \"…\"` (a task kind)".into())),
+                (F::Department, _, None) => return Err(bad("needs `department = \"…\"`".into())),
+                (F::Kind, _, Some(_)) | (F::None | F::Department | F::OptionalDepartment, Some(_), _) => {
+                    return Err(bad("takes no such filter (kind applies to by_kind.*, department to by_department.* and lines.amount)".into()));
+                }
+                (F::None, _, Some(_)) => return Err(bad("takes no department filter".into())),
+                _ => {}
+            }
+            if let Some(kind) = &g.kind
+                && !TASK_KINDS.iter().any(|k| k.as_str() == kind)
+            {
+                return Err(bad(format!(
+                    "`{kind}` is not a task kind; use one of {}",
+                    TASK_KINDS.map(Purpose::as_str).join(", ")
+                )));
+            }
+            let level = |key: &str, v: &Option<toml::Value>| -> Result<Option<Rational>, GatesError> {
+                let Some(v) = v else { return Ok(None) };
+                let r = number(v).ok_or_else(|| bad(format!("{key}: `{v}` is not a number")))?;
+                if def.unit == U::Rate && (r < Rational::int(0) || r > Rational::int(1)) {
+                    return Err(bad(format!("{key}: {r} is impossible for a rate; rates run from 0 to 1 (write 0.85 for 85 %)")));
+                }
+                Ok(Some(r))
+            };
+            let change = |key: &str, v: &Option<toml::Value>| -> Result<Option<Change>, GatesError> {
+                let Some(v) = v else { return Ok(None) };
+                let c = match v {
+                    toml::Value::String(s) if s.ends_with('%') => Rational::parse_decimal(s.trim_end_matches('%').trim()).map(Change::Relative),
+                    other => number(other).map(Change::Absolute),
+                }
+                .ok_or_else(|| bad(format!("{key}: `{v}` is not a limit; write a number in the KPI's unit (0.05) or a percentage of the earlier value (\"5%\")")))?;
+                let (Change::Absolute(r) | Change::Relative(r)) = c;
+                if r.is_negative() {
+                    return Err(bad(format!("{key}: a change limit cannot be negative")));
+                }
+                Ok(Some(c))
+            };
+            let gate = Gate {
+                name: g.name.clone().unwrap_or_else(|| match (&g.kind, &g.department) {
+                    (Some(k), _) => format!("{}[{k}]", g.kpi),
+                    (_, Some(d)) => format!("{}[{d}]", g.kpi),
+                    _ => g.kpi.clone(),
+                }),
+                kpi: def.name,
+                source: def.source,
+                kind: g.kind.clone(),
+                department: g.department.clone(),
+                min: level("min", &g.min)?,
+                max: level("max", &g.max)?,
+                max_drop: change("max_drop", &g.max_drop)?,
+                max_rise: change("max_rise", &g.max_rise)?,
+                baseline_max_drop: change("baseline_max_drop", &g.baseline_max_drop)?,
+                baseline_max_rise: change("baseline_max_rise", &g.baseline_max_rise)?,
+                allow_missing: g.allow_missing,
+                unit: def.unit,
+            };
+            if let (Some(min), Some(max)) = (gate.min, gate.max)
+                && min > max
+            {
+                return Err(bad(format!("min {min} is above max {max}: no value could pass")));
+            }
+            if gate.min.is_none()
+                && gate.max.is_none()
+                && gate.max_drop.is_none()
+                && gate.max_rise.is_none()
+                && gate.baseline_max_drop.is_none()
+                && gate.baseline_max_rise.is_none()
+            {
+                return Err(bad("sets no limit: give min, max, max_drop, max_rise, baseline_max_drop or baseline_max_rise".into()));
+            }
+            Ok(gate)
+        })
+        .collect()
+}
+
+fn number(v: &toml::Value) -> Option<Rational> {
+    match v {
+        toml::Value::Integer(i) => Some(Rational::int(i128::from(*i))),
+        toml::Value::Float(f) => Rational::from_f64(*f),
+        toml::Value::String(s) => Rational::parse_decimal(s.trim()),
+        _ => None,
+    }
+}
+
+/// The reports of one month that the gates read.
+#[derive(Clone, Debug, Default)]
+pub struct Reports {
+    pub visits: Option<VisitsReport>,
+    pub churn: Option<ChurnFigures>,
+    pub payouts: Option<Statement>,
+}
+
+fn rate(n: u64, d: u64) -> Option<Rational> {
+    (d > 0).then(|| Rational::new(i128::from(n), i128::from(d)))
+}
+
+fn count_value(c: &Counts, field: &str) -> Option<Rational> {
+    Some(match field {
+        "due" => Rational::int(c.due.into()),
+        "performed" => Rational::int(c.performed.into()),
+        "successful" => Rational::int(c.successful.into()),
+        "on_time" => Rational::int(c.on_time.into()),
+        "completion_rate" => return rate(c.performed, c.due),
+        "success_rate" => return rate(c.successful, c.due),
+        "on_time_rate" => return rate(c.on_time, c.due),
+        _ => unreachable!("the registry names only these"),
+    })
+}
+
+fn money(fen: crate::model::Fen) -> Rational {
+    Rational::new(i128::from(fen.0), 100)
+}
+
+impl Gate {
+    /// The gate's KPI in a month's reports; `None` when there is no data (a rate over
+    /// nothing, no surveys for a mean).
+    pub fn value(&self, reports: &Reports) -> Option<Rational> {
+        let (group, field) = self.kpi.split_once('.').unwrap_or(("", self.kpi));
+        match self.source {
+            Source::Visits => {
+                let v = reports.visits.as_ref()?;
+                match group {
+                    "tasks" => count_value(&v.tasks.counts, field),
+                    "by_kind" => {
+                        let kind = self.kind.as_deref()?;
+                        let counts = v
+                            .by_kind
+                            .iter()
+                            .find(|l| l.kind == kind)
+                            .map(|l| l.counts)
+                            .unwrap_or_default();
+                        count_value(&counts, field)
+                    }
+                    "by_department" => {
+                        let d = self.department.as_deref()?;
+                        let counts = v
+                            .by_department
+                            .iter()
+                            .find(|l| l.department == d)
+                            .map(|l| l.counts)
+                            .unwrap_or_default();
+                        count_value(&counts, field)
+                    }
+                    "surveys" => {
+                        let s = &v.surveys;
+                        match field {
+                            "count" => Some(Rational::int(s.count.into())),
+                            "satisfied" => Some(Rational::int(s.satisfied.into())),
+                            "satisfaction_rate" => rate(s.satisfied, s.count),
+                            // The mean is sum/count; the sum is an integer below 2^52, so
+                            // mean × count recovers it exactly.
+                            "mean_overall" => s.mean_overall.map(|m| {
+                                Rational::new(
+                                    (m * s.count as f64).round() as i128,
+                                    i128::from(s.count),
+                                )
+                            }),
+                            _ => unreachable!("the registry names only these"),
+                        }
+                    }
+                    _ => Some(Rational::int(v.unscheduled_attempts.into())),
+                }
+            }
+            Source::Churn => {
+                let c = reports.churn.as_ref()?;
+                Some(match self.kpi {
+                    "lost_at_end" => Rational::int(c.lost_at_end.into()),
+                    "newly_lost" => Rational::int(c.newly_lost.into()),
+                    "recovery_attempts" => Rational::int(c.recovery_attempts.into()),
+                    "customers_contacted" => Rational::int(c.customers_contacted.into()),
+                    "recovered" => Rational::int(c.recovered.into()),
+                    "returned_unprompted" => Rational::int(c.returned_unprompted.into()),
+                    _ => money(c.recovery_revenue),
+                })
+            }
+            Source::Payouts => {
+                let p = reports.payouts.as_ref()?;
+                Some(match (self.kpi, &self.department) {
+                    ("total", _) => money(p.total),
+                    (_, Some(d)) => money(
+                        p.lines
+                            .iter()
+                            .filter(|l| &l.department == d)
+                            .map(|l| l.amount)
+                            .sum(),
+                    ),
+                    (_, None) => money(p.lines.iter().map(|l| l.amount).sum()),
+                })
+            }
+        }
+    }
+
+    /// The gate's KPI in a JSON report written earlier (any of `report visits|churn|payouts
+    /// --format json`, or `check --format json`, which holds all three).
+    pub fn baseline_value(&self, baselines: &[serde_json::Value]) -> Option<Rational> {
+        for doc in baselines {
+            let report = match (doc.get("reports"), self.source) {
+                (Some(r), Source::Visits) => r.get("visits"),
+                (Some(r), Source::Churn) => r.get("churn"),
+                (Some(r), Source::Payouts) => r.get("payouts"),
+                (None, Source::Visits) => doc.get("tasks").map(|_| doc),
+                (None, Source::Churn) => doc.get("lost_at_end").map(|_| doc),
+                (None, Source::Payouts) => doc.get("lines").map(|_| doc),
+            };
+            let Some(report) = report.filter(|r| !r.is_null()) else {
+                continue;
+            };
+            let reports = match self.source {
+                Source::Visits => Reports {
+                    visits: serde_json::from_value(report.clone()).ok(),
+                    ..Reports::default()
+                },
+                Source::Churn => Reports {
+                    churn: serde_json::from_value(report.clone()).ok(),
+                    ..Reports::default()
+                },
+                Source::Payouts => Reports {
+                    payouts: serde_json::from_value(report.clone()).ok(),
+                    ..Reports::default()
+                },
+            };
+            if let Some(v) = self.value(&reports) {
+                return Some(v);
+            }
+        }
+        None
+    }
+
+    /// A value for people: rates as percentages, money as yuan.
+    pub fn show(&self, value: Rational) -> String {
+        match self.unit {
+            U::Rate => format!("{:.2}%", value.to_f64() * 100.0),
+            U::Money => format!("{:.2}", value.to_f64()),
+            U::Score => format!("{:.3}", value.to_f64()),
+            U::Count => value.to_string(),
+        }
+    }
+
+    fn show_change(&self, c: Change) -> String {
+        match c {
+            Change::Relative(r) => format!("{r}%"),
+            Change::Absolute(r) => match self.unit {
+                U::Rate => format!("{:.2} points", r.to_f64() * 100.0),
+                _ => self.show(r),
+            },
+        }
+    }
+}
+
+/// The outcome of one check of one gate.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Check {
+    pub gate: String,
+    pub kpi: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
+    /// `min`, `max`, `max_drop`, `max_rise`, `baseline_max_drop` or `baseline_max_rise`.
+    pub check: &'static str,
+    /// The value, for people (`84.03%`, `1234.50`, `17`), or `no data`.
+    pub value: String,
+    /// The limit, for people.
+    pub limit: String,
+    /// What the change was measured against, for change checks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    pub passed: bool,
+    /// Why it failed, or why a missing value passed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// Evaluates every gate on this month's reports against the previous month's and the
+/// baselines.
+pub fn evaluate(
+    gates: &[Gate],
+    month: &str,
+    current: &Reports,
+    previous_month: &str,
+    previous: &Reports,
+    baselines: &[serde_json::Value],
+) -> Vec<Check> {
+    let mut checks = Vec::new();
+    for gate in gates {
+        let value = gate.value(current);
+        // `outcome` is Ok(note) on a pass (a note when something was missing but allowed).
+        let mut push = |check: &'static str,
+                        limit: String,
+                        reference: Option<String>,
+                        outcome: Result<Option<String>, String>| {
+            let (passed, note) = match (&value, outcome) {
+                (None, _) if gate.allow_missing => {
+                    (true, Some("no data (allow_missing)".to_owned()))
+                }
+                (None, _) => (
+                    false,
+                    Some(format!(
+                        "no data for {} in {month}; set allow_missing = true to let it pass",
+                        gate.name
+                    )),
+                ),
+                (Some(_), Ok(note)) => (true, note),
+                (Some(_), Err(why)) => (false, Some(why)),
+            };
+            checks.push(Check {
+                gate: gate.name.clone(),
+                kpi: gate.kpi,
+                kind: gate.kind.clone(),
+                department: gate.department.clone(),
+                check,
+                value: value.map_or_else(|| "no data".to_owned(), |v| gate.show(v)),
+                limit,
+                reference,
+                passed,
+                note,
+            });
+        };
+        if let Some(min) = gate.min {
+            let ok = value.is_none_or(|v| v >= min);
+            push(
+                "min",
+                gate.show(min),
+                None,
+                if ok {
+                    Ok(None)
+                } else {
+                    Err(format!("below the floor {}", gate.show(min)))
+                },
+            );
+        }
+        if let Some(max) = gate.max {
+            let ok = value.is_none_or(|v| v <= max);
+            push(
+                "max",
+                gate.show(max),
+                None,
+                if ok {
+                    Ok(None)
+                } else {
+                    Err(format!("above the ceiling {}", gate.show(max)))
+                },
+            );
+        }
+        let changes = [
+            (
+                "max_drop",
+                gate.max_drop,
+                true,
+                Some(gate.value(previous)),
+                previous_month.to_owned(),
+            ),
+            (
+                "max_rise",
+                gate.max_rise,
+                false,
+                Some(gate.value(previous)),
+                previous_month.to_owned(),
+            ),
+            (
+                "baseline_max_drop",
+                gate.baseline_max_drop,
+                true,
+                Some(gate.baseline_value(baselines)),
+                "baseline".to_owned(),
+            ),
+            (
+                "baseline_max_rise",
+                gate.baseline_max_rise,
+                false,
+                Some(gate.baseline_value(baselines)),
+                "baseline".to_owned(),
+            ),
+        ];
+        for (check, limit, is_drop, reference, label) in changes {
+            let (Some(limit), Some(reference)) = (limit, reference) else {
+                continue;
+            };
+            let reference_text = match reference {
+                Some(r) => format!("{label}: {}", gate.show(r)),
+                None => format!("{label}: no data"),
+            };
+            let outcome = match (value, reference) {
+                (Some(v), Some(r)) => {
+                    let change = if is_drop { r - v } else { v - r };
+                    let allowed = match limit {
+                        Change::Absolute(a) => change <= a,
+                        Change::Relative(p) => change * Rational::int(100) <= p * r.abs(),
+                    };
+                    if allowed {
+                        Ok(None)
+                    } else {
+                        Err(format!(
+                            "{} by {} against {reference_text}, more than {}",
+                            if is_drop { "dropped" } else { "rose" },
+                            match limit {
+                                Change::Absolute(_) => gate.show_change(Change::Absolute(change)),
+                                Change::Relative(_) if r.num == 0 => "an infinite share".to_owned(),
+                                Change::Relative(_) =>
+                                    format!("{:.2}%", change.to_f64() / r.abs().to_f64() * 100.0),
+                            },
+                            gate.show_change(limit)
+                        ))
+                    }
+                }
+                (Some(_), None) if gate.allow_missing => {
+                    Ok(Some("no reference value (allow_missing)".to_owned()))
+                }
+                (Some(_), None) => Err(format!(
+                    "no {reference_text}: nothing to compare with; set allow_missing = true to let it pass"
+                )),
+                (None, _) => Ok(None),
+            };
+            push(
+                check,
+                gate.show_change(limit),
+                Some(reference_text),
+                outcome,
+            );
+        }
+    }
+    checks
+}
+
+/// The whole result, as `check --format json` prints it (usable later as a baseline).
+#[derive(Clone, Debug, Serialize)]
+pub struct CheckReport<'a> {
+    pub month: String,
+    pub passed: bool,
+    pub failed: usize,
+    pub checks: &'a [Check],
+    pub reports: BTreeMap<&'static str, serde_json::Value>,
+}

@@ -1,0 +1,321 @@
+//! Proves `careledger check`: every gate kind with its boundary (a value exactly at its limit
+//! passes), missing data, baselines, bad gates files (exit 2), JUnit parsed back as XML, and
+//! GitHub annotations. Values are worked out by hand from the fixtures (see their READMEs):
+//! fixtures/visits/week_across_month_end has February 2024 tasks 2/1/1/1 (due, performed,
+//! successful, on time) and one survey of overall 5; March 2/2/1/2 (delivery_call_2 1/1/0/1,
+//! delivery_call_3 1/1/1/1, both sales tasks) and one survey of 3.
+
+use std::path::Path;
+
+use crate::util::Dir;
+
+fn fixture(path: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(path)
+        .display()
+        .to_string()
+}
+
+fn store() -> Dir {
+    let dir = Dir::new();
+    dir.ok(&["import", &fixture("visits/week_across_month_end")]);
+    dir
+}
+
+/// Runs `check --month 2024-03` with one gates file; returns (exit code, stdout).
+fn check(dir: &Dir, gates: &str, extra: &[&str]) -> (i32, String) {
+    dir.write("gates.toml", gates);
+    let gates_path = dir.join("gates.toml").display().to_string();
+    let out = dir.run(
+        &[
+            &["check", "--month", "2024-03", "--gates", &gates_path][..],
+            extra,
+        ]
+        .concat(),
+    );
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stdout).unwrap() + &String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+/// Asserts a single-gate file passes with `pass_limit` and fails with `fail_limit`.
+fn boundary(dir: &Dir, gate_head: &str, key: &str, pass_limit: &str, fail_limit: &str) {
+    let (code, out) = check(
+        dir,
+        &format!("[[gate]]\n{gate_head}\n{key} = {pass_limit}\n"),
+        &[],
+    );
+    assert_eq!(code, 0, "{key} = {pass_limit} should pass:\n{out}");
+    assert!(out.contains("PASS") && !out.contains("FAIL"), "{out}");
+    let (code, out) = check(
+        dir,
+        &format!("[[gate]]\n{gate_head}\n{key} = {fail_limit}\n"),
+        &[],
+    );
+    assert_eq!(code, 1, "{key} = {fail_limit} should fail:\n{out}");
+    assert!(out.contains("FAIL"), "{out}");
+}
+
+#[test]
+fn floors_and_ceilings_pass_exactly_at_the_limit() {
+    let dir = store();
+    // March success rate = 1/2.
+    boundary(&dir, "kpi = \"tasks.success_rate\"", "min", "0.5", "0.51");
+    boundary(&dir, "kpi = \"tasks.success_rate\"", "max", "0.5", "0.49");
+    boundary(&dir, "kpi = \"tasks.due\"", "max", "2", "1");
+    // March mean overall = 3.
+    boundary(&dir, "kpi = \"surveys.mean_overall\"", "min", "3", "3.001");
+    // Per department and kind: March's two tasks are both sales tasks.
+    boundary(
+        &dir,
+        "kpi = \"by_department.on_time_rate\"\ndepartment = \"sales\"",
+        "max",
+        "1.0",
+        "0.99",
+    );
+    boundary(
+        &dir,
+        "kpi = \"by_kind.successful\"\nkind = \"delivery_call_3\"",
+        "min",
+        "1",
+        "2",
+    );
+}
+
+#[test]
+fn changes_against_the_previous_month_absolute_and_relative() {
+    let dir = store();
+    // Completion rose from 1/2 (February) to 2/2: +0.5, i.e. +100 %.
+    boundary(
+        &dir,
+        "kpi = \"tasks.completion_rate\"",
+        "max_rise",
+        "0.5",
+        "0.49",
+    );
+    boundary(
+        &dir,
+        "kpi = \"tasks.completion_rate\"",
+        "max_rise",
+        "\"100%\"",
+        "\"99.9%\"",
+    );
+    // Satisfaction fell from 1/1 to 0/1: a drop of 1.0; the mean from 5 to 3: 40 %.
+    boundary(
+        &dir,
+        "kpi = \"surveys.satisfaction_rate\"",
+        "max_drop",
+        "1",
+        "0.99",
+    );
+    boundary(
+        &dir,
+        "kpi = \"surveys.mean_overall\"",
+        "max_drop",
+        "\"40%\"",
+        "\"39%\"",
+    );
+    // Success stayed at 1/2: no change passes even a zero limit, both ways.
+    let (code, out) = check(
+        &dir,
+        "[[gate]]\nkpi = \"tasks.success_rate\"\nmax_drop = 0\nmax_rise = \"0%\"\n",
+        &[],
+    );
+    assert_eq!(code, 0, "{out}");
+    let (_, out) = check(
+        &dir,
+        "[[gate]]\nkpi = \"tasks.completion_rate\"\nmax_rise = 0.49\n",
+        &[],
+    );
+    assert!(
+        out.contains("2024-02: 50.00%"),
+        "the reference is shown: {out}"
+    );
+}
+
+#[test]
+fn missing_data_fails_unless_allowed() {
+    let dir = store();
+    // No churn_recovery task is due in March: the rate is null.
+    let gate =
+        "[[gate]]\nkpi = \"by_kind.completion_rate\"\nkind = \"churn_recovery\"\nmin = 0.5\n";
+    let (code, out) = check(&dir, gate, &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("no data") && out.contains("allow_missing"),
+        "{out}"
+    );
+    let (code, out) = check(&dir, &format!("{gate}allow_missing = true\n"), &[]);
+    assert_eq!(code, 0, "{out}");
+    // A change check with no reference (nothing due in January for February's report? here:
+    // no baseline given) fails unless allowed.
+    let gate = "[[gate]]\nkpi = \"tasks.completion_rate\"\nbaseline_max_drop = 0.1\n";
+    assert_eq!(check(&dir, gate, &[]).0, 1);
+    assert_eq!(
+        check(&dir, &format!("{gate}allow_missing = true\n"), &[]).0,
+        0
+    );
+}
+
+#[test]
+fn changes_against_a_baseline_report() {
+    let dir = store();
+    let february = dir.ok(&["report", "visits", "--month", "2024-02", "--format", "json"]);
+    dir.write("baseline.json", &february);
+    let baseline = dir.join("baseline.json").display().to_string();
+    // On time rose from 1/2 to 2/2 against the baseline.
+    let gate = |limit: &str| {
+        format!("[[gate]]\nkpi = \"tasks.on_time_rate\"\nbaseline_max_rise = {limit}\n")
+    };
+    let (code, out) = check(&dir, &gate("0.5"), &["--baseline", &baseline]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("baseline: 50.00%"), "{out}");
+    assert_eq!(
+        check(&dir, &gate("\"50%\""), &["--baseline", &baseline]).0,
+        1
+    );
+    // `check --format json` output serves as a baseline too (it embeds the reports).
+    let (code, json) = check(
+        &dir,
+        &gate("0.5"),
+        &["--baseline", &baseline, "--format", "json"],
+    );
+    assert_eq!(code, 0);
+    dir.write("check.json", &json);
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(doc["passed"], true);
+    assert_eq!(doc["reports"]["visits"]["tasks"]["due"], 2);
+    let own = dir.join("check.json").display().to_string();
+    // Against March itself, nothing changed.
+    assert_eq!(check(&dir, &gate("0"), &["--baseline", &own]).0, 0);
+}
+
+#[test]
+fn money_gates_on_churn_and_payouts() {
+    let dir = Dir::new();
+    dir.ok(&["import", &fixture("churn/lapse_edge")]);
+    // fixtures/churn/lapse_edge: March 2024 recovery revenue 1234.50.
+    boundary(
+        &dir,
+        "kpi = \"recovery_revenue\"",
+        "min",
+        "\"1234.50\"",
+        "\"1234.51\"",
+    );
+    boundary(&dir, "kpi = \"recovered\"", "min", "1", "2");
+    let dir = Dir::new();
+    dir.ok(&["import", &fixture("close/1")]);
+    // fixtures/close: March 2024 pays 200.00, all to customer care.
+    boundary(&dir, "kpi = \"total\"", "max", "200", "199.99");
+    boundary(
+        &dir,
+        "kpi = \"lines.amount\"\ndepartment = \"customer_care\"",
+        "min",
+        "200",
+        "200.01",
+    );
+}
+
+#[test]
+fn bad_gates_files_exit_2_naming_the_problem() {
+    let dir = store();
+    for (gates, expected) in [
+        (
+            "[[gate]]\nkpi = \"tasks.completion\"\nmin = 0.5\n",
+            "unknown KPI",
+        ),
+        (
+            "[[gate]]\nkpi = \"tasks.completion_rate\"\nmin = 0.9\nmax = 0.8\n",
+            "no value could pass",
+        ),
+        (
+            "[[gate]]\nkpi = \"tasks.completion_rate\"\nmin = 85\n",
+            "rates run from 0 to 1",
+        ),
+        (
+            "[[gate]]\nkpi = \"tasks.completion_rate\"\nmax_drop = -0.1\n",
+            "cannot be negative",
+        ),
+        (
+            "[[gate]]\nkpi = \"by_kind.completion_rate\"\nmin = 0.5\n",
+            "needs `kind",
+        ),
+        (
+            "[[gate]]\nkpi = \"tasks.due\"\nkind = \"delivery_call_1\"\nmin = 1\n",
+            "takes no such filter",
+        ),
+        (
+            "[[gate]]\nkpi = \"by_kind.due\"\nkind = \"phone_call\"\nmin = 1\n",
+            "not a task kind",
+        ),
+        (
+            "[[gate]]\nkpi = \"tasks.due\"\nminimum = 1\n",
+            "unknown field",
+        ),
+        ("[[gate]]\nkpi = \"tasks.due\"\n", "sets no limit"),
+        ("", "no gates"),
+        ("[[gate]\n", "gates.toml"),
+        (
+            "[[gate]]\nkpi = \"tasks.due\"\nmax_rise = \"lots\"\n",
+            "not a limit",
+        ),
+    ] {
+        let (code, out) = check(&dir, gates, &[]);
+        assert_eq!(code, 2, "{gates:?} should be refused:\n{out}");
+        assert!(
+            out.contains(expected),
+            "{gates:?}: expected `{expected}` in:\n{out}"
+        );
+    }
+    let out = dir.run(&["check", "--month", "2024-03", "--gates", "missing.toml"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn junit_and_github_annotations_report_each_check() {
+    let dir = store();
+    let gates = "[[gate]]\nkpi = \"tasks.success_rate\"\nmin = 0.5\n\n[[gate]]\nname = \"visits <done> & \\\"more\\\"\"\nkpi = \"tasks.completion_rate\"\nmin = 0.5\nmax_rise = \"10%\"\n";
+    let (code, xml) = check(&dir, gates, &["--format", "junit"]);
+    assert_eq!(code, 1);
+    let doc = roxmltree::Document::parse(&xml).expect("JUnit output is XML");
+    let suite = doc
+        .descendants()
+        .find(|n| n.has_tag_name("testsuite"))
+        .unwrap();
+    assert_eq!(
+        (suite.attribute("tests"), suite.attribute("failures")),
+        (Some("3"), Some("1"))
+    );
+    let cases: Vec<(String, bool)> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("testcase"))
+        .map(|n| {
+            (
+                n.attribute("name").unwrap().to_owned(),
+                n.children().any(|c| c.has_tag_name("failure")),
+            )
+        })
+        .collect();
+    assert_eq!(
+        cases,
+        [
+            ("tasks.success_rate min".to_owned(), false),
+            ("visits <done> & \"more\" min".to_owned(), false),
+            ("visits <done> & \"more\" max_rise".to_owned(), true),
+        ]
+    );
+    let (code, out) = check(&dir, gates, &["--annotate", "github"]);
+    assert_eq!(code, 1);
+    let annotations: Vec<&str> = out.lines().filter(|l| l.starts_with("::error")).collect();
+    assert_eq!(annotations.len(), 1, "{out}");
+    assert!(
+        annotations[0].starts_with("::error title=KPI gate failed::2024-03 visits <done>"),
+        "{out}"
+    );
+    assert!(
+        annotations[0].contains("10%25"),
+        "percent signs are escaped: {out}"
+    );
+}
