@@ -3,6 +3,7 @@
 mod churn_fixtures;
 mod cli;
 mod crash;
+mod fixture;
 mod gates;
 mod import_errors;
 mod import_model;
