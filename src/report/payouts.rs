@@ -2,17 +2,156 @@
 //!
 //! The CSV is what finance imports into its spreadsheet: UTF-8 with a BOM (Excel on Chinese
 //! Windows), one row per person first, then the lines, each section with a total row that
-//! adds up to the fen.
+//! adds up to the fen. Markdown and CSV are built from the same rows.
 
 use std::fmt::Write as _;
 
 use super::{Render, csv_document, md_table, to_json};
 use crate::csvio::BOM;
-use crate::kpi::payouts::{Comparison, Explanation, Statement};
+use crate::kpi::payouts::{
+    AdjustmentLine, ComparedPerson, Comparison, Explanation, PayoutLine, Statement,
+};
 use crate::model::Fen;
 
-fn sum(values: impl Iterator<Item = Fen>) -> Fen {
-    values.sum()
+const ADJUSTMENT_HEADER: [&str; 7] = [
+    "adjusts",
+    "period",
+    "tier",
+    "department",
+    "paid",
+    "now",
+    "amount",
+];
+const LINE_HEADER: [&str; 11] = [
+    "period",
+    "period_start",
+    "period_end",
+    "tier",
+    "department",
+    "surveys",
+    "satisfied",
+    "outcome",
+    "per_member",
+    "members",
+    "amount",
+];
+const COMPARED_PEOPLE_HEADER: [&str; 6] = [
+    "staff_id",
+    "name",
+    "department",
+    "in_force",
+    "proposed",
+    "difference",
+];
+
+/// The people of a statement, with adjustment and payable columns when it carries
+/// adjustments; the last row is the total.
+fn people_rows(s: &Statement) -> (Vec<&'static str>, Vec<Vec<String>>) {
+    let adjusted = s.payable_total.is_some();
+    let mut header = vec!["staff_id", "name", "department", "amount"];
+    if adjusted {
+        header.extend(["adjustment", "payable"]);
+    }
+    let mut rows: Vec<Vec<String>> = s
+        .people
+        .iter()
+        .map(|p| {
+            let mut row = vec![
+                p.staff_id.clone(),
+                p.name.clone(),
+                p.department.clone(),
+                p.amount.to_string(),
+            ];
+            if adjusted {
+                row.push(p.adjustment.unwrap_or_default().to_string());
+                row.push(p.payable.unwrap_or_default().to_string());
+            }
+            row
+        })
+        .collect();
+    let mut total = vec![
+        "TOTAL".to_owned(),
+        String::new(),
+        String::new(),
+        s.people.iter().map(|p| p.amount).sum::<Fen>().to_string(),
+    ];
+    if adjusted {
+        total.push(
+            s.people
+                .iter()
+                .map(|p| p.adjustment.unwrap_or_default())
+                .sum::<Fen>()
+                .to_string(),
+        );
+        total.push(
+            s.people
+                .iter()
+                .map(|p| p.payable.unwrap_or_default())
+                .sum::<Fen>()
+                .to_string(),
+        );
+    }
+    rows.push(total);
+    (header, rows)
+}
+
+fn line_row(l: &PayoutLine) -> Vec<String> {
+    vec![
+        l.period.clone(),
+        l.period_start.clone(),
+        l.period_end.clone(),
+        l.tier.clone(),
+        l.department.clone(),
+        l.surveys.to_string(),
+        l.satisfied.to_string(),
+        l.outcome.clone(),
+        l.per_member.to_string(),
+        l.members.to_string(),
+        l.amount.to_string(),
+    ]
+}
+
+fn adjustment_row(a: &AdjustmentLine) -> Vec<String> {
+    vec![
+        a.adjusts.clone(),
+        a.period.clone(),
+        a.tier.clone(),
+        a.department.clone(),
+        a.paid.to_string(),
+        a.now.to_string(),
+        a.amount.to_string(),
+    ]
+}
+
+/// A total row under `width` columns with the amount in the last one.
+fn total_row(width: usize, amount: Fen) -> Vec<String> {
+    let mut row = vec![String::new(); width];
+    row[0] = "TOTAL".into();
+    row[width - 1] = amount.to_string();
+    row
+}
+
+fn compared_people_rows(c: &Comparison) -> Vec<Vec<String>> {
+    let row = |p: &ComparedPerson| {
+        vec![
+            p.staff_id.clone(),
+            p.name.clone(),
+            p.department.clone(),
+            p.in_force.to_string(),
+            p.proposed.to_string(),
+            p.difference.to_string(),
+        ]
+    };
+    let mut rows: Vec<Vec<String>> = c.people.iter().map(row).collect();
+    rows.push(vec![
+        "TOTAL".into(),
+        String::new(),
+        String::new(),
+        c.total_in_force.to_string(),
+        c.total_proposed.to_string(),
+        c.difference.to_string(),
+    ]);
+    rows
 }
 
 impl Render for Statement {
@@ -34,16 +173,18 @@ impl Render for Statement {
                 c.closed_at, c.sha256
             );
         }
-        let rewards = sum(self
+        let rewards: Fen = self
             .lines
             .iter()
             .filter(|l| l.amount.0 > 0)
-            .map(|l| l.amount));
-        let fines = sum(self
+            .map(|l| l.amount)
+            .sum();
+        let fines: Fen = self
             .lines
             .iter()
             .filter(|l| l.amount.0 < 0)
-            .map(|l| l.amount));
+            .map(|l| l.amount)
+            .sum();
         let _ = writeln!(
             out,
             "- **Total** {} yuan: rewards {rewards}, fines {fines}",
@@ -61,98 +202,21 @@ impl Render for Statement {
                 "- **Changed since close** records imported after the close would change this month by {changes}; the next open month settles it"
             );
         }
-        let adjusted = self.payable_total.is_some();
         let _ = writeln!(out, "\n## People\n");
-        let mut header = vec!["staff", "name", "department", "amount"];
-        if adjusted {
-            header.extend(["adjustment", "payable"]);
-        }
-        let rows: Vec<Vec<String>> = self
-            .people
-            .iter()
-            .map(|p| {
-                let mut row = vec![
-                    p.staff_id.clone(),
-                    p.name.clone(),
-                    p.department.clone(),
-                    p.amount.to_string(),
-                ];
-                if adjusted {
-                    row.push(p.adjustment.unwrap_or_default().to_string());
-                    row.push(p.payable.unwrap_or_default().to_string());
-                }
-                row
-            })
-            .collect();
+        let (header, rows) = people_rows(self);
         md_table(&mut out, &header, 3, &rows);
         let _ = writeln!(out, "\n## Lines\n");
-        let rows: Vec<Vec<String>> = self
-            .lines
-            .iter()
-            .map(|l| {
-                vec![
-                    l.period.clone(),
-                    l.tier.clone(),
-                    l.department.clone(),
-                    format!("{}/{}", l.satisfied, l.surveys),
-                    l.outcome.clone(),
-                    l.per_member.to_string(),
-                    l.members.to_string(),
-                    l.amount.to_string(),
-                ]
-            })
-            .collect();
-        md_table(
-            &mut out,
-            &[
-                "period",
-                "tier",
-                "department",
-                "satisfied",
-                "outcome",
-                "per member",
-                "members",
-                "amount",
-            ],
-            3,
-            &rows,
-        );
+        let rows: Vec<Vec<String>> = self.lines.iter().map(line_row).collect();
+        md_table(&mut out, &LINE_HEADER, 5, &rows);
         for (title, list) in [
             ("Prior-period adjustments", &self.adjustments),
             ("Changes since close", &self.changes_since_close),
         ] {
-            if list.is_empty() {
-                continue;
+            if !list.is_empty() {
+                let _ = writeln!(out, "\n## {title}\n");
+                let rows: Vec<Vec<String>> = list.iter().map(adjustment_row).collect();
+                md_table(&mut out, &ADJUSTMENT_HEADER, 4, &rows);
             }
-            let _ = writeln!(out, "\n## {title}\n");
-            let rows: Vec<Vec<String>> = list
-                .iter()
-                .map(|a| {
-                    vec![
-                        a.adjusts.clone(),
-                        a.period.clone(),
-                        a.tier.clone(),
-                        a.department.clone(),
-                        a.paid.to_string(),
-                        a.now.to_string(),
-                        a.amount.to_string(),
-                    ]
-                })
-                .collect();
-            md_table(
-                &mut out,
-                &[
-                    "month",
-                    "period",
-                    "tier",
-                    "department",
-                    "paid",
-                    "now",
-                    "difference",
-                ],
-                4,
-                &rows,
-            );
         }
         let _ = writeln!(
             out,
@@ -162,121 +226,21 @@ impl Render for Statement {
     }
 
     fn csv(&self) -> Vec<u8> {
-        let adjusted = self.payable_total.is_some();
-        let mut header = vec!["staff_id", "name", "department", "amount"];
-        if adjusted {
-            header.extend(["adjustment", "payable"]);
-        }
-        let mut rows: Vec<Vec<String>> = self
-            .people
-            .iter()
-            .map(|p| {
-                let mut row = vec![
-                    p.staff_id.clone(),
-                    p.name.clone(),
-                    p.department.clone(),
-                    p.amount.to_string(),
-                ];
-                if adjusted {
-                    row.push(p.adjustment.unwrap_or_default().to_string());
-                    row.push(p.payable.unwrap_or_default().to_string());
-                }
-                row
-            })
-            .collect();
-        let mut total = vec![
-            "TOTAL".to_owned(),
-            String::new(),
-            String::new(),
-            sum(self.people.iter().map(|p| p.amount)).to_string(),
-        ];
-        if adjusted {
-            total.push(
-                sum(self.people.iter().map(|p| p.adjustment.unwrap_or_default())).to_string(),
-            );
-            total.push(sum(self.people.iter().map(|p| p.payable.unwrap_or_default())).to_string());
-        }
-        rows.push(total);
         let mut bytes = BOM.to_vec();
+        let (header, rows) = people_rows(self);
         bytes.extend(csv_document(&header, &rows));
         bytes.extend(b"\r\n");
-        let mut rows: Vec<Vec<String>> = self
-            .lines
-            .iter()
-            .map(|l| {
-                vec![
-                    l.period.clone(),
-                    l.period_start.clone(),
-                    l.period_end.clone(),
-                    l.tier.clone(),
-                    l.department.clone(),
-                    l.surveys.to_string(),
-                    l.satisfied.to_string(),
-                    l.outcome.clone(),
-                    l.per_member.to_string(),
-                    l.members.to_string(),
-                    l.amount.to_string(),
-                ]
-            })
-            .collect();
-        let mut total = vec![String::new(); 11];
-        total[0] = "TOTAL".into();
-        total[10] = self.total.to_string();
-        rows.push(total);
-        bytes.extend(csv_document(
-            &[
-                "period",
-                "period_start",
-                "period_end",
-                "tier",
-                "department",
-                "surveys",
-                "satisfied",
-                "outcome",
-                "per_member",
-                "members",
-                "amount",
-            ],
-            &rows,
-        ));
+        let mut rows: Vec<Vec<String>> = self.lines.iter().map(line_row).collect();
+        rows.push(total_row(LINE_HEADER.len(), self.total));
+        bytes.extend(csv_document(&LINE_HEADER, &rows));
         if !self.adjustments.is_empty() {
             bytes.extend(b"\r\n");
-            let mut rows: Vec<Vec<String>> = self
-                .adjustments
-                .iter()
-                .map(|a| {
-                    vec![
-                        a.adjusts.clone(),
-                        a.period.clone(),
-                        a.tier.clone(),
-                        a.department.clone(),
-                        a.paid.to_string(),
-                        a.now.to_string(),
-                        a.amount.to_string(),
-                    ]
-                })
-                .collect();
-            rows.push(vec![
-                "TOTAL".into(),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-                self.adjustments_total.unwrap_or_default().to_string(),
-            ]);
-            bytes.extend(csv_document(
-                &[
-                    "adjusts",
-                    "period",
-                    "tier",
-                    "department",
-                    "paid",
-                    "now",
-                    "amount",
-                ],
-                &rows,
+            let mut rows: Vec<Vec<String>> = self.adjustments.iter().map(adjustment_row).collect();
+            rows.push(total_row(
+                ADJUSTMENT_HEADER.len(),
+                self.adjustments_total.unwrap_or_default(),
             ));
+            bytes.extend(csv_document(&ADJUSTMENT_HEADER, &rows));
         }
         bytes
     }
@@ -425,70 +389,20 @@ impl Render for Comparison {
             &rows,
         );
         let _ = writeln!(out, "\n## People\n");
-        let rows: Vec<Vec<String>> = self
-            .people
-            .iter()
-            .map(|p| {
-                vec![
-                    p.staff_id.clone(),
-                    p.name.clone(),
-                    p.department.clone(),
-                    p.in_force.to_string(),
-                    p.proposed.to_string(),
-                    p.difference.to_string(),
-                ]
-            })
-            .collect();
         md_table(
             &mut out,
-            &[
-                "staff",
-                "name",
-                "department",
-                "in force",
-                "proposed",
-                "difference",
-            ],
+            &COMPARED_PEOPLE_HEADER,
             3,
-            &rows,
+            &compared_people_rows(self),
         );
         out.into_bytes()
     }
 
     fn csv(&self) -> Vec<u8> {
-        let mut rows: Vec<Vec<String>> = self
-            .people
-            .iter()
-            .map(|p| {
-                vec![
-                    p.staff_id.clone(),
-                    p.name.clone(),
-                    p.department.clone(),
-                    p.in_force.to_string(),
-                    p.proposed.to_string(),
-                    p.difference.to_string(),
-                ]
-            })
-            .collect();
-        rows.push(vec![
-            "TOTAL".into(),
-            String::new(),
-            String::new(),
-            self.total_in_force.to_string(),
-            self.total_proposed.to_string(),
-            self.difference.to_string(),
-        ]);
         let mut bytes = BOM.to_vec();
         bytes.extend(csv_document(
-            &[
-                "staff_id",
-                "name",
-                "department",
-                "in_force",
-                "proposed",
-                "difference",
-            ],
-            &rows,
+            &COMPARED_PEOPLE_HEADER,
+            &compared_people_rows(self),
         ));
         bytes
     }
