@@ -71,10 +71,30 @@ pub struct TierInputs {
 
 impl TierInputs {
     pub fn load(reader: &Reader, rules: &Rules) -> Result<TierInputs, StoreError> {
+        // Five disjoint key ranges of one snapshot, read at once.
+        let ((customer_records, sale_records), ((order_records, policy_records), survey_records)) =
+            rayon::join(
+                || {
+                    rayon::join(
+                        || reader.current_records(Kind::Customer),
+                        || reader.current_records(Kind::Sale),
+                    )
+                },
+                || {
+                    rayon::join(
+                        || {
+                            rayon::join(
+                                || reader.current_records(Kind::ServiceOrder),
+                                || reader.current_records(Kind::Policy),
+                            )
+                        },
+                        || reader.current_records(Kind::Survey),
+                    )
+                },
+            );
         let mut customers: BTreeMap<String, CustomerInputs> = BTreeMap::new();
         let mut family_of: HashMap<String, String> = HashMap::new();
-        for c in reader
-            .current_records(Kind::Customer)?
+        for c in customer_records?
             .into_iter()
             .filter_map(Record::into_customer)
         {
@@ -93,11 +113,7 @@ impl TierInputs {
             customers.insert(c.customer_id, inputs);
         }
         let mut first_sale: HashMap<String, Day> = HashMap::new();
-        for s in reader
-            .current_records(Kind::Sale)?
-            .into_iter()
-            .filter_map(Record::into_sale)
-        {
+        for s in sale_records?.into_iter().filter_map(Record::into_sale) {
             let day = s.delivered_at.day();
             let first = first_sale.entry(s.customer_id.clone()).or_insert(day);
             *first = (*first).min(day);
@@ -109,8 +125,7 @@ impl TierInputs {
                 r.referred_sales.push(day);
             }
         }
-        for o in reader
-            .current_records(Kind::ServiceOrder)?
+        for o in order_records?
             .into_iter()
             .filter_map(Record::into_service_order)
         {
@@ -118,11 +133,7 @@ impl TierInputs {
                 c.visits.push(o.opened_at.day());
             }
         }
-        for p in reader
-            .current_records(Kind::Policy)?
-            .into_iter()
-            .filter_map(Record::into_policy)
-        {
+        for p in policy_records?.into_iter().filter_map(Record::into_policy) {
             if let Some(c) = customers.get_mut(&p.customer_id) {
                 c.policies.push(p.start_on);
             }
@@ -131,11 +142,7 @@ impl TierInputs {
             }
         }
         let satisfied_min = rules.surveys.satisfied_overall_min;
-        for s in reader
-            .current_records(Kind::Survey)?
-            .into_iter()
-            .filter_map(Record::into_survey)
-        {
+        for s in survey_records?.into_iter().filter_map(Record::into_survey) {
             if let Some(c) = customers.get_mut(&s.customer_id) {
                 c.surveys.push((s.at.day(), s.overall >= satisfied_min));
             }
