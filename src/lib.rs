@@ -6,13 +6,24 @@
 //! Data flows store → derive → aggregate → present:
 //!
 //! - [`model`]: record and value types — what a row of an interchange file means. Money is
-//!   [`model::Fen`], integer fen; time is [`model::Timestamp`] / [`model::Day`], local wall clock.
+//!   [`model::Fen`], integer fen; time is [`model::Timestamp`] / [`model::Day`], local wall clock;
+//!   [`model::Period`] is a month, an ISO week or a year.
 //! - [`csvio`]: the CSV interchange files — decoding (UTF-8, BOM, GB18030), parsing rows with
 //!   errors located as `FILE:LINE: column: reason`, writing records back.
-//! - [`store`]: the append-only redb store — tables, the versioned codec, import, snapshots.
+//! - [`store`]: the append-only redb store — tables, the versioned codec, import, snapshots,
+//!   closed payout statements.
+//! - [`rules`]: every offset, window and threshold of the contract, overridable by TOML.
+//! - [`derive`](mod@derive): facts that follow from records and rules — return-visit tasks and their
+//!   crediting, lost episodes and recovery, customer tiers. Per customer, in parallel.
+//! - [`kpi`]: the reports — visits, churn, tiers, payouts (with close, adjustments, explain,
+//!   what-if), and the work lists (`tasks`, `lost`).
+//! - [`gate`]: KPI gates for CI — floors, ceilings and changes, compared exactly.
+//! - [`report`]: presenting — JSON, Markdown (en/zh) and CSV renderers that return bytes, and
+//!   the monthly report pack with its offline `index.html`.
+//! - [`chart`]: the charts (PNG and SVG, plotters), with a subset CJK font shipped in the crate.
 //! - [`generator`]: the deterministic generator of realistic input files.
 //! - `cli` (binary only): argument parsing and printing; glue over the library.
-//!
+
 //! # Architecture invariants
 //!
 //! - **Only `store` touches redb.** Everything else sees records and snapshots.
@@ -21,8 +32,13 @@
 //!   are derived from them in the same transaction.
 //! - **The engine never reads the clock.** The import time is passed in by the caller; the
 //!   generator takes its calendar from its arguments.
-//! - **No floats near money.** Amounts are `i64` fen, parsed and printed exactly.
+//! - **No floats near money.** Amounts are `i64` fen, parsed and printed exactly; threshold
+//!   comparisons (payout fines, gates) are integer or rational arithmetic.
+//! - **Deterministic output.** The same store and arguments give byte-identical reports,
+//!   charts and pages at any thread count: parallel work is per customer and kept in order.
+//! - **Renderers do no I/O** and `kpi` never opens a file; only the binary writes files.
 
+pub mod chart;
 pub mod csvio;
 pub mod derive;
 // The generator's folder is `gen/`; `gen` is a reserved word in edition 2024.

@@ -1,5 +1,6 @@
 //! careledger's integration tests, built into one binary; one module per area.
 
+mod charts;
 mod churn_fixtures;
 mod cli;
 mod crash;
@@ -7,6 +8,7 @@ mod fixture;
 mod gates;
 mod import_errors;
 mod import_model;
+mod pack;
 mod payouts;
 mod payouts_fixtures;
 mod reports;

@@ -17,7 +17,7 @@ use careledger::kpi::{
 };
 use careledger::model::{Day, Period, Purpose};
 use careledger::model::{KEY_SEPARATOR, Kind, display_key, mask_phone};
-use careledger::report::{Format, Render};
+use careledger::report::{Format, Lang, Render};
 use careledger::rules::{Rules, TASK_KINDS};
 use careledger::store::{CloseError, ImportFailure, ImportOptions, Reader, Store, StoreError};
 
@@ -29,6 +29,7 @@ use super::{
 pub fn run(cli: Cli) -> Result<(), Failure> {
     let db = cli.db.as_path();
     let rules = load_rules(cli.rules.as_deref())?;
+    let lang = cli.lang;
     match cli.command {
         Command::Rules => out(&rules.to_toml()),
         Command::Report {
@@ -42,7 +43,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             let period = month.or(week).expect("clap requires one");
             let reader = Store::open_reader(db).map_err(store_failure)?;
             let report = kpi::visits::run(&reader, &rules, &period).map_err(store_failure)?;
-            out_bytes(&report.render(format))
+            out_bytes(&report.render(format, lang))
         }
         Command::Report {
             report:
@@ -58,7 +59,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             let by_staff = by_staff || format != Format::Json;
             let report =
                 kpi::churn::run(&reader, &rules, &period, by_staff).map_err(store_failure)?;
-            out_bytes(&report.render(format))
+            out_bytes(&report.render(format, lang))
         }
         Command::Tiers {
             month,
@@ -67,7 +68,13 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         } => {
             let reader = Store::open_reader(db).map_err(store_failure)?;
             let report = kpi::tiers::run(&reader, &rules, &month, list).map_err(store_failure)?;
-            out_bytes(&report.render(format))
+            out_bytes(&report.render(format, lang))
+        }
+        Command::Report {
+            report: ReportCommand::All { month, out: dir },
+        } => {
+            let dir = dir.unwrap_or_else(|| default_pack_dir(&month, lang));
+            report_all(db, &rules, &month, lang, &dir)
         }
         Command::Report {
             report:
@@ -82,7 +89,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
                 None => {
                     let statement =
                         kpi::payouts::statement(&reader, &rules, &month).map_err(store_failure)?;
-                    out_bytes(&statement.render(format))
+                    out_bytes(&statement.render(format, lang))
                 }
                 Some(in_force) => {
                     if cli.rules.is_none() {
@@ -93,7 +100,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
                     )?;
                     let comparison = kpi::payouts::compare(&reader, &in_force, &rules, &month)
                         .map_err(store_failure)?;
-                    out_bytes(&comparison.render(format))
+                    out_bytes(&comparison.render(format, lang))
                 }
             }
         }
@@ -128,7 +135,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             let explanation = kpi::payouts::explain(&reader, &rules, &period, tier, &department)
                 .map_err(store_failure)?
                 .map_err(Failure::Input)?;
-            out_bytes(&explanation.render(format))
+            out_bytes(&explanation.render(format, lang))
         }
         Command::Close { month } => {
             if !db.exists() {
@@ -203,7 +210,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             };
             generate(&config, &dir)
         }
-        Command::Demo { customers, data } => demo(db, customers, &data),
+        Command::Demo { customers, data } => demo(db, &rules, lang, customers, &data),
     }
 }
 
@@ -343,6 +350,67 @@ fn check(
 /// A report as a JSON value (the reports embedded in `check --format json`).
 fn json_value<T: serde::Serialize>(report: &T) -> serde_json::Value {
     serde_json::to_value(report).expect("reports serialise")
+}
+
+/// reports/YYYY-MM for Chinese (the dealership's managers), reports/YYYY-MM-en for English.
+fn default_pack_dir(month: &Period, lang: Lang) -> std::path::PathBuf {
+    let suffix = if lang == Lang::En { "-en" } else { "" };
+    Path::new("reports").join(format!("{}{suffix}", month.label))
+}
+
+/// Writes a file beside its target and renames it, so a failure never leaves half a file.
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let partial = path.with_file_name(format!(".{name}.partial"));
+    std::fs::write(&partial, bytes)
+        .with_context(|| format!("cannot write {}", partial.display()))?;
+    std::fs::rename(&partial, path).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
+
+fn report_all(
+    db: &Path,
+    rules: &Rules,
+    month: &Period,
+    lang: Lang,
+    dir: &Path,
+) -> Result<(), Failure> {
+    let reader = Store::open_reader(db).map_err(store_failure)?;
+    let files =
+        careledger::report::pack::build(&reader, rules, month, lang).map_err(|e| match e {
+            careledger::report::pack::PackError::Store(e) => store_failure(e),
+            other => Failure::Unexpected(other.into()),
+        })?;
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("cannot create the folder {}", dir.display()))?;
+    for file in &files {
+        write_atomically(&dir.join(&file.name), &file.bytes)?;
+    }
+    out(&format!(
+        "wrote {} files to {}\nopen {}\n",
+        files.len(),
+        dir.display(),
+        dir.join("index.html").display()
+    ))
+}
+
+/// The latest complete month of the store: the month of its latest date when that date is
+/// the month's last day, else the month before.
+fn latest_complete_month(reader: &Reader) -> Result<Period, Failure> {
+    let latest = reader
+        .latest_time()
+        .map_err(store_failure)?
+        .ok_or_else(|| Failure::Input("the store is empty; import data first".into()))?
+        .day();
+    let month = Period::month_of(latest);
+    Ok(if latest == month.last {
+        month
+    } else {
+        month.previous()
+    })
 }
 
 /// The date a list is "as of": the one given, or the latest date in the store.
@@ -877,7 +945,7 @@ fn generate(config: &GenConfig, dir: &Path) -> Result<(), Failure> {
     out(&text)
 }
 
-fn demo(db: &Path, customers: u64, data: &Path) -> Result<(), Failure> {
+fn demo(db: &Path, rules: &Rules, lang: Lang, customers: u64, data: &Path) -> Result<(), Failure> {
     let config = GenConfig {
         customers,
         ..GenConfig::default()
@@ -885,9 +953,12 @@ fn demo(db: &Path, customers: u64, data: &Path) -> Result<(), Failure> {
     generate(&config, data)?;
     let paths = [data.display().to_string()];
     import(db, &paths, false, false)?;
-    stats(db)?;
+    let month = latest_complete_month(&Store::open_reader(db).map_err(store_failure)?)?;
+    let dir = default_pack_dir(&month, lang);
+    report_all(db, rules, &month, lang, &dir)?;
     out(&format!(
-        "\nThe demo store is {db}. Try:\n  careledger --db {db} history customers C00000001\n  careledger --db {db} export reports/demo/export\n",
-        db = db.display()
+        "\nThe demo store is {db}; the report pack of {month} is in {dir}. Try also:\n  careledger --db {db} report visits --month {month} --format md\n  careledger --db {db} tasks\n  careledger --db {db} lost --top 20\n",
+        db = db.display(),
+        dir = dir.display(),
     ))
 }

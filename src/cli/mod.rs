@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use careledger::model::{Day, Period, Purpose};
-use careledger::report::Format;
+use careledger::report::{Format, Lang};
 
 /// careledger: return-visit, churn-recovery and payout KPIs for a dealership's customer care,
 /// from an append-only embedded store.
@@ -25,6 +25,16 @@ pub struct Cli {
         default_value = "careledger.redb"
     )]
     pub db: PathBuf,
+
+    /// The language of Markdown, HTML and charts (JSON and CSV keep English keys).
+    #[arg(
+        long,
+        global = true,
+        env = "CARELEDGER_LANG",
+        value_enum,
+        default_value = "en"
+    )]
+    pub lang: Lang,
 
     /// A TOML file overriding the default rules (`careledger rules` prints them all).
     #[arg(long, global = true, env = "CARELEDGER_RULES", value_name = "FILE")]
@@ -172,7 +182,8 @@ pub enum Command {
         #[arg(long)]
         out: PathBuf,
     },
-    /// The main job end to end: generate a dataset, import it into the store, show the result.
+    /// The main job end to end: generate a dataset, import it into the store, and write the
+    /// report pack of the latest complete month.
     Demo {
         /// Number of customers to generate.
         #[arg(long, default_value_t = 2000)]
@@ -212,6 +223,16 @@ pub enum ReportCommand {
         by_staff: bool,
         #[arg(long, value_enum, default_value = "json")]
         format: Format,
+    },
+    /// The manager's report pack: every report (json, md, csv), every chart (PNG, SVG) and an
+    /// index.html that works offline, by default under reports/YYYY-MM/.
+    All {
+        /// The month, YYYY-MM.
+        #[arg(long, value_parser = commands::parse_month_period)]
+        month: Period,
+        /// The folder to write into; default reports/YYYY-MM (reports/YYYY-MM-en for English).
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// The reward and fine statement (奖罚) of a month: every period ending in it, per tier and
     /// department, and what each person receives.

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use super::{Render, csv_document, md_table, percent, to_json};
+use super::{Lang, Render, csv_document, md_table, name, percent, t, to_json};
 use crate::kpi::churn::{ChurnFigures, StaffLine};
 use crate::model::Fen;
 
@@ -48,38 +48,66 @@ impl Render for ChurnFigures {
         to_json(self)
     }
 
-    fn markdown(&self) -> Vec<u8> {
+    fn markdown(&self, lang: Lang) -> Vec<u8> {
         let (kind, label) = self.label();
+        let kind_word = match kind {
+            "year" => t(lang, "year", "年"),
+            _ => t(lang, "month", "月"),
+        };
         let mut out = String::new();
-        let _ = writeln!(
-            out,
-            "# Lost-customer recovery (流失客户挽回维修产值), {kind} {label}\n"
-        );
         let returns = self.recovered + self.returned_unprompted;
-        let _ = writeln!(
-            out,
-            "- **Recovery revenue** {} yuan of repair revenue from customers won back",
-            self.recovery_revenue
-        );
-        let _ = writeln!(
-            out,
-            "- **Returns** {returns} lost customers came back: {} after a recovery call ({}), {} by themselves",
-            self.recovered,
-            percent(self.recovered, returns),
-            self.returned_unprompted
-        );
-        let _ = writeln!(
-            out,
-            "- **Lost** {} customers lost at the end of the {kind}; {} newly lost in it",
-            self.lost_at_end, self.newly_lost
-        );
-        let _ = writeln!(
-            out,
-            "- **Calls** {} recovery attempts to {} customers\n",
-            self.recovery_attempts, self.customers_contacted
-        );
+        let _ = match lang {
+            Lang::En => writeln!(
+                out,
+                "# Lost-customer recovery (流失客户挽回维修产值), {kind_word} {label}\n"
+            ),
+            Lang::Zh => writeln!(out, "# 流失客户挽回维修产值 {label}\n"),
+        };
+        let lines = match lang {
+            Lang::En => [
+                format!(
+                    "- **Recovery revenue** {} yuan of repair revenue from customers won back",
+                    self.recovery_revenue
+                ),
+                format!(
+                    "- **Returns** {returns} lost customers came back: {} after a recovery call ({}), {} by themselves",
+                    self.recovered,
+                    percent(self.recovered, returns),
+                    self.returned_unprompted
+                ),
+                format!(
+                    "- **Lost** {} customers lost at the end of the {kind_word}; {} newly lost in it",
+                    self.lost_at_end, self.newly_lost
+                ),
+                format!(
+                    "- **Calls** {} recovery attempts to {} customers",
+                    self.recovery_attempts, self.customers_contacted
+                ),
+            ],
+            Lang::Zh => [
+                format!("- **挽回维修产值** {} 元", self.recovery_revenue),
+                format!(
+                    "- **回店** 流失客户回店 {returns} 位：挽回 {} 位（{}），自行回店 {} 位",
+                    self.recovered,
+                    percent(self.recovered, returns),
+                    self.returned_unprompted
+                ),
+                format!(
+                    "- **流失** 期末流失客户 {} 位，本期新增流失 {} 位",
+                    self.lost_at_end, self.newly_lost
+                ),
+                format!(
+                    "- **挽回联络** {} 次，涉及客户 {} 位",
+                    self.recovery_attempts, self.customers_contacted
+                ),
+            ],
+        };
+        for line in lines {
+            let _ = writeln!(out, "{line}");
+        }
+        let _ = writeln!(out);
         if let Some(months) = &self.months {
-            let _ = writeln!(out, "## By month\n");
+            let _ = writeln!(out, "## {}\n", t(lang, "By month", "按月"));
             let rows: Vec<Vec<String>> = months
                 .iter()
                 .map(|m| {
@@ -94,71 +122,81 @@ impl Render for ChurnFigures {
                     ]
                 })
                 .collect();
-            md_table(
-                &mut out,
-                &[
-                    "month",
-                    "recovery revenue",
-                    "recovered",
-                    "unprompted",
-                    "newly lost",
-                    "lost at end",
-                    "recovery attempts",
-                ],
-                1,
-                &rows,
-            );
+            let header = [
+                t(lang, "month", "月份"),
+                t(lang, "recovery revenue", "挽回维修产值"),
+                t(lang, "recovered", "挽回"),
+                t(lang, "unprompted", "自行回店"),
+                t(lang, "newly lost", "新增流失"),
+                t(lang, "lost at end", "期末流失"),
+                t(lang, "recovery attempts", "挽回联络"),
+            ];
+            md_table(&mut out, &header, 1, &rows);
             let _ = writeln!(out);
         }
         if let Some(lines) = &self.by_staff {
-            let _ = writeln!(out, "## Won back, by the staff who made the call\n");
+            let _ = writeln!(
+                out,
+                "## {}\n",
+                t(
+                    lang,
+                    "Won back, by the staff who made the call",
+                    "按挽回人员"
+                )
+            );
             if lines.is_empty() {
                 let _ = writeln!(
                     out,
-                    "No recovered returns or recovery revenue in this {kind}."
+                    "{}",
+                    t(
+                        lang,
+                        "No recovered returns or recovery revenue in this period.",
+                        "本期无挽回客户或挽回产值。"
+                    )
                 );
             } else {
                 let rows: Vec<Vec<String>> = lines
                     .iter()
                     .map(|l| {
-                        let [id, name, dept] = staff_cells(l);
+                        let [id, staff_name, dept] = staff_cells(l);
                         vec![
                             id,
-                            name,
-                            dept,
+                            staff_name,
+                            name(&dept, lang),
                             l.recovered.to_string(),
                             l.recovery_revenue.to_string(),
                         ]
                     })
                     .collect();
-                md_table(
-                    &mut out,
-                    &[
-                        "staff",
-                        "name",
-                        "department",
-                        "recovered",
-                        "recovery revenue",
-                    ],
-                    3,
-                    &rows,
-                );
-                let _ = writeln!(out, "\n## By department\n");
+                let header = [
+                    t(lang, "staff", "工号"),
+                    t(lang, "name", "姓名"),
+                    t(lang, "department", "部门"),
+                    t(lang, "recovered", "挽回"),
+                    t(lang, "recovery revenue", "挽回维修产值"),
+                ];
+                md_table(&mut out, &header, 3, &rows);
+                let _ = writeln!(out, "\n## {}\n", t(lang, "By department", "按部门"));
                 let rows: Vec<Vec<String>> = self
                     .by_department()
                     .into_iter()
-                    .map(|(d, n, fen)| vec![d, n.to_string(), fen.to_string()])
+                    .map(|(d, n, fen)| vec![name(&d, lang), n.to_string(), fen.to_string()])
                     .collect();
-                md_table(
-                    &mut out,
-                    &["department", "recovered", "recovery revenue"],
-                    1,
-                    &rows,
-                );
+                let header = [
+                    t(lang, "department", "部门"),
+                    t(lang, "recovered", "挽回"),
+                    t(lang, "recovery revenue", "挽回维修产值"),
+                ];
+                md_table(&mut out, &header, 1, &rows);
             }
             let _ = writeln!(
                 out,
-                "\nA recovered return is credited to whoever made the latest successful recovery call in the 90 days before it; its repair revenue for the next 365 days follows it."
+                "\n{}",
+                t(
+                    lang,
+                    "A recovered return is credited to whoever made the latest successful recovery call in the 90 days before it; its repair revenue for the next 365 days follows it.",
+                    "挽回客户计入回店前 90 天内最后一次成功挽回联络的人员；其后 365 天的维修产值随之计入。"
+                )
             );
         }
         out.into_bytes()

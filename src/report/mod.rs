@@ -5,6 +5,8 @@
 //! Markdown and CSV show the same counts, and rates derived from the same integers.
 
 pub mod churn;
+pub mod html;
+pub mod pack;
 pub mod payouts;
 pub mod tiers;
 pub mod visits;
@@ -21,19 +23,35 @@ pub enum Format {
     Csv,
 }
 
-/// A report that renders in every format.
+/// A report that renders in every format. JSON and CSV are for machines and keep their
+/// English keys in every language; Markdown is for people and follows `lang`.
 pub trait Render {
     fn json(&self) -> Vec<u8>;
-    fn markdown(&self) -> Vec<u8>;
+    fn markdown(&self, lang: Lang) -> Vec<u8>;
     fn csv(&self) -> Vec<u8>;
 
-    fn render(&self, format: Format) -> Vec<u8> {
+    fn render(&self, format: Format, lang: Lang) -> Vec<u8> {
         match format {
             Format::Json => self.json(),
-            Format::Md => self.markdown(),
+            Format::Md => self.markdown(lang),
             Format::Csv => self.csv(),
         }
     }
+}
+
+pub use crate::chart::Lang;
+
+/// The text in `lang`: the English and Chinese side by side where they are used.
+pub fn t(lang: Lang, en: &'static str, zh: &'static str) -> &'static str {
+    match lang {
+        Lang::En => en,
+        Lang::Zh => zh,
+    }
+}
+
+/// A category token (task kind, department, issue, tier, question) as people call it.
+pub fn name(token: &str, lang: Lang) -> String {
+    crate::chart::token(token, lang).to_owned()
 }
 
 /// Pretty JSON with a final newline: stable bytes for the same value.

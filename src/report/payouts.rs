@@ -6,7 +6,7 @@
 
 use std::fmt::Write as _;
 
-use super::{Render, csv_document, md_table, to_json};
+use super::{Lang, Render, csv_document, md_table, name, t, to_json};
 use crate::csvio::BOM;
 use crate::kpi::payouts::{
     AdjustmentLine, ComparedPerson, Comparison, Explanation, PayoutLine, Statement,
@@ -123,6 +123,16 @@ fn adjustment_row(a: &AdjustmentLine) -> Vec<String> {
     ]
 }
 
+/// A line's outcome as people say it.
+fn outcome_name(outcome: &str, lang: Lang) -> &str {
+    match outcome {
+        "reward" => t(lang, "reward", "奖励"),
+        "fine" => t(lang, "fine", "罚款"),
+        "none" => t(lang, "none", "无"),
+        other => other,
+    }
+}
+
 /// A total row under `width` columns with the amount in the last one.
 fn total_row(width: usize, amount: Fen) -> Vec<String> {
     let mut row = vec![String::new(); width];
@@ -159,19 +169,29 @@ impl Render for Statement {
         to_json(self)
     }
 
-    fn markdown(&self) -> Vec<u8> {
+    fn markdown(&self, lang: Lang) -> Vec<u8> {
         let mut out = String::new();
-        let _ = writeln!(
-            out,
-            "# Reward and fine statement (奖罚), month {}\n",
-            self.month
-        );
-        if let Some(c) = &self.closed {
-            let _ = writeln!(
+        let _ = match lang {
+            Lang::En => writeln!(
                 out,
-                "Closed at {} (sha256 `{}`): the figures below are the closed ones.\n",
-                c.closed_at, c.sha256
-            );
+                "# Reward and fine statement (奖罚), month {}\n",
+                self.month
+            ),
+            Lang::Zh => writeln!(out, "# 奖罚结算 {}\n", self.month),
+        };
+        if let Some(c) = &self.closed {
+            let _ = match lang {
+                Lang::En => writeln!(
+                    out,
+                    "Closed at {} (sha256 `{}`): the figures below are the closed ones.\n",
+                    c.closed_at, c.sha256
+                ),
+                Lang::Zh => writeln!(
+                    out,
+                    "已于 {} 结账（sha256 `{}`）：以下为结账数。\n",
+                    c.closed_at, c.sha256
+                ),
+            };
         }
         let rewards: Fen = self
             .lines
@@ -185,42 +205,119 @@ impl Render for Statement {
             .filter(|l| l.amount.0 < 0)
             .map(|l| l.amount)
             .sum();
-        let _ = writeln!(
-            out,
-            "- **Total** {} yuan: rewards {rewards}, fines {fines}",
-            self.total
-        );
-        if let (Some(adj), Some(payable)) = (self.adjustments_total, self.payable_total) {
-            let _ = writeln!(
+        let _ = match lang {
+            Lang::En => writeln!(
                 out,
-                "- **Prior-period adjustments** {adj}; **payable** {payable}"
-            );
+                "- **Total** {} yuan: rewards {rewards}, fines {fines}",
+                self.total
+            ),
+            Lang::Zh => writeln!(
+                out,
+                "- **合计** {} 元：奖励 {rewards}，罚款 {fines}",
+                self.total
+            ),
+        };
+        if let (Some(adj), Some(payable)) = (self.adjustments_total, self.payable_total) {
+            let _ = match lang {
+                Lang::En => writeln!(
+                    out,
+                    "- **Prior-period adjustments** {adj}; **payable** {payable}"
+                ),
+                Lang::Zh => writeln!(out, "- **以前期间调整** {adj}；**应付** {payable}"),
+            };
         }
         if let Some(changes) = self.changes_since_close_total {
-            let _ = writeln!(
-                out,
-                "- **Changed since close** records imported after the close would change this month by {changes}; the next open month settles it"
-            );
+            let _ = match lang {
+                Lang::En => writeln!(
+                    out,
+                    "- **Changed since close** records imported after the close would change this month by {changes}; the next open month settles it"
+                ),
+                Lang::Zh => writeln!(
+                    out,
+                    "- **结账后变动** 结账后导入的记录使本月变动 {changes}，在下一个未结账月份调整"
+                ),
+            };
         }
-        let _ = writeln!(out, "\n## People\n");
-        let (header, rows) = people_rows(self);
+        let _ = writeln!(out, "\n## {}\n", t(lang, "People", "人员"));
+        let (_, rows) = people_rows(self);
+        let rows: Vec<Vec<String>> = rows
+            .into_iter()
+            .map(|mut r| {
+                r[2] = name(&r[2], lang);
+                r
+            })
+            .collect();
+        let mut header = vec![
+            t(lang, "staff", "工号"),
+            t(lang, "name", "姓名"),
+            t(lang, "department", "部门"),
+            t(lang, "amount", "金额"),
+        ];
+        if self.payable_total.is_some() {
+            header.extend([t(lang, "adjustment", "调整"), t(lang, "payable", "应付")]);
+        }
         md_table(&mut out, &header, 3, &rows);
-        let _ = writeln!(out, "\n## Lines\n");
-        let rows: Vec<Vec<String>> = self.lines.iter().map(line_row).collect();
-        md_table(&mut out, &LINE_HEADER, 5, &rows);
+        let _ = writeln!(out, "\n## {}\n", t(lang, "Lines", "明细"));
+        let rows: Vec<Vec<String>> = self
+            .lines
+            .iter()
+            .map(|l| {
+                vec![
+                    l.period.clone(),
+                    name(&l.tier, lang),
+                    name(&l.department, lang),
+                    format!("{}/{}", l.satisfied, l.surveys),
+                    outcome_name(&l.outcome, lang).to_owned(),
+                    l.per_member.to_string(),
+                    l.members.to_string(),
+                    l.amount.to_string(),
+                ]
+            })
+            .collect();
+        let header = [
+            t(lang, "period", "期间"),
+            t(lang, "tier", "客户级别"),
+            t(lang, "department", "部门"),
+            t(lang, "satisfied", "满意/调查"),
+            t(lang, "outcome", "结果"),
+            t(lang, "per member", "每人"),
+            t(lang, "members", "人数"),
+            t(lang, "amount", "金额"),
+        ];
+        md_table(&mut out, &header, 3, &rows);
         for (title, list) in [
-            ("Prior-period adjustments", &self.adjustments),
-            ("Changes since close", &self.changes_since_close),
+            (
+                t(lang, "Prior-period adjustments", "以前期间调整"),
+                &self.adjustments,
+            ),
+            (
+                t(lang, "Changes since close", "结账后变动"),
+                &self.changes_since_close,
+            ),
         ] {
             if !list.is_empty() {
                 let _ = writeln!(out, "\n## {title}\n");
                 let rows: Vec<Vec<String>> = list.iter().map(adjustment_row).collect();
-                md_table(&mut out, &ADJUSTMENT_HEADER, 4, &rows);
+                let header = [
+                    t(lang, "month", "所属月份"),
+                    t(lang, "period", "期间"),
+                    t(lang, "tier", "客户级别"),
+                    t(lang, "department", "部门"),
+                    t(lang, "paid", "已付"),
+                    t(lang, "now", "现应为"),
+                    t(lang, "difference", "差额"),
+                ];
+                md_table(&mut out, &header, 4, &rows);
             }
         }
         let _ = writeln!(
             out,
-            "\n`careledger explain payout --period P --tier T --department D` shows the surveys and members behind a line."
+            "\n{}",
+            t(
+                lang,
+                "`careledger explain payout --period P --tier T --department D` shows the surveys and members behind a line.",
+                "`careledger explain payout --period P --tier T --department D` 可查看某一行对应的问卷与人员。"
+            )
         );
         out.into_bytes()
     }
@@ -251,22 +348,34 @@ impl Render for Explanation {
         to_json(self)
     }
 
-    fn markdown(&self) -> Vec<u8> {
+    fn markdown(&self, lang: Lang) -> Vec<u8> {
         let mut out = String::new();
-        let _ = writeln!(
-            out,
-            "# Why {} of {} in {} ({} … {}) came to {}\n",
-            self.department,
-            self.tier,
-            self.period,
-            self.period_start,
-            self.period_end,
-            self.amount
-        );
+        let _ = match lang {
+            Lang::En => writeln!(
+                out,
+                "# Why {} of {} in {} ({} … {}) came to {}\n",
+                self.department,
+                self.tier,
+                self.period,
+                self.period_start,
+                self.period_end,
+                self.amount
+            ),
+            Lang::Zh => writeln!(
+                out,
+                "# {} · {} · {}（{} 至 {}）为何是 {}\n",
+                name(&self.department, lang),
+                name(&self.tier, lang),
+                self.period,
+                self.period_start,
+                self.period_end,
+                self.amount
+            ),
+        };
         for step in &self.arithmetic {
             let _ = writeln!(out, "- {step}");
         }
-        let _ = writeln!(out, "\n## Surveys\n");
+        let _ = writeln!(out, "\n## {}\n", t(lang, "Surveys", "问卷"));
         let rows: Vec<Vec<String>> = self
             .surveys
             .iter()
@@ -276,18 +385,30 @@ impl Render for Explanation {
                     s.at.clone(),
                     s.customer_id.clone(),
                     s.overall.to_string(),
-                    if s.satisfied { "yes" } else { "**no**" }.to_owned(),
-                    s.issues.join(" "),
+                    if s.satisfied {
+                        t(lang, "yes", "是")
+                    } else {
+                        t(lang, "**no**", "**否**")
+                    }
+                    .to_owned(),
+                    s.issues
+                        .iter()
+                        .map(|i| name(i, lang))
+                        .collect::<Vec<_>>()
+                        .join(" "),
                 ]
             })
             .collect();
-        md_table(
-            &mut out,
-            &["survey", "at", "customer", "overall", "satisfied", "issues"],
-            6,
-            &rows,
-        );
-        let _ = writeln!(out, "\n## Members counted\n");
+        let header = [
+            t(lang, "survey", "问卷"),
+            t(lang, "at", "时间"),
+            t(lang, "customer", "客户"),
+            t(lang, "overall", "总体评分"),
+            t(lang, "satisfied", "满意"),
+            t(lang, "issues", "问题"),
+        ];
+        md_table(&mut out, &header, 6, &rows);
+        let _ = writeln!(out, "\n## {}\n", t(lang, "Members counted", "计入人员"));
         let rows: Vec<Vec<String>> = self
             .members
             .iter()
@@ -301,12 +422,14 @@ impl Render for Explanation {
                 ]
             })
             .collect();
-        md_table(
-            &mut out,
-            &["staff", "name", "active from", "active to", "amount"],
-            4,
-            &rows,
-        );
+        let header = [
+            t(lang, "staff", "工号"),
+            t(lang, "name", "姓名"),
+            t(lang, "active from", "入职"),
+            t(lang, "active to", "离职"),
+            t(lang, "amount", "金额"),
+        ];
+        md_table(&mut out, &header, 4, &rows);
         out.into_bytes()
     }
 
@@ -346,55 +469,72 @@ impl Render for Comparison {
         to_json(self)
     }
 
-    fn markdown(&self) -> Vec<u8> {
+    fn markdown(&self, lang: Lang) -> Vec<u8> {
         let mut out = String::new();
-        let _ = writeln!(
-            out,
-            "# What-if: proposed rules against the rules in force, month {}\n",
-            self.month
-        );
-        let _ = writeln!(
-            out,
-            "- **In force** {}; **proposed** {}; **difference** {}\n",
-            self.total_in_force, self.total_proposed, self.difference
-        );
-        let _ = writeln!(out, "## Lines\n");
+        let _ = match lang {
+            Lang::En => writeln!(
+                out,
+                "# What-if: proposed rules against the rules in force, month {}\n",
+                self.month
+            ),
+            Lang::Zh => writeln!(out, "# 方案测算：拟议规则与现行规则对比 {}\n", self.month),
+        };
+        let _ = match lang {
+            Lang::En => writeln!(
+                out,
+                "- **In force** {}; **proposed** {}; **difference** {}\n",
+                self.total_in_force, self.total_proposed, self.difference
+            ),
+            Lang::Zh => writeln!(
+                out,
+                "- **现行** {}；**拟议** {}；**差额** {}\n",
+                self.total_in_force, self.total_proposed, self.difference
+            ),
+        };
+        let _ = writeln!(out, "## {}\n", t(lang, "Lines", "明细"));
         let rows: Vec<Vec<String>> = self
             .lines
             .iter()
             .map(|l| {
                 vec![
                     l.period.clone(),
-                    l.tier.clone(),
-                    l.department.clone(),
+                    name(&l.tier, lang),
+                    name(&l.department, lang),
                     format!("{}/{}", l.satisfied, l.surveys),
-                    format!("{} {}", l.in_force_outcome, l.in_force_amount),
-                    format!("{} {}", l.proposed_outcome, l.proposed_amount),
+                    format!(
+                        "{} {}",
+                        outcome_name(&l.in_force_outcome, lang),
+                        l.in_force_amount
+                    ),
+                    format!(
+                        "{} {}",
+                        outcome_name(&l.proposed_outcome, lang),
+                        l.proposed_amount
+                    ),
                     l.difference.to_string(),
                 ]
             })
             .collect();
-        md_table(
-            &mut out,
-            &[
-                "period",
-                "tier",
-                "department",
-                "satisfied",
-                "in force",
-                "proposed",
-                "difference",
-            ],
-            3,
-            &rows,
-        );
-        let _ = writeln!(out, "\n## People\n");
-        md_table(
-            &mut out,
-            &COMPARED_PEOPLE_HEADER,
-            3,
-            &compared_people_rows(self),
-        );
+        let header = [
+            t(lang, "period", "期间"),
+            t(lang, "tier", "客户级别"),
+            t(lang, "department", "部门"),
+            t(lang, "satisfied", "满意/调查"),
+            t(lang, "in force", "现行"),
+            t(lang, "proposed", "拟议"),
+            t(lang, "difference", "差额"),
+        ];
+        md_table(&mut out, &header, 3, &rows);
+        let _ = writeln!(out, "\n## {}\n", t(lang, "People", "人员"));
+        let header = [
+            t(lang, "staff", "工号"),
+            t(lang, "name", "姓名"),
+            t(lang, "department", "部门"),
+            t(lang, "in force", "现行"),
+            t(lang, "proposed", "拟议"),
+            t(lang, "difference", "差额"),
+        ];
+        md_table(&mut out, &header, 3, &compared_people_rows(self));
         out.into_bytes()
     }
 

@@ -2,7 +2,9 @@
 
 use std::fmt::Write as _;
 
-use super::{Render, csv_document, csv_number, decimal2, md_table, percent, to_json};
+use super::{
+    Lang, Render, csv_document, csv_number, decimal2, md_table, name, percent, t, to_json,
+};
 use crate::kpi::visits::{Counts, VisitsReport};
 
 impl VisitsReport {
@@ -33,110 +35,173 @@ impl Render for VisitsReport {
         to_json(self)
     }
 
-    fn markdown(&self) -> Vec<u8> {
+    fn markdown(&self, lang: Lang) -> Vec<u8> {
         let (kind, label) = self.period_label();
-        let t = &self.tasks.counts;
-        let mut out = String::new();
-        let _ = writeln!(out, "# Return-visit report (回访月报), {kind} {label}\n");
-        let _ = writeln!(
-            out,
-            "- **Completion** {} of {} due return visits performed ({})",
-            t.performed,
-            t.due,
-            percent(t.performed, t.due)
-        );
-        let _ = writeln!(
-            out,
-            "- **Success** {} successful ({})",
-            t.successful,
-            percent(t.successful, t.due)
-        );
-        let _ = writeln!(
-            out,
-            "- **On time** {} first attempts by the due time ({})",
-            t.on_time,
-            percent(t.on_time, t.due)
-        );
+        let kind = match kind {
+            "week" => t(lang, "week", "周"),
+            _ => t(lang, "month", "月"),
+        };
+        let c = &self.tasks.counts;
         let s = &self.surveys;
-        let _ = writeln!(
-            out,
-            "- **Satisfaction** {} of {} surveys satisfied ({}), mean overall score {}",
-            s.satisfied,
-            s.count,
-            percent(s.satisfied, s.count),
-            decimal2(s.mean_overall)
-        );
-        let _ = writeln!(
-            out,
-            "- **Unscheduled attempts** {} (calls made for no due task)\n",
-            self.unscheduled_attempts
-        );
-
+        let mut out = String::new();
+        let _ = match lang {
+            Lang::En => writeln!(out, "# Return-visit report (回访月报), {kind} {label}\n"),
+            Lang::Zh => writeln!(out, "# 回访月报 {label}\n"),
+        };
+        let lines = match lang {
+            Lang::En => [
+                format!(
+                    "- **Completion** {} of {} due return visits performed ({})",
+                    c.performed,
+                    c.due,
+                    percent(c.performed, c.due)
+                ),
+                format!(
+                    "- **Success** {} successful ({})",
+                    c.successful,
+                    percent(c.successful, c.due)
+                ),
+                format!(
+                    "- **On time** {} first attempts by the due time ({})",
+                    c.on_time,
+                    percent(c.on_time, c.due)
+                ),
+                format!(
+                    "- **Satisfaction** {} of {} surveys satisfied ({}), mean overall score {}",
+                    s.satisfied,
+                    s.count,
+                    percent(s.satisfied, s.count),
+                    decimal2(s.mean_overall)
+                ),
+                format!(
+                    "- **Unscheduled attempts** {} (calls made for no due task)",
+                    self.unscheduled_attempts
+                ),
+            ],
+            Lang::Zh => [
+                format!(
+                    "- **回访完成率** 应回访 {} 个，实施回访 {} 个（{}）",
+                    c.due,
+                    c.performed,
+                    percent(c.performed, c.due)
+                ),
+                format!(
+                    "- **回访成功率** 成功回访 {} 个（{}）",
+                    c.successful,
+                    percent(c.successful, c.due)
+                ),
+                format!(
+                    "- **回访及时率** 按时首次回访 {} 个（{}）",
+                    c.on_time,
+                    percent(c.on_time, c.due)
+                ),
+                format!(
+                    "- **满意度** 满意 {} / 调查 {} 份（{}），总体平均分 {}",
+                    s.satisfied,
+                    s.count,
+                    percent(s.satisfied, s.count),
+                    decimal2(s.mean_overall)
+                ),
+                format!(
+                    "- **计划外回访** {} 次（没有对应应回访任务的联络）",
+                    self.unscheduled_attempts
+                ),
+            ],
+        };
+        for line in lines {
+            let _ = writeln!(out, "{line}");
+        }
         let header = [
             "",
-            "due",
-            "performed",
-            "completion",
-            "successful",
-            "success",
-            "on time",
-            "on-time rate",
+            t(lang, "due", "应回访"),
+            t(lang, "performed", "实施"),
+            t(lang, "completion", "完成率"),
+            t(lang, "successful", "成功"),
+            t(lang, "success", "成功率"),
+            t(lang, "on time", "及时"),
+            t(lang, "on-time rate", "及时率"),
         ];
-        let _ = writeln!(out, "## By task kind\n");
+        let all = format!("**{}**", t(lang, "all", "合计"));
+        let _ = writeln!(out, "\n## {}\n", t(lang, "By task kind", "按回访类型"));
         let mut rows: Vec<Vec<String>> = self
             .by_kind
             .iter()
-            .map(|l| counts_row(&l.kind, &l.counts))
+            .map(|l| counts_row(&name(&l.kind, lang), &l.counts))
             .collect();
-        rows.push(counts_row("**all**", t));
+        rows.push(counts_row(&all, c));
         md_table(&mut out, &header, 1, &rows);
-        let _ = writeln!(out, "\n## By department\n");
+        let _ = writeln!(out, "\n## {}\n", t(lang, "By department", "按部门"));
         let mut rows: Vec<Vec<String>> = self
             .by_department
             .iter()
-            .map(|l| counts_row(&l.department, &l.counts))
+            .map(|l| counts_row(&name(&l.department, lang), &l.counts))
             .collect();
-        rows.push(counts_row("**all**", t));
+        rows.push(counts_row(&all, c));
         md_table(&mut out, &header, 1, &rows);
 
-        let _ = writeln!(out, "\n## Satisfaction by question\n");
+        let _ = writeln!(
+            out,
+            "\n## {}\n",
+            t(lang, "Satisfaction by question", "各问题满意度")
+        );
         if self.questions.is_empty() {
-            let _ = writeln!(out, "No answers in this {kind}.");
+            let _ = writeln!(
+                out,
+                "{}",
+                t(lang, "No answers in this period.", "本期无问卷回答。")
+            );
         } else {
             let rows: Vec<Vec<String>> = self
                 .questions
                 .iter()
                 .map(|q| {
                     vec![
-                        q.question.clone(),
+                        name(&q.question, lang),
                         q.answers.to_string(),
                         decimal2(Some(q.mean_score)),
                     ]
                 })
                 .collect();
-            md_table(&mut out, &["question", "answers", "mean score"], 1, &rows);
+            let header = [
+                t(lang, "question", "问题"),
+                t(lang, "answers", "回答数"),
+                t(lang, "mean score", "平均分"),
+            ];
+            md_table(&mut out, &header, 1, &rows);
         }
-        let _ = writeln!(out, "\n## Most reported issues\n");
+        let _ = writeln!(
+            out,
+            "\n## {}\n",
+            t(lang, "Most reported issues", "客户反映最多的问题")
+        );
         if self.top_issues.is_empty() {
-            let _ = writeln!(out, "No issues reported in this {kind}.");
+            let _ = writeln!(
+                out,
+                "{}",
+                t(
+                    lang,
+                    "No issues reported in this period.",
+                    "本期无客户反映的问题。"
+                )
+            );
         } else {
             let rows: Vec<Vec<String>> = self
                 .top_issues
                 .iter()
                 .map(|i| {
                     vec![
-                        i.issue.clone(),
+                        name(&i.issue, lang),
                         i.count.to_string(),
                         percent(i.count, s.count),
                     ]
                 })
                 .collect();
-            md_table(
-                &mut out,
-                &["issue", "surveys naming it", "share of surveys"],
-                1,
-                &rows,
-            );
+            let header = [
+                t(lang, "issue", "问题"),
+                t(lang, "surveys naming it", "提及的问卷数"),
+                t(lang, "share of surveys", "占问卷比例"),
+            ];
+            md_table(&mut out, &header, 1, &rows);
         }
         out.into_bytes()
     }

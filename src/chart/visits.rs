@@ -1,0 +1,652 @@
+//! Return visits and surveys: the rates trend, satisfaction, the issues Pareto chart.
+
+use plotters::prelude::DrawingBackend;
+use plotters::style::text_anchor::{HPos, VPos};
+
+use super::canvas::{
+    self, AXIS_SIZE, Area, Axes, BLUE, Cx, DARK_GREY, Dash, Draw, Drawn, FillLook, GRID, HEIGHT,
+    INK, LineLook, MID_GREY, Marker, PANEL_TITLE_SIZE, Pattern, Rect, SKY, Scale, Swatch,
+    TICK_SIZE, Ticks, VALUE_SIZE, VERMILLION, WIDTH, bar, category_axes, fit_line, fit_lines,
+    footnote, group_thousands, header, legend, legend_at, marker, month_labels, no_data, polyline,
+    spread, text, text_boxed, text_width,
+};
+use super::i18n::{Ui, fill};
+use super::{
+    Chart, ChartError, Lang, MONTHS_SHOWN, check_categories, check_range, check_rate, last_sorted,
+};
+
+/// One month of return-visit rates, fractions of 1; `None` when no task was due.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RatesPoint {
+    /// `YYYY-MM`.
+    pub month: String,
+    pub completion: Option<f64>,
+    pub success: Option<f64>,
+    pub on_time: Option<f64>,
+}
+
+/// The three rate series: their label and look. Dash and marker tell them apart in print.
+const RATE_SERIES: [(Ui, LineLook); 3] = [
+    (
+        Ui::Completion,
+        LineLook {
+            color: BLUE,
+            dash: Dash::Solid,
+            marker: Marker::Circle,
+        },
+    ),
+    (
+        Ui::Success,
+        LineLook {
+            color: VERMILLION,
+            dash: Dash::Dashed,
+            marker: Marker::Triangle,
+        },
+    ),
+    (
+        Ui::OnTime,
+        LineLook {
+            color: DARK_GREY,
+            dash: Dash::Dotted,
+            marker: Marker::Square,
+        },
+    ),
+];
+
+/// Completion, success and on-time rate per month, the last 12 months given: lines with
+/// markers, each point labelled with its percentage (one decimal), y axis 0–100 %.
+pub fn rates_trend(months: &[RatesPoint], lang: Lang) -> Result<Chart, ChartError> {
+    const CHART: &str = "rates_trend";
+    for point in months {
+        for (name, value) in [
+            ("completion", point.completion),
+            ("success", point.success),
+            ("on_time", point.on_time),
+        ] {
+            if let Some(v) = value {
+                check_rate(CHART, || format!("the {name} rate of {}", point.month), v)?;
+            }
+        }
+    }
+    let kept = last_sorted(CHART, months, |p| p.month.clone(), MONTHS_SHOWN)?;
+    let drawing = RatesTrend {
+        months: kept.into_iter().cloned().collect(),
+    };
+    canvas::render(CHART, lang, &drawing)
+}
+
+struct RatesTrend {
+    months: Vec<RatesPoint>,
+}
+
+impl RatesTrend {
+    fn series(&self, s: usize) -> Vec<Option<f64>> {
+        self.months
+            .iter()
+            .map(|p| [p.completion, p.success, p.on_time][s])
+            .collect()
+    }
+}
+
+impl Draw for RatesTrend {
+    fn draw<DB: DrawingBackend>(&self, root: &Area<DB>, cx: &Cx) -> Result<(), ChartError> {
+        let top = header(root, cx, cx.ui(Ui::RatesTitle), None)?;
+        let all: Vec<Vec<Option<f64>>> = (0..3).map(|s| self.series(s)).collect();
+        if all.iter().flatten().all(Option::is_none) {
+            return no_data(root, cx, body_rect(top));
+        }
+        let items: Vec<(&str, Swatch)> = RATE_SERIES
+            .iter()
+            .map(|(ui, look)| (cx.ui(*ui), Swatch::Line(*look)))
+            .collect();
+        legend(root, cx, top + 10, &items)?;
+        let area = Rect {
+            l: 10,
+            t: top + 30,
+            r: WIDTH as i32 - 10,
+            b: HEIGHT as i32 - 22,
+        };
+        let months: Vec<&str> = self.months.iter().map(|p| p.month.as_str()).collect();
+        let slot = f64::from(area.width() - 90) / months.len() as f64;
+        let categories = month_labels(&months, slot);
+        let ticks = Ticks::percent();
+        let frame = category_axes(
+            root,
+            cx,
+            area,
+            &Axes {
+                y_desc: cx.ui(Ui::RatesAxis),
+                y: &ticks,
+                y_range: (0.0, 108.0),
+                x_desc: cx.ui(Ui::Month),
+                categories: &categories,
+                right: None,
+            },
+        )?;
+        // Per series, per month: the point's value and pixel, or a gap.
+        let points: Vec<Vec<Option<Point>>> = all
+            .iter()
+            .map(|series| {
+                series
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| v.map(|v| (v, (frame.x_center(i), frame.y.px(v * 100.0)))))
+                    .collect()
+            })
+            .collect();
+        for (series, (_, look)) in points.iter().zip(&RATE_SERIES) {
+            for run in series.split(Option::is_none) {
+                let run: Vec<(i32, i32)> = run.iter().flatten().map(|(_, p)| *p).collect();
+                polyline(root, cx, &run, look.color, look.dash)?;
+            }
+        }
+        for (series, (_, look)) in points.iter().zip(&RATE_SERIES) {
+            for (_, p) in series.iter().flatten() {
+                marker(root, cx, *p, look)?;
+            }
+        }
+        // Labels right of their point, spread apart where the rates of a month are close.
+        for (i, _) in self.months.iter().enumerate() {
+            let column: Vec<(usize, f64, (i32, i32))> = points
+                .iter()
+                .enumerate()
+                .filter_map(|(s, series)| series[i].map(|(v, p)| (s, v, p)))
+                .collect();
+            let wanted: Vec<i32> = column.iter().map(|(_, _, (_, y))| y - 9).collect();
+            let placed = spread(&wanted, 15, frame.plot.t, frame.plot.b - 8);
+            for ((s, v, (x, _)), y) in column.iter().zip(placed) {
+                text_boxed(
+                    root,
+                    cx,
+                    &percent1(*v),
+                    (x + 8, y),
+                    VALUE_SIZE,
+                    RATE_SERIES[*s].1.color,
+                    (HPos::Left, VPos::Center),
+                )?;
+            }
+        }
+        if all.iter().flatten().any(Option::is_none) {
+            footnote(root, cx, cx.ui(Ui::RatesGapNote))?;
+        }
+        Ok(())
+    }
+}
+
+/// A plotted value and its pixel.
+type Point = (f64, (i32, i32));
+
+/// The chart area under a header, for "no data".
+fn body_rect(top: i32) -> Rect {
+    Rect {
+        l: 60,
+        t: top + 20,
+        r: WIDTH as i32 - 60,
+        b: HEIGHT as i32 - 40,
+    }
+}
+
+/// A fraction as a percentage with one decimal: `0.8755` → `87.6%`.
+fn percent1(v: f64) -> String {
+    format!("{:.1}%", v * 100.0)
+}
+
+/// The satisfaction-rate trend (left: a line, %) and the mean score per survey question of
+/// the month (right: bars on the 1–5 scale), in one image. `trend` is `(YYYY-MM, rate)`,
+/// the last 12 months shown; `questions` are `(question token, mean score)` in the order
+/// given, at most 20.
+pub fn satisfaction(
+    trend: &[(String, Option<f64>)],
+    questions: &[(String, f64)],
+    lang: Lang,
+) -> Result<Chart, ChartError> {
+    const CHART: &str = "satisfaction";
+    const QUESTIONS_MAX: usize = 20;
+    for (month, rate) in trend {
+        if let Some(v) = rate {
+            check_rate(CHART, || format!("the satisfaction rate of {month}"), *v)?;
+        }
+    }
+    for (question, score) in questions {
+        check_range(
+            CHART,
+            || format!("the mean score of {question}"),
+            *score,
+            (1.0, 5.0),
+            "1..=5",
+        )?;
+    }
+    check_categories(
+        CHART,
+        "questions",
+        questions.iter().map(|(q, _)| q.as_str()),
+        QUESTIONS_MAX,
+    )?;
+    let kept = last_sorted(CHART, trend, |(m, _)| m.clone(), MONTHS_SHOWN)?;
+    let drawing = Satisfaction {
+        trend: kept.into_iter().cloned().collect(),
+        questions: questions.to_vec(),
+    };
+    canvas::render(CHART, lang, &drawing)
+}
+
+struct Satisfaction {
+    trend: Vec<(String, Option<f64>)>,
+    questions: Vec<(String, f64)>,
+}
+
+/// The 95 % line: below it, a payout period's satisfaction earns a fine (DOMAIN.md §8).
+const FINE_THRESHOLD_PERCENT: f64 = 95.0;
+
+impl Draw for Satisfaction {
+    fn draw<DB: DrawingBackend>(&self, root: &Area<DB>, cx: &Cx) -> Result<(), ChartError> {
+        let top = header(root, cx, cx.ui(Ui::SatisfactionTitle), None)?;
+        let left = Rect {
+            l: 10,
+            t: top + 4,
+            r: 555,
+            b: HEIGHT as i32 - 10,
+        };
+        let right = Rect {
+            l: 575,
+            t: top + 4,
+            r: WIDTH as i32 - 10,
+            b: HEIGHT as i32 - 10,
+        };
+        self.draw_trend(root, cx, left)?;
+        self.draw_questions(root, cx, right)
+    }
+}
+
+impl Satisfaction {
+    fn draw_trend<DB: DrawingBackend>(
+        &self,
+        root: &Area<DB>,
+        cx: &Cx,
+        panel: Rect,
+    ) -> Result<(), ChartError> {
+        panel_title(root, cx, panel, cx.ui(Ui::SatisfactionTrend))?;
+        // Below the title, a row for the legend.
+        let area = Rect {
+            t: panel.t + 56,
+            ..panel
+        };
+        if self.trend.iter().all(|(_, v)| v.is_none()) {
+            return no_data(root, cx, inset(area));
+        }
+        let months: Vec<&str> = self.trend.iter().map(|(m, _)| m.as_str()).collect();
+        let slot = f64::from(area.width() - 90) / months.len() as f64;
+        let categories = month_labels(&months, slot);
+        let ticks = Ticks::percent();
+        let frame = category_axes(
+            root,
+            cx,
+            area,
+            &Axes {
+                y_desc: cx.ui(Ui::SatisfactionAxis),
+                y: &ticks,
+                y_range: (0.0, 108.0),
+                x_desc: cx.ui(Ui::Month),
+                categories: &categories,
+                right: None,
+            },
+        )?;
+        let look = LineLook {
+            color: BLUE,
+            dash: Dash::Solid,
+            marker: Marker::Circle,
+        };
+        // The fine threshold: a dashed rule, named in the panel's legend (the rates sit
+        // around it, so a label on the line would cover them).
+        legend_at(
+            root,
+            cx,
+            ((frame.plot.l + frame.plot.r) / 2, panel.t + 40),
+            &[
+                (cx.ui(Ui::SatisfactionRate), Swatch::Line(look)),
+                (cx.ui(Ui::FineThreshold), Swatch::Rule(MID_GREY)),
+            ],
+        )?;
+        let y95 = frame.y.px(FINE_THRESHOLD_PERCENT);
+        polyline(
+            root,
+            cx,
+            &[(frame.plot.l, y95), (frame.plot.r, y95)],
+            MID_GREY,
+            Dash::Dashed,
+        )?;
+        let points: Vec<Option<(i32, i32)>> = self
+            .trend
+            .iter()
+            .enumerate()
+            .map(|(i, (_, v))| v.map(|v| (frame.x_center(i), frame.y.px(v * 100.0))))
+            .collect();
+        for run in points.split(Option::is_none) {
+            let run: Vec<(i32, i32)> = run.iter().flatten().copied().collect();
+            polyline(root, cx, &run, look.color, look.dash)?;
+        }
+        for p in points.iter().flatten() {
+            marker(root, cx, *p, &look)?;
+        }
+        // Above the point; where neighbours would touch, every other label goes below.
+        let narrow = frame.slot() < 46.0;
+        for (i, (p, (_, v))) in points.iter().zip(&self.trend).enumerate() {
+            let (Some((x, y)), Some(v)) = (p, v) else {
+                continue;
+            };
+            let below = narrow && i % 2 == 1;
+            let (at, anchor) = if below {
+                ((*x, y + 9), (HPos::Center, VPos::Top))
+            } else {
+                ((*x, y - 9), (HPos::Center, VPos::Bottom))
+            };
+            text_boxed(root, cx, &percent1(*v), at, VALUE_SIZE, INK, anchor)?;
+        }
+        Ok(())
+    }
+
+    fn draw_questions<DB: DrawingBackend>(
+        &self,
+        root: &Area<DB>,
+        cx: &Cx,
+        panel: Rect,
+    ) -> Result<(), ChartError> {
+        panel_title(root, cx, panel, cx.ui(Ui::Questions))?;
+        let area = Rect {
+            t: panel.t + 56,
+            ..panel
+        };
+        if self.questions.is_empty() {
+            return no_data(root, cx, inset(area));
+        }
+        const LABEL_W_MAX: i32 = 150;
+        let names: Vec<String> = self.questions.iter().map(|(q, _)| cx.category(q)).collect();
+        let mut label_w = 0;
+        for name in &names {
+            label_w = label_w.max(text_width(cx, name, TICK_SIZE).min(LABEL_W_MAX));
+        }
+        let plot = Rect {
+            l: area.l + label_w + 12,
+            t: area.t + 8,
+            r: area.r - 44,
+            b: area.b - 50,
+        };
+        let x = Scale {
+            lo: 1.0,
+            hi: 5.0,
+            px_lo: plot.l,
+            px_hi: plot.r,
+        };
+        for score in 1..=5 {
+            let px = x.px(f64::from(score));
+            root.draw(&plotters::element::PathElement::new(
+                vec![(px, plot.t), (px, plot.b)],
+                GRID,
+            ))
+            .drawn(cx)?;
+            text(
+                root,
+                cx,
+                &score.to_string(),
+                (px, plot.b + 6),
+                TICK_SIZE,
+                INK,
+                (HPos::Center, VPos::Top),
+            )?;
+        }
+        text(
+            root,
+            cx,
+            cx.ui(Ui::ScoreAxis),
+            ((plot.l + plot.r) / 2, area.b - 4),
+            AXIS_SIZE,
+            INK,
+            (HPos::Center, VPos::Bottom),
+        )?;
+        let n = self.questions.len();
+        let slot = f64::from(plot.height()) / n as f64;
+        let look = FillLook {
+            fill: SKY,
+            pattern: Pattern::Solid,
+            ink: BLUE,
+        };
+        for (i, ((_, score), name)) in self.questions.iter().zip(&names).enumerate() {
+            let centre = plot.t + ((i as f64 + 0.5) * slot).round() as i32;
+            let half = ((slot * 0.3).round() as i32).clamp(2, 14);
+            bar(
+                root,
+                cx,
+                (plot.l, centre - half, x.px(*score), centre + half),
+                &look,
+            )?;
+            text(
+                root,
+                cx,
+                &format!("{score:.2}"),
+                (x.px(*score) + 5, centre),
+                VALUE_SIZE,
+                INK,
+                (HPos::Left, VPos::Center),
+            )?;
+            // Two lines where the rows leave room for them.
+            let lines = if slot >= 36.0 {
+                fit_lines(cx, name, TICK_SIZE, LABEL_W_MAX)
+            } else {
+                vec![fit_line(cx, name, TICK_SIZE, LABEL_W_MAX)]
+            };
+            let first = centre - 8 * (lines.len() as i32 - 1);
+            for (k, line) in lines.iter().enumerate() {
+                text(
+                    root,
+                    cx,
+                    line,
+                    (plot.l - 6, first + 16 * k as i32),
+                    TICK_SIZE,
+                    INK,
+                    (HPos::Right, VPos::Center),
+                )?;
+            }
+        }
+        root.draw(&plotters::element::PathElement::new(
+            vec![(plot.l, plot.t), (plot.l, plot.b), (plot.r, plot.b)],
+            INK,
+        ))
+        .drawn(cx)
+    }
+}
+
+/// A panel's title, centred at its top.
+fn panel_title<DB: DrawingBackend>(
+    root: &Area<DB>,
+    cx: &Cx,
+    panel: Rect,
+    title: &str,
+) -> Result<(), ChartError> {
+    text(
+        root,
+        cx,
+        title,
+        ((panel.l + panel.r) / 2, panel.t + 4),
+        PANEL_TITLE_SIZE,
+        INK,
+        (HPos::Center, VPos::Top),
+    )
+}
+
+/// `rect` less a margin, for a "no data" box.
+fn inset(rect: Rect) -> Rect {
+    Rect {
+        l: rect.l + 30,
+        t: rect.t + 10,
+        r: rect.r - 30,
+        b: rect.b - 30,
+    }
+}
+
+/// The number of bars of the Pareto chart; further issues are summed into "other".
+const ISSUES_SHOWN: usize = 10;
+
+/// Issues named in surveys, `(issue token, surveys naming it)`: bars by count, most named
+/// first (ties by token; issues named by no survey are left out), with the cumulative
+/// share of all mentions as a line on a secondary 0–100 % axis. Past ten issues, the least named are summed into "other",
+/// drawn last. `surveys` is the number of surveys in the period, shown in the subtitle.
+pub fn issues_pareto(
+    issues: &[(String, u64)],
+    surveys: u64,
+    lang: Lang,
+) -> Result<Chart, ChartError> {
+    const CHART: &str = "issues_pareto";
+    check_categories(
+        CHART,
+        "issues",
+        issues.iter().map(|(i, _)| i.as_str()),
+        usize::MAX,
+    )?;
+    let mut sorted: Vec<(String, u64)> = issues.iter().filter(|(_, n)| *n > 0).cloned().collect();
+    sorted.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let mentions: u128 = sorted.iter().map(|(_, n)| u128::from(*n)).sum();
+    // Counts in u128: a sum of u64 counts cannot overflow it.
+    let mut bars: Vec<(Option<String>, u128)> = Vec::with_capacity(ISSUES_SHOWN);
+    if sorted.len() > ISSUES_SHOWN {
+        let rest: u128 = sorted[ISSUES_SHOWN - 1..]
+            .iter()
+            .map(|(_, n)| u128::from(*n))
+            .sum();
+        bars.extend(
+            sorted
+                .drain(..ISSUES_SHOWN - 1)
+                .map(|(k, n)| (Some(k), u128::from(n))),
+        );
+        bars.push((None, rest));
+    } else {
+        bars.extend(sorted.into_iter().map(|(k, n)| (Some(k), u128::from(n))));
+    }
+    let drawing = Pareto {
+        bars,
+        mentions,
+        surveys,
+    };
+    canvas::render(CHART, lang, &drawing)
+}
+
+struct Pareto {
+    /// `None` is "other".
+    bars: Vec<(Option<String>, u128)>,
+    mentions: u128,
+    surveys: u64,
+}
+
+impl Draw for Pareto {
+    fn draw<DB: DrawingBackend>(&self, root: &Area<DB>, cx: &Cx) -> Result<(), ChartError> {
+        let subtitle = fill(
+            cx.ui(Ui::ParetoSubtitle),
+            &[
+                &group_thousands(&self.surveys.to_string()),
+                &group_thousands(&self.mentions.to_string()),
+            ],
+        );
+        let top = header(root, cx, cx.ui(Ui::ParetoTitle), Some(&subtitle))?;
+        if self.bars.is_empty() {
+            return no_data(root, cx, body_rect(top));
+        }
+        let bar_look = FillLook {
+            fill: SKY,
+            pattern: Pattern::Solid,
+            ink: BLUE,
+        };
+        let line_look = LineLook {
+            color: INK,
+            dash: Dash::Solid,
+            marker: Marker::Square,
+        };
+        legend(
+            root,
+            cx,
+            top + 8,
+            &[
+                (cx.ui(Ui::IssueCount), Swatch::Fill(bar_look)),
+                (cx.ui(Ui::Cumulative), Swatch::Line(line_look)),
+            ],
+        )?;
+        let area = Rect {
+            l: 10,
+            t: top + 28,
+            r: WIDTH as i32 - 10,
+            b: HEIGHT as i32 - 10,
+        };
+        let max = self.bars.iter().map(|(_, n)| *n).max().unwrap_or(0);
+        let ticks = Ticks::counts(max);
+        // The same headroom on both axes keeps 100 % level with the top tick's share.
+        const HEADROOM: f64 = 1.1;
+        let categories: Vec<String> = self
+            .bars
+            .iter()
+            .map(|(k, _)| match k {
+                Some(k) => cx.category(k),
+                None => cx.ui(Ui::Other).to_string(),
+            })
+            .collect();
+        let right = Ticks::percent();
+        let frame = category_axes(
+            root,
+            cx,
+            area,
+            &Axes {
+                y_desc: cx.ui(Ui::IssueCountAxis),
+                y: &ticks,
+                y_range: (0.0, ticks.max() * HEADROOM),
+                x_desc: cx.ui(Ui::IssueAxis),
+                categories: &categories,
+                right: Some((cx.ui(Ui::CumulativeAxis), &right, (0.0, 100.0 * HEADROOM))),
+            },
+        )?;
+        let share = Scale {
+            lo: 0.0,
+            hi: 100.0 * HEADROOM,
+            px_lo: frame.plot.b,
+            px_hi: frame.plot.t,
+        };
+        let base = frame.y.px(0.0);
+        let mut cumulative: u128 = 0;
+        let mut line = Vec::with_capacity(self.bars.len());
+        for (i, (_, n)) in self.bars.iter().enumerate() {
+            let (l, r) = frame.bar_span(i, 0.6);
+            let y = frame.y.px(*n as f64);
+            bar(root, cx, (l, base, r, y), &bar_look)?;
+            text(
+                root,
+                cx,
+                &group_thousands(&n.to_string()),
+                (frame.x_center(i), y - 3),
+                VALUE_SIZE,
+                INK,
+                (HPos::Center, VPos::Bottom),
+            )?;
+            cumulative += *n;
+            // A share for drawing: the float only places a pixel and prints one decimal.
+            let percent = cumulative as f64 * 100.0 / self.mentions.max(1) as f64;
+            line.push((frame.x_center(i), share.px(percent), percent));
+        }
+        let pixels: Vec<(i32, i32)> = line.iter().map(|(x, y, _)| (*x, *y)).collect();
+        polyline(root, cx, &pixels, line_look.color, line_look.dash)?;
+        for (i, (x, y, percent)) in line.iter().enumerate() {
+            marker(root, cx, (*x, *y), &line_look)?;
+            // Right of the point, except the last one, which would run into the right axis.
+            let (at, h) = if i + 1 == line.len() {
+                ((x - 8, y - 12), HPos::Right)
+            } else {
+                ((x + 8, y - 12), HPos::Left)
+            };
+            text_boxed(
+                root,
+                cx,
+                &format!("{percent:.1}%"),
+                at,
+                VALUE_SIZE,
+                INK,
+                (h, VPos::Center),
+            )?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,542 @@
+//! The report pack's `index.html`: headline figures with the change against the previous
+//! month, the charts (embedded as PNG, so the page stands alone when mailed or printed), the
+//! tables, and links to every file. No external resource of any kind; one small inline
+//! script counts the images that loaded, for the browser check (and to warn a reader).
+
+use std::fmt::Write as _;
+
+use base64::Engine as _;
+
+use super::pack::PackChart;
+use super::{Lang, name, percent, t};
+use crate::kpi::churn::ChurnFigures;
+use crate::kpi::payouts::Statement;
+use crate::kpi::tiers::TiersReport;
+use crate::kpi::visits::{Counts, VisitsReport};
+use crate::model::{Fen, Period};
+
+/// A rate as n of d (`None` when there was nothing to count), this month and the previous.
+pub type RatePair = (Option<(u64, u64)>, Option<(u64, u64)>);
+
+/// The headline figures: (this month, previous month).
+pub struct Headline {
+    pub completion: RatePair,
+    pub success: RatePair,
+    pub on_time: RatePair,
+    pub satisfaction: RatePair,
+    pub recovery_revenue: (Fen, Fen),
+    pub lost_at_end: (u64, u64),
+    pub payouts_total: (Fen, Fen),
+}
+
+pub struct Page<'a> {
+    pub month: &'a Period,
+    pub lang: Lang,
+    pub headline: &'a Headline,
+    pub visits: &'a VisitsReport,
+    pub churn: &'a ChurnFigures,
+    pub statement: &'a Statement,
+    pub tiers: &'a TiersReport,
+    pub charts: &'a [PackChart],
+    pub files: &'a [String],
+}
+
+pub fn esc(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// A rate in tenths of a percent, rounded half up with integers (as `percent` shows it).
+fn tenths(r: (u64, u64)) -> i64 {
+    ((r.0 * 1000 + r.1 / 2) / r.1) as i64
+}
+
+fn signed_tenths(delta: i64, unit: &str) -> String {
+    let sign = if delta > 0 {
+        "+"
+    } else if delta < 0 {
+        "−"
+    } else {
+        "±"
+    };
+    format!("{sign}{}.{}{unit}", delta.abs() / 10, delta.abs() % 10)
+}
+
+fn signed_fen(delta: Fen) -> String {
+    match delta.0 {
+        d if d > 0 => format!("+{delta}"),
+        0 => "±0.00".into(),
+        _ => format!("−{}", Fen(-delta.0)),
+    }
+}
+
+struct Html {
+    out: String,
+    lang: Lang,
+}
+
+impl Html {
+    fn kpi(&mut self, label: &str, value: String, change: String) {
+        let _ = writeln!(
+            self.out,
+            "<div class=\"kpi\"><div class=\"label\">{}</div><div class=\"value\">{}</div><div class=\"change\">{}</div></div>",
+            esc(label),
+            esc(&value),
+            esc(&change)
+        );
+    }
+
+    fn rate_kpi(&mut self, label: &str, (now, before): RatePair) {
+        let vs = t(self.lang, "vs previous month", "较上月");
+        let value = now.map_or_else(|| "–".to_owned(), |r| percent(r.0, r.1));
+        let change = match (now, before) {
+            (Some(n), Some(b)) => format!(
+                "{vs} {}",
+                signed_tenths(tenths(n) - tenths(b), t(self.lang, " pts", " 个百分点"))
+            ),
+            _ => format!("{vs} –"),
+        };
+        self.kpi(label, value, change);
+    }
+
+    fn table(&mut self, header: &[&str], numeric_from: usize, rows: &[Vec<String>]) {
+        self.out.push_str("<table>\n<thead><tr>");
+        for h in header {
+            let _ = write!(self.out, "<th>{}</th>", esc(h));
+        }
+        self.out.push_str("</tr></thead>\n<tbody>\n");
+        for row in rows {
+            self.out.push_str("<tr>");
+            for (i, cell) in row.iter().enumerate() {
+                let class = if i >= numeric_from {
+                    " class=\"n\""
+                } else {
+                    ""
+                };
+                let _ = write!(self.out, "<td{class}>{}</td>", esc(cell));
+            }
+            self.out.push_str("</tr>\n");
+        }
+        self.out.push_str("</tbody>\n</table>\n");
+    }
+
+    fn chart(&mut self, charts: &[PackChart], stem: &str, alt: &str) {
+        let Some(c) = charts.iter().find(|c| c.stem == stem) else {
+            return;
+        };
+        let data = base64::engine::general_purpose::STANDARD.encode(&c.chart.png);
+        let _ = writeln!(
+            self.out,
+            "<figure><img src=\"data:image/png;base64,{data}\" alt=\"{}\" width=\"{}\" height=\"{}\"><figcaption><a href=\"{stem}.png\">PNG</a> · <a href=\"{stem}.svg\">SVG</a></figcaption></figure>",
+            esc(alt),
+            crate::chart::WIDTH,
+            crate::chart::HEIGHT
+        );
+    }
+}
+
+fn counts_rows(lines: impl Iterator<Item = (String, Counts)>) -> Vec<Vec<String>> {
+    lines
+        .map(|(n, c)| {
+            vec![
+                n,
+                c.due.to_string(),
+                c.performed.to_string(),
+                percent(c.performed, c.due),
+                c.successful.to_string(),
+                percent(c.successful, c.due),
+                c.on_time.to_string(),
+                percent(c.on_time, c.due),
+            ]
+        })
+        .collect()
+}
+
+const STYLE: &str = "body{font-family:system-ui,-apple-system,\"Segoe UI\",\"Noto Sans CJK SC\",\"Microsoft YaHei\",\"PingFang SC\",sans-serif;max-width:1060px;margin:24px auto;padding:0 16px;color:#1a1a1a;line-height:1.45}
+h1{font-size:1.6em;margin-bottom:0}h2{border-bottom:2px solid #333;padding-bottom:4px;margin-top:2em}
+.sub{color:#555;margin-top:4px}
+.kpis{display:grid;grid-template-columns:repeat(auto-fill,minmax(230px,1fr));gap:10px;margin:16px 0}
+.kpi{border:1px solid #999;padding:10px 12px}.kpi .label{font-size:.85em;color:#444}.kpi .value{font-size:1.6em;font-weight:600}.kpi .change{font-size:.85em;color:#444}
+table{border-collapse:collapse;margin:8px 0 16px;font-size:.9em}th,td{border:1px solid #bbb;padding:3px 8px}th{background:#eee;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}
+figure{margin:12px 0}figure img{max-width:100%;height:auto;border:1px solid #ddd}figcaption{font-size:.8em;color:#555}
+#missing{display:none;border:2px solid #b00;padding:8px;color:#b00}
+@media print{body{max-width:none}h2{page-break-before:auto}figure,table{page-break-inside:avoid}a{color:inherit;text-decoration:none}}";
+
+/// Counts the images that loaded (for `.ci/browser-check`) and warns the reader when one
+/// did not.
+const SCRIPT: &str = "window.addEventListener('load',function(){var imgs=Array.prototype.slice.call(document.images);var bad=imgs.filter(function(i){return !(i.complete&&i.naturalWidth>0)});document.body.setAttribute('data-images-total',imgs.length);document.body.setAttribute('data-images-failed',bad.length);if(bad.length){var m=document.getElementById('missing');m.style.display='block';m.textContent+=' '+bad.length;}});";
+
+/// The page.
+pub fn index(p: &Page) -> String {
+    let lang = p.lang;
+    let mut h = Html {
+        out: String::new(),
+        lang,
+    };
+    let title = match lang {
+        Lang::En => format!("Customer care monthly report, {}", p.month.label),
+        Lang::Zh => format!("客户关爱月度报告 {}", p.month.label),
+    };
+    let _ = write!(
+        h.out,
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>\n{STYLE}\n</style>\n</head>\n<body>\n",
+        lang.html_tag(),
+        esc(&title)
+    );
+    let _ = writeln!(h.out, "<h1>{}</h1>", esc(&title));
+    let _ = writeln!(
+        h.out,
+        "<p class=\"sub\">{} {} – {}</p>",
+        t(lang, "Period", "期间"),
+        p.month.first,
+        p.month.last
+    );
+    let _ = writeln!(
+        h.out,
+        "<p id=\"missing\">{}</p>",
+        t(lang, "Some charts failed to load:", "部分图表未能加载：")
+    );
+
+    let hl = p.headline;
+    h.out.push_str("<section class=\"kpis\">\n");
+    h.rate_kpi(
+        t(lang, "Return visits completed", "回访完成率"),
+        hl.completion,
+    );
+    h.rate_kpi(
+        t(lang, "Return visits successful", "回访成功率"),
+        hl.success,
+    );
+    h.rate_kpi(t(lang, "First call on time", "回访及时率"), hl.on_time);
+    h.rate_kpi(t(lang, "Satisfaction", "满意度"), hl.satisfaction);
+    let vs = t(lang, "vs previous month", "较上月");
+    h.kpi(
+        t(lang, "Recovery revenue (yuan)", "挽回维修产值（元）"),
+        hl.recovery_revenue.0.to_string(),
+        format!(
+            "{vs} {}",
+            signed_fen(hl.recovery_revenue.0 - hl.recovery_revenue.1)
+        ),
+    );
+    let lost_delta = hl.lost_at_end.0 as i64 - hl.lost_at_end.1 as i64;
+    h.kpi(
+        t(lang, "Customers lost at month end", "月末流失客户"),
+        hl.lost_at_end.0.to_string(),
+        format!(
+            "{vs} {}{}",
+            if lost_delta > 0 {
+                "+"
+            } else if lost_delta < 0 {
+                "−"
+            } else {
+                "±"
+            },
+            lost_delta.abs()
+        ),
+    );
+    h.kpi(
+        t(lang, "Rewards and fines (yuan)", "奖罚合计（元）"),
+        hl.payouts_total.0.to_string(),
+        format!(
+            "{vs} {}",
+            signed_fen(hl.payouts_total.0 - hl.payouts_total.1)
+        ),
+    );
+    h.out.push_str("</section>\n");
+
+    // Return visits.
+    let v = p.visits;
+    let _ = writeln!(
+        h.out,
+        "<h2>{}</h2>",
+        t(lang, "Return visits (回访)", "回访")
+    );
+    h.chart(
+        p.charts,
+        "rates",
+        t(
+            lang,
+            "Completion, success and on-time rates, last 12 months",
+            "近 12 个月回访完成率、成功率、及时率",
+        ),
+    );
+    let header = [
+        "",
+        t(lang, "due", "应回访"),
+        t(lang, "performed", "实施"),
+        t(lang, "completion", "完成率"),
+        t(lang, "successful", "成功"),
+        t(lang, "success", "成功率"),
+        t(lang, "on time", "及时"),
+        t(lang, "on-time rate", "及时率"),
+    ];
+    let mut rows = counts_rows(v.by_kind.iter().map(|l| (name(&l.kind, lang), l.counts)));
+    rows.extend(counts_rows(std::iter::once((
+        t(lang, "all", "合计").to_owned(),
+        v.tasks.counts,
+    ))));
+    h.table(&header, 1, &rows);
+    let mut rows = counts_rows(
+        v.by_department
+            .iter()
+            .map(|l| (name(&l.department, lang), l.counts)),
+    );
+    rows.extend(counts_rows(std::iter::once((
+        t(lang, "all", "合计").to_owned(),
+        v.tasks.counts,
+    ))));
+    h.table(&header, 1, &rows);
+    let _ = writeln!(
+        h.out,
+        "<p>{} {}</p>",
+        t(
+            lang,
+            "Unscheduled attempts (calls made for no due task):",
+            "计划外回访（没有对应任务的联络）："
+        ),
+        v.unscheduled_attempts
+    );
+
+    // Satisfaction.
+    let _ = writeln!(h.out, "<h2>{}</h2>", t(lang, "Satisfaction", "满意度"));
+    h.chart(
+        p.charts,
+        "satisfaction",
+        t(
+            lang,
+            "Satisfaction trend and mean score per question",
+            "满意度趋势与各问题平均分",
+        ),
+    );
+    let rows: Vec<Vec<String>> = v
+        .questions
+        .iter()
+        .map(|q| {
+            vec![
+                name(&q.question, lang),
+                q.answers.to_string(),
+                format!("{:.2}", q.mean_score),
+            ]
+        })
+        .collect();
+    h.table(
+        &[
+            t(lang, "question", "问题"),
+            t(lang, "answers", "回答数"),
+            t(lang, "mean score", "平均分"),
+        ],
+        1,
+        &rows,
+    );
+    h.chart(
+        p.charts,
+        "issues",
+        t(
+            lang,
+            "Most reported issues (Pareto)",
+            "客户反映最多的问题（帕累托图）",
+        ),
+    );
+    let rows: Vec<Vec<String>> = v
+        .top_issues
+        .iter()
+        .map(|i| {
+            vec![
+                name(&i.issue, lang),
+                i.count.to_string(),
+                percent(i.count, v.surveys.count),
+            ]
+        })
+        .collect();
+    h.table(
+        &[
+            t(lang, "issue", "问题"),
+            t(lang, "surveys", "问卷数"),
+            t(lang, "share", "占比"),
+        ],
+        1,
+        &rows,
+    );
+
+    // Churn and recovery.
+    let c = p.churn;
+    let _ = writeln!(
+        h.out,
+        "<h2>{}</h2>",
+        t(lang, "Lost customers and recovery revenue", "流失客户挽回")
+    );
+    h.chart(
+        p.charts,
+        "recovery",
+        t(
+            lang,
+            "Recovery revenue per month and per year",
+            "每月及每年挽回维修产值",
+        ),
+    );
+    let rows = vec![
+        vec![
+            t(lang, "lost at month end", "月末流失").to_owned(),
+            c.lost_at_end.to_string(),
+        ],
+        vec![
+            t(lang, "newly lost", "新增流失").to_owned(),
+            c.newly_lost.to_string(),
+        ],
+        vec![
+            t(lang, "recovery attempts", "挽回联络").to_owned(),
+            c.recovery_attempts.to_string(),
+        ],
+        vec![
+            t(lang, "customers contacted", "联络客户").to_owned(),
+            c.customers_contacted.to_string(),
+        ],
+        vec![
+            t(lang, "recovered", "挽回").to_owned(),
+            c.recovered.to_string(),
+        ],
+        vec![
+            t(lang, "returned unprompted", "自行回店").to_owned(),
+            c.returned_unprompted.to_string(),
+        ],
+        vec![
+            t(lang, "recovery revenue", "挽回维修产值").to_owned(),
+            c.recovery_revenue.to_string(),
+        ],
+    ];
+    h.table(&["", ""], 1, &rows);
+    let rows: Vec<Vec<String>> = c
+        .by_staff
+        .iter()
+        .flatten()
+        .map(|l| {
+            vec![
+                l.staff_id.clone().unwrap_or_else(|| "–".into()),
+                l.name.clone().unwrap_or_default(),
+                name(l.department.as_deref().unwrap_or("–"), lang),
+                l.recovered.to_string(),
+                l.recovery_revenue.to_string(),
+            ]
+        })
+        .collect();
+    if !rows.is_empty() {
+        h.table(
+            &[
+                t(lang, "staff", "工号"),
+                t(lang, "name", "姓名"),
+                t(lang, "department", "部门"),
+                t(lang, "recovered", "挽回"),
+                t(lang, "recovery revenue", "挽回维修产值"),
+            ],
+            3,
+            &rows,
+        );
+    }
+
+    // Payouts.
+    let s = p.statement;
+    let _ = writeln!(h.out, "<h2>{}</h2>", t(lang, "Rewards and fines", "奖罚"));
+    h.chart(
+        p.charts,
+        "payouts",
+        t(lang, "Payouts per department", "各部门奖罚金额"),
+    );
+    let mut rows: Vec<Vec<String>> = s
+        .people
+        .iter()
+        .map(|x| {
+            vec![
+                x.staff_id.clone(),
+                x.name.clone(),
+                name(&x.department, lang),
+                x.amount.to_string(),
+            ]
+        })
+        .collect();
+    rows.push(vec![
+        t(lang, "total", "合计").to_owned(),
+        String::new(),
+        String::new(),
+        s.total.to_string(),
+    ]);
+    h.table(
+        &[
+            t(lang, "staff", "工号"),
+            t(lang, "name", "姓名"),
+            t(lang, "department", "部门"),
+            t(lang, "amount", "金额"),
+        ],
+        3,
+        &rows,
+    );
+    let rows: Vec<Vec<String>> = s
+        .lines
+        .iter()
+        .map(|l| {
+            vec![
+                l.period.clone(),
+                name(&l.tier, lang),
+                name(&l.department, lang),
+                format!("{}/{}", l.satisfied, l.surveys),
+                l.per_member.to_string(),
+                l.members.to_string(),
+                l.amount.to_string(),
+            ]
+        })
+        .collect();
+    h.table(
+        &[
+            t(lang, "period", "期间"),
+            t(lang, "tier", "客户级别"),
+            t(lang, "department", "部门"),
+            t(lang, "satisfied", "满意/调查"),
+            t(lang, "per member", "每人"),
+            t(lang, "members", "人数"),
+            t(lang, "amount", "金额"),
+        ],
+        3,
+        &rows,
+    );
+
+    // Tiers.
+    let _ = writeln!(h.out, "<h2>{}</h2>", t(lang, "Customer tiers", "客户分级"));
+    h.chart(
+        p.charts,
+        "tiers",
+        t(
+            lang,
+            "Customers per tier, last 12 months",
+            "近 12 个月各级客户数",
+        ),
+    );
+    h.chart(
+        p.charts,
+        "first-purchase",
+        t(
+            lang,
+            "Customers by year of first purchase",
+            "按首次购车年份的客户数",
+        ),
+    );
+    let tc = &p.tiers.counts;
+    let rows = vec![
+        vec![name("super_vip", lang), tc.super_vip.to_string()],
+        vec![name("vip", lang), tc.vip.to_string()],
+        vec![name("general", lang), tc.general.to_string()],
+    ];
+    h.table(
+        &[t(lang, "tier", "级别"), t(lang, "customers", "客户数")],
+        1,
+        &rows,
+    );
+
+    // Files.
+    let _ = writeln!(h.out, "<h2>{}</h2>\n<ul>", t(lang, "Files", "文件"));
+    for f in p.files {
+        let _ = writeln!(h.out, "<li><a href=\"{0}\">{0}</a></li>", esc(f));
+    }
+    let _ = writeln!(h.out, "</ul>\n<script>{SCRIPT}</script>\n</body>\n</html>");
+    h.out
+}

@@ -1,0 +1,329 @@
+//! The manager's monthly report pack: every report in JSON, Markdown and CSV, every chart as
+//! PNG and SVG, and an `index.html` that works offline (charts embedded, no external
+//! resources). Building the pack is pure: it returns the files; the caller writes them.
+
+use std::collections::BTreeMap;
+
+use super::html::{self, Headline};
+use super::{Lang, Render};
+use crate::chart::{self, ChartError, RatesPoint};
+use crate::derive::Activity;
+use crate::derive::churn::derive_churn;
+use crate::derive::tasks::derive_tasks;
+use crate::derive::tiers::{Tier, TierInputs, as_of_for};
+use crate::kpi::churn::{churn_figures, staff_directory};
+use crate::kpi::payouts;
+use crate::kpi::tiers::{TierCounts, TiersReport};
+use crate::kpi::visits::{VisitsReport, surveys_in, visits_report};
+use crate::model::{Day, Fen, Period, Timestamp};
+use crate::rules::Rules;
+use crate::store::{Reader, StoreError};
+
+/// Months shown in the trend charts.
+const TREND_MONTHS: usize = 12;
+
+#[derive(Debug, thiserror::Error)]
+pub enum PackError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Chart(#[from] ChartError),
+}
+
+/// A file of the pack: its name in the pack folder and its bytes.
+pub struct PackFile {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// A chart of the pack and the stem of its files.
+pub struct PackChart {
+    pub stem: &'static str,
+    pub chart: chart::Chart,
+}
+
+/// n of d, or `None` when there is nothing to count.
+fn ratio(n: u64, d: u64) -> Option<(u64, u64)> {
+    (d > 0).then_some((n, d))
+}
+
+/// The `n` months ending with `month`, oldest first.
+fn trailing_months(month: &Period, n: usize) -> Vec<Period> {
+    let mut months = vec![month.clone()];
+    while months.len() < n {
+        let before = months.last().expect("one month").previous();
+        months.push(before);
+    }
+    months.reverse();
+    months
+}
+
+/// Builds the pack of `month` from a snapshot.
+pub fn build(
+    reader: &Reader,
+    rules: &Rules,
+    month: &Period,
+    lang: Lang,
+) -> Result<Vec<PackFile>, PackError> {
+    let activity = Activity::load(reader)?;
+    let derived = derive_tasks(&activity, rules, Timestamp(i64::MAX));
+    let churn = derive_churn(&activity, rules);
+    let directory = staff_directory(reader)?;
+
+    // Return visits: the trend months, and the previous month for the headline.
+    let months = trailing_months(month, TREND_MONTHS);
+    let previous = month.previous();
+    let visits_of = |p: &Period| -> Result<VisitsReport, StoreError> {
+        Ok(visits_report(&derived, &surveys_in(reader, p)?, rules, p))
+    };
+    let mut visits: Vec<VisitsReport> = Vec::with_capacity(months.len());
+    for p in &months {
+        visits.push(visits_of(p)?);
+    }
+    let visits_now = visits.last().expect("twelve months").clone();
+    let visits_before = visits_of(&previous)?;
+
+    // Churn: the month (with staff), the previous month, the year and every year.
+    let churn_now = churn_figures(&churn, month, Some(&directory));
+    let mut churn_json = churn_now.clone();
+    churn_json.by_staff = None; // the JSON is exactly `report churn --month --format json`
+    let churn_before = churn_figures(&churn, &previous, None);
+    let year = Period::year(month.first.year()).expect("a year");
+    let mut churn_year = churn_figures(&churn, &year, Some(&directory));
+    churn_year.months = Some(
+        (1..=12)
+            .map(|m| {
+                churn_figures(
+                    &churn,
+                    &Period::month(month.first.year(), m).expect("a month"),
+                    None,
+                )
+            })
+            .collect(),
+    );
+    let first_year = activity
+        .customers
+        .iter()
+        .flat_map(|c| {
+            c.sales
+                .iter()
+                .map(|s| s.delivered_at.day())
+                .chain(c.orders.iter().map(|o| o.opened_at.day()))
+        })
+        .min()
+        .map_or(month.first.year(), Day::year);
+    let by_year: Vec<(i32, i64)> = (first_year..=month.first.year())
+        .map(|y| {
+            (
+                y,
+                churn_figures(&churn, &Period::year(y).expect("a year"), None)
+                    .recovery_revenue
+                    .0,
+            )
+        })
+        .collect();
+    let by_month: Vec<(String, i64)> = churn_year
+        .months
+        .iter()
+        .flatten()
+        .take_while(|m| m.month.as_deref() <= Some(month.label.as_str()))
+        .map(|m| (m.month.clone().unwrap_or_default(), m.recovery_revenue.0))
+        .collect();
+
+    // Payouts and tiers.
+    let statement = payouts::statement(reader, rules, month)?;
+    let statement_before = payouts::statement(reader, rules, &previous)?;
+    let tier_inputs = TierInputs::load(reader, rules)?;
+    let tier_counts = |p: &Period| {
+        let mut counts = TierCounts::default();
+        for r in tier_inputs
+            .evaluate(&rules.tiers, as_of_for(p.first))
+            .values()
+        {
+            match r.tier {
+                Tier::SuperVip => counts.super_vip += 1,
+                Tier::Vip => counts.vip += 1,
+                Tier::General => counts.general += 1,
+            }
+        }
+        counts
+    };
+    let tiers_by_month: Vec<(String, TierCounts)> = months
+        .iter()
+        .map(|p| (p.label.clone(), tier_counts(p)))
+        .collect();
+    let tiers = TiersReport {
+        month: month.label.clone(),
+        as_of: as_of_for(month.first).to_string(),
+        counts: tiers_by_month.last().expect("twelve months").1,
+        customers: None,
+    };
+    let mut first_purchase: BTreeMap<i32, u64> = BTreeMap::new();
+    for c in &activity.customers {
+        if let Some(first) = c
+            .sales
+            .iter()
+            .map(|s| s.delivered_at.day())
+            .min()
+            .filter(|d| *d <= month.last)
+        {
+            *first_purchase.entry(first.year()).or_default() += 1;
+        }
+    }
+
+    // Charts.
+    let points: Vec<RatesPoint> = visits
+        .iter()
+        .map(|v| RatesPoint {
+            month: v.month.clone().unwrap_or_default(),
+            completion: v.tasks.completion_rate,
+            success: v.tasks.success_rate,
+            on_time: v.tasks.on_time_rate,
+        })
+        .collect();
+    let satisfaction_trend: Vec<(String, Option<f64>)> = visits
+        .iter()
+        .map(|v| {
+            (
+                v.month.clone().unwrap_or_default(),
+                v.surveys.satisfaction_rate,
+            )
+        })
+        .collect();
+    let questions: Vec<(String, f64)> = visits_now
+        .questions
+        .iter()
+        .map(|q| (q.question.clone(), q.mean_score))
+        .collect();
+    let issues: Vec<(String, u64)> = visits_now
+        .top_issues
+        .iter()
+        .map(|i| (i.issue.clone(), i.count))
+        .collect();
+    let mut payout_departments: BTreeMap<String, Fen> = BTreeMap::new();
+    for line in &statement.lines {
+        let d = payout_departments
+            .entry(line.department.clone())
+            .or_insert(Fen::ZERO);
+        *d = *d + line.amount;
+    }
+    let charts = vec![
+        PackChart {
+            stem: "rates",
+            chart: chart::rates_trend(&points, lang)?,
+        },
+        PackChart {
+            stem: "satisfaction",
+            chart: chart::satisfaction(&satisfaction_trend, &questions, lang)?,
+        },
+        PackChart {
+            stem: "issues",
+            chart: chart::issues_pareto(&issues, visits_now.surveys.count, lang)?,
+        },
+        PackChart {
+            stem: "recovery",
+            chart: chart::recovery_revenue(&by_month, &by_year, lang)?,
+        },
+        PackChart {
+            stem: "payouts",
+            chart: chart::payouts_by_department(
+                &payout_departments
+                    .iter()
+                    .map(|(d, f)| (d.clone(), f.0))
+                    .collect::<Vec<_>>(),
+                lang,
+            )?,
+        },
+        PackChart {
+            stem: "tiers",
+            chart: chart::tiers_over_time(
+                &tiers_by_month
+                    .iter()
+                    .map(|(m, c)| (m.clone(), [c.super_vip, c.vip, c.general]))
+                    .collect::<Vec<_>>(),
+                lang,
+            )?,
+        },
+        PackChart {
+            stem: "first-purchase",
+            chart: chart::customers_by_first_purchase_year(
+                &first_purchase.into_iter().collect::<Vec<_>>(),
+                lang,
+            )?,
+        },
+    ];
+
+    let (now, before) = (&visits_now.tasks.counts, &visits_before.tasks.counts);
+    let headline = Headline {
+        completion: (
+            ratio(now.performed, now.due),
+            ratio(before.performed, before.due),
+        ),
+        success: (
+            ratio(now.successful, now.due),
+            ratio(before.successful, before.due),
+        ),
+        on_time: (
+            ratio(now.on_time, now.due),
+            ratio(before.on_time, before.due),
+        ),
+        satisfaction: (
+            ratio(visits_now.surveys.satisfied, visits_now.surveys.count),
+            ratio(visits_before.surveys.satisfied, visits_before.surveys.count),
+        ),
+        recovery_revenue: (churn_now.recovery_revenue, churn_before.recovery_revenue),
+        lost_at_end: (churn_now.lost_at_end, churn_before.lost_at_end),
+        payouts_total: (statement.total, statement_before.total),
+    };
+
+    let mut files = Vec::new();
+    let mut report = |stem: &str, r: &dyn Render| {
+        files.push(PackFile {
+            name: format!("{stem}.json"),
+            bytes: r.json(),
+        });
+        files.push(PackFile {
+            name: format!("{stem}.md"),
+            bytes: r.markdown(lang),
+        });
+        files.push(PackFile {
+            name: format!("{stem}.csv"),
+            bytes: r.csv(),
+        });
+    };
+    report("visits", &visits_now);
+    report("churn", &churn_now);
+    report(&format!("churn-{}", year.label), &churn_year);
+    report("payouts", &statement);
+    report("tiers", &tiers);
+    // The churn JSON follows the contract exactly (no staff credit); md/csv keep it.
+    if let Some(f) = files.iter_mut().find(|f| f.name == "churn.json") {
+        f.bytes = churn_json.json();
+    }
+    for c in &charts {
+        files.push(PackFile {
+            name: format!("{}.png", c.stem),
+            bytes: c.chart.png.clone(),
+        });
+        files.push(PackFile {
+            name: format!("{}.svg", c.stem),
+            bytes: c.chart.svg.clone().into_bytes(),
+        });
+    }
+    let page = html::index(&html::Page {
+        month,
+        lang,
+        headline: &headline,
+        visits: &visits_now,
+        churn: &churn_now,
+        statement: &statement,
+        tiers: &tiers,
+        charts: &charts,
+        files: &files.iter().map(|f| f.name.clone()).collect::<Vec<_>>(),
+    });
+    files.push(PackFile {
+        name: "index.html".into(),
+        bytes: page.into_bytes(),
+    });
+    Ok(files)
+}

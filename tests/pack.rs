@@ -1,0 +1,157 @@
+//! Proves the report pack (`report all`): every report and chart is written; the same store
+//! and arguments give byte-identical files at 1 and 2 threads; index.html uses no external
+//! resource and embeds every chart; PNGs decode and SVGs parse; the headline shows the
+//! month's figures (fixtures/gates/data, November 2024: 102 of 118 due return visits
+//! performed, see fixtures/gates/README.md).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::util::Dir;
+
+fn store() -> Dir {
+    let dir = Dir::new();
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/gates/data");
+    dir.ok(&["import", data.to_str().unwrap()]);
+    dir
+}
+
+/// Every file of a folder, by name.
+fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+const REPORTS: [&str; 5] = ["visits", "churn", "churn-2024", "payouts", "tiers"];
+const CHARTS: [&str; 7] = [
+    "rates",
+    "satisfaction",
+    "issues",
+    "recovery",
+    "payouts",
+    "tiers",
+    "first-purchase",
+];
+
+#[test]
+fn the_pack_holds_every_report_and_chart_and_is_byte_identical() {
+    let dir = store();
+    let mut packs = Vec::new();
+    for threads in ["1", "2"] {
+        let out = dir.join(&format!("pack-{threads}"));
+        let status = dir
+            .cmd()
+            .env("RAYON_NUM_THREADS", threads)
+            .args([
+                "--lang",
+                "zh",
+                "report",
+                "all",
+                "--month",
+                "2024-11",
+                "--out",
+                out.to_str().unwrap(),
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            status.status.success(),
+            "{}",
+            String::from_utf8_lossy(&status.stderr)
+        );
+        packs.push(files(&out));
+    }
+    assert_eq!(
+        packs[0], packs[1],
+        "the pack differs between 1 and 2 threads"
+    );
+    let pack = &packs[0];
+    let mut expected: Vec<String> = REPORTS
+        .iter()
+        .flat_map(|r| ["json", "md", "csv"].map(|ext| format!("{r}.{ext}")))
+        .chain(
+            CHARTS
+                .iter()
+                .flat_map(|c| ["png", "svg"].map(|ext| format!("{c}.{ext}"))),
+        )
+        .collect();
+    expected.push("index.html".into());
+    expected.sort();
+    assert_eq!(pack.keys().cloned().collect::<Vec<_>>(), expected);
+
+    // The JSON in the pack is the report the contract defines.
+    let visits: serde_json::Value = serde_json::from_slice(&pack["visits.json"]).unwrap();
+    assert_eq!(
+        (
+            visits["tasks"]["due"].as_u64(),
+            visits["tasks"]["performed"].as_u64()
+        ),
+        (Some(118), Some(102))
+    );
+    assert_eq!(
+        pack["visits.json"],
+        dir.ok(&["report", "visits", "--month", "2024-11"])
+            .into_bytes()
+    );
+    assert_eq!(
+        pack["churn.json"],
+        dir.ok(&["report", "churn", "--month", "2024-11"])
+            .into_bytes()
+    );
+    assert_eq!(
+        pack["payouts.json"],
+        dir.ok(&["report", "payouts", "--month", "2024-11"])
+            .into_bytes()
+    );
+    assert!(String::from_utf8_lossy(&pack["visits.md"]).starts_with("# 回访月报 2024-11"));
+
+    for chart in CHARTS {
+        let png = &pack[&format!("{chart}.png")];
+        let decoder = png::Decoder::new(std::io::Cursor::new(png.as_slice()));
+        let info = decoder.read_info().unwrap().info().clone();
+        assert_eq!((info.width, info.height), (1000, 600), "{chart}.png");
+        let svg = String::from_utf8(pack[&format!("{chart}.svg")].clone()).unwrap();
+        let doc = roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("{chart}.svg: {e}"));
+        assert_eq!(doc.root_element().tag_name().name(), "svg");
+    }
+
+    let html = String::from_utf8(pack["index.html"].clone()).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"zh-CN\">"));
+    for external in ["http://", "https://", "src=\"//", "@import", "url("] {
+        assert!(
+            !html.contains(external),
+            "index.html must work offline; found {external}"
+        );
+    }
+    assert_eq!(
+        html.matches("<img src=\"data:image/png;base64,").count(),
+        CHARTS.len()
+    );
+    // Headline: 102/118 = 86.44 % → 86.4 %; October 113/135 = 83.70 % → 83.7 %: +2.7 points.
+    assert!(html.contains("<div class=\"label\">回访完成率</div><div class=\"value\">86.4%</div><div class=\"change\">较上月 +2.7 个百分点</div>"), "headline");
+    for file in pack.keys().filter(|f| *f != "index.html") {
+        assert!(
+            html.contains(&format!("<a href=\"{file}\">")),
+            "index.html links {file}"
+        );
+    }
+}
+
+#[test]
+fn the_english_pack_goes_to_its_own_default_folder() {
+    let dir = store();
+    dir.ok(&["report", "all", "--month", "2024-11"]);
+    let html = std::fs::read_to_string(dir.join("reports/2024-11-en/index.html")).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
+    assert!(html.contains("Return visits completed"));
+    let md = std::fs::read_to_string(dir.join("reports/2024-11-en/visits.md")).unwrap();
+    assert!(md.starts_with("# Return-visit report (回访月报), month 2024-11"));
+}
