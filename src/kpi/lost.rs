@@ -40,7 +40,7 @@ pub fn lost_customers(
 ) -> Result<Vec<LostCustomer>, StoreError> {
     let activity = Activity::load(reader)?;
     let lapse = rules.churn.lapse_days;
-    let value_days = rules.churn.revenue_window_days as i32;
+    let value_days = rules.churn.value_window_days as i32;
     let open: Vec<(usize, Day, Day, Fen, Fen, u64, String)> = activity
         .customers
         .par_iter()

@@ -55,7 +55,9 @@ pub fn open_tasks(
     let mut open: Vec<_> = derive_tasks(&activity, rules, until)
         .into_iter()
         .flat_map(|c| c.tasks)
-        .filter(|s| !s.successful && !s.withdrawn)
+        // Triggered by the end of the day (a churn task of a customer not yet lost is not
+        // work yet, however near its due date), not successful, not withdrawn.
+        .filter(|s| s.task.trigger_at <= until && !s.successful && !s.withdrawn)
         .filter(|s| s.task.due_at.0 + grace >= day_start.0 && s.task.due_at.day() <= last_due_day)
         .filter(|s| filter.kind.is_none_or(|k| k == s.task.kind))
         .filter(|s| {

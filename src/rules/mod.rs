@@ -60,6 +60,9 @@ pub struct ChurnRules {
     pub attribution_days: u32,
     /// Revenue of orders opened in [return, return + this many days) is recovery revenue.
     pub revenue_window_days: u32,
+    /// The `lost` list values a customer by their sales and repairs in this many days before
+    /// they were lost.
+    pub value_window_days: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -157,6 +160,7 @@ impl Default for Rules {
                 lapse_days: 180,
                 attribution_days: 90,
                 revenue_window_days: 365,
+                value_window_days: 365,
             },
             surveys: SurveyRules {
                 satisfied_overall_min: 4,
@@ -296,6 +300,9 @@ impl Rules {
         }
         if self.churn.revenue_window_days == 0 {
             return bad("churn.revenue_window_days", "must be at least 1".into());
+        }
+        if self.churn.value_window_days == 0 {
+            return bad("churn.value_window_days", "must be at least 1".into());
         }
         if !(1..=5).contains(&self.surveys.satisfied_overall_min) {
             return bad(

@@ -128,35 +128,45 @@ impl Reader {
         Ok(())
     }
 
-    /// Every current record of a kind, in key order. The snapshot's pages are read in one
-    /// pass; decoding, the larger cost, runs on the rayon pool in chunks whose results are
-    /// put back in key order, so the result does not depend on the thread count. A `Reader`
-    /// is `Sync`: several kinds can be read at once from one snapshot (see
-    /// `derive::Activity::load`).
+    /// Every current record of a kind, in key order.
+    ///
+    /// A first pass reads only keys and keeps every `SLICE`-th one as a boundary; then rayon
+    /// threads each scan one slice of the key range and decode it, all through this one read
+    /// transaction, so every slice reads the same snapshot. The slices are concatenated in
+    /// key order: the result does not depend on the thread count.
     pub fn current_records(&self, kind: Kind) -> Result<Vec<Record>, StoreError> {
-        const CHUNK: usize = 4096;
-        let table = self.txn.open_table(CURRENT)?;
-        let mut chunks: Vec<Vec<Vec<u8>>> = Vec::new();
-        let mut chunk = Vec::with_capacity(CHUNK);
-        for entry in table.range((kind.code(), "")..(kind.code() + 1, ""))? {
-            chunk.push(entry?.1.value().to_vec());
-            if chunk.len() == CHUNK {
-                chunks.push(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK)));
+        const SLICE: usize = 16_384;
+        let code = kind.code();
+        let mut bounds: Vec<Option<String>> = vec![None];
+        {
+            let table = self.txn.open_table(CURRENT)?;
+            for (i, entry) in table.range((code, "")..(code + 1, ""))?.enumerate() {
+                let (key, _) = entry?;
+                if i > 0 && i % SLICE == 0 {
+                    bounds.push(Some(key.value().1.to_owned()));
+                }
             }
         }
-        chunks.push(chunk);
-        let decoded: Vec<Result<Vec<Record>, StoreError>> = chunks
-            .par_iter()
-            .map(|chunk| {
-                chunk
-                    .iter()
-                    .map(|bytes| Ok(decode::<CurrentEntry>(bytes)?.record))
-                    .collect()
+        bounds.push(None);
+        let slices: Vec<Result<Vec<Record>, StoreError>> = bounds
+            .par_windows(2)
+            .map(|w| {
+                let table = self.txn.open_table(CURRENT)?;
+                let from = (code, w[0].as_deref().unwrap_or(""));
+                let range = match &w[1] {
+                    Some(to) => table.range(from..(code, to.as_str()))?,
+                    None => table.range(from..(code + 1, ""))?,
+                };
+                let mut records = Vec::with_capacity(SLICE);
+                for entry in range {
+                    records.push(decode::<CurrentEntry>(entry?.1.value())?.record);
+                }
+                Ok(records)
             })
             .collect();
         let mut records = Vec::new();
-        for part in decoded {
-            records.extend(part?);
+        for slice in slices {
+            records.extend(slice?);
         }
         Ok(records)
     }
