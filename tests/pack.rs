@@ -146,9 +146,12 @@ fn the_pack_holds_every_report_and_chart_and_is_byte_identical() {
 }
 
 #[test]
-fn the_english_pack_goes_to_its_own_default_folder() {
+fn chinese_is_the_default_and_english_goes_to_its_own_folder() {
     let dir = store();
     dir.ok(&["report", "all", "--month", "2024-11"]);
+    let html = std::fs::read_to_string(dir.join("reports/2024-11/index.html")).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"zh-CN\">"));
+    dir.ok(&["--lang", "en", "report", "all", "--month", "2024-11"]);
     let html = std::fs::read_to_string(dir.join("reports/2024-11-en/index.html")).unwrap();
     assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
     assert!(html.contains("Return visits completed"));

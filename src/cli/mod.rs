@@ -26,13 +26,14 @@ pub struct Cli {
     )]
     pub db: PathBuf,
 
-    /// The language of Markdown, HTML and charts (JSON and CSV keep English keys).
+    /// The language of Markdown, HTML and charts: zh for the dealership's managers, en for
+    /// the group (JSON and CSV keep English keys).
     #[arg(
         long,
         global = true,
         env = "CARELEDGER_LANG",
         value_enum,
-        default_value = "en"
+        default_value = "zh"
     )]
     pub lang: Lang,
 
