@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use super::{Lang, Render, csv_document, md_table, name, percent, t, to_json};
+use super::{Lang, Render, csv_document, md_table, name, percent, t, to_json, word};
 use crate::kpi::churn::{ChurnFigures, StaffLine};
 use crate::model::Fen;
 
@@ -124,12 +124,12 @@ impl Render for ChurnFigures {
                 .collect();
             let header = [
                 t(lang, "month", "月份"),
-                t(lang, "recovery revenue", "挽回维修产值"),
-                t(lang, "recovered", "挽回"),
+                word(lang, "recovery revenue"),
+                word(lang, "recovered"),
                 t(lang, "unprompted", "自行回店"),
-                t(lang, "newly lost", "新增流失"),
+                word(lang, "newly lost"),
                 t(lang, "lost at end", "期末流失"),
-                t(lang, "recovery attempts", "挽回联络"),
+                word(lang, "recovery attempts"),
             ];
             md_table(&mut out, &header, 1, &rows);
             let _ = writeln!(out);
@@ -169,23 +169,23 @@ impl Render for ChurnFigures {
                     })
                     .collect();
                 let header = [
-                    t(lang, "staff", "工号"),
-                    t(lang, "name", "姓名"),
-                    t(lang, "department", "部门"),
-                    t(lang, "recovered", "挽回"),
-                    t(lang, "recovery revenue", "挽回维修产值"),
+                    word(lang, "staff"),
+                    word(lang, "name"),
+                    word(lang, "department"),
+                    word(lang, "recovered"),
+                    word(lang, "recovery revenue"),
                 ];
                 md_table(&mut out, &header, 3, &rows);
-                let _ = writeln!(out, "\n## {}\n", t(lang, "By department", "按部门"));
+                let _ = writeln!(out, "\n## {}\n", word(lang, "By department"));
                 let rows: Vec<Vec<String>> = self
                     .by_department()
                     .into_iter()
                     .map(|(d, n, fen)| vec![name(&d, lang), n.to_string(), fen.to_string()])
                     .collect();
                 let header = [
-                    t(lang, "department", "部门"),
-                    t(lang, "recovered", "挽回"),
-                    t(lang, "recovery revenue", "挽回维修产值"),
+                    word(lang, "department"),
+                    word(lang, "recovered"),
+                    word(lang, "recovery revenue"),
                 ];
                 md_table(&mut out, &header, 1, &rows);
             }

@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use base64::Engine as _;
 
 use super::pack::PackChart;
-use super::{Lang, name, percent, t};
+use super::{Lang, name, percent, t, word};
 use crate::kpi::churn::ChurnFigures;
 use crate::kpi::payouts::Statement;
 use crate::kpi::tiers::TiersReport;
@@ -210,7 +210,7 @@ pub fn index(p: &Page) -> String {
         hl.success,
     );
     h.rate_kpi(t(lang, "First call on time", "回访及时率"), hl.on_time);
-    h.rate_kpi(t(lang, "Satisfaction", "满意度"), hl.satisfaction);
+    h.rate_kpi(word(lang, "Satisfaction"), hl.satisfaction);
     let vs = t(lang, "vs previous month", "较上月");
     h.kpi(
         t(lang, "Recovery revenue (yuan)", "挽回维修产值（元）"),
@@ -264,17 +264,17 @@ pub fn index(p: &Page) -> String {
     );
     let header = [
         "",
-        t(lang, "due", "应回访"),
-        t(lang, "performed", "实施"),
-        t(lang, "completion", "完成率"),
-        t(lang, "successful", "成功"),
-        t(lang, "success", "成功率"),
-        t(lang, "on time", "及时"),
-        t(lang, "on-time rate", "及时率"),
+        word(lang, "due"),
+        word(lang, "performed"),
+        word(lang, "completion"),
+        word(lang, "successful"),
+        word(lang, "success"),
+        word(lang, "on time"),
+        word(lang, "on-time rate"),
     ];
     let mut rows = counts_rows(v.by_kind.iter().map(|l| (name(&l.kind, lang), l.counts)));
     rows.extend(counts_rows(std::iter::once((
-        t(lang, "all", "合计").to_owned(),
+        word(lang, "all").to_owned(),
         v.tasks.counts,
     ))));
     h.table(&header, 1, &rows);
@@ -284,7 +284,7 @@ pub fn index(p: &Page) -> String {
             .map(|l| (name(&l.department, lang), l.counts)),
     );
     rows.extend(counts_rows(std::iter::once((
-        t(lang, "all", "合计").to_owned(),
+        word(lang, "all").to_owned(),
         v.tasks.counts,
     ))));
     h.table(&header, 1, &rows);
@@ -300,7 +300,7 @@ pub fn index(p: &Page) -> String {
     );
 
     // Satisfaction.
-    let _ = writeln!(h.out, "<h2>{}</h2>", t(lang, "Satisfaction", "满意度"));
+    let _ = writeln!(h.out, "<h2>{}</h2>", word(lang, "Satisfaction"));
     h.chart(
         p.charts,
         "satisfaction",
@@ -323,9 +323,9 @@ pub fn index(p: &Page) -> String {
         .collect();
     h.table(
         &[
-            t(lang, "question", "问题"),
-            t(lang, "answers", "回答数"),
-            t(lang, "mean score", "平均分"),
+            word(lang, "question"),
+            word(lang, "answers"),
+            word(lang, "mean score"),
         ],
         1,
         &rows,
@@ -352,9 +352,9 @@ pub fn index(p: &Page) -> String {
         .collect();
     h.table(
         &[
-            t(lang, "issue", "问题"),
+            word(lang, "issue"),
             t(lang, "surveys", "问卷数"),
-            t(lang, "share", "占比"),
+            word(lang, "share"),
         ],
         1,
         &rows,
@@ -382,27 +382,24 @@ pub fn index(p: &Page) -> String {
             c.lost_at_end.to_string(),
         ],
         vec![
-            t(lang, "newly lost", "新增流失").to_owned(),
+            word(lang, "newly lost").to_owned(),
             c.newly_lost.to_string(),
         ],
         vec![
-            t(lang, "recovery attempts", "挽回联络").to_owned(),
+            word(lang, "recovery attempts").to_owned(),
             c.recovery_attempts.to_string(),
         ],
         vec![
             t(lang, "customers contacted", "联络客户").to_owned(),
             c.customers_contacted.to_string(),
         ],
-        vec![
-            t(lang, "recovered", "挽回").to_owned(),
-            c.recovered.to_string(),
-        ],
+        vec![word(lang, "recovered").to_owned(), c.recovered.to_string()],
         vec![
             t(lang, "returned unprompted", "自行回店").to_owned(),
             c.returned_unprompted.to_string(),
         ],
         vec![
-            t(lang, "recovery revenue", "挽回维修产值").to_owned(),
+            word(lang, "recovery revenue").to_owned(),
             c.recovery_revenue.to_string(),
         ],
     ];
@@ -424,11 +421,11 @@ pub fn index(p: &Page) -> String {
     if !rows.is_empty() {
         h.table(
             &[
-                t(lang, "staff", "工号"),
-                t(lang, "name", "姓名"),
-                t(lang, "department", "部门"),
-                t(lang, "recovered", "挽回"),
-                t(lang, "recovery revenue", "挽回维修产值"),
+                word(lang, "staff"),
+                word(lang, "name"),
+                word(lang, "department"),
+                word(lang, "recovered"),
+                word(lang, "recovery revenue"),
             ],
             3,
             &rows,
@@ -463,10 +460,10 @@ pub fn index(p: &Page) -> String {
     ]);
     h.table(
         &[
-            t(lang, "staff", "工号"),
-            t(lang, "name", "姓名"),
-            t(lang, "department", "部门"),
-            t(lang, "amount", "金额"),
+            word(lang, "staff"),
+            word(lang, "name"),
+            word(lang, "department"),
+            word(lang, "amount"),
         ],
         3,
         &rows,
@@ -488,13 +485,13 @@ pub fn index(p: &Page) -> String {
         .collect();
     h.table(
         &[
-            t(lang, "period", "期间"),
+            word(lang, "period"),
             t(lang, "tier", "客户级别"),
-            t(lang, "department", "部门"),
+            word(lang, "department"),
             t(lang, "satisfied", "满意/调查"),
-            t(lang, "per member", "每人"),
-            t(lang, "members", "人数"),
-            t(lang, "amount", "金额"),
+            word(lang, "per member"),
+            word(lang, "members"),
+            word(lang, "amount"),
         ],
         3,
         &rows,
@@ -527,7 +524,7 @@ pub fn index(p: &Page) -> String {
         vec![name("general", lang), tc.general.to_string()],
     ];
     h.table(
-        &[t(lang, "tier", "级别"), t(lang, "customers", "客户数")],
+        &[t(lang, "tier", "级别"), word(lang, "customers")],
         1,
         &rows,
     );

@@ -49,6 +49,56 @@ pub fn t(lang: Lang, en: &'static str, zh: &'static str) -> &'static str {
     }
 }
 
+/// The words the reports share (column headings, section titles), so that a word is
+/// translated once and the same everywhere.
+const WORDS: &[(&str, &str)] = &[
+    ("By department", "按部门"),
+    ("Lines", "明细"),
+    ("People", "人员"),
+    ("Satisfaction", "满意度"),
+    ("all", "合计"),
+    ("amount", "金额"),
+    ("answers", "回答数"),
+    ("completion", "完成率"),
+    ("customer", "客户"),
+    ("customers", "客户数"),
+    ("department", "部门"),
+    ("difference", "差额"),
+    ("due", "应回访"),
+    ("in force", "现行"),
+    ("issue", "问题"),
+    ("mean score", "平均分"),
+    ("members", "人数"),
+    ("name", "姓名"),
+    ("newly lost", "新增流失"),
+    ("on time", "及时"),
+    ("on-time rate", "及时率"),
+    ("per member", "每人"),
+    ("performed", "实施"),
+    ("period", "期间"),
+    ("proposed", "拟议"),
+    ("question", "问题"),
+    ("recovered", "挽回"),
+    ("recovery attempts", "挽回联络"),
+    ("recovery revenue", "挽回维修产值"),
+    ("share", "占比"),
+    ("staff", "工号"),
+    ("success", "成功率"),
+    ("successful", "成功"),
+];
+
+/// A shared word in `lang`; an unknown word is returned as given (a test keeps the table
+/// complete).
+pub fn word(lang: Lang, en: &'static str) -> &'static str {
+    match lang {
+        Lang::En => en,
+        Lang::Zh => WORDS
+            .iter()
+            .find(|(e, _)| *e == en)
+            .map_or(en, |(_, zh)| zh),
+    }
+}
+
 /// A category token (task kind, department, issue, tier, question) as people call it.
 pub fn name(token: &str, lang: Lang) -> String {
     crate::chart::token(token, lang).to_owned()
@@ -122,6 +172,25 @@ pub fn csv_document(header: &[&str], rows: &[Vec<String>]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_shared_word_has_a_translation() {
+        for file in [
+            include_str!("churn.rs"),
+            include_str!("html.rs"),
+            include_str!("payouts.rs"),
+            include_str!("tiers.rs"),
+            include_str!("visits.rs"),
+        ] {
+            for part in file.split("word(lang, \"").skip(1) {
+                let en = &part[..part.find('"').expect("a closing quote")];
+                assert!(
+                    WORDS.iter().any(|(e, _)| *e == en),
+                    "`{en}` is missing from WORDS"
+                );
+            }
+        }
+    }
 
     #[test]
     fn percentages_round_half_up_with_integers() {

@@ -6,7 +6,7 @@
 
 use std::fmt::Write as _;
 
-use super::{Lang, Render, csv_document, md_table, name, t, to_json};
+use super::{Lang, Render, csv_document, md_table, name, t, to_json, word};
 use crate::csvio::BOM;
 use crate::kpi::payouts::{
     AdjustmentLine, ComparedPerson, Comparison, Explanation, PayoutLine, Statement,
@@ -238,7 +238,7 @@ impl Render for Statement {
                 ),
             };
         }
-        let _ = writeln!(out, "\n## {}\n", t(lang, "People", "人员"));
+        let _ = writeln!(out, "\n## {}\n", word(lang, "People"));
         let (_, rows) = people_rows(self);
         let rows: Vec<Vec<String>> = rows
             .into_iter()
@@ -248,16 +248,16 @@ impl Render for Statement {
             })
             .collect();
         let mut header = vec![
-            t(lang, "staff", "工号"),
-            t(lang, "name", "姓名"),
-            t(lang, "department", "部门"),
-            t(lang, "amount", "金额"),
+            word(lang, "staff"),
+            word(lang, "name"),
+            word(lang, "department"),
+            word(lang, "amount"),
         ];
         if self.payable_total.is_some() {
             header.extend([t(lang, "adjustment", "调整"), t(lang, "payable", "应付")]);
         }
         md_table(&mut out, &header, 3, &rows);
-        let _ = writeln!(out, "\n## {}\n", t(lang, "Lines", "明细"));
+        let _ = writeln!(out, "\n## {}\n", word(lang, "Lines"));
         let rows: Vec<Vec<String>> = self
             .lines
             .iter()
@@ -275,14 +275,14 @@ impl Render for Statement {
             })
             .collect();
         let header = [
-            t(lang, "period", "期间"),
+            word(lang, "period"),
             t(lang, "tier", "客户级别"),
-            t(lang, "department", "部门"),
+            word(lang, "department"),
             t(lang, "satisfied", "满意/调查"),
             t(lang, "outcome", "结果"),
-            t(lang, "per member", "每人"),
-            t(lang, "members", "人数"),
-            t(lang, "amount", "金额"),
+            word(lang, "per member"),
+            word(lang, "members"),
+            word(lang, "amount"),
         ];
         md_table(&mut out, &header, 3, &rows);
         for (title, list) in [
@@ -300,12 +300,12 @@ impl Render for Statement {
                 let rows: Vec<Vec<String>> = list.iter().map(adjustment_row).collect();
                 let header = [
                     t(lang, "month", "所属月份"),
-                    t(lang, "period", "期间"),
+                    word(lang, "period"),
                     t(lang, "tier", "客户级别"),
-                    t(lang, "department", "部门"),
+                    word(lang, "department"),
                     t(lang, "paid", "已付"),
                     t(lang, "now", "现应为"),
-                    t(lang, "difference", "差额"),
+                    word(lang, "difference"),
                 ];
                 md_table(&mut out, &header, 4, &rows);
             }
@@ -402,7 +402,7 @@ impl Render for Explanation {
         let header = [
             t(lang, "survey", "问卷"),
             t(lang, "at", "时间"),
-            t(lang, "customer", "客户"),
+            word(lang, "customer"),
             t(lang, "overall", "总体评分"),
             t(lang, "satisfied", "满意"),
             t(lang, "issues", "问题"),
@@ -423,11 +423,11 @@ impl Render for Explanation {
             })
             .collect();
         let header = [
-            t(lang, "staff", "工号"),
-            t(lang, "name", "姓名"),
+            word(lang, "staff"),
+            word(lang, "name"),
             t(lang, "active from", "入职"),
             t(lang, "active to", "离职"),
-            t(lang, "amount", "金额"),
+            word(lang, "amount"),
         ];
         md_table(&mut out, &header, 4, &rows);
         out.into_bytes()
@@ -491,7 +491,7 @@ impl Render for Comparison {
                 self.total_in_force, self.total_proposed, self.difference
             ),
         };
-        let _ = writeln!(out, "## {}\n", t(lang, "Lines", "明细"));
+        let _ = writeln!(out, "## {}\n", word(lang, "Lines"));
         let rows: Vec<Vec<String>> = self
             .lines
             .iter()
@@ -516,23 +516,23 @@ impl Render for Comparison {
             })
             .collect();
         let header = [
-            t(lang, "period", "期间"),
+            word(lang, "period"),
             t(lang, "tier", "客户级别"),
-            t(lang, "department", "部门"),
+            word(lang, "department"),
             t(lang, "satisfied", "满意/调查"),
-            t(lang, "in force", "现行"),
-            t(lang, "proposed", "拟议"),
-            t(lang, "difference", "差额"),
+            word(lang, "in force"),
+            word(lang, "proposed"),
+            word(lang, "difference"),
         ];
         md_table(&mut out, &header, 3, &rows);
-        let _ = writeln!(out, "\n## {}\n", t(lang, "People", "人员"));
+        let _ = writeln!(out, "\n## {}\n", word(lang, "People"));
         let header = [
-            t(lang, "staff", "工号"),
-            t(lang, "name", "姓名"),
-            t(lang, "department", "部门"),
-            t(lang, "in force", "现行"),
-            t(lang, "proposed", "拟议"),
-            t(lang, "difference", "差额"),
+            word(lang, "staff"),
+            word(lang, "name"),
+            word(lang, "department"),
+            word(lang, "in force"),
+            word(lang, "proposed"),
+            word(lang, "difference"),
         ];
         md_table(&mut out, &header, 3, &compared_people_rows(self));
         out.into_bytes()

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use super::{Lang, Render, csv_document, md_table, name, percent, t, to_json};
+use super::{Lang, Render, csv_document, md_table, name, percent, t, to_json, word};
 use crate::kpi::tiers::TiersReport;
 
 /// What each criterion means, for readers of the Markdown report.
@@ -89,7 +89,7 @@ impl Render for TiersReport {
                 percent(c.general, total),
             ],
             vec![
-                format!("**{}**", t(lang, "all", "合计")),
+                format!("**{}**", word(lang, "all")),
                 total.to_string(),
                 percent(total, total),
             ],
@@ -98,8 +98,8 @@ impl Render for TiersReport {
             &mut out,
             &[
                 t(lang, "tier", "级别"),
-                t(lang, "customers", "客户数"),
-                t(lang, "share", "占比"),
+                word(lang, "customers"),
+                word(lang, "share"),
             ],
             1,
             &rows,
@@ -119,7 +119,7 @@ impl Render for TiersReport {
             md_table(
                 &mut out,
                 &[
-                    t(lang, "customer", "客户"),
+                    word(lang, "customer"),
                     t(lang, "tier", "级别"),
                     t(lang, "criteria met", "符合条件"),
                 ],

@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use super::{
-    Lang, Render, csv_document, csv_number, decimal2, md_table, name, percent, t, to_json,
+    Lang, Render, csv_document, csv_number, decimal2, md_table, name, percent, t, to_json, word,
 };
 use crate::kpi::visits::{Counts, VisitsReport};
 
@@ -113,15 +113,15 @@ impl Render for VisitsReport {
         }
         let header = [
             "",
-            t(lang, "due", "应回访"),
-            t(lang, "performed", "实施"),
-            t(lang, "completion", "完成率"),
-            t(lang, "successful", "成功"),
-            t(lang, "success", "成功率"),
-            t(lang, "on time", "及时"),
-            t(lang, "on-time rate", "及时率"),
+            word(lang, "due"),
+            word(lang, "performed"),
+            word(lang, "completion"),
+            word(lang, "successful"),
+            word(lang, "success"),
+            word(lang, "on time"),
+            word(lang, "on-time rate"),
         ];
-        let all = format!("**{}**", t(lang, "all", "合计"));
+        let all = format!("**{}**", word(lang, "all"));
         let _ = writeln!(out, "\n## {}\n", t(lang, "By task kind", "按回访类型"));
         let mut rows: Vec<Vec<String>> = self
             .by_kind
@@ -130,7 +130,7 @@ impl Render for VisitsReport {
             .collect();
         rows.push(counts_row(&all, c));
         md_table(&mut out, &header, 1, &rows);
-        let _ = writeln!(out, "\n## {}\n", t(lang, "By department", "按部门"));
+        let _ = writeln!(out, "\n## {}\n", word(lang, "By department"));
         let mut rows: Vec<Vec<String>> = self
             .by_department
             .iter()
@@ -163,9 +163,9 @@ impl Render for VisitsReport {
                 })
                 .collect();
             let header = [
-                t(lang, "question", "问题"),
-                t(lang, "answers", "回答数"),
-                t(lang, "mean score", "平均分"),
+                word(lang, "question"),
+                word(lang, "answers"),
+                word(lang, "mean score"),
             ];
             md_table(&mut out, &header, 1, &rows);
         }
@@ -197,7 +197,7 @@ impl Render for VisitsReport {
                 })
                 .collect();
             let header = [
-                t(lang, "issue", "问题"),
+                word(lang, "issue"),
                 t(lang, "surveys naming it", "提及的问卷数"),
                 t(lang, "share of surveys", "占问卷比例"),
             ];
