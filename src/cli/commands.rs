@@ -286,13 +286,22 @@ fn check(
     let reader = Store::open_reader(db).map_err(store_failure)?;
     let sources: std::collections::BTreeSet<gate::Source> =
         gates.iter().map(|g| g.source).collect();
+    // Both months come from one derivation of the snapshot (none when only payouts are gated).
+    let derived =
+        if sources.contains(&gate::Source::Visits) || sources.contains(&gate::Source::Churn) {
+            Some(kpi::Derived::load(&reader, rules).map_err(store_failure)?)
+        } else {
+            None
+        };
     let reports_of = |period: &Period| -> Result<gate::Reports, Failure> {
         let mut r = gate::Reports::default();
-        if sources.contains(&gate::Source::Visits) {
-            r.visits = Some(kpi::visits::run(&reader, rules, period).map_err(store_failure)?);
-        }
-        if sources.contains(&gate::Source::Churn) {
-            r.churn = Some(kpi::churn::run(&reader, rules, period, false).map_err(store_failure)?);
+        if let Some(derived) = &derived {
+            if sources.contains(&gate::Source::Visits) {
+                r.visits = Some(derived.visits(period).map_err(store_failure)?);
+            }
+            if sources.contains(&gate::Source::Churn) {
+                r.churn = Some(derived.churn_report(period, None));
+            }
         }
         if sources.contains(&gate::Source::Payouts) {
             r.payouts =

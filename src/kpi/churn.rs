@@ -6,8 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::derive::Activity;
-use crate::derive::churn::{CustomerChurn, derive_churn};
+use crate::derive::churn::CustomerChurn;
 use crate::model::{Fen, Kind, Period, PeriodKind, Record};
 use crate::rules::Rules;
 use crate::store::{Reader, StoreError};
@@ -145,27 +144,10 @@ pub fn run(
     period: &Period,
     by_staff: bool,
 ) -> Result<ChurnFigures, StoreError> {
-    let activity = Activity::load(reader)?;
-    let churn = derive_churn(&activity, rules);
     let directory = if by_staff {
         Some(staff_directory(reader)?)
     } else {
         None
     };
-    let mut figures = churn_figures(&churn, period, directory.as_ref());
-    if period.kind == PeriodKind::Year {
-        let year = period.first.year();
-        figures.months = Some(
-            (1..=12)
-                .map(|m| {
-                    churn_figures(
-                        &churn,
-                        &Period::month(year, m).expect("a month"),
-                        directory.as_ref(),
-                    )
-                })
-                .collect(),
-        );
-    }
-    Ok(figures)
+    Ok(super::Derived::load(reader, rules)?.churn_report(period, directory.as_ref()))
 }

@@ -5,6 +5,15 @@
 //! store snapshot through `store::Reader` and returns plain data. Rates are computed from
 //! integer counts only at the end.
 
+use std::sync::OnceLock;
+
+use crate::derive::Activity;
+use crate::derive::churn::{CustomerChurn, derive_churn};
+use crate::derive::tasks::{CustomerTasks, derive_tasks};
+use crate::model::{Period, PeriodKind, Timestamp};
+use crate::rules::Rules;
+use crate::store::{Reader, StoreError};
+
 pub mod churn;
 pub mod lost;
 pub mod payouts;
@@ -15,4 +24,74 @@ pub mod worklist;
 /// `n / d` as a rate, `None` (JSON `null`) when the denominator is 0.
 pub fn rate(n: u64, d: u64) -> Option<f64> {
     (d > 0).then(|| n as f64 / d as f64)
+}
+
+/// What several reports of one snapshot share: the activity, read once, and the tasks and
+/// churn facts derived from it on first use. A command that reports two months (a gate, the
+/// report pack) derives once.
+pub struct Derived<'r> {
+    pub reader: &'r Reader,
+    pub rules: &'r Rules,
+    pub activity: Activity,
+    tasks: OnceLock<Vec<CustomerTasks>>,
+    churn: OnceLock<Vec<CustomerChurn>>,
+}
+
+impl<'r> Derived<'r> {
+    pub fn load(reader: &'r Reader, rules: &'r Rules) -> Result<Derived<'r>, StoreError> {
+        Ok(Derived {
+            reader,
+            rules,
+            activity: Activity::load(reader)?,
+            tasks: OnceLock::new(),
+            churn: OnceLock::new(),
+        })
+    }
+
+    /// Every customer's credited tasks, knowing everything in the snapshot.
+    pub fn tasks(&self) -> &[CustomerTasks] {
+        self.tasks
+            .get_or_init(|| derive_tasks(&self.activity, self.rules, Timestamp(i64::MAX)))
+    }
+
+    pub fn churn(&self) -> &[CustomerChurn] {
+        self.churn
+            .get_or_init(|| derive_churn(&self.activity, self.rules))
+    }
+
+    /// The return-visit report of a month or week.
+    pub fn visits(&self, period: &Period) -> Result<visits::VisitsReport, StoreError> {
+        let surveys = visits::surveys_in(self.reader, period)?;
+        Ok(visits::visits_report(
+            self.tasks(),
+            &surveys,
+            self.rules,
+            period,
+        ))
+    }
+
+    /// The churn report of a month, or of a year with its twelve months; with `staff`, the
+    /// credit per staff member.
+    pub fn churn_report(
+        &self,
+        period: &Period,
+        staff: Option<&churn::StaffDirectory>,
+    ) -> churn::ChurnFigures {
+        let mut figures = churn::churn_figures(self.churn(), period, staff);
+        if period.kind == PeriodKind::Year {
+            let year = period.first.year();
+            figures.months = Some(
+                (1..=12)
+                    .map(|m| {
+                        churn::churn_figures(
+                            self.churn(),
+                            &Period::month(year, m).expect("a month"),
+                            staff,
+                        )
+                    })
+                    .collect(),
+            );
+        }
+        figures
+    }
 }

@@ -227,9 +227,5 @@ pub fn visits_report(
 /// The return-visit report of a period from a snapshot: derives every customer's tasks (in
 /// parallel), credits the attempts, and aggregates the period.
 pub fn run(reader: &Reader, rules: &Rules, period: &Period) -> Result<VisitsReport, StoreError> {
-    let activity = crate::derive::Activity::load(reader)?;
-    let derived =
-        crate::derive::tasks::derive_tasks(&activity, rules, crate::model::Timestamp(i64::MAX));
-    let surveys = surveys_in(reader, period)?;
-    Ok(visits_report(&derived, &surveys, rules, period))
+    super::Derived::load(reader, rules)?.visits(period)
 }

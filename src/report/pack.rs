@@ -7,15 +7,13 @@ use std::collections::BTreeMap;
 use super::html::{self, Headline};
 use super::{Lang, Render};
 use crate::chart::{self, ChartError, RatesPoint};
-use crate::derive::Activity;
-use crate::derive::churn::derive_churn;
-use crate::derive::tasks::derive_tasks;
 use crate::derive::tiers::{Tier, TierInputs, as_of_for};
-use crate::kpi::churn::{churn_figures, staff_directory};
+use crate::kpi::Derived;
+use crate::kpi::churn::staff_directory;
 use crate::kpi::payouts;
 use crate::kpi::tiers::{TierCounts, TiersReport};
-use crate::kpi::visits::{VisitsReport, surveys_in, visits_report};
-use crate::model::{Day, Fen, Period, Timestamp};
+use crate::kpi::visits::VisitsReport;
+use crate::model::{Day, Fen, Period};
 use crate::rules::Rules;
 use crate::store::{Reader, StoreError};
 
@@ -65,42 +63,27 @@ pub fn build(
     month: &Period,
     lang: Lang,
 ) -> Result<Vec<PackFile>, PackError> {
-    let activity = Activity::load(reader)?;
-    let derived = derive_tasks(&activity, rules, Timestamp(i64::MAX));
-    let churn = derive_churn(&activity, rules);
+    let derived = Derived::load(reader, rules)?;
     let directory = staff_directory(reader)?;
 
     // Return visits: the trend months, and the previous month for the headline.
     let months = trailing_months(month, TREND_MONTHS);
     let previous = month.previous();
-    let visits_of = |p: &Period| -> Result<VisitsReport, StoreError> {
-        Ok(visits_report(&derived, &surveys_in(reader, p)?, rules, p))
-    };
     let mut visits: Vec<VisitsReport> = Vec::with_capacity(months.len());
     for p in &months {
-        visits.push(visits_of(p)?);
+        visits.push(derived.visits(p)?);
     }
     let visits_now = visits.last().expect("twelve months").clone();
-    let visits_before = visits_of(&previous)?;
+    let visits_before = derived.visits(&previous)?;
 
     // Churn: the month (with staff), the previous month, the year and every year.
-    let churn_now = churn_figures(&churn, month, Some(&directory));
+    let churn_now = derived.churn_report(month, Some(&directory));
     let mut churn_json = churn_now.clone();
     churn_json.by_staff = None; // the JSON is exactly `report churn --month --format json`
-    let churn_before = churn_figures(&churn, &previous, None);
+    let churn_before = derived.churn_report(&previous, None);
     let year = Period::year(month.first.year()).expect("a year");
-    let mut churn_year = churn_figures(&churn, &year, Some(&directory));
-    churn_year.months = Some(
-        (1..=12)
-            .map(|m| {
-                churn_figures(
-                    &churn,
-                    &Period::month(month.first.year(), m).expect("a month"),
-                    None,
-                )
-            })
-            .collect(),
-    );
+    let churn_year = derived.churn_report(&year, Some(&directory));
+    let activity = &derived.activity;
     let first_year = activity
         .customers
         .iter()
@@ -116,7 +99,8 @@ pub fn build(
         .map(|y| {
             (
                 y,
-                churn_figures(&churn, &Period::year(y).expect("a year"), None)
+                derived
+                    .churn_report(&Period::year(y).expect("a year"), None)
                     .recovery_revenue
                     .0,
             )
