@@ -12,7 +12,7 @@ use super::{Lang, name, percent, t, word};
 use crate::kpi::churn::ChurnFigures;
 use crate::kpi::payouts::Statement;
 use crate::kpi::tiers::TiersReport;
-use crate::kpi::visits::{Counts, VisitsReport};
+use crate::kpi::visits::VisitsReport;
 use crate::model::{Fen, Period};
 
 /// A rate as n of d (`None` when there was nothing to count), this month and the previous.
@@ -137,23 +137,6 @@ impl Html {
     }
 }
 
-fn counts_rows(lines: impl Iterator<Item = (String, Counts)>) -> Vec<Vec<String>> {
-    lines
-        .map(|(n, c)| {
-            vec![
-                n,
-                c.due.to_string(),
-                c.performed.to_string(),
-                percent(c.performed, c.due),
-                c.successful.to_string(),
-                percent(c.successful, c.due),
-                c.on_time.to_string(),
-                percent(c.on_time, c.due),
-            ]
-        })
-        .collect()
-}
-
 const STYLE: &str = "body{font-family:system-ui,-apple-system,\"Segoe UI\",\"Noto Sans CJK SC\",\"Microsoft YaHei\",\"PingFang SC\",sans-serif;max-width:1060px;margin:24px auto;padding:0 16px;color:#1a1a1a;line-height:1.45}
 h1{font-size:1.6em;margin-bottom:0}h2{border-bottom:2px solid #333;padding-bottom:4px;margin-top:2em}
 .sub{color:#555;margin-top:4px}
@@ -262,32 +245,9 @@ pub fn index(p: &Page) -> String {
             "近 12 个月回访完成率、成功率、及时率",
         ),
     );
-    let header = [
-        "",
-        word(lang, "due"),
-        word(lang, "performed"),
-        word(lang, "completion"),
-        word(lang, "successful"),
-        word(lang, "success"),
-        word(lang, "on time"),
-        word(lang, "on-time rate"),
-    ];
-    let mut rows = counts_rows(v.by_kind.iter().map(|l| (name(&l.kind, lang), l.counts)));
-    rows.extend(counts_rows(std::iter::once((
-        word(lang, "all").to_owned(),
-        v.tasks.counts,
-    ))));
-    h.table(&header, 1, &rows);
-    let mut rows = counts_rows(
-        v.by_department
-            .iter()
-            .map(|l| (name(&l.department, lang), l.counts)),
-    );
-    rows.extend(counts_rows(std::iter::once((
-        word(lang, "all").to_owned(),
-        v.tasks.counts,
-    ))));
-    h.table(&header, 1, &rows);
+    let header = super::visits::counts_header(lang);
+    h.table(&header, 1, &v.kind_rows(lang, word(lang, "all")));
+    h.table(&header, 1, &v.department_rows(lang, word(lang, "all")));
     let _ = writeln!(
         h.out,
         "<p>{} {}</p>",

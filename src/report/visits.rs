@@ -30,6 +30,44 @@ fn counts_row(name: &str, c: &Counts) -> Vec<String> {
     ]
 }
 
+/// The headings of the by-kind and by-department tables (Markdown and HTML).
+pub(super) fn counts_header(lang: Lang) -> [&'static str; 8] {
+    [
+        "",
+        word(lang, "due"),
+        word(lang, "performed"),
+        word(lang, "completion"),
+        word(lang, "successful"),
+        word(lang, "success"),
+        word(lang, "on time"),
+        word(lang, "on-time rate"),
+    ]
+}
+
+impl VisitsReport {
+    /// The rows of the by-kind table, then a total row named `all`.
+    pub(super) fn kind_rows(&self, lang: Lang, all: &str) -> Vec<Vec<String>> {
+        let mut rows: Vec<Vec<String>> = self
+            .by_kind
+            .iter()
+            .map(|l| counts_row(&name(&l.kind, lang), &l.counts))
+            .collect();
+        rows.push(counts_row(all, &self.tasks.counts));
+        rows
+    }
+
+    /// The rows of the by-department table, then a total row named `all`.
+    pub(super) fn department_rows(&self, lang: Lang, all: &str) -> Vec<Vec<String>> {
+        let mut rows: Vec<Vec<String>> = self
+            .by_department
+            .iter()
+            .map(|l| counts_row(&name(&l.department, lang), &l.counts))
+            .collect();
+        rows.push(counts_row(all, &self.tasks.counts));
+        rows
+    }
+}
+
 impl Render for VisitsReport {
     fn json(&self) -> Vec<u8> {
         to_json(self)
@@ -111,33 +149,12 @@ impl Render for VisitsReport {
         for line in lines {
             let _ = writeln!(out, "{line}");
         }
-        let header = [
-            "",
-            word(lang, "due"),
-            word(lang, "performed"),
-            word(lang, "completion"),
-            word(lang, "successful"),
-            word(lang, "success"),
-            word(lang, "on time"),
-            word(lang, "on-time rate"),
-        ];
+        let header = counts_header(lang);
         let all = format!("**{}**", word(lang, "all"));
         let _ = writeln!(out, "\n## {}\n", t(lang, "By task kind", "按回访类型"));
-        let mut rows: Vec<Vec<String>> = self
-            .by_kind
-            .iter()
-            .map(|l| counts_row(&name(&l.kind, lang), &l.counts))
-            .collect();
-        rows.push(counts_row(&all, c));
-        md_table(&mut out, &header, 1, &rows);
+        md_table(&mut out, &header, 1, &self.kind_rows(lang, &all));
         let _ = writeln!(out, "\n## {}\n", word(lang, "By department"));
-        let mut rows: Vec<Vec<String>> = self
-            .by_department
-            .iter()
-            .map(|l| counts_row(&name(&l.department, lang), &l.counts))
-            .collect();
-        rows.push(counts_row(&all, c));
-        md_table(&mut out, &header, 1, &rows);
+        md_table(&mut out, &header, 1, &self.department_rows(lang, &all));
 
         let _ = writeln!(
             out,
