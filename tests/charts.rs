@@ -144,7 +144,7 @@ fn all_charts(lang: Lang) -> Vec<(&'static str, Chart)> {
         ),
         (
             "satisfaction",
-            chart::satisfaction(&trend, &questions, lang).unwrap(),
+            chart::satisfaction(&trend, &questions, 95, lang).unwrap(),
         ),
         (
             "issues_pareto",
@@ -179,7 +179,10 @@ fn zh_charts() -> &'static [(&'static str, Chart)] {
 fn empty_charts(lang: Lang) -> Vec<(&'static str, Chart)> {
     vec![
         ("rates_trend", chart::rates_trend(&[], lang).unwrap()),
-        ("satisfaction", chart::satisfaction(&[], &[], lang).unwrap()),
+        (
+            "satisfaction",
+            chart::satisfaction(&[], &[], 95, lang).unwrap(),
+        ),
         ("issues_pareto", chart::issues_pareto(&[], 0, lang).unwrap()),
         (
             "recovery_revenue",
@@ -553,12 +556,12 @@ fn bad_input_is_a_typed_error_not_a_panic() {
 
     let nan = vec![("2025-06".to_string(), Some(f64::NAN))];
     assert!(matches!(
-        chart::satisfaction(&nan, &[], Lang::En),
+        chart::satisfaction(&nan, &[], 95, Lang::En),
         Err(ChartError::OutOfRange { .. })
     ));
     let zero_score = vec![("car_wash".to_string(), 0.0)];
     assert!(matches!(
-        chart::satisfaction(&[], &zero_score, Lang::En),
+        chart::satisfaction(&[], &zero_score, 95, Lang::En),
         Err(ChartError::OutOfRange { .. })
     ));
 
@@ -611,7 +614,7 @@ fn extreme_values_draw_without_panicking() {
     let questions: Vec<(String, f64)> = (0..20)
         .map(|i| (format!("question_number_{i}"), 1.0 + f64::from(i) / 5.0))
         .collect();
-    let satisfaction = chart::satisfaction(&[], &questions, Lang::En).unwrap();
+    let satisfaction = chart::satisfaction(&[], &questions, 95, Lang::En).unwrap();
     let years: Vec<(i32, u64)> = (1976..2026).map(|y| (y, (y as u64 % 7) * 150)).collect();
     let years = chart::customers_by_first_purchase_year(&years, Lang::Zh).unwrap();
     save_samples(

@@ -2,21 +2,7 @@
 //! imports, how import paths are resolved, the export round trip, file permissions, phone
 //! masking, `history` and `stats`, the store location, and exit code 2 for bad usage.
 
-use crate::util::{BASE, Dir};
-
-/// The numbers (added, amended, voided, unchanged) of one kind's row in an import summary.
-fn counts(stdout: &str, kind: &str) -> [u64; 4] {
-    let line = stdout
-        .lines()
-        .find(|l| l.split_whitespace().next() == Some(kind))
-        .unwrap_or_else(|| panic!("no `{kind}` row in:\n{stdout}"));
-    let n: Vec<u64> = line
-        .split_whitespace()
-        .skip(1)
-        .map(|c| c.parse().unwrap())
-        .collect();
-    n.try_into().unwrap()
-}
+use crate::util::{BASE, Dir, counts};
 
 /// The kinds listed in an import summary, in order.
 fn kinds_listed(stdout: &str) -> Vec<&str> {

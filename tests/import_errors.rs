@@ -3,7 +3,7 @@
 //! the store exactly as it was; and that the void, duplicate, amendment and encoding rules
 //! accept what they must.
 
-use crate::util::{BASE, Dir};
+use crate::util::{BASE, Dir, counts};
 
 /// Lines of stderr. A rejected import prints its errors unprefixed, so that each line starts
 /// with its location.
@@ -61,20 +61,6 @@ fn rejects(d: &Dir, args: &[&str], expected: &[(&str, &[&str])]) -> String {
     }
     assert!(state(d) == before, "a rejected import changed the store");
     stderr
-}
-
-/// The numbers (added, amended, voided, unchanged) of one kind's row in an import summary.
-fn counts(stdout: &str, kind: &str) -> [u64; 4] {
-    let line = stdout
-        .lines()
-        .find(|l| l.split_whitespace().next() == Some(kind))
-        .unwrap_or_else(|| panic!("no `{kind}` row in:\n{stdout}"));
-    let n: Vec<u64> = line
-        .split_whitespace()
-        .skip(1)
-        .map(|c| c.parse().unwrap())
-        .collect();
-    n.try_into().unwrap()
 }
 
 /// The (current, versions) of one kind in `stats`.

@@ -148,3 +148,17 @@ pub const BASE: [(&str, &str); 8] = [
         "survey_id,question,score\nQ000001,consultant_attitude,5\n",
     ),
 ];
+
+/// The numbers (added, amended, voided, unchanged) of one kind's row in an import summary.
+pub fn counts(stdout: &str, kind: &str) -> [u64; 4] {
+    let line = stdout
+        .lines()
+        .find(|l| l.split_whitespace().next() == Some(kind))
+        .unwrap_or_else(|| panic!("no `{kind}` row in:\n{stdout}"));
+    let n: Vec<u64> = line
+        .split_whitespace()
+        .skip(1)
+        .map(|c| c.parse().unwrap())
+        .collect();
+    n.try_into().unwrap()
+}

@@ -79,7 +79,7 @@ ui_labels! {
     SatisfactionTrend = "satisfaction.trend", "Satisfaction rate by month", "满意率月度趋势";
     SatisfactionAxis = "satisfaction.axis", "Satisfied surveys (%)", "满意调查占比（%）";
     SatisfactionRate = "satisfaction.rate", "Satisfaction rate", "满意率";
-    FineThreshold = "satisfaction.fine_threshold", "95% fine threshold", "95% 罚款线";
+    FineThreshold = "satisfaction.fine_threshold", "fine threshold", "罚款线";
     Questions = "satisfaction.questions", "Mean score by survey question", "各调查问题平均得分";
     ScoreAxis = "satisfaction.score_axis", "Mean score (1–5)", "平均得分（1–5分）";
 

@@ -198,6 +198,7 @@ fn percent1(v: f64) -> String {
 pub fn satisfaction(
     trend: &[(String, Option<f64>)],
     questions: &[(String, f64)],
+    fine_below_percent: u32,
     lang: Lang,
 ) -> Result<Chart, ChartError> {
     const CHART: &str = "satisfaction";
@@ -226,6 +227,7 @@ pub fn satisfaction(
     let drawing = Satisfaction {
         trend: kept.into_iter().cloned().collect(),
         questions: questions.to_vec(),
+        fine_below_percent: fine_below_percent.min(100),
     };
     canvas::render(CHART, lang, &drawing)
 }
@@ -233,10 +235,10 @@ pub fn satisfaction(
 struct Satisfaction {
     trend: Vec<(String, Option<f64>)>,
     questions: Vec<(String, f64)>,
+    /// The payout fine threshold of the rules in force (95 % by default, DOMAIN.md §8):
+    /// below it, a period's satisfaction earns a fine.
+    fine_below_percent: u32,
 }
-
-/// The 95 % line: below it, a payout period's satisfaction earns a fine (DOMAIN.md §8).
-const FINE_THRESHOLD_PERCENT: f64 = 95.0;
 
 impl Draw for Satisfaction {
     fn draw<DB: DrawingBackend>(&self, root: &Area<DB>, cx: &Cx) -> Result<(), ChartError> {
@@ -298,20 +300,21 @@ impl Satisfaction {
         };
         // The fine threshold: a dashed rule, named in the panel's legend (the rates sit
         // around it, so a label on the line would cover them).
+        let threshold = format!("{} {}%", cx.ui(Ui::FineThreshold), self.fine_below_percent);
         legend_at(
             root,
             cx,
             ((frame.plot.l + frame.plot.r) / 2, panel.t + 40),
             &[
                 (cx.ui(Ui::SatisfactionRate), Swatch::Line(look)),
-                (cx.ui(Ui::FineThreshold), Swatch::Rule(MID_GREY)),
+                (&threshold, Swatch::Rule(MID_GREY)),
             ],
         )?;
-        let y95 = frame.y.px(FINE_THRESHOLD_PERCENT);
+        let y_fine = frame.y.px(f64::from(self.fine_below_percent));
         polyline(
             root,
             cx,
-            &[(frame.plot.l, y95), (frame.plot.r, y95)],
+            &[(frame.plot.l, y_fine), (frame.plot.r, y_fine)],
             MID_GREY,
             Dash::Dashed,
         )?;

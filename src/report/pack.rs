@@ -198,7 +198,12 @@ pub fn build(
         },
         PackChart {
             stem: "satisfaction",
-            chart: chart::satisfaction(&satisfaction_trend, &questions, lang)?,
+            chart: chart::satisfaction(
+                &satisfaction_trend,
+                &questions,
+                rules.payouts.fine_below_percent,
+                lang,
+            )?,
         },
         PackChart {
             stem: "issues",
