@@ -143,10 +143,15 @@ impl Day {
         NaiveDate::from_ymd_opt(year, month, day).map(Day::from_naive)
     }
 
-    /// Parses `YYYY-MM-DD`, exactly.
+    /// Parses a date: `YYYY-MM-DD`, or the forms Excel re-saves (`2025/4/10`, `2025-4-10`):
+    /// `/` instead of `-`, month and day with or without a leading zero, year first with four
+    /// digits (DOMAIN.md section 2).
     pub fn parse(text: &str) -> Result<Day, String> {
-        parse_date_part(text)
-            .ok_or_else(|| format!("`{text}` is not a date; write YYYY-MM-DD, e.g. 2024-03-01"))
+        parse_date_part(text).ok_or_else(|| {
+            format!(
+                "`{text}` is not a date; write YYYY-MM-DD, e.g. 2024-03-01 (2024/3/1 works too)"
+            )
+        })
     }
 
     /// Midnight at the start of this date.
@@ -176,30 +181,34 @@ impl Timestamp {
         Day(self.0.div_euclid(SECONDS_PER_DAY) as i32)
     }
 
-    /// Parses `YYYY-MM-DD HH:MM[:SS]`, with `T` allowed instead of the space.
+    /// Parses `YYYY-MM-DD HH:MM[:SS]`, with `T` allowed instead of the space, and the forms
+    /// Excel re-saves: `/` instead of `-`, month, day and hour without a leading zero
+    /// (`2025/4/10 9:05`, `2025-4-10 9:05:00`). Minutes and seconds keep their two digits;
+    /// the year comes first and has four (DOMAIN.md section 2).
     pub fn parse(text: &str) -> Result<Timestamp, String> {
         let bad = || {
             format!(
-                "`{text}` is not a date and time; write YYYY-MM-DD HH:MM or YYYY-MM-DD HH:MM:SS, e.g. 2024-01-15 10:30"
+                "`{text}` is not a date and time; write YYYY-MM-DD HH:MM or YYYY-MM-DD HH:MM:SS, e.g. 2024-01-15 10:30 (2024/1/15 10:30 works too)"
             )
         };
-        let b = text.as_bytes();
-        if !(b.len() == 16 || b.len() == 19) || !(b[10] == b' ' || b[10] == b'T') {
-            return Err(bad());
-        }
-        let day = parse_date_part(&text[..10]).ok_or_else(bad)?;
-        let hour = two_digits(&b[11..13]).filter(|&h| h < 24).ok_or_else(bad)?;
-        let minute = (b[13] == b':').then(|| two_digits(&b[14..16])).flatten();
-        let minute = minute.filter(|&m| m < 60).ok_or_else(bad)?;
-        let second = if b.len() == 19 {
-            let s = (b[16] == b':').then(|| two_digits(&b[17..19])).flatten();
-            s.filter(|&s| s < 60).ok_or_else(bad)?
-        } else {
-            0
+        let (date, time) = text
+            .split_once(' ')
+            .or_else(|| text.split_once('T'))
+            .ok_or_else(bad)?;
+        let day = parse_date_part(date).ok_or_else(bad)?;
+        let mut parts = time.split(':');
+        let hour = parts.next().and_then(one_or_two_digits).filter(|&h| h < 24);
+        let minute = parts.next().and_then(two_digits_str).filter(|&m| m < 60);
+        let second = match parts.next() {
+            None => Some(0),
+            Some(s) => two_digits_str(s).filter(|&s| s < 60),
         };
-        Ok(Timestamp(
-            day.start().0 + i64::from(hour * 3600 + minute * 60 + second),
-        ))
+        match (hour, minute, second, parts.next()) {
+            (Some(h), Some(m), Some(s), None) => {
+                Ok(Timestamp(day.start().0 + i64::from(h * 3600 + m * 60 + s)))
+            }
+            _ => Err(bad()),
+        }
     }
 }
 
@@ -218,8 +227,9 @@ impl fmt::Display for Timestamp {
     }
 }
 
-fn two_digits(b: &[u8]) -> Option<u32> {
-    match b {
+/// Exactly two ASCII digits.
+fn two_digits_str(text: &str) -> Option<u32> {
+    match text.as_bytes() {
         [x, y] if x.is_ascii_digit() && y.is_ascii_digit() => {
             Some(u32::from(x - b'0') * 10 + u32::from(y - b'0'))
         }
@@ -227,13 +237,24 @@ fn two_digits(b: &[u8]) -> Option<u32> {
     }
 }
 
+/// One or two ASCII digits (a month, day or hour as Excel writes it).
+fn one_or_two_digits(text: &str) -> Option<u32> {
+    match text.as_bytes() {
+        [x] if x.is_ascii_digit() => Some(u32::from(x - b'0')),
+        _ => two_digits_str(text),
+    }
+}
+
+/// `YYYY-MM-DD`, or with `/` for both separators, month and day with one or two digits.
 fn parse_date_part(text: &str) -> Option<Day> {
-    let b = text.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' || !b[..4].iter().all(u8::is_ascii_digit) {
+    let separator = if text.contains('/') { '/' } else { '-' };
+    let mut parts = text.split(separator);
+    let (year, month, day) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || year.len() != 4 || !year.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    let year: i32 = text[..4].parse().ok()?;
-    Day::from_ymd(year, two_digits(&b[5..7])?, two_digits(&b[8..10])?)
+    let year: i32 = year.parse().ok()?;
+    Day::from_ymd(year, one_or_two_digits(month)?, one_or_two_digits(day)?)
 }
 
 /// The longest id accepted, in bytes.
@@ -372,15 +393,45 @@ mod tests {
         );
         for bad in [
             "2024-07-13",
-            "2024-07-13 9:00",
             "2024-02-30 09:00",
             "2024-07-13 24:00",
-            "2024/07/13 09:00",
             "2024-07-13 09:00:60",
             "2024-07-13 09:00 ",
+            "2024-07-13 9:5",
+            "2024/07-13 09:00",
+            "13/7/2024 09:00",
+            "24-7-13 09:00",
+            "2024-07-13 009:00",
+            "2024-07-13 09:00:00:00",
         ] {
             assert!(Timestamp::parse(bad).is_err(), "{bad} should be rejected");
         }
+    }
+
+    /// Excel re-saves dates with `/` and without leading zeros (DOMAIN.md section 2,
+    /// revision 3); the year still comes first, with four digits.
+    #[test]
+    fn excel_date_forms_are_accepted_year_first() {
+        let at = |t: &str| Timestamp::parse(t).map(|t| t.to_string());
+        assert_eq!(at("2025/4/10 9:05"), Ok("2025-04-10 09:05:00".into()));
+        assert_eq!(at("2025-4-10 9:05:00"), Ok("2025-04-10 09:05:00".into()));
+        assert_eq!(at("2025/04/10 09:05:07"), Ok("2025-04-10 09:05:07".into()));
+        assert_eq!(at("2025/4/1T23:59"), Ok("2025-04-01 23:59:00".into()));
+        let day = |t: &str| Day::parse(t).map(|d| d.to_string());
+        assert_eq!(day("2025/04/10"), Ok("2025-04-10".into()));
+        assert_eq!(day("2025/4/1"), Ok("2025-04-01".into()));
+        assert_eq!(day("2025-4-10"), Ok("2025-04-10".into()));
+        for bad in [
+            "10/4/2025",
+            "4/10/2025",
+            "2025/4/31",
+            "2025/4-10",
+            "2025//10",
+            "25/4/10",
+        ] {
+            assert!(Day::parse(bad).is_err(), "{bad} should be rejected");
+        }
+        assert!(Timestamp::parse("10/4/2025 9:05").is_err());
     }
 
     #[test]
