@@ -1,6 +1,7 @@
 //! Proves the store against a naive model: random sequences of imports (adds, amendments with
-//! and without --amend, voids, duplicates, dangling references) are accepted or rejected
-//! exactly when the model says, with the model's counts, and the export always equals the
+//! and without --amend, voids, several rows of one key in one import — DOMAIN.md section 3,
+//! revision 3 — and dangling references) are accepted or rejected exactly when the model
+//! says, with the model's counts, and the export always equals the
 //! model's current view; an export re-imported into an empty store exports identically.
 
 use std::collections::BTreeMap;
@@ -84,56 +85,70 @@ struct Model {
     ever_sales: std::collections::BTreeSet<u8>,
 }
 
-/// (added, amended, voided, unchanged) for customers then sales.
-type Counts = [(u64, u64, u64, u64); 2];
+/// (added, amended, voided, unchanged, superseded, withdrawn) for customers then sales.
+type Counts = [(u64, u64, u64, u64, u64, u64); 2];
 
+/// One kind of an import, as DOMAIN.md section 3 (revision 3) says: rows in file order, the
+/// last row of a key is its net effect, compared with the store as a single row would be; an
+/// `add` differing from the previous `add` of its key needs --amend; an add then a void of a
+/// key the store does not hold writes nothing (withdrawn).
 fn apply_kind<V: Clone + PartialEq>(
     current: &mut BTreeMap<u8, V>,
     ever: &mut std::collections::BTreeSet<u8>,
     ops: &[RowOp<V>],
     amend: bool,
-) -> Option<(u64, u64, u64, u64)> {
-    let mut seen: BTreeMap<u8, &RowOp<V>> = BTreeMap::new();
-    let mut counts = (0, 0, 0, 0);
-    let mut ok = true;
+) -> Option<(u64, u64, u64, u64, u64, u64)> {
+    // Per key, in order of first appearance: its rows.
+    let mut order: Vec<u8> = Vec::new();
+    let mut rows: BTreeMap<u8, Vec<&RowOp<V>>> = BTreeMap::new();
     for op in ops {
         let id = match op {
             RowOp::Add(id, _) | RowOp::Void(id) => *id,
         };
-        if let Some(first) = seen.get(&id) {
-            let same = match (first, op) {
-                (RowOp::Add(_, a), RowOp::Add(_, b)) => a == b,
-                (RowOp::Void(_), RowOp::Void(_)) => true,
-                _ => false,
-            };
-            if same {
-                counts.3 += 1;
-            } else {
-                ok = false;
-            }
-            continue;
+        if !rows.contains_key(&id) {
+            order.push(id);
         }
-        seen.insert(id, op);
+        rows.entry(id).or_default().push(op);
     }
+    let mut counts = (0, 0, 0, 0, 0, 0);
+    let mut ok = true;
     let mut next = current.clone();
-    for (&id, op) in &seen {
-        match op {
+    let mut written = Vec::new();
+    for id in order {
+        let key_rows = &rows[&id];
+        counts.4 += key_rows.len() as u64 - 1;
+        let adds: Vec<&V> = key_rows
+            .iter()
+            .filter_map(|op| match op {
+                RowOp::Add(_, v) => Some(v),
+                RowOp::Void(_) => None,
+            })
+            .collect();
+        if adds.windows(2).any(|w| w[0] != w[1]) && !amend {
+            ok = false;
+        }
+        match key_rows.last().expect("a key has a row") {
             RowOp::Add(_, v) => match current.get(&id) {
                 None => {
                     counts.0 += 1;
                     next.insert(id, v.clone());
+                    written.push(id);
                 }
                 Some(old) if old == v => counts.3 += 1,
                 Some(_) => {
                     ok &= amend;
                     counts.1 += 1;
                     next.insert(id, v.clone());
+                    written.push(id);
                 }
             },
             RowOp::Void(_) => {
                 if current.contains_key(&id) {
                     counts.2 += 1;
                     next.remove(&id);
+                    written.push(id);
+                } else if !adds.is_empty() {
+                    counts.5 += 1;
                 } else if ever.contains(&id) {
                     counts.3 += 1;
                 } else {
@@ -145,7 +160,7 @@ fn apply_kind<V: Clone + PartialEq>(
     if !ok {
         return None;
     }
-    ever.extend(seen.keys());
+    ever.extend(written);
     *current = next;
     Some(counts)
 }
@@ -267,13 +282,20 @@ fn run_import(store: &Store, import: &Import) -> Result<Counts, ()> {
     match store.import(&files, &options, &|_, _| {}) {
         Ok(outcome) => {
             let get = |kind: Kind| {
-                outcome
-                    .counts
-                    .iter()
-                    .find(|c| c.kind() == kind)
-                    .map_or((0, 0, 0, 0), |c| {
-                        (c.added, c.amended, c.voided, c.unchanged)
-                    })
+                let c = outcome.counts.iter().find(|c| c.kind() == kind);
+                let w = outcome.within.iter().find(|w| w.kind_code == kind.code());
+                let (c, w) = (
+                    c.copied().unwrap_or_default(),
+                    w.copied().unwrap_or_default(),
+                );
+                (
+                    c.added,
+                    c.amended,
+                    c.voided,
+                    c.unchanged,
+                    w.superseded,
+                    w.withdrawn,
+                )
             };
             Ok([get(Kind::Customer), get(Kind::Sale)])
         }

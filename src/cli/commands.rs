@@ -7,7 +7,7 @@ use std::path::Path;
 use anyhow::Context;
 use rayon::prelude::*;
 
-use careledger::csvio::{self, ERRORS_SHOWN_MAX, ImportError, ParsedFile};
+use careledger::csvio::{self, ERRORS_SHOWN_MAX, ErrorSink, ImportError, ParsedFile, Rejections};
 use careledger::derive::tiers::Tier;
 use careledger::gate;
 use careledger::generator::{self, GenConfig};
@@ -19,7 +19,9 @@ use careledger::model::{Day, Period, Purpose};
 use careledger::model::{KEY_SEPARATOR, Kind, display_key, mask_phone};
 use careledger::report::{Format, Lang, Render};
 use careledger::rules::{Rules, TASK_KINDS};
-use careledger::store::{CloseError, ImportFailure, ImportOptions, Reader, Store, StoreError};
+use careledger::store::{
+    CloseError, ImportFailure, ImportOptions, ImportOutcome, Reader, Store, StoreError,
+};
 
 use super::{
     Annotate, CheckFormat, Cli, Command, ExplainCommand, Failure, ListFormat, ReportCommand, out,
@@ -619,56 +621,68 @@ fn store_failure(e: StoreError) -> Failure {
     }
 }
 
-fn list_errors(errors: &[ImportError]) -> String {
+/// The report of a rejected import: the errors kept (the first ones, in file and line
+/// order), how many more there were, and what to do.
+fn list_errors(rejections: &Rejections) -> String {
     let mut text = String::new();
-    for e in errors.iter().take(ERRORS_SHOWN_MAX) {
+    for e in rejections.errors.iter().take(ERRORS_SHOWN_MAX) {
         let _ = writeln!(text, "{e}");
     }
-    if errors.len() > ERRORS_SHOWN_MAX {
-        let _ = writeln!(
-            text,
-            "... and {} more errors",
-            errors.len() - ERRORS_SHOWN_MAX
-        );
+    let shown = rejections.errors.len().min(ERRORS_SHOWN_MAX) as u64;
+    if rejections.total > shown {
+        let _ = writeln!(text, "... and {} more errors", rejections.total - shown);
     }
     let _ = write!(
         text,
         "import rejected: {} error{}; nothing was written. Fix the rows above and run the same import again.",
-        errors.len(),
-        if errors.len() == 1 { "" } else { "s" }
+        rejections.total,
+        if rejections.total == 1 { "" } else { "s" }
     );
     text
+}
+
+/// Whole-file errors (few by nature) as a rejection.
+fn rejections(errors: Vec<ImportError>) -> Rejections {
+    let mut sink = ErrorSink::new();
+    for e in errors {
+        sink.push(0, e);
+    }
+    sink.finish()
 }
 
 /// Reads and parses the files of an import, in parallel. Problems with whole files are
 /// returned at once; problems with rows travel in the files, to be listed with the store's.
 pub fn read_sources(paths: &[String]) -> Result<Vec<ParsedFile>, Failure> {
     let (sources, warnings) =
-        csvio::resolve_paths(paths).map_err(|e| Failure::Report(list_errors(&e)))?;
+        csvio::resolve_paths(paths).map_err(|e| Failure::Report(list_errors(&rejections(e))))?;
     for w in warnings {
         eprintln!("warning: {w}");
     }
     let results: Vec<_> = sources.par_iter().map(csvio::parse_file).collect();
     let mut files = Vec::new();
-    let mut errors = Vec::new();
-    for result in results {
+    let mut whole_file = Vec::new();
+    for (n, result) in results.into_iter().enumerate() {
         match result {
-            Ok(file) => files.push(file),
-            Err(e) => errors.extend(e),
+            Ok(file) => files.push((n, file)),
+            Err(e) => whole_file.extend(e.into_iter().map(|e| (n, e))),
         }
     }
-    for w in files.iter().flat_map(|f| &f.warnings) {
+    for w in files.iter().flat_map(|(_, f)| &f.warnings) {
         eprintln!("warning: {w}");
     }
-    if !errors.is_empty() {
+    if !whole_file.is_empty() {
         // A whole file is unreadable: checking the others against the store would report
         // every reference into it as dangling, so list what is known, in file order.
-        errors.extend(files.into_iter().flat_map(|f| f.errors));
-        let order: Vec<String> = sources.iter().map(|s| s.display()).collect();
-        errors.sort_by_key(|e| (order.iter().position(|o| *o == e.file), e.line));
-        return Err(Failure::Report(list_errors(&errors)));
+        let mut sink = ErrorSink::new();
+        for (n, e) in whole_file {
+            sink.push(n, e);
+        }
+        for (n, f) in &files {
+            sink.extend_parsed(*n, f);
+        }
+        return Err(Failure::Report(list_errors(&sink.finish())));
     }
-    Ok(files)
+    Ok(files.into_iter().map(|(_, f)| f).collect())
 }
 
 /// Rows written by an import from which the store is compacted afterwards.
@@ -680,10 +694,46 @@ const PROGRESS_ROWS_MIN: u64 = 50_000;
 fn import(db: &Path, paths: &[String], amend: bool, dry_run: bool) -> Result<(), Failure> {
     let files = read_sources(paths)?;
     let rows: u64 = files.iter().map(|f| f.rows.len() as u64).sum();
-    let created = !db.exists();
-    let mut store = Store::open_or_create(db).map_err(store_failure)?;
+    for warning in implausible_dates(&files) {
+        eprintln!("warning: {warning}");
+    }
+    let rejected = |failure: ImportFailure| match failure {
+        ImportFailure::Rejected(r) => Failure::Report(list_errors(&r)),
+        ImportFailure::Store(e) => store_failure(e),
+    };
+    // A dry run only reads: it never creates, opens for writing or removes a store, so it
+    // works on a read-only store and cannot race with an import in another process.
+    let plan_only = |files: &[ParsedFile]| -> Result<ImportOutcome, Failure> {
+        if db.exists() {
+            let reader = Store::open_reader(db).map_err(store_failure)?;
+            careledger::store::dry_run(files, Some(&reader), amend).map_err(rejected)
+        } else {
+            careledger::store::dry_run(files, None, amend).map_err(rejected)
+        }
+    };
+    if dry_run {
+        let outcome = plan_only(&files)?;
+        return out(&import_summary(&files, rows, &outcome));
+    }
+    if !db.exists() {
+        // Check against an empty store before creating one, so that a rejected import leaves
+        // no file behind (and never has to remove one that another process may have opened
+        // meanwhile: that lost committed imports).
+        plan_only(&files)?;
+    }
+    let mut store = match Store::open_or_create(db) {
+        Ok(store) => store,
+        Err(e) => {
+            // A store that cannot be opened for writing (read-only, say) still shows what is
+            // wrong with the rows, before saying why it cannot be written.
+            if db.is_file() {
+                plan_only(&files)?;
+            }
+            return Err(store_failure(e));
+        }
+    };
     let bar = (rows >= PROGRESS_ROWS_MIN && std::io::stderr().is_terminal()).then(|| {
-        let bar = indicatif::ProgressBar::new(rows * 2);
+        let bar = indicatif::ProgressBar::new(rows);
         bar.set_style(
             indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {percent}% ({eta} left)")
                 .expect("the template is valid")
@@ -700,46 +750,31 @@ fn import(db: &Path, paths: &[String], amend: bool, dry_run: bool) -> Result<(),
     };
     let options = ImportOptions {
         amend,
-        dry_run,
+        dry_run: false,
         at: chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string(),
     };
     let result = store.import(&files, &options, &progress);
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
+    let outcome = result.map_err(rejected)?;
     // A large import leaves free pages behind; giving them back costs a few seconds per GB.
-    if let Ok(outcome) = &result
-        && outcome.recorded
+    if outcome.recorded
         && outcome.counts.iter().map(|c| c.written()).sum::<u64>() >= COMPACT_ROWS_MIN
     {
         store.compact().map_err(store_failure)?;
     }
     drop(store);
-    // A store file this command created holds nothing of value unless the import committed.
-    let remove_new_store = || {
-        if created {
-            let _ = std::fs::remove_file(db);
-        }
-    };
-    let outcome = match result {
-        Ok(outcome) => outcome,
-        Err(ImportFailure::Rejected(errors)) => {
-            remove_new_store();
-            return Err(Failure::Report(list_errors(&errors)));
-        }
-        Err(ImportFailure::Store(e)) => {
-            remove_new_store();
-            return Err(store_failure(e));
-        }
-    };
-    if dry_run {
-        remove_new_store();
-    }
+    out(&import_summary(&files, rows, &outcome))
+}
+
+/// What an import did (or, on a dry run, would do), per kind.
+fn import_summary(files: &[ParsedFile], rows: u64, outcome: &ImportOutcome) -> String {
     let mut text = String::new();
     let _ = writeln!(
         text,
         "{} {}: {} file{}, {rows} rows",
-        if dry_run {
+        if outcome.dry_run {
             "dry run of import"
         } else {
             "import"
@@ -748,7 +783,7 @@ fn import(db: &Path, paths: &[String], amend: bool, dry_run: bool) -> Result<(),
         files.len(),
         if files.len() == 1 { "" } else { "s" }
     );
-    if !dry_run && !outcome.recorded {
+    if !outcome.dry_run && !outcome.recorded {
         text = format!("nothing to import: all {rows} rows are already in the store, unchanged\n");
     }
     let _ = writeln!(
@@ -767,10 +802,89 @@ fn import(db: &Path, paths: &[String], amend: bool, dry_run: bool) -> Result<(),
             c.unchanged
         );
     }
-    if dry_run {
+    for w in outcome
+        .within
+        .iter()
+        .filter(|w| w.superseded + w.withdrawn > 0)
+    {
+        let kind = Kind::from_code(w.kind_code).expect("outcome kinds are valid");
+        let _ = writeln!(
+            text,
+            "{}: {} row{} superseded by a later row of the same key; {} record{} added and voided in this import (nothing written)",
+            kind.name(),
+            w.superseded,
+            if w.superseded == 1 { "" } else { "s" },
+            w.withdrawn,
+            if w.withdrawn == 1 { "" } else { "s" },
+        );
+    }
+    if outcome.dry_run {
         let _ = writeln!(text, "dry run: everything checked, nothing written");
     }
-    out(&text)
+    text
+}
+
+/// The earliest year a record may plausibly be dated in: dealership records before it are
+/// typing mistakes (a year of 1925 for 2025).
+const PLAUSIBLE_YEAR_MIN: i32 = 1990;
+
+/// How many implausible dates a warning lists before it only counts them.
+const IMPLAUSIBLE_SHOWN_MAX: usize = 5;
+
+/// Warnings for dates that are likely typing mistakes: before 1990, or more than a year after
+/// the rest of the import (after its 99th percentile). The import goes ahead: the date may be
+/// right, and the warning says where to look.
+fn implausible_dates(files: &[ParsedFile]) -> Vec<String> {
+    let mut times: Vec<i64> = files
+        .iter()
+        .flat_map(|f| f.rows.iter())
+        .filter_map(|r| r.record.as_ref().and_then(|r| r.time()))
+        .map(|t| t.0)
+        .collect();
+    if times.is_empty() {
+        return Vec::new();
+    }
+    times.sort_unstable();
+    let reference = times[(times.len() - 1) * 99 / 100];
+    const YEAR_SECONDS: i64 = 366 * 86_400;
+    let floor = Day::from_ymd(PLAUSIBLE_YEAR_MIN, 1, 1)
+        .expect("a valid date")
+        .start()
+        .0;
+    let mut found = Vec::new();
+    let mut count = 0usize;
+    for f in files {
+        for row in &f.rows {
+            let Some(time) = row.record.as_ref().and_then(|r| r.time()) else {
+                continue;
+            };
+            if time.0 >= floor && time.0 <= reference.saturating_add(YEAR_SECONDS) {
+                continue;
+            }
+            count += 1;
+            if found.len() < IMPLAUSIBLE_SHOWN_MAX {
+                found.push(format!(
+                    "{}:{} ({})",
+                    f.source.display(),
+                    row.line,
+                    time.day()
+                ));
+            }
+        }
+    }
+    if count == 0 {
+        return Vec::new();
+    }
+    vec![format!(
+        "{count} record{} dated before {PLAUSIBLE_YEAR_MIN} or more than a year after the rest of the import, likely a mistyped year: {}{}; imported as written — check them, and amend with --amend if wrong",
+        if count == 1 { " is" } else { "s are" },
+        found.join(", "),
+        if count > found.len() {
+            format!(" and {} more", count - found.len())
+        } else {
+            String::new()
+        }
+    )]
 }
 
 fn export(db: &Path, dir: &Path) -> Result<(), Failure> {

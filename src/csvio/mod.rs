@@ -8,7 +8,7 @@ mod read;
 mod write;
 
 pub use read::{
-    ERRORS_SHOWN_MAX, ImportError, ParsedFile, Row, Source, decode_text, parse_file, parse_source,
-    resolve_paths,
+    CELL_BYTES_MAX, ERRORS_SHOWN_MAX, ErrorSink, ImportError, ParsedFile, Rejections, Row, Source,
+    decode_text, parse_file, parse_source, resolve_paths,
 };
 pub use write::{BOM, ExportError, write_header, write_kind, write_record};

@@ -45,6 +45,97 @@ impl fmt::Display for ImportError {
     }
 }
 
+/// The errors of an import, bounded: the first [`ERRORS_SHOWN_MAX`] in file and line order
+/// are kept, the rest only counted, so a file of a million bad rows cannot exhaust memory.
+#[derive(Debug, Default)]
+pub struct ErrorSink {
+    /// A max-heap of the smallest (file, line, arrival) seen, at most `ERRORS_SHOWN_MAX`.
+    kept: std::collections::BinaryHeap<Placed>,
+    total: u64,
+    arrival: u64,
+}
+
+/// An error with its place in the report's order: file as given, line, then arrival (so the
+/// cells of one row keep their column order).
+#[derive(Debug)]
+struct Placed {
+    order: (usize, u64, u64),
+    error: ImportError,
+}
+
+impl PartialEq for Placed {
+    fn eq(&self, other: &Self) -> bool {
+        self.order == other.order
+    }
+}
+impl Eq for Placed {}
+impl PartialOrd for Placed {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Placed {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.order.cmp(&other.order)
+    }
+}
+
+/// Why an import was rejected: the first errors in file and line order, and how many there
+/// were in all.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rejections {
+    pub errors: Vec<ImportError>,
+    pub total: u64,
+}
+
+impl ErrorSink {
+    pub fn new() -> ErrorSink {
+        ErrorSink::default()
+    }
+
+    /// Adds an error of the `file`-th file (in the order given).
+    pub fn push(&mut self, file: usize, error: ImportError) {
+        self.total += 1;
+        self.arrival += 1;
+        let placed = Placed {
+            order: (file, error.line.unwrap_or(0), self.arrival),
+            error,
+        };
+        if self.kept.len() < ERRORS_SHOWN_MAX {
+            self.kept.push(placed);
+        } else if self.kept.peek().is_some_and(|largest| placed < *largest) {
+            self.kept.pop();
+            self.kept.push(placed);
+        }
+    }
+
+    /// Adds the row errors of a parsed file, and counts those it only counted.
+    pub fn extend_parsed(&mut self, file: usize, parsed: &ParsedFile) {
+        for e in &parsed.errors {
+            self.push(file, e.clone());
+        }
+        // A file keeps its first errors in line order: the ones it dropped come after
+        // `ERRORS_SHOWN_MAX` of its own, so they can never be among the first shown.
+        self.total += parsed.errors_total - parsed.errors.len() as u64;
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.total == 0
+    }
+
+    pub fn finish(self) -> Rejections {
+        Rejections {
+            errors: self
+                .kept
+                .into_sorted_vec()
+                .into_iter()
+                .map(|p| p.error)
+                .collect(),
+            total: self.total,
+        }
+    }
+}
+
 /// A file to import and the kind it holds.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Source {
@@ -74,9 +165,12 @@ pub struct ParsedFile {
     pub source: Source,
     pub sha256: String,
     pub rows: Vec<Row>,
-    /// Errors of single rows. The file is still checked against the store, so one run lists
-    /// every problem; an import with any error writes nothing.
+    /// Errors of single rows, the first `ERRORS_SHOWN_MAX` of them. The file is still
+    /// checked against the store, so one run lists every problem; an import with any error
+    /// writes nothing.
     pub errors: Vec<ImportError>,
+    /// How many row errors the file has, including those not kept in `errors`.
+    pub errors_total: u64,
     /// Keys of rows that failed to parse, so that rows referring to them are not also
     /// reported as dangling references.
     pub failed_keys: Vec<String>,
@@ -211,6 +305,10 @@ pub fn parse_file(source: &Source) -> Result<ParsedFile, Vec<ImportError>> {
     parse_source(source, &bytes)
 }
 
+/// The largest cell accepted, in bytes: a note or a comment is a few sentences; a cell of
+/// megabytes is a broken file (or an attack), and is refused with its place.
+pub const CELL_BYTES_MAX: usize = 64 * 1024;
+
 /// Parses the bytes of one file.
 pub fn parse_source(source: &Source, bytes: &[u8]) -> Result<ParsedFile, Vec<ImportError>> {
     let name = source.display();
@@ -238,8 +336,16 @@ pub fn parse_source(source: &Source, bytes: &[u8]) -> Result<ParsedFile, Vec<Imp
         }
     };
     let layout = Layout::from_header(&name, kind, &header)?;
+    check_quotes(&name, &text, &header).map_err(|e| vec![e])?;
     let mut rows = Vec::new();
     let mut errors = Vec::new();
+    let mut errors_total = 0u64;
+    let mut fail = |error: ImportError| {
+        errors_total += 1;
+        if errors.len() < ERRORS_SHOWN_MAX {
+            errors.push(error);
+        }
+    };
     let mut failed_keys = Vec::new();
     for result in records {
         let record = match result {
@@ -247,7 +353,7 @@ pub fn parse_source(source: &Source, bytes: &[u8]) -> Result<ParsedFile, Vec<Imp
             Err(e) => {
                 // The reader cannot resynchronise after a quoting error: the rest of the file
                 // is unread, so the whole file is in error.
-                errors.push(csv_error(&name, &e));
+                fail(csv_error(&name, &e));
                 return Err(errors);
             }
         };
@@ -256,11 +362,16 @@ pub fn parse_source(source: &Source, bytes: &[u8]) -> Result<ParsedFile, Vec<Imp
             continue; // a blank line
         }
         if record.len() != header.len() {
-            errors.push(ImportError::new(&name, Some(line), "-", format!(
-                "the row has {} cells but the header has {}; check for an unquoted comma or a missing cell",
-                record.len(),
-                header.len()
-            )));
+            fail(ImportError::new(
+                &name,
+                Some(line),
+                "-",
+                format!(
+                    "the row has {} cells but the header has {}; check for an unquoted comma or a missing cell",
+                    record.len(),
+                    header.len()
+                ),
+            ));
             if record.len() >= kind.key_columns() {
                 // Best effort: the key is most likely in its usual place.
                 failed_keys.push(
@@ -281,6 +392,27 @@ pub fn parse_source(source: &Source, bytes: &[u8]) -> Result<ParsedFile, Vec<Imp
             .map(|i| i.map_or("", |i| &record[i]))
             .collect();
         let key = kind.key_of(&cells);
+        let oversized: Vec<(&str, usize)> = kind
+            .columns()
+            .iter()
+            .zip(&cells)
+            .filter(|(_, cell)| cell.len() > CELL_BYTES_MAX)
+            .map(|(column, cell)| (column.name, cell.len()))
+            .collect();
+        if !oversized.is_empty() {
+            for (column, len) in oversized {
+                fail(ImportError::new(
+                    &name,
+                    Some(line),
+                    column,
+                    format!(
+                        "the cell is {len} bytes; a cell holds at most {CELL_BYTES_MAX} bytes (64 KiB): shorten it, or check for a quote that is not closed"
+                    ),
+                ));
+            }
+            failed_keys.push(key);
+            continue;
+        }
         match parse_row(kind, layout.op.map_or("", |i| &record[i]), &cells) {
             Ok((op, record)) => rows.push(Row {
                 line,
@@ -289,11 +421,9 @@ pub fn parse_source(source: &Source, bytes: &[u8]) -> Result<ParsedFile, Vec<Imp
                 record,
             }),
             Err(cell_errors) => {
-                errors.extend(
-                    cell_errors
-                        .into_iter()
-                        .map(|e| ImportError::new(&name, Some(line), e.column, e.reason)),
-                );
+                for e in cell_errors {
+                    fail(ImportError::new(&name, Some(line), e.column, e.reason));
+                }
                 failed_keys.push(key);
             }
         }
@@ -303,9 +433,110 @@ pub fn parse_source(source: &Source, bytes: &[u8]) -> Result<ParsedFile, Vec<Imp
         sha256,
         rows,
         errors,
+        errors_total,
         failed_keys,
         warnings: layout.warnings,
     })
+}
+
+/// Finds a quote left open, before the CSV reader runs. RFC 4180 lets a quoted cell span
+/// lines, so a missing closing quote does not make a file invalid: it silently swallows the
+/// rows after it into one cell, up to the next quote. That is decided here by evidence: a
+/// quoted cell that runs to the end of the file, or that spans a whole line which reads as a
+/// complete row of this file's header, is an error located where the quote opened. A note
+/// that legitimately holds line breaks has lines that are not rows of the file.
+///
+/// The scan follows the reader's rules (csv-core): a quote opens a quoted cell only at the
+/// start of a cell; inside one, `""` is a quote; a quote elsewhere is literal.
+fn check_quotes(name: &str, text: &str, header: &csv::StringRecord) -> Result<(), ImportError> {
+    let b = text.as_bytes();
+    let column = |cell: usize| {
+        header
+            .get(cell)
+            .map_or_else(|| format!("cell {}", cell + 1), |c| c.trim().to_owned())
+    };
+    let (mut i, mut line, mut cell, mut cell_start) = (0usize, 1u64, 0usize, true);
+    while i < b.len() {
+        if cell_start && b[i] == b'"' {
+            let (open_line, open_cell) = (line, cell);
+            let mut newlines = Vec::new();
+            i += 1;
+            loop {
+                match b.get(i) {
+                    None => {
+                        return Err(ImportError::new(
+                            name,
+                            Some(open_line),
+                            &column(open_cell),
+                            "a quote opened in this cell is never closed: the cell runs to the end of the file and swallows every row after it; close the quote (a quote inside a cell is written twice: \"\")",
+                        ));
+                    }
+                    Some(b'"') if b.get(i + 1) == Some(&b'"') => i += 2,
+                    Some(b'"') => {
+                        i += 1;
+                        break;
+                    }
+                    Some(b'\n') => {
+                        newlines.push(i);
+                        line += 1;
+                        i += 1;
+                    }
+                    Some(_) => i += 1,
+                }
+            }
+            // Every whole line inside the cell: between two of its line breaks.
+            for (n, w) in newlines.windows(2).enumerate() {
+                let inner = text[w[0] + 1..w[1]].trim_end_matches('\r');
+                if reads_as_row(inner, header.len()) {
+                    return Err(ImportError::new(
+                        name,
+                        Some(open_line),
+                        &column(open_cell),
+                        format!(
+                            "a quote opened in this cell is not closed before line {}, which reads as a row of its own: the cell would swallow the rows after it; close the quote (a quote inside a cell is written twice: \"\")",
+                            open_line + n as u64 + 1
+                        ),
+                    ));
+                }
+            }
+            cell_start = false;
+            continue;
+        }
+        match b[i] {
+            b',' => {
+                cell += 1;
+                cell_start = true;
+            }
+            b'\n' => {
+                line += 1;
+                cell = 0;
+                cell_start = true;
+            }
+            b'\r' => {
+                cell = 0;
+                cell_start = true;
+            }
+            _ => cell_start = false,
+        }
+        i += 1;
+    }
+    Ok(())
+}
+
+/// Whether a line parses as one complete CSV row of `width` cells.
+fn reads_as_row(line: &str, width: usize) -> bool {
+    if width < 2 || line.is_empty() {
+        return false;
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(line.as_bytes());
+    let mut records = reader.records();
+    matches!(
+        (records.next(), records.next()),
+        (Some(Ok(r)), None) if r.len() == width
+    )
 }
 
 /// Parses the operation and, on an `add`, the record; a `void` row only has its key read.
@@ -445,9 +676,21 @@ const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Decodes a file: UTF-8 (with or without BOM) when valid, else GB18030, what Excel writes
 /// on Chinese Windows. A BOM promises UTF-8, so a file with one is never read as GB18030.
-pub fn decode_text(name: &str, bytes: &[u8]) -> Result<String, ImportError> {
+///
+/// A file that is not valid UTF-8 is read as GB18030 only when the bytes say so. Chinese in
+/// GB18030 is mostly invalid as UTF-8: about one character in ten happens to form a valid
+/// UTF-8 sequence (李静 is `C0 EE BE B2`: `C0` is invalid, `EE BE B2` a valid 3-byte
+/// sequence). A UTF-8 file with a stray byte is the opposite: all valid but that byte. So a
+/// file with at least [`UTF8_VALID_PER_INVALID_MIN`] valid non-ASCII characters per invalid
+/// sequence is UTF-8 with a bad byte, refused with the byte's line, rather than decoded
+/// wholesale into mojibake; anything else is tried as GB18030.
+pub fn decode_text<'b>(
+    name: &str,
+    bytes: &'b [u8],
+) -> Result<std::borrow::Cow<'b, str>, ImportError> {
+    use std::borrow::Cow;
     if let Some(body) = bytes.strip_prefix(UTF8_BOM) {
-        return std::str::from_utf8(body).map(str::to_owned).map_err(|e| {
+        return std::str::from_utf8(body).map(Cow::Borrowed).map_err(|e| {
             undecodable(
                 name,
                 body,
@@ -456,18 +699,30 @@ pub fn decode_text(name: &str, bytes: &[u8]) -> Result<String, ImportError> {
             )
         });
     }
-    if let Ok(text) = std::str::from_utf8(bytes) {
-        return Ok(text.to_owned());
+    let first_bad = match std::str::from_utf8(bytes) {
+        Ok(text) => return Ok(Cow::Borrowed(text)),
+        Err(e) => e.valid_up_to(),
+    };
+    let (valid, invalid) = utf8_census(bytes);
+    if valid >= UTF8_VALID_PER_INVALID_MIN * invalid {
+        return Err(undecodable(
+            name,
+            bytes,
+            first_bad,
+            &format!(
+                "the file is UTF-8 ({valid} non-ASCII characters) with {invalid} invalid byte sequence{}, so it is not read as GB18030",
+                if invalid == 1 { "" } else { "s" }
+            ),
+        ));
     }
     let mut decoder = encoding_rs::GB18030.new_decoder_without_bom_handling();
-    let mut out = String::with_capacity(bytes.len() * 3 / 2 + 16);
     let capacity = decoder
         .max_utf8_buffer_length_without_replacement(bytes.len())
         .unwrap_or(bytes.len() * 4);
-    out.reserve(capacity);
+    let mut out = String::with_capacity(capacity);
     let (result, read) = decoder.decode_to_string_without_replacement(bytes, &mut out, true);
     match result {
-        encoding_rs::DecoderResult::InputEmpty => Ok(out),
+        encoding_rs::DecoderResult::InputEmpty => Ok(Cow::Owned(out)),
         encoding_rs::DecoderResult::Malformed(bad, _) => Err(undecodable(
             name,
             bytes,
@@ -475,6 +730,36 @@ pub fn decode_text(name: &str, bytes: &[u8]) -> Result<String, ImportError> {
             "the file is neither UTF-8 nor GB18030",
         )),
         encoding_rs::DecoderResult::OutputFull => unreachable!("the output was reserved"),
+    }
+}
+
+/// See [`decode_text`]: GB18030 Chinese gives about one valid per nine invalid; a UTF-8 file
+/// with a stray byte gives as many valid characters as it has Chinese.
+const UTF8_VALID_PER_INVALID_MIN: u64 = 4;
+
+/// (valid non-ASCII UTF-8 characters, invalid UTF-8 sequences) of some bytes.
+fn utf8_census(mut bytes: &[u8]) -> (u64, u64) {
+    let (mut valid, mut invalid) = (0u64, 0u64);
+    loop {
+        let (good, rest) = match std::str::from_utf8(bytes) {
+            Ok(text) => (text, None),
+            Err(e) => {
+                let (good, rest) = bytes.split_at(e.valid_up_to());
+                let bad_len = e.error_len().unwrap_or(rest.len());
+                (
+                    std::str::from_utf8(good).expect("valid up to here"),
+                    Some(&rest[bad_len..]),
+                )
+            }
+        };
+        valid += good.chars().filter(|c| !c.is_ascii()).count() as u64;
+        match rest {
+            Some(rest) => {
+                invalid += 1;
+                bytes = rest;
+            }
+            None => return (valid, invalid),
+        }
     }
 }
 

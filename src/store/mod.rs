@@ -5,6 +5,7 @@
 
 mod apply;
 pub mod codec;
+mod plan;
 mod read;
 pub mod tables;
 
@@ -12,7 +13,8 @@ use std::path::{Path, PathBuf};
 
 use redb::{ConcurrencyMode, Database, ReadOnlyDatabase, ReadableTable};
 
-pub use apply::{ImportFailure, ImportOptions, ImportOutcome};
+pub use apply::{ImportFailure, ImportOptions, ImportOutcome, dry_run};
+pub use plan::{Effect, WithinImport};
 pub use read::{Reader, StoreStats, Version};
 pub use tables::{ClosedStatement, ImportEntry, ImportFile, KindCounts, Op};
 

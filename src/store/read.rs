@@ -8,9 +8,10 @@ use redb::{
 use super::StoreError;
 use super::apply::ref_range;
 use super::codec::decode;
+use super::plan::View;
 use super::tables::{
     BY_TIME, CURRENT, ClosedStatement, CurrentEntry, HISTORY, IMPORTS, ImportEntry, LOG, LogEntry,
-    REFS, STATEMENTS,
+    META, META_NEXT_IMPORT, REFS, STATEMENTS,
 };
 use rayon::prelude::*;
 
@@ -292,6 +293,63 @@ impl Reader {
             imports: imports.len()?,
             last_import,
         })
+    }
+}
+
+/// The tables an import is planned against, opened once from one read transaction.
+pub(crate) struct SnapshotView {
+    current: redb::ReadOnlyTable<(u8, &'static str), &'static [u8]>,
+    history: redb::ReadOnlyTable<(u8, &'static str, u64), ()>,
+    refs: redb::ReadOnlyTable<(u8, &'static str, u8, &'static str), ()>,
+}
+
+impl Reader {
+    pub(crate) fn view(&self) -> Result<SnapshotView, StoreError> {
+        Ok(SnapshotView {
+            current: self.txn.open_table(CURRENT)?,
+            history: self.txn.open_table(HISTORY)?,
+            refs: self.txn.open_table(REFS)?,
+        })
+    }
+
+    /// The id the next import gets.
+    pub(crate) fn next_import_id(&self) -> Result<u64, StoreError> {
+        let meta = self.txn.open_table(META)?;
+        Ok(meta.get(META_NEXT_IMPORT)?.map_or(1, |v| v.value()))
+    }
+}
+
+impl View for SnapshotView {
+    fn current(&self, kind: Kind, key: &str) -> Result<Option<CurrentEntry>, StoreError> {
+        match self.current.get((kind.code(), key))? {
+            Some(bytes) => Ok(Some(decode(bytes.value())?)),
+            None => Ok(None),
+        }
+    }
+
+    fn has_history(&self, kind: Kind, key: &str) -> Result<bool, StoreError> {
+        let range = (kind.code(), key, 0u64)..=(kind.code(), key, u64::MAX);
+        Ok(self.history.range(range)?.next().transpose()?.is_some())
+    }
+
+    fn for_each_referrer(
+        &self,
+        kind: Kind,
+        key: &str,
+        f: &mut dyn FnMut(Kind, &str),
+    ) -> Result<(), StoreError> {
+        let (lo, hi) = ref_range(kind, key);
+        for entry in self.refs.range(lo.as_tuple()..hi.as_tuple())? {
+            let (key, _) = entry?;
+            let (_, _, source_code, source_key) = key.value();
+            let source = Kind::from_code(source_code).ok_or_else(|| {
+                damaged(format!(
+                    "refs names kind code {source_code}, which is no kind"
+                ))
+            })?;
+            f(source, source_key);
+        }
+        Ok(())
     }
 }
 

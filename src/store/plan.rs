@@ -1,0 +1,538 @@
+//! Planning an import (DOMAIN.md section 3): what the net row of each key does to the store,
+//! and every reason to reject the import, decided against a [`View`] of the store without
+//! writing anything. One function per pass; no redb here, so a dry run needs only a read
+//! snapshot (it works on a read-only store and never creates one), and the rules can be tested
+//! against a map.
+//!
+//! The passes:
+//! 1. [`net_rows`]: rows are read in order — kinds in dependency order, files of a kind in the
+//!    order given, rows in file order — and the last row of each key is its net effect. An
+//!    `add` that differs from the previous `add` of its key is an amendment within the import
+//!    (needs `--amend`); identical repeats are superseded harmlessly.
+//! 2. [`classify`]: the net row against the store, exactly as a single row would be: added,
+//!    amended (needs `--amend`), voided, unchanged, or withdrawn (added then voided in this
+//!    import, absent from the store: nothing is written).
+//! 3. [`check_references`]: every reference of a net `add` resolves in the state after the
+//!    import, and a survey's attempt belongs to the survey's customer.
+//! 4. [`check_moved_attempts`]: an attempt moved to another customer leaves no stored survey
+//!    pointing at someone else's attempt.
+//! 5. [`check_voids`]: a voided record is not left referenced by a record that stays.
+
+use std::collections::HashMap;
+
+use super::StoreError;
+use super::tables::{CurrentEntry, KindCounts, Op};
+use crate::csvio::{ErrorSink, ImportError, ParsedFile, Rejections, Row};
+use crate::model::{Kind, Record, display_key, mask_phone};
+
+/// What the planner needs to know of the store: one consistent snapshot.
+pub(crate) trait View {
+    /// The current (latest, non-void) version of a record.
+    fn current(&self, kind: Kind, key: &str) -> Result<Option<CurrentEntry>, StoreError>;
+    /// Whether the record ever had a version (a voided record has, and is not current).
+    fn has_history(&self, kind: Kind, key: &str) -> Result<bool, StoreError>;
+    /// Calls `f` with the kind and key of every current record that refers to this one.
+    fn for_each_referrer(
+        &self,
+        kind: Kind,
+        key: &str,
+        f: &mut dyn FnMut(Kind, &str),
+    ) -> Result<(), StoreError>;
+}
+
+/// A store with nothing in it: what a dry run or a first import plans against before the
+/// store file exists.
+pub(crate) struct EmptyView;
+
+impl View for EmptyView {
+    fn current(&self, _: Kind, _: &str) -> Result<Option<CurrentEntry>, StoreError> {
+        Ok(None)
+    }
+    fn has_history(&self, _: Kind, _: &str) -> Result<bool, StoreError> {
+        Ok(false)
+    }
+    fn for_each_referrer(
+        &self,
+        _: Kind,
+        _: &str,
+        _: &mut dyn FnMut(Kind, &str),
+    ) -> Result<(), StoreError> {
+        Ok(())
+    }
+}
+
+/// What the net row of a key does to the store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Effect {
+    Added,
+    Amended,
+    Voided,
+    /// Identical to the store (or a void of an already void record): nothing is written.
+    Unchanged,
+    /// Added and voided within this import, and not current in the store: nothing is written.
+    Withdrawn,
+}
+
+impl Effect {
+    /// Whether the net row becomes a new version in the log.
+    pub fn writes(self) -> bool {
+        matches!(self, Effect::Added | Effect::Amended | Effect::Voided)
+    }
+}
+
+/// The net row of one key: where its last row is, and what it does.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Net {
+    pub kind: Kind,
+    pub file: u32,
+    pub row: u32,
+    /// Whether an earlier row of the key (superseded) was an `add`.
+    pub had_add: bool,
+    pub effect: Effect,
+}
+
+/// Counts of one kind that stay out of the import log: rows of this import replaced by a
+/// later row of their key, and keys added then voided within it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct WithinImport {
+    pub kind_code: u8,
+    /// Rows followed by a later row of the same key; the later row is what counts.
+    pub superseded: u64,
+    /// Keys added and voided in this import that the store does not hold: nothing written.
+    pub withdrawn: u64,
+}
+
+/// An import, decided: the net row of every key in the order their keys first appear (the
+/// order their versions get sequence numbers), and what it does.
+pub struct Plan<'a> {
+    pub(crate) files: &'a [ParsedFile],
+    pub(crate) net: Vec<Net>,
+    /// Per kind, in dependency order, every kind (zero when the import has none).
+    pub(crate) counts: Vec<KindCounts>,
+    pub(crate) within: Vec<WithinImport>,
+}
+
+impl<'a> Plan<'a> {
+    pub(crate) fn row(&self, net: &Net) -> &'a Row {
+        &self.files[net.file as usize].rows[net.row as usize]
+    }
+
+    /// The number of new versions the plan appends.
+    pub fn writes(&self) -> u64 {
+        self.counts.iter().map(KindCounts::written).sum()
+    }
+}
+
+/// Decides an import against a view of the store. Rejections come back in file and line
+/// order (a bounded number of them, with the total: see [`ErrorSink`]).
+pub(crate) fn plan<'a>(
+    files: &'a [ParsedFile],
+    view: &dyn View,
+    amend: bool,
+) -> Result<Result<Plan<'a>, Rejections>, StoreError> {
+    let mut sink = ErrorSink::new();
+    for (file, parsed) in files.iter().enumerate() {
+        sink.extend_parsed(file, parsed);
+    }
+    let names: Vec<String> = files.iter().map(|f| f.source.display()).collect();
+    let mut ctx = Ctx {
+        files,
+        names: &names,
+        sink,
+    };
+    let (mut net, index, within) = net_rows(&mut ctx, amend);
+    classify(&mut ctx, &mut net, view, amend)?;
+    check_references(&mut ctx, &net, &index, view)?;
+    check_moved_attempts(&mut ctx, &net, &index, view)?;
+    check_voids(&mut ctx, &net, &index, view)?;
+    if !ctx.sink.is_empty() {
+        return Ok(Err(ctx.sink.finish()));
+    }
+    let mut counts: Vec<KindCounts> = Kind::ALL
+        .iter()
+        .map(|k| KindCounts {
+            kind_code: k.code(),
+            ..KindCounts::default()
+        })
+        .collect();
+    let mut within = within;
+    for n in &net {
+        let (count, w) = (
+            &mut counts[n.kind as usize - 1],
+            &mut within[n.kind as usize - 1],
+        );
+        match n.effect {
+            Effect::Added => count.added += 1,
+            Effect::Amended => count.amended += 1,
+            Effect::Voided => count.voided += 1,
+            Effect::Unchanged => count.unchanged += 1,
+            Effect::Withdrawn => w.withdrawn += 1,
+        }
+    }
+    Ok(Ok(Plan {
+        files,
+        net,
+        counts,
+        within,
+    }))
+}
+
+/// What the passes share: the files, their display names and the rejections so far.
+struct Ctx<'a, 'n> {
+    files: &'a [ParsedFile],
+    names: &'n [String],
+    sink: ErrorSink,
+}
+
+impl<'a> Ctx<'a, '_> {
+    fn fail(&mut self, file: u32, line: u64, column: &str, reason: String) {
+        self.sink.push(
+            file as usize,
+            ImportError::new(&self.names[file as usize], Some(line), column, reason),
+        );
+    }
+
+    fn row(&self, file: u32, row: u32) -> &'a Row {
+        &self.files[file as usize].rows[row as usize]
+    }
+
+    fn net_row(&self, net: &Net) -> &'a Row {
+        self.row(net.file, net.row)
+    }
+}
+
+/// Net row index by kind and key.
+type Index<'a> = HashMap<(Kind, &'a str), usize>;
+
+/// Pass 1: the net row of every key, in order of first appearance; amendments within the
+/// import are rejected unless `amend`.
+fn net_rows<'a>(ctx: &mut Ctx<'a, '_>, amend: bool) -> (Vec<Net>, Index<'a>, Vec<WithinImport>) {
+    let files = ctx.files;
+    let mut net: Vec<Net> = Vec::new();
+    let mut index: Index<'a> = HashMap::new();
+    // The last `add` of each key so far, to compare the next one with: (file, row).
+    let mut last_add: HashMap<(Kind, &'a str), (u32, u32)> = HashMap::new();
+    let mut within: Vec<WithinImport> = Kind::ALL
+        .iter()
+        .map(|k| WithinImport {
+            kind_code: k.code(),
+            ..WithinImport::default()
+        })
+        .collect();
+    for kind in Kind::ALL {
+        for (file, parsed) in files
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.source.kind == kind)
+        {
+            for (row_index, row) in parsed.rows.iter().enumerate() {
+                let (file, row_index) = (file as u32, row_index as u32);
+                let key = (kind, row.key.as_str());
+                if let (Op::Add, Some(&(pf, pr))) = (row.op, last_add.get(&key)) {
+                    let previous = ctx.row(pf, pr);
+                    if previous.record != row.record && !amend {
+                        let differing = differing_cells(
+                            previous.record.as_ref().expect("an add has a record"),
+                            row.record.as_ref().expect("an add has a record"),
+                        );
+                        ctx.fail(
+                            file,
+                            row.line,
+                            kind.columns()[0].name,
+                            format!(
+                                "{} `{}` appears again with different content (earlier at {}:{}; {}); a later row of a key amends the earlier one: import with --amend to accept the change, or keep one row per key",
+                                kind.noun(),
+                                display_key(&row.key),
+                                ctx.names[pf as usize],
+                                previous.line,
+                                describe(&differing)
+                            ),
+                        );
+                    }
+                }
+                if row.op == Op::Add {
+                    last_add.insert(key, (file, row_index));
+                }
+                match index.get(&key) {
+                    Some(&i) => {
+                        let n = &mut net[i];
+                        n.had_add |= ctx.row(n.file, n.row).op == Op::Add;
+                        n.file = file;
+                        n.row = row_index;
+                        within[kind as usize - 1].superseded += 1;
+                    }
+                    None => {
+                        index.insert(key, net.len());
+                        net.push(Net {
+                            kind,
+                            file,
+                            row: row_index,
+                            had_add: false,
+                            effect: Effect::Unchanged,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    (net, index, within)
+}
+
+/// Pass 2: what each net row does to the store.
+fn classify(
+    ctx: &mut Ctx<'_, '_>,
+    net: &mut [Net],
+    view: &dyn View,
+    amend: bool,
+) -> Result<(), StoreError> {
+    for n in net.iter_mut() {
+        let row = ctx.net_row(n);
+        let stored = view.current(n.kind, &row.key)?;
+        n.effect = match (&row.record, stored) {
+            (Some(_), None) => Effect::Added,
+            (Some(new), Some(old)) if *new == old.record => Effect::Unchanged,
+            (Some(new), Some(old)) => {
+                if !amend {
+                    for (column, (was, now)) in differing_cells(&old.record, new) {
+                        ctx.fail(
+                            n.file,
+                            row.line,
+                            column,
+                            format!(
+                                "{} `{}` is stored with {column} `{was}`, this row says `{now}`; to record the change as an amendment, import again with --amend",
+                                n.kind.noun(),
+                                display_key(&row.key)
+                            ),
+                        );
+                    }
+                }
+                Effect::Amended
+            }
+            (None, Some(_)) => Effect::Voided,
+            (None, None) if n.had_add => Effect::Withdrawn,
+            (None, None) => {
+                if !view.has_history(n.kind, &row.key)? {
+                    ctx.fail(
+                        n.file,
+                        row.line,
+                        n.kind.columns()[0].name,
+                        format!(
+                            "there is no {} `{}` to void, in the store or this import; check the key",
+                            n.kind.noun(),
+                            display_key(&row.key)
+                        ),
+                    );
+                }
+                Effect::Unchanged // already void: re-importing a void is a no-op
+            }
+        };
+    }
+    Ok(())
+}
+
+/// The record a key has after the import: its net row when the import names it, else the
+/// store's.
+fn after(
+    ctx: &Ctx<'_, '_>,
+    net: &[Net],
+    index: &Index<'_>,
+    view: &dyn View,
+    kind: Kind,
+    key: &str,
+) -> Result<Option<Record>, StoreError> {
+    match index.get(&(kind, key)) {
+        Some(&i) => Ok(ctx.net_row(&net[i]).record.clone()),
+        None => Ok(view.current(kind, key)?.map(|c| c.record)),
+    }
+}
+
+/// Pass 3: every reference of a net `add` resolves in the state after the import.
+fn check_references(
+    ctx: &mut Ctx<'_, '_>,
+    net: &[Net],
+    index: &Index<'_>,
+    view: &dyn View,
+) -> Result<(), StoreError> {
+    // Keys of rows that failed to parse are in error already: rows that refer to them are not
+    // reported again as dangling.
+    let failed: std::collections::HashSet<(Kind, &str)> = ctx
+        .files
+        .iter()
+        .flat_map(|f| f.failed_keys.iter().map(|k| (f.source.kind, k.as_str())))
+        .collect();
+    for n in net {
+        let row = ctx.net_row(n);
+        let Some(record) = &row.record else {
+            continue;
+        };
+        for reference in record.references() {
+            let target = (reference.target, reference.key);
+            let (exists, voided_here) = match index.get(&target) {
+                Some(&i) => (ctx.net_row(&net[i]).op == Op::Add, true),
+                None => (
+                    failed.contains(&target)
+                        || view.current(reference.target, reference.key)?.is_some(),
+                    false,
+                ),
+            };
+            if !exists {
+                let reason = if voided_here {
+                    format!(
+                        "refers to {} `{}`, which this import voids; void this row too or keep that record",
+                        reference.target.noun(),
+                        display_key(reference.key)
+                    )
+                } else {
+                    format!(
+                        "refers to {} `{}`, which is neither in the store nor in this import; import {} first or together, or fix the id",
+                        reference.target.noun(),
+                        display_key(reference.key),
+                        reference.target.file_name()
+                    )
+                };
+                ctx.fail(n.file, row.line, reference.column, reason);
+            }
+        }
+        if let Record::Survey(survey) = record
+            && let Some(attempt_id) = &survey.attempt_id
+            && let Some(Record::Attempt(attempt)) =
+                after(ctx, net, index, view, Kind::Attempt, attempt_id)?
+            && attempt.customer_id != survey.customer_id
+        {
+            ctx.fail(
+                n.file,
+                row.line,
+                "attempt_id",
+                format!(
+                    "attempt `{attempt_id}` belongs to customer `{}`, not to this survey's customer `{}`; fix the attempt_id or the customer_id",
+                    attempt.customer_id, survey.customer_id
+                ),
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Pass 4: an attempt moved to another customer must not leave a stored survey pointing at
+/// an attempt of someone else.
+fn check_moved_attempts(
+    ctx: &mut Ctx<'_, '_>,
+    net: &[Net],
+    index: &Index<'_>,
+    view: &dyn View,
+) -> Result<(), StoreError> {
+    for n in net.iter().filter(|n| n.effect == Effect::Amended) {
+        let row = ctx.net_row(n);
+        let Some(Record::Attempt(new)) = &row.record else {
+            continue;
+        };
+        let Some(Record::Attempt(old)) = view.current(Kind::Attempt, &row.key)?.map(|c| c.record)
+        else {
+            continue;
+        };
+        if old.customer_id == new.customer_id {
+            continue;
+        }
+        let mut surveys = Vec::new();
+        view.for_each_referrer(Kind::Attempt, &row.key, &mut |kind, key| {
+            // Surveys in this import were checked with their own rows.
+            if kind == Kind::Survey && !index.contains_key(&(Kind::Survey, key)) {
+                surveys.push(key.to_owned());
+            }
+        })?;
+        for survey_id in surveys {
+            if let Some(Record::Survey(survey)) =
+                view.current(Kind::Survey, &survey_id)?.map(|c| c.record)
+                && survey.customer_id != new.customer_id
+            {
+                ctx.fail(
+                    n.file,
+                    row.line,
+                    "customer_id",
+                    format!(
+                        "survey `{survey_id}` of customer `{}` refers to this attempt; an attempt and its surveys belong to one customer, so amend the survey too or keep the customer",
+                        survey.customer_id
+                    ),
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Pass 5: a voided record must not be left referenced by a stored record the import does
+/// not restate (a restated one was checked in pass 3).
+fn check_voids(
+    ctx: &mut Ctx<'_, '_>,
+    net: &[Net],
+    index: &Index<'_>,
+    view: &dyn View,
+) -> Result<(), StoreError> {
+    for n in net.iter().filter(|n| n.effect == Effect::Voided) {
+        let row = ctx.net_row(n);
+        let mut holders = Vec::new();
+        let mut more = 0usize;
+        view.for_each_referrer(n.kind, &row.key, &mut |kind, key| {
+            if !index.contains_key(&(kind, key)) {
+                if holders.len() < HOLDERS_SHOWN_MAX {
+                    holders.push(format!("{} `{}`", kind.noun(), display_key(key)));
+                } else {
+                    more += 1;
+                }
+            }
+        })?;
+        if holders.is_empty() {
+            continue;
+        }
+        let verb = if holders.len() + more == 1 {
+            "refers"
+        } else {
+            "refer"
+        };
+        ctx.fail(
+            n.file,
+            row.line,
+            n.kind.columns()[0].name,
+            format!(
+                "cannot void {} `{}`: {}{} still {verb} to it; void those in the same import first",
+                n.kind.noun(),
+                display_key(&row.key),
+                holders.join(", "),
+                if more > 0 {
+                    format!(" and {more} more")
+                } else {
+                    String::new()
+                }
+            ),
+        );
+    }
+    Ok(())
+}
+
+/// How many records that still refer to a voided one an error names.
+const HOLDERS_SHOWN_MAX: usize = 5;
+
+/// The columns whose cells differ, with the old and the new cell. Phone numbers are masked:
+/// error messages end up in terminals and CI logs (personal data under PIPL).
+fn differing_cells(old: &Record, new: &Record) -> Vec<(&'static str, (String, String))> {
+    let columns = new.kind().columns();
+    old.cells()
+        .into_iter()
+        .zip(new.cells())
+        .zip(columns)
+        .filter(|((a, b), _)| a != b)
+        .map(|((a, b), c)| match c.name {
+            "phone" => (c.name, (mask_phone(&a), mask_phone(&b))),
+            _ => (c.name, (a, b)),
+        })
+        .collect()
+}
+
+/// `name `a` → `b`, phone `…` → `…``: the differing cells of an amendment within an import.
+fn describe(differing: &[(&str, (String, String))]) -> String {
+    differing
+        .iter()
+        .map(|(column, (was, now))| format!("{column} `{was}` → `{now}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
