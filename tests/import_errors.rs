@@ -7,13 +7,13 @@ use crate::util::{BASE, Dir, counts};
 
 /// Lines of stderr. A rejected import prints its errors unprefixed, so that each line starts
 /// with its location.
-fn stderr_lines(stderr: &str) -> Vec<&str> {
+pub(crate) fn stderr_lines(stderr: &str) -> Vec<&str> {
     stderr.lines().collect()
 }
 
 /// The store's observable state: every exported file, and `stats` without its first line
 /// (the file size, which redb changes even on an aborted transaction).
-fn state(d: &Dir) -> (Vec<(String, Vec<u8>)>, String) {
+pub(crate) fn state(d: &Dir) -> (Vec<(String, Vec<u8>)>, String) {
     let stats = d.ok(&["stats"]);
     let mut stats_lines = stats.lines();
     let first = stats_lines.next().unwrap();
@@ -32,7 +32,7 @@ fn rejected_summary(n: usize) -> String {
 /// Runs an import that must be rejected and checks, in order, every error line: it starts with
 /// the location prefix (`FILE:LINE: column: `) and holds every keyword. Checks the summary
 /// line and that the store did not change. Returns stderr.
-fn rejects(d: &Dir, args: &[&str], expected: &[(&str, &[&str])]) -> String {
+pub(crate) fn rejects(d: &Dir, args: &[&str], expected: &[(&str, &[&str])]) -> String {
     let before = state(d);
     let stderr = d.fails(args);
     let lines: Vec<&str> = stderr_lines(&stderr)
@@ -64,7 +64,7 @@ fn rejects(d: &Dir, args: &[&str], expected: &[(&str, &[&str])]) -> String {
 }
 
 /// The (current, versions) of one kind in `stats`.
-fn stats_of(d: &Dir, kind: &str) -> (u64, u64) {
+pub(crate) fn stats_of(d: &Dir, kind: &str) -> (u64, u64) {
     let stats = d.ok(&["stats"]);
     let line = stats
         .lines()
@@ -79,15 +79,17 @@ fn stats_of(d: &Dir, kind: &str) -> (u64, u64) {
 }
 
 /// The exported file of a kind, as text without the BOM.
-fn exported(snapshot: &[(String, Vec<u8>)], file: &str) -> String {
+pub(crate) fn exported(snapshot: &[(String, Vec<u8>)], file: &str) -> String {
     let (_, bytes) = snapshot.iter().find(|(n, _)| n == file).unwrap();
     String::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap().to_vec()).unwrap()
 }
 
-const CUSTOMERS: &str = "customer_id,name,phone,family_id,tags,created_on\n";
-const SALES: &str = "sale_id,customer_id,vin,delivered_at,consultant_id,amount,referrer_id\n";
-const CONTACTS: &str = "attempt_id,customer_id,at,channel,staff_id,purpose,outcome,note\n";
-const SURVEYS: &str =
+pub(crate) const CUSTOMERS: &str = "customer_id,name,phone,family_id,tags,created_on\n";
+pub(crate) const SALES: &str =
+    "sale_id,customer_id,vin,delivered_at,consultant_id,amount,referrer_id\n";
+pub(crate) const CONTACTS: &str =
+    "attempt_id,customer_id,at,channel,staff_id,purpose,outcome,note\n";
+pub(crate) const SURVEYS: &str =
     "survey_id,attempt_id,customer_id,at,subject_department,overall,issues,comment\n";
 
 #[test]

@@ -8,6 +8,7 @@ mod fixture;
 mod gates;
 mod import_errors;
 mod import_model;
+mod import_semantics;
 mod pack;
 mod payouts;
 mod payouts_fixtures;

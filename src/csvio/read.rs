@@ -280,10 +280,30 @@ pub fn resolve_paths(args: &[String]) -> Result<(Vec<Source>, Vec<String>), Vec<
         }
     }
     if errors.is_empty() {
-        Ok((sources, warnings))
+        Ok((read_once(sources, &mut warnings), warnings))
     } else {
         Err(errors)
     }
+}
+
+/// Drops a file given again (by the same or another path, or through its folder): read twice
+/// it would only be superseded by itself, and its rows counted twice.
+fn read_once(sources: Vec<Source>, warnings: &mut Vec<String>) -> Vec<Source> {
+    let mut seen: Vec<PathBuf> = Vec::new();
+    let mut kept = Vec::new();
+    for source in sources {
+        let canonical = std::fs::canonicalize(&source.path).unwrap_or_else(|_| source.path.clone());
+        if seen.contains(&canonical) {
+            warnings.push(format!(
+                "{}: given more than once; read once",
+                source.display()
+            ));
+            continue;
+        }
+        seen.push(canonical);
+        kept.push(source);
+    }
+    kept
 }
 
 fn kind_list() -> String {

@@ -75,7 +75,7 @@ impl Store {
     /// data under China's PIPL.
     pub fn open_or_create(path: &Path) -> Result<Store, StoreError> {
         if !path.exists() {
-            create_private_file(path).map_err(|source| StoreError::Create {
+            create_store_file(path).map_err(|source| StoreError::Create {
                 path: path.to_owned(),
                 source,
             })?;
@@ -267,6 +267,37 @@ fn open_error(path: &Path, e: redb::DatabaseError) -> StoreError {
             source,
         },
     }
+}
+
+/// Creates a new, initialised store at `path` atomically: built under a temporary name beside
+/// it, then linked into place only if nothing is there yet. A reader in another process thus
+/// never sees a half-made store (an empty file, or one without its tables), and two imports
+/// creating the same store at once never replace each other's file: the loser of the race
+/// opens the winner's store.
+fn create_store_file(path: &Path) -> std::io::Result<()> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "store".into());
+    let temp = path.with_file_name(format!(".{name}.new-{}", std::process::id()));
+    let build = || -> std::io::Result<()> {
+        create_private_file(&temp)?;
+        let db = redb::Builder::new()
+            .set_concurrency_mode(CONCURRENCY)
+            .create(&temp)
+            .map_err(std::io::Error::other)?;
+        Store { db }.initialise().map_err(std::io::Error::other)
+    };
+    let placed = build().and_then(|()| match std::fs::hard_link(&temp, path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        // A file system without hard links: rename, which cannot refuse to replace a file that
+        // appeared meanwhile, so check first (a narrower race than none).
+        Err(_) if !path.exists() => std::fs::rename(&temp, path),
+        Err(e) => Err(e),
+    });
+    let _ = std::fs::remove_file(&temp);
+    placed
 }
 
 #[cfg(unix)]
