@@ -701,37 +701,22 @@ fn import(db: &Path, paths: &[String], amend: bool, dry_run: bool) -> Result<(),
         ImportFailure::Rejected(r) => Failure::Report(list_errors(&r)),
         ImportFailure::Store(e) => store_failure(e),
     };
-    // A dry run only reads: it never creates, opens for writing or removes a store, so it
-    // works on a read-only store and cannot race with an import in another process.
-    let plan_only = |files: &[ParsedFile]| -> Result<ImportOutcome, Failure> {
-        if db.exists() {
-            let reader = Store::open_reader(db).map_err(store_failure)?;
-            careledger::store::dry_run(files, Some(&reader), amend).map_err(rejected)
-        } else {
-            careledger::store::dry_run(files, None, amend).map_err(rejected)
-        }
+    // The import is planned against a read snapshot first: a rejected import, a dry run and a
+    // no-op never open the store for writing (which changes its file even when nothing is
+    // committed), never create one, and never remove one, so they work on a read-only store
+    // and cannot race with an import in another process.
+    let planned = if db.exists() {
+        let reader = Store::open_reader(db).map_err(store_failure)?;
+        careledger::store::plan_import(&files, Some(&reader), amend).map_err(rejected)?
+    } else {
+        careledger::store::plan_import(&files, None, amend).map_err(rejected)?
     };
-    if dry_run {
-        let outcome = plan_only(&files)?;
+    if dry_run || planned.writes() == 0 {
+        let mut outcome = planned.outcome();
+        outcome.dry_run = dry_run;
         return out(&import_summary(&files, rows, &outcome));
     }
-    if !db.exists() {
-        // Check against an empty store before creating one, so that a rejected import leaves
-        // no file behind (and never has to remove one that another process may have opened
-        // meanwhile: that lost committed imports).
-        plan_only(&files)?;
-    }
-    let mut store = match Store::open_or_create(db) {
-        Ok(store) => store,
-        Err(e) => {
-            // A store that cannot be opened for writing (read-only, say) still shows what is
-            // wrong with the rows, before saying why it cannot be written.
-            if db.is_file() {
-                plan_only(&files)?;
-            }
-            return Err(store_failure(e));
-        }
-    };
+    let mut store = Store::open_or_create(db).map_err(store_failure)?;
     let bar = (rows >= PROGRESS_ROWS_MIN && std::io::stderr().is_terminal()).then(|| {
         let bar = indicatif::ProgressBar::new(rows);
         bar.set_style(
@@ -753,7 +738,7 @@ fn import(db: &Path, paths: &[String], amend: bool, dry_run: bool) -> Result<(),
         dry_run: false,
         at: chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string(),
     };
-    let result = store.import(&files, &options, &progress);
+    let result = store.apply(planned, &options, &progress);
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }

@@ -4,7 +4,7 @@
 use redb::{ReadableTable, Table};
 
 use super::codec::{decode, encode};
-use super::plan::{self, Effect, Plan, View, WithinImport};
+use super::plan::{self, Effect, Plan, WithinImport};
 use super::read::Reader;
 use super::tables::{
     BY_TIME, CURRENT, CurrentEntry, HISTORY, IMPORTS, ImportEntry, ImportFile, KindCounts, LOG,
@@ -54,34 +54,64 @@ impl<E: Into<StoreError>> From<E> for ImportFailure {
 
 type Tbl<'t, K, V> = Table<'t, K, V>;
 
-/// Plans an import against a read snapshot, writing nothing: a dry run, which works on a
-/// read-only store. `reader` is `None` when there is no store yet (an empty one is assumed).
-pub fn dry_run(
-    files: &[ParsedFile],
+/// The state of the store a plan was decided against: equal bases mean no import was
+/// committed in between (closing a month does not change what an import does).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Basis {
+    pub next_import: u64,
+    pub next_seq: u64,
+}
+
+impl Basis {
+    /// A store with nothing in it.
+    pub(crate) const EMPTY: Basis = Basis {
+        next_import: 1,
+        next_seq: 1,
+    };
+}
+
+/// An import decided against a snapshot of the store, ready to append: what a dry run shows,
+/// and what `Store::apply` writes unless another import was committed meanwhile.
+pub struct Planned<'a> {
+    plan: Plan<'a>,
+    basis: Basis,
+    amend: bool,
+}
+
+impl Planned<'_> {
+    /// What the import would do: a dry run's outcome.
+    pub fn outcome(&self) -> ImportOutcome {
+        outcome(&self.plan, self.basis.next_import, false, true)
+    }
+
+    /// The number of new versions the import would write; 0 for a no-op.
+    pub fn writes(&self) -> u64 {
+        self.plan.writes()
+    }
+}
+
+/// Plans an import against a read snapshot, writing nothing: a dry run, or the first half of
+/// an import. Works on a read-only store; `reader` is `None` when there is no store yet (an
+/// empty one is assumed).
+pub fn plan_import<'a>(
+    files: &'a [ParsedFile],
     reader: Option<&Reader>,
     amend: bool,
-) -> Result<ImportOutcome, ImportFailure> {
-    let (view, next_import) = match reader {
-        Some(r) => (Some(r.view()?), r.next_import_id()?),
-        None => (None, 1),
+) -> Result<Planned<'a>, ImportFailure> {
+    let (plan, basis) = match reader {
+        Some(r) => (plan::plan(files, &r.view()?, amend)?, r.basis()?),
+        None => (plan::plan(files, &plan::EmptyView, amend)?, Basis::EMPTY),
     };
-    let view: &dyn View = match &view {
-        Some(v) => v,
-        None => &plan::EmptyView,
-    };
-    let plan = plan::plan(files, view, amend)?.map_err(ImportFailure::Rejected)?;
-    Ok(outcome(&plan, files, next_import, false, true))
+    Ok(Planned {
+        plan: plan.map_err(ImportFailure::Rejected)?,
+        basis,
+        amend,
+    })
 }
 
 /// The outcome of a plan, restricted to the kinds the import had files of.
-fn outcome(
-    plan: &Plan<'_>,
-    files: &[ParsedFile],
-    import_id: u64,
-    recorded: bool,
-    dry_run: bool,
-) -> ImportOutcome {
-    let present = |code: u8| files.iter().any(|f| f.source.kind.code() == code);
+fn outcome(plan: &Plan<'_>, import_id: u64, recorded: bool, dry_run: bool) -> ImportOutcome {
+    let present = |code: u8| plan.files.iter().any(|f| f.source.kind.code() == code);
     ImportOutcome {
         import_id,
         recorded,
@@ -102,41 +132,66 @@ fn outcome(
 }
 
 impl Store {
-    /// Imports parsed files as one transaction. On any bad row nothing is written and the
-    /// problems are returned. `progress` is called with (rows done, rows in all).
-    ///
-    /// The write transaction is begun first: it excludes every other writer, so the read
-    /// snapshot the plan is made against is exactly the state the plan is appended to.
+    /// Imports parsed files as one transaction: plans against the current state, then
+    /// appends (see [`Store::apply`]). On any bad row nothing is written and the problems are
+    /// returned. `progress` is called with (rows done, rows in all).
     pub fn import(
         &self,
         files: &[ParsedFile],
         options: &ImportOptions,
         progress: &dyn Fn(u64, u64),
     ) -> Result<ImportOutcome, ImportFailure> {
+        let planned = plan_import(files, Some(&self.reader()?), options.amend)?;
         if options.dry_run {
-            return dry_run(files, Some(&self.reader()?), options.amend);
+            return Ok(planned.outcome());
         }
+        self.apply(planned, options, progress)
+    }
+
+    /// Appends a planned import in one write transaction. The write transaction excludes
+    /// every other writer; if an import was committed since the plan's snapshot, the import
+    /// is planned again against the state it is appended to (and may then be rejected).
+    /// Nothing is written, and no transaction committed, when no key changes.
+    pub fn apply(
+        &self,
+        planned: Planned<'_>,
+        options: &ImportOptions,
+        progress: &dyn Fn(u64, u64),
+    ) -> Result<ImportOutcome, ImportFailure> {
+        assert_eq!(
+            planned.amend, options.amend,
+            "planned with the same --amend"
+        );
         let txn = self.db.begin_write()?;
-        let reader = self.reader()?;
-        let view = reader.view()?;
-        let plan = match plan::plan(files, &view, options.amend)? {
-            Ok(plan) => plan,
-            Err(rejections) => {
-                txn.abort()?;
-                return Err(ImportFailure::Rejected(rejections));
+        let basis = {
+            let meta = txn.open_table(META)?;
+            Basis {
+                next_import: meta.get(META_NEXT_IMPORT)?.map_or(1, |v| v.value()),
+                next_seq: meta.get(META_NEXT_SEQ)?.map_or(1, |v| v.value()),
             }
         };
-        drop(view);
-        drop(reader);
-        if plan.writes() == 0 {
-            // Nothing changes: no versions, no import entry, no commit.
+        let plan = if basis == planned.basis {
+            planned.plan
+        } else {
+            // The read snapshot taken now is the state the write transaction started from:
+            // no other writer can commit while it is open.
+            let reader = self.reader()?;
+            match plan::plan(planned.plan.files, &reader.view()?, options.amend)? {
+                Ok(plan) => plan,
+                Err(rejections) => {
+                    txn.abort()?;
+                    return Err(ImportFailure::Rejected(rejections));
+                }
+            }
+        };
+        if plan.writes() == 0 || options.dry_run {
             txn.abort()?;
-            let next = self.reader()?.next_import_id()?;
-            return Ok(outcome(&plan, files, next, false, false));
+            return Ok(outcome(&plan, basis.next_import, false, options.dry_run));
         }
         let import_id = append(&txn, &plan, options, progress)?;
+        assert_eq!(import_id, basis.next_import);
         txn.commit()?;
-        Ok(outcome(&plan, files, import_id, true, false))
+        Ok(outcome(&plan, import_id, true, false))
     }
 }
 

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use redb::{ConcurrencyMode, Database, ReadOnlyDatabase, ReadableTable};
 
-pub use apply::{ImportFailure, ImportOptions, ImportOutcome, dry_run};
+pub use apply::{ImportFailure, ImportOptions, ImportOutcome, Planned, plan_import};
 pub use plan::{Effect, WithinImport};
 pub use read::{Reader, StoreStats, Version};
 pub use tables::{ClosedStatement, ImportEntry, ImportFile, KindCounts, Op};

@@ -6,12 +6,12 @@ use redb::{
 };
 
 use super::StoreError;
-use super::apply::ref_range;
+use super::apply::{Basis, ref_range};
 use super::codec::decode;
 use super::plan::View;
 use super::tables::{
     BY_TIME, CURRENT, ClosedStatement, CurrentEntry, HISTORY, IMPORTS, ImportEntry, LOG, LogEntry,
-    META, META_NEXT_IMPORT, REFS, STATEMENTS,
+    META, META_NEXT_IMPORT, META_NEXT_SEQ, REFS, STATEMENTS,
 };
 use rayon::prelude::*;
 
@@ -312,10 +312,13 @@ impl Reader {
         })
     }
 
-    /// The id the next import gets.
-    pub(crate) fn next_import_id(&self) -> Result<u64, StoreError> {
+    /// The state an import planned against this snapshot starts from.
+    pub(crate) fn basis(&self) -> Result<Basis, StoreError> {
         let meta = self.txn.open_table(META)?;
-        Ok(meta.get(META_NEXT_IMPORT)?.map_or(1, |v| v.value()))
+        Ok(Basis {
+            next_import: meta.get(META_NEXT_IMPORT)?.map_or(1, |v| v.value()),
+            next_seq: meta.get(META_NEXT_SEQ)?.map_or(1, |v| v.value()),
+        })
     }
 }
 
