@@ -498,3 +498,47 @@ fn a_rejected_import_racing_a_good_one_never_loses_the_good_one() {
         }
     }
 }
+
+/// An import planned on a snapshot, with another import committed before it is appended, is
+/// planned again against the state it is appended to: here the other import added the same
+/// customer with other content, so the first becomes an amendment and is rejected.
+#[test]
+fn a_plan_overtaken_by_another_import_is_planned_again() {
+    use careledger::csvio::{Source, parse_source};
+    use careledger::model::Kind;
+    use careledger::store::{ImportFailure, ImportOptions, Store, plan_import};
+
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open_or_create(&dir.path().join("s.redb")).unwrap();
+    let parse = |text: &str| {
+        let source = Source {
+            path: "customers.csv".into(),
+            kind: Kind::Customer,
+        };
+        vec![parse_source(&source, format!("{CUSTOMERS}{text}").as_bytes()).unwrap()]
+    };
+    let mine = parse("C00020,周敏,,,,2024-01-02\n");
+    let theirs = parse("C00020,周敏敏,,,,2024-01-02\n");
+    let options = ImportOptions::default();
+    let planned = plan_import(&mine, Some(&store.reader().unwrap()), false).unwrap();
+    assert_eq!(planned.writes(), 1);
+    store.import(&theirs, &options, &|_, _| {}).unwrap();
+    match store.apply(planned, &options, &|_, _| {}) {
+        Err(ImportFailure::Rejected(r)) => {
+            assert_eq!(r.total, 1);
+            assert!(
+                r.errors[0].to_string().starts_with(
+                    "customers.csv:2: name: customer `C00020` is stored with name `周敏敏`, this row says `周敏`"
+                ),
+                "{}",
+                r.errors[0]
+            );
+        }
+        other => panic!("expected a rejection, got {other:?}"),
+    }
+    // Not overtaken: the plan is appended as it was made.
+    let planned = plan_import(&theirs, Some(&store.reader().unwrap()), false).unwrap();
+    assert_eq!(planned.writes(), 0);
+    let again = store.apply(planned, &options, &|_, _| {}).unwrap();
+    assert!(!again.recorded);
+}

@@ -5,6 +5,7 @@ mod churn_fixtures;
 mod cli;
 mod crash;
 mod fixture;
+mod fuzz_import;
 mod gates;
 mod import_errors;
 mod import_model;

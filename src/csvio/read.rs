@@ -840,6 +840,29 @@ mod tests {
         }
     }
 
+    /// Regression (issue 10): every error of a bad file was kept in memory; a file of
+    /// millions of bad rows could exhaust it. The sink keeps the first 50 in file and line
+    /// order, whatever order they arrive in, and counts the rest.
+    #[test]
+    fn the_error_sink_keeps_the_first_errors_in_order_and_counts_all() {
+        let mut sink = ErrorSink::new();
+        for line in (2..10_002u64).rev() {
+            sink.push(1, ImportError::new("b.csv", Some(line), "x", "bad"));
+        }
+        sink.push(0, ImportError::new("a.csv", Some(7), "y", "first"));
+        sink.push(0, ImportError::new("a.csv", Some(7), "z", "second"));
+        let r = sink.finish();
+        assert_eq!(r.total, 10_002);
+        assert_eq!(r.errors.len(), ERRORS_SHOWN_MAX);
+        // a.csv first, its two errors of line 7 in arrival order; then b.csv from line 2.
+        assert_eq!(
+            (r.errors[0].column.as_str(), r.errors[1].column.as_str()),
+            ("y", "z")
+        );
+        let lines: Vec<u64> = r.errors[2..].iter().map(|e| e.line.unwrap()).collect();
+        assert_eq!(lines, (2..50).collect::<Vec<u64>>());
+    }
+
     #[test]
     fn gb18030_is_read_when_the_bytes_are_not_utf8() {
         let (bytes, _, _) = encoding_rs::GB18030
