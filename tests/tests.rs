@@ -11,6 +11,7 @@ mod import_model;
 mod pack;
 mod payouts;
 mod payouts_fixtures;
+mod privacy;
 mod reports;
 mod store_index;
 mod tiers_fixtures;

@@ -16,7 +16,9 @@ use careledger::kpi::{
     worklist::{WorkFilter, WorkItem},
 };
 use careledger::model::{Day, Period, Purpose};
-use careledger::model::{KEY_SEPARATOR, Kind, display_key, mask_phone};
+use careledger::model::{
+    KEY_SEPARATOR, Kind, display_key, escape_controls, mask_phone, redact_message,
+};
 use careledger::report::{Format, Lang, Render};
 use careledger::rules::{Rules, TASK_KINDS};
 use careledger::store::{CloseError, ImportFailure, ImportOptions, Reader, Store, StoreError};
@@ -573,9 +575,19 @@ fn work_row(i: &WorkItem) -> Vec<String> {
 }
 
 /// A plain-text table with columns padded to their widest cell, measured in terminal
-/// columns (a Chinese character takes two).
+/// columns (a Chinese character takes two). Cells show control, bidi and zero-width
+/// characters escaped (`\u{1b}`): a name or note cannot drive the terminal or reorder a line.
 fn text_table(header: &[&str], rows: &[Vec<String>]) -> String {
     use unicode_width::UnicodeWidthStr;
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| {
+            row.iter()
+                .map(|c| escape_controls(c).into_owned())
+                .collect()
+        })
+        .collect();
+    let rows = rows.as_slice();
     let mut widths: Vec<usize> = header.iter().map(|h| h.width()).collect();
     for row in rows {
         for (w, cell) in widths.iter_mut().zip(row) {
@@ -646,7 +658,7 @@ pub fn read_sources(paths: &[String]) -> Result<Vec<ParsedFile>, Failure> {
     let (sources, warnings) =
         csvio::resolve_paths(paths).map_err(|e| Failure::Report(list_errors(&e)))?;
     for w in warnings {
-        eprintln!("warning: {w}");
+        eprintln!("warning: {}", redact_message(&w));
     }
     let results: Vec<_> = sources.par_iter().map(csvio::parse_file).collect();
     let mut files = Vec::new();
@@ -657,8 +669,9 @@ pub fn read_sources(paths: &[String]) -> Result<Vec<ParsedFile>, Failure> {
             Err(e) => errors.extend(e),
         }
     }
+    // Warnings quote header cells: masked and cut short like the cells of errors.
     for w in files.iter().flat_map(|f| &f.warnings) {
-        eprintln!("warning: {w}");
+        eprintln!("warning: {}", redact_message(w));
     }
     if !errors.is_empty() {
         // A whole file is unreadable: checking the others against the store would report
@@ -890,9 +903,10 @@ fn history(db: &Path, kind_text: &str, id: &str, show_phone: bool) -> Result<(),
             let changed = previous.as_ref().is_some_and(|p| p[i] != *cell);
             let _ = writeln!(
                 text,
-                "  {}{:<20}{cell}",
+                "  {}{:<20}{}",
                 if changed { "* " } else { "  " },
-                column.name
+                column.name,
+                escape_controls(cell)
             );
         }
         previous = Some(cells);
