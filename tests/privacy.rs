@@ -3,7 +3,7 @@
 //! formula cells and still round-trip, control characters cannot reach a terminal, files are
 //! private, and a failed export leaves its folder as it was.
 
-use crate::util::{BASE, Dir};
+use crate::util::{BASE, Dir, counts};
 
 const CUSTOMERS_HEADER: &str = "customer_id,name,phone,family_id,tags,created_on\n";
 
@@ -112,6 +112,119 @@ fn header_cells_in_warnings_and_errors_are_masked() {
         "{stderr}"
     );
     assert!(!stderr.contains("13900001111"), "{stderr}");
+}
+
+// --- 2. CSV written for Excel neutralises formula cells ----------------------------------
+
+fn formula_base(d: &Dir) {
+    import_base_with(
+        d,
+        &[
+            (
+                "customers.csv",
+                "customer_id,name,phone,family_id,tags,created_on\nC00011,-5+3,13812341234,F0007,influential;media,2023-04-02\nC00002,@SUM(A1),13900001111,,,2023-01-02\n",
+            ),
+            (
+                "contacts.csv",
+                "attempt_id,customer_id,at,channel,staff_id,purpose,outcome,note\nA0000001,C00011,2024-01-16 09:12,phone,XS003,delivery_call_1,reached,\"=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"\n",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn export_guards_formula_cells_and_reimports_them_unchanged() {
+    let d = Dir::new();
+    formula_base(&d);
+    d.ok(&["export", "out"]);
+    let read = |name: &str| std::fs::read_to_string(d.join("out").join(name)).unwrap();
+    assert_eq!(
+        read("customers.csv"),
+        "\u{feff}customer_id,name,phone,family_id,tags,created_on\nC00002,'@SUM(A1),13900001111,,,2023-01-02\nC00011,'-5+3,13812341234,F0007,influential;media,2023-04-02\n"
+    );
+    assert_eq!(
+        read("contacts.csv"),
+        "\u{feff}attempt_id,customer_id,at,channel,staff_id,purpose,outcome,note\nA0000001,C00011,2024-01-16 09:12:00,phone,XS003,delivery_call_1,reached,\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"\n"
+    );
+    // The store holds the cells as typed, without the guard.
+    let history = d.ok(&["history", "customers", "C00002"]);
+    assert!(
+        history
+            .lines()
+            .any(|l| l.split_whitespace().eq(["name", "@SUM(A1)"])),
+        "{history}"
+    );
+
+    // Importing the export into the same store changes nothing.
+    let again = d.ok(&["import", d.join("out").to_str().unwrap()]);
+    assert_eq!(counts(&again, "customers"), [0, 0, 0, 2], "{again}");
+    assert_eq!(counts(&again, "contacts"), [0, 0, 0, 1], "{again}");
+
+    // Into a new store and out again: byte for byte.
+    let e = Dir::new();
+    e.ok(&["import", d.join("out").to_str().unwrap()]);
+    e.ok(&["export", "out"]);
+    for (name, _) in BASE {
+        let a = std::fs::read(d.join("out").join(name)).unwrap();
+        let b = std::fs::read(e.join("out").join(name)).unwrap();
+        assert!(a == b, "{name} differs after the round trip");
+    }
+}
+
+#[test]
+fn a_cell_that_starts_with_a_quote_survives_the_round_trip() {
+    let d = Dir::new();
+    import_base_with(
+        &d,
+        &[(
+            "customers.csv",
+            "customer_id,name,phone,family_id,tags,created_on\nC00011,'=x,13812341234,F0007,,2023-04-02\nC00002,'李雷,13900001111,,,2023-01-02\n",
+        )],
+    );
+    // A typed guard is dropped on import ('=x is =x); a quote before other text is data.
+    let history = d.ok(&["history", "customers", "C00011"]);
+    assert!(
+        history
+            .lines()
+            .any(|l| l.split_whitespace().eq(["name", "=x"])),
+        "{history}"
+    );
+    d.ok(&["export", "out"]);
+    let customers = std::fs::read_to_string(d.join("out/customers.csv")).unwrap();
+    assert!(customers.contains("\nC00002,''李雷,"), "{customers}");
+    assert!(customers.contains("\nC00011,'=x,"), "{customers}");
+    let again = d.ok(&["import", d.join("out").to_str().unwrap()]);
+    assert_eq!(counts(&again, "customers"), [0, 0, 0, 2], "{again}");
+}
+
+#[test]
+fn work_lists_and_report_csv_guard_formula_cells() {
+    let d = Dir::new();
+    formula_base(&d);
+    // The thank-you letter of the sale delivered 2024-01-15 10:30 falls due 24 h later.
+    let tasks = d.ok(&["tasks", "--as-of", "2024-01-16", "--format", "csv"]);
+    assert_eq!(
+        tasks,
+        "\u{feff}due_at,status,kind,department,customer_id,name,phone,owner,attempts,last_outcome,closes_at\r\n2024-01-16 10:30:00,due,thank_you_letter,sales,C00011,'-5+3,138****1234,XS003,0,,2024-01-18 10:30:00\r\n"
+    );
+    // Last visit 2024-07-13, lost 180 days later on 2025-01-09; 537 days before 2026-06-30.
+    let lost = d.ok(&["lost", "--as-of", "2026-06-30", "--format", "csv"]);
+    assert_eq!(
+        lost,
+        "\u{feff}customer_id,name,phone,tier,last_visit,lost_on,days_lost,value,repair_revenue,sales_amount,recovery_attempts,last_attempt\r\nC00011,'-5+3,138****1234,super_vip,2024-07-13,2025-01-09,537,191750.50,380.00,191370.50,0,\r\n"
+    );
+    // Every report CSV goes through csv_document; negative amounts stay numbers.
+    let csv = careledger::report::csv_document(
+        &["name", "amount", "note"],
+        &[
+            vec!["@SUM(A1)".into(), "-150.00".into(), "=1+1".into()],
+            vec!["+86 138".into(), "0.00".into(), "\tx".into()],
+        ],
+    );
+    assert_eq!(
+        String::from_utf8(csv).unwrap(),
+        "name,amount,note\r\n'@SUM(A1),-150.00,'=1+1\r\n'+86 138,0.00,'\tx\r\n"
+    );
 }
 
 // --- 3. Control characters -------------------------------------------------------------

@@ -283,7 +283,7 @@ pub fn parse_source(source: &Source, bytes: &[u8]) -> Result<ParsedFile, Vec<Imp
         let cells: Vec<&str> = layout
             .index
             .iter()
-            .map(|i| i.map_or("", |i| &record[i]))
+            .map(|i| i.map_or("", |i| super::unguard_cell(&record[i])))
             .collect();
         let key = kind.key_of(&cells);
         match parse_row(kind, layout.op.map_or("", |i| &record[i]), &cells) {

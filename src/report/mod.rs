@@ -170,13 +170,20 @@ pub fn md_table(
 }
 
 /// A CSV document from rows of cells, with CRLF line ends (RFC 4180; what Excel writes).
+/// Every cell that a spreadsheet would run as a formula gets the `'` guard of
+/// [`crate::csvio::guard_cell`] (names and notes are typed by people, some by customers).
 pub fn csv_document(header: &[&str], rows: &[Vec<String>]) -> Vec<u8> {
     let mut writer = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::new());
-    writer.write_record(header).expect("writing to memory");
+    let mut write = |cells: Vec<std::borrow::Cow<'_, str>>| {
+        writer
+            .write_record(cells.iter().map(|c| c.as_bytes()))
+            .expect("writing to memory");
+    };
+    write(header.iter().map(|c| crate::csvio::guard_cell(c)).collect());
     for row in rows {
-        writer.write_record(row).expect("writing to memory");
+        write(row.iter().map(|c| crate::csvio::guard_cell(c)).collect());
     }
     writer.into_inner().expect("writing to memory")
 }
