@@ -297,3 +297,154 @@ fn control_characters_in_names_show_escaped_in_tasks_and_history() {
         "{customers}"
     );
 }
+
+// --- 4. Files careledger writes are private ----------------------------------------------
+
+#[cfg(unix)]
+fn mode(path: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[cfg(unix)]
+#[test]
+fn the_report_pack_lists_and_exports_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let d = Dir::new();
+    d.with_base();
+
+    // Folders careledger creates are 0700, every file in them 0600.
+    d.ok(&["report", "all", "--month", "2024-01", "--out", "new/pack"]);
+    assert_eq!(mode(&d.join("new")), 0o700);
+    assert_eq!(mode(&d.join("new/pack")), 0o700);
+    let files: Vec<_> = std::fs::read_dir(d.join("new/pack"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert!(files.iter().any(|p| p.ends_with("index.html")), "{files:?}");
+    for file in &files {
+        assert_eq!(mode(file), 0o600, "{}", file.display());
+    }
+
+    // A folder the operator made keeps its mode; a stale world-readable file is replaced
+    // by a private one.
+    std::fs::create_dir(d.join("shared")).unwrap();
+    std::fs::set_permissions(d.join("shared"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let stale = d.write("shared/index.html", "stale");
+    std::fs::set_permissions(&stale, std::fs::Permissions::from_mode(0o644)).unwrap();
+    d.ok(&["report", "all", "--month", "2024-01", "--out", "shared"]);
+    assert_eq!(mode(&d.join("shared")), 0o755);
+    assert_eq!(mode(&stale), 0o600);
+
+    // A work list written with --out.
+    let said = d.ok(&[
+        "tasks",
+        "--as-of",
+        "2024-01-16",
+        "--format",
+        "csv",
+        "--out",
+        "lists/calls.csv",
+    ]);
+    assert_eq!(said, "wrote lists/calls.csv (1 row)\n");
+    assert_eq!(mode(&d.join("lists")), 0o700);
+    assert_eq!(mode(&d.join("lists/calls.csv")), 0o600);
+    let calls = std::fs::read_to_string(d.join("lists/calls.csv")).unwrap();
+    assert!(
+        calls.ends_with("\r\n2024-01-16 10:30:00,due,thank_you_letter,sales,C00011,王芳,138****1234,XS003,0,,2024-01-18 10:30:00\r\n"),
+        "{calls}"
+    );
+    d.ok(&["lost", "--as-of", "2026-06-30", "--out", "lists/lost.txt"]);
+    assert_eq!(mode(&d.join("lists/lost.txt")), 0o600);
+
+    // The export, into a folder it creates.
+    d.ok(&["export", "backup/out"]);
+    assert_eq!(mode(&d.join("backup")), 0o700);
+    assert_eq!(mode(&d.join("backup/out")), 0o700);
+    for (name, _) in BASE {
+        assert_eq!(mode(&d.join("backup/out").join(name)), 0o600, "{name}");
+    }
+}
+
+// --- 5. A failed export leaves the folder as it was -------------------------------------
+
+/// Every entry of a folder, recursively, with the bytes of files (`None` for folders).
+fn tree(dir: &std::path::Path) -> Vec<(String, Option<Vec<u8>>)> {
+    let mut entries = Vec::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(folder) = stack.pop() {
+        for e in std::fs::read_dir(&folder).unwrap() {
+            let path = e.unwrap().path();
+            let name = path.strip_prefix(dir).unwrap().display().to_string();
+            if path.is_dir() {
+                entries.push((name, None));
+                stack.push(path);
+            } else {
+                entries.push((name, Some(std::fs::read(&path).unwrap())));
+            }
+        }
+    }
+    entries.sort();
+    entries
+}
+
+#[test]
+fn a_failed_export_leaves_the_folder_as_it_was() {
+    let d = Dir::new();
+    d.with_base();
+    // staff.csv comes first and is replaced before customers.csv fails: it must come back.
+    d.write("out/staff.csv", "old staff\n");
+    d.write("out/notes.txt", "the operator's own file\n");
+    d.write(
+        "out/customers.csv/keep.txt",
+        "a folder where a file should go\n",
+    );
+    let before = tree(&d.join("out"));
+
+    let stderr = d.fails(&["export", "out"]);
+    assert!(
+        stderr.contains("customers.csv is a folder; move it away or export into another folder"),
+        "{stderr}"
+    );
+    assert_eq!(tree(&d.join("out")), before);
+    assert_eq!(
+        std::fs::read_to_string(d.join("out/staff.csv")).unwrap(),
+        "old staff\n"
+    );
+    // Nothing staged is left beside the folder or in it.
+    let mut top: Vec<String> = std::fs::read_dir(d.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    top.sort();
+    assert_eq!(top, ["base", "out", "store.redb"]);
+
+    // With the folder moved away, the same export goes through and replaces staff.csv.
+    std::fs::remove_dir_all(d.join("out/customers.csv")).unwrap();
+    d.ok(&["export", "out"]);
+    let staff = std::fs::read_to_string(d.join("out/staff.csv")).unwrap();
+    assert!(staff.starts_with("\u{feff}staff_id,name,"), "{staff}");
+    assert_eq!(
+        std::fs::read_to_string(d.join("out/notes.txt")).unwrap(),
+        "the operator's own file\n"
+    );
+    let mut top: Vec<String> = std::fs::read_dir(d.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    top.sort();
+    assert_eq!(top, ["base", "out", "store.redb"]);
+}
+
+#[test]
+fn an_export_into_a_file_fails_and_writes_nothing() {
+    let d = Dir::new();
+    d.with_base();
+    d.write("out", "not a folder\n");
+    let stderr = d.fails(&["export", "out"]);
+    assert!(stderr.contains("out is a file, not a folder"), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(d.join("out")).unwrap(),
+        "not a folder\n"
+    );
+}
