@@ -7,9 +7,11 @@
 //!
 //! - [`model`]: record and value types — what a row of an interchange file means. Money is
 //!   [`model::Fen`], integer fen; time is [`model::Timestamp`] / [`model::Day`], local wall clock;
-//!   [`model::Period`] is a month, an ISO week or a year.
+//!   [`model::Period`] is a month, an ISO week or a year. [`model::privacy`] shapes what people
+//!   see of personal data: cells echoed in messages, text escaped for terminals.
 //! - [`csvio`]: the CSV interchange files — decoding (UTF-8, BOM, GB18030), parsing rows with
-//!   errors located as `FILE:LINE: column: reason`, writing records back.
+//!   errors located as `FILE:LINE: column: reason`, writing records back, and the reversible
+//!   `'` guard of formula-like cells ([`csvio::guard_cell`]).
 //! - [`store`]: the append-only redb store — tables, the versioned codec, import, snapshots,
 //!   closed payout statements.
 //! - [`rules`]: every offset, window and threshold of the contract, overridable by TOML.
@@ -37,6 +39,9 @@
 //! - **Deterministic output.** The same store and arguments give byte-identical reports,
 //!   charts and pages at any thread count: parallel work is per customer and kept in order.
 //! - **Renderers do no I/O** and `kpi` never opens a file; only the binary writes files.
+//! - **No message quotes a cell in full.** Import errors are redacted where they are made
+//!   ([`csvio::ImportError::new`]): phones masked, cells cut at 60 characters, control
+//!   characters escaped. Stored and exported data is never masked; only displays are.
 
 pub mod chart;
 pub mod csvio;

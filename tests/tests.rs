@@ -13,6 +13,7 @@ mod import_semantics;
 mod pack;
 mod payouts;
 mod payouts_fixtures;
+mod privacy;
 mod reports;
 mod store_index;
 mod tiers_fixtures;

@@ -16,7 +16,9 @@ use careledger::kpi::{
     worklist::{WorkFilter, WorkItem},
 };
 use careledger::model::{Day, Period, Purpose};
-use careledger::model::{KEY_SEPARATOR, Kind, display_key, mask_phone};
+use careledger::model::{
+    KEY_SEPARATOR, Kind, display_key, escape_controls, mask_phone, redact_message,
+};
 use careledger::report::{Format, Lang, Render};
 use careledger::rules::{Rules, TASK_KINDS};
 use careledger::store::{
@@ -166,7 +168,15 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             top,
             format,
             show_phone,
-        } => lost(db, &rules, as_of, top, format, show_phone),
+            out: file,
+        } => {
+            let list = ListOptions {
+                format,
+                show_phone,
+                file,
+            };
+            lost(db, &rules, as_of, top, &list)
+        }
         Command::Tasks {
             as_of,
             department,
@@ -175,6 +185,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             ahead,
             format,
             show_phone,
+            out: file,
         } => {
             let filter = WorkFilter {
                 department,
@@ -182,7 +193,12 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
                 kind,
                 ahead_days: ahead,
             };
-            tasks(db, &rules, as_of, &filter, format, show_phone)
+            let list = ListOptions {
+                format,
+                show_phone,
+                file,
+            };
+            tasks(db, &rules, as_of, &filter, &list)
         }
         Command::Import {
             paths,
@@ -369,16 +385,28 @@ fn default_pack_dir(month: &Period, lang: Lang) -> std::path::PathBuf {
     Path::new("reports").join(format!("{}{suffix}", month.label))
 }
 
-/// Writes a file beside its target and renames it, so a failure never leaves half a file.
+/// Writes a file beside its target and renames it, so a failure never leaves half a file (nor
+/// the `.partial` beside it). The file is private (0600 on unix): what careledger writes to
+/// files holds names, phones or payouts.
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+    use std::io::Write as _;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let partial = path.with_file_name(format!(".{name}.partial"));
-    std::fs::write(&partial, bytes)
-        .with_context(|| format!("cannot write {}", partial.display()))?;
-    std::fs::rename(&partial, path).with_context(|| format!("cannot write {}", path.display()))?;
+    let written = create_private(&partial)
+        .and_then(|mut file| {
+            file.write_all(bytes)?;
+            file.sync_all()
+        })
+        .and_then(|()| std::fs::rename(&partial, path));
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&partial);
+        return Err(anyhow::Error::new(e)
+            .context(format!("cannot write {}", path.display()))
+            .into());
+    }
     Ok(())
 }
 
@@ -395,7 +423,7 @@ fn report_all(
             careledger::report::pack::PackError::Store(e) => store_failure(e),
             other => Failure::Unexpected(other.into()),
         })?;
-    std::fs::create_dir_all(dir)
+    create_private_dir_all(dir)
         .with_context(|| format!("cannot create the folder {}", dir.display()))?;
     for file in &files {
         write_atomically(&dir.join(&file.name), &file.bytes)?;
@@ -437,21 +465,31 @@ fn as_of_or_latest(reader: &Reader, as_of: Option<Day>) -> Result<Day, Failure> 
     }
 }
 
-/// Prints a list as JSON, CSV (with BOM, for Excel) or an aligned table under a title.
+/// How a work list is shown: its format, whether phones are shown in full, and the file to
+/// write it to instead of stdout.
+struct ListOptions {
+    format: ListFormat,
+    show_phone: bool,
+    file: Option<std::path::PathBuf>,
+}
+
+/// Prints a list as JSON, CSV (with BOM, for Excel) or an aligned table under a title, or
+/// writes it to the `--out` file: private (0600), in folders created private (0700), written
+/// atomically. A list holds names and phones.
 fn print_list<T: serde::Serialize>(
     title: &str,
     items: &[T],
     header: &[&str],
     row: impl Fn(&T) -> Vec<String>,
-    format: ListFormat,
+    list: &ListOptions,
 ) -> Result<(), Failure> {
-    match format {
-        ListFormat::Json => out_bytes(&careledger::report::to_json(&items)),
+    let bytes = match list.format {
+        ListFormat::Json => careledger::report::to_json(&items),
         ListFormat::Csv => {
             let rows: Vec<Vec<String>> = items.iter().map(row).collect();
             let mut bytes = csvio::BOM.to_vec();
             bytes.extend(careledger::report::csv_document(header, &rows));
-            out_bytes(&bytes)
+            bytes
         }
         ListFormat::Table => {
             let mut text = format!("{title}\n");
@@ -459,7 +497,23 @@ fn print_list<T: serde::Serialize>(
                 let rows: Vec<Vec<String>> = items.iter().map(row).collect();
                 text.push_str(&text_table(header, &rows));
             }
-            out(&text)
+            text.into_bytes()
+        }
+    };
+    match &list.file {
+        None => out_bytes(&bytes),
+        Some(path) => {
+            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                create_private_dir_all(parent)
+                    .with_context(|| format!("cannot create the folder {}", parent.display()))?;
+            }
+            write_atomically(path, &bytes)?;
+            out(&format!(
+                "wrote {} ({} row{})\n",
+                path.display(),
+                items.len(),
+                if items.len() == 1 { "" } else { "s" }
+            ))
         }
     }
 }
@@ -469,8 +523,7 @@ fn lost(
     rules: &Rules,
     as_of: Option<Day>,
     top: Option<usize>,
-    format: ListFormat,
-    show_phone: bool,
+    list: &ListOptions,
 ) -> Result<(), Failure> {
     let reader = Store::open_reader(db).map_err(store_failure)?;
     let as_of = as_of_or_latest(&reader, as_of)?;
@@ -480,7 +533,7 @@ fn lost(
         title = format!("{title} in all; the {top} most valuable");
         items.truncate(top);
     }
-    if !show_phone {
+    if !list.show_phone {
         for item in &mut items {
             item.phone = mask_phone(&item.phone);
         }
@@ -515,7 +568,7 @@ fn lost(
             c.last_attempt.clone(),
         ]
     };
-    print_list(&title, &items, &header, row, format)
+    print_list(&title, &items, &header, row, list)
 }
 
 fn tasks(
@@ -523,14 +576,13 @@ fn tasks(
     rules: &Rules,
     as_of: Option<Day>,
     filter: &WorkFilter,
-    format: ListFormat,
-    show_phone: bool,
+    list: &ListOptions,
 ) -> Result<(), Failure> {
     let reader = Store::open_reader(db).map_err(store_failure)?;
     let as_of = as_of_or_latest(&reader, as_of)?;
     let mut items =
         kpi::worklist::open_tasks(&reader, rules, as_of, filter).map_err(store_failure)?;
-    if !show_phone {
+    if !list.show_phone {
         for item in &mut items {
             item.phone = mask_phone(&item.phone);
         }
@@ -540,7 +592,7 @@ fn tasks(
         &items,
         &WORK_HEADER,
         work_row,
-        format,
+        list,
     )
 }
 
@@ -575,9 +627,19 @@ fn work_row(i: &WorkItem) -> Vec<String> {
 }
 
 /// A plain-text table with columns padded to their widest cell, measured in terminal
-/// columns (a Chinese character takes two).
+/// columns (a Chinese character takes two). Cells show control, bidi and zero-width
+/// characters escaped (`\u{1b}`): a name or note cannot drive the terminal or reorder a line.
 fn text_table(header: &[&str], rows: &[Vec<String>]) -> String {
     use unicode_width::UnicodeWidthStr;
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| {
+            row.iter()
+                .map(|c| escape_controls(c).into_owned())
+                .collect()
+        })
+        .collect();
+    let rows = rows.as_slice();
     let mut widths: Vec<usize> = header.iter().map(|h| h.width()).collect();
     for row in rows {
         for (w, cell) in widths.iter_mut().zip(row) {
@@ -656,7 +718,7 @@ pub fn read_sources(paths: &[String]) -> Result<Vec<ParsedFile>, Failure> {
     let (sources, warnings) =
         csvio::resolve_paths(paths).map_err(|e| Failure::Report(list_errors(&rejections(e))))?;
     for w in warnings {
-        eprintln!("warning: {w}");
+        eprintln!("warning: {}", redact_message(&w));
     }
     let results: Vec<_> = sources.par_iter().map(csvio::parse_file).collect();
     let mut files = Vec::new();
@@ -667,8 +729,9 @@ pub fn read_sources(paths: &[String]) -> Result<Vec<ParsedFile>, Failure> {
             Err(e) => whole_file.extend(e.into_iter().map(|e| (n, e))),
         }
     }
+    // Warnings quote header cells: masked and cut short like the cells of errors.
     for w in files.iter().flat_map(|(_, f)| &f.warnings) {
-        eprintln!("warning: {w}");
+        eprintln!("warning: {}", redact_message(w));
     }
     if !whole_file.is_empty() {
         // A whole file is unreadable: checking the others against the store would report
@@ -872,43 +935,184 @@ fn implausible_dates(files: &[ParsedFile]) -> Vec<String> {
     )]
 }
 
+/// Writes the eight interchange files, all or nothing: they are written into a private
+/// staging folder beside `dir` (same file system), then the staging folder becomes `dir` when
+/// there was none, or its files replace those of `dir` one by one, the replaced ones kept
+/// aside until all eight are in place. A failure at any point leaves `dir` as it was and no
+/// staging files behind.
 fn export(db: &Path, dir: &Path) -> Result<(), Failure> {
     let reader = Store::open_reader(db).map_err(store_failure)?;
-    std::fs::create_dir_all(dir)
-        .with_context(|| format!("cannot create the folder {}", dir.display()))?;
+    let existed = match std::fs::metadata(dir) {
+        Ok(m) if m.is_dir() => true,
+        Ok(_) => {
+            return Err(Failure::Input(format!(
+                "{} is a file, not a folder; name a folder to export into",
+                dir.display()
+            )));
+        }
+        Err(_) => false,
+    };
+    let parent = match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+        _ => std::path::PathBuf::from("."),
+    };
+    create_private_dir_all(&parent)
+        .with_context(|| format!("cannot create the folder {}", parent.display()))?;
+    let mut staging = Staging::beside(dir)
+        .with_context(|| format!("cannot create a staging folder beside {}", dir.display()))?;
     let mut text = String::new();
+    let mut names = Vec::new();
     for kind in Kind::ALL {
-        let path = dir.join(kind.file_name());
-        // Write beside the target and rename, so a failure never leaves a half-written file.
-        let partial = dir.join(format!(".{}.partial", kind.file_name()));
-        let file = create_private(&partial)
-            .with_context(|| format!("cannot write {}", partial.display()))?;
+        let staged = staging.path.join(kind.file_name());
+        let cannot = || format!("cannot write {}", staged.display());
+        let file = create_private(&staged).with_context(cannot)?;
         let (buffered, n) = csvio::write_kind(&reader, kind, std::io::BufWriter::new(file))
             .map_err(|e| match e {
                 csvio::ExportError::Store(e) => store_failure(e),
-                other => Failure::Unexpected(
-                    anyhow::Error::new(other)
-                        .context(format!("cannot write {}", partial.display())),
-                ),
+                other => Failure::Unexpected(anyhow::Error::new(other).context(cannot())),
             })?;
         buffered
             .into_inner()
-            .map_err(|e| anyhow::anyhow!("cannot write {}: {}", partial.display(), e.error()))?
-            .sync_all()?;
-        std::fs::rename(&partial, &path)
-            .with_context(|| format!("cannot write {}", path.display()))?;
-        let _ = writeln!(text, "{:<22}{n:>10} rows", path.display());
+            .map_err(|e| anyhow::anyhow!("{}: {}", cannot(), e.error()))?
+            .sync_all()
+            .with_context(cannot)?;
+        let _ = writeln!(
+            text,
+            "{:<22}{n:>10} rows",
+            dir.join(kind.file_name()).display()
+        );
+        names.push(kind.file_name());
     }
+    if existed {
+        replace_files(&staging.path, dir, &names)?;
+    } else {
+        std::fs::rename(&staging.path, dir)
+            .with_context(|| format!("cannot create the folder {}", dir.display()))?;
+        staging.keep = true;
+    }
+    sync_dir(dir);
+    sync_dir(&parent);
     out(&text)
 }
 
+/// A private folder beside a target, removed with what it holds when dropped unless kept.
+struct Staging {
+    path: std::path::PathBuf,
+    keep: bool,
+}
+
+impl Staging {
+    /// Tries a few names (`.out.staging-PID-N`) so that a leftover folder of a killed run or
+    /// a concurrent export does not stop this one.
+    fn beside(target: &Path) -> std::io::Result<Staging> {
+        const ATTEMPTS_MAX: u32 = 100;
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "export".into());
+        let mut attempt = 0;
+        loop {
+            let path =
+                target.with_file_name(format!(".{name}.staging-{}-{attempt}", std::process::id()));
+            match create_private_dir(&path) {
+                Ok(()) => return Ok(Staging { path, keep: false }),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    attempt += 1;
+                    if attempt == ATTEMPTS_MAX {
+                        return Err(e);
+                    }
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.keep {
+            let _ = std::fs::remove_dir_all(&self.path);
+        }
+    }
+}
+
+/// Moves the staged files over those of `dir`, all or none. Each file of `dir` that is about
+/// to be replaced is first moved into the staging folder; on a failure, the files moved in so
+/// far are taken out again and the previous ones put back. Something in `dir` that is not a
+/// file (a folder named `customers.csv`) is never moved: the rename over it fails instead.
+fn replace_files(staging: &Path, dir: &Path, names: &[String]) -> Result<(), Failure> {
+    let previous = staging.join(".previous");
+    create_private_dir(&previous)
+        .with_context(|| format!("cannot create {}", previous.display()))?;
+    let mut done: Vec<(std::path::PathBuf, Option<std::path::PathBuf>)> = Vec::new();
+    for name in names {
+        let target = dir.join(name);
+        let is_dir = std::fs::symlink_metadata(&target).is_ok_and(|m| m.is_dir());
+        let step = || -> std::io::Result<Option<std::path::PathBuf>> {
+            let saved = match std::fs::symlink_metadata(&target) {
+                Ok(m) if !m.is_dir() => {
+                    let aside = previous.join(name);
+                    std::fs::rename(&target, &aside)?;
+                    Some(aside)
+                }
+                _ => None,
+            };
+            if let Err(e) = std::fs::rename(staging.join(name), &target) {
+                if let Some(aside) = &saved {
+                    let _ = std::fs::rename(aside, &target);
+                }
+                return Err(e);
+            }
+            Ok(saved)
+        };
+        match step() {
+            Ok(saved) => done.push((target, saved)),
+            Err(e) => {
+                for (target, saved) in done.into_iter().rev() {
+                    let _ = match saved {
+                        Some(aside) => std::fs::rename(aside, &target),
+                        None => std::fs::remove_file(&target),
+                    };
+                }
+                return Err(if is_dir {
+                    Failure::Input(format!(
+                        "{} is a folder; move it away or export into another folder (nothing was changed)",
+                        target.display()
+                    ))
+                } else {
+                    anyhow::Error::new(e)
+                        .context(format!(
+                            "cannot write {}; {} was left as it was",
+                            target.display(),
+                            dir.display()
+                        ))
+                        .into()
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Makes a finished rename durable (best effort: not every platform can sync a folder).
+fn sync_dir(dir: &Path) {
+    if let Ok(handle) = std::fs::File::open(dir) {
+        let _ = handle.sync_all();
+    }
+}
+
+/// Creates a file readable and writable by its owner only (0600), like the store. A file
+/// left at the path is removed first: opening an existing file would keep its mode.
 #[cfg(unix)]
 fn create_private(path: &Path) -> std::io::Result<std::fs::File> {
     use std::os::unix::fs::OpenOptionsExt;
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
     std::fs::OpenOptions::new()
         .write(true)
-        .create(true)
-        .truncate(true)
+        .create_new(true)
         .mode(0o600)
         .open(path)
 }
@@ -916,6 +1120,35 @@ fn create_private(path: &Path) -> std::io::Result<std::fs::File> {
 #[cfg(not(unix))]
 fn create_private(path: &Path) -> std::io::Result<std::fs::File> {
     std::fs::File::create(path)
+}
+
+/// Creates one folder, private to its owner (0700); fails if it exists.
+#[cfg(unix)]
+fn create_private_dir(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    std::fs::DirBuilder::new().mode(0o700).create(path)
+}
+
+#[cfg(not(unix))]
+fn create_private_dir(path: &Path) -> std::io::Result<()> {
+    std::fs::create_dir(path)
+}
+
+/// Creates a folder and its missing parents, each private to its owner (0700). Folders that
+/// exist already keep their mode: they are the operator's, who may share them on purpose;
+/// the files careledger writes into them are private anyway.
+#[cfg(unix)]
+fn create_private_dir_all(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(path)
+}
+
+#[cfg(not(unix))]
+fn create_private_dir_all(path: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(path)
 }
 
 fn history(db: &Path, kind_text: &str, id: &str, show_phone: bool) -> Result<(), Failure> {
@@ -989,9 +1222,10 @@ fn history(db: &Path, kind_text: &str, id: &str, show_phone: bool) -> Result<(),
             let changed = previous.as_ref().is_some_and(|p| p[i] != *cell);
             let _ = writeln!(
                 text,
-                "  {}{:<20}{cell}",
+                "  {}{:<20}{}",
                 if changed { "* " } else { "  " },
-                column.name
+                column.name,
+                escape_controls(cell)
             );
         }
         previous = Some(cells);

@@ -97,6 +97,10 @@ pub enum Command {
         /// Print phone numbers in full (personal data: only when needed).
         #[arg(long)]
         show_phone: bool,
+        /// Write the list to this file instead of printing it, readable by its owner only
+        /// (a shell redirect `>` creates a file anyone on the machine may read).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
     },
     /// Check KPI gates (floors, ceilings, largest changes) for a month: exit 0 when all pass,
     /// 1 when any fails, 2 on a bad gates file. For CI pipelines.
@@ -164,6 +168,10 @@ pub enum Command {
         /// Print phone numbers in full (personal data: only when needed).
         #[arg(long)]
         show_phone: bool,
+        /// Write the list to this file instead of printing it, readable by its owner only
+        /// (a shell redirect `>` creates a file anyone on the machine may read).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
     },
     /// Generate a realistic, deterministic dataset of all eight files.
     Gen {

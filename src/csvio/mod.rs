@@ -4,9 +4,11 @@
 //! *Architecture invariant:* this module never touches redb; it turns bytes into rows and
 //! records into bytes.
 
+mod excel;
 mod read;
 mod write;
 
+pub use excel::{GUARD, guard_cell, unguard_cell};
 pub use read::{
     CELL_BYTES_MAX, ERRORS_SHOWN_MAX, ErrorSink, ImportError, ParsedFile, Rejections, Row, Source,
     decode_text, parse_file, parse_source, resolve_paths,

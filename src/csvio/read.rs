@@ -4,13 +4,20 @@ use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::model::{CellError, Kind, Record, check_id, check_token};
+use crate::model::{CellError, Kind, Record, check_id, check_token, echo, redact_message};
 use crate::store::Op;
 
 /// How many errors an import lists before it only counts the rest.
 pub const ERRORS_SHOWN_MAX: usize = 50;
 
 /// One problem with the input, located as `FILE:LINE: column: reason`.
+///
+/// Error lists end up in terminals, CI logs and e-mails, so an error never carries a cell in
+/// full (PIPL): [`ImportError::new`] passes the reason through [`redact_message`] (cells
+/// quoted in backticks are masked, escaped and cut short; 11-digit runs are masked anywhere)
+/// and the column through [`echo`] (a column named by a header cell is input too). The file
+/// and line are the operator's own path and a number, and stay as they are. `Display`
+/// redacts again, for an error built field by field.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ImportError {
     pub file: String,
@@ -26,21 +33,19 @@ impl ImportError {
         ImportError {
             file: file.to_owned(),
             line,
-            column: column.to_owned(),
-            reason: reason.into(),
+            column: echo(column),
+            reason: redact_message(&reason.into()),
         }
     }
 }
 
 impl fmt::Display for ImportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Both are idempotent: an error made by `new` prints exactly as stored.
+        let (column, reason) = (echo(&self.column), redact_message(&self.reason));
         match self.line {
-            Some(line) => write!(
-                f,
-                "{}:{}: {}: {}",
-                self.file, line, self.column, self.reason
-            ),
-            None => write!(f, "{}: {}: {}", self.file, self.column, self.reason),
+            Some(line) => write!(f, "{}:{}: {}: {}", self.file, line, column, reason),
+            None => write!(f, "{}: {}: {}", self.file, column, reason),
         }
     }
 }
@@ -409,7 +414,7 @@ pub fn parse_source(source: &Source, bytes: &[u8]) -> Result<ParsedFile, Vec<Imp
         let cells: Vec<&str> = layout
             .index
             .iter()
-            .map(|i| i.map_or("", |i| &record[i]))
+            .map(|i| i.map_or("", |i| super::unguard_cell(&record[i])))
             .collect();
         let key = kind.key_of(&cells);
         let oversized: Vec<(&str, usize)> = kind

@@ -14,8 +14,12 @@ pub fn write_header<W: Write>(out: &mut csv::Writer<W>, kind: Kind) -> csv::Resu
     out.write_record(kind.columns().iter().map(|c| c.name))
 }
 
+/// Writes one record; formula-like cells get the reversible guard of [`super::guard_cell`],
+/// which the import removes, so the export still reads back byte for byte.
 pub fn write_record<W: Write>(out: &mut csv::Writer<W>, record: &Record) -> csv::Result<()> {
-    out.write_record(record.cells())
+    let cells = record.cells();
+    let guarded: Vec<_> = cells.iter().map(|c| super::guard_cell(c)).collect();
+    out.write_record(guarded.iter().map(|c| c.as_bytes()))
 }
 
 /// Writes the current view of one kind as an interchange file (BOM, header, rows in key

@@ -3,10 +3,12 @@
 //! *Architecture invariant:* nothing here touches redb or the file system.
 
 mod period;
+pub mod privacy;
 mod records;
 mod values;
 
 pub use period::{Period, PeriodKind};
+pub use privacy::{echo, escape_controls, redact_message};
 pub use records::{
     Attempt, CellError, Channel, Column, Customer, KEY_SEPARATOR, Kind, Outcome, Policy, Purpose,
     Record, Reference, Sale, ServiceOrder, Staff, Survey, SurveyAnswer, display_key,

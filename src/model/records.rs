@@ -785,6 +785,16 @@ impl CellParser<'_> {
         match parse(text) {
             Ok(v) => Some(v),
             Err(reason) => {
+                // Parsers quote the cell as `cell`; the message shows its echo instead, so a
+                // phone in the wrong column or a 10 000-character note is not repeated in
+                // full (PIPL). `ImportError::new` redacts quotes again, but only here is it
+                // known exactly where the cell starts and ends.
+                let quoted = format!("`{text}`");
+                let reason = if reason.contains(&quoted) {
+                    reason.replace(&quoted, &format!("`{}`", super::privacy::echo(text)))
+                } else {
+                    reason
+                };
                 self.fail(column, reason);
                 None
             }

@@ -261,6 +261,12 @@ fn parse_date_part(text: &str) -> Option<Day> {
 pub const ID_BYTES_MAX: usize = 64;
 
 /// Checks an id: 1–64 bytes, no control characters, no leading or trailing spaces.
+///
+/// "Control characters" here are all [hidden characters](super::privacy::is_hidden_char):
+/// besides C0/C1 controls (ESC, BEL, tab …), the bidi overrides and isolates, zero-width
+/// characters and the byte-order mark. An id is shown on screens, searched for and matched
+/// across files; one that looks like another id, or that can rewrite a terminal, is refused.
+/// The message shows the id with those characters escaped (`C\u{1b}1`), never raw.
 pub fn check_id(text: &str) -> Result<(), String> {
     if text.is_empty() {
         return Err("the id is empty".into());
@@ -271,14 +277,18 @@ pub fn check_id(text: &str) -> Result<(), String> {
             text.len()
         ));
     }
-    if text.chars().any(char::is_control) {
+    if let Some(hidden) = text.chars().find(|&c| super::privacy::is_hidden_char(c)) {
         return Err(format!(
-            "`{}` holds a control character; ids may not",
-            text.escape_debug()
+            "`{}` holds the invisible or control character U+{:04X}; ids may not, remove it",
+            super::privacy::echo(text),
+            u32::from(hidden)
         ));
     }
     if text.starts_with(char::is_whitespace) || text.ends_with(char::is_whitespace) {
-        return Err(format!("`{text}` starts or ends with a space; remove it"));
+        return Err(format!(
+            "`{}` starts or ends with a space; remove it",
+            super::privacy::echo(text)
+        ));
     }
     Ok(())
 }
@@ -447,6 +457,24 @@ mod tests {
         assert!(check_id("C00011").is_ok());
         assert!(check_id(" C1").is_err());
         assert!(check_id("C\t1").is_err());
+        for hidden in [
+            "C\u{1b}1",
+            "C\u{7}1",
+            "C\u{202e}1",
+            "C\u{2066}1",
+            "C\u{200b}1",
+            "\u{feff}C1",
+        ] {
+            let reason = check_id(hidden).unwrap_err();
+            assert!(
+                !reason.contains(crate::model::privacy::is_hidden_char),
+                "{reason}"
+            );
+        }
+        assert_eq!(
+            check_id("C\u{1b}1").unwrap_err(),
+            "`C\\u{1b}1` holds the invisible or control character U+001B; ids may not, remove it"
+        );
         assert!(check_id(&"x".repeat(65)).is_err());
         assert_eq!(parse_tokens("a;b_2"), Ok(vec!["a".into(), "b_2".into()]));
         assert!(parse_tokens("a;;b").is_err());

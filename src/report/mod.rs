@@ -30,16 +30,28 @@ pub trait Render {
     fn markdown(&self, lang: Lang) -> Vec<u8>;
     fn csv(&self) -> Vec<u8>;
 
+    /// Markdown is read on terminals: names, notes and comments in it show control, bidi
+    /// and zero-width characters escaped (JSON escapes controls itself; CSV keeps the data
+    /// exact, with formula cells guarded by [`csv_document`]).
     fn render(&self, format: Format, lang: Lang) -> Vec<u8> {
         match format {
             Format::Json => self.json(),
-            Format::Md => self.markdown(lang),
+            Format::Md => terminal_safe(self.markdown(lang)),
             Format::Csv => self.csv(),
         }
     }
 }
 
 pub use crate::chart::Lang;
+
+/// A text document with [hidden characters](crate::model::privacy::is_hidden_char) escaped,
+/// line ends kept.
+pub fn terminal_safe(text: Vec<u8>) -> Vec<u8> {
+    let text = String::from_utf8_lossy(&text);
+    crate::model::privacy::escape_controls_keep_lines(&text)
+        .into_owned()
+        .into_bytes()
+}
 
 /// The text in `lang`: the English and Chinese side by side where they are used.
 pub fn t(lang: Lang, en: &'static str, zh: &'static str) -> &'static str {
@@ -158,13 +170,20 @@ pub fn md_table(
 }
 
 /// A CSV document from rows of cells, with CRLF line ends (RFC 4180; what Excel writes).
+/// Every cell that a spreadsheet would run as a formula gets the `'` guard of
+/// [`crate::csvio::guard_cell`] (names and notes are typed by people, some by customers).
 pub fn csv_document(header: &[&str], rows: &[Vec<String>]) -> Vec<u8> {
     let mut writer = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::new());
-    writer.write_record(header).expect("writing to memory");
+    let mut write = |cells: Vec<std::borrow::Cow<'_, str>>| {
+        writer
+            .write_record(cells.iter().map(|c| c.as_bytes()))
+            .expect("writing to memory");
+    };
+    write(header.iter().map(|c| crate::csvio::guard_cell(c)).collect());
     for row in rows {
-        writer.write_record(row).expect("writing to memory");
+        write(row.iter().map(|c| crate::csvio::guard_cell(c)).collect());
     }
     writer.into_inner().expect("writing to memory")
 }
