@@ -8,6 +8,7 @@ mod fixture;
 mod gates;
 mod import_errors;
 mod import_model;
+mod overflow;
 mod pack;
 mod payouts;
 mod payouts_fixtures;

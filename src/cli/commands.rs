@@ -120,7 +120,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
                     format,
                 },
         } => {
-            let period = kpi::payouts::parse_period(&period).map_err(Failure::Input)?;
+            let period = Period::parse_any_arg(&period).map_err(Failure::Input)?;
             let tier = match tier.as_str() {
                 "super_vip" => Tier::SuperVip,
                 "vip" => Tier::Vip,
@@ -228,19 +228,15 @@ fn load_rules(path: Option<&Path>) -> Result<Rules, Failure> {
 }
 
 pub fn parse_month_period(text: &str) -> Result<Period, String> {
-    Period::parse_month(text)
+    Period::parse_month_arg(text)
 }
 
 pub fn parse_year_period(text: &str) -> Result<Period, String> {
-    let bad = || format!("`{text}` is not a year; write YYYY, e.g. 2024");
-    if text.len() != 4 || !text.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(bad());
-    }
-    Period::year(text.parse().map_err(|_| bad())?).ok_or_else(bad)
+    Period::parse_year_arg(text)
 }
 
 pub fn parse_week_period(text: &str) -> Result<Period, String> {
-    Period::parse_week(text)
+    Period::parse_week_arg(text)
 }
 
 pub fn parse_day(text: &str) -> Result<Day, String> {
@@ -597,19 +593,12 @@ fn text_table(header: &[&str], rows: &[Vec<String>]) -> String {
     text
 }
 
-/// Parses `YYYY-MM`.
+/// Parses `YYYY-MM` (the generator's first month), within the reporting years.
 pub fn parse_month(text: &str) -> Result<(i32, u32), String> {
-    let bad = || format!("`{text}` is not a month; write YYYY-MM, e.g. 2024-01");
-    let (y, m) = text.split_once('-').ok_or_else(bad)?;
-    if y.len() != 4 || m.len() != 2 {
-        return Err(bad());
-    }
-    let year: i32 = y.parse().map_err(|_| bad())?;
-    let month: u32 = m.parse().map_err(|_| bad())?;
-    if !(1..=12).contains(&month) {
-        return Err(bad());
-    }
-    Ok((year, month))
+    use chrono::Datelike as _;
+    let month = Period::parse_month_arg(text)?;
+    let first = month.first.to_naive();
+    Ok((first.year(), first.month()))
 }
 
 fn store_failure(e: StoreError) -> Failure {

@@ -605,20 +605,6 @@ pub fn close(
     })
 }
 
-/// Parses a period label of any kind: `2024-W09`, `2024-03` or `2024`.
-pub fn parse_period(text: &str) -> Result<Period, String> {
-    if text.contains('W') {
-        Period::parse_week(text)
-    } else if text.len() == 4 {
-        text.parse::<i32>()
-            .ok()
-            .and_then(Period::year)
-            .ok_or_else(|| format!("`{text}` is not a year"))
-    } else {
-        Period::parse_month(text)
-    }
-}
-
 /// Everything behind one statement line: "why was I fined".
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Explanation {

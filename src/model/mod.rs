@@ -6,7 +6,7 @@ mod period;
 mod records;
 mod values;
 
-pub use period::{Period, PeriodKind};
+pub use period::{Period, PeriodKind, REPORTING_YEAR_MAX, REPORTING_YEAR_MIN};
 pub use records::{
     Attempt, CellError, Channel, Column, Customer, KEY_SEPARATOR, Kind, Outcome, Policy, Purpose,
     Record, Reference, Sale, ServiceOrder, Staff, Survey, SurveyAnswer, display_key,
