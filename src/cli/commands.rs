@@ -13,6 +13,7 @@ use careledger::gate;
 use careledger::generator::{self, GenConfig};
 use careledger::kpi::{
     self,
+    payouts::CloseFailure,
     worklist::{WorkFilter, WorkItem},
 };
 use careledger::model::{Day, Period, Purpose};
@@ -58,7 +59,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             let reader = Store::open_reader(db).map_err(store_failure)?;
             let by_staff = by_staff || format != Format::Json;
             let report =
-                kpi::churn::run(&reader, &rules, &period, by_staff).map_err(store_failure)?;
+                kpi::churn::run(&reader, &rules, &period, by_staff).map_err(kpi_failure)?;
             out_bytes(&report.render(format, lang))
         }
         Command::Tiers {
@@ -88,7 +89,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             match compare {
                 None => {
                     let statement =
-                        kpi::payouts::statement(&reader, &rules, &month).map_err(store_failure)?;
+                        kpi::payouts::statement(&reader, &rules, &month).map_err(kpi_failure)?;
                     out_bytes(&statement.render(format, lang))
                 }
                 Some(in_force) => {
@@ -99,7 +100,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
                         (in_force.as_os_str() != "defaults").then_some(in_force.as_path()),
                     )?;
                     let comparison = kpi::payouts::compare(&reader, &in_force, &rules, &month)
-                        .map_err(store_failure)?;
+                        .map_err(kpi_failure)?;
                     out_bytes(&comparison.render(format, lang))
                 }
             }
@@ -133,7 +134,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             };
             let reader = Store::open_reader(db).map_err(store_failure)?;
             let explanation = kpi::payouts::explain(&reader, &rules, &period, tier, &department)
-                .map_err(store_failure)?
+                .map_err(kpi_failure)?
                 .map_err(Failure::Input)?;
             out_bytes(&explanation.render(format, lang))
         }
@@ -155,7 +156,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
                         .unwrap_or_default(),
                     closed.sha256
                 )),
-                Err(CloseError::Store(e)) => Err(store_failure(e)),
+                Err(CloseFailure::Close(CloseError::Store(e))) => Err(store_failure(e)),
                 Err(e) => Err(Failure::Input(e.to_string())),
             }
         }
@@ -296,12 +297,15 @@ fn check(
                 r.visits = Some(derived.visits(period).map_err(store_failure)?);
             }
             if sources.contains(&gate::Source::Churn) {
-                r.churn = Some(derived.churn_report(period, None));
+                r.churn = Some(
+                    derived
+                        .churn_report(period, None)
+                        .map_err(|e| Failure::Input(e.to_string()))?,
+                );
             }
         }
         if sources.contains(&gate::Source::Payouts) {
-            r.payouts =
-                Some(kpi::payouts::statement(&reader, rules, period).map_err(store_failure)?);
+            r.payouts = Some(kpi::payouts::statement(&reader, rules, period).map_err(kpi_failure)?);
         }
         Ok(r)
     };
@@ -387,6 +391,7 @@ fn report_all(
     let files =
         careledger::report::pack::build(&reader, rules, month, lang).map_err(|e| match e {
             careledger::report::pack::PackError::Store(e) => store_failure(e),
+            careledger::report::pack::PackError::Overflow(e) => Failure::Input(e.to_string()),
             other => Failure::Unexpected(other.into()),
         })?;
     std::fs::create_dir_all(dir)
@@ -468,7 +473,7 @@ fn lost(
 ) -> Result<(), Failure> {
     let reader = Store::open_reader(db).map_err(store_failure)?;
     let as_of = as_of_or_latest(&reader, as_of)?;
-    let mut items = kpi::lost::lost_customers(&reader, rules, as_of).map_err(store_failure)?;
+    let mut items = kpi::lost::lost_customers(&reader, rules, as_of).map_err(kpi_failure)?;
     let mut title = format!("lost customers as of {as_of}: {}", items.len());
     if let Some(top) = top.filter(|&top| top < items.len()) {
         title = format!("{title} in all; the {top} most valuable");
@@ -599,6 +604,15 @@ pub fn parse_month(text: &str) -> Result<(i32, u32), String> {
     let month = Period::parse_month_arg(text)?;
     let first = month.first.to_naive();
     Ok((first.year(), first.month()))
+}
+
+/// A KPI that could not be computed: a store failure as [`store_failure`] maps it; a money
+/// figure beyond i64 fen is bad input (exit 2), and the message names the figure.
+fn kpi_failure(e: kpi::KpiError) -> Failure {
+    match e {
+        kpi::KpiError::Store(e) => store_failure(e),
+        kpi::KpiError::Overflow(e) => Failure::Input(e.to_string()),
+    }
 }
 
 fn store_failure(e: StoreError) -> Failure {

@@ -337,6 +337,12 @@ fn money(fen: crate::model::Fen) -> Rational {
     Rational::new(i128::from(fen.0), 100)
 }
 
+/// A sum of amounts (from a statement, or a baseline file someone wrote): exact in i128,
+/// where fewer than 2^64 amounts of at most 2^63 fen cannot overflow.
+fn money_sum<'a>(amounts: impl Iterator<Item = &'a crate::model::Fen>) -> Rational {
+    Rational::new(crate::model::Fen::total_i128(amounts.copied()), 100)
+}
+
 impl Gate {
     /// The gate's KPI in a month's reports; `None` when there is no data (a rate over
     /// nothing, no surveys for a mean).
@@ -403,14 +409,13 @@ impl Gate {
                 let p = reports.payouts.as_ref()?;
                 Some(match (self.kpi, &self.department) {
                     ("total", _) => money(p.total),
-                    (_, Some(d)) => money(
+                    (_, Some(d)) => money_sum(
                         p.lines
                             .iter()
                             .filter(|l| &l.department == d)
-                            .map(|l| l.amount)
-                            .sum(),
+                            .map(|l| &l.amount),
                     ),
-                    (_, None) => money(p.lines.iter().map(|l| l.amount).sum()),
+                    (_, None) => money_sum(p.lines.iter().map(|l| &l.amount)),
                 })
             }
         }

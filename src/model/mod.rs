@@ -13,6 +13,6 @@ pub use records::{
     key_from_parts,
 };
 pub use values::{
-    Day, Fen, ID_BYTES_MAX, Timestamp, check_id, check_token, mask_phone, parse_bool, parse_score,
-    parse_tokens,
+    Day, Fen, ID_BYTES_MAX, MoneyOverflow, Timestamp, check_id, check_token, mask_phone,
+    parse_bool, parse_score, parse_tokens,
 };
