@@ -137,6 +137,21 @@ fn a_sum_beyond_i64_fen_is_refused_naming_the_figure() {
     assert_eq!(json["recovered"], 1);
     assert_eq!(json["recovery_revenue"], "92229999999999907.77");
 
+    // A money gate holds this figure to the fen, written as a TOML float: through f64 (53
+    // bits, steps of 16 at 9 × 10^16) 907.77 and 907.78 were the same number and both passed.
+    dir.write(
+        "exact.toml",
+        "[[gate]]\nkpi = \"recovery_revenue\"\nmin = 92229999999999907.77\n",
+    );
+    let out = dir.ok(&["check", "--month", "2024-03", "--gates", "exact.toml"]);
+    assert!(out.contains("92229999999999907.77"), "{out}");
+    dir.write(
+        "above.toml",
+        "[[gate]]\nkpi = \"recovery_revenue\"\nmin = 92229999999999907.78\n",
+    );
+    let out = dir.run(&["check", "--month", "2024-03", "--gates", "above.toml"]);
+    assert_eq!(out.status.code(), Some(1), "one fen above the value fails");
+
     // One more order: 9224 × 999 999 999 999 999 fen = 9 223 999 999 999 990 776 fen.
     let orders =
         "order_id,customer_id,vin,opened_at,closed_at,revenue,advisor_id,followup_consent\n"
@@ -242,4 +257,78 @@ fn the_largest_per_member_amount_pays_exactly() {
     assert_eq!(json["total"], "1000000.00");
     assert_eq!(json["people"][0]["staff_id"], "XS003");
     assert_eq!(json["people"][0]["amount"], "1000000.00");
+}
+
+/// Regression (issue 10): a gate with `baseline_*` limits and no `--baseline` failed every
+/// such check as "no data" (exit 1), or passed them with allow_missing; it is bad usage.
+#[test]
+fn a_baseline_limit_without_a_baseline_is_exit_2() {
+    let dir = Dir::new();
+    dir.with_base();
+    for gate in [
+        "[[gate]]\nkpi = \"tasks.completion_rate\"\nbaseline_max_drop = 0.1\n",
+        "[[gate]]\nname = \"care\"\nkpi = \"tasks.completion_rate\"\nbaseline_max_rise = \"5%\"\nallow_missing = true\n",
+    ] {
+        dir.write("gates.toml", gate);
+        let stderr = dir.fails(&["check", "--month", "2024-01", "--gates", "gates.toml"]);
+        let name = if gate.contains("care") {
+            "gate `care` sets baseline_max_rise"
+        } else {
+            "gate `tasks.completion_rate` sets baseline_max_drop"
+        };
+        assert!(
+            stderr.contains(&format!(
+                "gates.toml: {name} but no baseline was given: pass --baseline FILE"
+            )),
+            "{stderr}"
+        );
+    }
+}
+
+/// Money limits are exact decimals of yuan: fixtures/churn/lapse_edge has March 2024
+/// recovery revenue 1234.50 (see its README). A float, a string and an integer limit are read
+/// exactly; a limit with a third decimal is refused, not rounded.
+#[test]
+fn money_limits_are_exact_and_at_most_two_decimals() {
+    let dir = Dir::new();
+    let fixture =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/churn/lapse_edge");
+    dir.ok(&["import", fixture.to_str().unwrap()]);
+    let run = |limit: &str| {
+        dir.write(
+            "gates.toml",
+            format!("[[gate]]\nkpi = \"recovery_revenue\"\nmin = {limit}\n"),
+        );
+        dir.run(&["check", "--month", "2024-03", "--gates", "gates.toml"])
+    };
+    for (limit, code) in [
+        ("1234.50", 0),
+        ("1234.5", 0),
+        ("1_234.50", 0),
+        ("123450e-2", 0),
+        ("\"1234.50\"", 0),
+        ("1234", 0),
+        ("1234.51", 1),
+        ("\"1234.51\"", 1),
+        ("1235", 1),
+    ] {
+        let out = run(limit);
+        assert_eq!(out.status.code(), Some(code), "min = {limit}: {out:?}");
+    }
+    for limit in ["1234.505", "\"1234.499\""] {
+        let out = run(limit);
+        assert_eq!(out.status.code(), Some(2), "min = {limit}");
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert!(
+            stderr.contains("min: ")
+                && stderr.contains(
+                    "has more than two decimals; money is in yuan with at most two (fen)"
+                ),
+            "{stderr}"
+        );
+    }
+    for limit in ["inf", "nan"] {
+        let out = run(limit);
+        assert_eq!(out.status.code(), Some(2), "min = {limit}");
+    }
 }

@@ -269,7 +269,9 @@ fn check(
             gates_path.display()
         ))
     })?;
-    let gates = gate::parse_gates(&gates_path.display().to_string(), &text)
+    let gates_file = gates_path.display().to_string();
+    let gates = gate::parse_gates(&gates_file, &text).map_err(|e| Failure::Input(e.to_string()))?;
+    gate::require_baseline(&gates_file, &gates, baseline_paths.len())
         .map_err(|e| Failure::Input(e.to_string()))?;
     let mut baselines = Vec::new();
     for path in baseline_paths {
