@@ -21,6 +21,11 @@ pub mod tiers;
 pub mod visits;
 pub mod worklist;
 
+// Counts are widened from `len()` and `count()` with `as u64` throughout the KPIs: exact on
+// every target whose usize is at most 64 bits, which this assertion makes a build error
+// elsewhere.
+const _: () = assert!(usize::BITS <= u64::BITS);
+
 /// Why a KPI could not be computed: the store failed, or a money figure summed beyond i64
 /// fen (bad input: the message names the figure).
 #[derive(Debug, thiserror::Error)]
