@@ -149,12 +149,21 @@ fn missing_data_fails_unless_allowed() {
     );
     let (code, out) = check(&dir, &format!("{gate}allow_missing = true\n"), &[]);
     assert_eq!(code, 0, "{out}");
-    // A change check with no reference (nothing due in January for February's report? here:
-    // no baseline given) fails unless allowed.
+    // A change check with no reference (the baseline given is a churn report, which holds
+    // no visits KPI) fails unless allowed. (No --baseline at all is bad usage, exit 2: see
+    // tests/overflow.rs.)
+    let churn = dir.ok(&["report", "churn", "--month", "2024-02", "--format", "json"]);
+    dir.write("churn.json", &churn);
+    let baseline = dir.join("churn.json").display().to_string();
     let gate = "[[gate]]\nkpi = \"tasks.completion_rate\"\nbaseline_max_drop = 0.1\n";
-    assert_eq!(check(&dir, gate, &[]).0, 1);
+    assert_eq!(check(&dir, gate, &["--baseline", &baseline]).0, 1);
     assert_eq!(
-        check(&dir, &format!("{gate}allow_missing = true\n"), &[]).0,
+        check(
+            &dir,
+            &format!("{gate}allow_missing = true\n"),
+            &["--baseline", &baseline]
+        )
+        .0,
         0
     );
 }

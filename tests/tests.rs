@@ -10,6 +10,7 @@ mod gates;
 mod import_errors;
 mod import_model;
 mod import_semantics;
+mod overflow;
 mod pack;
 mod payouts;
 mod payouts_fixtures;

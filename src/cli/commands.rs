@@ -13,6 +13,7 @@ use careledger::gate;
 use careledger::generator::{self, GenConfig};
 use careledger::kpi::{
     self,
+    payouts::CloseFailure,
     worklist::{WorkFilter, WorkItem},
 };
 use careledger::model::{Day, Period, Purpose};
@@ -62,7 +63,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             let reader = Store::open_reader(db).map_err(store_failure)?;
             let by_staff = by_staff || format != Format::Json;
             let report =
-                kpi::churn::run(&reader, &rules, &period, by_staff).map_err(store_failure)?;
+                kpi::churn::run(&reader, &rules, &period, by_staff).map_err(kpi_failure)?;
             out_bytes(&report.render(format, lang))
         }
         Command::Tiers {
@@ -92,7 +93,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             match compare {
                 None => {
                     let statement =
-                        kpi::payouts::statement(&reader, &rules, &month).map_err(store_failure)?;
+                        kpi::payouts::statement(&reader, &rules, &month).map_err(kpi_failure)?;
                     out_bytes(&statement.render(format, lang))
                 }
                 Some(in_force) => {
@@ -103,7 +104,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
                         (in_force.as_os_str() != "defaults").then_some(in_force.as_path()),
                     )?;
                     let comparison = kpi::payouts::compare(&reader, &in_force, &rules, &month)
-                        .map_err(store_failure)?;
+                        .map_err(kpi_failure)?;
                     out_bytes(&comparison.render(format, lang))
                 }
             }
@@ -124,7 +125,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
                     format,
                 },
         } => {
-            let period = kpi::payouts::parse_period(&period).map_err(Failure::Input)?;
+            let period = Period::parse_any_arg(&period).map_err(Failure::Input)?;
             let tier = match tier.as_str() {
                 "super_vip" => Tier::SuperVip,
                 "vip" => Tier::Vip,
@@ -137,7 +138,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             };
             let reader = Store::open_reader(db).map_err(store_failure)?;
             let explanation = kpi::payouts::explain(&reader, &rules, &period, tier, &department)
-                .map_err(store_failure)?
+                .map_err(kpi_failure)?
                 .map_err(Failure::Input)?;
             out_bytes(&explanation.render(format, lang))
         }
@@ -159,7 +160,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
                         .unwrap_or_default(),
                     closed.sha256
                 )),
-                Err(CloseError::Store(e)) => Err(store_failure(e)),
+                Err(CloseFailure::Close(CloseError::Store(e))) => Err(store_failure(e)),
                 Err(e) => Err(Failure::Input(e.to_string())),
             }
         }
@@ -246,19 +247,15 @@ fn load_rules(path: Option<&Path>) -> Result<Rules, Failure> {
 }
 
 pub fn parse_month_period(text: &str) -> Result<Period, String> {
-    Period::parse_month(text)
+    Period::parse_month_arg(text)
 }
 
 pub fn parse_year_period(text: &str) -> Result<Period, String> {
-    let bad = || format!("`{text}` is not a year; write YYYY, e.g. 2024");
-    if text.len() != 4 || !text.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(bad());
-    }
-    Period::year(text.parse().map_err(|_| bad())?).ok_or_else(bad)
+    Period::parse_year_arg(text)
 }
 
 pub fn parse_week_period(text: &str) -> Result<Period, String> {
-    Period::parse_week(text)
+    Period::parse_week_arg(text)
 }
 
 pub fn parse_day(text: &str) -> Result<Day, String> {
@@ -290,7 +287,9 @@ fn check(
             gates_path.display()
         ))
     })?;
-    let gates = gate::parse_gates(&gates_path.display().to_string(), &text)
+    let gates_file = gates_path.display().to_string();
+    let gates = gate::parse_gates(&gates_file, &text).map_err(|e| Failure::Input(e.to_string()))?;
+    gate::require_baseline(&gates_file, &gates, baseline_paths.len())
         .map_err(|e| Failure::Input(e.to_string()))?;
     let mut baselines = Vec::new();
     for path in baseline_paths {
@@ -318,12 +317,15 @@ fn check(
                 r.visits = Some(derived.visits(period).map_err(store_failure)?);
             }
             if sources.contains(&gate::Source::Churn) {
-                r.churn = Some(derived.churn_report(period, None));
+                r.churn = Some(
+                    derived
+                        .churn_report(period, None)
+                        .map_err(|e| Failure::Input(e.to_string()))?,
+                );
             }
         }
         if sources.contains(&gate::Source::Payouts) {
-            r.payouts =
-                Some(kpi::payouts::statement(&reader, rules, period).map_err(store_failure)?);
+            r.payouts = Some(kpi::payouts::statement(&reader, rules, period).map_err(kpi_failure)?);
         }
         Ok(r)
     };
@@ -421,6 +423,7 @@ fn report_all(
     let files =
         careledger::report::pack::build(&reader, rules, month, lang).map_err(|e| match e {
             careledger::report::pack::PackError::Store(e) => store_failure(e),
+            careledger::report::pack::PackError::Overflow(e) => Failure::Input(e.to_string()),
             other => Failure::Unexpected(other.into()),
         })?;
     create_private_dir_all(dir)
@@ -527,7 +530,7 @@ fn lost(
 ) -> Result<(), Failure> {
     let reader = Store::open_reader(db).map_err(store_failure)?;
     let as_of = as_of_or_latest(&reader, as_of)?;
-    let mut items = kpi::lost::lost_customers(&reader, rules, as_of).map_err(store_failure)?;
+    let mut items = kpi::lost::lost_customers(&reader, rules, as_of).map_err(kpi_failure)?;
     let mut title = format!("lost customers as of {as_of}: {}", items.len());
     if let Some(top) = top.filter(|&top| top < items.len()) {
         title = format!("{title} in all; the {top} most valuable");
@@ -661,19 +664,21 @@ fn text_table(header: &[&str], rows: &[Vec<String>]) -> String {
     text
 }
 
-/// Parses `YYYY-MM`.
+/// Parses `YYYY-MM` (the generator's first month), within the reporting years.
 pub fn parse_month(text: &str) -> Result<(i32, u32), String> {
-    let bad = || format!("`{text}` is not a month; write YYYY-MM, e.g. 2024-01");
-    let (y, m) = text.split_once('-').ok_or_else(bad)?;
-    if y.len() != 4 || m.len() != 2 {
-        return Err(bad());
+    use chrono::Datelike as _;
+    let month = Period::parse_month_arg(text)?;
+    let first = month.first.to_naive();
+    Ok((first.year(), first.month()))
+}
+
+/// A KPI that could not be computed: a store failure as [`store_failure`] maps it; a money
+/// figure beyond i64 fen is bad input (exit 2), and the message names the figure.
+fn kpi_failure(e: kpi::KpiError) -> Failure {
+    match e {
+        kpi::KpiError::Store(e) => store_failure(e),
+        kpi::KpiError::Overflow(e) => Failure::Input(e.to_string()),
     }
-    let year: i32 = y.parse().map_err(|_| bad())?;
-    let month: u32 = m.parse().map_err(|_| bad())?;
-    if !(1..=12).contains(&month) {
-        return Err(bad());
-    }
-    Ok((year, month))
 }
 
 fn store_failure(e: StoreError) -> Failure {

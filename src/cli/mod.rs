@@ -45,6 +45,10 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// The longest look ahead of `tasks --ahead`, in days: ten years, far beyond any task's due
+/// time, and small enough that `as_of + ahead` is an ordinary date.
+const AHEAD_DAYS_MAX: i64 = 3660;
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Import CSV files (or folders of them) into the store, as one transaction.
@@ -160,8 +164,8 @@ pub enum Command {
         /// delivery_call_3, service_followup, churn_recovery).
         #[arg(long, value_parser = commands::parse_task_kind)]
         kind: Option<Purpose>,
-        /// Also list tasks due up to this many days after the date.
-        #[arg(long, default_value_t = 0)]
+        /// Also list tasks due up to this many days after the date (at most 3660, ten years).
+        #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=AHEAD_DAYS_MAX))]
         ahead: u32,
         #[arg(long, value_enum, default_value = "table")]
         format: ListFormat,

@@ -61,7 +61,7 @@ fn derive_customer(c: &CustomerActivity, rules: &Rules, success: &[Outcome]) -> 
         .map(|s| s.delivered_at.day())
         .chain(c.orders.iter().map(|o| o.opened_at.day()))
         .collect();
-    let attribution = rules.churn.attribution_days as i32;
+    let attribution = rules.churn.attribution();
     let mut calls: Vec<_> = c
         .attempts
         .iter()
@@ -69,7 +69,7 @@ fn derive_customer(c: &CustomerActivity, rules: &Rules, success: &[Outcome]) -> 
         .collect();
     calls.sort_by(|a, b| (a.at, &a.attempt_id).cmp(&(b.at, &b.attempt_id)));
 
-    let episodes: Vec<EpisodeState> = lost_episodes(&visits, rules.churn.lapse_days)
+    let episodes: Vec<EpisodeState> = lost_episodes(&visits, rules.churn.lapse())
         .into_iter()
         .map(|episode| {
             let recovered_by = episode.returned_on.and_then(|r| {
@@ -95,7 +95,7 @@ fn derive_customer(c: &CustomerActivity, rules: &Rules, success: &[Outcome]) -> 
         })
         .collect();
 
-    let window = rules.churn.revenue_window_days as i32;
+    let window = rules.churn.revenue_window();
     let mut orders: Vec<_> = c.orders.iter().collect();
     orders.sort_by(|a, b| (a.opened_at, &a.order_id).cmp(&(b.opened_at, &b.order_id)));
     let revenue = orders

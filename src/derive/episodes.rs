@@ -15,12 +15,13 @@ pub struct Episode {
 }
 
 /// The episodes of one customer from their visit dates (sale delivery and order opening
-/// dates, in any order, duplicates allowed).
-pub fn lost_episodes(visit_dates: &[Day], lapse_days: u32) -> Vec<Episode> {
+/// dates, in any order, duplicates allowed). `lapse_days` comes from validated rules
+/// ([`crate::rules::ChurnRules::lapse`], 1–3660), so `visit + lapse` is a date.
+pub fn lost_episodes(visit_dates: &[Day], lapse_days: i32) -> Vec<Episode> {
     let mut dates = visit_dates.to_vec();
     dates.sort_unstable();
     dates.dedup();
-    let lapse = lapse_days as i32;
+    let lapse = lapse_days;
     let mut episodes = Vec::new();
     for (i, &v) in dates.iter().enumerate() {
         let next = dates.get(i + 1).copied();

@@ -75,7 +75,7 @@ struct KindRules {
     due_seconds: [i64; 7],
     success: [Vec<Outcome>; 7],
     grace_seconds: i64,
-    lapse_days: u32,
+    lapse_days: i32,
 }
 
 fn slot(kind: Purpose) -> usize {
@@ -95,7 +95,7 @@ impl KindRules {
             due_seconds,
             success,
             grace_seconds: rules.grace_seconds(),
-            lapse_days: rules.churn.lapse_days,
+            lapse_days: rules.churn.lapse(),
         }
     }
 }

@@ -191,17 +191,19 @@ impl TierInputs {
                 criteria: Vec::new(),
             };
         }
-        let trailing_first = Day(e.0 - r.trailing_days as i32 + 1);
+        let trailing_first = Day(e.0 - r.trailing() + 1);
         let in_trailing = |d: Day| trailing_first <= d && d <= e;
         let by_e = |d: &Day| *d <= e;
-        let count = |v: &[Day]| v.iter().filter(|d| by_e(d)).count() as u32;
+        // Counts stay usize and meet their thresholds through `at_least`: a `count as u32`
+        // would wrap past 2^32 records and make a large count look small.
+        let count = |v: &[Day]| v.iter().filter(|d| by_e(d)).count();
 
         let family_buyers = c
             .family_id
             .as_ref()
             .and_then(|f| self.family_buyers.get(f))
-            .map_or(0, |buyers| buyers.iter().filter(|d| by_e(d)).count() as u32);
-        let trailing_visits = c.visits.iter().filter(|d| in_trailing(**d)).count() as u32;
+            .map_or(0, |buyers| buyers.iter().filter(|d| by_e(d)).count());
+        let trailing_visits = c.visits.iter().filter(|d| in_trailing(**d)).count();
         let referred = count(&c.referred_sales);
         let run = policy_run(&c.policies, e);
         let policy_holders: BTreeSet<&str> = c
@@ -210,7 +212,7 @@ impl TierInputs {
             .filter(|(d, _)| by_e(d))
             .map(|(_, h)| h.as_str())
             .collect();
-        let holders = policy_holders.len() as u32;
+        let holders = policy_holders.len();
         let trailing_surveys: Vec<bool> = c
             .surveys
             .iter()
@@ -226,25 +228,28 @@ impl TierInputs {
         };
         check(
             "S1",
-            c.family_id.is_some() && family_buyers >= r.s1_family_buyers_min,
+            c.family_id.is_some() && at_least(family_buyers, r.s1_family_buyers_min),
         );
-        check("S2", trailing_visits >= r.s2_visit_dates_min);
-        check("S3", referred >= r.s3_referred_sales_min);
+        check("S2", at_least(trailing_visits, r.s2_visit_dates_min));
+        check("S3", at_least(referred, r.s3_referred_sales_min));
         check("S4", c.influential);
-        check("S5", run >= r.s5_policy_years_min);
-        check("S6", holders >= r.s6_policy_referrals_min);
-        check("S7", c.media && referred >= r.s7_media_referred_sales_min);
+        check("S5", at_least(run, r.s5_policy_years_min));
+        check("S6", at_least(holders, r.s6_policy_referrals_min));
+        check(
+            "S7",
+            c.media && at_least(referred, r.s7_media_referred_sales_min),
+        );
         check(
             "S8",
-            trailing_surveys.len() as u32 >= r.s8_surveys_min
+            at_least(trailing_surveys.len(), r.s8_surveys_min)
                 && trailing_surveys.iter().all(|s| *s),
         );
-        check("V1", count(&c.sales) >= r.v1_sales_min);
-        check("V2", trailing_visits >= r.v2_visit_dates_min);
-        check("V3", referred >= r.v3_referred_sales_min);
+        check("V1", at_least(count(&c.sales), r.v1_sales_min));
+        check("V2", at_least(trailing_visits, r.v2_visit_dates_min));
+        check("V3", at_least(referred, r.v3_referred_sales_min));
         check("V4", c.suggestion_adopted);
-        check("V5", run >= r.v5_policy_years_min);
-        check("V6", holders >= r.v6_policy_referrals_min);
+        check("V5", at_least(run, r.v5_policy_years_min));
+        check("V6", at_least(holders, r.v6_policy_referrals_min));
         let tier = if criteria.iter().any(|c| c.starts_with('S')) {
             Tier::SuperVip
         } else if criteria.is_empty() {
@@ -256,9 +261,15 @@ impl TierInputs {
     }
 }
 
+/// `n >= threshold`, exactly: a u32 threshold always fits usize on the 32- and 64-bit
+/// targets careledger builds for, and where it would not, no count could reach it.
+fn at_least(n: usize, threshold: u32) -> bool {
+    usize::try_from(threshold).is_ok_and(|t| n >= t)
+}
+
 /// The longest run of consecutive calendar years with a policy starting in each (policies
 /// starting on or before E), counting only a run that ends in year(E) or year(E) − 1.
-fn policy_run(starts: &[Day], e: Day) -> u32 {
+fn policy_run(starts: &[Day], e: Day) -> usize {
     let years: BTreeSet<i32> = starts
         .iter()
         .filter(|d| **d <= e)
@@ -268,7 +279,7 @@ fn policy_run(starts: &[Day], e: Day) -> u32 {
     [year_e, year_e - 1]
         .into_iter()
         .filter(|end| years.contains(end))
-        .map(|end| (0..).take_while(|k| years.contains(&(end - k))).count() as u32)
+        .map(|end| (0..).take_while(|k| years.contains(&(end - k))).count())
         .max()
         .unwrap_or(0)
 }

@@ -2,6 +2,11 @@
 //! the visits, churn and payouts reports, against the previous month or a baseline report.
 //! Every comparison is exact (see [`Rational`]); a value exactly at its limit passes.
 //!
+//! No limit passes through f64: a TOML float is read from its decimal text as written (a
+//! money limit `min = 1500.10` is exactly 1500.10 yuan, however many digits it has), a
+//! string such as `"1500.10"` likewise, and a money limit with more than two decimals is
+//! refused rather than rounded.
+//!
 //! *Architecture invariant:* gates read reports, never the store: the caller computes the
 //! reports (this month, the previous one) and hands them over.
 
@@ -11,6 +16,7 @@ mod render;
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
+use toml::Spanned;
 
 pub use rational::Rational;
 pub use render::{github_annotations, junit, table};
@@ -152,12 +158,13 @@ struct RawGate {
     name: Option<String>,
     kind: Option<String>,
     department: Option<String>,
-    min: Option<toml::Value>,
-    max: Option<toml::Value>,
-    max_drop: Option<toml::Value>,
-    max_rise: Option<toml::Value>,
-    baseline_max_drop: Option<toml::Value>,
-    baseline_max_rise: Option<toml::Value>,
+    // Spanned: a float's value is read from its text in the file, never from its f64.
+    min: Option<Spanned<toml::Value>>,
+    max: Option<Spanned<toml::Value>>,
+    max_drop: Option<Spanned<toml::Value>>,
+    max_rise: Option<Spanned<toml::Value>>,
+    baseline_max_drop: Option<Spanned<toml::Value>>,
+    baseline_max_rise: Option<Spanned<toml::Value>>,
     #[serde(default)]
     allow_missing: bool,
 }
@@ -240,24 +247,34 @@ pub fn parse_gates(file: &str, text: &str) -> Result<Vec<Gate>, GatesError> {
                     TASK_KINDS.map(Purpose::as_str).join(", ")
                 )));
             }
-            let level = |key: &str, v: &Option<toml::Value>| -> Result<Option<Rational>, GatesError> {
+            let in_fen = |key: &str, r: Rational| -> Result<(), GatesError> {
+                if def.unit == U::Money && !r.is_hundredths() {
+                    return Err(bad(format!("{key}: {} has more than two decimals; money is in yuan with at most two (fen), e.g. 1500.10", raw_text(text, key, &g))));
+                }
+                Ok(())
+            };
+            let level = |key: &str, v: &Option<Spanned<toml::Value>>| -> Result<Option<Rational>, GatesError> {
                 let Some(v) = v else { return Ok(None) };
-                let r = number(v).ok_or_else(|| bad(format!("{key}: `{v}` is not a number")))?;
+                let r = number(v, text).ok_or_else(|| bad(format!("{key}: `{}` is not a number", v.get_ref())))?;
                 if def.unit == U::Rate && (r < Rational::int(0) || r > Rational::int(1)) {
                     return Err(bad(format!("{key}: {r} is impossible for a rate; rates run from 0 to 1 (write 0.85 for 85 %)")));
                 }
+                in_fen(key, r)?;
                 Ok(Some(r))
             };
-            let change = |key: &str, v: &Option<toml::Value>| -> Result<Option<Change>, GatesError> {
+            let change = |key: &str, v: &Option<Spanned<toml::Value>>| -> Result<Option<Change>, GatesError> {
                 let Some(v) = v else { return Ok(None) };
-                let c = match v {
+                let c = match v.get_ref() {
                     toml::Value::String(s) if s.ends_with('%') => Rational::parse_decimal(s.trim_end_matches('%').trim()).map(Change::Relative),
-                    other => number(other).map(Change::Absolute),
+                    _ => number(v, text).map(Change::Absolute),
                 }
-                .ok_or_else(|| bad(format!("{key}: `{v}` is not a limit; write a number in the KPI's unit (0.05) or a percentage of the earlier value (\"5%\")")))?;
-                let (Change::Absolute(r) | Change::Relative(r)) = c;
-                if r.is_negative() {
-                    return Err(bad(format!("{key}: a change limit cannot be negative")));
+                .ok_or_else(|| bad(format!("{key}: `{}` is not a limit; write a number in the KPI's unit (0.05) or a percentage of the earlier value (\"5%\")", v.get_ref())))?;
+                match c {
+                    Change::Absolute(r) | Change::Relative(r) if r.is_negative() => {
+                        return Err(bad(format!("{key}: a change limit cannot be negative")));
+                    }
+                    Change::Absolute(r) => in_fen(key, r)?,
+                    Change::Relative(_) => {}
                 }
                 Ok(Some(c))
             };
@@ -299,13 +316,62 @@ pub fn parse_gates(file: &str, text: &str) -> Result<Vec<Gate>, GatesError> {
         .collect()
 }
 
-fn number(v: &toml::Value) -> Option<Rational> {
-    match v {
+/// A limit as written: an integer, a float read from its text in the file (never its f64),
+/// or a decimal string.
+/// A gate with a `baseline_*` limit needs `--baseline FILE`: without one, every such check
+/// would fail (or, with allow_missing, pass) for a reason that is not the KPI's. Exit 2.
+pub fn require_baseline(
+    file: &str,
+    gates: &[Gate],
+    baselines_given: usize,
+) -> Result<(), GatesError> {
+    if baselines_given > 0 {
+        return Ok(());
+    }
+    match gates
+        .iter()
+        .find(|g| g.baseline_max_drop.is_some() || g.baseline_max_rise.is_some())
+    {
+        None => Ok(()),
+        Some(g) => Err(GatesError {
+            file: file.to_owned(),
+            message: format!(
+                "gate `{}` sets {} but no baseline was given: pass --baseline FILE (a JSON report saved earlier with `report visits|churn|payouts --format json` or `check --format json`)",
+                g.name,
+                if g.baseline_max_drop.is_some() {
+                    "baseline_max_drop"
+                } else {
+                    "baseline_max_rise"
+                }
+            ),
+        }),
+    }
+}
+
+fn number(v: &Spanned<toml::Value>, source: &str) -> Option<Rational> {
+    match v.get_ref() {
         toml::Value::Integer(i) => Some(Rational::int(i128::from(*i))),
-        toml::Value::Float(f) => Rational::from_f64(*f),
+        toml::Value::Float(_) => Rational::parse_toml_float(source.get(v.span())?.trim()),
         toml::Value::String(s) => Rational::parse_decimal(s.trim()),
         _ => None,
     }
+}
+
+/// The text of a gate's limit as written in the file, for messages.
+fn raw_text(source: &str, key: &str, g: &RawGate) -> String {
+    let v = match key {
+        "min" => &g.min,
+        "max" => &g.max,
+        "max_drop" => &g.max_drop,
+        "max_rise" => &g.max_rise,
+        "baseline_max_drop" => &g.baseline_max_drop,
+        _ => &g.baseline_max_rise,
+    };
+    v.as_ref()
+        .and_then(|v| source.get(v.span()))
+        .unwrap_or_default()
+        .trim()
+        .to_owned()
 }
 
 /// The reports of one month that the gates read.
@@ -335,6 +401,12 @@ fn count_value(c: &Counts, field: &str) -> Option<Rational> {
 
 fn money(fen: crate::model::Fen) -> Rational {
     Rational::new(i128::from(fen.0), 100)
+}
+
+/// A sum of amounts (from a statement, or a baseline file someone wrote): exact in i128,
+/// where fewer than 2^64 amounts of at most 2^63 fen cannot overflow.
+fn money_sum<'a>(amounts: impl Iterator<Item = &'a crate::model::Fen>) -> Rational {
+    Rational::new(crate::model::Fen::total_i128(amounts.copied()), 100)
 }
 
 impl Gate {
@@ -403,14 +475,13 @@ impl Gate {
                 let p = reports.payouts.as_ref()?;
                 Some(match (self.kpi, &self.department) {
                     ("total", _) => money(p.total),
-                    (_, Some(d)) => money(
+                    (_, Some(d)) => money_sum(
                         p.lines
                             .iter()
                             .filter(|l| &l.department == d)
-                            .map(|l| l.amount)
-                            .sum(),
+                            .map(|l| &l.amount),
                     ),
-                    (_, None) => money(p.lines.iter().map(|l| l.amount).sum()),
+                    (_, None) => money_sum(p.lines.iter().map(|l| &l.amount)),
                 })
             }
         }
@@ -456,7 +527,8 @@ impl Gate {
     pub fn show(&self, value: Rational) -> String {
         match self.unit {
             U::Rate => format!("{:.2}%", value.to_f64() * 100.0),
-            U::Money => format!("{:.2}", value.to_f64()),
+            // Exact: a money value or limit prints every digit it has.
+            U::Money => value.to_decimal(2),
             U::Score => format!("{:.3}", value.to_f64()),
             U::Count => value.to_string(),
         }
@@ -608,25 +680,36 @@ pub fn evaluate(
             };
             let outcome = match (value, reference) {
                 (Some(v), Some(r)) => {
-                    let change = if is_drop { r - v } else { v - r };
-                    let allowed = match limit {
-                        Change::Absolute(a) => change <= a,
-                        Change::Relative(p) => change * Rational::int(100) <= p * r.abs(),
-                    };
-                    if allowed {
-                        Ok(None)
+                    // Checked: values and limits are far below i128, but a baseline file is
+                    // anyone's; an overflow fails the check, it never wraps.
+                    let change = if is_drop {
+                        r.checked_sub(v)
                     } else {
-                        Err(format!(
+                        v.checked_sub(r)
+                    };
+                    let allowed = change.and_then(|change| match limit {
+                        Change::Absolute(a) => Some(change <= a),
+                        Change::Relative(p) => Some(
+                            change.checked_mul(Rational::int(100))?
+                                <= p.checked_mul(r.checked_abs()?)?,
+                        ),
+                    });
+                    match (change, allowed) {
+                        (Some(_), Some(true)) => Ok(None),
+                        (Some(change), Some(false)) => Err(format!(
                             "{} by {} against {reference_text}, more than {}",
                             if is_drop { "dropped" } else { "rose" },
                             match limit {
                                 Change::Absolute(_) => gate.show_change(Change::Absolute(change)),
                                 Change::Relative(_) if r.num == 0 => "an infinite share".to_owned(),
                                 Change::Relative(_) =>
-                                    format!("{:.2}%", change.to_f64() / r.abs().to_f64() * 100.0),
+                                    format!("{:.2}%", change.to_f64() / r.to_f64().abs() * 100.0),
                             },
                             gate.show_change(limit)
-                        ))
+                        )),
+                        _ => Err(format!(
+                            "the change against {reference_text} is too large to compute exactly; check the baseline"
+                        )),
                     }
                 }
                 (Some(_), None) if gate.allow_missing => {

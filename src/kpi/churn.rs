@@ -7,9 +7,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use crate::derive::churn::CustomerChurn;
-use crate::model::{Fen, Kind, Period, PeriodKind, Record};
+use crate::model::{Fen, Kind, MoneyOverflow, Period, PeriodKind, Record};
 use crate::rules::Rules;
-use crate::store::{Reader, StoreError};
+use crate::store::Reader;
+
+use super::KpiError;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChurnFigures {
@@ -44,7 +46,7 @@ pub struct StaffLine {
 /// Staff names and departments, for crediting lines.
 pub type StaffDirectory = BTreeMap<String, (String, String)>;
 
-pub fn staff_directory(reader: &Reader) -> Result<StaffDirectory, StoreError> {
+pub fn staff_directory(reader: &Reader) -> Result<StaffDirectory, crate::store::StoreError> {
     Ok(reader
         .current_records(Kind::Staff)?
         .into_iter()
@@ -54,12 +56,13 @@ pub fn staff_directory(reader: &Reader) -> Result<StaffDirectory, StoreError> {
 }
 
 /// The figures of one period (a month, or a year: stocks at its end, flows over it, and
-/// customers contacted counted once in the period).
+/// customers contacted counted once in the period). Revenue sums are checked: amounts of at
+/// most 13 digits of yuan still overflow i64 fen past about 9 000 of them.
 pub fn churn_figures(
     churn: &[CustomerChurn],
     period: &Period,
     staff: Option<&StaffDirectory>,
-) -> ChurnFigures {
+) -> Result<ChurnFigures, MoneyOverflow> {
     let mut f = ChurnFigures {
         month: (period.kind == PeriodKind::Month).then(|| period.label.clone()),
         year: (period.kind == PeriodKind::Year).then(|| period.label.clone()),
@@ -95,13 +98,17 @@ pub fn churn_figures(
             }
         }
         for order in c.revenue.iter().filter(|o| period.contains(o.opened_on)) {
-            f.recovery_revenue = f.recovery_revenue + order.revenue;
+            f.recovery_revenue = f.recovery_revenue.add_or(order.revenue, || {
+                format!("the recovery revenue of {period}")
+            })?;
             let call = c.episodes[order.episode]
                 .recovered_by
                 .as_ref()
                 .expect("revenue follows recovered returns");
             let line = credited.entry(call.staff_id.as_deref()).or_default();
-            line.1 = line.1 + order.revenue;
+            line.1 = line.1.add_or(order.revenue, || {
+                format!("the recovery revenue of {period} credited to one member of staff")
+            })?;
         }
         let calls = c
             .recovery_attempts
@@ -134,7 +141,7 @@ pub fn churn_figures(
         });
         f.by_staff = Some(lines);
     }
-    f
+    Ok(f)
 }
 
 /// The churn report of a month, or of a year with its twelve months.
@@ -143,11 +150,11 @@ pub fn run(
     rules: &Rules,
     period: &Period,
     by_staff: bool,
-) -> Result<ChurnFigures, StoreError> {
+) -> Result<ChurnFigures, KpiError> {
     let directory = if by_staff {
         Some(staff_directory(reader)?)
     } else {
         None
     };
-    Ok(super::Derived::load(reader, rules)?.churn_report(period, directory.as_ref()))
+    Ok(super::Derived::load(reader, rules)?.churn_report(period, directory.as_ref())?)
 }

@@ -7,9 +7,11 @@ use serde::Serialize;
 use crate::derive::Activity;
 use crate::derive::episodes::lost_episodes;
 use crate::derive::tiers::{Tier, TierInputs, as_of_for};
-use crate::model::{Day, Fen, Kind, Purpose, Record};
+use crate::model::{Day, Fen, Kind, MoneyOverflow, Purpose, Record};
 use crate::rules::Rules;
-use crate::store::{Reader, StoreError};
+use crate::store::Reader;
+
+use super::KpiError;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct LostCustomer {
@@ -37,15 +39,16 @@ pub fn lost_customers(
     reader: &Reader,
     rules: &Rules,
     as_of: Day,
-) -> Result<Vec<LostCustomer>, StoreError> {
+) -> Result<Vec<LostCustomer>, KpiError> {
     let activity = Activity::load(reader)?;
-    let lapse = rules.churn.lapse_days;
-    let value_days = rules.churn.value_window_days as i32;
-    let open: Vec<(usize, Day, Day, Fen, Fen, u64, String)> = activity
+    let lapse = rules.churn.lapse();
+    let value_days = rules.churn.value_window();
+    type Open = (usize, Day, Day, Fen, Fen, Fen, u64, String);
+    let open: Vec<Option<Open>> = activity
         .customers
         .par_iter()
         .enumerate()
-        .filter_map(|(i, c)| {
+        .map(|(i, c)| -> Result<Option<Open>, MoneyOverflow> {
             let visits: Vec<Day> = c
                 .sales
                 .iter()
@@ -53,23 +56,29 @@ pub fn lost_customers(
                 .chain(c.orders.iter().map(|o| o.opened_at.day()))
                 .filter(|d| *d <= as_of)
                 .collect();
-            let last = lost_episodes(&visits, lapse).pop()?;
+            let Some(last) = lost_episodes(&visits, lapse).pop() else {
+                return Ok(None);
+            };
             if last.returned_on.is_some() || last.lost_on > as_of {
-                return None;
+                return Ok(None);
             }
             let window = |d: Day| last.lost_on.0 - value_days <= d.0 && d < last.lost_on;
-            let repair: Fen = c
-                .orders
-                .iter()
-                .filter(|o| window(o.opened_at.day()))
-                .map(|o| o.revenue)
-                .sum();
-            let sales: Fen = c
-                .sales
-                .iter()
-                .filter(|s| window(s.delivered_at.day()))
-                .map(|s| s.amount)
-                .sum();
+            let figure = |what: &str| format!("the {what} of lost customer {}", c.customer_id);
+            let repair = Fen::try_sum(
+                c.orders
+                    .iter()
+                    .filter(|o| window(o.opened_at.day()))
+                    .map(|o| o.revenue),
+                || figure("repair revenue"),
+            )?;
+            let sales = Fen::try_sum(
+                c.sales
+                    .iter()
+                    .filter(|s| window(s.delivered_at.day()))
+                    .map(|s| s.amount),
+                || figure("sales amount"),
+            )?;
+            let value = repair.add_or(sales, || figure("value (repairs and sales)"))?;
             let mut calls: Vec<_> = c
                 .attempts
                 .iter()
@@ -84,20 +93,23 @@ pub fn lost_customers(
                 .last()
                 .map(|a| format!("{} {}", a.at.day(), a.outcome))
                 .unwrap_or_default();
-            Some((
+            Ok(Some((
                 i,
                 last.last_visit,
                 last.lost_on,
+                value,
                 repair,
                 sales,
                 calls.len() as u64,
                 latest,
-            ))
+            )))
         })
-        .collect();
+        .collect::<Result<_, _>>()?;
     let tiers = TierInputs::load(reader, rules)?.evaluate(&rules.tiers, as_of_for(as_of));
     let mut list = Vec::with_capacity(open.len());
-    for (i, last_visit, lost_on, repair, sales, attempts, latest) in open {
+    for (i, last_visit, lost_on, value, repair, sales, attempts, latest) in
+        open.into_iter().flatten()
+    {
         let id = &activity.customers[i].customer_id;
         let (name, phone) = match reader.get(Kind::Customer, id)? {
             Some((_, Record::Customer(c))) => (c.name, c.phone.unwrap_or_default()),
@@ -111,7 +123,7 @@ pub fn lost_customers(
             last_visit: last_visit.to_string(),
             lost_on: lost_on.to_string(),
             days_lost: as_of.0 - lost_on.0,
-            value: repair + sales,
+            value,
             repair_revenue: repair,
             sales_amount: sales,
             recovery_attempts: attempts,

@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 use crate::derive::Activity;
 use crate::derive::churn::{CustomerChurn, derive_churn};
 use crate::derive::tasks::{CustomerTasks, derive_tasks};
-use crate::model::{Period, PeriodKind, Timestamp};
+use crate::model::{MoneyOverflow, Period, PeriodKind, Timestamp};
 use crate::rules::Rules;
 use crate::store::{Reader, StoreError};
 
@@ -20,6 +20,21 @@ pub mod payouts;
 pub mod tiers;
 pub mod visits;
 pub mod worklist;
+
+// Counts are widened from `len()` and `count()` with `as u64` throughout the KPIs: exact on
+// every target whose usize is at most 64 bits, which this assertion makes a build error
+// elsewhere.
+const _: () = assert!(usize::BITS <= u64::BITS);
+
+/// Why a KPI could not be computed: the store failed, or a money figure summed beyond i64
+/// fen (bad input: the message names the figure).
+#[derive(Debug, thiserror::Error)]
+pub enum KpiError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Overflow(#[from] MoneyOverflow),
+}
 
 /// `n / d` as a rate, `None` (JSON `null`) when the denominator is 0.
 pub fn rate(n: u64, d: u64) -> Option<f64> {
@@ -76,8 +91,8 @@ impl<'r> Derived<'r> {
         &self,
         period: &Period,
         staff: Option<&churn::StaffDirectory>,
-    ) -> churn::ChurnFigures {
-        let mut figures = churn::churn_figures(self.churn(), period, staff);
+    ) -> Result<churn::ChurnFigures, MoneyOverflow> {
+        let mut figures = churn::churn_figures(self.churn(), period, staff)?;
         if period.kind == PeriodKind::Year {
             let year = period.first.year();
             figures.months = Some(
@@ -89,9 +104,9 @@ impl<'r> Derived<'r> {
                             staff,
                         )
                     })
-                    .collect(),
+                    .collect::<Result<_, _>>()?,
             );
         }
-        figures
+        Ok(figures)
     }
 }

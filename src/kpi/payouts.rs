@@ -11,9 +11,11 @@ use chrono::Datelike;
 use serde::{Deserialize, Serialize};
 
 use crate::derive::tiers::{Tier, TierInputs, as_of_for};
-use crate::model::{Day, Fen, Kind, Period, Record, Staff, Survey};
+use crate::model::{Day, Fen, Kind, MoneyOverflow, Period, Record, Staff, Survey};
 use crate::rules::{Rules, TierPayout};
-use crate::store::{Reader, StoreError};
+use crate::store::{CloseError, Reader, StoreError};
+
+use super::KpiError;
 
 /// One line of a statement: a tier, a period of that tier, and a department.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -234,14 +236,38 @@ pub fn outcome(satisfied: u64, surveys: u64, fine_below_percent: u32) -> &'stati
 /// The signed per-member amount of an outcome under a tier's rule.
 pub fn per_member(outcome: &str, rule: &TierPayout) -> Fen {
     match outcome {
-        "reward" => Fen::parse(&rule.reward).expect("validated rules"),
-        "fine" => -Fen::parse(&rule.fine).expect("validated rules"),
+        "reward" => rule.reward_fen(),
+        // Validated rules bound a fine to PER_MEMBER_MAX: its negation is in range.
+        "fine" => Fen(-rule.fine_fen().0),
         _ => Fen::ZERO,
     }
 }
 
-/// The lines and people of a month's statement, computed from the inputs.
-pub fn compute(inputs: &PayoutInputs, rules: &Rules, month: &Period) -> Statement {
+/// A line's amount, per member × members, checked.
+fn line_amount(
+    per_member: Fen,
+    members: u64,
+    period: &str,
+    tier: Tier,
+    department: &str,
+) -> Result<Fen, MoneyOverflow> {
+    per_member
+        .checked_times(members)
+        .ok_or_else(|| MoneyOverflow {
+            figure: format!(
+                "the payout line {period} {} {department} ({per_member} × {members} members)",
+                tier.as_str()
+            ),
+        })
+}
+
+/// The lines and people of a month's statement, computed from the inputs. Every sum is
+/// checked; an overflow names the figure.
+pub fn compute(
+    inputs: &PayoutInputs,
+    rules: &Rules,
+    month: &Period,
+) -> Result<Statement, MoneyOverflow> {
     let mut lines = Vec::new();
     for tier in TIER_ORDER {
         let rule = tier_rule(rules, tier);
@@ -273,7 +299,7 @@ pub fn compute(inputs: &PayoutInputs, rules: &Rules, month: &Period) -> Statemen
                     outcome: outcome.to_owned(),
                     per_member,
                     members,
-                    amount: per_member.times(members),
+                    amount: line_amount(per_member, members, &period.label, tier, department)?,
                 });
             }
         }
@@ -300,11 +326,15 @@ pub fn compute(inputs: &PayoutInputs, rules: &Rules, month: &Period) -> Statemen
                     adjustment: None,
                     payable: None,
                 });
-            person.amount = person.amount + line.per_member;
+            person.amount = person.amount.add_or(line.per_member, || {
+                format!("the payout of {} in {}", member.staff_id, month.label)
+            })?;
         }
     }
-    let total = lines.iter().map(|l| l.amount).sum();
-    Statement {
+    let total = Fen::try_sum(lines.iter().map(|l| l.amount), || {
+        format!("the payout total of {}", month.label)
+    })?;
+    let statement = Statement {
         month: month.label.clone(),
         lines,
         people: people.into_values().collect(),
@@ -316,7 +346,8 @@ pub fn compute(inputs: &PayoutInputs, rules: &Rules, month: &Period) -> Statemen
         closed: None,
         changes_since_close: Vec::new(),
         changes_since_close_total: None,
-    }
+    };
+    Ok(statement)
 }
 
 /// A closed month as stored: the statement's JSON at close time and its hash.
@@ -336,7 +367,10 @@ fn line_key(period: &str, tier: &str, department: &str) -> LineKey {
 
 /// What has been paid for a closed month, per line and per person: its closed figures plus
 /// the adjustments for it carried by later closed statements.
-fn paid_for(month: &str, closed: &[Closed]) -> (BTreeMap<LineKey, Fen>, BTreeMap<String, Fen>) {
+/// What was paid per line and per person.
+type Paid = (BTreeMap<LineKey, Fen>, BTreeMap<String, Fen>);
+
+fn paid_for(month: &str, closed: &[Closed]) -> Result<Paid, MoneyOverflow> {
     let mut lines = BTreeMap::new();
     let mut people = BTreeMap::new();
     for c in closed {
@@ -359,7 +393,12 @@ fn paid_for(month: &str, closed: &[Closed]) -> (BTreeMap<LineKey, Fen>, BTreeMap
             let e = lines
                 .entry(line_key(&a.period, &a.tier, &a.department))
                 .or_insert(Fen::ZERO);
-            *e = *e + a.amount;
+            *e = e.add_or(a.amount, || {
+                format!(
+                    "what was paid for the payout line {} {} {} of {month}",
+                    a.period, a.tier, a.department
+                )
+            })?;
         }
         for a in c
             .statement
@@ -368,10 +407,12 @@ fn paid_for(month: &str, closed: &[Closed]) -> (BTreeMap<LineKey, Fen>, BTreeMap
             .filter(|a| a.adjusts == month)
         {
             let e = people.entry(a.staff_id.clone()).or_insert(Fen::ZERO);
-            *e = *e + a.amount;
+            *e = e.add_or(a.amount, || {
+                format!("what was paid to {} for {month}", a.staff_id)
+            })?;
         }
     }
-    (lines, people)
+    Ok((lines, people))
 }
 
 /// The differences between a closed month's figures now and what was paid for it.
@@ -379,8 +420,8 @@ fn differences(
     month: &str,
     now: &Statement,
     closed: &[Closed],
-) -> (Vec<AdjustmentLine>, Vec<PersonAdjustment>) {
-    let (paid_lines, paid_people) = paid_for(month, closed);
+) -> Result<(Vec<AdjustmentLine>, Vec<PersonAdjustment>), MoneyOverflow> {
+    let (paid_lines, paid_people) = paid_for(month, closed)?;
     let mut now_lines: BTreeMap<LineKey, (Fen, &PayoutLine)> = BTreeMap::new();
     for l in &now.lines {
         now_lines.insert(line_key(&l.period, &l.tier, &l.department), (l.amount, l));
@@ -400,7 +441,12 @@ fn differences(
                 department: key.2.clone(),
                 paid,
                 now: current,
-                amount: current - paid,
+                amount: current.sub_or(paid, || {
+                    format!(
+                        "the adjustment of the payout line {} {} {} of {month}",
+                        key.0, key.1, key.2
+                    )
+                })?,
             });
         }
     }
@@ -416,19 +462,24 @@ fn differences(
         .collect();
     ids.sort_unstable();
     ids.dedup();
-    let people = ids
-        .into_iter()
-        .filter_map(|id| {
-            let diff = now_people.get(id).copied().unwrap_or(Fen::ZERO)
-                - paid_people.get(id).copied().unwrap_or(Fen::ZERO);
-            (diff != Fen::ZERO).then(|| PersonAdjustment {
+    let mut people = Vec::new();
+    for id in ids {
+        let diff = now_people
+            .get(id)
+            .copied()
+            .unwrap_or(Fen::ZERO)
+            .sub_or(paid_people.get(id).copied().unwrap_or(Fen::ZERO), || {
+                format!("the adjustment of {id} for {month}")
+            })?;
+        if diff != Fen::ZERO {
+            people.push(PersonAdjustment {
                 adjusts: month.to_owned(),
                 staff_id: id.to_owned(),
                 amount: diff,
-            })
-        })
-        .collect();
-    (adjustments, people)
+            });
+        }
+    }
+    Ok((adjustments, people))
 }
 
 /// The statement of a month as finance sees it, from a snapshot:
@@ -436,7 +487,7 @@ fn differences(
 /// - the first open month after the last closed one also carries the prior-period
 ///   adjustments of every closed month;
 /// - any other month is computed afresh.
-pub fn statement(reader: &Reader, rules: &Rules, month: &Period) -> Result<Statement, StoreError> {
+pub fn statement(reader: &Reader, rules: &Rules, month: &Period) -> Result<Statement, KpiError> {
     let closed = closed_months(reader)?;
     let needs: Vec<Period> = match closed.iter().find(|c| c.month == month.label) {
         Some(_) => vec![month.clone()],
@@ -457,7 +508,7 @@ pub fn statement(reader: &Reader, rules: &Rules, month: &Period) -> Result<State
         .expect("one month");
     let last = needs.iter().map(|m| m.last).max().expect("one month");
     let inputs = PayoutInputs::load(reader, rules, first, last)?;
-    Ok(statement_from(&inputs, rules, month, &closed))
+    Ok(statement_from(&inputs, rules, month, &closed)?)
 }
 
 /// Every closed month, oldest first.
@@ -497,21 +548,26 @@ pub fn statement_from(
     rules: &Rules,
     month: &Period,
     closed: &[Closed],
-) -> Statement {
+) -> Result<Statement, MoneyOverflow> {
     if let Some(c) = closed.iter().find(|c| c.month == month.label) {
         let mut s = c.statement.clone();
-        let now = compute(inputs, rules, month);
-        let (changes, _) = differences(&month.label, &now, closed);
-        s.changes_since_close_total =
-            (!changes.is_empty()).then(|| changes.iter().map(|a| a.amount).sum());
+        let now = compute(inputs, rules, month)?;
+        let (changes, _) = differences(&month.label, &now, closed)?;
+        s.changes_since_close_total = if changes.is_empty() {
+            None
+        } else {
+            Some(Fen::try_sum(changes.iter().map(|a| a.amount), || {
+                format!("the changes since {} was closed", month.label)
+            })?)
+        };
         s.changes_since_close = changes;
         s.closed = Some(CloseInfo {
             closed_at: c.closed_at.clone(),
             sha256: c.sha256.clone(),
         });
-        return s;
+        return Ok(s);
     }
-    let mut s = compute(inputs, rules, month);
+    let mut s = compute(inputs, rules, month)?;
     if next_open(closed).as_ref() == Some(month) {
         let mut months: Vec<&str> = closed.iter().map(|c| c.month.as_str()).collect();
         months.sort_unstable();
@@ -520,25 +576,27 @@ pub fn statement_from(
                 inputs,
                 rules,
                 &Period::parse_month(m).expect("stored label"),
-            );
-            let (lines, people) = differences(m, &now, closed);
+            )?;
+            let (lines, people) = differences(m, &now, closed)?;
             s.adjustments.extend(lines);
             s.person_adjustments.extend(people);
         }
         if !s.adjustments.is_empty() || !s.person_adjustments.is_empty() {
-            apply_person_adjustments(&mut s, inputs);
+            apply_person_adjustments(&mut s, inputs)?;
         }
     }
-    s
+    Ok(s)
 }
 
 /// Folds person adjustments into the people list (adding people who only have adjustments),
 /// with payable = amount + adjustment.
-fn apply_person_adjustments(s: &mut Statement, inputs: &PayoutInputs) {
+fn apply_person_adjustments(s: &mut Statement, inputs: &PayoutInputs) -> Result<(), MoneyOverflow> {
     let mut by_id: HashMap<&str, Fen> = HashMap::new();
     for a in &s.person_adjustments {
         let e = by_id.entry(a.staff_id.as_str()).or_insert(Fen::ZERO);
-        *e = *e + a.amount;
+        *e = e.add_or(a.amount, || {
+            format!("the adjustments of {} in {}", a.staff_id, s.month)
+        })?;
     }
     let mut people: BTreeMap<String, PersonLine> = s
         .people
@@ -564,12 +622,44 @@ fn apply_person_adjustments(s: &mut Statement, inputs: &PayoutInputs) {
     for p in people.values_mut() {
         let adjustment = by_id.get(p.staff_id.as_str()).copied().unwrap_or(Fen::ZERO);
         p.adjustment = Some(adjustment);
-        p.payable = Some(p.amount + adjustment);
+        p.payable = Some(p.amount.add_or(adjustment, || {
+            format!("what {} is payable in {}", p.staff_id, s.month)
+        })?);
     }
     s.people = people.into_values().collect();
-    let adjustments_total: Fen = s.adjustments.iter().map(|a| a.amount).sum();
+    let adjustments_total = Fen::try_sum(s.adjustments.iter().map(|a| a.amount), || {
+        format!("the adjustments total of {}", s.month)
+    })?;
     s.adjustments_total = Some(adjustments_total);
-    s.payable_total = Some(s.total + adjustments_total);
+    s.payable_total = Some(s.total.add_or(adjustments_total, || {
+        format!("the payable total of {}", s.month)
+    })?);
+    Ok(())
+}
+
+/// Why a month was not closed: the store refused (out of order, already closed, failed), or
+/// its statement overflowed (bad input).
+#[derive(Debug, thiserror::Error)]
+pub enum CloseFailure {
+    #[error(transparent)]
+    Close(#[from] CloseError),
+    #[error(transparent)]
+    Overflow(#[from] MoneyOverflow),
+}
+
+impl From<StoreError> for CloseFailure {
+    fn from(e: StoreError) -> CloseFailure {
+        CloseFailure::Close(CloseError::Store(e))
+    }
+}
+
+impl From<KpiError> for CloseFailure {
+    fn from(e: KpiError) -> CloseFailure {
+        match e {
+            KpiError::Store(e) => e.into(),
+            KpiError::Overflow(e) => e.into(),
+        }
+    }
 }
 
 /// Closes a month: computes its statement from a snapshot (with the adjustments it carries)
@@ -579,14 +669,11 @@ pub fn close(
     rules: &Rules,
     month: &Period,
     closed_at: &str,
-) -> Result<Closed, crate::store::CloseError> {
+) -> Result<Closed, CloseFailure> {
     let reader = store.reader()?;
     let statement = statement(&reader, rules, month)?;
     if let Some(info) = &statement.closed {
-        return Err(crate::store::CloseError::AlreadyClosed(
-            month.label.clone(),
-            info.closed_at.clone(),
-        ));
+        return Err(CloseError::AlreadyClosed(month.label.clone(), info.closed_at.clone()).into());
     }
     let json = String::from_utf8(crate::report::to_json(&statement)).expect("JSON is UTF-8");
     let sha256 = crate::store::sha256_hex(json.as_bytes());
@@ -603,20 +690,6 @@ pub fn close(
         sha256,
         statement,
     })
-}
-
-/// Parses a period label of any kind: `2024-W09`, `2024-03` or `2024`.
-pub fn parse_period(text: &str) -> Result<Period, String> {
-    if text.contains('W') {
-        Period::parse_week(text)
-    } else if text.len() == 4 {
-        text.parse::<i32>()
-            .ok()
-            .and_then(Period::year)
-            .ok_or_else(|| format!("`{text}` is not a year"))
-    } else {
-        Period::parse_month(text)
-    }
 }
 
 /// Everything behind one statement line: "why was I fined".
@@ -663,7 +736,7 @@ pub fn explain(
     period: &Period,
     tier: Tier,
     department: &str,
-) -> Result<Result<Explanation, String>, StoreError> {
+) -> Result<Result<Explanation, String>, KpiError> {
     let rule = tier_rule(rules, tier);
     if rule.period != period.kind.key() {
         return Ok(Err(format!(
@@ -690,7 +763,13 @@ pub fn explain(
     let threshold = rules.payouts.fine_below_percent;
     let outcome = outcome(satisfied, n, threshold);
     let per_member = per_member(outcome, rule);
-    let amount = per_member.times(members.len() as u64);
+    let amount = line_amount(
+        per_member,
+        members.len() as u64,
+        &period.label,
+        tier,
+        department,
+    )?;
     let min = rules.surveys.satisfied_overall_min;
     let mut arithmetic = vec![format!(
         "{n} surveys of {} customers about {department} in {}, {satisfied} satisfied (overall ≥ {min})",
@@ -795,18 +874,18 @@ pub fn compare(
     in_force: &Rules,
     proposed: &Rules,
     month: &Period,
-) -> Result<Comparison, StoreError> {
+) -> Result<Comparison, KpiError> {
     let (first, last) = statement_span(month);
     let a = compute(
         &PayoutInputs::load(reader, in_force, first, last)?,
         in_force,
         month,
-    );
+    )?;
     let b = compute(
         &PayoutInputs::load(reader, proposed, first, last)?,
         proposed,
         month,
-    );
+    )?;
     let mut lines: BTreeMap<(String, usize, String, String), ComparedLine> = BTreeMap::new();
     let rank = |t: &str| TIER_ORDER.iter().position(|x| x.as_str() == t).unwrap_or(3);
     for (line, side) in a
@@ -843,7 +922,12 @@ pub fn compare(
             entry.surveys = line.surveys;
             entry.satisfied = line.satisfied;
         }
-        entry.difference = entry.proposed_amount - entry.in_force_amount;
+        entry.difference = entry.proposed_amount.sub_or(entry.in_force_amount, || {
+            format!(
+                "the difference of the payout line {} {} {}",
+                line.period, line.tier, line.department
+            )
+        })?;
     }
     let mut people: BTreeMap<String, ComparedPerson> = BTreeMap::new();
     for (p, side) in a
@@ -867,7 +951,9 @@ pub fn compare(
         } else {
             entry.proposed = p.amount;
         }
-        entry.difference = entry.proposed - entry.in_force;
+        entry.difference = entry.proposed.sub_or(entry.in_force, || {
+            format!("the difference of {}'s payout", p.staff_id)
+        })?;
     }
     Ok(Comparison {
         month: month.label.clone(),
@@ -875,6 +961,8 @@ pub fn compare(
         people: people.into_values().collect(),
         total_in_force: a.total,
         total_proposed: b.total,
-        difference: b.total - a.total,
+        difference: b.total.sub_or(a.total, || {
+            format!("the difference of the payout totals of {}", month.label)
+        })?,
     })
 }

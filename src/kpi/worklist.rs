@@ -50,7 +50,10 @@ pub fn open_tasks(
     let activity = Activity::load(reader)?;
     let until = Timestamp(Day(as_of.0 + 1).start().0 - 1);
     let day_start = as_of.start();
-    let last_due_day = Day(as_of.0 + filter.ahead_days as i32);
+    // The CLI bounds `--ahead` to ten years; a library caller asking for more gets every task
+    // after the date (the day only bounds a comparison, so saturating is exact here).
+    let ahead = i32::try_from(filter.ahead_days).unwrap_or(i32::MAX);
+    let last_due_day = Day(as_of.0.saturating_add(ahead));
     let grace = rules.grace_seconds();
     let mut open: Vec<_> = derive_tasks(&activity, rules, until)
         .into_iter()

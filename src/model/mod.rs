@@ -7,7 +7,7 @@ pub mod privacy;
 mod records;
 mod values;
 
-pub use period::{Period, PeriodKind};
+pub use period::{Period, PeriodKind, REPORTING_YEAR_MAX, REPORTING_YEAR_MIN};
 pub use privacy::{echo, escape_controls, redact_message};
 pub use records::{
     Attempt, CellError, Channel, Column, Customer, KEY_SEPARATOR, Kind, Outcome, Policy, Purpose,
@@ -15,6 +15,6 @@ pub use records::{
     key_from_parts,
 };
 pub use values::{
-    Day, Fen, ID_BYTES_MAX, Timestamp, check_id, check_token, mask_phone, parse_bool, parse_score,
-    parse_tokens,
+    Day, Fen, ID_BYTES_MAX, MoneyOverflow, Timestamp, check_id, check_token, mask_phone,
+    parse_bool, parse_score, parse_tokens,
 };

@@ -82,48 +82,75 @@ impl Period {
         Period::iso_week(w.year(), w.week()).expect("a date's ISO week exists")
     }
 
-    /// Parses `YYYY-MM`.
+    /// Parses a month label `YYYY-MM`, any four-digit year: the labels stored in closed
+    /// statements, which are a compatibility promise. Text a person typed goes through
+    /// [`Period::parse_month_arg`], which also bounds the year.
     pub fn parse_month(text: &str) -> Result<Period, String> {
         let bad = || format!("`{text}` is not a month; write YYYY-MM, e.g. 2024-03");
-        let b = text.as_bytes();
-        if b.len() != 7
-            || b[4] != b'-'
-            || !text[..4]
-                .bytes()
-                .chain(text[5..].bytes())
-                .all(|c| c.is_ascii_digit())
-        {
-            return Err(bad());
+        // Checked as bytes, so no slice below can cut a multi-byte character.
+        match text.as_bytes() {
+            [y0, y1, y2, y3, b'-', m0, m1] => {
+                let year = four_digits([*y0, *y1, *y2, *y3]).ok_or_else(bad)?;
+                let month = two_digits([*m0, *m1]).ok_or_else(bad)?;
+                Period::month(year, month).ok_or_else(bad)
+            }
+            _ => Err(bad()),
         }
-        Period::month(
-            text[..4].parse().map_err(|_| bad())?,
-            text[5..].parse().map_err(|_| bad())?,
-        )
-        .ok_or_else(bad)
     }
 
-    /// Parses `YYYY-Www` (ISO week-numbering year).
+    /// Parses an ISO week label `YYYY-Www` (ISO week-numbering year), any four-digit year.
     pub fn parse_week(text: &str) -> Result<Period, String> {
         let bad = || {
             format!(
                 "`{text}` is not an ISO week; write YYYY-Www, e.g. 2024-W09 (weeks run Monday to Sunday)"
             )
         };
-        let b = text.as_bytes();
-        if b.len() != 8
-            || &text[4..6] != "-W"
-            || !text[..4]
-                .bytes()
-                .chain(text[6..].bytes())
-                .all(|c| c.is_ascii_digit())
-        {
-            return Err(bad());
+        match text.as_bytes() {
+            [y0, y1, y2, y3, b'-', b'W', w0, w1] => {
+                let year = four_digits([*y0, *y1, *y2, *y3]).ok_or_else(bad)?;
+                let week = two_digits([*w0, *w1]).ok_or_else(bad)?;
+                Period::iso_week(year, week).ok_or_else(bad)
+            }
+            _ => Err(bad()),
         }
-        Period::iso_week(
-            text[..4].parse().map_err(|_| bad())?,
-            text[6..].parse().map_err(|_| bad())?,
-        )
-        .ok_or_else(bad)
+    }
+
+    /// Parses a year label `YYYY`, any four-digit year.
+    pub fn parse_year(text: &str) -> Result<Period, String> {
+        let bad = || format!("`{text}` is not a year; write YYYY, e.g. 2024");
+        match text.as_bytes() {
+            [y0, y1, y2, y3] => {
+                let year = four_digits([*y0, *y1, *y2, *y3]).ok_or_else(bad)?;
+                Period::year(year).ok_or_else(bad)
+            }
+            _ => Err(bad()),
+        }
+    }
+
+    /// `--month YYYY-MM` as a person typed it: a month label whose year is a reporting year.
+    pub fn parse_month_arg(text: &str) -> Result<Period, String> {
+        Period::parse_month(text).and_then(in_reporting_years)
+    }
+
+    /// `--week YYYY-Www` as a person typed it.
+    pub fn parse_week_arg(text: &str) -> Result<Period, String> {
+        Period::parse_week(text).and_then(in_reporting_years)
+    }
+
+    /// `--year YYYY` as a person typed it.
+    pub fn parse_year_arg(text: &str) -> Result<Period, String> {
+        Period::parse_year(text).and_then(in_reporting_years)
+    }
+
+    /// A period label of any kind as a person typed it: `2024-W09`, `2024-03` or `2024`.
+    pub fn parse_any_arg(text: &str) -> Result<Period, String> {
+        if text.contains('W') {
+            Period::parse_week_arg(text)
+        } else if text.len() == 4 {
+            Period::parse_year_arg(text)
+        } else {
+            Period::parse_month_arg(text)
+        }
     }
 
     pub fn contains(&self, day: Day) -> bool {
@@ -139,6 +166,39 @@ impl Period {
             PeriodKind::Year => Period::year(before.year()).expect("a year exists"),
         }
     }
+}
+
+/// The first and last years a command-line period may name. The records of a dealership
+/// start long after 1990, and a bound far from chrono's calendar limits means that every
+/// period a report derives from the one given (the month before, the twelve trailing
+/// months, the year, the week reaching into the previous month) is an ordinary date: no
+/// arithmetic near a limit, no four-digit label turning into five.
+pub const REPORTING_YEAR_MIN: i32 = 1990;
+pub const REPORTING_YEAR_MAX: i32 = 2200;
+
+fn in_reporting_years(period: Period) -> Result<Period, String> {
+    // A week's label names its ISO year, which is the year of its Thursday.
+    let year = Day(period.first.0 + 3).year();
+    if (REPORTING_YEAR_MIN..=REPORTING_YEAR_MAX).contains(&year) {
+        Ok(period)
+    } else {
+        Err(format!(
+            "{} is outside the years careledger reports on; name a period from {REPORTING_YEAR_MIN} to {REPORTING_YEAR_MAX}",
+            period.label
+        ))
+    }
+}
+
+fn four_digits(b: [u8; 4]) -> Option<i32> {
+    b.iter().try_fold(0i32, |n, &c| {
+        c.is_ascii_digit().then(|| n * 10 + i32::from(c - b'0'))
+    })
+}
+
+fn two_digits(b: [u8; 2]) -> Option<u32> {
+    b.iter().try_fold(0u32, |n, &c| {
+        c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+    })
 }
 
 impl fmt::Display for Period {
@@ -187,5 +247,68 @@ mod tests {
         }
         assert!(Period::parse_week("2020-W53").is_ok());
         assert!(Period::parse_week("2021-W53").is_err());
+    }
+
+    #[test]
+    fn command_line_periods_stay_in_the_reporting_years() {
+        assert_eq!(Period::parse_month_arg("1990-01").unwrap().label, "1990-01");
+        assert_eq!(
+            Period::parse_month_arg("2200-12").unwrap().last,
+            d("2200-12-31")
+        );
+        assert_eq!(
+            Period::parse_year_arg("2200").unwrap().first,
+            d("2200-01-01")
+        );
+        // 1990-W01 starts on Monday 1 January 1990; its Thursday is in 1990.
+        assert_eq!(
+            Period::parse_week_arg("1990-W01").unwrap().first,
+            d("1990-01-01")
+        );
+        assert_eq!(
+            Period::parse_month_arg("9999-12").unwrap_err(),
+            "9999-12 is outside the years careledger reports on; name a period from 1990 to 2200"
+        );
+        for bad in ["0000-01", "1989-12", "2201-01"] {
+            assert!(Period::parse_month_arg(bad).is_err(), "{bad}");
+            // The label itself is well formed: a stored label of any year still reads.
+            assert!(Period::parse_month(bad).is_ok(), "{bad}");
+        }
+        assert!(Period::parse_year_arg("1989").is_err());
+        assert!(Period::parse_week_arg("2201-W01").is_err());
+        assert!(Period::parse_week_arg("1989-W52").is_err());
+        assert_eq!(Period::parse_any_arg("2024-W09").unwrap().label, "2024-W09");
+        assert_eq!(Period::parse_any_arg("2024-03").unwrap().label, "2024-03");
+        assert_eq!(Period::parse_any_arg("2024").unwrap().label, "2024");
+        assert!(Period::parse_any_arg("0000").is_err());
+    }
+
+    /// Regression: `--week 2024-é0` sliced the text at byte 6, inside `é`, and panicked.
+    #[test]
+    fn non_ascii_text_is_refused_not_sliced() {
+        assert!(Period::parse_week("2024-é0").is_err());
+        assert!(Period::parse_week("2024-Wé").is_err());
+        assert!(Period::parse_month("2024é3").is_err());
+        assert!(Period::parse_month("é024-03").is_err());
+        assert!(Period::parse_year("20é").is_err());
+    }
+
+    proptest::proptest! {
+        /// Every parser of text a person types returns, whatever the text.
+        #[test]
+        fn period_parsers_never_panic(
+            any in ".{0,12}",
+            near in "[0-9éW一+-]{0,9}",
+        ) {
+            for text in [any.as_str(), near.as_str()] {
+                let _ = Period::parse_month(text);
+                let _ = Period::parse_week(text);
+                let _ = Period::parse_year(text);
+                let _ = Period::parse_month_arg(text);
+                let _ = Period::parse_week_arg(text);
+                let _ = Period::parse_year_arg(text);
+                let _ = Period::parse_any_arg(text);
+            }
+        }
     }
 }

@@ -54,29 +54,82 @@ impl Fen {
     /// Parses yuan with an optional leading `-` (stored statements, adjustments).
     pub fn parse_signed(text: &str) -> Result<Fen, String> {
         match text.strip_prefix('-') {
+            // At most 13 digits of yuan: the negation is in range.
             Some(rest) => Fen::parse(rest).map(|f| Fen(-f.0)),
             None => Fen::parse(text),
         }
     }
 
-    /// `self × n`, for per-member amounts times members.
-    pub fn times(self, n: u64) -> Fen {
-        Fen(self.0 * n as i64)
+    /// `self + rhs`, `None` when the sum leaves i64 fen.
+    pub fn checked_add(self, rhs: Fen) -> Option<Fen> {
+        self.0.checked_add(rhs.0).map(Fen)
+    }
+
+    /// `self − rhs`, `None` when the difference leaves i64 fen.
+    pub fn checked_sub(self, rhs: Fen) -> Option<Fen> {
+        self.0.checked_sub(rhs.0).map(Fen)
+    }
+
+    /// `−self`, `None` for the one amount whose negation leaves i64 (`i64::MIN` fen).
+    pub fn checked_neg(self) -> Option<Fen> {
+        self.0.checked_neg().map(Fen)
+    }
+
+    /// `self × n`, for per-member amounts times members; `None` when the product leaves i64
+    /// fen (or `n` does not fit in i64).
+    pub fn checked_times(self, n: u64) -> Option<Fen> {
+        let n = i64::try_from(n).ok()?;
+        self.0.checked_mul(n).map(Fen)
+    }
+
+    /// The sum of amounts, `None` as soon as a partial sum leaves i64 fen. (A sum that
+    /// would come back into range later is still refused: its order is arbitrary.)
+    pub fn checked_sum<I: IntoIterator<Item = Fen>>(amounts: I) -> Option<Fen> {
+        amounts
+            .into_iter()
+            .try_fold(Fen::ZERO, |sum, amount| sum.checked_add(amount))
+    }
+
+    /// The exact sum in i128, for totals that are only shown or compared (a report's TOTAL
+    /// row, a gate's sum of lines): fewer than 2^64 amounts of at most 2^63 fen cannot
+    /// overflow i128 (2^127), so no check is needed.
+    pub fn total_i128<I: IntoIterator<Item = Fen>>(amounts: I) -> i128 {
+        amounts.into_iter().map(|f| i128::from(f.0)).sum()
+    }
+
+    /// [`Fen::checked_add`], naming the figure in the error.
+    pub fn add_or(self, rhs: Fen, figure: impl FnOnce() -> String) -> Result<Fen, MoneyOverflow> {
+        self.checked_add(rhs)
+            .ok_or_else(|| MoneyOverflow { figure: figure() })
+    }
+
+    /// [`Fen::checked_sub`], naming the figure in the error.
+    pub fn sub_or(self, rhs: Fen, figure: impl FnOnce() -> String) -> Result<Fen, MoneyOverflow> {
+        self.checked_sub(rhs)
+            .ok_or_else(|| MoneyOverflow { figure: figure() })
+    }
+
+    /// [`Fen::checked_sum`], naming the figure in the error.
+    pub fn try_sum<I: IntoIterator<Item = Fen>>(
+        amounts: I,
+        figure: impl FnOnce() -> String,
+    ) -> Result<Fen, MoneyOverflow> {
+        Fen::checked_sum(amounts).ok_or_else(|| MoneyOverflow { figure: figure() })
     }
 }
 
-impl std::ops::Sub for Fen {
-    type Output = Fen;
-    fn sub(self, rhs: Fen) -> Fen {
-        Fen(self.0 - rhs.0)
-    }
-}
-
-impl std::ops::Neg for Fen {
-    type Output = Fen;
-    fn neg(self) -> Fen {
-        Fen(-self.0)
-    }
+/// A figure of money beyond what i64 fen hold (92 233 720 368 547 758.07 yuan). An amount
+/// read from a file is at most 13 digits of yuan (under 10^15 fen), so it takes more than
+/// 9 000 of the largest amounts in one figure: the amounts are wrong, and the message says
+/// where to look.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "{figure} is beyond the largest amount careledger can hold ({max} yuan): the amounts it adds up are implausibly large; check them in the files imported (sales.csv amount, service_orders.csv revenue) and correct them with `import --amend`",
+    max = Fen(i64::MAX)
+)]
+pub struct MoneyOverflow {
+    /// What was being summed, e.g. `recovery revenue of 2024-11`.
+    pub figure: String,
 }
 
 /// Money in JSON is a string of yuan with two decimals (DOMAIN.md section 9).
@@ -102,18 +155,8 @@ impl fmt::Display for Fen {
     }
 }
 
-impl std::ops::Add for Fen {
-    type Output = Fen;
-    fn add(self, rhs: Fen) -> Fen {
-        Fen(self.0 + rhs.0)
-    }
-}
-
-impl std::iter::Sum for Fen {
-    fn sum<I: Iterator<Item = Fen>>(iter: I) -> Fen {
-        Fen(iter.map(|f| f.0).sum())
-    }
-}
+// Fen has no `+`, `-`, unary `-` or `Sum`: in a release build they would wrap silently, and
+// finance pays from these figures. Every sum goes through the checked operations above.
 
 /// A calendar date, as days since 1970-01-01.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Encode, Decode)]
@@ -380,6 +423,67 @@ mod tests {
         ] {
             assert!(Fen::parse(bad).is_err(), "{bad} should be rejected");
         }
+    }
+
+    #[test]
+    fn money_arithmetic_is_checked() {
+        let max = Fen(i64::MAX);
+        assert_eq!(Fen(150).checked_add(Fen(-200)), Some(Fen(-50)));
+        assert_eq!(max.checked_add(Fen(1)), None);
+        assert_eq!(Fen(i64::MIN).checked_sub(Fen(1)), None);
+        assert_eq!(Fen(-5).checked_sub(Fen(-5)), Some(Fen::ZERO));
+        assert_eq!(Fen(i64::MIN).checked_neg(), None);
+        assert_eq!(Fen(-15_000).checked_neg(), Some(Fen(15_000)));
+        // 100.00 yuan × 6 members = 600.00.
+        assert_eq!(Fen(10_000).checked_times(6), Some(Fen(60_000)));
+        // 10^15 fen × 9223 = 9.223 × 10^18 ≤ i64::MAX; × 9224 is beyond it.
+        assert_eq!(
+            Fen(1_000_000_000_000_000).checked_times(9_223),
+            Some(Fen(9_223_000_000_000_000_000))
+        );
+        assert_eq!(Fen(1_000_000_000_000_000).checked_times(9_224), None);
+        assert_eq!(Fen(1).checked_times(u64::MAX), None);
+        assert_eq!(
+            Fen(0).checked_times(u64::MAX),
+            None,
+            "u64::MAX members is not an i64"
+        );
+    }
+
+    #[test]
+    fn sums_of_the_largest_amounts_overflow_after_9223_of_them() {
+        // The largest amount a file may hold: 13 digits of yuan and two decimals.
+        let largest = Fen::parse("9999999999999.99").unwrap();
+        assert_eq!(largest, Fen(999_999_999_999_999));
+        // 9223 × 999 999 999 999 999 = 9 222 999 999 999 990 777 ≤ i64::MAX
+        // (9 223 372 036 854 775 807); one more is 9 223 999 999 999 990 776 > i64::MAX.
+        assert_eq!(
+            Fen::checked_sum(std::iter::repeat_n(largest, 9_223)),
+            Some(Fen(9_222_999_999_999_990_777))
+        );
+        assert_eq!(Fen::checked_sum(std::iter::repeat_n(largest, 9_224)), None);
+        let e = Fen::try_sum(std::iter::repeat_n(largest, 9_224), || {
+            "the recovery revenue of 2024-11".to_owned()
+        })
+        .unwrap_err();
+        assert_eq!(e.figure, "the recovery revenue of 2024-11");
+        assert!(
+            e.to_string().starts_with(
+                "the recovery revenue of 2024-11 is beyond the largest amount careledger can hold (92233720368547758.07 yuan)"
+            ),
+            "{e}"
+        );
+        // An exact total in i128 for what is only shown: 9224 of them, no wrap.
+        assert_eq!(
+            Fen::total_i128(std::iter::repeat_n(largest, 9_224)),
+            9_223_999_999_999_990_776
+        );
+        assert_eq!(Fen::checked_sum([]), Some(Fen::ZERO));
+        assert_eq!(Fen(7).add_or(Fen(-9), || unreachable!()), Ok(Fen(-2)));
+        assert_eq!(
+            Fen(i64::MIN).sub_or(Fen(1), || "x".into()),
+            Err(MoneyOverflow { figure: "x".into() })
+        );
     }
 
     #[test]

@@ -19,12 +19,17 @@ impl ChurnFigures {
     /// Totals per department of the staff lines (calls without staff under "–").
     pub fn by_department(&self) -> Vec<(String, u64, Fen)> {
         let mut departments: BTreeMap<String, (u64, Fen)> = BTreeMap::new();
+        // Each department's revenue is a part of the staff lines' revenue, itself summed
+        // with checks from amounts that are never negative: a part cannot overflow where the
+        // whole did not.
         for line in self.by_staff.iter().flatten() {
             let d = departments
                 .entry(line.department.clone().unwrap_or_else(|| "–".into()))
                 .or_default();
             d.0 += line.recovered;
-            d.1 = d.1 + line.recovery_revenue;
+            d.1 =
+                d.1.checked_add(line.recovery_revenue)
+                    .expect("a part of the recovery revenue, which was summed with checks");
         }
         departments
             .into_iter()

@@ -64,11 +64,14 @@ fn signed_tenths(delta: i64, unit: &str) -> String {
     format!("{sign}{}.{}{unit}", delta.abs() / 10, delta.abs() % 10)
 }
 
-fn signed_fen(delta: Fen) -> String {
-    match delta.0 {
-        d if d > 0 => format!("+{delta}"),
+/// The change from `before` to `now`, signed; exact in i128, where the difference of two
+/// i64 amounts cannot overflow.
+fn signed_fen(now: Fen, before: Fen) -> String {
+    let delta = i128::from(now.0) - i128::from(before.0);
+    match delta {
+        d if d > 0 => format!("+{}", super::yuan_exact(d)),
         0 => "±0.00".into(),
-        _ => format!("−{}", Fen(-delta.0)),
+        d => format!("−{}", super::yuan_exact(-d)),
     }
 }
 
@@ -200,7 +203,7 @@ pub fn index(p: &Page) -> String {
         hl.recovery_revenue.0.to_string(),
         format!(
             "{vs} {}",
-            signed_fen(hl.recovery_revenue.0 - hl.recovery_revenue.1)
+            signed_fen(hl.recovery_revenue.0, hl.recovery_revenue.1)
         ),
     );
     let lost_delta = hl.lost_at_end.0 as i64 - hl.lost_at_end.1 as i64;
@@ -224,7 +227,7 @@ pub fn index(p: &Page) -> String {
         hl.payouts_total.0.to_string(),
         format!(
             "{vs} {}",
-            signed_fen(hl.payouts_total.0 - hl.payouts_total.1)
+            signed_fen(hl.payouts_total.0, hl.payouts_total.1)
         ),
     );
     h.out.push_str("</section>\n");

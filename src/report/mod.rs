@@ -53,6 +53,22 @@ pub fn terminal_safe(text: Vec<u8>) -> Vec<u8> {
         .into_bytes()
 }
 
+use crate::model::Fen;
+
+/// A total a report shows beside figures the KPIs summed already (a TOTAL row, the rewards
+/// and fines of a statement): exact, never wrapped, and with no error path to render.
+pub fn total_exact<I: IntoIterator<Item = Fen>>(amounts: I) -> i128 {
+    Fen::total_i128(amounts)
+}
+
+/// Fen of any size as yuan with two decimals, like `Fen`'s Display: `-150.00`, never
+/// `-0.00`.
+pub fn yuan_exact(fen: i128) -> String {
+    let sign = if fen < 0 { "-" } else { "" };
+    let abs = fen.unsigned_abs();
+    format!("{sign}{}.{:02}", abs / 100, abs % 100)
+}
+
 /// The text in `lang`: the English and Chinese side by side where they are used.
 pub fn t(lang: Lang, en: &'static str, zh: &'static str) -> &'static str {
     match lang {

@@ -8,12 +8,12 @@ use super::html::{self, Headline};
 use super::{Lang, Render};
 use crate::chart::{self, ChartError, RatesPoint};
 use crate::derive::tiers::{Tier, TierInputs, as_of_for};
-use crate::kpi::Derived;
 use crate::kpi::churn::staff_directory;
 use crate::kpi::payouts;
 use crate::kpi::tiers::{TierCounts, TiersReport};
 use crate::kpi::visits::VisitsReport;
-use crate::model::{Day, Fen, Period};
+use crate::kpi::{Derived, KpiError};
+use crate::model::{Day, Fen, MoneyOverflow, Period};
 use crate::rules::Rules;
 use crate::store::{Reader, StoreError};
 
@@ -24,8 +24,20 @@ const TREND_MONTHS: usize = 12;
 pub enum PackError {
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// A money figure beyond i64 fen: bad input (the message names the figure).
+    #[error(transparent)]
+    Overflow(#[from] MoneyOverflow),
     #[error(transparent)]
     Chart(#[from] ChartError),
+}
+
+impl From<KpiError> for PackError {
+    fn from(e: KpiError) -> PackError {
+        match e {
+            KpiError::Store(e) => PackError::Store(e),
+            KpiError::Overflow(e) => PackError::Overflow(e),
+        }
+    }
 }
 
 /// A file of the pack: its name in the pack folder and its bytes.
@@ -77,12 +89,12 @@ pub fn build(
     let visits_before = derived.visits(&previous)?;
 
     // Churn: the month (with staff), the previous month, the year and every year.
-    let churn_now = derived.churn_report(month, Some(&directory));
+    let churn_now = derived.churn_report(month, Some(&directory))?;
     let mut churn_json = churn_now.clone();
     churn_json.by_staff = None; // the JSON is exactly `report churn --month --format json`
-    let churn_before = derived.churn_report(&previous, None);
+    let churn_before = derived.churn_report(&previous, None)?;
     let year = Period::year(month.first.year()).expect("a year");
-    let churn_year = derived.churn_report(&year, Some(&directory));
+    let churn_year = derived.churn_report(&year, Some(&directory))?;
     let activity = &derived.activity;
     let first_year = activity
         .customers
@@ -97,15 +109,10 @@ pub fn build(
         .map_or(month.first.year(), Day::year);
     let by_year: Vec<(i32, i64)> = (first_year..=month.first.year())
         .map(|y| {
-            (
-                y,
-                derived
-                    .churn_report(&Period::year(y).expect("a year"), None)
-                    .recovery_revenue
-                    .0,
-            )
+            let figures = derived.churn_report(&Period::year(y).expect("a year"), None)?;
+            Ok((y, figures.recovery_revenue.0))
         })
-        .collect();
+        .collect::<Result<_, MoneyOverflow>>()?;
     let by_month: Vec<(String, i64)> = churn_year
         .months
         .iter()
@@ -189,7 +196,9 @@ pub fn build(
         let d = payout_departments
             .entry(line.department.clone())
             .or_insert(Fen::ZERO);
-        *d = *d + line.amount;
+        *d = d.add_or(line.amount, || {
+            format!("the payouts of {} in {}", line.department, month.label)
+        })?;
     }
     let charts = vec![
         PackChart {

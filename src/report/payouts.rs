@@ -6,7 +6,9 @@
 
 use std::fmt::Write as _;
 
-use super::{Lang, Render, csv_document, md_table, name, t, to_json, word};
+use super::{
+    Lang, Render, csv_document, md_table, name, t, to_json, total_exact, word, yuan_exact,
+};
 use crate::csvio::BOM;
 use crate::kpi::payouts::{
     AdjustmentLine, ComparedPerson, Comparison, Explanation, PayoutLine, Statement,
@@ -73,23 +75,15 @@ fn people_rows(s: &Statement) -> (Vec<&'static str>, Vec<Vec<String>>) {
         "TOTAL".to_owned(),
         String::new(),
         String::new(),
-        s.people.iter().map(|p| p.amount).sum::<Fen>().to_string(),
+        yuan_exact(total_exact(s.people.iter().map(|p| p.amount))),
     ];
     if adjusted {
-        total.push(
-            s.people
-                .iter()
-                .map(|p| p.adjustment.unwrap_or_default())
-                .sum::<Fen>()
-                .to_string(),
-        );
-        total.push(
-            s.people
-                .iter()
-                .map(|p| p.payable.unwrap_or_default())
-                .sum::<Fen>()
-                .to_string(),
-        );
+        total.push(yuan_exact(total_exact(
+            s.people.iter().map(|p| p.adjustment.unwrap_or_default()),
+        )));
+        total.push(yuan_exact(total_exact(
+            s.people.iter().map(|p| p.payable.unwrap_or_default()),
+        )));
     }
     rows.push(total);
     (header, rows)
@@ -193,18 +187,18 @@ impl Render for Statement {
                 ),
             };
         }
-        let rewards: Fen = self
-            .lines
-            .iter()
-            .filter(|l| l.amount.0 > 0)
-            .map(|l| l.amount)
-            .sum();
-        let fines: Fen = self
-            .lines
-            .iter()
-            .filter(|l| l.amount.0 < 0)
-            .map(|l| l.amount)
-            .sum();
+        let rewards = yuan_exact(total_exact(
+            self.lines
+                .iter()
+                .filter(|l| l.amount.0 > 0)
+                .map(|l| l.amount),
+        ));
+        let fines = yuan_exact(total_exact(
+            self.lines
+                .iter()
+                .filter(|l| l.amount.0 < 0)
+                .map(|l| l.amount),
+        ));
         let _ = match lang {
             Lang::En => writeln!(
                 out,

@@ -3,6 +3,10 @@
 //! (`--rules FILE`). Unknown keys and impossible values are rejected with a message that
 //! names the key.
 //!
+//! Every number has a range ([`INTEGER_RANGES`], [`PER_MEMBER_MAX`]), checked when the rules
+//! are read, so no arithmetic on a rule can overflow: hours and days stay within ten years of
+//! a date, and a payout line (per member × members) stays far below i64 fen.
+//!
 //! *Architecture invariant:* rules are plain data; they never read the store or the clock.
 
 use std::collections::BTreeMap;
@@ -111,6 +115,78 @@ pub struct TierPayout {
     pub reward: String,
     /// Yuan per member when satisfaction is below the fine threshold, e.g. "50.00".
     pub fine: String,
+}
+
+/// The allowed range of every integer rule, by TOML key (`*` is any task kind), with its unit
+/// for messages. Durations are bounded by about a year (hours) or ten years (days): far
+/// beyond any sensible rule, and small enough that a date plus any of them is a date.
+/// Thresholds are at least 1 (a threshold of 0 would be met by every customer).
+pub const INTEGER_RANGES: &[(&str, i64, i64, &str)] = &[
+    ("visits.grace_hours", 0, 8_784, "hours"),
+    ("visits.tasks.*.due_hours", 1, 8_784, "hours"),
+    ("churn.lapse_days", 1, 3_660, "days"),
+    ("churn.attribution_days", 0, 3_660, "days"),
+    ("churn.revenue_window_days", 1, 3_660, "days"),
+    ("churn.value_window_days", 1, 3_660, "days"),
+    ("surveys.satisfied_overall_min", 1, 5, "(a score)"),
+    ("tiers.trailing_days", 1, 3_660, "days"),
+    ("tiers.s1_family_buyers_min", 1, 10_000, "customers"),
+    ("tiers.s2_visit_dates_min", 1, 10_000, "dates"),
+    ("tiers.s3_referred_sales_min", 1, 10_000, "sales"),
+    ("tiers.s5_policy_years_min", 1, 100, "years"),
+    ("tiers.s6_policy_referrals_min", 1, 10_000, "customers"),
+    ("tiers.s7_media_referred_sales_min", 1, 10_000, "sales"),
+    ("tiers.s8_surveys_min", 1, 10_000, "surveys"),
+    ("tiers.v1_sales_min", 1, 10_000, "sales"),
+    ("tiers.v2_visit_dates_min", 1, 10_000, "dates"),
+    ("tiers.v3_referred_sales_min", 1, 10_000, "sales"),
+    ("tiers.v5_policy_years_min", 1, 100, "years"),
+    ("tiers.v6_policy_referrals_min", 1, 10_000, "customers"),
+    ("payouts.fine_below_percent", 1, 100, "%"),
+];
+
+/// The largest reward or fine per member: 1 000 000.00 yuan, 5 000 times the contract's
+/// largest (200.00). A line is this times its members, so it stays below i64 fen
+/// (9.2 × 10^18) for any department of fewer than 9 × 10^10 members; a person's total is at
+/// most 7 lines (5 weeks, a month, a year) of it.
+pub const PER_MEMBER_MAX: Fen = Fen(100_000_000);
+
+/// The range of an integer rule, by its key.
+fn integer_range(key: &str) -> Option<(i64, i64, &'static str)> {
+    INTEGER_RANGES.iter().find_map(|&(pattern, lo, hi, unit)| {
+        let mut p = pattern.split('.');
+        let mut k = key.split('.');
+        loop {
+            match (p.next(), k.next()) {
+                (None, None) => return Some((lo, hi, unit)),
+                (Some(a), Some(b)) if a == "*" || a == b => {}
+                _ => return None,
+            }
+        }
+    })
+}
+
+/// The message for an integer rule outside its range, if it is.
+fn out_of_range(key: &str, value: i64) -> Option<String> {
+    let (lo, hi, unit) = integer_range(key)?;
+    (!(lo..=hi).contains(&value))
+        .then(|| format!("{value} is out of range; it must be from {lo} to {hi} {unit}"))
+}
+
+/// Every integer leaf of a TOML table, with its dotted key.
+fn integer_leaves(table: &toml::Table, prefix: &str, out: &mut Vec<(String, i64)>) {
+    for (key, value) in table {
+        let path = if prefix.is_empty() {
+            key.clone()
+        } else {
+            format!("{prefix}.{key}")
+        };
+        match value {
+            toml::Value::Integer(i) => out.push((path, *i)),
+            toml::Value::Table(t) => integer_leaves(t, &path, out),
+            _ => {}
+        }
+    }
 }
 
 /// A rules file that cannot be used.
@@ -222,6 +298,19 @@ impl Rules {
                 })?;
         let mut merged = toml::Table::try_from(Rules::default()).expect("the defaults serialise");
         merge(&mut merged, overrides);
+        // Ranges first, on the TOML integers: a value too large for its type (a grace of
+        // 10^12 hours) is then reported with its key and range, not as a type error.
+        let mut integers = Vec::new();
+        integer_leaves(&merged, "", &mut integers);
+        for (key, value) in integers {
+            if let Some(reason) = out_of_range(&key, value) {
+                return Err(RulesError::Value {
+                    file: file.into(),
+                    key,
+                    reason,
+                });
+            }
+        }
         let rules: Rules = merged
             .try_into()
             .map_err(|e: toml::de::Error| RulesError::Syntax {
@@ -249,6 +338,17 @@ impl Rules {
                 reason,
             })
         };
+        let mut integers = Vec::new();
+        integer_leaves(
+            &toml::Table::try_from(self).expect("rules serialise"),
+            "",
+            &mut integers,
+        );
+        for (key, value) in integers {
+            if let Some(reason) = out_of_range(&key, value) {
+                return bad(&key, reason);
+            }
+        }
         for kind in TASK_KINDS {
             if !self.visits.tasks.contains_key(kind.as_str()) {
                 return bad(
@@ -271,9 +371,6 @@ impl Rules {
                     );
                 }
             }
-            if rule.due_hours == 0 {
-                return bad(&format!("{key}.due_hours"), "must be at least 1".into());
-            }
             if crate::model::check_token(&rule.department).is_err() {
                 return bad(
                     &format!("{key}.department"),
@@ -295,30 +392,6 @@ impl Rules {
                 }
             }
         }
-        if self.churn.lapse_days == 0 {
-            return bad("churn.lapse_days", "must be at least 1".into());
-        }
-        if self.churn.revenue_window_days == 0 {
-            return bad("churn.revenue_window_days", "must be at least 1".into());
-        }
-        if self.churn.value_window_days == 0 {
-            return bad("churn.value_window_days", "must be at least 1".into());
-        }
-        if !(1..=5).contains(&self.surveys.satisfied_overall_min) {
-            return bad(
-                "surveys.satisfied_overall_min",
-                "must be a score from 1 to 5".into(),
-            );
-        }
-        if self.tiers.trailing_days == 0 {
-            return bad("tiers.trailing_days", "must be at least 1".into());
-        }
-        if !(1..=100).contains(&self.payouts.fine_below_percent) {
-            return bad(
-                "payouts.fine_below_percent",
-                "must be a percentage from 1 to 100".into(),
-            );
-        }
         for (name, tier) in [
             ("super_vip", &self.payouts.super_vip),
             ("vip", &self.payouts.vip),
@@ -331,8 +404,18 @@ impl Rules {
                 );
             }
             for (field, value) in [("reward", &tier.reward), ("fine", &tier.fine)] {
-                if let Err(e) = Fen::parse(value) {
-                    return bad(&format!("payouts.{name}.{field}"), e);
+                let key = format!("payouts.{name}.{field}");
+                match Fen::parse(value) {
+                    Err(e) => return bad(&key, e),
+                    Ok(fen) if fen > PER_MEMBER_MAX => {
+                        return bad(
+                            &key,
+                            format!(
+                                "{fen} yuan per member is out of range; it must be from 0.00 to {PER_MEMBER_MAX} yuan"
+                            ),
+                        );
+                    }
+                    Ok(_) => {}
                 }
             }
         }
@@ -357,6 +440,48 @@ impl Rules {
 
     pub fn grace_seconds(&self) -> i64 {
         i64::from(self.visits.grace_hours) * 3600
+    }
+}
+
+/// Typed days for date arithmetic. Validated rules are at most 3660 days, so each fits i32;
+/// unvalidated ones panic here rather than wrap.
+fn days(value: u32) -> i32 {
+    i32::try_from(value).expect("validated rules: at most 3660 days")
+}
+
+impl ChurnRules {
+    pub fn lapse(&self) -> i32 {
+        days(self.lapse_days)
+    }
+
+    pub fn attribution(&self) -> i32 {
+        days(self.attribution_days)
+    }
+
+    pub fn revenue_window(&self) -> i32 {
+        days(self.revenue_window_days)
+    }
+
+    pub fn value_window(&self) -> i32 {
+        days(self.value_window_days)
+    }
+}
+
+impl TierRules {
+    pub fn trailing(&self) -> i32 {
+        days(self.trailing_days)
+    }
+}
+
+impl TierPayout {
+    /// The reward per member; panics on rules that were not validated.
+    pub fn reward_fen(&self) -> Fen {
+        Fen::parse(&self.reward).expect("validated rules")
+    }
+
+    /// The fine per member (positive); panics on rules that were not validated.
+    pub fn fine_fen(&self) -> Fen {
+        Fen::parse(&self.fine).expect("validated rules")
     }
 }
 
@@ -411,7 +536,7 @@ mod tests {
             .to_string();
         assert_eq!(
             e,
-            "r.toml: surveys.satisfied_overall_min: must be a score from 1 to 5"
+            "r.toml: surveys.satisfied_overall_min: 6 is out of range; it must be from 1 to 5 (a score)"
         );
         let e = Rules::from_toml(
             "r.toml",
@@ -441,5 +566,69 @@ mod tests {
             .to_string();
         assert!(e.contains("payouts.vip.period"), "{e}");
         assert!(Rules::from_toml("r.toml", "[visits\n").is_err());
+    }
+
+    fn refusal(toml: &str) -> String {
+        Rules::from_toml("r.toml", toml).unwrap_err().to_string()
+    }
+
+    /// Regression (issue 10): a grace of 10^12 hours failed as a bare type error, a negative
+    /// window likewise, and an enormous reward was accepted and overflowed the payout line.
+    #[test]
+    fn every_number_is_range_checked_naming_its_key_and_range() {
+        assert_eq!(
+            refusal("[visits]\ngrace_hours = 1000000000000\n"),
+            "r.toml: visits.grace_hours: 1000000000000 is out of range; it must be from 0 to 8784 hours"
+        );
+        assert_eq!(
+            refusal("[churn]\nrevenue_window_days = -5\n"),
+            "r.toml: churn.revenue_window_days: -5 is out of range; it must be from 1 to 3660 days"
+        );
+        assert_eq!(
+            refusal("[visits.tasks.churn_recovery]\ndue_hours = 8785\n"),
+            "r.toml: visits.tasks.churn_recovery.due_hours: 8785 is out of range; it must be from 1 to 8784 hours"
+        );
+        assert_eq!(
+            refusal("[tiers]\ns5_policy_years_min = 0\n"),
+            "r.toml: tiers.s5_policy_years_min: 0 is out of range; it must be from 1 to 100 years"
+        );
+        assert_eq!(
+            refusal("[payouts.super_vip]\nreward = \"9999999999999.99\"\n"),
+            "r.toml: payouts.super_vip.reward: 9999999999999.99 yuan per member is out of range; it must be from 0.00 to 1000000.00 yuan"
+        );
+        assert_eq!(
+            refusal("[payouts.general]\nfine = \"1000000.01\"\n"),
+            "r.toml: payouts.general.fine: 1000000.01 yuan per member is out of range; it must be from 0.00 to 1000000.00 yuan"
+        );
+        // The edges are accepted.
+        let rules = Rules::from_toml(
+            "r.toml",
+            "[visits]\ngrace_hours = 8784\n[churn]\nlapse_days = 3660\nattribution_days = 0\n[payouts.vip]\nreward = \"1000000.00\"\n",
+        )
+        .unwrap();
+        assert_eq!(rules.churn.lapse(), 3660);
+        assert_eq!(rules.payouts.vip.reward_fen(), Fen(100_000_000));
+        // Rules built in code are held to the same ranges.
+        let mut rules = Rules::default();
+        rules.tiers.trailing_days = 4000;
+        assert_eq!(
+            rules.validate("code").unwrap_err().to_string(),
+            "code: tiers.trailing_days: 4000 is out of range; it must be from 1 to 3660 days"
+        );
+    }
+
+    /// Every integer the rules hold has a range: a new rule without one fails here.
+    #[test]
+    fn every_integer_rule_has_a_range() {
+        let mut integers = Vec::new();
+        integer_leaves(
+            &toml::Table::try_from(Rules::default()).unwrap(),
+            "",
+            &mut integers,
+        );
+        assert_eq!(integers.len(), 6 + 1 + 4 + 1 + 13 + 1);
+        for (key, _) in integers {
+            assert!(integer_range(&key).is_some(), "{key} has no range");
+        }
     }
 }
