@@ -19,7 +19,9 @@ use careledger::model::{Day, Period, Purpose};
 use careledger::model::{KEY_SEPARATOR, Kind, display_key, mask_phone};
 use careledger::report::{Format, Lang, Render};
 use careledger::rules::{Rules, TASK_KINDS};
-use careledger::store::{CloseError, ImportFailure, ImportOptions, Reader, Store, StoreError};
+use careledger::store::{
+    CloseError, ImportFailure, ImportOptions, Integrity, Reader, Store, StoreError,
+};
 
 use super::{
     Annotate, CheckFormat, Cli, Command, ExplainCommand, Failure, ListFormat, ReportCommand, out,
@@ -194,6 +196,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             show_phone,
         } => history(db, &kind, &id, show_phone),
         Command::Stats => stats(db),
+        Command::Verify => verify(db),
         Command::Gen {
             customers,
             months,
@@ -612,9 +615,24 @@ pub fn parse_month(text: &str) -> Result<(i32, u32), String> {
     Ok((year, month))
 }
 
+/// Maps a store failure to its exit code: a wrong `--db` is bad usage (2); a damaged store
+/// or a full disk is not the input's fault, and its message says what to do (3).
 fn store_failure(e: StoreError) -> Failure {
     match e {
-        StoreError::Missing(_) | StoreError::Busy { .. } => Failure::Input(e.to_string()),
+        StoreError::Missing(_)
+        | StoreError::Busy { .. }
+        | StoreError::NoFolder { .. }
+        | StoreError::IsFolder(_)
+        | StoreError::NotAStore { .. }
+        | StoreError::ReadOnly(_)
+        | StoreError::RepairNeedsWrite(_) => Failure::Input(e.to_string()),
+        StoreError::Codec(careledger::store::codec::CodecError::Damaged(what)) => {
+            Failure::Fatal(StoreError::Damaged(what).to_string())
+        }
+        StoreError::Damaged(_)
+        | StoreError::NoSpace(_)
+        | StoreError::Io { .. }
+        | StoreError::Codec(_) => Failure::Fatal(e.to_string()),
         other => Failure::Unexpected(other.into()),
     }
 }
@@ -944,6 +962,65 @@ fn stats(db: &Path) -> Result<(), Failure> {
         }
     }
     out(&text)
+}
+
+fn verify(db: &Path) -> Result<(), Failure> {
+    let report = careledger::store::verify(db).map_err(store_failure)?;
+    let mut text = String::new();
+    let _ = writeln!(
+        text,
+        "verify {}{}",
+        db.display(),
+        if report.checked_a_copy {
+            " (read-only: a private copy was checked)"
+        } else {
+            ""
+        }
+    );
+    let _ = writeln!(
+        text,
+        "redb integrity check: {}",
+        match &report.integrity {
+            Integrity::Clean => "clean (every page matches its checksum)".to_owned(),
+            Integrity::Repaired => "pages intact; its record of free pages was rebuilt".to_owned(),
+            Integrity::Damaged(what) => format!("FAILED: {what}"),
+        }
+    );
+    if matches!(report.integrity, Integrity::Damaged(_)) {
+        let _ = writeln!(text, "the tables were not read");
+    } else {
+        let _ = writeln!(
+            text,
+            "checked against the log (every value decoded, every index derived again):"
+        );
+        for (table, n) in &report.entries {
+            let _ = writeln!(text, "  {table:<12}{n:>12} entries");
+        }
+    }
+    for problem in &report.problems {
+        let _ = writeln!(text, "problem: {problem}");
+    }
+    if report.problems_total > report.problems.len() as u64 {
+        let _ = writeln!(
+            text,
+            "... and {} more problems",
+            report.problems_total - report.problems.len() as u64
+        );
+    }
+    if report.is_healthy() {
+        let _ = writeln!(text, "the store is healthy");
+        return out(&text);
+    }
+    out(&text)?;
+    Err(Failure::Fatal(format!(
+        "the store {} is damaged ({}): do not use its figures; restore it from a backup, or re-import the CSV files into a new store",
+        db.display(),
+        match (&report.integrity, report.problems_total) {
+            (Integrity::Damaged(_), _) => "redb's integrity check failed".to_owned(),
+            (_, 1) => "1 problem".to_owned(),
+            (_, n) => format!("{n} problems"),
+        }
+    )))
 }
 
 fn human_bytes(bytes: u64) -> String {
