@@ -4,6 +4,7 @@ mod charts;
 mod churn_fixtures;
 mod cli;
 mod crash;
+mod damaged;
 mod fixture;
 mod gates;
 mod import_errors;
