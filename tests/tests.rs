@@ -14,6 +14,7 @@ mod payouts;
 mod payouts_fixtures;
 mod reports;
 mod store_index;
+mod store_misuse;
 mod tiers_fixtures;
 mod util;
 mod visits_fixtures;

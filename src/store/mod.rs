@@ -56,7 +56,7 @@ pub enum StoreError {
     )]
     Damaged(String),
     #[error(
-        "cannot write the store: {0}. The transaction was not committed: the store is unchanged. Free disk space (or raise the file size limit) and run the command again"
+        "cannot write the store, for lack of room ({0}). The transaction was not committed: the store is unchanged. Free disk space (or raise the file size limit, `ulimit -f`) and run the command again"
     )]
     NoSpace(String),
     #[error("cannot {action} the store {path}: {cause}")]
