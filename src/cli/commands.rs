@@ -23,7 +23,7 @@ use careledger::model::{
 use careledger::report::{Format, Lang, Render};
 use careledger::rules::{Rules, TASK_KINDS};
 use careledger::store::{
-    CloseError, ImportFailure, ImportOptions, ImportOutcome, Reader, Store, StoreError,
+    CloseError, ImportFailure, ImportOptions, ImportOutcome, Integrity, Reader, Store, StoreError,
 };
 
 use super::{
@@ -213,6 +213,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             show_phone,
         } => history(db, &kind, &id, show_phone),
         Command::Stats => stats(db),
+        Command::Verify => verify(db),
         Command::Gen {
             customers,
             months,
@@ -681,9 +682,24 @@ fn kpi_failure(e: kpi::KpiError) -> Failure {
     }
 }
 
+/// Maps a store failure to its exit code: a wrong `--db` is bad usage (2); a damaged store
+/// or a full disk is not the input's fault, and its message says what to do (3).
 fn store_failure(e: StoreError) -> Failure {
     match e {
-        StoreError::Missing(_) | StoreError::Busy { .. } => Failure::Input(e.to_string()),
+        StoreError::Missing(_)
+        | StoreError::Busy { .. }
+        | StoreError::NoFolder { .. }
+        | StoreError::IsFolder(_)
+        | StoreError::NotAStore { .. }
+        | StoreError::ReadOnly(_)
+        | StoreError::RepairNeedsWrite(_) => Failure::Input(e.to_string()),
+        StoreError::Codec(careledger::store::codec::CodecError::Damaged(what)) => {
+            Failure::Fatal(StoreError::Damaged(what).to_string())
+        }
+        StoreError::Damaged(_)
+        | StoreError::NoSpace(_)
+        | StoreError::Io { .. }
+        | StoreError::Codec(_) => Failure::Fatal(e.to_string()),
         other => Failure::Unexpected(other.into()),
     }
 }
@@ -773,7 +789,9 @@ fn import(db: &Path, paths: &[String], amend: bool, dry_run: bool) -> Result<(),
     // no-op never open the store for writing (which changes its file even when nothing is
     // committed), never create one, and never remove one, so they work on a read-only store
     // and cannot race with an import in another process.
-    let planned = if db.exists() {
+    // An empty file (`--db "$(mktemp)"`) holds nothing yet: planned as an empty store.
+    let holds_store = std::fs::metadata(db).is_ok_and(|m| m.len() > 0);
+    let planned = if holds_store {
         let reader = Store::open_reader(db).map_err(store_failure)?;
         careledger::store::plan_import(&files, Some(&reader), amend).map_err(rejected)?
     } else {
@@ -1282,6 +1300,65 @@ fn stats(db: &Path) -> Result<(), Failure> {
         }
     }
     out(&text)
+}
+
+fn verify(db: &Path) -> Result<(), Failure> {
+    let report = careledger::store::verify(db).map_err(store_failure)?;
+    let mut text = String::new();
+    let _ = writeln!(
+        text,
+        "verify {}{}",
+        db.display(),
+        if report.checked_a_copy {
+            " (read-only: a private copy was checked)"
+        } else {
+            ""
+        }
+    );
+    let _ = writeln!(
+        text,
+        "redb integrity check: {}",
+        match &report.integrity {
+            Integrity::Clean => "clean (every page matches its checksum)".to_owned(),
+            Integrity::Repaired => "pages intact; its record of free pages was rebuilt".to_owned(),
+            Integrity::Damaged(what) => format!("FAILED: {what}"),
+        }
+    );
+    if matches!(report.integrity, Integrity::Damaged(_)) {
+        let _ = writeln!(text, "the tables were not read");
+    } else {
+        let _ = writeln!(
+            text,
+            "checked against the log (every value decoded, every index derived again):"
+        );
+        for (table, n) in &report.entries {
+            let _ = writeln!(text, "  {table:<12}{n:>12} entries");
+        }
+    }
+    for problem in &report.problems {
+        let _ = writeln!(text, "problem: {problem}");
+    }
+    if report.problems_total > report.problems.len() as u64 {
+        let _ = writeln!(
+            text,
+            "... and {} more problems",
+            report.problems_total - report.problems.len() as u64
+        );
+    }
+    if report.is_healthy() {
+        let _ = writeln!(text, "the store is healthy");
+        return out(&text);
+    }
+    out(&text)?;
+    Err(Failure::Fatal(format!(
+        "the store {} is damaged ({}): do not use its figures; restore it from a backup, or re-import the CSV files into a new store",
+        db.display(),
+        match (&report.integrity, report.problems_total) {
+            (Integrity::Damaged(_), _) => "redb's integrity check failed".to_owned(),
+            (_, 1) => "1 problem".to_owned(),
+            (_, n) => format!("{n} problems"),
+        }
+    )))
 }
 
 fn human_bytes(bytes: u64) -> String {

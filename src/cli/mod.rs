@@ -81,6 +81,9 @@ pub enum Command {
     },
     /// Show record counts per kind, the store's size and the last import.
     Stats,
+    /// Check the whole store: redb's page checksums, then every index and the current view
+    /// derived again from the log. Exit 0 when healthy, 3 when damaged. Changes nothing.
+    Verify,
     /// Print the rules in force (defaults, overridden by --rules FILE) as TOML.
     Rules,
     /// Write a report of a period.
@@ -311,6 +314,9 @@ pub enum Failure {
     Report(String),
     /// A KPI gate failed; the report is printed already. Exit 1.
     GateFailed,
+    /// A failure that is not the input's, with a message that says what to do (a damaged
+    /// store, a full disk). Exit 3.
+    Fatal(String),
     /// Anything unexpected. Exit 3.
     Unexpected(anyhow::Error),
 }
@@ -323,13 +329,29 @@ impl<E: Into<anyhow::Error>> From<E> for Failure {
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    match commands::run(cli) {
+    keep_panics_quiet();
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| commands::run(cli)));
+    let result = result.unwrap_or_else(|_| {
+        let what = PANIC
+            .lock()
+            .ok()
+            .and_then(|mut p| p.take())
+            .unwrap_or_else(|| "an internal error".into());
+        Err(Failure::Fatal(format!(
+            "internal error: {what}. Nothing was half-written (imports are one transaction). Run `careledger verify`: if the store is damaged, restore it from a backup; if it is healthy, this is a bug in careledger: report it with the command you ran"
+        )))
+    });
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Input(message)) => {
             eprintln!("careledger: {message}");
             ExitCode::from(2)
         }
         Err(Failure::GateFailed) => ExitCode::from(1),
+        Err(Failure::Fatal(message)) => {
+            eprintln!("careledger: {message}");
+            ExitCode::from(3)
+        }
         Err(Failure::Report(report)) => {
             eprintln!("{report}");
             ExitCode::from(2)
@@ -345,6 +367,36 @@ pub fn main() -> ExitCode {
             ExitCode::from(3)
         }
     }
+}
+
+/// The message and place of the last panic, for `main` to print if nothing caught it.
+static PANIC: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+/// Replaces the panic message on stderr with a note that `main` turns into a plain message
+/// and exit 3, should the panic reach it. The store catches the panics redb raises on a
+/// damaged page and reports them as damage (see `store::guarded`); those must not print.
+/// With `RUST_BACKTRACE` set, the note carries the backtrace, for debugging.
+fn keep_panics_quiet() {
+    std::panic::set_hook(Box::new(|info| {
+        let payload = info.payload();
+        let text = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        let place = info
+            .location()
+            .map(|l| format!(" ({}:{})", l.file(), l.line()))
+            .unwrap_or_default();
+        let backtrace = std::backtrace::Backtrace::capture();
+        let backtrace = match backtrace.status() {
+            std::backtrace::BacktraceStatus::Captured => format!("\n{backtrace}"),
+            _ => String::new(),
+        };
+        if let Ok(mut last) = PANIC.lock() {
+            *last = Some(format!("{text}{place}{backtrace}"));
+        }
+    }));
 }
 
 fn is_broken_pipe(error: &anyhow::Error) -> bool {

@@ -8,17 +8,24 @@ pub mod codec;
 mod plan;
 mod read;
 pub mod tables;
+mod verify;
 
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
-use redb::{ConcurrencyMode, Database, ReadOnlyDatabase, ReadableTable};
+use redb::{ConcurrencyMode, Database, ReadOnlyDatabase, ReadableDatabase, ReadableTable};
 
 pub use apply::{ImportFailure, ImportOptions, ImportOutcome, Planned, plan_import};
 pub use plan::{Effect, WithinImport};
 pub use read::{Reader, StoreStats, Version};
 pub use tables::{ClosedStatement, ImportEntry, ImportFile, KindCounts, Op};
+pub use verify::{Integrity, PROBLEMS_LISTED_MAX, VerifyReport, verify};
 
 /// A failure of the store itself (not of the input).
+///
+/// Every redb error is classified on its way in (see [`classify`]): damage to the file,
+/// a full disk and a busy store each get their own variant, so the CLI can say what to do.
+/// The messages never repeat a cause: variants hold their cause as text, not as a `source`.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum StoreError {
@@ -28,28 +35,77 @@ pub enum StoreError {
         "the store {path} is open for writing by another careledger process; wait for it to finish"
     )]
     Busy { path: PathBuf },
-    #[error("cannot open the store {path}: {source}")]
-    Open {
+    #[error(
+        "cannot create the store {path}: the folder {folder} does not exist; create it first (mkdir -p {folder}) or pass --db with a file in an existing folder"
+    )]
+    NoFolder { path: PathBuf, folder: PathBuf },
+    #[error("{0} is a folder, not a store file; pass --db FILE, e.g. --db {0}/careledger.redb")]
+    IsFolder(PathBuf),
+    #[error(
+        "{path} is not a careledger store ({why}); it was left as it is. Pass --db with the store file, or a new file name to create a store"
+    )]
+    NotAStore { path: PathBuf, why: String },
+    #[error(
+        "the store {0} is read-only: nothing was written. Make it writable (chmod u+w {0}) or import into another store"
+    )]
+    ReadOnly(PathBuf),
+    #[error(
+        "the store {0} was left by an interrupted import and must be repaired before it is read, which needs write permission: make it writable (chmod u+w {0}) and run the command again"
+    )]
+    RepairNeedsWrite(PathBuf),
+    #[error(
+        "the store is damaged ({0}): run `careledger verify` to see what is wrong, then restore the store from a backup (or re-import the CSV files into a new store)"
+    )]
+    Damaged(String),
+    #[error(
+        "cannot write the store, for lack of room ({0}). The transaction was not committed: the store is unchanged. Free disk space (or raise the file size limit, `ulimit -f`) and run the command again"
+    )]
+    NoSpace(String),
+    #[error("cannot {action} the store {path}: {cause}")]
+    Io {
+        action: &'static str,
         path: PathBuf,
-        source: redb::DatabaseError,
-    },
-    #[error("cannot create the store {path}: {source}")]
-    Create {
-        path: PathBuf,
-        source: std::io::Error,
+        cause: String,
     },
     #[error(
-        "store error: {0}; if it persists, restore the store from a backup or re-import the files into a new store"
+        "store error: {0}; if it persists, run `careledger verify`, and restore the store from a backup or re-import the files into a new store"
     )]
-    Redb(#[from] redb::Error),
+    Redb(String),
+    /// A stored value of another format version (a damaged value is [`StoreError::Damaged`]).
     #[error(transparent)]
-    Codec(#[from] codec::CodecError),
+    Codec(codec::CodecError),
+}
+
+impl StoreError {
+    /// Whether the error says the file is damaged (the CLI's exit 3 with "restore from
+    /// backup"), including a damaged value reported by a caller as a codec error.
+    pub fn is_damaged(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Damaged(_) | StoreError::Codec(codec::CodecError::Damaged(_))
+        )
+    }
+}
+
+impl From<codec::CodecError> for StoreError {
+    fn from(e: codec::CodecError) -> Self {
+        match e {
+            codec::CodecError::Damaged(what) => StoreError::Damaged(what),
+            other => StoreError::Codec(other),
+        }
+    }
+}
+
+impl From<redb::Error> for StoreError {
+    fn from(e: redb::Error) -> Self {
+        classify(e)
+    }
 }
 
 macro_rules! from_redb {
     ($($t:ty),+) => {$(
         impl From<$t> for StoreError {
-            fn from(e: $t) -> Self { StoreError::Redb(e.into()) }
+            fn from(e: $t) -> Self { classify(e.into()) }
         }
     )+};
 }
@@ -57,8 +113,66 @@ from_redb!(
     redb::TransactionError,
     redb::TableError,
     redb::StorageError,
-    redb::CommitError
+    redb::CommitError,
+    redb::DatabaseError
 );
+
+/// Sorts a redb error into what the caller can act on. redb reports a damaged file as
+/// `Corrupted` (a page it cannot make sense of) or as a table it cannot find or read with
+/// the types it was written with; every table careledger reads exists in every store, since
+/// the open checks the format (see [`Store::open_reader`]).
+fn classify(e: redb::Error) -> StoreError {
+    match e {
+        redb::Error::Corrupted(what) => StoreError::Damaged(format!("redb: {what}")),
+        redb::Error::TableDoesNotExist(name) => {
+            StoreError::Damaged(format!("the table `{name}` is missing"))
+        }
+        e @ (redb::Error::TableTypeMismatch { .. }
+        | redb::Error::TypeDefinitionChanged { .. }
+        | redb::Error::TableIsMultimap(_)
+        | redb::Error::TableIsNotMultimap(_)) => StoreError::Damaged(e.to_string()),
+        redb::Error::Io(io) if is_no_space(&io) => StoreError::NoSpace(io.to_string()),
+        redb::Error::Io(io) if io.kind() == std::io::ErrorKind::InvalidData => {
+            StoreError::Damaged(io.to_string())
+        }
+        other => StoreError::Redb(other.to_string()),
+    }
+}
+
+/// Whether a write failed for lack of room: a full disk (ENOSPC), a file size limit
+/// (EFBIG, `ulimit -f`) or a quota (EDQUOT).
+fn is_no_space(e: &std::io::Error) -> bool {
+    use std::io::ErrorKind::{FileTooLarge, QuotaExceeded, StorageFull};
+    matches!(e.kind(), StorageFull | FileTooLarge | QuotaExceeded)
+}
+
+/// The text of a panic's payload.
+fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_owned()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "a panic".to_owned()
+    }
+}
+
+/// Runs one step of work inside redb and turns a panic there into [`StoreError::Damaged`].
+///
+/// redb trusts the pages it reads: a damaged page can make it index out of bounds or unwrap
+/// invalid UTF-8 in a key (redb 4.6 `types.rs`, `btree_base.rs`; debug builds also assert).
+/// Only redb calls and decoding go inside `step`, never the caller's callbacks, so a bug of
+/// ours still surfaces as the bug it is. Nothing is shared across the boundary that a panic
+/// could leave half-updated: the caller drops the transaction on error.
+pub(crate) fn guarded<T>(step: impl FnOnce() -> Result<T, StoreError>) -> Result<T, StoreError> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(step)) {
+        Ok(result) => result,
+        Err(payload) => Err(StoreError::Damaged(format!(
+            "redb could not read a page: {}",
+            panic_text(payload.as_ref())
+        ))),
+    }
+}
 
 /// The redb concurrency mode of every open: one process writes (an import) while any number
 /// of others read consistent snapshots (reports, exports).
@@ -69,47 +183,68 @@ pub struct Store {
     db: Database,
 }
 
+/// How long a reader waits, in all, for another process to finish repairing a store that an
+/// interrupted import left, before it reports the store busy.
+const REPAIR_WAIT_MAX: Duration = Duration::from_secs(10);
+
+/// The pause between two attempts to open a store that another process is repairing.
+const REPAIR_RETRY_PAUSE: Duration = Duration::from_millis(25);
+
 impl Store {
     /// Opens the store for writing, creating it when missing. A new store file is created
     /// readable and writable by its owner only: it holds names and phone numbers, personal
     /// data under China's PIPL.
+    ///
+    /// A path that holds anything but a store is refused before redb opens it, and left as it
+    /// is: a folder, a device, a file of other bytes, a redb database of another program. An
+    /// empty file becomes a store (`--db "$(mktemp)"`): nothing in it can be lost.
     pub fn open_or_create(path: &Path) -> Result<Store, StoreError> {
-        if !path.exists() {
-            create_store_file(path).map_err(|source| StoreError::Create {
-                path: path.to_owned(),
-                source,
-            })?;
+        match inspect(path)? {
+            Found::Nothing => {
+                let folder = match path.parent() {
+                    Some(p) if !p.as_os_str().is_empty() => p,
+                    _ => Path::new("."),
+                };
+                if !folder.is_dir() {
+                    return Err(StoreError::NoFolder {
+                        path: path.to_owned(),
+                        folder: folder.to_owned(),
+                    });
+                }
+                create_store_file(path).map_err(|e| io_error("create", path, &e))?;
+            }
+            Found::Empty | Found::Redb => {}
         }
-        let db = redb::Builder::new()
-            .set_concurrency_mode(CONCURRENCY)
-            .create(path)
-            .map_err(|e| open_error(path, e))?;
+        let db = guarded(|| {
+            redb::Builder::new()
+                .set_concurrency_mode(CONCURRENCY)
+                .create(path)
+                .map_err(|e| open_error(path, e, "write"))
+        })?;
         let store = Store { db };
-        store.initialise()?;
+        store.initialise(path)?;
         Ok(store)
     }
 
     /// Opens the store for reading: a consistent snapshot, taken now, that an import running
-    /// in another process does not disturb.
+    /// in another process does not disturb. Never writes, except to repair a store whose last
+    /// import was killed (redb restores its last commit).
     pub fn open_reader(path: &Path) -> Result<Reader, StoreError> {
-        if !path.exists() {
-            return Err(StoreError::Missing(path.to_owned()));
-        }
-        let open = || {
-            redb::Builder::new()
-                .set_concurrency_mode(CONCURRENCY)
-                .open_read_only(path)
-        };
-        let db: ReadOnlyDatabase = match open() {
-            // The last writer was killed: a read-only open does not repair, so let a writer
-            // open repair the file (redb restores the last commit), then read.
-            Err(redb::DatabaseError::RepairAborted) => {
-                drop(Store::open_or_create(path)?);
-                open().map_err(|e| open_error(path, e))?
+        match inspect(path)? {
+            Found::Nothing => return Err(StoreError::Missing(path.to_owned())),
+            Found::Empty => {
+                return Err(StoreError::NotAStore {
+                    path: path.to_owned(),
+                    why: "the file is empty; `careledger import` turns an empty file into a store"
+                        .into(),
+                });
             }
-            other => other.map_err(|e| open_error(path, e))?,
-        };
-        Reader::new(db)
+            Found::Redb => {}
+        }
+        let db = open_read_only_repairing(path)?;
+        let reader = Reader::new(db)?;
+        check_format(path, reader.format_version()?)?;
+        Ok(reader)
     }
 
     /// Rewrites the file without the free space a large import leaves behind (a 1 M-row
@@ -120,7 +255,7 @@ impl Store {
         match self.db.compact() {
             Ok(done) => Ok(done),
             Err(redb::CompactionError::TransactionInProgress) => Ok(false),
-            Err(e) => Err(StoreError::Redb(e.into())),
+            Err(e) => Err(classify(e.into())),
         }
     }
 
@@ -129,7 +264,25 @@ impl Store {
         Reader::from_database(&self.db)
     }
 
-    fn initialise(&self) -> Result<(), StoreError> {
+    /// Creates the tables of a new store, or checks the format of an existing one. A redb
+    /// database of another program (tables, but no careledger format version) is refused
+    /// before anything is written to it.
+    fn initialise(&self, path: &Path) -> Result<(), StoreError> {
+        let foreign = guarded(|| {
+            let txn = self.db.begin_read()?;
+            let version = match txn.open_table(tables::META) {
+                Ok(meta) => meta.get(tables::META_FORMAT_VERSION)?.map(|v| v.value()),
+                Err(redb::TableError::TableDoesNotExist(_)) => None,
+                Err(e) => return Err(e.into()),
+            };
+            Ok(version.is_none() && txn.list_tables()?.next().is_some())
+        })?;
+        if foreign {
+            return Err(StoreError::NotAStore {
+                path: path.to_owned(),
+                why: "a redb database of another program".into(),
+            });
+        }
         let txn = self.db.begin_write()?;
         {
             let mut meta = txn.open_table(tables::META)?;
@@ -218,7 +371,8 @@ impl Store {
                 ));
             }
             let last = table.last()?.map(|(k, _)| k.value().to_owned());
-            if let Some(open) = last.as_deref().map(next_month_label)
+            let open = last.as_deref().map(next_month_label).transpose()?;
+            if let Some(open) = open
                 && open != statement.month
             {
                 if statement.month < open {
@@ -242,10 +396,16 @@ impl Store {
     }
 }
 
-/// `YYYY-MM` of the month after a `YYYY-MM` label.
-fn next_month_label(label: &str) -> String {
-    let period = crate::model::Period::parse_month(label).expect("stored month labels are valid");
-    crate::model::Period::month_of(crate::model::Day(period.last.0 + 1)).label
+/// `YYYY-MM` of the month after a stored `YYYY-MM` label; a label that does not parse is
+/// damage (close writes only labels it parsed).
+fn next_month_label(label: &str) -> Result<String, StoreError> {
+    let period = crate::model::Period::parse_month(label).map_err(|_| {
+        StoreError::Damaged(format!(
+            "the statements table holds `{}`, not a month",
+            label.escape_debug()
+        ))
+    })?;
+    Ok(crate::model::Period::month_of(crate::model::Day(period.last.0 + 1)).label)
 }
 
 /// SHA-256 of bytes, lower-case hex (file and statement hashes).
@@ -257,14 +417,138 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
-fn open_error(path: &Path, e: redb::DatabaseError) -> StoreError {
+/// What a store path holds, looked at before redb opens it.
+enum Found {
+    Nothing,
+    Empty,
+    /// A file that starts with redb's magic number.
+    Redb,
+}
+
+/// The first bytes of every redb file (redb 4.6 `tree_store/page_store/header.rs`).
+const REDB_MAGIC: [u8; 9] = [b'r', b'e', b'd', b'b', 0x1A, 0x0A, 0xA9, 0x0D, 0x0A];
+
+fn inspect(path: &Path) -> Result<Found, StoreError> {
+    let meta = match std::fs::metadata(path) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Found::Nothing),
+        Err(e) => return Err(io_error("open", path, &e)),
+    };
+    if meta.is_dir() {
+        return Err(StoreError::IsFolder(path.to_owned()));
+    }
+    let not_a_store = |why: &str| StoreError::NotAStore {
+        path: path.to_owned(),
+        why: why.to_owned(),
+    };
+    if !meta.is_file() {
+        return Err(not_a_store("not a regular file"));
+    }
+    if meta.len() == 0 {
+        return Ok(Found::Empty);
+    }
+    let mut head = [0u8; REDB_MAGIC.len()];
+    let mut file = std::fs::File::open(path).map_err(|e| io_error("read", path, &e))?;
+    let n = std::io::Read::read(&mut file, &mut head).map_err(|e| io_error("read", path, &e))?;
+    if n < head.len() || head != REDB_MAGIC {
+        return Err(not_a_store(
+            "it does not start as a redb database does; if it is a store, its first bytes are damaged",
+        ));
+    }
+    Ok(Found::Redb)
+}
+
+/// Opens a store read-only, repairing it first when its last writer was killed.
+///
+/// A read-only open never repairs; a writable open does (redb restores the last commit).
+/// Several readers may find the store needing repair at once: the first writable open
+/// repairs, and the others, refused meanwhile, wait and try again (at most
+/// [`REPAIR_WAIT_MAX`]), then read the repaired file.
+fn open_read_only_repairing(path: &Path) -> Result<ReadOnlyDatabase, StoreError> {
+    let started = Instant::now();
+    loop {
+        let attempt = guarded(|| {
+            Ok(redb::Builder::new()
+                .set_concurrency_mode(CONCURRENCY)
+                .open_read_only(path))
+        })?;
+        let refused = match attempt {
+            Ok(db) => return Ok(db),
+            Err(redb::DatabaseError::RepairAborted) => {
+                // The open repairs; the close writes the clean-shutdown header. Both inside
+                // the guard: on a damaged file either may fail.
+                let repair = guarded(|| {
+                    Ok(redb::Builder::new()
+                        .set_concurrency_mode(CONCURRENCY)
+                        .open(path)
+                        .and_then(redb::Database::close))
+                })?;
+                match repair {
+                    Ok(()) => continue,
+                    Err(redb::DatabaseError::DatabaseAlreadyOpen) => true,
+                    Err(e) => {
+                        return Err(match open_error(path, e, "write") {
+                            StoreError::ReadOnly(path) => StoreError::RepairNeedsWrite(path),
+                            other => other,
+                        });
+                    }
+                }
+            }
+            Err(redb::DatabaseError::DatabaseAlreadyOpen) => true,
+            Err(e) => return Err(open_error(path, e, "read")),
+        };
+        debug_assert!(refused);
+        if started.elapsed() >= REPAIR_WAIT_MAX {
+            return Err(StoreError::Busy {
+                path: path.to_owned(),
+            });
+        }
+        std::thread::sleep(REPAIR_RETRY_PAUSE);
+    }
+}
+
+/// Refuses a redb database that is not a careledger store, or one of another format.
+fn check_format(path: &Path, version: Option<u64>) -> Result<(), StoreError> {
+    match version {
+        Some(v) if v == u64::from(codec::FORMAT_VERSION) => Ok(()),
+        Some(v) => Err(codec::CodecError::Version {
+            found: u8::try_from(v).unwrap_or(u8::MAX),
+        }
+        .into()),
+        None => Err(StoreError::NotAStore {
+            path: path.to_owned(),
+            why: "a redb database without careledger's format version".into(),
+        }),
+    }
+}
+
+fn open_error(path: &Path, e: redb::DatabaseError, action: &'static str) -> StoreError {
     match e {
         redb::DatabaseError::DatabaseAlreadyOpen => StoreError::Busy {
             path: path.to_owned(),
         },
-        source => StoreError::Open {
+        redb::DatabaseError::Storage(redb::StorageError::Io(io)) => io_error(action, path, &io),
+        other => classify(other.into()),
+    }
+}
+
+/// An I/O error of opening or creating the store, by what the user can do about it.
+fn io_error(action: &'static str, path: &Path, e: &std::io::Error) -> StoreError {
+    use std::io::ErrorKind;
+    match e.kind() {
+        ErrorKind::PermissionDenied | ErrorKind::ReadOnlyFilesystem if action == "write" => {
+            StoreError::ReadOnly(path.to_owned())
+        }
+        // redb's word for a file that is not a database (a header it cannot read)
+        ErrorKind::InvalidData => StoreError::NotAStore {
             path: path.to_owned(),
-            source,
+            why: format!("{e}; if it is a store, its header is damaged"),
+        },
+        _ if is_no_space(e) => StoreError::NoSpace(e.to_string()),
+        _ => StoreError::Io {
+            action,
+            path: path.to_owned(),
+            cause: e.to_string(),
         },
     }
 }
@@ -286,7 +570,9 @@ fn create_store_file(path: &Path) -> std::io::Result<()> {
             .set_concurrency_mode(CONCURRENCY)
             .create(&temp)
             .map_err(std::io::Error::other)?;
-        Store { db }.initialise().map_err(std::io::Error::other)
+        Store { db }
+            .initialise(&temp)
+            .map_err(std::io::Error::other)
     };
     let placed = build().and_then(|()| match std::fs::hard_link(&temp, path) {
         Ok(()) => Ok(()),

@@ -5,17 +5,17 @@ use redb::{
     ReadableTableMetadata,
 };
 
-use super::StoreError;
 use super::apply::{Basis, ref_range};
 use super::codec::decode;
 use super::plan::View;
 use super::tables::{
     BY_TIME, CURRENT, ClosedStatement, CurrentEntry, HISTORY, IMPORTS, ImportEntry, LOG, LogEntry,
-    META, META_NEXT_IMPORT, META_NEXT_SEQ, REFS, STATEMENTS,
+    META, META_FORMAT_VERSION, META_NEXT_IMPORT, META_NEXT_SEQ, Op, REFS, STATEMENTS,
 };
+use super::{StoreError, guarded};
 use rayon::prelude::*;
 
-use crate::model::{KEY_SEPARATOR, Kind, Record, SurveyAnswer, Timestamp};
+use crate::model::{Day, Fen, KEY_SEPARATOR, Kind, Record, SurveyAnswer, Timestamp};
 
 /// One read transaction: every read through it sees the same snapshot, however long it lives
 /// and whatever imports commit meanwhile.
@@ -44,27 +44,42 @@ pub struct StoreStats {
 
 impl Reader {
     pub(super) fn new(db: ReadOnlyDatabase) -> Result<Reader, StoreError> {
-        let txn = db.begin_read()?;
+        let txn = guarded(|| Ok(db.begin_read()?))?;
         Ok(Reader { _db: Some(db), txn })
     }
 
     pub(super) fn from_database(db: &Database) -> Result<Reader, StoreError> {
         Ok(Reader {
             _db: None,
-            txn: db.begin_read()?,
+            txn: guarded(|| Ok(db.begin_read()?))?,
+        })
+    }
+
+    /// The format version in `meta`, or `None` when the database has no such entry (it is
+    /// not a careledger store).
+    pub(super) fn format_version(&self) -> Result<Option<u64>, StoreError> {
+        guarded(|| {
+            let meta = match self.txn.open_table(META) {
+                Ok(t) => t,
+                Err(redb::TableError::TableDoesNotExist(_)) => return Ok(None),
+                Err(e) => return Err(e.into()),
+            };
+            Ok(meta.get(META_FORMAT_VERSION)?.map(|v| v.value()))
         })
     }
 
     /// The current record of a kind and key.
     pub fn get(&self, kind: Kind, key: &str) -> Result<Option<(u64, Record)>, StoreError> {
-        let table = self.txn.open_table(CURRENT)?;
-        match table.get((kind.code(), key))? {
-            Some(bytes) => {
-                let entry: CurrentEntry = decode(bytes.value())?;
-                Ok(Some((entry.seq, entry.record)))
+        guarded(|| {
+            let table = self.txn.open_table(CURRENT)?;
+            match table.get((kind.code(), key))? {
+                Some(bytes) => {
+                    let entry = decode_current(kind, bytes.value())?;
+                    Ok(Some((entry.seq, entry.record)))
+                }
+                None => Ok(None),
             }
-            None => Ok(None),
-        }
+        })
     }
 
     /// Calls `f` with every current record of a kind, in key order.
@@ -73,11 +88,13 @@ impl Reader {
         kind: Kind,
         mut f: impl FnMut(&Record) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
-        let table = self.txn.open_table(CURRENT)?;
-        for entry in table.range((kind.code(), "")..(kind.code() + 1, ""))? {
-            let (_, value) = entry?;
-            let current: CurrentEntry = decode(value.value())?;
-            debug_assert_eq!(current.record.kind(), kind);
+        let table = guarded(|| Ok(self.txn.open_table(CURRENT)?))?;
+        let mut range = guarded(|| Ok(table.range((kind.code(), "")..(kind.code() + 1, ""))?))?;
+        // Each step reads inside the guard; `f` runs outside it (see `guarded`).
+        while let Some(current) = guarded(|| match range.next() {
+            Some(entry) => Ok(Some(decode_current(kind, entry?.1.value())?)),
+            None => Ok(None),
+        })? {
             f(&current.record)?;
         }
         Ok(())
@@ -93,17 +110,30 @@ impl Reader {
         to: Timestamp,
         mut f: impl FnMut(&Record) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
-        let by_time = self.txn.open_table(BY_TIME)?;
-        let current = self.txn.open_table(CURRENT)?;
-        for entry in by_time.range((kind.code(), from.0, "")..(kind.code(), to.0, ""))? {
+        let (by_time, current) =
+            guarded(|| Ok((self.txn.open_table(BY_TIME)?, self.txn.open_table(CURRENT)?)))?;
+        let mut range =
+            guarded(|| Ok(by_time.range((kind.code(), from.0, "")..(kind.code(), to.0, ""))?))?;
+        while let Some(record) = guarded(|| {
+            let Some(entry) = range.next() else {
+                return Ok(None);
+            };
             let (key, _) = entry?;
-            let (_, _, key) = key.value();
+            let (_, time, key) = key.value();
             let bytes = current.get((kind.code(), key))?.ok_or_else(|| {
                 damaged(format!(
                     "by_time names {kind} `{key}`, which is not current"
                 ))
             })?;
-            f(&decode::<CurrentEntry>(bytes.value())?.record)?;
+            let record = decode_current(kind, bytes.value())?.record;
+            if record.time() != Some(Timestamp(time)) {
+                return Err(damaged(format!(
+                    "by_time files {kind} `{key}` under another time than its record's"
+                )));
+            }
+            Ok(Some(record))
+        })? {
+            f(&record)?;
         }
         Ok(())
     }
@@ -115,16 +145,24 @@ impl Reader {
         customer_id: &str,
         mut f: impl FnMut(&Record) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
-        let refs = self.txn.open_table(REFS)?;
-        let current = self.txn.open_table(CURRENT)?;
+        let (refs, current) =
+            guarded(|| Ok((self.txn.open_table(REFS)?, self.txn.open_table(CURRENT)?)))?;
         let (lo, hi) = ref_range(Kind::Customer, customer_id);
-        for entry in refs.range(lo.as_tuple()..hi.as_tuple())? {
+        let mut range = guarded(|| Ok(refs.range(lo.as_tuple()..hi.as_tuple())?))?;
+        while let Some(record) = guarded(|| {
+            let Some(entry) = range.next() else {
+                return Ok(None);
+            };
             let (key, _) = entry?;
             let (_, _, source_code, source_key) = key.value();
+            let source = Kind::from_code(source_code)
+                .ok_or_else(|| damaged(format!("refs names the record kind code {source_code}")))?;
             let bytes = current.get((source_code, source_key))?.ok_or_else(|| {
                 damaged(format!("refs names `{source_key}`, which is not current"))
             })?;
-            f(&decode::<CurrentEntry>(bytes.value())?.record)?;
+            Ok(Some(decode_current(source, bytes.value())?.record))
+        })? {
+            f(&record)?;
         }
         Ok(())
     }
@@ -139,7 +177,7 @@ impl Reader {
         const SLICE: usize = 16_384;
         let code = kind.code();
         let mut bounds: Vec<Option<String>> = vec![None];
-        {
+        guarded(|| {
             let table = self.txn.open_table(CURRENT)?;
             for (i, entry) in table.range((code, "")..(code + 1, ""))?.enumerate() {
                 let (key, _) = entry?;
@@ -147,22 +185,25 @@ impl Reader {
                     bounds.push(Some(key.value().1.to_owned()));
                 }
             }
-        }
+            Ok(())
+        })?;
         bounds.push(None);
         let slices: Vec<Result<Vec<Record>, StoreError>> = bounds
             .par_windows(2)
             .map(|w| {
-                let table = self.txn.open_table(CURRENT)?;
-                let from = (code, w[0].as_deref().unwrap_or(""));
-                let range = match &w[1] {
-                    Some(to) => table.range(from..(code, to.as_str()))?,
-                    None => table.range(from..(code + 1, ""))?,
-                };
-                let mut records = Vec::with_capacity(SLICE);
-                for entry in range {
-                    records.push(decode::<CurrentEntry>(entry?.1.value())?.record);
-                }
-                Ok(records)
+                guarded(|| {
+                    let table = self.txn.open_table(CURRENT)?;
+                    let from = (code, w[0].as_deref().unwrap_or(""));
+                    let range = match &w[1] {
+                        Some(to) => table.range(from..(code, to.as_str()))?,
+                        None => table.range(from..(code + 1, ""))?,
+                    };
+                    let mut records = Vec::with_capacity(SLICE);
+                    for entry in range {
+                        records.push(decode_current(kind, entry?.1.value())?.record);
+                    }
+                    Ok(records)
+                })
             })
             .collect();
         let mut records = Vec::new();
@@ -174,124 +215,150 @@ impl Reader {
 
     /// The current answers of one survey, by question.
     pub fn answers_of(&self, survey_id: &str) -> Result<Vec<SurveyAnswer>, StoreError> {
-        let table = self.txn.open_table(CURRENT)?;
-        let code = Kind::SurveyAnswer.code();
-        let (lo, hi) = (
-            format!("{survey_id}{KEY_SEPARATOR}"),
-            format!("{survey_id}\n"),
-        );
-        let mut answers = Vec::new();
-        for entry in table.range((code, lo.as_str())..(code, hi.as_str()))? {
-            match decode::<CurrentEntry>(entry?.1.value())?.record {
-                Record::SurveyAnswer(a) => answers.push(a),
-                other => {
-                    return Err(damaged(format!(
-                        "{} stored among survey answers",
-                        other.key()
-                    )));
+        guarded(|| {
+            let table = self.txn.open_table(CURRENT)?;
+            let code = Kind::SurveyAnswer.code();
+            let (lo, hi) = (
+                format!("{survey_id}{KEY_SEPARATOR}"),
+                format!("{survey_id}\n"),
+            );
+            let mut answers = Vec::new();
+            for entry in table.range((code, lo.as_str())..(code, hi.as_str()))? {
+                match decode_current(Kind::SurveyAnswer, entry?.1.value())?.record {
+                    Record::SurveyAnswer(a) => answers.push(a),
+                    other => {
+                        return Err(damaged(format!(
+                            "{} stored among survey answers",
+                            other.key()
+                        )));
+                    }
                 }
             }
-        }
-        Ok(answers)
+            Ok(answers)
+        })
     }
 
     /// The latest date-time any current record is dated by (see `Record::time`), or `None`
     /// for an empty store. Reports use it as "today" so that the clock is never read.
     pub fn latest_time(&self) -> Result<Option<Timestamp>, StoreError> {
-        let by_time = self.txn.open_table(BY_TIME)?;
-        let mut latest = None;
-        for kind in Kind::ALL {
-            if let Some(entry) = by_time
-                .range((kind.code(), i64::MIN, "")..(kind.code() + 1, i64::MIN, ""))?
-                .next_back()
-            {
-                let time = Timestamp(entry?.0.value().1);
-                latest = latest.max(Some(time));
+        guarded(|| {
+            let by_time = self.txn.open_table(BY_TIME)?;
+            let mut latest = None;
+            for kind in Kind::ALL {
+                if let Some(entry) = by_time
+                    .range((kind.code(), i64::MIN, "")..(kind.code() + 1, i64::MIN, ""))?
+                    .next_back()
+                {
+                    let time = Timestamp(entry?.0.value().1);
+                    check_time(time).map_err(|e| damaged(format!("by_time: {e}")))?;
+                    latest = latest.max(Some(time));
+                }
             }
-        }
-        Ok(latest)
+            Ok(latest)
+        })
     }
 
     /// Every closed payout statement, oldest month first.
     pub fn closed_statements(&self) -> Result<Vec<ClosedStatement>, StoreError> {
-        let table = match self.txn.open_table(STATEMENTS) {
-            Ok(t) => t,
-            // A store written before statements existed has no such table: nothing closed.
-            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(Vec::new()),
-            Err(e) => return Err(e.into()),
-        };
-        let mut out = Vec::new();
-        for entry in table.iter()? {
-            out.push(decode(entry?.1.value())?);
-        }
-        Ok(out)
+        guarded(|| {
+            let table = match self.txn.open_table(STATEMENTS) {
+                Ok(t) => t,
+                // A store written before statements existed has no such table: nothing closed.
+                Err(redb::TableError::TableDoesNotExist(_)) => return Ok(Vec::new()),
+                Err(e) => return Err(e.into()),
+            };
+            let mut out = Vec::new();
+            for entry in table.iter()? {
+                let (month, value) = entry?;
+                let statement: ClosedStatement = decode(value.value())?;
+                check_statement(month.value(), &statement).map_err(damaged)?;
+                out.push(statement);
+            }
+            Ok(out)
+        })
     }
 
     /// The number of current records of a kind.
     pub fn count_current(&self, kind: Kind) -> Result<u64, StoreError> {
-        let table = self.txn.open_table(CURRENT)?;
-        let mut n = 0;
-        for entry in table.range((kind.code(), "")..(kind.code() + 1, ""))? {
-            entry?;
-            n += 1;
-        }
-        Ok(n)
+        guarded(|| {
+            let table = self.txn.open_table(CURRENT)?;
+            let mut n = 0;
+            for entry in table.range((kind.code(), "")..(kind.code() + 1, ""))? {
+                entry?;
+                n += 1;
+            }
+            Ok(n)
+        })
     }
 
     /// Every version of one record, oldest first.
     pub fn history(&self, kind: Kind, key: &str) -> Result<Vec<Version>, StoreError> {
-        let history = self.txn.open_table(HISTORY)?;
-        let log = self.txn.open_table(LOG)?;
-        let imports = self.txn.open_table(IMPORTS)?;
-        let mut versions = Vec::new();
-        for entry in history.range((kind.code(), key, 0)..=(kind.code(), key, u64::MAX))? {
-            let seq = entry?.0.value().2;
-            let bytes = log
-                .get(seq)?
-                .ok_or_else(|| damaged(format!("log entry {seq} is missing")))?;
-            let entry: LogEntry = decode(bytes.value())?;
-            let import_bytes = imports
-                .get(entry.import_id)?
-                .ok_or_else(|| damaged(format!("import {} is missing", entry.import_id)))?;
-            versions.push(Version {
-                seq,
-                entry,
-                import: decode(import_bytes.value())?,
-            });
-        }
-        Ok(versions)
+        guarded(|| {
+            let history = self.txn.open_table(HISTORY)?;
+            let log = self.txn.open_table(LOG)?;
+            let imports = self.txn.open_table(IMPORTS)?;
+            let mut versions = Vec::new();
+            for entry in history.range((kind.code(), key, 0)..=(kind.code(), key, u64::MAX))? {
+                let seq = entry?.0.value().2;
+                let bytes = log
+                    .get(seq)?
+                    .ok_or_else(|| damaged(format!("log entry {seq} is missing")))?;
+                let entry = decode_log(seq, bytes.value())?;
+                if entry.kind != kind || entry.key != key {
+                    return Err(damaged(format!(
+                        "history files log entry {seq} under another record"
+                    )));
+                }
+                let import_bytes = imports
+                    .get(entry.import_id)?
+                    .ok_or_else(|| damaged(format!("import {} is missing", entry.import_id)))?;
+                versions.push(Version {
+                    seq,
+                    entry,
+                    import: decode_import(import_bytes.value())?,
+                });
+            }
+            Ok(versions)
+        })
     }
 
     /// Every import, oldest first.
     pub fn imports(&self) -> Result<Vec<ImportEntry>, StoreError> {
-        let table = self.txn.open_table(IMPORTS)?;
-        let mut out = Vec::new();
-        for entry in table.iter()? {
-            out.push(decode(entry?.1.value())?);
-        }
-        Ok(out)
+        guarded(|| {
+            let table = self.txn.open_table(IMPORTS)?;
+            let mut out = Vec::new();
+            for entry in table.iter()? {
+                out.push(decode_import(entry?.1.value())?);
+            }
+            Ok(out)
+        })
     }
 
     pub fn stats(&self) -> Result<StoreStats, StoreError> {
-        let history = self.txn.open_table(HISTORY)?;
-        let imports = self.txn.open_table(IMPORTS)?;
         let mut kinds = Vec::new();
         for kind in Kind::ALL {
-            let mut versions = 0;
-            for entry in history.range((kind.code(), "", 0)..(kind.code() + 1, "", 0))? {
-                entry?;
-                versions += 1;
-            }
+            let versions = guarded(|| {
+                let history = self.txn.open_table(HISTORY)?;
+                let mut versions = 0;
+                for entry in history.range((kind.code(), "", 0)..(kind.code() + 1, "", 0))? {
+                    entry?;
+                    versions += 1;
+                }
+                Ok(versions)
+            })?;
             kinds.push((kind, self.count_current(kind)?, versions));
         }
-        let last_import = match imports.last()? {
-            Some((_, v)) => Some(decode(v.value())?),
-            None => None,
-        };
-        Ok(StoreStats {
-            kinds,
-            imports: imports.len()?,
-            last_import,
+        guarded(|| {
+            let imports = self.txn.open_table(IMPORTS)?;
+            let last_import = match imports.last()? {
+                Some((_, v)) => Some(decode_import(v.value())?),
+                None => None,
+            };
+            Ok(StoreStats {
+                kinds,
+                imports: imports.len()?,
+                last_import,
+            })
         })
     }
 }
@@ -305,34 +372,38 @@ pub(crate) struct SnapshotView {
 
 impl Reader {
     pub(crate) fn view(&self) -> Result<SnapshotView, StoreError> {
-        Ok(SnapshotView {
-            current: self.txn.open_table(CURRENT)?,
-            history: self.txn.open_table(HISTORY)?,
-            refs: self.txn.open_table(REFS)?,
+        guarded(|| {
+            Ok(SnapshotView {
+                current: self.txn.open_table(CURRENT)?,
+                history: self.txn.open_table(HISTORY)?,
+                refs: self.txn.open_table(REFS)?,
+            })
         })
     }
 
     /// The state an import planned against this snapshot starts from.
     pub(crate) fn basis(&self) -> Result<Basis, StoreError> {
-        let meta = self.txn.open_table(META)?;
-        Ok(Basis {
-            next_import: meta.get(META_NEXT_IMPORT)?.map_or(1, |v| v.value()),
-            next_seq: meta.get(META_NEXT_SEQ)?.map_or(1, |v| v.value()),
+        guarded(|| {
+            let meta = self.txn.open_table(META)?;
+            Ok(Basis {
+                next_import: meta.get(META_NEXT_IMPORT)?.map_or(1, |v| v.value()),
+                next_seq: meta.get(META_NEXT_SEQ)?.map_or(1, |v| v.value()),
+            })
         })
     }
 }
 
 impl View for SnapshotView {
     fn current(&self, kind: Kind, key: &str) -> Result<Option<CurrentEntry>, StoreError> {
-        match self.current.get((kind.code(), key))? {
-            Some(bytes) => Ok(Some(decode(bytes.value())?)),
+        guarded(|| match self.current.get((kind.code(), key))? {
+            Some(bytes) => Ok(Some(decode_current(kind, bytes.value())?)),
             None => Ok(None),
-        }
+        })
     }
 
     fn has_history(&self, kind: Kind, key: &str) -> Result<bool, StoreError> {
         let range = (kind.code(), key, 0u64)..=(kind.code(), key, u64::MAX);
-        Ok(self.history.range(range)?.next().transpose()?.is_some())
+        guarded(|| Ok(self.history.range(range)?.next().transpose()?.is_some()))
     }
 
     fn for_each_referrer(
@@ -342,20 +413,171 @@ impl View for SnapshotView {
         f: &mut dyn FnMut(Kind, &str),
     ) -> Result<(), StoreError> {
         let (lo, hi) = ref_range(kind, key);
-        for entry in self.refs.range(lo.as_tuple()..hi.as_tuple())? {
-            let (key, _) = entry?;
-            let (_, _, source_code, source_key) = key.value();
-            let source = Kind::from_code(source_code).ok_or_else(|| {
-                damaged(format!(
-                    "refs names kind code {source_code}, which is no kind"
-                ))
-            })?;
-            f(source, source_key);
+        let mut found: Vec<(Kind, String)> = Vec::new();
+        guarded(|| {
+            for entry in self.refs.range(lo.as_tuple()..hi.as_tuple())? {
+                let (key, _) = entry?;
+                let (_, _, source_code, source_key) = key.value();
+                let source = Kind::from_code(source_code).ok_or_else(|| {
+                    damaged(format!(
+                        "refs names kind code {source_code}, which is no kind"
+                    ))
+                })?;
+                found.push((source, source_key.to_owned()));
+            }
+            Ok(())
+        })?;
+        // The callback runs outside the guard: a panic of ours stays a bug, not damage.
+        for (source, key) in &found {
+            f(*source, key);
         }
         Ok(())
     }
 }
 
-fn damaged(what: String) -> StoreError {
-    StoreError::Codec(super::codec::CodecError::Damaged(what))
+/// Decodes a `current` value of a kind and checks it (see [`check_record`]).
+fn decode_current(kind: Kind, bytes: &[u8]) -> Result<CurrentEntry, StoreError> {
+    let entry: CurrentEntry = decode(bytes)
+        .map_err(|e| damaged(format!("a current record of {kind} does not decode: {e}")))?;
+    if entry.record.kind() != kind {
+        return Err(damaged(format!(
+            "a {} is stored among the {}",
+            entry.record.kind().noun(),
+            kind.name()
+        )));
+    }
+    check_record(&entry.record)
+        .map_err(|e| damaged(format!("{kind} `{}`: {e}", entry.record.key())))?;
+    Ok(entry)
+}
+
+/// Decodes a `log` value and checks it.
+pub(super) fn decode_log(seq: u64, bytes: &[u8]) -> Result<LogEntry, StoreError> {
+    let entry: LogEntry =
+        decode(bytes).map_err(|e| damaged(format!("log entry {seq} does not decode: {e}")))?;
+    let problem = match (&entry.op, &entry.record) {
+        (Op::Add, None) => Some("an add without a record".to_owned()),
+        (Op::Void, Some(_)) => Some("a void with a record".to_owned()),
+        (_, Some(r)) if r.kind() != entry.kind || r.key() != entry.key => {
+            Some("a record of another key".to_owned())
+        }
+        (_, Some(r)) => check_record(r).err(),
+        (Op::Void, None) => None,
+    };
+    match problem {
+        Some(p) => Err(damaged(format!("log entry {seq}: {p}"))),
+        None => Ok(entry),
+    }
+}
+
+/// Decodes an `imports` value and checks what `KindCounts::kind` relies on.
+pub(super) fn decode_import(bytes: &[u8]) -> Result<ImportEntry, StoreError> {
+    let entry: ImportEntry = decode(bytes)?;
+    if let Some(c) = entry
+        .counts
+        .iter()
+        .find(|c| Kind::from_code(c.kind_code).is_none())
+    {
+        return Err(damaged(format!(
+            "import {} counts the record kind code {}",
+            entry.id, c.kind_code
+        )));
+    }
+    Ok(entry)
+}
+
+/// Checks a closed statement against its key and its hash, so that what reads it may rely
+/// on a month label and on the JSON finance saw.
+pub(super) fn check_statement(month: &str, statement: &ClosedStatement) -> Result<(), String> {
+    if statement.month != month || crate::model::Period::parse_month(month).is_err() {
+        return Err(format!(
+            "the statement filed under `{}` is for `{}`",
+            month.escape_debug(),
+            statement.month.escape_debug()
+        ));
+    }
+    if super::sha256_hex(statement.statement_json.as_bytes()) != statement.sha256 {
+        return Err(format!(
+            "the statement of {month} does not match its SHA-256"
+        ));
+    }
+    Ok(())
+}
+
+/// The first and last moments a stored date may fall in: what the CSV parsers accept
+/// (four-digit years). Anything outside is damage, and would overflow date arithmetic.
+fn time_bounds() -> (Timestamp, Timestamp) {
+    let first = Day::from_ymd(0, 1, 1).expect("year 0 is a date").start();
+    let last = Day::from_ymd(9999, 12, 31)
+        .expect("year 9999 is a date")
+        .start();
+    (first, Timestamp(last.0 + 86_399))
+}
+
+fn check_time(t: Timestamp) -> Result<(), String> {
+    let (first, last) = time_bounds();
+    if (first..=last).contains(&t) {
+        Ok(())
+    } else {
+        Err(format!(
+            "the time {} seconds is not a date of years 0000-9999",
+            t.0
+        ))
+    }
+}
+
+fn check_day(d: Day) -> Result<(), String> {
+    check_time(Timestamp(i64::from(d.0) * 86_400))
+}
+
+fn check_score(score: u8) -> Result<(), String> {
+    if (1..=5).contains(&score) {
+        Ok(())
+    } else {
+        Err(format!("the score {score} is not 1-5"))
+    }
+}
+
+fn check_money(amount: Fen) -> Result<(), String> {
+    // What `Fen::parse` accepts: no sign, at most 13 digits of yuan.
+    const FEN_MAX: i64 = 10_i64.pow(15);
+    if (0..FEN_MAX).contains(&amount.0) {
+        Ok(())
+    } else {
+        Err(format!("the amount {} fen is out of range", amount.0))
+    }
+}
+
+/// Checks the values of a decoded record that the derivations compute with: dates they do
+/// calendar arithmetic on, scores they index by, amounts they add up. A damaged value
+/// that still decodes would otherwise overflow, panic or silently skew a figure. Cheap: no
+/// allocation; `verify` checks every cell as well.
+pub(super) fn check_record(record: &Record) -> Result<(), String> {
+    match record {
+        Record::Staff(r) => {
+            check_day(r.active_from)?;
+            r.active_to.map_or(Ok(()), check_day)
+        }
+        Record::Customer(r) => check_day(r.created_on),
+        Record::Sale(r) => {
+            check_time(r.delivered_at)?;
+            check_money(r.amount)
+        }
+        Record::ServiceOrder(r) => {
+            check_time(r.opened_at)?;
+            r.closed_at.map_or(Ok(()), check_time)?;
+            check_money(r.revenue)
+        }
+        Record::Policy(r) => check_day(r.start_on),
+        Record::Attempt(r) => check_time(r.at),
+        Record::Survey(r) => {
+            check_time(r.at)?;
+            check_score(r.overall)
+        }
+        Record::SurveyAnswer(r) => check_score(r.score),
+    }
+}
+
+pub(super) fn damaged(what: String) -> StoreError {
+    StoreError::Damaged(what)
 }
