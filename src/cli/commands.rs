@@ -909,7 +909,7 @@ fn implausible_dates(files: &[ParsedFile]) -> Vec<String> {
     let mut times: Vec<i64> = files
         .iter()
         .flat_map(|f| f.rows.iter())
-        .filter_map(|r| r.record.as_ref().and_then(|r| r.time()))
+        .filter_map(|r| r.time())
         .map(|t| t.0)
         .collect();
     if times.is_empty() {
@@ -925,8 +925,8 @@ fn implausible_dates(files: &[ParsedFile]) -> Vec<String> {
     let mut found = Vec::new();
     let mut count = 0usize;
     for f in files {
-        for row in &f.rows {
-            let Some(time) = row.record.as_ref().and_then(|r| r.time()) else {
+        for row in f.rows.iter() {
+            let Some(time) = row.time() else {
                 continue;
             };
             if time.0 >= floor && time.0 <= reference.saturating_add(YEAR_SECONDS) {

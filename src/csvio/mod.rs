@@ -6,11 +6,13 @@
 
 mod excel;
 mod read;
+mod rows;
 mod write;
 
 pub use excel::{GUARD, guard_cell, unguard_cell};
 pub use read::{
-    CELL_BYTES_MAX, ERRORS_SHOWN_MAX, ErrorSink, ImportError, ParsedFile, Rejections, Row, Source,
+    CELL_BYTES_MAX, ERRORS_SHOWN_MAX, ErrorSink, ImportError, ParsedFile, Rejections, Source,
     decode_text, parse_file, parse_source, resolve_paths,
 };
+pub use rows::{Row, Rows};
 pub use write::{BOM, ExportError, write_header, write_kind, write_record};

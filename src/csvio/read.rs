@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use super::rows::Rows;
 use crate::model::{CellError, Kind, Record, check_id, check_token, echo, redact_message};
 use crate::store::Op;
 
@@ -154,22 +155,12 @@ impl Source {
     }
 }
 
-/// One data row of a file.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Row {
-    pub line: u64,
-    pub op: Op,
-    pub key: String,
-    /// The parsed record; `None` on a void row, of which only the key is read.
-    pub record: Option<Record>,
-}
-
 /// A parsed file: the rows that parsed, and the errors of those that did not.
 #[derive(Clone, Debug)]
 pub struct ParsedFile {
     pub source: Source,
     pub sha256: String,
-    pub rows: Vec<Row>,
+    pub rows: Rows,
     /// Errors of single rows, the first `ERRORS_SHOWN_MAX` of them. The file is still
     /// checked against the store, so one run lists every problem; an import with any error
     /// writes nothing.
@@ -362,7 +353,7 @@ pub fn parse_source(source: &Source, bytes: &[u8]) -> Result<ParsedFile, Vec<Imp
     };
     let layout = Layout::from_header(&name, kind, &header)?;
     check_quotes(&name, &text, &header).map_err(|e| vec![e])?;
-    let mut rows = Vec::new();
+    let mut rows = Rows::default();
     let mut errors = Vec::new();
     let mut errors_total = 0u64;
     let mut fail = |error: ImportError| {
@@ -372,16 +363,20 @@ pub fn parse_source(source: &Source, bytes: &[u8]) -> Result<ParsedFile, Vec<Imp
         }
     };
     let mut failed_keys = Vec::new();
-    for result in records {
-        let record = match result {
-            Ok(r) => r,
+    drop(records);
+    // One record buffer for the whole file: no allocation per row.
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
             Err(e) => {
                 // The reader cannot resynchronise after a quoting error: the rest of the file
                 // is unread, so the whole file is in error.
                 fail(csv_error(&name, &e));
                 return Err(errors);
             }
-        };
+        }
         let line = record.position().map_or(0, |p| p.line());
         if record.len() == 1 && record.get(0) == Some("") {
             continue; // a blank line
@@ -439,12 +434,7 @@ pub fn parse_source(source: &Source, bytes: &[u8]) -> Result<ParsedFile, Vec<Imp
             continue;
         }
         match parse_row(kind, layout.op.map_or("", |i| &record[i]), &cells) {
-            Ok((op, record)) => rows.push(Row {
-                line,
-                op,
-                key,
-                record,
-            }),
+            Ok((op, parsed)) => rows.push(line, op, &key, parsed.as_ref()),
             Err(cell_errors) => {
                 for e in cell_errors {
                     fail(ImportError::new(&name, Some(line), e.column, e.reason));
@@ -453,6 +443,7 @@ pub fn parse_source(source: &Source, bytes: &[u8]) -> Result<ParsedFile, Vec<Imp
             }
         }
     }
+    rows.shrink_to_fit();
     Ok(ParsedFile {
         source: source.clone(),
         sha256,
@@ -873,7 +864,7 @@ mod tests {
         let (bytes, _, _) = encoding_rs::GB18030
             .encode("staff_id,name,department,active_from\nKF001,李静,customer_care,2021-08-02\n");
         let parsed = parse_source(&source(Kind::Staff), &bytes).unwrap();
-        match &parsed.rows[0].record {
+        match &parsed.rows.get(0).record() {
             Some(Record::Staff(s)) => assert_eq!(s.name, "李静"),
             other => panic!("{other:?}"),
         }

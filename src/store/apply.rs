@@ -216,7 +216,7 @@ fn append(
     let first_seq = meta.get(META_NEXT_SEQ)?.map_or(1, |v| v.value());
     let mut seq = first_seq;
     let total = plan.net.len() as u64;
-    for (n, net) in plan.net.iter().enumerate() {
+    for (n, net) in plan.in_order().enumerate() {
         if n % 4096 == 0 {
             progress(n as u64, total);
         }
@@ -224,7 +224,7 @@ fn append(
             continue;
         }
         let row = plan.row(net);
-        let (kind, key) = (net.kind, row.key.as_str());
+        let (kind, key) = (net.kind, row.key);
         // The stored version this one replaces, read back for its index entries.
         let old: Option<CurrentEntry> = match current.get((kind.code(), key))? {
             Some(bytes) => Some(decode(bytes.value())?),
@@ -236,21 +236,18 @@ fn append(
             kind,
             key: key.to_owned(),
             op: row.op,
-            record: row.record.clone(),
+            record: row.record(),
         };
         log.insert(seq, encode(&entry).as_slice())?;
         history.insert((kind.code(), key, seq), ())?;
         if let Some(old) = &old {
             unindex(&mut by_time, &mut refs, &old.record)?;
         }
-        match &row.record {
+        match entry.record {
             Some(record) => {
-                let value = encode(&CurrentEntry {
-                    seq,
-                    record: record.clone(),
-                });
-                current.insert((kind.code(), key), value.as_slice())?;
-                index(&mut by_time, &mut refs, record)?;
+                let value = CurrentEntry { seq, record };
+                current.insert((kind.code(), key), encode(&value).as_slice())?;
+                index(&mut by_time, &mut refs, &value.record)?;
             }
             None => {
                 current.remove((kind.code(), key))?;

@@ -34,6 +34,25 @@ pub fn encode<T: Encode>(value: &T) -> Vec<u8> {
     out
 }
 
+/// Appends the bincode body of a value (no version byte) to `out`: for values held in
+/// memory only, such as the rows of an import (`csvio::Rows`).
+pub fn encode_body_into<T: Encode>(value: &T, out: &mut Vec<u8>) {
+    bincode::encode_into_std_write(value, out, config()).expect("encoding into a Vec cannot fail");
+}
+
+/// Decodes a body written by [`encode_body_into`].
+pub fn decode_body<T: Decode<()>>(bytes: &[u8]) -> Result<T, CodecError> {
+    let (value, used) = bincode::decode_from_slice(bytes, config())
+        .map_err(|e| CodecError::Damaged(e.to_string()))?;
+    if used != bytes.len() {
+        return Err(CodecError::Damaged(format!(
+            "{} trailing bytes after the value",
+            bytes.len() - used
+        )));
+    }
+    Ok(value)
+}
+
 pub fn decode<T: Decode<()>>(bytes: &[u8]) -> Result<T, CodecError> {
     match bytes.split_first() {
         Some((&FORMAT_VERSION, body)) => {

@@ -18,7 +18,7 @@
 //!    pointing at someone else's attempt.
 //! 5. [`check_voids`]: a voided record is not left referenced by a record that stays.
 
-use std::collections::HashMap;
+use rayon::slice::ParallelSliceMut;
 
 use super::StoreError;
 use super::tables::{CurrentEntry, KindCounts, Op};
@@ -86,6 +86,8 @@ pub(crate) struct Net {
     pub kind: Kind,
     pub file: u32,
     pub row: u32,
+    /// The reading position of the key's first row: versions are appended in this order.
+    pub first: u32,
     /// Whether an earlier row of the key (superseded) was an `add`.
     pub had_add: bool,
     pub effect: Effect,
@@ -102,19 +104,26 @@ pub struct WithinImport {
     pub withdrawn: u64,
 }
 
-/// An import, decided: the net row of every key in the order their keys first appear (the
-/// order their versions get sequence numbers), and what it does.
+/// An import, decided: the net row of every key, sorted by kind and key (for look-ups), and
+/// the order their keys first appear in the import (the order their versions get sequence
+/// numbers).
 pub struct Plan<'a> {
     pub(crate) files: &'a [ParsedFile],
     pub(crate) net: Vec<Net>,
+    pub(crate) order: Vec<u32>,
     /// Per kind, in dependency order, every kind (zero when the import has none).
     pub(crate) counts: Vec<KindCounts>,
     pub(crate) within: Vec<WithinImport>,
 }
 
 impl<'a> Plan<'a> {
-    pub(crate) fn row(&self, net: &Net) -> &'a Row {
-        &self.files[net.file as usize].rows[net.row as usize]
+    pub(crate) fn row(&self, net: &Net) -> Row<'a> {
+        self.files[net.file as usize].rows.get(net.row as usize)
+    }
+
+    /// The net rows in the order their keys first appear in the import.
+    pub(crate) fn in_order(&self) -> impl Iterator<Item = &Net> + '_ {
+        self.order.iter().map(|&i| &self.net[i as usize])
     }
 
     /// The number of new versions the plan appends.
@@ -140,8 +149,9 @@ pub(crate) fn plan<'a>(
         names: &names,
         sink,
     };
-    let (mut net, index, within) = net_rows(&mut ctx, amend);
+    let (mut net, within) = net_rows(&mut ctx, amend);
     classify(&mut ctx, &mut net, view, amend)?;
+    let index = Index { net: &net };
     check_references(&mut ctx, &net, &index, view)?;
     check_moved_attempts(&mut ctx, &net, &index, view)?;
     check_voids(&mut ctx, &net, &index, view)?;
@@ -169,9 +179,12 @@ pub(crate) fn plan<'a>(
             Effect::Withdrawn => w.withdrawn += 1,
         }
     }
+    let mut order: Vec<u32> = (0..net.len() as u32).collect();
+    order.sort_unstable_by_key(|&i| net[i as usize].first);
     Ok(Ok(Plan {
         files,
         net,
+        order,
         counts,
         within,
     }))
@@ -192,26 +205,55 @@ impl<'a> Ctx<'a, '_> {
         );
     }
 
-    fn row(&self, file: u32, row: u32) -> &'a Row {
-        &self.files[file as usize].rows[row as usize]
+    fn row(&self, file: u32, row: u32) -> Row<'a> {
+        self.files[file as usize].rows.get(row as usize)
     }
 
-    fn net_row(&self, net: &Net) -> &'a Row {
+    fn net_row(&self, net: &Net) -> Row<'a> {
         self.row(net.file, net.row)
     }
 }
 
-/// Net row index by kind and key.
-type Index<'a> = HashMap<(Kind, &'a str), usize>;
+/// Finds the net row of a kind and key: a binary search of the net rows, which are sorted by
+/// kind and key (no hash map of millions of keys).
+struct Index<'n> {
+    net: &'n [Net],
+}
 
-/// Pass 1: the net row of every key, in order of first appearance; amendments within the
-/// import are rejected unless `amend`.
-fn net_rows<'a>(ctx: &mut Ctx<'a, '_>, amend: bool) -> (Vec<Net>, Index<'a>, Vec<WithinImport>) {
+impl Index<'_> {
+    fn get(&self, ctx: &Ctx<'_, '_>, kind: Kind, key: &str) -> Option<usize> {
+        self.net
+            .binary_search_by(|n| (n.kind, ctx.net_row(n).key).cmp(&(kind, key)))
+            .ok()
+    }
+}
+
+/// Pass 1: the net row of every key, sorted by kind and key; amendments within the import
+/// are rejected unless `amend`.
+///
+/// Every row gets its reading position (kinds in dependency order, files as given, rows in
+/// order); a stable parallel sort by kind and key then puts each key's rows together, in
+/// reading order. Memory is two small integers per row, whatever the keys.
+fn net_rows(ctx: &mut Ctx<'_, '_>, amend: bool) -> (Vec<Net>, Vec<WithinImport>) {
     let files = ctx.files;
-    let mut net: Vec<Net> = Vec::new();
-    let mut index: Index<'a> = HashMap::new();
-    // The last `add` of each key so far, to compare the next one with: (file, row).
-    let mut last_add: HashMap<(Kind, &'a str), (u32, u32)> = HashMap::new();
+    let mut places: Vec<(Kind, u32, u32)> = Vec::new();
+    for kind in Kind::ALL {
+        for (file, parsed) in files
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.source.kind == kind)
+        {
+            places.extend((0..parsed.rows.len() as u32).map(|row| (kind, file as u32, row)));
+        }
+    }
+    assert!(
+        u32::try_from(places.len()).is_ok(),
+        "an import of fewer than 2^32 rows"
+    );
+    let key_of = |p: &(Kind, u32, u32)| (p.0, files[p.1 as usize].rows.get(p.2 as usize).key);
+    let mut by_key: Vec<u32> = (0..places.len() as u32).collect();
+    by_key.par_sort_by(|&a, &b| key_of(&places[a as usize]).cmp(&key_of(&places[b as usize])));
+
     let mut within: Vec<WithinImport> = Kind::ALL
         .iter()
         .map(|k| WithinImport {
@@ -219,63 +261,59 @@ fn net_rows<'a>(ctx: &mut Ctx<'a, '_>, amend: bool) -> (Vec<Net>, Index<'a>, Vec
             ..WithinImport::default()
         })
         .collect();
-    for kind in Kind::ALL {
-        for (file, parsed) in files
-            .iter()
-            .enumerate()
-            .filter(|(_, f)| f.source.kind == kind)
-        {
-            for (row_index, row) in parsed.rows.iter().enumerate() {
-                let (file, row_index) = (file as u32, row_index as u32);
-                let key = (kind, row.key.as_str());
-                if let (Op::Add, Some(&(pf, pr))) = (row.op, last_add.get(&key)) {
-                    let previous = ctx.row(pf, pr);
-                    if previous.record != row.record && !amend {
-                        let differing = differing_cells(
-                            previous.record.as_ref().expect("an add has a record"),
-                            row.record.as_ref().expect("an add has a record"),
-                        );
-                        ctx.fail(
-                            file,
-                            row.line,
-                            kind.columns()[0].name,
-                            format!(
-                                "{} `{}` appears again with different content (earlier at {}:{}; {}); a later row of a key amends the earlier one: import with --amend to accept the change, or keep one row per key",
-                                kind.noun(),
-                                display_key(&row.key),
-                                ctx.names[pf as usize],
-                                previous.line,
-                                describe(&differing)
-                            ),
-                        );
-                    }
-                }
-                if row.op == Op::Add {
-                    last_add.insert(key, (file, row_index));
-                }
-                match index.get(&key) {
-                    Some(&i) => {
-                        let n = &mut net[i];
-                        n.had_add |= ctx.row(n.file, n.row).op == Op::Add;
-                        n.file = file;
-                        n.row = row_index;
-                        within[kind as usize - 1].superseded += 1;
-                    }
-                    None => {
-                        index.insert(key, net.len());
-                        net.push(Net {
-                            kind,
-                            file,
-                            row: row_index,
-                            had_add: false,
-                            effect: Effect::Unchanged,
-                        });
-                    }
-                }
+    let mut net: Vec<Net> = Vec::new();
+    for group in
+        by_key.chunk_by(|&a, &b| key_of(&places[a as usize]) == key_of(&places[b as usize]))
+    {
+        let (kind, _, _) = places[group[0] as usize];
+        let mut previous_add: Option<(u32, Row<'_>)> = None;
+        let mut had_add = false;
+        for (n, &position) in group.iter().enumerate() {
+            let (_, file, row_index) = places[position as usize];
+            let row = ctx.row(file, row_index);
+            if row.op != Op::Add {
+                continue;
             }
+            if n + 1 < group.len() {
+                had_add = true;
+            }
+            if let Some((previous_file, previous)) = previous_add
+                && previous.record_bytes() != row.record_bytes()
+                && !amend
+            {
+                let (old, new) = (
+                    previous.record().expect("an add has a record"),
+                    row.record().expect("an add has a record"),
+                );
+                ctx.fail(
+                    file,
+                    row.line,
+                    kind.columns()[0].name,
+                    format!(
+                        "{} `{}` appears again with different content (earlier at {}:{}; {}); a later row of a key amends the earlier one: import with --amend to accept the change, or keep one row per key",
+                        kind.noun(),
+                        display_key(row.key),
+                        ctx.names[previous_file as usize],
+                        previous.line,
+                        describe(&differing_cells(&old, &new))
+                    ),
+                );
+            }
+            previous_add = Some((file, row));
         }
+        let &last = group.last().expect("a group has a row");
+        let (_, file, row) = places[last as usize];
+        within[kind as usize - 1].superseded += group.len() as u64 - 1;
+        net.push(Net {
+            kind,
+            file,
+            row,
+            first: group[0],
+            had_add,
+            effect: Effect::Unchanged,
+        });
     }
-    (net, index, within)
+    (net, within)
 }
 
 /// Pass 2: what each net row does to the store.
@@ -287,8 +325,8 @@ fn classify(
 ) -> Result<(), StoreError> {
     for n in net.iter_mut() {
         let row = ctx.net_row(n);
-        let stored = view.current(n.kind, &row.key)?;
-        n.effect = match (&row.record, stored) {
+        let stored = view.current(n.kind, row.key)?;
+        n.effect = match (&row.record(), stored) {
             (Some(_), None) => Effect::Added,
             (Some(new), Some(old)) if *new == old.record => Effect::Unchanged,
             (Some(new), Some(old)) => {
@@ -301,7 +339,7 @@ fn classify(
                             format!(
                                 "{} `{}` is stored with {column} `{was}`, this row says `{now}`; to record the change as an amendment, import again with --amend",
                                 n.kind.noun(),
-                                display_key(&row.key)
+                                display_key(row.key)
                             ),
                         );
                     }
@@ -311,7 +349,7 @@ fn classify(
             (None, Some(_)) => Effect::Voided,
             (None, None) if n.had_add => Effect::Withdrawn,
             (None, None) => {
-                if !view.has_history(n.kind, &row.key)? {
+                if !view.has_history(n.kind, row.key)? {
                     ctx.fail(
                         n.file,
                         row.line,
@@ -319,7 +357,7 @@ fn classify(
                         format!(
                             "there is no {} `{}` to void, in the store or this import; check the key",
                             n.kind.noun(),
-                            display_key(&row.key)
+                            display_key(row.key)
                         ),
                     );
                 }
@@ -340,8 +378,8 @@ fn after(
     kind: Kind,
     key: &str,
 ) -> Result<Option<Record>, StoreError> {
-    match index.get(&(kind, key)) {
-        Some(&i) => Ok(ctx.net_row(&net[i]).record.clone()),
+    match index.get(ctx, kind, key) {
+        Some(i) => Ok(ctx.net_row(&net[i]).record()),
         None => Ok(view.current(kind, key)?.map(|c| c.record)),
     }
 }
@@ -362,13 +400,13 @@ fn check_references(
         .collect();
     for n in net {
         let row = ctx.net_row(n);
-        let Some(record) = &row.record else {
+        let Some(record) = &row.record() else {
             continue;
         };
         for reference in record.references() {
             let target = (reference.target, reference.key);
-            let (exists, voided_here) = match index.get(&target) {
-                Some(&i) => (ctx.net_row(&net[i]).op == Op::Add, true),
+            let (exists, voided_here) = match index.get(ctx, target.0, target.1) {
+                Some(i) => (ctx.net_row(&net[i]).op == Op::Add, true),
                 None => (
                     failed.contains(&target)
                         || view.current(reference.target, reference.key)?.is_some(),
@@ -423,10 +461,10 @@ fn check_moved_attempts(
 ) -> Result<(), StoreError> {
     for n in net.iter().filter(|n| n.effect == Effect::Amended) {
         let row = ctx.net_row(n);
-        let Some(Record::Attempt(new)) = &row.record else {
+        let Some(Record::Attempt(new)) = &row.record() else {
             continue;
         };
-        let Some(Record::Attempt(old)) = view.current(Kind::Attempt, &row.key)?.map(|c| c.record)
+        let Some(Record::Attempt(old)) = view.current(Kind::Attempt, row.key)?.map(|c| c.record)
         else {
             continue;
         };
@@ -434,9 +472,9 @@ fn check_moved_attempts(
             continue;
         }
         let mut surveys = Vec::new();
-        view.for_each_referrer(Kind::Attempt, &row.key, &mut |kind, key| {
+        view.for_each_referrer(Kind::Attempt, row.key, &mut |kind, key| {
             // Surveys in this import were checked with their own rows.
-            if kind == Kind::Survey && !index.contains_key(&(Kind::Survey, key)) {
+            if kind == Kind::Survey && index.get(ctx, Kind::Survey, key).is_none() {
                 surveys.push(key.to_owned());
             }
         })?;
@@ -472,8 +510,8 @@ fn check_voids(
         let row = ctx.net_row(n);
         let mut holders = Vec::new();
         let mut more = 0usize;
-        view.for_each_referrer(n.kind, &row.key, &mut |kind, key| {
-            if !index.contains_key(&(kind, key)) {
+        view.for_each_referrer(n.kind, row.key, &mut |kind, key| {
+            if index.get(ctx, kind, key).is_none() {
                 if holders.len() < HOLDERS_SHOWN_MAX {
                     holders.push(format!("{} `{}`", kind.noun(), display_key(key)));
                 } else {
@@ -496,7 +534,7 @@ fn check_voids(
             format!(
                 "cannot void {} `{}`: {}{} still {verb} to it; void those in the same import first",
                 n.kind.noun(),
-                display_key(&row.key),
+                display_key(row.key),
                 holders.join(", "),
                 if more > 0 {
                     format!(" and {more} more")
