@@ -10,10 +10,13 @@
 //!   [`model::Period`] is a month, an ISO week or a year. [`model::privacy`] shapes what people
 //!   see of personal data: cells echoed in messages, text escaped for terminals.
 //! - [`csvio`]: the CSV interchange files — decoding (UTF-8, BOM, GB18030), parsing rows with
-//!   errors located as `FILE:LINE: column: reason`, writing records back, and the reversible
-//!   `'` guard of formula-like cells ([`csvio::guard_cell`]).
-//! - [`store`]: the append-only redb store — tables, the versioned codec, import, snapshots,
-//!   closed payout statements.
+//!   errors located as `FILE:LINE: column: reason` (bounded: [`csvio::ErrorSink`]), keeping
+//!   parsed rows compact ([`csvio::Rows`]), writing records back, and the reversible `'` guard
+//!   of formula-like cells ([`csvio::guard_cell`]).
+//! - [`store`]: the append-only redb store — tables, the versioned codec, snapshots, closed
+//!   payout statements, `verify`, and the import in two halves: `plan` decides what each key's
+//!   net row does against a read snapshot (pure, no redb), `apply` appends the plan in one
+//!   write transaction.
 //! - [`rules`]: every offset, window and threshold of the contract, overridable by TOML.
 //! - [`derive`](mod@derive): facts that follow from records and rules — return-visit tasks and their
 //!   crediting, lost episodes and recovery, customer tiers. Per customer, in parallel.
@@ -39,6 +42,13 @@
 //! - **Deterministic output.** The same store and arguments give byte-identical reports,
 //!   charts and pages at any thread count: parallel work is per customer and kept in order.
 //! - **Renderers do no I/O** and `kpi` never opens a file; only the binary writes files.
+//! - **A rejected import writes nothing, not even a byte.** An import is planned against a
+//!   read snapshot; the store is opened for writing (or created, atomically) only for a plan
+//!   that writes, and the plan is made again inside the write transaction if another import
+//!   committed since its snapshot.
+//! - **Import memory is bounded by the encoded size of the rows**, not by their count: rows
+//!   are held encoded in one arena per file, keys are grouped by sorting, and the writer's
+//!   redb cache is fixed (`store::WRITER_CACHE_BYTES`).
 //! - **No message quotes a cell in full.** Import errors are redacted where they are made
 //!   ([`csvio::ImportError::new`]): phones masked, cells cut at 60 characters, control
 //!   characters escaped. Stored and exported data is never masked; only displays are.

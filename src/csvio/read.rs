@@ -697,7 +697,7 @@ const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 /// GB18030 is mostly invalid as UTF-8: about one character in ten happens to form a valid
 /// UTF-8 sequence (李静 is `C0 EE BE B2`: `C0` is invalid, `EE BE B2` a valid 3-byte
 /// sequence). A UTF-8 file with a stray byte is the opposite: all valid but that byte. So a
-/// file with at least [`UTF8_VALID_PER_INVALID_MIN`] valid non-ASCII characters per invalid
+/// file with at least `UTF8_VALID_PER_INVALID_MIN` (4) valid non-ASCII characters per invalid
 /// sequence is UTF-8 with a bad byte, refused with the byte's line, rather than decoded
 /// wholesale into mojibake; anything else is tried as GB18030.
 pub fn decode_text<'b>(

@@ -23,7 +23,7 @@ pub use verify::{Integrity, PROBLEMS_LISTED_MAX, VerifyReport, verify};
 
 /// A failure of the store itself (not of the input).
 ///
-/// Every redb error is classified on its way in (see [`classify`]): damage to the file,
+/// Every redb error is classified on its way in (see `classify`): damage to the file,
 /// a full disk and a busy store each get their own variant, so the CLI can say what to do.
 /// The messages never repeat a cause: variants hold their cause as text, not as a `source`.
 #[derive(Debug, thiserror::Error)]
