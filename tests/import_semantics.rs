@@ -402,31 +402,51 @@ fn a_dry_run_creates_nothing_and_leaves_the_store_file_untouched() {
     );
 }
 
-/// A store file made read-only: a dry run and an import with bad rows still report the rows
-/// (running as root, the file stays writable and only the first half is meaningful).
+/// Regression (issue 10): on a read-only store a dry run, and an import with bad rows, failed
+/// on opening the store for writing instead of checking the rows. (As root, the test runs the
+/// binary as `nobody`: see `run_without_write_permission`.)
 #[cfg(unix)]
 #[test]
 fn a_dry_run_and_row_errors_work_on_a_read_only_store() {
-    use std::os::unix::fs::PermissionsExt;
+    use crate::store_misuse::run_without_write_permission;
     let d = Dir::new();
     d.with_base();
-    std::fs::set_permissions(d.db(), std::fs::Permissions::from_mode(0o400)).unwrap();
     d.write(
         "x/customers.csv",
         format!("{CUSTOMERS}C00020,周敏,,,,2024-01-02\n"),
     );
-    let out = d.ok(&["import", "--dry-run", "x"]);
-    assert_eq!(counts(&out, "customers"), [1, 0, 0, 0], "{out}");
     d.write(
         "bad/customers.csv",
         format!("{CUSTOMERS}C00011,王芳,,,,2023-13-01\n"),
     );
-    let stderr = d.fails(&["import", "bad/customers.csv"]);
+    let before = std::fs::read(d.db()).unwrap();
+    let Some(dry) = run_without_write_permission(&d, &["import", "--dry-run", "x"]) else {
+        return;
+    };
+    let stdout = String::from_utf8(dry.stdout).unwrap();
+    assert!(
+        dry.status.success(),
+        "{}",
+        String::from_utf8_lossy(&dry.stderr)
+    );
+    assert_eq!(counts(&stdout, "customers"), [1, 0, 0, 0], "{stdout}");
+    let bad = run_without_write_permission(&d, &["import", "bad/customers.csv"]).unwrap();
+    let stderr = String::from_utf8(bad.stderr).unwrap();
+    assert_eq!(bad.status.code(), Some(2), "{stderr}");
     assert!(
         stderr_lines(&stderr)[0].starts_with("bad/customers.csv:2: created_on: "),
         "{stderr}"
     );
-    std::fs::set_permissions(d.db(), std::fs::Permissions::from_mode(0o600)).unwrap();
+    // An import that would write says why it cannot.
+    let real = run_without_write_permission(&d, &["import", "x"]).unwrap();
+    let stderr = String::from_utf8(real.stderr).unwrap();
+    assert_eq!(real.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("read-only"), "{stderr}");
+    assert_eq!(
+        std::fs::read(d.db()).unwrap(),
+        before,
+        "the store file changed"
+    );
 }
 
 /// Regression (issue 10): a rejected import into a store it had just created removed the file,

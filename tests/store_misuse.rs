@@ -146,7 +146,7 @@ fn an_empty_file_is_read_as_no_store_and_imported_into() {
 /// Runs careledger as a user without write permission to the store: the current user when
 /// it is not root (chmod is enough), else `nobody` through setpriv (root writes anyway).
 /// `None` when neither is possible.
-fn run_without_write_permission(dir: &Dir, args: &[&str]) -> Option<Output> {
+pub(crate) fn run_without_write_permission(dir: &Dir, args: &[&str]) -> Option<Output> {
     use std::os::unix::fs::{MetadataExt, PermissionsExt};
     let root = std::fs::metadata(dir.path()).unwrap().uid() == 0;
     let mode = if root { 0o444 } else { 0o400 };
