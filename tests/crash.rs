@@ -14,7 +14,7 @@ use careledger::store::{ImportOptions, Store};
 use crate::util::Dir;
 
 /// Generates a dataset big enough that a debug-build import takes a few seconds.
-fn dataset(dir: &Dir, customers: u64) -> String {
+pub(crate) fn dataset(dir: &Dir, customers: u64) -> String {
     let data = dir.join("data");
     generate(
         &GenConfig {

@@ -195,20 +195,6 @@ fn a_flipped_byte_in_a_stored_value_is_damage_to_verify_and_to_every_report() {
     }
 }
 
-/// Generates a dataset big enough that a debug-build import takes a few seconds.
-fn dataset(dir: &Dir) -> String {
-    let data = dir.join("data");
-    careledger::generator::generate(
-        &careledger::generator::GenConfig {
-            customers: 2000,
-            ..Default::default()
-        },
-        &data,
-    )
-    .unwrap();
-    data.display().to_string()
-}
-
 /// Regression: every reader of a store whose last import was killed repaired it through a
 /// writable open; two at once collided, and the loser failed with "open for writing by
 /// another careledger process" though no import ran. Now one repairs and the others wait,
@@ -216,7 +202,7 @@ fn dataset(dir: &Dir) -> String {
 #[test]
 fn readers_of_a_store_left_by_a_killed_import_all_read() {
     let dir = Dir::new();
-    let data = dataset(&dir);
+    let data = crate::crash::dataset(&dir, 2000);
     dir.ok(&[
         "import",
         &format!("{data}/staff.csv"),

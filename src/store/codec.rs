@@ -55,17 +55,7 @@ pub fn decode_body<T: Decode<()>>(bytes: &[u8]) -> Result<T, CodecError> {
 
 pub fn decode<T: Decode<()>>(bytes: &[u8]) -> Result<T, CodecError> {
     match bytes.split_first() {
-        Some((&FORMAT_VERSION, body)) => {
-            let (value, used) = bincode::decode_from_slice(body, config())
-                .map_err(|e| CodecError::Damaged(e.to_string()))?;
-            if used != body.len() {
-                return Err(CodecError::Damaged(format!(
-                    "{} trailing bytes after the value",
-                    body.len() - used
-                )));
-            }
-            Ok(value)
-        }
+        Some((&FORMAT_VERSION, body)) => decode_body(body),
         Some((&found, _)) => Err(CodecError::Version { found }),
         None => Err(CodecError::Damaged("empty value".into())),
     }
