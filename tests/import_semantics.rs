@@ -562,3 +562,28 @@ fn a_plan_overtaken_by_another_import_is_planned_again() {
     let again = store.apply(planned, &options, &|_, _| {}).unwrap();
     assert!(!again.recorded);
 }
+
+/// A dry run against something that is not a store (a device, a folder) says so, like an
+/// import, rather than checking the rows against an imagined empty store.
+#[test]
+fn a_dry_run_against_something_that_is_not_a_store_is_refused() {
+    let d = Dir::new();
+    d.write(
+        "x/customers.csv",
+        format!("{CUSTOMERS}C00020,周敏,,,,2024-01-02\n"),
+    );
+    let folder = d.join("x");
+    for (db, says) in [
+        ("/dev/null", "is not a careledger store"),
+        (folder.to_str().unwrap(), "is a folder, not a store file"),
+    ] {
+        let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("careledger"))
+            .current_dir(d.path())
+            .args(["--db", db, "import", "--dry-run", "x"])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{db}: {stderr}");
+        assert!(stderr.contains(says), "{db}: {stderr}");
+    }
+}

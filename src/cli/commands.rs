@@ -789,9 +789,11 @@ fn import(db: &Path, paths: &[String], amend: bool, dry_run: bool) -> Result<(),
     // no-op never open the store for writing (which changes its file even when nothing is
     // committed), never create one, and never remove one, so they work on a read-only store
     // and cannot race with an import in another process.
-    // An empty file (`--db "$(mktemp)"`) holds nothing yet: planned as an empty store.
-    let holds_store = std::fs::metadata(db).is_ok_and(|m| m.len() > 0);
-    let planned = if holds_store {
+    // No file, or an empty one (`--db "$(mktemp)"`), holds nothing yet: planned as an empty
+    // store. Anything else is opened as a store, which refuses a folder, a device or a file
+    // that is not a store, even on a dry run.
+    let empty_file = std::fs::metadata(db).is_ok_and(|m| m.is_file() && m.len() == 0);
+    let planned = if db.exists() && !empty_file {
         let reader = Store::open_reader(db).map_err(store_failure)?;
         careledger::store::plan_import(&files, Some(&reader), amend).map_err(rejected)?
     } else {
