@@ -26,7 +26,12 @@ fn main() {
     };
 
     let t = Instant::now();
-    let summary = generate(&config, &data).expect("generate");
+    std::fs::create_dir_all(&data).expect("data folder");
+    let open = |name: &str| -> std::io::Result<Box<dyn std::io::Write>> {
+        let file = std::fs::File::create(data.join(name))?;
+        Ok(Box::new(std::io::BufWriter::new(file)))
+    };
+    let summary = generate(&config, open).expect("generate");
     let gen_s = t.elapsed().as_secs_f64();
     let rows: u64 = summary.rows.iter().map(|(_, n)| n).sum();
     let csv_bytes: u64 = std::fs::read_dir(&data)

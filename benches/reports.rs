@@ -29,12 +29,17 @@ fn main() {
         .unwrap_or(760_000);
     let dir = tempfile::tempdir().expect("temp dir");
     let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).expect("data folder");
+    let open = |name: &str| -> std::io::Result<Box<dyn std::io::Write>> {
+        let file = std::fs::File::create(data.join(name))?;
+        Ok(Box::new(std::io::BufWriter::new(file)))
+    };
     generate(
         &GenConfig {
             customers,
             ..GenConfig::default()
         },
-        &data,
+        open,
     )
     .expect("generate");
     let store = Store::open_or_create(&dir.path().join("bench.redb")).expect("store");

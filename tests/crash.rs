@@ -21,7 +21,7 @@ pub(crate) fn dataset(dir: &Dir, customers: u64) -> String {
             customers,
             ..GenConfig::default()
         },
-        &data,
+        crate::util::to_files(&data),
     )
     .unwrap();
     data.display().to_string()

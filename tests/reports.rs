@@ -228,7 +228,7 @@ fn reports_are_identical_at_one_and_two_threads() {
             customers: 1500,
             ..Default::default()
         },
-        &data,
+        crate::util::to_files(&data),
     )
     .unwrap();
     dir.ok(&["import", data.to_str().unwrap()]);

@@ -153,7 +153,7 @@ fn compaction_keeps_every_record_and_gives_space_back() {
             customers: 300,
             ..Default::default()
         },
-        &data,
+        crate::util::to_files(&data),
     )
     .unwrap();
     let (sources, _) = careledger::csvio::resolve_paths(&[data.display().to_string()]).unwrap();

@@ -232,7 +232,7 @@ fn an_import_out_of_room_leaves_the_store_unchanged() {
             months: 6,
             ..Default::default()
         },
-        &data,
+        crate::util::to_files(&data),
     )
     .unwrap();
     let data = data.display().to_string();

@@ -162,3 +162,12 @@ pub fn counts(stdout: &str, kind: &str) -> [u64; 4] {
         .collect();
     n.try_into().unwrap()
 }
+
+/// Files in `dir` (created if missing) for the generator, which writes no files itself.
+pub fn to_files(dir: &Path) -> impl FnMut(&str) -> std::io::Result<Box<dyn std::io::Write>> + '_ {
+    move |name| {
+        std::fs::create_dir_all(dir)?;
+        let file = std::fs::File::create(dir.join(name))?;
+        Ok(Box::new(std::io::BufWriter::new(file)))
+    }
+}

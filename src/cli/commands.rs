@@ -4,7 +4,6 @@ use std::fmt::Write as _;
 use std::io::IsTerminal;
 use std::path::Path;
 
-use anyhow::Context;
 use rayon::prelude::*;
 
 use careledger::csvio::{self, ERRORS_SHOWN_MAX, ErrorSink, ImportError, ParsedFile, Rejections};
@@ -27,8 +26,8 @@ use careledger::store::{
 };
 
 use super::{
-    Annotate, CheckFormat, Cli, Command, ExplainCommand, Failure, ListFormat, ReportCommand, out,
-    out_bytes,
+    Annotate, CheckFormat, Cli, Command, ExplainCommand, Failure, ListFormat, OrWrite,
+    ReportCommand, out, out_bytes, write_failure,
 };
 
 pub fn run(cli: Cli) -> Result<(), Failure> {
@@ -406,9 +405,10 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
         .and_then(|()| std::fs::rename(&partial, path));
     if let Err(e) = written {
         let _ = std::fs::remove_file(&partial);
-        return Err(anyhow::Error::new(e)
-            .context(format!("cannot write {}", path.display()))
-            .into());
+        return Err(write_failure(
+            &format!("cannot write {}", path.display()),
+            &e,
+        ));
     }
     Ok(())
 }
@@ -428,7 +428,7 @@ fn report_all(
             other => Failure::Unexpected(other.into()),
         })?;
     create_private_dir_all(dir)
-        .with_context(|| format!("cannot create the folder {}", dir.display()))?;
+        .or_write(|| format!("cannot create the folder {}", dir.display()))?;
     for file in &files {
         write_atomically(&dir.join(&file.name), &file.bytes)?;
     }
@@ -509,7 +509,7 @@ fn print_list<T: serde::Serialize>(
         Some(path) => {
             if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
                 create_private_dir_all(parent)
-                    .with_context(|| format!("cannot create the folder {}", parent.display()))?;
+                    .or_write(|| format!("cannot create the folder {}", parent.display()))?;
             }
             write_atomically(path, &bytes)?;
             out(&format!(
@@ -982,25 +982,26 @@ fn export(db: &Path, dir: &Path) -> Result<(), Failure> {
         _ => std::path::PathBuf::from("."),
     };
     create_private_dir_all(&parent)
-        .with_context(|| format!("cannot create the folder {}", parent.display()))?;
+        .or_write(|| format!("cannot create the folder {}", parent.display()))?;
     let mut staging = Staging::beside(dir)
-        .with_context(|| format!("cannot create a staging folder beside {}", dir.display()))?;
+        .or_write(|| format!("cannot create a staging folder beside {}", dir.display()))?;
     let mut text = String::new();
     let mut names = Vec::new();
     for kind in Kind::ALL {
         let staged = staging.path.join(kind.file_name());
         let cannot = || format!("cannot write {}", staged.display());
-        let file = create_private(&staged).with_context(cannot)?;
+        let file = create_private(&staged).or_write(cannot)?;
         let (buffered, n) = csvio::write_kind(&reader, kind, std::io::BufWriter::new(file))
             .map_err(|e| match e {
                 csvio::ExportError::Store(e) => store_failure(e),
-                other => Failure::Unexpected(anyhow::Error::new(other).context(cannot())),
+                csvio::ExportError::Io(e) => write_failure(&cannot(), &e),
+                csvio::ExportError::Csv(e) => write_failure(&cannot(), &e.into()),
             })?;
         buffered
             .into_inner()
-            .map_err(|e| anyhow::anyhow!("{}: {}", cannot(), e.error()))?
+            .map_err(|e| write_failure(&cannot(), e.error()))?
             .sync_all()
-            .with_context(cannot)?;
+            .or_write(cannot)?;
         let _ = writeln!(
             text,
             "{:<22}{n:>10} rows",
@@ -1012,7 +1013,7 @@ fn export(db: &Path, dir: &Path) -> Result<(), Failure> {
         replace_files(&staging.path, dir, &names)?;
     } else {
         std::fs::rename(&staging.path, dir)
-            .with_context(|| format!("cannot create the folder {}", dir.display()))?;
+            .or_write(|| format!("cannot create the folder {}", dir.display()))?;
         staging.keep = true;
     }
     sync_dir(dir);
@@ -1067,8 +1068,7 @@ impl Drop for Staging {
 /// file (a folder named `customers.csv`) is never moved: the rename over it fails instead.
 fn replace_files(staging: &Path, dir: &Path, names: &[String]) -> Result<(), Failure> {
     let previous = staging.join(".previous");
-    create_private_dir(&previous)
-        .with_context(|| format!("cannot create {}", previous.display()))?;
+    create_private_dir(&previous).or_write(|| format!("cannot create {}", previous.display()))?;
     let mut done: Vec<(std::path::PathBuf, Option<std::path::PathBuf>)> = Vec::new();
     for name in names {
         let target = dir.join(name);
@@ -1105,13 +1105,14 @@ fn replace_files(staging: &Path, dir: &Path, names: &[String]) -> Result<(), Fai
                         target.display()
                     ))
                 } else {
-                    anyhow::Error::new(e)
-                        .context(format!(
+                    write_failure(
+                        &format!(
                             "cannot write {}; {} was left as it was",
                             target.display(),
                             dir.display()
-                        ))
-                        .into()
+                        ),
+                        &e,
+                    )
                 });
             }
         }
@@ -1372,8 +1373,24 @@ fn human_bytes(bytes: u64) -> String {
     }
 }
 
+/// Generates the eight files into `dir` (created if missing, replacing files of the same
+/// names). The generator only produces bytes; the files are made here.
 fn generate(config: &GenConfig, dir: &Path) -> Result<(), Failure> {
-    let summary = generator::generate(config, dir)?;
+    config.check().map_err(|e| Failure::Input(e.to_string()))?;
+    std::fs::create_dir_all(dir)
+        .or_write(|| format!("cannot create the folder {}", dir.display()))?;
+    let open = |name: &str| -> std::io::Result<Box<dyn std::io::Write>> {
+        let file = std::fs::File::create(dir.join(name))?;
+        Ok(Box::new(std::io::BufWriter::with_capacity(1 << 16, file)))
+    };
+    let summary = generator::generate(config, open).map_err(|e| match e {
+        generator::GenError::Config(message) => Failure::Input(message),
+        generator::GenError::Write { file, source } => write_failure(
+            &format!("cannot write {file} in {}", dir.display()),
+            &source,
+        ),
+        other => Failure::Unexpected(other.into()),
+    })?;
     let mut text = format!("generated into {}:\n", dir.display());
     for (file, rows) in &summary.rows {
         let _ = writeln!(text, "  {file:<22}{rows:>10} rows");

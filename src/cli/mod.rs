@@ -321,9 +321,32 @@ pub enum Failure {
     Unexpected(anyhow::Error),
 }
 
-impl<E: Into<anyhow::Error>> From<E> for Failure {
-    fn from(e: E) -> Self {
-        Failure::Unexpected(e.into())
+/// A file or folder careledger was asked to write could not be written. What the user can
+/// fix (a folder they may not write to, a file or folder in the way, a missing parent) is
+/// bad usage, exit 2; a full disk is exit 3, saying so. Either way the message names what
+/// could not be written.
+pub fn write_failure(what: &str, e: &std::io::Error) -> Failure {
+    use std::io::ErrorKind::*;
+    match e.kind() {
+        StorageFull | QuotaExceeded | FileTooLarge => Failure::Fatal(format!(
+            "{what}: {e}; the disk is full: free some space and run the command again"
+        )),
+        PermissionDenied | ReadOnlyFilesystem | NotADirectory | IsADirectory | AlreadyExists
+        | NotFound | InvalidFilename | DirectoryNotEmpty => Failure::Input(format!(
+            "{what}: {e}; choose a folder you can write to, or move what is in the way"
+        )),
+        _ => Failure::Fatal(format!("{what}: {e}")),
+    }
+}
+
+/// `?` for writing files: classifies the error with [`write_failure`].
+pub trait OrWrite<T> {
+    fn or_write(self, what: impl FnOnce() -> String) -> Result<T, Failure>;
+}
+
+impl<T> OrWrite<T> for std::io::Result<T> {
+    fn or_write(self, what: impl FnOnce() -> String) -> Result<T, Failure> {
+        self.map_err(|e| write_failure(&what(), &e))
     }
 }
 
@@ -408,18 +431,16 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
 
 /// Writes to stdout, turning a closed pipe into an error that exits cleanly.
 pub fn out(text: &str) -> Result<(), Failure> {
-    let mut stdout = std::io::stdout().lock();
-    stdout.write_all(text.as_bytes())?;
-    stdout.flush()?;
-    Ok(())
+    out_bytes(text.as_bytes())
 }
 
 /// Writes bytes to stdout (see [`out`]).
 pub fn out_bytes(bytes: &[u8]) -> Result<(), Failure> {
     let mut stdout = std::io::stdout().lock();
-    stdout.write_all(bytes)?;
-    stdout.flush()?;
-    Ok(())
+    stdout
+        .write_all(bytes)
+        .and_then(|()| stdout.flush())
+        .map_err(|e| Failure::Unexpected(e.into()))
 }
 
 #[cfg(test)]

@@ -4,7 +4,6 @@
 //! since then. Every formatted date comes from a table built once with chrono, so the hot
 //! loop never does calendar arithmetic and never allocates.
 
-use anyhow::{Context, bail};
 use chrono::{Datelike, Months, NaiveDate};
 
 pub(crate) const MINUTE: i64 = 60;
@@ -34,16 +33,18 @@ pub(crate) struct Calendar {
 }
 
 impl Calendar {
-    pub(crate) fn new(start_year: i32, start_month: u32, months: u32) -> anyhow::Result<Self> {
+    pub(crate) fn new(start_year: i32, start_month: u32, months: u32) -> Result<Self, String> {
         if months == 0 || months > MONTHS_MAX {
-            bail!("months must be between 1 and {MONTHS_MAX}, got {months}");
+            return Err(format!(
+                "--months must be between 1 and {MONTHS_MAX}, got {months}"
+            ));
         }
-        let start = NaiveDate::from_ymd_opt(start_year, start_month, 1).with_context(|| {
+        let start = NaiveDate::from_ymd_opt(start_year, start_month, 1).ok_or_else(|| {
             format!("start {start_year}-{start_month} is not a valid year and month (month 1-12)")
         })?;
         let end = start
             .checked_add_months(Months::new(months))
-            .context("the period ends outside the supported date range")?;
+            .ok_or("the period ends outside the supported date range")?;
         let days_total = (end - start).num_days();
         let mut dates = Vec::with_capacity(days_total as usize);
         let mut month_of_day = Vec::with_capacity(days_total as usize);
@@ -57,7 +58,7 @@ impl Calendar {
             let mut cell = [0u8; 10];
             let text = day.format("%Y-%m-%d").to_string();
             if text.len() != 10 {
-                bail!("year {} cannot be written as YYYY", day.year());
+                return Err(format!("year {} cannot be written as YYYY", day.year()));
             }
             cell.copy_from_slice(text.as_bytes());
             dates.push(cell);
@@ -65,7 +66,9 @@ impl Calendar {
                 (day.year() - start.year()) * 12 + day.month() as i32 - start.month() as i32;
             month_of_day.push(month_index as u16);
             year_of_day.push(day.year());
-            day = day.succ_opt().context("date overflow")?;
+            day = day
+                .succ_opt()
+                .ok_or("the period ends outside the supported date range")?;
         }
         Ok(Calendar {
             dates,

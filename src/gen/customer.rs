@@ -8,7 +8,8 @@
 
 use std::mem;
 
-use anyhow::Result;
+/// Writing a row fails only when its file cannot be written.
+type Result<T> = std::result::Result<T, csv::Error>;
 
 use super::calendar::{Calendar, Cell, DAY, HOUR, MINUTE, fit_working};
 use super::rng::{Rand, mix};

@@ -26,11 +26,9 @@ mod text;
 #[cfg(test)]
 mod tests;
 
-use std::fs::{self, File};
-use std::io::BufWriter;
-use std::path::Path;
+use std::io::Write;
 
-use anyhow::Context;
+use crate::model::Kind;
 
 use calendar::Calendar;
 use staff::Roster;
@@ -50,6 +48,16 @@ pub struct GenConfig {
     pub start_month: u32,
 }
 
+impl GenConfig {
+    /// Checks the configuration without generating anything: the error a run would stop
+    /// with before writing a byte.
+    pub fn check(&self) -> Result<(), GenError> {
+        Calendar::new(self.start_year, self.start_month, self.months)
+            .map(drop)
+            .map_err(GenError::Config)
+    }
+}
+
 impl Default for GenConfig {
     fn default() -> Self {
         GenConfig {
@@ -66,90 +74,8 @@ impl Default for GenConfig {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GenSummary {
     /// (file name, data rows written, header excluded).
-    pub rows: Vec<(&'static str, u64)>,
+    pub rows: Vec<(String, u64)>,
 }
-
-/// The files, in the order of DOMAIN.md §2, with their headers.
-const FILES: [(&str, &[&str]); 8] = [
-    (
-        "staff.csv",
-        &[
-            "staff_id",
-            "name",
-            "department",
-            "role",
-            "active_from",
-            "active_to",
-        ],
-    ),
-    (
-        "customers.csv",
-        &[
-            "customer_id",
-            "name",
-            "phone",
-            "family_id",
-            "tags",
-            "created_on",
-        ],
-    ),
-    (
-        "sales.csv",
-        &[
-            "sale_id",
-            "customer_id",
-            "vin",
-            "delivered_at",
-            "consultant_id",
-            "amount",
-            "referrer_id",
-        ],
-    ),
-    (
-        "service_orders.csv",
-        &[
-            "order_id",
-            "customer_id",
-            "vin",
-            "opened_at",
-            "closed_at",
-            "revenue",
-            "advisor_id",
-            "followup_consent",
-        ],
-    ),
-    (
-        "insurance.csv",
-        &["policy_id", "customer_id", "start_on", "referrer_id"],
-    ),
-    (
-        "contacts.csv",
-        &[
-            "attempt_id",
-            "customer_id",
-            "at",
-            "channel",
-            "staff_id",
-            "purpose",
-            "outcome",
-            "note",
-        ],
-    ),
-    (
-        "surveys.csv",
-        &[
-            "survey_id",
-            "attempt_id",
-            "customer_id",
-            "at",
-            "subject_department",
-            "overall",
-            "issues",
-            "comment",
-        ],
-    ),
-    ("survey_answers.csv", &["survey_id", "question", "score"]),
-];
 
 pub(crate) const F_STAFF: usize = 0;
 pub(crate) const F_CUSTOMERS: usize = 1;
@@ -160,42 +86,66 @@ pub(crate) const F_CONTACTS: usize = 5;
 pub(crate) const F_SURVEYS: usize = 6;
 pub(crate) const F_ANSWERS: usize = 7;
 
-pub(crate) type Writer = csv::Writer<BufWriter<File>>;
+pub(crate) type Writer = csv::Writer<Box<dyn Write>>;
 
-/// Writes the eight CSV files for `cfg` into `out_dir` (created if missing), replacing
-/// files of the same names.
-pub fn generate(cfg: &GenConfig, out_dir: &Path) -> anyhow::Result<GenSummary> {
-    let cal = Calendar::new(cfg.start_year, cfg.start_month, cfg.months)?;
-    fs::create_dir_all(out_dir)
-        .with_context(|| format!("cannot create output folder {}", out_dir.display()))?;
+/// Why generating failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum GenError {
+    /// The configuration asks for something impossible (no months, a start the calendar does
+    /// not have): bad usage.
+    #[error("{0}")]
+    Config(String),
+    /// A file could not be opened or written.
+    #[error("cannot write {file}: {source}")]
+    Write {
+        file: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
 
-    let mut writers = Vec::with_capacity(FILES.len());
-    for (name, header) in FILES {
-        let path = out_dir.join(name);
-        let file =
-            File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
+/// Generates the eight CSV files for `cfg`, in the order of DOMAIN.md §2, each into the
+/// writer `open` gives for its file name (`staff.csv` …). The generator writes no files
+/// itself: the caller decides where the bytes go (the binary creates files; a test may keep
+/// them in memory). Headers are the columns of [`Kind::columns`].
+pub fn generate(
+    cfg: &GenConfig,
+    mut open: impl FnMut(&str) -> std::io::Result<Box<dyn Write>>,
+) -> Result<GenSummary, GenError> {
+    let cal =
+        Calendar::new(cfg.start_year, cfg.start_month, cfg.months).map_err(GenError::Config)?;
+    let names = Kind::ALL.map(Kind::file_name);
+    let mut writers = Vec::with_capacity(names.len());
+    for (kind, name) in Kind::ALL.iter().zip(&names) {
+        let write_error = |source| GenError::Write {
+            file: name.clone(),
+            source,
+        };
         let mut writer = csv::WriterBuilder::new()
             .terminator(csv::Terminator::Any(b'\n'))
-            .from_writer(BufWriter::with_capacity(1 << 16, file));
+            .from_writer(open(name).map_err(write_error)?);
         writer
-            .write_record(header)
-            .with_context(|| format!("cannot write {}", path.display()))?;
+            .write_record(kind.columns().iter().map(|c| c.name))
+            .map_err(|e| write_error(e.into()))?;
         writers.push(writer);
     }
 
     let roster = Roster::generate(cfg.seed, cfg.customers, &cal);
     let mut run = customer::Run::new(cfg, &cal, &roster, writers);
-    run.write_staff()?;
-    for index in 0..cfg.customers {
-        run.customer(index)?;
-    }
-    let counts = run.finish()?;
+    let counts = (move || {
+        run.write_staff()?;
+        for index in 0..cfg.customers {
+            run.customer(index)?;
+        }
+        run.finish()
+    })()
+    .map_err(|e| GenError::Write {
+        file: "the generated files".into(),
+        source: e.into(),
+    })?;
 
     Ok(GenSummary {
-        rows: FILES
-            .iter()
-            .zip(counts)
-            .map(|((name, _), n)| (*name, n))
-            .collect(),
+        rows: names.into_iter().zip(counts).collect(),
     })
 }
