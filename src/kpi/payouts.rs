@@ -50,7 +50,7 @@ impl fmt::Display for PayoutOutcome {
 /// One line of a statement: a tier, a period of that tier, and a department.
 ///
 /// In JSON the period is three keys, `period` (its label), `period_start` and `period_end`
-/// (DOMAIN.md section 9); see [`PayoutLineJson`].
+/// (DOMAIN.md section 9), written and read through a private wire struct.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(into = "PayoutLineJson", try_from = "PayoutLineJson")]
 pub struct PayoutLine {
