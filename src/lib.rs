@@ -17,12 +17,14 @@
 //!   payout statements, `verify`, and the import in two halves: `plan` decides what each key's
 //!   net row does against a read snapshot (pure, no redb), `apply` appends the plan in one
 //!   write transaction.
-//! - [`rules`]: every offset, window and threshold of the contract, overridable by TOML.
+//! - [`rules`]: every offset, window and threshold of the contract, overridable by TOML;
+//!   typed (period kinds, fen, outcomes), its text parsed once where the file is read.
 //! - [`derive`](mod@derive): facts that follow from records and rules — return-visit tasks and their
 //!   crediting, lost episodes and recovery, customer tiers. Per customer, in parallel.
 //! - [`kpi`]: the reports — visits, churn, tiers, payouts (with close, adjustments, explain,
 //!   what-if), and the work lists (`tasks`, `lost`).
-//! - [`gate`]: KPI gates for CI — floors, ceilings and changes, compared exactly.
+//! - [`gate`]: KPI gates for CI — floors, ceilings and changes, compared exactly; the KPIs a
+//!   gate can name are an enum, so an unknown name fails when the gates file is read.
 //! - [`report`]: presenting — JSON, Markdown (en/zh) and CSV renderers that return bytes, and
 //!   the monthly report pack with its offline `index.html`.
 //! - [`chart`]: the charts (PNG and SVG, plotters), with a subset CJK font shipped in the crate.

@@ -328,3 +328,70 @@ fn junit_and_github_annotations_report_each_check() {
         "percent signs are escaped: {out}"
     );
 }
+
+/// A KPI name is parsed when the gates file is read: a typo is a load error (exit 2) that
+/// names the gate, its line and the name, suggests the nearest known one and lists them all.
+#[test]
+fn an_unknown_kpi_is_refused_with_the_nearest_known_name() {
+    let dir = store();
+    let (code, out) = check(
+        &dir,
+        "[[gate]]\nkpi = \"tasks.due\"\nmin = 1\n\n[[gate]]\nkpi = \"visits.completion_rat\"\nmin = 0.5\n",
+        &[],
+    );
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains(
+            "gates.toml: gate 2, line 6: unknown KPI `visits.completion_rat`; did you mean `tasks.completion_rate`? the KPIs are: tasks.due, tasks.performed,"
+        ),
+        "{out}"
+    );
+    for known in [
+        "by_department.on_time_rate",
+        "recovery_revenue",
+        "lines.amount",
+    ] {
+        assert!(out.contains(known), "{known} is listed:\n{out}");
+    }
+    // Nothing was checked: no table was printed.
+    assert!(!out.contains("PASS") && !out.contains("FAIL"), "{out}");
+}
+
+/// The gates files CI uses keep their meaning (fixtures/gates/README.md: November 2024 has
+/// 102 of 118 due visits performed, 86.44 %, and 16 customers lost at its end).
+#[test]
+fn the_ci_gates_files_pass_and_fail_as_before() {
+    let dir = Dir::new();
+    dir.ok(&["import", &fixture("gates/data")]);
+    let run = |file: &str| {
+        let out = dir.run(&[
+            "check",
+            "--month",
+            "2024-11",
+            "--gates",
+            &fixture(&format!("gates/{file}")),
+        ]);
+        (
+            out.status.code().unwrap(),
+            String::from_utf8(out.stdout).unwrap(),
+        )
+    };
+    let (code, out) = run("pass.toml");
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("10 checks, 0 failed"), "{out}");
+    assert!(out.contains("42590.60"), "{out}");
+    let (code, out) = run("fail.toml");
+    assert_eq!(code, 1, "{out}");
+    let failed: Vec<(&str, &str)> = out
+        .lines()
+        .filter(|l| l.ends_with("FAIL"))
+        .map(|l| {
+            let cells: Vec<&str> = l.split_whitespace().collect();
+            (cells[0], cells[2])
+        })
+        .collect();
+    assert_eq!(
+        failed,
+        [("tasks.completion_rate", "86.44%"), ("lost_at_end", "16")]
+    );
+}

@@ -305,3 +305,68 @@ fn what_if_compares_a_proposal_line_by_line_and_person_by_person() {
             .contains("--compare needs the proposed rules")
     );
 }
+
+/// The payout and success rules are typed (a period kind, fen, outcomes) but the file keeps
+/// its words and strings of yuan: `careledger rules` prints a file's values back in the
+/// canonical form, which reads back to equal rules and prints byte for byte the same.
+#[test]
+fn typed_rules_round_trip_through_the_rules_command() {
+    use careledger::model::{Fen, Outcome, PeriodKind};
+    use careledger::rules::Rules;
+
+    let dir = Dir::new();
+    dir.write(
+        "typed.toml",
+        "[payouts.vip]\nperiod = \"week\"\nreward = \"123.4\"\nfine = \"60\"\n\
+         [visits.tasks.thank_you_letter]\nsuccess = [\"reached\", \"callback\"]\n",
+    );
+    let typed = dir.join("typed.toml").display().to_string();
+    let printed = dir.ok(&["--rules", &typed, "rules"]);
+    // Amounts print with exactly two decimals; the period and outcomes as written.
+    assert!(
+        printed
+            .contains("[payouts.vip]\nperiod = \"week\"\nreward = \"123.40\"\nfine = \"60.00\"\n"),
+        "{printed}"
+    );
+    assert!(
+        printed.contains("success = [\"reached\", \"callback\"]"),
+        "{printed}"
+    );
+    let rules = Rules::from_toml("printed", &printed).unwrap();
+    assert_eq!(rules.payouts.vip.period, PeriodKind::Week);
+    assert_eq!(rules.payouts.vip.reward, Fen(12_340));
+    assert_eq!(rules.payouts.vip.fine, Fen(6_000));
+    assert_eq!(
+        rules.visits.tasks.thank_you_letter.success,
+        [Outcome::Reached, Outcome::Callback]
+    );
+    // Everything not in the file is the default.
+    assert_eq!(rules.payouts.super_vip, Rules::default().payouts.super_vip);
+    assert_eq!(
+        Rules::from_toml(
+            "typed.toml",
+            &std::fs::read_to_string(dir.join("typed.toml")).unwrap()
+        )
+        .unwrap(),
+        rules
+    );
+    // The printed rules, given back, print the same bytes.
+    dir.write("printed.toml", &printed);
+    let again = dir.ok(&[
+        "--rules",
+        dir.join("printed.toml").to_str().unwrap(),
+        "rules",
+    ]);
+    assert_eq!(again, printed);
+    // A signed amount is refused where the file is read, naming the key.
+    dir.write("signed.toml", "[payouts.general]\nfine = \"-150.00\"\n");
+    let err = dir.fails(&[
+        "--rules",
+        dir.join("signed.toml").to_str().unwrap(),
+        "rules",
+    ]);
+    assert!(
+        err.contains("signed.toml: payouts.general.fine: `-150.00` is not an amount of yuan"),
+        "{err}"
+    );
+}

@@ -302,7 +302,7 @@ fn check(
     }
     let reader = Store::open_reader(db).map_err(store_failure)?;
     let sources: std::collections::BTreeSet<gate::Source> =
-        gates.iter().map(|g| g.source).collect();
+        gates.iter().map(|g| g.kpi.source()).collect();
     // Both months come from one derivation of the snapshot (none when only payouts are gated).
     let derived =
         if sources.contains(&gate::Source::Visits) || sources.contains(&gate::Source::Churn) {

@@ -46,7 +46,7 @@ pub struct CustomerChurn {
 
 /// Derives every customer's churn facts, in customer order, in parallel.
 pub fn derive_churn(activity: &Activity, rules: &Rules) -> Vec<CustomerChurn> {
-    let success = rules.task(Purpose::ChurnRecovery).success;
+    let success = rules.visits.tasks.churn_recovery.success.clone();
     activity
         .customers
         .par_iter()

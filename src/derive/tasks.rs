@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use super::episodes::{Episode, lost_episodes};
 use super::{Activity, CustomerActivity};
 use crate::model::{Attempt, Day, Outcome, Purpose, Timestamp};
-use crate::rules::{Rules, TASK_KINDS};
+use crate::rules::Rules;
 
 /// One return-visit task.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -86,10 +86,9 @@ impl KindRules {
     fn new(rules: &Rules) -> KindRules {
         let mut due_seconds = [0; 7];
         let mut success: [Vec<Outcome>; 7] = Default::default();
-        for kind in TASK_KINDS {
-            let rule = rules.task(kind);
-            due_seconds[slot(kind)] = rule.due_seconds;
-            success[slot(kind)] = rule.success;
+        for (kind, rule) in rules.visits.tasks.all() {
+            due_seconds[slot(kind)] = rule.due_seconds();
+            success[slot(kind)] = rule.success.clone();
         }
         KindRules {
             due_seconds,

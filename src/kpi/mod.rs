@@ -10,8 +10,8 @@ use std::sync::OnceLock;
 use crate::derive::Activity;
 use crate::derive::churn::{CustomerChurn, derive_churn};
 use crate::derive::tasks::{CustomerTasks, derive_tasks};
-use crate::model::{MoneyOverflow, Period, PeriodKind, Timestamp};
-use crate::rules::Rules;
+use crate::model::{MoneyOverflow, Period, PeriodKind, Purpose, Timestamp};
+use crate::rules::{Rules, TaskRule};
 use crate::store::{Reader, StoreError};
 
 pub mod churn;
@@ -39,6 +39,16 @@ pub enum KpiError {
 /// `n / d` as a rate, `None` (JSON `null`) when the denominator is 0.
 pub fn rate(n: u64, d: u64) -> Option<f64> {
     (d > 0).then(|| n as f64 / d as f64)
+}
+
+/// The rule of a derived task's kind. Tasks are derived only for the task kinds (never for
+/// `care`, the one purpose without a rule), so every task has one.
+pub(crate) fn task_rule(rules: &Rules, kind: Purpose) -> &TaskRule {
+    rules
+        .visits
+        .tasks
+        .get(kind)
+        .expect("tasks are derived only for task kinds")
 }
 
 /// What several reports of one snapshot share: the activity, read once, and the tasks and

@@ -7,32 +7,148 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use std::fmt;
+
 use chrono::Datelike;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Serialize, Serializer};
 
 use crate::derive::tiers::{Tier, TierInputs, as_of_for};
-use crate::model::{Day, Fen, Kind, MoneyOverflow, Period, Record, Staff, Survey};
+use crate::model::{
+    Day, Fen, Kind, MoneyOverflow, Period, PeriodKind, Record, Staff, Survey, Timestamp,
+};
 use crate::rules::{Rules, TierPayout};
 use crate::store::{CloseError, Reader, StoreError};
 
 use super::KpiError;
 
+/// What a line's satisfaction earns: `reward` at 100 %, `fine` below the threshold, `none`
+/// in between.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PayoutOutcome {
+    Reward,
+    Fine,
+    None,
+}
+
+impl PayoutOutcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PayoutOutcome::Reward => "reward",
+            PayoutOutcome::Fine => "fine",
+            PayoutOutcome::None => "none",
+        }
+    }
+}
+
+impl fmt::Display for PayoutOutcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One line of a statement: a tier, a period of that tier, and a department.
+///
+/// In JSON the period is three keys, `period` (its label), `period_start` and `period_end`
+/// (DOMAIN.md section 9), written and read through a private wire struct.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(into = "PayoutLineJson", try_from = "PayoutLineJson")]
 pub struct PayoutLine {
-    pub period: String,
-    pub period_start: String,
-    pub period_end: String,
-    pub tier: String,
+    pub period: Period,
+    pub tier: Tier,
     pub department: String,
     pub surveys: u64,
     pub satisfied: u64,
-    /// `reward`, `fine` or `none`.
-    pub outcome: String,
+    pub outcome: PayoutOutcome,
     /// The signed amount each member receives (`"0.00"` for none).
     pub per_member: Fen,
     pub members: u64,
     pub amount: Fen,
+}
+
+/// A payout line as JSON has it, key for key and in order: what statements print and what
+/// closed statements hold.
+#[derive(Serialize, Deserialize)]
+struct PayoutLineJson {
+    period: String,
+    period_start: String,
+    period_end: String,
+    tier: Tier,
+    department: String,
+    surveys: u64,
+    satisfied: u64,
+    outcome: PayoutOutcome,
+    per_member: Fen,
+    members: u64,
+    amount: Fen,
+}
+
+impl From<PayoutLine> for PayoutLineJson {
+    fn from(l: PayoutLine) -> PayoutLineJson {
+        PayoutLineJson {
+            period_start: l.period.first.to_string(),
+            period_end: l.period.last.to_string(),
+            period: l.period.label,
+            tier: l.tier,
+            department: l.department,
+            surveys: l.surveys,
+            satisfied: l.satisfied,
+            outcome: l.outcome,
+            per_member: l.per_member,
+            members: l.members,
+            amount: l.amount,
+        }
+    }
+}
+
+impl TryFrom<PayoutLineJson> for PayoutLine {
+    type Error = String;
+
+    /// Reads a line written earlier (a closed statement): the label gives the period, and its
+    /// dates must be the ones written beside it.
+    fn try_from(l: PayoutLineJson) -> Result<PayoutLine, String> {
+        let period = period_of_label(&l.period)?;
+        let (start, end) = (period.first.to_string(), period.last.to_string());
+        if (start.as_str(), end.as_str()) != (l.period_start.as_str(), l.period_end.as_str()) {
+            return Err(format!(
+                "the period {} runs from {start} to {end}, but the line says {} to {}",
+                l.period, l.period_start, l.period_end
+            ));
+        }
+        Ok(PayoutLine {
+            period,
+            tier: l.tier,
+            department: l.department,
+            surveys: l.surveys,
+            satisfied: l.satisfied,
+            outcome: l.outcome,
+            per_member: l.per_member,
+            members: l.members,
+            amount: l.amount,
+        })
+    }
+}
+
+/// A period from a label written earlier, of any of the three kinds (`2024-W09`, `2024-03`,
+/// `2024`).
+fn period_of_label(label: &str) -> Result<Period, String> {
+    if label.contains('W') {
+        Period::parse_week(label)
+    } else if label.len() == 4 {
+        Period::parse_year(label)
+    } else {
+        Period::parse_month(label)
+    }
+}
+
+/// Serialises a value by its `Display` text (dates and times in JSON).
+fn as_text<T: fmt::Display, S: Serializer>(value: &T, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(value)
+}
+
+/// Serialises a period by its label.
+fn as_label<S: Serializer>(period: &Period, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&period.label)
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -123,6 +239,7 @@ pub struct PayoutInputs {
 
 const TIER_ORDER: [Tier; 3] = [Tier::SuperVip, Tier::Vip, Tier::General];
 
+/// The payout rule of a tier.
 fn tier_rule(rules: &Rules, tier: Tier) -> &TierPayout {
     match tier {
         Tier::SuperVip => &rules.payouts.super_vip,
@@ -133,18 +250,18 @@ fn tier_rule(rules: &Rules, tier: Tier) -> &TierPayout {
 
 /// The periods of a tier that end in `month` (weeks whose Sunday is in it, the month, the
 /// year when it is December).
-pub fn periods_ending_in(kind: &str, month: &Period) -> Vec<Period> {
+pub fn periods_ending_in(kind: PeriodKind, month: &Period) -> Vec<Period> {
     match kind {
-        "week" => (month.first.0..=month.last.0)
+        PeriodKind::Week => (month.first.0..=month.last.0)
             .map(Day)
             .filter(|d| d.to_naive().weekday() == chrono::Weekday::Sun)
             .map(Period::week_of)
             .collect(),
-        "month" => vec![month.clone()],
-        "year" if month.first.to_naive().month() == 12 => {
+        PeriodKind::Month => vec![month.clone()],
+        PeriodKind::Year if month.first.to_naive().month() == 12 => {
             vec![Period::year(month.first.year()).expect("a year")]
         }
-        _ => Vec::new(),
+        PeriodKind::Year => Vec::new(),
     }
 }
 
@@ -223,23 +340,23 @@ impl PayoutInputs {
 
 /// The outcome of n surveys with s satisfied: reward at 100 %, fine when
 /// 100·s < threshold·n, none otherwise — integer arithmetic only.
-pub fn outcome(satisfied: u64, surveys: u64, fine_below_percent: u32) -> &'static str {
+pub fn outcome(satisfied: u64, surveys: u64, fine_below_percent: u32) -> PayoutOutcome {
     if satisfied == surveys {
-        "reward"
+        PayoutOutcome::Reward
     } else if 100 * satisfied < u64::from(fine_below_percent) * surveys {
-        "fine"
+        PayoutOutcome::Fine
     } else {
-        "none"
+        PayoutOutcome::None
     }
 }
 
 /// The signed per-member amount of an outcome under a tier's rule.
-pub fn per_member(outcome: &str, rule: &TierPayout) -> Fen {
+pub fn per_member(outcome: PayoutOutcome, rule: &TierPayout) -> Fen {
     match outcome {
-        "reward" => rule.reward_fen(),
-        // Validated rules bound a fine to PER_MEMBER_MAX: its negation is in range.
-        "fine" => Fen(-rule.fine_fen().0),
-        _ => Fen::ZERO,
+        PayoutOutcome::Reward => rule.reward,
+        // Validated rules bound a fine to 0..=PER_MEMBER_MAX: its negation is in range.
+        PayoutOutcome::Fine => Fen(-rule.fine.0),
+        PayoutOutcome::None => Fen::ZERO,
     }
 }
 
@@ -247,7 +364,7 @@ pub fn per_member(outcome: &str, rule: &TierPayout) -> Fen {
 fn line_amount(
     per_member: Fen,
     members: u64,
-    period: &str,
+    period: &Period,
     tier: Tier,
     department: &str,
 ) -> Result<Fen, MoneyOverflow> {
@@ -271,7 +388,7 @@ pub fn compute(
     let mut lines = Vec::new();
     for tier in TIER_ORDER {
         let rule = tier_rule(rules, tier);
-        for period in periods_ending_in(&rule.period, month) {
+        for period in periods_ending_in(rule.period, month) {
             let mut by_department: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
             for s in inputs
                 .surveys
@@ -289,33 +406,27 @@ pub fn compute(
                 let per_member = per_member(outcome, rule);
                 let members = inputs.members(department, period.last).len() as u64;
                 lines.push(PayoutLine {
-                    period: period.label.clone(),
-                    period_start: period.first.to_string(),
-                    period_end: period.last.to_string(),
-                    tier: tier.as_str().to_owned(),
+                    period: period.clone(),
+                    tier,
                     department: department.to_owned(),
                     surveys: n,
                     satisfied,
-                    outcome: outcome.to_owned(),
+                    outcome,
                     per_member,
                     members,
-                    amount: line_amount(per_member, members, &period.label, tier, department)?,
+                    amount: line_amount(per_member, members, &period, tier, department)?,
                 });
             }
         }
     }
-    let tier_rank = |t: &str| TIER_ORDER.iter().position(|x| x.as_str() == t);
+    // By last date, then tier in the order super_vip, vip, general (Tier's order), then
+    // department (DOMAIN.md section 9).
     lines.sort_by(|a, b| {
-        (&a.period_end, tier_rank(&a.tier), &a.department).cmp(&(
-            &b.period_end,
-            tier_rank(&b.tier),
-            &b.department,
-        ))
+        (a.period.last, a.tier, &a.department).cmp(&(b.period.last, b.tier, &b.department))
     });
     let mut people: BTreeMap<String, PersonLine> = BTreeMap::new();
     for line in &lines {
-        let last = Day::parse(&line.period_end).expect("a date we wrote");
-        for member in inputs.members(&line.department, last) {
+        for member in inputs.members(&line.department, line.period.last) {
             let person = people
                 .entry(member.staff_id.clone())
                 .or_insert_with(|| PersonLine {
@@ -377,7 +488,7 @@ fn paid_for(month: &str, closed: &[Closed]) -> Result<Paid, MoneyOverflow> {
         if c.month == month {
             for l in &c.statement.lines {
                 *lines
-                    .entry(line_key(&l.period, &l.tier, &l.department))
+                    .entry(line_key(&l.period.label, l.tier.as_str(), &l.department))
                     .or_insert(Fen::ZERO) = l.amount;
             }
             for p in &c.statement.people {
@@ -424,7 +535,10 @@ fn differences(
     let (paid_lines, paid_people) = paid_for(month, closed)?;
     let mut now_lines: BTreeMap<LineKey, (Fen, &PayoutLine)> = BTreeMap::new();
     for l in &now.lines {
-        now_lines.insert(line_key(&l.period, &l.tier, &l.department), (l.amount, l));
+        now_lines.insert(
+            line_key(&l.period.label, l.tier.as_str(), &l.department),
+            (l.amount, l),
+        );
     }
     let mut keys: Vec<&LineKey> = paid_lines.keys().chain(now_lines.keys()).collect();
     keys.sort();
@@ -693,16 +807,14 @@ pub fn close(
 }
 
 /// Everything behind one statement line: "why was I fined".
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Explanation {
-    pub period: String,
-    pub period_start: String,
-    pub period_end: String,
-    pub tier: String,
+    pub period: Period,
+    pub tier: Tier,
     pub department: String,
     pub surveys: Vec<ExplainedSurvey>,
     pub satisfied: u64,
-    pub outcome: String,
+    pub outcome: PayoutOutcome,
     pub per_member: Fen,
     pub members: Vec<ExplainedMember>,
     pub amount: Fen,
@@ -710,10 +822,51 @@ pub struct Explanation {
     pub arithmetic: Vec<String>,
 }
 
+/// The JSON keys of an explanation, in order: the period as label, start and end, as in a
+/// statement line.
+impl Serialize for Explanation {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Json<'a> {
+            #[serde(serialize_with = "as_label")]
+            period: &'a Period,
+            #[serde(serialize_with = "as_text")]
+            period_start: Day,
+            #[serde(serialize_with = "as_text")]
+            period_end: Day,
+            tier: Tier,
+            department: &'a str,
+            surveys: &'a [ExplainedSurvey],
+            satisfied: u64,
+            outcome: PayoutOutcome,
+            per_member: Fen,
+            members: &'a [ExplainedMember],
+            amount: Fen,
+            arithmetic: &'a [String],
+        }
+        Json {
+            period: &self.period,
+            period_start: self.period.first,
+            period_end: self.period.last,
+            tier: self.tier,
+            department: &self.department,
+            surveys: &self.surveys,
+            satisfied: self.satisfied,
+            outcome: self.outcome,
+            per_member: self.per_member,
+            members: &self.members,
+            amount: self.amount,
+            arithmetic: &self.arithmetic,
+        }
+        .serialize(s)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ExplainedSurvey {
     pub survey_id: String,
-    pub at: String,
+    #[serde(serialize_with = "as_text")]
+    pub at: Timestamp,
     pub customer_id: String,
     pub overall: u8,
     pub satisfied: bool,
@@ -724,8 +877,21 @@ pub struct ExplainedSurvey {
 pub struct ExplainedMember {
     pub staff_id: String,
     pub name: String,
-    pub active_from: String,
-    pub active_to: Option<String>,
+    #[serde(serialize_with = "as_text")]
+    pub active_from: Day,
+    #[serde(serialize_with = "optional_text")]
+    pub active_to: Option<Day>,
+}
+
+/// Serialises an optional value by its `Display` text, `null` when absent.
+fn optional_text<T: fmt::Display, S: Serializer>(
+    value: &Option<T>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match value {
+        Some(v) => s.collect_str(v),
+        None => s.serialize_none(),
+    }
 }
 
 /// Explains one line: the surveys (id, date, customer, score, satisfied), the members
@@ -738,12 +904,12 @@ pub fn explain(
     department: &str,
 ) -> Result<Result<Explanation, String>, KpiError> {
     let rule = tier_rule(rules, tier);
-    if rule.period != period.kind.key() {
+    if rule.period != period.kind {
         return Ok(Err(format!(
             "{} is paid per {}, so its lines have {} periods; `{}` is a {}",
             tier.as_str(),
-            rule.period,
-            rule.period,
+            rule.period.key(),
+            rule.period.key(),
             period.label,
             period.kind.key()
         )));
@@ -763,13 +929,7 @@ pub fn explain(
     let threshold = rules.payouts.fine_below_percent;
     let outcome = outcome(satisfied, n, threshold);
     let per_member = per_member(outcome, rule);
-    let amount = line_amount(
-        per_member,
-        members.len() as u64,
-        &period.label,
-        tier,
-        department,
-    )?;
+    let amount = line_amount(per_member, members.len() as u64, period, tier, department)?;
     let min = rules.surveys.satisfied_overall_min;
     let mut arithmetic = vec![format!(
         "{n} surveys of {} customers about {department} in {}, {satisfied} satisfied (overall ≥ {min})",
@@ -778,7 +938,7 @@ pub fn explain(
     )];
     arithmetic.push(if satisfied == n {
         format!("all {n} satisfied (100 %): reward {} per member", rule.reward)
-    } else if outcome == "fine" {
+    } else if outcome == PayoutOutcome::Fine {
         format!(
             "100 × {satisfied} = {} < {threshold} × {n} = {}: below {threshold} %, fine {} per member",
             100 * satisfied,
@@ -799,16 +959,14 @@ pub fn explain(
         members.len()
     ));
     Ok(Ok(Explanation {
-        period: period.label.clone(),
-        period_start: period.first.to_string(),
-        period_end: period.last.to_string(),
-        tier: tier.as_str().to_owned(),
+        period: period.clone(),
+        tier,
         department: department.to_owned(),
         surveys: surveys
             .iter()
             .map(|s| ExplainedSurvey {
                 survey_id: s.survey.survey_id.clone(),
-                at: s.survey.at.to_string(),
+                at: s.survey.at,
                 customer_id: s.survey.customer_id.clone(),
                 overall: s.survey.overall,
                 satisfied: s.satisfied,
@@ -816,15 +974,15 @@ pub fn explain(
             })
             .collect(),
         satisfied,
-        outcome: outcome.to_owned(),
+        outcome,
         per_member,
         members: members
             .iter()
             .map(|m| ExplainedMember {
                 staff_id: m.staff_id.clone(),
                 name: m.name.clone(),
-                active_from: m.active_from.to_string(),
-                active_to: m.active_to.map(|d| d.to_string()),
+                active_from: m.active_from,
+                active_to: m.active_to,
             })
             .collect(),
         amount,
@@ -843,18 +1001,35 @@ pub struct Comparison {
     pub difference: Fen,
 }
 
+/// A line under both rules. A side without the line (no surveys of that tier there) has no
+/// outcome, `"-"` in JSON.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ComparedLine {
-    pub period: String,
-    pub tier: String,
+    #[serde(serialize_with = "as_label")]
+    pub period: Period,
+    pub tier: Tier,
     pub department: String,
     pub surveys: u64,
     pub satisfied: u64,
-    pub in_force_outcome: String,
+    #[serde(serialize_with = "outcome_or_dash")]
+    pub in_force_outcome: Option<PayoutOutcome>,
     pub in_force_amount: Fen,
-    pub proposed_outcome: String,
+    #[serde(serialize_with = "outcome_or_dash")]
+    pub proposed_outcome: Option<PayoutOutcome>,
     pub proposed_amount: Fen,
     pub difference: Fen,
+}
+
+/// An outcome's word, or `-` when that side has no such line.
+pub fn outcome_word(outcome: Option<PayoutOutcome>) -> &'static str {
+    outcome.map_or("-", PayoutOutcome::as_str)
+}
+
+fn outcome_or_dash<S: Serializer>(
+    outcome: &Option<PayoutOutcome>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    s.serialize_str(outcome_word(*outcome))
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -886,8 +1061,9 @@ pub fn compare(
         proposed,
         month,
     )?;
-    let mut lines: BTreeMap<(String, usize, String, String), ComparedLine> = BTreeMap::new();
-    let rank = |t: &str| TIER_ORDER.iter().position(|x| x.as_str() == t).unwrap_or(3);
+    // In statement order: last date, tier, department; then the label, as two rules may pay
+    // a tier over different periods ending on the same date.
+    let mut lines: BTreeMap<(Day, Tier, String, String), ComparedLine> = BTreeMap::new();
     for (line, side) in a
         .lines
         .iter()
@@ -895,28 +1071,28 @@ pub fn compare(
         .chain(b.lines.iter().map(|l| (l, 1)))
     {
         let key = (
-            line.period_end.clone(),
-            rank(&line.tier),
+            line.period.last,
+            line.tier,
             line.department.clone(),
-            line.period.clone(),
+            line.period.label.clone(),
         );
         let entry = lines.entry(key).or_insert_with(|| ComparedLine {
             period: line.period.clone(),
-            tier: line.tier.clone(),
+            tier: line.tier,
             department: line.department.clone(),
             surveys: line.surveys,
             satisfied: line.satisfied,
-            in_force_outcome: "-".into(),
+            in_force_outcome: None,
             in_force_amount: Fen::ZERO,
-            proposed_outcome: "-".into(),
+            proposed_outcome: None,
             proposed_amount: Fen::ZERO,
             difference: Fen::ZERO,
         });
         if side == 0 {
-            entry.in_force_outcome = line.outcome.clone();
+            entry.in_force_outcome = Some(line.outcome);
             entry.in_force_amount = line.amount;
         } else {
-            entry.proposed_outcome = line.outcome.clone();
+            entry.proposed_outcome = Some(line.outcome);
             entry.proposed_amount = line.amount;
             // The proposal's counts win where they differ (its tiers may differ).
             entry.surveys = line.surveys;
@@ -925,7 +1101,9 @@ pub fn compare(
         entry.difference = entry.proposed_amount.sub_or(entry.in_force_amount, || {
             format!(
                 "the difference of the payout line {} {} {}",
-                line.period, line.tier, line.department
+                line.period,
+                line.tier.as_str(),
+                line.department
             )
         })?;
     }
@@ -965,4 +1143,116 @@ pub fn compare(
             format!("the difference of the payout totals of {}", month.label)
         })?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(text: &str) -> Day {
+        Day::parse(text).unwrap()
+    }
+
+    /// The JSON of section 9 for a line, written out by hand: typed values print as the
+    /// strings they replaced, key for key and in order.
+    const W01_LINE: &str = r#"{"period":"2025-W01","period_start":"2024-12-30","period_end":"2025-01-05","tier":"super_vip","department":"after_sales","surveys":5,"satisfied":4,"outcome":"fine","per_member":"-50.00","members":3,"amount":"-150.00"}"#;
+
+    fn w01_line() -> PayoutLine {
+        PayoutLine {
+            // 2024-12-30 is the Monday of the ISO week 2025-W01.
+            period: Period::week_of(day("2024-12-30")),
+            tier: Tier::SuperVip,
+            department: "after_sales".into(),
+            surveys: 5,
+            satisfied: 4,
+            outcome: PayoutOutcome::Fine,
+            per_member: Fen(-5_000),
+            members: 3,
+            amount: Fen(-15_000),
+        }
+    }
+
+    #[test]
+    fn a_typed_line_prints_the_json_of_section_9_and_reads_back() {
+        let line = w01_line();
+        assert_eq!(line.period.first, day("2024-12-30"));
+        assert_eq!(line.period.last, day("2025-01-05"));
+        assert_eq!(serde_json::to_string(&line).unwrap(), W01_LINE);
+        let read: PayoutLine = serde_json::from_str(W01_LINE).unwrap();
+        assert_eq!(read, line);
+        assert_eq!(read.period.kind, PeriodKind::Week);
+    }
+
+    #[test]
+    fn a_written_line_whose_dates_are_not_its_periods_is_refused() {
+        let shifted = W01_LINE.replace("2025-01-05", "2025-01-06");
+        let e = serde_json::from_str::<PayoutLine>(&shifted)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains(
+                "the period 2025-W01 runs from 2024-12-30 to 2025-01-05, but the line says 2024-12-30 to 2025-01-06"
+            ),
+            "{e}"
+        );
+        for (from, to) in [
+            (r#""outcome":"fine""#, r#""outcome":"penalty""#),
+            (r#""tier":"super_vip""#, r#""tier":"gold""#),
+            (r#""period":"2025-W01""#, r#""period":"2025-W1""#),
+        ] {
+            let bad = W01_LINE.replace(from, to);
+            assert!(serde_json::from_str::<PayoutLine>(&bad).is_err(), "{bad}");
+        }
+        // A month and a year label read as their periods.
+        let month = r#"{"period":"2024-02","period_start":"2024-02-01","period_end":"2024-02-29","tier":"vip","department":"sales","surveys":1,"satisfied":1,"outcome":"reward","per_member":"150.00","members":0,"amount":"0.00"}"#;
+        let line: PayoutLine = serde_json::from_str(month).unwrap();
+        assert_eq!(
+            (line.period.kind, line.tier, line.outcome),
+            (PeriodKind::Month, Tier::Vip, PayoutOutcome::Reward)
+        );
+        let year = month
+            .replace(r#""2024-02""#, r#""2024""#)
+            .replace("2024-02-01", "2024-01-01")
+            .replace("2024-02-29", "2024-12-31");
+        let line: PayoutLine = serde_json::from_str(&year).unwrap();
+        assert_eq!(line.period.kind, PeriodKind::Year);
+    }
+
+    #[test]
+    fn outcomes_follow_the_integer_thresholds() {
+        // 19 of 20 is exactly 95 %: not below, so neither reward nor fine.
+        assert_eq!(outcome(19, 20, 95), PayoutOutcome::None);
+        assert_eq!(outcome(18, 20, 95), PayoutOutcome::Fine);
+        assert_eq!(outcome(20, 20, 95), PayoutOutcome::Reward);
+        let rule = &Rules::default().payouts.vip;
+        assert_eq!(per_member(PayoutOutcome::Reward, rule), Fen(15_000));
+        assert_eq!(per_member(PayoutOutcome::Fine, rule), Fen(-10_000));
+        assert_eq!(per_member(PayoutOutcome::None, rule), Fen::ZERO);
+        assert_eq!(
+            serde_json::to_string(&[
+                PayoutOutcome::Reward,
+                PayoutOutcome::Fine,
+                PayoutOutcome::None
+            ])
+            .unwrap(),
+            r#"["reward","fine","none"]"#
+        );
+    }
+
+    #[test]
+    fn the_periods_of_a_statement_come_from_the_typed_rule() {
+        let january = Period::month(2025, 1).unwrap();
+        // Sundays in January 2025: the 5th, 12th, 19th and 26th.
+        let weeks: Vec<String> = periods_ending_in(PeriodKind::Week, &january)
+            .into_iter()
+            .map(|p| p.label)
+            .collect();
+        assert_eq!(weeks, ["2025-W01", "2025-W02", "2025-W03", "2025-W04"]);
+        assert_eq!(periods_ending_in(PeriodKind::Year, &january), []);
+        let december = Period::month(2024, 12).unwrap();
+        assert_eq!(
+            periods_ending_in(PeriodKind::Year, &december),
+            [Period::year(2024).unwrap()]
+        );
+    }
 }

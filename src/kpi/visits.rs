@@ -141,7 +141,7 @@ pub fn visits_report(
                 .entry(state.task.kind.as_str())
                 .or_default()
                 .add(p, s, o);
-            let department = &rules.visits.tasks[state.task.kind.as_str()].department;
+            let department = &super::task_rule(rules, state.task.kind).department;
             by_department
                 .entry(department.clone())
                 .or_default()

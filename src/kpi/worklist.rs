@@ -73,7 +73,7 @@ pub fn open_tasks(
             filter
                 .department
                 .as_ref()
-                .is_none_or(|d| rules.visits.tasks[s.task.kind.as_str()].department == *d)
+                .is_none_or(|d| super::task_rule(rules, s.task.kind).department == *d)
         })
         .collect();
     open.sort_by(|a, b| (a.task.due_at, &a.task.id).cmp(&(b.task.due_at, &b.task.id)));
@@ -87,7 +87,7 @@ pub fn open_tasks(
             Ok(WorkItem {
                 task_id: s.task.id.clone(),
                 kind: s.task.kind.to_string(),
-                department: rules.visits.tasks[s.task.kind.as_str()].department.clone(),
+                department: super::task_rule(rules, s.task.kind).department.clone(),
                 due_at: s.task.due_at.to_string(),
                 status: if due_day < as_of {
                     "overdue"

@@ -436,8 +436,8 @@ pub fn index(p: &Page) -> String {
         .iter()
         .map(|l| {
             vec![
-                l.period.clone(),
-                name(&l.tier, lang),
+                l.period.to_string(),
+                name(l.tier.as_str(), lang),
                 name(&l.department, lang),
                 format!("{}/{}", l.satisfied, l.surveys),
                 l.per_member.to_string(),

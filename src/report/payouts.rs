@@ -11,7 +11,7 @@ use super::{
 };
 use crate::csvio::BOM;
 use crate::kpi::payouts::{
-    AdjustmentLine, ComparedPerson, Comparison, Explanation, PayoutLine, Statement,
+    AdjustmentLine, ComparedPerson, Comparison, Explanation, PayoutLine, Statement, outcome_word,
 };
 use crate::model::Fen;
 
@@ -91,14 +91,14 @@ fn people_rows(s: &Statement) -> (Vec<&'static str>, Vec<Vec<String>>) {
 
 fn line_row(l: &PayoutLine) -> Vec<String> {
     vec![
-        l.period.clone(),
-        l.period_start.clone(),
-        l.period_end.clone(),
-        l.tier.clone(),
+        l.period.to_string(),
+        l.period.first.to_string(),
+        l.period.last.to_string(),
+        l.tier.to_string(),
         l.department.clone(),
         l.surveys.to_string(),
         l.satisfied.to_string(),
-        l.outcome.clone(),
+        l.outcome.to_string(),
         l.per_member.to_string(),
         l.members.to_string(),
         l.amount.to_string(),
@@ -257,11 +257,11 @@ impl Render for Statement {
             .iter()
             .map(|l| {
                 vec![
-                    l.period.clone(),
-                    name(&l.tier, lang),
+                    l.period.to_string(),
+                    name(l.tier.as_str(), lang),
                     name(&l.department, lang),
                     format!("{}/{}", l.satisfied, l.surveys),
-                    outcome_name(&l.outcome, lang).to_owned(),
+                    outcome_name(l.outcome.as_str(), lang).to_owned(),
                     l.per_member.to_string(),
                     l.members.to_string(),
                     l.amount.to_string(),
@@ -351,18 +351,18 @@ impl Render for Explanation {
                 self.department,
                 self.tier,
                 self.period,
-                self.period_start,
-                self.period_end,
+                self.period.first,
+                self.period.last,
                 self.amount
             ),
             Lang::Zh => writeln!(
                 out,
                 "# {} · {} · {}（{} 至 {}）为何是 {}\n",
                 name(&self.department, lang),
-                name(&self.tier, lang),
+                name(self.tier.as_str(), lang),
                 self.period,
-                self.period_start,
-                self.period_end,
+                self.period.first,
+                self.period.last,
                 self.amount
             ),
         };
@@ -376,7 +376,7 @@ impl Render for Explanation {
             .map(|s| {
                 vec![
                     s.survey_id.clone(),
-                    s.at.clone(),
+                    s.at.to_string(),
                     s.customer_id.clone(),
                     s.overall.to_string(),
                     if s.satisfied {
@@ -410,8 +410,8 @@ impl Render for Explanation {
                 vec![
                     m.staff_id.clone(),
                     m.name.clone(),
-                    m.active_from.clone(),
-                    m.active_to.clone().unwrap_or_default(),
+                    m.active_from.to_string(),
+                    m.active_to.map(|d| d.to_string()).unwrap_or_default(),
                     self.per_member.to_string(),
                 ]
             })
@@ -434,7 +434,7 @@ impl Render for Explanation {
             .map(|s| {
                 vec![
                     s.survey_id.clone(),
-                    s.at.clone(),
+                    s.at.to_string(),
                     s.customer_id.clone(),
                     s.overall.to_string(),
                     s.satisfied.to_string(),
@@ -491,18 +491,18 @@ impl Render for Comparison {
             .iter()
             .map(|l| {
                 vec![
-                    l.period.clone(),
-                    name(&l.tier, lang),
+                    l.period.to_string(),
+                    name(l.tier.as_str(), lang),
                     name(&l.department, lang),
                     format!("{}/{}", l.satisfied, l.surveys),
                     format!(
                         "{} {}",
-                        outcome_name(&l.in_force_outcome, lang),
+                        outcome_name(outcome_word(l.in_force_outcome), lang),
                         l.in_force_amount
                     ),
                     format!(
                         "{} {}",
-                        outcome_name(&l.proposed_outcome, lang),
+                        outcome_name(outcome_word(l.proposed_outcome), lang),
                         l.proposed_amount
                     ),
                     l.difference.to_string(),

@@ -9,11 +9,9 @@
 //!
 //! *Architecture invariant:* rules are plain data; they never read the store or the clock.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Fen, Outcome, Purpose};
+use crate::model::{Fen, Outcome, PeriodKind, Purpose};
 
 /// The task kinds of DOMAIN.md section 4, in report order (by name).
 pub const TASK_KINDS: [Purpose; 6] = [
@@ -40,8 +38,49 @@ pub struct Rules {
 pub struct VisitRules {
     /// How long after its due time an attempt can still credit a task.
     pub grace_hours: u32,
-    /// Per task kind, keyed by its purpose token.
-    pub tasks: BTreeMap<String, TaskRule>,
+    /// Per task kind.
+    pub tasks: TaskRules,
+}
+
+/// One rule per task kind, a field each, so no kind can be missing. The fields are in the
+/// order of their names ([`TASK_KINDS`]): the TOML tables print in that order, as they did
+/// when this was a map keyed by the purpose token.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TaskRules {
+    pub churn_recovery: TaskRule,
+    pub delivery_call_1: TaskRule,
+    pub delivery_call_2: TaskRule,
+    pub delivery_call_3: TaskRule,
+    pub service_followup: TaskRule,
+    pub thank_you_letter: TaskRule,
+}
+
+impl TaskRules {
+    /// The rule of a task kind; `None` for `care`, the one purpose that is not a task kind.
+    pub fn get(&self, kind: Purpose) -> Option<&TaskRule> {
+        Some(match kind {
+            Purpose::ChurnRecovery => &self.churn_recovery,
+            Purpose::DeliveryCall1 => &self.delivery_call_1,
+            Purpose::DeliveryCall2 => &self.delivery_call_2,
+            Purpose::DeliveryCall3 => &self.delivery_call_3,
+            Purpose::ServiceFollowup => &self.service_followup,
+            Purpose::ThankYouLetter => &self.thank_you_letter,
+            Purpose::Care => return None,
+        })
+    }
+
+    /// Every task kind with its rule, in [`TASK_KINDS`] order.
+    pub fn all(&self) -> [(Purpose, &TaskRule); 6] {
+        [
+            (Purpose::ChurnRecovery, &self.churn_recovery),
+            (Purpose::DeliveryCall1, &self.delivery_call_1),
+            (Purpose::DeliveryCall2, &self.delivery_call_2),
+            (Purpose::DeliveryCall3, &self.delivery_call_3),
+            (Purpose::ServiceFollowup, &self.service_followup),
+            (Purpose::ThankYouLetter, &self.thank_you_letter),
+        ]
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -51,22 +90,30 @@ pub struct TaskRule {
     pub due_hours: u32,
     /// The department the task belongs to (a token).
     pub department: String,
-    /// Outcomes that make a credited attempt successful.
-    pub success: Vec<String>,
+    /// Outcomes that make a credited attempt successful, as tokens in the file.
+    #[serde(with = "outcome_tokens")]
+    pub success: Vec<Outcome>,
+}
+
+impl TaskRule {
+    /// Due time = trigger time + this many seconds.
+    pub fn due_seconds(&self) -> i64 {
+        i64::from(self.due_hours) * 3600
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ChurnRules {
     /// A customer with no visit for more than this many days after a visit is lost.
-    pub lapse_days: u32,
+    pub lapse_days: u16,
     /// A successful recovery attempt at most this many days before the return recovers it.
-    pub attribution_days: u32,
+    pub attribution_days: u16,
     /// Revenue of orders opened in [return, return + this many days) is recovery revenue.
-    pub revenue_window_days: u32,
+    pub revenue_window_days: u16,
     /// The `lost` list values a customer by their sales and repairs in this many days before
     /// they were lost.
-    pub value_window_days: u32,
+    pub value_window_days: u16,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -80,7 +127,7 @@ pub struct SurveyRules {
 #[serde(deny_unknown_fields)]
 pub struct TierRules {
     /// Length of the trailing year, in days.
-    pub trailing_days: u32,
+    pub trailing_days: u16,
     pub s1_family_buyers_min: u32,
     pub s2_visit_dates_min: u32,
     pub s3_referred_sales_min: u32,
@@ -106,15 +153,104 @@ pub struct PayoutRules {
     pub general: TierPayout,
 }
 
+/// A tier's payout rule. In the file, the period is a word and the amounts are strings of
+/// yuan (`period = "week"`, `reward = "100.00"`), as they always were.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TierPayout {
     /// `week` (ISO, Monday–Sunday), `month` or `year`.
-    pub period: String,
-    /// Yuan per member when every survey is satisfied, e.g. "100.00".
-    pub reward: String,
-    /// Yuan per member when satisfaction is below the fine threshold, e.g. "50.00".
-    pub fine: String,
+    #[serde(with = "period_word")]
+    pub period: PeriodKind,
+    /// Per member when every survey is satisfied, e.g. "100.00".
+    #[serde(with = "yuan")]
+    pub reward: Fen,
+    /// Per member when satisfaction is below the fine threshold (positive), e.g. "50.00".
+    #[serde(with = "yuan")]
+    pub fine: Fen,
+}
+
+/// The words a rules file uses for the text it holds: each is parsed here, where the file is
+/// read, and nowhere else.
+mod text {
+    use crate::model::{Fen, Outcome, PeriodKind, Purpose};
+
+    use super::TASK_KINDS;
+
+    pub fn period(word: &str) -> Result<PeriodKind, String> {
+        match word {
+            "week" => Ok(PeriodKind::Week),
+            "month" => Ok(PeriodKind::Month),
+            "year" => Ok(PeriodKind::Year),
+            _ => Err(format!("`{word}` is not a period; use week, month or year")),
+        }
+    }
+
+    /// An amount per member: unsigned yuan (a fine is written positive).
+    pub fn yuan(text: &str) -> Result<Fen, String> {
+        Fen::parse(text)
+    }
+
+    pub fn outcome(token: &str) -> Result<Outcome, String> {
+        token.parse()
+    }
+
+    pub fn task_kind(token: &str) -> Result<Purpose, String> {
+        match token.parse::<Purpose>() {
+            Ok(p) if p != Purpose::Care => Ok(p),
+            _ => Err(format!(
+                "is not a task kind; the task kinds are {}",
+                TASK_KINDS.map(|k| k.as_str()).join(", ")
+            )),
+        }
+    }
+}
+
+/// `PeriodKind` as its word (`"week"`).
+mod period_word {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use crate::model::PeriodKind;
+
+    pub fn serialize<S: Serializer>(kind: &PeriodKind, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(kind.key())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<PeriodKind, D::Error> {
+        super::text::period(&String::deserialize(d)?).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Money per member as a string of yuan (`"100.00"`), never negative.
+mod yuan {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use crate::model::Fen;
+
+    pub fn serialize<S: Serializer>(fen: &Fen, s: S) -> Result<S::Ok, S::Error> {
+        fen.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Fen, D::Error> {
+        super::text::yuan(&String::deserialize(d)?).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Outcomes as their tokens (`["reached", "sent"]`), in the order written.
+mod outcome_tokens {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use crate::model::Outcome;
+
+    pub fn serialize<S: Serializer>(outcomes: &[Outcome], s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(outcomes.iter().map(|o| o.as_str()))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Outcome>, D::Error> {
+        Vec::<String>::deserialize(d)?
+            .iter()
+            .map(|t| super::text::outcome(t).map_err(serde::de::Error::custom))
+            .collect()
+    }
 }
 
 /// The allowed range of every integer rule, by TOML key (`*` is any task kind), with its unit
@@ -202,35 +338,29 @@ pub enum RulesError {
     },
 }
 
-fn task(due_hours: u32, department: &str, success: &[&str]) -> TaskRule {
+fn task(due_hours: u32, department: &str, success: &[Outcome]) -> TaskRule {
     TaskRule {
         due_hours,
         department: department.into(),
-        success: success.iter().map(|s| s.to_string()).collect(),
+        success: success.to_vec(),
     }
 }
 
 impl Default for Rules {
     /// The rules of DOMAIN.md, taken from the seed documents.
     fn default() -> Rules {
-        let tasks = [
-            ("delivery_call_1", task(24, "sales", &["reached"])),
-            ("thank_you_letter", task(24, "sales", &["sent", "reached"])),
-            ("delivery_call_2", task(72, "sales", &["reached"])),
-            ("delivery_call_3", task(168, "sales", &["reached"])),
-            ("service_followup", task(72, "customer_care", &["reached"])),
-            (
-                "churn_recovery",
-                task(30 * 24, "customer_care", &["reached", "sent"]),
-            ),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v))
-        .collect();
+        use Outcome::{Reached, Sent};
         Rules {
             visits: VisitRules {
                 grace_hours: 48,
-                tasks,
+                tasks: TaskRules {
+                    churn_recovery: task(30 * 24, "customer_care", &[Reached, Sent]),
+                    delivery_call_1: task(24, "sales", &[Reached]),
+                    delivery_call_2: task(72, "sales", &[Reached]),
+                    delivery_call_3: task(168, "sales", &[Reached]),
+                    service_followup: task(72, "customer_care", &[Reached]),
+                    thank_you_letter: task(24, "sales", &[Sent, Reached]),
+                },
             },
             churn: ChurnRules {
                 lapse_days: 180,
@@ -256,35 +386,69 @@ impl Default for Rules {
                 v5_policy_years_min: 3,
                 v6_policy_referrals_min: 2,
             },
+            // Amounts in fen: Fen(10_000) is 100.00 yuan per member.
             payouts: PayoutRules {
                 fine_below_percent: 95,
                 super_vip: TierPayout {
-                    period: "week".into(),
-                    reward: "100.00".into(),
-                    fine: "50.00".into(),
+                    period: PeriodKind::Week,
+                    reward: Fen(10_000),
+                    fine: Fen(5_000),
                 },
                 vip: TierPayout {
-                    period: "month".into(),
-                    reward: "150.00".into(),
-                    fine: "100.00".into(),
+                    period: PeriodKind::Month,
+                    reward: Fen(15_000),
+                    fine: Fen(10_000),
                 },
                 general: TierPayout {
-                    period: "year".into(),
-                    reward: "200.00".into(),
-                    fine: "150.00".into(),
+                    period: PeriodKind::Year,
+                    reward: Fen(20_000),
+                    fine: Fen(15_000),
                 },
             },
         }
     }
 }
 
-/// A task kind's rule, resolved into typed values.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TaskKindRule {
-    pub kind: Purpose,
-    pub due_seconds: i64,
-    pub department: String,
-    pub success: Vec<Outcome>,
+/// The first text value of a merged rules table that does not parse, as (key, reason): task
+/// kinds (the keys of `visits.tasks`), success outcomes, payout periods and amounts. Checked
+/// on the TOML, before it becomes [`Rules`], so the message names the key; the same
+/// functions then parse the values into their types.
+fn bad_text(table: &toml::Table) -> Option<(String, String)> {
+    if let Some(toml::Value::Table(tasks)) = table.get("visits").and_then(|v| v.get("tasks")) {
+        for (name, rule) in tasks {
+            let key = format!("visits.tasks.{name}");
+            if let Err(reason) = text::task_kind(name) {
+                return Some((key, reason));
+            }
+            if let Some(toml::Value::Array(items)) = rule.get("success") {
+                for item in items {
+                    if let toml::Value::String(token) = item
+                        && let Err(reason) = text::outcome(token)
+                    {
+                        return Some((format!("{key}.success"), reason));
+                    }
+                }
+            }
+        }
+    }
+    for tier in ["super_vip", "vip", "general"] {
+        let Some(toml::Value::Table(rule)) = table.get("payouts").and_then(|p| p.get(tier)) else {
+            continue;
+        };
+        let check = |field: &str, parse: fn(&str) -> Result<(), String>| match rule.get(field) {
+            Some(toml::Value::String(value)) => parse(value)
+                .err()
+                .map(|reason| (format!("payouts.{tier}.{field}"), reason)),
+            _ => None,
+        };
+        let bad = check("period", |v| text::period(v).map(drop))
+            .or_else(|| check("reward", |v| text::yuan(v).map(drop)))
+            .or_else(|| check("fine", |v| text::yuan(v).map(drop)));
+        if bad.is_some() {
+            return bad;
+        }
+    }
+    None
 }
 
 impl Rules {
@@ -311,6 +475,14 @@ impl Rules {
                 });
             }
         }
+        // Then the text values, likewise with their keys.
+        if let Some((key, reason)) = bad_text(&merged) {
+            return Err(RulesError::Value {
+                file: file.into(),
+                key,
+                reason,
+            });
+        }
         let rules: Rules = merged
             .try_into()
             .map_err(|e: toml::de::Error| RulesError::Syntax {
@@ -329,7 +501,8 @@ impl Rules {
         toml::to_string(self).expect("rules serialise")
     }
 
-    /// Checks every value; the first impossible one is reported.
+    /// Checks every value; the first impossible one is reported. Rules read from a file and
+    /// rules built in code are held to the same checks.
     pub fn validate(&self, file: &str) -> Result<(), RulesError> {
         let bad = |key: &str, reason: String| {
             Err(RulesError::Value {
@@ -349,28 +522,8 @@ impl Rules {
                 return bad(&key, reason);
             }
         }
-        for kind in TASK_KINDS {
-            if !self.visits.tasks.contains_key(kind.as_str()) {
-                return bad(
-                    &format!("visits.tasks.{kind}"),
-                    "is missing; every task kind needs a rule".into(),
-                );
-            }
-        }
-        for (name, rule) in &self.visits.tasks {
-            let key = format!("visits.tasks.{name}");
-            match name.parse::<Purpose>() {
-                Ok(p) if p != Purpose::Care => {}
-                _ => {
-                    return bad(
-                        &key,
-                        format!(
-                            "is not a task kind; the task kinds are {}",
-                            TASK_KINDS.map(|k| k.as_str()).join(", ")
-                        ),
-                    );
-                }
-            }
+        for (kind, rule) in self.visits.tasks.all() {
+            let key = format!("visits.tasks.{kind}");
             if crate::model::check_token(&rule.department).is_err() {
                 return bad(
                     &format!("{key}.department"),
@@ -386,56 +539,24 @@ impl Rules {
                     "is empty; no attempt could ever succeed".into(),
                 );
             }
-            for outcome in &rule.success {
-                if let Err(e) = outcome.parse::<Outcome>() {
-                    return bad(&format!("{key}.success"), e);
-                }
-            }
         }
         for (name, tier) in [
             ("super_vip", &self.payouts.super_vip),
             ("vip", &self.payouts.vip),
             ("general", &self.payouts.general),
         ] {
-            if !matches!(tier.period.as_str(), "week" | "month" | "year") {
-                return bad(
-                    &format!("payouts.{name}.period"),
-                    format!("`{}` is not a period; use week, month or year", tier.period),
-                );
-            }
-            for (field, value) in [("reward", &tier.reward), ("fine", &tier.fine)] {
-                let key = format!("payouts.{name}.{field}");
-                match Fen::parse(value) {
-                    Err(e) => return bad(&key, e),
-                    Ok(fen) if fen > PER_MEMBER_MAX => {
-                        return bad(
-                            &key,
-                            format!(
-                                "{fen} yuan per member is out of range; it must be from 0.00 to {PER_MEMBER_MAX} yuan"
-                            ),
-                        );
-                    }
-                    Ok(_) => {}
+            for (field, fen) in [("reward", tier.reward), ("fine", tier.fine)] {
+                if !(Fen::ZERO..=PER_MEMBER_MAX).contains(&fen) {
+                    return bad(
+                        &format!("payouts.{name}.{field}"),
+                        format!(
+                            "{fen} yuan per member is out of range; it must be from 0.00 to {PER_MEMBER_MAX} yuan"
+                        ),
+                    );
                 }
             }
         }
         Ok(())
-    }
-
-    /// The rule of one task kind, typed. Panics on a kind that is not a task kind or on rules
-    /// that were not validated.
-    pub fn task(&self, kind: Purpose) -> TaskKindRule {
-        let rule = &self.visits.tasks[kind.as_str()];
-        TaskKindRule {
-            kind,
-            due_seconds: i64::from(rule.due_hours) * 3600,
-            department: rule.department.clone(),
-            success: rule
-                .success
-                .iter()
-                .map(|s| s.parse().expect("validated"))
-                .collect(),
-        }
     }
 
     pub fn grace_seconds(&self) -> i64 {
@@ -443,10 +564,10 @@ impl Rules {
     }
 }
 
-/// Typed days for date arithmetic. Validated rules are at most 3660 days, so each fits i32;
-/// unvalidated ones panic here rather than wrap.
-fn days(value: u32) -> i32 {
-    i32::try_from(value).expect("validated rules: at most 3660 days")
+/// Days for date arithmetic. Day rules are u16: validated ones are at most 3660 days, and
+/// even an unvalidated one (at most 65 535 days, 179 years) keeps a date plus it a date.
+fn days(value: u16) -> i32 {
+    i32::from(value)
 }
 
 impl ChurnRules {
@@ -473,18 +594,6 @@ impl TierRules {
     }
 }
 
-impl TierPayout {
-    /// The reward per member; panics on rules that were not validated.
-    pub fn reward_fen(&self) -> Fen {
-        Fen::parse(&self.reward).expect("validated rules")
-    }
-
-    /// The fine per member (positive); panics on rules that were not validated.
-    pub fn fine_fen(&self) -> Fen {
-        Fen::parse(&self.fine).expect("validated rules")
-    }
-}
-
 /// Overlays `overrides` on `base`, table by table.
 fn merge(base: &mut toml::Table, overrides: toml::Table) {
     for (key, value) in overrides {
@@ -506,9 +615,12 @@ mod tests {
         let rules = Rules::default();
         rules.validate("defaults").unwrap();
         assert_eq!(Rules::from_toml("x", &rules.to_toml()).unwrap(), rules);
-        let churn = rules.task(Purpose::ChurnRecovery);
-        assert_eq!(churn.due_seconds, 30 * 86_400);
+        let churn = rules.visits.tasks.get(Purpose::ChurnRecovery).unwrap();
+        assert_eq!(churn.due_seconds(), 30 * 86_400);
         assert_eq!(churn.success, [Outcome::Reached, Outcome::Sent]);
+        assert_eq!(rules.visits.tasks.get(Purpose::Care), None);
+        assert_eq!(rules.payouts.vip.reward, Fen(15_000));
+        assert_eq!(rules.payouts.general.period, PeriodKind::Year);
         assert_eq!(rules.grace_seconds(), 48 * 3600);
     }
 
@@ -520,8 +632,8 @@ mod tests {
         )
         .unwrap();
         assert_eq!(rules.visits.grace_hours, 24);
-        assert_eq!(rules.task(Purpose::DeliveryCall1).due_seconds, 12 * 3600);
-        assert_eq!(rules.task(Purpose::DeliveryCall1).department, "sales");
+        assert_eq!(rules.visits.tasks.delivery_call_1.due_seconds(), 12 * 3600);
+        assert_eq!(rules.visits.tasks.delivery_call_1.department, "sales");
         assert_eq!(rules.churn, Rules::default().churn);
     }
 
@@ -607,7 +719,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(rules.churn.lapse(), 3660);
-        assert_eq!(rules.payouts.vip.reward_fen(), Fen(100_000_000));
+        assert_eq!(rules.payouts.vip.reward, Fen(100_000_000));
         // Rules built in code are held to the same ranges.
         let mut rules = Rules::default();
         rules.tiers.trailing_days = 4000;

@@ -1,0 +1,477 @@
+//! The registry of KPIs a gate can name: each a value of [`Kpi`], with its name in gates
+//! files, the report it comes from, the filter it takes and the kind of value it is. A name
+//! is parsed once, when the gates file is read; an unknown one is a load error, so reading
+//! a value never meets a name it does not know.
+
+use serde::Serialize;
+
+use crate::kpi::churn::ChurnFigures;
+use crate::kpi::visits::{Counts, SurveyTotals};
+use crate::model::Fen;
+
+use super::Rational;
+
+/// Which report a KPI comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    Visits,
+    Churn,
+    Payouts,
+}
+
+/// The filter a KPI takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Filter {
+    None,
+    /// `kind = "…"`, required.
+    Kind,
+    /// `department = "…"`, required.
+    Department,
+    /// `department = "…"`, optional.
+    OptionalDepartment,
+}
+
+/// The kind of value: rates are fractions 0–1; money is yuan; a score is a mean of 1–5.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unit {
+    Count,
+    Rate,
+    Money,
+    Score,
+}
+
+/// Which task counts of the visits report a task figure reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TaskScope {
+    /// `tasks.*`: every task due in the month.
+    All,
+    /// `by_kind.*`, with `kind = "…"`.
+    Kind,
+    /// `by_department.*`, with `department = "…"`.
+    Department,
+}
+
+/// A figure of a row of task counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TaskFigure {
+    Due,
+    Performed,
+    Successful,
+    OnTime,
+    CompletionRate,
+    SuccessRate,
+    OnTimeRate,
+}
+
+/// A figure of the surveys of the visits report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SurveyFigure {
+    Count,
+    Satisfied,
+    SatisfactionRate,
+    MeanOverall,
+}
+
+/// A figure of the churn report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChurnFigure {
+    LostAtEnd,
+    NewlyLost,
+    RecoveryAttempts,
+    CustomersContacted,
+    Recovered,
+    ReturnedUnprompted,
+    RecoveryRevenue,
+}
+
+/// A KPI a gate can name, by the report it comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kpi {
+    Visits(VisitsKpi),
+    Churn(ChurnFigure),
+    Payouts(PayoutsKpi),
+}
+
+/// A KPI of the visits report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VisitsKpi {
+    Task(TaskScope, TaskFigure),
+    UnscheduledAttempts,
+    Survey(SurveyFigure),
+}
+
+/// A KPI of the payout statement.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PayoutsKpi {
+    /// The statement's total.
+    Total,
+    /// The sum of the statement's line amounts, of one department or of all.
+    LineAmount,
+}
+
+const TASK_FIGURES: [TaskFigure; 7] = [
+    TaskFigure::Due,
+    TaskFigure::Performed,
+    TaskFigure::Successful,
+    TaskFigure::OnTime,
+    TaskFigure::CompletionRate,
+    TaskFigure::SuccessRate,
+    TaskFigure::OnTimeRate,
+];
+
+/// The names of the task figures, by scope then figure (in [`TASK_FIGURES`] order).
+const TASK_NAMES: [[&str; 7]; 3] = [
+    [
+        "tasks.due",
+        "tasks.performed",
+        "tasks.successful",
+        "tasks.on_time",
+        "tasks.completion_rate",
+        "tasks.success_rate",
+        "tasks.on_time_rate",
+    ],
+    [
+        "by_kind.due",
+        "by_kind.performed",
+        "by_kind.successful",
+        "by_kind.on_time",
+        "by_kind.completion_rate",
+        "by_kind.success_rate",
+        "by_kind.on_time_rate",
+    ],
+    [
+        "by_department.due",
+        "by_department.performed",
+        "by_department.successful",
+        "by_department.on_time",
+        "by_department.completion_rate",
+        "by_department.success_rate",
+        "by_department.on_time_rate",
+    ],
+];
+
+impl Kpi {
+    /// Every KPI, in the order messages and docs list them: visits, churn, payouts.
+    pub const ALL: [Kpi; 35] = {
+        use ChurnFigure as C;
+        use Kpi::{Churn, Visits};
+        use SurveyFigure as Sv;
+        use TaskScope::{All, Department, Kind};
+        use VisitsKpi::{Survey, Task};
+        let mut all = [Kpi::Payouts(PayoutsKpi::Total); 35];
+        let mut i = 0;
+        let scopes = [All, Kind, Department];
+        let mut s = 0;
+        while s < 3 {
+            let mut f = 0;
+            while f < 7 {
+                all[i] = Visits(Task(scopes[s], TASK_FIGURES[f]));
+                i += 1;
+                f += 1;
+            }
+            s += 1;
+        }
+        let rest = [
+            Visits(VisitsKpi::UnscheduledAttempts),
+            Visits(Survey(Sv::Count)),
+            Visits(Survey(Sv::Satisfied)),
+            Visits(Survey(Sv::SatisfactionRate)),
+            Visits(Survey(Sv::MeanOverall)),
+            Churn(C::LostAtEnd),
+            Churn(C::NewlyLost),
+            Churn(C::RecoveryAttempts),
+            Churn(C::CustomersContacted),
+            Churn(C::Recovered),
+            Churn(C::ReturnedUnprompted),
+            Churn(C::RecoveryRevenue),
+            Kpi::Payouts(PayoutsKpi::Total),
+            Kpi::Payouts(PayoutsKpi::LineAmount),
+        ];
+        let mut r = 0;
+        while r < rest.len() {
+            all[i] = rest[r];
+            i += 1;
+            r += 1;
+        }
+        assert!(i == 35, "every KPI is listed once");
+        all
+    };
+
+    /// The name a gates file uses.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kpi::Visits(VisitsKpi::Task(scope, figure)) => {
+                TASK_NAMES[scope as usize][figure as usize]
+            }
+            Kpi::Visits(VisitsKpi::UnscheduledAttempts) => "unscheduled_attempts",
+            Kpi::Visits(VisitsKpi::Survey(f)) => match f {
+                SurveyFigure::Count => "surveys.count",
+                SurveyFigure::Satisfied => "surveys.satisfied",
+                SurveyFigure::SatisfactionRate => "surveys.satisfaction_rate",
+                SurveyFigure::MeanOverall => "surveys.mean_overall",
+            },
+            Kpi::Churn(f) => match f {
+                ChurnFigure::LostAtEnd => "lost_at_end",
+                ChurnFigure::NewlyLost => "newly_lost",
+                ChurnFigure::RecoveryAttempts => "recovery_attempts",
+                ChurnFigure::CustomersContacted => "customers_contacted",
+                ChurnFigure::Recovered => "recovered",
+                ChurnFigure::ReturnedUnprompted => "returned_unprompted",
+                ChurnFigure::RecoveryRevenue => "recovery_revenue",
+            },
+            Kpi::Payouts(PayoutsKpi::Total) => "total",
+            Kpi::Payouts(PayoutsKpi::LineAmount) => "lines.amount",
+        }
+    }
+
+    pub fn source(self) -> Source {
+        match self {
+            Kpi::Visits(_) => Source::Visits,
+            Kpi::Churn(_) => Source::Churn,
+            Kpi::Payouts(_) => Source::Payouts,
+        }
+    }
+
+    pub fn filter(self) -> Filter {
+        match self {
+            Kpi::Visits(VisitsKpi::Task(TaskScope::All, _)) => Filter::None,
+            Kpi::Visits(VisitsKpi::Task(TaskScope::Kind, _)) => Filter::Kind,
+            Kpi::Visits(VisitsKpi::Task(TaskScope::Department, _)) => Filter::Department,
+            Kpi::Payouts(PayoutsKpi::LineAmount) => Filter::OptionalDepartment,
+            Kpi::Visits(VisitsKpi::UnscheduledAttempts | VisitsKpi::Survey(_))
+            | Kpi::Churn(_)
+            | Kpi::Payouts(PayoutsKpi::Total) => Filter::None,
+        }
+    }
+
+    pub fn unit(self) -> Unit {
+        match self {
+            Kpi::Visits(VisitsKpi::Task(_, f)) => match f {
+                TaskFigure::Due
+                | TaskFigure::Performed
+                | TaskFigure::Successful
+                | TaskFigure::OnTime => Unit::Count,
+                TaskFigure::CompletionRate | TaskFigure::SuccessRate | TaskFigure::OnTimeRate => {
+                    Unit::Rate
+                }
+            },
+            Kpi::Visits(VisitsKpi::UnscheduledAttempts) => Unit::Count,
+            Kpi::Visits(VisitsKpi::Survey(f)) => match f {
+                SurveyFigure::Count | SurveyFigure::Satisfied => Unit::Count,
+                SurveyFigure::SatisfactionRate => Unit::Rate,
+                SurveyFigure::MeanOverall => Unit::Score,
+            },
+            Kpi::Churn(ChurnFigure::RecoveryRevenue) | Kpi::Payouts(_) => Unit::Money,
+            Kpi::Churn(_) => Unit::Count,
+        }
+    }
+
+    /// Reads a KPI name as a gates file writes it. An unknown name is refused with the
+    /// nearest known one, when one is near, and the list of all.
+    pub fn parse(name: &str) -> Result<Kpi, String> {
+        if let Some(kpi) = Kpi::ALL.into_iter().find(|k| k.name() == name) {
+            return Ok(kpi);
+        }
+        let nearest = Kpi::ALL
+            .into_iter()
+            .map(|k| (edit_distance(name, k.name()), k.name()))
+            .min()
+            .filter(|&(d, near)| d <= NEAR_EDITS_MAX && 3 * d <= near.len())
+            .map(|(_, n)| format!("did you mean `{n}`? "))
+            .unwrap_or_default();
+        Err(format!(
+            "unknown KPI `{}`; {nearest}the KPIs are: {}",
+            name.escape_debug(),
+            kpi_names().join(", ")
+        ))
+    }
+}
+
+/// How many single-character edits away a name may be for "did you mean": enough for a
+/// typo and a wrong report prefix (`visits.` for `tasks.`). The edits must also be at most a
+/// third of the known name, so a short word (`profit`) is not "near" a short name (`total`).
+const NEAR_EDITS_MAX: usize = 6;
+
+/// The longest name compared for suggestions: a gates file is anyone's, and the distance is
+/// quadratic in the lengths. Longer names get no suggestion.
+const SUGGEST_CHARS_MAX: usize = 64;
+
+/// The Levenshtein distance between two short names, in characters; `usize::MAX` for a name
+/// too long to compare.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.len() > SUGGEST_CHARS_MAX || b.len() > SUGGEST_CHARS_MAX {
+        return usize::MAX;
+    }
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let next = (diagonal + usize::from(ca != cb))
+                .min(row[j] + 1)
+                .min(row[j + 1] + 1);
+            diagonal = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
+}
+
+/// The KPI names a gate can use, for messages and docs.
+pub fn kpi_names() -> Vec<&'static str> {
+    Kpi::ALL.iter().map(|k| k.name()).collect()
+}
+
+fn rate(n: u64, d: u64) -> Option<Rational> {
+    (d > 0).then(|| Rational::new(i128::from(n), i128::from(d)))
+}
+
+pub(super) fn money(fen: Fen) -> Rational {
+    Rational::new(i128::from(fen.0), 100)
+}
+
+impl TaskFigure {
+    /// The figure of a row of counts; `None` for a rate over no tasks.
+    pub(super) fn of(self, c: &Counts) -> Option<Rational> {
+        Some(match self {
+            TaskFigure::Due => Rational::int(c.due.into()),
+            TaskFigure::Performed => Rational::int(c.performed.into()),
+            TaskFigure::Successful => Rational::int(c.successful.into()),
+            TaskFigure::OnTime => Rational::int(c.on_time.into()),
+            TaskFigure::CompletionRate => return rate(c.performed, c.due),
+            TaskFigure::SuccessRate => return rate(c.successful, c.due),
+            TaskFigure::OnTimeRate => return rate(c.on_time, c.due),
+        })
+    }
+}
+
+impl SurveyFigure {
+    /// The figure of the surveys; `None` for a rate or mean over no surveys.
+    pub(super) fn of(self, s: &SurveyTotals) -> Option<Rational> {
+        match self {
+            SurveyFigure::Count => Some(Rational::int(s.count.into())),
+            SurveyFigure::Satisfied => Some(Rational::int(s.satisfied.into())),
+            SurveyFigure::SatisfactionRate => rate(s.satisfied, s.count),
+            // The mean is sum/count; the sum is an integer below 2^52, so mean × count
+            // recovers it exactly.
+            SurveyFigure::MeanOverall => s
+                .mean_overall
+                .map(|m| Rational::new((m * s.count as f64).round() as i128, i128::from(s.count))),
+        }
+    }
+}
+
+impl ChurnFigure {
+    pub(super) fn of(self, c: &ChurnFigures) -> Rational {
+        match self {
+            ChurnFigure::LostAtEnd => Rational::int(c.lost_at_end.into()),
+            ChurnFigure::NewlyLost => Rational::int(c.newly_lost.into()),
+            ChurnFigure::RecoveryAttempts => Rational::int(c.recovery_attempts.into()),
+            ChurnFigure::CustomersContacted => Rational::int(c.customers_contacted.into()),
+            ChurnFigure::Recovered => Rational::int(c.recovered.into()),
+            ChurnFigure::ReturnedUnprompted => Rational::int(c.returned_unprompted.into()),
+            ChurnFigure::RecoveryRevenue => money(c.recovery_revenue),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kpi_has_one_name_that_parses_back_to_it() {
+        let names = kpi_names();
+        assert_eq!(names.len(), 35);
+        let mut sorted = names.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(sorted.len(), 35, "names are unique");
+        for kpi in Kpi::ALL {
+            assert_eq!(Kpi::parse(kpi.name()), Ok(kpi));
+        }
+        // A few by hand: the name, its report, its filter and its kind of value.
+        let by_hand = [
+            (
+                "tasks.completion_rate",
+                Source::Visits,
+                Filter::None,
+                Unit::Rate,
+            ),
+            ("by_kind.due", Source::Visits, Filter::Kind, Unit::Count),
+            (
+                "by_department.on_time_rate",
+                Source::Visits,
+                Filter::Department,
+                Unit::Rate,
+            ),
+            (
+                "surveys.mean_overall",
+                Source::Visits,
+                Filter::None,
+                Unit::Score,
+            ),
+            ("recovery_revenue", Source::Churn, Filter::None, Unit::Money),
+            (
+                "returned_unprompted",
+                Source::Churn,
+                Filter::None,
+                Unit::Count,
+            ),
+            ("total", Source::Payouts, Filter::None, Unit::Money),
+            (
+                "lines.amount",
+                Source::Payouts,
+                Filter::OptionalDepartment,
+                Unit::Money,
+            ),
+        ];
+        for (name, source, filter, unit) in by_hand {
+            let kpi = Kpi::parse(name).unwrap();
+            assert_eq!(
+                (kpi.source(), kpi.filter(), kpi.unit()),
+                (source, filter, unit)
+            );
+        }
+    }
+
+    #[test]
+    fn an_unknown_name_is_refused_with_the_nearest_and_the_list() {
+        let e = Kpi::parse("visits.completion_rat").unwrap_err();
+        assert!(
+            e.starts_with(
+                "unknown KPI `visits.completion_rat`; did you mean `tasks.completion_rate`? the KPIs are: tasks.due, tasks.performed,"
+            ),
+            "{e}"
+        );
+        assert!(e.ends_with("recovery_revenue, total, lines.amount"), "{e}");
+        assert!(
+            Kpi::parse("totl")
+                .unwrap_err()
+                .starts_with("unknown KPI `totl`; did you mean `total`?")
+        );
+        // Nothing near (5 edits from `total`, more than a third of it): only the list.
+        let e = Kpi::parse("profit").unwrap_err();
+        assert!(
+            e.starts_with("unknown KPI `profit`; the KPIs are: tasks.due,"),
+            "{e}"
+        );
+        let long = "x".repeat(10_000);
+        assert!(!Kpi::parse(&long).unwrap_err().contains("did you mean"));
+    }
+
+    #[test]
+    fn edit_distances_count_single_character_edits() {
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "total"), 5);
+        assert_eq!(edit_distance("total", "total"), 0);
+        // visits → tasks is v→t, i→a, drop i, t→k; then the missing final e.
+        assert_eq!(
+            edit_distance("visits.completion_rat", "tasks.completion_rate"),
+            5
+        );
+    }
+}
