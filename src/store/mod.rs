@@ -7,6 +7,7 @@ mod apply;
 pub mod codec;
 mod plan;
 mod read;
+mod stored;
 pub mod tables;
 mod verify;
 

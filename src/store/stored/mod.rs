@@ -1,0 +1,4 @@
+//! The stored types: what the tables hold, one module per format.
+
+#[cfg(test)]
+mod golden;
