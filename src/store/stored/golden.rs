@@ -1,18 +1,27 @@
 //! Pins the bytes of format 1: a value of every stored type, encoded as a store holds it.
 //!
 //! The expected hex was captured from careledger's release of format 1, when the domain
-//! types themselves carried bincode's derives, before the stored types were split off. A
-//! store written by that release must keep reading: if one of these changes, the format has
-//! changed, and the change needs a new format version and a reader (or migration) for 1.
+//! types themselves carried bincode's derives, before the stored types were split off
+//! (commit c31d8e5): the values below are domain values, encoded through `stored::v1` now.
+//! A store written by that release must keep reading: if one of these changes, the format
+//! has changed, and the change needs a new format version and a reader (or migration) for 1.
 
 use crate::model::{
     Attempt, Channel, Customer, Day, Fen, Kind, Outcome, Policy, Purpose, Record, Sale,
     ServiceOrder, Staff, Survey, SurveyAnswer, Timestamp,
 };
 use crate::store::codec;
+use crate::store::stored::v1;
 use crate::store::tables::{
     ClosedStatement, CurrentEntry, ImportEntry, ImportFile, KindCounts, LogEntry, Op,
 };
+
+/// A stored type of format 1 as a table would hold it, for the types no table holds alone.
+fn encode_v1<B: bincode::Encode>(value: &B) -> Vec<u8> {
+    let mut out = vec![1];
+    codec::encode_v1_into(value, &mut out);
+    out
+}
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
@@ -150,15 +159,26 @@ fn encoded() -> Vec<(String, Vec<u8>)> {
         }),
     ));
     for kind in Kind::ALL {
-        out.push((format!("kind {kind}"), codec::encode(&kind)));
+        out.push((format!("kind {kind}"), encode_v1(&v1::Kind::from(kind))));
     }
-    out.push(("channels".into(), codec::encode(&Channel::ALL.to_vec())));
-    out.push(("purposes".into(), codec::encode(&Purpose::ALL.to_vec())));
-    out.push(("outcomes".into(), codec::encode(&Outcome::ALL.to_vec())));
-    out.push(("ops".into(), codec::encode(&vec![Op::Add, Op::Void])));
+    fn all<M: Copy, S: From<M>>(values: &[M]) -> Vec<S> {
+        values.iter().map(|&v| S::from(v)).collect()
+    }
+    let channels: Vec<v1::Channel> = all(Channel::ALL);
+    let purposes: Vec<v1::Purpose> = all(Purpose::ALL);
+    let outcomes: Vec<v1::Outcome> = all(Outcome::ALL);
+    let ops: Vec<v1::Op> = all(&[Op::Add, Op::Void]);
+    out.push(("channels".into(), encode_v1(&channels)));
+    out.push(("purposes".into(), encode_v1(&purposes)));
+    out.push(("outcomes".into(), encode_v1(&outcomes)));
+    out.push(("ops".into(), encode_v1(&ops)));
     out.push((
         "fen day timestamp".into(),
-        codec::encode(&(Fen(-15_000), Day(-719_528), Timestamp(-62_167_219_200))),
+        encode_v1(&(
+            v1::Fen::from(Fen(-15_000)),
+            v1::Day::from(Day(-719_528)),
+            v1::Timestamp::from(Timestamp(-62_167_219_200)),
+        )),
     ));
     out.push((
         "import".into(),
