@@ -8,6 +8,7 @@ mod damaged;
 mod fixture;
 mod fuzz_import;
 mod gates;
+mod golden;
 mod import_errors;
 mod import_model;
 mod import_semantics;
