@@ -9,6 +9,7 @@ mod exit_codes;
 mod fixture;
 mod fuzz_import;
 mod gates;
+mod golden;
 mod import_errors;
 mod import_model;
 mod import_semantics;

@@ -692,7 +692,8 @@ fn store_failure(e: StoreError) -> Failure {
         | StoreError::IsFolder(_)
         | StoreError::NotAStore { .. }
         | StoreError::ReadOnly(_)
-        | StoreError::RepairNeedsWrite(_) => Failure::Input(e.to_string()),
+        | StoreError::RepairNeedsWrite(_)
+        | StoreError::Newer { .. } => Failure::Input(e.to_string()),
         StoreError::Codec(careledger::store::codec::CodecError::Damaged(what)) => {
             Failure::Fatal(StoreError::Damaged(what).to_string())
         }
@@ -1264,7 +1265,13 @@ fn stats(db: &Path) -> Result<(), Failure> {
     let stats = reader.stats().map_err(store_failure)?;
     let size = std::fs::metadata(db).map(|m| m.len()).unwrap_or(0);
     let mut text = String::new();
-    let _ = writeln!(text, "store {} ({})", db.display(), human_bytes(size));
+    let _ = writeln!(
+        text,
+        "store {} ({}, format {})",
+        db.display(),
+        human_bytes(size),
+        stats.format_version
+    );
     let _ = writeln!(text, "{:<16}{:>12}{:>12}", "kind", "current", "versions");
     for (kind, current, versions) in &stats.kinds {
         let _ = writeln!(text, "{:<16}{current:>12}{versions:>12}", kind.name());

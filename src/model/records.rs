@@ -1,20 +1,19 @@
 //! The eight record kinds of the interchange files (DOMAIN.md section 2) and their columns.
 //!
-//! A record is the parsed content of one CSV row. The same structs are the stored payload (see
-//! `store::codec` for the versioned encoding), so a change to a field here is a change of the
-//! stored format: bump `codec::FORMAT_VERSION` and keep a decoder for the old one.
+//! A record is the parsed content of one CSV row. These are domain types, free to change:
+//! the store keeps its own copies of them (`store::stored::v1`, format 1) and converts at its
+//! boundary, so a change here changes no stored byte (a new field to keep is a new format,
+//! see `store::stored`).
 
 use std::fmt;
 use std::str::FromStr;
-
-use bincode::{Decode, Encode};
 
 use super::values::{
     Day, Fen, Timestamp, check_id, check_token, parse_bool, parse_score, parse_tokens,
 };
 
-/// A record kind; the discriminant is stored in keys and must never change.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Encode, Decode)]
+/// A record kind; the discriminant (`code`) is stored in keys and must never change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(u8)]
 pub enum Kind {
     Staff = 1,
@@ -231,7 +230,7 @@ pub fn display_key(key: &str) -> String {
 macro_rules! token_enum {
     ($(#[$meta:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Encode, Decode)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub enum $name { $($variant),+ }
 
         impl $name {
@@ -293,7 +292,7 @@ token_enum!(
     }
 );
 
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Staff {
     pub staff_id: String,
     pub name: String,
@@ -304,7 +303,7 @@ pub struct Staff {
     pub active_to: Option<Day>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Customer {
     pub customer_id: String,
     pub name: String,
@@ -314,7 +313,7 @@ pub struct Customer {
     pub created_on: Day,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Sale {
     pub sale_id: String,
     pub customer_id: String,
@@ -325,7 +324,7 @@ pub struct Sale {
     pub referrer_id: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ServiceOrder {
     pub order_id: String,
     pub customer_id: String,
@@ -337,7 +336,7 @@ pub struct ServiceOrder {
     pub followup_consent: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Policy {
     pub policy_id: String,
     pub customer_id: String,
@@ -345,7 +344,7 @@ pub struct Policy {
     pub referrer_id: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Attempt {
     pub attempt_id: String,
     pub customer_id: String,
@@ -357,7 +356,7 @@ pub struct Attempt {
     pub note: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Survey {
     pub survey_id: String,
     pub attempt_id: Option<String>,
@@ -369,7 +368,7 @@ pub struct Survey {
     pub comment: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SurveyAnswer {
     pub survey_id: String,
     pub question: String,
@@ -377,7 +376,7 @@ pub struct SurveyAnswer {
 }
 
 /// One record of any kind.
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Record {
     Staff(Staff),
     Customer(Customer),

@@ -5,11 +5,10 @@
 
 use std::fmt;
 
-use bincode::{Decode, Encode};
 use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
 
 /// An amount of money in integer fen (1 yuan = 100 fen).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Encode, Decode)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Fen(pub i64);
 
 /// The largest number of yuan digits accepted, so that sums of millions of amounts stay far
@@ -159,12 +158,12 @@ impl fmt::Display for Fen {
 // finance pays from these figures. Every sum goes through the checked operations above.
 
 /// A calendar date, as days since 1970-01-01.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Encode, Decode)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Day(pub i32);
 
 /// A local wall-clock time of the dealership (no zone: China has no daylight saving), as
 /// seconds since 1970-01-01 00:00:00 of the same wall clock.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Encode, Decode)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Timestamp(pub i64);
 
 const SECONDS_PER_DAY: i64 = 86_400;

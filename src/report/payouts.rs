@@ -160,7 +160,7 @@ fn compared_people_rows(c: &Comparison) -> Vec<Vec<String>> {
 
 impl Render for Statement {
     fn json(&self) -> Vec<u8> {
-        to_json(self)
+        self.json_bytes()
     }
 
     fn markdown(&self, lang: Lang) -> Vec<u8> {

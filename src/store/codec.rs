@@ -1,14 +1,18 @@
-//! The stored encoding: one format-version byte, then the value in bincode 2's standard
-//! configuration (varint integers, length-prefixed strings and sequences, enum variants as
-//! varint indices).
+//! The stored encoding: one format-version byte, then the value in that format's layout
+//! (`stored::v1` for format 1: bincode 2's standard configuration, with varint integers,
+//! length-prefixed strings and sequences, enum variants as varint indices).
 //!
-//! This module is the only place that names bincode, so the encoding can move (bincode's
-//! 3.0.0 is a deliberate compile error and the project is unmaintained): a new encoding gets
-//! a new version byte and `decode` keeps reading the old one.
+//! `store` is the only module that names bincode, and this module with `stored::v1` the only
+//! part of it, so the encoding can move (bincode's 3.0.0 is a deliberate compile error and
+//! the project is unmaintained): a new encoding gets a new version byte and `decode` keeps
+//! reading the old one (see `stored`).
 
 use bincode::{Decode, Encode};
 
-/// The version byte at offset 0 of every stored value.
+use super::stored::Stored;
+
+/// The version byte at offset 0 of every stored value, and the `meta` entry
+/// `format_version` of a store: the format this careledger writes.
 pub const FORMAT_VERSION: u8 = 1;
 
 fn config() -> bincode::config::Configuration {
@@ -27,21 +31,40 @@ pub enum CodecError {
     Damaged(String),
 }
 
-pub fn encode<T: Encode>(value: &T) -> Vec<u8> {
+/// A value as a table stores it: the version byte, then its current format's encoding.
+pub(crate) fn encode<T: Stored>(value: &T) -> Vec<u8> {
     let mut out = vec![FORMAT_VERSION];
-    bincode::encode_into_std_write(value, &mut out, config())
-        .expect("encoding into a Vec cannot fail");
+    encode_body_into(value, &mut out);
     out
 }
 
-/// Appends the bincode body of a value (no version byte) to `out`: for values held in
-/// memory only, such as the rows of an import (`csvio::Rows`).
-pub fn encode_body_into<T: Encode>(value: &T, out: &mut Vec<u8>) {
-    bincode::encode_into_std_write(value, out, config()).expect("encoding into a Vec cannot fail");
+/// Reads a value a table stores, in whichever format its version byte names.
+pub(crate) fn decode<T: Stored>(bytes: &[u8]) -> Result<T, CodecError> {
+    match bytes.split_first() {
+        Some((&1, body)) => decode_body(body),
+        Some((&found, _)) => Err(CodecError::Version { found }),
+        None => Err(CodecError::Damaged("empty value".into())),
+    }
+}
+
+/// Appends the body of a value in the current format (no version byte) to `out`: for values
+/// held in memory only, such as the rows of an import (`csvio::Rows`).
+pub(crate) fn encode_body_into<T: Stored>(value: &T, out: &mut Vec<u8>) {
+    encode_v1_into(&value.to_v1(), out);
 }
 
 /// Decodes a body written by [`encode_body_into`].
-pub fn decode_body<T: Decode<()>>(bytes: &[u8]) -> Result<T, CodecError> {
+pub(crate) fn decode_body<T: Stored>(bytes: &[u8]) -> Result<T, CodecError> {
+    T::from_v1(decode_v1(bytes)?)
+}
+
+/// Appends the format-1 encoding of a stored type.
+pub(super) fn encode_v1_into<B: Encode>(value: &B, out: &mut Vec<u8>) {
+    bincode::encode_into_std_write(value, out, config()).expect("encoding into a Vec cannot fail");
+}
+
+/// Decodes the format-1 encoding of a stored type, all of `bytes`.
+pub(super) fn decode_v1<B: Decode<()>>(bytes: &[u8]) -> Result<B, CodecError> {
     let (value, used) = bincode::decode_from_slice(bytes, config())
         .map_err(|e| CodecError::Damaged(e.to_string()))?;
     if used != bytes.len() {
@@ -53,22 +76,13 @@ pub fn decode_body<T: Decode<()>>(bytes: &[u8]) -> Result<T, CodecError> {
     Ok(value)
 }
 
-pub fn decode<T: Decode<()>>(bytes: &[u8]) -> Result<T, CodecError> {
-    match bytes.split_first() {
-        Some((&FORMAT_VERSION, body)) => decode_body(body),
-        Some((&found, _)) => Err(CodecError::Version { found }),
-        None => Err(CodecError::Damaged("empty value".into())),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Fen, Kind, Record, Sale, Timestamp};
+    use crate::model::{Fen, Record, Sale, Timestamp};
 
-    #[test]
-    fn values_round_trip_and_carry_the_version_byte() {
-        let record = Record::Sale(Sale {
+    fn sale() -> Record {
+        Record::Sale(Sale {
             sale_id: "S1".into(),
             customer_id: "C1".into(),
             vin: None,
@@ -76,26 +90,34 @@ mod tests {
             consultant_id: Some("XS003".into()),
             amount: Fen(19_137_050),
             referrer_id: None,
-        });
-        let bytes = encode(&record);
+        })
+    }
+
+    #[test]
+    fn values_round_trip_and_carry_the_version_byte() {
+        let bytes = encode(&sale());
         assert_eq!(bytes[0], FORMAT_VERSION);
-        assert_eq!(decode::<Record>(&bytes).unwrap(), record);
-        assert_eq!(
-            decode::<Kind>(&encode(&Kind::Survey)).unwrap(),
-            Kind::Survey
-        );
+        assert_eq!(decode::<Record>(&bytes).unwrap(), sale());
+        let mut body = Vec::new();
+        encode_body_into(&sale(), &mut body);
+        assert_eq!(body, bytes[1..]);
+        assert_eq!(decode_body::<Record>(&body).unwrap(), sale());
     }
 
     #[test]
     fn other_versions_and_trailing_bytes_are_refused() {
-        let mut bytes = encode(&7u64);
+        let mut bytes = encode(&sale());
         bytes[0] = 9;
         assert!(matches!(
-            decode::<u64>(&bytes),
+            decode::<Record>(&bytes),
             Err(CodecError::Version { found: 9 })
         ));
-        let mut bytes = encode(&7u64);
+        let mut bytes = encode(&sale());
         bytes.push(0);
-        assert!(matches!(decode::<u64>(&bytes), Err(CodecError::Damaged(_))));
+        assert!(matches!(
+            decode::<Record>(&bytes),
+            Err(CodecError::Damaged(_))
+        ));
+        assert!(matches!(decode::<Record>(&[]), Err(CodecError::Damaged(_))));
     }
 }

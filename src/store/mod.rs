@@ -7,6 +7,7 @@ mod apply;
 pub mod codec;
 mod plan;
 mod read;
+mod stored;
 pub mod tables;
 mod verify;
 
@@ -14,6 +15,8 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use redb::{ConcurrencyMode, Database, ReadOnlyDatabase, ReadableDatabase, ReadableTable};
+
+use codec::FORMAT_VERSION;
 
 pub use apply::{ImportFailure, ImportOptions, ImportOutcome, Planned, plan_import};
 pub use plan::{Effect, WithinImport};
@@ -71,6 +74,12 @@ pub enum StoreError {
         "store error: {0}; if it persists, run `careledger verify`, and restore the store from a backup or re-import the files into a new store"
     )]
     Redb(String),
+    /// The store's `meta` says it was written in a format newer than this binary writes
+    /// and reads. Nothing was read or written; a newer release reads it.
+    #[error(
+        "the store {path} was written by a newer careledger (format {format}; this careledger reads format {FORMAT_VERSION} and older); use that release or newer. Nothing was read or written"
+    )]
+    Newer { path: PathBuf, format: u64 },
     /// A stored value of another format version (a damaged value is [`StoreError::Damaged`]).
     #[error(transparent)]
     Codec(codec::CodecError),
@@ -219,7 +228,8 @@ impl Store {
                 }
                 create_store_file(path).map_err(|e| io_error("create", path, &e))?;
             }
-            Found::Empty | Found::Redb => {}
+            Found::Empty => {}
+            Found::Redb => refuse_newer(path)?,
         }
         let db = guarded(|| {
             redb::Builder::new()
@@ -296,15 +306,10 @@ impl Store {
             let version = meta.get(tables::META_FORMAT_VERSION)?.map(|v| v.value());
             match version {
                 None => {
-                    meta.insert(
-                        tables::META_FORMAT_VERSION,
-                        u64::from(codec::FORMAT_VERSION),
-                    )?;
+                    meta.insert(tables::META_FORMAT_VERSION, u64::from(FORMAT_VERSION))?;
                 }
-                Some(v) if v == u64::from(codec::FORMAT_VERSION) => {}
-                Some(v) => {
-                    return Err(codec::CodecError::Version { found: v as u8 }.into());
-                }
+                // Refused before anything is written: the transaction is dropped, not committed.
+                Some(v) => check_format(path, Some(v))?,
             }
             for def in [tables::LOG, tables::IMPORTS] {
                 txn.open_table(def)?;
@@ -514,10 +519,39 @@ fn open_read_only_repairing(path: &Path) -> Result<ReadOnlyDatabase, StoreError>
     }
 }
 
-/// Refuses a redb database that is not a careledger store, or one of another format.
+/// Refuses a store of a newer format before a writable open (which writes redb's header, and
+/// may repair): a store the binary cannot read is left byte for byte as it was. Looked at
+/// through a read-only open; when that fails (a store needing repair, say), the caller's open
+/// reports why, and the format is checked after it as always.
+fn refuse_newer(path: &Path) -> Result<(), StoreError> {
+    let version = guarded(|| {
+        match redb::Builder::new()
+            .set_concurrency_mode(CONCURRENCY)
+            .open_read_only(path)
+        {
+            Ok(db) => Reader::new(db)?.format_version(),
+            Err(_) => Ok(None),
+        }
+    });
+    match version {
+        Ok(Some(v)) if v > u64::from(FORMAT_VERSION) => check_format(path, Some(v)),
+        _ => Ok(()),
+    }
+}
+
+/// Refuses a redb database that is not a careledger store, or one of another format: a newer
+/// one (a later release wrote it: [`StoreError::Newer`]), or an older one, which cannot exist
+/// (format 1 is the first), so is damage.
+///
+/// When a format 2 exists, a store of format 1 is read here as format 1 (`stored` decodes
+/// every value by its version byte), or refused with what `careledger migrate` would do.
 fn check_format(path: &Path, version: Option<u64>) -> Result<(), StoreError> {
     match version {
-        Some(v) if v == u64::from(codec::FORMAT_VERSION) => Ok(()),
+        Some(v) if v == u64::from(FORMAT_VERSION) => Ok(()),
+        Some(v) if v > u64::from(FORMAT_VERSION) => Err(StoreError::Newer {
+            path: path.to_owned(),
+            format: v,
+        }),
         Some(v) => Err(codec::CodecError::Version {
             found: u8::try_from(v).unwrap_or(u8::MAX),
         }

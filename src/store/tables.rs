@@ -1,20 +1,24 @@
-//! Table definitions and the stored types, with the layout of each.
+//! Table definitions and what their values are, with the layout of each.
 //!
-//! Every value is `codec`-encoded: byte 0 is `codec::FORMAT_VERSION`, the rest is bincode 2
-//! (standard configuration) of the type named below. Keys are redb tuples, ordered element by
+//! Every value is `codec`-encoded: byte 0 is the format's version (`codec::FORMAT_VERSION`,
+//! 1), the rest is that format's encoding of the stored type named below: for format 1,
+//! bincode 2 (standard configuration) of the types of `stored::v1`, whose bytes
+//! `stored::golden` pins. The types of this module (`LogEntry`, …) are what the rest of
+//! careledger sees; they carry no encoding and may change, the stored types may not (see
+//! `stored` for how a format 2 is added and read). Keys are redb tuples, ordered element by
 //! element; `kind` is `Kind::code()` (1 staff … 8 survey_answers), `time` is
 //! `Timestamp` seconds since 1970-01-01 00:00 local wall clock.
 //!
-//! | table | key | value | holds |
+//! | table | key | value (format 1) | holds |
 //! |---|---|---|---|
-//! | `log` | `seq: u64` | [`LogEntry`] | every accepted version, in ingest order; only ever appended |
+//! | `log` | `seq: u64` | `v1::LogEntry` ([`LogEntry`]) | every accepted version, in ingest order; only ever appended |
 //! | `history` | `(kind, key, seq)` | `()` | the versions of one record: a prefix range |
-//! | `current` | `(kind, key)` | [`CurrentEntry`] | latest non-void version of each record |
+//! | `current` | `(kind, key)` | `v1::CurrentEntry` ([`CurrentEntry`]) | latest non-void version of each record |
 //! | `by_time` | `(kind, time, key)` | `()` | current records of a kind by their date |
 //! | `refs` | `(target kind, target key, source kind, source key)` | `()` | current references |
-//! | `imports` | `import id: u64` | [`ImportEntry`] | one entry per committed import |
-//! | `statements` | month label `YYYY-MM` | [`ClosedStatement`] | closed payout statements; only ever added |
-//! | `meta` | `&str` | `u64` | `next_seq`, `next_import`, `format_version` |
+//! | `imports` | `import id: u64` | `v1::ImportEntry` ([`ImportEntry`]) | one entry per committed import |
+//! | `statements` | month label `YYYY-MM` | `v1::ClosedStatement` ([`ClosedStatement`]) | closed payout statements, as the JSON text finance saw; only ever added |
+//! | `meta` | `&str` | `u64` | `next_seq`, `next_import`, `format_version` (the format of every value: a store of a newer format than the binary's is refused at open) |
 //!
 //! How aggregators avoid reading everything:
 //! - one kind: the range `(kind, "")..(kind + 1, "")` of `current`, split into disjoint key
@@ -31,7 +35,6 @@
 //! transaction (so they are the one place where entries are removed: an index entry of a
 //! superseded version).
 
-use bincode::{Decode, Encode};
 use redb::TableDefinition;
 
 use crate::model::{Kind, Record};
@@ -50,7 +53,7 @@ pub(crate) const META_NEXT_IMPORT: &str = "next_import";
 pub(crate) const META_FORMAT_VERSION: &str = "format_version";
 
 /// What a version does to its record.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Op {
     Add,
     Void,
@@ -66,7 +69,7 @@ impl Op {
 }
 
 /// `log` value: one version of one record. `record` is `None` for a void.
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LogEntry {
     pub import_id: u64,
     pub kind: Kind,
@@ -76,14 +79,14 @@ pub struct LogEntry {
 }
 
 /// `current` value: the latest version's sequence number and its record.
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CurrentEntry {
     pub seq: u64,
     pub record: Record,
 }
 
 /// `imports` value: what one import command brought in.
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ImportEntry {
     pub id: u64,
     /// When the import ran, as the caller's wall clock said (`YYYY-MM-DD HH:MM:SS`). The
@@ -94,7 +97,7 @@ pub struct ImportEntry {
     pub counts: Vec<KindCounts>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ImportFile {
     /// The path as given on the command line.
     pub path: String,
@@ -105,7 +108,7 @@ pub struct ImportFile {
 }
 
 /// What an import did to one kind.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Encode, Decode)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct KindCounts {
     pub kind_code: u8,
     pub added: u64,
@@ -126,8 +129,10 @@ impl KindCounts {
 
 /// `statements` value: a month's payout statement as it was closed. The statement is kept as
 /// the JSON the report printed, so a closed month reads back exactly as finance saw it,
-/// whatever later versions of careledger compute.
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+/// whatever later versions of careledger compute: it is shown as this text and read for
+/// figures only by the keys DOMAIN.md section 9 promises, never decoded into today's
+/// statement type (`kpi::payouts`).
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ClosedStatement {
     pub month: String,
     /// The caller's wall-clock time of the close (`YYYY-MM-DD HH:MM:SS`).

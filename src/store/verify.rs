@@ -20,7 +20,9 @@ use super::tables::{
     BY_TIME, CURRENT, ClosedStatement, CurrentEntry, HISTORY, IMPORTS, LOG, META,
     META_FORMAT_VERSION, META_NEXT_IMPORT, META_NEXT_SEQ, Op, REFS, STATEMENTS,
 };
-use super::{CONCURRENCY, Found, StoreError, check_format, guarded, inspect, open_error};
+use super::{
+    CONCURRENCY, Found, StoreError, check_format, guarded, inspect, open_error, refuse_newer,
+};
 use crate::model::{Kind, Record, display_key};
 
 /// The number of problems a report lists; the rest are counted.
@@ -72,7 +74,7 @@ pub fn verify(path: &Path) -> Result<VerifyReport, StoreError> {
                 why: "the file is empty".into(),
             });
         }
-        Found::Redb => {}
+        Found::Redb => refuse_newer(path)?,
     }
     let open = |file: &Path| {
         guarded(|| {

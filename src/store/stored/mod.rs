@@ -1,0 +1,75 @@
+//! The stored types: what the tables hold, one module per format, apart from the domain
+//! types so that those are free to change.
+//!
+//! Every value in a table starts with its format's version byte (`codec::FORMAT_VERSION`,
+//! 1 today); the rest is that format's encoding of a type of its module: `v1` for format 1.
+//! [`Stored`] ties each type the rest of careledger sees (`model::Record`,
+//! `tables::LogEntry`, …) to its stored form, and `codec::encode`/`codec::decode` go through
+//! it, so nothing outside `store` sees a stored type or bincode.
+//!
+//! *How a format 2 would be read.* A change of what is stored (a new field, another
+//! encoding) adds a module `v2` beside `v1`, never an edit of `v1`, and:
+//! - `Stored` gains `type V2` and `from_v2`/`to_v2`; `codec::FORMAT_VERSION` becomes 2 and
+//!   new values are written as `v2`;
+//! - `codec::decode` dispatches on the version byte: `1` → `from_v1`, `2` → `from_v2`, so a
+//!   store holding values of both reads as one (this is why every value carries the byte);
+//! - or, when reading format 1 in place is not worth keeping, a `careledger migrate` command
+//!   rewrites every value as `v2` in one write transaction, after a backup, and sets the
+//!   `meta` entry `format_version` to 2; it refuses to run on a store of format 2.
+//!
+//! Either way `tests/golden.rs` keeps passing on the committed format-1 store
+//! (`fixtures/golden/`), and `golden` here keeps pinning format 1's bytes.
+
+pub mod v1;
+
+#[cfg(test)]
+mod golden;
+
+use super::codec::CodecError;
+use super::tables::{ClosedStatement, CurrentEntry, ImportEntry, LogEntry};
+use crate::model::Record;
+
+/// A type the tables hold (or `csvio::Rows` keeps in memory, for a record), with its layout
+/// in each format.
+pub(crate) trait Stored: Sized {
+    /// The type's layout in format 1.
+    type V1: bincode::Encode + bincode::Decode<()>;
+
+    fn to_v1(&self) -> Self::V1;
+
+    /// Fails, with the store's damage error, where a stored value is one the domain type
+    /// cannot hold.
+    fn from_v1(stored: Self::V1) -> Result<Self, CodecError>;
+}
+
+/// A type whose stored form converts from `&Self` and into `Self` without failing.
+macro_rules! stored_as {
+    ($($t:ty => $v1:ty),+ $(,)?) => {$(
+        impl Stored for $t {
+            type V1 = $v1;
+            fn to_v1(&self) -> $v1 {
+                self.into()
+            }
+            fn from_v1(stored: $v1) -> Result<Self, CodecError> {
+                Ok(stored.into())
+            }
+        }
+    )+};
+}
+
+stored_as!(
+    Record => v1::Record,
+    LogEntry => v1::LogEntry,
+    CurrentEntry => v1::CurrentEntry,
+    ClosedStatement => v1::ClosedStatement,
+);
+
+impl Stored for ImportEntry {
+    type V1 = v1::ImportEntry;
+    fn to_v1(&self) -> v1::ImportEntry {
+        self.into()
+    }
+    fn from_v1(stored: v1::ImportEntry) -> Result<Self, CodecError> {
+        stored.try_into()
+    }
+}

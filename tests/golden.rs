@@ -1,0 +1,208 @@
+//! Proves that a store written by the release of format 1 (`fixtures/golden/`, see its
+//! README) still reads exactly as it was written: it opens, shows `format 1`, verifies,
+//! exports the committed files byte for byte, shows its closed months exactly as closed, and
+//! takes new imports; and that a store of a newer format is refused, untouched.
+
+use std::path::{Path, PathBuf};
+
+use crate::util::Dir;
+
+fn golden(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/golden")
+        .join(path)
+}
+
+fn read(path: &str) -> String {
+    std::fs::read_to_string(golden(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// A dir whose store is a copy of the golden store (the committed file is never opened: a
+/// read may repair, and a test must not change it).
+fn golden_copy() -> Dir {
+    let dir = Dir::new();
+    std::fs::copy(golden("golden.redb"), dir.db()).expect("copy the golden store");
+    dir
+}
+
+#[test]
+fn the_golden_store_opens_verifies_and_shows_format_1() {
+    let dir = golden_copy();
+    let stats = dir.ok(&["stats"]);
+    let (first, body) = stats.split_once('\n').unwrap();
+    assert!(first.ends_with(", format 1)"), "{stats}");
+    // Worked out from the inputs (README): S2 added then voided; Q2 added, amended twice.
+    let kinds: Vec<&str> = body.lines().take(9).collect();
+    assert_eq!(
+        kinds,
+        [
+            "kind                 current    versions",
+            "staff                      4           4",
+            "customers                  3           3",
+            "sales                      1           3",
+            "service_orders             2           2",
+            "insurance                  2           2",
+            "contacts                   4           4",
+            "surveys                    4           6",
+            "survey_answers             3           3",
+        ]
+    );
+    assert!(
+        body.contains("\nimports: 3; last: import 3 at 2026-11-30 "),
+        "{stats}"
+    );
+    let verify = dir.ok(&["verify"]);
+    assert!(verify.ends_with("the store is healthy\n"), "{verify}");
+    assert!(
+        verify.contains("  statements             2 entries\n"),
+        "{verify}"
+    );
+}
+
+#[test]
+fn the_golden_store_exports_the_committed_files_byte_for_byte() {
+    let dir = golden_copy();
+    let out = dir.join("export");
+    dir.ok(&["export", out.to_str().unwrap()]);
+    let mut names: Vec<String> = std::fs::read_dir(golden("export"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 8, "{names:?}");
+    for name in names {
+        let expected = std::fs::read(golden(&format!("export/{name}"))).unwrap();
+        let actual = std::fs::read(out.join(&name)).unwrap();
+        assert!(
+            actual == expected,
+            "export/{name} differs:\n--- committed\n{}\n--- exported\n{}",
+            String::from_utf8_lossy(&expected),
+            String::from_utf8_lossy(&actual)
+        );
+    }
+    assert_eq!(
+        dir.ok(&["--lang", "en", "history", "surveys", "Q2"]),
+        read("report/history-surveys-Q2.txt")
+    );
+}
+
+/// A closed month is shown as the text that was closed (`closed/`, whose SHA-256 the store
+/// keeps), with what is known since appended: `closed`, and for March the change since
+/// close (+300.00: Q2 back to 5 after April settled −300.00).
+#[test]
+fn the_golden_store_shows_its_closed_months_exactly_as_closed() {
+    let dir = golden_copy();
+    for month in ["2024-03", "2024-04"] {
+        let shown = dir.ok(&["report", "payouts", "--month", month, "--format", "json"]);
+        assert_eq!(
+            shown,
+            read(&format!("report/payouts-{month}.json")),
+            "{month}"
+        );
+        let closed = read(&format!("closed/{month}.json"));
+        let kept = closed.strip_suffix("\n}\n").expect("a JSON object");
+        let appended = shown.strip_prefix(kept).unwrap_or_else(|| {
+            panic!("{month} is not shown as closed:\n{shown}\n--- closed:\n{closed}")
+        });
+        let sha256 = careledger::store::sha256_hex(closed.as_bytes());
+        assert!(
+            appended.starts_with(&format!(
+                ",\n  \"closed\": {{\n    \"closed_at\": \"2026-11-30 06:33:50\",\n    \"sha256\": \"{sha256}\"\n  }}"
+            )),
+            "{month}: {appended}"
+        );
+    }
+    let april: serde_json::Value = serde_json::from_str(&read("closed/2024-04.json")).unwrap();
+    assert_eq!(april["adjustments"][0]["amount"], "-300.00");
+    assert_eq!(april["payable_total"], "-100.00");
+    let march = dir.ok(&[
+        "report", "payouts", "--month", "2024-03", "--format", "json",
+    ]);
+    let march: serde_json::Value = serde_json::from_str(&march).unwrap();
+    assert_eq!(march["changes_since_close_total"], "300.00");
+    // May, the first open month, settles March's change.
+    let may = dir.ok(&[
+        "report", "payouts", "--month", "2024-05", "--format", "json",
+    ]);
+    let may: serde_json::Value = serde_json::from_str(&may).unwrap();
+    assert_eq!(
+        (
+            may["adjustments_total"].as_str(),
+            may["payable_total"].as_str()
+        ),
+        (Some("300.00"), Some("300.00"))
+    );
+    // The other views of a closed month show the closed figures too.
+    let md = dir.ok(&[
+        "--lang", "en", "report", "payouts", "--month", "2024-04", "--format", "md",
+    ]);
+    assert!(md.contains("Closed at 2026-11-30 06:33:50"), "{md}");
+    assert!(
+        md.contains("- **Prior-period adjustments** -300.00; **payable** -100.00"),
+        "{md}"
+    );
+}
+
+#[test]
+fn the_golden_store_takes_a_new_import() {
+    let dir = golden_copy();
+    dir.write(
+        "new/customers.csv",
+        "customer_id,name,phone,family_id,tags,created_on\nC4,周女士,,,,2024-05-01\n",
+    );
+    dir.ok(&["import", dir.join("new").to_str().unwrap()]);
+    assert!(dir.ok(&["verify"]).ends_with("the store is healthy\n"));
+    let stats = dir.ok(&["stats"]);
+    assert!(
+        stats.contains("\ncustomers                  4           4\n"),
+        "{stats}"
+    );
+    assert!(stats.lines().next().unwrap().ends_with(", format 1)"));
+}
+
+/// What a later release that writes format 2 would leave in `meta`.
+fn set_format_version(db: &Path, version: u64) {
+    const META: redb::TableDefinition<&str, u64> = redb::TableDefinition::new("meta");
+    let db = redb::Database::open(db).unwrap();
+    let txn = db.begin_write().unwrap();
+    txn.open_table(META)
+        .unwrap()
+        .insert("format_version", version)
+        .unwrap();
+    txn.commit().unwrap();
+}
+
+/// A store of a newer format is refused, exit 2 (the store is sound; the binary is the wrong
+/// one), by every command, before anything is read or written.
+#[test]
+fn a_store_of_a_newer_format_is_refused_untouched() {
+    let dir = golden_copy();
+    set_format_version(&dir.db(), 2);
+    let before = std::fs::read(dir.db()).unwrap();
+    dir.write(
+        "new/customers.csv",
+        "customer_id,name,phone,family_id,tags,created_on\nC4,周女士,,,,2024-05-01\n",
+    );
+    let new = dir.join("new").display().to_string();
+    let export = dir.join("export").display().to_string();
+    for args in [
+        &["stats"][..],
+        &["verify"],
+        &["export", &export],
+        &["report", "payouts", "--month", "2024-04"],
+        &["import", &new],
+        &["import", "--dry-run", &new],
+        &["close", "--month", "2024-05"],
+    ] {
+        let stderr = dir.fails(args);
+        assert!(
+            stderr.contains("was written by a newer careledger (format 2; this careledger reads format 1 and older); use that release or newer"),
+            "{args:?}: {stderr}"
+        );
+        assert!(
+            std::fs::read(dir.db()).unwrap() == before,
+            "{args:?} changed the store"
+        );
+    }
+    assert!(!dir.join("export").exists());
+}
