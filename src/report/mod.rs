@@ -8,12 +8,14 @@ pub mod churn;
 pub mod html;
 pub mod pack;
 pub mod payouts;
+pub mod table;
 pub mod tiers;
 pub mod visits;
 
-use std::fmt::Write as _;
-
 use serde::Serialize;
+
+use crate::rules::Rules;
+pub use table::{Align, Row, Table};
 
 /// An output format of `careledger report`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -23,20 +25,40 @@ pub enum Format {
     Csv,
 }
 
+/// What rendering needs besides the report: the language people read, and the rules in
+/// force, so that a text quoting a rule (a window, a due time, a threshold) quotes the one
+/// the figures were computed with, never its default.
+#[derive(Clone, Copy, Debug)]
+pub struct RenderContext<'a> {
+    pub lang: Lang,
+    pub rules: &'a Rules,
+}
+
+impl<'a> RenderContext<'a> {
+    pub fn new(lang: Lang, rules: &'a Rules) -> RenderContext<'a> {
+        RenderContext { lang, rules }
+    }
+}
+
 /// A report that renders in every format. JSON and CSV are for machines and keep their
-/// English keys in every language; Markdown is for people and follows `lang`.
+/// English keys in every language; Markdown is for people and follows the context's
+/// language.
 pub trait Render {
     fn json(&self) -> Vec<u8>;
-    fn markdown(&self, lang: Lang) -> Vec<u8>;
+    /// The report's tables as people read them, in the order the Markdown shows them: the
+    /// Markdown and the report pack's HTML both render these, so the two cannot drift apart.
+    /// (CSV keeps its own machine form: see [`table`].)
+    fn tables(&self, cx: &RenderContext) -> Vec<Table>;
+    fn markdown(&self, cx: &RenderContext) -> Vec<u8>;
     fn csv(&self) -> Vec<u8>;
 
     /// Markdown is read on terminals: names, notes and comments in it show control, bidi
     /// and zero-width characters escaped (JSON escapes controls itself; CSV keeps the data
     /// exact, with formula cells guarded by [`csv_document`]).
-    fn render(&self, format: Format, lang: Lang) -> Vec<u8> {
+    fn render(&self, format: Format, cx: &RenderContext) -> Vec<u8> {
         match format {
             Format::Json => self.json(),
-            Format::Md => terminal_safe(self.markdown(lang)),
+            Format::Md => terminal_safe(self.markdown(cx)),
             Format::Csv => self.csv(),
         }
     }
@@ -161,30 +183,6 @@ pub fn csv_number(value: Option<f64>) -> String {
         .unwrap_or_default()
 }
 
-/// A Markdown table.
-pub fn md_table(
-    out: &mut String,
-    header: &[&str],
-    right_aligned_from: usize,
-    rows: &[Vec<String>],
-) {
-    let _ = writeln!(out, "| {} |", header.join(" | "));
-    let rule: Vec<&str> = (0..header.len())
-        .map(|i| {
-            if i >= right_aligned_from {
-                "---:"
-            } else {
-                "---"
-            }
-        })
-        .collect();
-    let _ = writeln!(out, "|{}|", rule.join("|"));
-    for row in rows {
-        let cells: Vec<String> = row.iter().map(|c| c.replace('|', "\\|")).collect();
-        let _ = writeln!(out, "| {} |", cells.join(" | "));
-    }
-}
-
 /// A CSV document from rows of cells, with CRLF line ends (RFC 4180; what Excel writes).
 /// Every cell that a spreadsheet would run as a formula gets the `'` guard of
 /// [`crate::csvio::guard_cell`] (names and notes are typed by people, some by customers).
@@ -202,6 +200,43 @@ pub fn csv_document(header: &[&str], rows: &[Vec<String>]) -> Vec<u8> {
         write(row.iter().map(|c| crate::csvio::guard_cell(c)).collect());
     }
     writer.into_inner().expect("writing to memory")
+}
+
+/// The long CSV of the visits and churn reports: `period,section,name,metric,value`, one row
+/// per figure (the README's "Report formats"), a table that pivots in any spreadsheet. It
+/// keeps English keys and raw tokens in every language, so it is not built from the
+/// reports' [`Table`]s (see [`table`]).
+pub struct LongCsv {
+    rows: Vec<Vec<String>>,
+}
+
+impl LongCsv {
+    pub fn new() -> LongCsv {
+        LongCsv { rows: Vec::new() }
+    }
+
+    pub fn push(&mut self, period: &str, section: &str, name: &str, metric: &str, value: String) {
+        self.rows.push(vec![
+            period.to_owned(),
+            section.to_owned(),
+            name.to_owned(),
+            metric.to_owned(),
+            value,
+        ]);
+    }
+
+    pub fn into_bytes(self) -> Vec<u8> {
+        csv_document(
+            &["period", "section", "name", "metric", "value"],
+            &self.rows,
+        )
+    }
+}
+
+impl Default for LongCsv {
+    fn default() -> LongCsv {
+        LongCsv::new()
+    }
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::html::{self, Headline};
-use super::{Lang, Render};
+use super::{Lang, Render, RenderContext};
 use crate::chart::{self, ChartError, RatesPoint};
 use crate::derive::tiers::{Tier, TierInputs, as_of_for};
 use crate::kpi::churn::staff_directory;
@@ -274,6 +274,7 @@ pub fn build(
         payouts_total: (statement.total, statement_before.total),
     };
 
+    let cx = RenderContext::new(lang, rules);
     let mut files = Vec::new();
     let mut report = |stem: &str, r: &dyn Render| {
         files.push(PackFile {
@@ -282,7 +283,7 @@ pub fn build(
         });
         files.push(PackFile {
             name: format!("{stem}.md"),
-            bytes: r.markdown(lang),
+            bytes: r.markdown(&cx),
         });
         files.push(PackFile {
             name: format!("{stem}.csv"),
@@ -310,7 +311,7 @@ pub fn build(
     }
     let page = html::index(&html::Page {
         month,
-        lang,
+        cx,
         headline: &headline,
         visits: &visits_now,
         churn: &churn_now,

@@ -1,8 +1,9 @@
-//! The tiers report in Markdown and CSV.
+//! The tiers report: its tables (counts, customers), its Markdown and its CSV.
 
 use std::fmt::Write as _;
 
-use super::{Lang, Render, csv_document, md_table, name, percent, t, to_json, word};
+use super::table::{self, Table};
+use super::{Lang, Render, RenderContext, csv_document, name, percent, t, to_json, word};
 use crate::kpi::tiers::TiersReport;
 
 /// What each criterion means, for readers of the Markdown report.
@@ -59,14 +60,65 @@ pub const CRITERIA: [(&str, &str, &str); 14] = [
     ),
 ];
 
+impl TiersReport {
+    /// Customers per tier with their share, and the total (untitled: it sits under the
+    /// report's title).
+    pub(super) fn counts_table(&self, cx: &RenderContext) -> Table {
+        let lang = cx.lang;
+        let c = &self.counts;
+        let total = c.super_vip + c.vip + c.general;
+        let header = [
+            t(lang, "tier", "级别"),
+            word(lang, "customers"),
+            word(lang, "share"),
+        ];
+        Table::new("", &header, 1)
+            .rows(
+                [
+                    ("super_vip", c.super_vip),
+                    ("vip", c.vip),
+                    ("general", c.general),
+                ]
+                .map(|(tier, n)| vec![name(tier, lang), n.to_string(), percent(n, total)]),
+            )
+            .total(vec![
+                word(lang, "all").to_owned(),
+                total.to_string(),
+                percent(total, total),
+            ])
+    }
+}
+
 impl Render for TiersReport {
     fn json(&self) -> Vec<u8> {
         to_json(self)
     }
 
-    fn markdown(&self, lang: Lang) -> Vec<u8> {
-        let c = &self.counts;
-        let total = c.super_vip + c.vip + c.general;
+    /// The count per tier; with `--list`, every customer.
+    fn tables(&self, cx: &RenderContext) -> Vec<Table> {
+        let mut tables = vec![self.counts_table(cx)];
+        if let Some(customers) = &self.customers {
+            let lang = cx.lang;
+            let header = [
+                word(lang, "customer"),
+                t(lang, "tier", "级别"),
+                t(lang, "criteria met", "符合条件"),
+            ];
+            tables.push(Table::new(t(lang, "Customers", "客户"), &header, 3).rows(
+                customers.iter().map(|c| {
+                    vec![
+                        c.customer_id.clone(),
+                        name(c.tier.as_str(), lang),
+                        c.criteria.join(" "),
+                    ]
+                }),
+            ));
+        }
+        tables
+    }
+
+    fn markdown(&self, cx: &RenderContext) -> Vec<u8> {
+        let lang = cx.lang;
         let mut out = String::new();
         let _ = match lang {
             Lang::En => writeln!(
@@ -76,56 +128,8 @@ impl Render for TiersReport {
             ),
             Lang::Zh => writeln!(out, "# 客户分级 {}（按 {} 评定）\n", self.month, self.as_of),
         };
-        let rows = vec![
-            vec![
-                name("super_vip", lang),
-                c.super_vip.to_string(),
-                percent(c.super_vip, total),
-            ],
-            vec![name("vip", lang), c.vip.to_string(), percent(c.vip, total)],
-            vec![
-                name("general", lang),
-                c.general.to_string(),
-                percent(c.general, total),
-            ],
-            vec![
-                format!("**{}**", word(lang, "all")),
-                total.to_string(),
-                percent(total, total),
-            ],
-        ];
-        md_table(
-            &mut out,
-            &[
-                t(lang, "tier", "级别"),
-                word(lang, "customers"),
-                word(lang, "share"),
-            ],
-            1,
-            &rows,
-        );
-        if let Some(customers) = &self.customers {
-            let _ = writeln!(out, "\n## {}\n", t(lang, "Customers", "客户"));
-            let rows: Vec<Vec<String>> = customers
-                .iter()
-                .map(|c| {
-                    vec![
-                        c.customer_id.clone(),
-                        name(c.tier.as_str(), lang),
-                        c.criteria.join(" "),
-                    ]
-                })
-                .collect();
-            md_table(
-                &mut out,
-                &[
-                    word(lang, "customer"),
-                    t(lang, "tier", "级别"),
-                    t(lang, "criteria met", "符合条件"),
-                ],
-                3,
-                &rows,
-            );
+        table::markdown(&mut out, &self.tables(cx));
+        if self.customers.is_some() {
             let _ = writeln!(
                 out,
                 "\n{}\n",
