@@ -16,6 +16,7 @@ mod pack;
 mod payouts;
 mod payouts_fixtures;
 mod privacy;
+mod render_rules;
 mod reports;
 mod store_index;
 mod store_misuse;

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::table::{self, Table};
-use super::{Lang, LongCsv, Render, RenderContext, name, percent, t, to_json, word};
+use super::{Lang, LongCsv, Render, RenderContext, days, name, percent, t, to_json, word};
 use crate::kpi::churn::{ChurnFigures, StaffLine};
 use crate::model::Fen;
 
@@ -206,15 +206,21 @@ impl Render for ChurnFigures {
         }
         table::markdown(&mut out, &self.tables(cx));
         if self.by_staff.is_some() {
-            let _ = writeln!(
-                out,
-                "\n{}",
-                t(
-                    lang,
-                    "A recovered return is credited to whoever made the latest successful recovery call in the 90 days before it; its repair revenue for the next 365 days follows it.",
-                    "挽回客户计入回店前 90 天内最后一次成功挽回联络的人员；其后 365 天的维修产值随之计入。"
-                )
-            );
+            // The windows of the rules in force (DOMAIN.md section 5: attribution and
+            // revenue window), never their defaults.
+            let churn = &cx.rules.churn;
+            let attribution = days(churn.attribution_days, lang);
+            let window = days(churn.revenue_window_days, lang);
+            let _ = match lang {
+                Lang::En => writeln!(
+                    out,
+                    "\nA recovered return is credited to whoever made the latest successful recovery call in the {attribution} before it; its repair revenue for the next {window} follows it."
+                ),
+                Lang::Zh => writeln!(
+                    out,
+                    "\n挽回客户计入回店前 {attribution}内最后一次成功挽回联络的人员；其后 {window}的维修产值随之计入。"
+                ),
+            };
         } else {
             out.push('\n');
         }

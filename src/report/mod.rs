@@ -3,6 +3,14 @@
 //!
 //! *Architecture invariant:* other formats may add to the JSON but never contradict it: the
 //! Markdown and CSV show the same counts, and rates derived from the same integers.
+//!
+//! *Architecture invariant:* a table people read is built once, by its report
+//! ([`Render::tables`]); the Markdown and the report pack's HTML render the same [`Table`].
+//!
+//! *Architecture invariant:* no text quotes a rule's default. Rendering takes a
+//! [`RenderContext`] (the language and the rules in force), and a text that names a window,
+//! a due time or a threshold reads it there (`tests/render_rules.rs` renders every report
+//! under changed rules).
 
 pub mod churn;
 pub mod html;
@@ -37,6 +45,47 @@ pub struct RenderContext<'a> {
 impl<'a> RenderContext<'a> {
     pub fn new(lang: Lang, rules: &'a Rules) -> RenderContext<'a> {
         RenderContext { lang, rules }
+    }
+
+    /// A task kind as people call it. The delivery calls are named by their due time (seed
+    /// `000_*`: 交车24小时回访, 交车3日回访, 交车7日回访), so their names say the due time of
+    /// the rules in force: with `due_hours = 48`, "Delivery call (2 days)".
+    pub fn kind_name(&self, kind: &str) -> String {
+        let timed = TIMED_KINDS.iter().find(|(k, _, _)| *k == kind);
+        match (timed, self.rules.visits.tasks.get(kind)) {
+            (Some((_, en, zh)), Some(rule)) => {
+                t(self.lang, en, zh).replace("{}", &due_text(rule.due_hours, self.lang))
+            }
+            _ => name(kind, self.lang),
+        }
+    }
+}
+
+/// The task kinds whose names say their due time, with the names in English and Chinese
+/// (`{}` is the due time).
+const TIMED_KINDS: [(&str, &str, &str); 3] = [
+    ("delivery_call_1", "Delivery call ({})", "交车{}回访"),
+    ("delivery_call_2", "Delivery call ({})", "交车{}回访"),
+    ("delivery_call_3", "Delivery call ({})", "交车{}回访"),
+];
+
+/// A due time as the seed names it: whole days beyond one day in days (`3 days`, `3日`),
+/// anything else in hours (`24 h`, `24小时`).
+fn due_text(hours: u32, lang: Lang) -> String {
+    match (hours > 24 && hours.is_multiple_of(24), lang) {
+        (true, Lang::En) => format!("{} days", hours / 24),
+        (true, Lang::Zh) => format!("{}日", hours / 24),
+        (false, Lang::En) => format!("{hours} h"),
+        (false, Lang::Zh) => format!("{hours}小时"),
+    }
+}
+
+/// `n` days in `lang`: `1 day`, `90 days`, `90 天`.
+pub fn days(n: u32, lang: Lang) -> String {
+    match (lang, n) {
+        (Lang::En, 1) => "1 day".to_owned(),
+        (Lang::En, n) => format!("{n} days"),
+        (Lang::Zh, n) => format!("{n} 天"),
     }
 }
 
@@ -260,6 +309,36 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn delivery_calls_are_named_by_the_due_time_in_force() {
+        let mut rules = Rules::default();
+        let cx = |rules: &Rules, lang| RenderContext::new(lang, rules).kind_name("delivery_call_1");
+        // The defaults give the seed's names (000_*), as the chart labels have them.
+        assert_eq!(cx(&rules, Lang::Zh), "交车24小时回访");
+        assert_eq!(cx(&rules, Lang::En), "Delivery call (24 h)");
+        for (hours, en, zh) in [
+            (36, "Delivery call (36 h)", "交车36小时回访"),
+            (48, "Delivery call (2 days)", "交车2日回访"),
+            (12, "Delivery call (12 h)", "交车12小时回访"),
+        ] {
+            rules
+                .visits
+                .tasks
+                .get_mut("delivery_call_1")
+                .expect("a default task rule")
+                .due_hours = hours;
+            assert_eq!(
+                (cx(&rules, Lang::En), cx(&rules, Lang::Zh)),
+                (en.into(), zh.into())
+            );
+        }
+        let defaults = Rules::default();
+        let kind = |k| RenderContext::new(Lang::Zh, &defaults).kind_name(k);
+        assert_eq!(kind("delivery_call_2"), "交车3日回访");
+        assert_eq!(kind("delivery_call_3"), "交车7日回访");
+        assert_eq!(kind("thank_you_letter"), "感谢信");
     }
 
     #[test]

@@ -62,7 +62,7 @@ impl VisitsReport {
             lang,
             self.by_kind
                 .iter()
-                .map(|l| (name(&l.kind, lang), &l.counts)),
+                .map(|l| (cx.kind_name(&l.kind), &l.counts)),
             &self.tasks.counts,
         )
     }
