@@ -7,13 +7,20 @@ use std::fmt::Write as _;
 
 use base64::Engine as _;
 
-use super::pack::PackChart;
 use super::{Align, Lang, RenderContext, Table, percent, t, word};
 use crate::kpi::churn::ChurnFigures;
 use crate::kpi::payouts::Statement;
 use crate::kpi::tiers::TiersReport;
 use crate::kpi::visits::VisitsReport;
 use crate::model::{Fen, Period};
+
+/// A chart of the pack and the stem of its files. Defined here, with the page that embeds
+/// it, so that the page depends on no part of the pack's assembly (`pack` builds the page,
+/// never the reverse).
+pub struct PackChart {
+    pub stem: &'static str,
+    pub chart: crate::chart::Chart,
+}
 
 /// A rate as n of d (`None` when there was nothing to count), this month and the previous.
 pub type RatePair = (Option<(u64, u64)>, Option<(u64, u64)>);

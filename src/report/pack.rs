@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+pub use super::html::PackChart;
 use super::html::{self, Headline};
 use super::{Lang, Render, RenderContext};
 use crate::chart::{self, ChartError, RatesPoint};
@@ -44,12 +45,6 @@ impl From<KpiError> for PackError {
 pub struct PackFile {
     pub name: String,
     pub bytes: Vec<u8>,
-}
-
-/// A chart of the pack and the stem of its files.
-pub struct PackChart {
-    pub stem: &'static str,
-    pub chart: chart::Chart,
 }
 
 /// n of d, or `None` when there is nothing to count.
