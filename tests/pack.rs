@@ -158,3 +158,188 @@ fn chinese_is_the_default_and_english_goes_to_its_own_folder() {
     let md = std::fs::read_to_string(dir.join("reports/2024-11-en/visits.md")).unwrap();
     assert!(md.starts_with("# Return-visit report (回访月报), month 2024-11"));
 }
+
+/// The rows of the HTML table whose first heading is `first`, as cells (text unescaped).
+fn html_rows(html: &str, first: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    let start = html
+        .find(&format!("<thead><tr><th>{first}</th>"))
+        .unwrap_or_else(|| panic!("a table headed {first}"));
+    let table = &html[start..start + html[start..].find("</table>").unwrap()];
+    let cells = |row: &str, tag: &str| -> Vec<String> {
+        row.split(&format!("<{tag}"))
+            .skip(1)
+            .filter(|c| c.starts_with(['>', ' '])) // not `<thead` for `<th`
+            .map(|c| {
+                let text = &c[c.find('>').unwrap() + 1..c.find(&format!("</{tag}>")).unwrap()];
+                text.replace("&amp;", "&")
+            })
+            .collect()
+    };
+    let (head, body) = table.split_once("</thead>").unwrap();
+    let rows = body
+        .split("<tr>")
+        .skip(1)
+        .map(|row| cells(row, "td"))
+        .collect();
+    (cells(head, "th"), rows)
+}
+
+/// The rows of the Markdown table whose heading row starts with `first`, as cells.
+fn md_rows(md: &str, first: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    let split = |line: &str| -> Vec<String> {
+        line.trim_matches('|')
+            .split(" | ")
+            .map(|c| c.trim().to_owned())
+            .collect()
+    };
+    let mut lines = md
+        .lines()
+        .skip_while(|l| !l.starts_with(&format!("| {first} |")));
+    let head = split(lines.next().expect("the table"));
+    let rows = lines
+        .skip(1)
+        .take_while(|l| l.starts_with('|'))
+        .map(split)
+        .collect();
+    (head, rows)
+}
+
+/// Regression (issue 18, item 6): the HTML payout lines lacked the outcome column the
+/// Markdown has; both now render the statement's one lines table. The lines are those
+/// hand-worked in fixtures/payouts/thresholds/README.md (a reward, two fines, a reward, and
+/// 19 of 20 satisfied: exactly 95 %, neither).
+#[test]
+fn the_html_payout_lines_show_the_outcome_as_the_markdown_does() {
+    let dir = Dir::new();
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/payouts/thresholds");
+    dir.ok(&["import", data.to_str().unwrap()]);
+    let row = |cells: [&str; 8]| cells.map(str::to_owned).to_vec();
+    for (lang, heading, expected) in [
+        (
+            "en",
+            "period",
+            vec![
+                row([
+                    "2024-W10",
+                    "Super VIP",
+                    "After-sales",
+                    "2/2",
+                    "reward",
+                    "100.00",
+                    "3",
+                    "300.00",
+                ]),
+                row([
+                    "2024-W11",
+                    "Super VIP",
+                    "Sales",
+                    "1/2",
+                    "fine",
+                    "-50.00",
+                    "2",
+                    "-100.00",
+                ]),
+                row([
+                    "2024-03",
+                    "VIP",
+                    "After-sales",
+                    "18/19",
+                    "fine",
+                    "-100.00",
+                    "3",
+                    "-300.00",
+                ]),
+                row([
+                    "2024-03",
+                    "VIP",
+                    "Customer care",
+                    "4/4",
+                    "reward",
+                    "150.00",
+                    "1",
+                    "150.00",
+                ]),
+                row([
+                    "2024-03", "VIP", "Sales", "19/20", "none", "0.00", "2", "0.00",
+                ]),
+            ],
+        ),
+        (
+            "zh",
+            "期间",
+            vec![
+                row([
+                    "2024-W10",
+                    "超级VIP",
+                    "售后服务部",
+                    "2/2",
+                    "奖励",
+                    "100.00",
+                    "3",
+                    "300.00",
+                ]),
+                row([
+                    "2024-W11",
+                    "超级VIP",
+                    "销售部",
+                    "1/2",
+                    "罚款",
+                    "-50.00",
+                    "2",
+                    "-100.00",
+                ]),
+                row([
+                    "2024-03",
+                    "VIP",
+                    "售后服务部",
+                    "18/19",
+                    "罚款",
+                    "-100.00",
+                    "3",
+                    "-300.00",
+                ]),
+                row([
+                    "2024-03",
+                    "VIP",
+                    "客户关爱部",
+                    "4/4",
+                    "奖励",
+                    "150.00",
+                    "1",
+                    "150.00",
+                ]),
+                row([
+                    "2024-03",
+                    "VIP",
+                    "销售部",
+                    "19/20",
+                    "无",
+                    "0.00",
+                    "2",
+                    "0.00",
+                ]),
+            ],
+        ),
+    ] {
+        let out = dir.join(&format!("pack-{lang}"));
+        dir.ok(&[
+            "--lang",
+            lang,
+            "report",
+            "all",
+            "--month",
+            "2024-03",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        let html = std::fs::read_to_string(out.join("index.html")).unwrap();
+        let md = std::fs::read_to_string(out.join("payouts.md")).unwrap();
+        let (html_head, html_lines) = html_rows(&html, heading);
+        let (md_head, md_lines) = md_rows(&md, heading);
+        let outcome = if lang == "en" { "outcome" } else { "结果" };
+        assert_eq!(html_head[4], outcome, "{lang}: {html_head:?}");
+        assert_eq!(html_head, md_head, "{lang}");
+        assert_eq!(html_lines, expected, "{lang}: the HTML lines");
+        assert_eq!(md_lines, expected, "{lang}: the Markdown lines");
+    }
+}

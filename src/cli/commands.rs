@@ -19,7 +19,7 @@ use careledger::model::{Day, Period, Purpose};
 use careledger::model::{
     KEY_SEPARATOR, Kind, display_key, escape_controls, mask_phone, redact_message,
 };
-use careledger::report::{Format, Lang, Render};
+use careledger::report::{Format, Lang, Render, RenderContext};
 use careledger::rules::{Rules, TASK_KINDS};
 use careledger::store::{
     CloseError, ImportFailure, ImportOptions, ImportOutcome, Integrity, Reader, Store, StoreError,
@@ -34,6 +34,8 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
     let db = cli.db.as_path();
     let rules = load_rules(cli.rules.as_deref())?;
     let lang = cli.lang;
+    // Reports quote the rules they were computed with (windows, due times, thresholds).
+    let cx = RenderContext::new(lang, &rules);
     match cli.command {
         Command::Rules => out(&rules.to_toml()),
         Command::Report {
@@ -47,7 +49,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             let period = month.or(week).expect("clap requires one");
             let reader = Store::open_reader(db).map_err(store_failure)?;
             let report = kpi::visits::run(&reader, &rules, &period).map_err(store_failure)?;
-            out_bytes(&report.render(format, lang))
+            out_bytes(&report.render(format, &cx))
         }
         Command::Report {
             report:
@@ -63,7 +65,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             let by_staff = by_staff || format != Format::Json;
             let report =
                 kpi::churn::run(&reader, &rules, &period, by_staff).map_err(kpi_failure)?;
-            out_bytes(&report.render(format, lang))
+            out_bytes(&report.render(format, &cx))
         }
         Command::Tiers {
             month,
@@ -72,7 +74,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         } => {
             let reader = Store::open_reader(db).map_err(store_failure)?;
             let report = kpi::tiers::run(&reader, &rules, &month, list).map_err(store_failure)?;
-            out_bytes(&report.render(format, lang))
+            out_bytes(&report.render(format, &cx))
         }
         Command::Report {
             report: ReportCommand::All { month, out: dir },
@@ -93,7 +95,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
                 None => {
                     let statement =
                         kpi::payouts::statement(&reader, &rules, &month).map_err(kpi_failure)?;
-                    out_bytes(&statement.render(format, lang))
+                    out_bytes(&statement.render(format, &cx))
                 }
                 Some(in_force) => {
                     if cli.rules.is_none() {
@@ -104,7 +106,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
                     )?;
                     let comparison = kpi::payouts::compare(&reader, &in_force, &rules, &month)
                         .map_err(kpi_failure)?;
-                    out_bytes(&comparison.render(format, lang))
+                    out_bytes(&comparison.render(format, &cx))
                 }
             }
         }
@@ -139,7 +141,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             let explanation = kpi::payouts::explain(&reader, &rules, &period, tier, &department)
                 .map_err(kpi_failure)?
                 .map_err(Failure::Input)?;
-            out_bytes(&explanation.render(format, lang))
+            out_bytes(&explanation.render(format, &cx))
         }
         Command::Close { month } => {
             if !db.exists() {

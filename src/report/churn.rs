@@ -1,9 +1,11 @@
-//! The churn and recovery report in Markdown and CSV.
+//! The churn and recovery report: its tables (by month, staff credit, by department), its
+//! Markdown and its CSV.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use super::{Lang, Render, csv_document, md_table, name, percent, t, to_json, word};
+use super::table::{self, Table};
+use super::{Lang, LongCsv, Render, RenderContext, days, name, percent, t, to_json, word};
 use crate::kpi::churn::{ChurnFigures, StaffLine};
 use crate::model::Fen;
 
@@ -48,12 +50,104 @@ fn staff_cells(line: &StaffLine) -> [String; 3] {
     ]
 }
 
+impl ChurnFigures {
+    /// Recovered returns and their revenue by the staff who made the winning call; `None`
+    /// for figures without staff credit.
+    pub(super) fn staff_table(&self, cx: &RenderContext) -> Option<Table> {
+        let lang = cx.lang;
+        let lines = self.by_staff.as_ref()?;
+        let header = [
+            word(lang, "staff"),
+            word(lang, "name"),
+            word(lang, "department"),
+            word(lang, "recovered"),
+            word(lang, "recovery revenue"),
+        ];
+        let table = Table::new(
+            t(
+                lang,
+                "Won back, by the staff who made the call",
+                "按挽回人员",
+            ),
+            &header,
+            3,
+        )
+        .rows(lines.iter().map(|l| {
+            let [id, staff_name, dept] = staff_cells(l);
+            vec![
+                id,
+                staff_name,
+                name(&dept, lang),
+                l.recovered.to_string(),
+                l.recovery_revenue.to_string(),
+            ]
+        }))
+        .when_empty(t(
+            lang,
+            "No recovered returns or recovery revenue in this period.",
+            "本期无挽回客户或挽回产值。",
+        ));
+        Some(table)
+    }
+}
+
 impl Render for ChurnFigures {
     fn json(&self) -> Vec<u8> {
         to_json(self)
     }
 
-    fn markdown(&self, lang: Lang) -> Vec<u8> {
+    /// By month (a year's report), then, with staff credit, by staff and (when anyone was
+    /// credited) by department.
+    fn tables(&self, cx: &RenderContext) -> Vec<Table> {
+        let lang = cx.lang;
+        let mut tables = Vec::new();
+        if let Some(months) = &self.months {
+            let header = [
+                t(lang, "month", "月份"),
+                word(lang, "recovery revenue"),
+                word(lang, "recovered"),
+                t(lang, "unprompted", "自行回店"),
+                word(lang, "newly lost"),
+                t(lang, "lost at end", "期末流失"),
+                word(lang, "recovery attempts"),
+            ];
+            tables.push(Table::new(t(lang, "By month", "按月"), &header, 1).rows(
+                months.iter().map(|m| {
+                    vec![
+                        m.month.clone().unwrap_or_default(),
+                        m.recovery_revenue.to_string(),
+                        m.recovered.to_string(),
+                        m.returned_unprompted.to_string(),
+                        m.newly_lost.to_string(),
+                        m.lost_at_end.to_string(),
+                        m.recovery_attempts.to_string(),
+                    ]
+                }),
+            ));
+        }
+        if let Some(staff) = self.staff_table(cx) {
+            let anyone_credited = !staff.rows.is_empty();
+            tables.push(staff);
+            if anyone_credited {
+                let header = [
+                    word(lang, "department"),
+                    word(lang, "recovered"),
+                    word(lang, "recovery revenue"),
+                ];
+                tables.push(
+                    Table::new(word(lang, "By department"), &header, 1).rows(
+                        self.by_department().into_iter().map(|(d, n, fen)| {
+                            vec![name(&d, lang), n.to_string(), fen.to_string()]
+                        }),
+                    ),
+                );
+            }
+        }
+        tables
+    }
+
+    fn markdown(&self, cx: &RenderContext) -> Vec<u8> {
+        let lang = cx.lang;
         let (kind, label) = self.label();
         let kind_word = match kind {
             "year" => t(lang, "year", "年"),
@@ -110,118 +204,39 @@ impl Render for ChurnFigures {
         for line in lines {
             let _ = writeln!(out, "{line}");
         }
-        let _ = writeln!(out);
-        if let Some(months) = &self.months {
-            let _ = writeln!(out, "## {}\n", t(lang, "By month", "按月"));
-            let rows: Vec<Vec<String>> = months
-                .iter()
-                .map(|m| {
-                    vec![
-                        m.month.clone().unwrap_or_default(),
-                        m.recovery_revenue.to_string(),
-                        m.recovered.to_string(),
-                        m.returned_unprompted.to_string(),
-                        m.newly_lost.to_string(),
-                        m.lost_at_end.to_string(),
-                        m.recovery_attempts.to_string(),
-                    ]
-                })
-                .collect();
-            let header = [
-                t(lang, "month", "月份"),
-                word(lang, "recovery revenue"),
-                word(lang, "recovered"),
-                t(lang, "unprompted", "自行回店"),
-                word(lang, "newly lost"),
-                t(lang, "lost at end", "期末流失"),
-                word(lang, "recovery attempts"),
-            ];
-            md_table(&mut out, &header, 1, &rows);
-            let _ = writeln!(out);
-        }
-        if let Some(lines) = &self.by_staff {
-            let _ = writeln!(
-                out,
-                "## {}\n",
-                t(
-                    lang,
-                    "Won back, by the staff who made the call",
-                    "按挽回人员"
-                )
-            );
-            if lines.is_empty() {
-                let _ = writeln!(
+        table::markdown(&mut out, &self.tables(cx));
+        if self.by_staff.is_some() {
+            // The windows of the rules in force (DOMAIN.md section 5: attribution and
+            // revenue window), never their defaults.
+            let churn = &cx.rules.churn;
+            let attribution = days(u32::from(churn.attribution_days), lang);
+            let window = days(u32::from(churn.revenue_window_days), lang);
+            let _ = match lang {
+                Lang::En => writeln!(
                     out,
-                    "{}",
-                    t(
-                        lang,
-                        "No recovered returns or recovery revenue in this period.",
-                        "本期无挽回客户或挽回产值。"
-                    )
-                );
-            } else {
-                let rows: Vec<Vec<String>> = lines
-                    .iter()
-                    .map(|l| {
-                        let [id, staff_name, dept] = staff_cells(l);
-                        vec![
-                            id,
-                            staff_name,
-                            name(&dept, lang),
-                            l.recovered.to_string(),
-                            l.recovery_revenue.to_string(),
-                        ]
-                    })
-                    .collect();
-                let header = [
-                    word(lang, "staff"),
-                    word(lang, "name"),
-                    word(lang, "department"),
-                    word(lang, "recovered"),
-                    word(lang, "recovery revenue"),
-                ];
-                md_table(&mut out, &header, 3, &rows);
-                let _ = writeln!(out, "\n## {}\n", word(lang, "By department"));
-                let rows: Vec<Vec<String>> = self
-                    .by_department()
-                    .into_iter()
-                    .map(|(d, n, fen)| vec![name(&d, lang), n.to_string(), fen.to_string()])
-                    .collect();
-                let header = [
-                    word(lang, "department"),
-                    word(lang, "recovered"),
-                    word(lang, "recovery revenue"),
-                ];
-                md_table(&mut out, &header, 1, &rows);
-            }
-            let _ = writeln!(
-                out,
-                "\n{}",
-                t(
-                    lang,
-                    "A recovered return is credited to whoever made the latest successful recovery call in the 90 days before it; its repair revenue for the next 365 days follows it.",
-                    "挽回客户计入回店前 90 天内最后一次成功挽回联络的人员；其后 365 天的维修产值随之计入。"
-                )
-            );
+                    "\nA recovered return is credited to whoever made the latest successful recovery call in the {attribution} before it; its repair revenue for the next {window} follows it."
+                ),
+                Lang::Zh => writeln!(
+                    out,
+                    "\n挽回客户计入回店前 {attribution}内最后一次成功挽回联络的人员；其后 {window}的维修产值随之计入。"
+                ),
+            };
+        } else {
+            out.push('\n');
         }
         out.into_bytes()
     }
 
-    /// `period,section,name,metric,value`, one row per figure.
+    /// `period,section,name,metric,value`, one row per figure, for the report and each of its
+    /// months; its own form, not the tables people read (see [`LongCsv`]).
     fn csv(&self) -> Vec<u8> {
-        let mut rows: Vec<Vec<String>> = Vec::new();
+        let mut csv = LongCsv::new();
         let mut figures = vec![self];
         figures.extend(self.months.iter().flatten());
         for f in figures {
             let (_, label) = f.label();
             let mut push = |section: &str, name: &str, metric: &str, value: String| {
-                rows.push(vec![
-                    label.to_owned(),
-                    section.to_owned(),
-                    name.to_owned(),
-                    metric.to_owned(),
-                    value,
-                ]);
+                csv.push(label, section, name, metric, value);
             };
             for (metric, value) in [
                 ("lost_at_end", f.lost_at_end),
@@ -254,6 +269,6 @@ impl Render for ChurnFigures {
                 push("by_department", &d, "recovery_revenue", fen.to_string());
             }
         }
-        csv_document(&["period", "section", "name", "metric", "value"], &rows)
+        csv.into_bytes()
     }
 }

@@ -7,13 +7,20 @@ use std::fmt::Write as _;
 
 use base64::Engine as _;
 
-use super::pack::PackChart;
-use super::{Lang, name, percent, t, word};
+use super::{Align, Lang, RenderContext, Table, percent, t, word};
 use crate::kpi::churn::ChurnFigures;
 use crate::kpi::payouts::Statement;
 use crate::kpi::tiers::TiersReport;
 use crate::kpi::visits::VisitsReport;
 use crate::model::{Fen, Period};
+
+/// A chart of the pack and the stem of its files. Defined here, with the page that embeds
+/// it, so that the page depends on no part of the pack's assembly (`pack` builds the page,
+/// never the reverse).
+pub struct PackChart {
+    pub stem: &'static str,
+    pub chart: crate::chart::Chart,
+}
 
 /// A rate as n of d (`None` when there was nothing to count), this month and the previous.
 pub type RatePair = (Option<(u64, u64)>, Option<(u64, u64)>);
@@ -31,7 +38,7 @@ pub struct Headline {
 
 pub struct Page<'a> {
     pub month: &'a Period,
-    pub lang: Lang,
+    pub cx: RenderContext<'a>,
     pub headline: &'a Headline,
     pub visits: &'a VisitsReport,
     pub churn: &'a ChurnFigures,
@@ -104,19 +111,20 @@ impl Html {
         self.kpi(label, value, change);
     }
 
-    fn table(&mut self, header: &[&str], numeric_from: usize, rows: &[Vec<String>]) {
+    /// A table of a report, as the Markdown shows it but without its title and empty text:
+    /// the page sets its own sections. Figures get the right-aligned class `n`.
+    fn table(&mut self, table: &Table) {
         self.out.push_str("<table>\n<thead><tr>");
-        for h in header {
-            let _ = write!(self.out, "<th>{}</th>", esc(h));
+        for c in &table.columns {
+            let _ = write!(self.out, "<th>{}</th>", esc(&c.heading));
         }
         self.out.push_str("</tr></thead>\n<tbody>\n");
-        for row in rows {
+        for row in &table.rows {
             self.out.push_str("<tr>");
-            for (i, cell) in row.iter().enumerate() {
-                let class = if i >= numeric_from {
-                    " class=\"n\""
-                } else {
-                    ""
+            for (cell, column) in row.cells.iter().zip(&table.columns) {
+                let class = match column.align {
+                    Align::Right => " class=\"n\"",
+                    Align::Left => "",
                 };
                 let _ = write!(self.out, "<td{class}>{}</td>", esc(cell));
             }
@@ -156,7 +164,8 @@ const SCRIPT: &str = "window.addEventListener('load',function(){var imgs=Array.p
 
 /// The page.
 pub fn index(p: &Page) -> String {
-    let lang = p.lang;
+    let cx = &p.cx;
+    let lang = cx.lang;
     let mut h = Html {
         out: String::new(),
         lang,
@@ -248,9 +257,8 @@ pub fn index(p: &Page) -> String {
             "近 12 个月回访完成率、成功率、及时率",
         ),
     );
-    let header = super::visits::counts_header(lang);
-    h.table(&header, 1, &v.kind_rows(lang, word(lang, "all")));
-    h.table(&header, 1, &v.department_rows(lang, word(lang, "all")));
+    h.table(&v.kind_table(cx));
+    h.table(&v.department_table(cx));
     let _ = writeln!(
         h.out,
         "<p>{} {}</p>",
@@ -273,26 +281,7 @@ pub fn index(p: &Page) -> String {
             "满意度趋势与各问题平均分",
         ),
     );
-    let rows: Vec<Vec<String>> = v
-        .questions
-        .iter()
-        .map(|q| {
-            vec![
-                name(&q.question, lang),
-                q.answers.to_string(),
-                format!("{:.2}", q.mean_score),
-            ]
-        })
-        .collect();
-    h.table(
-        &[
-            word(lang, "question"),
-            word(lang, "answers"),
-            word(lang, "mean score"),
-        ],
-        1,
-        &rows,
-    );
+    h.table(&v.questions_table(cx));
     h.chart(
         p.charts,
         "issues",
@@ -302,26 +291,7 @@ pub fn index(p: &Page) -> String {
             "客户反映最多的问题（帕累托图）",
         ),
     );
-    let rows: Vec<Vec<String>> = v
-        .top_issues
-        .iter()
-        .map(|i| {
-            vec![
-                name(&i.issue, lang),
-                i.count.to_string(),
-                percent(i.count, v.surveys.count),
-            ]
-        })
-        .collect();
-    h.table(
-        &[
-            word(lang, "issue"),
-            t(lang, "surveys", "问卷数"),
-            word(lang, "share"),
-        ],
-        1,
-        &rows,
-    );
+    h.table(&v.issues_table(cx));
 
     // Churn and recovery.
     let c = p.churn;
@@ -339,7 +309,7 @@ pub fn index(p: &Page) -> String {
             "每月及每年挽回维修产值",
         ),
     );
-    let rows = vec![
+    let figures = vec![
         vec![
             t(lang, "lost at month end", "月末流失").to_owned(),
             c.lost_at_end.to_string(),
@@ -366,33 +336,9 @@ pub fn index(p: &Page) -> String {
             c.recovery_revenue.to_string(),
         ],
     ];
-    h.table(&["", ""], 1, &rows);
-    let rows: Vec<Vec<String>> = c
-        .by_staff
-        .iter()
-        .flatten()
-        .map(|l| {
-            vec![
-                l.staff_id.clone().unwrap_or_else(|| "–".into()),
-                l.name.clone().unwrap_or_default(),
-                name(l.department.as_deref().unwrap_or("–"), lang),
-                l.recovered.to_string(),
-                l.recovery_revenue.to_string(),
-            ]
-        })
-        .collect();
-    if !rows.is_empty() {
-        h.table(
-            &[
-                word(lang, "staff"),
-                word(lang, "name"),
-                word(lang, "department"),
-                word(lang, "recovered"),
-                word(lang, "recovery revenue"),
-            ],
-            3,
-            &rows,
-        );
+    h.table(&Table::new("", &["", ""], 1).rows(figures));
+    if let Some(staff) = c.staff_table(cx).filter(|t| !t.rows.is_empty()) {
+        h.table(&staff);
     }
 
     // Payouts.
@@ -403,62 +349,8 @@ pub fn index(p: &Page) -> String {
         "payouts",
         t(lang, "Payouts per department", "各部门奖罚金额"),
     );
-    let mut rows: Vec<Vec<String>> = s
-        .people
-        .iter()
-        .map(|x| {
-            vec![
-                x.staff_id.clone(),
-                x.name.clone(),
-                name(&x.department, lang),
-                x.amount.to_string(),
-            ]
-        })
-        .collect();
-    rows.push(vec![
-        t(lang, "total", "合计").to_owned(),
-        String::new(),
-        String::new(),
-        s.total.to_string(),
-    ]);
-    h.table(
-        &[
-            word(lang, "staff"),
-            word(lang, "name"),
-            word(lang, "department"),
-            word(lang, "amount"),
-        ],
-        3,
-        &rows,
-    );
-    let rows: Vec<Vec<String>> = s
-        .lines
-        .iter()
-        .map(|l| {
-            vec![
-                l.period.to_string(),
-                name(l.tier.as_str(), lang),
-                name(&l.department, lang),
-                format!("{}/{}", l.satisfied, l.surveys),
-                l.per_member.to_string(),
-                l.members.to_string(),
-                l.amount.to_string(),
-            ]
-        })
-        .collect();
-    h.table(
-        &[
-            word(lang, "period"),
-            t(lang, "tier", "客户级别"),
-            word(lang, "department"),
-            t(lang, "satisfied", "满意/调查"),
-            word(lang, "per member"),
-            word(lang, "members"),
-            word(lang, "amount"),
-        ],
-        3,
-        &rows,
-    );
+    h.table(&s.people_table(cx));
+    h.table(&s.lines_table(cx));
 
     // Tiers.
     let _ = writeln!(h.out, "<h2>{}</h2>", t(lang, "Customer tiers", "客户分级"));
@@ -480,17 +372,7 @@ pub fn index(p: &Page) -> String {
             "按首次购车年份的客户数",
         ),
     );
-    let tc = &p.tiers.counts;
-    let rows = vec![
-        vec![name("super_vip", lang), tc.super_vip.to_string()],
-        vec![name("vip", lang), tc.vip.to_string()],
-        vec![name("general", lang), tc.general.to_string()],
-    ];
-    h.table(
-        &[t(lang, "tier", "级别"), word(lang, "customers")],
-        1,
-        &rows,
-    );
+    h.table(&p.tiers.counts_table(cx));
 
     // Files.
     let _ = writeln!(h.out, "<h2>{}</h2>\n<ul>", t(lang, "Files", "文件"));

@@ -3,17 +3,27 @@
 //!
 //! *Architecture invariant:* other formats may add to the JSON but never contradict it: the
 //! Markdown and CSV show the same counts, and rates derived from the same integers.
+//!
+//! *Architecture invariant:* a table people read is built once, by its report
+//! ([`Render::tables`]); the Markdown and the report pack's HTML render the same [`Table`].
+//!
+//! *Architecture invariant:* no text quotes a rule's default. Rendering takes a
+//! [`RenderContext`] (the language and the rules in force), and a text that names a window,
+//! a due time or a threshold reads it there (`tests/render_rules.rs` renders every report
+//! under changed rules).
 
 pub mod churn;
 pub mod html;
 pub mod pack;
 pub mod payouts;
+pub mod table;
 pub mod tiers;
 pub mod visits;
 
-use std::fmt::Write as _;
-
 use serde::Serialize;
+
+use crate::rules::Rules;
+pub use table::{Align, Row, Table};
 
 /// An output format of `careledger report`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -23,20 +33,85 @@ pub enum Format {
     Csv,
 }
 
+/// What rendering needs besides the report: the language people read, and the rules in
+/// force, so that a text quoting a rule (a window, a due time, a threshold) quotes the one
+/// the figures were computed with, never its default.
+#[derive(Clone, Copy, Debug)]
+pub struct RenderContext<'a> {
+    pub lang: Lang,
+    pub rules: &'a Rules,
+}
+
+impl<'a> RenderContext<'a> {
+    pub fn new(lang: Lang, rules: &'a Rules) -> RenderContext<'a> {
+        RenderContext { lang, rules }
+    }
+
+    /// A task kind as people call it. The delivery calls are named by their due time (seed
+    /// `000_*`: 交车24小时回访, 交车3日回访, 交车7日回访), so their names say the due time of
+    /// the rules in force: with `due_hours = 48`, "Delivery call (2 days)".
+    pub fn kind_name(&self, kind: &str) -> String {
+        let timed = TIMED_KINDS.iter().find(|(k, _, _)| *k == kind);
+        let rule = kind
+            .parse::<crate::model::Purpose>()
+            .ok()
+            .and_then(|p| self.rules.visits.tasks.get(p));
+        match (timed, rule) {
+            (Some((_, en, zh)), Some(rule)) => {
+                t(self.lang, en, zh).replace("{}", &due_text(rule.due_hours, self.lang))
+            }
+            _ => name(kind, self.lang),
+        }
+    }
+}
+
+/// The task kinds whose names say their due time, with the names in English and Chinese
+/// (`{}` is the due time).
+const TIMED_KINDS: [(&str, &str, &str); 3] = [
+    ("delivery_call_1", "Delivery call ({})", "交车{}回访"),
+    ("delivery_call_2", "Delivery call ({})", "交车{}回访"),
+    ("delivery_call_3", "Delivery call ({})", "交车{}回访"),
+];
+
+/// A due time as the seed names it: whole days beyond one day in days (`3 days`, `3日`),
+/// anything else in hours (`24 h`, `24小时`).
+fn due_text(hours: u32, lang: Lang) -> String {
+    match (hours > 24 && hours.is_multiple_of(24), lang) {
+        (true, Lang::En) => format!("{} days", hours / 24),
+        (true, Lang::Zh) => format!("{}日", hours / 24),
+        (false, Lang::En) => format!("{hours} h"),
+        (false, Lang::Zh) => format!("{hours}小时"),
+    }
+}
+
+/// `n` days in `lang`: `1 day`, `90 days`, `90 天`.
+pub fn days(n: u32, lang: Lang) -> String {
+    match (lang, n) {
+        (Lang::En, 1) => "1 day".to_owned(),
+        (Lang::En, n) => format!("{n} days"),
+        (Lang::Zh, n) => format!("{n} 天"),
+    }
+}
+
 /// A report that renders in every format. JSON and CSV are for machines and keep their
-/// English keys in every language; Markdown is for people and follows `lang`.
+/// English keys in every language; Markdown is for people and follows the context's
+/// language.
 pub trait Render {
     fn json(&self) -> Vec<u8>;
-    fn markdown(&self, lang: Lang) -> Vec<u8>;
+    /// The report's tables as people read them, in the order the Markdown shows them: the
+    /// Markdown and the report pack's HTML both render these, so the two cannot drift apart.
+    /// (CSV keeps its own machine form: see [`table`].)
+    fn tables(&self, cx: &RenderContext) -> Vec<Table>;
+    fn markdown(&self, cx: &RenderContext) -> Vec<u8>;
     fn csv(&self) -> Vec<u8>;
 
     /// Markdown is read on terminals: names, notes and comments in it show control, bidi
     /// and zero-width characters escaped (JSON escapes controls itself; CSV keeps the data
     /// exact, with formula cells guarded by [`csv_document`]).
-    fn render(&self, format: Format, lang: Lang) -> Vec<u8> {
+    fn render(&self, format: Format, cx: &RenderContext) -> Vec<u8> {
         match format {
             Format::Json => self.json(),
-            Format::Md => terminal_safe(self.markdown(lang)),
+            Format::Md => terminal_safe(self.markdown(cx)),
             Format::Csv => self.csv(),
         }
     }
@@ -161,30 +236,6 @@ pub fn csv_number(value: Option<f64>) -> String {
         .unwrap_or_default()
 }
 
-/// A Markdown table.
-pub fn md_table(
-    out: &mut String,
-    header: &[&str],
-    right_aligned_from: usize,
-    rows: &[Vec<String>],
-) {
-    let _ = writeln!(out, "| {} |", header.join(" | "));
-    let rule: Vec<&str> = (0..header.len())
-        .map(|i| {
-            if i >= right_aligned_from {
-                "---:"
-            } else {
-                "---"
-            }
-        })
-        .collect();
-    let _ = writeln!(out, "|{}|", rule.join("|"));
-    for row in rows {
-        let cells: Vec<String> = row.iter().map(|c| c.replace('|', "\\|")).collect();
-        let _ = writeln!(out, "| {} |", cells.join(" | "));
-    }
-}
-
 /// A CSV document from rows of cells, with CRLF line ends (RFC 4180; what Excel writes).
 /// Every cell that a spreadsheet would run as a formula gets the `'` guard of
 /// [`crate::csvio::guard_cell`] (names and notes are typed by people, some by customers).
@@ -202,6 +253,43 @@ pub fn csv_document(header: &[&str], rows: &[Vec<String>]) -> Vec<u8> {
         write(row.iter().map(|c| crate::csvio::guard_cell(c)).collect());
     }
     writer.into_inner().expect("writing to memory")
+}
+
+/// The long CSV of the visits and churn reports: `period,section,name,metric,value`, one row
+/// per figure (the README's "Report formats"), a table that pivots in any spreadsheet. It
+/// keeps English keys and raw tokens in every language, so it is not built from the
+/// reports' [`Table`]s (see [`table`]).
+pub struct LongCsv {
+    rows: Vec<Vec<String>>,
+}
+
+impl LongCsv {
+    pub fn new() -> LongCsv {
+        LongCsv { rows: Vec::new() }
+    }
+
+    pub fn push(&mut self, period: &str, section: &str, name: &str, metric: &str, value: String) {
+        self.rows.push(vec![
+            period.to_owned(),
+            section.to_owned(),
+            name.to_owned(),
+            metric.to_owned(),
+            value,
+        ]);
+    }
+
+    pub fn into_bytes(self) -> Vec<u8> {
+        csv_document(
+            &["period", "section", "name", "metric", "value"],
+            &self.rows,
+        )
+    }
+}
+
+impl Default for LongCsv {
+    fn default() -> LongCsv {
+        LongCsv::new()
+    }
 }
 
 #[cfg(test)]
@@ -225,6 +313,31 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn delivery_calls_are_named_by_the_due_time_in_force() {
+        let mut rules = Rules::default();
+        let cx = |rules: &Rules, lang| RenderContext::new(lang, rules).kind_name("delivery_call_1");
+        // The defaults give the seed's names (000_*), as the chart labels have them.
+        assert_eq!(cx(&rules, Lang::Zh), "交车24小时回访");
+        assert_eq!(cx(&rules, Lang::En), "Delivery call (24 h)");
+        for (hours, en, zh) in [
+            (36, "Delivery call (36 h)", "交车36小时回访"),
+            (48, "Delivery call (2 days)", "交车2日回访"),
+            (12, "Delivery call (12 h)", "交车12小时回访"),
+        ] {
+            rules.visits.tasks.delivery_call_1.due_hours = hours;
+            assert_eq!(
+                (cx(&rules, Lang::En), cx(&rules, Lang::Zh)),
+                (en.into(), zh.into())
+            );
+        }
+        let defaults = Rules::default();
+        let kind = |k| RenderContext::new(Lang::Zh, &defaults).kind_name(k);
+        assert_eq!(kind("delivery_call_2"), "交车3日回访");
+        assert_eq!(kind("delivery_call_3"), "交车7日回访");
+        assert_eq!(kind("thank_you_letter"), "感谢信");
     }
 
     #[test]

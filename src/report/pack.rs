@@ -4,8 +4,9 @@
 
 use std::collections::BTreeMap;
 
+pub use super::html::PackChart;
 use super::html::{self, Headline};
-use super::{Lang, Render};
+use super::{Lang, Render, RenderContext};
 use crate::chart::{self, ChartError, RatesPoint};
 use crate::derive::tiers::{Tier, TierInputs, as_of_for};
 use crate::kpi::churn::staff_directory;
@@ -44,12 +45,6 @@ impl From<KpiError> for PackError {
 pub struct PackFile {
     pub name: String,
     pub bytes: Vec<u8>,
-}
-
-/// A chart of the pack and the stem of its files.
-pub struct PackChart {
-    pub stem: &'static str,
-    pub chart: chart::Chart,
 }
 
 /// n of d, or `None` when there is nothing to count.
@@ -274,6 +269,7 @@ pub fn build(
         payouts_total: (statement.total, statement_before.total),
     };
 
+    let cx = RenderContext::new(lang, rules);
     let mut files = Vec::new();
     let mut report = |stem: &str, r: &dyn Render| {
         files.push(PackFile {
@@ -282,7 +278,7 @@ pub fn build(
         });
         files.push(PackFile {
             name: format!("{stem}.md"),
-            bytes: r.markdown(lang),
+            bytes: r.markdown(&cx),
         });
         files.push(PackFile {
             name: format!("{stem}.csv"),
@@ -310,7 +306,7 @@ pub fn build(
     }
     let page = html::index(&html::Page {
         month,
-        lang,
+        cx,
         headline: &headline,
         visits: &visits_now,
         churn: &churn_now,

@@ -2,18 +2,22 @@
 //!
 //! The CSV is what finance imports into its spreadsheet: UTF-8 with a BOM (Excel on Chinese
 //! Windows), one row per person first, then the lines, each section with a total row that
-//! adds up to the fen. Markdown and CSV are built from the same rows.
+//! adds up to the fen. The people table people read is built from the CSV's people rows
+//! (names of departments in the report's language); the lines table is its own, with
+//! satisfied over surveys in one cell, while the CSV keeps the contract's columns.
 
 use std::fmt::Write as _;
 
+use super::table::{self, Table};
 use super::{
-    Lang, Render, csv_document, md_table, name, t, to_json, total_exact, word, yuan_exact,
+    Lang, Render, RenderContext, csv_document, name, t, to_json, total_exact, word, yuan_exact,
 };
 use crate::csvio::BOM;
 use crate::kpi::payouts::{
-    AdjustmentLine, ComparedPerson, Comparison, Explanation, PayoutLine, Statement, outcome_word,
+    AdjustmentLine, ComparedPerson, Comparison, Explanation, PayoutLine, PayoutOutcome, Statement,
+    outcome_word,
 };
-use crate::model::Fen;
+use crate::model::{Fen, Period};
 
 const ADJUSTMENT_HEADER: [&str; 7] = [
     "adjusts",
@@ -90,15 +94,16 @@ fn people_rows(s: &Statement) -> (Vec<&'static str>, Vec<Vec<String>>) {
 }
 
 fn line_row(l: &PayoutLine) -> Vec<String> {
+    let [period, start, end] = period_cells(l);
     vec![
-        l.period.to_string(),
-        l.period.first.to_string(),
-        l.period.last.to_string(),
-        l.tier.to_string(),
+        period,
+        start,
+        end,
+        l.tier.as_str().to_owned(),
         l.department.clone(),
         l.surveys.to_string(),
         l.satisfied.to_string(),
-        l.outcome.to_string(),
+        outcome_token(l.outcome).to_owned(),
         l.per_member.to_string(),
         l.members.to_string(),
         l.amount.to_string(),
@@ -117,7 +122,30 @@ fn adjustment_row(a: &AdjustmentLine) -> Vec<String> {
     ]
 }
 
-/// A line's outcome as people say it.
+// How a payout line's period and outcome are shown. Every renderer reads them through these
+// functions only, so that typing them (a period type, an outcome enum) changes these lines.
+
+/// A period's label: `2026-W40`, `2026-10`, `2026`.
+fn period_cell(period: &Period) -> String {
+    period.label.clone()
+}
+
+/// A line's period, first day and last day, as the CSV and JSON show them.
+fn period_cells(l: &PayoutLine) -> [String; 3] {
+    [
+        period_cell(&l.period),
+        l.period.first.to_string(),
+        l.period.last.to_string(),
+    ]
+}
+
+/// A line's outcome as its JSON and CSV token: `reward`, `fine` or `none`.
+fn outcome_token(outcome: PayoutOutcome) -> &'static str {
+    outcome.as_str()
+}
+
+/// An outcome token (`reward`, `fine`, `none`, or `-` for a side of a comparison without
+/// the line) as people say it.
 fn outcome_name(outcome: &str, lang: Lang) -> &str {
     match outcome {
         "reward" => t(lang, "reward", "奖励"),
@@ -158,12 +186,92 @@ fn compared_people_rows(c: &Comparison) -> Vec<Vec<String>> {
     rows
 }
 
+impl Statement {
+    /// Who receives what, with adjustment and payable columns when the statement carries
+    /// adjustments; the last row is the total (as in the CSV, whose rows these are).
+    pub(super) fn people_table(&self, cx: &RenderContext) -> Table {
+        let lang = cx.lang;
+        let (_, rows) = people_rows(self);
+        let mut header = vec![
+            word(lang, "staff"),
+            word(lang, "name"),
+            word(lang, "department"),
+            word(lang, "amount"),
+        ];
+        if self.payable_total.is_some() {
+            header.extend([t(lang, "adjustment", "调整"), t(lang, "payable", "应付")]);
+        }
+        Table::new(word(lang, "People"), &header, 3).rows(rows.into_iter().map(|mut r| {
+            r[2] = name(&r[2], lang);
+            r
+        }))
+    }
+
+    /// One row per payout line: what its surveys earned and what its members receive.
+    pub(super) fn lines_table(&self, cx: &RenderContext) -> Table {
+        let lang = cx.lang;
+        let header = [
+            word(lang, "period"),
+            t(lang, "tier", "客户级别"),
+            word(lang, "department"),
+            t(lang, "satisfied", "满意/调查"),
+            t(lang, "outcome", "结果"),
+            word(lang, "per member"),
+            word(lang, "members"),
+            word(lang, "amount"),
+        ];
+        Table::new(word(lang, "Lines"), &header, 3).rows(self.lines.iter().map(|l| {
+            vec![
+                period_cell(&l.period),
+                name(l.tier.as_str(), lang),
+                name(&l.department, lang),
+                format!("{}/{}", l.satisfied, l.surveys),
+                outcome_name(outcome_token(l.outcome), lang).to_owned(),
+                l.per_member.to_string(),
+                l.members.to_string(),
+                l.amount.to_string(),
+            ]
+        }))
+    }
+}
+
 impl Render for Statement {
     fn json(&self) -> Vec<u8> {
         self.json_bytes()
     }
 
-    fn markdown(&self, lang: Lang) -> Vec<u8> {
+    /// People, lines, and the adjustment lists that are not empty.
+    fn tables(&self, cx: &RenderContext) -> Vec<Table> {
+        let lang = cx.lang;
+        let mut tables = vec![self.people_table(cx), self.lines_table(cx)];
+        for (title, list) in [
+            (
+                t(lang, "Prior-period adjustments", "以前期间调整"),
+                &self.adjustments,
+            ),
+            (
+                t(lang, "Changes since close", "结账后变动"),
+                &self.changes_since_close,
+            ),
+        ] {
+            if !list.is_empty() {
+                let header = [
+                    t(lang, "month", "所属月份"),
+                    word(lang, "period"),
+                    t(lang, "tier", "客户级别"),
+                    word(lang, "department"),
+                    t(lang, "paid", "已付"),
+                    t(lang, "now", "现应为"),
+                    word(lang, "difference"),
+                ];
+                tables.push(Table::new(title, &header, 4).rows(list.iter().map(adjustment_row)));
+            }
+        }
+        tables
+    }
+
+    fn markdown(&self, cx: &RenderContext) -> Vec<u8> {
+        let lang = cx.lang;
         let mut out = String::new();
         let _ = match lang {
             Lang::En => writeln!(
@@ -232,78 +340,7 @@ impl Render for Statement {
                 ),
             };
         }
-        let _ = writeln!(out, "\n## {}\n", word(lang, "People"));
-        let (_, rows) = people_rows(self);
-        let rows: Vec<Vec<String>> = rows
-            .into_iter()
-            .map(|mut r| {
-                r[2] = name(&r[2], lang);
-                r
-            })
-            .collect();
-        let mut header = vec![
-            word(lang, "staff"),
-            word(lang, "name"),
-            word(lang, "department"),
-            word(lang, "amount"),
-        ];
-        if self.payable_total.is_some() {
-            header.extend([t(lang, "adjustment", "调整"), t(lang, "payable", "应付")]);
-        }
-        md_table(&mut out, &header, 3, &rows);
-        let _ = writeln!(out, "\n## {}\n", word(lang, "Lines"));
-        let rows: Vec<Vec<String>> = self
-            .lines
-            .iter()
-            .map(|l| {
-                vec![
-                    l.period.to_string(),
-                    name(l.tier.as_str(), lang),
-                    name(&l.department, lang),
-                    format!("{}/{}", l.satisfied, l.surveys),
-                    outcome_name(l.outcome.as_str(), lang).to_owned(),
-                    l.per_member.to_string(),
-                    l.members.to_string(),
-                    l.amount.to_string(),
-                ]
-            })
-            .collect();
-        let header = [
-            word(lang, "period"),
-            t(lang, "tier", "客户级别"),
-            word(lang, "department"),
-            t(lang, "satisfied", "满意/调查"),
-            t(lang, "outcome", "结果"),
-            word(lang, "per member"),
-            word(lang, "members"),
-            word(lang, "amount"),
-        ];
-        md_table(&mut out, &header, 3, &rows);
-        for (title, list) in [
-            (
-                t(lang, "Prior-period adjustments", "以前期间调整"),
-                &self.adjustments,
-            ),
-            (
-                t(lang, "Changes since close", "结账后变动"),
-                &self.changes_since_close,
-            ),
-        ] {
-            if !list.is_empty() {
-                let _ = writeln!(out, "\n## {title}\n");
-                let rows: Vec<Vec<String>> = list.iter().map(adjustment_row).collect();
-                let header = [
-                    t(lang, "month", "所属月份"),
-                    word(lang, "period"),
-                    t(lang, "tier", "客户级别"),
-                    word(lang, "department"),
-                    t(lang, "paid", "已付"),
-                    t(lang, "now", "现应为"),
-                    word(lang, "difference"),
-                ];
-                md_table(&mut out, &header, 4, &rows);
-            }
-        }
+        table::markdown(&mut out, &self.tables(cx));
         let _ = writeln!(
             out,
             "\n{}",
@@ -342,38 +379,19 @@ impl Render for Explanation {
         to_json(self)
     }
 
-    fn markdown(&self, lang: Lang) -> Vec<u8> {
-        let mut out = String::new();
-        let _ = match lang {
-            Lang::En => writeln!(
-                out,
-                "# Why {} of {} in {} ({} … {}) came to {}\n",
-                self.department,
-                self.tier,
-                self.period,
-                self.period.first,
-                self.period.last,
-                self.amount
-            ),
-            Lang::Zh => writeln!(
-                out,
-                "# {} · {} · {}（{} 至 {}）为何是 {}\n",
-                name(&self.department, lang),
-                name(self.tier.as_str(), lang),
-                self.period,
-                self.period.first,
-                self.period.last,
-                self.amount
-            ),
-        };
-        for step in &self.arithmetic {
-            let _ = writeln!(out, "- {step}");
-        }
-        let _ = writeln!(out, "\n## {}\n", t(lang, "Surveys", "问卷"));
-        let rows: Vec<Vec<String>> = self
-            .surveys
-            .iter()
-            .map(|s| {
+    /// The line's surveys, then the members counted.
+    fn tables(&self, cx: &RenderContext) -> Vec<Table> {
+        let lang = cx.lang;
+        let header = [
+            t(lang, "survey", "问卷"),
+            t(lang, "at", "时间"),
+            word(lang, "customer"),
+            t(lang, "overall", "总体评分"),
+            t(lang, "satisfied", "满意"),
+            t(lang, "issues", "问题"),
+        ];
+        let surveys =
+            Table::new(t(lang, "Surveys", "问卷"), &header, 6).rows(self.surveys.iter().map(|s| {
                 vec![
                     s.survey_id.clone(),
                     s.at.to_string(),
@@ -391,31 +409,7 @@ impl Render for Explanation {
                         .collect::<Vec<_>>()
                         .join(" "),
                 ]
-            })
-            .collect();
-        let header = [
-            t(lang, "survey", "问卷"),
-            t(lang, "at", "时间"),
-            word(lang, "customer"),
-            t(lang, "overall", "总体评分"),
-            t(lang, "satisfied", "满意"),
-            t(lang, "issues", "问题"),
-        ];
-        md_table(&mut out, &header, 6, &rows);
-        let _ = writeln!(out, "\n## {}\n", t(lang, "Members counted", "计入人员"));
-        let rows: Vec<Vec<String>> = self
-            .members
-            .iter()
-            .map(|m| {
-                vec![
-                    m.staff_id.clone(),
-                    m.name.clone(),
-                    m.active_from.to_string(),
-                    m.active_to.map(|d| d.to_string()).unwrap_or_default(),
-                    self.per_member.to_string(),
-                ]
-            })
-            .collect();
+            }));
         let header = [
             word(lang, "staff"),
             word(lang, "name"),
@@ -423,7 +417,49 @@ impl Render for Explanation {
             t(lang, "active to", "离职"),
             word(lang, "amount"),
         ];
-        md_table(&mut out, &header, 4, &rows);
+        let members = Table::new(t(lang, "Members counted", "计入人员"), &header, 4).rows(
+            self.members.iter().map(|m| {
+                vec![
+                    m.staff_id.clone(),
+                    m.name.clone(),
+                    m.active_from.to_string(),
+                    m.active_to.map(|d| d.to_string()).unwrap_or_default(),
+                    self.per_member.to_string(),
+                ]
+            }),
+        );
+        vec![surveys, members]
+    }
+
+    fn markdown(&self, cx: &RenderContext) -> Vec<u8> {
+        let lang = cx.lang;
+        let mut out = String::new();
+        let _ = match lang {
+            Lang::En => writeln!(
+                out,
+                "# Why {} of {} in {} ({} … {}) came to {}\n",
+                self.department,
+                self.tier,
+                period_cell(&self.period),
+                self.period.first,
+                self.period.last,
+                self.amount
+            ),
+            Lang::Zh => writeln!(
+                out,
+                "# {} · {} · {}（{} 至 {}）为何是 {}\n",
+                name(&self.department, lang),
+                name(self.tier.as_str(), lang),
+                period_cell(&self.period),
+                self.period.first,
+                self.period.last,
+                self.amount
+            ),
+        };
+        for step in &self.arithmetic {
+            let _ = writeln!(out, "- {step}");
+        }
+        table::markdown(&mut out, &self.tables(cx));
         out.into_bytes()
     }
 
@@ -463,7 +499,51 @@ impl Render for Comparison {
         to_json(self)
     }
 
-    fn markdown(&self, lang: Lang) -> Vec<u8> {
+    /// The lines under both rules, then the people.
+    fn tables(&self, cx: &RenderContext) -> Vec<Table> {
+        let lang = cx.lang;
+        let header = [
+            word(lang, "period"),
+            t(lang, "tier", "客户级别"),
+            word(lang, "department"),
+            t(lang, "satisfied", "满意/调查"),
+            word(lang, "in force"),
+            word(lang, "proposed"),
+            word(lang, "difference"),
+        ];
+        let lines = Table::new(word(lang, "Lines"), &header, 3).rows(self.lines.iter().map(|l| {
+            vec![
+                period_cell(&l.period),
+                name(l.tier.as_str(), lang),
+                name(&l.department, lang),
+                format!("{}/{}", l.satisfied, l.surveys),
+                format!(
+                    "{} {}",
+                    outcome_name(outcome_word(l.in_force_outcome), lang),
+                    l.in_force_amount
+                ),
+                format!(
+                    "{} {}",
+                    outcome_name(outcome_word(l.proposed_outcome), lang),
+                    l.proposed_amount
+                ),
+                l.difference.to_string(),
+            ]
+        }));
+        let header = [
+            word(lang, "staff"),
+            word(lang, "name"),
+            word(lang, "department"),
+            word(lang, "in force"),
+            word(lang, "proposed"),
+            word(lang, "difference"),
+        ];
+        let people = Table::new(word(lang, "People"), &header, 3).rows(compared_people_rows(self));
+        vec![lines, people]
+    }
+
+    fn markdown(&self, cx: &RenderContext) -> Vec<u8> {
+        let lang = cx.lang;
         let mut out = String::new();
         let _ = match lang {
             Lang::En => writeln!(
@@ -476,59 +556,16 @@ impl Render for Comparison {
         let _ = match lang {
             Lang::En => writeln!(
                 out,
-                "- **In force** {}; **proposed** {}; **difference** {}\n",
+                "- **In force** {}; **proposed** {}; **difference** {}",
                 self.total_in_force, self.total_proposed, self.difference
             ),
             Lang::Zh => writeln!(
                 out,
-                "- **现行** {}；**拟议** {}；**差额** {}\n",
+                "- **现行** {}；**拟议** {}；**差额** {}",
                 self.total_in_force, self.total_proposed, self.difference
             ),
         };
-        let _ = writeln!(out, "## {}\n", word(lang, "Lines"));
-        let rows: Vec<Vec<String>> = self
-            .lines
-            .iter()
-            .map(|l| {
-                vec![
-                    l.period.to_string(),
-                    name(l.tier.as_str(), lang),
-                    name(&l.department, lang),
-                    format!("{}/{}", l.satisfied, l.surveys),
-                    format!(
-                        "{} {}",
-                        outcome_name(outcome_word(l.in_force_outcome), lang),
-                        l.in_force_amount
-                    ),
-                    format!(
-                        "{} {}",
-                        outcome_name(outcome_word(l.proposed_outcome), lang),
-                        l.proposed_amount
-                    ),
-                    l.difference.to_string(),
-                ]
-            })
-            .collect();
-        let header = [
-            word(lang, "period"),
-            t(lang, "tier", "客户级别"),
-            word(lang, "department"),
-            t(lang, "satisfied", "满意/调查"),
-            word(lang, "in force"),
-            word(lang, "proposed"),
-            word(lang, "difference"),
-        ];
-        md_table(&mut out, &header, 3, &rows);
-        let _ = writeln!(out, "\n## {}\n", word(lang, "People"));
-        let header = [
-            word(lang, "staff"),
-            word(lang, "name"),
-            word(lang, "department"),
-            word(lang, "in force"),
-            word(lang, "proposed"),
-            word(lang, "difference"),
-        ];
-        md_table(&mut out, &header, 3, &compared_people_rows(self));
+        table::markdown(&mut out, &self.tables(cx));
         out.into_bytes()
     }
 

@@ -1,9 +1,11 @@
-//! The return-visit report in Markdown and CSV.
+//! The return-visit report: its tables (by kind, by department, questions, issues), its
+//! Markdown and its CSV.
 
 use std::fmt::Write as _;
 
+use super::table::{self, Table};
 use super::{
-    Lang, Render, csv_document, csv_number, decimal2, md_table, name, percent, t, to_json, word,
+    Lang, LongCsv, Render, RenderContext, csv_number, decimal2, name, percent, t, to_json, word,
 };
 use crate::kpi::visits::{Counts, VisitsReport};
 
@@ -17,9 +19,9 @@ impl VisitsReport {
     }
 }
 
-fn counts_row(name: &str, c: &Counts) -> Vec<String> {
+fn counts_row(name: String, c: &Counts) -> Vec<String> {
     vec![
-        name.to_owned(),
+        name,
         c.due.to_string(),
         c.performed.to_string(),
         percent(c.performed, c.due),
@@ -30,9 +32,14 @@ fn counts_row(name: &str, c: &Counts) -> Vec<String> {
     ]
 }
 
-/// The headings of the by-kind and by-department tables (Markdown and HTML).
-pub(super) fn counts_header(lang: Lang) -> [&'static str; 8] {
-    [
+/// A table of task counts (by kind, by department): one row per line, then the total.
+fn counts_table<'a>(
+    title: &str,
+    lang: Lang,
+    lines: impl Iterator<Item = (String, &'a Counts)>,
+    total: &Counts,
+) -> Table {
+    let header = [
         "",
         word(lang, "due"),
         word(lang, "performed"),
@@ -41,30 +48,83 @@ pub(super) fn counts_header(lang: Lang) -> [&'static str; 8] {
         word(lang, "success"),
         word(lang, "on time"),
         word(lang, "on-time rate"),
-    ]
+    ];
+    Table::new(title, &header, 1)
+        .rows(lines.map(|(name, c)| counts_row(name, c)))
+        .total(counts_row(word(lang, "all").to_owned(), total))
 }
 
 impl VisitsReport {
-    /// The rows of the by-kind table, then a total row named `all`.
-    pub(super) fn kind_rows(&self, lang: Lang, all: &str) -> Vec<Vec<String>> {
-        let mut rows: Vec<Vec<String>> = self
-            .by_kind
-            .iter()
-            .map(|l| counts_row(&name(&l.kind, lang), &l.counts))
-            .collect();
-        rows.push(counts_row(all, &self.tasks.counts));
-        rows
+    pub(super) fn kind_table(&self, cx: &RenderContext) -> Table {
+        let lang = cx.lang;
+        counts_table(
+            t(lang, "By task kind", "按回访类型"),
+            lang,
+            self.by_kind
+                .iter()
+                .map(|l| (cx.kind_name(&l.kind), &l.counts)),
+            &self.tasks.counts,
+        )
     }
 
-    /// The rows of the by-department table, then a total row named `all`.
-    pub(super) fn department_rows(&self, lang: Lang, all: &str) -> Vec<Vec<String>> {
-        let mut rows: Vec<Vec<String>> = self
-            .by_department
-            .iter()
-            .map(|l| counts_row(&name(&l.department, lang), &l.counts))
-            .collect();
-        rows.push(counts_row(all, &self.tasks.counts));
-        rows
+    pub(super) fn department_table(&self, cx: &RenderContext) -> Table {
+        let lang = cx.lang;
+        counts_table(
+            word(lang, "By department"),
+            lang,
+            self.by_department
+                .iter()
+                .map(|l| (name(&l.department, lang), &l.counts)),
+            &self.tasks.counts,
+        )
+    }
+
+    pub(super) fn questions_table(&self, cx: &RenderContext) -> Table {
+        let lang = cx.lang;
+        let header = [
+            word(lang, "question"),
+            word(lang, "answers"),
+            word(lang, "mean score"),
+        ];
+        Table::new(
+            t(lang, "Satisfaction by question", "各问题满意度"),
+            &header,
+            1,
+        )
+        .rows(self.questions.iter().map(|q| {
+            vec![
+                name(&q.question, lang),
+                q.answers.to_string(),
+                decimal2(Some(q.mean_score)),
+            ]
+        }))
+        .when_empty(t(lang, "No answers in this period.", "本期无问卷回答。"))
+    }
+
+    pub(super) fn issues_table(&self, cx: &RenderContext) -> Table {
+        let lang = cx.lang;
+        let header = [
+            word(lang, "issue"),
+            t(lang, "surveys naming it", "提及的问卷数"),
+            t(lang, "share of surveys", "占问卷比例"),
+        ];
+        Table::new(
+            t(lang, "Most reported issues", "客户反映最多的问题"),
+            &header,
+            1,
+        )
+        .rows(self.top_issues.iter().map(|i| {
+            vec![
+                name(&i.issue, lang),
+                i.count.to_string(),
+                percent(i.count, self.surveys.count),
+            ]
+        }))
+        .when_empty(t(
+            lang,
+            "No issues reported in this period.",
+            "本期无客户反映的问题。",
+        ))
     }
 }
 
@@ -73,7 +133,17 @@ impl Render for VisitsReport {
         to_json(self)
     }
 
-    fn markdown(&self, lang: Lang) -> Vec<u8> {
+    fn tables(&self, cx: &RenderContext) -> Vec<Table> {
+        vec![
+            self.kind_table(cx),
+            self.department_table(cx),
+            self.questions_table(cx),
+            self.issues_table(cx),
+        ]
+    }
+
+    fn markdown(&self, cx: &RenderContext) -> Vec<u8> {
+        let lang = cx.lang;
         let (kind, label) = self.period_label();
         let kind = match kind {
             "week" => t(lang, "week", "周"),
@@ -149,93 +219,17 @@ impl Render for VisitsReport {
         for line in lines {
             let _ = writeln!(out, "{line}");
         }
-        let header = counts_header(lang);
-        let all = format!("**{}**", word(lang, "all"));
-        let _ = writeln!(out, "\n## {}\n", t(lang, "By task kind", "按回访类型"));
-        md_table(&mut out, &header, 1, &self.kind_rows(lang, &all));
-        let _ = writeln!(out, "\n## {}\n", word(lang, "By department"));
-        md_table(&mut out, &header, 1, &self.department_rows(lang, &all));
-
-        let _ = writeln!(
-            out,
-            "\n## {}\n",
-            t(lang, "Satisfaction by question", "各问题满意度")
-        );
-        if self.questions.is_empty() {
-            let _ = writeln!(
-                out,
-                "{}",
-                t(lang, "No answers in this period.", "本期无问卷回答。")
-            );
-        } else {
-            let rows: Vec<Vec<String>> = self
-                .questions
-                .iter()
-                .map(|q| {
-                    vec![
-                        name(&q.question, lang),
-                        q.answers.to_string(),
-                        decimal2(Some(q.mean_score)),
-                    ]
-                })
-                .collect();
-            let header = [
-                word(lang, "question"),
-                word(lang, "answers"),
-                word(lang, "mean score"),
-            ];
-            md_table(&mut out, &header, 1, &rows);
-        }
-        let _ = writeln!(
-            out,
-            "\n## {}\n",
-            t(lang, "Most reported issues", "客户反映最多的问题")
-        );
-        if self.top_issues.is_empty() {
-            let _ = writeln!(
-                out,
-                "{}",
-                t(
-                    lang,
-                    "No issues reported in this period.",
-                    "本期无客户反映的问题。"
-                )
-            );
-        } else {
-            let rows: Vec<Vec<String>> = self
-                .top_issues
-                .iter()
-                .map(|i| {
-                    vec![
-                        name(&i.issue, lang),
-                        i.count.to_string(),
-                        percent(i.count, s.count),
-                    ]
-                })
-                .collect();
-            let header = [
-                word(lang, "issue"),
-                t(lang, "surveys naming it", "提及的问卷数"),
-                t(lang, "share of surveys", "占问卷比例"),
-            ];
-            md_table(&mut out, &header, 1, &rows);
-        }
+        table::markdown(&mut out, &self.tables(cx));
         out.into_bytes()
     }
 
     /// One row per figure: `period,section,name,metric,value`, a long table that pivots in
-    /// any spreadsheet.
+    /// any spreadsheet; its own form, not the tables people read (see [`LongCsv`]).
     fn csv(&self) -> Vec<u8> {
         let (_, label) = self.period_label();
-        let mut rows: Vec<Vec<String>> = Vec::new();
+        let mut csv = LongCsv::new();
         let mut push = |section: &str, name: &str, metric: &str, value: String| {
-            rows.push(vec![
-                label.to_owned(),
-                section.to_owned(),
-                name.to_owned(),
-                metric.to_owned(),
-                value,
-            ]);
+            csv.push(label, section, name, metric, value);
         };
         let mut counts = |section: &str, name: &str, c: &Counts| {
             for (metric, value) in [
@@ -300,6 +294,6 @@ impl Render for VisitsReport {
         for i in &self.top_issues {
             push("top_issues", &i.issue, "count", i.count.to_string());
         }
-        csv_document(&["period", "section", "name", "metric", "value"], &rows)
+        csv.into_bytes()
     }
 }
