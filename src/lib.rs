@@ -10,13 +10,14 @@
 //!   [`model::Period`] is a month, an ISO week or a year. [`model::privacy`] shapes what people
 //!   see of personal data: cells echoed in messages, text escaped for terminals.
 //! - [`csvio`]: the CSV interchange files — decoding (UTF-8, BOM, GB18030), parsing rows with
-//!   errors located as `FILE:LINE: column: reason` (bounded: [`csvio::ErrorSink`]), keeping
-//!   parsed rows compact ([`csvio::Rows`]), writing records back, and the reversible `'` guard
-//!   of formula-like cells ([`csvio::guard_cell`]).
-//! - [`store`]: the append-only redb store — tables, the versioned codec, snapshots, closed
+//!   errors located as `FILE:LINE: column: reason` into the store's batch types, writing
+//!   records back, and the reversible `'` guard of formula-like cells ([`csvio::guard_cell`]).
+//! - [`store`]: the append-only redb store — tables, the stored types of each format
+//!   (`store::stored::v1`, apart from the domain types) and their codec, snapshots, closed
 //!   payout statements, `verify`, and the import in two halves: `plan` decides what each key's
-//!   net row does against a read snapshot (pure, no redb), `apply` appends the plan in one
-//!   write transaction.
+//!   net row does against a read snapshot (pure, no redb: tested against a map), `apply`
+//!   appends the plan in one write transaction. What an import hands it is a batch
+//!   ([`store::batch`]: files of compact rows, located errors bounded by an `ErrorSink`).
 //! - [`rules`]: every offset, window and threshold of the contract, overridable by TOML;
 //!   typed (period kinds, fen, outcomes), its text parsed once where the file is read.
 //! - [`derive`](mod@derive): facts that follow from records and rules — return-visit tasks and their
@@ -33,7 +34,12 @@
 
 //! # Architecture invariants
 //!
-//! - **Only `store` touches redb.** Everything else sees records and snapshots.
+//! - **Only `store` touches redb; `store` knows nothing of CSV.** Everything else sees records
+//!   and snapshots; `csvio` depends on `store` (it fills the store's batch) and never the
+//!   reverse.
+//! - **Stored types are a promise; domain types are free.** Only `store` names bincode, and
+//!   only for the types of `store::stored`; a store of a newer format is refused, and the
+//!   golden store of `fixtures/golden` must keep reading.
 //! - **Inputs are ground state; everything else is derived.** The store's `log` of record
 //!   versions and its `imports` are only ever appended to; the current view and the indexes
 //!   are derived from them in the same transaction.
@@ -52,7 +58,7 @@
 //!   are held encoded in one arena per file, keys are grouped by sorting, and the writer's
 //!   redb cache is fixed (`store::WRITER_CACHE_BYTES`).
 //! - **No message quotes a cell in full.** Import errors are redacted where they are made
-//!   ([`csvio::ImportError::new`]): phones masked, cells cut at 60 characters, control
+//!   ([`store::batch::ImportError::new`]): phones masked, cells cut at 60 characters, control
 //!   characters escaped. Stored and exported data is never masked; only displays are.
 
 pub mod chart;

@@ -2,17 +2,16 @@
 //! else GB18030), parsing rows into records, and writing the current view back.
 //!
 //! *Architecture invariant:* this module never touches redb; it turns bytes into rows and
-//! records into bytes.
+//! records into bytes. It fills the store's batch types (`store::batch`: the parsed files,
+//! their compact rows, located errors), re-exported here; the store knows nothing of CSV.
 
 mod excel;
 mod read;
-mod rows;
 mod write;
 
-pub use excel::{GUARD, guard_cell, unguard_cell};
-pub use read::{
-    CELL_BYTES_MAX, ERRORS_SHOWN_MAX, ErrorSink, ImportError, ParsedFile, Rejections, Source,
-    decode_text, parse_file, parse_source, resolve_paths,
+pub use crate::store::batch::{
+    ERRORS_SHOWN_MAX, ErrorSink, ImportError, ParsedFile, Rejections, Row, Rows, Source,
 };
-pub use rows::{Row, Rows};
+pub use excel::{GUARD, guard_cell, unguard_cell};
+pub use read::{CELL_BYTES_MAX, decode_text, parse_file, parse_source, resolve_paths};
 pub use write::{BOM, ExportError, write_header, write_kind, write_record};

@@ -3,6 +3,7 @@
 
 use redb::{ReadableTable, Table};
 
+use super::batch::{ParsedFile, Rejections};
 use super::codec::{decode, encode};
 use super::plan::{self, Effect, Plan, WithinImport};
 use super::read::Reader;
@@ -11,7 +12,6 @@ use super::tables::{
     LogEntry, META, META_NEXT_IMPORT, META_NEXT_SEQ, REFS,
 };
 use super::{Store, StoreError};
-use crate::csvio::{ParsedFile, Rejections};
 use crate::model::{Kind, Record};
 
 #[derive(Clone, Debug, Default)]

@@ -48,7 +48,7 @@ pub(crate) fn decode<T: Stored>(bytes: &[u8]) -> Result<T, CodecError> {
 }
 
 /// Appends the body of a value in the current format (no version byte) to `out`: for values
-/// held in memory only, such as the rows of an import (`csvio::Rows`).
+/// held in memory only, such as the rows of an import (`batch::Rows`).
 pub(crate) fn encode_body_into<T: Stored>(value: &T, out: &mut Vec<u8>) {
     encode_v1_into(&value.to_v1(), out);
 }

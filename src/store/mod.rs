@@ -4,6 +4,7 @@
 //! sees records, versions and imports, never tables.
 
 mod apply;
+pub mod batch;
 pub mod codec;
 mod plan;
 mod read;

@@ -21,8 +21,8 @@
 use rayon::slice::ParallelSliceMut;
 
 use super::StoreError;
+use super::batch::{ErrorSink, ImportError, ParsedFile, Rejections, Row};
 use super::tables::{CurrentEntry, KindCounts, Op};
-use crate::csvio::{ErrorSink, ImportError, ParsedFile, Rejections, Row};
 use crate::model::{Kind, Record, display_key, mask_phone};
 
 /// What the planner needs to know of the store: one consistent snapshot.
@@ -573,4 +573,242 @@ fn describe(differing: &[(&str, (String, String))]) -> String {
         .map(|(column, (was, now))| format!("{column} `{was}` → `{now}`"))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// The passes checked without redb: a map stands in for the store, batches are built without
+/// CSV, and each case names what the plan must decide (DOMAIN.md section 3, revision 3).
+#[cfg(test)]
+mod tests {
+    use std::collections::{BTreeMap, BTreeSet};
+
+    use super::*;
+    use crate::model::{Customer, Day, Fen, Sale, Timestamp};
+    use crate::store::batch::{Rows, Source};
+
+    /// A store as three maps: current records, keys with history, references.
+    #[derive(Default)]
+    struct MapView {
+        current: BTreeMap<(Kind, String), Record>,
+        history: BTreeSet<(Kind, String)>,
+    }
+
+    impl MapView {
+        fn with(records: &[Record]) -> MapView {
+            let mut view = MapView::default();
+            for r in records {
+                view.current.insert((r.kind(), r.key()), r.clone());
+                view.history.insert((r.kind(), r.key()));
+            }
+            view
+        }
+    }
+
+    impl View for MapView {
+        fn current(&self, kind: Kind, key: &str) -> Result<Option<CurrentEntry>, StoreError> {
+            Ok(self
+                .current
+                .get(&(kind, key.to_owned()))
+                .map(|record| CurrentEntry {
+                    seq: 1,
+                    record: record.clone(),
+                }))
+        }
+        fn has_history(&self, kind: Kind, key: &str) -> Result<bool, StoreError> {
+            Ok(self.history.contains(&(kind, key.to_owned())))
+        }
+        fn for_each_referrer(
+            &self,
+            kind: Kind,
+            key: &str,
+            f: &mut dyn FnMut(Kind, &str),
+        ) -> Result<(), StoreError> {
+            for record in self.current.values() {
+                if record
+                    .references()
+                    .iter()
+                    .any(|r| r.target == kind && r.key == key)
+                {
+                    f(record.kind(), &record.key());
+                }
+            }
+            Ok(())
+        }
+    }
+
+    fn customer(id: &str, name: &str) -> Record {
+        Record::Customer(Customer {
+            customer_id: id.into(),
+            name: name.into(),
+            phone: None,
+            family_id: None,
+            tags: Vec::new(),
+            created_on: Day(19_000),
+        })
+    }
+
+    fn sale(id: &str, customer: &str) -> Record {
+        Record::Sale(Sale {
+            sale_id: id.into(),
+            customer_id: customer.into(),
+            vin: None,
+            delivered_at: Timestamp(1_700_000_000),
+            consultant_id: None,
+            amount: Fen(100),
+            referrer_id: None,
+        })
+    }
+
+    /// A row: `Some(record)` adds it, `None` voids the key.
+    type R<'a> = (&'a str, Option<Record>);
+
+    fn file(kind: Kind, name: &str, rows: &[R<'_>]) -> ParsedFile {
+        let mut parsed = Rows::default();
+        for (i, (key, record)) in rows.iter().enumerate() {
+            let op = if record.is_some() { Op::Add } else { Op::Void };
+            parsed.push(i as u64 + 2, op, key, record.as_ref());
+        }
+        ParsedFile {
+            source: Source {
+                path: name.into(),
+                kind,
+            },
+            sha256: String::new(),
+            rows: parsed,
+            errors: Vec::new(),
+            errors_total: 0,
+            failed_keys: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    /// Plans and returns, per net row in append order, (key, effect); or the rejections as
+    /// `FILE:LINE: column` prefixes.
+    fn check(
+        store: &[Record],
+        files: &[ParsedFile],
+        amend: bool,
+    ) -> Result<Vec<(String, Effect)>, Vec<String>> {
+        match plan(files, &MapView::with(store), amend).unwrap() {
+            Ok(p) => Ok(p
+                .in_order()
+                .map(|n| (p.row(n).key.to_owned(), n.effect))
+                .collect()),
+            Err(r) => Err(r
+                .errors
+                .iter()
+                .map(|e| format!("{}:{}: {}", e.file, e.line.unwrap_or(0), e.column))
+                .collect()),
+        }
+    }
+
+    fn effects(list: &[(&str, Effect)]) -> Vec<(String, Effect)> {
+        list.iter().map(|(k, e)| ((*k).to_owned(), *e)).collect()
+    }
+
+    #[test]
+    fn the_last_row_of_a_key_is_its_net_effect() {
+        use Effect::*;
+        let c1 = customer("C1", "王芳");
+        let files = [file(
+            Kind::Customer,
+            "customers.csv",
+            &[
+                ("C2", Some(customer("C2", "李雷"))),
+                ("C1", None),
+                ("C3", Some(customer("C3", "周敏"))),
+                ("C2", None),
+                ("C1", Some(c1.clone())),
+            ],
+        )];
+        // C2: added then voided, never stored: withdrawn. C1: stored, voided then re-added
+        // as stored: unchanged. C3: added. Order of first appearance.
+        assert_eq!(
+            check(std::slice::from_ref(&c1), &files, false),
+            Ok(effects(&[
+                ("C2", Withdrawn),
+                ("C1", Unchanged),
+                ("C3", Added)
+            ]))
+        );
+        // Without C1 in the store, its void then add adds it.
+        assert_eq!(
+            check(&[], &files, false),
+            Ok(effects(&[("C2", Withdrawn), ("C1", Added), ("C3", Added)]))
+        );
+        let p = plan(&files, &MapView::default(), false).unwrap().unwrap();
+        let within = p.within[Kind::Customer as usize - 1];
+        assert_eq!((within.superseded, within.withdrawn), (2, 1));
+        assert_eq!(p.writes(), 2);
+    }
+
+    #[test]
+    fn an_add_then_a_void_of_a_stored_key_voids_it_and_void_of_nothing_is_refused() {
+        use Effect::*;
+        let s1 = sale("S1", "C1");
+        let store = [customer("C1", "王芳"), s1.clone()];
+        let files = [file(
+            Kind::Sale,
+            "sales.csv",
+            &[("S1", Some(s1)), ("S1", None)],
+        )];
+        assert_eq!(check(&store, &files, false), Ok(effects(&[("S1", Voided)])));
+        let files = [file(Kind::Sale, "sales.csv", &[("S9", None)])];
+        assert_eq!(
+            check(&store, &files, false),
+            Err(vec!["sales.csv:2: sale_id".into()])
+        );
+    }
+
+    #[test]
+    fn differing_adds_are_amendments_named_at_the_later_line() {
+        let files = [file(
+            Kind::Customer,
+            "customers.csv",
+            &[
+                ("C1", Some(customer("C1", "王芳"))),
+                ("C1", Some(customer("C1", "王芳"))),
+                ("C1", Some(customer("C1", "王芳芳"))),
+            ],
+        )];
+        assert_eq!(
+            check(&[], &files, false),
+            Err(vec!["customers.csv:4: customer_id".into()])
+        );
+        assert_eq!(
+            check(&[], &files, true),
+            Ok(effects(&[("C1", Effect::Added)]))
+        );
+        // Against a stored record of other content, the net row is also an amendment.
+        assert_eq!(
+            check(&[customer("C1", "旧名")], &files, true),
+            Ok(effects(&[("C1", Effect::Amended)]))
+        );
+    }
+
+    #[test]
+    fn references_are_judged_on_the_state_at_the_end_of_the_import() {
+        let customers = file(
+            Kind::Customer,
+            "customers.csv",
+            &[("C1", Some(customer("C1", "王芳"))), ("C1", None)],
+        );
+        let sales = file(Kind::Sale, "sales.csv", &[("S1", Some(sale("S1", "C1")))]);
+        assert_eq!(
+            check(&[], &[sales.clone(), customers], false),
+            Err(vec!["sales.csv:2: customer_id".into()])
+        );
+        // A stored customer voided while a stored sale still refers to it.
+        let store = [customer("C1", "王芳"), sale("S1", "C1")];
+        let void = file(Kind::Customer, "customers.csv", &[("C1", None)]);
+        assert_eq!(
+            check(&store, std::slice::from_ref(&void), false),
+            Err(vec!["customers.csv:2: customer_id".into()])
+        );
+        // Voided together with the sale: accepted, customers before sales.
+        let void_sale = file(Kind::Sale, "sales.csv", &[("S1", None)]);
+        assert_eq!(
+            check(&store, &[void_sale, void], false),
+            Ok(effects(&[("C1", Effect::Voided), ("S1", Effect::Voided)]))
+        );
+    }
 }
