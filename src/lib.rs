@@ -61,6 +61,17 @@
 //!   ([`store::batch::ImportError::new`]): phones masked, cells cut at 60 characters, control
 //!   characters escaped. Stored and exported data is never masked; only displays are.
 
+// The library's surface. The rooms below are public so that a finance script or a test can
+// call what the CLI calls, room by room (`careledger::kpi::payouts::statement`); what most
+// callers need is re-exported here. Helpers of a room (the bilingual word lists of `report`,
+// say) are crate-private, and `clap` appears only in the binary.
+pub use csvio::{parse_file, parse_source, resolve_paths};
+pub use generator::{GenConfig, GenError, generate};
+pub use model::{Day, Fen, Kind, Period, Record, Timestamp};
+pub use report::{Format, Lang, Render, RenderContext};
+pub use rules::Rules;
+pub use store::{ImportFailure, ImportOptions, ImportOutcome, Reader, Store, StoreError};
+
 pub mod chart;
 pub mod csvio;
 pub mod derive;

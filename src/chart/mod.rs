@@ -57,7 +57,7 @@ pub use money::{payouts_by_department, recovery_revenue};
 pub use visits::{RatesPoint, issues_pareto, rates_trend, satisfaction};
 
 /// The language of a chart's words.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Lang {
     /// Simplified Chinese.
     Zh,

@@ -19,7 +19,7 @@ use careledger::model::{Day, Period, Purpose};
 use careledger::model::{
     KEY_SEPARATOR, Kind, display_key, escape_controls, mask_phone, redact_message,
 };
-use careledger::report::{Format, Lang, Render, RenderContext};
+use careledger::report::{Lang, Render, RenderContext};
 use careledger::rules::{Rules, TASK_KINDS};
 use careledger::store::{
     CloseError, ImportFailure, ImportOptions, ImportOutcome, Integrity, Reader, Store, StoreError,
@@ -33,7 +33,7 @@ use super::{
 pub fn run(cli: Cli) -> Result<(), Failure> {
     let db = cli.db.as_path();
     let rules = load_rules(cli.rules.as_deref())?;
-    let lang = cli.lang;
+    let lang = Lang::from(cli.lang);
     // Reports quote the rules they were computed with (windows, due times, thresholds).
     let cx = RenderContext::new(lang, &rules);
     match cli.command {
@@ -49,7 +49,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             let period = month.or(week).expect("clap requires one");
             let reader = Store::open_reader(db).map_err(store_failure)?;
             let report = kpi::visits::run(&reader, &rules, &period).map_err(store_failure)?;
-            out_bytes(&report.render(format, &cx))
+            out_bytes(&report.render(format.into(), &cx))
         }
         Command::Report {
             report:
@@ -62,10 +62,10 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         } => {
             let period = month.or(year).expect("clap requires one");
             let reader = Store::open_reader(db).map_err(store_failure)?;
-            let by_staff = by_staff || format != Format::Json;
+            let by_staff = by_staff || format != super::Format::Json;
             let report =
                 kpi::churn::run(&reader, &rules, &period, by_staff).map_err(kpi_failure)?;
-            out_bytes(&report.render(format, &cx))
+            out_bytes(&report.render(format.into(), &cx))
         }
         Command::Tiers {
             month,
@@ -74,7 +74,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         } => {
             let reader = Store::open_reader(db).map_err(store_failure)?;
             let report = kpi::tiers::run(&reader, &rules, &month, list).map_err(store_failure)?;
-            out_bytes(&report.render(format, &cx))
+            out_bytes(&report.render(format.into(), &cx))
         }
         Command::Report {
             report: ReportCommand::All { month, out: dir },
@@ -95,7 +95,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
                 None => {
                     let statement =
                         kpi::payouts::statement(&reader, &rules, &month).map_err(kpi_failure)?;
-                    out_bytes(&statement.render(format, &cx))
+                    out_bytes(&statement.render(format.into(), &cx))
                 }
                 Some(in_force) => {
                     if cli.rules.is_none() {
@@ -106,7 +106,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
                     )?;
                     let comparison = kpi::payouts::compare(&reader, &in_force, &rules, &month)
                         .map_err(kpi_failure)?;
-                    out_bytes(&comparison.render(format, &cx))
+                    out_bytes(&comparison.render(format.into(), &cx))
                 }
             }
         }
@@ -141,7 +141,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             let explanation = kpi::payouts::explain(&reader, &rules, &period, tier, &department)
                 .map_err(kpi_failure)?
                 .map_err(Failure::Input)?;
-            out_bytes(&explanation.render(format, &cx))
+            out_bytes(&explanation.render(format.into(), &cx))
         }
         Command::Close { month } => {
             if !db.exists() {

@@ -10,7 +10,42 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use careledger::model::{Day, Period, Purpose};
-use careledger::report::{Format, Lang};
+use careledger::report;
+
+/// `--format` of a report: the library's [`report::Format`], parsed here (clap stays in the
+/// binary).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Json,
+    Md,
+    Csv,
+}
+
+impl From<Format> for report::Format {
+    fn from(f: Format) -> report::Format {
+        match f {
+            Format::Json => report::Format::Json,
+            Format::Md => report::Format::Md,
+            Format::Csv => report::Format::Csv,
+        }
+    }
+}
+
+/// `--lang`: the library's [`report::Lang`], parsed here.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Lang {
+    Zh,
+    En,
+}
+
+impl From<Lang> for report::Lang {
+    fn from(l: Lang) -> report::Lang {
+        match l {
+            Lang::Zh => report::Lang::Zh,
+            Lang::En => report::Lang::En,
+        }
+    }
+}
 
 /// careledger: return-visit, churn-recovery and payout KPIs for a dealership's customer care,
 /// from an append-only embedded store.

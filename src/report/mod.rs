@@ -26,7 +26,7 @@ use crate::rules::Rules;
 pub use table::{Align, Row, Table};
 
 /// An output format of `careledger report`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     Json,
     Md,
@@ -85,7 +85,7 @@ fn due_text(hours: u32, lang: Lang) -> String {
 }
 
 /// `n` days in `lang`: `1 day`, `90 days`, `90 天`.
-pub fn days(n: u32, lang: Lang) -> String {
+pub(crate) fn days(n: u32, lang: Lang) -> String {
     match (lang, n) {
         (Lang::En, 1) => "1 day".to_owned(),
         (Lang::En, n) => format!("{n} days"),
@@ -145,7 +145,7 @@ pub fn yuan_exact(fen: i128) -> String {
 }
 
 /// The text in `lang`: the English and Chinese side by side where they are used.
-pub fn t(lang: Lang, en: &'static str, zh: &'static str) -> &'static str {
+pub(crate) fn t(lang: Lang, en: &'static str, zh: &'static str) -> &'static str {
     match lang {
         Lang::En => en,
         Lang::Zh => zh,
@@ -192,7 +192,7 @@ const WORDS: &[(&str, &str)] = &[
 
 /// A shared word in `lang`; an unknown word is returned as given (a test keeps the table
 /// complete).
-pub fn word(lang: Lang, en: &'static str) -> &'static str {
+pub(crate) fn word(lang: Lang, en: &'static str) -> &'static str {
     match lang {
         Lang::En => en,
         Lang::Zh => WORDS
@@ -203,7 +203,7 @@ pub fn word(lang: Lang, en: &'static str) -> &'static str {
 }
 
 /// A category token (task kind, department, issue, tier, question) as people call it.
-pub fn name(token: &str, lang: Lang) -> String {
+pub(crate) fn name(token: &str, lang: Lang) -> String {
     crate::chart::token(token, lang).to_owned()
 }
 
