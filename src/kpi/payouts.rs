@@ -653,10 +653,9 @@ pub fn statement_from(
 ) -> Result<Statement, KpiError> {
     if let Some(c) = closed.iter().find(|c| c.month == month.label) {
         // The JSON view shows `c.json` itself (`Statement::json_bytes`); Markdown, CSV and
-        // HTML lay the closed figures out through today's struct. Should the struct ever stop
-        // reading an old statement, the report says so (tests/golden.rs fails first), while
-        // the adjustments, read by their keys, still settle it.
-        let mut s: Statement = serde_json::from_str(&c.json).map_err(|e| {
+        // HTML lay the closed figures out through the frozen format-1 view of that JSON
+        // (`closed::layout`), never by decoding it into today's struct.
+        let mut s: Statement = closed::layout(&c.json).map_err(|e| {
             StoreError::Codec(crate::store::codec::CodecError::Damaged(format!(
                 "closed statement {} cannot be laid out by this careledger: {e}",
                 c.month

@@ -223,3 +223,232 @@ mod tests {
         ));
     }
 }
+
+/// A closed statement's JSON as format 1 writes it — the keys of DOMAIN.md section 9 and this
+/// project's additions, money as yuan strings — frozen here. The Markdown, CSV and HTML of a
+/// closed month are laid out from this view, converted into today's [`Statement`] in one
+/// place ([`layout`]), and never by decoding the stored text into today's struct: the struct
+/// may change, and a month closed by an earlier careledger still shows as it was closed.
+/// Keys a later format adds are ignored here; a later format that changes these keys gets a
+/// `v2` beside this one.
+mod v1 {
+    use serde::Deserialize;
+
+    #[derive(Deserialize)]
+    pub(super) struct Statement {
+        pub month: String,
+        pub lines: Vec<Line>,
+        pub people: Vec<Person>,
+        pub total: String,
+        #[serde(default)]
+        pub adjustments: Vec<Adjustment>,
+        #[serde(default)]
+        pub person_adjustments: Vec<PersonAdjustment>,
+        #[serde(default)]
+        pub adjustments_total: Option<String>,
+        #[serde(default)]
+        pub payable_total: Option<String>,
+    }
+
+    #[derive(Deserialize)]
+    pub(super) struct Line {
+        pub period: String,
+        pub period_start: String,
+        pub period_end: String,
+        pub tier: String,
+        pub department: String,
+        pub surveys: u64,
+        pub satisfied: u64,
+        pub outcome: String,
+        pub per_member: String,
+        pub members: u64,
+        pub amount: String,
+    }
+
+    #[derive(Deserialize)]
+    pub(super) struct Person {
+        pub staff_id: String,
+        pub name: String,
+        pub department: String,
+        pub amount: String,
+        #[serde(default)]
+        pub adjustment: Option<String>,
+        #[serde(default)]
+        pub payable: Option<String>,
+    }
+
+    #[derive(Deserialize)]
+    pub(super) struct Adjustment {
+        pub adjusts: String,
+        pub period: String,
+        pub tier: String,
+        pub department: String,
+        pub paid: String,
+        pub now: String,
+        pub amount: String,
+    }
+
+    #[derive(Deserialize)]
+    pub(super) struct PersonAdjustment {
+        pub adjusts: String,
+        pub staff_id: String,
+        pub amount: String,
+    }
+}
+
+/// Lays out a closed statement's text as a [`Statement`] for Markdown, CSV and HTML, through
+/// the frozen format-1 view of its JSON.
+pub(super) fn layout(json: &str) -> Result<Statement, String> {
+    use crate::derive::tiers::Tier;
+
+    let v: v1::Statement = serde_json::from_str(json).map_err(|e| e.to_string())?;
+    let money = |text: &str| Fen::parse_signed(text);
+    let tier = |text: &str| match text {
+        "super_vip" => Ok(Tier::SuperVip),
+        "vip" => Ok(Tier::Vip),
+        "general" => Ok(Tier::General),
+        other => Err(format!("`{other}` is not a tier")),
+    };
+    let outcome = |text: &str| match text {
+        "reward" => Ok(super::PayoutOutcome::Reward),
+        "fine" => Ok(super::PayoutOutcome::Fine),
+        "none" => Ok(super::PayoutOutcome::None),
+        other => Err(format!("`{other}` is not a payout outcome")),
+    };
+    let lines = v
+        .lines
+        .into_iter()
+        .map(|l| {
+            let period = super::period_of_label(&l.period)?;
+            if (period.first.to_string(), period.last.to_string()) != (l.period_start, l.period_end)
+            {
+                return Err(format!("the dates of {} are not its own", l.period));
+            }
+            Ok(super::PayoutLine {
+                period,
+                tier: tier(&l.tier)?,
+                department: l.department,
+                surveys: l.surveys,
+                satisfied: l.satisfied,
+                outcome: outcome(&l.outcome)?,
+                per_member: money(&l.per_member)?,
+                members: l.members,
+                amount: money(&l.amount)?,
+            })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    let people = v
+        .people
+        .into_iter()
+        .map(|p| {
+            Ok(super::PersonLine {
+                staff_id: p.staff_id,
+                name: p.name,
+                department: p.department,
+                amount: money(&p.amount)?,
+                adjustment: p.adjustment.as_deref().map(money).transpose()?,
+                payable: p.payable.as_deref().map(money).transpose()?,
+            })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    let adjustments = v
+        .adjustments
+        .into_iter()
+        .map(|a| {
+            Ok(AdjustmentLine {
+                adjusts: a.adjusts,
+                period: a.period,
+                tier: a.tier,
+                department: a.department,
+                paid: money(&a.paid)?,
+                now: money(&a.now)?,
+                amount: money(&a.amount)?,
+            })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    let person_adjustments = v
+        .person_adjustments
+        .into_iter()
+        .map(|a| {
+            Ok(super::PersonAdjustment {
+                adjusts: a.adjusts,
+                staff_id: a.staff_id,
+                amount: money(&a.amount)?,
+            })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    Ok(Statement {
+        month: v.month,
+        lines,
+        people,
+        total: money(&v.total)?,
+        adjustments,
+        person_adjustments,
+        adjustments_total: v.adjustments_total.as_deref().map(money).transpose()?,
+        payable_total: v.payable_total.as_deref().map(money).transpose()?,
+        closed: None,
+        changes_since_close: Vec::new(),
+        changes_since_close_total: None,
+        closed_json: None,
+    })
+}
+
+#[cfg(test)]
+mod layout_tests {
+    use super::*;
+
+    /// A statement as format 1 closed it, written by hand from DOMAIN.md section 9's keys and
+    /// this project's additions, with a key a later format might add.
+    const CLOSED: &str = r#"{
+  "month": "2025-01",
+  "lines": [{"period": "2025-W01", "period_start": "2024-12-30", "period_end": "2025-01-05",
+             "tier": "super_vip", "department": "after_sales", "surveys": 5, "satisfied": 4,
+             "outcome": "fine", "per_member": "-50.00", "members": 2, "amount": "-100.00"}],
+  "people": [{"staff_id": "SH001", "name": "赵六", "department": "after_sales",
+              "amount": "-50.00", "adjustment": "30.00", "payable": "-20.00"}],
+  "total": "-100.00",
+  "adjustments": [{"adjusts": "2024-12", "period": "2024-12", "tier": "vip",
+                   "department": "sales", "paid": "150.00", "now": "180.00", "amount": "30.00"}],
+  "person_adjustments": [{"adjusts": "2024-12", "staff_id": "SH001", "amount": "30.00"}],
+  "adjustments_total": "30.00",
+  "payable_total": "-70.00",
+  "a_key_of_a_later_format": [1, 2]
+}
+"#;
+
+    #[test]
+    fn a_closed_statement_is_laid_out_from_its_format_1_keys() {
+        let s = layout(CLOSED).unwrap();
+        assert_eq!(s.month, "2025-01");
+        let l = &s.lines[0];
+        assert_eq!(
+            (
+                l.period.label.as_str(),
+                l.period.first.to_string(),
+                l.tier.as_str()
+            ),
+            ("2025-W01", "2024-12-30".to_owned(), "super_vip")
+        );
+        assert_eq!((l.surveys, l.satisfied, l.members), (5, 4, 2));
+        assert_eq!(l.outcome.as_str(), "fine");
+        assert_eq!((l.per_member, l.amount), (Fen(-5_000), Fen(-10_000)));
+        let p = &s.people[0];
+        assert_eq!(
+            (p.amount, p.adjustment, p.payable),
+            (Fen(-5_000), Some(Fen(3_000)), Some(Fen(-2_000)))
+        );
+        assert_eq!(s.total, Fen(-10_000));
+        assert_eq!(s.adjustments[0].now, Fen(18_000));
+        assert_eq!(s.person_adjustments[0].amount, Fen(3_000));
+        assert_eq!(
+            (s.adjustments_total, s.payable_total),
+            (Some(Fen(3_000)), Some(Fen(-7_000)))
+        );
+    }
+
+    #[test]
+    fn a_line_whose_dates_are_not_its_period_is_refused() {
+        let bad = CLOSED.replace("2024-12-30", "2024-12-29");
+        assert!(layout(&bad).unwrap_err().contains("2025-W01"));
+    }
+}
