@@ -283,7 +283,7 @@ fn bad_gates_files_exit_2_naming_the_problem() {
 }
 
 #[test]
-fn junit_and_github_annotations_report_each_check() {
+fn junit_reports_each_check() {
     let dir = store();
     let gates = "[[gate]]\nkpi = \"tasks.success_rate\"\nmin = 0.5\n\n[[gate]]\nname = \"visits <done> & \\\"more\\\"\"\nkpi = \"tasks.completion_rate\"\nmin = 0.5\nmax_rise = \"10%\"\n";
     let (code, xml) = check(&dir, gates, &["--format", "junit"]);
@@ -314,18 +314,6 @@ fn junit_and_github_annotations_report_each_check() {
             ("visits <done> & \"more\" min".to_owned(), false),
             ("visits <done> & \"more\" max_rise".to_owned(), true),
         ]
-    );
-    let (code, out) = check(&dir, gates, &["--annotate", "github"]);
-    assert_eq!(code, 1);
-    let annotations: Vec<&str> = out.lines().filter(|l| l.starts_with("::error")).collect();
-    assert_eq!(annotations.len(), 1, "{out}");
-    assert!(
-        annotations[0].starts_with("::error title=KPI gate failed::2024-03 visits <done>"),
-        "{out}"
-    );
-    assert!(
-        annotations[0].contains("10%25"),
-        "percent signs are escaped: {out}"
     );
 }
 
@@ -393,5 +381,120 @@ fn the_ci_gates_files_pass_and_fail_as_before() {
     assert_eq!(
         failed,
         [("tasks.completion_rate", "86.44%"), ("lost_at_end", "16")]
+    );
+}
+
+/// Lines 2, 6 and 11 hold the `[[gate]]` headers (the last indented, with spaces inside).
+/// March 2024: success 1 of 2 (exactly the floor), completion 2 of 2 against February's 1 of
+/// 2 (a rise of 100 %, above 10 %), no churn_recovery task due (no data, allowed).
+const ANNOTATED_GATES: &str = "# gates for the annotations
+[[gate]]
+kpi = \"tasks.success_rate\"
+min = 0.5
+
+[[gate]]
+name = \"done|all, 100%: yes\"
+kpi = \"tasks.completion_rate\"
+max_rise = \"10%\"
+
+  [[ gate ]]   # indented
+kpi = \"by_kind.completion_rate\"
+kind = \"churn_recovery\"
+min = 0.5
+allow_missing = true
+";
+
+/// GitHub's syntax: properties escape `%`, `:` and `,`; the message escapes `%`.
+const EXPECTED_ANNOTATIONS: &str = "::error file=gates.toml,line=6,title=KPI gate failed%3A done|all%2C 100%25%3A yes max_rise::2024-03 done|all, 100%25: yes max_rise: 100.00%25 (limit 10%25): rose by 100.00%25 against 2024-02: 50.00%25, more than 10%25
+::warning file=gates.toml,line=11,title=KPI gate passed without data%3A by_kind.completion_rate[churn_recovery] min::2024-03 by_kind.completion_rate[churn_recovery] min: no data (limit 50.00%25): no data (allow_missing)
+";
+
+/// Runs `check --month 2024-03 --gates gates.toml` (relative, as a workflow gives it).
+fn run_annotated(dir: &Dir, extra: &[&str]) -> (i32, String, String) {
+    dir.write("gates.toml", ANNOTATED_GATES);
+    let out = dir.run(
+        &[
+            &["check", "--month", "2024-03", "--gates", "gates.toml"][..],
+            extra,
+        ]
+        .concat(),
+    );
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+/// Regression (issue 16): `--annotate github` wrote `::error` lines after `</testsuites>`,
+/// so the README's `--format junit > gates.xml` was not XML and `--format json` not JSON.
+#[test]
+fn github_annotations_go_to_stderr_pointing_at_each_gates_line() {
+    let dir = store();
+    let (code, stdout, stderr) =
+        run_annotated(&dir, &["--format", "junit", "--annotate", "github"]);
+    assert_eq!(code, 1, "{stderr}");
+    let doc = roxmltree::Document::parse(&stdout).expect("stdout is only the JUnit XML");
+    assert_eq!(doc.root_element().tag_name().name(), "testsuites");
+    assert_eq!(doc.root_element().attribute("failures"), Some("1"));
+    assert_eq!(stderr, EXPECTED_ANNOTATIONS);
+
+    let (code, stdout, stderr) = run_annotated(&dir, &["--format", "json", "--annotate", "github"]);
+    assert_eq!(code, 1, "{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).expect("stdout is only JSON");
+    assert_eq!(json["failed"], 1);
+    assert_eq!(json["checks"].as_array().unwrap().len(), 3);
+    assert_eq!(stderr, EXPECTED_ANNOTATIONS);
+
+    // --annotate-file: the same lines in the file, nothing on stderr.
+    let (code, stdout, stderr) = run_annotated(
+        &dir,
+        &["--annotate", "github", "--annotate-file", "annotations.txt"],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(stderr, "");
+    assert!(
+        stdout.starts_with("KPI gates for 2024-03: 3 checks, 1 failed\n"),
+        "{stdout}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("annotations.txt")).unwrap(),
+        EXPECTED_ANNOTATIONS
+    );
+}
+
+const EXPECTED_SUMMARY: &str = "### KPI gates for 2024-03: 3 checks, 1 failed
+
+| gate | check | value | limit | against | result | note |
+|---|---|---|---|---|---|---|
+| tasks.success_rate | min | 50.00% | 50.00% |  | PASS |  |
+| done\\|all, 100%: yes | max_rise | 100.00% | 10% | 2024-02: 50.00% | FAIL | rose by 100.00% against 2024-02: 50.00%, more than 10% |
+| by_kind.completion_rate[churn_recovery] | min | no data | 50.00% |  | PASS (allow_missing) | no data (allow_missing) |
+
+";
+
+/// `--summary FILE`, or `$GITHUB_STEP_SUMMARY` without it, gets the gates as a Markdown
+/// table, appended (GitHub collects each step's summary from the same file).
+#[test]
+fn the_summary_is_a_markdown_table_appended_to_the_file() {
+    let dir = store();
+    dir.write("summary.md", "earlier step\n");
+    let (code, _, _) = run_annotated(&dir, &["--summary", "summary.md"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        std::fs::read_to_string(dir.join("summary.md")).unwrap(),
+        format!("earlier step\n{EXPECTED_SUMMARY}")
+    );
+
+    let out = dir
+        .cmd()
+        .env("GITHUB_STEP_SUMMARY", dir.join("summary.md"))
+        .args(["check", "--month", "2024-03", "--gates", "gates.toml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        std::fs::read_to_string(dir.join("summary.md")).unwrap(),
+        format!("earlier step\n{EXPECTED_SUMMARY}{EXPECTED_SUMMARY}")
     );
 }

@@ -47,6 +47,8 @@ impl Dir {
         let mut cmd = Command::cargo_bin("careledger").expect("the binary is built");
         cmd.current_dir(self.path())
             .env_remove("CARELEDGER_DB")
+            // `check` appends to a GitHub job summary when this is set (as on a runner).
+            .env_remove("GITHUB_STEP_SUMMARY")
             .arg("--db")
             .arg(self.db());
         cmd

@@ -116,7 +116,21 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             baseline,
             format,
             annotate,
-        } => check(db, &rules, &month, &gates, &baseline, format, annotate),
+            annotate_file,
+            summary,
+        } => check(
+            db,
+            &rules,
+            &month,
+            &gates,
+            &baseline,
+            format,
+            CheckOutputs {
+                annotate,
+                annotate_file,
+                summary,
+            },
+        ),
         Command::Explain {
             what:
                 ExplainCommand::Payout {
@@ -281,7 +295,7 @@ fn check(
     gates_path: &Path,
     baseline_paths: &[std::path::PathBuf],
     format: CheckFormat,
-    annotate: Option<Annotate>,
+    outputs: CheckOutputs,
 ) -> Result<(), Failure> {
     let text = std::fs::read_to_string(gates_path).map_err(|e| {
         Failure::Input(format!(
@@ -343,7 +357,7 @@ fn check(
         &baselines,
     );
     let failed = checks.iter().filter(|c| !c.passed).count();
-    let mut output = match format {
+    let output = match format {
         CheckFormat::Table => gate::table(&month.label, &checks).into_bytes(),
         CheckFormat::Junit => gate::junit(&month.label, &checks).into_bytes(),
         CheckFormat::Json => {
@@ -367,15 +381,49 @@ fn check(
             careledger::report::to_json(&report)
         }
     };
-    if annotate == Some(Annotate::Github) {
-        output.extend(gate::github_annotations(&month.label, &checks).into_bytes());
-    }
     out_bytes(&output)?;
+    // Annotations and the summary go beside the report, never into it: stdout is the JUnit
+    // or JSON file a CI step saves (`> gates.xml`), and a line after `</testsuites>` would
+    // make it invalid.
+    if outputs.annotate == Some(Annotate::Github) {
+        let annotations = gate::github_annotations(&gates_file, &month.label, &checks);
+        match &outputs.annotate_file {
+            Some(path) => std::fs::write(path, annotations).map_err(|e| {
+                write_failure(
+                    &format!("cannot write the annotations to {}", path.display()),
+                    &e,
+                )
+            })?,
+            None => eprint!("{annotations}"),
+        }
+    }
+    if let Some(path) = &outputs.summary {
+        use std::io::Write as _;
+        // Appended, as GitHub expects of $GITHUB_STEP_SUMMARY: earlier steps' summaries stay.
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .and_then(|mut f| f.write_all(gate::summary_markdown(&month.label, &checks).as_bytes()))
+            .map_err(|e| {
+                write_failure(
+                    &format!("cannot append the summary to {}", path.display()),
+                    &e,
+                )
+            })?;
+    }
     if failed > 0 {
         Err(Failure::GateFailed)
     } else {
         Ok(())
     }
+}
+
+/// Where `check` writes besides its report on stdout.
+struct CheckOutputs {
+    annotate: Option<Annotate>,
+    annotate_file: Option<std::path::PathBuf>,
+    summary: Option<std::path::PathBuf>,
 }
 
 /// A report as a JSON value (the reports embedded in `check --format json`).

@@ -160,9 +160,19 @@ pub enum Command {
         baseline: Vec<PathBuf>,
         #[arg(long, value_enum, default_value = "table")]
         format: CheckFormat,
-        /// Also print annotations for a CI system (`github`: ::error:: lines).
+        /// Also write annotations for a CI system to stderr (`github`: an `::error` workflow
+        /// command per failed check and a `::warning` per check passed only through
+        /// allow_missing, each pointing at its gate's line in the gates file). Never into
+        /// the report on stdout.
         #[arg(long, value_enum)]
         annotate: Option<Annotate>,
+        /// Write the annotations to this file instead of stderr.
+        #[arg(long, value_name = "FILE", requires = "annotate")]
+        annotate_file: Option<PathBuf>,
+        /// Append a Markdown table of the gates to this file (a GitHub Actions job summary);
+        /// defaults to $GITHUB_STEP_SUMMARY when that is set.
+        #[arg(long, value_name = "FILE", env = "GITHUB_STEP_SUMMARY")]
+        summary: Option<PathBuf>,
     },
     /// Explain a figure.
     Explain {

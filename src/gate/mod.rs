@@ -24,7 +24,7 @@ pub use kpi::{
     VisitsKpi, kpi_names,
 };
 pub use rational::Rational;
-pub use render::{github_annotations, junit, table};
+pub use render::{github_annotations, junit, summary_markdown, table};
 
 use crate::kpi::churn::ChurnFigures;
 use crate::kpi::payouts::Statement;
@@ -85,6 +85,31 @@ pub struct Gate {
     pub baseline_max_drop: Option<Change>,
     pub baseline_max_rise: Option<Change>,
     pub allow_missing: bool,
+    /// The line (from 1) of the gate's `[[gate]]` header in its file, for CI annotations
+    /// that point at it.
+    pub line: usize,
+}
+
+/// The line (from 1) of the `[[gate]]` header of the table holding the byte `offset` (its
+/// `kpi` value): the nearest header line at or before it. A simple scan, not the TOML
+/// parser's spans, because toml reports spans of values, not of array-of-tables headers; a
+/// `[[gate]]` line inside a multi-line string would mislead it, which no gates file needs.
+/// A gate written inline (`gate = [{ kpi = … }]`) has no header: its `kpi` line is used.
+fn header_line(text: &str, offset: usize) -> usize {
+    let before = text.get(..offset).unwrap_or_default();
+    let kpi_line = before.matches('\n').count() + 1;
+    before
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| {
+            l.trim_start()
+                .strip_prefix("[[")
+                .and_then(|rest| rest.trim_start().strip_prefix("gate"))
+                .is_some_and(|rest| rest.trim_start().starts_with("]]"))
+        })
+        .map(|(i, _)| i + 1)
+        .last()
+        .unwrap_or(kpi_line)
 }
 
 /// A gates file that cannot be used: exit 2.
@@ -189,6 +214,7 @@ pub fn parse_gates(file: &str, text: &str) -> Result<Vec<Gate>, GatesError> {
                 baseline_max_drop: change("baseline_max_drop", &g.baseline_max_drop)?,
                 baseline_max_rise: change("baseline_max_rise", &g.baseline_max_rise)?,
                 allow_missing: g.allow_missing,
+                line: header_line(text, g.kpi.span().start),
             };
             if let (Some(min), Some(max)) = (gate.min, gate.max)
                 && min > max
@@ -440,6 +466,13 @@ pub struct Check {
     /// Why it failed, or why a missing value passed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// Passed only because the gate sets `allow_missing` (no value, or no reference): CI
+    /// shows it as a warning. Not in the JSON, whose keys are a promise to baselines.
+    #[serde(skip)]
+    pub missing_allowed: bool,
+    /// The line of the gate's `[[gate]]` header in the gates file. Not in the JSON.
+    #[serde(skip)]
+    pub line: usize,
 }
 
 /// Evaluates every gate on this month's reports against the previous month's and the
@@ -460,6 +493,13 @@ pub fn evaluate(
                         limit: String,
                         reference: Option<String>,
                         outcome: Result<Option<String>, String>| {
+            let missing_allowed = match (&value, &outcome) {
+                (None, _) => gate.allow_missing,
+                // A passing check carries a note only when its reference was missing and
+                // allowed (below).
+                (Some(_), Ok(Some(_))) => true,
+                _ => false,
+            };
             let (passed, note) = match (&value, outcome) {
                 (None, _) if gate.allow_missing => {
                     (true, Some("no data (allow_missing)".to_owned()))
@@ -485,6 +525,8 @@ pub fn evaluate(
                 reference,
                 passed,
                 note,
+                missing_allowed,
+                line: gate.line,
             });
         };
         if let Some(min) = gate.min {

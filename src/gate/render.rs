@@ -111,11 +111,32 @@ pub fn junit(month: &str, checks: &[Check]) -> String {
     out
 }
 
-/// `::error::` lines for GitHub Actions, one per failed check.
-pub fn github_annotations(month: &str, checks: &[Check]) -> String {
+/// Escapes the message of a GitHub workflow command: a command ends at a line break, and `%`
+/// starts an escape (GitHub's `escapeData` in @actions/core).
+fn github_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a property value of a workflow command: as the message, and also `:` (which ends
+/// the properties) and `,` (which separates them) (`escapeProperty` in @actions/core).
+fn github_property(text: &str) -> String {
+    github_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// Workflow commands for GitHub Actions, one line each: `::error` for every failed check,
+/// `::warning` for every check that passed only through `allow_missing`, each pointing at
+/// its gate's `[[gate]]` line in `gates_file` (the path as given, relative to the workspace
+/// as GitHub expects). They go to stderr or a file, never into the report on stdout.
+pub fn github_annotations(gates_file: &str, month: &str, checks: &[Check]) -> String {
     let mut out = String::new();
-    for c in checks.iter().filter(|c| !c.passed) {
-        // Workflow commands end at a newline; '%' and newlines must be escaped.
+    for c in checks {
+        let (command, title) = match (c.passed, c.missing_allowed) {
+            (false, _) => ("error", "KPI gate failed"),
+            (true, true) => ("warning", "KPI gate passed without data"),
+            (true, false) => continue,
+        };
         let message = format!(
             "{month} {} {}: {} (limit {}){}",
             c.gate,
@@ -126,11 +147,60 @@ pub fn github_annotations(month: &str, checks: &[Check]) -> String {
                 .as_ref()
                 .map(|n| format!(": {n}"))
                 .unwrap_or_default()
-        )
-        .replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A");
-        let _ = writeln!(out, "::error title=KPI gate failed::{message}");
+        );
+        let _ = writeln!(
+            out,
+            "::{command} file={},line={},title={}::{}",
+            github_property(gates_file),
+            c.line,
+            github_property(&format!("{title}: {} {}", c.gate, c.check)),
+            github_data(&message)
+        );
     }
+    out
+}
+
+/// A Markdown cell: `|` would end the cell and a line break the row.
+fn md_cell(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace(['\r', '\n'], " ")
+}
+
+/// The gates as a Markdown table, for a job summary (`--summary`, `$GITHUB_STEP_SUMMARY`):
+/// a heading with the counts, then one row per check.
+pub fn summary_markdown(month: &str, checks: &[Check]) -> String {
+    let failed = checks.iter().filter(|c| !c.passed).count();
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "### KPI gates for {}: {} checks, {failed} failed\n",
+        md_cell(month),
+        checks.len()
+    );
+    let _ = writeln!(
+        out,
+        "| gate | check | value | limit | against | result | note |"
+    );
+    let _ = writeln!(out, "|---|---|---|---|---|---|---|");
+    for c in checks {
+        let result = match (c.passed, c.missing_allowed) {
+            (false, _) => "FAIL",
+            (true, true) => "PASS (allow_missing)",
+            (true, false) => "PASS",
+        };
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {result} | {} |",
+            md_cell(&c.gate),
+            c.check,
+            md_cell(&c.value),
+            md_cell(&c.limit),
+            md_cell(c.reference.as_deref().unwrap_or("")),
+            md_cell(c.note.as_deref().unwrap_or(""))
+        );
+    }
+    // A blank line ends the table, so a summary appended after it starts a block of its own.
+    out.push('\n');
     out
 }
