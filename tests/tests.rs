@@ -19,6 +19,7 @@ mod parsers;
 mod payouts;
 mod payouts_fixtures;
 mod privacy;
+mod readme;
 mod render_rules;
 mod reports;
 mod store_index;
