@@ -1,5 +1,6 @@
 //! careledger's integration tests, built into one binary; one module per area.
 
+mod aggregate_model;
 mod charts;
 mod churn_fixtures;
 mod cli;
