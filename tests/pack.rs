@@ -373,7 +373,7 @@ fn the_page_prints_on_a4_with_headings_kept_with_their_content() {
     assert!(style.contains("@page{size:A4;"), "{style}");
     let print = &style[style.find("@media print{").expect("print rules")..];
     for rule in [
-        "h1,h2,h3,figcaption{break-after:avoid;page-break-after:avoid}",
+        "h1,h2,h3{break-after:avoid;page-break-after:avoid}",
         ".kpi,figure,tr,.keep{break-inside:avoid;page-break-inside:avoid}",
         "thead{display:table-header-group}",
     ] {

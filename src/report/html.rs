@@ -209,6 +209,10 @@ impl Html {
     }
 }
 
+/// The print rules: A4, headings `break-after: avoid`, cards, figures and table rows
+/// `break-inside: avoid`. No `break-after` on a figure's caption: as the last child it
+/// passes the avoid on to the section's `.keep` block, which Chromium then keeps with the
+/// table after it and pushes to the next page whole (the first page printed half empty).
 const STYLE: &str = "body{font-family:system-ui,-apple-system,\"Segoe UI\",\"Noto Sans CJK SC\",\"Microsoft YaHei\",\"PingFang SC\",sans-serif;max-width:1060px;margin:24px auto;padding:0 16px;color:#1a1a1a;line-height:1.45}
 h1{font-size:1.6em;margin-bottom:0}h2{border-bottom:2px solid #333;padding-bottom:4px;margin-top:2em}
 .sub{color:#555;margin-top:4px}
@@ -218,7 +222,7 @@ table{border-collapse:collapse;margin:8px 0 16px;font-size:.9em}th,td{border:1px
 figure{margin:12px 0}figure img{max-width:100%;height:auto;border:1px solid #ddd}figcaption{font-size:.8em;color:#555}
 #missing{display:none;border:2px solid #b00;padding:8px;color:#b00}
 @page{size:A4;margin:14mm 12mm}
-@media print{body{max-width:none;margin:0;padding:0;font-size:10pt}h1,h2,h3,figcaption{break-after:avoid;page-break-after:avoid}.kpi,figure,tr,.keep{break-inside:avoid;page-break-inside:avoid}thead{display:table-header-group}figure img{max-height:120mm;width:auto}a{color:inherit;text-decoration:none}#missing{display:none!important}}";
+@media print{body{max-width:none;margin:0;padding:0;font-size:10pt}h1,h2,h3{break-after:avoid;page-break-after:avoid}.kpi,figure,tr,.keep{break-inside:avoid;page-break-inside:avoid}thead{display:table-header-group}figure img{max-height:120mm;width:auto}a{color:inherit;text-decoration:none}#missing{display:none!important}}";
 
 /// Counts the images that loaded (for `.ci/browser-check`) and warns the reader when one
 /// did not.
