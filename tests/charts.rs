@@ -1,7 +1,8 @@
 //! Proves the charts: every chart function draws a non-blank PNG and a well-formed SVG of
 //! the fixed size in both languages, byte-identical on a second call; empty input draws "no
 //! data"; Chinese text is drawn with real glyphs from the embedded font (every zh label is
-//! in it), and a character outside it is spelled out rather than drawn as a box.
+//! in it), and a character outside it is spelled out rather than drawn as a box; the rates
+//! axis is zoomed to the data and its targets.
 //!
 //! Set `CARELEDGER_CHART_SAMPLES=DIR` to also save every chart drawn here into DIR.
 
@@ -10,7 +11,8 @@ use std::sync::OnceLock;
 
 use ab_glyph::{Font, FontRef};
 use careledger::chart::{
-    self, Chart, ChartError, FONT_CHARACTERS, FONT_OTF, HEIGHT, Lang, RatesPoint, TOKENS, Ui, WIDTH,
+    self, Chart, ChartError, FONT_CHARACTERS, FONT_OTF, HEIGHT, Lang, RateTarget, RatesAxis,
+    RatesPoint, TOKENS, Ui, WIDTH,
 };
 
 // ---------------------------------------------------------------------------------------
@@ -140,7 +142,7 @@ fn all_charts(lang: Lang) -> Vec<(&'static str, Chart)> {
     vec![
         (
             "rates_trend",
-            chart::rates_trend(&rates_data(), lang).unwrap(),
+            chart::rates_trend(&rates_data(), &[], lang).unwrap(),
         ),
         (
             "satisfaction",
@@ -178,7 +180,7 @@ fn zh_charts() -> &'static [(&'static str, Chart)] {
 /// Every chart function on empty input.
 fn empty_charts(lang: Lang) -> Vec<(&'static str, Chart)> {
     vec![
-        ("rates_trend", chart::rates_trend(&[], lang).unwrap()),
+        ("rates_trend", chart::rates_trend(&[], &[], lang).unwrap()),
         (
             "satisfaction",
             chart::satisfaction(&[], &[], 95, lang).unwrap(),
@@ -369,7 +371,7 @@ fn empty_input_draws_a_no_data_chart() {
         success: None,
         on_time: None,
     };
-    let chart = chart::rates_trend(&[none], Lang::En).unwrap();
+    let chart = chart::rates_trend(&[none], &[], Lang::En).unwrap();
     assert!(svg_texts(&chart.svg).iter().any(|t| t == "No data"));
 }
 
@@ -482,8 +484,10 @@ fn chinese_titles_are_drawn_with_real_glyphs() {
     assert_ne!(one, other);
 
     // The same through a chart: the zh title is where the title goes, and is not the English.
-    let zh_chart = Image::decode(&chart::rates_trend(&[], Lang::Zh).unwrap().png).crop(TITLE_AREA);
-    let en_chart = Image::decode(&chart::rates_trend(&[], Lang::En).unwrap().png).crop(TITLE_AREA);
+    let zh_chart =
+        Image::decode(&chart::rates_trend(&[], &[], Lang::Zh).unwrap().png).crop(TITLE_AREA);
+    let en_chart =
+        Image::decode(&chart::rates_trend(&[], &[], Lang::En).unwrap().png).crop(TITLE_AREA);
     assert!(ink(&zh_chart) > 300);
     assert_ne!(zh_chart, en_chart);
     assert_eq!(zh_chart, zh, "a chart's title is drawn like the strip");
@@ -523,7 +527,7 @@ fn svg_text_holds_the_labels_and_unknown_tokens_as_given() {
             "{expected} not in {texts:?}"
         );
     }
-    let chart = chart::rates_trend(&rates_data(), Lang::En).unwrap();
+    let chart = chart::rates_trend(&rates_data(), &[], Lang::En).unwrap();
     let texts = svg_texts(&chart.svg);
     for expected in [
         "Return-visit rates by month",
@@ -550,7 +554,7 @@ fn bad_input_is_a_typed_error_not_a_panic() {
         success: None,
         on_time: None,
     };
-    let err = chart::rates_trend(&[percent_not_fraction], Lang::En).unwrap_err();
+    let err = chart::rates_trend(&[percent_not_fraction], &[], Lang::En).unwrap_err();
     assert!(matches!(err, ChartError::OutOfRange { .. }), "{err}");
     assert!(err.to_string().contains("2025-06"), "{err}");
 
@@ -626,4 +630,68 @@ fn extreme_values_draw_without_panicking() {
             ("customers_by_first_purchase_year", years),
         ],
     );
+}
+
+/// One month of rates, as fractions of 1.
+fn rates(month: &str, completion: f64, success: f64, on_time: f64) -> RatesPoint {
+    RatesPoint {
+        month: month.into(),
+        completion: Some(completion),
+        success: Some(success),
+        on_time: Some(on_time),
+    }
+}
+
+fn axis(lo_percent: u32, hi_percent: u32, step_percent: u32) -> Option<RatesAxis> {
+    Some(RatesAxis {
+        lo_percent,
+        hi_percent,
+        step_percent,
+    })
+}
+
+/// Issue 16, item 5: rates of 80–95 % fill the chart instead of its top fifth. Worked by
+/// hand from the rule in `chart::rates_axis` (2 points of room each side, a span of at
+/// least 10, ends on multiples of a 1-2-5 step, at most five steps).
+#[test]
+fn the_rates_axis_is_zoomed_to_the_rates_and_targets() {
+    let fine = |percent| RateTarget {
+        label: Ui::FineThreshold,
+        percent,
+    };
+    let check = |months: &[RatesPoint], targets: &[RateTarget], expected: Option<RatesAxis>| {
+        assert_eq!(
+            chart::rates_axis(months, targets),
+            expected,
+            "{months:?} {targets:?}"
+        );
+    };
+    // 80–95 %: 78–97, span 19 → step 5 (2 × 5 = 10 < 19 ≤ 25) → 75–100.
+    let high = [
+        rates("2025-05", 0.80, 0.85, 0.90),
+        rates("2025-06", 0.95, 0.88, 0.81),
+    ];
+    check(&high, &[fine(95)], axis(75, 100, 5));
+    // 42–61 % with no target: 40–63, span 23 → step 5 → 40–65.
+    let low = [rates("2025-06", 0.42, 0.5, 0.61)];
+    check(&low, &[], axis(40, 65, 5));
+    // The same rates with the 95 % line: 40–97, span 57 → step 20 (10 × 5 = 50 < 57) → 40–100.
+    check(&low, &[fine(95)], axis(40, 100, 20));
+    // A flat 90 %: 88–92 is widened to 10 points about the middle, 85–95 → step 2 → 84–96.
+    check(&[rates("2025-06", 0.9, 0.9, 0.9)], &[], axis(84, 96, 2));
+    // At the top: 99–100 % → 97–100, widened inwards to 90–100 → step 2.
+    check(&[rates("2025-06", 0.99, 1.0, 1.0)], &[], axis(90, 100, 2));
+    // At the bottom: 0–3 % → 0–5, widened to 0–10 → step 2.
+    check(&[rates("2025-06", 0.0, 0.01, 0.03)], &[], axis(0, 10, 2));
+    // No rate, no axis (the chart says "no data").
+    check(&[], &[fine(95)], None);
+
+    // The chart draws that axis and names the target in its legend.
+    let chart = chart::rates_trend(&high, &[fine(95)], Lang::En).unwrap();
+    let texts = svg_texts(&chart.svg);
+    for tick in ["75%", "80%", "85%", "90%", "95%", "100%"] {
+        assert!(texts.iter().any(|t| t == tick), "{tick}: {texts:?}");
+    }
+    assert!(!texts.iter().any(|t| t == "0%" || t == "60%"), "{texts:?}");
+    assert!(texts.iter().any(|t| t == "fine threshold 95%"), "{texts:?}");
 }

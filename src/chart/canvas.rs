@@ -753,6 +753,16 @@ impl Ticks {
         Ticks { values, labels }
     }
 
+    /// `lo`, `lo + step`, …, `hi` percent (whole points), labelled as percentages.
+    pub fn percent_range(lo: u32, hi: u32, step: u32) -> Ticks {
+        let values: Vec<f64> = (lo..=hi)
+            .step_by(step.max(1) as usize)
+            .map(f64::from)
+            .collect();
+        let labels = values.iter().map(|v| format!("{v}%")).collect();
+        Ticks { values, labels }
+    }
+
     /// Multiples of a "nice" step (1, 2 or 5 × 10^k) covering 0..=`max`, at most about six.
     pub fn counts(max: u128) -> Ticks {
         let step = nice_step(max.max(1), 5, 1);

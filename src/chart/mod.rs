@@ -6,7 +6,7 @@
 //!
 //! | function | shows |
 //! |---|---|
-//! | [`rates_trend`] | completion, success and on-time rate of return visits, last 12 months |
+//! | [`rates_trend`] | completion, success and on-time rate of return visits, last 12 months, with target rules, the axis zoomed to the data |
 //! | [`satisfaction`] | satisfaction rate by month, and mean score per survey question |
 //! | [`issues_pareto`] | issues named in surveys, most named first, with the cumulative share |
 //! | [`recovery_revenue`] | churn recovery revenue by month and by year |
@@ -16,13 +16,17 @@
 //!
 //! Conventions shared by all of them:
 //!
+//! - **Rate axes** of the rates trend are zoomed to the data and its target lines
+//!   ([`rates_axis`]); the satisfaction trend keeps 0–100 % beside its score bars.
 //! - **Rates** are fractions of 1 (`0.875` is 87.5 %), as in the JSON reports; `None` is a
 //!   month without a denominator, drawn as a gap, never as zero. Scores are means on the
 //!   1–5 scale. A value outside its range is an error ([`ChartError::OutOfRange`]), which
 //!   catches a rate passed as a percentage.
 //! - **Money** is integer fen. It becomes yuan only in labels, with integer arithmetic;
 //!   floats only place pixels. Axes are in yuan, or in 万元 (10,000 yuan) when the largest
-//!   amount of a panel reaches 10,000 yuan.
+//!   amount of a panel reaches 10,000 yuan; the amounts written on bars and in titles are
+//!   always exact yuan with both fen digits and thousands separators (`191,370.50`), never
+//!   rounded to whole yuan.
 //! - **Time axes** (months `YYYY-MM`, years) are sorted by key; a key given twice is an
 //!   error. Month charts show the last 12 months given; missing months are not invented.
 //!   Year charts fill the years between the first and the last with zero. Categories
@@ -54,7 +58,9 @@ pub use customers::{customers_by_first_purchase_year, tiers_over_time};
 pub use font::{FONT_CHARACTERS, FONT_LICENSE, FONT_OTF, covers, png_text};
 pub use i18n::{Label, TOKENS, Ui, label, token};
 pub use money::{payouts_by_department, recovery_revenue};
-pub use visits::{RatesPoint, issues_pareto, rates_trend, satisfaction};
+pub use visits::{
+    RateTarget, RatesAxis, RatesPoint, issues_pareto, rates_axis, rates_trend, satisfaction,
+};
 
 /// The language of a chart's words.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

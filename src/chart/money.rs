@@ -252,12 +252,13 @@ fn money_panel<DB: DrawingBackend>(
         },
     )?;
     let base = frame.y.px(0.0);
-    let decimals = if unit == Unit::Wan { 2 } else { 0 };
     for (i, amount) in amounts.iter().enumerate() {
         let (l, r) = frame.bar_span(i, 0.7);
         let y = frame.y.px(*amount as f64);
         bar(root, cx, (l, base, r, y), &REVENUE_LOOK)?;
-        let label = in_unit(i128::from(*amount), unit, decimals);
+        // The exact amount in yuan and fen, whatever the axis unit: a label rounded to
+        // whole yuan (or to 100 yuan in 万元) would disagree with the tables beside it.
+        let label = in_unit(i128::from(*amount), Unit::Yuan, 2);
         // Labels that do not fit their slot are left out; the axis still reads.
         if text_width(cx, &label, VALUE_SIZE) <= frame.slot() as i32 + 6 {
             let (at, v) = if *amount < 0 {

@@ -7,8 +7,8 @@ use super::canvas::{
     self, AXIS_SIZE, Area, Axes, BLUE, Cx, DARK_GREY, Dash, Draw, Drawn, FillLook, GRID, HEIGHT,
     INK, LineLook, MID_GREY, Marker, PANEL_TITLE_SIZE, Pattern, Rect, SKY, Scale, Swatch,
     TICK_SIZE, Ticks, VALUE_SIZE, VERMILLION, WIDTH, bar, category_axes, fit_line, fit_lines,
-    footnote, group_thousands, header, legend, legend_at, marker, month_labels, no_data, polyline,
-    spread, text, text_boxed, text_width,
+    footnote, group_thousands, header, legend, legend_at, marker, month_labels, nice_step, no_data,
+    polyline, spread, text, text_boxed, text_width,
 };
 use super::i18n::{Ui, fill};
 use super::{
@@ -53,9 +53,75 @@ const RATE_SERIES: [(Ui, LineLook); 3] = [
     ),
 ];
 
+/// A level the rates are held to, drawn across the rates chart as a dashed rule and named in
+/// its legend: `label` and a whole percentage (as the rules state thresholds).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RateTarget {
+    pub label: Ui,
+    pub percent: u32,
+}
+
+/// The y axis of the rates chart, in whole percentage points: from `lo_percent` to
+/// `hi_percent`, a tick every `step_percent`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RatesAxis {
+    pub lo_percent: u32,
+    pub hi_percent: u32,
+    pub step_percent: u32,
+}
+
+/// The narrowest axis the rates chart zooms to, in points: months that differ by a point
+/// should not look like a collapse.
+const RATES_SPAN_MIN: u32 = 10;
+/// Points of room kept below the lowest and above the highest value.
+const RATES_MARGIN: u32 = 2;
+
+/// The axis of the rates chart: zoomed to the rates drawn and the targets, not 0–100 %, so
+/// that rates of 80–95 % use the height of the chart. The lowest and highest value (rates
+/// floored and ceiled to whole points) get [`RATES_MARGIN`] points of room, the span is at
+/// least [`RATES_SPAN_MIN`] points, and the ends are multiples of a step of 1, 2 or 5 × 10^k
+/// points (at most five steps), within 0–100. `None` when nothing is drawn.
+///
+/// Rates 0.80–0.95 with a target of 95 %: 78–97, span 19, step 5, axis 75–100.
+pub fn rates_axis(months: &[RatesPoint], targets: &[RateTarget]) -> Option<RatesAxis> {
+    let rates = months
+        .iter()
+        .flat_map(|p| [p.completion, p.success, p.on_time])
+        .flatten();
+    // A rate is a fraction of 1 checked to be within 0..=1; whole points below and above.
+    let lows = rates.clone().map(|v| (v * 100.0).floor() as u32);
+    let highs = rates.map(|v| (v * 100.0).ceil() as u32);
+    let target_points = targets.iter().map(|t| t.percent.min(100));
+    // Targets alone draw nothing: without a rate there is no axis.
+    lows.clone().next()?;
+    let lo = lows.chain(target_points.clone()).min()?;
+    let hi = highs.chain(target_points).max()?;
+    let mut lo = lo.saturating_sub(RATES_MARGIN);
+    let mut hi = (hi + RATES_MARGIN).min(100);
+    if hi - lo < RATES_SPAN_MIN {
+        // Widen about the middle, shifted inwards at 0 % and 100 %.
+        lo = lo.saturating_sub((RATES_SPAN_MIN - (hi - lo)) / 2);
+        hi = (lo + RATES_SPAN_MIN).min(100);
+        lo = hi - RATES_SPAN_MIN;
+    }
+    let step = u32::try_from(nice_step(u128::from(hi - lo), 5, 1)).unwrap_or(20);
+    let lo_percent = lo / step * step;
+    let hi_percent = (hi.div_ceil(step) * step).min(100);
+    Some(RatesAxis {
+        lo_percent,
+        hi_percent,
+        step_percent: step,
+    })
+}
+
 /// Completion, success and on-time rate per month, the last 12 months given: lines with
-/// markers, each point labelled with its percentage (one decimal), y axis 0–100 %.
-pub fn rates_trend(months: &[RatesPoint], lang: Lang) -> Result<Chart, ChartError> {
+/// markers, each point labelled with its percentage (one decimal), and each target as a
+/// dashed rule; the y axis is [`rates_axis`], zoomed to the data.
+pub fn rates_trend(
+    months: &[RatesPoint],
+    targets: &[RateTarget],
+    lang: Lang,
+) -> Result<Chart, ChartError> {
     const CHART: &str = "rates_trend";
     for point in months {
         for (name, value) in [
@@ -69,14 +135,27 @@ pub fn rates_trend(months: &[RatesPoint], lang: Lang) -> Result<Chart, ChartErro
         }
     }
     let kept = last_sorted(CHART, months, |p| p.month.clone(), MONTHS_SHOWN)?;
+    let months: Vec<RatesPoint> = kept.into_iter().cloned().collect();
+    let targets: Vec<RateTarget> = targets
+        .iter()
+        .map(|t| RateTarget {
+            percent: t.percent.min(100),
+            ..*t
+        })
+        .collect();
     let drawing = RatesTrend {
-        months: kept.into_iter().cloned().collect(),
+        axis: rates_axis(&months, &targets),
+        months,
+        targets,
     };
     canvas::render(CHART, lang, &drawing)
 }
 
 struct RatesTrend {
     months: Vec<RatesPoint>,
+    targets: Vec<RateTarget>,
+    /// `None` when no rate is drawn.
+    axis: Option<RatesAxis>,
 }
 
 impl RatesTrend {
@@ -92,12 +171,23 @@ impl Draw for RatesTrend {
     fn draw<DB: DrawingBackend>(&self, root: &Area<DB>, cx: &Cx) -> Result<(), ChartError> {
         let top = header(root, cx, cx.ui(Ui::RatesTitle), None)?;
         let all: Vec<Vec<Option<f64>>> = (0..3).map(|s| self.series(s)).collect();
-        if all.iter().flatten().all(Option::is_none) {
-            return no_data(root, cx, body_rect(top));
-        }
+        let axis = match self.axis {
+            Some(axis) if all.iter().flatten().any(Option::is_some) => axis,
+            _ => return no_data(root, cx, body_rect(top)),
+        };
+        let target_names: Vec<String> = self
+            .targets
+            .iter()
+            .map(|t| format!("{} {}%", cx.ui(t.label), t.percent))
+            .collect();
         let items: Vec<(&str, Swatch)> = RATE_SERIES
             .iter()
             .map(|(ui, look)| (cx.ui(*ui), Swatch::Line(*look)))
+            .chain(
+                target_names
+                    .iter()
+                    .map(|name| (name.as_str(), Swatch::Rule(MID_GREY))),
+            )
             .collect();
         legend(root, cx, top + 10, &items)?;
         let area = Rect {
@@ -109,7 +199,9 @@ impl Draw for RatesTrend {
         let months: Vec<&str> = self.months.iter().map(|p| p.month.as_str()).collect();
         let slot = f64::from(area.width() - 90) / months.len() as f64;
         let categories = month_labels(&months, slot);
-        let ticks = Ticks::percent();
+        let ticks = Ticks::percent_range(axis.lo_percent, axis.hi_percent, axis.step_percent);
+        // Room above the top tick for the labels of the highest points.
+        let headroom = f64::from(axis.hi_percent - axis.lo_percent) * 0.08;
         let frame = category_axes(
             root,
             cx,
@@ -117,12 +209,26 @@ impl Draw for RatesTrend {
             &Axes {
                 y_desc: cx.ui(Ui::RatesAxis),
                 y: &ticks,
-                y_range: (0.0, 108.0),
+                y_range: (
+                    f64::from(axis.lo_percent),
+                    f64::from(axis.hi_percent) + headroom,
+                ),
                 x_desc: cx.ui(Ui::Month),
                 categories: &categories,
                 right: None,
             },
         )?;
+        // The targets first, under the lines.
+        for t in &self.targets {
+            let y = frame.y.px(f64::from(t.percent));
+            polyline(
+                root,
+                cx,
+                &[(frame.plot.l, y), (frame.plot.r, y)],
+                MID_GREY,
+                Dash::Dashed,
+            )?;
+        }
         // Per series, per month: the point's value and pixel, or a gap.
         let points: Vec<Vec<Option<Point>>> = all
             .iter()

@@ -77,10 +77,22 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             out_bytes(&report.render(format.into(), &cx))
         }
         Command::Report {
-            report: ReportCommand::All { month, out: dir },
+            report:
+                ReportCommand::All {
+                    month,
+                    out: dir,
+                    single_file,
+                },
         } => {
-            let dir = dir.unwrap_or_else(|| default_pack_dir(&month, lang));
-            report_all(db, &rules, &month, lang, &dir)
+            let dir = dir.unwrap_or_else(|| {
+                let folder = default_pack_dir(&month, lang);
+                if single_file {
+                    folder.with_extension("html")
+                } else {
+                    folder
+                }
+            });
+            report_all(db, &rules, &month, lang, &dir, single_file)
         }
         Command::Report {
             report:
@@ -469,14 +481,26 @@ fn report_all(
     month: &Period,
     lang: Lang,
     dir: &Path,
+    single_file: bool,
 ) -> Result<(), Failure> {
+    use careledger::report::pack::{self, PackError};
+    let failure = |e: PackError| match e {
+        PackError::Store(e) => store_failure(e),
+        PackError::Overflow(e) => Failure::Input(e.to_string()),
+        other => Failure::Unexpected(other.into()),
+    };
     let reader = Store::open_reader(db).map_err(store_failure)?;
-    let files =
-        careledger::report::pack::build(&reader, rules, month, lang).map_err(|e| match e {
-            careledger::report::pack::PackError::Store(e) => store_failure(e),
-            careledger::report::pack::PackError::Overflow(e) => Failure::Input(e.to_string()),
-            other => Failure::Unexpected(other.into()),
-        })?;
+    if single_file {
+        // `dir` is the file here.
+        let page = pack::build_single_file(&reader, rules, month, lang).map_err(failure)?;
+        if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+            create_private_dir_all(parent)
+                .or_write(|| format!("cannot create the folder {}", parent.display()))?;
+        }
+        write_atomically(dir, &page)?;
+        return out(&format!("wrote {}\n", dir.display()));
+    }
+    let files = pack::build(&reader, rules, month, lang).map_err(failure)?;
     create_private_dir_all(dir)
         .or_write(|| format!("cannot create the folder {}", dir.display()))?;
     for file in &files {
@@ -1465,7 +1489,7 @@ fn demo(db: &Path, rules: &Rules, lang: Lang, customers: u64, data: &Path) -> Re
     import(db, &paths, false, false)?;
     let month = latest_complete_month(&Store::open_reader(db).map_err(store_failure)?)?;
     let dir = default_pack_dir(&month, lang);
-    report_all(db, rules, &month, lang, &dir)?;
+    report_all(db, rules, &month, lang, &dir, false)?;
     out(&format!(
         "\nThe demo store is {db}; the report pack of {month} is in {dir}. Try also:\n  careledger --db {db} report visits --month {month} --format md\n  careledger --db {db} tasks\n  careledger --db {db} lost --top 20\n",
         db = db.display(),

@@ -292,8 +292,13 @@ pub enum ReportCommand {
         #[arg(long, value_parser = commands::parse_month_period)]
         month: Period,
         /// The folder to write into; default reports/YYYY-MM (reports/YYYY-MM-en for English).
+        /// With --single-file, the file to write; default reports/YYYY-MM.html.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Write one self-contained HTML file (charts embedded, no links to other files) that
+        /// can be mailed as it is, instead of the folder.
+        #[arg(long)]
+        single_file: bool,
     },
     /// The reward and fine statement (奖罚) of a month: every period ending in it, per tier and
     /// department, and what each person receives.

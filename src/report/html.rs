@@ -45,7 +45,48 @@ pub struct Page<'a> {
     pub statement: &'a Statement,
     pub tiers: &'a TiersReport,
     pub charts: &'a [PackChart],
+    /// The pack's other files, linked from the page; empty for a single-file page, which
+    /// has no sibling files to link to.
     pub files: &'a [String],
+    /// One self-contained file (`report all --single-file`): the charts stay embedded, and
+    /// nothing links to a file beside the page, so it can be mailed as it is.
+    pub single_file: bool,
+}
+
+/// Money as people read it: yuan with a comma every three digits and always both fen
+/// digits, `191,370.50`. The same in Chinese: comma grouping by thousands with two decimals
+/// is what Chinese finance statements and bank slips print (the 万 grouping is for words,
+/// not for figures), so one form serves both languages. JSON and CSV keep the contract's
+/// plain `191370.50`: this is for the page only.
+pub fn money(fen: i128) -> String {
+    group_decimal(&super::yuan_exact(fen))
+}
+
+/// A decimal figure with its integer digits grouped by thousands: `-191370.50` →
+/// `-191,370.50`. Anything else (a percentage, a count, a word, a year) is returned as it is.
+fn group_decimal(cell: &str) -> String {
+    let (sign, rest) = match cell.strip_prefix(['-', '+', '−']) {
+        Some(rest) => (&cell[..cell.len() - rest.len()], rest),
+        None => ("", cell),
+    };
+    let Some((whole, fraction)) = rest.split_once('.') else {
+        return cell.to_owned();
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(whole) || !digits(fraction) {
+        return cell.to_owned();
+    }
+    let mut out = String::with_capacity(cell.len() + whole.len() / 3);
+    out.push_str(sign);
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out.push('.');
+    out.push_str(fraction);
+    out
 }
 
 pub fn esc(text: &str) -> String {
@@ -76,15 +117,16 @@ fn signed_tenths(delta: i64, unit: &str) -> String {
 fn signed_fen(now: Fen, before: Fen) -> String {
     let delta = i128::from(now.0) - i128::from(before.0);
     match delta {
-        d if d > 0 => format!("+{}", super::yuan_exact(d)),
+        d if d > 0 => format!("+{}", money(d)),
         0 => "±0.00".into(),
-        d => format!("−{}", super::yuan_exact(-d)),
+        d => format!("−{}", money(-d)),
     }
 }
 
 struct Html {
     out: String,
     lang: Lang,
+    single_file: bool,
 }
 
 impl Html {
@@ -122,15 +164,28 @@ impl Html {
         for row in &table.rows {
             self.out.push_str("<tr>");
             for (cell, column) in row.cells.iter().zip(&table.columns) {
-                let class = match column.align {
-                    Align::Right => " class=\"n\"",
-                    Align::Left => "",
+                // The tables hold money as the Markdown shows it (`191370.50`); the page
+                // groups the digits of every decimal figure. Only money has decimals and
+                // reaches four digits (a mean score is below 10, rates end in `%`), so
+                // grouping decimals touches money alone; counts and years stay as they are.
+                let (class, text) = match column.align {
+                    Align::Right => (" class=\"n\"", group_decimal(cell)),
+                    Align::Left => ("", cell.clone()),
                 };
-                let _ = write!(self.out, "<td{class}>{}</td>", esc(cell));
+                let _ = write!(self.out, "<td{class}>{}</td>", esc(&text));
             }
             self.out.push_str("</tr>\n");
         }
         self.out.push_str("</tbody>\n</table>\n");
+    }
+
+    /// A section's heading and its chart, in one block that printing does not split: a
+    /// heading alone at the foot of a page, its chart on the next, is what `break-after:
+    /// avoid` alone does not always prevent (Chromium honours it only between siblings).
+    fn headed_chart(&mut self, heading: &str, charts: &[PackChart], stem: &str, alt: &str) {
+        let _ = writeln!(self.out, "<div class=\"keep\"><h2>{}</h2>", esc(heading));
+        self.chart(charts, stem, alt);
+        self.out.push_str("</div>\n");
     }
 
     fn chart(&mut self, charts: &[PackChart], stem: &str, alt: &str) {
@@ -138,9 +193,15 @@ impl Html {
             return;
         };
         let data = base64::engine::general_purpose::STANDARD.encode(&c.chart.png);
+        // A single file has no PNG and SVG beside it: the caption names the chart instead.
+        let caption = if self.single_file {
+            esc(alt)
+        } else {
+            format!("<a href=\"{stem}.png\">PNG</a> · <a href=\"{stem}.svg\">SVG</a>")
+        };
         let _ = writeln!(
             self.out,
-            "<figure><img src=\"data:image/png;base64,{data}\" alt=\"{}\" width=\"{}\" height=\"{}\"><figcaption><a href=\"{stem}.png\">PNG</a> · <a href=\"{stem}.svg\">SVG</a></figcaption></figure>",
+            "<figure><img src=\"data:image/png;base64,{data}\" alt=\"{}\" width=\"{}\" height=\"{}\"><figcaption>{caption}</figcaption></figure>",
             esc(alt),
             crate::chart::WIDTH,
             crate::chart::HEIGHT
@@ -148,6 +209,10 @@ impl Html {
     }
 }
 
+/// The print rules: A4, headings `break-after: avoid`, cards, figures and table rows
+/// `break-inside: avoid`. No `break-after` on a figure's caption: as the last child it
+/// passes the avoid on to the section's `.keep` block, which Chromium then keeps with the
+/// table after it and pushes to the next page whole (the first page printed half empty).
 const STYLE: &str = "body{font-family:system-ui,-apple-system,\"Segoe UI\",\"Noto Sans CJK SC\",\"Microsoft YaHei\",\"PingFang SC\",sans-serif;max-width:1060px;margin:24px auto;padding:0 16px;color:#1a1a1a;line-height:1.45}
 h1{font-size:1.6em;margin-bottom:0}h2{border-bottom:2px solid #333;padding-bottom:4px;margin-top:2em}
 .sub{color:#555;margin-top:4px}
@@ -156,7 +221,8 @@ h1{font-size:1.6em;margin-bottom:0}h2{border-bottom:2px solid #333;padding-botto
 table{border-collapse:collapse;margin:8px 0 16px;font-size:.9em}th,td{border:1px solid #bbb;padding:3px 8px}th{background:#eee;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}
 figure{margin:12px 0}figure img{max-width:100%;height:auto;border:1px solid #ddd}figcaption{font-size:.8em;color:#555}
 #missing{display:none;border:2px solid #b00;padding:8px;color:#b00}
-@media print{body{max-width:none}h2{page-break-before:auto}figure,table{page-break-inside:avoid}a{color:inherit;text-decoration:none}}";
+@page{size:A4;margin:14mm 12mm}
+@media print{body{max-width:none;margin:0;padding:0;font-size:10pt}h1,h2,h3{break-after:avoid;page-break-after:avoid}.kpi,figure,tr,.keep{break-inside:avoid;page-break-inside:avoid}thead{display:table-header-group}figure img{max-height:120mm;width:auto}a{color:inherit;text-decoration:none}#missing{display:none!important}}";
 
 /// Counts the images that loaded (for `.ci/browser-check`) and warns the reader when one
 /// did not.
@@ -169,6 +235,7 @@ pub fn index(p: &Page) -> String {
     let mut h = Html {
         out: String::new(),
         lang,
+        single_file: p.single_file,
     };
     let title = match lang {
         Lang::En => format!("Customer care monthly report, {}", p.month.label),
@@ -209,7 +276,7 @@ pub fn index(p: &Page) -> String {
     let vs = t(lang, "vs previous month", "较上月");
     h.kpi(
         t(lang, "Recovery revenue (yuan)", "挽回维修产值（元）"),
-        hl.recovery_revenue.0.to_string(),
+        money(i128::from(hl.recovery_revenue.0.0)),
         format!(
             "{vs} {}",
             signed_fen(hl.recovery_revenue.0, hl.recovery_revenue.1)
@@ -233,7 +300,7 @@ pub fn index(p: &Page) -> String {
     );
     h.kpi(
         t(lang, "Rewards and fines (yuan)", "奖罚合计（元）"),
-        hl.payouts_total.0.to_string(),
+        money(i128::from(hl.payouts_total.0.0)),
         format!(
             "{vs} {}",
             signed_fen(hl.payouts_total.0, hl.payouts_total.1)
@@ -243,12 +310,8 @@ pub fn index(p: &Page) -> String {
 
     // Return visits.
     let v = p.visits;
-    let _ = writeln!(
-        h.out,
-        "<h2>{}</h2>",
-        t(lang, "Return visits (回访)", "回访")
-    );
-    h.chart(
+    h.headed_chart(
+        t(lang, "Return visits (回访)", "回访"),
         p.charts,
         "rates",
         t(
@@ -271,8 +334,8 @@ pub fn index(p: &Page) -> String {
     );
 
     // Satisfaction.
-    let _ = writeln!(h.out, "<h2>{}</h2>", word(lang, "Satisfaction"));
-    h.chart(
+    h.headed_chart(
+        word(lang, "Satisfaction"),
         p.charts,
         "satisfaction",
         t(
@@ -295,12 +358,8 @@ pub fn index(p: &Page) -> String {
 
     // Churn and recovery.
     let c = p.churn;
-    let _ = writeln!(
-        h.out,
-        "<h2>{}</h2>",
-        t(lang, "Lost customers and recovery revenue", "流失客户挽回")
-    );
-    h.chart(
+    h.headed_chart(
+        t(lang, "Lost customers and recovery revenue", "流失客户挽回"),
         p.charts,
         "recovery",
         t(
@@ -333,7 +392,7 @@ pub fn index(p: &Page) -> String {
         ],
         vec![
             word(lang, "recovery revenue").to_owned(),
-            c.recovery_revenue.to_string(),
+            money(i128::from(c.recovery_revenue.0)),
         ],
     ];
     h.table(&Table::new("", &["", ""], 1).rows(figures));
@@ -343,8 +402,8 @@ pub fn index(p: &Page) -> String {
 
     // Payouts.
     let s = p.statement;
-    let _ = writeln!(h.out, "<h2>{}</h2>", t(lang, "Rewards and fines", "奖罚"));
-    h.chart(
+    h.headed_chart(
+        t(lang, "Rewards and fines", "奖罚"),
         p.charts,
         "payouts",
         t(lang, "Payouts per department", "各部门奖罚金额"),
@@ -353,8 +412,8 @@ pub fn index(p: &Page) -> String {
     h.table(&s.lines_table(cx));
 
     // Tiers.
-    let _ = writeln!(h.out, "<h2>{}</h2>", t(lang, "Customer tiers", "客户分级"));
-    h.chart(
+    h.headed_chart(
+        t(lang, "Customer tiers", "客户分级"),
         p.charts,
         "tiers",
         t(
@@ -374,11 +433,41 @@ pub fn index(p: &Page) -> String {
     );
     h.table(&p.tiers.counts_table(cx));
 
-    // Files.
-    let _ = writeln!(h.out, "<h2>{}</h2>\n<ul>", t(lang, "Files", "文件"));
-    for f in p.files {
-        let _ = writeln!(h.out, "<li><a href=\"{0}\">{0}</a></li>", esc(f));
+    // Files: a single file has none beside it to link to.
+    if !p.single_file {
+        let _ = writeln!(h.out, "<h2>{}</h2>\n<ul>", t(lang, "Files", "文件"));
+        for f in p.files {
+            let _ = writeln!(h.out, "<li><a href=\"{0}\">{0}</a></li>", esc(f));
+        }
+        h.out.push_str("</ul>\n");
     }
-    let _ = writeln!(h.out, "</ul>\n<script>{SCRIPT}</script>\n</body>\n</html>");
+    let _ = writeln!(h.out, "<script>{SCRIPT}</script>\n</body>\n</html>");
     h.out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{group_decimal, money};
+
+    #[test]
+    fn money_is_grouped_by_thousands_with_both_fen_digits() {
+        assert_eq!(money(19_137_050), "191,370.50");
+        assert_eq!(money(-19_137_050), "-191,370.50");
+        assert_eq!(money(100_000), "1,000.00");
+        assert_eq!(money(99_999), "999.99");
+        assert_eq!(money(5), "0.05");
+        assert_eq!(money(i128::from(i64::MIN)), "-92,233,720,368,547,758.08");
+    }
+
+    #[test]
+    fn only_decimal_figures_are_grouped() {
+        assert_eq!(group_decimal("191370.50"), "191,370.50");
+        assert_eq!(group_decimal("−1150.00"), "−1,150.00");
+        assert_eq!(group_decimal("4.62"), "4.62"); // a mean score
+        assert_eq!(group_decimal("2024"), "2024"); // a year, a count
+        assert_eq!(group_decimal("86.4%"), "86.4%");
+        assert_eq!(group_decimal("18/19"), "18/19");
+        assert_eq!(group_decimal("1.2.3"), "1.2.3");
+        assert_eq!(group_decimal("."), ".");
+    }
 }
