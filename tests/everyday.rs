@@ -106,3 +106,142 @@ fn the_readme_amend_example_names_its_kind() {
         ]
     );
 }
+
+/// Runs `careledger demo` with a small dataset in a fresh folder; returns the dir and stdout.
+fn small_demo() -> (Dir, String) {
+    let d = Dir::new();
+    let mut cmd = assert_cmd::Command::cargo_bin("careledger").unwrap();
+    let out = cmd
+        .current_dir(d.path())
+        .env_remove("CARELEDGER_DB")
+        .env_remove("CARELEDGER_LANG")
+        .env_remove("CARELEDGER_RULES")
+        .args(["demo", "--customers", "60"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (d, String::from_utf8(out.stdout).unwrap())
+}
+
+/// The demo's "Try also" lines run as printed, in the folder the demo ran in. The generator
+/// starts in 2024-01 and covers 24 months, so the latest complete month is 2025-12 and the
+/// lists are as of its last day.
+#[test]
+fn the_demos_try_also_lines_run_as_printed() {
+    let (d, stdout) = small_demo();
+    let tail = stdout
+        .split("Try also:\n")
+        .nth(1)
+        .unwrap_or_else(|| panic!("{stdout}"));
+    let lines: Vec<&str> = tail.lines().map(str::trim).collect();
+    assert_eq!(
+        lines,
+        [
+            "careledger --db careledger.redb report visits --month 2025-12 --format md",
+            "careledger --db careledger.redb tasks",
+            "careledger --db careledger.redb lost --top 20",
+        ]
+    );
+    let expected_first_lines = [
+        "# 回访月报 2025-12",
+        "open tasks as of 2025-12-31: ",
+        "lost customers as of 2025-12-31: ",
+    ];
+    for (line, expected) in lines.iter().zip(expected_first_lines) {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        assert_eq!(words[0], "careledger");
+        let mut cmd = assert_cmd::Command::cargo_bin("careledger").unwrap();
+        let out = cmd
+            .current_dir(d.path())
+            .env_remove("CARELEDGER_DB")
+            .args(&words[1..])
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{line}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.starts_with(expected), "{line}:\n{text}");
+    }
+}
+
+/// reports/README.md lists exactly the files `report all` writes (the demo's pack), with
+/// the year of `churn-YYYY.*` as `YYYY`.
+#[test]
+fn reports_readme_lists_the_files_of_the_pack() {
+    let (d, stdout) = small_demo();
+    assert!(
+        stdout.contains("wrote 30 files to reports/2025-12\n"),
+        "{stdout}"
+    );
+    let mut written: Vec<String> = std::fs::read_dir(d.join("reports/2025-12"))
+        .unwrap()
+        .map(|e| {
+            e.unwrap()
+                .file_name()
+                .to_string_lossy()
+                .replace("2025", "YYYY")
+        })
+        .collect();
+    written.sort();
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/reports/README.md")).unwrap();
+    // The first cell of each table row holds the file names, each in backticks.
+    let mut listed: Vec<String> = readme
+        .lines()
+        .filter(|l| l.starts_with("| `"))
+        .flat_map(|l| {
+            let first = l.split('|').nth(1).unwrap();
+            first
+                .split('`')
+                .skip(1)
+                .step_by(2)
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    listed.sort();
+    assert_eq!(listed.len(), 30);
+    assert_eq!(listed, written);
+    // And the demo's dataset is where the README says.
+    for kind in ["staff", "customers", "survey_answers"] {
+        assert!(d.join(&format!("reports/demo/data/{kind}.csv")).is_file());
+    }
+}
+
+/// The README says how to put `careledger` on the PATH before its guide first calls it.
+#[test]
+fn the_readme_installs_before_the_guide_calls_careledger() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let install = readme
+        .find("cargo install --path .")
+        .expect("an install line");
+    // The first command line (in a code block) that calls `careledger`.
+    let first_call = readme
+        .lines()
+        .scan((0, false), |(offset, in_code), line| {
+            let start = *offset;
+            *offset += line.len() + 1;
+            if line.starts_with("```") {
+                *in_code = !*in_code;
+            }
+            Some((start, *in_code && line.starts_with("careledger ")))
+        })
+        .find(|&(_, call)| call)
+        .map(|(start, _)| start)
+        .unwrap();
+    assert!(
+        install < first_call,
+        "install at byte {install}, first call at {first_call}"
+    );
+    // (The first `careledger` line is the install block's own check.)
+    assert!(install < readme.find("## Guide").unwrap());
+}
