@@ -245,3 +245,114 @@ fn the_readme_installs_before_the_guide_calls_careledger() {
     // (The first `careledger` line is the install block's own check.)
     assert!(install < readme.find("## Guide").unwrap());
 }
+
+/// `--version` names the store format too (`store::codec::FORMAT_VERSION`, 1).
+#[test]
+fn version_names_the_store_format() {
+    let d = Dir::new();
+    assert_eq!(
+        d.ok(&["--version"]),
+        format!(
+            "careledger {} (store format 1)\n",
+            env!("CARGO_PKG_VERSION")
+        )
+    );
+    assert_eq!(careledger::store::codec::FORMAT_VERSION, 1);
+}
+
+/// Completions and the man page come from the clap definition: every subcommand is in them.
+#[test]
+fn completions_and_the_man_page_are_generated() {
+    let d = Dir::new();
+    let bash = d.ok(&["completions", "bash"]);
+    assert!(bash.starts_with("_careledger() {"), "{bash}");
+    assert!(bash.contains("complete -F _careledger"), "{bash}");
+    let zsh = d.ok(&["completions", "zsh"]);
+    assert!(zsh.starts_with("#compdef careledger\n"), "{zsh}");
+    let fish = d.ok(&["completions", "fish"]);
+    assert!(fish.contains("complete -c careledger"), "{fish}");
+    let man = d.ok(&["man"]);
+    assert!(
+        man.contains(".TH careledger 1  \"careledger 0.1.0 (store format 1)\""),
+        "{man}"
+    );
+    for sub in [
+        "import",
+        "export",
+        "verify",
+        "report",
+        "check",
+        "completions",
+        "man",
+    ] {
+        assert!(
+            bash.contains(&format!("careledger__subcmd__{sub}")),
+            "bash lacks {sub}"
+        );
+        assert!(
+            man.contains(&format!("careledger\\-{sub}(1)")),
+            "man lacks {sub}"
+        );
+    }
+    // An unknown shell is bad usage: exit 2, naming the shells.
+    let stderr = d.fails(&["completions", "tcsh"]);
+    assert!(
+        stderr.contains("[possible values: bash, elvish, fish, powershell, zsh]"),
+        "{stderr}"
+    );
+}
+
+/// `--quiet` drops warnings (an unknown column) but keeps errors; without a terminal no
+/// colour is written, and the counts are in correct English ("1 file, 1 row").
+#[test]
+fn quiet_keeps_errors_and_counts_are_plural_only_when_more_than_one() {
+    let d = Dir::new();
+    d.write(
+        "one/customers.csv",
+        "customer_id,name,created_on,shoe_size\nC1,王芳,2024-01-02,42\n",
+    );
+    let out = d.cmd().args(["import", "one"]).output().unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    );
+    assert_eq!(
+        stderr,
+        "warning: one/customers.csv: ignoring unknown column `shoe_size`; customers.csv reads customer_id,name,phone,family_id,tags,created_on\n"
+    );
+    assert!(stdout.starts_with("import 1: 1 file, 1 row\n"), "{stdout}");
+    let out = d.cmd().args(["--quiet", "import", "one"]).output().unwrap();
+    assert_eq!(String::from_utf8(out.stderr).unwrap(), "");
+    assert!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .starts_with("nothing to import: the 1 row is already in the store, unchanged\n")
+    );
+    // Errors stay under -q.
+    let out = d
+        .cmd()
+        .args(["-q", "import", "missing.csv"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.starts_with("missing.csv: -: no such file or folder; check the path\n"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains('\x1b'));
+    // Two files, three rows.
+    d.write(
+        "two/staff.csv",
+        "staff_id,name,department,active_from\nKF1,李静,customer_care,2021-08-02\n",
+    );
+    d.write(
+        "two/customers.csv",
+        "customer_id,name,created_on\nC2,李雷,2024-01-02\nC3,韩梅梅,2024-01-03\n",
+    );
+    let stdout = d.ok(&["import", "two"]);
+    assert!(
+        stdout.starts_with("import 2: 2 files, 3 rows\n"),
+        "{stdout}"
+    );
+}
