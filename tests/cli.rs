@@ -176,7 +176,8 @@ fn export_import_export_is_byte_identical_and_files_start_with_a_bom() {
             .lines()
             .find(|l| l.starts_with(&format!("out1/{kind}.csv ")))
             .unwrap_or_else(|| panic!("no line for {kind} in:\n{out}"));
-        assert!(line.ends_with(&format!(" {n} rows")), "{line}");
+        let noun = if n == 1 { "row" } else { "rows" };
+        assert!(line.ends_with(&format!(" {n} {noun}")), "{line}");
     }
 
     let e = Dir::new();

@@ -328,7 +328,7 @@ fn a_file_given_twice_is_read_once() {
     assert!(out.status.success());
     let stdout = String::from_utf8(out.stdout).unwrap();
     let stderr = String::from_utf8(out.stderr).unwrap();
-    assert!(stdout.starts_with("import 1: 1 file, 1 rows\n"), "{stdout}");
+    assert!(stdout.starts_with("import 1: 1 file, 1 row\n"), "{stdout}");
     assert_eq!(counts(&stdout, "customers"), [1, 0, 0, 0]);
     assert_eq!(within_line(&stdout, "customers"), None, "{stdout}");
     assert_eq!(
@@ -373,7 +373,7 @@ fn a_dry_run_creates_nothing_and_leaves_the_store_file_untouched() {
     );
     let out = d.ok(&["import", "--dry-run", "x"]);
     assert!(
-        out.starts_with("dry run of import 1: 1 file, 1 rows\n"),
+        out.starts_with("dry run of import 1: 1 file, 1 row\n"),
         "{out}"
     );
     assert_eq!(counts(&out, "customers"), [1, 0, 0, 0]);
@@ -383,7 +383,7 @@ fn a_dry_run_creates_nothing_and_leaves_the_store_file_untouched() {
     let before = std::fs::read(d.db()).unwrap();
     let out = d.ok(&["import", "--dry-run", "x"]);
     assert!(
-        out.starts_with("dry run of import 2: 1 file, 1 rows\n"),
+        out.starts_with("dry run of import 2: 1 file, 1 row\n"),
         "{out}"
     );
     d.write(

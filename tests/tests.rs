@@ -6,6 +6,7 @@ mod churn_fixtures;
 mod cli;
 mod crash;
 mod damaged;
+mod everyday;
 mod exit_codes;
 mod fixture;
 mod fuzz_import;

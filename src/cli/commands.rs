@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 use std::io::IsTerminal;
 use std::path::Path;
 
+use clap::CommandFactory;
 use rayon::prelude::*;
 
 use careledger::csvio::{self, ERRORS_SHOWN_MAX, ErrorSink, ImportError, ParsedFile, Rejections};
@@ -27,7 +28,7 @@ use careledger::store::{
 
 use super::{
     Annotate, CheckFormat, Cli, Command, ExplainCommand, Failure, ListFormat, OrWrite,
-    ReportCommand, out, out_bytes, write_failure,
+    ReportCommand, out, out_bytes, style, write_failure,
 };
 
 pub fn run(cli: Cli) -> Result<(), Failure> {
@@ -38,6 +39,18 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
     let cx = RenderContext::new(lang, &rules);
     match cli.command {
         Command::Rules => out(&rules.to_toml()),
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "careledger", &mut script);
+            out_bytes(&script)
+        }
+        Command::Man => {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut page)
+                .map_err(|e| Failure::Unexpected(e.into()))?;
+            out_bytes(&page)
+        }
         Command::Report {
             report:
                 ReportCommand::Visits {
@@ -507,8 +520,8 @@ fn report_all(
         write_atomically(&dir.join(&file.name), &file.bytes)?;
     }
     out(&format!(
-        "wrote {} files to {}\nopen {}\n",
-        files.len(),
+        "wrote {} to {}\nopen {}\n",
+        style::count(files.len() as u64, "file", "files"),
         dir.display(),
         dir.join("index.html").display()
     ))
@@ -814,7 +827,7 @@ pub fn read_sources(paths: &[String]) -> Result<Vec<ParsedFile>, Failure> {
     let (sources, warnings) =
         csvio::resolve_paths(paths).map_err(|e| Failure::Report(list_errors(&rejections(e))))?;
     for w in warnings {
-        eprintln!("warning: {}", redact_message(&w));
+        style::warn(&redact_message(&w));
     }
     let results: Vec<_> = sources.par_iter().map(csvio::parse_file).collect();
     let mut files = Vec::new();
@@ -827,7 +840,7 @@ pub fn read_sources(paths: &[String]) -> Result<Vec<ParsedFile>, Failure> {
     }
     // Warnings quote header cells: masked and cut short like the cells of errors.
     for w in files.iter().flat_map(|(_, f)| &f.warnings) {
-        eprintln!("warning: {}", redact_message(w));
+        style::warn(&redact_message(w));
     }
     if !whole_file.is_empty() {
         // A whole file is unreadable: checking the others against the store would report
@@ -854,7 +867,7 @@ fn import(db: &Path, paths: &[String], amend: bool, dry_run: bool) -> Result<(),
     let files = read_sources(paths)?;
     let rows: u64 = files.iter().map(|f| f.rows.len() as u64).sum();
     for warning in implausible_dates(&files) {
-        eprintln!("warning: {warning}");
+        style::warn(&warning);
     }
     let rejected = |failure: ImportFailure| match failure {
         ImportFailure::Rejected(r) => Failure::Report(list_errors(&r)),
@@ -880,20 +893,33 @@ fn import(db: &Path, paths: &[String], amend: bool, dry_run: bool) -> Result<(),
         return out(&import_summary(&files, rows, &outcome));
     }
     let mut store = Store::open_or_create(db).map_err(store_failure)?;
-    let bar = (rows >= PROGRESS_ROWS_MIN && std::io::stderr().is_terminal()).then(|| {
+    let show_bar = rows >= PROGRESS_ROWS_MIN && std::io::stderr().is_terminal() && !style::quiet();
+    let bar = show_bar.then(|| {
         let bar = indicatif::ProgressBar::new(rows);
+        // The estimate is ours (`prefix`), not indicatif's `{eta}`: indicatif averages from
+        // the start, and an import's first steps run at another pace than the rest.
         bar.set_style(
-            indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {percent}% ({eta} left)")
+            indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {percent}% ({prefix})")
                 .expect("the template is valid")
                 .progress_chars("=> "),
         );
         bar.set_message("importing");
+        bar.set_prefix("estimating the time left");
         bar
     });
+    let started = std::time::Instant::now();
+    let eta = std::sync::Mutex::new(style::Eta::default());
     let progress = |done: u64, total: u64| {
         if let Some(bar) = &bar {
             bar.set_length(total);
             bar.set_position(done);
+            let estimate = eta
+                .lock()
+                .ok()
+                .and_then(|mut eta| eta.update(started.elapsed(), done, total));
+            if let Some(left) = estimate {
+                bar.set_prefix(format!("{} left", style::duration_text(left)));
+            }
         }
     };
     let options = ImportOptions {
@@ -921,18 +947,22 @@ fn import_summary(files: &[ParsedFile], rows: u64, outcome: &ImportOutcome) -> S
     let mut text = String::new();
     let _ = writeln!(
         text,
-        "{} {}: {} file{}, {rows} rows",
+        "{} {}: {}, {}",
         if outcome.dry_run {
             "dry run of import"
         } else {
             "import"
         },
         outcome.import_id,
-        files.len(),
-        if files.len() == 1 { "" } else { "s" }
+        style::count(files.len() as u64, "file", "files"),
+        style::count(rows, "row", "rows"),
     );
     if !outcome.dry_run && !outcome.recorded {
-        text = format!("nothing to import: all {rows} rows are already in the store, unchanged\n");
+        text = if rows == 1 {
+            "nothing to import: the 1 row is already in the store, unchanged\n".to_owned()
+        } else {
+            format!("nothing to import: all {rows} rows are already in the store, unchanged\n")
+        };
     }
     let _ = writeln!(
         text,
@@ -1079,8 +1109,9 @@ fn export(db: &Path, dir: &Path) -> Result<(), Failure> {
             .or_write(cannot)?;
         let _ = writeln!(
             text,
-            "{:<22}{n:>10} rows",
-            dir.join(kind.file_name()).display()
+            "{:<22}{n:>10} {}",
+            dir.join(kind.file_name()).display(),
+            rows_word(n)
         );
         names.push(kind.file_name());
     }
@@ -1366,8 +1397,11 @@ fn stats(db: &Path) -> Result<(), Failure> {
             for f in &last.files {
                 let _ = writeln!(
                     text,
-                    "  {:<40}{:>10} rows  sha256 {}",
-                    f.path, f.rows, f.sha256
+                    "  {:<40}{:>10} {:<4}  sha256 {}",
+                    f.path,
+                    f.rows,
+                    rows_word(f.rows),
+                    f.sha256
                 );
             }
             for c in last.counts.iter().filter(|c| c.written() + c.unchanged > 0) {
@@ -1405,7 +1439,10 @@ fn verify(db: &Path) -> Result<(), Failure> {
         match &report.integrity {
             Integrity::Clean => "clean (every page matches its checksum)".to_owned(),
             Integrity::Repaired => "pages intact; its record of free pages was rebuilt".to_owned(),
-            Integrity::Damaged(what) => format!("FAILED: {what}"),
+            Integrity::Damaged(what) => format!(
+                "{}: {what}",
+                style::paint("FAILED", style::Tone::Fail, style::Stream::Stdout)
+            ),
         }
     );
     if matches!(report.integrity, Integrity::Damaged(_)) {
@@ -1416,21 +1453,34 @@ fn verify(db: &Path) -> Result<(), Failure> {
             "checked against the log (every value decoded, every index derived again):"
         );
         for (table, n) in &report.entries {
-            let _ = writeln!(text, "  {table:<12}{n:>12} entries");
+            let entries = if *n == 1 { "entry" } else { "entries" };
+            let _ = writeln!(text, "  {table:<12}{n:>12} {entries}");
         }
     }
     for problem in &report.problems {
-        let _ = writeln!(text, "problem: {problem}");
+        let _ = writeln!(
+            text,
+            "{} {problem}",
+            style::paint("problem:", style::Tone::Fail, style::Stream::Stdout)
+        );
     }
     if report.problems_total > report.problems.len() as u64 {
         let _ = writeln!(
             text,
-            "... and {} more problems",
-            report.problems_total - report.problems.len() as u64
+            "... and {} more",
+            style::count(
+                report.problems_total - report.problems.len() as u64,
+                "problem",
+                "problems"
+            )
         );
     }
     if report.is_healthy() {
-        let _ = writeln!(text, "the store is healthy");
+        let _ = writeln!(
+            text,
+            "the store is {}",
+            style::paint("healthy", style::Tone::Pass, style::Stream::Stdout)
+        );
         return out(&text);
     }
     out(&text)?;
@@ -1443,6 +1493,11 @@ fn verify(db: &Path) -> Result<(), Failure> {
             (_, n) => format!("{n} problems"),
         }
     )))
+}
+
+/// `row` or `rows` after a count in a column of counts.
+fn rows_word(n: u64) -> &'static str {
+    if n == 1 { "row" } else { "rows" }
 }
 
 fn human_bytes(bytes: u64) -> String {
@@ -1474,7 +1529,7 @@ fn generate(config: &GenConfig, dir: &Path) -> Result<(), Failure> {
     })?;
     let mut text = format!("generated into {}:\n", dir.display());
     for (file, rows) in &summary.rows {
-        let _ = writeln!(text, "  {file:<22}{rows:>10} rows");
+        let _ = writeln!(text, "  {file:<22}{rows:>10} {}", rows_word(*rows));
     }
     out(&text)
 }

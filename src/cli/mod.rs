@@ -2,6 +2,7 @@
 //! parses arguments, calls one library function, and prints.
 
 mod commands;
+pub mod style;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -49,8 +50,18 @@ impl From<Lang> for report::Lang {
 
 /// careledger: return-visit, churn-recovery and payout KPIs for a dealership's customer care,
 /// from an append-only embedded store.
+/// `careledger --version`: the program's version and the store format it reads and writes
+/// (a store of another format is refused), e.g. `0.1.0 (store format 1)`.
+static VERSION: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "{} (store format {})",
+        env!("CARGO_PKG_VERSION"),
+        careledger::store::codec::FORMAT_VERSION
+    )
+});
+
 #[derive(Debug, Parser)]
-#[command(name = "careledger", version, about, long_about = None)]
+#[command(name = "careledger", version = VERSION.as_str(), about, long_about = None)]
 pub struct Cli {
     /// The store file.
     #[arg(
@@ -75,6 +86,10 @@ pub struct Cli {
     /// A TOML file overriding the default rules (`careledger rules` prints them all).
     #[arg(long, global = true, env = "CARELEDGER_RULES", value_name = "FILE")]
     pub rules: Option<PathBuf>,
+
+    /// Print only errors: no warnings, no progress bar.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
 
     #[command(subcommand)]
     pub command: Command,
@@ -253,6 +268,15 @@ pub enum Command {
         #[arg(long, default_value = "reports/demo/data")]
         data: PathBuf,
     },
+    /// Print a shell completion script: `careledger completions bash >
+    /// ~/.local/share/bash-completion/completions/careledger`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): `careledger man > careledger.1`.
+    Man,
 }
 
 #[derive(Debug, Subcommand)]
@@ -402,6 +426,7 @@ impl<T> OrWrite<T> for std::io::Result<T> {
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    style::set_quiet(cli.quiet);
     keep_panics_quiet();
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| commands::run(cli)));
     let result = result.unwrap_or_else(|_| {

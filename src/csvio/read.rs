@@ -20,7 +20,7 @@ pub fn resolve_paths(args: &[String]) -> Result<(Vec<Source>, Vec<String>), Vec<
         if let Some((kind_text, file)) = arg.split_once('=')
             && !path.exists()
         {
-            match Kind::parse_name(kind_text) {
+            match Kind::parse_name(&kind_text.to_ascii_lowercase()) {
                 Some(kind) => sources.push(Source {
                     path: PathBuf::from(file),
                     kind,
@@ -55,7 +55,8 @@ pub fn resolve_paths(args: &[String]) -> Result<(Vec<Source>, Vec<String>), Vec<
             for kind in Kind::ALL {
                 if let Some(found) = names.iter().find(|p| {
                     p.file_name()
-                        .is_some_and(|n| n == kind.file_name().as_str())
+                        .and_then(|n| n.to_str())
+                        .is_some_and(|n| n.eq_ignore_ascii_case(&kind.file_name()))
                 }) {
                     sources.push(Source {
                         path: found.clone(),
@@ -101,11 +102,16 @@ pub fn resolve_paths(args: &[String]) -> Result<(Vec<Source>, Vec<String>), Vec<
             .file_name()
             .and_then(|n| n.to_str())
             .unwrap_or_default();
-        match Kind::parse_name(stem).filter(|k| stem == k.file_name()) {
+        // Excel and Windows users write `Staff.CSV`; the name is matched ignoring ASCII case.
+        match Kind::ALL
+            .into_iter()
+            .find(|k| stem.eq_ignore_ascii_case(&k.file_name()))
+        {
             Some(kind) => sources.push(Source { path: path.to_owned(), kind }),
             None => errors.push(ImportError::new(arg, None, "-", format!(
-                "cannot tell which records the file holds from its name; name it as one of {} or write KIND=FILE, e.g. sales={arg}",
-                Kind::ALL.map(Kind::file_name).join(", ")
+                "cannot tell which records the file holds from its name; name it as one of {} or give its kind as KIND=FILE, e.g. `careledger import sales={arg}` (kinds: {})",
+                Kind::ALL.map(Kind::file_name).join(", "),
+                kind_list()
             ))),
         }
     }
@@ -164,10 +170,12 @@ pub fn parse_source(source: &Source, bytes: &[u8]) -> Result<ParsedFile, Vec<Imp
     let name = source.display();
     let sha256 = crate::store::sha256_hex(bytes);
     let text = decode_text(&name, bytes).map_err(|e| vec![e])?;
+    let delimiter = delimiter_of(bytes, &text);
     let kind = source.kind;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
+        .delimiter(delimiter)
         .from_reader(text.as_bytes());
     let mut records = reader.records();
     let header = match records.next() {
@@ -186,7 +194,7 @@ pub fn parse_source(source: &Source, bytes: &[u8]) -> Result<ParsedFile, Vec<Imp
         }
     };
     let layout = Layout::from_header(&name, kind, &header)?;
-    check_quotes(&name, &text, &header).map_err(|e| vec![e])?;
+    check_quotes(&name, &text, &header, delimiter).map_err(|e| vec![e])?;
     let mut rows = Rows::default();
     let mut errors = Vec::new();
     let mut errors_total = 0u64;
@@ -298,7 +306,12 @@ pub fn parse_source(source: &Source, bytes: &[u8]) -> Result<ParsedFile, Vec<Imp
 ///
 /// The scan follows the reader's rules (csv-core): a quote opens a quoted cell only at the
 /// start of a cell; inside one, `""` is a quote; a quote elsewhere is literal.
-fn check_quotes(name: &str, text: &str, header: &csv::StringRecord) -> Result<(), ImportError> {
+fn check_quotes(
+    name: &str,
+    text: &str,
+    header: &csv::StringRecord,
+    delimiter: u8,
+) -> Result<(), ImportError> {
     let b = text.as_bytes();
     let column = |cell: usize| {
         header
@@ -337,7 +350,7 @@ fn check_quotes(name: &str, text: &str, header: &csv::StringRecord) -> Result<()
             // Every whole line inside the cell: between two of its line breaks.
             for (n, w) in newlines.windows(2).enumerate() {
                 let inner = text[w[0] + 1..w[1]].trim_end_matches('\r');
-                if reads_as_row(inner, header.len()) {
+                if reads_as_row(inner, header.len(), delimiter) {
                     return Err(ImportError::new(
                         name,
                         Some(open_line),
@@ -353,7 +366,7 @@ fn check_quotes(name: &str, text: &str, header: &csv::StringRecord) -> Result<()
             continue;
         }
         match b[i] {
-            b',' => {
+            d if d == delimiter => {
                 cell += 1;
                 cell_start = true;
             }
@@ -374,13 +387,14 @@ fn check_quotes(name: &str, text: &str, header: &csv::StringRecord) -> Result<()
 }
 
 /// Whether a line parses as one complete CSV row of `width` cells.
-fn reads_as_row(line: &str, width: usize) -> bool {
+fn reads_as_row(line: &str, width: usize, delimiter: u8) -> bool {
     if width < 2 || line.is_empty() {
         return false;
     }
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
+        .delimiter(delimiter)
         .from_reader(line.as_bytes());
     let mut records = reader.records();
     matches!(
@@ -523,9 +537,56 @@ fn csv_error(name: &str, error: &csv::Error) -> ImportError {
 }
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+const UTF16LE_BOM: &[u8] = b"\xFF\xFE";
+const UTF16BE_BOM: &[u8] = b"\xFE\xFF";
+
+/// The cell separator of a file: a tab for a UTF-16 file whose header line holds one, else a
+/// comma. Excel's "Unicode text" (the only UTF-16 it writes) is tab-separated, and a user who
+/// saved that way should not have to convert it again; a UTF-16 file with commas is read as
+/// CSV. Only UTF-16 is sniffed: in a UTF-8 or GB18030 file a tab in the header is far more
+/// likely a stray key than a different format, and reading it as CSV reports the header.
+fn delimiter_of(bytes: &[u8], text: &str) -> u8 {
+    let utf16 = bytes.starts_with(UTF16LE_BOM) || bytes.starts_with(UTF16BE_BOM);
+    let header = text.lines().next().unwrap_or_default();
+    if utf16 && header.contains('\t') {
+        b'\t'
+    } else {
+        b','
+    }
+}
+
+/// Decodes a UTF-16 file after its byte-order mark. An unpaired surrogate (or an odd last
+/// byte) is refused at its line, counted in the text decoded before it.
+fn decode_utf16(
+    name: &str,
+    body: &[u8],
+    encoding: &'static encoding_rs::Encoding,
+) -> Result<String, ImportError> {
+    let mut decoder = encoding.new_decoder_without_bom_handling();
+    let capacity = decoder
+        .max_utf8_buffer_length_without_replacement(body.len())
+        .unwrap_or(body.len() * 2);
+    let mut out = String::with_capacity(capacity);
+    let (result, _read) = decoder.decode_to_string_without_replacement(body, &mut out, true);
+    match result {
+        encoding_rs::DecoderResult::InputEmpty => Ok(out),
+        encoding_rs::DecoderResult::Malformed(..) => Err(ImportError::new(
+            name,
+            Some(out.matches('\n').count() as u64 + 1),
+            "-",
+            format!(
+                "the file starts with a {} byte-order mark but holds a unit that is not UTF-16 (an unpaired surrogate or an odd last byte); save it again as \"Unicode text\" or \"CSV UTF-8\"",
+                encoding.name()
+            ),
+        )),
+        encoding_rs::DecoderResult::OutputFull => unreachable!("the output was reserved"),
+    }
+}
 
 /// Decodes a file: UTF-8 (with or without BOM) when valid, else GB18030, what Excel writes
 /// on Chinese Windows. A BOM promises UTF-8, so a file with one is never read as GB18030.
+/// A UTF-16 BOM (`FF FE` little-endian, `FE FF` big-endian: Excel's "Unicode text") promises
+/// UTF-16, decoded as such (see [`delimiter_of`] for its tabs).
 ///
 /// A file that is not valid UTF-8 is read as GB18030 only when the bytes say so. Chinese in
 /// GB18030 is mostly invalid as UTF-8: about one character in ten happens to form a valid
@@ -539,6 +600,12 @@ pub fn decode_text<'b>(
     bytes: &'b [u8],
 ) -> Result<std::borrow::Cow<'b, str>, ImportError> {
     use std::borrow::Cow;
+    if let Some(body) = bytes.strip_prefix(UTF16LE_BOM) {
+        return decode_utf16(name, body, encoding_rs::UTF_16LE).map(Cow::Owned);
+    }
+    if let Some(body) = bytes.strip_prefix(UTF16BE_BOM) {
+        return decode_utf16(name, body, encoding_rs::UTF_16BE).map(Cow::Owned);
+    }
     if let Some(body) = bytes.strip_prefix(UTF8_BOM) {
         return std::str::from_utf8(body).map(Cow::Borrowed).map_err(|e| {
             undecodable(
@@ -692,6 +759,80 @@ mod tests {
             (errors[0].line, errors[0].column.as_str()),
             (Some(2), "name")
         );
+    }
+
+    /// UTF-16 as Excel's "Unicode text" writes it: BOM, then the units, tab-separated, CRLF.
+    fn utf16(text: &str, big_endian: bool) -> Vec<u8> {
+        let mut bytes = if big_endian {
+            vec![0xFE, 0xFF]
+        } else {
+            vec![0xFF, 0xFE]
+        };
+        for unit in text.encode_utf16() {
+            bytes.extend(if big_endian {
+                unit.to_be_bytes()
+            } else {
+                unit.to_le_bytes()
+            });
+        }
+        bytes
+    }
+
+    /// Issue 16: Excel's "Unicode text" (UTF-16LE, tabs) and its big-endian twin are read;
+    /// a comma in a cell of a tab-separated file is data, not a separator.
+    #[test]
+    fn utf16_with_a_bom_is_decoded_and_its_tabs_separate_cells() {
+        let text = "staff_id\tname\tdepartment\tactive_from\r\nKF001\t李静, 主管\tcustomer_care\t2021/8/2\r\nKF002\t\"王\tfang\"\tsales\t2022-01-03\r\n";
+        for big_endian in [false, true] {
+            let parsed = parse_source(&source(Kind::Staff), &utf16(text, big_endian)).unwrap();
+            assert_eq!(parsed.errors.len(), 0, "{:?}", parsed.errors);
+            assert_eq!(parsed.rows.len(), 2);
+            match (parsed.rows.get(0).record(), parsed.rows.get(1).record()) {
+                (Some(Record::Staff(a)), Some(Record::Staff(b))) => {
+                    assert_eq!(
+                        (a.staff_id.as_str(), a.name.as_str()),
+                        ("KF001", "李静, 主管")
+                    );
+                    assert_eq!(a.department, "customer_care");
+                    assert_eq!(
+                        (b.name.as_str(), b.department.as_str()),
+                        ("王\tfang", "sales")
+                    );
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+        // A UTF-16 file with commas is CSV as usual.
+        let parsed = parse_source(
+            &source(Kind::Staff),
+            &utf16(
+                "staff_id,name,department,active_from\nKF001,李静,customer_care,2021-08-02\n",
+                false,
+            ),
+        )
+        .unwrap();
+        assert_eq!(parsed.rows.len(), 1);
+        // An unpaired surrogate (D800 then 'A') on line 2 is refused there.
+        let mut bytes = utf16("staff_id,name,department,active_from\nKF001,", false);
+        bytes.extend([0x00, 0xD8, b'A', 0x00]);
+        let errors = parse_source(&source(Kind::Staff), &bytes).unwrap_err();
+        assert_eq!(errors[0].line, Some(2));
+        assert!(
+            errors[0].reason.contains("UTF-16LE byte-order mark"),
+            "{}",
+            errors[0].reason
+        );
+    }
+
+    /// A tab in the header of a UTF-8 file is not taken as a separator: only UTF-16 is sniffed.
+    #[test]
+    fn tabs_separate_cells_only_in_utf16() {
+        let text =
+            "staff_id\tname\tdepartment\tactive_from\nKF001\t李静\tcustomer_care\t2021-08-02\n";
+        let errors = parse_source(&source(Kind::Staff), text.as_bytes()).unwrap_err();
+        // The whole header is one unknown column: the four required ones are missing.
+        let columns: Vec<&str> = errors.iter().map(|e| e.column.as_str()).collect();
+        assert_eq!(columns, ["staff_id", "name", "department", "active_from"]);
     }
 
     #[test]

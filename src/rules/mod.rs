@@ -153,8 +153,10 @@ pub struct PayoutRules {
     pub general: TierPayout,
 }
 
-/// A tier's payout rule. In the file, the period is a word and the amounts are strings of
-/// yuan (`period = "week"`, `reward = "100.00"`), as they always were.
+/// A tier's payout rule. In the file, the period is a word and the amounts are yuan, as a
+/// string (`reward = "100.00"`, as they always were) or a TOML number (`reward = 100`,
+/// `fine = 50.5`) read exactly from its text, as a gates file reads money
+/// (see [`money_numbers_as_text`]).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TierPayout {
@@ -451,6 +453,64 @@ fn bad_text(table: &toml::Table) -> Option<(String, String)> {
     None
 }
 
+/// The money keys of a rules file, with where their values are written, for
+/// [`money_numbers_as_text`]. Unknown keys are left to the full parse, which reports them.
+#[derive(Deserialize)]
+struct MoneySpans {
+    payouts: Option<PayoutSpans>,
+}
+
+#[derive(Deserialize)]
+struct PayoutSpans {
+    super_vip: Option<TierSpans>,
+    vip: Option<TierSpans>,
+    general: Option<TierSpans>,
+}
+
+#[derive(Deserialize)]
+struct TierSpans {
+    reward: Option<toml::Spanned<toml::Value>>,
+    fine: Option<toml::Spanned<toml::Value>>,
+}
+
+/// Replaces each reward and fine written as a TOML number by the yuan it is, as text, so
+/// that one parser ([`text::yuan`]) reads every amount. A float is read from its text in the
+/// file (`150.5` is exactly 15 050 fen), never from its f64, with the parser gates use
+/// ([`crate::gate::Rational::parse_toml_float`]): `0.1 + 0.2` style surprises cannot reach a
+/// payout. A number that is not whole fen (`150.555`) or is negative is replaced by its text
+/// as written, which [`text::yuan`] then refuses with the key and the fix.
+fn money_numbers_as_text(text: &str, overrides: &mut toml::Table) {
+    let Some(payouts) = toml::from_str::<MoneySpans>(text)
+        .ok()
+        .and_then(|m| m.payouts)
+    else {
+        return;
+    };
+    for (tier, spans) in [
+        ("super_vip", payouts.super_vip),
+        ("vip", payouts.vip),
+        ("general", payouts.general),
+    ] {
+        let Some(spans) = spans else { continue };
+        for (field, spanned) in [("reward", spans.reward), ("fine", spans.fine)] {
+            let Some(spanned) = spanned else { continue };
+            let written = text.get(spanned.span()).unwrap_or_default().trim();
+            let yuan = match spanned.get_ref() {
+                toml::Value::Integer(i) => i.to_string(),
+                toml::Value::Float(_) => crate::gate::Rational::parse_toml_float(written)
+                    .filter(|r| !r.is_negative() && r.is_hundredths())
+                    .map_or_else(|| written.to_owned(), |r| r.to_decimal(2)),
+                _ => continue,
+            };
+            if let Some(toml::Value::Table(rule)) =
+                overrides.get_mut("payouts").and_then(|p| p.get_mut(tier))
+            {
+                rule.insert(field.into(), toml::Value::String(yuan));
+            }
+        }
+    }
+}
+
 impl Rules {
     /// Reads a rules file: a partial TOML document whose keys override the defaults.
     pub fn from_toml(file: &str, text: &str) -> Result<Rules, RulesError> {
@@ -460,6 +520,8 @@ impl Rules {
                     file: file.into(),
                     message: e.to_string(),
                 })?;
+        let mut overrides = overrides;
+        money_numbers_as_text(text, &mut overrides);
         let mut merged = toml::Table::try_from(Rules::default()).expect("the defaults serialise");
         merge(&mut merged, overrides);
         // Ranges first, on the TOML integers: a value too large for its type (a grace of
@@ -726,6 +788,38 @@ mod tests {
         assert_eq!(
             rules.validate("code").unwrap_err().to_string(),
             "code: tiers.trailing_days: 4000 is out of range; it must be from 1 to 3660 days"
+        );
+    }
+
+    /// Issue 16: money may be a TOML number, as in a gates file, read exactly from its text.
+    /// 150.5 yuan is 15 050 fen; 0.29 is 29 fen (as an f64, 0.29 × 100 is 28.999…, which
+    /// truncates to 28); 1.5e2 is 150 yuan = 15 000 fen; 1_000 is 100 000 fen.
+    #[test]
+    fn money_may_be_a_number_read_from_its_text() {
+        let rules = Rules::from_toml(
+            "r.toml",
+            "[payouts.super_vip]\nreward = 150.5\nfine = 0.29\n[payouts.vip]\nreward = 1.5e2\nfine = 1_000\n[payouts.general]\nreward = 150\n",
+        )
+        .unwrap();
+        assert_eq!(rules.payouts.super_vip.reward, Fen(15_050));
+        assert_eq!(rules.payouts.super_vip.fine, Fen(29));
+        assert_eq!(rules.payouts.vip.reward, Fen(15_000));
+        assert_eq!(rules.payouts.vip.fine, Fen(100_000));
+        assert_eq!(rules.payouts.general.reward, Fen(15_000));
+        // The general fine keeps its default (150.00) and the file round-trips as strings.
+        assert_eq!(rules.payouts.general.fine, Fen(15_000));
+        assert!(rules.to_toml().contains("reward = \"150.50\""));
+        assert_eq!(
+            refusal("[payouts.vip]\nreward = 150.555\n"),
+            "r.toml: payouts.vip.reward: `150.555` is not an amount of yuan; write digits with at most two decimals, e.g. 380 or 191370.50 (no sign, no thousands separator, no currency symbol)"
+        );
+        assert_eq!(
+            refusal("[payouts.vip]\nfine = -5\n"),
+            "r.toml: payouts.vip.fine: `-5` is not an amount of yuan; write digits with at most two decimals, e.g. 380 or 191370.50 (no sign, no thousands separator, no currency symbol)"
+        );
+        assert_eq!(
+            refusal("[payouts.general]\nfine = 1000000.01\n"),
+            "r.toml: payouts.general.fine: 1000000.01 yuan per member is out of range; it must be from 0.00 to 1000000.00 yuan"
         );
     }
 
