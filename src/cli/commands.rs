@@ -383,7 +383,11 @@ fn check(
     );
     let failed = checks.iter().filter(|c| !c.passed).count();
     let output = match format {
-        CheckFormat::Table => gate::table(&month.label, &checks).into_bytes(),
+        CheckFormat::Table => style::paint_results(
+            &gate::table(&month.label, &checks),
+            style::colour(style::Stream::Stdout),
+        )
+        .into_bytes(),
         CheckFormat::Junit => gate::junit(&month.label, &checks).into_bytes(),
         CheckFormat::Json => {
             let mut reports = std::collections::BTreeMap::new();

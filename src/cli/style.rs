@@ -71,6 +71,31 @@ pub fn paint(text: &str, tone: Tone, stream: Stream) -> String {
     painted(text, tone, colour(stream))
 }
 
+/// The `check` table with each row's result (`PASS`, `FAIL`, its last word) coloured when
+/// `colour`; the text is otherwise unchanged.
+pub fn paint_results(table: &str, colour: bool) -> String {
+    if !colour {
+        return table.to_owned();
+    }
+    let mut out = String::with_capacity(table.len() + 64);
+    for line in table.split_inclusive('\n') {
+        let (body, end) = match line.strip_suffix('\n') {
+            Some(body) => (body, "\n"),
+            None => (line, ""),
+        };
+        let painted_line = [("PASS", Tone::Pass), ("FAIL", Tone::Fail)]
+            .into_iter()
+            .find_map(|(word, tone)| {
+                body.strip_suffix(word)
+                    .filter(|rest| rest.ends_with(' '))
+                    .map(|rest| format!("{rest}{}", painted(word, tone, true)))
+            });
+        out.push_str(painted_line.as_deref().unwrap_or(body));
+        out.push_str(end);
+    }
+    out
+}
+
 fn painted(text: &str, tone: Tone, colour: bool) -> String {
     if colour {
         format!("{}{text}{RESET}", tone.code())
@@ -185,5 +210,15 @@ mod tests {
         assert_eq!(duration_text(s(85)), "1m 25s");
         assert_eq!(duration_text(s(7)), "7s");
         assert_eq!(duration_text(s(3720)), "1h 02m");
+    }
+
+    #[test]
+    fn check_results_are_coloured_only_when_wanted() {
+        let table = "KPI gates for 2024-11: 2 checks, 1 failed\ngate  check  result\na     min    PASS\nb     max    FAIL\n    note: FAIL\n";
+        assert_eq!(paint_results(table, false), table);
+        assert_eq!(
+            paint_results(table, true),
+            "KPI gates for 2024-11: 2 checks, 1 failed\ngate  check  result\na     min    \u{1b}[1;32mPASS\u{1b}[0m\nb     max    \u{1b}[1;31mFAIL\u{1b}[0m\n    note: \u{1b}[1;31mFAIL\u{1b}[0m\n"
+        );
     }
 }
