@@ -81,6 +81,7 @@ pub mod gate;
 pub mod generator;
 pub mod kpi;
 pub mod model;
+pub mod progress;
 pub mod report;
 pub mod rules;
 pub mod store;

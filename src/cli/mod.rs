@@ -428,7 +428,21 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     style::set_quiet(cli.quiet);
     keep_panics_quiet();
+    // Reports derive every customer's facts: at a network's scale that takes a while, so
+    // they show how far they are (the import draws its own bar).
+    let long = matches!(
+        cli.command,
+        Command::Report { .. }
+            | Command::Check { .. }
+            | Command::Tiers { .. }
+            | Command::Tasks { .. }
+            | Command::Lost { .. }
+            | Command::Explain { .. }
+            | Command::Close { .. }
+    );
+    let meter = long.then(style::Meter::start).flatten();
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| commands::run(cli)));
+    drop(meter);
     let result = result.unwrap_or_else(|_| {
         let what = PANIC
             .lock()

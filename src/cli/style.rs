@@ -159,6 +159,92 @@ impl Eta {
     }
 }
 
+/// A progress bar for a long report, drawn on stderr from the library's meter
+/// (`careledger::progress`) by a thread of its own: only on a terminal, never with
+/// `--quiet`, and only once the command has run for [`METER_DELAY`] (a quick report shows
+/// nothing). The estimate is measured after a warm-up, per phase ([`Eta`]). Dropping the
+/// meter stops the thread and clears the bar.
+pub struct Meter {
+    stop: std::sync::Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+/// How long a command runs before its progress is shown.
+pub const METER_DELAY: Duration = Duration::from_secs(1);
+
+impl Meter {
+    pub fn start() -> Option<Meter> {
+        if quiet() || !std::io::stderr().is_terminal() {
+            return None;
+        }
+        let stop = std::sync::Arc::new(AtomicBool::new(false));
+        let stopped = stop.clone();
+        let thread = std::thread::spawn(move || {
+            let started = std::time::Instant::now();
+            while started.elapsed() < METER_DELAY {
+                if stopped.load(Ordering::Relaxed) {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            let bar = indicatif::ProgressBar::new(0);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{msg}").expect("the template is valid"),
+            );
+            let mut shown = careledger::progress::Phase::Idle;
+            let (mut eta, mut since) = (Eta::default(), std::time::Instant::now());
+            while !stopped.load(Ordering::Relaxed) {
+                let (phase, done, total) = careledger::progress::snapshot();
+                if phase != shown {
+                    (shown, eta, since) = (phase, Eta::default(), std::time::Instant::now());
+                }
+                let left = eta.update(since.elapsed(), done, total);
+                bar.set_message(progress_line(phase, done, total, left));
+                std::thread::sleep(Duration::from_millis(200));
+            }
+            bar.finish_and_clear();
+        });
+        Some(Meter {
+            stop,
+            thread: Some(thread),
+        })
+    }
+}
+
+impl Drop for Meter {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// The bar's text: what is counted, how far, and the time left once it can be told.
+pub fn progress_line(
+    phase: careledger::progress::Phase,
+    done: u64,
+    total: u64,
+    left: Option<Duration>,
+) -> String {
+    use careledger::progress::Phase;
+    let what = match phase {
+        Phase::Idle => return "working…".into(),
+        Phase::Reading => "reading records",
+        Phase::Customers => "deriving customers",
+    };
+    if total == 0 {
+        return format!("{what}…");
+    }
+    let done = done.min(total);
+    let percent = u128::from(done) * 100 / u128::from(total);
+    let left = match left {
+        Some(d) => format!("{} left", duration_text(d)),
+        None => "estimating the time left".into(),
+    };
+    format!("{what}: {done} of {total} ({percent}%, {left})")
+}
+
 /// An estimate as a person reads it: `42s`, `3m 05s`, `1h 02m`.
 pub fn duration_text(d: Duration) -> String {
     let s = d.as_secs();
@@ -220,5 +306,29 @@ mod tests {
             paint_results(table, true),
             "KPI gates for 2024-11: 2 checks, 1 failed\ngate  check  result\na     min    \u{1b}[1;32mPASS\u{1b}[0m\nb     max    \u{1b}[1;31mFAIL\u{1b}[0m\n    note: \u{1b}[1;31mFAIL\u{1b}[0m\n"
         );
+    }
+
+    #[test]
+    fn the_report_progress_line_says_what_how_far_and_how_long() {
+        use careledger::progress::Phase;
+        assert_eq!(
+            progress_line(
+                Phase::Customers,
+                190_000,
+                760_000,
+                Some(Duration::from_secs(39))
+            ),
+            "deriving customers: 190000 of 760000 (25%, 39s left)"
+        );
+        assert_eq!(
+            progress_line(Phase::Reading, 40_000, 2_018_576, None),
+            "reading records: 40000 of 2018576 (1%, estimating the time left)"
+        );
+        // Nothing expected yet (a kind with no records): no figures to show.
+        assert_eq!(
+            progress_line(Phase::Reading, 0, 0, None),
+            "reading records…"
+        );
+        assert_eq!(progress_line(Phase::Idle, 0, 0, None), "working…");
     }
 }

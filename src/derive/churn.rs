@@ -47,10 +47,15 @@ pub struct CustomerChurn {
 /// Derives every customer's churn facts, in customer order, in parallel.
 pub fn derive_churn(activity: &Activity, rules: &Rules) -> Vec<CustomerChurn> {
     let success = rules.visits.tasks.churn_recovery.success.clone();
+    crate::progress::expect(
+        crate::progress::Phase::Customers,
+        activity.customers.len() as u64,
+    );
     activity
         .customers
         .par_iter()
         .map(|c| derive_customer(c, rules, &success))
+        .inspect(|_| crate::progress::advance(1))
         .collect()
 }
 

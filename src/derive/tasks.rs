@@ -108,10 +108,15 @@ pub fn derive_tasks(
     known_until: Timestamp,
 ) -> Vec<CustomerTasks> {
     let kinds = KindRules::new(rules);
+    crate::progress::expect(
+        crate::progress::Phase::Customers,
+        activity.customers.len() as u64,
+    );
     activity
         .customers
         .par_iter()
         .map(|customer| derive_customer(customer, &kinds, known_until))
+        .inspect(|_| crate::progress::advance(1))
         .collect()
 }
 

@@ -173,8 +173,10 @@ impl TierInputs {
     /// Every current customer's tier as of `as_of` (E), in customer id order.
     pub fn evaluate(&self, rules: &TierRules, as_of: Day) -> BTreeMap<String, TierResult> {
         let list: Vec<(&String, &CustomerInputs)> = self.customers.iter().collect();
+        crate::progress::expect(crate::progress::Phase::Customers, list.len() as u64);
         list.par_iter()
             .map(|(id, c)| ((*id).clone(), self.evaluate_one(c, rules, as_of)))
+            .inspect(|_| crate::progress::advance(1))
             .collect::<Vec<_>>()
             .into_iter()
             .collect()

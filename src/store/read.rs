@@ -179,6 +179,7 @@ impl Reader {
         const SLICE: usize = 16_384;
         let code = kind.code();
         let mut bounds: Vec<Option<String>> = vec![None];
+        let mut count = 0u64;
         guarded(|| {
             let table = self.txn.open_table(CURRENT)?;
             for (i, entry) in table.range((code, "")..(code + 1, ""))?.enumerate() {
@@ -186,10 +187,12 @@ impl Reader {
                 if i > 0 && i % SLICE == 0 {
                     bounds.push(Some(key.value().1.to_owned()));
                 }
+                count += 1;
             }
             Ok(())
         })?;
         bounds.push(None);
+        crate::progress::expect(crate::progress::Phase::Reading, count);
         let slices: Vec<Result<Vec<Record>, StoreError>> = bounds
             .par_windows(2)
             .map(|w| {
@@ -204,6 +207,7 @@ impl Reader {
                     for entry in range {
                         records.push(decode_current(kind, entry?.1.value())?.record);
                     }
+                    crate::progress::advance(records.len() as u64);
                     Ok(records)
                 })
             })
