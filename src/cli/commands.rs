@@ -166,16 +166,11 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
                 },
         } => {
             let period = Period::parse_any_arg(&period).map_err(Failure::Input)?;
-            let tier = match tier.as_str() {
-                "super_vip" => Tier::SuperVip,
-                "vip" => Tier::Vip,
-                "general" => Tier::General,
-                other => {
-                    return Err(Failure::Input(format!(
-                        "`{other}` is not a tier; use super_vip, vip or general"
-                    )));
-                }
-            };
+            let tier = Tier::parse(&tier).ok_or_else(|| {
+                Failure::Input(format!(
+                    "`{tier}` is not a tier; use super_vip, vip or general"
+                ))
+            })?;
             let reader = Store::open_reader(db).map_err(store_failure)?;
             let explanation = kpi::payouts::explain(&reader, &rules, &period, tier, &department)
                 .map_err(kpi_failure)?
@@ -304,13 +299,12 @@ pub fn parse_day(text: &str) -> Result<Day, String> {
 }
 
 pub fn parse_task_kind(text: &str) -> Result<Purpose, String> {
-    match text.parse::<Purpose>() {
-        Ok(p) if p != Purpose::Care => Ok(p),
-        _ => Err(format!(
+    careledger::rules::task_kind(text).ok_or_else(|| {
+        format!(
             "`{text}` is not a task kind; use one of {}",
             TASK_KINDS.map(|k| k.as_str()).join(", ")
-        )),
-    }
+        )
+    })
 }
 
 fn check(
@@ -467,10 +461,14 @@ fn default_pack_dir(month: &Period, lang: Lang) -> std::path::PathBuf {
 }
 
 /// Writes a file beside its target and renames it, so a failure never leaves half a file (nor
-/// the `.partial` beside it). The file is private (0600 on unix): what careledger writes to
-/// files holds names, phones or payouts.
+/// the `.partial` beside it). The file is private (0600 on unix), and so are the folders made
+/// for it (0700): what careledger writes to files holds names, phones or payouts.
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
     use std::io::Write as _;
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        create_private_dir_all(parent)
+            .or_write(|| format!("cannot create the folder {}", parent.display()))?;
+    }
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -510,10 +508,6 @@ fn report_all(
     if single_file {
         // `dir` is the file here.
         let page = pack::build_single_file(&reader, rules, month, lang).map_err(failure)?;
-        if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
-            create_private_dir_all(parent)
-                .or_write(|| format!("cannot create the folder {}", parent.display()))?;
-        }
         write_atomically(dir, &page)?;
         return out(&format!("wrote {}\n", dir.display()));
     }
@@ -598,16 +592,11 @@ fn print_list<T: serde::Serialize>(
     match &list.file {
         None => out_bytes(&bytes),
         Some(path) => {
-            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-                create_private_dir_all(parent)
-                    .or_write(|| format!("cannot create the folder {}", parent.display()))?;
-            }
             write_atomically(path, &bytes)?;
             out(&format!(
-                "wrote {} ({} row{})\n",
+                "wrote {} ({})\n",
                 path.display(),
-                items.len(),
-                if items.len() == 1 { "" } else { "s" }
+                style::count(items.len() as u64, "row", "rows")
             ))
         }
     }
@@ -785,9 +774,6 @@ fn store_failure(e: StoreError) -> Failure {
         | StoreError::ReadOnly(_)
         | StoreError::RepairNeedsWrite(_)
         | StoreError::Newer { .. } => Failure::Input(e.to_string()),
-        StoreError::Codec(careledger::store::codec::CodecError::Damaged(what)) => {
-            Failure::Fatal(StoreError::Damaged(what).to_string())
-        }
         StoreError::Damaged(_)
         | StoreError::NoSpace(_)
         | StoreError::Io { .. }
@@ -805,13 +791,14 @@ fn list_errors(rejections: &Rejections) -> String {
     }
     let shown = rejections.errors.len().min(ERRORS_SHOWN_MAX) as u64;
     if rejections.total > shown {
-        let _ = writeln!(text, "... and {} more errors", rejections.total - shown);
+        let more = rejections.total - shown;
+        let word = if more == 1 { "error" } else { "errors" };
+        let _ = writeln!(text, "... and {more} more {word}");
     }
     let _ = write!(
         text,
-        "import rejected: {} error{}; nothing was written. Fix the rows above and run the same import again.",
-        rejections.total,
-        if rejections.total == 1 { "" } else { "s" }
+        "import rejected: {}; nothing was written. Fix the rows above and run the same import again.",
+        style::count(rejections.total, "error", "errors")
     );
     text
 }
@@ -992,12 +979,10 @@ fn import_summary(files: &[ParsedFile], rows: u64, outcome: &ImportOutcome) -> S
         let kind = Kind::from_code(w.kind_code).expect("outcome kinds are valid");
         let _ = writeln!(
             text,
-            "{}: {} row{} superseded by a later row of the same key; {} record{} added and voided in this import (nothing written)",
+            "{}: {} superseded by a later row of the same key; {} added and voided in this import (nothing written)",
             kind.name(),
-            w.superseded,
-            if w.superseded == 1 { "" } else { "s" },
-            w.withdrawn,
-            if w.withdrawn == 1 { "" } else { "s" },
+            style::count(w.superseded, "row", "rows"),
+            style::count(w.withdrawn, "record", "records"),
         );
     }
     if outcome.dry_run {
@@ -1317,10 +1302,9 @@ fn history(db: &Path, kind_text: &str, id: &str, show_phone: bool) -> Result<(),
     let mut text = String::new();
     let _ = writeln!(
         text,
-        "{kind} {}: {} version{}",
+        "{kind} {}: {}",
         display_key(&key),
-        versions.len(),
-        if versions.len() == 1 { "" } else { "s" }
+        style::count(versions.len() as u64, "version", "versions")
     );
     let mut previous: Option<Vec<String>> = None;
     for v in &versions {
@@ -1468,15 +1452,12 @@ fn verify(db: &Path) -> Result<(), Failure> {
             style::paint("problem:", style::Tone::Fail, style::Stream::Stdout)
         );
     }
-    if report.problems_total > report.problems.len() as u64 {
+    let more = report.problems_total - report.problems.len() as u64;
+    if more > 0 {
         let _ = writeln!(
             text,
-            "... and {} more",
-            style::count(
-                report.problems_total - report.problems.len() as u64,
-                "problem",
-                "problems"
-            )
+            "... and {more} more {}",
+            if more == 1 { "problem" } else { "problems" }
         );
     }
     if report.is_healthy() {
@@ -1491,10 +1472,9 @@ fn verify(db: &Path) -> Result<(), Failure> {
     Err(Failure::Fatal(format!(
         "the store {} is damaged ({}): do not use its figures; restore it from a backup, or re-import the CSV files into a new store",
         db.display(),
-        match (&report.integrity, report.problems_total) {
-            (Integrity::Damaged(_), _) => "redb's integrity check failed".to_owned(),
-            (_, 1) => "1 problem".to_owned(),
-            (_, n) => format!("{n} problems"),
+        match &report.integrity {
+            Integrity::Damaged(_) => "redb's integrity check failed".to_owned(),
+            _ => style::count(report.problems_total, "problem", "problems"),
         }
     )))
 }

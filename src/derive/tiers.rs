@@ -32,6 +32,11 @@ impl Tier {
             Tier::General => "general",
         }
     }
+
+    /// The tier of a token (`super_vip`, `vip`, `general`).
+    pub fn parse(token: &str) -> Option<Tier> {
+        Tier::ALL.into_iter().find(|t| t.as_str() == token)
+    }
 }
 
 impl std::fmt::Display for Tier {

@@ -156,9 +156,7 @@ pub fn parse_gates(file: &str, text: &str) -> Result<Vec<Gate>, GatesError> {
             let kind = match &g.kind {
                 None => None,
                 Some(kind) => Some(
-                    TASK_KINDS
-                        .into_iter()
-                        .find(|k| k.as_str() == kind)
+                    crate::rules::task_kind(kind)
                         .ok_or_else(|| {
                             bad(format!(
                                 "`{kind}` is not a task kind; use one of {}",

@@ -42,6 +42,17 @@ impl PayoutOutcome {
             PayoutOutcome::None => "none",
         }
     }
+
+    /// The outcome of a token (`reward`, `fine`, `none`).
+    pub fn parse(token: &str) -> Option<PayoutOutcome> {
+        [
+            PayoutOutcome::Reward,
+            PayoutOutcome::Fine,
+            PayoutOutcome::None,
+        ]
+        .into_iter()
+        .find(|o| o.as_str() == token)
+    }
 }
 
 impl fmt::Display for PayoutOutcome {
@@ -110,16 +121,8 @@ impl TryFrom<PayoutLineJson> for PayoutLine {
     /// Reads a line written earlier (a closed statement): the label gives the period, and its
     /// dates must be the ones written beside it.
     fn try_from(l: PayoutLineJson) -> Result<PayoutLine, String> {
-        let period = period_of_label(&l.period)?;
-        let (start, end) = (period.first.to_string(), period.last.to_string());
-        if (start.as_str(), end.as_str()) != (l.period_start.as_str(), l.period_end.as_str()) {
-            return Err(format!(
-                "the period {} runs from {start} to {end}, but the line says {} to {}",
-                l.period, l.period_start, l.period_end
-            ));
-        }
         Ok(PayoutLine {
-            period,
+            period: period_written(&l.period, &l.period_start, &l.period_end)?,
             tier: l.tier,
             department: l.department,
             surveys: l.surveys,
@@ -130,6 +133,19 @@ impl TryFrom<PayoutLineJson> for PayoutLine {
             amount: l.amount,
         })
     }
+}
+
+/// The period of a line written earlier: its label gives the period, and the dates written
+/// beside it must be the period's own.
+fn period_written(label: &str, start: &str, end: &str) -> Result<Period, String> {
+    let period = period_of_label(label)?;
+    let (first, last) = (period.first.to_string(), period.last.to_string());
+    if (first.as_str(), last.as_str()) != (start, end) {
+        return Err(format!(
+            "the period {label} runs from {first} to {last}, but the line says {start} to {end}"
+        ));
+    }
+    Ok(period)
 }
 
 /// A period from a label written earlier, of any of the three kinds (`2024-W09`, `2024-03`,
@@ -656,10 +672,10 @@ pub fn statement_from(
         // HTML lay the closed figures out through the frozen format-1 view of that JSON
         // (`closed::layout`), never by decoding it into today's struct.
         let mut s: Statement = closed::layout(&c.json).map_err(|e| {
-            StoreError::Codec(crate::store::codec::CodecError::Damaged(format!(
+            StoreError::Damaged(format!(
                 "closed statement {} cannot be laid out by this careledger: {e}",
                 c.month
-            )))
+            ))
         })?;
         s.closed_json = Some(c.json.clone());
         let now = compute(inputs, rules, month)?;

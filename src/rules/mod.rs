@@ -197,14 +197,22 @@ mod text {
     }
 
     pub fn task_kind(token: &str) -> Result<Purpose, String> {
-        match token.parse::<Purpose>() {
-            Ok(p) if p != Purpose::Care => Ok(p),
-            _ => Err(format!(
+        super::task_kind(token).ok_or_else(|| {
+            format!(
                 "is not a task kind; the task kinds are {}",
                 TASK_KINDS.map(|k| k.as_str()).join(", ")
-            )),
-        }
+            )
+        })
     }
+}
+
+/// The task kind of a token: a purpose that has tasks (every purpose but `care`). Used
+/// wherever a task kind is read: rules files, gates files, `tasks --kind`.
+pub fn task_kind(token: &str) -> Option<Purpose> {
+    token
+        .parse::<Purpose>()
+        .ok()
+        .filter(|&p| p != Purpose::Care)
 }
 
 /// `PeriodKind` as its word (`"week"`).

@@ -88,12 +88,10 @@ pub enum StoreError {
 
 impl StoreError {
     /// Whether the error says the file is damaged (the CLI's exit 3 with "restore from
-    /// backup"), including a damaged value reported by a caller as a codec error.
+    /// backup"). A damaged value always arrives as [`StoreError::Damaged`]: the conversion
+    /// from a codec error makes it one.
     pub fn is_damaged(&self) -> bool {
-        matches!(
-            self,
-            StoreError::Damaged(_) | StoreError::Codec(codec::CodecError::Damaged(_))
-        )
+        matches!(self, StoreError::Damaged(_))
     }
 }
 

@@ -7,7 +7,6 @@ use serde_json::Value;
 
 use super::{AdjustmentLine, CloseInfo, LineKey, Statement};
 use crate::model::Fen;
-use crate::store::codec::CodecError;
 use crate::store::{Reader, StoreError};
 
 /// A closed month as the store keeps it: the statement's JSON text, exactly as it was
@@ -103,12 +102,7 @@ pub(super) fn closed_months(reader: &Reader) -> Result<Vec<ClosedMonth>, StoreEr
                     true => Ok(f),
                     false => Err("it does not end as the JSON close writes".into()),
                 })
-                .map_err(|e| {
-                    StoreError::Codec(CodecError::Damaged(format!(
-                        "closed statement {}: {e}",
-                        c.month
-                    )))
-                })?;
+                .map_err(|e| StoreError::Damaged(format!("closed statement {}: {e}", c.month)))?;
             Ok(ClosedMonth {
                 month: c.month,
                 closed_at: c.closed_at,
@@ -303,29 +297,16 @@ pub(super) fn layout(json: &str) -> Result<Statement, String> {
 
     let v: v1::Statement = serde_json::from_str(json).map_err(|e| e.to_string())?;
     let money = |text: &str| Fen::parse_signed(text);
-    let tier = |text: &str| match text {
-        "super_vip" => Ok(Tier::SuperVip),
-        "vip" => Ok(Tier::Vip),
-        "general" => Ok(Tier::General),
-        other => Err(format!("`{other}` is not a tier")),
-    };
-    let outcome = |text: &str| match text {
-        "reward" => Ok(super::PayoutOutcome::Reward),
-        "fine" => Ok(super::PayoutOutcome::Fine),
-        "none" => Ok(super::PayoutOutcome::None),
-        other => Err(format!("`{other}` is not a payout outcome")),
+    let tier = |text: &str| Tier::parse(text).ok_or_else(|| format!("`{text}` is not a tier"));
+    let outcome = |text: &str| {
+        super::PayoutOutcome::parse(text).ok_or_else(|| format!("`{text}` is not a payout outcome"))
     };
     let lines = v
         .lines
         .into_iter()
         .map(|l| {
-            let period = super::period_of_label(&l.period)?;
-            if (period.first.to_string(), period.last.to_string()) != (l.period_start, l.period_end)
-            {
-                return Err(format!("the dates of {} are not its own", l.period));
-            }
             Ok(super::PayoutLine {
-                period,
+                period: super::period_written(&l.period, &l.period_start, &l.period_end)?,
                 tier: tier(&l.tier)?,
                 department: l.department,
                 surveys: l.surveys,
