@@ -53,6 +53,7 @@ mod visits;
 
 use std::fmt;
 
+pub(crate) use canvas::group_thousands;
 pub use canvas::{HEIGHT, WIDTH};
 pub use customers::{customers_by_first_purchase_year, tiers_over_time};
 pub use font::{FONT_CHARACTERS, FONT_LICENSE, FONT_OTF, covers, png_text};

@@ -76,17 +76,7 @@ fn group_decimal(cell: &str) -> String {
     if !digits(whole) || !digits(fraction) {
         return cell.to_owned();
     }
-    let mut out = String::with_capacity(cell.len() + whole.len() / 3);
-    out.push_str(sign);
-    for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out.push('.');
-    out.push_str(fraction);
-    out
+    format!("{sign}{}.{fraction}", crate::chart::group_thousands(whole))
 }
 
 pub fn esc(text: &str) -> String {
