@@ -75,6 +75,7 @@ pub use store::{ImportFailure, ImportOptions, ImportOutcome, Reader, Store, Stor
 pub mod chart;
 pub mod csvio;
 pub mod derive;
+pub mod facts;
 // The generator's folder is `gen/`; `gen` is a reserved word in edition 2024.
 pub mod gate;
 #[path = "gen/mod.rs"]

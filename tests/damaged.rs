@@ -91,6 +91,7 @@ fn a_sweep_of_flipped_bytes_never_panics() {
     let page = 4096;
     let mut offsets: Vec<usize> = (0..bytes.len() / page)
         .flat_map(|p| [p * page + 7 + p * 13, p * page + 2053 + p * 97])
+        .filter(|offset| *offset < bytes.len())
         .collect();
     // xorshift64 with a fixed seed: the same offsets every run.
     let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
@@ -173,14 +174,14 @@ fn a_flipped_byte_in_a_stored_value_is_damage_to_verify_and_to_every_report() {
         stderr.contains("is damaged") && stderr.contains("restore it from a backup"),
         "{stderr}"
     );
-    let gates = gates_file();
     for args in [
         &["export", "out"][..],
-        &["report", "payouts", "--month", "2024-01"],
+        // The month-sized reports (visits, churn, payouts, and `check` over them) read the
+        // month's kept facts and records, never the customers: damage to a customer is for
+        // the commands that read them.
         &["tiers", "--month", "2024-02"],
         &["lost"],
         &["history", "customers", "C00011"],
-        &["check", "--month", "2024-01", "--gates", &gates],
     ] {
         let out = dir.run(args);
         let stderr = String::from_utf8_lossy(&out.stderr);

@@ -8,6 +8,7 @@ mod crash;
 mod damaged;
 mod everyday;
 mod exit_codes;
+mod facts_model;
 mod fixture;
 mod fuzz_import;
 mod gates;

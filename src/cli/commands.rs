@@ -240,7 +240,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             paths,
             amend,
             dry_run,
-        } => import(db, &paths, amend, dry_run),
+        } => import(db, &rules, &paths, amend, dry_run),
         Command::Export { dir } => export(db, &dir),
         Command::History {
             kind,
@@ -854,7 +854,13 @@ const COMPACT_ROWS_MIN: u64 = 50_000;
 /// Rows below which no progress bar is drawn.
 const PROGRESS_ROWS_MIN: u64 = 50_000;
 
-fn import(db: &Path, paths: &[String], amend: bool, dry_run: bool) -> Result<(), Failure> {
+fn import(
+    db: &Path,
+    rules: &Rules,
+    paths: &[String],
+    amend: bool,
+    dry_run: bool,
+) -> Result<(), Failure> {
     let files = read_sources(paths)?;
     let rows: u64 = files.iter().map(|f| f.rows.len() as u64).sum();
     for warning in implausible_dates(&files) {
@@ -923,6 +929,9 @@ fn import(db: &Path, paths: &[String], amend: bool, dry_run: bool) -> Result<(),
         bar.finish_and_clear();
     }
     let outcome = result.map_err(rejected)?;
+    // The facts of the customers the import touched, derived again under the rules in force
+    // (all of them when the facts followed other rules), for month-sized reports.
+    careledger::facts::catch_up(&store, rules).map_err(store_failure)?;
     // A large import leaves free pages behind; giving them back costs a few seconds per GB.
     if outcome.recorded
         && outcome.counts.iter().map(|c| c.written()).sum::<u64>() >= COMPACT_ROWS_MIN
@@ -1525,7 +1534,7 @@ fn demo(db: &Path, rules: &Rules, lang: Lang, customers: u64, data: &Path) -> Re
     };
     generate(&config, data)?;
     let paths = [data.display().to_string()];
-    import(db, &paths, false, false)?;
+    import(db, rules, &paths, false, false)?;
     let month = latest_complete_month(&Store::open_reader(db).map_err(store_failure)?)?;
     let dir = default_pack_dir(&month, lang);
     report_all(db, rules, &month, lang, &dir, false)?;

@@ -59,7 +59,8 @@ pub fn derive_churn(activity: &Activity, rules: &Rules) -> Vec<CustomerChurn> {
         .collect()
 }
 
-fn derive_customer(c: &CustomerActivity, rules: &Rules, success: &[Outcome]) -> CustomerChurn {
+/// One customer's churn facts; `success` is the `churn_recovery` rule's success outcomes.
+pub fn derive_customer(c: &CustomerActivity, rules: &Rules, success: &[Outcome]) -> CustomerChurn {
     let visits: Vec<Day> = c
         .sales
         .iter()

@@ -120,6 +120,24 @@ pub fn derive_tasks(
         .collect()
 }
 
+/// The rules of task derivation, resolved once, for deriving customers one at a time.
+pub struct TaskDeriver {
+    kinds: KindRules,
+}
+
+impl TaskDeriver {
+    pub fn new(rules: &Rules) -> TaskDeriver {
+        TaskDeriver {
+            kinds: KindRules::new(rules),
+        }
+    }
+
+    /// One customer's credited tasks, knowing what was recorded up to `known_until`.
+    pub fn derive(&self, customer: &CustomerActivity, known_until: Timestamp) -> CustomerTasks {
+        derive_customer(customer, &self.kinds, known_until)
+    }
+}
+
 fn derive_customer(c: &CustomerActivity, kinds: &KindRules, until: Timestamp) -> CustomerTasks {
     let mut tasks: Vec<Task> = Vec::new();
     let mut task = |kind: Purpose,

@@ -104,9 +104,32 @@ impl TierInputs {
                     )
                 },
             );
+        Ok(TierInputs::from_records(
+            customer_records?,
+            sale_records?,
+            order_records?,
+            policy_records?,
+            survey_records?,
+            rules,
+        ))
+    }
+
+    /// The inputs from lists of current records, each kind in key order: every record of a
+    /// snapshot ([`TierInputs::load`]), or those of some customers — their own records, the
+    /// sales and policies naming them as referrer, and their family members' customer
+    /// records and sales — which decide those customers' tiers exactly as the whole
+    /// snapshot would (`crate::facts`).
+    pub fn from_records(
+        customer_records: Vec<Record>,
+        sale_records: Vec<Record>,
+        order_records: Vec<Record>,
+        policy_records: Vec<Record>,
+        survey_records: Vec<Record>,
+        rules: &Rules,
+    ) -> TierInputs {
         let mut customers: BTreeMap<String, CustomerInputs> = BTreeMap::new();
         let mut family_of: HashMap<String, String> = HashMap::new();
-        for c in customer_records?
+        for c in customer_records
             .into_iter()
             .filter_map(Record::into_customer)
         {
@@ -125,7 +148,7 @@ impl TierInputs {
             customers.insert(c.customer_id, inputs);
         }
         let mut first_sale: HashMap<String, Day> = HashMap::new();
-        for s in sale_records?.into_iter().filter_map(Record::into_sale) {
+        for s in sale_records.into_iter().filter_map(Record::into_sale) {
             let day = s.delivered_at.day();
             let first = first_sale.entry(s.customer_id.clone()).or_insert(day);
             *first = (*first).min(day);
@@ -137,7 +160,7 @@ impl TierInputs {
                 r.referred_sales.push(day);
             }
         }
-        for o in order_records?
+        for o in order_records
             .into_iter()
             .filter_map(Record::into_service_order)
         {
@@ -145,7 +168,7 @@ impl TierInputs {
                 c.visits.push(o.opened_at.day());
             }
         }
-        for p in policy_records?.into_iter().filter_map(Record::into_policy) {
+        for p in policy_records.into_iter().filter_map(Record::into_policy) {
             if let Some(c) = customers.get_mut(&p.customer_id) {
                 c.policies.push(p.start_on);
             }
@@ -154,7 +177,7 @@ impl TierInputs {
             }
         }
         let satisfied_min = rules.surveys.satisfied_overall_min;
-        for s in survey_records?.into_iter().filter_map(Record::into_survey) {
+        for s in survey_records.into_iter().filter_map(Record::into_survey) {
             if let Some(c) = customers.get_mut(&s.customer_id) {
                 c.surveys.push((s.at.day(), s.overall >= satisfied_min));
             }
@@ -169,10 +192,10 @@ impl TierInputs {
                 family_buyers.entry(family.clone()).or_default().push(day);
             }
         }
-        Ok(TierInputs {
+        TierInputs {
             customers,
             family_buyers,
-        })
+        }
     }
 
     /// Every current customer's tier as of `as_of` (E), in customer id order.

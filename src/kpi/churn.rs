@@ -63,19 +63,7 @@ pub fn churn_figures(
     period: &Period,
     staff: Option<&StaffDirectory>,
 ) -> Result<ChurnFigures, MoneyOverflow> {
-    let mut f = ChurnFigures {
-        month: (period.kind == PeriodKind::Month).then(|| period.label.clone()),
-        year: (period.kind == PeriodKind::Year).then(|| period.label.clone()),
-        lost_at_end: 0,
-        newly_lost: 0,
-        recovery_attempts: 0,
-        customers_contacted: 0,
-        recovered: 0,
-        returned_unprompted: 0,
-        recovery_revenue: Fen::ZERO,
-        by_staff: None,
-        months: None,
-    };
+    let mut f = empty_figures(period);
     let mut credited: BTreeMap<Option<&str>, (u64, Fen)> = BTreeMap::new();
     let mut contacted: BTreeSet<&str> = BTreeSet::new();
     for c in churn {
@@ -121,27 +109,100 @@ pub fn churn_figures(
         }
     }
     f.customers_contacted = contacted.len() as u64;
-    if let Some(directory) = staff {
-        // Named staff by id; calls without a staff id last.
-        let mut lines: Vec<StaffLine> = credited
-            .into_iter()
-            .map(|(id, (recovered, revenue))| {
-                let known = id.and_then(|id| directory.get(id));
-                StaffLine {
-                    staff_id: id.map(str::to_owned),
-                    name: known.map(|k| k.0.clone()),
-                    department: known.map(|k| k.1.clone()),
-                    recovered,
-                    recovery_revenue: revenue,
-                }
-            })
-            .collect();
-        lines.sort_by(|a, b| {
-            (a.staff_id.is_none(), &a.staff_id).cmp(&(b.staff_id.is_none(), &b.staff_id))
-        });
-        f.by_staff = Some(lines);
-    }
+    f.by_staff = staff.map(|directory| staff_lines(credited, directory));
     Ok(f)
+}
+
+/// The figures of one period from the kept facts (`crate::facts`): ranges of the period's
+/// episodes, returns, recovery calls and revenue, and the lost stock summed up to its end.
+pub fn churn_figures_from_facts(
+    reader: &Reader,
+    period: &Period,
+    staff: Option<&StaffDirectory>,
+) -> Result<ChurnFigures, KpiError> {
+    let (first, last) = (period.first.0, period.last.0);
+    let mut f = empty_figures(period);
+    f.lost_at_end = reader.lost_stock_through(crate::facts::month_of(last))?;
+    f.newly_lost = reader.count_lost(first, last)?;
+    let mut credited: BTreeMap<Option<String>, (u64, Fen)> = BTreeMap::new();
+    let mut returns = Vec::new();
+    reader.for_each_return(first, last, |r| returns.push(r))?;
+    for r in returns {
+        if r.recovered {
+            f.recovered += 1;
+            credited.entry(r.staff_id).or_default().0 += 1;
+        } else {
+            f.returned_unprompted += 1;
+        }
+    }
+    let mut orders = Vec::new();
+    reader.for_each_revenue(first, last, |o| orders.push(o))?;
+    for o in orders {
+        let revenue = Fen(o.revenue);
+        f.recovery_revenue = f
+            .recovery_revenue
+            .add_or(revenue, || format!("the recovery revenue of {period}"))?;
+        let line = credited.entry(o.staff_id).or_default();
+        line.1 = line.1.add_or(revenue, || {
+            format!("the recovery revenue of {period} credited to one member of staff")
+        })?;
+    }
+    let mut contacted: BTreeSet<String> = BTreeSet::new();
+    reader.for_each_recovery_call(first, last, |customer| {
+        f.recovery_attempts += 1;
+        if !contacted.contains(customer) {
+            contacted.insert(customer.to_owned());
+        }
+    })?;
+    f.customers_contacted = contacted.len() as u64;
+    f.by_staff = staff.map(|directory| {
+        let credited = credited
+            .iter()
+            .map(|(id, line)| (id.as_deref(), *line))
+            .collect();
+        staff_lines(credited, directory)
+    });
+    Ok(f)
+}
+
+fn empty_figures(period: &Period) -> ChurnFigures {
+    ChurnFigures {
+        month: (period.kind == PeriodKind::Month).then(|| period.label.clone()),
+        year: (period.kind == PeriodKind::Year).then(|| period.label.clone()),
+        lost_at_end: 0,
+        newly_lost: 0,
+        recovery_attempts: 0,
+        customers_contacted: 0,
+        recovered: 0,
+        returned_unprompted: 0,
+        recovery_revenue: Fen::ZERO,
+        by_staff: None,
+        months: None,
+    }
+}
+
+/// The credit per staff member: named staff by id, calls without a staff id last.
+fn staff_lines(
+    credited: BTreeMap<Option<&str>, (u64, Fen)>,
+    directory: &StaffDirectory,
+) -> Vec<StaffLine> {
+    let mut lines: Vec<StaffLine> = credited
+        .into_iter()
+        .map(|(id, (recovered, revenue))| {
+            let known = id.and_then(|id| directory.get(id));
+            StaffLine {
+                staff_id: id.map(str::to_owned),
+                name: known.map(|k| k.0.clone()),
+                department: known.map(|k| k.1.clone()),
+                recovered,
+                recovery_revenue: revenue,
+            }
+        })
+        .collect();
+    lines.sort_by(|a, b| {
+        (a.staff_id.is_none(), &a.staff_id).cmp(&(b.staff_id.is_none(), &b.staff_id))
+    });
+    lines
 }
 
 /// The churn report of a month, or of a year with its twelve months.
@@ -156,5 +217,5 @@ pub fn run(
     } else {
         None
     };
-    Ok(super::Derived::load(reader, rules)?.churn_report(period, directory.as_ref())?)
+    super::Derived::load(reader, rules)?.churn_report(period, directory.as_ref())
 }

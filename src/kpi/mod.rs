@@ -51,48 +51,87 @@ pub(crate) fn task_rule(rules: &Rules, kind: Purpose) -> &TaskRule {
         .expect("tasks are derived only for task kinds")
 }
 
-/// What several reports of one snapshot share: the activity, read once, and the tasks and
-/// churn facts derived from it on first use. A command that reports two months (a gate, the
-/// report pack) derives once.
+/// What several reports of one snapshot share. When the snapshot's facts follow the rules
+/// in force (`crate::facts::current`), every report reads its period's facts; otherwise the
+/// activity is read once and the tasks and churn facts are derived from it on first use, so
+/// a command that reports two months (a gate, the report pack) derives once.
 pub struct Derived<'r> {
     pub reader: &'r Reader,
     pub rules: &'r Rules,
-    pub activity: Activity,
+    /// `None` when the reports read the kept facts.
+    activity: Option<Activity>,
     tasks: OnceLock<Vec<CustomerTasks>>,
     churn: OnceLock<Vec<CustomerChurn>>,
 }
 
 impl<'r> Derived<'r> {
+    /// Reads the kept facts when they follow `rules`, else derives from scratch.
     pub fn load(reader: &'r Reader, rules: &'r Rules) -> Result<Derived<'r>, StoreError> {
+        if crate::facts::current(reader, rules)? {
+            Ok(Derived {
+                reader,
+                rules,
+                activity: None,
+                tasks: OnceLock::new(),
+                churn: OnceLock::new(),
+            })
+        } else {
+            Derived::scratch(reader, rules)
+        }
+    }
+
+    /// Derives from scratch, whatever facts the store keeps: for comparing the two ways.
+    pub fn scratch(reader: &'r Reader, rules: &'r Rules) -> Result<Derived<'r>, StoreError> {
         Ok(Derived {
             reader,
             rules,
-            activity: Activity::load(reader)?,
+            activity: Some(Activity::load(reader)?),
             tasks: OnceLock::new(),
             churn: OnceLock::new(),
         })
     }
 
-    /// Every customer's credited tasks, knowing everything in the snapshot.
-    pub fn tasks(&self) -> &[CustomerTasks] {
-        self.tasks
-            .get_or_init(|| derive_tasks(&self.activity, self.rules, Timestamp(i64::MAX)))
+    /// Whether the reports read the kept facts.
+    pub fn reads_facts(&self) -> bool {
+        self.activity.is_none()
     }
 
-    pub fn churn(&self) -> &[CustomerChurn] {
-        self.churn
-            .get_or_init(|| derive_churn(&self.activity, self.rules))
+    /// Every customer's credited tasks, knowing everything in the snapshot (derived from
+    /// scratch; `None` when the reports read the kept facts).
+    pub fn tasks(&self) -> Option<&[CustomerTasks]> {
+        let activity = self.activity.as_ref()?;
+        Some(
+            self.tasks
+                .get_or_init(|| derive_tasks(activity, self.rules, Timestamp(i64::MAX))),
+        )
+    }
+
+    fn churn(&self) -> Option<&[CustomerChurn]> {
+        let activity = self.activity.as_ref()?;
+        Some(
+            self.churn
+                .get_or_init(|| derive_churn(activity, self.rules)),
+        )
     }
 
     /// The return-visit report of a month or week.
     pub fn visits(&self, period: &Period) -> Result<visits::VisitsReport, StoreError> {
         let surveys = visits::surveys_in(self.reader, period)?;
-        Ok(visits::visits_report(
-            self.tasks(),
-            &surveys,
-            self.rules,
-            period,
-        ))
+        match self.tasks() {
+            Some(tasks) => Ok(visits::visits_report(tasks, &surveys, self.rules, period)),
+            None => visits::visits_report_from_facts(self.reader, &surveys, self.rules, period),
+        }
+    }
+
+    fn churn_figures(
+        &self,
+        period: &Period,
+        staff: Option<&churn::StaffDirectory>,
+    ) -> Result<churn::ChurnFigures, KpiError> {
+        match self.churn() {
+            Some(derived) => Ok(churn::churn_figures(derived, period, staff)?),
+            None => churn::churn_figures_from_facts(self.reader, period, staff),
+        }
     }
 
     /// The churn report of a month, or of a year with its twelve months; with `staff`, the
@@ -101,19 +140,13 @@ impl<'r> Derived<'r> {
         &self,
         period: &Period,
         staff: Option<&churn::StaffDirectory>,
-    ) -> Result<churn::ChurnFigures, MoneyOverflow> {
-        let mut figures = churn::churn_figures(self.churn(), period, staff)?;
+    ) -> Result<churn::ChurnFigures, KpiError> {
+        let mut figures = self.churn_figures(period, staff)?;
         if period.kind == PeriodKind::Year {
             let year = period.first.year();
             figures.months = Some(
                 (1..=12)
-                    .map(|m| {
-                        churn::churn_figures(
-                            self.churn(),
-                            &Period::month(year, m).expect("a month"),
-                            staff,
-                        )
-                    })
+                    .map(|m| self.churn_figures(&Period::month(year, m).expect("a month"), staff))
                     .collect::<Result<_, _>>()?,
             );
         }

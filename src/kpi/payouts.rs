@@ -297,20 +297,61 @@ pub fn statement_span(month: &Period) -> (Day, Day) {
 
 impl PayoutInputs {
     /// Loads the surveys dated in `[first, last]`, rating each with its customer's tier on its
-    /// date, and the staff.
+    /// date (kept by import when the facts follow `rules`, else derived from scratch), and
+    /// the staff.
     pub fn load(
         reader: &Reader,
         rules: &Rules,
         first: Day,
         last: Day,
     ) -> Result<PayoutInputs, StoreError> {
-        let tiers = TierInputs::load(reader, rules)?;
+        let facts = crate::facts::current(reader, rules)?;
+        PayoutInputs::load_from(reader, rules, first, last, facts)
+    }
+
+    /// As [`PayoutInputs::load`], with every tier derived from scratch.
+    pub fn load_scratch(
+        reader: &Reader,
+        rules: &Rules,
+        first: Day,
+        last: Day,
+    ) -> Result<PayoutInputs, StoreError> {
+        PayoutInputs::load_from(reader, rules, first, last, false)
+    }
+
+    fn load_from(
+        reader: &Reader,
+        rules: &Rules,
+        first: Day,
+        last: Day,
+        facts: bool,
+    ) -> Result<PayoutInputs, StoreError> {
+        enum Tiers {
+            Kept(BTreeMap<String, u8>),
+            Derived(TierInputs),
+        }
+        let tiers = if facts {
+            Tiers::Kept(reader.survey_tiers(first.0, last.0)?)
+        } else {
+            Tiers::Derived(TierInputs::load(reader, rules)?)
+        };
         let mut surveys = Vec::new();
+        let mut missing = None;
         reader.for_each_in_period(Kind::Survey, first.start(), Day(last.0 + 1).start(), |r| {
             if let Record::Survey(s) = r {
-                let tier = tiers
-                    .tier_of(&s.customer_id, &rules.tiers, as_of_for(s.at.day()))
-                    .tier;
+                let tier = match &tiers {
+                    Tiers::Derived(t) => {
+                        t.tier_of(&s.customer_id, &rules.tiers, as_of_for(s.at.day()))
+                            .tier
+                    }
+                    Tiers::Kept(kept) => match kept.get(&s.survey_id) {
+                        Some(code) => crate::facts::tier_of(*code)?,
+                        None => {
+                            missing.get_or_insert_with(|| s.survey_id.clone());
+                            Tier::General
+                        }
+                    },
+                };
                 let satisfied = s.overall >= rules.surveys.satisfied_overall_min;
                 surveys.push(RatedSurvey {
                     survey: s.clone(),
@@ -320,6 +361,11 @@ impl PayoutInputs {
             }
             Ok(())
         })?;
+        if let Some(id) = missing {
+            return Err(StoreError::Damaged(format!(
+                "survey `{id}` has no tier in fact_surveys"
+            )));
+        }
         let staff = reader
             .current_records(Kind::Staff)?
             .into_iter()

@@ -7,8 +7,9 @@ use serde::{Deserialize, Serialize};
 
 use super::rate;
 use crate::derive::tasks::CustomerTasks;
-use crate::model::{Kind, Period, PeriodKind, Record, Survey};
+use crate::model::{Day, Kind, Period, PeriodKind, Purpose, Record, Survey};
 use crate::rules::Rules;
+use crate::store::facts::{TASK_ON_TIME, TASK_PERFORMED, TASK_SUCCESSFUL};
 use crate::store::{Reader, StoreError};
 
 /// How many issues `top_issues` lists.
@@ -117,6 +118,80 @@ pub fn surveys_in(reader: &Reader, period: &Period) -> Result<Vec<AnsweredSurvey
         .collect()
 }
 
+/// The tasks due in a period and the unscheduled attempts, counted.
+#[derive(Default)]
+struct TaskTally {
+    total: Counts,
+    by_kind: BTreeMap<&'static str, Counts>,
+    by_department: BTreeMap<String, Counts>,
+    unscheduled: u64,
+}
+
+impl TaskTally {
+    fn add(
+        &mut self,
+        rules: &Rules,
+        kind: Purpose,
+        performed: bool,
+        successful: bool,
+        on_time: bool,
+    ) {
+        let (p, s, o) = (performed, successful, on_time);
+        self.total.add(p, s, o);
+        self.by_kind.entry(kind.as_str()).or_default().add(p, s, o);
+        let department = &super::task_rule(rules, kind).department;
+        self.by_department
+            .entry(department.clone())
+            .or_default()
+            .add(p, s, o);
+    }
+
+    /// From every customer's credited tasks, derived from scratch.
+    fn of_derived(derived: &[CustomerTasks], rules: &Rules, period: &Period) -> TaskTally {
+        let mut tally = TaskTally::default();
+        for customer in derived {
+            for state in customer
+                .tasks
+                .iter()
+                .filter(|s| !s.withdrawn && period.contains(s.task.due_at.day()))
+            {
+                tally.add(
+                    rules,
+                    state.task.kind,
+                    state.performed(),
+                    state.successful,
+                    state.on_time(),
+                );
+            }
+            tally.unscheduled += customer
+                .unscheduled
+                .iter()
+                .filter(|(_, at)| period.contains(at.day()))
+                .count() as u64;
+        }
+        tally
+    }
+
+    /// From the period's kept facts: a range of `fact_tasks` and one of `fact_unscheduled`.
+    fn of_facts(reader: &Reader, rules: &Rules, period: &Period) -> Result<TaskTally, StoreError> {
+        let (from, to) = (period.first.start().0, Day(period.last.0 + 1).start().0);
+        let mut tally = TaskTally::default();
+        let mut kinds = Vec::new();
+        reader.for_each_task_fact(from, to, |kind, flags| kinds.push((kind, flags)))?;
+        for (code, flags) in kinds {
+            tally.add(
+                rules,
+                crate::facts::purpose_of(code)?,
+                flags & TASK_PERFORMED != 0,
+                flags & TASK_SUCCESSFUL != 0,
+                flags & TASK_ON_TIME != 0,
+            );
+        }
+        tally.unscheduled = reader.count_unscheduled(from, to)?;
+        Ok(tally)
+    }
+}
+
 /// Aggregates the report of one period from every customer's credited tasks and the
 /// period's surveys.
 pub fn visits_report(
@@ -125,35 +200,41 @@ pub fn visits_report(
     rules: &Rules,
     period: &Period,
 ) -> VisitsReport {
-    let mut total = Counts::default();
-    let mut by_kind: BTreeMap<&'static str, Counts> = BTreeMap::new();
-    let mut by_department: BTreeMap<String, Counts> = BTreeMap::new();
-    let mut unscheduled = 0u64;
-    for customer in derived {
-        for state in customer
-            .tasks
-            .iter()
-            .filter(|s| !s.withdrawn && period.contains(s.task.due_at.day()))
-        {
-            let (p, s, o) = (state.performed(), state.successful, state.on_time());
-            total.add(p, s, o);
-            by_kind
-                .entry(state.task.kind.as_str())
-                .or_default()
-                .add(p, s, o);
-            let department = &super::task_rule(rules, state.task.kind).department;
-            by_department
-                .entry(department.clone())
-                .or_default()
-                .add(p, s, o);
-        }
-        unscheduled += customer
-            .unscheduled
-            .iter()
-            .filter(|(_, at)| period.contains(at.day()))
-            .count() as u64;
-    }
+    assemble(
+        TaskTally::of_derived(derived, rules, period),
+        surveys,
+        rules,
+        period,
+    )
+}
 
+/// The report of one period from the kept facts (`crate::facts`) and the period's surveys.
+pub fn visits_report_from_facts(
+    reader: &Reader,
+    surveys: &[AnsweredSurvey],
+    rules: &Rules,
+    period: &Period,
+) -> Result<VisitsReport, StoreError> {
+    Ok(assemble(
+        TaskTally::of_facts(reader, rules, period)?,
+        surveys,
+        rules,
+        period,
+    ))
+}
+
+fn assemble(
+    tally: TaskTally,
+    surveys: &[AnsweredSurvey],
+    rules: &Rules,
+    period: &Period,
+) -> VisitsReport {
+    let TaskTally {
+        total,
+        by_kind,
+        by_department,
+        unscheduled,
+    } = tally;
     let satisfied_min = rules.surveys.satisfied_overall_min;
     let count = surveys.len() as u64;
     let satisfied = surveys

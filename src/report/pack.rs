@@ -14,7 +14,7 @@ use crate::kpi::payouts;
 use crate::kpi::tiers::{TierCounts, TiersReport};
 use crate::kpi::visits::VisitsReport;
 use crate::kpi::{Derived, KpiError};
-use crate::model::{Day, Fen, MoneyOverflow, Period};
+use crate::model::{Day, Fen, Kind, MoneyOverflow, Period, Record, Timestamp};
 use crate::rules::Rules;
 use crate::store::{Reader, StoreError};
 
@@ -116,24 +116,21 @@ fn assemble(
     let churn_before = derived.churn_report(&previous, None)?;
     let year = Period::year(month.first.year()).expect("a year");
     let churn_year = derived.churn_report(&year, Some(&directory))?;
-    let activity = &derived.activity;
-    let first_year = activity
-        .customers
-        .iter()
-        .flat_map(|c| {
-            c.sales
-                .iter()
-                .map(|s| s.delivered_at.day())
-                .chain(c.orders.iter().map(|o| o.opened_at.day()))
-        })
+    // The first year of any visit (a sale's delivery or an order's opening).
+    let first_year = [Kind::Sale, Kind::ServiceOrder]
+        .into_iter()
+        .map(|kind| reader.earliest_time(kind))
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .flatten()
         .min()
-        .map_or(month.first.year(), Day::year);
+        .map_or(month.first.year(), |t| t.day().year());
     let by_year: Vec<(i32, i64)> = (first_year..=month.first.year())
         .map(|y| {
             let figures = derived.churn_report(&Period::year(y).expect("a year"), None)?;
             Ok((y, figures.recovery_revenue.0))
         })
-        .collect::<Result<_, MoneyOverflow>>()?;
+        .collect::<Result<_, KpiError>>()?;
     let by_month: Vec<(String, i64)> = churn_year
         .months
         .iter()
@@ -170,17 +167,24 @@ fn assemble(
         counts: tiers_by_month.last().expect("twelve months").1,
         customers: None,
     };
+    // Customers by the year of their first purchase (up to the month).
+    let mut first_sale: BTreeMap<String, Day> = BTreeMap::new();
+    reader.for_each_in_period(
+        Kind::Sale,
+        Timestamp(i64::MIN),
+        Day(month.last.0 + 1).start(),
+        |r| {
+            if let Record::Sale(s) = r {
+                first_sale
+                    .entry(s.customer_id.clone())
+                    .or_insert(s.delivered_at.day());
+            }
+            Ok(())
+        },
+    )?;
     let mut first_purchase: BTreeMap<i32, u64> = BTreeMap::new();
-    for c in &activity.customers {
-        if let Some(first) = c
-            .sales
-            .iter()
-            .map(|s| s.delivered_at.day())
-            .min()
-            .filter(|d| *d <= month.last)
-        {
-            *first_purchase.entry(first.year()).or_default() += 1;
-        }
+    for first in first_sale.values() {
+        *first_purchase.entry(first.year()).or_default() += 1;
     }
 
     // Charts.

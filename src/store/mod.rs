@@ -6,6 +6,7 @@
 mod apply;
 pub mod batch;
 pub mod codec;
+pub mod facts;
 mod plan;
 mod read;
 mod stored;
@@ -39,6 +40,8 @@ pub enum StoreError {
         "the store {path} is open for writing by another careledger process; wait for it to finish"
     )]
     Busy { path: PathBuf },
+    #[error("another import was committed while the facts were derived; run the command again")]
+    Stale,
     #[error(
         "cannot create the store {path}: the folder {folder} does not exist; create it first (mkdir -p {folder}) or pass --db with a file in an existing folder"
     )]

@@ -45,6 +45,11 @@ pub struct StoreStats {
 }
 
 impl Reader {
+    /// The snapshot's transaction, for the other tables' readers of `store`.
+    pub(super) fn txn(&self) -> &ReadTransaction {
+        &self.txn
+    }
+
     pub(super) fn new(db: ReadOnlyDatabase) -> Result<Reader, StoreError> {
         let txn = guarded(|| Ok(db.begin_read()?))?;
         Ok(Reader { _db: Some(db), txn })

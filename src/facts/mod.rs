@@ -1,0 +1,473 @@
+//! Derived facts kept by import: after an import commits, the customers it touched (and those
+//! linked to them) are derived again and their facts written to the store's facts tables
+//! (`store::facts`), keyed for month-sized reads. A report then reads one month of facts.
+//!
+//! *Invariant:* facts = derive(log) for the rules fingerprint. The facts follow the rules in
+//! force at the last import ([`fingerprint`]); a report under other rules (`--rules`, a
+//! what-if), or of a store whose facts are missing or behind its log, derives from scratch
+//! instead ([`current`]), and both ways give the same figures — `careledger verify` and the
+//! property tests check it.
+//!
+//! Derivation is per customer. A customer's facts depend on their own records, on the sales
+//! and policies naming them as referrer (tiers S3, S6, S7, V3, V6), and on their family's
+//! first sales (tier S1); so an import derives again every customer a changed record names
+//! (owner or referrer, before and after the change), and every member of those customers'
+//! families (before and after).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use rayon::prelude::*;
+
+use crate::derive::CustomerActivity;
+use crate::derive::churn;
+use crate::derive::tasks::TaskDeriver;
+use crate::derive::tiers::{Tier, TierInputs, as_of_for};
+use crate::model::{Day, Kind, Outcome, Purpose, Record, Survey, Timestamp};
+use crate::rules::Rules;
+use crate::store::facts::{
+    CustomerFacts, FactsUpdate, LAYOUT, ReturnFact, RevenueFact, TASK_ON_TIME, TASK_PERFORMED,
+    TASK_SUCCESSFUL, TaskFact,
+};
+use crate::store::{Reader, Store, StoreError, sha256_hex};
+
+/// Derive everything again, rather than customer by customer, when an import touches more
+/// than this share (1/n) of the customers: one bulk read beats that many small ones.
+const REBUILD_SHARE: u64 = 4;
+
+/// The fingerprint of the rules (and of the facts' layout) facts are derived under.
+pub fn fingerprint(rules: &Rules) -> String {
+    sha256_hex(format!("careledger facts layout {LAYOUT}\n{}", rules.to_toml()).as_bytes())
+}
+
+/// Whether the snapshot's facts follow `rules` and are up to date with its log, so that a
+/// report may read them.
+pub fn current(reader: &Reader, rules: &Rules) -> Result<bool, StoreError> {
+    Ok(match reader.facts_state()? {
+        Some(state) => {
+            state.fingerprint == fingerprint(rules) && state.through == reader.next_seq()?
+        }
+        None => false,
+    })
+}
+
+/// What bringing the facts up to date did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CatchUp {
+    /// Every customer was derived again (no facts yet, other rules, or a large import).
+    pub rebuilt: bool,
+    /// Customers derived.
+    pub customers: u64,
+}
+
+/// When [`catch_up_with`] derives every customer again rather than those changed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rebuild {
+    /// When the facts follow other rules, or the import touched more than a quarter of the
+    /// customers (one bulk read beats that many small ones).
+    WhenCheaper,
+    /// Only when the facts follow other rules (for tests of the customer-by-customer way).
+    OnlyForOtherRules,
+}
+
+/// Brings the store's facts up to date with its log under `rules`: the customers changed
+/// since the facts were last written are derived again, or everyone when the facts follow
+/// other rules or that is cheaper. Run after every committed import.
+pub fn catch_up(store: &Store, rules: &Rules) -> Result<CatchUp, StoreError> {
+    catch_up_with(store, rules, Rebuild::WhenCheaper)
+}
+
+/// [`catch_up`], choosing when to derive everyone again.
+pub fn catch_up_with(store: &Store, rules: &Rules, when: Rebuild) -> Result<CatchUp, StoreError> {
+    let print = fingerprint(rules);
+    loop {
+        let reader = store.reader()?;
+        let through = reader.next_seq()?;
+        let state = reader.facts_state()?;
+        let targets = match &state {
+            Some(s) if s.fingerprint == print && s.through == through => {
+                return Ok(CatchUp::default());
+            }
+            Some(s) if s.fingerprint == print && s.through < through => {
+                let targets = changed_customers(&reader, s.through, through)?;
+                let cheaper = when == Rebuild::WhenCheaper && {
+                    let all = reader.count_current(Kind::Customer)?;
+                    (targets.len() as u64).saturating_mul(REBUILD_SHARE) > all
+                };
+                (!cheaper).then_some(targets)
+            }
+            _ => None,
+        };
+        let update = match targets {
+            Some(targets) => FactsUpdate {
+                rebuild: false,
+                fingerprint: print.clone(),
+                through,
+                customers: derive_some(&reader, rules, &targets)?,
+                month_of,
+            },
+            None => FactsUpdate {
+                rebuild: true,
+                fingerprint: print.clone(),
+                through,
+                customers: derive_all(&reader, rules)?
+                    .into_iter()
+                    .map(|(id, f)| (id, Some(f)))
+                    .collect(),
+                month_of,
+            },
+        };
+        drop(reader);
+        match store.write_facts(&update) {
+            Err(StoreError::Stale) => continue,
+            Err(e) => return Err(e),
+            Ok(()) => {
+                return Ok(CatchUp {
+                    rebuilt: update.rebuild,
+                    customers: update.customers.len() as u64,
+                });
+            }
+        }
+    }
+}
+
+/// The month index of a date: `year × 12 + month − 1`.
+pub fn month_of(day: i32) -> i32 {
+    use chrono::Datelike;
+    let date = Day(day).to_naive();
+    date.year() * 12 + date.month0() as i32
+}
+
+/// The customers whose facts the log entries `[from, to)` may change: every customer a
+/// changed record names, before and after, with their families' members.
+fn changed_customers(reader: &Reader, from: u64, to: u64) -> Result<BTreeSet<String>, StoreError> {
+    let mut named: BTreeSet<String> = BTreeSet::new();
+    reader.for_each_log_entry(from, to, |entry, previous| {
+        for record in entry.record.iter().chain(previous) {
+            for id in customers_named(record) {
+                named.insert(id.to_owned());
+            }
+        }
+    })?;
+    let mut families: BTreeSet<String> = BTreeSet::new();
+    for id in &named {
+        if let Some(f) = reader.customer_facts(id)?.and_then(|f| f.family_id) {
+            families.insert(f);
+        }
+        if let Some((_, Record::Customer(c))) = reader.get(Kind::Customer, id)?
+            && let Some(f) = c.family_id
+        {
+            families.insert(f);
+        }
+    }
+    let mut targets = named;
+    for family in &families {
+        targets.extend(reader.family_members(family)?);
+    }
+    Ok(targets)
+}
+
+/// The customers whose facts a record enters: its owner, and the referrer of a sale or policy.
+fn customers_named(record: &Record) -> Vec<&str> {
+    let referrer = match record {
+        Record::Sale(s) => s.referrer_id.as_deref(),
+        Record::Policy(p) => p.referrer_id.as_deref(),
+        _ => None,
+    };
+    match record {
+        // Staff and survey answers enter no customer's facts.
+        Record::Staff(_) | Record::SurveyAnswer(_) => Vec::new(),
+        _ => record.customer_id().into_iter().chain(referrer).collect(),
+    }
+}
+
+/// The current records that decide some customers' facts, by kind and key.
+#[derive(Default)]
+struct Gathered {
+    by_kind: BTreeMap<Kind, BTreeMap<String, Record>>,
+}
+
+impl Gathered {
+    fn add(&mut self, record: Record) {
+        self.by_kind
+            .entry(record.kind())
+            .or_default()
+            .insert(record.key(), record);
+    }
+
+    fn take(&mut self, kind: Kind) -> Vec<Record> {
+        self.by_kind
+            .remove(&kind)
+            .map(|m| m.into_values().collect())
+            .unwrap_or_default()
+    }
+}
+
+/// Derives the facts of some customers from their records: `None` for one who is no longer
+/// a current customer.
+fn derive_some(
+    reader: &Reader,
+    rules: &Rules,
+    targets: &BTreeSet<String>,
+) -> Result<Vec<(String, Option<CustomerFacts>)>, StoreError> {
+    let mut gathered = Gathered::default();
+    let mut present = BTreeSet::new();
+    for id in targets {
+        if let Some((_, record)) = reader.get(Kind::Customer, id)? {
+            present.insert(id.clone());
+            gathered.add(record);
+        }
+        reader.for_each_referring_to_customer(id, |record| {
+            gathered.add(record.clone());
+            Ok(())
+        })?;
+    }
+    let mut derived: BTreeMap<String, CustomerFacts> =
+        derive_from(gathered, rules, |id| present.contains(id))
+            .into_iter()
+            .collect();
+    Ok(targets
+        .iter()
+        .map(|id| (id.clone(), derived.remove(id)))
+        .collect())
+}
+
+/// Derives every current customer's facts from scratch, in customer id order.
+pub fn derive_all(
+    reader: &Reader,
+    rules: &Rules,
+) -> Result<Vec<(String, CustomerFacts)>, StoreError> {
+    let mut gathered = Gathered::default();
+    for kind in [
+        Kind::Customer,
+        Kind::Sale,
+        Kind::ServiceOrder,
+        Kind::Policy,
+        Kind::Attempt,
+        Kind::Survey,
+    ] {
+        let records = reader.current_records(kind)?;
+        gathered
+            .by_kind
+            .insert(kind, records.into_iter().map(|r| (r.key(), r)).collect());
+    }
+    Ok(derive_from(gathered, rules, |_| true))
+}
+
+/// Derives the facts of every customer of `gathered` that `wanted` accepts. The records
+/// of a kind are in key order, as in a snapshot, so each customer's lists are too.
+fn derive_from(
+    mut gathered: Gathered,
+    rules: &Rules,
+    wanted: impl Fn(&str) -> bool + Sync,
+) -> Vec<(String, CustomerFacts)> {
+    let customers = gathered.take(Kind::Customer);
+    let sales = gathered.take(Kind::Sale);
+    let orders = gathered.take(Kind::ServiceOrder);
+    let policies = gathered.take(Kind::Policy);
+    let attempts = gathered.take(Kind::Attempt);
+    let surveys = gathered.take(Kind::Survey);
+
+    let mut people: BTreeMap<String, (Option<String>, CustomerActivity, Vec<Survey>)> =
+        BTreeMap::new();
+    for c in customers.iter().filter_map(|r| match r {
+        Record::Customer(c) if wanted(&c.customer_id) => Some(c),
+        _ => None,
+    }) {
+        let activity = CustomerActivity {
+            customer_id: c.customer_id.clone(),
+            ..CustomerActivity::default()
+        };
+        people.insert(
+            c.customer_id.clone(),
+            (c.family_id.clone(), activity, Vec::new()),
+        );
+    }
+    for r in &sales {
+        if let Record::Sale(s) = r
+            && let Some(p) = people.get_mut(&s.customer_id)
+        {
+            p.1.sales.push(s.clone());
+        }
+    }
+    for r in &orders {
+        if let Record::ServiceOrder(o) = r
+            && let Some(p) = people.get_mut(&o.customer_id)
+        {
+            p.1.orders.push(o.clone());
+        }
+    }
+    for r in attempts {
+        if let Record::Attempt(a) = r
+            && let Some(p) = people.get_mut(&a.customer_id)
+        {
+            p.1.attempts.push(a);
+        }
+    }
+    for r in &surveys {
+        if let Record::Survey(s) = r
+            && let Some(p) = people.get_mut(&s.customer_id)
+        {
+            p.2.push(s.clone());
+        }
+    }
+    let tiers = TierInputs::from_records(customers, sales, orders, policies, surveys, rules);
+    let deriver = TaskDeriver::new(rules);
+    let success = rules.visits.tasks.churn_recovery.success.clone();
+    let list: Vec<_> = people.into_iter().collect();
+    crate::progress::expect(crate::progress::Phase::Customers, list.len() as u64);
+    list.into_par_iter()
+        .map(|(id, (family_id, activity, surveys))| {
+            let facts = customer_facts(
+                family_id, &activity, &surveys, &tiers, &deriver, rules, &success,
+            );
+            (id, facts)
+        })
+        .inspect(|_| crate::progress::advance(1))
+        .collect()
+}
+
+/// One customer's facts.
+fn customer_facts(
+    family_id: Option<String>,
+    activity: &CustomerActivity,
+    surveys: &[Survey],
+    tiers: &TierInputs,
+    deriver: &TaskDeriver,
+    rules: &Rules,
+    success: &[Outcome],
+) -> CustomerFacts {
+    let derived = deriver.derive(activity, Timestamp(i64::MAX));
+    let tasks = derived
+        .tasks
+        .iter()
+        .filter(|s| !s.withdrawn)
+        .map(|s| TaskFact {
+            due_at: s.task.due_at.0,
+            id: s.task.id.clone(),
+            kind: purpose_code(s.task.kind),
+            flags: flag(s.performed(), TASK_PERFORMED)
+                | flag(s.successful, TASK_SUCCESSFUL)
+                | flag(s.on_time(), TASK_ON_TIME),
+        })
+        .collect();
+    let unscheduled = derived
+        .unscheduled
+        .into_iter()
+        .map(|(id, at)| (at.0, id))
+        .collect();
+
+    let churn = churn::derive_customer(activity, rules, success);
+    let lost = churn.episodes.iter().map(|e| e.episode.lost_on.0).collect();
+    let returns = churn
+        .episodes
+        .iter()
+        .filter_map(|e| {
+            e.episode.returned_on.map(|r| ReturnFact {
+                returned_on: r.0,
+                lost_on: e.episode.lost_on.0,
+                recovered: e.recovered_by.is_some(),
+                staff_id: e.recovered_by.as_ref().and_then(|c| c.staff_id.clone()),
+            })
+        })
+        .collect();
+    let revenue = churn
+        .revenue
+        .iter()
+        .map(|o| RevenueFact {
+            opened_on: o.opened_on.0,
+            order_id: o.order_id.clone(),
+            revenue: o.revenue.0,
+            staff_id: churn.episodes[o.episode]
+                .recovered_by
+                .as_ref()
+                .and_then(|c| c.staff_id.clone()),
+        })
+        .collect();
+    let calls = churn
+        .recovery_attempts
+        .iter()
+        .map(|(day, id)| (day.0, id.clone()))
+        .collect();
+    let surveys = surveys
+        .iter()
+        .map(|s| {
+            let day = s.at.day();
+            let tier = tiers
+                .tier_of(&activity.customer_id, &rules.tiers, as_of_for(day))
+                .tier;
+            (day.0, s.survey_id.clone(), tier_code(tier))
+        })
+        .collect();
+    CustomerFacts {
+        family_id,
+        tasks,
+        unscheduled,
+        lost,
+        returns,
+        revenue,
+        calls,
+        surveys,
+    }
+}
+
+fn flag(set: bool, bit: u8) -> u8 {
+    if set { bit } else { 0 }
+}
+
+/// A task kind as a `fact_tasks` value stores it: its index in `Purpose::ALL`.
+pub fn purpose_code(kind: Purpose) -> u8 {
+    Purpose::ALL
+        .iter()
+        .position(|p| *p == kind)
+        .expect("a purpose") as u8
+}
+
+/// The task kind of a stored code.
+pub fn purpose_of(code: u8) -> Result<Purpose, StoreError> {
+    Purpose::ALL
+        .get(usize::from(code))
+        .copied()
+        .ok_or_else(|| StoreError::Damaged(format!("fact_tasks names the task kind code {code}")))
+}
+
+/// A tier as `fact_surveys` stores it: its index in `Tier::ALL`.
+pub fn tier_code(tier: Tier) -> u8 {
+    Tier::ALL.iter().position(|t| *t == tier).expect("a tier") as u8
+}
+
+/// The tier of a stored code.
+pub fn tier_of(code: u8) -> Result<Tier, StoreError> {
+    Tier::ALL
+        .get(usize::from(code))
+        .copied()
+        .ok_or_else(|| StoreError::Damaged(format!("fact_surveys names the tier code {code}")))
+}
+
+/// Compares the kept facts with a derivation from scratch under the rules they follow:
+/// the problems found, at most `max` of them (none for a store without current facts).
+pub fn check(reader: &Reader, rules: &Rules, max: usize) -> Result<Vec<String>, StoreError> {
+    if !current(reader, rules)? {
+        return Ok(Vec::new());
+    }
+    let fresh: BTreeMap<String, CustomerFacts> = derive_all(reader, rules)?
+        .into_iter()
+        .filter(|(_, f)| !f.is_empty())
+        .collect();
+    let mut problems = Vec::new();
+    let mut seen = BTreeSet::new();
+    reader.for_each_customer_facts(|id, kept| {
+        seen.insert(id.to_owned());
+        if fresh.get(id) != Some(&kept) && problems.len() < max {
+            problems.push(format!(
+                "the kept facts of customer `{id}` differ from a derivation from scratch"
+            ));
+        }
+        Ok(())
+    })?;
+    for id in fresh.keys().filter(|id| !seen.contains(*id)) {
+        if problems.len() < max {
+            problems.push(format!("customer `{id}` has facts, but none are kept"));
+        }
+    }
+    Ok(problems)
+}

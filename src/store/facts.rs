@@ -1,0 +1,555 @@
+//! The facts tables: what the rules derive from the records, kept by import so that a report
+//! reads one month of facts instead of deriving every customer's history.
+//!
+//! *Invariant:* for the rules whose fingerprint `fact_meta` names, the facts equal a
+//! derivation from scratch of the current records (`facts = derive(log)`), as of the log
+//! sequence number `fact_meta` also names. Facts are derived state: they are never the
+//! source of a figure the records cannot reproduce, their encoding is not a promise (a new
+//! layout changes the fingerprint, and the next import derives them again), and a store
+//! without them, or with facts of other rules, or behind its log, is read by deriving from
+//! scratch instead. What the rows mean is the business of `crate::facts`, which derives them;
+//! this module only keeps them.
+//!
+//! | table | key | value | holds |
+//! |---|---|---|---|
+//! | `fact_customers` | customer id | [`CustomerFacts`] | every fact of one customer: what the month tables below hold of them, so re-deriving a customer first takes its old rows out |
+//! | `fact_tasks` | `(due_at, task id)` | `[kind, flags]` | return-visit tasks not withdrawn, with their credit state ([`TASK_PERFORMED`] …) |
+//! | `fact_unscheduled` | `(at, attempt id)` | `()` | attempts with a task purpose credited to no task |
+//! | `fact_lost` | `(lost_on, customer id)` | `()` | lost episodes, by the day they began |
+//! | `fact_returns` | `(returned_on, customer id)` | [`ReturnFact`] | returns from an episode, recovered or not, with the recovering call's staff |
+//! | `fact_revenue` | `(opened_on, order id)` | [`RevenueFact`] | service orders counted as recovery revenue |
+//! | `fact_calls` | `(date, attempt id)` | customer id | `churn_recovery` attempts, whatever their outcome |
+//! | `fact_surveys` | `(date, survey id)` | tier code | surveys with their customer's tier on the survey date |
+//! | `fact_stock` | month index | `i64` | episodes begun minus episodes ended in the month: lost customers at a month's end is the sum up to it |
+//! | `fact_family` | `(family id, customer id)` | `()` | the members of each family, for re-deriving a family's tiers |
+//! | `fact_meta` | `&str` | `&[u8]` | `fingerprint` (the rules and layout the facts follow), `through` (the log's next sequence number when they were derived, `u64` little-endian) |
+//!
+//! Dates are `Day` numbers, times `Timestamp` seconds, a month index is `year × 12 + month − 1`.
+
+use std::collections::BTreeMap;
+
+use bincode::{Decode, Encode};
+use redb::{ReadableTable, TableDefinition, WriteTransaction};
+
+use super::read::{Reader, decode_log};
+use super::tables::{BY_TIME, HISTORY, LOG, LogEntry, META, META_NEXT_SEQ};
+use super::{Store, StoreError, guarded};
+use crate::model::{Kind, Record, Timestamp};
+
+const CUSTOMERS: TableDefinition<&str, &[u8]> = TableDefinition::new("fact_customers");
+const TASKS: TableDefinition<(i64, &str), [u8; 2]> = TableDefinition::new("fact_tasks");
+const UNSCHEDULED: TableDefinition<(i64, &str), ()> = TableDefinition::new("fact_unscheduled");
+const LOST: TableDefinition<(i32, &str), ()> = TableDefinition::new("fact_lost");
+const RETURNS: TableDefinition<(i32, &str), &[u8]> = TableDefinition::new("fact_returns");
+const REVENUE: TableDefinition<(i32, &str), &[u8]> = TableDefinition::new("fact_revenue");
+const CALLS: TableDefinition<(i32, &str), &str> = TableDefinition::new("fact_calls");
+const SURVEYS: TableDefinition<(i32, &str), u8> = TableDefinition::new("fact_surveys");
+const STOCK: TableDefinition<i32, i64> = TableDefinition::new("fact_stock");
+const FAMILY: TableDefinition<(&str, &str), ()> = TableDefinition::new("fact_family");
+const FACT_META: TableDefinition<&str, &[u8]> = TableDefinition::new("fact_meta");
+
+const META_FINGERPRINT: &str = "fingerprint";
+const META_THROUGH: &str = "through";
+
+/// Flag bits of a `fact_tasks` value's second byte.
+pub const TASK_PERFORMED: u8 = 1;
+pub const TASK_SUCCESSFUL: u8 = 2;
+pub const TASK_ON_TIME: u8 = 4;
+
+/// The layout of the facts tables. Part of the fingerprint: facts of another layout are
+/// derived again, never read.
+pub const LAYOUT: u32 = 1;
+
+/// One return-visit task: its due time, id, kind (`Purpose` index) and credit flags.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct TaskFact {
+    pub due_at: i64,
+    pub id: String,
+    pub kind: u8,
+    pub flags: u8,
+}
+
+/// A return from a lost episode.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct ReturnFact {
+    pub returned_on: i32,
+    pub lost_on: i32,
+    /// Won back by a recovery call (section 5), else returned unprompted.
+    pub recovered: bool,
+    /// The recovering call's staff, when it names one.
+    pub staff_id: Option<String>,
+}
+
+/// A service order counted as recovery revenue.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct RevenueFact {
+    pub opened_on: i32,
+    pub order_id: String,
+    /// Fen.
+    pub revenue: i64,
+    /// The staff of the call that recovered the return the order follows.
+    pub staff_id: Option<String>,
+}
+
+/// Every fact of one customer. Lists are in the order the derivation produced them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
+pub struct CustomerFacts {
+    pub family_id: Option<String>,
+    pub tasks: Vec<TaskFact>,
+    /// (at, attempt id).
+    pub unscheduled: Vec<(i64, String)>,
+    /// lost_on of every episode.
+    pub lost: Vec<i32>,
+    pub returns: Vec<ReturnFact>,
+    pub revenue: Vec<RevenueFact>,
+    /// (date, attempt id) of every `churn_recovery` attempt.
+    pub calls: Vec<(i32, String)>,
+    /// (date, survey id, tier code).
+    pub surveys: Vec<(i32, String, u8)>,
+}
+
+impl CustomerFacts {
+    /// Whether the customer has no fact at all (nothing is kept for them).
+    pub fn is_empty(&self) -> bool {
+        *self == CustomerFacts::default()
+    }
+}
+
+/// Which rules the facts follow, and how far into the log.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FactsState {
+    pub fingerprint: String,
+    /// The log's next sequence number when the facts were last brought up to date.
+    pub through: u64,
+}
+
+/// What to write: customers' new facts (`None`: the customer has none any more).
+pub struct FactsUpdate {
+    /// Replace every fact (the rules changed, or the store has none yet).
+    pub rebuild: bool,
+    pub fingerprint: String,
+    /// The log's next sequence number the update was derived at; the write is refused
+    /// ([`StoreError::Stale`]) if an import committed since.
+    pub through: u64,
+    pub customers: Vec<(String, Option<CustomerFacts>)>,
+    /// Month index of a date, for `fact_stock`.
+    pub month_of: fn(i32) -> i32,
+}
+
+fn config() -> bincode::config::Configuration {
+    bincode::config::standard()
+}
+
+fn encode<T: Encode>(value: &T) -> Vec<u8> {
+    bincode::encode_to_vec(value, config()).expect("facts encode to memory")
+}
+
+fn decode<T: Decode<()>>(what: &str, bytes: &[u8]) -> Result<T, StoreError> {
+    bincode::decode_from_slice(bytes, config())
+        .map(|(v, _)| v)
+        .map_err(|e| StoreError::Damaged(format!("a {what} fact does not decode: {e}")))
+}
+
+/// A missing facts table reads as empty: a store written before facts existed.
+fn missing<T>(r: Result<T, redb::TableError>) -> Result<Option<T>, StoreError> {
+    match r {
+        Ok(t) => Ok(Some(t)),
+        Err(redb::TableError::TableDoesNotExist(_)) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+impl Reader {
+    /// The state of the facts, `None` for a store that has none.
+    pub fn facts_state(&self) -> Result<Option<FactsState>, StoreError> {
+        guarded(|| {
+            let Some(meta) = missing(self.txn().open_table(FACT_META))? else {
+                return Ok(None);
+            };
+            let fingerprint = meta.get(META_FINGERPRINT)?;
+            let through = meta.get(META_THROUGH)?;
+            Ok(match (fingerprint, through) {
+                (Some(f), Some(t)) => Some(FactsState {
+                    fingerprint: String::from_utf8_lossy(f.value()).into_owned(),
+                    through: u64::from_le_bytes(t.value().try_into().map_err(|_| {
+                        StoreError::Damaged("fact_meta `through` is not 8 bytes".into())
+                    })?),
+                }),
+                _ => None,
+            })
+        })
+    }
+
+    /// The log's next sequence number: where the next import's versions will start.
+    pub fn next_seq(&self) -> Result<u64, StoreError> {
+        guarded(|| {
+            let meta = self.txn().open_table(META)?;
+            Ok(meta.get(META_NEXT_SEQ)?.map_or(1, |v| v.value()))
+        })
+    }
+
+    /// The kept facts of one customer.
+    pub fn customer_facts(&self, customer_id: &str) -> Result<Option<CustomerFacts>, StoreError> {
+        guarded(|| {
+            let Some(table) = missing(self.txn().open_table(CUSTOMERS))? else {
+                return Ok(None);
+            };
+            table
+                .get(customer_id)?
+                .map(|v| decode("customer", v.value()))
+                .transpose()
+        })
+    }
+
+    /// Calls `f` with every customer's kept facts, in customer id order.
+    pub fn for_each_customer_facts(
+        &self,
+        mut f: impl FnMut(&str, CustomerFacts) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let Some(table) = guarded(|| missing(self.txn().open_table(CUSTOMERS)))? else {
+            return Ok(());
+        };
+        let mut range = guarded(|| Ok(table.iter()?))?;
+        while let Some((id, facts)) = guarded(|| match range.next() {
+            Some(entry) => {
+                let (k, v) = entry?;
+                Ok(Some((k.value().to_owned(), decode("customer", v.value())?)))
+            }
+            None => Ok(None),
+        })? {
+            f(&id, facts)?;
+        }
+        Ok(())
+    }
+
+    /// Calls `f(kind, flags)` for every task due in `[from, to)`.
+    pub fn for_each_task_fact(
+        &self,
+        from: i64,
+        to: i64,
+        mut f: impl FnMut(u8, u8),
+    ) -> Result<(), StoreError> {
+        guarded(|| {
+            let table = self.txn().open_table(TASKS)?;
+            for entry in table.range((from, "")..(to, ""))? {
+                let [kind, flags] = entry?.1.value();
+                f(kind, flags);
+            }
+            Ok(())
+        })
+    }
+
+    /// The number of unscheduled attempts dated in `[from, to)`.
+    pub fn count_unscheduled(&self, from: i64, to: i64) -> Result<u64, StoreError> {
+        guarded(|| {
+            let table = self.txn().open_table(UNSCHEDULED)?;
+            let mut n = 0;
+            for entry in table.range((from, "")..(to, ""))? {
+                entry?;
+                n += 1;
+            }
+            Ok(n)
+        })
+    }
+
+    /// The number of episodes lost on a date in `[from, to]`.
+    pub fn count_lost(&self, from: i32, to: i32) -> Result<u64, StoreError> {
+        guarded(|| {
+            let table = self.txn().open_table(LOST)?;
+            let mut n = 0;
+            for entry in table.range((from, "")..(to.saturating_add(1), ""))? {
+                entry?;
+                n += 1;
+            }
+            Ok(n)
+        })
+    }
+
+    /// Episodes lost and not returned at the end of the month `month` (an index): the sum of
+    /// `fact_stock` up to it.
+    pub fn lost_stock_through(&self, month: i32) -> Result<u64, StoreError> {
+        guarded(|| {
+            let table = self.txn().open_table(STOCK)?;
+            let mut sum: i64 = 0;
+            for entry in table.range(..=month)? {
+                sum += entry?.1.value();
+            }
+            u64::try_from(sum)
+                .map_err(|_| StoreError::Damaged(format!("fact_stock sums to {sum} by {month}")))
+        })
+    }
+
+    /// Calls `f` with every return dated in `[from, to]`, in date then customer order.
+    pub fn for_each_return(
+        &self,
+        from: i32,
+        to: i32,
+        mut f: impl FnMut(ReturnFact),
+    ) -> Result<(), StoreError> {
+        guarded(|| {
+            let table = self.txn().open_table(RETURNS)?;
+            for entry in table.range((from, "")..(to.saturating_add(1), ""))? {
+                f(decode("return", entry?.1.value())?);
+            }
+            Ok(())
+        })
+    }
+
+    /// Calls `f` with every recovery-revenue order opened in `[from, to]`.
+    pub fn for_each_revenue(
+        &self,
+        from: i32,
+        to: i32,
+        mut f: impl FnMut(RevenueFact),
+    ) -> Result<(), StoreError> {
+        guarded(|| {
+            let table = self.txn().open_table(REVENUE)?;
+            for entry in table.range((from, "")..(to.saturating_add(1), ""))? {
+                f(decode("revenue", entry?.1.value())?);
+            }
+            Ok(())
+        })
+    }
+
+    /// Calls `f(customer id)` for every `churn_recovery` attempt dated in `[from, to]`.
+    pub fn for_each_recovery_call(
+        &self,
+        from: i32,
+        to: i32,
+        mut f: impl FnMut(&str),
+    ) -> Result<(), StoreError> {
+        guarded(|| {
+            let table = self.txn().open_table(CALLS)?;
+            for entry in table.range((from, "")..(to.saturating_add(1), ""))? {
+                f(entry?.1.value());
+            }
+            Ok(())
+        })
+    }
+
+    /// The tier code of every survey dated in `[from, to]`, by survey id.
+    pub fn survey_tiers(&self, from: i32, to: i32) -> Result<BTreeMap<String, u8>, StoreError> {
+        guarded(|| {
+            let table = self.txn().open_table(SURVEYS)?;
+            let mut out = BTreeMap::new();
+            for entry in table.range((from, "")..(to.saturating_add(1), ""))? {
+                let (k, v) = entry?;
+                out.insert(k.value().1.to_owned(), v.value());
+            }
+            Ok(out)
+        })
+    }
+
+    /// Calls `f` with every log entry of sequence number in `[from, to)` and the record of the
+    /// version before it (`None` when the entry is its record's first version, or follows a
+    /// void): what an import changed, for deciding whom to derive again.
+    pub fn for_each_log_entry(
+        &self,
+        from: u64,
+        to: u64,
+        mut f: impl FnMut(&LogEntry, Option<&Record>),
+    ) -> Result<(), StoreError> {
+        guarded(|| {
+            let log = self.txn().open_table(LOG)?;
+            let history = self.txn().open_table(HISTORY)?;
+            for entry in log.range(from..to)? {
+                let (seq, bytes) = entry?;
+                let seq = seq.value();
+                let entry = decode_log(seq, bytes.value())?;
+                let code = entry.kind.code();
+                let before = history
+                    .range((code, entry.key.as_str(), 0)..(code, entry.key.as_str(), seq))?
+                    .next_back()
+                    .transpose()?
+                    .map(|(k, _)| k.value().2);
+                let previous = match before {
+                    Some(prev) => {
+                        let bytes = log.get(prev)?.ok_or_else(|| {
+                            StoreError::Damaged(format!("log entry {prev} is missing"))
+                        })?;
+                        decode_log(prev, bytes.value())?.record
+                    }
+                    None => None,
+                };
+                f(&entry, previous.as_ref());
+            }
+            Ok(())
+        })
+    }
+
+    /// The earliest time a current record of a kind is dated by, `None` when there is none.
+    pub fn earliest_time(&self, kind: Kind) -> Result<Option<Timestamp>, StoreError> {
+        guarded(|| {
+            let by_time = self.txn().open_table(BY_TIME)?;
+            let first = by_time
+                .range((kind.code(), i64::MIN, "")..(kind.code() + 1, i64::MIN, ""))?
+                .next()
+                .transpose()?;
+            Ok(first.map(|(k, _)| Timestamp(k.value().1)))
+        })
+    }
+
+    /// The customers the facts file under a family.
+    pub fn family_members(&self, family_id: &str) -> Result<Vec<String>, StoreError> {
+        guarded(|| {
+            let Some(table) = missing(self.txn().open_table(FAMILY))? else {
+                return Ok(Vec::new());
+            };
+            let mut out = Vec::new();
+            for entry in table.range((family_id, "")..=(family_id, "\u{10FFFF}"))? {
+                let (k, _) = entry?;
+                let (family, customer) = k.value();
+                if family == family_id {
+                    out.push(customer.to_owned());
+                }
+            }
+            Ok(out)
+        })
+    }
+}
+
+impl Store {
+    /// Writes derived facts in one transaction, with the fingerprint and log position they
+    /// follow. Refused with [`StoreError::Stale`] when the log has moved past `update.through`.
+    pub fn write_facts(&self, update: &FactsUpdate) -> Result<(), StoreError> {
+        guarded(|| {
+            let txn = self.db.begin_write()?;
+            let next_seq = {
+                let meta = txn.open_table(META)?;
+                meta.get(META_NEXT_SEQ)?.map_or(1, |v| v.value())
+            };
+            if next_seq != update.through {
+                return Err(StoreError::Stale);
+            }
+            if update.rebuild {
+                delete(&txn, CUSTOMERS)?;
+                delete(&txn, RETURNS)?;
+                delete(&txn, REVENUE)?;
+                delete(&txn, FACT_META)?;
+                delete(&txn, TASKS)?;
+                delete(&txn, UNSCHEDULED)?;
+                delete(&txn, LOST)?;
+                delete(&txn, CALLS)?;
+                delete(&txn, SURVEYS)?;
+                delete(&txn, STOCK)?;
+                delete(&txn, FAMILY)?;
+            }
+            write_customers(&txn, update)?;
+            {
+                let mut meta = txn.open_table(FACT_META)?;
+                meta.insert(META_FINGERPRINT, update.fingerprint.as_bytes())?;
+                meta.insert(META_THROUGH, update.through.to_le_bytes().as_slice())?;
+            }
+            txn.commit()?;
+            Ok(())
+        })
+    }
+}
+
+fn delete<K: redb::Key + 'static, V: redb::Value + 'static>(
+    txn: &WriteTransaction,
+    def: TableDefinition<K, V>,
+) -> Result<(), StoreError> {
+    txn.delete_table(def)?;
+    Ok(())
+}
+
+fn write_customers(txn: &WriteTransaction, update: &FactsUpdate) -> Result<(), StoreError> {
+    let mut customers = txn.open_table(CUSTOMERS)?;
+    let mut tasks = txn.open_table(TASKS)?;
+    let mut unscheduled = txn.open_table(UNSCHEDULED)?;
+    let mut lost = txn.open_table(LOST)?;
+    let mut returns = txn.open_table(RETURNS)?;
+    let mut revenue = txn.open_table(REVENUE)?;
+    let mut calls = txn.open_table(CALLS)?;
+    let mut surveys = txn.open_table(SURVEYS)?;
+    let mut stock = txn.open_table(STOCK)?;
+    let mut family = txn.open_table(FAMILY)?;
+    let mut stock_delta: BTreeMap<i32, i64> = BTreeMap::new();
+
+    // Every old row goes before any new one is written: a record that moved to another
+    // customer (a sale amended to another customer id) keeps its key in the month tables.
+    for (id, _) in &update.customers {
+        let old: Option<CustomerFacts> = customers
+            .get(id.as_str())?
+            .map(|v| decode("customer", v.value()))
+            .transpose()?;
+        if let Some(old) = &old {
+            for t in &old.tasks {
+                tasks.remove((t.due_at, t.id.as_str()))?;
+            }
+            for (at, attempt) in &old.unscheduled {
+                unscheduled.remove((*at, attempt.as_str()))?;
+            }
+            for day in &old.lost {
+                lost.remove((*day, id.as_str()))?;
+                *stock_delta.entry((update.month_of)(*day)).or_default() -= 1;
+            }
+            for r in &old.returns {
+                returns.remove((r.returned_on, id.as_str()))?;
+                *stock_delta
+                    .entry((update.month_of)(r.returned_on))
+                    .or_default() += 1;
+            }
+            for r in &old.revenue {
+                revenue.remove((r.opened_on, r.order_id.as_str()))?;
+            }
+            for (day, attempt) in &old.calls {
+                calls.remove((*day, attempt.as_str()))?;
+            }
+            for (day, survey, _) in &old.surveys {
+                surveys.remove((*day, survey.as_str()))?;
+            }
+            if let Some(f) = &old.family_id {
+                family.remove((f.as_str(), id.as_str()))?;
+            }
+        }
+    }
+    for (id, new) in &update.customers {
+        match new {
+            Some(new) if !new.is_empty() => {
+                for t in &new.tasks {
+                    tasks.insert((t.due_at, t.id.as_str()), [t.kind, t.flags])?;
+                }
+                for (at, attempt) in &new.unscheduled {
+                    unscheduled.insert((*at, attempt.as_str()), ())?;
+                }
+                for day in &new.lost {
+                    lost.insert((*day, id.as_str()), ())?;
+                    *stock_delta.entry((update.month_of)(*day)).or_default() += 1;
+                }
+                for r in &new.returns {
+                    returns.insert((r.returned_on, id.as_str()), encode(r).as_slice())?;
+                    *stock_delta
+                        .entry((update.month_of)(r.returned_on))
+                        .or_default() -= 1;
+                }
+                for r in &new.revenue {
+                    revenue.insert((r.opened_on, r.order_id.as_str()), encode(r).as_slice())?;
+                }
+                for (day, attempt) in &new.calls {
+                    calls.insert((*day, attempt.as_str()), id.as_str())?;
+                }
+                for (day, survey, tier) in &new.surveys {
+                    surveys.insert((*day, survey.as_str()), *tier)?;
+                }
+                if let Some(f) = &new.family_id {
+                    family.insert((f.as_str(), id.as_str()), ())?;
+                }
+                customers.insert(id.as_str(), encode(new).as_slice())?;
+            }
+            _ => {
+                customers.remove(id.as_str())?;
+            }
+        }
+    }
+    for (month, delta) in stock_delta.into_iter().filter(|(_, d)| *d != 0) {
+        let now = stock.get(month)?.map_or(0, |v| v.value()) + delta;
+        if now == 0 {
+            stock.remove(month)?;
+        } else {
+            stock.insert(month, now)?;
+        }
+    }
+    Ok(())
+}
