@@ -1,18 +1,11 @@
 //! One import: plan it against a snapshot of the store (`plan`), then append the plan's
 //! versions, all in one write transaction (DOMAIN.md section 3).
 
-use redb::{ReadableTable, Table};
-
 use super::batch::{ParsedFile, Rejections};
-use super::codec::{decode, encode};
-use super::plan::{self, Effect, Plan, WithinImport};
-use super::read::Reader;
-use super::tables::{
-    BY_TIME, CURRENT, CurrentEntry, HISTORY, IMPORTS, ImportEntry, ImportFile, KindCounts, LOG,
-    LogEntry, META, META_NEXT_IMPORT, META_NEXT_SEQ, REFS,
+use super::plan::{self, Plan, WithinImport};
+use crate::store::{
+    Appended, Basis, ImportFile, KindCounts, NewImport, NewVersion, Reader, Store, StoreError,
 };
-use super::{Store, StoreError};
-use crate::model::{Kind, Record};
 
 #[derive(Clone, Debug, Default)]
 pub struct ImportOptions {
@@ -52,24 +45,6 @@ impl<E: Into<StoreError>> From<E> for ImportFailure {
     }
 }
 
-type Tbl<'t, K, V> = Table<'t, K, V>;
-
-/// The state of the store a plan was decided against: equal bases mean no import was
-/// committed in between (closing a month does not change what an import does).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Basis {
-    pub next_import: u64,
-    pub next_seq: u64,
-}
-
-impl Basis {
-    /// A store with nothing in it.
-    pub(crate) const EMPTY: Basis = Basis {
-        next_import: 1,
-        next_seq: 1,
-    };
-}
-
 /// An import decided against a snapshot of the store, ready to append: what a dry run shows,
 /// and what `Store::apply` writes unless another import was committed meanwhile.
 pub struct Planned<'a> {
@@ -81,7 +56,7 @@ pub struct Planned<'a> {
 impl Planned<'_> {
     /// What the import would do: a dry run's outcome.
     pub fn outcome(&self) -> ImportOutcome {
-        outcome(&self.plan, self.basis.next_import, false, true)
+        outcome(&self.plan, self.basis.next_import(), false, true)
     }
 
     /// The number of new versions the import would write; 0 for a no-op.
@@ -149,9 +124,10 @@ impl Store {
     }
 
     /// Appends a planned import in one write transaction. The write transaction excludes
-    /// every other writer; if an import was committed since the plan's snapshot, the import
-    /// is planned again against the state it is appended to (and may then be rejected).
-    /// Nothing is written, and no transaction committed, when no key changes.
+    /// every other writer; if an import was committed since the plan's snapshot, the store
+    /// says so with the transaction still open, and the import is planned again against the
+    /// state it is appended to (and may then be rejected). Nothing is written, and no
+    /// transaction committed, when no key changes.
     pub fn apply(
         &self,
         planned: Planned<'_>,
@@ -162,112 +138,42 @@ impl Store {
             planned.amend, options.amend,
             "planned with the same --amend"
         );
-        let txn = self.db.begin_write()?;
-        let basis = {
-            let meta = txn.open_table(META)?;
-            Basis {
-                next_import: meta.get(META_NEXT_IMPORT)?.map_or(1, |v| v.value()),
-                next_seq: meta.get(META_NEXT_SEQ)?.map_or(1, |v| v.value()),
-            }
-        };
-        let plan = if basis == planned.basis {
-            planned.plan
-        } else {
-            // The read snapshot taken now is the state the write transaction started from:
-            // no other writer can commit while it is open.
+        if options.dry_run {
+            // Nothing is appended, so a snapshot taken now is as good as the state a write
+            // transaction would start from.
             let reader = self.reader()?;
-            match plan::plan(planned.plan.files, &reader.view()?, options.amend)? {
-                Ok(plan) => plan,
-                Err(rejections) => {
-                    txn.abort()?;
-                    return Err(ImportFailure::Rejected(rejections));
-                }
+            if reader.basis()? == planned.basis {
+                return Ok(planned.outcome());
+            }
+            return Ok(plan_import(planned.plan.files, Some(&reader), options.amend)?.outcome());
+        }
+        let Planned { plan, basis, .. } = planned;
+        let stale =
+            match self.append(basis, new_import(&plan, options), versions(&plan, progress))? {
+                Ok(appended) => return Ok(finish(&plan, appended)),
+                Err(stale) => stale,
+            };
+        // The store's read snapshot taken now is the state its open write transaction starts
+        // from: no other writer can commit meanwhile, so this plan cannot be overtaken.
+        let plan = match plan::plan(plan.files, &stale.reader()?.view()?, options.amend)? {
+            Ok(plan) => plan,
+            Err(rejections) => {
+                stale.abort()?;
+                return Err(ImportFailure::Rejected(rejections));
             }
         };
-        if plan.writes() == 0 || options.dry_run {
-            txn.abort()?;
-            return Ok(outcome(&plan, basis.next_import, false, options.dry_run));
-        }
-        let import_id = append(&txn, &plan, options, progress)?;
-        assert_eq!(import_id, basis.next_import);
-        txn.commit()?;
-        Ok(outcome(&plan, import_id, true, false))
+        let appended = stale.append(new_import(&plan, options), versions(&plan, progress))?;
+        Ok(finish(&plan, appended))
     }
 }
 
-/// Appends a plan's versions, moves the current view and the indexes with them, and logs the
-/// import. Returns the import's id. Asserts after writing that the sequence advanced by
-/// exactly the versions written.
-fn append(
-    txn: &redb::WriteTransaction,
-    plan: &Plan<'_>,
-    options: &ImportOptions,
-    progress: &dyn Fn(u64, u64),
-) -> Result<u64, StoreError> {
-    let mut log = txn.open_table(LOG)?;
-    let mut history = txn.open_table(HISTORY)?;
-    let mut current = txn.open_table(CURRENT)?;
-    let mut by_time = txn.open_table(BY_TIME)?;
-    let mut refs = txn.open_table(REFS)?;
-    let mut imports = txn.open_table(IMPORTS)?;
-    let mut meta = txn.open_table(META)?;
-
-    let import_id = meta.get(META_NEXT_IMPORT)?.map_or(1, |v| v.value());
-    let first_seq = meta.get(META_NEXT_SEQ)?.map_or(1, |v| v.value());
-    let mut seq = first_seq;
-    let total = plan.net.len() as u64;
-    for (n, net) in plan.in_order().enumerate() {
-        if n % 4096 == 0 {
-            progress(n as u64, total);
-        }
-        if !net.effect.writes() {
-            continue;
-        }
-        let row = plan.row(net);
-        let (kind, key) = (net.kind, row.key);
-        // The stored version this one replaces, read back for its index entries.
-        let old: Option<CurrentEntry> = match current.get((kind.code(), key))? {
-            Some(bytes) => Some(decode(bytes.value())?),
-            None => None,
-        };
-        debug_assert_eq!(old.is_some(), net.effect != Effect::Added);
-        let entry = LogEntry {
-            import_id,
-            kind,
-            key: key.to_owned(),
-            op: row.op,
-            record: row.record(),
-        };
-        log.insert(seq, encode(&entry).as_slice())?;
-        history.insert((kind.code(), key, seq), ())?;
-        if let Some(old) = &old {
-            unindex(&mut by_time, &mut refs, &old.record)?;
-        }
-        match entry.record {
-            Some(record) => {
-                let value = CurrentEntry { seq, record };
-                current.insert((kind.code(), key), encode(&value).as_slice())?;
-                index(&mut by_time, &mut refs, &value.record)?;
-            }
-            None => {
-                current.remove((kind.code(), key))?;
-            }
-        }
-        seq += 1;
-    }
-    progress(total, total);
-    assert_eq!(
-        seq - first_seq,
-        plan.writes(),
-        "the sequence advances by the versions written"
-    );
-
-    let files = plan.files;
-    let entry = ImportEntry {
-        id: import_id,
+/// The import log's entry for a plan, but for the id the store gives.
+fn new_import(plan: &Plan<'_>, options: &ImportOptions) -> NewImport {
+    NewImport {
         at: options.at.clone(),
         amend: options.amend,
-        files: files
+        files: plan
+            .files
             .iter()
             .map(|f| ImportFile {
                 path: f.source.display(),
@@ -277,65 +183,56 @@ fn append(
             })
             .collect(),
         counts: plan.counts.clone(),
-    };
-    imports.insert(import_id, encode(&entry).as_slice())?;
-    meta.insert(META_NEXT_IMPORT, import_id + 1)?;
-    meta.insert(META_NEXT_SEQ, seq)?;
-    Ok(import_id)
-}
-
-/// The bounds of the `refs` entries that point at one record: ids hold no control
-/// characters, so `key + "\0"` is greater than `key` and less than any longer key.
-pub(super) fn ref_range(kind: Kind, key: &str) -> (RefBound, RefBound) {
-    (
-        RefBound {
-            kind: kind.code(),
-            key: key.to_owned(),
-        },
-        RefBound {
-            kind: kind.code(),
-            key: format!("{key}\0"),
-        },
-    )
-}
-
-pub(super) struct RefBound {
-    kind: u8,
-    key: String,
-}
-
-impl RefBound {
-    pub(super) fn as_tuple(&self) -> (u8, &str, u8, &str) {
-        (self.kind, &self.key, 0, "")
     }
 }
 
-fn index(
-    by_time: &mut Tbl<(u8, i64, &str), ()>,
-    refs: &mut Tbl<(u8, &str, u8, &str), ()>,
-    record: &Record,
-) -> Result<(), StoreError> {
-    let (kind, key) = (record.kind().code(), record.key());
-    if let Some(time) = record.time() {
-        by_time.insert((kind, time.0, key.as_str()), ())?;
-    }
-    for r in record.references() {
-        refs.insert((r.target.code(), r.key, kind, key.as_str()), ())?;
-    }
-    Ok(())
+/// How many net rows the store takes between two progress reports.
+const PROGRESS_EVERY_ROWS: usize = 4096;
+
+/// The versions a plan appends, in the order their keys first appear in the import. Progress
+/// is reported over the net rows as the store takes them, ending with (all, all); a plan
+/// that writes nothing reports none.
+fn versions<'p>(
+    plan: &'p Plan<'_>,
+    progress: &'p dyn Fn(u64, u64),
+) -> impl Iterator<Item = NewVersion<'p>> + 'p {
+    let total = plan.net.len() as u64;
+    let report = plan.writes() > 0;
+    let mut nets = plan.in_order().enumerate();
+    let mut ended = false;
+    std::iter::from_fn(move || {
+        for (n, net) in nets.by_ref() {
+            if report && n % PROGRESS_EVERY_ROWS == 0 {
+                progress(n as u64, total);
+            }
+            if net.effect.writes() {
+                let row = plan.row(net);
+                return Some(NewVersion {
+                    kind: net.kind,
+                    key: row.key,
+                    op: row.op,
+                    record: row.encoded(),
+                });
+            }
+        }
+        if report && !ended {
+            ended = true;
+            progress(total, total);
+        }
+        None
+    })
 }
 
-fn unindex(
-    by_time: &mut Tbl<(u8, i64, &str), ()>,
-    refs: &mut Tbl<(u8, &str, u8, &str), ()>,
-    record: &Record,
-) -> Result<(), StoreError> {
-    let (kind, key) = (record.kind().code(), record.key());
-    if let Some(time) = record.time() {
-        by_time.remove((kind, time.0, key.as_str()))?;
+/// The outcome of a plan the store appended.
+fn finish(plan: &Plan<'_>, appended: Appended) -> ImportOutcome {
+    match appended {
+        Appended::Committed {
+            import_id,
+            versions,
+        } => {
+            assert_eq!(versions, plan.writes(), "the store appended the plan");
+            outcome(plan, import_id, true, false)
+        }
+        Appended::Unchanged { next_import } => outcome(plan, next_import, false, false),
     }
-    for r in record.references() {
-        refs.remove((r.target.code(), r.key, kind, key.as_str()))?;
-    }
-    Ok(())
 }

@@ -3,6 +3,7 @@
 //! *Architecture invariant:* this is the only module that touches redb. Everything above it
 //! sees records, versions and imports, never tables.
 
+mod append;
 mod apply;
 pub mod batch;
 pub mod codec;
@@ -19,7 +20,9 @@ use redb::{ConcurrencyMode, Database, ReadOnlyDatabase, ReadableDatabase, Readab
 
 use codec::FORMAT_VERSION;
 
+pub use append::{Appended, Basis, NewImport, NewVersion, Stale};
 pub use apply::{ImportFailure, ImportOptions, ImportOutcome, Planned, plan_import};
+pub use codec::{EncodedRecord, encode_record_into};
 pub use plan::{Effect, WithinImport};
 pub use read::{Reader, StoreStats, Version};
 pub use tables::{ClosedStatement, ImportEntry, ImportFile, KindCounts, Op};

@@ -5,7 +5,7 @@ use redb::{
     ReadableTableMetadata,
 };
 
-use super::apply::{Basis, ref_range};
+use super::append::{Basis, ref_range};
 use super::codec::decode;
 use super::plan::View;
 use super::tables::{
@@ -392,7 +392,7 @@ impl Reader {
     }
 
     /// The state an import planned against this snapshot starts from.
-    pub(crate) fn basis(&self) -> Result<Basis, StoreError> {
+    pub fn basis(&self) -> Result<Basis, StoreError> {
         guarded(|| {
             let meta = self.txn.open_table(META)?;
             Ok(Basis {
