@@ -67,10 +67,11 @@
 // say) are crate-private, and `clap` appears only in the binary.
 pub use csvio::{parse_file, parse_source, resolve_paths};
 pub use generator::{GenConfig, GenError, generate};
+pub use import::{ImportExt, ImportFailure, ImportOptions, ImportOutcome};
 pub use model::{Day, Fen, Kind, Period, Record, Timestamp};
 pub use report::{Format, Lang, Render, RenderContext};
 pub use rules::Rules;
-pub use store::{ImportFailure, ImportOptions, ImportOutcome, Reader, Store, StoreError};
+pub use store::{Reader, Store, StoreError};
 
 pub mod chart;
 pub mod csvio;
@@ -79,6 +80,7 @@ pub mod derive;
 pub mod gate;
 #[path = "gen/mod.rs"]
 pub mod generator;
+pub mod import;
 pub mod kpi;
 pub mod model;
 pub mod progress;

@@ -1,9 +1,9 @@
 //! The store's write side of an import: typed record versions in, a typed outcome out, all in
 //! one write transaction (DOMAIN.md section 3).
 //!
-//! The store does not decide what an import does; the import room (`crate::import`) does,
-//! against a read snapshot, and hands the store the versions to append with the [`Basis`] it
-//! decided against. The store checks that basis inside its write transaction: when another
+//! The store does not decide what an import does, and knows nothing of CSV files or import
+//! rows: its caller (the import room) decides, against a read snapshot, and hands the store
+//! the versions to append with the [`Basis`] it decided against. The store checks that basis inside its write transaction: when another
 //! import was committed meanwhile, nothing is written and the transaction comes back open
 //! ([`Stale`]), so the caller decides again against exactly the state it will append to.
 

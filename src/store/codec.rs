@@ -59,9 +59,9 @@ pub(crate) fn decode_body<T: Stored>(bytes: &[u8]) -> Result<T, CodecError> {
     T::from_v1(decode_v1(bytes)?)
 }
 
-/// A record in the store's encoding, held by code that must not name the encoding: the
-/// import keeps its rows so (`import::batch::Rows`), one arena of bytes per file, and decodes
-/// a row when it needs the record.
+/// A record in the store's encoding, held by code that must not name the encoding: an import
+/// keeps its rows so, one arena of bytes per file, and decodes a row when it needs the
+/// record.
 ///
 /// Two encodings are equal exactly when the records are: bincode's encoding of the stored
 /// types is deterministic and injective, so comparing encodings compares records.

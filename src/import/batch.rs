@@ -1,7 +1,8 @@
-//! What an import hands the store: the files of one import command, each with its rows kept
-//! compact (`Rows`), the errors its parsing found, and the bounded list of rejections the
-//! store adds to. These types are the store's, so the CSV room (`csvio`) depends on the
-//! store and never the reverse: `csvio` fills a batch; the store plans and appends it.
+//! What the import works on: the files of one import command, each with its rows kept
+//! compact (`Rows`, records in the store's encoding), the errors its parsing found, and the
+//! bounded list of rejections the planner adds to. These types are the import room's, so the
+//! CSV room (`csvio`) depends on it and never the reverse: `csvio` fills a batch; the import
+//! plans it and hands the store typed versions. The store never sees a batch.
 
 use std::fmt;
 use std::path::PathBuf;

@@ -1,5 +1,6 @@
-//! One import: plan it against a snapshot of the store (`plan`), then append the plan's
-//! versions, all in one write transaction (DOMAIN.md section 3).
+//! One import, orchestrated: plan it against a read snapshot of the store (`plan`), then hand
+//! the store the plan's versions to append in one write transaction, planning again if the
+//! store says another import was committed since the snapshot (DOMAIN.md section 3).
 
 use super::batch::{ParsedFile, Rejections};
 use super::plan::{self, Plan, WithinImport};
@@ -46,7 +47,7 @@ impl<E: Into<StoreError>> From<E> for ImportFailure {
 }
 
 /// An import decided against a snapshot of the store, ready to append: what a dry run shows,
-/// and what `Store::apply` writes unless another import was committed meanwhile.
+/// and what [`ImportExt::apply`] appends unless another import was committed meanwhile.
 pub struct Planned<'a> {
     plan: Plan<'a>,
     basis: Basis,
@@ -106,11 +107,35 @@ fn outcome(plan: &Plan<'_>, import_id: u64, recorded: bool, dry_run: bool) -> Im
     }
 }
 
-impl Store {
+/// The import's methods on the store: `store.import(&files, &options, &progress)`. The store
+/// itself knows nothing of import rows; these plan them (`plan`), hand it typed versions
+/// ([`Store::append`]) and plan again when it says another import was committed meanwhile.
+pub trait ImportExt {
     /// Imports parsed files as one transaction: plans against the current state, then
-    /// appends (see [`Store::apply`]). On any bad row nothing is written and the problems are
-    /// returned. `progress` is called with (rows done, rows in all).
-    pub fn import(
+    /// appends (see [`ImportExt::apply`]). On any bad row nothing is written and the problems
+    /// are returned. `progress` is called with (rows done, rows in all).
+    fn import(
+        &self,
+        files: &[ParsedFile],
+        options: &ImportOptions,
+        progress: &dyn Fn(u64, u64),
+    ) -> Result<ImportOutcome, ImportFailure>;
+
+    /// Appends a planned import in one write transaction. The write transaction excludes
+    /// every other writer; if an import was committed since the plan's snapshot, the store
+    /// says so with the transaction still open, and the import is planned again against the
+    /// state it is appended to (and may then be rejected). Nothing is written, and no
+    /// transaction committed, when no key changes.
+    fn apply(
+        &self,
+        planned: Planned<'_>,
+        options: &ImportOptions,
+        progress: &dyn Fn(u64, u64),
+    ) -> Result<ImportOutcome, ImportFailure>;
+}
+
+impl ImportExt for Store {
+    fn import(
         &self,
         files: &[ParsedFile],
         options: &ImportOptions,
@@ -123,12 +148,7 @@ impl Store {
         self.apply(planned, options, progress)
     }
 
-    /// Appends a planned import in one write transaction. The write transaction excludes
-    /// every other writer; if an import was committed since the plan's snapshot, the store
-    /// says so with the transaction still open, and the import is planned again against the
-    /// state it is appended to (and may then be rejected). Nothing is written, and no
-    /// transaction committed, when no key changes.
-    pub fn apply(
+    fn apply(
         &self,
         planned: Planned<'_>,
         options: &ImportOptions,
