@@ -11,7 +11,8 @@ use rayon::prelude::*;
 
 use careledger::csvio::{parse_file, resolve_paths};
 use careledger::generator::{GenConfig, generate};
-use careledger::store::{ImportOptions, Store};
+use careledger::import::{ImportExt, ImportOptions};
+use careledger::store::Store;
 
 fn main() {
     let customers: u64 = std::env::var("CARELEDGER_BENCH_CUSTOMERS")

@@ -11,11 +11,12 @@ use std::time::Instant;
 
 use careledger::csvio::{parse_file, resolve_paths};
 use careledger::generator::{GenConfig, generate};
+use careledger::import::{ImportExt, ImportOptions};
 use careledger::kpi;
 use careledger::model::{Kind, Period};
 use careledger::report::Render;
 use careledger::rules::Rules;
-use careledger::store::{ImportOptions, Reader, Store};
+use careledger::store::{Reader, Store};
 
 type Job = (
     &'static str,

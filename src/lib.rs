@@ -3,25 +3,35 @@
 //!
 //! # Code map
 //!
-//! Data flows store → derive → aggregate → present:
+//! Data flows csvio → import → store → derive → facts (kept) → aggregate → present:
 //!
 //! - [`model`]: record and value types — what a row of an interchange file means. Money is
 //!   [`model::Fen`], integer fen; time is [`model::Timestamp`] / [`model::Day`], local wall clock;
 //!   [`model::Period`] is a month, an ISO week or a year. [`model::privacy`] shapes what people
 //!   see of personal data: cells echoed in messages, text escaped for terminals.
 //! - [`csvio`]: the CSV interchange files — decoding (UTF-8, BOM, GB18030), parsing rows with
-//!   errors located as `FILE:LINE: column: reason` into the store's batch types, writing
+//!   errors located as `FILE:LINE: column: reason` into the import's batch types, writing
 //!   records back, and the reversible `'` guard of formula-like cells ([`csvio::guard_cell`]).
+//! - [`import`]: the import room, one import command from parsed files to a committed import
+//!   — parse (`csvio`, into [`import::batch`]: files of compact rows, located errors bounded
+//!   by an `ErrorSink`) → validate and net effect (`plan`: what each key's net row does and
+//!   every reason to reject, against a read snapshot; pure, no redb: tested against a map) →
+//!   apply (typed versions handed to [`store::Store::append`], planned again if the store
+//!   says another import committed meanwhile) → derive facts ([`facts::catch_up`]).
 //! - [`store`]: the append-only redb store — tables, the stored types of each format
 //!   (`store::stored::v1`, apart from the domain types) and their codec, snapshots, closed
-//!   payout statements, `verify`, and the import in two halves: `plan` decides what each key's
-//!   net row does against a read snapshot (pure, no redb: tested against a map), `apply`
-//!   appends the plan in one write transaction. What an import hands it is a batch
-//!   ([`store::batch`]: files of compact rows, located errors bounded by an `ErrorSink`).
+//!   payout statements, `verify`, and the write side of an import: typed record versions in
+//!   ([`store::NewVersion`], records held as [`store::EncodedRecord`]), a typed outcome out
+//!   ([`store::Appended`], or [`store::Stale`] when the basis moved), in one transaction.
 //! - [`rules`]: every offset, window and threshold of the contract, overridable by TOML;
 //!   typed (period kinds, fen, outcomes), its text parsed once where the file is read.
 //! - [`derive`](mod@derive): facts that follow from records and rules — return-visit tasks and their
 //!   crediting, lost episodes and recovery, customer tiers. Per customer, in parallel.
+//! - [`facts`]: derived facts kept by import — after an import, the customers it touched
+//!   (and those linked to them by referral or family) are derived again and their tasks,
+//!   episodes, returns, recovery revenue and survey tiers written to the store's facts
+//!   tables (`store::facts`), keyed for month-sized reads; [`facts::check`] compares them
+//!   with a derivation from scratch.
 //! - [`kpi`]: the reports — visits, churn, tiers, payouts (with close, adjustments, explain,
 //!   what-if), and the work lists (`tasks`, `lost`).
 //! - [`gate`]: KPI gates for CI — floors, ceilings and changes, compared exactly; the KPIs a
@@ -34,15 +44,23 @@
 
 //! # Architecture invariants
 //!
-//! - **Only `store` touches redb; `store` knows nothing of CSV.** Everything else sees records
-//!   and snapshots; `csvio` depends on `store` (it fills the store's batch) and never the
-//!   reverse.
+//! - **Only `store` touches redb; `store` knows nothing of CSV or of import rows.** Everything
+//!   else sees records, versions and snapshots. The rooms of an import depend one way:
+//!   `csvio` → `import` → `store` (`csvio` fills the import's batch; the import hands the
+//!   store typed versions); `store` names neither `csvio` nor `import`, and `import` never
+//!   names `csvio`.
 //! - **Stored types are a promise; domain types are free.** Only `store` names bincode, and
-//!   only for the types of `store::stored`; a store of a newer format is refused, and the
-//!   golden store of `fixtures/golden` must keep reading.
+//!   only for the types of `store::stored`; others hold a record's encoding only as an opaque
+//!   [`store::EncodedRecord`]. A store of a newer format is refused, and the golden store of
+//!   `fixtures/golden` must keep reading.
 //! - **Inputs are ground state; everything else is derived.** The store's `log` of record
 //!   versions and its `imports` are only ever appended to; the current view and the indexes
 //!   are derived from them in the same transaction.
+//! - **Facts = derive(log) for the rules fingerprint.** The facts tables hold what the rules
+//!   whose fingerprint they carry derive from the log up to the sequence number they carry.
+//!   A report reads them only when both match (its rules, the log's end); otherwise it
+//!   derives from scratch, with the same figures. A report's work is then proportional to
+//!   the period it answers, not to the store's history.
 //! - **The engine never reads the clock.** The import time is passed in by the caller; the
 //!   generator takes its calendar from its arguments.
 //! - **No floats near money.** Amounts are `i64` fen, parsed and printed exactly; threshold
@@ -52,13 +70,15 @@
 //! - **Renderers do no I/O** and `kpi` never opens a file; only the binary writes files.
 //! - **A rejected import writes nothing, not even a byte.** An import is planned against a
 //!   read snapshot; the store is opened for writing (or created, atomically) only for a plan
-//!   that writes, and the plan is made again inside the write transaction if another import
-//!   committed since its snapshot.
+//!   that writes. The store appends only on the basis the plan was made on: if another import
+//!   committed since, it hands back its still-open write transaction ([`store::Stale`]) and
+//!   the import is planned again against exactly the state it is appended to.
 //! - **Import memory is bounded by the encoded size of the rows**, not by their count: rows
-//!   are held encoded in one arena per file, keys are grouped by sorting, and the writer's
+//!   are held encoded in one arena per file ([`import::Rows`]), keys are grouped by sorting,
+//!   versions are handed to the store as an iterator over borrowed rows, and the writer's
 //!   redb cache is fixed (`store::WRITER_CACHE_BYTES`).
 //! - **No message quotes a cell in full.** Import errors are redacted where they are made
-//!   ([`store::batch::ImportError::new`]): phones masked, cells cut at 60 characters, control
+//!   ([`import::ImportError::new`]): phones masked, cells cut at 60 characters, control
 //!   characters escaped. Stored and exported data is never masked; only displays are.
 
 // The library's surface. The rooms below are public so that a finance script or a test can
@@ -67,10 +87,11 @@
 // say) are crate-private, and `clap` appears only in the binary.
 pub use csvio::{parse_file, parse_source, resolve_paths};
 pub use generator::{GenConfig, GenError, generate};
+pub use import::{ImportExt, ImportFailure, ImportOptions, ImportOutcome};
 pub use model::{Day, Fen, Kind, Period, Record, Timestamp};
 pub use report::{Format, Lang, Render, RenderContext};
 pub use rules::Rules;
-pub use store::{ImportFailure, ImportOptions, ImportOutcome, Reader, Store, StoreError};
+pub use store::{Reader, Store, StoreError};
 
 pub mod chart;
 pub mod csvio;
@@ -80,6 +101,7 @@ pub mod facts;
 pub mod gate;
 #[path = "gen/mod.rs"]
 pub mod generator;
+pub mod import;
 pub mod kpi;
 pub mod model;
 pub mod progress;

@@ -8,8 +8,9 @@ use std::time::{Duration, Instant};
 
 use careledger::csvio::{parse_file, resolve_paths, write_kind};
 use careledger::generator::{GenConfig, generate};
+use careledger::import::{ImportExt, ImportOptions};
 use careledger::model::Kind;
-use careledger::store::{ImportOptions, Store};
+use careledger::store::Store;
 
 use crate::util::Dir;
 

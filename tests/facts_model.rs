@@ -14,11 +14,12 @@ use proptest::prelude::*;
 
 use careledger::csvio::{ParsedFile, Source, parse_source};
 use careledger::facts::Rebuild;
+use careledger::import::{ImportExt, ImportOptions};
 use careledger::kpi::Derived;
 use careledger::kpi::payouts::{PayoutInputs, compute, statement_span};
 use careledger::model::{Kind, Period};
 use careledger::rules::Rules;
-use careledger::store::{ImportOptions, Store};
+use careledger::store::Store;
 
 /// Days events are dated on: clusters a few days apart (so calls credit tasks) and gaps
 /// over 180 days (so customers are lost and come back).

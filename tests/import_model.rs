@@ -10,8 +10,9 @@ use std::path::PathBuf;
 use proptest::prelude::*;
 
 use careledger::csvio::{ParsedFile, Source, parse_source, write_kind};
+use careledger::import::{ImportExt, ImportFailure, ImportOptions};
 use careledger::model::Kind;
-use careledger::store::{ImportFailure, ImportOptions, Store};
+use careledger::store::Store;
 
 /// A customer's content: (name index, phone present).
 type CustomerV = (u8, bool);

@@ -525,8 +525,9 @@ fn a_rejected_import_racing_a_good_one_never_loses_the_good_one() {
 #[test]
 fn a_plan_overtaken_by_another_import_is_planned_again() {
     use careledger::csvio::{Source, parse_source};
+    use careledger::import::{ImportExt, ImportFailure, ImportOptions, plan_import};
     use careledger::model::Kind;
-    use careledger::store::{ImportFailure, ImportOptions, Store, plan_import};
+    use careledger::store::Store;
 
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open_or_create(&dir.path().join("s.redb")).unwrap();

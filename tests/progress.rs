@@ -6,7 +6,7 @@
 use careledger::csvio::{parse_file, resolve_paths};
 use careledger::derive::Activity;
 use careledger::progress::{self, Phase};
-use careledger::{GenConfig, ImportOptions, Period, Rules, Store, generate};
+use careledger::{GenConfig, ImportExt, ImportOptions, Period, Rules, Store, generate};
 
 #[test]
 fn a_report_counts_every_customer_it_derives() {

@@ -5,8 +5,9 @@
 use std::path::PathBuf;
 
 use careledger::csvio::{Source, parse_source};
+use careledger::import::{ImportExt, ImportOptions};
 use careledger::model::{Kind, Record, Timestamp};
-use careledger::store::{ImportOptions, Reader, Store};
+use careledger::store::{Reader, Store};
 
 fn import(store: &Store, files: &[(Kind, &str)], amend: bool) {
     let parsed: Vec<_> = files

@@ -7,10 +7,14 @@ use std::path::Path;
 use clap::CommandFactory;
 use rayon::prelude::*;
 
-use careledger::csvio::{self, ERRORS_SHOWN_MAX, ErrorSink, ImportError, ParsedFile, Rejections};
+use careledger::csvio;
 use careledger::derive::tiers::Tier;
 use careledger::gate;
 use careledger::generator::{self, GenConfig};
+use careledger::import::{
+    self, ERRORS_SHOWN_MAX, ErrorSink, ImportError, ImportExt, ImportFailure, ImportOptions,
+    ImportOutcome, ParsedFile, Rejections,
+};
 use careledger::kpi::{
     self,
     payouts::CloseFailure,
@@ -22,9 +26,7 @@ use careledger::model::{
 };
 use careledger::report::{Lang, Render, RenderContext};
 use careledger::rules::{Rules, TASK_KINDS};
-use careledger::store::{
-    CloseError, ImportFailure, ImportOptions, ImportOutcome, Integrity, Reader, Store, StoreError,
-};
+use careledger::store::{CloseError, Integrity, Reader, Store, StoreError};
 
 use super::{
     Annotate, CheckFormat, Cli, Command, ExplainCommand, Failure, ListFormat, OrWrite,
@@ -880,9 +882,9 @@ fn import(
     let empty_file = std::fs::metadata(db).is_ok_and(|m| m.is_file() && m.len() == 0);
     let planned = if db.exists() && !empty_file {
         let reader = Store::open_reader(db).map_err(store_failure)?;
-        careledger::store::plan_import(&files, Some(&reader), amend).map_err(rejected)?
+        import::plan_import(&files, Some(&reader), amend).map_err(rejected)?
     } else {
-        careledger::store::plan_import(&files, None, amend).map_err(rejected)?
+        import::plan_import(&files, None, amend).map_err(rejected)?
     };
     if dry_run || planned.writes() == 0 {
         let mut outcome = planned.outcome();

@@ -2,14 +2,15 @@
 //! else GB18030), parsing rows into records, and writing the current view back.
 //!
 //! *Architecture invariant:* this module never touches redb; it turns bytes into rows and
-//! records into bytes. It fills the store's batch types (`store::batch`: the parsed files,
-//! their compact rows, located errors), re-exported here; the store knows nothing of CSV.
+//! records into bytes. It fills the import's batch types (`import::batch`: the parsed files,
+//! their compact rows, located errors), re-exported here; neither the import nor the store
+//! knows anything of CSV.
 
 mod excel;
 mod read;
 mod write;
 
-pub use crate::store::batch::{
+pub use crate::import::batch::{
     ERRORS_SHOWN_MAX, ErrorSink, ImportError, ParsedFile, Rejections, Row, Rows, Source,
 };
 pub use excel::{GUARD, guard_cell, unguard_cell};

@@ -3,9 +3,9 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use crate::import::batch::{ERRORS_SHOWN_MAX, ImportError, ParsedFile, Rows, Source};
 use crate::model::{CellError, Kind, Record, check_id, check_token};
 use crate::store::Op;
-use crate::store::batch::{ERRORS_SHOWN_MAX, ImportError, ParsedFile, Rows, Source};
 
 /// Turns command-line paths into sources. A path is a file named as its kind
 /// (`sales.csv`), `KIND=FILE` naming the kind explicitly, or a folder, of which every file

@@ -10,6 +10,7 @@
 use bincode::{Decode, Encode};
 
 use super::stored::Stored;
+use crate::model::Record;
 
 /// The version byte at offset 0 of every stored value, and the `meta` entry
 /// `format_version` of a store: the format this careledger writes.
@@ -48,7 +49,7 @@ pub(crate) fn decode<T: Stored>(bytes: &[u8]) -> Result<T, CodecError> {
 }
 
 /// Appends the body of a value in the current format (no version byte) to `out`: for values
-/// held in memory only, such as the rows of an import (`batch::Rows`).
+/// held in memory only, such as the rows of an import (see [`EncodedRecord`]).
 pub(crate) fn encode_body_into<T: Stored>(value: &T, out: &mut Vec<u8>) {
     encode_v1_into(&value.to_v1(), out);
 }
@@ -56,6 +57,40 @@ pub(crate) fn encode_body_into<T: Stored>(value: &T, out: &mut Vec<u8>) {
 /// Decodes a body written by [`encode_body_into`].
 pub(crate) fn decode_body<T: Stored>(bytes: &[u8]) -> Result<T, CodecError> {
     T::from_v1(decode_v1(bytes)?)
+}
+
+/// A record in the store's encoding, held by code that must not name the encoding: an import
+/// keeps its rows so, one arena of bytes per file, and decodes a row when it needs the
+/// record.
+///
+/// Two encodings are equal exactly when the records are: bincode's encoding of the stored
+/// types is deterministic and injective, so comparing encodings compares records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EncodedRecord<'a> {
+    bytes: &'a [u8],
+}
+
+impl<'a> EncodedRecord<'a> {
+    /// Bytes that [`encode_record_into`] wrote. Other bytes fail to decode (or decode as
+    /// some other record): the holder keeps the bytes apart, as written.
+    pub fn from_bytes(bytes: &'a [u8]) -> EncodedRecord<'a> {
+        EncodedRecord { bytes }
+    }
+
+    pub fn as_bytes(self) -> &'a [u8] {
+        self.bytes
+    }
+
+    /// The record.
+    pub fn decode(self) -> Result<Record, CodecError> {
+        decode_body(self.bytes)
+    }
+}
+
+/// Appends a record's encoding (the current format's, without the version byte) to `out`;
+/// [`EncodedRecord::from_bytes`] of the bytes appended gives it back.
+pub fn encode_record_into(record: &Record, out: &mut Vec<u8>) {
+    encode_body_into(record, out);
 }
 
 /// Appends the format-1 encoding of a stored type.

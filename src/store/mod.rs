@@ -1,13 +1,12 @@
-//! The append-only redb store: opening it, importing into it, reading from it.
+//! The append-only redb store: opening it, appending record versions to it, reading from it.
 //!
-//! *Architecture invariant:* this is the only module that touches redb. Everything above it
-//! sees records, versions and imports, never tables.
+//! *Architecture invariant:* this is the only module that touches redb, and it knows nothing
+//! of CSV files or import rows. Everything above it sees records, versions and imports, never
+//! tables: an import hands it typed versions ([`Store::append`]) and gets a typed outcome.
 
-mod apply;
-pub mod batch;
+mod append;
 pub mod codec;
 pub mod facts;
-mod plan;
 mod read;
 mod stored;
 pub mod tables;
@@ -20,8 +19,9 @@ use redb::{ConcurrencyMode, Database, ReadOnlyDatabase, ReadableDatabase, Readab
 
 use codec::FORMAT_VERSION;
 
-pub use apply::{ImportFailure, ImportOptions, ImportOutcome, Planned, plan_import};
-pub use plan::{Effect, WithinImport};
+pub use append::{Appended, Basis, NewImport, NewVersion, Stale};
+pub use codec::{EncodedRecord, encode_record_into};
+pub(crate) use read::SnapshotView;
 pub use read::{Reader, StoreStats, Version};
 pub use tables::{ClosedStatement, ImportEntry, ImportFile, KindCounts, Op};
 pub use verify::{Integrity, PROBLEMS_LISTED_MAX, VerifyReport, verify};

@@ -5,9 +5,8 @@ use redb::{
     ReadableTableMetadata,
 };
 
-use super::apply::{Basis, ref_range};
+use super::append::{Basis, ref_range};
 use super::codec::decode;
-use super::plan::View;
 use super::tables::{
     BY_TIME, CURRENT, ClosedStatement, CurrentEntry, HISTORY, IMPORTS, ImportEntry, LOG, LogEntry,
     META, META_FORMAT_VERSION, META_NEXT_IMPORT, META_NEXT_SEQ, Op, REFS, STATEMENTS,
@@ -397,7 +396,7 @@ impl Reader {
     }
 
     /// The state an import planned against this snapshot starts from.
-    pub(crate) fn basis(&self) -> Result<Basis, StoreError> {
+    pub fn basis(&self) -> Result<Basis, StoreError> {
         guarded(|| {
             let meta = self.txn.open_table(META)?;
             Ok(Basis {
@@ -408,20 +407,29 @@ impl Reader {
     }
 }
 
-impl View for SnapshotView {
-    fn current(&self, kind: Kind, key: &str) -> Result<Option<CurrentEntry>, StoreError> {
+/// What an import is planned against (the import room's `View`): the current version of a
+/// record, whether it ever had one, and the records that refer to it.
+impl SnapshotView {
+    /// The current (latest, non-void) version of a record.
+    pub(crate) fn current(
+        &self,
+        kind: Kind,
+        key: &str,
+    ) -> Result<Option<CurrentEntry>, StoreError> {
         guarded(|| match self.current.get((kind.code(), key))? {
             Some(bytes) => Ok(Some(decode_current(kind, bytes.value())?)),
             None => Ok(None),
         })
     }
 
-    fn has_history(&self, kind: Kind, key: &str) -> Result<bool, StoreError> {
+    /// Whether the record ever had a version (a voided record has, and is not current).
+    pub(crate) fn has_history(&self, kind: Kind, key: &str) -> Result<bool, StoreError> {
         let range = (kind.code(), key, 0u64)..=(kind.code(), key, u64::MAX);
         guarded(|| Ok(self.history.range(range)?.next().transpose()?.is_some()))
     }
 
-    fn for_each_referrer(
+    /// Calls `f` with the kind and key of every current record that refers to this one.
+    pub(crate) fn for_each_referrer(
         &self,
         kind: Kind,
         key: &str,

@@ -524,40 +524,89 @@ fn round_trip(record: &Record) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::{ImportOptions, Store};
+    use crate::model::{Customer, Day, Fen, Record, Sale, Staff, Timestamp};
+    use crate::store::{
+        Appended, Basis, EncodedRecord, ImportFile, KindCounts, NewImport, NewVersion, Op, Store,
+        encode_record_into,
+    };
 
-    /// A store holding a customer, a staff member and a sale that names both.
+    /// A store holding a customer, a staff member and a sale that names both, appended as one
+    /// import through the store's own write API (the store's tests never go through CSV).
     fn store(dir: &Path) -> Store {
-        let files = [
-            (
-                "staff.csv",
-                "staff_id,name,department,role,active_from,active_to\nXS003,王强,sales,consultant,2021-08-02,\n",
-            ),
-            (
-                "customers.csv",
-                "customer_id,name,phone,family_id,tags,created_on\nC00011,王芳,13812341234,,,2023-04-02\n",
-            ),
-            (
-                "sales.csv",
-                "sale_id,customer_id,vin,delivered_at,consultant_id,amount,referrer_id\nS000001,C00011,,2024-01-15 10:30,XS003,191370.50,\n",
-            ),
+        let day = |text: &str| Day::parse(text).unwrap();
+        let records = [
+            Record::Staff(Staff {
+                staff_id: "XS003".into(),
+                name: "王强".into(),
+                department: "sales".into(),
+                role: Some("consultant".into()),
+                active_from: day("2021-08-02"),
+                active_to: None,
+            }),
+            Record::Customer(Customer {
+                customer_id: "C00011".into(),
+                name: "王芳".into(),
+                phone: Some("13812341234".into()),
+                family_id: None,
+                tags: Vec::new(),
+                created_on: day("2023-04-02"),
+            }),
+            Record::Sale(Sale {
+                sale_id: "S000001".into(),
+                customer_id: "C00011".into(),
+                vin: None,
+                delivered_at: Timestamp::parse("2024-01-15 10:30").unwrap(),
+                consultant_id: Some("XS003".into()),
+                amount: Fen(19_137_050),
+                referrer_id: None,
+            }),
         ];
-        let mut paths = Vec::new();
-        for (name, text) in files {
-            std::fs::write(dir.join(name), text).unwrap();
-            paths.push(dir.join(name).display().to_string());
-        }
-        let (sources, _) = crate::csvio::resolve_paths(&paths).unwrap();
-        let parsed: Vec<_> = sources
+        let mut arena = Vec::new();
+        let spans: Vec<_> = records
             .iter()
-            .map(|s| crate::csvio::parse_file(s).unwrap())
+            .map(|record| {
+                let start = arena.len();
+                encode_record_into(record, &mut arena);
+                start..arena.len()
+            })
             .collect();
-        let store = Store::open_or_create(&dir.join("store.redb")).unwrap();
-        let options = ImportOptions {
+        let keys: Vec<String> = records.iter().map(Record::key).collect();
+        let versions = records.iter().enumerate().map(|(i, record)| NewVersion {
+            kind: record.kind(),
+            key: &keys[i],
+            op: Op::Add,
+            record: Some(EncodedRecord::from_bytes(&arena[spans[i].clone()])),
+        });
+        let import = NewImport {
             at: "2026-01-01 00:00:00".into(),
-            ..ImportOptions::default()
+            amend: false,
+            files: records
+                .iter()
+                .map(|r| ImportFile {
+                    path: r.kind().file_name(),
+                    kind: r.kind(),
+                    sha256: String::new(),
+                    rows: 1,
+                })
+                .collect(),
+            counts: records
+                .iter()
+                .map(|r| KindCounts {
+                    kind_code: r.kind().code(),
+                    added: 1,
+                    ..KindCounts::default()
+                })
+                .collect(),
         };
-        assert!(store.import(&parsed, &options, &|_, _| {}).is_ok());
+        let store = Store::open_or_create(&dir.join("store.redb")).unwrap();
+        let appended = store.append(Basis::EMPTY, import, versions).unwrap();
+        assert!(matches!(
+            appended,
+            Ok(Appended::Committed {
+                import_id: 1,
+                versions: 3
+            })
+        ));
         store
     }
 

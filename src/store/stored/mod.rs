@@ -29,8 +29,8 @@ use super::codec::CodecError;
 use super::tables::{ClosedStatement, CurrentEntry, ImportEntry, LogEntry};
 use crate::model::Record;
 
-/// A type the tables hold (or `csvio::Rows` keeps in memory, for a record), with its layout
-/// in each format.
+/// A type the tables hold (or an import keeps in memory, for a record: `EncodedRecord`), with
+/// its layout in each format.
 pub(crate) trait Stored: Sized {
     /// The type's layout in format 1.
     type V1: bincode::Encode + bincode::Decode<()>;

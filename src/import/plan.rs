@@ -20,10 +20,10 @@
 
 use rayon::slice::ParallelSliceMut;
 
-use super::StoreError;
 use super::batch::{ErrorSink, ImportError, ParsedFile, Rejections, Row};
-use super::tables::{CurrentEntry, KindCounts, Op};
 use crate::model::{Kind, Record, display_key, mask_phone};
+use crate::store::tables::CurrentEntry;
+use crate::store::{KindCounts, Op, SnapshotView, StoreError};
 
 /// What the planner needs to know of the store: one consistent snapshot.
 pub(crate) trait View {
@@ -38,6 +38,25 @@ pub(crate) trait View {
         key: &str,
         f: &mut dyn FnMut(Kind, &str),
     ) -> Result<(), StoreError>;
+}
+
+/// A read snapshot of the store, as the store offers it (`Reader::view`), whether from a
+/// reader of its own or from the store's open write transaction (`store::Stale::reader`).
+impl View for SnapshotView {
+    fn current(&self, kind: Kind, key: &str) -> Result<Option<CurrentEntry>, StoreError> {
+        SnapshotView::current(self, kind, key)
+    }
+    fn has_history(&self, kind: Kind, key: &str) -> Result<bool, StoreError> {
+        SnapshotView::has_history(self, kind, key)
+    }
+    fn for_each_referrer(
+        &self,
+        kind: Kind,
+        key: &str,
+        f: &mut dyn FnMut(Kind, &str),
+    ) -> Result<(), StoreError> {
+        SnapshotView::for_each_referrer(self, kind, key, f)
+    }
 }
 
 /// A store with nothing in it: what a dry run or a first import plans against before the
@@ -582,8 +601,8 @@ mod tests {
     use std::collections::{BTreeMap, BTreeSet};
 
     use super::*;
+    use crate::import::batch::{Rows, Source};
     use crate::model::{Customer, Day, Fen, Sale, Timestamp};
-    use crate::store::batch::{Rows, Source};
 
     /// A store as three maps: current records, keys with history, references.
     #[derive(Default)]

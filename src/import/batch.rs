@@ -1,13 +1,14 @@
-//! What an import hands the store: the files of one import command, each with its rows kept
-//! compact (`Rows`), the errors its parsing found, and the bounded list of rejections the
-//! store adds to. These types are the store's, so the CSV room (`csvio`) depends on the
-//! store and never the reverse: `csvio` fills a batch; the store plans and appends it.
+//! What the import works on: the files of one import command, each with its rows kept
+//! compact (`Rows`, records in the store's encoding), the errors its parsing found, and the
+//! bounded list of rejections the planner adds to. These types are the import room's, so the
+//! CSV room (`csvio`) depends on it and never the reverse: `csvio` fills a batch; the import
+//! plans it and hands the store typed versions. The store never sees a batch.
 
 use std::fmt;
 use std::path::PathBuf;
 
 use crate::model::{Kind, Record, Timestamp, echo, redact_message};
-use crate::store::{Op, codec};
+use crate::store::{EncodedRecord, Op, encode_record_into};
 
 /// How many errors an import lists before it only counts the rest.
 pub const ERRORS_SHOWN_MAX: usize = 50;
@@ -175,12 +176,13 @@ pub struct ParsedFile {
 }
 
 // The parsed rows of a file, kept compact: one arena of bytes (each row's key, then its
-// record in the store's encoding) and a fixed-size entry per row. A file of millions of rows
-// thus costs about its encoded size, with no allocation per row to keep; a row's record is
-// decoded when it is needed (a plan decodes each net row once or twice).
+// record in the store's encoding, `store::EncodedRecord`) and a fixed-size entry per row. A
+// file of millions of rows thus costs about its encoded size, with no allocation per row to
+// keep; a row's record is decoded when it is needed (a plan decodes each net row once or
+// twice).
 //
-// Two rows' records are equal exactly when their encodings are: bincode's encoding of these
-// types is deterministic and injective, so the planner compares bytes.
+// Two rows' records are equal exactly when their encodings are (see `EncodedRecord`), so the
+// planner compares bytes.
 
 /// The rows of one file, in file order.
 #[derive(Clone, Debug, Default)]
@@ -212,7 +214,7 @@ pub struct Row<'a> {
     pub key: &'a str,
     /// The record in the store's encoding; empty on a void row, of which only the key is
     /// read.
-    record: &'a [u8],
+    record: EncodedRecord<'a>,
     time: i64,
 }
 
@@ -220,13 +222,20 @@ impl<'a> Row<'a> {
     /// The parsed record; `None` on a void row.
     pub fn record(&self) -> Option<Record> {
         (self.op == Op::Add).then(|| {
-            codec::decode_body(self.record).expect("rows hold records they encoded themselves")
+            self.record
+                .decode()
+                .expect("rows hold records they encoded themselves")
         })
     }
 
     /// The record's encoding: equal exactly when the records are.
     pub fn record_bytes(&self) -> &'a [u8] {
-        self.record
+        self.record.as_bytes()
+    }
+
+    /// The record in the store's encoding, as the store appends it; `None` on a void row.
+    pub fn encoded(&self) -> Option<EncodedRecord<'a>> {
+        (self.op == Op::Add).then_some(self.record)
     }
 
     /// The record's date (`Record::time`), without decoding it.
@@ -246,7 +255,7 @@ impl Rows {
         self.arena.extend_from_slice(key.as_bytes());
         let before = self.arena.len();
         if let Some(record) = record {
-            codec::encode_body_into(record, &mut self.arena);
+            encode_record_into(record, &mut self.arena);
         }
         self.entries.push(Entry {
             start,
@@ -276,7 +285,7 @@ impl Rows {
             line: u64::from(e.line),
             op: e.op,
             key: std::str::from_utf8(&self.arena[start..key_end]).expect("keys are stored as text"),
-            record: &self.arena[key_end..end],
+            record: EncodedRecord::from_bytes(&self.arena[key_end..end]),
             time: e.time,
         }
     }

@@ -1,0 +1,328 @@
+//! The store's write side of an import: typed record versions in, a typed outcome out, all in
+//! one write transaction (DOMAIN.md section 3).
+//!
+//! The store does not decide what an import does, and knows nothing of CSV files or import
+//! rows: its caller (the import room) decides, against a read snapshot, and hands the store
+//! the versions to append with the [`Basis`] it decided against. The store checks that basis inside its write transaction: when another
+//! import was committed meanwhile, nothing is written and the transaction comes back open
+//! ([`Stale`]), so the caller decides again against exactly the state it will append to.
+
+use redb::{ReadableTable, Table, WriteTransaction};
+
+use super::codec::{EncodedRecord, decode, encode};
+use super::read::Reader;
+use super::tables::{
+    BY_TIME, CURRENT, CurrentEntry, HISTORY, IMPORTS, ImportEntry, ImportFile, KindCounts, LOG,
+    LogEntry, META, META_NEXT_IMPORT, META_NEXT_SEQ, Op, REFS,
+};
+use super::{Store, StoreError};
+use crate::model::{Kind, Record};
+
+/// The state of the store an import was decided against: equal bases mean no import was
+/// committed in between (closing a month does not change what an import does).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Basis {
+    pub(super) next_import: u64,
+    pub(super) next_seq: u64,
+}
+
+impl Basis {
+    /// A store with nothing in it (also what a store file that does not exist yet holds).
+    pub const EMPTY: Basis = Basis {
+        next_import: 1,
+        next_seq: 1,
+    };
+
+    /// The id the next import committed on this basis gets.
+    pub fn next_import(self) -> u64 {
+        self.next_import
+    }
+}
+
+/// One record version to append: an `add` with its record, or a `void` of its key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NewVersion<'a> {
+    pub kind: Kind,
+    pub key: &'a str,
+    pub op: Op,
+    /// The record in the store's encoding on an `add`; `None` on a `void`.
+    pub record: Option<EncodedRecord<'a>>,
+}
+
+/// What the import log keeps of an import: everything of an [`ImportEntry`] but the id, which
+/// the store gives.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewImport {
+    /// When the import ran, as the caller's wall clock said (`YYYY-MM-DD HH:MM:SS`).
+    pub at: String,
+    pub amend: bool,
+    pub files: Vec<ImportFile>,
+    /// Per kind, what the versions do; their `written` counts add up to the versions given.
+    pub counts: Vec<KindCounts>,
+}
+
+/// What an append did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[must_use]
+pub enum Appended {
+    /// The versions were appended and the import logged as `import_id`.
+    Committed { import_id: u64, versions: u64 },
+    /// There was no version to append: nothing was committed and nothing logged (importing
+    /// the same files again leaves no trace). `next_import` is the id it would have got.
+    Unchanged { next_import: u64 },
+}
+
+/// An import's write transaction, still open, whose basis is not the one the import was
+/// decided against: another import was committed meanwhile. Nothing has been written. While
+/// it lives no other import can commit, so an import decided again against
+/// [`Stale::reader`] is appended to exactly the state it was decided against.
+#[must_use = "append through it, or abort it"]
+pub struct Stale<'s> {
+    store: &'s Store,
+    txn: WriteTransaction,
+    basis: Basis,
+}
+
+impl Store {
+    /// Appends an import's versions, in the order given, moves the current view and the
+    /// indexes with them and logs the import, all in one write transaction; or, when `basis`
+    /// is no longer the store's, writes nothing and returns the open transaction
+    /// (`Ok(Err(Stale))`). The transaction excludes every other writer.
+    ///
+    /// # Panics
+    /// When the versions do not match `import.counts` (as many as they count written), or a
+    /// version is inconsistent in itself (an `add` without a record, a `void` with one, a
+    /// `void` of a key that is not current): the caller decided them against this basis.
+    pub fn append<'v>(
+        &self,
+        basis: Basis,
+        import: NewImport,
+        versions: impl IntoIterator<Item = NewVersion<'v>>,
+    ) -> Result<Result<Appended, Stale<'_>>, StoreError> {
+        let stale = self.begin_append()?;
+        if stale.basis != basis {
+            return Ok(Err(stale));
+        }
+        stale.append(import, versions).map(Ok)
+    }
+
+    /// Opens an import's write transaction and reads the basis it starts from.
+    fn begin_append(&self) -> Result<Stale<'_>, StoreError> {
+        let txn = self.db.begin_write()?;
+        let basis = {
+            let meta = txn.open_table(META)?;
+            Basis {
+                next_import: meta.get(META_NEXT_IMPORT)?.map_or(1, |v| v.value()),
+                next_seq: meta.get(META_NEXT_SEQ)?.map_or(1, |v| v.value()),
+            }
+        };
+        Ok(Stale {
+            store: self,
+            txn,
+            basis,
+        })
+    }
+}
+
+impl Stale<'_> {
+    /// The state the transaction appends to.
+    pub fn basis(&self) -> Basis {
+        self.basis
+    }
+
+    /// A read snapshot of the state the transaction appends to: taken while the transaction
+    /// is open, when no other writer can commit.
+    pub fn reader(&self) -> Result<Reader, StoreError> {
+        let reader = self.store.reader()?;
+        debug_assert_eq!(reader.basis()?, self.basis, "no writer commits meanwhile");
+        Ok(reader)
+    }
+
+    /// Appends the versions on this transaction's own basis (see [`Store::append`]).
+    pub fn append<'v>(
+        self,
+        import: NewImport,
+        versions: impl IntoIterator<Item = NewVersion<'v>>,
+    ) -> Result<Appended, StoreError> {
+        let Stale { txn, basis, .. } = self;
+        let written = append_versions(&txn, basis, &import, versions)?;
+        if written == 0 {
+            txn.abort()?;
+            return Ok(Appended::Unchanged {
+                next_import: basis.next_import,
+            });
+        }
+        log_import(&txn, basis, import, written)?;
+        txn.commit()?;
+        Ok(Appended::Committed {
+            import_id: basis.next_import,
+            versions: written,
+        })
+    }
+
+    /// Ends the transaction without writing anything.
+    pub fn abort(self) -> Result<(), StoreError> {
+        self.txn.abort()?;
+        Ok(())
+    }
+}
+
+type Tbl<'t, K, V> = Table<'t, K, V>;
+
+/// Appends the versions from the basis' sequence number on, and moves the current view and
+/// the indexes with them. Returns how many were appended. Asserts after writing that they
+/// are the versions `import.counts` counts.
+fn append_versions<'v>(
+    txn: &WriteTransaction,
+    basis: Basis,
+    import: &NewImport,
+    versions: impl IntoIterator<Item = NewVersion<'v>>,
+) -> Result<u64, StoreError> {
+    let mut log = txn.open_table(LOG)?;
+    let mut history = txn.open_table(HISTORY)?;
+    let mut current = txn.open_table(CURRENT)?;
+    let mut by_time = txn.open_table(BY_TIME)?;
+    let mut refs = txn.open_table(REFS)?;
+
+    let import_id = basis.next_import;
+    let mut seq = basis.next_seq;
+    for version in versions {
+        let NewVersion { kind, key, op, .. } = version;
+        let record = match (op, version.record) {
+            (Op::Add, Some(encoded)) => Some(encoded.decode()?),
+            (Op::Void, None) => None,
+            (op, record) => panic!(
+                "a {} version {} a record",
+                op.as_str(),
+                if record.is_some() { "with" } else { "without" }
+            ),
+        };
+        // The stored version this one replaces, read back for its index entries.
+        let old: Option<CurrentEntry> = match current.get((kind.code(), key))? {
+            Some(bytes) => Some(decode(bytes.value())?),
+            None => None,
+        };
+        debug_assert!(
+            record.is_some() || old.is_some(),
+            "a void appended replaces a current record"
+        );
+        debug_assert!(
+            record.is_none() || record.as_ref() != old.as_ref().map(|o| &o.record),
+            "an add appended changes its record"
+        );
+        let entry = LogEntry {
+            import_id,
+            kind,
+            key: key.to_owned(),
+            op,
+            record,
+        };
+        log.insert(seq, encode(&entry).as_slice())?;
+        history.insert((kind.code(), key, seq), ())?;
+        if let Some(old) = &old {
+            unindex(&mut by_time, &mut refs, &old.record)?;
+        }
+        match entry.record {
+            Some(record) => {
+                let value = CurrentEntry { seq, record };
+                current.insert((kind.code(), key), encode(&value).as_slice())?;
+                index(&mut by_time, &mut refs, &value.record)?;
+            }
+            None => {
+                current.remove((kind.code(), key))?;
+            }
+        }
+        seq += 1;
+    }
+    let written = seq - basis.next_seq;
+    assert_eq!(
+        written,
+        import.counts.iter().map(KindCounts::written).sum::<u64>(),
+        "the sequence advances by the versions the import counts written"
+    );
+    Ok(written)
+}
+
+/// Logs the import and moves the store's counters past it.
+fn log_import(
+    txn: &WriteTransaction,
+    basis: Basis,
+    import: NewImport,
+    written: u64,
+) -> Result<(), StoreError> {
+    let mut imports = txn.open_table(IMPORTS)?;
+    let mut meta = txn.open_table(META)?;
+    let NewImport {
+        at,
+        amend,
+        files,
+        counts,
+    } = import;
+    let entry = ImportEntry {
+        id: basis.next_import,
+        at,
+        amend,
+        files,
+        counts,
+    };
+    imports.insert(entry.id, encode(&entry).as_slice())?;
+    meta.insert(META_NEXT_IMPORT, basis.next_import + 1)?;
+    meta.insert(META_NEXT_SEQ, basis.next_seq + written)?;
+    Ok(())
+}
+
+/// The bounds of the `refs` entries that point at one record: ids hold no control
+/// characters, so `key + "\0"` is greater than `key` and less than any longer key.
+pub(super) fn ref_range(kind: Kind, key: &str) -> (RefBound, RefBound) {
+    (
+        RefBound {
+            kind: kind.code(),
+            key: key.to_owned(),
+        },
+        RefBound {
+            kind: kind.code(),
+            key: format!("{key}\0"),
+        },
+    )
+}
+
+pub(super) struct RefBound {
+    kind: u8,
+    key: String,
+}
+
+impl RefBound {
+    pub(super) fn as_tuple(&self) -> (u8, &str, u8, &str) {
+        (self.kind, &self.key, 0, "")
+    }
+}
+
+fn index(
+    by_time: &mut Tbl<(u8, i64, &str), ()>,
+    refs: &mut Tbl<(u8, &str, u8, &str), ()>,
+    record: &Record,
+) -> Result<(), StoreError> {
+    let (kind, key) = (record.kind().code(), record.key());
+    if let Some(time) = record.time() {
+        by_time.insert((kind, time.0, key.as_str()), ())?;
+    }
+    for r in record.references() {
+        refs.insert((r.target.code(), r.key, kind, key.as_str()), ())?;
+    }
+    Ok(())
+}
+
+fn unindex(
+    by_time: &mut Tbl<(u8, i64, &str), ()>,
+    refs: &mut Tbl<(u8, &str, u8, &str), ()>,
+    record: &Record,
+) -> Result<(), StoreError> {
+    let (kind, key) = (record.kind().code(), record.key());
+    if let Some(time) = record.time() {
+        by_time.remove((kind, time.0, key.as_str()))?;
+    }
+    for r in record.references() {
+        refs.remove((r.target.code(), r.key, kind, key.as_str()))?;
+    }
+    Ok(())
+}
