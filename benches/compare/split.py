@@ -70,7 +70,7 @@ def split(source: Path, base: Path, increment: Path, cut_day: str) -> SplitSumma
                     later[kind].add(row[index[key]])
                     writers[1].writerow(row)
                     counts[1] += 1
-                    counts[2] += int(needs_later and not dated_later)
+                    counts[2] += int(date_column is not None and not dated_later)
                 else:
                     writers[0].writerow(row)
                     counts[0] += 1
