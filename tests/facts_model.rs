@@ -281,8 +281,9 @@ fn other_rules() -> Rules {
 fn assert_facts_equal_scratch(store: &Store, rules: &Rules) -> Result<(), TestCaseError> {
     let reader = store.reader().unwrap();
     prop_assert!(careledger::facts::current(&reader, rules).unwrap());
-    let problems = careledger::facts::check(&reader, rules, 10).unwrap();
-    prop_assert!(problems.is_empty(), "{:?}", problems);
+    let checked = careledger::facts::check(&reader, rules, 10).unwrap();
+    prop_assert_eq!(checked.standing, careledger::facts::Standing::Current);
+    prop_assert!(checked.problems.is_empty(), "{:?}", checked.problems);
     let kept = Derived::load(&reader, rules).unwrap();
     prop_assert!(kept.reads_facts());
     let scratch = Derived::scratch(&reader, rules).unwrap();
@@ -425,9 +426,44 @@ fn a_family_members_sale_changes_the_tier_kept_on_another_members_survey() {
     assert_eq!(done.customers, 2);
     assert_eq!(tier(&store), Some(0), "super VIP by S1");
     let reader = store.reader().unwrap();
+    let checked = careledger::facts::check(&reader, &rules, 10).unwrap();
+    assert_eq!(checked.customers, 2);
+    assert!(checked.problems.is_empty(), "{:?}", checked.problems);
+}
+
+/// The command line's side: an import derives the facts; `verify` checks them against a
+/// derivation from scratch; under other rules reports derive from scratch (same figures as
+/// after `careledger facts` has derived the facts for those rules).
+#[test]
+fn verify_checks_the_kept_facts_and_facts_derives_them_for_other_rules() {
+    let dir = crate::util::Dir::new();
+    dir.with_base();
+    let verify = dir.ok(&["verify"]);
     assert!(
-        careledger::facts::check(&reader, &rules, 10)
-            .unwrap()
-            .is_empty()
+        verify.contains("kept facts: up to date under the rules in force; 2 customers derived again from scratch and compared"),
+        "{verify}"
     );
+    let other = dir.write("other.toml", "[churn]\nlapse_days = 30\n");
+    let other = other.to_str().unwrap();
+    let verify = dir.ok(&["--rules", other, "verify"]);
+    assert!(
+        verify.contains("kept facts: follow other rules"),
+        "{verify}"
+    );
+    let report = [
+        "--rules", other, "report", "churn", "--month", "2024-08", "--format", "json",
+    ];
+    let from_scratch = dir.ok(&report);
+    let derived = dir.ok(&["--rules", other, "facts"]);
+    assert_eq!(
+        derived,
+        "kept facts: 2 customers derived again (every customer, under the rules in force)\n"
+    );
+    assert_eq!(
+        dir.ok(&["--rules", other, "facts"]),
+        "kept facts: up to date under the rules in force; nothing to derive\n"
+    );
+    assert_eq!(dir.ok(&report), from_scratch);
+    let verify = dir.ok(&["--rules", other, "verify"]);
+    assert!(verify.contains("kept facts: up to date"), "{verify}");
 }

@@ -250,7 +250,8 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             show_phone,
         } => history(db, &kind, &id, show_phone),
         Command::Stats => stats(db),
-        Command::Verify => verify(db),
+        Command::Verify => verify(db, &rules),
+        Command::Facts => facts(db, &rules),
         Command::Gen {
             customers,
             months,
@@ -850,8 +851,13 @@ pub fn read_sources(paths: &[String]) -> Result<Vec<ParsedFile>, Failure> {
     Ok(files.into_iter().map(|(_, f)| f).collect())
 }
 
-/// Rows written by an import from which the store is compacted afterwards.
+/// Rows written by an import from which the store is compacted afterwards...
 const COMPACT_ROWS_MIN: u64 = 50_000;
+
+/// ...when they are at least this share (1/n) of every version the store holds: a monthly
+/// increment into a large store leaves little free space, and the next import reuses it,
+/// while rewriting the whole file would cost more than the import itself.
+const COMPACT_SHARE: u64 = 4;
 
 /// Rows below which no progress bar is drawn.
 const PROGRESS_ROWS_MIN: u64 = 50_000;
@@ -932,11 +938,28 @@ fn import(
     }
     let outcome = result.map_err(rejected)?;
     // The facts of the customers the import touched, derived again under the rules in force
-    // (all of them when the facts followed other rules), for month-sized reports.
-    careledger::facts::catch_up(&store, rules).map_err(store_failure)?;
+    // (all of them when the facts followed other rules), for month-sized reports. The import
+    // is committed whatever happens here: if this fails, reports derive from scratch (the
+    // same figures, more slowly) until `careledger facts` succeeds; a damaged store is
+    // still an error.
+    if let Err(e) = careledger::facts::catch_up(&store, rules) {
+        if e.is_damaged() {
+            return Err(store_failure(e));
+        }
+        style::warn(&format!(
+            "the import was committed, but its facts were not derived ({e}); reports derive from scratch until `careledger facts` succeeds"
+        ));
+    }
     // A large import leaves free pages behind; giving them back costs a few seconds per GB.
+    let written: u64 = outcome.counts.iter().map(|c| c.written()).sum();
+    let versions = store
+        .reader()
+        .and_then(|r| r.next_seq())
+        .map_err(store_failure)?
+        - 1;
     if outcome.recorded
-        && outcome.counts.iter().map(|c| c.written()).sum::<u64>() >= COMPACT_ROWS_MIN
+        && written >= COMPACT_ROWS_MIN
+        && written.saturating_mul(COMPACT_SHARE) >= versions
     {
         store.compact().map_err(store_failure)?;
     }
@@ -1419,8 +1442,20 @@ fn stats(db: &Path) -> Result<(), Failure> {
     out(&text)
 }
 
-fn verify(db: &Path) -> Result<(), Failure> {
-    let report = careledger::store::verify(db).map_err(store_failure)?;
+fn verify(db: &Path, rules: &Rules) -> Result<(), Failure> {
+    let mut report = careledger::store::verify(db).map_err(store_failure)?;
+    // The kept facts, once the tables they are derived from are known to be sound.
+    let facts = if report.is_healthy() {
+        let reader = Store::open_reader(db).map_err(store_failure)?;
+        let checked =
+            careledger::facts::check(&reader, rules, careledger::store::PROBLEMS_LISTED_MAX)
+                .map_err(store_failure)?;
+        report.problems_total += checked.problems.len() as u64;
+        report.problems.extend(checked.problems.iter().cloned());
+        Some(checked)
+    } else {
+        None
+    };
     let mut text = String::new();
     let _ = writeln!(
         text,
@@ -1456,6 +1491,19 @@ fn verify(db: &Path) -> Result<(), Failure> {
             let _ = writeln!(text, "  {table:<12}{n:>12} {entries}");
         }
     }
+    if let Some(checked) = &facts {
+        use careledger::facts::Standing;
+        let line = match checked.standing {
+            Standing::Current => format!(
+                "kept facts: up to date under the rules in force; {} derived again from scratch and compared",
+                style::count(checked.customers, "customer", "customers")
+            ),
+            Standing::Behind => "kept facts: behind the log (an import was interrupted after its commit); reports derive from scratch until `careledger facts` catches them up".to_owned(),
+            Standing::OtherRules => "kept facts: follow other rules than those in force (pass the same --rules as the imports); reports under these rules derive from scratch".to_owned(),
+            Standing::None => "kept facts: none (reports derive from scratch; the next import, or `careledger facts`, derives them)".to_owned(),
+        };
+        let _ = writeln!(text, "{line}");
+    }
     for problem in &report.problems {
         let _ = writeln!(
             text,
@@ -1488,6 +1536,28 @@ fn verify(db: &Path) -> Result<(), Failure> {
             _ => style::count(report.problems_total, "problem", "problems"),
         }
     )))
+}
+
+/// `careledger facts`: brings the kept facts up to date under the rules in force.
+fn facts(db: &Path, rules: &Rules) -> Result<(), Failure> {
+    let standing = {
+        let reader = Store::open_reader(db).map_err(store_failure)?;
+        careledger::facts::standing(&reader, rules).map_err(store_failure)?
+    };
+    if standing == careledger::facts::Standing::Current {
+        return out("kept facts: up to date under the rules in force; nothing to derive\n");
+    }
+    let store = Store::open_or_create(db).map_err(store_failure)?;
+    let done = careledger::facts::catch_up(&store, rules).map_err(store_failure)?;
+    out(&format!(
+        "kept facts: {} derived again{}\n",
+        style::count(done.customers, "customer", "customers"),
+        if done.rebuilt {
+            " (every customer, under the rules in force)"
+        } else {
+            ""
+        }
+    ))
 }
 
 /// `row` or `rows` after a count in a column of counts.

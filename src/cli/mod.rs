@@ -132,8 +132,14 @@ pub enum Command {
     /// Show record counts per kind, the store's size and the last import.
     Stats,
     /// Check the whole store: redb's page checksums, then every index and the current view
-    /// derived again from the log. Exit 0 when healthy, 3 when damaged. Changes nothing.
+    /// derived again from the log, and the kept facts derived again from scratch under the
+    /// rules in force. Exit 0 when healthy, 3 when damaged. Changes nothing.
     Verify,
+    /// Bring the kept facts up to date: derive again the customers changed since they were
+    /// last derived, or every customer when they follow other rules than those in force
+    /// (after a change of --rules, or an import interrupted after its commit). Until then,
+    /// reports derive from scratch: the same figures, more slowly.
+    Facts,
     /// Print the rules in force (defaults, overridden by --rules FILE) as TOML.
     Rules,
     /// Write a report of a period.

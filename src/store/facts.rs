@@ -51,6 +51,34 @@ const FACT_META: TableDefinition<&str, &[u8]> = TableDefinition::new("fact_meta"
 const META_FINGERPRINT: &str = "fingerprint";
 const META_THROUGH: &str = "through";
 
+/// The month tables, in the order of [`Reader::month_table_rows`].
+pub const MONTH_TABLES: [&str; 7] = [
+    "fact_tasks",
+    "fact_unscheduled",
+    "fact_lost",
+    "fact_returns",
+    "fact_revenue",
+    "fact_calls",
+    "fact_surveys",
+];
+
+impl CustomerFacts {
+    /// How many rows of each month table the customer's facts make, in the order of
+    /// [`MONTH_TABLES`].
+    pub fn month_rows(&self) -> [u64; 7] {
+        [
+            self.tasks.len(),
+            self.unscheduled.len(),
+            self.lost.len(),
+            self.returns.len(),
+            self.revenue.len(),
+            self.calls.len(),
+            self.surveys.len(),
+        ]
+        .map(|n| n as u64)
+    }
+}
+
 /// Flag bits of a `fact_tasks` value's second byte.
 pub const TASK_PERFORMED: u8 = 1;
 pub const TASK_SUCCESSFUL: u8 = 2;
@@ -389,6 +417,36 @@ impl Reader {
         })
     }
 
+    /// Every entry of `fact_stock`, by month index.
+    pub fn stock_table(&self) -> Result<BTreeMap<i32, i64>, StoreError> {
+        guarded(|| {
+            let table = self.txn().open_table(STOCK)?;
+            let mut out = BTreeMap::new();
+            for entry in table.iter()? {
+                let (k, v) = entry?;
+                out.insert(k.value(), v.value());
+            }
+            Ok(out)
+        })
+    }
+
+    /// The number of rows of each month table, in the order of [`MONTH_TABLES`].
+    pub fn month_table_rows(&self) -> Result<[u64; 7], StoreError> {
+        use redb::ReadableTableMetadata;
+        guarded(|| {
+            let t = self.txn();
+            Ok([
+                t.open_table(TASKS)?.len()?,
+                t.open_table(UNSCHEDULED)?.len()?,
+                t.open_table(LOST)?.len()?,
+                t.open_table(RETURNS)?.len()?,
+                t.open_table(REVENUE)?.len()?,
+                t.open_table(CALLS)?.len()?,
+                t.open_table(SURVEYS)?.len()?,
+            ])
+        })
+    }
+
     /// The customers the facts file under a family.
     pub fn family_members(&self, family_id: &str) -> Result<Vec<String>, StoreError> {
         guarded(|| {
@@ -466,81 +524,89 @@ fn write_customers(txn: &WriteTransaction, update: &FactsUpdate) -> Result<(), S
     let mut stock = txn.open_table(STOCK)?;
     let mut family = txn.open_table(FAMILY)?;
     let mut stock_delta: BTreeMap<i32, i64> = BTreeMap::new();
+    let month_of = update.month_of;
+    let empty = CustomerFacts::default();
 
-    // Every old row goes before any new one is written: a record that moved to another
-    // customer (a sale amended to another customer id) keeps its key in the month tables.
+    let mut olds = Vec::with_capacity(update.customers.len());
     for (id, _) in &update.customers {
         let old: Option<CustomerFacts> = customers
             .get(id.as_str())?
             .map(|v| decode("customer", v.value()))
             .transpose()?;
-        if let Some(old) = &old {
-            for t in &old.tasks {
-                tasks.remove((t.due_at, t.id.as_str()))?;
-            }
-            for (at, attempt) in &old.unscheduled {
-                unscheduled.remove((*at, attempt.as_str()))?;
-            }
-            for day in &old.lost {
-                lost.remove((*day, id.as_str()))?;
-                *stock_delta.entry((update.month_of)(*day)).or_default() -= 1;
-            }
-            for r in &old.returns {
-                returns.remove((r.returned_on, id.as_str()))?;
-                *stock_delta
-                    .entry((update.month_of)(r.returned_on))
-                    .or_default() += 1;
-            }
-            for r in &old.revenue {
-                revenue.remove((r.opened_on, r.order_id.as_str()))?;
-            }
-            for (day, attempt) in &old.calls {
-                calls.remove((*day, attempt.as_str()))?;
-            }
-            for (day, survey, _) in &old.surveys {
-                surveys.remove((*day, survey.as_str()))?;
-            }
-            if let Some(f) = &old.family_id {
-                family.remove((f.as_str(), id.as_str()))?;
-            }
+        olds.push(old.unwrap_or_default());
+    }
+    // Only what changed is written: the rows of the old facts that the new ones lack go, then
+    // the new rows the old ones lack come. Every row goes before any comes: a record that
+    // moved to another customer (a sale amended to another customer id) keeps its key.
+    for ((id, new), old) in update.customers.iter().zip(&olds) {
+        let new = new.as_ref().unwrap_or(&empty);
+        let id = id.as_str();
+        for t in gone(&old.tasks, &new.tasks) {
+            tasks.remove((t.due_at, t.id.as_str()))?;
+        }
+        for (at, attempt) in gone(&old.unscheduled, &new.unscheduled) {
+            unscheduled.remove((*at, attempt.as_str()))?;
+        }
+        for day in gone(&old.lost, &new.lost) {
+            lost.remove((*day, id))?;
+            *stock_delta.entry(month_of(*day)).or_default() -= 1;
+        }
+        for r in gone(&old.returns, &new.returns) {
+            returns.remove((r.returned_on, id))?;
+            *stock_delta.entry(month_of(r.returned_on)).or_default() += 1;
+        }
+        for r in gone(&old.revenue, &new.revenue) {
+            revenue.remove((r.opened_on, r.order_id.as_str()))?;
+        }
+        for (day, attempt) in gone(&old.calls, &new.calls) {
+            calls.remove((*day, attempt.as_str()))?;
+        }
+        for (day, survey, _) in gone(&old.surveys, &new.surveys) {
+            surveys.remove((*day, survey.as_str()))?;
+        }
+        if old.family_id != new.family_id
+            && let Some(f) = &old.family_id
+        {
+            family.remove((f.as_str(), id))?;
         }
     }
-    for (id, new) in &update.customers {
-        match new {
-            Some(new) if !new.is_empty() => {
-                for t in &new.tasks {
-                    tasks.insert((t.due_at, t.id.as_str()), [t.kind, t.flags])?;
-                }
-                for (at, attempt) in &new.unscheduled {
-                    unscheduled.insert((*at, attempt.as_str()), ())?;
-                }
-                for day in &new.lost {
-                    lost.insert((*day, id.as_str()), ())?;
-                    *stock_delta.entry((update.month_of)(*day)).or_default() += 1;
-                }
-                for r in &new.returns {
-                    returns.insert((r.returned_on, id.as_str()), encode(r).as_slice())?;
-                    *stock_delta
-                        .entry((update.month_of)(r.returned_on))
-                        .or_default() -= 1;
-                }
-                for r in &new.revenue {
-                    revenue.insert((r.opened_on, r.order_id.as_str()), encode(r).as_slice())?;
-                }
-                for (day, attempt) in &new.calls {
-                    calls.insert((*day, attempt.as_str()), id.as_str())?;
-                }
-                for (day, survey, tier) in &new.surveys {
-                    surveys.insert((*day, survey.as_str()), *tier)?;
-                }
-                if let Some(f) = &new.family_id {
-                    family.insert((f.as_str(), id.as_str()), ())?;
-                }
-                customers.insert(id.as_str(), encode(new).as_slice())?;
+    for ((id, new), old) in update.customers.iter().zip(&olds) {
+        let new = new.as_ref().unwrap_or(&empty);
+        let id = id.as_str();
+        for t in gone(&new.tasks, &old.tasks) {
+            tasks.insert((t.due_at, t.id.as_str()), [t.kind, t.flags])?;
+        }
+        for (at, attempt) in gone(&new.unscheduled, &old.unscheduled) {
+            unscheduled.insert((*at, attempt.as_str()), ())?;
+        }
+        for day in gone(&new.lost, &old.lost) {
+            lost.insert((*day, id), ())?;
+            *stock_delta.entry(month_of(*day)).or_default() += 1;
+        }
+        for r in gone(&new.returns, &old.returns) {
+            returns.insert((r.returned_on, id), encode(r).as_slice())?;
+            *stock_delta.entry(month_of(r.returned_on)).or_default() -= 1;
+        }
+        for r in gone(&new.revenue, &old.revenue) {
+            revenue.insert((r.opened_on, r.order_id.as_str()), encode(r).as_slice())?;
+        }
+        for (day, attempt) in gone(&new.calls, &old.calls) {
+            calls.insert((*day, attempt.as_str()), id)?;
+        }
+        for (day, survey, tier) in gone(&new.surveys, &old.surveys) {
+            surveys.insert((*day, survey.as_str()), *tier)?;
+        }
+        if old.family_id != new.family_id
+            && let Some(f) = &new.family_id
+        {
+            family.insert((f.as_str(), id), ())?;
+        }
+        if new.is_empty() {
+            if !old.is_empty() {
+                customers.remove(id)?;
             }
-            _ => {
-                customers.remove(id.as_str())?;
-            }
+        } else if new != old {
+            customers.insert(id, encode(new).as_slice())?;
         }
     }
     for (month, delta) in stock_delta.into_iter().filter(|(_, d)| *d != 0) {
@@ -552,4 +618,9 @@ fn write_customers(txn: &WriteTransaction, update: &FactsUpdate) -> Result<(), S
         }
     }
     Ok(())
+}
+
+/// The items of `from` that `to` lacks. Lists are one customer's: short.
+fn gone<'a, T: PartialEq>(from: &'a [T], to: &'a [T]) -> impl Iterator<Item = &'a T> {
+    from.iter().filter(move |x| !to.contains(x))
 }

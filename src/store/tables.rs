@@ -30,6 +30,15 @@
 //! - the answers of one survey: `current` keys `SURVEY\t…`, the range
 //!   `(survey_answers, "SURVEY\t")..(survey_answers, "SURVEY\n")`.
 //!
+//! Beside them, the **facts tables** (`fact_customers`, `fact_tasks`, `fact_unscheduled`,
+//! `fact_lost`, `fact_returns`, `fact_revenue`, `fact_calls`, `fact_surveys`, `fact_stock`,
+//! `fact_family`, `fact_meta`; layouts in [`super::facts`]) hold what the rules derive from
+//! the records, keyed by date for month-sized reads. Invariant: *facts = derive(log) for the
+//! rules fingerprint* — `fact_meta` names the rules (and layout) they follow and the log
+//! position they were derived at; they are derived state, written by `crate::facts` after an
+//! import commits, never a promise of the format (another layout is derived again), and read
+//! only when both match.
+//!
 //! `log`, `imports` and `statements` are the ground truth and are never changed; `history`, `current`,
 //! `by_time` and `refs` are derived from `log` and kept in step with it in the same write
 //! transaction (so they are the one place where entries are removed: an index entry of a
