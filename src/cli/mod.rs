@@ -91,6 +91,11 @@ pub struct Cli {
     #[arg(short, long, global = true)]
     pub quiet: bool,
 
+    /// Derive every figure from the records, ignoring the facts the store keeps: slower, the
+    /// same figures (to cross-check them, as `verify` does for the whole store).
+    #[arg(long, global = true, env = "CARELEDGER_FROM_SCRATCH")]
+    pub from_scratch: bool,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -433,6 +438,7 @@ impl<T> OrWrite<T> for std::io::Result<T> {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     style::set_quiet(cli.quiet);
+    careledger::facts::set_ignored(cli.from_scratch);
     keep_panics_quiet();
     // Reports derive every customer's facts: at a network's scale that takes a while, so
     // they show how far they are (the import draws its own bar).

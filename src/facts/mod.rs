@@ -15,6 +15,7 @@
 //! families (before and after).
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 
@@ -40,9 +41,21 @@ pub fn fingerprint(rules: &Rules) -> String {
     sha256_hex(format!("careledger facts layout {LAYOUT}\n{}", rules.to_toml()).as_bytes())
 }
 
+/// Reports of this process ignore the kept facts (`careledger --from-scratch`).
+static IGNORED: AtomicBool = AtomicBool::new(false);
+
+/// Makes every later report of this process derive from scratch (`true`), or read the kept
+/// facts where they are current (`false`, the default).
+pub fn set_ignored(ignored: bool) {
+    IGNORED.store(ignored, Ordering::Relaxed);
+}
+
 /// Whether the snapshot's facts follow `rules` and are up to date with its log, so that a
-/// report may read them.
+/// report may read them (and the process does not ignore them: [`set_ignored`]).
 pub fn current(reader: &Reader, rules: &Rules) -> Result<bool, StoreError> {
+    if IGNORED.load(Ordering::Relaxed) {
+        return Ok(false);
+    }
     Ok(match reader.facts_state()? {
         Some(state) => {
             state.fingerprint == fingerprint(rules) && state.through == reader.next_seq()?
