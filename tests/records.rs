@@ -451,3 +451,41 @@ fn a_gb18030_complaints_file_and_a_bom_calendar_are_read() {
         "2024-07-13 09:00:00"
     );
 }
+/// The generator writes the new files deterministically, they import, and the calendar holds
+/// the State Council's 2025 National Day: 10-01..10-08 off, 09-28 (Sun) and 10-11 (Sat) on.
+#[test]
+fn the_generator_writes_complaints_actions_and_the_real_holiday_calendar() {
+    let config = careledger::GenConfig {
+        customers: 300,
+        months: 12,
+        seed: 11,
+        start_year: 2025,
+        start_month: 1,
+    };
+    let (a, b) = (Dir::new(), Dir::new());
+    let summary = careledger::generate(&config, crate::util::to_files(&a.join("data"))).unwrap();
+    careledger::generate(&config, crate::util::to_files(&b.join("data"))).unwrap();
+    assert_eq!(summary.rows.len(), 13);
+    for (name, rows) in &summary.rows {
+        let (x, y) = (
+            std::fs::read(a.join("data").join(name)).unwrap(),
+            std::fs::read(b.join("data").join(name)).unwrap(),
+        );
+        assert!(x == y, "{name} differs for the same seed");
+        assert!(*rows > 0, "{name} is empty");
+    }
+    let calendar = std::fs::read_to_string(a.join("data/calendar.csv")).unwrap();
+    for day in 1..=8 {
+        assert!(
+            calendar.contains(&format!("2025-10-0{day},false,")),
+            "2025-10-0{day} off:\n{calendar}"
+        );
+    }
+    for on in ["2025-09-28,true,", "2025-10-11,true,", "2025-01-26,true,"] {
+        assert!(calendar.contains(on), "{on}\n{calendar}");
+    }
+    assert!(!calendar.contains("2024-") && !calendar.contains("2026-"));
+    // Every reference resolves and no step comes before its complaint: the import accepts it.
+    let out = a.ok(&["import", "data"]);
+    assert!(out.contains("13 files"), "{out}");
+}
