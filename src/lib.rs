@@ -5,7 +5,9 @@
 //!
 //! Data flows csvio → import → store → derive → facts (kept) → aggregate → present:
 //!
-//! - [`model`]: record and value types — what a row of an interchange file means. Money is
+//! - [`model`]: record and value types — what a row of an interchange file means: the
+//!   thirteen kinds of DOMAIN.md sections 2 and 12–13 (complaints, their steps, actions,
+//!   their steps and the working calendar after the first eight). Money is
 //!   [`model::Fen`], integer fen; time is [`model::Timestamp`] / [`model::Day`], local wall clock;
 //!   [`model::Period`] is a month, an ISO week or a year. [`model::privacy`] shapes what people
 //!   see of personal data: cells echoed in messages, text escaped for terminals.

@@ -69,7 +69,9 @@ fn the_golden_store_exports_the_committed_files_byte_for_byte() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert_eq!(names.len(), 8, "{names:?}");
+    // The eight kinds of the first release, and the five of DOMAIN.md sections 12–13,
+    // which the golden store has no record of: their files are a header only.
+    assert_eq!(names.len(), 13, "{names:?}");
     for name in names {
         let expected = std::fs::read(golden(&format!("export/{name}"))).unwrap();
         let actual = std::fs::read(out.join(&name)).unwrap();

@@ -23,6 +23,7 @@ mod payouts;
 mod payouts_fixtures;
 mod privacy;
 mod readme;
+mod records;
 mod render_rules;
 mod reports;
 mod store_index;

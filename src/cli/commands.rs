@@ -21,9 +21,7 @@ use careledger::kpi::{
     worklist::{WorkFilter, WorkItem},
 };
 use careledger::model::{Day, Period, Purpose};
-use careledger::model::{
-    KEY_SEPARATOR, Kind, display_key, escape_controls, mask_phone, redact_message,
-};
+use careledger::model::{Kind, display_key, escape_controls, mask_phone, redact_message};
 use careledger::report::{Lang, Render, RenderContext};
 use careledger::rules::{Rules, TASK_KINDS};
 use careledger::store::{CloseError, Integrity, Reader, Store, StoreError};
@@ -1088,10 +1086,10 @@ fn implausible_dates(files: &[ParsedFile]) -> Vec<String> {
     )]
 }
 
-/// Writes the eight interchange files, all or nothing: they are written into a private
+/// Writes the interchange file of every kind, all or nothing: they are written into a private
 /// staging folder beside `dir` (same file system), then the staging folder becomes `dir` when
 /// there was none, or its files replace those of `dir` one by one, the replaced ones kept
-/// aside until all eight are in place. A failure at any point leaves `dir` as it was and no
+/// aside until all are in place. A failure at any point leaves `dir` as it was and no
 /// staging files behind.
 fn export(db: &Path, dir: &Path) -> Result<(), Failure> {
     let reader = Store::open_reader(db).map_err(store_failure)?;
@@ -1313,17 +1311,7 @@ fn history(db: &Path, kind_text: &str, id: &str, show_phone: bool) -> Result<(),
             Kind::ALL.map(Kind::name).join(", ")
         ))
     })?;
-    let key = match kind {
-        Kind::SurveyAnswer => match id.rsplit_once('/') {
-            Some((survey, question)) => format!("{survey}{KEY_SEPARATOR}{question}"),
-            None => {
-                return Err(Failure::Input(format!(
-                    "a survey answer is named SURVEY_ID/QUESTION, e.g. Q000001/consultant_attitude; got `{id}`"
-                )));
-            }
-        },
-        _ => id.to_owned(),
-    };
+    let key = kind.key_from_display(id).map_err(Failure::Input)?;
     let reader = Store::open_reader(db).map_err(store_failure)?;
     let versions = reader.history(kind, &key).map_err(store_failure)?;
     if versions.is_empty() {
@@ -1574,7 +1562,7 @@ fn human_bytes(bytes: u64) -> String {
     }
 }
 
-/// Generates the eight files into `dir` (created if missing, replacing files of the same
+/// Generates every kind's file into `dir` (created if missing, replacing files of the same
 /// names). The generator only produces bytes; the files are made here.
 fn generate(config: &GenConfig, dir: &Path) -> Result<(), Failure> {
     config.check().map_err(|e| Failure::Input(e.to_string()))?;

@@ -118,7 +118,7 @@ pub enum Command {
         #[arg(long)]
         dry_run: bool,
     },
-    /// Write the current view of the store as the eight CSV files into a folder.
+    /// Write the current view of the store as CSV files, one per record kind, into a folder.
     Export {
         /// The folder to write into (created if missing).
         dir: PathBuf,
@@ -251,7 +251,7 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
-    /// Generate a realistic, deterministic dataset of all eight files.
+    /// Generate a realistic, deterministic dataset: every record kind's file.
     Gen {
         /// Number of customers.
         #[arg(long, default_value_t = 2000)]

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::import::batch::{ERRORS_SHOWN_MAX, ImportError, ParsedFile, Rows, Source};
-use crate::model::{CellError, Kind, Record, check_id, check_token};
+use crate::model::{CellError, Kind, Record};
 use crate::store::Op;
 
 /// Turns command-line paths into sources. A path is a file named as its kind
@@ -416,10 +416,8 @@ fn parse_row(kind: Kind, op: &str, cells: &[&str]) -> Result<(Op, Option<Record>
                 .filter_map(|(column, cell)| {
                     let checked = if cell.is_empty() {
                         Err("is empty; a void row needs its key".to_owned())
-                    } else if column.name == "question" {
-                        check_token(cell)
                     } else {
-                        check_id(cell)
+                        kind.check_key_cell(column.name, cell)
                     };
                     checked.err().map(|reason| CellError {
                         column: column.name,

@@ -18,6 +18,8 @@ const WORK_CLOSE_SECS: i64 = 20 * HOUR;
 const MONTHS_MAX: u32 = 1_200;
 
 pub(crate) struct Calendar {
+    /// The period's first day (day 0).
+    pub(crate) start: NaiveDate,
     /// `YYYY-MM-DD` of every day of the period.
     dates: Vec<[u8; 10]>,
     /// Month index (0 = the first month) of every day.
@@ -71,6 +73,7 @@ impl Calendar {
                 .ok_or("the period ends outside the supported date range")?;
         }
         Ok(Calendar {
+            start,
             dates,
             month_of_day,
             year_of_day,
@@ -86,6 +89,14 @@ impl Calendar {
 
     pub(crate) fn date(&self, day: i64) -> &[u8; 10] {
         &self.dates[day as usize]
+    }
+
+    /// `YYYY-MM-DD` of any day, inside the period or not (a due date may lie after it).
+    /// Slower than [`Calendar::date`]: for the few rows that need it.
+    pub(crate) fn date_any(&self, day: i64) -> String {
+        (self.start + chrono::Days::new(day.max(0) as u64))
+            .format("%Y-%m-%d")
+            .to_string()
     }
 
     pub(crate) fn month(&self, day: i64) -> u16 {

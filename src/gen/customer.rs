@@ -8,6 +8,8 @@
 
 use std::mem;
 
+mod care;
+
 /// Writing a row fails only when its file cannot be written.
 type Result<T> = std::result::Result<T, csv::Error>;
 
@@ -16,7 +18,7 @@ use super::rng::{Rand, mix};
 use super::staff::{Dept, Roster};
 use super::text::*;
 use super::{
-    F_ANSWERS, F_CONTACTS, F_CUSTOMERS, F_INSURANCE, F_ORDERS, F_SALES, F_STAFF, F_SURVEYS,
+    F_ANSWERS, F_CONTACTS, F_CUSTOMERS, F_INSURANCE, F_ORDERS, F_SALES, F_STAFF, F_SURVEYS, FILES,
     GenConfig, Writer,
 };
 
@@ -134,6 +136,8 @@ struct Counters {
     survey: u64,
     family: u64,
     vehicle: u64,
+    complaint: u64,
+    action: u64,
 }
 
 /// Consecutive customers form families of 2–4 members; this is the open one.
@@ -163,13 +167,16 @@ pub(crate) struct Run<'a> {
     cal: &'a Calendar,
     roster: &'a Roster,
     w: Vec<Writer>,
-    rows: [u64; 8],
+    rows: [u64; FILES],
     cell: Cell,
     /// Scratch for multi-part cells (names, tags, issues).
     text: String,
     plan: Vec<Planned>,
     next: Counters,
     family: Family,
+    /// What the complaints of sections 12–13 are drawn from (`care`), kept apart from the
+    /// draws above so that the files of section 2 do not change.
+    care: care::State,
 }
 
 impl<'a> Run<'a> {
@@ -184,16 +191,17 @@ impl<'a> Run<'a> {
             cal,
             roster,
             w,
-            rows: [0; 8],
+            rows: [0; FILES],
             cell: Cell::new(),
             text: String::with_capacity(64),
             plan: Vec::with_capacity(4),
             next: Counters::default(),
             family: Family::default(),
+            care: care::State::new(cal, roster),
         }
     }
 
-    pub(crate) fn finish(mut self) -> Result<[u64; 8]> {
+    pub(crate) fn finish(mut self) -> Result<[u64; FILES]> {
         for w in &mut self.w {
             w.flush()?;
         }
@@ -220,7 +228,7 @@ impl<'a> Run<'a> {
             }
             self.end_row(F_STAFF)?;
         }
-        Ok(())
+        self.write_general_manager()
     }
 
     pub(crate) fn customer(&mut self, index: u64) -> Result<()> {
@@ -384,7 +392,9 @@ impl<'a> Run<'a> {
                 birthday += 365;
             }
         }
-        Ok(())
+        // Last, from a stream of its own: the customer's complaints, from the unhappy
+        // surveys and refused calls noted above.
+        self.complaints(&c)
     }
 
     fn customer_row(
@@ -965,6 +975,9 @@ impl<'a> Run<'a> {
             w.write_field(b"")?;
         }
         self.end_row(F_CONTACTS)?;
+        if outcome == Outcome::Refused {
+            self.care.note_refused(no, secs, purpose);
+        }
         Ok(Some(no))
     }
 
@@ -1013,13 +1026,16 @@ impl<'a> Run<'a> {
             usize::from(rng.chance(40))
         };
         let first = rng.below(issues.len() as u64) as usize;
+        let mut named: [Option<&'static str>; 2] = [None; 2];
         if issue_count >= 1 {
             self.text.push_str(issues[first]);
+            named[0] = Some(issues[first]);
         }
         if issue_count >= 2 {
             let second = (first + 1 + rng.below(issues.len() as u64 - 1) as usize) % issues.len();
             self.text.push(';');
             self.text.push_str(issues[second]);
+            named[1] = Some(issues[second]);
         }
         let comment = if unhappy && rng.chance(700) {
             if rng.chance(600) {
@@ -1048,6 +1064,8 @@ impl<'a> Run<'a> {
         w.write_field(&self.text)?;
         w.write_field(comment)?;
         self.end_row(F_SURVEYS)?;
+        self.care
+            .note_survey(no, attempt, secs, dept, overall as u8, named);
 
         // 2–5 distinct questions of the department, scores close to the overall.
         let mut order = [0usize, 1, 2, 3, 4];

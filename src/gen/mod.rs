@@ -1,5 +1,6 @@
-//! Deterministic generator of realistic input data: the eight CSV files of DOMAIN.md §2
-//! for a dealership's customer-care department, ready for `careledger import`.
+//! Deterministic generator of realistic input data: the CSV files of every record kind
+//! (DOMAIN.md §2 and §§12–13) for a dealership's customer-care department, ready for
+//! `careledger import`.
 //!
 //! *Invariant:* the same [`GenConfig`] gives byte-identical files, on every machine and
 //! forever. Randomness comes only from ChaCha8 streams seeded from the configuration
@@ -11,14 +12,24 @@
 //! starts. Ids come from running counters, so rows are ordered by customer, not by time.
 //!
 //! *Invariant:* every reference resolves (customers, staff of the fitting department,
-//! referrers among earlier customers, attempts of the same customer, surveys), and
-//! nothing is dated outside the configured months.
+//! referrers among earlier customers, attempts of the same customer, surveys, complaints,
+//! actions), and nothing that happens is dated outside the configured months. Two kinds of
+//! dates are not events and may lie outside: an action's due date (a deadline may fall
+//! after the period, as in any month's real export) and the calendar, written for the whole
+//! of every year the period touches (`holidays.rs`).
+//!
+//! *Invariant:* adding kinds does not move the bytes of the older files. The complaints,
+//! actions and calendar of §§12–13 draw from streams of their own (`customer/care.rs`),
+//! never from the streams the files of §2 use, so those files are byte for byte what they
+//! were for the same configuration — but for one row appended to `staff.csv`, the general
+//! manager (`ZJ001`, department `management`), who approves the actions.
 //!
 //! `gen` is a reserved keyword in edition 2024: declare this module as `pub mod r#gen;`
 //! and call it as `careledger::r#gen::generate`.
 
 mod calendar;
 mod customer;
+mod holidays;
 mod rng;
 mod staff;
 mod text;
@@ -70,7 +81,7 @@ impl Default for GenConfig {
     }
 }
 
-/// Rows written per file, in the order of DOMAIN.md §2's table.
+/// Rows written per file, in the order of `Kind::ALL` (DOMAIN.md §2's table, then §§12–13).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GenSummary {
     /// (file name, data rows written, header excluded).
@@ -85,6 +96,13 @@ pub(crate) const F_INSURANCE: usize = 4;
 pub(crate) const F_CONTACTS: usize = 5;
 pub(crate) const F_SURVEYS: usize = 6;
 pub(crate) const F_ANSWERS: usize = 7;
+pub(crate) const F_COMPLAINTS: usize = 8;
+pub(crate) const F_COMPLAINT_STEPS: usize = 9;
+pub(crate) const F_ACTIONS: usize = 10;
+pub(crate) const F_ACTION_STEPS: usize = 11;
+pub(crate) const F_CALENDAR: usize = 12;
+/// One file per record kind, in the order of `Kind::ALL`.
+pub(crate) const FILES: usize = Kind::ALL.len();
 
 pub(crate) type Writer = csv::Writer<Box<dyn Write>>;
 
@@ -105,7 +123,7 @@ pub enum GenError {
     },
 }
 
-/// Generates the eight CSV files for `cfg`, in the order of DOMAIN.md §2, each into the
+/// Generates one CSV file per record kind for `cfg`, in the order of `Kind::ALL`, each into the
 /// writer `open` gives for its file name (`staff.csv` …). The generator writes no files
 /// itself: the caller decides where the bytes go (the binary creates files; a test may keep
 /// them in memory). Headers are the columns of [`Kind::columns`].
@@ -138,6 +156,8 @@ pub fn generate(
         for index in 0..cfg.customers {
             run.customer(index)?;
         }
+        run.actions()?;
+        run.calendar()?;
         run.finish()
     })()
     .map_err(|e| GenError::Write {

@@ -13,7 +13,7 @@ use super::{GenConfig, GenError, GenSummary, generate};
 
 /// The files and headers of DOMAIN.md section 2, copied from the contract (not from the
 /// code), so that a header the generator writes is checked against the contract.
-const FILES: [(&str, &[&str]); 8] = [
+const FILES: [(&str, &[&str]); 13] = [
     (
         "staff.csv",
         &[
@@ -92,6 +92,44 @@ const FILES: [(&str, &[&str]); 8] = [
         ],
     ),
     ("survey_answers.csv", &["survey_id", "question", "score"]),
+    // DOMAIN.md sections 12–13.
+    (
+        "complaints.csv",
+        &[
+            "complaint_id",
+            "customer_id",
+            "raised_at",
+            "category",
+            "department",
+            "channel",
+            "attempt_id",
+            "survey_id",
+            "owner_id",
+            "summary",
+        ],
+    ),
+    (
+        "complaint_steps.csv",
+        &["complaint_id", "step", "at", "staff_id", "note"],
+    ),
+    (
+        "actions.csv",
+        &[
+            "action_id",
+            "raised_on",
+            "kind",
+            "subject",
+            "complaint_id",
+            "owner_id",
+            "due_on",
+            "summary",
+        ],
+    ),
+    (
+        "action_steps.csv",
+        &["action_id", "step", "at", "staff_id", "note"],
+    ),
+    ("calendar.csv", &["date", "working", "name"]),
 ];
 
 /// One file read back: header and rows as strings.
@@ -220,7 +258,12 @@ fn different_seed_gives_different_bytes() {
     generate_into(&small(8), b.path());
     let (fa, fb) = (read_all(a.path()), read_all(b.path()));
     for ((name, x), (_, y)) in fa.iter().zip(&fb) {
-        assert_ne!(x, y, "{name} is the same for seeds 7 and 8");
+        if name == "calendar.csv" {
+            // The State Council's calendar, not a draw: the same for every seed.
+            assert_eq!(x, y, "{name}");
+        } else {
+            assert_ne!(x, y, "{name} is the same for seeds 7 and 8");
+        }
     }
 }
 
@@ -238,7 +281,12 @@ fn summary_counts_match_files_and_order() {
             "insurance.csv",
             "contacts.csv",
             "surveys.csv",
-            "survey_answers.csv"
+            "survey_answers.csv",
+            "complaints.csv",
+            "complaint_steps.csv",
+            "actions.csv",
+            "action_steps.csv",
+            "calendar.csv"
         ]
     );
     for (name, count) in &d.summary.rows {
@@ -362,6 +410,8 @@ fn ids_are_unique_and_shaped() {
         ("insurance.csv", "policy_id", "P", 9),
         ("contacts.csv", "attempt_id", "A", 9),
         ("surveys.csv", "survey_id", "Q", 9),
+        ("complaints.csv", "complaint_id", "T", 9),
+        ("actions.csv", "action_id", "M", 9),
         ("staff.csv", "staff_id", "", 5),
     ] {
         let mut seen = BTreeSet::new();
@@ -893,4 +943,141 @@ fn edge_configurations() {
             "{bad:?} accepted"
         );
     }
+}
+
+/// Complaints and actions (DOMAIN.md sections 12–13): every reference resolves to a record of
+/// the right customer, no step precedes its complaint or action, complaints are handled by
+/// a department manager and actions approved by the general manager, and the clock's
+/// outcomes are mixed (most on time, some late, some never).
+#[test]
+fn complaints_and_actions_are_consistent_and_mixed() {
+    let d = default_data();
+    let staff = d.t("staff.csv");
+    let role: BTreeMap<&str, (&str, &str)> = staff
+        .rows
+        .iter()
+        .map(|r| (r[0].as_str(), (r[2].as_str(), r[3].as_str())))
+        .collect();
+    assert_eq!(role["ZJ001"], ("management", "general_manager"));
+    let attempts: BTreeMap<&str, &str> = d
+        .t("contacts.csv")
+        .rows
+        .iter()
+        .map(|r| (r[0].as_str(), r[1].as_str()))
+        .collect();
+    let surveys: BTreeMap<&str, &str> = d
+        .t("surveys.csv")
+        .rows
+        .iter()
+        .map(|r| (r[0].as_str(), r[2].as_str()))
+        .collect();
+    let complaints = d.t("complaints.csv");
+    let mut raised: BTreeMap<&str, NaiveDateTime> = BTreeMap::new();
+    let mut categories: BTreeMap<&str, u32> = BTreeMap::new();
+    let (first, end) = (d.first_day(), d.end_day());
+    for r in &complaints.rows {
+        let at = datetime(&r[2]);
+        assert!(
+            first <= at.date() && at.date() < end,
+            "complaint {} at {at}",
+            r[0]
+        );
+        raised.insert(r[0].as_str(), at);
+        *categories.entry(r[3].as_str()).or_default() += 1;
+        if !r[6].is_empty() {
+            assert_eq!(attempts[r[6].as_str()], r[1], "complaint {} attempt", r[0]);
+        }
+        if !r[7].is_empty() {
+            assert_eq!(surveys[r[7].as_str()], r[1], "complaint {} survey", r[0]);
+        }
+        assert_eq!(role[r[8].as_str()].1, "manager", "complaint {} owner", r[0]);
+    }
+    eprintln!("complaints {}: {categories:?}", complaints.rows.len());
+    assert!(complaints.rows.len() >= 50, "{}", complaints.rows.len());
+    for (category, _) in crate::model::COMPLAINT_CATEGORIES {
+        assert!(categories.contains_key(category), "no {category} complaint");
+    }
+    assert_eq!(categories.len(), 6, "{categories:?}");
+
+    let steps = d.t("complaint_steps.csv");
+    let mut by_step: BTreeMap<&str, u32> = BTreeMap::new();
+    let mut keys = BTreeSet::new();
+    for r in &steps.rows {
+        let at = datetime(&r[2]);
+        assert!(
+            at >= raised[r[0].as_str()],
+            "step {r:?} before its complaint"
+        );
+        assert!(at.date() < end, "step {r:?} after the period");
+        assert!(keys.insert((&r[0], &r[1], &r[2])), "duplicate step {r:?}");
+        *by_step.entry(r[1].as_str()).or_default() += 1;
+    }
+    let n = complaints.rows.len() as u32;
+    eprintln!("steps: {by_step:?}");
+    assert!(by_step["escalated"] * 10 >= n * 9 && by_step["escalated"] < n);
+    assert!(by_step["replied"] * 10 >= n * 8 && by_step["replied"] < n);
+    assert!(by_step["reopened"] >= 1 && by_step["resolved"] > by_step["reopened"]);
+
+    let actions = d.t("actions.csv");
+    let mut action_raised: BTreeMap<&str, NaiveDate> = BTreeMap::new();
+    let mut linked = 0;
+    for r in &actions.rows {
+        let (on, due) = (date(&r[1]), date(&r[6]));
+        assert!(on <= due && first <= on && on < end, "action {r:?}");
+        assert!(["corrective", "preventive"].contains(&r[2].as_str()));
+        if !r[4].is_empty() {
+            linked += 1;
+            assert!(
+                raised[r[4].as_str()].date() <= on,
+                "action {r:?} before its complaint"
+            );
+        }
+        assert_eq!(role[r[5].as_str()].1, "manager", "action {} owner", r[0]);
+        action_raised.insert(r[0].as_str(), on);
+    }
+    assert!(
+        (48..=96).contains(&actions.rows.len()),
+        "{}",
+        actions.rows.len()
+    );
+    assert!(linked >= 5, "{linked} actions for a complaint");
+    let mut done = 0;
+    for r in &d.t("action_steps.csv").rows {
+        assert!(
+            datetime(&r[2]).date() >= action_raised[r[0].as_str()],
+            "{r:?}"
+        );
+        match r[1].as_str() {
+            "approved" | "verified" => assert_eq!(r[3], "ZJ001"),
+            "done" => done += 1,
+            other => panic!("step {other}"),
+        }
+    }
+    assert!(done * 10 >= actions.rows.len() * 8, "{done} done");
+}
+
+/// The default period (2024–2025) gets the State Council's calendar of both years, and
+/// nothing of other years.
+#[test]
+fn the_calendar_holds_the_holidays_of_the_years_of_the_period() {
+    let d = default_data();
+    let calendar = d.t("calendar.csv");
+    let rows: BTreeMap<&str, (&str, &str)> = calendar
+        .rows
+        .iter()
+        .map(|r| (r[0].as_str(), (r[1].as_str(), r[2].as_str())))
+        .collect();
+    for day in ["2025-10-01", "2025-10-08", "2024-02-10", "2024-10-07"] {
+        assert_eq!(rows[day].0, "false", "{day}");
+    }
+    for day in ["2025-09-28", "2025-10-11", "2024-02-04", "2024-02-18"] {
+        assert_eq!(rows[day].0, "true", "{day}");
+    }
+    assert_eq!(rows["2025-10-01"].1, "国庆节、中秋节");
+    assert!(
+        calendar
+            .rows
+            .iter()
+            .all(|r| r[0].starts_with("2024-") || r[0].starts_with("2025-"))
+    );
 }

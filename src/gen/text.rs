@@ -134,3 +134,71 @@ pub(crate) const QUESTIONS_CARE: &[&str] = &[
 ];
 pub(crate) const QUESTIONS_INSURANCE: &[&str] =
     &["claim_speed", "price_transparency", "staff_attitude"];
+
+/// What a complaint (投诉) says, by category (seed `001_*`'s 投诉类别).
+pub(crate) const COMPLAINT_SUMMARIES: &[(&str, &[&str])] = &[
+    (
+        "service_attitude",
+        &[
+            "顾问态度冷淡, 不理睬客户",
+            "前台接待不耐烦",
+            "电话里说话很冲",
+        ],
+    ),
+    (
+        "information",
+        &["保养项目没有提前说明", "不清楚保修政策", "费用明细没有解释"],
+    ),
+    (
+        "broken_promise",
+        &[
+            "承诺的赠品没有兑现",
+            "说好当天交车却没有",
+            "报价和结算不一致",
+        ],
+    ),
+    (
+        "response_time",
+        &[
+            "等了三个小时才修好",
+            "打了几次电话都没人回",
+            "预约后仍然排队很久",
+        ],
+    ),
+    (
+        "product_quality",
+        &["同一个问题修了两次还没好", "新车异响", "空调不制冷"],
+    ),
+    (
+        "process",
+        &["结算流程太复杂", "预约系统出错", "取车手续繁琐"],
+    ),
+];
+
+/// Notes of complaint steps, by step.
+pub(crate) const NOTE_ESCALATED: &[&str] = &["已递交总经理", "已上报服务经理, 抄送总经理"];
+pub(crate) const NOTE_REPLIED: &[&str] = &[
+    "已致电客户说明处理方案",
+    "服务经理亲自回电致歉",
+    "已约客户到店处理",
+];
+pub(crate) const NOTE_RESOLVED: &[&str] = &[
+    "客户接受处理结果",
+    "已免费返修, 客户满意",
+    "赠送保养券, 客户谅解",
+];
+pub(crate) const NOTE_REOPENED: &[&str] = &["客户再次来电, 问题未解决", "客户对处理结果不满意"];
+
+/// Summaries of corrective (整改) and preventive (预防) actions.
+pub(crate) const ACTION_CORRECTIVE: &[&str] = &[
+    "对相关人员进行服务礼仪培训",
+    "核对交车承诺事项清单",
+    "返修车辆一次修复率专项检查",
+    "回访电话当天回复制度落实",
+];
+pub(crate) const ACTION_PREVENTIVE: &[&str] = &[
+    "增加高峰时段接待人员",
+    "结算单费用逐项说明",
+    "预约系统升级, 避免重复预约",
+    "每周投诉案例分享会",
+];

@@ -13,9 +13,13 @@
 //!    amended (needs `--amend`), voided, unchanged, or withdrawn (added then voided in this
 //!    import, absent from the store: nothing is written).
 //! 3. [`check_references`]: every reference of a net `add` resolves in the state after the
-//!    import, and a survey's attempt belongs to the survey's customer.
-//! 4. [`check_moved_attempts`]: an attempt moved to another customer leaves no stored survey
-//!    pointing at someone else's attempt.
+//!    import; a survey's attempt, and a complaint's attempt and survey, belong to its
+//!    customer; a complaint step is not dated before its complaint was raised, nor an action
+//!    step before the date its action was raised.
+//! 4. [`check_amended_targets`]: an amendment leaves no stored record inconsistent with it:
+//!    an attempt or a survey moved to another customer leaves no stored survey or complaint
+//!    pointing at someone else's; a complaint (action) raised later leaves no stored step
+//!    dated before it.
 //! 5. [`check_voids`]: a voided record is not left referenced by a record that stays.
 
 use rayon::slice::ParallelSliceMut;
@@ -172,7 +176,7 @@ pub(crate) fn plan<'a>(
     classify(&mut ctx, &mut net, view, amend)?;
     let index = Index { net: &net };
     check_references(&mut ctx, &net, &index, view)?;
-    check_moved_attempts(&mut ctx, &net, &index, view)?;
+    check_amended_targets(&mut ctx, &net, &index, view)?;
     check_voids(&mut ctx, &net, &index, view)?;
     if !ctx.sink.is_empty() {
         return Ok(Err(ctx.sink.finish()));
@@ -466,13 +470,93 @@ fn check_references(
                 ),
             );
         }
+        check_record_against_targets(ctx, net, index, view, n, record)?;
     }
     Ok(())
 }
 
-/// Pass 4: an attempt moved to another customer must not leave a stored survey pointing at
-/// an attempt of someone else.
-fn check_moved_attempts(
+/// The rules of DOMAIN.md sections 12–13 between a new record and the records it names,
+/// as they stand after the import: a complaint's attempt and survey are of its customer (as
+/// a survey's attempt is, section 2); a complaint step is not dated before its complaint
+/// was raised (section 12), and an action step not before the date its action was raised
+/// (the same rule for actions: an approval cannot precede the action).
+fn check_record_against_targets(
+    ctx: &mut Ctx<'_, '_>,
+    net: &[Net],
+    index: &Index<'_>,
+    view: &dyn View,
+    n: &Net,
+    record: &Record,
+) -> Result<(), StoreError> {
+    let line = ctx.net_row(n).line;
+    match record {
+        Record::Complaint(complaint) => {
+            let owners = [
+                ("attempt_id", Kind::Attempt, &complaint.attempt_id),
+                ("survey_id", Kind::Survey, &complaint.survey_id),
+            ];
+            for (column, kind, id) in owners {
+                let Some(id) = id else { continue };
+                let owner = after(ctx, net, index, view, kind, id)?
+                    .and_then(|r| r.customer_id().map(str::to_owned));
+                if let Some(owner) = owner
+                    && owner != complaint.customer_id
+                {
+                    ctx.fail(
+                        n.file,
+                        line,
+                        column,
+                        format!(
+                            "{} `{id}` belongs to customer `{owner}`, not to this complaint's customer `{}`; fix the {column} or the customer_id",
+                            kind.noun(),
+                            complaint.customer_id
+                        ),
+                    );
+                }
+            }
+        }
+        Record::ComplaintStep(step) => {
+            if let Some(Record::Complaint(complaint)) =
+                after(ctx, net, index, view, Kind::Complaint, &step.complaint_id)?
+                && step.at < complaint.raised_at
+            {
+                ctx.fail(
+                    n.file,
+                    line,
+                    "at",
+                    format!(
+                        "the {} step is dated {}, before complaint `{}` was raised at {}; a step cannot come before its complaint: fix the at, or the complaint's raised_at",
+                        step.step, step.at, step.complaint_id, complaint.raised_at
+                    ),
+                );
+            }
+        }
+        Record::ActionStep(step) => {
+            if let Some(Record::Action(action)) =
+                after(ctx, net, index, view, Kind::Action, &step.action_id)?
+                && step.at < action.raised_on.start()
+            {
+                ctx.fail(
+                    n.file,
+                    line,
+                    "at",
+                    format!(
+                        "the {} step is dated {}, before action `{}` was raised on {}; a step cannot come before its action: fix the at, or the action's raised_on",
+                        step.step, step.at, step.action_id, action.raised_on
+                    ),
+                );
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Pass 4: an amended record must not leave a stored record that the import does not
+/// restate inconsistent with it (a restated one was checked in pass 3): an attempt or a
+/// survey moved to another customer, with surveys or complaints of the old customer still
+/// naming it; a complaint or an action raised later than some of its stored steps.
+fn check_amended_targets(
     ctx: &mut Ctx<'_, '_>,
     net: &[Net],
     index: &Index<'_>,
@@ -480,38 +564,87 @@ fn check_moved_attempts(
 ) -> Result<(), StoreError> {
     for n in net.iter().filter(|n| n.effect == Effect::Amended) {
         let row = ctx.net_row(n);
-        let Some(Record::Attempt(new)) = &row.record() else {
+        let Some(new) = row.record() else {
             continue;
         };
-        let Some(Record::Attempt(old)) = view.current(Kind::Attempt, row.key)?.map(|c| c.record)
-        else {
+        let Some(old) = view.current(n.kind, row.key)?.map(|c| c.record) else {
             continue;
         };
-        if old.customer_id == new.customer_id {
-            continue;
-        }
-        let mut surveys = Vec::new();
-        view.for_each_referrer(Kind::Attempt, row.key, &mut |kind, key| {
-            // Surveys in this import were checked with their own rows.
-            if kind == Kind::Survey && index.get(ctx, Kind::Survey, key).is_none() {
-                surveys.push(key.to_owned());
+        // Stored records naming this one that the import does not restate.
+        let mut holders: Vec<(Kind, String)> = Vec::new();
+        view.for_each_referrer(n.kind, row.key, &mut |kind, key| {
+            if index.get(ctx, kind, key).is_none() {
+                holders.push((kind, key.to_owned()));
             }
         })?;
-        for survey_id in surveys {
-            if let Some(Record::Survey(survey)) =
-                view.current(Kind::Survey, &survey_id)?.map(|c| c.record)
-                && survey.customer_id != new.customer_id
-            {
-                ctx.fail(
-                    n.file,
-                    row.line,
-                    "customer_id",
-                    format!(
-                        "survey `{survey_id}` of customer `{}` refers to this attempt; an attempt and its surveys belong to one customer, so amend the survey too or keep the customer",
-                        survey.customer_id
-                    ),
-                );
+        match (&old, &new) {
+            (Record::Attempt(_), Record::Attempt(_)) | (Record::Survey(_), Record::Survey(_)) => {
+                let (Some(was), Some(now)) = (old.customer_id(), new.customer_id()) else {
+                    continue;
+                };
+                if was == now {
+                    continue;
+                }
+                for (kind, key) in holders
+                    .iter()
+                    .filter(|(k, _)| matches!(k, Kind::Survey | Kind::Complaint))
+                {
+                    if let Some(holder) = view.current(*kind, key)?.map(|c| c.record)
+                        && let Some(holder_customer) = holder.customer_id()
+                        && holder_customer != now
+                    {
+                        ctx.fail(
+                            n.file,
+                            row.line,
+                            "customer_id",
+                            format!(
+                                "{} `{key}` of customer `{holder_customer}` refers to this {}; a {} and the records naming it belong to one customer, so amend the {} too or keep the customer",
+                                kind.noun(),
+                                n.kind.noun(),
+                                n.kind.noun(),
+                                kind.noun()
+                            ),
+                        );
+                    }
+                }
             }
+            (Record::Complaint(_), Record::Complaint(c)) => {
+                for (_, key) in holders.iter().filter(|(k, _)| *k == Kind::ComplaintStep) {
+                    if let Some(Record::ComplaintStep(step)) =
+                        view.current(Kind::ComplaintStep, key)?.map(|c| c.record)
+                        && step.at < c.raised_at
+                    {
+                        ctx.fail(
+                            n.file,
+                            row.line,
+                            "raised_at",
+                            format!(
+                                "raised at {}, after its stored {} step dated {}; a step cannot come before its complaint: fix the raised_at, or amend the step too",
+                                c.raised_at, step.step, step.at
+                            ),
+                        );
+                    }
+                }
+            }
+            (Record::Action(_), Record::Action(a)) => {
+                for (_, key) in holders.iter().filter(|(k, _)| *k == Kind::ActionStep) {
+                    if let Some(Record::ActionStep(step)) =
+                        view.current(Kind::ActionStep, key)?.map(|c| c.record)
+                        && step.at < a.raised_on.start()
+                    {
+                        ctx.fail(
+                            n.file,
+                            row.line,
+                            "raised_on",
+                            format!(
+                                "raised on {}, after its stored {} step dated {}; a step cannot come before its action: fix the raised_on, or amend the step too",
+                                a.raised_on, step.step, step.at
+                            ),
+                        );
+                    }
+                }
+            }
+            _ => {}
         }
     }
     Ok(())

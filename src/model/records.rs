@@ -1,4 +1,5 @@
-//! The eight record kinds of the interchange files (DOMAIN.md section 2) and their columns.
+//! The record kinds of the interchange files and their columns: the eight of DOMAIN.md
+//! section 2, and the complaints, actions and working calendar of sections 12–13.
 //!
 //! A record is the parsed content of one CSV row. These are domain types, free to change:
 //! the store keeps its own copies of them (`store::stored::v1`, format 1) and converts at its
@@ -24,6 +25,11 @@ pub enum Kind {
     Attempt = 6,
     Survey = 7,
     SurveyAnswer = 8,
+    Complaint = 9,
+    ComplaintStep = 10,
+    Action = 11,
+    ActionStep = 12,
+    CalendarDay = 13,
 }
 
 /// One column of an interchange file.
@@ -108,10 +114,49 @@ const SURVEY_COLUMNS: &[Column] = &[
     opt("comment"),
 ];
 const SURVEY_ANSWER_COLUMNS: &[Column] = &[req("survey_id"), req("question"), req("score")];
+const COMPLAINT_COLUMNS: &[Column] = &[
+    req("complaint_id"),
+    req("customer_id"),
+    req("raised_at"),
+    req("category"),
+    req("department"),
+    opt("channel"),
+    opt("attempt_id"),
+    opt("survey_id"),
+    opt("owner_id"),
+    opt("summary"),
+];
+const COMPLAINT_STEP_COLUMNS: &[Column] = &[
+    req("complaint_id"),
+    req("step"),
+    req("at"),
+    opt("staff_id"),
+    opt("note"),
+];
+const ACTION_COLUMNS: &[Column] = &[
+    req("action_id"),
+    req("raised_on"),
+    req("kind"),
+    req("subject"),
+    opt("complaint_id"),
+    req("owner_id"),
+    req("due_on"),
+    opt("summary"),
+];
+const ACTION_STEP_COLUMNS: &[Column] = &[
+    req("action_id"),
+    req("step"),
+    req("at"),
+    opt("staff_id"),
+    opt("note"),
+];
+const CALENDAR_COLUMNS: &[Column] = &[req("date"), req("working"), opt("name")];
 
 impl Kind {
-    /// Every kind, in dependency order: a kind only references kinds before it.
-    pub const ALL: [Kind; 8] = [
+    /// Every kind, in dependency order: a kind only references kinds before it. The order
+    /// is also that of the codes (the import's counts are indexed by `code − 1`); the
+    /// calendar references nothing, so it can come last.
+    pub const ALL: [Kind; 13] = [
         Kind::Staff,
         Kind::Customer,
         Kind::Sale,
@@ -120,6 +165,11 @@ impl Kind {
         Kind::Attempt,
         Kind::Survey,
         Kind::SurveyAnswer,
+        Kind::Complaint,
+        Kind::ComplaintStep,
+        Kind::Action,
+        Kind::ActionStep,
+        Kind::CalendarDay,
     ];
 
     pub fn code(self) -> u8 {
@@ -141,6 +191,11 @@ impl Kind {
             Kind::Attempt => "contacts",
             Kind::Survey => "surveys",
             Kind::SurveyAnswer => "survey_answers",
+            Kind::Complaint => "complaints",
+            Kind::ComplaintStep => "complaint_steps",
+            Kind::Action => "actions",
+            Kind::ActionStep => "action_steps",
+            Kind::CalendarDay => "calendar",
         }
     }
 
@@ -155,6 +210,11 @@ impl Kind {
             Kind::Attempt => "contact attempt",
             Kind::Survey => "survey",
             Kind::SurveyAnswer => "survey answer",
+            Kind::Complaint => "complaint",
+            Kind::ComplaintStep => "complaint step",
+            Kind::Action => "action",
+            Kind::ActionStep => "action step",
+            Kind::CalendarDay => "calendar day",
         }
     }
 
@@ -173,6 +233,11 @@ impl Kind {
             Kind::Attempt => ATTEMPT_COLUMNS,
             Kind::Survey => SURVEY_COLUMNS,
             Kind::SurveyAnswer => SURVEY_ANSWER_COLUMNS,
+            Kind::Complaint => COMPLAINT_COLUMNS,
+            Kind::ComplaintStep => COMPLAINT_STEP_COLUMNS,
+            Kind::Action => ACTION_COLUMNS,
+            Kind::ActionStep => ACTION_STEP_COLUMNS,
+            Kind::CalendarDay => CALENDAR_COLUMNS,
         }
     }
 
@@ -180,13 +245,94 @@ impl Kind {
     pub fn key_columns(self) -> usize {
         match self {
             Kind::SurveyAnswer => 2,
+            Kind::ComplaintStep | Kind::ActionStep => 3,
             _ => 1,
         }
     }
 
-    /// Builds the stored key from the key cells (see [`key_from_parts`]).
+    /// Builds the stored key from the key cells (see [`key_from_parts`]). A date or a
+    /// date-time in a key is put in canonical form first (`2025/4/10 9:05` →
+    /// `2025-04-10 09:05:00`), so that a row names the same key however Excel wrote its
+    /// date, and the key equals [`Record::key`] of the parsed record. A cell that does not
+    /// parse is kept as it is: its row is in error anyway.
     pub fn key_of(self, cells: &[&str]) -> String {
-        key_from_parts(&cells[..self.key_columns()])
+        let mut parts: Vec<String> = cells[..self.key_columns()]
+            .iter()
+            .map(|c| (*c).to_owned())
+            .collect();
+        match self {
+            Kind::ComplaintStep | Kind::ActionStep => {
+                if let Ok(at) = Timestamp::parse(&parts[2]) {
+                    parts[2] = at.to_string();
+                }
+            }
+            Kind::CalendarDay => {
+                if let Ok(date) = Day::parse(&parts[0]) {
+                    parts[0] = date.to_string();
+                }
+            }
+            _ => {}
+        }
+        let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
+        key_from_parts(&parts)
+    }
+
+    /// Checks one key cell of a `void` row (of which only the key is read): an id, or the
+    /// token, step, date or date-time the key column holds.
+    pub fn check_key_cell(self, column: &str, cell: &str) -> Result<(), String> {
+        match (self, column) {
+            (Kind::SurveyAnswer, "question") => check_token(cell),
+            (Kind::ComplaintStep, "step") => cell.parse::<ComplaintStepKind>().map(drop),
+            (Kind::ActionStep, "step") => cell.parse::<ActionStepKind>().map(drop),
+            (_, "at") => Timestamp::parse(cell).map(drop),
+            (Kind::CalendarDay, "date") => Day::parse(cell).map(drop),
+            _ => check_id(cell),
+        }
+    }
+
+    /// Turns a key as people write it ([`display_key`]: parts joined by `/`) into the
+    /// stored key, for `history`: `Q1/consultant_attitude`,
+    /// `T1/replied/2025-04-10 09:05` (a date-time in any accepted form), `2025-10-01`.
+    /// Ids may hold `/`, so a composite key is split at its last separators.
+    pub fn key_from_display(self, text: &str) -> Result<String, String> {
+        match self {
+            Kind::SurveyAnswer => match text.rsplit_once('/') {
+                Some((survey, question)) => Ok(key_from_parts(&[survey, question])),
+                None => Err(format!(
+                    "a survey answer is named SURVEY_ID/QUESTION, e.g. Q000001/consultant_attitude; got `{text}`"
+                )),
+            },
+            Kind::ComplaintStep | Kind::ActionStep => {
+                let steps: Vec<&str> = match self {
+                    Kind::ComplaintStep => {
+                        ComplaintStepKind::ALL.iter().map(|s| s.as_str()).collect()
+                    }
+                    _ => ActionStepKind::ALL.iter().map(|s| s.as_str()).collect(),
+                };
+                let split = steps
+                    .iter()
+                    .filter_map(|step| {
+                        text.rfind(&format!("/{step}/"))
+                            .map(|at| (at, &text[..at], *step, &text[at + step.len() + 2..]))
+                    })
+                    .max_by_key(|(at, ..)| *at);
+                match split {
+                    Some((_, id, step, at)) => Ok(self.key_of(&[id, step, at])),
+                    None => Err(format!(
+                        "a {} is named ID/STEP/AT, e.g. {}/{}/2025-04-10 09:05:00 (steps: {}); got `{text}`",
+                        self.noun(),
+                        if self == Kind::ComplaintStep {
+                            "T00000001"
+                        } else {
+                            "M00000001"
+                        },
+                        steps[0],
+                        steps.join(", ")
+                    )),
+                }
+            }
+            _ => Ok(self.key_of(&[text])),
+        }
     }
 
     /// Parses a kind as written on the command line: the file name without `.csv`, or the
@@ -202,6 +348,11 @@ impl Kind {
             "contacts" | "contact" | "attempts" | "attempt" => Kind::Attempt,
             "surveys" | "survey" => Kind::Survey,
             "survey_answers" | "survey_answer" | "answers" | "answer" => Kind::SurveyAnswer,
+            "complaints" | "complaint" => Kind::Complaint,
+            "complaint_steps" | "complaint_step" => Kind::ComplaintStep,
+            "actions" | "action" => Kind::Action,
+            "action_steps" | "action_step" => Kind::ActionStep,
+            "calendar" | "calendar_day" | "calendar_days" => Kind::CalendarDay,
             _ => return None,
         })
     }
@@ -228,7 +379,7 @@ pub fn display_key(key: &str) -> String {
 }
 
 macro_rules! token_enum {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
+    ($(#[$meta:meta])* $name:ident ($noun:literal) { $($variant:ident = $text:literal),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub enum $name { $($variant),+ }
@@ -248,7 +399,7 @@ macro_rules! token_enum {
                     _ => Err(format!(
                         "`{}` is not a valid {}; use one of: {}",
                         text,
-                        stringify!($name).to_lowercase(),
+                        $noun,
                         [$($text),+].join(", ")
                     )),
                 }
@@ -265,11 +416,11 @@ macro_rules! token_enum {
 
 token_enum!(
     /// How an attempt reached (or tried to reach) the customer.
-    Channel { Phone = "phone", Sms = "sms", Wechat = "wechat", Letter = "letter", Email = "email", Visit = "visit" }
+    Channel ("channel") { Phone = "phone", Sms = "sms", Wechat = "wechat", Letter = "letter", Email = "email", Visit = "visit" }
 );
 token_enum!(
     /// What an attempt was for; every purpose but `care` can credit a return-visit task.
-    Purpose {
+    Purpose ("purpose") {
         DeliveryCall1 = "delivery_call_1",
         ThankYouLetter = "thank_you_letter",
         DeliveryCall2 = "delivery_call_2",
@@ -281,7 +432,7 @@ token_enum!(
 );
 token_enum!(
     /// What came of an attempt.
-    Outcome {
+    Outcome ("outcome") {
         Reached = "reached",
         Sent = "sent",
         NoAnswer = "no_answer",
@@ -291,6 +442,52 @@ token_enum!(
         Callback = "callback",
     }
 );
+
+token_enum!(
+    /// A step of a complaint's handling (DOMAIN.md section 12).
+    ComplaintStepKind ("complaint step") {
+        Escalated = "escalated",
+        Replied = "replied",
+        Resolved = "resolved",
+        Reopened = "reopened",
+    }
+);
+token_enum!(
+    /// 整改 (corrective: fixes a problem that occurred) or 预防 (preventive: keeps one from
+    /// occurring), DOMAIN.md section 13.
+    ActionKind ("action kind") {
+        Corrective = "corrective",
+        Preventive = "preventive",
+    }
+);
+token_enum!(
+    /// A step of an action's follow-up (DOMAIN.md section 13).
+    ActionStepKind ("action step") {
+        Approved = "approved",
+        Done = "done",
+        Verified = "verified",
+    }
+);
+
+/// The complaint categories of seed `001_*` (投诉类别), with their Chinese names. Any other
+/// token is a valid category too, reported under its own name.
+pub const COMPLAINT_CATEGORIES: [(&str, &str); 6] = [
+    ("service_attitude", "服务态度"),
+    ("information", "需要资讯"),
+    ("broken_promise", "空头承诺"),
+    ("response_time", "回应时间"),
+    ("product_quality", "产品品质"),
+    ("process", "系统流程"),
+];
+
+/// The Chinese name of one of the six complaint categories of DOMAIN.md section 12, for the
+/// renderers; `None` for any other token (shown as the token itself).
+pub fn category_name_zh(token: &str) -> Option<&'static str> {
+    COMPLAINT_CATEGORIES
+        .iter()
+        .find(|(t, _)| *t == token)
+        .map(|(_, zh)| *zh)
+}
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Staff {
@@ -375,6 +572,74 @@ pub struct SurveyAnswer {
     pub score: u8,
 }
 
+/// A complaint (投诉): raised when the dealership learned of it, about a department.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Complaint {
+    pub complaint_id: String,
+    pub customer_id: String,
+    /// When the dealership learned of it: the complaint clock starts here.
+    pub raised_at: Timestamp,
+    /// A token: one of [`COMPLAINT_CATEGORIES`] or any other.
+    pub category: String,
+    /// The department complained about (a token, like survey subjects).
+    pub department: String,
+    /// How it came in (a token: `phone`, `survey`, `walk_in` …).
+    pub channel: Option<String>,
+    /// The call that found it; an attempt of the same customer.
+    pub attempt_id: Option<String>,
+    /// The survey it came from; a survey of the same customer.
+    pub survey_id: Option<String>,
+    /// Who handles it.
+    pub owner_id: Option<String>,
+    pub summary: Option<String>,
+}
+
+/// One step of a complaint; key (complaint_id, step, at).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ComplaintStep {
+    pub complaint_id: String,
+    pub step: ComplaintStepKind,
+    /// Never before the complaint's raised_at (an import error).
+    pub at: Timestamp,
+    pub staff_id: Option<String>,
+    pub note: Option<String>,
+}
+
+/// A corrective or preventive action (整改措施/预防措施) with an owner and a due date.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Action {
+    pub action_id: String,
+    pub raised_on: Day,
+    pub kind: ActionKind,
+    /// An issue token or a complaint category.
+    pub subject: String,
+    pub complaint_id: Option<String>,
+    pub owner_id: String,
+    /// Never before raised_on.
+    pub due_on: Day,
+    pub summary: Option<String>,
+}
+
+/// One step of an action; key (action_id, step, at).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ActionStep {
+    pub action_id: String,
+    pub step: ActionStepKind,
+    /// Never before the action's raised_on (an import error).
+    pub at: Timestamp,
+    pub staff_id: Option<String>,
+    pub note: Option<String>,
+}
+
+/// One date of the working calendar that overrides the default week (a public holiday off,
+/// a 调休 make-up day on); key = date.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CalendarDay {
+    pub date: Day,
+    pub working: bool,
+    pub name: Option<String>,
+}
+
 /// One record of any kind.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Record {
@@ -386,6 +651,11 @@ pub enum Record {
     Attempt(Attempt),
     Survey(Survey),
     SurveyAnswer(SurveyAnswer),
+    Complaint(Complaint),
+    ComplaintStep(ComplaintStep),
+    Action(Action),
+    ActionStep(ActionStep),
+    CalendarDay(CalendarDay),
 }
 
 /// A reference from one record to another, by the column that holds it.
@@ -419,6 +689,11 @@ impl Record {
             Record::Attempt(_) => Kind::Attempt,
             Record::Survey(_) => Kind::Survey,
             Record::SurveyAnswer(_) => Kind::SurveyAnswer,
+            Record::Complaint(_) => Kind::Complaint,
+            Record::ComplaintStep(_) => Kind::ComplaintStep,
+            Record::Action(_) => Kind::Action,
+            Record::ActionStep(_) => Kind::ActionStep,
+            Record::CalendarDay(_) => Kind::CalendarDay,
         }
     }
 
@@ -478,6 +753,54 @@ impl Record {
         }
     }
 
+    pub fn into_survey_answer(self) -> Option<SurveyAnswer> {
+        if let Record::SurveyAnswer(r) = self {
+            Some(r)
+        } else {
+            None
+        }
+    }
+
+    pub fn into_complaint(self) -> Option<Complaint> {
+        if let Record::Complaint(r) = self {
+            Some(r)
+        } else {
+            None
+        }
+    }
+
+    pub fn into_complaint_step(self) -> Option<ComplaintStep> {
+        if let Record::ComplaintStep(r) = self {
+            Some(r)
+        } else {
+            None
+        }
+    }
+
+    pub fn into_action(self) -> Option<Action> {
+        if let Record::Action(r) = self {
+            Some(r)
+        } else {
+            None
+        }
+    }
+
+    pub fn into_action_step(self) -> Option<ActionStep> {
+        if let Record::ActionStep(r) = self {
+            Some(r)
+        } else {
+            None
+        }
+    }
+
+    pub fn into_calendar_day(self) -> Option<CalendarDay> {
+        if let Record::CalendarDay(r) = self {
+            Some(r)
+        } else {
+            None
+        }
+    }
+
     /// The stored key (see [`KEY_SEPARATOR`] for composite keys).
     pub fn key(&self) -> String {
         match self {
@@ -489,6 +812,15 @@ impl Record {
             Record::Attempt(r) => r.attempt_id.clone(),
             Record::Survey(r) => r.survey_id.clone(),
             Record::SurveyAnswer(r) => key_from_parts(&[&r.survey_id, &r.question]),
+            Record::Complaint(r) => r.complaint_id.clone(),
+            Record::ComplaintStep(r) => {
+                key_from_parts(&[&r.complaint_id, r.step.as_str(), &r.at.to_string()])
+            }
+            Record::Action(r) => r.action_id.clone(),
+            Record::ActionStep(r) => {
+                key_from_parts(&[&r.action_id, r.step.as_str(), &r.at.to_string()])
+            }
+            Record::CalendarDay(r) => r.date.to_string(),
         }
     }
 
@@ -501,12 +833,21 @@ impl Record {
             Record::Policy(r) => Some(&r.customer_id),
             Record::Attempt(r) => Some(&r.customer_id),
             Record::Survey(r) => Some(&r.customer_id),
-            Record::Staff(_) | Record::SurveyAnswer(_) => None,
+            Record::Complaint(r) => Some(&r.customer_id),
+            // Steps and actions belong to a complaint or to the dealership, not to a customer
+            // directly; the calendar to nobody.
+            Record::Staff(_)
+            | Record::SurveyAnswer(_)
+            | Record::ComplaintStep(_)
+            | Record::Action(_)
+            | Record::ActionStep(_)
+            | Record::CalendarDay(_) => None,
         }
     }
 
     /// The moment the record is dated by, for the time index: the event time, or midnight of
-    /// the event date. Survey answers are dated by their survey and have none.
+    /// the event date. Survey answers are dated by their survey and have none. A calendar day
+    /// is dated by its date (it is no event: `Reader::latest_time` leaves it out).
     pub fn time(&self) -> Option<Timestamp> {
         match self {
             Record::Staff(r) => Some(r.active_from.start()),
@@ -517,6 +858,11 @@ impl Record {
             Record::Attempt(r) => Some(r.at),
             Record::Survey(r) => Some(r.at),
             Record::SurveyAnswer(_) => None,
+            Record::Complaint(r) => Some(r.raised_at),
+            Record::ComplaintStep(r) => Some(r.at),
+            Record::Action(r) => Some(r.raised_on.start()),
+            Record::ActionStep(r) => Some(r.at),
+            Record::CalendarDay(r) => Some(r.date.start()),
         }
     }
 
@@ -559,6 +905,25 @@ impl Record {
             Record::SurveyAnswer(r) => {
                 refs.push(reference("survey_id", Kind::Survey, &r.survey_id));
             }
+            Record::Complaint(r) => {
+                push(&mut refs, "attempt_id", Kind::Attempt, &r.attempt_id);
+                push(&mut refs, "survey_id", Kind::Survey, &r.survey_id);
+                push(&mut refs, "owner_id", Kind::Staff, &r.owner_id);
+                refs.push(reference("customer_id", Kind::Customer, &r.customer_id));
+            }
+            Record::ComplaintStep(r) => {
+                push(&mut refs, "staff_id", Kind::Staff, &r.staff_id);
+                refs.push(reference("complaint_id", Kind::Complaint, &r.complaint_id));
+            }
+            Record::Action(r) => {
+                push(&mut refs, "complaint_id", Kind::Complaint, &r.complaint_id);
+                refs.push(reference("owner_id", Kind::Staff, &r.owner_id));
+            }
+            Record::ActionStep(r) => {
+                push(&mut refs, "staff_id", Kind::Staff, &r.staff_id);
+                refs.push(reference("action_id", Kind::Action, &r.action_id));
+            }
+            Record::CalendarDay(_) => {}
         }
         refs
     }
@@ -629,6 +994,45 @@ impl Record {
             ],
             Record::SurveyAnswer(r) => {
                 vec![r.survey_id.clone(), r.question.clone(), r.score.to_string()]
+            }
+            Record::Complaint(r) => vec![
+                r.complaint_id.clone(),
+                r.customer_id.clone(),
+                r.raised_at.to_string(),
+                r.category.clone(),
+                r.department.clone(),
+                cell_opt(&r.channel),
+                cell_opt(&r.attempt_id),
+                cell_opt(&r.survey_id),
+                cell_opt(&r.owner_id),
+                cell_opt(&r.summary),
+            ],
+            Record::ComplaintStep(r) => vec![
+                r.complaint_id.clone(),
+                r.step.to_string(),
+                r.at.to_string(),
+                cell_opt(&r.staff_id),
+                cell_opt(&r.note),
+            ],
+            Record::Action(r) => vec![
+                r.action_id.clone(),
+                r.raised_on.to_string(),
+                r.kind.to_string(),
+                r.subject.clone(),
+                cell_opt(&r.complaint_id),
+                r.owner_id.clone(),
+                r.due_on.to_string(),
+                cell_opt(&r.summary),
+            ],
+            Record::ActionStep(r) => vec![
+                r.action_id.clone(),
+                r.step.to_string(),
+                r.at.to_string(),
+                cell_opt(&r.staff_id),
+                cell_opt(&r.note),
+            ],
+            Record::CalendarDay(r) => {
+                vec![r.date.to_string(), r.working.to_string(), cell_opt(&r.name)]
             }
         }
     }
@@ -733,6 +1137,67 @@ impl Record {
                 question: p.token("question"),
                 score: p.req("score", parse_score, 0),
             }),
+            Kind::Complaint => Record::Complaint(Complaint {
+                complaint_id: p.id("complaint_id"),
+                customer_id: p.id("customer_id"),
+                raised_at: p.req("raised_at", Timestamp::parse, Timestamp(0)),
+                category: p.token("category"),
+                department: p.token("department"),
+                channel: p.opt_token("channel"),
+                attempt_id: p.opt_id("attempt_id"),
+                survey_id: p.opt_id("survey_id"),
+                owner_id: p.opt_id("owner_id"),
+                summary: p.opt_text("summary"),
+            }),
+            Kind::ComplaintStep => Record::ComplaintStep(ComplaintStep {
+                complaint_id: p.id("complaint_id"),
+                step: p.req(
+                    "step",
+                    ComplaintStepKind::from_str,
+                    ComplaintStepKind::Escalated,
+                ),
+                at: p.req("at", Timestamp::parse, Timestamp(0)),
+                staff_id: p.opt_id("staff_id"),
+                note: p.opt_text("note"),
+            }),
+            Kind::Action => {
+                let action = Action {
+                    action_id: p.id("action_id"),
+                    raised_on: p.req("raised_on", Day::parse, Day(0)),
+                    kind: p.req("kind", ActionKind::from_str, ActionKind::Corrective),
+                    subject: p.token("subject"),
+                    complaint_id: p.opt_id("complaint_id"),
+                    owner_id: p.id("owner_id"),
+                    due_on: p.req("due_on", Day::parse, Day(0)),
+                    summary: p.opt_text("summary"),
+                };
+                if action.due_on < action.raised_on && p.errors.is_empty() {
+                    p.fail(
+                        "due_on",
+                        format!(
+                            "due on {}, before the action was raised on {}; a due_on must not be earlier than raised_on",
+                            action.due_on, action.raised_on
+                        ),
+                    );
+                }
+                Record::Action(action)
+            }
+            Kind::ActionStep => Record::ActionStep(ActionStep {
+                action_id: p.id("action_id"),
+                step: p.req("step", ActionStepKind::from_str, ActionStepKind::Approved),
+                at: p.req("at", Timestamp::parse, Timestamp(0)),
+                staff_id: p.opt_id("staff_id"),
+                note: p.opt_text("note"),
+            }),
+            Kind::CalendarDay => Record::CalendarDay(CalendarDay {
+                date: p.req("date", Day::parse, Day(0)),
+                working: p.req(
+                    "working",
+                    |t| parse_bool(t).map(|b| b.unwrap_or(false)),
+                    false,
+                ),
+                name: p.opt_text("name"),
+            }),
         };
         if p.errors.is_empty() {
             Ok(record)
@@ -835,6 +1300,10 @@ impl CellParser<'_> {
             |t| check_token(t).map(|()| t.to_owned()),
             String::new(),
         )
+    }
+
+    fn opt_token(&mut self, column: &'static str) -> Option<String> {
+        self.opt(column, |t| check_token(t).map(|()| t.to_owned()))
     }
 
     fn tokens(&mut self, column: &'static str) -> Vec<String> {

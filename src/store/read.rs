@@ -14,7 +14,9 @@ use super::tables::{
 use super::{StoreError, guarded};
 use rayon::prelude::*;
 
-use crate::model::{Day, Fen, KEY_SEPARATOR, Kind, Record, SurveyAnswer, Timestamp};
+use crate::model::{
+    ActionStep, ComplaintStep, Day, Fen, KEY_SEPARATOR, Kind, Record, SurveyAnswer, Timestamp,
+};
 
 /// One read transaction: every read through it sees the same snapshot, however long it lives
 /// and whatever imports commit meanwhile.
@@ -225,36 +227,60 @@ impl Reader {
 
     /// The current answers of one survey, by question.
     pub fn answers_of(&self, survey_id: &str) -> Result<Vec<SurveyAnswer>, StoreError> {
+        let records = self.current_under(Kind::SurveyAnswer, survey_id)?;
+        Ok(records
+            .into_iter()
+            .filter_map(Record::into_survey_answer)
+            .collect())
+    }
+
+    /// The current steps of one complaint, in key order: by step name (escalated, reopened,
+    /// replied, resolved), then time. Sort by `at` for the order they happened in.
+    pub fn steps_of_complaint(&self, complaint_id: &str) -> Result<Vec<ComplaintStep>, StoreError> {
+        let records = self.current_under(Kind::ComplaintStep, complaint_id)?;
+        Ok(records
+            .into_iter()
+            .filter_map(Record::into_complaint_step)
+            .collect())
+    }
+
+    /// The current steps of one action, in key order: by step name (approved, done,
+    /// verified), then time.
+    pub fn steps_of_action(&self, action_id: &str) -> Result<Vec<ActionStep>, StoreError> {
+        let records = self.current_under(Kind::ActionStep, action_id)?;
+        Ok(records
+            .into_iter()
+            .filter_map(Record::into_action_step)
+            .collect())
+    }
+
+    /// The current records of a composite-key kind whose first key part is `first`: the
+    /// contiguous key range `FIRST\t` .. `FIRST\n` (see `KEY_SEPARATOR`), without a scan.
+    fn current_under(&self, kind: Kind, first: &str) -> Result<Vec<Record>, StoreError> {
+        debug_assert!(kind.key_columns() > 1);
         guarded(|| {
             let table = self.txn.open_table(CURRENT)?;
-            let code = Kind::SurveyAnswer.code();
-            let (lo, hi) = (
-                format!("{survey_id}{KEY_SEPARATOR}"),
-                format!("{survey_id}\n"),
-            );
-            let mut answers = Vec::new();
+            let code = kind.code();
+            let (lo, hi) = (format!("{first}{KEY_SEPARATOR}"), format!("{first}\n"));
+            let mut records = Vec::new();
             for entry in table.range((code, lo.as_str())..(code, hi.as_str()))? {
-                match decode_current(Kind::SurveyAnswer, entry?.1.value())?.record {
-                    Record::SurveyAnswer(a) => answers.push(a),
-                    other => {
-                        return Err(damaged(format!(
-                            "{} stored among survey answers",
-                            other.key()
-                        )));
-                    }
-                }
+                // `decode_current` checks that the record is of `kind`.
+                records.push(decode_current(kind, entry?.1.value())?.record);
             }
-            Ok(answers)
+            Ok(records)
         })
     }
 
     /// The latest date-time any current record is dated by (see `Record::time`), or `None`
     /// for an empty store. Reports use it as "today" so that the clock is never read.
+    ///
+    /// Calendar days are left out: a calendar is a schedule, imported for the whole year
+    /// ahead, not an event; counting it would move "today" to the last holiday listed.
     pub fn latest_time(&self) -> Result<Option<Timestamp>, StoreError> {
         guarded(|| {
             let by_time = self.txn.open_table(BY_TIME)?;
             let mut latest = None;
-            for kind in Kind::ALL {
+            for kind in Kind::ALL.into_iter().filter(|&k| k != Kind::CalendarDay) {
                 if let Some(entry) = by_time
                     .range((kind.code(), i64::MIN, "")..(kind.code() + 1, i64::MIN, ""))?
                     .next_back()
@@ -587,6 +613,14 @@ pub(super) fn check_record(record: &Record) -> Result<(), String> {
             check_score(r.overall)
         }
         Record::SurveyAnswer(r) => check_score(r.score),
+        Record::Complaint(r) => check_time(r.raised_at),
+        Record::ComplaintStep(r) => check_time(r.at),
+        Record::Action(r) => {
+            check_day(r.raised_on)?;
+            check_day(r.due_on)
+        }
+        Record::ActionStep(r) => check_time(r.at),
+        Record::CalendarDay(r) => check_day(r.date),
     }
 }
 

@@ -5,10 +5,15 @@
 //! (commit c31d8e5): the values below are domain values, encoded through `stored::v1` now.
 //! A store written by that release must keep reading: if one of these changes, the format
 //! has changed, and the change needs a new format version and a reader (or migration) for 1.
+//!
+//! The record kinds of DOMAIN.md sections 12–13 were appended to format 1 later (new
+//! variants at the end of `v1::Kind` and `v1::Record`, see `v1`); their values are pinned
+//! after all the first release's, which stay exactly as captured.
 
 use crate::model::{
-    Attempt, Channel, Customer, Day, Fen, Kind, Outcome, Policy, Purpose, Record, Sale,
-    ServiceOrder, Staff, Survey, SurveyAnswer, Timestamp,
+    Action, ActionKind, ActionStep, ActionStepKind, Attempt, CalendarDay, Channel, Complaint,
+    ComplaintStep, ComplaintStepKind, Customer, Day, Fen, Kind, Outcome, Policy, Purpose, Record,
+    Sale, ServiceOrder, Staff, Survey, SurveyAnswer, Timestamp,
 };
 use crate::store::codec;
 use crate::store::stored::v1;
@@ -124,8 +129,79 @@ pub(super) fn records() -> Vec<Record> {
     ]
 }
 
+/// One record of each kind appended to format 1 for DOMAIN.md sections 12–13 (see `v1`:
+/// variants appended at the end keep every older byte). Numbered on from `records`.
+pub(super) fn appended_records() -> Vec<Record> {
+    vec![
+        Record::Complaint(Complaint {
+            complaint_id: "T00000001".into(),
+            customer_id: "C00011".into(),
+            raised_at: Timestamp(1_759_489_200),
+            category: "broken_promise".into(),
+            department: "after_sales".into(),
+            channel: Some("phone".into()),
+            attempt_id: Some("A0000001".into()),
+            survey_id: None,
+            owner_id: Some("SH001".into()),
+            summary: Some("承诺的配件未到, 客户很生气".into()),
+        }),
+        Record::ComplaintStep(ComplaintStep {
+            complaint_id: "T00000001".into(),
+            step: ComplaintStepKind::Reopened,
+            at: Timestamp(1_759_500_000),
+            staff_id: None,
+            note: Some("客户再次来电".into()),
+        }),
+        Record::Action(Action {
+            action_id: "M00000001".into(),
+            raised_on: Day(20_364),
+            kind: ActionKind::Preventive,
+            subject: "waiting_time".into(),
+            complaint_id: None,
+            owner_id: "SH001".into(),
+            due_on: Day(20_392),
+            summary: None,
+        }),
+        Record::ActionStep(ActionStep {
+            action_id: "M00000001".into(),
+            step: ActionStepKind::Verified,
+            at: Timestamp(1_760_000_000),
+            staff_id: Some("ZJ001".into()),
+            note: None,
+        }),
+        Record::CalendarDay(CalendarDay {
+            date: Day(20_362),
+            working: false,
+            name: Some("国庆节".into()),
+        }),
+    ]
+}
+
+/// Pins a record as `record N`, `current N` and `log add N`.
+fn push_record(out: &mut Vec<(String, Vec<u8>)>, i: usize, record: Record) {
+    out.push((format!("record {i}"), codec::encode(&record)));
+    out.push((
+        format!("current {i}"),
+        codec::encode(&CurrentEntry {
+            seq: 300 + i as u64,
+            record: record.clone(),
+        }),
+    ));
+    out.push((
+        format!("log add {i}"),
+        codec::encode(&LogEntry {
+            import_id: 2,
+            kind: record.kind(),
+            key: record.key(),
+            op: Op::Add,
+            record: Some(record),
+        }),
+    ));
+}
+
 /// Every value of the stored types that `golden_bytes` pins, by name: the encoding with its
-/// version byte, as the tables hold it.
+/// version byte, as the tables hold it. The values of the first release come first, in
+/// their original order; those appended later follow.
 fn encoded() -> Vec<(String, Vec<u8>)> {
     let mut out: Vec<(String, Vec<u8>)> = Vec::new();
     for (i, record) in records().into_iter().enumerate() {
@@ -158,8 +234,8 @@ fn encoded() -> Vec<(String, Vec<u8>)> {
             record: None,
         }),
     ));
-    for kind in Kind::ALL {
-        out.push((format!("kind {kind}"), encode_v1(&v1::Kind::from(kind))));
+    for kind in &Kind::ALL[..8] {
+        out.push((format!("kind {kind}"), encode_v1(&v1::Kind::from(*kind))));
     }
     fn all<M: Copy, S: From<M>>(values: &[M]) -> Vec<S> {
         values.iter().map(|&v| S::from(v)).collect()
@@ -227,6 +303,20 @@ fn encoded() -> Vec<(String, Vec<u8>)> {
             statement_json: "{\n  \"month\": \"2024-03\",\n  \"total\": \"-0.05\"\n}\n".into(),
         }),
     ));
+    // Appended to format 1 for DOMAIN.md sections 12–13.
+    let first = records().len();
+    for (i, record) in appended_records().into_iter().enumerate() {
+        push_record(&mut out, first + i, record);
+    }
+    for kind in &Kind::ALL[8..] {
+        out.push((format!("kind {kind}"), encode_v1(&v1::Kind::from(*kind))));
+    }
+    let complaint_steps: Vec<v1::ComplaintStepKind> = all(ComplaintStepKind::ALL);
+    let action_kinds: Vec<v1::ActionKind> = all(ActionKind::ALL);
+    let action_steps: Vec<v1::ActionStepKind> = all(ActionStepKind::ALL);
+    out.push(("complaint steps".into(), encode_v1(&complaint_steps)));
+    out.push(("action kinds".into(), encode_v1(&action_kinds)));
+    out.push(("action steps".into(), encode_v1(&action_steps)));
     out
 }
 
@@ -362,6 +452,70 @@ const EXPECTED: &[(&str, &str)] = &[
         "closed statement",
         "0107323032342d303313323032342d30342d30352030393a30303a303040356535653565356535653565356535653565356535653565356535653565356535653565356535653565356535653565356535653565356535653565356535652d7b0a2020226d6f6e7468223a2022323032342d3033222c0a202022746f74616c223a20222d302e3035220a7d0a",
     ),
+    // Appended to format 1 for DOMAIN.md sections 12–13, captured when the variants were
+    // added at the end of `v1::Kind` and `v1::Record`; every value above is unchanged.
+    (
+        "record 9",
+        "01080954303030303030303106433030303131fc6059bfd10e62726f6b656e5f70726f6d6973650b61667465725f73616c6573010570686f6e650108413030303030303100010553483030310126e689bfe8afbae79a84e9858de4bbb6e69caae588b02c20e5aea2e688b7e5be88e7949fe6b094",
+    ),
+    (
+        "current 9",
+        "01fb3501080954303030303030303106433030303131fc6059bfd10e62726f6b656e5f70726f6d6973650b61667465725f73616c6573010570686f6e650108413030303030303100010553483030310126e689bfe8afbae79a84e9858de4bbb6e69caae588b02c20e5aea2e688b7e5be88e7949fe6b094",
+    ),
+    (
+        "log add 9",
+        "010208095430303030303030310001080954303030303030303106433030303131fc6059bfd10e62726f6b656e5f70726f6d6973650b61667465725f73616c6573010570686f6e650108413030303030303100010553483030310126e689bfe8afbae79a84e9858de4bbb6e69caae588b02c20e5aea2e688b7e5be88e7949fe6b094",
+    ),
+    (
+        "record 10",
+        "01090954303030303030303103fcc0adbfd1000112e5aea2e688b7e5868de6aca1e69da5e794b5",
+    ),
+    (
+        "current 10",
+        "01fb3601090954303030303030303103fcc0adbfd1000112e5aea2e688b7e5868de6aca1e69da5e794b5",
+    ),
+    (
+        "log add 10",
+        "010209265430303030303030310972656f70656e656409323032352d31302d30332031343a30303a30300001090954303030303030303103fcc0adbfd1000112e5aea2e688b7e5868de6aca1e69da5e794b5",
+    ),
+    (
+        "record 11",
+        "010a094d3030303030303031fb189f010c77616974696e675f74696d6500055348303031fb509f00",
+    ),
+    (
+        "current 11",
+        "01fb37010a094d3030303030303031fb189f010c77616974696e675f74696d6500055348303031fb509f00",
+    ),
+    (
+        "log add 11",
+        "01020a094d303030303030303100010a094d3030303030303031fb189f010c77616974696e675f74696d6500055348303031fb509f00",
+    ),
+    (
+        "record 12",
+        "010b094d303030303030303102fc00f0ced101055a4a30303100",
+    ),
+    (
+        "current 12",
+        "01fb38010b094d303030303030303102fc00f0ced101055a4a30303100",
+    ),
+    (
+        "log add 12",
+        "01020b264d303030303030303109766572696669656409323032352d31302d30392030383a35333a323000010b094d303030303030303102fc00f0ced101055a4a30303100",
+    ),
+    ("record 13", "010cfb149f000109e59bbde5ba86e88a82"),
+    ("current 13", "01fb39010cfb149f000109e59bbde5ba86e88a82"),
+    (
+        "log add 13",
+        "01020c0a323032352d31302d303100010cfb149f000109e59bbde5ba86e88a82",
+    ),
+    ("kind complaints", "0108"),
+    ("kind complaint_steps", "0109"),
+    ("kind actions", "010a"),
+    ("kind action_steps", "010b"),
+    ("kind calendar", "010c"),
+    ("complaint steps", "010400010203"),
+    ("action kinds", "01020001"),
+    ("action steps", "0103000102"),
 ];
 
 #[test]
@@ -408,4 +562,12 @@ fn golden_bytes_decode() {
     assert_eq!(import.counts[0].unchanged, 999_999);
     let closed: ClosedStatement = codec::decode(&expected("closed statement")).unwrap();
     assert!(closed.statement_json.ends_with("\"-0.05\"\n}\n"));
+    let first = records().len();
+    for (i, record) in appended_records().into_iter().enumerate() {
+        let i = first + i;
+        let current: CurrentEntry = codec::decode(&expected(&format!("current {i}"))).unwrap();
+        assert_eq!((current.seq, &current.record), (300 + i as u64, &record));
+        let log: LogEntry = codec::decode(&expected(&format!("log add {i}"))).unwrap();
+        assert_eq!(log.record.as_ref(), Some(&record));
+    }
 }

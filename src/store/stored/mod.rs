@@ -19,6 +19,19 @@
 //!
 //! Either way `tests/golden.rs` keeps passing on the committed format-1 store
 //! (`fixtures/golden/`), and `golden` here keeps pinning format 1's bytes.
+//!
+//! *Why new record kinds are still format 1.* Complaints, their steps, actions, their
+//! steps and the calendar (DOMAIN.md sections 12–13) were added as variants appended **at
+//! the end** of `v1::Kind` and `v1::Record`, each with a struct of its own. bincode writes
+//! an enum value as the index of its variant, then its fields; appending a variant gives
+//! it a new index and leaves every existing one where it was, so every value a format-1
+//! store holds, and every value of the old kinds written from now on, keeps its exact bytes
+//! (the golden test pins them unchanged and the new ones after them). Nothing already
+//! stored needs a new reader, which is what a format version is for. What appending never
+//! allows: inserting a variant before another, reordering, or changing a field of an
+//! existing struct: those move bytes, and are a `v2`. A careledger from before the
+//! addition reads such a store as long as it holds no record of the new kinds; one that does
+//! fails to decode there and reports damage naming the value, rather than misreading it.
 
 pub mod v1;
 

@@ -12,8 +12,13 @@
 //! domain types (`crate::model`, `tables`) are free to change; the conversions below are
 //! where they meet this format.
 //!
-//! `Kind` is stored by its variant index (staff 0 … survey_answers 7), unlike the table keys,
-//! which hold `model::Kind::code` (1 … 8).
+//! `Kind` is stored by its variant index (staff 0 … survey_answers 7, complaints 8 …
+//! calendar 12), unlike the table keys, which hold `model::Kind::code` (1 … 13).
+//!
+//! The kinds of DOMAIN.md sections 12–13 (complaints, complaint steps, actions, action
+//! steps, the calendar) were appended later as variants **at the end** of `Kind` and
+//! `Record`, with types of their own: bincode writes a variant as its index, so every older
+//! value keeps its bytes (see `stored`, *why new record kinds are still format 1*).
 
 use bincode::{Decode, Encode};
 
@@ -42,6 +47,12 @@ pub enum Kind {
     Attempt,
     Survey,
     SurveyAnswer,
+    // Appended (DOMAIN.md sections 12–13): the indexes above never move.
+    Complaint,
+    ComplaintStep,
+    Action,
+    ActionStep,
+    CalendarDay,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
@@ -158,6 +169,78 @@ pub struct SurveyAnswer {
     pub score: u8,
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+pub enum ComplaintStepKind {
+    Escalated,
+    Replied,
+    Resolved,
+    Reopened,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+pub enum ActionKind {
+    Corrective,
+    Preventive,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+pub enum ActionStepKind {
+    Approved,
+    Done,
+    Verified,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct Complaint {
+    pub complaint_id: String,
+    pub customer_id: String,
+    pub raised_at: Timestamp,
+    pub category: String,
+    pub department: String,
+    pub channel: Option<String>,
+    pub attempt_id: Option<String>,
+    pub survey_id: Option<String>,
+    pub owner_id: Option<String>,
+    pub summary: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct ComplaintStep {
+    pub complaint_id: String,
+    pub step: ComplaintStepKind,
+    pub at: Timestamp,
+    pub staff_id: Option<String>,
+    pub note: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct Action {
+    pub action_id: String,
+    pub raised_on: Day,
+    pub kind: ActionKind,
+    pub subject: String,
+    pub complaint_id: Option<String>,
+    pub owner_id: String,
+    pub due_on: Day,
+    pub summary: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct ActionStep {
+    pub action_id: String,
+    pub step: ActionStepKind,
+    pub at: Timestamp,
+    pub staff_id: Option<String>,
+    pub note: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct CalendarDay {
+    pub date: Day,
+    pub working: bool,
+    pub name: Option<String>,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
 pub enum Record {
     Staff(Staff),
@@ -168,6 +251,12 @@ pub enum Record {
     Attempt(Attempt),
     Survey(Survey),
     SurveyAnswer(SurveyAnswer),
+    // Appended (DOMAIN.md sections 12–13): the indexes above never move.
+    Complaint(Complaint),
+    ComplaintStep(ComplaintStep),
+    Action(Action),
+    ActionStep(ActionStep),
+    CalendarDay(CalendarDay),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
@@ -264,7 +353,36 @@ same_variants!(
         Policy,
         Attempt,
         Survey,
-        SurveyAnswer
+        SurveyAnswer,
+        Complaint,
+        ComplaintStep,
+        Action,
+        ActionStep,
+        CalendarDay
+    }
+);
+same_variants!(
+    ComplaintStepKind,
+    model::ComplaintStepKind {
+        Escalated,
+        Replied,
+        Resolved,
+        Reopened
+    }
+);
+same_variants!(
+    ActionKind,
+    model::ActionKind {
+        Corrective,
+        Preventive
+    }
+);
+same_variants!(
+    ActionStepKind,
+    model::ActionStepKind {
+        Approved,
+        Done,
+        Verified
     }
 );
 same_variants!(
@@ -441,6 +559,62 @@ same_fields!(
     }
 );
 same_fields!(
+    Complaint,
+    model::Complaint {
+        complaint_id: plain,
+        customer_id: plain,
+        raised_at: into,
+        category: plain,
+        department: plain,
+        channel: plain,
+        attempt_id: plain,
+        survey_id: plain,
+        owner_id: plain,
+        summary: plain,
+    }
+);
+same_fields!(
+    ComplaintStep,
+    model::ComplaintStep {
+        complaint_id: plain,
+        step: into,
+        at: into,
+        staff_id: plain,
+        note: plain,
+    }
+);
+same_fields!(
+    Action,
+    model::Action {
+        action_id: plain,
+        raised_on: into,
+        kind: into,
+        subject: plain,
+        complaint_id: plain,
+        owner_id: plain,
+        due_on: into,
+        summary: plain,
+    }
+);
+same_fields!(
+    ActionStep,
+    model::ActionStep {
+        action_id: plain,
+        step: into,
+        at: into,
+        staff_id: plain,
+        note: plain,
+    }
+);
+same_fields!(
+    CalendarDay,
+    model::CalendarDay {
+        date: into,
+        working: plain,
+        name: plain,
+    }
+);
+same_fields!(
     ImportFile,
     tables::ImportFile {
         path: plain,
@@ -493,7 +667,12 @@ same_records!(
     Policy,
     Attempt,
     Survey,
-    SurveyAnswer
+    SurveyAnswer,
+    Complaint,
+    ComplaintStep,
+    Action,
+    ActionStep,
+    CalendarDay
 );
 
 impl From<&tables::LogEntry> for LogEntry {
