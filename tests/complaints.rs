@@ -1,0 +1,574 @@
+//! Proves the complaint clock and the complaints and actions reports of DOMAIN.md sections 12
+//! and 13 on hand-worked months: September and October 2025 under the real National Day
+//! (国庆) schedule — 10-01 … 10-08 off, Sunday 09-28 and Saturday 10-11 worked — with the
+//! default rules (Monday–Friday 08:30–17:30, 9 h a day; escalation 4.5 h, reply 13.5 h).
+//! Every expected figure is worked out in the comments; the full JSON of both months, and
+//! October's Markdown in both languages, are asserted byte for byte.
+
+use careledger::derive::complaints::{
+    ActionInput, ActionKind, ActionStepInput, ActionStepKind, ComplaintInput, StepInput, StepKind,
+    clocks,
+};
+use careledger::kpi::actions::{actions_report, open_actions};
+use careledger::kpi::complaints::{complaints_report, open_complaints};
+use careledger::model::{Day, Period, Timestamp};
+use careledger::report::to_json;
+use careledger::rules::Rules;
+use careledger::worktime::WorkCalendar;
+
+fn at(text: &str) -> Timestamp {
+    Timestamp::parse(text).unwrap()
+}
+
+fn day(text: &str) -> Day {
+    Day::parse(text).unwrap()
+}
+
+pub fn guoqing_2025(rules: &Rules) -> WorkCalendar {
+    let mut overrides: Vec<(Day, bool)> = (1..=8)
+        .map(|d| (day(&format!("2025-10-{d:02}")), false))
+        .collect();
+    overrides.push((day("2025-09-28"), true));
+    overrides.push((day("2025-10-11"), true));
+    rules.worktime.calendar(overrides).unwrap()
+}
+
+fn complaint(
+    id: &str,
+    raised: &str,
+    category: &str,
+    department: &str,
+    steps: &[(StepKind, &str)],
+) -> ComplaintInput {
+    ComplaintInput {
+        complaint_id: id.into(),
+        customer_id: format!("C{}", &id[1..]),
+        raised_at: at(raised),
+        category: category.into(),
+        department: department.into(),
+        owner_id: Some("KF001".into()),
+        steps: steps
+            .iter()
+            .map(|(step, t)| StepInput {
+                step: *step,
+                at: at(t),
+                staff_id: None,
+            })
+            .collect(),
+    }
+}
+
+/// The complaints of the two months. Due times (worked by hand):
+/// - K1 Wed 10-15 09:00: escalation 09:00 + 4.5 h = 13:30; reply 8.5 h on the 15th (to
+///   17:30) + 5 h on the 16th = 10-16 13:30. Escalated and replied exactly then: on time, in
+///   time. Reply working time 13.5 h = 48 600 s. Resolved 10-17.
+/// - K2 same raise, escalated and replied one second after each due time: late both; reply
+///   working time 48 601 s. Never resolved.
+/// - K3 Fri 10-17 20:00: the clock starts Mon 10-20 08:30; escalation due 13:00 (escalated
+///   12:00, on time); reply due 9 h Monday + 4.5 h = Tue 10-21 13:00, replied 15:00 (late);
+///   reply working time 9 h + 6.5 h = 15.5 h = 55 800 s. Resolved 10-22, reopened 10-24,
+///   resolved again 10-28: resolved at the end of October.
+/// - K4 Tue 09-30 16:00, across the holiday: escalation 1.5 h on the 30th + 3 h on Thu 10-09 =
+///   10-09 11:30; reply 1.5 h + 9 h (10-09) + 3 h (10-10) = 10-10 11:30. No step: open at the
+///   end of September (not overdue: due in October), open and overdue at the end of October.
+/// - K5 Thu 10-30 10:00: reply due 7.5 h on the 30th + 6 h = 10-31 14:30. No step: overdue at
+///   the end of October.
+/// - K6 Fri 10-31 23:00: clock from Mon 11-03 08:30; reply due 11-04; replied 11-03 09:00
+///   (0.5 h = 1 800 s, in time). Open, not overdue, at the end of October.
+/// - K7 Fri 09-26 17:00, category `parking` (no meaning, its own name): escalation 0.5 h on
+///   Friday, Saturday off, 4 h on Sunday 09-28 (worked) = 09-28 12:30, escalated Fri 17:20
+///   (on time); reply 0.5 + 9 (Sun) + 4 h = Mon 09-29 12:30, replied 09-29 10:00 (in time):
+///   0.5 + 9 + 1.5 h = 11 h = 39 600 s. Resolved 09-30.
+/// - K8 Mon 09-29 09:00: reply due 8.5 h + 5 h = 09-30 13:30; replied 09-29 11:00 (2 h =
+///   7 200 s); resolved 10-02 (a holiday: resolved all the same), so open at September's end.
+/// - K9 Sun 09-28 10:00 (worked): reply due 7.5 h + 6 h = 09-29 14:30; replied and resolved
+///   at the same instant 09-28 16:00 (6 h = 21 600 s): replied is taken before resolved, so
+///   it is resolved.
+fn complaints() -> Vec<ComplaintInput> {
+    use StepKind::{Escalated, Reopened, Replied, Resolved};
+    vec![
+        complaint(
+            "K1",
+            "2025-10-15 09:00",
+            "service_attitude",
+            "after_sales",
+            &[
+                (Escalated, "2025-10-15 13:30:00"),
+                (Replied, "2025-10-16 13:30:00"),
+                (Resolved, "2025-10-17 10:00"),
+            ],
+        ),
+        complaint(
+            "K2",
+            "2025-10-15 09:00",
+            "information",
+            "sales",
+            &[
+                (Escalated, "2025-10-15 13:30:01"),
+                (Replied, "2025-10-16 13:30:01"),
+            ],
+        ),
+        complaint(
+            "K3",
+            "2025-10-17 20:00",
+            "broken_promise",
+            "sales",
+            &[
+                (Escalated, "2025-10-20 12:00"),
+                (Replied, "2025-10-21 15:00"),
+                (Resolved, "2025-10-22 09:00"),
+                (Reopened, "2025-10-24 10:00"),
+                (Resolved, "2025-10-28 16:00"),
+            ],
+        ),
+        complaint(
+            "K4",
+            "2025-09-30 16:00",
+            "product_quality",
+            "after_sales",
+            &[],
+        ),
+        complaint(
+            "K5",
+            "2025-10-30 10:00",
+            "response_time",
+            "customer_care",
+            &[],
+        ),
+        complaint(
+            "K6",
+            "2025-10-31 23:00",
+            "process",
+            "sales",
+            &[(Replied, "2025-11-03 09:00")],
+        ),
+        complaint(
+            "K7",
+            "2025-09-26 17:00",
+            "parking",
+            "after_sales",
+            &[
+                (Escalated, "2025-09-26 17:20"),
+                (Replied, "2025-09-29 10:00"),
+                (Resolved, "2025-09-30 09:00"),
+            ],
+        ),
+        complaint(
+            "K8",
+            "2025-09-29 09:00",
+            "service_attitude",
+            "sales",
+            &[
+                (Replied, "2025-09-29 11:00"),
+                (Resolved, "2025-10-02 10:00"),
+            ],
+        ),
+        complaint(
+            "K9",
+            "2025-09-28 10:00",
+            "process",
+            "customer_care",
+            &[
+                (Resolved, "2025-09-28 16:00"),
+                (Replied, "2025-09-28 16:00"),
+            ],
+        ),
+    ]
+}
+
+fn month(label: &str) -> Period {
+    Period::parse_month(label).unwrap()
+}
+
+#[test]
+fn the_clocks_of_the_hand_worked_complaints() {
+    let rules = Rules::default();
+    let calendar = guoqing_2025(&rules);
+    let inputs = complaints();
+    let clocks = clocks(&inputs, &calendar, &rules.complaints);
+    let due: Vec<(String, String, Option<i64>)> = clocks
+        .iter()
+        .map(|c| {
+            (
+                c.escalation_due.to_string(),
+                c.reply_due.to_string(),
+                c.reply_working_seconds,
+            )
+        })
+        .collect();
+    let expected = [
+        ("2025-10-15 13:30:00", "2025-10-16 13:30:00", Some(48_600)),
+        ("2025-10-15 13:30:00", "2025-10-16 13:30:00", Some(48_601)),
+        ("2025-10-20 13:00:00", "2025-10-21 13:00:00", Some(55_800)),
+        ("2025-10-09 11:30:00", "2025-10-10 11:30:00", None),
+        ("2025-10-30 14:30:00", "2025-10-31 14:30:00", None),
+        ("2025-11-03 13:00:00", "2025-11-04 13:00:00", Some(1_800)),
+        ("2025-09-28 12:30:00", "2025-09-29 12:30:00", Some(39_600)),
+        ("2025-09-29 13:30:00", "2025-09-30 13:30:00", Some(7_200)),
+        ("2025-09-28 14:30:00", "2025-09-29 14:30:00", Some(21_600)),
+    ];
+    for (got, want) in due.iter().zip(expected) {
+        assert_eq!(
+            (got.0.as_str(), got.1.as_str(), got.2),
+            (want.0, want.1, want.2)
+        );
+    }
+}
+
+/// October: raised K1, K2, K3, K5, K6 = 5; escalated on time K1, K3 = 2; handled in time K1
+/// and K6 (its November reply is on record) = 2; resolved by the end K1, K3 = 2; rates 2/5.
+/// Open at the end: K2, K4 (September's), K5, K6 = 4; overdue K4, K5 = 2. Replies 1 800,
+/// 48 600, 48 601, 55 800 s: an even count, median (48 600 + 48 601) / 2 s = 97 201 / 7 200 h.
+const OCTOBER: &str = r#"{
+  "month": "2025-10",
+  "complaints": {
+    "raised": 5,
+    "escalated_on_time": 2,
+    "handled_in_time": 2,
+    "resolved_by_end": 2,
+    "timely_rate": 0.4,
+    "escalation_rate": 0.4
+  },
+  "by_category": [
+    {
+      "category": "broken_promise",
+      "raised": 1,
+      "handled_in_time": 0
+    },
+    {
+      "category": "information",
+      "raised": 1,
+      "handled_in_time": 0
+    },
+    {
+      "category": "process",
+      "raised": 1,
+      "handled_in_time": 1
+    },
+    {
+      "category": "response_time",
+      "raised": 1,
+      "handled_in_time": 0
+    },
+    {
+      "category": "service_attitude",
+      "raised": 1,
+      "handled_in_time": 1
+    }
+  ],
+  "by_department": [
+    {
+      "department": "after_sales",
+      "raised": 1,
+      "handled_in_time": 1
+    },
+    {
+      "department": "customer_care",
+      "raised": 1,
+      "handled_in_time": 0
+    },
+    {
+      "department": "sales",
+      "raised": 3,
+      "handled_in_time": 1
+    }
+  ],
+  "open_at_end": 4,
+  "overdue_at_end": 2,
+  "reply_hours_median": 13.50013888888889
+}
+"#;
+
+/// September: raised K4, K7, K8, K9 = 4; escalated on time K7 = 1; handled in time K7, K8, K9
+/// = 3; resolved by the end (10-01 00:00) K7, K9 = 2. Open at the end K4, K8 = 2, none
+/// overdue (K4's reply is due 10-10). Replies 7 200, 21 600, 39 600 s: an odd count, median
+/// 21 600 s = 6 h.
+const SEPTEMBER: &str = r#"{
+  "month": "2025-09",
+  "complaints": {
+    "raised": 4,
+    "escalated_on_time": 1,
+    "handled_in_time": 3,
+    "resolved_by_end": 2,
+    "timely_rate": 0.75,
+    "escalation_rate": 0.25
+  },
+  "by_category": [
+    {
+      "category": "parking",
+      "raised": 1,
+      "handled_in_time": 1
+    },
+    {
+      "category": "process",
+      "raised": 1,
+      "handled_in_time": 1
+    },
+    {
+      "category": "product_quality",
+      "raised": 1,
+      "handled_in_time": 0
+    },
+    {
+      "category": "service_attitude",
+      "raised": 1,
+      "handled_in_time": 1
+    }
+  ],
+  "by_department": [
+    {
+      "department": "after_sales",
+      "raised": 2,
+      "handled_in_time": 1
+    },
+    {
+      "department": "customer_care",
+      "raised": 1,
+      "handled_in_time": 1
+    },
+    {
+      "department": "sales",
+      "raised": 1,
+      "handled_in_time": 1
+    }
+  ],
+  "open_at_end": 2,
+  "overdue_at_end": 0,
+  "reply_hours_median": 6.0
+}
+"#;
+
+#[test]
+fn the_complaints_reports_of_september_and_october_are_worked_by_hand() {
+    let rules = Rules::default();
+    let calendar = guoqing_2025(&rules);
+    let inputs = complaints();
+    let clocks = clocks(&inputs, &calendar, &rules.complaints);
+    let october = complaints_report(&clocks, &month("2025-10"));
+    assert_eq!(String::from_utf8(to_json(&october)).unwrap(), OCTOBER);
+    let september = complaints_report(&clocks, &month("2025-09"));
+    assert_eq!(String::from_utf8(to_json(&september)).unwrap(), SEPTEMBER);
+    // A month with none: null rates and median.
+    let august = complaints_report(&clocks, &month("2025-08"));
+    assert_eq!(
+        serde_json::to_string(&august).unwrap(),
+        r#"{"month":"2025-08","complaints":{"raised":0,"escalated_on_time":0,"handled_in_time":0,"resolved_by_end":0,"timely_rate":null,"escalation_rate":null},"by_category":[],"by_department":[],"open_at_end":0,"overdue_at_end":0,"reply_hours_median":null}"#
+    );
+}
+
+#[test]
+fn the_open_complaints_list_puts_overdue_first_then_due_time() {
+    let rules = Rules::default();
+    let calendar = guoqing_2025(&rules);
+    let inputs = complaints();
+    let clocks = clocks(&inputs, &calendar, &rules.complaints);
+    // As of the end of October: K4 overdue (escalation due 10-09 11:30), K5 overdue
+    // (escalation due 10-30 14:30), K6 due (escalation 11-03 13:00), K2 waiting (replied).
+    let list = open_complaints(&clocks, at("2025-11-01 00:00"), |c| format!("1381234{c}"));
+    let rows: Vec<(&str, &str, Option<&str>, Option<&str>)> = list
+        .iter()
+        .map(|r| {
+            (
+                r.complaint_id.as_str(),
+                r.status,
+                r.next.map(|n| n.as_str()),
+                r.due_at.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (
+                "K4",
+                "overdue",
+                Some("escalation"),
+                Some("2025-10-09 11:30:00")
+            ),
+            (
+                "K5",
+                "overdue",
+                Some("escalation"),
+                Some("2025-10-30 14:30:00")
+            ),
+            ("K6", "due", Some("escalation"), Some("2025-11-03 13:00:00")),
+            ("K2", "waiting", None, None),
+        ]
+    );
+    assert_eq!(list[0].phone, "1381234C4");
+    // K3 between its first resolution and the reopening is not open; after it, it is,
+    // waiting (its reply is on record) with `reopened` as its latest step.
+    let mid = open_complaints(&clocks, at("2025-10-23 00:00"), |_| String::new());
+    assert!(!mid.iter().any(|r| r.complaint_id == "K3"));
+    let reopened = open_complaints(&clocks, at("2025-10-25 00:00"), |_| String::new());
+    let k3 = reopened.iter().find(|r| r.complaint_id == "K3").unwrap();
+    assert_eq!((k3.status, k3.last_step), ("waiting", Some("reopened")));
+}
+
+// One argument per column of actions.csv, read like its row.
+#[allow(clippy::too_many_arguments)]
+fn action(
+    id: &str,
+    raised: &str,
+    kind: ActionKind,
+    subject: &str,
+    complaint: Option<&str>,
+    owner: &str,
+    due: &str,
+    steps: &[(ActionStepKind, &str)],
+) -> ActionInput {
+    ActionInput {
+        action_id: id.into(),
+        raised_on: day(raised),
+        kind,
+        subject: subject.into(),
+        complaint_id: complaint.map(str::to_owned),
+        owner_id: owner.into(),
+        due_on: day(due),
+        steps: steps
+            .iter()
+            .map(|(step, t)| ActionStepInput {
+                step: *step,
+                at: at(t),
+                staff_id: None,
+            })
+            .collect(),
+    }
+}
+
+/// The actions, with their status as of the end of October (10-31):
+/// - A1 due 10-20, done 10-20 17:00 (on its due date: on time), verified 10-22: verified.
+/// - A2 due 10-20, done 10-21 09:00: a day late, done_late.
+/// - A3 due 10-24, approved, never done: overdue.
+/// - A4 raised in September, due 10-31 (the month's last day), not done: open (overdue from
+///   11-01).
+/// - A5 raised and due in September, never done: not listed in October, but overdue at its
+///   end.
+/// - A6 raised 10-28, due 11-10: open.
+/// - A7 due 10-31, done 10-31: done.
+pub fn actions() -> Vec<ActionInput> {
+    use ActionKind::{Corrective, Preventive};
+    use ActionStepKind::{Approved, Done, Verified};
+    vec![
+        action(
+            "A1",
+            "2025-10-15",
+            Corrective,
+            "service_attitude",
+            Some("K1"),
+            "SH001",
+            "2025-10-20",
+            &[(Done, "2025-10-20 17:00"), (Verified, "2025-10-22 10:00")],
+        ),
+        action(
+            "A2",
+            "2025-10-15",
+            Preventive,
+            "information",
+            None,
+            "XS002",
+            "2025-10-20",
+            &[(Done, "2025-10-21 09:00")],
+        ),
+        action(
+            "A3",
+            "2025-10-16",
+            Corrective,
+            "broken_promise",
+            Some("K3"),
+            "SH001",
+            "2025-10-24",
+            &[(Approved, "2025-10-17 09:00")],
+        ),
+        action(
+            "A4",
+            "2025-09-20",
+            Preventive,
+            "product_quality",
+            None,
+            "SH003",
+            "2025-10-31",
+            &[],
+        ),
+        action(
+            "A5",
+            "2025-09-10",
+            Corrective,
+            "process",
+            None,
+            "XS002",
+            "2025-09-25",
+            &[],
+        ),
+        action(
+            "A6",
+            "2025-10-28",
+            Preventive,
+            "response_time",
+            None,
+            "SH003",
+            "2025-11-10",
+            &[],
+        ),
+        action(
+            "A7",
+            "2025-10-05",
+            Corrective,
+            "waiting_time",
+            None,
+            "SH001",
+            "2025-10-31",
+            &[(Done, "2025-10-31 16:00")],
+        ),
+    ]
+}
+
+/// October: raised A1, A2, A3, A6, A7 = 5; due A1, A2, A3, A4, A7 = 5; done on time A1, A7 =
+/// 2; overdue at the end A3 and A5 (the backlog) = 2. Listed by due date, then id.
+const OCTOBER_ACTIONS: &str = r#"{"month":"2025-10","counts":{"raised":5,"due":5,"done_on_time":2,"overdue_at_end":2},"actions":[{"action_id":"A1","kind":"corrective","subject":"service_attitude","complaint_id":"K1","owner_id":"SH001","raised_on":"2025-10-15","due_on":"2025-10-20","done_on":"2025-10-20","status":"verified"},{"action_id":"A2","kind":"preventive","subject":"information","complaint_id":null,"owner_id":"XS002","raised_on":"2025-10-15","due_on":"2025-10-20","done_on":"2025-10-21","status":"done_late"},{"action_id":"A3","kind":"corrective","subject":"broken_promise","complaint_id":"K3","owner_id":"SH001","raised_on":"2025-10-16","due_on":"2025-10-24","done_on":null,"status":"overdue"},{"action_id":"A4","kind":"preventive","subject":"product_quality","complaint_id":null,"owner_id":"SH003","raised_on":"2025-09-20","due_on":"2025-10-31","done_on":null,"status":"open"},{"action_id":"A7","kind":"corrective","subject":"waiting_time","complaint_id":null,"owner_id":"SH001","raised_on":"2025-10-05","due_on":"2025-10-31","done_on":"2025-10-31","status":"done"},{"action_id":"A6","kind":"preventive","subject":"response_time","complaint_id":null,"owner_id":"SH003","raised_on":"2025-10-28","due_on":"2025-11-10","done_on":null,"status":"open"}]}"#;
+
+#[test]
+fn the_actions_report_of_october_is_worked_by_hand() {
+    let report = actions_report(&actions(), &month("2025-10"));
+    assert_eq!(serde_json::to_string(&report).unwrap(), OCTOBER_ACTIONS);
+    // September: raised A4, A5 = 2; due A5 = 1, not done; overdue at its end A5 = 1 (A4 is
+    // due in October). A4 is listed (raised in September), open.
+    let september = actions_report(&actions(), &month("2025-09"));
+    assert_eq!(
+        serde_json::to_string(&september.counts).unwrap(),
+        r#"{"raised":2,"due":1,"done_on_time":0,"overdue_at_end":1}"#
+    );
+    let ids: Vec<&str> = september
+        .actions
+        .iter()
+        .map(|a| a.action_id.as_str())
+        .collect();
+    assert_eq!(ids, ["A5", "A4"]);
+}
+
+#[test]
+fn the_open_actions_list_puts_overdue_first() {
+    // As of 11-01: A5 (due 09-25, 37 days over), A3 (10-24, 8 days), A4 (10-31, 1 day)
+    // overdue; A6 open. A1, A2, A7 are done.
+    let list = open_actions(&actions(), day("2025-11-01"));
+    let rows: Vec<(&str, &str, i32, bool)> = list
+        .iter()
+        .map(|a| {
+            (
+                a.action_id.as_str(),
+                a.status.as_str(),
+                a.days_overdue,
+                a.approved,
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("A5", "overdue", 37, false),
+            ("A3", "overdue", 8, true),
+            ("A4", "overdue", 1, false),
+            ("A6", "open", 0, false),
+        ]
+    );
+}
