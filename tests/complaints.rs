@@ -572,3 +572,152 @@ fn the_open_actions_list_puts_overdue_first() {
         ]
     );
 }
+
+#[test]
+fn october_renders_in_markdown_in_both_languages_and_in_csv() {
+    use careledger::report::complaints::ComplaintWorkList;
+    use careledger::report::{Format, Lang, Render, RenderContext};
+    let rules = Rules::default();
+    let calendar = guoqing_2025(&rules);
+    let inputs = complaints();
+    let clocks = clocks(&inputs, &calendar, &rules.complaints);
+    let october = complaints_report(&clocks, &month("2025-10"));
+    let md = |lang| {
+        String::from_utf8(october.render(Format::Md, &RenderContext::new(lang, &rules))).unwrap()
+    };
+    assert_eq!(md(Lang::En), OCTOBER_MD_EN);
+    assert_eq!(md(Lang::Zh), OCTOBER_MD_ZH);
+    // The text quotes the rules in force, not their defaults.
+    let mut other = rules.clone();
+    other.complaints.reply_hours = careledger::worktime::WorkHours(900);
+    let text = String::from_utf8(october.markdown(&RenderContext::new(Lang::En, &other))).unwrap();
+    assert!(text.contains("replied to within 9 working hours"), "{text}");
+    let csv = String::from_utf8(october.csv()).unwrap();
+    assert!(
+        csv.starts_with("period,section,name,metric,value\r\n2025-10,complaints,,raised,5\r\n")
+    );
+    assert!(csv.ends_with(
+        "2025-10,overdue_at_end,,count,2\r\n2025-10,reply_hours_median,,hours,13.50013888888889\r\n"
+    ));
+    // The work list masks phones unless asked; its CSV keeps English keys.
+    let list = open_complaints(&clocks, at("2025-11-01 00:00"), |_| "13812341234".into());
+    let masked = ComplaintWorkList {
+        as_of: "2025-11-01 00:00:00".into(),
+        rows: &list,
+        show_phone: false,
+    };
+    let csv = String::from_utf8(masked.csv()).unwrap();
+    assert!(csv.starts_with("\u{feff}status,next,due_at,complaint_id,customer_id,phone,raised_at,category,department,owner_id,last_step\r\noverdue,escalation,2025-10-09 11:30:00,K4,C4,138****1234,"), "{csv}");
+    assert!(!csv.contains("13812341234"));
+    let shown = ComplaintWorkList {
+        show_phone: true,
+        ..masked
+    };
+    assert!(
+        String::from_utf8(shown.json())
+            .unwrap()
+            .contains("\"phone\": \"13812341234\"")
+    );
+    let zh = String::from_utf8(shown.markdown(&RenderContext::new(Lang::Zh, &rules))).unwrap();
+    assert!(zh.contains("| 已逾期 | 递交总经理 | 2025-10-09 11:30:00 | K4 | C4 | 13812341234 | 2025-09-30 16:00:00 | 产品品质 | 售后服务部 | KF001 | – |"), "{zh}");
+}
+
+const OCTOBER_MD_EN: &str = "# Complaints report (投诉), month 2025-10
+
+- **Handled in time** 2 of 5 complaints replied to within 13.5 working hours (40.0%)
+- **Escalated on time** 2 within 4.5 working hours (40.0%)
+- **Resolved by month end** 2
+- **Open at month end** 4 (raised in any month), 2 of them overdue
+- **Median reply time** 13.50 working hours
+
+## By category
+
+|  | raised | handled in time | timely rate |
+|---|---:|---:|---:|
+| Broken promise | 1 | 0 | 0.0% |
+| Information needed | 1 | 0 | 0.0% |
+| Process | 1 | 1 | 100.0% |
+| Response time | 1 | 0 | 0.0% |
+| Service attitude | 1 | 1 | 100.0% |
+| **all** | 5 | 2 | 40.0% |
+
+## By department
+
+|  | raised | handled in time | timely rate |
+|---|---:|---:|---:|
+| After-sales | 1 | 1 | 100.0% |
+| Customer care | 1 | 0 | 0.0% |
+| Sales | 3 | 1 | 33.3% |
+| **all** | 5 | 2 | 40.0% |
+";
+
+const OCTOBER_MD_ZH: &str = "# 投诉月报 2025-10
+
+- **相关问题及时处理完成率** 投诉 5 件，13.5 个工作小时内回复客户 2 件（40.0%）
+- **及时递交率** 4.5 个工作小时内递交总经理 2 件（40.0%）
+- **月末已解决** 2 件
+- **月末未结** 4 件（含以前月份），其中逾期未回复 2 件
+- **回复用时中位数** 13.50 个工作小时
+
+## 按投诉类别
+
+|  | 投诉 | 及时处理 | 及时处理率 |
+|---|---:|---:|---:|
+| 空头承诺 | 1 | 0 | 0.0% |
+| 需要资讯 | 1 | 0 | 0.0% |
+| 系统流程 | 1 | 1 | 100.0% |
+| 回应时间 | 1 | 0 | 0.0% |
+| 服务态度 | 1 | 1 | 100.0% |
+| **合计** | 5 | 2 | 40.0% |
+
+## 按部门
+
+|  | 投诉 | 及时处理 | 及时处理率 |
+|---|---:|---:|---:|
+| 售后服务部 | 1 | 1 | 100.0% |
+| 客户关爱部 | 1 | 0 | 0.0% |
+| 销售部 | 3 | 1 | 33.3% |
+| **合计** | 5 | 2 | 40.0% |
+";
+
+#[test]
+fn the_complaint_charts_name_categories_as_the_seed_does_and_sort_the_pareto() {
+    use careledger::chart::{self, ComplaintRatesPoint, Lang};
+    let categories = [
+        ("process".to_owned(), 2u64),
+        ("information".to_owned(), 5),
+        ("parking".to_owned(), 1),
+        ("broken_promise".to_owned(), 5),
+    ];
+    let zh = chart::complaints_pareto(&categories, Lang::Zh).unwrap();
+    // Most first, ties by token: broken_promise, information (5 each), process, parking.
+    let order: Vec<usize> = ["空头承诺", "需要资讯", "系统流程", "parking"]
+        .iter()
+        .map(|name| zh.svg.find(name).unwrap_or_else(|| panic!("{name}")))
+        .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
+    assert!(zh.svg.contains("投诉 13 件"));
+    assert_eq!(chart::complaints_pareto(&categories, Lang::Zh).unwrap(), zh);
+    let en = chart::complaints_pareto(&categories, Lang::En).unwrap();
+    assert!(en.svg.contains("Information needed"));
+    let points: Vec<ComplaintRatesPoint> = (1..=12)
+        .map(|m| ComplaintRatesPoint {
+            month: format!("2025-{m:02}"),
+            timely: (m != 4).then(|| 0.8 + f64::from(m) / 100.0),
+            escalation: (m != 4).then(|| 0.9),
+        })
+        .collect();
+    let trend = chart::complaint_rates_trend(&points, &[], Lang::Zh).unwrap();
+    assert!(trend.svg.contains("投诉及时处理率月度趋势"));
+    assert!(trend.svg.contains("折线断开处：当月无投诉"));
+    assert_eq!(
+        chart::complaint_rates_trend(&points, &[], Lang::Zh).unwrap(),
+        trend
+    );
+    if let Some(dir) = std::env::var_os("CARELEDGER_CHART_SAMPLES") {
+        std::fs::create_dir_all(&dir).unwrap();
+        let dir = std::path::Path::new(&dir);
+        std::fs::write(dir.join("complaints-pareto-zh.png"), &zh.png).unwrap();
+        std::fs::write(dir.join("complaints-rates-zh.png"), &trend.png).unwrap();
+    }
+}
