@@ -704,7 +704,7 @@ fn the_complaint_charts_name_categories_as_the_seed_does_and_sort_the_pareto() {
         .map(|m| ComplaintRatesPoint {
             month: format!("2025-{m:02}"),
             timely: (m != 4).then(|| 0.8 + f64::from(m) / 100.0),
-            escalation: (m != 4).then(|| 0.9),
+            escalation: (m != 4).then_some(0.9),
         })
         .collect();
     let trend = chart::complaint_rates_trend(&points, &[], Lang::Zh).unwrap();
