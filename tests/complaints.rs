@@ -721,3 +721,152 @@ fn the_complaint_charts_name_categories_as_the_seed_does_and_sort_the_pareto() {
         std::fs::write(dir.join("complaints-rates-zh.png"), &trend.png).unwrap();
     }
 }
+
+/// Every figure of the two reports is a KPI a gate can name, compared exactly: October's
+/// timely rate is 2/5, its overdue count 2, its reply median 97 201 / 7 200 h =
+/// 13.500138(8…) h, a hair below the decimal 13.50013888888889.
+#[test]
+fn gates_read_the_complaints_and_actions_figures_exactly() {
+    use careledger::gate::{Reports, evaluate, parse_gates};
+    let rules = Rules::default();
+    let calendar = guoqing_2025(&rules);
+    let inputs = complaints();
+    let clocks = clocks(&inputs, &calendar, &rules.complaints);
+    let reports = |m: &str| Reports {
+        complaints: Some(complaints_report(&clocks, &month(m))),
+        actions: Some(actions_report(&actions(), &month(m))),
+        ..Reports::default()
+    };
+    let gates = parse_gates(
+        "gates.toml",
+        r#"
+[[gate]]
+kpi = "complaints.timely_rate"
+min = 0.4
+[[gate]]
+kpi = "complaints.timely_rate"
+name = "timely 95 %"
+min = 0.95
+[[gate]]
+kpi = "complaints.overdue_at_end"
+max = 2
+[[gate]]
+kpi = "complaints.overdue_at_end"
+name = "no overdue"
+max = 0
+[[gate]]
+kpi = "complaints.reply_hours_median"
+max = 13.50013888888889
+min = 13.5
+[[gate]]
+kpi = "complaints.reply_hours_median"
+name = "median floor"
+min = 13.50013888888889
+[[gate]]
+kpi = "complaints.by_category.timely_rate"
+category = "service_attitude"
+min = 1
+[[gate]]
+kpi = "complaints.by_department.raised"
+department = "sales"
+max = 3
+max_rise = 2
+[[gate]]
+kpi = "actions.overdue_at_end"
+max = 1
+[[gate]]
+kpi = "actions.done_on_time"
+min = 2
+[[gate]]
+kpi = "complaints.escalation_rate"
+baseline_max_drop = 0.3
+"#,
+    )
+    .unwrap();
+    let baseline: serde_json::Value =
+        serde_json::from_slice(&to_json(&complaints_report(&clocks, &month("2025-09")))).unwrap();
+    let checks = evaluate(
+        &gates,
+        "2025-10",
+        &reports("2025-10"),
+        "2025-09",
+        &reports("2025-09"),
+        &[baseline],
+    );
+    let outcome: Vec<(&str, &str, String, bool)> = checks
+        .iter()
+        .map(|c| (c.gate.as_str(), c.check, c.value.clone(), c.passed))
+        .collect();
+    assert_eq!(
+        outcome,
+        [
+            ("complaints.timely_rate", "min", "40.00%".into(), true),
+            ("timely 95 %", "min", "40.00%".into(), false),
+            ("complaints.overdue_at_end", "max", "2".into(), true),
+            ("no overdue", "max", "2".into(), false),
+            (
+                "complaints.reply_hours_median",
+                "min",
+                "13.50 h".into(),
+                true
+            ),
+            (
+                "complaints.reply_hours_median",
+                "max",
+                "13.50 h".into(),
+                true
+            ),
+            ("median floor", "min", "13.50 h".into(), false),
+            (
+                "complaints.by_category.timely_rate[service_attitude]",
+                "min",
+                "100.00%".into(),
+                true
+            ),
+            // Sales: 3 in October, 1 in September: a rise of 2, exactly the limit.
+            (
+                "complaints.by_department.raised[sales]",
+                "max",
+                "3".into(),
+                true
+            ),
+            (
+                "complaints.by_department.raised[sales]",
+                "max_rise",
+                "3".into(),
+                true
+            ),
+            ("actions.overdue_at_end", "max", "2".into(), false),
+            ("actions.done_on_time", "min", "2".into(), true),
+            // September's escalation rate 1/4 from the baseline file, October's 2/5: a rise.
+            (
+                "complaints.escalation_rate",
+                "baseline_max_drop",
+                "40.00%".into(),
+                true
+            ),
+        ]
+    );
+    // A category filter is required where it applies and refused elsewhere.
+    let e = parse_gates(
+        "g.toml",
+        "[[gate]]\nkpi = \"complaints.by_category.raised\"\nmax = 1\n",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("needs `category"), "{e}");
+    let e = parse_gates(
+        "g.toml",
+        "[[gate]]\nkpi = \"complaints.raised\"\ncategory = \"process\"\nmax = 1\n",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("takes no category filter"), "{e}");
+    let e = parse_gates(
+        "g.toml",
+        "[[gate]]\nkpi = \"complaints.timely_rate\"\nmin = 95\n",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("impossible for a rate"), "{e}");
+}
