@@ -870,3 +870,91 @@ baseline_max_drop = 0.3
     .to_string();
     assert!(e.contains("impossible for a rate"), "{e}");
 }
+
+/// The report pack with the complaints section: October 2025 over a store of other data,
+/// its complaints and actions fed by the caller. The complaints and actions files are the
+/// reports' own bytes; the page holds the section in both languages with its two charts
+/// (the timely-rate trend next to the return-visit rates, the category Pareto) and the
+/// status of September's actions as of the end of October; the pack is byte-identical at 1
+/// and 2 threads.
+#[test]
+fn the_report_pack_shows_the_complaints_and_actions_the_caller_passes() {
+    use careledger::report::pack::{ComplaintsData, build, build_with};
+    use careledger::report::{Lang, Render};
+    let dir = crate::util::Dir::new();
+    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/gates/data");
+    dir.ok(&["import", data.to_str().unwrap()]);
+    let reader = careledger::Store::open_reader(&dir.db()).unwrap();
+    let rules = Rules::default();
+    let calendar = guoqing_2025(&rules);
+    let (inputs, acts) = (complaints(), actions());
+    let feed = ComplaintsData {
+        complaints: &inputs,
+        actions: &acts,
+        calendar: &calendar,
+    };
+    let october = month("2025-10");
+    let pack = |lang, threads| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| build_with(&reader, &rules, &october, lang, Some(&feed)).unwrap())
+    };
+    let zh = pack(Lang::Zh, 1);
+    let by_name = |files: &[careledger::report::pack::PackFile], name: &str| {
+        files
+            .iter()
+            .find(|f| f.name == name)
+            .unwrap_or_else(|| panic!("{name}"))
+            .bytes
+            .clone()
+    };
+    assert_eq!(
+        String::from_utf8(by_name(&zh, "complaints.json")).unwrap(),
+        OCTOBER
+    );
+    assert_eq!(
+        by_name(&zh, "actions.json"),
+        actions_report(&acts, &october).json()
+    );
+    for stem in ["complaints-rates", "complaints-pareto"] {
+        assert!(zh.iter().any(|f| f.name == format!("{stem}.png")), "{stem}");
+    }
+    let page = String::from_utf8(by_name(&zh, "index.html")).unwrap();
+    for text in [
+        "相关问题及时处理完成率",
+        "<h2>投诉</h2>",
+        "需要资讯",
+        "上月措施（2025-09）本月末状态",
+        // A4 is September's, due 10-31 and not done: open at the end of October; A5 overdue.
+        "<td>A5</td><td>整改</td><td>系统流程</td>",
+    ] {
+        assert!(page.contains(text), "{text}");
+    }
+    let rates = page.find("rates.png").unwrap();
+    let complaint_rates = page.find("complaints-rates.png").unwrap();
+    let satisfaction = page.find("satisfaction.png").unwrap();
+    assert!(rates < complaint_rates && complaint_rates < satisfaction);
+    let en = pack(Lang::En, 2);
+    let page = String::from_utf8(by_name(&en, "index.html")).unwrap();
+    assert!(page.contains("Last month&#x27;s actions") || page.contains("Last month's actions"));
+    assert!(page.contains("Complaints handled in time"));
+    // Byte-identical at any thread count.
+    let names = |files: &[careledger::report::pack::PackFile]| {
+        files
+            .iter()
+            .map(|f| (f.name.clone(), f.bytes.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(names(&pack(Lang::En, 1)), names(&en));
+    assert_eq!(names(&pack(Lang::Zh, 2)), names(&zh));
+    // Without the feed, the pack is what it was: no complaints files or section.
+    let plain = build(&reader, &rules, &october, Lang::Zh).unwrap();
+    assert!(!plain.iter().any(|f| f.name.starts_with("complaints")));
+    assert!(
+        !String::from_utf8(by_name(&plain, "index.html"))
+            .unwrap()
+            .contains("<h2>投诉</h2>")
+    );
+}
