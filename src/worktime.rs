@@ -116,11 +116,6 @@ impl fmt::Display for TimeOfDay {
 pub struct WorkHours(pub u32);
 
 impl WorkHours {
-    /// 4.5 hours.
-    pub const fn hundredths(h: u32) -> WorkHours {
-        WorkHours(h)
-    }
-
     pub fn seconds(self) -> i64 {
         i64::from(self.0) * 36
     }

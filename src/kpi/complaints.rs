@@ -4,6 +4,8 @@
 //! Decisions where the contract is silent:
 //! - `reply_hours_median` is the exact median of whole working seconds, divided by 3600
 //!   once (one rounding, to the nearest f64); gates recover the exact value.
+//! - "As of the end of M" is as of the instant 24:00 of its last day, which is 00:00 of the
+//!   next: a step at that instant counts, and so would a complaint raised at it.
 //! - The work list's "what is due next": nothing once a reply is on record (the complaint
 //!   waits for its resolution, which has no clock); else the reply when the complaint was
 //!   escalated; else the escalation. A row is `overdue` when that due time has passed.
@@ -91,7 +93,7 @@ pub fn complaints_report(clocks: &[ComplaintClock], month: &Period) -> Complaint
     let (mut open_at_end, mut overdue_at_end) = (0u64, 0u64);
     for clock in clocks {
         let c = clock.complaint;
-        if c.raised_at < end && !clock.resolved_as_of(end) {
+        if clock.open_as_of(end) {
             open_at_end += 1;
             overdue_at_end += u64::from(clock.overdue_as_of(end));
         }

@@ -17,15 +17,10 @@ use crate::kpi::actions::{ActionLine, ActionsReport, OpenAction};
 use crate::kpi::complaints::{ComplaintsReport, LineCounts, OpenComplaint};
 use crate::model::mask_phone;
 
-/// A complaint category as people call it.
+/// A complaint category as people call it; also an action's subject (an issue token or a
+/// complaint category), so that the six categories read the same in both tables.
 pub(crate) fn category_name(category: &str, lang: Lang) -> String {
     crate::chart::i18n::complaint_category(category, lang).to_owned()
-}
-
-/// An action's subject: an issue token or a complaint category; the six categories with
-/// meaning are named as complaints name them.
-fn subject_name(subject: &str, lang: Lang) -> String {
-    category_name(subject, lang)
 }
 
 /// A status, step or kind word of this room in `lang`.
@@ -357,7 +352,7 @@ pub fn actions_table(title: &str, lines: &[ActionLine], cx: &RenderContext) -> T
             vec![
                 a.action_id.clone(),
                 state_word(&a.kind, lang),
-                subject_name(&a.subject, lang),
+                category_name(&a.subject, lang),
                 a.complaint_id.clone().unwrap_or_else(|| "–".into()),
                 a.owner_id.clone(),
                 a.raised_on.clone(),
@@ -597,7 +592,7 @@ impl Render for ActionWorkList<'_> {
                         a.due_on.clone(),
                         a.action_id.clone(),
                         state_word(&a.kind, lang),
-                        subject_name(&a.subject, lang),
+                        category_name(&a.subject, lang),
                         a.complaint_id.clone().unwrap_or_else(|| "–".into()),
                         a.owner_id.clone(),
                         a.raised_on.clone(),
