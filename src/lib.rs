@@ -27,15 +27,20 @@
 //!   ([`store::Appended`], or [`store::Stale`] when the basis moved), in one transaction.
 //! - [`rules`]: every offset, window and threshold of the contract, overridable by TOML;
 //!   typed (period kinds, fen, outcomes), its text parsed once where the file is read.
+//! - [`worktime`]: working time — the working calendar (weekdays, hours, `calendar.csv`
+//!   overrides) and the exact working seconds between instants and instant after a working
+//!   time, which the complaint clock (`derive::complaints`) is made of.
 //! - [`derive`](mod@derive): facts that follow from records and rules — return-visit tasks and their
-//!   crediting, lost episodes and recovery, customer tiers. Per customer, in parallel.
+//!   crediting, lost episodes and recovery, customer tiers, complaint clocks and action
+//!   states. Per customer, in parallel.
 //! - [`facts`]: derived facts kept by import — after an import, the customers it touched
 //!   (and those linked to them by referral or family) are derived again and their tasks,
 //!   episodes, returns, recovery revenue and survey tiers written to the store's facts
 //!   tables (`store::facts`), keyed for month-sized reads; [`facts::check`] compares them
 //!   with a derivation from scratch.
 //! - [`kpi`]: the reports — visits, churn, tiers, payouts (with close, adjustments, explain,
-//!   what-if), and the work lists (`tasks`, `lost`).
+//!   what-if), complaints and actions, and the work lists (`tasks`, `lost`, open complaints
+//!   and actions).
 //! - [`gate`]: KPI gates for CI — floors, ceilings and changes, compared exactly; the KPIs a
 //!   gate can name are an enum, so an unknown name fails when the gates file is read.
 //! - [`report`]: presenting — JSON, Markdown (en/zh) and CSV renderers that return bytes, and
@@ -110,3 +115,4 @@ pub mod progress;
 pub mod report;
 pub mod rules;
 pub mod store;
+pub mod worktime;

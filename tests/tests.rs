@@ -4,6 +4,7 @@ mod aggregate_model;
 mod charts;
 mod churn_fixtures;
 mod cli;
+mod complaints;
 mod crash;
 mod damaged;
 mod everyday;

@@ -77,6 +77,14 @@ impl Cx {
         shorten(super::i18n::token(token, self.lang), CATEGORY_CHARS_MAX)
     }
 
+    /// The display name of a complaint category, as the seed names it; shortened when long.
+    pub fn complaint_category(&self, category: &str) -> String {
+        shorten(
+            super::i18n::complaint_category(category, self.lang),
+            CATEGORY_CHARS_MAX,
+        )
+    }
+
     /// The plotters style of SVG text. plotters writes `font-size` as its size / 1.24.
     fn svg_style(&self, em: f64, color: RGBColor, pos: Pos, rotate: bool) -> TextStyle<'static> {
         let font = FontDesc::new(FontFamily::Name(FAMILY), em * 1.24, FontStyle::Normal);

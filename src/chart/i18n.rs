@@ -106,6 +106,24 @@ ui_labels! {
     Reward = "payouts.reward", "Reward", "奖励";
     Fine = "payouts.fine", "Fine", "罚款";
 
+    ComplaintRatesTitle = "complaints.rates_title",
+        "Complaints handled in time, by month",
+        "投诉及时处理率月度趋势";
+    ComplaintRatesAxis = "complaints.rates_axis", "Share of complaints raised (%)", "占当月投诉比例（%）";
+    ComplaintTimely = "complaints.timely", "Handled in time", "及时处理率";
+    ComplaintEscalation = "complaints.escalation", "Escalated on time", "及时递交率";
+    ComplaintGapNote = "complaints.gap_note",
+        "A gap in a line: no complaints raised that month",
+        "折线断开处：当月无投诉";
+    ComplaintParetoTitle = "complaints.pareto_title", "Complaints by category (Pareto)", "投诉类别帕累托图";
+    ComplaintParetoSubtitle = "complaints.pareto_subtitle", "{0} complaints", "投诉 {0} 件";
+    ComplaintCategoryAxis = "complaints.category_axis", "Category", "投诉类别";
+    ComplaintCountAxis = "complaints.count_axis", "Complaints raised", "投诉件数";
+    ComplaintCount = "complaints.count", "Complaints", "投诉件数";
+    ComplaintCumulativeAxis = "complaints.cumulative_axis",
+        "Cumulative share of complaints (%)",
+        "累计占比（%）";
+
     TiersTitle = "tiers.title", "Customer tiers by month", "客户分级月度分布";
     CustomersAxis = "customers.axis", "Customers", "客户数";
     FirstPurchaseTitle = "customers.first_purchase_title",
@@ -165,6 +183,28 @@ pub const TOKENS: &[Label] = &[
     tok("claim_speed", "Claim speed", "理赔速度"),
 ];
 
+/// The complaint categories with meaning (DOMAIN.md section 12, seed `001_*`), named as the
+/// seed names them. Some are also survey issue tokens, which [`TOKENS`] names in the words
+/// of the surveys (`information` is 信息告知 there, 需要资讯 here): a complaint's category is
+/// named from this table, anything else by [`token`].
+pub const COMPLAINT_CATEGORIES: &[Label] = &[
+    tok("service_attitude", "Service attitude", "服务态度"),
+    tok("information", "Information needed", "需要资讯"),
+    tok("broken_promise", "Broken promise", "空头承诺"),
+    tok("response_time", "Response time", "回应时间"),
+    tok("product_quality", "Product quality", "产品品质"),
+    tok("process", "Process", "系统流程"),
+];
+
+/// The display name of a complaint category: the seed's name for the six with meaning,
+/// otherwise as [`token`] names it (an unknown token as it is).
+pub fn complaint_category(category: &str, lang: Lang) -> &str {
+    COMPLAINT_CATEGORIES
+        .iter()
+        .find(|l| l.key == category)
+        .map_or_else(|| token(category, lang), |l| l.text(lang))
+}
+
 const fn tok(key: &'static str, en: &'static str, zh: &'static str) -> Label {
     Label { key, en, zh }
 }
@@ -193,7 +233,8 @@ pub fn token(token: &str, lang: Lang) -> &str {
         .map_or(token, |l| l.text(lang))
 }
 
-/// Every label of the table: the UI texts, then the tokens.
+/// Every label of the table: the UI texts, then the tokens. (The complaint categories share
+/// keys with tokens; their own test keeps them in the font.)
 pub fn all_labels() -> impl Iterator<Item = Label> {
     Ui::ALL
         .iter()
@@ -208,4 +249,28 @@ pub(crate) fn fill(template: &str, args: &[&str]) -> String {
         out = out.replace(&format!("{{{i}}}"), arg);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn complaint_categories_are_in_the_embedded_font_and_named_as_the_seed_names_them() {
+        use ab_glyph::Font as _;
+        let font = ab_glyph::FontRef::try_from_slice(super::super::FONT_OTF).unwrap();
+        for label in COMPLAINT_CATEGORIES {
+            for c in label.zh.chars().chain(label.en.chars()) {
+                assert!(
+                    font.glyph_id(c).0 != 0,
+                    "`{c}` of {} is not in the font",
+                    label.key
+                );
+            }
+        }
+        assert_eq!(complaint_category("information", Lang::Zh), "需要资讯");
+        assert_eq!(token("information", Lang::Zh), "信息告知");
+        assert_eq!(complaint_category("after_sales", Lang::Zh), "售后服务部");
+        assert_eq!(complaint_category("parking", Lang::Zh), "parking");
+    }
 }

@@ -9,6 +9,8 @@
 //! | [`rates_trend`] | completion, success and on-time rate of return visits, last 12 months, with target rules, the axis zoomed to the data |
 //! | [`satisfaction`] | satisfaction rate by month, and mean score per survey question |
 //! | [`issues_pareto`] | issues named in surveys, most named first, with the cumulative share |
+//! | [`complaint_rates_trend`] | complaints handled in time and escalated on time, last 12 months, drawn as the rates trend |
+//! | [`complaints_pareto`] | complaints by category, most first, with the cumulative share; categories named as seed `001_*` names them |
 //! | [`recovery_revenue`] | churn recovery revenue by month and by year |
 //! | [`payouts_by_department`] | rewards above zero, fines below, per department |
 //! | [`tiers_over_time`] | customers per tier (super VIP, VIP, general), last 12 months |
@@ -60,7 +62,8 @@ pub use font::{FONT_CHARACTERS, FONT_LICENSE, FONT_OTF, covers, png_text};
 pub use i18n::{Label, TOKENS, Ui, label, token};
 pub use money::{payouts_by_department, recovery_revenue};
 pub use visits::{
-    RateTarget, RatesAxis, RatesPoint, issues_pareto, rates_axis, rates_trend, satisfaction,
+    ComplaintRatesPoint, RateTarget, RatesAxis, RatesPoint, complaint_rates_trend,
+    complaints_pareto, issues_pareto, rates_axis, rates_trend, satisfaction,
 };
 
 /// The language of a chart's words.

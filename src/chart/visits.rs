@@ -84,10 +84,17 @@ const RATES_MARGIN: u32 = 2;
 ///
 /// Rates 0.80–0.95 with a target of 95 %: 78–97, span 19, step 5, axis 75–100.
 pub fn rates_axis(months: &[RatesPoint], targets: &[RateTarget]) -> Option<RatesAxis> {
-    let rates = months
-        .iter()
-        .flat_map(|p| [p.completion, p.success, p.on_time])
-        .flatten();
+    axis_of(
+        months
+            .iter()
+            .flat_map(|p| [p.completion, p.success, p.on_time])
+            .flatten(),
+        targets,
+    )
+}
+
+/// [`rates_axis`] of any rates.
+fn axis_of(rates: impl Iterator<Item = f64> + Clone, targets: &[RateTarget]) -> Option<RatesAxis> {
     // A rate is a fraction of 1 checked to be within 0..=1; whole points below and above.
     let lows = rates.clone().map(|v| (v * 100.0).floor() as u32);
     let highs = rates.map(|v| (v * 100.0).ceil() as u32);
@@ -135,42 +142,134 @@ pub fn rates_trend(
         }
     }
     let kept = last_sorted(CHART, months, |p| p.month.clone(), MONTHS_SHOWN)?;
-    let months: Vec<RatesPoint> = kept.into_iter().cloned().collect();
-    let targets: Vec<RateTarget> = targets
-        .iter()
-        .map(|t| RateTarget {
-            percent: t.percent.min(100),
-            ..*t
-        })
-        .collect();
-    let drawing = RatesTrend {
-        axis: rates_axis(&months, &targets),
-        months,
+    let drawing = RatesTrend::new(
+        [Ui::RatesTitle, Ui::RatesAxis, Ui::RatesGapNote],
+        &RATE_SERIES,
+        kept.iter()
+            .map(|p| (p.month.clone(), vec![p.completion, p.success, p.on_time]))
+            .collect(),
         targets,
-    };
+    );
     canvas::render(CHART, lang, &drawing)
 }
 
+/// One month of complaint rates (DOMAIN.md section 12), fractions of 1; `None` when no
+/// complaint was raised.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ComplaintRatesPoint {
+    /// `YYYY-MM`.
+    pub month: String,
+    /// 相关问题及时处理完成率: handled in time / raised.
+    pub timely: Option<f64>,
+    /// Escalated on time / raised.
+    pub escalation: Option<f64>,
+}
+
+/// The two complaint rate series: their label and look.
+const COMPLAINT_SERIES: [(Ui, LineLook); 2] = [
+    (
+        Ui::ComplaintTimely,
+        LineLook {
+            color: BLUE,
+            dash: Dash::Solid,
+            marker: Marker::Circle,
+        },
+    ),
+    (
+        Ui::ComplaintEscalation,
+        LineLook {
+            color: VERMILLION,
+            dash: Dash::Dashed,
+            marker: Marker::Triangle,
+        },
+    ),
+];
+
+/// The complaints handled in time (timely rate) and escalated on time per month, the last
+/// 12 months given, drawn as the return-visit rates are ([`rates_trend`]: markers, labels,
+/// the axis zoomed to the data, gaps for months without complaints), with `targets` as
+/// dashed rules.
+pub fn complaint_rates_trend(
+    months: &[ComplaintRatesPoint],
+    targets: &[RateTarget],
+    lang: Lang,
+) -> Result<Chart, ChartError> {
+    const CHART: &str = "complaint_rates_trend";
+    for point in months {
+        for (name, value) in [("timely", point.timely), ("escalation", point.escalation)] {
+            if let Some(v) = value {
+                check_rate(CHART, || format!("the {name} rate of {}", point.month), v)?;
+            }
+        }
+    }
+    let kept = last_sorted(CHART, months, |p| p.month.clone(), MONTHS_SHOWN)?;
+    let drawing = RatesTrend::new(
+        [
+            Ui::ComplaintRatesTitle,
+            Ui::ComplaintRatesAxis,
+            Ui::ComplaintGapNote,
+        ],
+        &COMPLAINT_SERIES,
+        kept.iter()
+            .map(|p| (p.month.clone(), vec![p.timely, p.escalation]))
+            .collect(),
+        targets,
+    );
+    canvas::render(CHART, lang, &drawing)
+}
+
+/// A chart of rate lines by month: the return-visit rates, the complaint rates.
 struct RatesTrend {
-    months: Vec<RatesPoint>,
+    /// Title, y axis, the footnote on gaps.
+    texts: [Ui; 3],
+    looks: &'static [(Ui, LineLook)],
+    months: Vec<String>,
+    /// Per series (in `looks` order), per month.
+    series: Vec<Vec<Option<f64>>>,
     targets: Vec<RateTarget>,
     /// `None` when no rate is drawn.
     axis: Option<RatesAxis>,
 }
 
 impl RatesTrend {
-    fn series(&self, s: usize) -> Vec<Option<f64>> {
-        self.months
+    /// From the months' values, one per series.
+    fn new(
+        texts: [Ui; 3],
+        looks: &'static [(Ui, LineLook)],
+        months: Vec<(String, Vec<Option<f64>>)>,
+        targets: &[RateTarget],
+    ) -> RatesTrend {
+        let targets: Vec<RateTarget> = targets
             .iter()
-            .map(|p| [p.completion, p.success, p.on_time][s])
-            .collect()
+            .map(|t| RateTarget {
+                percent: t.percent.min(100),
+                ..*t
+            })
+            .collect();
+        let series: Vec<Vec<Option<f64>>> = (0..looks.len())
+            .map(|s| months.iter().map(|(_, values)| values[s]).collect())
+            .collect();
+        // Month by month, series by series: the order the return-visit axis always read.
+        let axis = axis_of(
+            months.iter().flat_map(|(_, v)| v.iter().copied()).flatten(),
+            &targets,
+        );
+        RatesTrend {
+            texts,
+            looks,
+            months: months.into_iter().map(|(m, _)| m).collect(),
+            series,
+            targets,
+            axis,
+        }
     }
 }
 
 impl Draw for RatesTrend {
     fn draw<DB: DrawingBackend>(&self, root: &Area<DB>, cx: &Cx) -> Result<(), ChartError> {
-        let top = header(root, cx, cx.ui(Ui::RatesTitle), None)?;
-        let all: Vec<Vec<Option<f64>>> = (0..3).map(|s| self.series(s)).collect();
+        let [title, axis_desc, gap_note] = self.texts;
+        let top = header(root, cx, cx.ui(title), None)?;
+        let all = &self.series;
         let axis = match self.axis {
             Some(axis) if all.iter().flatten().any(Option::is_some) => axis,
             _ => return no_data(root, cx, body_rect(top)),
@@ -180,7 +279,8 @@ impl Draw for RatesTrend {
             .iter()
             .map(|t| format!("{} {}%", cx.ui(t.label), t.percent))
             .collect();
-        let items: Vec<(&str, Swatch)> = RATE_SERIES
+        let items: Vec<(&str, Swatch)> = self
+            .looks
             .iter()
             .map(|(ui, look)| (cx.ui(*ui), Swatch::Line(*look)))
             .chain(
@@ -196,7 +296,7 @@ impl Draw for RatesTrend {
             r: WIDTH as i32 - 10,
             b: HEIGHT as i32 - 22,
         };
-        let months: Vec<&str> = self.months.iter().map(|p| p.month.as_str()).collect();
+        let months: Vec<&str> = self.months.iter().map(String::as_str).collect();
         let slot = f64::from(area.width() - 90) / months.len() as f64;
         let categories = month_labels(&months, slot);
         let ticks = Ticks::percent_range(axis.lo_percent, axis.hi_percent, axis.step_percent);
@@ -207,7 +307,7 @@ impl Draw for RatesTrend {
             cx,
             area,
             &Axes {
-                y_desc: cx.ui(Ui::RatesAxis),
+                y_desc: cx.ui(axis_desc),
                 y: &ticks,
                 y_range: (
                     f64::from(axis.lo_percent),
@@ -240,13 +340,13 @@ impl Draw for RatesTrend {
                     .collect()
             })
             .collect();
-        for (series, (_, look)) in points.iter().zip(&RATE_SERIES) {
+        for (series, (_, look)) in points.iter().zip(self.looks) {
             for run in series.split(Option::is_none) {
                 let run: Vec<(i32, i32)> = run.iter().flatten().map(|(_, p)| *p).collect();
                 polyline(root, cx, &run, look.color, look.dash)?;
             }
         }
-        for (series, (_, look)) in points.iter().zip(&RATE_SERIES) {
+        for (series, (_, look)) in points.iter().zip(self.looks) {
             for (_, p) in series.iter().flatten() {
                 marker(root, cx, *p, look)?;
             }
@@ -267,13 +367,13 @@ impl Draw for RatesTrend {
                     &percent1(*v),
                     (x + 8, y),
                     VALUE_SIZE,
-                    RATE_SERIES[*s].1.color,
+                    self.looks[*s].1.color,
                     (HPos::Left, VPos::Center),
                 )?;
             }
         }
         if all.iter().flatten().any(Option::is_none) {
-            footnote(root, cx, cx.ui(Ui::RatesGapNote))?;
+            footnote(root, cx, cx.ui(gap_note))?;
         }
         Ok(())
     }
@@ -605,17 +705,48 @@ pub fn issues_pareto(
     lang: Lang,
 ) -> Result<Chart, ChartError> {
     const CHART: &str = "issues_pareto";
+    let (bars, mentions) = pareto_bars(CHART, "issues", issues)?;
+    let drawing = Pareto {
+        of: ParetoOf::Issues { surveys },
+        bars,
+        mentions,
+    };
+    canvas::render(CHART, lang, &drawing)
+}
+
+/// Complaints by category, `(category token, complaints raised)`: the Pareto chart of
+/// [`issues_pareto`] (bars most first, ties by token, past ten categories the rest summed
+/// into "other", the cumulative share as a line), with the categories named as the seed
+/// names them (服务态度, 需要资讯, … in Chinese: [`super::i18n::complaint_category`]).
+pub fn complaints_pareto(categories: &[(String, u64)], lang: Lang) -> Result<Chart, ChartError> {
+    const CHART: &str = "complaints_pareto";
+    let (bars, mentions) = pareto_bars(CHART, "categories", categories)?;
+    let drawing = Pareto {
+        of: ParetoOf::Complaints,
+        bars,
+        mentions,
+    };
+    canvas::render(CHART, lang, &drawing)
+}
+
+/// The bars of a Pareto chart, most first (ties by key, zeros left out), at most
+/// [`ISSUES_SHOWN`] with the rest summed into "other" (`None`), and their total. Counts in
+/// u128: a sum of u64 counts cannot overflow it.
+fn pareto_bars(
+    chart: &'static str,
+    what: &'static str,
+    items: &[(String, u64)],
+) -> Result<(Vec<ParetoBar>, u128), ChartError> {
     check_categories(
-        CHART,
-        "issues",
-        issues.iter().map(|(i, _)| i.as_str()),
+        chart,
+        what,
+        items.iter().map(|(i, _)| i.as_str()),
         usize::MAX,
     )?;
-    let mut sorted: Vec<(String, u64)> = issues.iter().filter(|(_, n)| *n > 0).cloned().collect();
+    let mut sorted: Vec<(String, u64)> = items.iter().filter(|(_, n)| *n > 0).cloned().collect();
     sorted.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    let mentions: u128 = sorted.iter().map(|(_, n)| u128::from(*n)).sum();
-    // Counts in u128: a sum of u64 counts cannot overflow it.
-    let mut bars: Vec<(Option<String>, u128)> = Vec::with_capacity(ISSUES_SHOWN);
+    let total: u128 = sorted.iter().map(|(_, n)| u128::from(*n)).sum();
+    let mut bars: Vec<ParetoBar> = Vec::with_capacity(ISSUES_SHOWN);
     if sorted.len() > ISSUES_SHOWN {
         let rest: u128 = sorted[ISSUES_SHOWN - 1..]
             .iter()
@@ -630,31 +761,52 @@ pub fn issues_pareto(
     } else {
         bars.extend(sorted.into_iter().map(|(k, n)| (Some(k), u128::from(n))));
     }
-    let drawing = Pareto {
-        bars,
-        mentions,
-        surveys,
-    };
-    canvas::render(CHART, lang, &drawing)
+    Ok((bars, total))
+}
+
+/// A bar of a Pareto chart: its category (`None` is "other") and its count.
+type ParetoBar = (Option<String>, u128);
+
+/// What a Pareto chart counts, which sets its words and how its categories are named.
+enum ParetoOf {
+    /// Survey issues; the surveys of the period, for the subtitle.
+    Issues { surveys: u64 },
+    /// Complaints by category.
+    Complaints,
 }
 
 struct Pareto {
-    /// `None` is "other".
-    bars: Vec<(Option<String>, u128)>,
+    of: ParetoOf,
+    bars: Vec<ParetoBar>,
+    /// The sum of the bars: issue mentions, or complaints.
     mentions: u128,
-    surveys: u64,
 }
 
 impl Draw for Pareto {
     fn draw<DB: DrawingBackend>(&self, root: &Area<DB>, cx: &Cx) -> Result<(), ChartError> {
-        let subtitle = fill(
-            cx.ui(Ui::ParetoSubtitle),
-            &[
-                &group_thousands(&self.surveys.to_string()),
-                &group_thousands(&self.mentions.to_string()),
-            ],
-        );
-        let top = header(root, cx, cx.ui(Ui::ParetoTitle), Some(&subtitle))?;
+        let total = group_thousands(&self.mentions.to_string());
+        let (title, subtitle, count, count_axis, category_axis, cumulative_axis) = match self.of {
+            ParetoOf::Issues { surveys } => (
+                Ui::ParetoTitle,
+                fill(
+                    cx.ui(Ui::ParetoSubtitle),
+                    &[&group_thousands(&surveys.to_string()), &total],
+                ),
+                Ui::IssueCount,
+                Ui::IssueCountAxis,
+                Ui::IssueAxis,
+                Ui::CumulativeAxis,
+            ),
+            ParetoOf::Complaints => (
+                Ui::ComplaintParetoTitle,
+                fill(cx.ui(Ui::ComplaintParetoSubtitle), &[&total]),
+                Ui::ComplaintCount,
+                Ui::ComplaintCountAxis,
+                Ui::ComplaintCategoryAxis,
+                Ui::ComplaintCumulativeAxis,
+            ),
+        };
+        let top = header(root, cx, cx.ui(title), Some(&subtitle))?;
         if self.bars.is_empty() {
             return no_data(root, cx, body_rect(top));
         }
@@ -673,7 +825,7 @@ impl Draw for Pareto {
             cx,
             top + 8,
             &[
-                (cx.ui(Ui::IssueCount), Swatch::Fill(bar_look)),
+                (cx.ui(count), Swatch::Fill(bar_look)),
                 (cx.ui(Ui::Cumulative), Swatch::Line(line_look)),
             ],
         )?;
@@ -691,7 +843,10 @@ impl Draw for Pareto {
             .bars
             .iter()
             .map(|(k, _)| match k {
-                Some(k) => cx.category(k),
+                Some(k) => match self.of {
+                    ParetoOf::Issues { .. } => cx.category(k),
+                    ParetoOf::Complaints => cx.complaint_category(k),
+                },
                 None => cx.ui(Ui::Other).to_string(),
             })
             .collect();
@@ -701,12 +856,12 @@ impl Draw for Pareto {
             cx,
             area,
             &Axes {
-                y_desc: cx.ui(Ui::IssueCountAxis),
+                y_desc: cx.ui(count_axis),
                 y: &ticks,
                 y_range: (0.0, ticks.max() * HEADROOM),
-                x_desc: cx.ui(Ui::IssueAxis),
+                x_desc: cx.ui(category_axis),
                 categories: &categories,
-                right: Some((cx.ui(Ui::CumulativeAxis), &right, (0.0, 100.0 * HEADROOM))),
+                right: Some((cx.ui(cumulative_axis), &right, (0.0, 100.0 * HEADROOM))),
             },
         )?;
         let share = Scale {

@@ -5,6 +5,7 @@
 //! caller says it is); it never reads the clock and never writes.
 
 pub mod churn;
+pub mod complaints;
 pub mod episodes;
 pub mod tasks;
 pub mod tiers;

@@ -5,7 +5,9 @@
 
 use serde::Serialize;
 
+use crate::kpi::actions::ActionCounts;
 use crate::kpi::churn::ChurnFigures;
+use crate::kpi::complaints::{ComplaintTotals, LineCounts};
 use crate::kpi::visits::{Counts, SurveyTotals};
 use crate::model::Fen;
 
@@ -18,6 +20,8 @@ pub enum Source {
     Visits,
     Churn,
     Payouts,
+    Complaints,
+    Actions,
 }
 
 /// The filter a KPI takes.
@@ -30,6 +34,8 @@ pub enum Filter {
     Department,
     /// `department = "…"`, optional.
     OptionalDepartment,
+    /// `category = "…"` (a complaint category), required.
+    Category,
 }
 
 /// The kind of value: rates are fractions 0–1; money is yuan; a score is a mean of 1–5.
@@ -39,6 +45,8 @@ pub enum Unit {
     Rate,
     Money,
     Score,
+    /// Working hours (the complaint reply median).
+    Hours,
 }
 
 /// Which task counts of the visits report a task figure reads.
@@ -85,12 +93,56 @@ pub enum ChurnFigure {
     RecoveryRevenue,
 }
 
+/// A figure of the complaints of a month (`complaints.*`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ComplaintFigure {
+    Raised,
+    EscalatedOnTime,
+    HandledInTime,
+    ResolvedByEnd,
+    TimelyRate,
+    EscalationRate,
+}
+
+/// A figure of a line of the complaints report, by category or department.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LineFigure {
+    Raised,
+    HandledInTime,
+    /// handled_in_time / raised of the line.
+    TimelyRate,
+}
+
+/// A KPI of the complaints report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ComplaintsKpi {
+    Month(ComplaintFigure),
+    /// `complaints.by_category.*`, with `category = "…"`.
+    Category(LineFigure),
+    /// `complaints.by_department.*`, with `department = "…"`.
+    Department(LineFigure),
+    OpenAtEnd,
+    OverdueAtEnd,
+    ReplyHoursMedian,
+}
+
+/// A count of the actions report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ActionFigure {
+    Raised,
+    Due,
+    DoneOnTime,
+    OverdueAtEnd,
+}
+
 /// A KPI a gate can name, by the report it comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kpi {
     Visits(VisitsKpi),
     Churn(ChurnFigure),
     Payouts(PayoutsKpi),
+    Complaints(ComplaintsKpi),
+    Actions(ActionFigure),
 }
 
 /// A KPI of the visits report.
@@ -152,14 +204,18 @@ const TASK_NAMES: [[&str; 7]; 3] = [
 ];
 
 impl Kpi {
-    /// Every KPI, in the order messages and docs list them: visits, churn, payouts.
-    pub const ALL: [Kpi; 35] = {
+    /// Every KPI, in the order messages and docs list them: visits, churn, payouts,
+    /// complaints, actions.
+    pub const ALL: [Kpi; 54] = {
         use ChurnFigure as C;
+        use ComplaintFigure as Cf;
+        use ComplaintsKpi as Ck;
         use Kpi::{Churn, Visits};
+        use LineFigure as Lf;
         use SurveyFigure as Sv;
         use TaskScope::{All, Department, Kind};
         use VisitsKpi::{Survey, Task};
-        let mut all = [Kpi::Payouts(PayoutsKpi::Total); 35];
+        let mut all = [Kpi::Payouts(PayoutsKpi::Total); 54];
         let mut i = 0;
         let scopes = [All, Kind, Department];
         let mut s = 0;
@@ -187,6 +243,25 @@ impl Kpi {
             Churn(C::RecoveryRevenue),
             Kpi::Payouts(PayoutsKpi::Total),
             Kpi::Payouts(PayoutsKpi::LineAmount),
+            Kpi::Complaints(Ck::Month(Cf::Raised)),
+            Kpi::Complaints(Ck::Month(Cf::EscalatedOnTime)),
+            Kpi::Complaints(Ck::Month(Cf::HandledInTime)),
+            Kpi::Complaints(Ck::Month(Cf::ResolvedByEnd)),
+            Kpi::Complaints(Ck::Month(Cf::TimelyRate)),
+            Kpi::Complaints(Ck::Month(Cf::EscalationRate)),
+            Kpi::Complaints(Ck::Category(Lf::Raised)),
+            Kpi::Complaints(Ck::Category(Lf::HandledInTime)),
+            Kpi::Complaints(Ck::Category(Lf::TimelyRate)),
+            Kpi::Complaints(Ck::Department(Lf::Raised)),
+            Kpi::Complaints(Ck::Department(Lf::HandledInTime)),
+            Kpi::Complaints(Ck::Department(Lf::TimelyRate)),
+            Kpi::Complaints(Ck::OpenAtEnd),
+            Kpi::Complaints(Ck::OverdueAtEnd),
+            Kpi::Complaints(Ck::ReplyHoursMedian),
+            Kpi::Actions(ActionFigure::Raised),
+            Kpi::Actions(ActionFigure::Due),
+            Kpi::Actions(ActionFigure::DoneOnTime),
+            Kpi::Actions(ActionFigure::OverdueAtEnd),
         ];
         let mut r = 0;
         while r < rest.len() {
@@ -194,7 +269,7 @@ impl Kpi {
             i += 1;
             r += 1;
         }
-        assert!(i == 35, "every KPI is listed once");
+        assert!(i == 54, "every KPI is listed once");
         all
     };
 
@@ -222,6 +297,35 @@ impl Kpi {
             },
             Kpi::Payouts(PayoutsKpi::Total) => "total",
             Kpi::Payouts(PayoutsKpi::LineAmount) => "lines.amount",
+            Kpi::Complaints(k) => match k {
+                ComplaintsKpi::Month(f) => match f {
+                    ComplaintFigure::Raised => "complaints.raised",
+                    ComplaintFigure::EscalatedOnTime => "complaints.escalated_on_time",
+                    ComplaintFigure::HandledInTime => "complaints.handled_in_time",
+                    ComplaintFigure::ResolvedByEnd => "complaints.resolved_by_end",
+                    ComplaintFigure::TimelyRate => "complaints.timely_rate",
+                    ComplaintFigure::EscalationRate => "complaints.escalation_rate",
+                },
+                ComplaintsKpi::Category(f) => match f {
+                    LineFigure::Raised => "complaints.by_category.raised",
+                    LineFigure::HandledInTime => "complaints.by_category.handled_in_time",
+                    LineFigure::TimelyRate => "complaints.by_category.timely_rate",
+                },
+                ComplaintsKpi::Department(f) => match f {
+                    LineFigure::Raised => "complaints.by_department.raised",
+                    LineFigure::HandledInTime => "complaints.by_department.handled_in_time",
+                    LineFigure::TimelyRate => "complaints.by_department.timely_rate",
+                },
+                ComplaintsKpi::OpenAtEnd => "complaints.open_at_end",
+                ComplaintsKpi::OverdueAtEnd => "complaints.overdue_at_end",
+                ComplaintsKpi::ReplyHoursMedian => "complaints.reply_hours_median",
+            },
+            Kpi::Actions(f) => match f {
+                ActionFigure::Raised => "actions.raised",
+                ActionFigure::Due => "actions.due",
+                ActionFigure::DoneOnTime => "actions.done_on_time",
+                ActionFigure::OverdueAtEnd => "actions.overdue_at_end",
+            },
         }
     }
 
@@ -230,6 +334,8 @@ impl Kpi {
             Kpi::Visits(_) => Source::Visits,
             Kpi::Churn(_) => Source::Churn,
             Kpi::Payouts(_) => Source::Payouts,
+            Kpi::Complaints(_) => Source::Complaints,
+            Kpi::Actions(_) => Source::Actions,
         }
     }
 
@@ -239,9 +345,18 @@ impl Kpi {
             Kpi::Visits(VisitsKpi::Task(TaskScope::Kind, _)) => Filter::Kind,
             Kpi::Visits(VisitsKpi::Task(TaskScope::Department, _)) => Filter::Department,
             Kpi::Payouts(PayoutsKpi::LineAmount) => Filter::OptionalDepartment,
+            Kpi::Complaints(ComplaintsKpi::Category(_)) => Filter::Category,
+            Kpi::Complaints(ComplaintsKpi::Department(_)) => Filter::Department,
             Kpi::Visits(VisitsKpi::UnscheduledAttempts | VisitsKpi::Survey(_))
             | Kpi::Churn(_)
-            | Kpi::Payouts(PayoutsKpi::Total) => Filter::None,
+            | Kpi::Payouts(PayoutsKpi::Total)
+            | Kpi::Complaints(
+                ComplaintsKpi::Month(_)
+                | ComplaintsKpi::OpenAtEnd
+                | ComplaintsKpi::OverdueAtEnd
+                | ComplaintsKpi::ReplyHoursMedian,
+            )
+            | Kpi::Actions(_) => Filter::None,
         }
     }
 
@@ -264,6 +379,16 @@ impl Kpi {
             },
             Kpi::Churn(ChurnFigure::RecoveryRevenue) | Kpi::Payouts(_) => Unit::Money,
             Kpi::Churn(_) => Unit::Count,
+            Kpi::Complaints(k) => match k {
+                ComplaintsKpi::Month(
+                    ComplaintFigure::TimelyRate | ComplaintFigure::EscalationRate,
+                )
+                | ComplaintsKpi::Category(LineFigure::TimelyRate)
+                | ComplaintsKpi::Department(LineFigure::TimelyRate) => Unit::Rate,
+                ComplaintsKpi::ReplyHoursMedian => Unit::Hours,
+                _ => Unit::Count,
+            },
+            Kpi::Actions(_) => Unit::Count,
         }
     }
 
@@ -378,6 +503,52 @@ impl ChurnFigure {
     }
 }
 
+impl ComplaintFigure {
+    /// The figure of a month's complaints; `None` for a rate over none.
+    pub(super) fn of(self, c: &ComplaintTotals) -> Option<Rational> {
+        Some(match self {
+            ComplaintFigure::Raised => Rational::int(c.raised.into()),
+            ComplaintFigure::EscalatedOnTime => Rational::int(c.escalated_on_time.into()),
+            ComplaintFigure::HandledInTime => Rational::int(c.handled_in_time.into()),
+            ComplaintFigure::ResolvedByEnd => Rational::int(c.resolved_by_end.into()),
+            ComplaintFigure::TimelyRate => return rate(c.handled_in_time, c.raised),
+            ComplaintFigure::EscalationRate => return rate(c.escalated_on_time, c.raised),
+        })
+    }
+}
+
+impl LineFigure {
+    /// The figure of a line (zeros for a category or department with no complaint).
+    pub(super) fn of(self, c: &LineCounts) -> Option<Rational> {
+        match self {
+            LineFigure::Raised => Some(Rational::int(c.raised.into())),
+            LineFigure::HandledInTime => Some(Rational::int(c.handled_in_time.into())),
+            LineFigure::TimelyRate => rate(c.handled_in_time, c.raised),
+        }
+    }
+}
+
+/// The median reply time, exactly: the report holds (a + b) / 7200 or a / 3600 hours for
+/// whole seconds a and b, an f64 within half an ulp of it; times 7200 it is within far less
+/// than ½ of the integer a + b (or 2a), which rounding recovers (below 2^53).
+pub(super) fn reply_hours(median: f64) -> Rational {
+    Rational::new((median * 7200.0).round() as i128, 7200)
+}
+
+impl ActionFigure {
+    pub(super) fn of(self, c: &ActionCounts) -> Rational {
+        Rational::int(
+            match self {
+                ActionFigure::Raised => c.raised,
+                ActionFigure::Due => c.due,
+                ActionFigure::DoneOnTime => c.done_on_time,
+                ActionFigure::OverdueAtEnd => c.overdue_at_end,
+            }
+            .into(),
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -385,11 +556,11 @@ mod tests {
     #[test]
     fn every_kpi_has_one_name_that_parses_back_to_it() {
         let names = kpi_names();
-        assert_eq!(names.len(), 35);
+        assert_eq!(names.len(), 54);
         let mut sorted = names.clone();
         sorted.sort_unstable();
         sorted.dedup();
-        assert_eq!(sorted.len(), 35, "names are unique");
+        assert_eq!(sorted.len(), 54, "names are unique");
         for kpi in Kpi::ALL {
             assert_eq!(Kpi::parse(kpi.name()), Ok(kpi));
         }
@@ -423,6 +594,36 @@ mod tests {
             ),
             ("total", Source::Payouts, Filter::None, Unit::Money),
             (
+                "complaints.timely_rate",
+                Source::Complaints,
+                Filter::None,
+                Unit::Rate,
+            ),
+            (
+                "complaints.by_category.raised",
+                Source::Complaints,
+                Filter::Category,
+                Unit::Count,
+            ),
+            (
+                "complaints.by_department.timely_rate",
+                Source::Complaints,
+                Filter::Department,
+                Unit::Rate,
+            ),
+            (
+                "complaints.reply_hours_median",
+                Source::Complaints,
+                Filter::None,
+                Unit::Hours,
+            ),
+            (
+                "actions.overdue_at_end",
+                Source::Actions,
+                Filter::None,
+                Unit::Count,
+            ),
+            (
                 "lines.amount",
                 Source::Payouts,
                 Filter::OptionalDepartment,
@@ -447,7 +648,10 @@ mod tests {
             ),
             "{e}"
         );
-        assert!(e.ends_with("recovery_revenue, total, lines.amount"), "{e}");
+        assert!(
+            e.ends_with("actions.done_on_time, actions.overdue_at_end"),
+            "{e}"
+        );
         assert!(
             Kpi::parse("totl")
                 .unwrap_err()

@@ -1,5 +1,5 @@
 //! KPI gates for CI pipelines: floors, ceilings and the largest allowed change of any KPI of
-//! the visits, churn and payouts reports, against the previous month or a baseline report.
+//! the visits, churn, payouts, complaints and actions reports, against the previous month or a baseline report.
 //! Every comparison is exact (see [`Rational`]); a value exactly at its limit passes.
 //!
 //! No limit passes through f64: a TOML float is read from its decimal text as written (a
@@ -20,13 +20,15 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 pub use kpi::{
-    ChurnFigure, Filter, Kpi, PayoutsKpi, Source, SurveyFigure, TaskFigure, TaskScope, Unit,
-    VisitsKpi, kpi_names,
+    ActionFigure, ChurnFigure, ComplaintFigure, ComplaintsKpi, Filter, Kpi, LineFigure, PayoutsKpi,
+    Source, SurveyFigure, TaskFigure, TaskScope, Unit, VisitsKpi, kpi_names,
 };
 pub use rational::Rational;
 pub use render::{github_annotations, junit, summary_markdown, table};
 
+use crate::kpi::actions::ActionsReport;
 use crate::kpi::churn::ChurnFigures;
+use crate::kpi::complaints::ComplaintsReport;
 use crate::kpi::payouts::Statement;
 use crate::kpi::visits::VisitsReport;
 use crate::model::{Fen, Purpose};
@@ -45,6 +47,7 @@ struct RawGate {
     name: Option<String>,
     kind: Option<String>,
     department: Option<String>,
+    category: Option<String>,
     // Spanned: a float's value is read from its text in the file, never from its f64.
     min: Option<Spanned<toml::Value>>,
     max: Option<Spanned<toml::Value>>,
@@ -78,6 +81,8 @@ pub struct Gate {
     /// The task kind of a `by_kind.*` KPI.
     pub kind: Option<Purpose>,
     pub department: Option<String>,
+    /// The complaint category of a `complaints.by_category.*` KPI.
+    pub category: Option<String>,
     pub min: Option<Rational>,
     pub max: Option<Rational>,
     pub max_drop: Option<Change>,
@@ -144,7 +149,21 @@ pub fn parse_gates(file: &str, text: &str) -> Result<Vec<Gate>, GatesError> {
                 fail(format!("gate {}, line {line}: {why}", i + 1))
             })?;
             let unit = kpi.unit();
+            match (kpi.filter(), &g.category) {
+                (F::Category, None) => {
+                    return Err(bad("needs `category = \"…\"` (a complaint category)".into()));
+                }
+                (F::Category, Some(_)) if g.kind.is_some() || g.department.is_some() => {
+                    return Err(bad("takes no such filter (category applies to complaints.by_category.*, and it alone)".into()));
+                }
+                (F::Category, Some(_)) => {}
+                (_, Some(_)) => {
+                    return Err(bad("takes no category filter (category applies to complaints.by_category.*)".into()));
+                }
+                (_, None) => {}
+            }
             match (kpi.filter(), &g.kind, &g.department) {
+                (F::Category, _, _) => {}
                 (F::Kind, None, _) => return Err(bad("needs `kind = \"…\"` (a task kind)".into())),
                 (F::Department, _, None) => return Err(bad("needs `department = \"…\"`".into())),
                 (F::Kind, _, Some(_)) | (F::None | F::Department | F::OptionalDepartment, Some(_), _) => {
@@ -197,14 +216,16 @@ pub fn parse_gates(file: &str, text: &str) -> Result<Vec<Gate>, GatesError> {
                 Ok(Some(c))
             };
             let gate = Gate {
-                name: g.name.clone().unwrap_or_else(|| match (kind, &g.department) {
-                    (Some(k), _) => format!("{}[{k}]", kpi.name()),
-                    (_, Some(d)) => format!("{}[{d}]", kpi.name()),
+                name: g.name.clone().unwrap_or_else(|| match (kind, &g.department, &g.category) {
+                    (Some(k), _, _) => format!("{}[{k}]", kpi.name()),
+                    (_, Some(d), _) => format!("{}[{d}]", kpi.name()),
+                    (_, _, Some(c)) => format!("{}[{c}]", kpi.name()),
                     _ => kpi.name().to_owned(),
                 }),
                 kpi,
                 kind,
                 department: g.department.clone(),
+                category: g.category.clone(),
                 min: level("min", &g.min)?,
                 max: level("max", &g.max)?,
                 max_drop: change("max_drop", &g.max_drop)?,
@@ -297,6 +318,8 @@ pub struct Reports {
     pub visits: Option<VisitsReport>,
     pub churn: Option<ChurnFigures>,
     pub payouts: Option<Statement>,
+    pub complaints: Option<ComplaintsReport>,
+    pub actions: Option<ActionsReport>,
 }
 
 /// A sum of amounts (from a statement, or a baseline file someone wrote): exact in i128,
@@ -335,6 +358,37 @@ impl Gate {
                     p.lines.iter().map(|l| (l.department.as_str(), l.amount)),
                 ))
             }
+            Kpi::Complaints(kpi) => self.complaints_value(kpi, reports.complaints.as_ref()?),
+            Kpi::Actions(figure) => Some(figure.of(&reports.actions.as_ref()?.counts)),
+        }
+    }
+
+    fn complaints_value(&self, kpi: ComplaintsKpi, c: &ComplaintsReport) -> Option<Rational> {
+        match kpi {
+            ComplaintsKpi::Month(figure) => figure.of(&c.complaints),
+            ComplaintsKpi::Category(figure) => {
+                let category = self.category.as_deref()?;
+                let line = c
+                    .by_category
+                    .iter()
+                    .find(|l| l.category == category)
+                    .map(|l| l.counts)
+                    .unwrap_or_default();
+                figure.of(&line)
+            }
+            ComplaintsKpi::Department(figure) => {
+                let department = self.department.as_deref()?;
+                let line = c
+                    .by_department
+                    .iter()
+                    .find(|l| l.department == department)
+                    .map(|l| l.counts)
+                    .unwrap_or_default();
+                figure.of(&line)
+            }
+            ComplaintsKpi::OpenAtEnd => Some(Rational::int(c.open_at_end.into())),
+            ComplaintsKpi::OverdueAtEnd => Some(Rational::int(c.overdue_at_end.into())),
+            ComplaintsKpi::ReplyHoursMedian => c.reply_hours_median.map(kpi::reply_hours),
         }
     }
 
@@ -389,9 +443,13 @@ impl Gate {
                 (Some(r), Source::Visits) => r.get("visits"),
                 (Some(r), Source::Churn) => r.get("churn"),
                 (Some(r), Source::Payouts) => r.get("payouts"),
+                (Some(r), Source::Complaints) => r.get("complaints"),
+                (Some(r), Source::Actions) => r.get("actions"),
                 (None, Source::Visits) => doc.get("tasks").map(|_| doc),
                 (None, Source::Churn) => doc.get("lost_at_end").map(|_| doc),
                 (None, Source::Payouts) => doc.get("lines").map(|_| doc),
+                (None, Source::Complaints) => doc.get("open_at_end").map(|_| doc),
+                (None, Source::Actions) => doc.get("counts").map(|_| doc),
             };
             let Some(report) = report.filter(|r| !r.is_null()) else {
                 continue;
@@ -412,6 +470,12 @@ impl Gate {
                             p.lines.iter().map(|l| (l.department.as_str(), l.amount)),
                         )
                     }),
+                Kpi::Complaints(kpi) => serde_json::from_value::<ComplaintsReport>(report.clone())
+                    .ok()
+                    .and_then(|c| self.complaints_value(kpi, &c)),
+                Kpi::Actions(figure) => serde_json::from_value::<ActionsReport>(report.clone())
+                    .ok()
+                    .map(|a| figure.of(&a.counts)),
             };
             if value.is_some() {
                 return value;
@@ -427,6 +491,7 @@ impl Gate {
             // Exact: a money value or limit prints every digit it has.
             U::Money => value.to_decimal(2),
             U::Score => format!("{:.3}", value.to_f64()),
+            U::Hours => format!("{:.2} h", value.to_f64()),
             U::Count => value.to_string(),
         }
     }
@@ -451,6 +516,8 @@ pub struct Check {
     pub kind: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub department: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
     /// `min`, `max`, `max_drop`, `max_rise`, `baseline_max_drop` or `baseline_max_rise`.
     pub check: &'static str,
     /// The value, for people (`84.03%`, `1234.50`, `17`), or `no data`.
@@ -517,6 +584,7 @@ pub fn evaluate(
                 kpi: gate.kpi.name(),
                 kind: gate.kind.map(|k| k.as_str().to_owned()),
                 department: gate.department.clone(),
+                category: gate.category.clone(),
                 check,
                 value: value.map_or_else(|| "no data".to_owned(), |v| gate.show(v)),
                 limit,

@@ -14,7 +14,9 @@ use crate::model::{MoneyOverflow, Period, PeriodKind, Purpose, Timestamp};
 use crate::rules::{Rules, TaskRule};
 use crate::store::{Reader, StoreError};
 
+pub mod actions;
 pub mod churn;
+pub mod complaints;
 pub mod lost;
 pub mod payouts;
 pub mod tiers;

@@ -8,7 +8,9 @@ use std::fmt::Write as _;
 use base64::Engine as _;
 
 use super::{Align, Lang, RenderContext, Table, percent, t, word};
+use crate::kpi::actions::{ActionLine, ActionsReport};
 use crate::kpi::churn::ChurnFigures;
+use crate::kpi::complaints::ComplaintsReport;
 use crate::kpi::payouts::Statement;
 use crate::kpi::tiers::TiersReport;
 use crate::kpi::visits::VisitsReport;
@@ -34,6 +36,20 @@ pub struct Headline {
     pub recovery_revenue: (Fen, Fen),
     pub lost_at_end: (u64, u64),
     pub payouts_total: (Fen, Fen),
+    /// Complaints handled in time, when the pack has the complaints section.
+    pub complaints_timely: Option<RatePair>,
+}
+
+/// The complaints and actions section of the page (DOMAIN.md sections 12–13).
+pub struct ComplaintsSection {
+    pub report: ComplaintsReport,
+    /// This month's actions report.
+    pub actions: ActionsReport,
+    /// Last month's actions (raised or due in it), with their status as of the end of this
+    /// month.
+    pub actions_before: Vec<ActionLine>,
+    /// The label of last month.
+    pub previous_month: String,
 }
 
 pub struct Page<'a> {
@@ -44,6 +60,8 @@ pub struct Page<'a> {
     pub churn: &'a ChurnFigures,
     pub statement: &'a Statement,
     pub tiers: &'a TiersReport,
+    /// `None` when the caller passed no complaints: the page has no such section.
+    pub complaints: Option<&'a ComplaintsSection>,
     pub charts: &'a [PackChart],
     /// The pack's other files, linked from the page; empty for a single-file page, which
     /// has no sibling files to link to.
@@ -263,6 +281,12 @@ pub fn index(p: &Page) -> String {
     );
     h.rate_kpi(t(lang, "First call on time", "回访及时率"), hl.on_time);
     h.rate_kpi(word(lang, "Satisfaction"), hl.satisfaction);
+    if let Some(timely) = hl.complaints_timely {
+        h.rate_kpi(
+            t(lang, "Complaints handled in time", "相关问题及时处理完成率"),
+            timely,
+        );
+    }
     let vs = t(lang, "vs previous month", "较上月");
     h.kpi(
         t(lang, "Recovery revenue (yuan)", "挽回维修产值（元）"),
@@ -322,6 +346,11 @@ pub fn index(p: &Page) -> String {
         ),
         v.unscheduled_attempts
     );
+
+    // Complaints and actions, beside the return visits.
+    if let Some(section) = p.complaints {
+        complaints_section(&mut h, p, section);
+    }
 
     // Satisfaction.
     h.headed_chart(
@@ -433,6 +462,83 @@ pub fn index(p: &Page) -> String {
     }
     let _ = writeln!(h.out, "<script>{SCRIPT}</script>\n</body>\n</html>");
     h.out
+}
+
+/// The complaints section: the month's figures, the rates trend, the categories (Pareto and
+/// table), the departments, this month's actions and last month's.
+fn complaints_section(h: &mut Html, p: &Page, section: &ComplaintsSection) {
+    let cx = &p.cx;
+    let lang = cx.lang;
+    let r = &section.report;
+    h.headed_chart(
+        t(lang, "Complaints (投诉)", "投诉"),
+        p.charts,
+        "complaints-rates",
+        t(
+            lang,
+            "Complaints handled in time and escalated on time, last 12 months",
+            "近 12 个月投诉及时处理率、及时递交率",
+        ),
+    );
+    h.table(&r.figures_table(cx));
+    h.chart(
+        p.charts,
+        "complaints-pareto",
+        t(
+            lang,
+            "Complaints by category (Pareto)",
+            "投诉类别（帕累托图）",
+        ),
+    );
+    h.table(&r.category_table(cx));
+    h.table(&r.department_table(cx));
+    let a = &section.actions;
+    let _ = writeln!(
+        h.out,
+        "<h2>{}</h2>",
+        esc(t(
+            lang,
+            "Corrective and preventive actions",
+            "整改措施和预防措施"
+        ))
+    );
+    let counts = match lang {
+        Lang::En => format!(
+            "Raised {}; due {}, done on time {}; overdue at month end {} (raised in any month).",
+            a.counts.raised, a.counts.due, a.counts.done_on_time, a.counts.overdue_at_end
+        ),
+        Lang::Zh => format!(
+            "本月提出 {} 项；本月到期 {} 项，按时完成 {} 项；月末逾期 {} 项（含以前月份）。",
+            a.counts.raised, a.counts.due, a.counts.done_on_time, a.counts.overdue_at_end
+        ),
+    };
+    let _ = writeln!(h.out, "<p>{}</p>", esc(&counts));
+    for (heading, lines) in [
+        (
+            match lang {
+                Lang::En => "This month's actions (status at month end)".to_owned(),
+                Lang::Zh => "本月措施（月末状态）".to_owned(),
+            },
+            &a.actions,
+        ),
+        (
+            match lang {
+                Lang::En => format!(
+                    "Last month's actions ({}), status at the end of this month",
+                    section.previous_month
+                ),
+                Lang::Zh => format!("上月措施（{}）本月末状态", section.previous_month),
+            },
+            &section.actions_before,
+        ),
+    ] {
+        let _ = writeln!(h.out, "<h3>{}</h3>", esc(&heading));
+        if lines.is_empty() {
+            let _ = writeln!(h.out, "<p>{}</p>", esc(t(lang, "No actions.", "无措施。")));
+        } else {
+            h.table(&super::complaints::actions_table("", lines, cx));
+        }
+    }
 }
 
 #[cfg(test)]

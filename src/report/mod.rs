@@ -13,6 +13,7 @@
 //! under changed rules).
 
 pub mod churn;
+pub mod complaints;
 pub mod html;
 pub mod pack;
 pub mod payouts;
@@ -300,6 +301,7 @@ mod tests {
     fn every_shared_word_has_a_translation() {
         for file in [
             include_str!("churn.rs"),
+            include_str!("complaints.rs"),
             include_str!("html.rs"),
             include_str!("payouts.rs"),
             include_str!("tiers.rs"),

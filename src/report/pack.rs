@@ -8,8 +8,11 @@ pub use super::html::PackChart;
 use super::html::{self, Headline};
 use super::{Lang, Render, RenderContext};
 use crate::chart::{self, ChartError, RatesPoint};
+use crate::derive::complaints::{ActionInput, ComplaintInput, clocks};
 use crate::derive::tiers::{Tier, TierInputs, as_of_for};
+use crate::kpi::actions::{action_lines, actions_report};
 use crate::kpi::churn::staff_directory;
+use crate::kpi::complaints::complaints_report;
 use crate::kpi::payouts;
 use crate::kpi::tiers::{TierCounts, TiersReport};
 use crate::kpi::visits::VisitsReport;
@@ -17,6 +20,7 @@ use crate::kpi::{Derived, KpiError};
 use crate::model::{Day, Fen, Kind, MoneyOverflow, Period, Record, Timestamp};
 use crate::rules::Rules;
 use crate::store::{Reader, StoreError};
+use crate::worktime::WorkCalendar;
 
 /// Months shown in the trend charts.
 const TREND_MONTHS: usize = 12;
@@ -63,14 +67,36 @@ fn trailing_months(month: &Period, n: usize) -> Vec<Period> {
     months
 }
 
-/// Builds the pack of `month` from a snapshot.
+/// The complaints and actions the pack shows (DOMAIN.md sections 12–13), read by the caller
+/// (every complaint and action in the store: the open counts and the trend reach back), with
+/// the working calendar of the rules in force and `calendar.csv`.
+#[derive(Clone, Copy, Debug)]
+pub struct ComplaintsData<'a> {
+    pub complaints: &'a [ComplaintInput],
+    pub actions: &'a [ActionInput],
+    pub calendar: &'a WorkCalendar,
+}
+
+/// Builds the pack of `month` from a snapshot, without the complaints section.
 pub fn build(
     reader: &Reader,
     rules: &Rules,
     month: &Period,
     lang: Lang,
 ) -> Result<Vec<PackFile>, PackError> {
-    assemble(reader, rules, month, lang, false)
+    assemble(reader, rules, month, lang, None, false)
+}
+
+/// Builds the pack of `month` from a snapshot, with the complaints and actions section fed
+/// from `complaints`.
+pub fn build_with(
+    reader: &Reader,
+    rules: &Rules,
+    month: &Period,
+    lang: Lang,
+    complaints: Option<&ComplaintsData>,
+) -> Result<Vec<PackFile>, PackError> {
+    assemble(reader, rules, month, lang, complaints, false)
 }
 
 /// Builds the pack of `month` as one self-contained HTML page (`report all --single-file`):
@@ -83,7 +109,18 @@ pub fn build_single_file(
     month: &Period,
     lang: Lang,
 ) -> Result<Vec<u8>, PackError> {
-    let mut files = assemble(reader, rules, month, lang, true)?;
+    build_single_file_with(reader, rules, month, lang, None)
+}
+
+/// [`build_single_file`] with the complaints and actions section (see [`build_with`]).
+pub fn build_single_file_with(
+    reader: &Reader,
+    rules: &Rules,
+    month: &Period,
+    lang: Lang,
+    complaints: Option<&ComplaintsData>,
+) -> Result<Vec<u8>, PackError> {
+    let mut files = assemble(reader, rules, month, lang, complaints, true)?;
     let page = files.pop().expect("the page");
     debug_assert!(files.is_empty() && page.name == "index.html");
     Ok(page.bytes)
@@ -94,6 +131,7 @@ fn assemble(
     rules: &Rules,
     month: &Period,
     lang: Lang,
+    complaints: Option<&ComplaintsData>,
     single_file: bool,
 ) -> Result<Vec<PackFile>, PackError> {
     let derived = Derived::load(reader, rules)?;
@@ -235,7 +273,53 @@ fn assemble(
         label: chart::Ui::FineThreshold,
         percent: rules.payouts.fine_below_percent,
     }];
-    let charts = vec![
+    // Complaints and actions: the trend months, this month's actions and last month's, the
+    // latter with their status as of the end of this month.
+    let complaints = complaints
+        .map(|data| -> Result<_, ChartError> {
+            let clocks = clocks(data.complaints, data.calendar, &rules.complaints);
+            let trend: Vec<_> = months
+                .iter()
+                .map(|p| complaints_report(&clocks, p))
+                .collect();
+            let now = trend.last().expect("twelve months").clone();
+            let before = complaints_report(&clocks, &previous);
+            let points: Vec<chart::ComplaintRatesPoint> = trend
+                .iter()
+                .map(|r| chart::ComplaintRatesPoint {
+                    month: r.month.clone(),
+                    timely: r.complaints.timely_rate,
+                    escalation: r.complaints.escalation_rate,
+                })
+                .collect();
+            let categories: Vec<(String, u64)> = now
+                .by_category
+                .iter()
+                .map(|l| (l.category.clone(), l.counts.raised))
+                .collect();
+            let charts = [
+                PackChart {
+                    stem: "complaints-rates",
+                    chart: chart::complaint_rates_trend(&points, &[], lang)?,
+                },
+                PackChart {
+                    stem: "complaints-pareto",
+                    chart: chart::complaints_pareto(&categories, lang)?,
+                },
+            ];
+            Ok((
+                html::ComplaintsSection {
+                    actions: actions_report(data.actions, month),
+                    actions_before: action_lines(data.actions, &previous, month.last),
+                    previous_month: previous.label.clone(),
+                    report: now,
+                },
+                before,
+                charts,
+            ))
+        })
+        .transpose()?;
+    let mut charts = vec![
         PackChart {
             stem: "rates",
             chart: chart::rates_trend(&points, &rate_targets, lang)?,
@@ -286,6 +370,15 @@ fn assemble(
         },
     ];
 
+    let (complaints, complaints_before) = match complaints {
+        Some((section, before, complaint_charts)) => {
+            // Beside the return-visit rates: right after them.
+            charts.splice(1..1, complaint_charts);
+            (Some(section), Some(before))
+        }
+        None => (None, None),
+    };
+
     let (now, before) = (&visits_now.tasks.counts, &visits_before.tasks.counts);
     let headline = Headline {
         completion: (
@@ -307,6 +400,15 @@ fn assemble(
         recovery_revenue: (churn_now.recovery_revenue, churn_before.recovery_revenue),
         lost_at_end: (churn_now.lost_at_end, churn_before.lost_at_end),
         payouts_total: (statement.total, statement_before.total),
+        complaints_timely: complaints.as_ref().zip(complaints_before.as_ref()).map(
+            |(now, before)| {
+                let (n, b) = (&now.report.complaints, &before.complaints);
+                (
+                    ratio(n.handled_in_time, n.raised),
+                    ratio(b.handled_in_time, b.raised),
+                )
+            },
+        ),
     };
 
     let cx = RenderContext::new(lang, rules);
@@ -332,6 +434,10 @@ fn assemble(
         report(&format!("churn-{}", year.label), &churn_year);
         report("payouts", &statement);
         report("tiers", &tiers);
+        if let Some(section) = &complaints {
+            report("complaints", &section.report);
+            report("actions", &section.actions);
+        }
         // The churn JSON follows the contract exactly (no staff credit); md/csv keep it.
         if let Some(f) = files.iter_mut().find(|f| f.name == "churn.json") {
             f.bytes = churn_json.json();
@@ -355,6 +461,7 @@ fn assemble(
         churn: &churn_now,
         statement: &statement,
         tiers: &tiers,
+        complaints: complaints.as_ref(),
         charts: &charts,
         files: &files.iter().map(|f| f.name.clone()).collect::<Vec<_>>(),
         single_file,

@@ -1,6 +1,6 @@
 //! The rules in force: every offset, department, success set, window and threshold of
-//! DOMAIN.md sections 4–8, with the contract's values as defaults, overridable by a TOML file
-//! (`--rules FILE`). Unknown keys and impossible values are rejected with a message that
+//! DOMAIN.md sections 4–8 and 12 (the complaint clock and the working week), with the
+//! contract's values as defaults, overridable by a TOML file (`--rules FILE`). Unknown keys and impossible values are rejected with a message that
 //! names the key.
 //!
 //! Every number has a range ([`INTEGER_RANGES`], [`PER_MEMBER_MAX`]), checked when the rules
@@ -9,9 +9,12 @@
 //!
 //! *Architecture invariant:* rules are plain data; they never read the store or the clock.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Fen, Outcome, PeriodKind, Purpose};
+use crate::model::{Day, Fen, Outcome, PeriodKind, Purpose};
+use crate::worktime::{CalendarError, TimeOfDay, WeekdaySet, WorkCalendar, WorkHours};
 
 /// The task kinds of DOMAIN.md section 4, in report order (by name).
 pub const TASK_KINDS: [Purpose; 6] = [
@@ -31,6 +34,8 @@ pub struct Rules {
     pub surveys: SurveyRules,
     pub tiers: TierRules,
     pub payouts: PayoutRules,
+    pub complaints: ComplaintRules,
+    pub worktime: WorktimeRules,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -171,10 +176,54 @@ pub struct TierPayout {
     pub fine: Fen,
 }
 
+/// The complaint clock (DOMAIN.md section 12), in working hours: exact hundredths of an hour,
+/// written as a TOML number (`4.5`) or a string (`"4.5"`), read from its text, never through
+/// a float.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ComplaintRules {
+    /// escalation_due = raised_at + this many working hours (半个工作日, half a working day).
+    #[serde(with = "work_hours")]
+    pub escalation_hours: WorkHours,
+    /// reply_due = raised_at + this many working hours (half a day to reach the manager,
+    /// then one working day).
+    #[serde(with = "work_hours")]
+    pub reply_hours: WorkHours,
+}
+
+/// The dealership's working week (DOMAIN.md section 12); `calendar.csv` overrides dates.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorktimeRules {
+    /// Working weekdays, as words `mon` … `sun`, printed in week order.
+    #[serde(with = "weekday_words")]
+    pub weekdays: WeekdaySet,
+    /// Working hours of a working day, `HH:MM` (local wall clock), start before end.
+    #[serde(with = "time_of_day")]
+    pub day_start: TimeOfDay,
+    #[serde(with = "time_of_day")]
+    pub day_end: TimeOfDay,
+}
+
+impl WorktimeRules {
+    /// The working calendar of these rules with the dates of `calendar.csv` (date →
+    /// working).
+    pub fn calendar(
+        &self,
+        overrides: impl IntoIterator<Item = (Day, bool)>,
+    ) -> Result<WorkCalendar, CalendarError> {
+        WorkCalendar::new(self.weekdays, self.day_start, self.day_end, overrides)
+    }
+}
+
+/// The longest complaint clock: a year of working hours (8 784 h), as for task due hours.
+pub const WORK_HOURS_MAX: WorkHours = WorkHours(878_400);
+
 /// The words a rules file uses for the text it holds: each is parsed here, where the file is
 /// read, and nowhere else.
 mod text {
     use crate::model::{Fen, Outcome, PeriodKind, Purpose};
+    use crate::worktime::{TimeOfDay, WeekdaySet, WorkHours};
 
     use super::TASK_KINDS;
 
@@ -194,6 +243,39 @@ mod text {
 
     pub fn outcome(token: &str) -> Result<Outcome, String> {
         token.parse()
+    }
+
+    /// Working hours: a decimal with at most two decimals, more than 0.
+    pub fn work_hours(text: &str) -> Result<WorkHours, String> {
+        let bad = || {
+            format!(
+                "`{text}` is not a number of working hours; write hours with at most two decimals, e.g. 4.5 or 13.5"
+            )
+        };
+        let hours = crate::gate::Rational::parse_decimal(text.trim())
+            .filter(|r| !r.is_negative() && r.is_hundredths())
+            .ok_or_else(bad)?;
+        // Whole hundredths (checked above): num × 100 / den is exact.
+        let hundredths = hours.num.checked_mul(100).ok_or_else(bad)? / hours.den;
+        if hundredths <= 0 || hundredths > i128::from(super::WORK_HOURS_MAX.0) {
+            return Err(format!(
+                "{text} working hours is out of range; it must be more than 0 and at most {} hours",
+                super::WORK_HOURS_MAX
+            ));
+        }
+        Ok(WorkHours(u32::try_from(hundredths).map_err(|_| bad())?))
+    }
+
+    pub fn weekdays(words: &[String]) -> Result<WeekdaySet, String> {
+        let set = WeekdaySet::parse(words.iter().map(String::as_str))?;
+        if set.is_empty() {
+            return Err("is empty; name at least one working weekday".into());
+        }
+        Ok(set)
+    }
+
+    pub fn time_of_day(text: &str) -> Result<TimeOfDay, String> {
+        TimeOfDay::parse(text)
     }
 
     pub fn task_kind(token: &str) -> Result<Purpose, String> {
@@ -242,6 +324,63 @@ mod yuan {
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Fen, D::Error> {
         super::text::yuan(&String::deserialize(d)?).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Working hours as a TOML number (`4.5`). Read from a decimal string (what
+/// [`exact_numbers_as_text`] puts in place of a number written in the file), an integer, or
+/// a float of the defaults (whose shortest decimal is the hundredths it was made from).
+mod work_hours {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use crate::worktime::WorkHours;
+
+    pub fn serialize<S: Serializer>(hours: &WorkHours, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_f64(hours.as_f64())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<WorkHours, D::Error> {
+        let text = match toml::Value::deserialize(d)? {
+            toml::Value::String(s) => s,
+            toml::Value::Integer(i) => i.to_string(),
+            toml::Value::Float(f) => f.to_string(),
+            other => {
+                return Err(serde::de::Error::custom(format!(
+                    "`{other}` is not a number of working hours; write e.g. 4.5"
+                )));
+            }
+        };
+        super::text::work_hours(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Weekdays as their words (`["mon", "tue"]`), in week order.
+mod weekday_words {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use crate::worktime::WeekdaySet;
+
+    pub fn serialize<S: Serializer>(set: &WeekdaySet, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(set.words())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<WeekdaySet, D::Error> {
+        super::text::weekdays(&Vec::<String>::deserialize(d)?).map_err(serde::de::Error::custom)
+    }
+}
+
+/// A time of day as `"HH:MM"`.
+mod time_of_day {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use crate::worktime::TimeOfDay;
+
+    pub fn serialize<S: Serializer>(time: &TimeOfDay, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&time.to_string())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<TimeOfDay, D::Error> {
+        super::text::time_of_day(&String::deserialize(d)?).map_err(serde::de::Error::custom)
     }
 }
 
@@ -415,6 +554,16 @@ impl Default for Rules {
                     fine: Fen(15_000),
                 },
             },
+            // Seed 002_*: 半个工作日 to the general manager, then 一个工作日 to reply.
+            complaints: ComplaintRules {
+                escalation_hours: WorkHours(450),
+                reply_hours: WorkHours(1_350),
+            },
+            worktime: WorktimeRules {
+                weekdays: WeekdaySet::MON_FRI,
+                day_start: TimeOfDay(8 * 3600 + 30 * 60),
+                day_end: TimeOfDay(17 * 3600 + 30 * 60),
+            },
         }
     }
 }
@@ -456,6 +605,38 @@ fn bad_text(table: &toml::Table) -> Option<(String, String)> {
             .or_else(|| check("fine", |v| text::yuan(v).map(drop)));
         if bad.is_some() {
             return bad;
+        }
+    }
+    if let Some(toml::Value::Table(complaints)) = table.get("complaints") {
+        for field in ["escalation_hours", "reply_hours"] {
+            let value = match complaints.get(field) {
+                Some(toml::Value::String(value)) => value.clone(),
+                Some(toml::Value::Integer(i)) => i.to_string(),
+                _ => continue,
+            };
+            if let Err(reason) = text::work_hours(&value) {
+                return Some((format!("complaints.{field}"), reason));
+            }
+        }
+    }
+    if let Some(toml::Value::Table(worktime)) = table.get("worktime") {
+        if let Some(toml::Value::Array(items)) = worktime.get("weekdays") {
+            let words: Vec<String> = items
+                .iter()
+                .filter_map(|i| i.as_str().map(str::to_owned))
+                .collect();
+            if words.len() == items.len()
+                && let Err(reason) = text::weekdays(&words)
+            {
+                return Some(("worktime.weekdays".into(), reason));
+            }
+        }
+        for field in ["day_start", "day_end"] {
+            if let Some(toml::Value::String(value)) = worktime.get(field)
+                && let Err(reason) = text::time_of_day(value)
+            {
+                return Some((format!("worktime.{field}"), reason));
+            }
         }
     }
     None
@@ -519,6 +700,36 @@ fn money_numbers_as_text(text: &str, overrides: &mut toml::Table) {
     }
 }
 
+/// The working-hours keys of a rules file, with where their values are written.
+#[derive(Deserialize)]
+struct HoursSpans {
+    complaints: Option<BTreeMap<String, toml::Spanned<toml::Value>>>,
+}
+
+/// Replaces each working-hours rule written as a TOML float (`escalation_hours = 4.5`) by
+/// its text in the file, so that [`text::work_hours`] reads the decimal as written, exactly,
+/// as [`money_numbers_as_text`] does for money.
+fn hours_numbers_as_text(text: &str, overrides: &mut toml::Table) {
+    let Some(spans) = toml::from_str::<HoursSpans>(text)
+        .ok()
+        .and_then(|h| h.complaints)
+    else {
+        return;
+    };
+    for (field, spanned) in spans {
+        if !matches!(spanned.get_ref(), toml::Value::Float(_)) {
+            continue;
+        }
+        let written = text.get(spanned.span()).unwrap_or_default().trim();
+        let plain = crate::gate::Rational::parse_toml_float(written)
+            .filter(|r| !r.is_negative() && r.is_hundredths())
+            .map_or_else(|| written.to_owned(), |r| r.to_decimal(2));
+        if let Some(toml::Value::Table(rule)) = overrides.get_mut("complaints") {
+            rule.insert(field, toml::Value::String(plain));
+        }
+    }
+}
+
 impl Rules {
     /// Reads a rules file: a partial TOML document whose keys override the defaults.
     pub fn from_toml(file: &str, text: &str) -> Result<Rules, RulesError> {
@@ -530,6 +741,7 @@ impl Rules {
                 })?;
         let mut overrides = overrides;
         money_numbers_as_text(text, &mut overrides);
+        hours_numbers_as_text(text, &mut overrides);
         let mut merged = toml::Table::try_from(Rules::default()).expect("the defaults serialise");
         merge(&mut merged, overrides);
         // Ranges first, on the TOML integers: a value too large for its type (a grace of
@@ -625,6 +837,27 @@ impl Rules {
                     );
                 }
             }
+        }
+        for (field, hours) in [
+            ("escalation_hours", self.complaints.escalation_hours),
+            ("reply_hours", self.complaints.reply_hours),
+        ] {
+            if hours.0 == 0 || hours > WORK_HOURS_MAX {
+                return bad(
+                    &format!("complaints.{field}"),
+                    format!(
+                        "{hours} working hours is out of range; it must be more than 0 and at most {WORK_HOURS_MAX} hours"
+                    ),
+                );
+            }
+        }
+        let w = &self.worktime;
+        if let Err(e) = WorkCalendar::check(w.weekdays, w.day_start, w.day_end) {
+            let key = match e {
+                CalendarError::NoWeekday => "worktime.weekdays",
+                CalendarError::EmptyDay { .. } => "worktime.day_end",
+            };
+            return bad(key, e.to_string());
         }
         Ok(())
     }
@@ -829,6 +1062,59 @@ mod tests {
             refusal("[payouts.general]\nfine = 1000000.01\n"),
             "r.toml: payouts.general.fine: 1000000.01 yuan per member is out of range; it must be from 0.00 to 1000000.00 yuan"
         );
+    }
+
+    /// Issue 12: the complaint clock's hours are exact decimals (4.5 h is 16 200 s, never a
+    /// float's 4.4999…), the working week is words and times, and both print back as written.
+    #[test]
+    fn complaint_hours_and_the_working_week_read_exactly_and_print_back() {
+        let rules = Rules::default();
+        assert_eq!(rules.complaints.escalation_hours.seconds(), 16_200);
+        assert_eq!(rules.complaints.reply_hours.seconds(), 48_600);
+        let printed = rules.to_toml();
+        assert!(
+            printed.ends_with(
+                "[complaints]\nescalation_hours = 4.5\nreply_hours = 13.5\n\n[worktime]\nweekdays = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\"]\nday_start = \"08:30\"\nday_end = \"17:30\"\n"
+            ),
+            "{printed}"
+        );
+        // 0.29 h is 1044 s exactly (as an f64, 0.29 × 3600 is 1043.999…).
+        let rules = Rules::from_toml(
+            "r.toml",
+            "[complaints]\nescalation_hours = 0.29\nreply_hours = \"12\"\n[worktime]\nweekdays = [\"sat\", \"mon\"]\nday_end = \"24:00\"\n",
+        )
+        .unwrap();
+        assert_eq!(rules.complaints.escalation_hours.seconds(), 1_044);
+        assert_eq!(rules.complaints.reply_hours.seconds(), 12 * 3600);
+        assert_eq!(rules.worktime.weekdays.words(), ["mon", "sat"]);
+        assert_eq!(rules.worktime.day_end.to_string(), "24:00");
+        assert_eq!(Rules::from_toml("x", &rules.to_toml()).unwrap(), rules);
+        assert_eq!(
+            refusal("[complaints]\nreply_hours = 13.555\n"),
+            "r.toml: complaints.reply_hours: `13.555` is not a number of working hours; write hours with at most two decimals, e.g. 4.5 or 13.5"
+        );
+        assert_eq!(
+            refusal("[complaints]\nescalation_hours = 0\n"),
+            "r.toml: complaints.escalation_hours: 0 working hours is out of range; it must be more than 0 and at most 8784 hours"
+        );
+        assert_eq!(
+            refusal("[worktime]\nday_start = \"17:30\"\n"),
+            "r.toml: worktime.day_end: the working day starts at 17:30 and ends at 17:30; it must end after it starts"
+        );
+        assert_eq!(
+            refusal("[worktime]\nweekdays = [\"mon\", \"funday\"]\n"),
+            "r.toml: worktime.weekdays: `funday` is not a weekday; use mon, tue, wed, thu, fri, sat, sun"
+        );
+        assert_eq!(
+            refusal("[worktime]\nday_start = \"8:30\"\n"),
+            "r.toml: worktime.day_start: `8:30` is not a time of day; write HH:MM, e.g. 08:30 or 17:30"
+        );
+        let calendar = Rules::default()
+            .worktime
+            .calendar([(Day::parse("2025-10-01").unwrap(), false)])
+            .unwrap();
+        assert!(!calendar.is_working(Day::parse("2025-10-01").unwrap()));
+        assert_eq!(calendar.day_seconds(), 9 * 3600);
     }
 
     /// Every integer the rules hold has a range: a new rule without one fails here.
