@@ -20,14 +20,14 @@ use careledger::kpi::{
     payouts::CloseFailure,
     worklist::{WorkFilter, WorkItem},
 };
-use careledger::model::{Day, Period, Purpose};
+use careledger::model::{Day, Period, Purpose, Timestamp};
 use careledger::model::{Kind, display_key, escape_controls, mask_phone, redact_message};
 use careledger::report::{Lang, Render, RenderContext};
 use careledger::rules::{Rules, TASK_KINDS};
 use careledger::store::{CloseError, Integrity, Reader, Store, StoreError};
 
 use super::{
-    Annotate, CheckFormat, Cli, Command, ExplainCommand, Failure, ListFormat, OrWrite,
+    Annotate, CheckFormat, Cli, Command, ExplainCommand, Failure, Format, ListFormat, OrWrite,
     ReportCommand, out, out_bytes, style, write_failure,
 };
 
@@ -62,6 +62,24 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             let period = month.or(week).expect("clap requires one");
             let reader = Store::open_reader(db).map_err(store_failure)?;
             let report = kpi::visits::run(&reader, &rules, &period).map_err(store_failure)?;
+            out_bytes(&report.render(format.into(), &cx))
+        }
+        Command::Report {
+            report: ReportCommand::Complaints { month, format },
+        } => {
+            let reader = Store::open_reader(db).map_err(store_failure)?;
+            let report = kpi::complaints::Workflow::load(&reader, &rules)
+                .map_err(store_failure)?
+                .complaints_report(&rules.complaints, &month);
+            out_bytes(&report.render(format.into(), &cx))
+        }
+        Command::Report {
+            report: ReportCommand::Actions { month, format },
+        } => {
+            let reader = Store::open_reader(db).map_err(store_failure)?;
+            let workflow =
+                kpi::complaints::Workflow::load(&reader, &rules).map_err(store_failure)?;
+            let report = kpi::actions::actions_report(&workflow.actions, &month);
             out_bytes(&report.render(format.into(), &cx))
         }
         Command::Report {
@@ -213,6 +231,19 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             };
             lost(db, &rules, as_of, top, &list)
         }
+        Command::Complaints {
+            open: _,
+            as_of,
+            format,
+            show_phone,
+            out: file,
+        } => open_complaints(db, &rules, &cx, as_of, format, show_phone, file.as_deref()),
+        Command::Actions {
+            open: _,
+            as_of,
+            format,
+            out: file,
+        } => open_actions(db, &rules, &cx, as_of, format, file.as_deref()),
         Command::Tasks {
             as_of,
             department,
@@ -299,6 +330,16 @@ pub fn parse_day(text: &str) -> Result<Day, String> {
     Day::parse(text)
 }
 
+/// A moment: a date-time, or a date meaning 24:00 of it (the end of the day).
+pub fn parse_moment(text: &str) -> Result<Timestamp, String> {
+    match Timestamp::parse(text) {
+        Ok(t) => Ok(t),
+        Err(_) => Day::parse(text).map(|d| Day(d.0 + 1).start()).map_err(|_| {
+            format!("`{text}` is neither a date (YYYY-MM-DD) nor a date-time (YYYY-MM-DD HH:MM)")
+        }),
+    }
+}
+
 pub fn parse_task_kind(text: &str) -> Result<Purpose, String> {
     careledger::rules::task_kind(text).ok_or_else(|| {
         format!(
@@ -346,8 +387,23 @@ fn check(
         } else {
             None
         };
+    let workflow = if sources.contains(&gate::Source::Complaints)
+        || sources.contains(&gate::Source::Actions)
+    {
+        Some(kpi::complaints::Workflow::load(&reader, rules).map_err(store_failure)?)
+    } else {
+        None
+    };
     let reports_of = |period: &Period| -> Result<gate::Reports, Failure> {
         let mut r = gate::Reports::default();
+        if let Some(workflow) = &workflow {
+            if sources.contains(&gate::Source::Complaints) {
+                r.complaints = Some(workflow.complaints_report(&rules.complaints, period));
+            }
+            if sources.contains(&gate::Source::Actions) {
+                r.actions = Some(kpi::actions::actions_report(&workflow.actions, period));
+            }
+        }
         if let Some(derived) = &derived {
             if sources.contains(&gate::Source::Visits) {
                 r.visits = Some(derived.visits(period).map_err(store_failure)?);
@@ -506,13 +562,22 @@ fn report_all(
         other => Failure::Unexpected(other.into()),
     };
     let reader = Store::open_reader(db).map_err(store_failure)?;
+    // The complaints and actions section, when the store holds any.
+    let workflow = kpi::complaints::Workflow::load(&reader, rules).map_err(store_failure)?;
+    let data = pack::ComplaintsData {
+        complaints: &workflow.complaints,
+        actions: &workflow.actions,
+        calendar: &workflow.calendar,
+    };
+    let data = (!workflow.complaints.is_empty() || !workflow.actions.is_empty()).then_some(&data);
     if single_file {
         // `dir` is the file here.
-        let page = pack::build_single_file(&reader, rules, month, lang).map_err(failure)?;
+        let page =
+            pack::build_single_file_with(&reader, rules, month, lang, data).map_err(failure)?;
         write_atomically(dir, &page)?;
         return out(&format!("wrote {}\n", dir.display()));
     }
-    let files = pack::build(&reader, rules, month, lang).map_err(failure)?;
+    let files = pack::build_with(&reader, rules, month, lang, data).map_err(failure)?;
     create_private_dir_all(dir)
         .or_write(|| format!("cannot create the folder {}", dir.display()))?;
     for file in &files {
@@ -552,6 +617,90 @@ fn as_of_or_latest(reader: &Reader, as_of: Option<Day>) -> Result<Day, Failure> 
                 "the store is empty; import data first".into(),
             )),
         },
+    }
+}
+
+/// `careledger complaints --open`: the open complaints as of a moment, overdue first.
+fn open_complaints(
+    db: &Path,
+    rules: &Rules,
+    cx: &RenderContext,
+    as_of: Option<Timestamp>,
+    format: Format,
+    show_phone: bool,
+    file: Option<&Path>,
+) -> Result<(), Failure> {
+    use careledger::report::complaints::ComplaintWorkList;
+    let reader = Store::open_reader(db).map_err(store_failure)?;
+    let as_of = match as_of {
+        Some(t) => t,
+        None => reader
+            .latest_time()
+            .map_err(store_failure)?
+            .ok_or_else(|| Failure::Input("the store is empty; import data first".into()))?,
+    };
+    let workflow = kpi::complaints::Workflow::load(&reader, rules).map_err(store_failure)?;
+    let clocks = careledger::derive::complaints::clocks(
+        &workflow.complaints,
+        &workflow.calendar,
+        &rules.complaints,
+    );
+    // Phones of the listed customers only: point reads.
+    let mut phones: std::collections::BTreeMap<String, String> = Default::default();
+    for clock in clocks.iter().filter(|c| c.open_as_of(as_of)) {
+        let id = &clock.complaint.customer_id;
+        if !phones.contains_key(id)
+            && let Some((_, careledger::Record::Customer(c))) = reader
+                .get(careledger::Kind::Customer, id)
+                .map_err(store_failure)?
+        {
+            phones.insert(id.clone(), c.phone.unwrap_or_default());
+        }
+    }
+    let rows = kpi::complaints::open_complaints(&clocks, as_of, |id| {
+        phones.get(id).cloned().unwrap_or_default()
+    });
+    let list = ComplaintWorkList {
+        as_of: as_of.to_string(),
+        rows: &rows,
+        show_phone,
+    };
+    write_list(&list.render(format.into(), cx), rows.len(), file)
+}
+
+/// `careledger actions --open`: the actions not done as of a date, overdue first.
+fn open_actions(
+    db: &Path,
+    rules: &Rules,
+    cx: &RenderContext,
+    as_of: Option<Day>,
+    format: Format,
+    file: Option<&Path>,
+) -> Result<(), Failure> {
+    use careledger::report::complaints::ActionWorkList;
+    let reader = Store::open_reader(db).map_err(store_failure)?;
+    let as_of = as_of_or_latest(&reader, as_of)?;
+    let workflow = kpi::complaints::Workflow::load(&reader, rules).map_err(store_failure)?;
+    let rows = kpi::actions::open_actions(&workflow.actions, as_of);
+    let list = ActionWorkList {
+        as_of: as_of.to_string(),
+        rows: &rows,
+    };
+    write_list(&list.render(format.into(), cx), rows.len(), file)
+}
+
+/// Prints a rendered list, or writes it to the `--out` file (private, atomically).
+fn write_list(bytes: &[u8], rows: usize, file: Option<&Path>) -> Result<(), Failure> {
+    match file {
+        None => out_bytes(bytes),
+        Some(path) => {
+            write_atomically(path, bytes)?;
+            out(&format!(
+                "wrote {} ({})\n",
+                path.display(),
+                style::count(rows as u64, "row", "rows")
+            ))
+        }
     }
 }
 

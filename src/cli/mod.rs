@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use careledger::model::{Day, Period, Purpose};
+use careledger::model::{Day, Period, Purpose, Timestamp};
 use careledger::report;
 
 /// `--format` of a report: the library's [`report::Format`], parsed here (clap stays in the
@@ -251,6 +251,39 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
+    /// The complaints work list: open complaints, with what is due next (escalation to the
+    /// general manager, reply to the customer) and when, overdue first.
+    Complaints {
+        /// List the open complaints (the one list there is; may be left out).
+        #[arg(long)]
+        open: bool,
+        /// The moment to list for: YYYY-MM-DD (24:00 of that day) or YYYY-MM-DD HH:MM;
+        /// default: the latest time in the store.
+        #[arg(long, value_parser = commands::parse_moment)]
+        as_of: Option<Timestamp>,
+        #[arg(long, value_enum, default_value = "md")]
+        format: Format,
+        /// Print phone numbers in full (personal data: only when needed).
+        #[arg(long)]
+        show_phone: bool,
+        /// Write the list to this file instead of printing it, readable by its owner only.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// The actions work list: corrective and preventive actions not done yet, overdue first.
+    Actions {
+        /// List the open actions (the one list there is; may be left out).
+        #[arg(long)]
+        open: bool,
+        /// The date to list for, YYYY-MM-DD; default: the latest date in the store.
+        #[arg(long, value_parser = commands::parse_day)]
+        as_of: Option<Day>,
+        #[arg(long, value_enum, default_value = "md")]
+        format: Format,
+        /// Write the list to this file instead of printing it, readable by its owner only.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
     /// Generate a realistic, deterministic dataset: every record kind's file.
     Gen {
         /// Number of customers.
@@ -317,6 +350,24 @@ pub enum ReportCommand {
         /// (always shown in md and csv).
         #[arg(long)]
         by_staff: bool,
+        #[arg(long, value_enum, default_value = "json")]
+        format: Format,
+    },
+    /// The complaints report (投诉, 相关问题及时处理完成率): complaints raised in the month,
+    /// escalated and handled in time by the working-time clock, open and overdue at its end.
+    Complaints {
+        /// The month, YYYY-MM.
+        #[arg(long, value_parser = commands::parse_month_period)]
+        month: Period,
+        #[arg(long, value_enum, default_value = "json")]
+        format: Format,
+    },
+    /// The corrective and preventive actions (整改措施和预防措施) raised or due in the month,
+    /// with their status at its end.
+    Actions {
+        /// The month, YYYY-MM.
+        #[arg(long, value_parser = commands::parse_month_period)]
+        month: Period,
         #[arg(long, value_enum, default_value = "json")]
         format: Format,
     },

@@ -241,3 +241,119 @@ pub fn open_complaints(
         })
         .collect()
 }
+
+/// What the complaints and actions reports read from a snapshot: every current complaint
+/// and action with its steps, and the working calendar — the rules' weekdays and hours with
+/// the dates of `calendar.csv`.
+pub struct Workflow {
+    pub complaints: Vec<ComplaintInput>,
+    pub actions: Vec<crate::derive::complaints::ActionInput>,
+    pub calendar: WorkCalendar,
+}
+
+impl Workflow {
+    /// Reads every complaint, action and calendar date of a snapshot (steps in one pass per
+    /// kind, grouped by their key's first part).
+    pub fn load(
+        reader: &crate::store::Reader,
+        rules: &crate::rules::Rules,
+    ) -> Result<Workflow, crate::store::StoreError> {
+        use crate::derive::complaints::{
+            ActionInput, ActionKind, ActionStepInput, ActionStepKind, StepInput, StepKind,
+        };
+        use crate::model::{self, Kind, Record};
+
+        let overrides: Vec<(Day, bool)> = reader
+            .current_records(Kind::CalendarDay)?
+            .into_iter()
+            .filter_map(Record::into_calendar_day)
+            .map(|d| (d.date, d.working))
+            .collect();
+        let calendar = rules
+            .worktime
+            .calendar(overrides)
+            .expect("validated rules make a calendar");
+
+        let mut steps: BTreeMap<String, Vec<StepInput>> = BTreeMap::new();
+        for s in reader
+            .current_records(Kind::ComplaintStep)?
+            .into_iter()
+            .filter_map(Record::into_complaint_step)
+        {
+            let step = match s.step {
+                model::ComplaintStepKind::Escalated => StepKind::Escalated,
+                model::ComplaintStepKind::Replied => StepKind::Replied,
+                model::ComplaintStepKind::Resolved => StepKind::Resolved,
+                model::ComplaintStepKind::Reopened => StepKind::Reopened,
+            };
+            steps.entry(s.complaint_id).or_default().push(StepInput {
+                step,
+                at: s.at,
+                staff_id: s.staff_id,
+            });
+        }
+        let complaints = reader
+            .current_records(Kind::Complaint)?
+            .into_iter()
+            .filter_map(Record::into_complaint)
+            .map(|c| ComplaintInput {
+                steps: steps.remove(&c.complaint_id).unwrap_or_default(),
+                complaint_id: c.complaint_id,
+                customer_id: c.customer_id,
+                raised_at: c.raised_at,
+                category: c.category,
+                department: c.department,
+                owner_id: c.owner_id,
+            })
+            .collect();
+
+        let mut action_steps: BTreeMap<String, Vec<ActionStepInput>> = BTreeMap::new();
+        for s in reader
+            .current_records(Kind::ActionStep)?
+            .into_iter()
+            .filter_map(Record::into_action_step)
+        {
+            let step = match s.step {
+                model::ActionStepKind::Approved => ActionStepKind::Approved,
+                model::ActionStepKind::Done => ActionStepKind::Done,
+                model::ActionStepKind::Verified => ActionStepKind::Verified,
+            };
+            action_steps
+                .entry(s.action_id)
+                .or_default()
+                .push(ActionStepInput {
+                    step,
+                    at: s.at,
+                    staff_id: s.staff_id,
+                });
+        }
+        let actions = reader
+            .current_records(Kind::Action)?
+            .into_iter()
+            .filter_map(Record::into_action)
+            .map(|a| ActionInput {
+                steps: action_steps.remove(&a.action_id).unwrap_or_default(),
+                kind: match a.kind {
+                    model::ActionKind::Corrective => ActionKind::Corrective,
+                    model::ActionKind::Preventive => ActionKind::Preventive,
+                },
+                action_id: a.action_id,
+                raised_on: a.raised_on,
+                subject: a.subject,
+                complaint_id: a.complaint_id,
+                owner_id: a.owner_id,
+                due_on: a.due_on,
+            })
+            .collect();
+        Ok(Workflow {
+            complaints,
+            actions,
+            calendar,
+        })
+    }
+
+    /// The complaints report of a month.
+    pub fn complaints_report(&self, rules: &ComplaintRules, month: &Period) -> ComplaintsReport {
+        complaints_report_of(&self.complaints, &self.calendar, rules, month)
+    }
+}
