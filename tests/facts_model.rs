@@ -467,3 +467,78 @@ fn verify_checks_the_kept_facts_and_facts_derives_them_for_other_rules() {
     let verify = dir.ok(&["--rules", other, "verify"]);
     assert!(verify.contains("kept facts: up to date"), "{verify}");
 }
+
+/// The complaints' and actions' figures read from the kept facts (the month's records plus
+/// the stocks at its end) equal those derived from every complaint and action, after an
+/// import that brings complaints and actions without their steps and one that brings the
+/// steps (and so changes every stock).
+#[test]
+fn complaint_and_action_reports_from_the_facts_equal_those_from_scratch() {
+    use careledger::derive::complaints::Workflow;
+    use careledger::kpi::{actions, complaints};
+
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    careledger::generate(
+        &careledger::GenConfig {
+            customers: 600,
+            months: 18,
+            seed: 3,
+            start_year: 2024,
+            start_month: 1,
+        },
+        |name: &str| -> std::io::Result<Box<dyn std::io::Write>> {
+            Ok(Box::new(std::fs::File::create(data.join(name))?))
+        },
+    )
+    .unwrap();
+    let store = Store::open_or_create(&dir.path().join("s.redb")).unwrap();
+    let rules = Rules::default();
+    let files_of = |kinds: &[Kind]| -> Vec<ParsedFile> {
+        kinds
+            .iter()
+            .map(|k| {
+                let text = std::fs::read_to_string(data.join(k.file_name())).unwrap();
+                parse(*k, &text)
+            })
+            .collect()
+    };
+    let steps = [Kind::ComplaintStep, Kind::ActionStep];
+    let first: Vec<Kind> = Kind::ALL
+        .into_iter()
+        .filter(|k| !steps.contains(k))
+        .collect();
+    for kinds in [&first[..], &steps[..]] {
+        store
+            .import(&files_of(kinds), &ImportOptions::default(), &|_, _| {})
+            .unwrap();
+        careledger::facts::catch_up(&store, &rules).unwrap();
+        let reader = store.reader().unwrap();
+        assert!(careledger::facts::current(&reader, &rules).unwrap());
+        let checked = careledger::facts::check(&reader, &rules, 10).unwrap();
+        assert!(checked.problems.is_empty(), "{:?}", checked.problems);
+        let w = Workflow::load(&reader, &rules).unwrap();
+        assert!(w.complaints.len() > 20 && w.actions.len() > 20);
+        for year in 2024..=2025 {
+            for m in 1..=12 {
+                let month = Period::month(year, m).unwrap();
+                assert_eq!(
+                    complaints::run(&reader, &rules, &month).unwrap(),
+                    complaints::complaints_report_of(
+                        &w.complaints,
+                        &w.calendar,
+                        &rules.complaints,
+                        &month
+                    ),
+                    "complaints {month}"
+                );
+                assert_eq!(
+                    actions::run(&reader, &rules, &month).unwrap(),
+                    actions::actions_report(&w.actions, &month),
+                    "actions {month}"
+                );
+            }
+        }
+    }
+}

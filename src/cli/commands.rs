@@ -68,17 +68,15 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             report: ReportCommand::Complaints { month, format },
         } => {
             let reader = Store::open_reader(db).map_err(store_failure)?;
-            let report = kpi::complaints::Workflow::load(&reader, &rules)
-                .map_err(store_failure)?
-                .complaints_report(&rules.complaints, &month);
+            let report = kpi::complaints::run(&reader, &rules, &month).map_err(store_failure)?;
             out_bytes(&report.render(format.into(), &cx))
         }
         Command::Report {
             report: ReportCommand::Actions { month, format },
         } => {
             let reader = Store::open_reader(db).map_err(store_failure)?;
-            let workflow =
-                kpi::complaints::Workflow::load(&reader, &rules).map_err(store_failure)?;
+            let workflow = careledger::derive::complaints::Workflow::load(&reader, &rules)
+                .map_err(store_failure)?;
             let report = kpi::actions::actions_report(&workflow.actions, &month);
             out_bytes(&report.render(format.into(), &cx))
         }
@@ -387,22 +385,14 @@ fn check(
         } else {
             None
         };
-    let workflow = if sources.contains(&gate::Source::Complaints)
-        || sources.contains(&gate::Source::Actions)
-    {
-        Some(kpi::complaints::Workflow::load(&reader, rules).map_err(store_failure)?)
-    } else {
-        None
-    };
     let reports_of = |period: &Period| -> Result<gate::Reports, Failure> {
         let mut r = gate::Reports::default();
-        if let Some(workflow) = &workflow {
-            if sources.contains(&gate::Source::Complaints) {
-                r.complaints = Some(workflow.complaints_report(&rules.complaints, period));
-            }
-            if sources.contains(&gate::Source::Actions) {
-                r.actions = Some(kpi::actions::actions_report(&workflow.actions, period));
-            }
+        if sources.contains(&gate::Source::Complaints) {
+            r.complaints =
+                Some(kpi::complaints::run(&reader, rules, period).map_err(store_failure)?);
+        }
+        if sources.contains(&gate::Source::Actions) {
+            r.actions = Some(kpi::actions::run(&reader, rules, period).map_err(store_failure)?);
         }
         if let Some(derived) = &derived {
             if sources.contains(&gate::Source::Visits) {
@@ -563,7 +553,8 @@ fn report_all(
     };
     let reader = Store::open_reader(db).map_err(store_failure)?;
     // The complaints and actions section, when the store holds any.
-    let workflow = kpi::complaints::Workflow::load(&reader, rules).map_err(store_failure)?;
+    let workflow =
+        careledger::derive::complaints::Workflow::load(&reader, rules).map_err(store_failure)?;
     let data = pack::ComplaintsData {
         complaints: &workflow.complaints,
         actions: &workflow.actions,
@@ -639,7 +630,8 @@ fn open_complaints(
             .map_err(store_failure)?
             .ok_or_else(|| Failure::Input("the store is empty; import data first".into()))?,
     };
-    let workflow = kpi::complaints::Workflow::load(&reader, rules).map_err(store_failure)?;
+    let workflow =
+        careledger::derive::complaints::Workflow::load(&reader, rules).map_err(store_failure)?;
     let clocks = careledger::derive::complaints::clocks(
         &workflow.complaints,
         &workflow.calendar,
@@ -680,7 +672,8 @@ fn open_actions(
     use careledger::report::complaints::ActionWorkList;
     let reader = Store::open_reader(db).map_err(store_failure)?;
     let as_of = as_of_or_latest(&reader, as_of)?;
-    let workflow = kpi::complaints::Workflow::load(&reader, rules).map_err(store_failure)?;
+    let workflow =
+        careledger::derive::complaints::Workflow::load(&reader, rules).map_err(store_failure)?;
     let rows = kpi::actions::open_actions(&workflow.actions, as_of);
     let list = ActionWorkList {
         as_of: as_of.to_string(),

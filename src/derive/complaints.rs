@@ -14,8 +14,11 @@
 //!   on a month's last day and not yet done is `open` at that month's end, and `overdue`
 //!   from the next day on.
 
-use crate::model::{Day, Timestamp};
-use crate::rules::ComplaintRules;
+use std::collections::BTreeMap;
+
+use crate::model::{self, Day, Kind, Record, Timestamp};
+use crate::rules::{ComplaintRules, Rules};
+use crate::store::{Reader, StoreError};
 use crate::worktime::WorkCalendar;
 
 /// A step of a complaint. The order of the variants is the order of steps at the same
@@ -290,6 +293,195 @@ impl ActionInput {
                 ActionStatus::Open | ActionStatus::Overdue
             )
     }
+}
+
+/// What the complaints and actions reports read from a snapshot: every current complaint
+/// and action with its steps, and the working calendar — the rules' weekdays and hours with
+/// the dates of `calendar.csv`.
+pub struct Workflow {
+    pub complaints: Vec<ComplaintInput>,
+    pub actions: Vec<ActionInput>,
+    pub calendar: WorkCalendar,
+}
+
+impl Workflow {
+    /// Reads every complaint, action and calendar date of a snapshot (steps in one pass per
+    /// kind, grouped by their key's first part).
+    pub fn load(reader: &Reader, rules: &Rules) -> Result<Workflow, StoreError> {
+        let calendar = calendar_of(reader, rules)?;
+
+        let mut steps: BTreeMap<String, Vec<StepInput>> = BTreeMap::new();
+        for s in reader
+            .current_records(Kind::ComplaintStep)?
+            .into_iter()
+            .filter_map(Record::into_complaint_step)
+        {
+            steps
+                .entry(s.complaint_id.clone())
+                .or_default()
+                .push(StepInput::of(s));
+        }
+        let complaints = reader
+            .current_records(Kind::Complaint)?
+            .into_iter()
+            .filter_map(Record::into_complaint)
+            .map(|c| {
+                let steps = steps.remove(&c.complaint_id).unwrap_or_default();
+                ComplaintInput::of(c, steps)
+            })
+            .collect();
+
+        let mut action_steps: BTreeMap<String, Vec<ActionStepInput>> = BTreeMap::new();
+        for s in reader
+            .current_records(Kind::ActionStep)?
+            .into_iter()
+            .filter_map(Record::into_action_step)
+        {
+            let step = match s.step {
+                model::ActionStepKind::Approved => ActionStepKind::Approved,
+                model::ActionStepKind::Done => ActionStepKind::Done,
+                model::ActionStepKind::Verified => ActionStepKind::Verified,
+            };
+            action_steps
+                .entry(s.action_id)
+                .or_default()
+                .push(ActionStepInput {
+                    step,
+                    at: s.at,
+                    staff_id: s.staff_id,
+                });
+        }
+        let actions = reader
+            .current_records(Kind::Action)?
+            .into_iter()
+            .filter_map(Record::into_action)
+            .map(|a| {
+                let steps = action_steps.remove(&a.action_id).unwrap_or_default();
+                ActionInput::of(a, steps)
+            })
+            .collect();
+        Ok(Workflow {
+            complaints,
+            actions,
+            calendar,
+        })
+    }
+}
+
+/// The working calendar of a snapshot: the rules' weekdays and hours, with the dates of
+/// `calendar.csv` (a few dozen a year).
+pub fn calendar_of(reader: &Reader, rules: &Rules) -> Result<WorkCalendar, StoreError> {
+    let overrides: Vec<(Day, bool)> = reader
+        .current_records(Kind::CalendarDay)?
+        .into_iter()
+        .filter_map(Record::into_calendar_day)
+        .map(|d| (d.date, d.working))
+        .collect();
+    Ok(rules
+        .worktime
+        .calendar(overrides)
+        .expect("validated rules make a calendar"))
+}
+
+impl StepInput {
+    /// A stored step as the clock reads it.
+    pub fn of(s: model::ComplaintStep) -> StepInput {
+        StepInput {
+            step: match s.step {
+                model::ComplaintStepKind::Escalated => StepKind::Escalated,
+                model::ComplaintStepKind::Replied => StepKind::Replied,
+                model::ComplaintStepKind::Resolved => StepKind::Resolved,
+                model::ComplaintStepKind::Reopened => StepKind::Reopened,
+            },
+            at: s.at,
+            staff_id: s.staff_id,
+        }
+    }
+}
+
+impl ComplaintInput {
+    /// A stored complaint with its steps.
+    pub fn of(c: model::Complaint, steps: Vec<StepInput>) -> ComplaintInput {
+        ComplaintInput {
+            complaint_id: c.complaint_id,
+            customer_id: c.customer_id,
+            raised_at: c.raised_at,
+            category: c.category,
+            department: c.department,
+            owner_id: c.owner_id,
+            steps,
+        }
+    }
+
+    /// A stored complaint with its steps read from the snapshot.
+    pub fn read(reader: &Reader, c: model::Complaint) -> Result<ComplaintInput, StoreError> {
+        let steps = reader
+            .steps_of_complaint(&c.complaint_id)?
+            .into_iter()
+            .map(StepInput::of)
+            .collect();
+        Ok(ComplaintInput::of(c, steps))
+    }
+}
+
+impl ActionStepInput {
+    pub fn of(s: model::ActionStep) -> ActionStepInput {
+        ActionStepInput {
+            step: match s.step {
+                model::ActionStepKind::Approved => ActionStepKind::Approved,
+                model::ActionStepKind::Done => ActionStepKind::Done,
+                model::ActionStepKind::Verified => ActionStepKind::Verified,
+            },
+            at: s.at,
+            staff_id: s.staff_id,
+        }
+    }
+}
+
+impl ActionInput {
+    pub fn of(a: model::Action, steps: Vec<ActionStepInput>) -> ActionInput {
+        ActionInput {
+            kind: match a.kind {
+                model::ActionKind::Corrective => ActionKind::Corrective,
+                model::ActionKind::Preventive => ActionKind::Preventive,
+            },
+            action_id: a.action_id,
+            raised_on: a.raised_on,
+            subject: a.subject,
+            complaint_id: a.complaint_id,
+            owner_id: a.owner_id,
+            due_on: a.due_on,
+            steps,
+        }
+    }
+
+    /// A stored action with its steps read from the snapshot.
+    pub fn read(reader: &Reader, a: model::Action) -> Result<ActionInput, StoreError> {
+        let steps = reader
+            .steps_of_action(&a.action_id)?
+            .into_iter()
+            .map(ActionStepInput::of)
+            .collect();
+        Ok(ActionInput::of(a, steps))
+    }
+}
+
+/// Complaints open, and open and overdue, as of `t`: the stocks at the end of a month.
+pub fn complaint_stocks(clocks: &[ComplaintClock], t: Timestamp) -> (u64, u64) {
+    clocks
+        .iter()
+        .filter(|c| c.open_as_of(t))
+        .fold((0, 0), |(open, overdue), c| {
+            (open + 1, overdue + u64::from(c.overdue_as_of(t)))
+        })
+}
+
+/// Actions raised by `d` and overdue as of it (the backlog at the end of a month).
+pub fn actions_overdue(actions: &[ActionInput], d: Day) -> u64 {
+    actions
+        .iter()
+        .filter(|a| a.raised_on <= d && a.overdue_as_of(d))
+        .count() as u64
 }
 
 #[cfg(test)]

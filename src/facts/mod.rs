@@ -21,13 +21,17 @@ use rayon::prelude::*;
 
 use crate::derive::CustomerActivity;
 use crate::derive::churn;
+use crate::derive::complaints::{
+    Workflow, actions_overdue, clocks as complaint_clocks, complaint_stocks,
+};
 use crate::derive::tasks::TaskDeriver;
 use crate::derive::tiers::{Tier, TierInputs, as_of_for};
-use crate::model::{Day, Kind, Outcome, Purpose, Record, Survey, Timestamp};
+use crate::model::{Day, Kind, Outcome, Period, Purpose, Record, Survey, Timestamp};
 use crate::rules::Rules;
 use crate::store::facts::{
-    CustomerFacts, FactsUpdate, LAYOUT, MONTH_TABLES, ReturnFact, RevenueFact, TASK_ON_TIME,
-    TASK_PERFORMED, TASK_SUCCESSFUL, TaskFact,
+    CustomerFacts, FactsUpdate, LAYOUT, MONTH_TABLES, ReturnFact, RevenueFact,
+    SERIES_ACTIONS_OVERDUE, SERIES_OPEN, SERIES_OVERDUE, TASK_ON_TIME, TASK_PERFORMED,
+    TASK_SUCCESSFUL, TaskFact, WorkflowFacts,
 };
 use crate::store::{Reader, Store, StoreError, sha256_hex};
 
@@ -97,19 +101,24 @@ pub fn catch_up_with(store: &Store, rules: &Rules, when: Rebuild) -> Result<Catc
         let reader = store.reader()?;
         let through = reader.next_seq()?;
         let state = reader.facts_state()?;
-        let targets = match &state {
+        let (targets, workflow_changed) = match &state {
             Some(s) if s.fingerprint == print && s.through == through => {
                 return Ok(CatchUp::default());
             }
             Some(s) if s.fingerprint == print && s.through < through => {
-                let targets = changed_customers(&reader, s.through, through)?;
+                let (targets, workflow_changed) = changed_customers(&reader, s.through, through)?;
                 let cheaper = when == Rebuild::WhenCheaper && {
                     let all = reader.count_current(Kind::Customer)?;
                     (targets.len() as u64).saturating_mul(4) > all.saturating_mul(REBUILD_QUARTERS)
                 };
-                (!cheaper).then_some(targets)
+                ((!cheaper).then_some(targets), workflow_changed)
             }
-            _ => None,
+            _ => (None, true),
+        };
+        let workflow = if workflow_changed || targets.is_none() {
+            Some(workflow_facts(&reader, rules)?)
+        } else {
+            None
         };
         let update = match targets {
             Some(targets) => FactsUpdate {
@@ -117,6 +126,7 @@ pub fn catch_up_with(store: &Store, rules: &Rules, when: Rebuild) -> Result<Catc
                 fingerprint: print.clone(),
                 through,
                 customers: derive_some(&reader, rules, &targets)?,
+                workflow,
                 month_of,
             },
             None => FactsUpdate {
@@ -127,6 +137,7 @@ pub fn catch_up_with(store: &Store, rules: &Rules, when: Rebuild) -> Result<Catc
                     .into_iter()
                     .map(|(id, f)| (id, Some(f)))
                     .collect(),
+                workflow,
                 month_of,
             },
         };
@@ -151,11 +162,25 @@ pub fn month_of(day: i32) -> i32 {
     date.year() * 12 + date.month0() as i32
 }
 
-/// The customers whose facts the log entries `[from, to)` may change: every customer a
-/// changed record names, before and after, with their families' members.
-fn changed_customers(reader: &Reader, from: u64, to: u64) -> Result<BTreeSet<String>, StoreError> {
+/// The customers whose facts the log entries `[from, to)` may change — every customer a
+/// changed record names, before and after, with their families' members — and whether a
+/// complaint, an action, one of their steps or a calendar date changed.
+fn changed_customers(
+    reader: &Reader,
+    from: u64,
+    to: u64,
+) -> Result<(BTreeSet<String>, bool), StoreError> {
     let mut named: BTreeSet<String> = BTreeSet::new();
+    let mut workflow = false;
     reader.for_each_log_entry(from, to, |entry, previous| {
+        workflow |= matches!(
+            entry.kind,
+            Kind::Complaint
+                | Kind::ComplaintStep
+                | Kind::Action
+                | Kind::ActionStep
+                | Kind::CalendarDay
+        );
         for record in entry.record.iter().chain(previous) {
             for id in customers_named(record) {
                 named.insert(id.to_owned());
@@ -177,7 +202,65 @@ fn changed_customers(reader: &Reader, from: u64, to: u64) -> Result<BTreeSet<Str
     for family in &families {
         targets.extend(reader.family_members(family)?);
     }
-    Ok(targets)
+    Ok((targets, workflow))
+}
+
+/// The complaints' and actions' facts, derived from every complaint and action (they are
+/// few): the open, overdue and overdue-action stocks at the end of every month from the
+/// first complaint or action to the month after the last instant that can change one (a
+/// step, a due time), where they stay; and the actions by due date.
+pub fn workflow_facts(reader: &Reader, rules: &Rules) -> Result<WorkflowFacts, StoreError> {
+    let w = Workflow::load(reader, rules)?;
+    let clocks = complaint_clocks(&w.complaints, &w.calendar, &rules.complaints);
+    let mut days: Vec<i32> = Vec::new();
+    for c in &clocks {
+        days.push(c.complaint.raised_at.day().0);
+        days.push(c.reply_due.day().0);
+        days.push(c.escalation_due.day().0);
+        days.extend(c.complaint.steps.iter().map(|s| s.at.day().0));
+    }
+    for a in &w.actions {
+        days.extend([a.raised_on.0, a.due_on.0 + 1]);
+        days.extend(a.steps.iter().map(|s| s.at.day().0));
+    }
+    let mut stocks = Vec::new();
+    if let (Some(first), Some(last)) = (days.iter().min(), days.iter().max()) {
+        let mut before = [0i64; 3];
+        for index in month_of(*first)..=month_of(*last) + 1 {
+            let month = month_period(index);
+            let end = Day(month.last.0 + 1).start();
+            let (open, overdue) = complaint_stocks(&clocks, end);
+            let now = [open, overdue, actions_overdue(&w.actions, month.last)]
+                .map(|n| i64::try_from(n).expect("counts fit i64"));
+            for (series, (value, was)) in [SERIES_OPEN, SERIES_OVERDUE, SERIES_ACTIONS_OVERDUE]
+                .into_iter()
+                .zip(now.iter().zip(&before))
+            {
+                if value != was {
+                    stocks.push((series, index, *value));
+                }
+            }
+            before = now;
+        }
+    }
+    // In the order the table keeps them: series, then month.
+    stocks.sort_unstable();
+    let mut actions_due: Vec<(i32, String)> = w
+        .actions
+        .iter()
+        .map(|a| (a.due_on.0, a.action_id.clone()))
+        .collect();
+    actions_due.sort();
+    Ok(WorkflowFacts {
+        stocks,
+        actions_due,
+    })
+}
+
+/// The month of an index (`year × 12 + month − 1`).
+pub fn month_period(index: i32) -> Period {
+    let month = u32::try_from(index.rem_euclid(12)).expect("0..12") + 1;
+    Period::month(index.div_euclid(12), month).expect("a month of a stored date")
 }
 
 /// The customers whose facts a record enters: its owner, and the referrer of a sale or policy.
@@ -568,6 +651,9 @@ pub fn check(reader: &Reader, rules: &Rules, max: usize) -> Result<FactsCheck, S
     }
     if reader.stock_table()? != stock {
         note("fact_stock differs from the episodes' starts and returns".to_owned());
+    }
+    if reader.workflow_facts()? != workflow_facts(reader, rules)? {
+        note("the complaints' and actions' facts differ from a derivation from scratch".to_owned());
     }
     Ok(FactsCheck {
         standing,

@@ -11,8 +11,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::derive::complaints::{ActionInput, ActionStatus, ActionStepKind};
-use crate::model::{Day, Period};
+use crate::derive::complaints::{
+    ActionInput, ActionStatus, ActionStepKind, Workflow, actions_overdue,
+};
+use crate::model::{Day, Kind, Period, Record};
+use crate::rules::Rules;
+use crate::store::facts::SERIES_ACTIONS_OVERDUE;
+use crate::store::{Reader, StoreError};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActionsReport {
@@ -80,6 +85,16 @@ pub fn action_lines(actions: &[ActionInput], month: &Period, as_of: Day) -> Vec<
 
 /// The report of a month.
 pub fn actions_report(actions: &[ActionInput], month: &Period) -> ActionsReport {
+    actions_report_with(actions, month, actions_overdue(actions, month.last))
+}
+
+/// The report of a month from (at least) the actions raised or due in it, with the overdue
+/// backlog at its end counted elsewhere (the kept facts).
+pub fn actions_report_with(
+    actions: &[ActionInput],
+    month: &Period,
+    overdue_at_end: u64,
+) -> ActionsReport {
     let end = month.last;
     let due: Vec<&ActionInput> = actions
         .iter()
@@ -94,10 +109,7 @@ pub fn actions_report(actions: &[ActionInput], month: &Period) -> ActionsReport 
                 .count() as u64,
             due: due.len() as u64,
             done_on_time: due.iter().filter(|a| a.done_on_time()).count() as u64,
-            overdue_at_end: actions
-                .iter()
-                .filter(|a| a.raised_on <= end && a.overdue_as_of(end))
-                .count() as u64,
+            overdue_at_end,
         },
         actions: action_lines(actions, month, end),
     }
@@ -143,4 +155,38 @@ pub fn open_actions(actions: &[ActionInput], as_of: Day) -> Vec<OpenAction> {
                 .any(|s| s.step == ActionStepKind::Approved && s.at.day() <= as_of),
         })
         .collect()
+}
+
+/// The actions report of a month from a snapshot. Where the kept facts follow `rules`, it
+/// reads the actions raised in the month (by date) and those due in it (the facts' index),
+/// with their steps, and the overdue backlog from the facts; otherwise every action.
+pub fn run(reader: &Reader, rules: &Rules, month: &Period) -> Result<ActionsReport, StoreError> {
+    if !crate::facts::current(reader, rules)? {
+        let w = Workflow::load(reader, rules)?;
+        return Ok(actions_report(&w.actions, month));
+    }
+    let mut listed = std::collections::BTreeMap::new();
+    reader.for_each_in_period(
+        Kind::Action,
+        month.first.start(),
+        Day(month.last.0 + 1).start(),
+        |r| {
+            if let Record::Action(a) = r {
+                listed.insert(a.action_id.clone(), a.clone());
+            }
+            Ok(())
+        },
+    )?;
+    for id in reader.actions_due(month.first.0, month.last.0)? {
+        if let Some((_, Record::Action(a))) = reader.get(Kind::Action, &id)? {
+            listed.insert(id, a);
+        }
+    }
+    let inputs = listed
+        .into_values()
+        .map(|a| ActionInput::read(reader, a))
+        .collect::<Result<Vec<_>, _>>()?;
+    let overdue =
+        reader.workflow_stock(SERIES_ACTIONS_OVERDUE, crate::facts::month_of(month.last.0))?;
+    Ok(actions_report_with(&inputs, month, overdue))
 }

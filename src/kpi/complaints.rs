@@ -15,9 +15,15 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::rate;
-use crate::derive::complaints::{ComplaintClock, ComplaintInput, clocks};
+use crate::derive::complaints::{
+    ComplaintClock, ComplaintInput, Workflow, calendar_of, clocks, complaint_stocks,
+};
 use crate::model::{Day, Period, Timestamp};
+use crate::model::{Kind, Record};
 use crate::rules::ComplaintRules;
+use crate::rules::Rules;
+use crate::store::facts::{SERIES_OPEN, SERIES_OVERDUE};
+use crate::store::{Reader, StoreError};
 use crate::worktime::WorkCalendar;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -85,18 +91,23 @@ fn median_hours(mut seconds: Vec<i64>) -> Option<f64> {
 /// The report of a month: its complaints (raised on a date in it) and, as of its end, every
 /// complaint raised by then that is open or overdue.
 pub fn complaints_report(clocks: &[ComplaintClock], month: &Period) -> ComplaintsReport {
+    complaints_report_with(clocks, month, complaint_stocks(clocks, end_of(month)))
+}
+
+/// The report of a month from the clocks of (at least) its complaints, with the open and
+/// overdue complaints at its end counted elsewhere (the kept facts).
+pub fn complaints_report_with(
+    clocks: &[ComplaintClock],
+    month: &Period,
+    (open_at_end, overdue_at_end): (u64, u64),
+) -> ComplaintsReport {
     let end = end_of(month);
     let mut totals = (0u64, 0u64, 0u64, 0u64);
     let mut by_category: BTreeMap<&str, LineCounts> = BTreeMap::new();
     let mut by_department: BTreeMap<&str, LineCounts> = BTreeMap::new();
     let mut reply_seconds = Vec::new();
-    let (mut open_at_end, mut overdue_at_end) = (0u64, 0u64);
     for clock in clocks {
         let c = clock.complaint;
-        if clock.open_as_of(end) {
-            open_at_end += 1;
-            overdue_at_end += u64::from(clock.overdue_as_of(end));
-        }
         if !month.contains(c.raised_at.day()) {
             continue;
         }
@@ -242,118 +253,39 @@ pub fn open_complaints(
         .collect()
 }
 
-/// What the complaints and actions reports read from a snapshot: every current complaint
-/// and action with its steps, and the working calendar — the rules' weekdays and hours with
-/// the dates of `calendar.csv`.
-pub struct Workflow {
-    pub complaints: Vec<ComplaintInput>,
-    pub actions: Vec<crate::derive::complaints::ActionInput>,
-    pub calendar: WorkCalendar,
-}
-
-impl Workflow {
-    /// Reads every complaint, action and calendar date of a snapshot (steps in one pass per
-    /// kind, grouped by their key's first part).
-    pub fn load(
-        reader: &crate::store::Reader,
-        rules: &crate::rules::Rules,
-    ) -> Result<Workflow, crate::store::StoreError> {
-        use crate::derive::complaints::{
-            ActionInput, ActionKind, ActionStepInput, ActionStepKind, StepInput, StepKind,
-        };
-        use crate::model::{self, Kind, Record};
-
-        let overrides: Vec<(Day, bool)> = reader
-            .current_records(Kind::CalendarDay)?
-            .into_iter()
-            .filter_map(Record::into_calendar_day)
-            .map(|d| (d.date, d.working))
-            .collect();
-        let calendar = rules
-            .worktime
-            .calendar(overrides)
-            .expect("validated rules make a calendar");
-
-        let mut steps: BTreeMap<String, Vec<StepInput>> = BTreeMap::new();
-        for s in reader
-            .current_records(Kind::ComplaintStep)?
-            .into_iter()
-            .filter_map(Record::into_complaint_step)
-        {
-            let step = match s.step {
-                model::ComplaintStepKind::Escalated => StepKind::Escalated,
-                model::ComplaintStepKind::Replied => StepKind::Replied,
-                model::ComplaintStepKind::Resolved => StepKind::Resolved,
-                model::ComplaintStepKind::Reopened => StepKind::Reopened,
-            };
-            steps.entry(s.complaint_id).or_default().push(StepInput {
-                step,
-                at: s.at,
-                staff_id: s.staff_id,
-            });
-        }
-        let complaints = reader
-            .current_records(Kind::Complaint)?
-            .into_iter()
-            .filter_map(Record::into_complaint)
-            .map(|c| ComplaintInput {
-                steps: steps.remove(&c.complaint_id).unwrap_or_default(),
-                complaint_id: c.complaint_id,
-                customer_id: c.customer_id,
-                raised_at: c.raised_at,
-                category: c.category,
-                department: c.department,
-                owner_id: c.owner_id,
-            })
-            .collect();
-
-        let mut action_steps: BTreeMap<String, Vec<ActionStepInput>> = BTreeMap::new();
-        for s in reader
-            .current_records(Kind::ActionStep)?
-            .into_iter()
-            .filter_map(Record::into_action_step)
-        {
-            let step = match s.step {
-                model::ActionStepKind::Approved => ActionStepKind::Approved,
-                model::ActionStepKind::Done => ActionStepKind::Done,
-                model::ActionStepKind::Verified => ActionStepKind::Verified,
-            };
-            action_steps
-                .entry(s.action_id)
-                .or_default()
-                .push(ActionStepInput {
-                    step,
-                    at: s.at,
-                    staff_id: s.staff_id,
-                });
-        }
-        let actions = reader
-            .current_records(Kind::Action)?
-            .into_iter()
-            .filter_map(Record::into_action)
-            .map(|a| ActionInput {
-                steps: action_steps.remove(&a.action_id).unwrap_or_default(),
-                kind: match a.kind {
-                    model::ActionKind::Corrective => ActionKind::Corrective,
-                    model::ActionKind::Preventive => ActionKind::Preventive,
-                },
-                action_id: a.action_id,
-                raised_on: a.raised_on,
-                subject: a.subject,
-                complaint_id: a.complaint_id,
-                owner_id: a.owner_id,
-                due_on: a.due_on,
-            })
-            .collect();
-        Ok(Workflow {
-            complaints,
-            actions,
-            calendar,
-        })
+/// The complaints report of a month from a snapshot. Where the kept facts follow `rules`,
+/// it reads the month's complaints (by date) with their steps, and the open and overdue
+/// complaints at its end from the facts; otherwise every complaint, from scratch.
+pub fn run(reader: &Reader, rules: &Rules, month: &Period) -> Result<ComplaintsReport, StoreError> {
+    if !crate::facts::current(reader, rules)? {
+        let w = Workflow::load(reader, rules)?;
+        return Ok(complaints_report_of(
+            &w.complaints,
+            &w.calendar,
+            &rules.complaints,
+            month,
+        ));
     }
-
-    /// The complaints report of a month.
-    pub fn complaints_report(&self, rules: &ComplaintRules, month: &Period) -> ComplaintsReport {
-        complaints_report_of(&self.complaints, &self.calendar, rules, month)
-    }
+    let calendar = calendar_of(reader, rules)?;
+    let mut raised = Vec::new();
+    reader.for_each_in_period(Kind::Complaint, month.first.start(), end_of(month), |r| {
+        if let Record::Complaint(c) = r {
+            raised.push(c.clone());
+        }
+        Ok(())
+    })?;
+    let inputs = raised
+        .into_iter()
+        .map(|c| ComplaintInput::read(reader, c))
+        .collect::<Result<Vec<_>, _>>()?;
+    let index = crate::facts::month_of(month.last.0);
+    let stocks = (
+        reader.workflow_stock(SERIES_OPEN, index)?,
+        reader.workflow_stock(SERIES_OVERDUE, index)?,
+    );
+    Ok(complaints_report_with(
+        &clocks(&inputs, &calendar, &rules.complaints),
+        month,
+        stocks,
+    ))
 }

@@ -22,6 +22,8 @@
 //! | `fact_surveys` | `(date, survey id)` | tier code | surveys with their customer's tier on the survey date |
 //! | `fact_stock` | month index | `i64` | episodes begun minus episodes ended in the month: lost customers at a month's end is the sum up to it |
 //! | `fact_family` | `(family id, customer id)` | `()` | the members of each family, for re-deriving a family's tiers |
+//! | `fact_workflow` | `(series, month index)` | `i64` | the complaints open ([`SERIES_OPEN`]), open and overdue ([`SERIES_OVERDUE`]) and the actions overdue ([`SERIES_ACTIONS_OVERDUE`]) at the end of a month, where the figure changes: a later month has the value of the latest earlier entry |
+//! | `fact_actions_due` | `(due_on, action id)` | `()` | actions by due date |
 //! | `fact_meta` | `&str` | `&[u8]` | `fingerprint` (the rules and layout the facts follow), `through` (the log's next sequence number when they were derived, `u64` little-endian) |
 //!
 //! Dates are `Day` numbers, times `Timestamp` seconds, a month index is `year × 12 + month − 1`.
@@ -47,6 +49,8 @@ const SURVEYS: TableDefinition<(i32, &str), u8> = TableDefinition::new("fact_sur
 const STOCK: TableDefinition<i32, i64> = TableDefinition::new("fact_stock");
 const FAMILY: TableDefinition<(&str, &str), ()> = TableDefinition::new("fact_family");
 const FACT_META: TableDefinition<&str, &[u8]> = TableDefinition::new("fact_meta");
+const WORKFLOW: TableDefinition<(u8, i32), i64> = TableDefinition::new("fact_workflow");
+const ACTIONS_DUE: TableDefinition<(i32, &str), ()> = TableDefinition::new("fact_actions_due");
 
 const META_FINGERPRINT: &str = "fingerprint";
 const META_THROUGH: &str = "through";
@@ -79,6 +83,21 @@ impl CustomerFacts {
     }
 }
 
+/// Series of `fact_workflow`.
+pub const SERIES_OPEN: u8 = 0;
+pub const SERIES_OVERDUE: u8 = 1;
+pub const SERIES_ACTIONS_OVERDUE: u8 = 2;
+
+/// The complaints' and actions' facts, derived whole (they are few) whenever one of their
+/// records or the calendar changes.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct WorkflowFacts {
+    /// (series, month index, value) where the value changes.
+    pub stocks: Vec<(u8, i32, i64)>,
+    /// (due_on, action id).
+    pub actions_due: Vec<(i32, String)>,
+}
+
 /// Flag bits of a `fact_tasks` value's second byte.
 pub const TASK_PERFORMED: u8 = 1;
 pub const TASK_SUCCESSFUL: u8 = 2;
@@ -86,7 +105,7 @@ pub const TASK_ON_TIME: u8 = 4;
 
 /// The layout of the facts tables. Part of the fingerprint: facts of another layout are
 /// derived again, never read.
-pub const LAYOUT: u32 = 1;
+pub const LAYOUT: u32 = 2;
 
 /// One return-visit task: its due time, id, kind (`Purpose` index) and credit flags.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
@@ -160,6 +179,8 @@ pub struct FactsUpdate {
     /// ([`StoreError::Stale`]) if an import committed since.
     pub through: u64,
     pub customers: Vec<(String, Option<CustomerFacts>)>,
+    /// The complaints' and actions' facts, when they changed: they replace the old ones.
+    pub workflow: Option<WorkflowFacts>,
     /// Month index of a date, for `fact_stock`.
     pub month_of: fn(i32) -> i32,
 }
@@ -447,6 +468,59 @@ impl Reader {
         })
     }
 
+    /// A `fact_workflow` series at the end of a month (an index): the latest entry up to it.
+    pub fn workflow_stock(&self, series: u8, month: i32) -> Result<u64, StoreError> {
+        guarded(|| {
+            let Some(table) = missing(self.txn().open_table(WORKFLOW))? else {
+                return Ok(0);
+            };
+            let value = table
+                .range((series, i32::MIN)..=(series, month))?
+                .next_back()
+                .transpose()?
+                .map_or(0, |(_, v)| v.value());
+            u64::try_from(value).map_err(|_| {
+                StoreError::Damaged(format!("fact_workflow holds {value} for series {series}"))
+            })
+        })
+    }
+
+    /// The ids of the actions due on a date in `[from, to]`.
+    pub fn actions_due(&self, from: i32, to: i32) -> Result<Vec<String>, StoreError> {
+        guarded(|| {
+            let Some(table) = missing(self.txn().open_table(ACTIONS_DUE))? else {
+                return Ok(Vec::new());
+            };
+            let mut out = Vec::new();
+            for entry in table.range((from, "")..(to.saturating_add(1), ""))? {
+                out.push(entry?.0.value().1.to_owned());
+            }
+            Ok(out)
+        })
+    }
+
+    /// Every entry of the workflow facts, for comparing them with a fresh derivation.
+    pub fn workflow_facts(&self) -> Result<WorkflowFacts, StoreError> {
+        guarded(|| {
+            let mut out = WorkflowFacts::default();
+            if let Some(table) = missing(self.txn().open_table(WORKFLOW))? {
+                for entry in table.iter()? {
+                    let (k, v) = entry?;
+                    let (series, month) = k.value();
+                    out.stocks.push((series, month, v.value()));
+                }
+            }
+            if let Some(table) = missing(self.txn().open_table(ACTIONS_DUE))? {
+                for entry in table.iter()? {
+                    let (key, _) = entry?;
+                    let (day, id) = key.value();
+                    out.actions_due.push((day, id.to_owned()));
+                }
+            }
+            Ok(out)
+        })
+    }
+
     /// The customers the facts file under a family.
     pub fn family_members(&self, family_id: &str) -> Result<Vec<String>, StoreError> {
         guarded(|| {
@@ -493,6 +567,18 @@ impl Store {
                 delete(&txn, FAMILY)?;
             }
             write_customers(&txn, update)?;
+            if let Some(workflow) = &update.workflow {
+                delete(&txn, WORKFLOW)?;
+                delete(&txn, ACTIONS_DUE)?;
+                let mut stocks = txn.open_table(WORKFLOW)?;
+                for (series, month, value) in &workflow.stocks {
+                    stocks.insert((*series, *month), *value)?;
+                }
+                let mut due = txn.open_table(ACTIONS_DUE)?;
+                for (day, id) in &workflow.actions_due {
+                    due.insert((*day, id.as_str()), ())?;
+                }
+            }
             {
                 let mut meta = txn.open_table(FACT_META)?;
                 meta.insert(META_FINGERPRINT, update.fingerprint.as_bytes())?;
