@@ -5,6 +5,7 @@ mod charts;
 mod churn_fixtures;
 mod cli;
 mod complaints;
+mod complaints_fixtures;
 mod crash;
 mod damaged;
 mod everyday;
