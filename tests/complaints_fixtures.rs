@@ -291,3 +291,30 @@ fn every_fixture_folder_has_a_test() {
     all.push("step_before_raised");
     fixture::check_all_listed(SET, &all);
 }
+
+/// `check` gates on the complaints and actions figures of the hand-worked October
+/// (timely rate 2/5 = 0.4, overdue actions at the end 2): a floor at the figure passes, a
+/// floor above it fails with exit 1, as does a ceiling of one overdue action.
+#[test]
+fn check_gates_the_complaints_and_actions_figures() {
+    let dir = fixture::imported(SET, "guoqing_2025");
+    let actions = fixture::imported(SET, "actions");
+    let gates = |text: &str| dir.write("gates.toml", text).display().to_string();
+    let pass = gates("[[gate]]\nkpi = \"complaints.timely_rate\"\nmin = 0.4\n");
+    let out = dir.run(&["check", "--month", "2025-10", "--gates", &pass]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let fail = gates("[[gate]]\nkpi = \"complaints.timely_rate\"\nmin = 0.95\n");
+    let out = dir.run(&["check", "--month", "2025-10", "--gates", &fail]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("complaints.timely_rate"), "{text}");
+    let overdue = actions
+        .write(
+            "gates.toml",
+            "[[gate]]\nkpi = \"actions.overdue_at_end\"\nmax = 1\n",
+        )
+        .display()
+        .to_string();
+    let out = actions.run(&["check", "--month", "2025-10", "--gates", &overdue]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+}
