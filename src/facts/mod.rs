@@ -120,39 +120,85 @@ pub fn catch_up_with(store: &Store, rules: &Rules, when: Rebuild) -> Result<Catc
         } else {
             None
         };
-        let update = match targets {
-            Some(targets) => FactsUpdate {
-                rebuild: false,
-                fingerprint: print.clone(),
-                through,
-                customers: derive_some(&reader, rules, &targets)?,
-                workflow,
-                month_of,
-            },
-            None => FactsUpdate {
-                rebuild: true,
-                fingerprint: print.clone(),
-                through,
-                customers: derive_all(&reader, rules)?
-                    .into_iter()
-                    .map(|(id, f)| (id, Some(f)))
-                    .collect(),
-                workflow,
-                month_of,
-            },
+        let rebuild = targets.is_none();
+        let mut update = FactsUpdate {
+            rebuild,
+            fingerprint: print.clone(),
+            through,
+            customers: Vec::new(),
+            workflow,
+            month_of,
         };
-        drop(reader);
-        match store.write_facts(&update) {
-            Err(StoreError::Stale) => continue,
-            Err(e) => return Err(e),
-            Ok(()) => {
-                return Ok(CatchUp {
-                    rebuilt: update.rebuild,
-                    customers: update.customers.len() as u64,
-                });
+        let written = match targets {
+            // The increment's customers, in one chunk (a record may move between them).
+            Some(targets) => {
+                update.customers = derive_some(&reader, rules, &targets, &targets)?;
+                match store.write_facts(&update) {
+                    Err(StoreError::Stale) => continue,
+                    other => other?,
+                }
+                update.customers.len() as u64
+            }
+            // Everyone, chunk by chunk into the emptied tables.
+            None => {
+                let mut writer = match store.begin_facts(&update) {
+                    Err(StoreError::Stale) => continue,
+                    other => other?,
+                };
+                let n = derive_in_chunks(&reader, rules, |chunk| writer.write(&chunk))?;
+                writer.commit()?;
+                n
+            }
+        };
+        return Ok(CatchUp {
+            rebuilt: rebuild,
+            customers: written,
+        });
+    }
+}
+
+/// Customers derived together when every customer is derived again: a rebuild holds one
+/// chunk's records and facts in memory (their families' records too), whatever the size of
+/// the store.
+const CHUNK: usize = 5_000;
+
+/// Derives every current customer's facts, `CHUNK` customers at a time in customer id
+/// order, and hands each chunk to `f`; returns the number of customers.
+fn derive_in_chunks(
+    reader: &Reader,
+    rules: &Rules,
+    mut f: impl FnMut(Vec<(String, Option<CustomerFacts>)>) -> Result<(), StoreError>,
+) -> Result<u64, StoreError> {
+    // Every customer and their family: a chunk's families are derived with it (tier S1
+    // counts a family's buyers), whichever chunk their members are in.
+    let mut ids: Vec<String> = Vec::new();
+    let mut family_of: BTreeMap<String, String> = BTreeMap::new();
+    let mut members: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    reader.for_each_current(Kind::Customer, |r| {
+        if let Record::Customer(c) = r {
+            ids.push(c.customer_id.clone());
+            if let Some(family) = &c.family_id {
+                family_of.insert(c.customer_id.clone(), family.clone());
+                members
+                    .entry(family.clone())
+                    .or_default()
+                    .push(c.customer_id.clone());
             }
         }
+        Ok(())
+    })?;
+    crate::progress::expect(crate::progress::Phase::Customers, ids.len() as u64);
+    for chunk in ids.chunks(CHUNK) {
+        let want: BTreeSet<String> = chunk.iter().cloned().collect();
+        let mut gather = want.clone();
+        for id in chunk {
+            if let Some(family) = family_of.get(id) {
+                gather.extend(members[family].iter().cloned());
+            }
+        }
+        f(derive_some(reader, rules, &gather, &want)?)?;
     }
+    Ok(ids.len() as u64)
 }
 
 /// The month index of a date: `year × 12 + month − 1`.
@@ -299,15 +345,17 @@ impl Gathered {
     }
 }
 
-/// Derives the facts of some customers from their records: `None` for one who is no longer
-/// a current customer.
+/// Derives the facts of the customers of `want` from the records of those of `gather` (a
+/// superset: `want` with their families' members, whose sales decide tier S1): `None` for
+/// one who is no longer a current customer.
 fn derive_some(
     reader: &Reader,
     rules: &Rules,
-    targets: &BTreeSet<String>,
+    gather: &BTreeSet<String>,
+    want: &BTreeSet<String>,
 ) -> Result<Vec<(String, Option<CustomerFacts>)>, StoreError> {
     // Each customer's records are read in parallel from the one snapshot.
-    let targets_list: Vec<&String> = targets.iter().collect();
+    let targets_list: Vec<&String> = gather.iter().collect();
     let read: Vec<(bool, Vec<Record>)> = targets_list
         .par_iter()
         .map(|id| {
@@ -336,36 +384,15 @@ fn derive_some(
             gathered.add(record);
         }
     }
-    let mut derived: BTreeMap<String, CustomerFacts> =
-        derive_from(gathered, rules, |id| present.contains(id))
-            .into_iter()
-            .collect();
-    Ok(targets
+    let mut derived: BTreeMap<String, CustomerFacts> = derive_from(gathered, rules, |id| {
+        present.contains(id) && want.contains(id)
+    })
+    .into_iter()
+    .collect();
+    Ok(want
         .iter()
         .map(|id| (id.clone(), derived.remove(id)))
         .collect())
-}
-
-/// Derives every current customer's facts from scratch, in customer id order.
-pub fn derive_all(
-    reader: &Reader,
-    rules: &Rules,
-) -> Result<Vec<(String, CustomerFacts)>, StoreError> {
-    let mut gathered = Gathered::default();
-    for kind in [
-        Kind::Customer,
-        Kind::Sale,
-        Kind::ServiceOrder,
-        Kind::Policy,
-        Kind::Attempt,
-        Kind::Survey,
-    ] {
-        let records = reader.current_records(kind)?;
-        gathered
-            .by_kind
-            .insert(kind, records.into_iter().map(|r| (r.key(), r)).collect());
-    }
-    Ok(derive_from(gathered, rules, |_| true))
 }
 
 /// Derives the facts of every customer of `gathered` that `wanted` accepts. The records
@@ -604,41 +631,50 @@ pub fn check(reader: &Reader, rules: &Rules, max: usize) -> Result<FactsCheck, S
             problems: Vec::new(),
         });
     }
-    let derived = derive_all(reader, rules)?;
-    let customers = derived.len() as u64;
-    let fresh: BTreeMap<String, CustomerFacts> =
-        derived.into_iter().filter(|(_, f)| !f.is_empty()).collect();
     let mut problems = Vec::new();
     let mut note = |problem: String| {
         if problems.len() < max {
             problems.push(problem);
         }
     };
-    let mut seen = BTreeSet::new();
-    reader.for_each_customer_facts(|id, kept| {
-        seen.insert(id.to_owned());
-        if fresh.get(id) != Some(&kept) {
-            note(format!(
-                "the kept facts of customer `{id}` differ from a derivation from scratch"
-            ));
+    let mut rows = [0u64; 7];
+    let mut stock: BTreeMap<i32, i64> = BTreeMap::new();
+    let mut with_facts = 0u64;
+    let customers = derive_in_chunks(reader, rules, |chunk| {
+        for (id, fresh) in chunk {
+            let fresh = fresh.filter(|f| !f.is_empty());
+            let kept = reader.customer_facts(&id)?;
+            if kept != fresh {
+                note(match (&kept, &fresh) {
+                    (None, _) => format!("customer `{id}` has facts, but none are kept"),
+                    _ => format!(
+                        "the kept facts of customer `{id}` differ from a derivation from scratch"
+                    ),
+                });
+            }
+            let Some(facts) = fresh else { continue };
+            with_facts += 1;
+            for (total, n) in rows.iter_mut().zip(facts.month_rows()) {
+                *total += n;
+            }
+            for day in &facts.lost {
+                *stock.entry(month_of(*day)).or_default() += 1;
+            }
+            for r in &facts.returns {
+                *stock.entry(month_of(r.returned_on)).or_default() -= 1;
+            }
         }
         Ok(())
     })?;
-    for id in fresh.keys().filter(|id| !seen.contains(*id)) {
-        note(format!("customer `{id}` has facts, but none are kept"));
-    }
-    let mut rows = [0u64; 7];
-    let mut stock: BTreeMap<i32, i64> = BTreeMap::new();
-    for facts in fresh.values() {
-        for (total, n) in rows.iter_mut().zip(facts.month_rows()) {
-            *total += n;
-        }
-        for day in &facts.lost {
-            *stock.entry(month_of(*day)).or_default() += 1;
-        }
-        for r in &facts.returns {
-            *stock.entry(month_of(r.returned_on)).or_default() -= 1;
-        }
+    let mut kept_customers = 0u64;
+    reader.for_each_customer_facts(|_, _| {
+        kept_customers += 1;
+        Ok(())
+    })?;
+    if kept_customers != with_facts {
+        note(format!(
+            "facts are kept for {kept_customers} customers; {with_facts} have facts"
+        ));
     }
     stock.retain(|_, n| *n != 0);
     let kept_rows = reader.month_table_rows()?;

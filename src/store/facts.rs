@@ -544,6 +544,17 @@ impl Store {
     /// Writes derived facts in one transaction, with the fingerprint and log position they
     /// follow. Refused with [`StoreError::Stale`] when the log has moved past `update.through`.
     pub fn write_facts(&self, update: &FactsUpdate) -> Result<(), StoreError> {
+        let mut writer = self.begin_facts(update)?;
+        writer.write(&update.customers)?;
+        writer.commit()
+    }
+
+    /// Opens the one transaction that writes derived facts: the header's (a rebuild empties
+    /// every facts table first; the complaints' and actions' facts, when given, replace the
+    /// old ones), then [`FactsWriter::write`] chunk by chunk, then [`FactsWriter::commit`].
+    /// Only the customers of `update.customers` are written here. Refused with
+    /// [`StoreError::Stale`] when the log has moved past `update.through`.
+    pub fn begin_facts(&self, update: &FactsUpdate) -> Result<FactsWriter, StoreError> {
         guarded(|| {
             let txn = self.db.begin_write()?;
             let next_seq = {
@@ -566,7 +577,6 @@ impl Store {
                 delete(&txn, STOCK)?;
                 delete(&txn, FAMILY)?;
             }
-            write_customers(&txn, update)?;
             if let Some(workflow) = &update.workflow {
                 delete(&txn, WORKFLOW)?;
                 delete(&txn, ACTIONS_DUE)?;
@@ -584,9 +594,33 @@ impl Store {
                 meta.insert(META_FINGERPRINT, update.fingerprint.as_bytes())?;
                 meta.insert(META_THROUGH, update.through.to_le_bytes().as_slice())?;
             }
-            txn.commit()?;
-            Ok(())
+            Ok(FactsWriter {
+                txn,
+                month_of: update.month_of,
+            })
         })
+    }
+}
+
+/// The open transaction of [`Store::begin_facts`]: nothing is visible until `commit`.
+pub struct FactsWriter {
+    txn: WriteTransaction,
+    month_of: fn(i32) -> i32,
+}
+
+impl FactsWriter {
+    /// Writes some customers' new facts (`None`: they have none any more), replacing what is
+    /// kept of them. Chunks may be written one after another when no record moves between
+    /// customers of different chunks (a rebuild, whose tables start empty, or one chunk).
+    pub fn write(
+        &mut self,
+        customers: &[(String, Option<CustomerFacts>)],
+    ) -> Result<(), StoreError> {
+        guarded(|| write_customers(&self.txn, customers, self.month_of))
+    }
+
+    pub fn commit(self) -> Result<(), StoreError> {
+        guarded(|| Ok(self.txn.commit()?))
     }
 }
 
@@ -598,7 +632,11 @@ fn delete<K: redb::Key + 'static, V: redb::Value + 'static>(
     Ok(())
 }
 
-fn write_customers(txn: &WriteTransaction, update: &FactsUpdate) -> Result<(), StoreError> {
+fn write_customers(
+    txn: &WriteTransaction,
+    customers_facts: &[(String, Option<CustomerFacts>)],
+    month_of: fn(i32) -> i32,
+) -> Result<(), StoreError> {
     let mut customers = txn.open_table(CUSTOMERS)?;
     let mut tasks = txn.open_table(TASKS)?;
     let mut unscheduled = txn.open_table(UNSCHEDULED)?;
@@ -610,11 +648,10 @@ fn write_customers(txn: &WriteTransaction, update: &FactsUpdate) -> Result<(), S
     let mut stock = txn.open_table(STOCK)?;
     let mut family = txn.open_table(FAMILY)?;
     let mut stock_delta: BTreeMap<i32, i64> = BTreeMap::new();
-    let month_of = update.month_of;
     let empty = CustomerFacts::default();
 
-    let mut olds = Vec::with_capacity(update.customers.len());
-    for (id, _) in &update.customers {
+    let mut olds = Vec::with_capacity(customers_facts.len());
+    for (id, _) in customers_facts {
         let old: Option<CustomerFacts> = customers
             .get(id.as_str())?
             .map(|v| decode("customer", v.value()))
@@ -624,7 +661,7 @@ fn write_customers(txn: &WriteTransaction, update: &FactsUpdate) -> Result<(), S
     // Only what changed is written: the rows of the old facts that the new ones lack go, then
     // the new rows the old ones lack come. Every row goes before any comes: a record that
     // moved to another customer (a sale amended to another customer id) keeps its key.
-    for ((id, new), old) in update.customers.iter().zip(&olds) {
+    for ((id, new), old) in customers_facts.iter().zip(&olds) {
         let new = new.as_ref().unwrap_or(&empty);
         let id = id.as_str();
         for t in gone(&old.tasks, &new.tasks) {
@@ -656,7 +693,7 @@ fn write_customers(txn: &WriteTransaction, update: &FactsUpdate) -> Result<(), S
             family.remove((f.as_str(), id))?;
         }
     }
-    for ((id, new), old) in update.customers.iter().zip(&olds) {
+    for ((id, new), old) in customers_facts.iter().zip(&olds) {
         let new = new.as_ref().unwrap_or(&empty);
         let id = id.as_str();
         for t in gone(&new.tasks, &old.tasks) {
