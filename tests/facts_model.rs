@@ -410,10 +410,11 @@ fn a_family_members_sale_changes_the_tier_kept_on_another_members_survey() {
         store
             .reader()
             .unwrap()
-            .survey_tiers(survey_day, survey_day)
+            .survey_facts(survey_day, survey_day)
             .unwrap()
-            .get("Q1")
-            .copied()
+            .iter()
+            .find(|f| f.survey_id == "Q1")
+            .map(|f| f.tier)
     };
     // One buyer in F0: C4 meets no criterion (one sale, one visit date in the trailing year).
     assert_eq!(tier(&store), Some(2), "general");

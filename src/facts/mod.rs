@@ -30,7 +30,7 @@ use crate::model::{Day, Kind, Outcome, Period, Purpose, Record, Survey, Timestam
 use crate::rules::Rules;
 use crate::store::facts::{
     CustomerFacts, FactsUpdate, LAYOUT, MONTH_TABLES, ReturnFact, RevenueFact,
-    SERIES_ACTIONS_OVERDUE, SERIES_OPEN, SERIES_OVERDUE, TASK_ON_TIME, TASK_PERFORMED,
+    SERIES_ACTIONS_OVERDUE, SERIES_OPEN, SERIES_OVERDUE, SurveyFact, TASK_ON_TIME, TASK_PERFORMED,
     TASK_SUCCESSFUL, TaskFact, WorkflowFacts,
 };
 use crate::store::{Reader, Store, StoreError, sha256_hex};
@@ -537,7 +537,15 @@ fn customer_facts(
             let tier = tiers
                 .tier_of(&activity.customer_id, &rules.tiers, as_of_for(day))
                 .tier;
-            (day.0, s.survey_id.clone(), tier_code(tier))
+            SurveyFact {
+                day: day.0,
+                survey_id: s.survey_id.clone(),
+                at: s.at.0,
+                customer_id: s.customer_id.clone(),
+                department: s.subject_department.clone(),
+                overall: s.overall,
+                tier: tier_code(tier),
+            }
         })
         .collect();
     CustomerFacts {
@@ -572,7 +580,7 @@ pub fn purpose_of(code: u8) -> Result<Purpose, StoreError> {
         .ok_or_else(|| StoreError::Damaged(format!("fact_tasks names the task kind code {code}")))
 }
 
-/// A tier as `fact_surveys` stores it: its index in `Tier::ALL`.
+/// A tier as `fact_survey_lines` stores it: its index in `Tier::ALL`.
 pub fn tier_code(tier: Tier) -> u8 {
     Tier::ALL.iter().position(|t| *t == tier).expect("a tier") as u8
 }
@@ -582,7 +590,7 @@ pub fn tier_of(code: u8) -> Result<Tier, StoreError> {
     Tier::ALL
         .get(usize::from(code))
         .copied()
-        .ok_or_else(|| StoreError::Damaged(format!("fact_surveys names the tier code {code}")))
+        .ok_or_else(|| StoreError::Damaged(format!("fact_survey_lines names the tier code {code}")))
 }
 
 /// Where the kept facts stand against the rules in force and the log.

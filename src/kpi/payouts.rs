@@ -13,9 +13,7 @@ use chrono::Datelike;
 use serde::{Deserialize, Serialize, Serializer};
 
 use crate::derive::tiers::{Tier, TierInputs, as_of_for};
-use crate::model::{
-    Day, Fen, Kind, MoneyOverflow, Period, PeriodKind, Record, Staff, Survey, Timestamp,
-};
+use crate::model::{Day, Fen, Kind, MoneyOverflow, Period, PeriodKind, Record, Staff, Timestamp};
 use crate::rules::{Rules, TierPayout};
 use crate::store::{CloseError, Reader, StoreError};
 
@@ -248,7 +246,13 @@ pub struct CloseInfo {
 /// A survey as the payouts see it.
 #[derive(Clone, Debug)]
 pub struct RatedSurvey {
-    pub survey: Survey,
+    pub survey_id: String,
+    pub at: Timestamp,
+    pub customer_id: String,
+    /// The survey's subject_department.
+    pub department: String,
+    pub overall: u8,
+    /// The customer's tier on the survey date.
     pub tier: Tier,
     pub satisfied: bool,
 }
@@ -326,45 +330,44 @@ impl PayoutInputs {
         last: Day,
         facts: bool,
     ) -> Result<PayoutInputs, StoreError> {
-        enum Tiers {
-            Kept(BTreeMap<String, u8>),
-            Derived(TierInputs),
-        }
-        let tiers = if facts {
-            Tiers::Kept(reader.survey_tiers(first.0, last.0)?)
-        } else {
-            Tiers::Derived(TierInputs::load(reader, rules)?)
-        };
         let mut surveys = Vec::new();
-        let mut missing = None;
-        reader.for_each_in_period(Kind::Survey, first.start(), Day(last.0 + 1).start(), |r| {
-            if let Record::Survey(s) = r {
-                let tier = match &tiers {
-                    Tiers::Derived(t) => {
-                        t.tier_of(&s.customer_id, &rules.tiers, as_of_for(s.at.day()))
-                            .tier
-                    }
-                    Tiers::Kept(kept) => match kept.get(&s.survey_id) {
-                        Some(code) => crate::facts::tier_of(*code)?,
-                        None => {
-                            missing.get_or_insert_with(|| s.survey_id.clone());
-                            Tier::General
-                        }
-                    },
-                };
-                let satisfied = s.overall >= rules.surveys.satisfied_overall_min;
+        let satisfied_min = rules.surveys.satisfied_overall_min;
+        if facts {
+            // The kept facts hold what a line counts: no survey record is read.
+            for f in reader.survey_facts(first.0, last.0)? {
                 surveys.push(RatedSurvey {
-                    survey: s.clone(),
-                    tier,
-                    satisfied,
+                    survey_id: f.survey_id,
+                    at: Timestamp(f.at),
+                    customer_id: f.customer_id,
+                    department: f.department,
+                    overall: f.overall,
+                    tier: crate::facts::tier_of(f.tier)?,
+                    satisfied: f.overall >= satisfied_min,
                 });
             }
-            Ok(())
-        })?;
-        if let Some(id) = missing {
-            return Err(StoreError::Damaged(format!(
-                "survey `{id}` has no tier in fact_surveys"
-            )));
+        } else {
+            let tiers = TierInputs::load(reader, rules)?;
+            reader.for_each_in_period(
+                Kind::Survey,
+                first.start(),
+                Day(last.0 + 1).start(),
+                |r| {
+                    if let Record::Survey(s) = r {
+                        surveys.push(RatedSurvey {
+                            survey_id: s.survey_id.clone(),
+                            at: s.at,
+                            customer_id: s.customer_id.clone(),
+                            department: s.subject_department.clone(),
+                            overall: s.overall,
+                            tier: tiers
+                                .tier_of(&s.customer_id, &rules.tiers, as_of_for(s.at.day()))
+                                .tier,
+                            satisfied: s.overall >= satisfied_min,
+                        });
+                    }
+                    Ok(())
+                },
+            )?;
         }
         let staff = reader
             .current_records(Kind::Staff)?
@@ -394,15 +397,9 @@ impl PayoutInputs {
         let mut list: Vec<&RatedSurvey> = self
             .surveys
             .iter()
-            .filter(|s| {
-                s.tier == tier
-                    && s.survey.subject_department == department
-                    && period.contains(s.survey.at.day())
-            })
+            .filter(|s| s.tier == tier && s.department == department && period.contains(s.at.day()))
             .collect();
-        list.sort_by(|a, b| {
-            (a.survey.at, &a.survey.survey_id).cmp(&(b.survey.at, &b.survey.survey_id))
-        });
+        list.sort_by(|a, b| (a.at, &a.survey_id).cmp(&(b.at, &b.survey_id)));
         list
     }
 }
@@ -462,11 +459,9 @@ pub fn compute(
             for s in inputs
                 .surveys
                 .iter()
-                .filter(|s| s.tier == tier && period.contains(s.survey.at.day()))
+                .filter(|s| s.tier == tier && period.contains(s.at.day()))
             {
-                let d = by_department
-                    .entry(&s.survey.subject_department)
-                    .or_default();
+                let d = by_department.entry(&s.department).or_default();
                 d.0 += 1;
                 d.1 += u64::from(s.satisfied);
             }
@@ -1021,17 +1016,24 @@ pub fn explain(
         period: period.clone(),
         tier,
         department: department.to_owned(),
+        // The issues are not what a line counts: read from the line's survey records.
         surveys: surveys
             .iter()
-            .map(|s| ExplainedSurvey {
-                survey_id: s.survey.survey_id.clone(),
-                at: s.survey.at,
-                customer_id: s.survey.customer_id.clone(),
-                overall: s.survey.overall,
-                satisfied: s.satisfied,
-                issues: s.survey.issues.clone(),
+            .map(|s| {
+                let issues = match reader.get(Kind::Survey, &s.survey_id)? {
+                    Some((_, Record::Survey(record))) => record.issues,
+                    _ => Vec::new(),
+                };
+                Ok(ExplainedSurvey {
+                    survey_id: s.survey_id.clone(),
+                    at: s.at,
+                    customer_id: s.customer_id.clone(),
+                    overall: s.overall,
+                    satisfied: s.satisfied,
+                    issues,
+                })
             })
-            .collect(),
+            .collect::<Result<_, StoreError>>()?,
         satisfied,
         outcome,
         per_member,

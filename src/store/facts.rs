@@ -19,7 +19,7 @@
 //! | `fact_returns` | `(returned_on, customer id)` | [`ReturnFact`] | returns from an episode, recovered or not, with the recovering call's staff |
 //! | `fact_revenue` | `(opened_on, order id)` | [`RevenueFact`] | service orders counted as recovery revenue |
 //! | `fact_calls` | `(date, attempt id)` | customer id | `churn_recovery` attempts, whatever their outcome |
-//! | `fact_surveys` | `(date, survey id)` | tier code | surveys with their customer's tier on the survey date |
+//! | `fact_survey_lines` | `(date, survey id)` | [`SurveyFact`] | surveys with their customer's tier on the survey date, what a payout line counts |
 //! | `fact_stock` | month index | `i64` | episodes begun minus episodes ended in the month: lost customers at a month's end is the sum up to it |
 //! | `fact_family` | `(family id, customer id)` | `()` | the members of each family, for re-deriving a family's tiers |
 //! | `fact_workflow` | `(series, month index)` | `i64` | the complaints open ([`SERIES_OPEN`]), open and overdue ([`SERIES_OVERDUE`]) and the actions overdue ([`SERIES_ACTIONS_OVERDUE`]) at the end of a month, where the figure changes: a later month has the value of the latest earlier entry |
@@ -45,7 +45,7 @@ const LOST: TableDefinition<(i32, &str), ()> = TableDefinition::new("fact_lost")
 const RETURNS: TableDefinition<(i32, &str), &[u8]> = TableDefinition::new("fact_returns");
 const REVENUE: TableDefinition<(i32, &str), &[u8]> = TableDefinition::new("fact_revenue");
 const CALLS: TableDefinition<(i32, &str), &str> = TableDefinition::new("fact_calls");
-const SURVEYS: TableDefinition<(i32, &str), u8> = TableDefinition::new("fact_surveys");
+const SURVEYS: TableDefinition<(i32, &str), &[u8]> = TableDefinition::new("fact_survey_lines");
 const STOCK: TableDefinition<i32, i64> = TableDefinition::new("fact_stock");
 const FAMILY: TableDefinition<(&str, &str), ()> = TableDefinition::new("fact_family");
 const FACT_META: TableDefinition<&str, &[u8]> = TableDefinition::new("fact_meta");
@@ -63,7 +63,7 @@ pub const MONTH_TABLES: [&str; 7] = [
     "fact_returns",
     "fact_revenue",
     "fact_calls",
-    "fact_surveys",
+    "fact_survey_lines",
 ];
 
 impl CustomerFacts {
@@ -105,7 +105,7 @@ pub const TASK_ON_TIME: u8 = 4;
 
 /// The layout of the facts tables. Part of the fingerprint: facts of another layout are
 /// derived again, never read.
-pub const LAYOUT: u32 = 2;
+pub const LAYOUT: u32 = 3;
 
 /// One return-visit task: its due time, id, kind (`Purpose` index) and credit flags.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
@@ -125,6 +125,20 @@ pub struct ReturnFact {
     pub recovered: bool,
     /// The recovering call's staff, when it names one.
     pub staff_id: Option<String>,
+}
+
+/// A survey as a payout line counts it.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct SurveyFact {
+    pub day: i32,
+    pub survey_id: String,
+    /// Timestamp seconds.
+    pub at: i64,
+    pub customer_id: String,
+    pub department: String,
+    pub overall: u8,
+    /// The customer's tier on the survey date (`Tier::ALL` index).
+    pub tier: u8,
 }
 
 /// A service order counted as recovery revenue.
@@ -151,8 +165,7 @@ pub struct CustomerFacts {
     pub revenue: Vec<RevenueFact>,
     /// (date, attempt id) of every `churn_recovery` attempt.
     pub calls: Vec<(i32, String)>,
-    /// (date, survey id, tier code).
-    pub surveys: Vec<(i32, String, u8)>,
+    pub surveys: Vec<SurveyFact>,
 }
 
 impl CustomerFacts {
@@ -376,14 +389,13 @@ impl Reader {
         })
     }
 
-    /// The tier code of every survey dated in `[from, to]`, by survey id.
-    pub fn survey_tiers(&self, from: i32, to: i32) -> Result<BTreeMap<String, u8>, StoreError> {
+    /// Every survey dated in `[from, to]` as payout lines count it, by date then id.
+    pub fn survey_facts(&self, from: i32, to: i32) -> Result<Vec<SurveyFact>, StoreError> {
         guarded(|| {
             let table = self.txn().open_table(SURVEYS)?;
-            let mut out = BTreeMap::new();
+            let mut out = Vec::new();
             for entry in table.range((from, "")..(to.saturating_add(1), ""))? {
-                let (k, v) = entry?;
-                out.insert(k.value().1.to_owned(), v.value());
+                out.push(decode("survey", entry?.1.value())?);
             }
             Ok(out)
         })
@@ -565,17 +577,16 @@ impl Store {
                 return Err(StoreError::Stale);
             }
             if update.rebuild {
-                delete(&txn, CUSTOMERS)?;
-                delete(&txn, RETURNS)?;
-                delete(&txn, REVENUE)?;
-                delete(&txn, FACT_META)?;
-                delete(&txn, TASKS)?;
-                delete(&txn, UNSCHEDULED)?;
-                delete(&txn, LOST)?;
-                delete(&txn, CALLS)?;
-                delete(&txn, SURVEYS)?;
-                delete(&txn, STOCK)?;
-                delete(&txn, FAMILY)?;
+                // Every facts table goes, of this layout or an older one (a table of another
+                // key or value type, or one a later layout dropped).
+                // (redb deletes a table by its name, whatever its types.)
+                let stale: Vec<_> = txn
+                    .list_tables()?
+                    .filter(|t| redb::TableHandle::name(t).starts_with("fact_"))
+                    .collect();
+                for table in stale {
+                    txn.delete_table(table)?;
+                }
             }
             if let Some(workflow) = &update.workflow {
                 delete(&txn, WORKFLOW)?;
@@ -684,8 +695,8 @@ fn write_customers(
         for (day, attempt) in gone(&old.calls, &new.calls) {
             calls.remove((*day, attempt.as_str()))?;
         }
-        for (day, survey, _) in gone(&old.surveys, &new.surveys) {
-            surveys.remove((*day, survey.as_str()))?;
+        for f in gone(&old.surveys, &new.surveys) {
+            surveys.remove((f.day, f.survey_id.as_str()))?;
         }
         if old.family_id != new.family_id
             && let Some(f) = &old.family_id
@@ -716,8 +727,8 @@ fn write_customers(
         for (day, attempt) in gone(&new.calls, &old.calls) {
             calls.insert((*day, attempt.as_str()), id)?;
         }
-        for (day, survey, tier) in gone(&new.surveys, &old.surveys) {
-            surveys.insert((*day, survey.as_str()), *tier)?;
+        for f in gone(&new.surveys, &old.surveys) {
+            surveys.insert((f.day, f.survey_id.as_str()), encode(f).as_slice())?;
         }
         if old.family_id != new.family_id
             && let Some(f) = &new.family_id
