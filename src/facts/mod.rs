@@ -96,22 +96,36 @@ pub fn catch_up(store: &Store, rules: &Rules) -> Result<CatchUp, StoreError> {
 
 /// [`catch_up`], choosing when to derive everyone again.
 pub fn catch_up_with(store: &Store, rules: &Rules, when: Rebuild) -> Result<CatchUp, StoreError> {
+    catch_up_in_chunks_of(store, rules, when, CHUNK)
+}
+
+/// [`catch_up_with`], deriving `chunk` customers at a time where it derives in chunks (tests
+/// use tiny chunks so that every path runs over several).
+pub fn catch_up_in_chunks_of(
+    store: &Store,
+    rules: &Rules,
+    when: Rebuild,
+    chunk: usize,
+) -> Result<CatchUp, StoreError> {
     let print = fingerprint(rules);
     loop {
         let reader = store.reader()?;
         let through = reader.next_seq()?;
         let state = reader.facts_state()?;
+        let mut only_new = false;
         let (targets, workflow_changed) = match &state {
             Some(s) if s.fingerprint == print && s.through == through => {
                 return Ok(CatchUp::default());
             }
             Some(s) if s.fingerprint == print && s.through < through => {
-                let (targets, workflow_changed) = changed_customers(&reader, s.through, through)?;
+                let changed = changed_customers(&reader, s.through, through)?;
                 let cheaper = when == Rebuild::WhenCheaper && {
                     let all = reader.count_current(Kind::Customer)?;
-                    (targets.len() as u64).saturating_mul(4) > all.saturating_mul(REBUILD_QUARTERS)
+                    (changed.customers.len() as u64).saturating_mul(4)
+                        > all.saturating_mul(REBUILD_QUARTERS)
                 };
-                ((!cheaper).then_some(targets), workflow_changed)
+                only_new = changed.only_new;
+                ((!cheaper).then_some(changed.customers), changed.workflow)
             }
             _ => (None, true),
         };
@@ -130,7 +144,29 @@ pub fn catch_up_with(store: &Store, rules: &Rules, when: Rebuild) -> Result<Catc
             month_of,
         };
         let written = match targets {
-            // The increment's customers, in one chunk (a record may move between them).
+            // The increment's customers, chunk by chunk when only new records came (their
+            // families are among them: see `changed_customers`).
+            Some(targets) if only_new => {
+                let mut writer = match store.begin_facts(&update) {
+                    Err(StoreError::Stale) => continue,
+                    other => other?,
+                };
+                // Every member of a target's family is a target (`changed_customers`).
+                let members = families_of(&reader, &targets)?;
+                let family_of: BTreeMap<&String, &String> = members
+                    .iter()
+                    .flat_map(|(f, ids)| ids.iter().map(move |id| (id, f)))
+                    .collect();
+                let list: Vec<&String> = targets.iter().collect();
+                for part in list.chunks(chunk) {
+                    let want: BTreeSet<String> = part.iter().map(|id| (*id).clone()).collect();
+                    let gather = with_families(part, &family_of, &members);
+                    writer.write(&derive_some(&reader, rules, &gather, &want)?)?;
+                }
+                writer.commit()?;
+                targets.len() as u64
+            }
+            // In one chunk: a record may have moved from one of them to another.
             Some(targets) => {
                 update.customers = derive_some(&reader, rules, &targets, &targets)?;
                 match store.write_facts(&update) {
@@ -145,7 +181,7 @@ pub fn catch_up_with(store: &Store, rules: &Rules, when: Rebuild) -> Result<Catc
                     Err(StoreError::Stale) => continue,
                     other => other?,
                 };
-                let n = derive_in_chunks(&reader, rules, |chunk| writer.write(&chunk))?;
+                let n = derive_in_chunks(&reader, rules, chunk, |part| writer.write(&part))?;
                 writer.commit()?;
                 n
             }
@@ -155,6 +191,37 @@ pub fn catch_up_with(store: &Store, rules: &Rules, when: Rebuild) -> Result<Catc
             customers: written,
         });
     }
+}
+
+/// The families of some customers, from their current records: family → members.
+fn families_of(
+    reader: &Reader,
+    ids: &BTreeSet<String>,
+) -> Result<BTreeMap<String, Vec<String>>, StoreError> {
+    let mut members: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for id in ids {
+        if let Some((_, Record::Customer(c))) = reader.get(Kind::Customer, id)?
+            && let Some(family) = c.family_id
+        {
+            members.entry(family).or_default().push(id.clone());
+        }
+    }
+    Ok(members)
+}
+
+/// `want` with the members of their families (`members`: family → customers).
+fn with_families(
+    want: &[&String],
+    family_of: &BTreeMap<&String, &String>,
+    members: &BTreeMap<String, Vec<String>>,
+) -> BTreeSet<String> {
+    let mut gather: BTreeSet<String> = want.iter().map(|id| (*id).clone()).collect();
+    for id in want {
+        if let Some(family) = family_of.get(id) {
+            gather.extend(members[*family].iter().cloned());
+        }
+    }
+    gather
 }
 
 /// Customers derived together when every customer is derived again: a rebuild holds one
@@ -167,18 +234,17 @@ const CHUNK: usize = 5_000;
 fn derive_in_chunks(
     reader: &Reader,
     rules: &Rules,
+    chunk: usize,
     mut f: impl FnMut(Vec<(String, Option<CustomerFacts>)>) -> Result<(), StoreError>,
 ) -> Result<u64, StoreError> {
     // Every customer and their family: a chunk's families are derived with it (tier S1
     // counts a family's buyers), whichever chunk their members are in.
     let mut ids: Vec<String> = Vec::new();
-    let mut family_of: BTreeMap<String, String> = BTreeMap::new();
     let mut members: BTreeMap<String, Vec<String>> = BTreeMap::new();
     reader.for_each_current(Kind::Customer, |r| {
         if let Record::Customer(c) = r {
             ids.push(c.customer_id.clone());
             if let Some(family) = &c.family_id {
-                family_of.insert(c.customer_id.clone(), family.clone());
                 members
                     .entry(family.clone())
                     .or_default()
@@ -187,15 +253,15 @@ fn derive_in_chunks(
         }
         Ok(())
     })?;
+    let family_of: BTreeMap<&String, &String> = members
+        .iter()
+        .flat_map(|(f, ids)| ids.iter().map(move |id| (id, f)))
+        .collect();
     crate::progress::expect(crate::progress::Phase::Customers, ids.len() as u64);
-    for chunk in ids.chunks(CHUNK) {
-        let want: BTreeSet<String> = chunk.iter().cloned().collect();
-        let mut gather = want.clone();
-        for id in chunk {
-            if let Some(family) = family_of.get(id) {
-                gather.extend(members[family].iter().cloned());
-            }
-        }
+    let list: Vec<&String> = ids.iter().collect();
+    for part in list.chunks(chunk) {
+        let want: BTreeSet<String> = part.iter().map(|id| (*id).clone()).collect();
+        let gather = with_families(part, &family_of, &members);
         f(derive_some(reader, rules, &gather, &want)?)?;
     }
     Ok(ids.len() as u64)
@@ -208,17 +274,24 @@ pub fn month_of(day: i32) -> i32 {
     date.year() * 12 + date.month0() as i32
 }
 
-/// The customers whose facts the log entries `[from, to)` may change — every customer a
-/// changed record names, before and after, with their families' members — and whether a
-/// complaint, an action, one of their steps or a calendar date changed.
-fn changed_customers(
-    reader: &Reader,
-    from: u64,
-    to: u64,
-) -> Result<(BTreeSet<String>, bool), StoreError> {
+/// What the log entries since the facts were derived change.
+struct Changed {
+    /// Every customer a changed record names, before and after, with their families'
+    /// members.
+    customers: BTreeSet<String>,
+    /// A complaint, an action, one of their steps or a calendar date changed.
+    workflow: bool,
+    /// Every entry is a record's first version: no record moved from one customer to
+    /// another, so the customers may be derived and written in chunks.
+    only_new: bool,
+}
+
+fn changed_customers(reader: &Reader, from: u64, to: u64) -> Result<Changed, StoreError> {
     let mut named: BTreeSet<String> = BTreeSet::new();
     let mut workflow = false;
-    reader.for_each_log_entry(from, to, |entry, previous| {
+    let mut only_new = true;
+    reader.for_each_log_entry(from, to, |entry, previous, first| {
+        only_new &= first;
         workflow |= matches!(
             entry.kind,
             Kind::Complaint
@@ -248,7 +321,11 @@ fn changed_customers(
     for family in &families {
         targets.extend(reader.family_members(family)?);
     }
-    Ok((targets, workflow))
+    Ok(Changed {
+        customers: targets,
+        workflow,
+        only_new,
+    })
 }
 
 /// The complaints' and actions' facts, derived from every complaint and action (they are
@@ -648,7 +725,7 @@ pub fn check(reader: &Reader, rules: &Rules, max: usize) -> Result<FactsCheck, S
     let mut rows = [0u64; 7];
     let mut stock: BTreeMap<i32, i64> = BTreeMap::new();
     let mut with_facts = 0u64;
-    let customers = derive_in_chunks(reader, rules, |chunk| {
+    let customers = derive_in_chunks(reader, rules, CHUNK, |chunk| {
         for (id, fresh) in chunk {
             let fresh = fresh.filter(|f| !f.is_empty());
             let kept = reader.customer_facts(&id)?;

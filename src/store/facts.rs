@@ -401,14 +401,15 @@ impl Reader {
         })
     }
 
-    /// Calls `f` with every log entry of sequence number in `[from, to)` and the record of the
+    /// Calls `f` with every log entry of sequence number in `[from, to)`, the record of the
     /// version before it (`None` when the entry is its record's first version, or follows a
-    /// void): what an import changed, for deciding whom to derive again.
+    /// void), and whether it is its record's first version: what an import changed, for
+    /// deciding whom to derive again.
     pub fn for_each_log_entry(
         &self,
         from: u64,
         to: u64,
-        mut f: impl FnMut(&LogEntry, Option<&Record>),
+        mut f: impl FnMut(&LogEntry, Option<&Record>, bool),
     ) -> Result<(), StoreError> {
         guarded(|| {
             let log = self.txn().open_table(LOG)?;
@@ -432,7 +433,7 @@ impl Reader {
                     }
                     None => None,
                 };
-                f(&entry, previous.as_ref());
+                f(&entry, previous.as_ref(), before.is_none());
             }
             Ok(())
         })
