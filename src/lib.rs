@@ -34,13 +34,15 @@
 //!   crediting, lost episodes and recovery, customer tiers, complaint clocks and action
 //!   states. Per customer, in parallel.
 //! - [`facts`]: derived facts kept by import — after an import, the customers it touched
-//!   (and those linked to them by referral or family) are derived again and their tasks,
-//!   episodes, returns, recovery revenue and survey tiers written to the store's facts
-//!   tables (`store::facts`), keyed for month-sized reads; [`facts::check`] compares them
-//!   with a derivation from scratch.
+//!   (and those linked to them by referral or family) are derived again, in chunks of
+//!   bounded memory, and their tasks, episodes, returns, recovery revenue and survey lines
+//!   written to the store's facts tables (`store::facts`), keyed for month-sized reads, with
+//!   the complaints' and actions' month-end stocks; [`facts::check`] compares them with a
+//!   derivation from scratch.
 //! - [`kpi`]: the reports — visits, churn, tiers, payouts (with close, adjustments, explain,
 //!   what-if), complaints and actions, and the work lists (`tasks`, `lost`, open complaints
-//!   and actions).
+//!   and actions). A report reads its period's kept facts when they follow its rules, and
+//!   derives from scratch otherwise.
 //! - [`gate`]: KPI gates for CI — floors, ceilings and changes, compared exactly; the KPIs a
 //!   gate can name are an enum, so an unknown name fails when the gates file is read.
 //! - [`report`]: presenting — JSON, Markdown (en/zh) and CSV renderers that return bytes, and
