@@ -60,21 +60,21 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
                 },
         } => {
             let period = month.or(week).expect("clap requires one");
-            let reader = Store::open_reader(db).map_err(store_failure)?;
+            let reader = open_for_reports(db, &rules)?;
             let report = kpi::visits::run(&reader, &rules, &period).map_err(store_failure)?;
             out_bytes(&report.render(format.into(), &cx))
         }
         Command::Report {
             report: ReportCommand::Complaints { month, format },
         } => {
-            let reader = Store::open_reader(db).map_err(store_failure)?;
+            let reader = open_for_reports(db, &rules)?;
             let report = kpi::complaints::run(&reader, &rules, &month).map_err(store_failure)?;
             out_bytes(&report.render(format.into(), &cx))
         }
         Command::Report {
             report: ReportCommand::Actions { month, format },
         } => {
-            let reader = Store::open_reader(db).map_err(store_failure)?;
+            let reader = open_for_reports(db, &rules)?;
             let workflow = careledger::derive::complaints::Workflow::load(&reader, &rules)
                 .map_err(store_failure)?;
             let report = kpi::actions::actions_report(&workflow.actions, &month);
@@ -90,7 +90,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
                 },
         } => {
             let period = month.or(year).expect("clap requires one");
-            let reader = Store::open_reader(db).map_err(store_failure)?;
+            let reader = open_for_reports(db, &rules)?;
             let by_staff = by_staff || format != super::Format::Json;
             let report =
                 kpi::churn::run(&reader, &rules, &period, by_staff).map_err(kpi_failure)?;
@@ -131,7 +131,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
                     format,
                 },
         } => {
-            let reader = Store::open_reader(db).map_err(store_failure)?;
+            let reader = open_for_reports(db, &rules)?;
             match compare {
                 None => {
                     let statement =
@@ -187,7 +187,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
                     "`{tier}` is not a tier; use super_vip, vip or general"
                 ))
             })?;
-            let reader = Store::open_reader(db).map_err(store_failure)?;
+            let reader = open_for_reports(db, &rules)?;
             let explanation = kpi::payouts::explain(&reader, &rules, &period, tier, &department)
                 .map_err(kpi_failure)?
                 .map_err(Failure::Input)?;
@@ -375,7 +375,7 @@ fn check(
             .map_err(|e| Failure::Input(format!("{}: not a JSON report: {e}", path.display())))?;
         baselines.push(json);
     }
-    let reader = Store::open_reader(db).map_err(store_failure)?;
+    let reader = open_for_reports(db, rules)?;
     let sources: std::collections::BTreeSet<gate::Source> =
         gates.iter().map(|g| g.kpi.source()).collect();
     // Both months come from one derivation of the snapshot (none when only payouts are gated).
@@ -551,7 +551,7 @@ fn report_all(
         PackError::Overflow(e) => Failure::Input(e.to_string()),
         other => Failure::Unexpected(other.into()),
     };
-    let reader = Store::open_reader(db).map_err(store_failure)?;
+    let reader = open_for_reports(db, rules)?;
     // The complaints and actions section, when the store holds any.
     let workflow =
         careledger::derive::complaints::Workflow::load(&reader, rules).map_err(store_failure)?;
@@ -609,6 +609,15 @@ fn as_of_or_latest(reader: &Reader, as_of: Option<Day>) -> Result<Day, Failure> 
             )),
         },
     }
+}
+
+/// Opens a snapshot for reports under `rules` ([`careledger::facts::prepare`]: a large
+/// store whose kept facts follow other rules gets facts derived for these, chunk by chunk,
+/// into a temporary store; a small one is derived in memory by each report).
+fn open_for_reports(db: &Path, rules: &Rules) -> Result<Reader, Failure> {
+    let mut reader = Store::open_reader(db).map_err(store_failure)?;
+    careledger::facts::prepare(&mut reader, rules).map_err(store_failure)?;
+    Ok(reader)
 }
 
 /// `careledger complaints --open`: the open complaints as of a moment, overdue first.

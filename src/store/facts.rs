@@ -31,7 +31,7 @@
 use std::collections::BTreeMap;
 
 use bincode::{Decode, Encode};
-use redb::{ReadableTable, TableDefinition, WriteTransaction};
+use redb::{ReadTransaction, ReadableDatabase, ReadableTable, TableDefinition, WriteTransaction};
 
 use super::read::{Reader, decode_log};
 use super::tables::{BY_TIME, HISTORY, LOG, LogEntry, META, META_NEXT_SEQ};
@@ -222,10 +222,28 @@ fn missing<T>(r: Result<T, redb::TableError>) -> Result<Option<T>, StoreError> {
 }
 
 impl Reader {
+    /// The transaction the facts tables are read through: the temporary store's when facts
+    /// were derived from scratch for this reader, else the snapshot's.
+    fn facts_txn(&self) -> &ReadTransaction {
+        self.scratch.as_ref().map_or(self.txn(), |s| &s.txn)
+    }
+
+    /// Makes this reader read the facts of `scratch` (a [`Store::temporary_facts`] written
+    /// with facts derived from this reader's snapshot) instead of the store's own.
+    pub fn attach_facts(&mut self, scratch: ScratchStore) -> Result<(), StoreError> {
+        let txn = guarded(|| Ok(scratch.store.db.begin_read()?))?;
+        self.scratch = Some(ScratchFacts {
+            txn,
+            _store: scratch.store,
+            _file: scratch.file,
+        });
+        Ok(())
+    }
+
     /// The state of the facts, `None` for a store that has none.
     pub fn facts_state(&self) -> Result<Option<FactsState>, StoreError> {
         guarded(|| {
-            let Some(meta) = missing(self.txn().open_table(FACT_META))? else {
+            let Some(meta) = missing(self.facts_txn().open_table(FACT_META))? else {
                 return Ok(None);
             };
             let fingerprint = meta.get(META_FINGERPRINT)?;
@@ -253,7 +271,7 @@ impl Reader {
     /// The kept facts of one customer.
     pub fn customer_facts(&self, customer_id: &str) -> Result<Option<CustomerFacts>, StoreError> {
         guarded(|| {
-            let Some(table) = missing(self.txn().open_table(CUSTOMERS))? else {
+            let Some(table) = missing(self.facts_txn().open_table(CUSTOMERS))? else {
                 return Ok(None);
             };
             table
@@ -268,7 +286,7 @@ impl Reader {
         &self,
         mut f: impl FnMut(&str, CustomerFacts) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
-        let Some(table) = guarded(|| missing(self.txn().open_table(CUSTOMERS)))? else {
+        let Some(table) = guarded(|| missing(self.facts_txn().open_table(CUSTOMERS)))? else {
             return Ok(());
         };
         let mut range = guarded(|| Ok(table.iter()?))?;
@@ -292,7 +310,7 @@ impl Reader {
         mut f: impl FnMut(u8, u8),
     ) -> Result<(), StoreError> {
         guarded(|| {
-            let table = self.txn().open_table(TASKS)?;
+            let table = self.facts_txn().open_table(TASKS)?;
             for entry in table.range((from, "")..(to, ""))? {
                 let [kind, flags] = entry?.1.value();
                 f(kind, flags);
@@ -304,7 +322,7 @@ impl Reader {
     /// The number of unscheduled attempts dated in `[from, to)`.
     pub fn count_unscheduled(&self, from: i64, to: i64) -> Result<u64, StoreError> {
         guarded(|| {
-            let table = self.txn().open_table(UNSCHEDULED)?;
+            let table = self.facts_txn().open_table(UNSCHEDULED)?;
             let mut n = 0;
             for entry in table.range((from, "")..(to, ""))? {
                 entry?;
@@ -317,7 +335,7 @@ impl Reader {
     /// The number of episodes lost on a date in `[from, to]`.
     pub fn count_lost(&self, from: i32, to: i32) -> Result<u64, StoreError> {
         guarded(|| {
-            let table = self.txn().open_table(LOST)?;
+            let table = self.facts_txn().open_table(LOST)?;
             let mut n = 0;
             for entry in table.range((from, "")..(to.saturating_add(1), ""))? {
                 entry?;
@@ -331,7 +349,7 @@ impl Reader {
     /// `fact_stock` up to it.
     pub fn lost_stock_through(&self, month: i32) -> Result<u64, StoreError> {
         guarded(|| {
-            let table = self.txn().open_table(STOCK)?;
+            let table = self.facts_txn().open_table(STOCK)?;
             let mut sum: i64 = 0;
             for entry in table.range(..=month)? {
                 sum += entry?.1.value();
@@ -349,7 +367,7 @@ impl Reader {
         mut f: impl FnMut(ReturnFact),
     ) -> Result<(), StoreError> {
         guarded(|| {
-            let table = self.txn().open_table(RETURNS)?;
+            let table = self.facts_txn().open_table(RETURNS)?;
             for entry in table.range((from, "")..(to.saturating_add(1), ""))? {
                 f(decode("return", entry?.1.value())?);
             }
@@ -365,7 +383,7 @@ impl Reader {
         mut f: impl FnMut(RevenueFact),
     ) -> Result<(), StoreError> {
         guarded(|| {
-            let table = self.txn().open_table(REVENUE)?;
+            let table = self.facts_txn().open_table(REVENUE)?;
             for entry in table.range((from, "")..(to.saturating_add(1), ""))? {
                 f(decode("revenue", entry?.1.value())?);
             }
@@ -381,7 +399,7 @@ impl Reader {
         mut f: impl FnMut(&str),
     ) -> Result<(), StoreError> {
         guarded(|| {
-            let table = self.txn().open_table(CALLS)?;
+            let table = self.facts_txn().open_table(CALLS)?;
             for entry in table.range((from, "")..(to.saturating_add(1), ""))? {
                 f(entry?.1.value());
             }
@@ -392,7 +410,7 @@ impl Reader {
     /// Every survey dated in `[from, to]` as payout lines count it, by date then id.
     pub fn survey_facts(&self, from: i32, to: i32) -> Result<Vec<SurveyFact>, StoreError> {
         guarded(|| {
-            let table = self.txn().open_table(SURVEYS)?;
+            let table = self.facts_txn().open_table(SURVEYS)?;
             let mut out = Vec::new();
             for entry in table.range((from, "")..(to.saturating_add(1), ""))? {
                 out.push(decode("survey", entry?.1.value())?);
@@ -454,7 +472,7 @@ impl Reader {
     /// Every entry of `fact_stock`, by month index.
     pub fn stock_table(&self) -> Result<BTreeMap<i32, i64>, StoreError> {
         guarded(|| {
-            let table = self.txn().open_table(STOCK)?;
+            let table = self.facts_txn().open_table(STOCK)?;
             let mut out = BTreeMap::new();
             for entry in table.iter()? {
                 let (k, v) = entry?;
@@ -468,7 +486,7 @@ impl Reader {
     pub fn month_table_rows(&self) -> Result<[u64; 7], StoreError> {
         use redb::ReadableTableMetadata;
         guarded(|| {
-            let t = self.txn();
+            let t = self.facts_txn();
             Ok([
                 t.open_table(TASKS)?.len()?,
                 t.open_table(UNSCHEDULED)?.len()?,
@@ -484,7 +502,7 @@ impl Reader {
     /// A `fact_workflow` series at the end of a month (an index): the latest entry up to it.
     pub fn workflow_stock(&self, series: u8, month: i32) -> Result<u64, StoreError> {
         guarded(|| {
-            let Some(table) = missing(self.txn().open_table(WORKFLOW))? else {
+            let Some(table) = missing(self.facts_txn().open_table(WORKFLOW))? else {
                 return Ok(0);
             };
             let value = table
@@ -501,7 +519,7 @@ impl Reader {
     /// The ids of the actions due on a date in `[from, to]`.
     pub fn actions_due(&self, from: i32, to: i32) -> Result<Vec<String>, StoreError> {
         guarded(|| {
-            let Some(table) = missing(self.txn().open_table(ACTIONS_DUE))? else {
+            let Some(table) = missing(self.facts_txn().open_table(ACTIONS_DUE))? else {
                 return Ok(Vec::new());
             };
             let mut out = Vec::new();
@@ -516,14 +534,14 @@ impl Reader {
     pub fn workflow_facts(&self) -> Result<WorkflowFacts, StoreError> {
         guarded(|| {
             let mut out = WorkflowFacts::default();
-            if let Some(table) = missing(self.txn().open_table(WORKFLOW))? {
+            if let Some(table) = missing(self.facts_txn().open_table(WORKFLOW))? {
                 for entry in table.iter()? {
                     let (k, v) = entry?;
                     let (series, month) = k.value();
                     out.stocks.push((series, month, v.value()));
                 }
             }
-            if let Some(table) = missing(self.txn().open_table(ACTIONS_DUE))? {
+            if let Some(table) = missing(self.facts_txn().open_table(ACTIONS_DUE))? {
                 for entry in table.iter()? {
                     let (key, _) = entry?;
                     let (day, id) = key.value();
@@ -537,7 +555,7 @@ impl Reader {
     /// The customers the facts file under a family.
     pub fn family_members(&self, family_id: &str) -> Result<Vec<String>, StoreError> {
         guarded(|| {
-            let Some(table) = missing(self.txn().open_table(FAMILY))? else {
+            let Some(table) = missing(self.facts_txn().open_table(FAMILY))? else {
                 return Ok(Vec::new());
             };
             let mut out = Vec::new();
@@ -553,7 +571,47 @@ impl Reader {
     }
 }
 
+/// Facts derived from scratch, in a temporary store that lives as long as the reader that
+/// reads them (fields drop in order: the transaction, the store, then the file).
+pub struct ScratchFacts {
+    txn: ReadTransaction,
+    _store: Store,
+    _file: tempfile::TempPath,
+}
+
+/// A temporary store for facts derived from scratch: write them with
+/// [`Store::begin_facts`] through `store`, then [`Reader::attach_facts`].
+pub struct ScratchStore {
+    pub store: Store,
+    file: tempfile::TempPath,
+}
+
 impl Store {
+    /// A new store in a temporary file (readable by its owner only; deleted with the reader
+    /// it is attached to) holding no record, its log position `through` (the snapshot's
+    /// whose facts it will hold), and a small cache: memory stays that of a chunk.
+    pub fn temporary_facts(through: u64) -> Result<ScratchStore, StoreError> {
+        let file = tempfile::NamedTempFile::new()
+            .map_err(|e| super::io_error("create", &std::env::temp_dir(), &e))?
+            .into_temp_path();
+        let db = guarded(|| {
+            redb::Builder::new()
+                .set_cache_size(64 << 20)
+                .create(&file)
+                .map_err(|e| StoreError::Damaged(format!("cannot create a temporary store: {e}")))
+        })?;
+        guarded(|| {
+            let txn = db.begin_write()?;
+            txn.open_table(META)?.insert(META_NEXT_SEQ, through)?;
+            txn.commit()?;
+            Ok(())
+        })?;
+        Ok(ScratchStore {
+            store: Store { db },
+            file,
+        })
+    }
+
     /// Writes derived facts in one transaction, with the fingerprint and log position they
     /// follow. Refused with [`StoreError::Stale`] when the log has moved past `update.through`.
     pub fn write_facts(&self, update: &FactsUpdate) -> Result<(), StoreError> {

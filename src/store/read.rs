@@ -25,6 +25,9 @@ pub struct Reader {
     // writer's handle).
     _db: Option<ReadOnlyDatabase>,
     txn: ReadTransaction,
+    /// Facts derived from scratch into a temporary store, read instead of the store's own
+    /// (`store::facts`).
+    pub(super) scratch: Option<super::facts::ScratchFacts>,
 }
 
 /// One stored version of a record, with the import that brought it.
@@ -53,13 +56,18 @@ impl Reader {
 
     pub(super) fn new(db: ReadOnlyDatabase) -> Result<Reader, StoreError> {
         let txn = guarded(|| Ok(db.begin_read()?))?;
-        Ok(Reader { _db: Some(db), txn })
+        Ok(Reader {
+            _db: Some(db),
+            txn,
+            scratch: None,
+        })
     }
 
     pub(super) fn from_database(db: &Database) -> Result<Reader, StoreError> {
         Ok(Reader {
             _db: None,
             txn: guarded(|| Ok(db.begin_read()?))?,
+            scratch: None,
         })
     }
 
