@@ -162,39 +162,9 @@ pub fn clocks<'a>(
         .collect()
 }
 
-/// 整改 (corrective) or 预防 (preventive).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum ActionKind {
-    Corrective,
-    Preventive,
-}
-
-impl ActionKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ActionKind::Corrective => "corrective",
-            ActionKind::Preventive => "preventive",
-        }
-    }
-}
-
-/// A step of an action.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum ActionStepKind {
-    Approved,
-    Done,
-    Verified,
-}
-
-impl ActionStepKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ActionStepKind::Approved => "approved",
-            ActionStepKind::Done => "done",
-            ActionStepKind::Verified => "verified",
-        }
-    }
-}
+// An action's kind and steps are the records' own tokens (`model::ActionKind`,
+// `model::ActionStepKind`): the rules of section 13 need no other order.
+pub use crate::model::{ActionKind, ActionStepKind};
 
 /// One step of an action (a row of `action_steps.csv`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -337,19 +307,10 @@ impl Workflow {
             .into_iter()
             .filter_map(Record::into_action_step)
         {
-            let step = match s.step {
-                model::ActionStepKind::Approved => ActionStepKind::Approved,
-                model::ActionStepKind::Done => ActionStepKind::Done,
-                model::ActionStepKind::Verified => ActionStepKind::Verified,
-            };
             action_steps
-                .entry(s.action_id)
+                .entry(s.action_id.clone())
                 .or_default()
-                .push(ActionStepInput {
-                    step,
-                    at: s.at,
-                    staff_id: s.staff_id,
-                });
+                .push(ActionStepInput::of(s));
         }
         let actions = reader
             .current_records(Kind::Action)?
@@ -427,11 +388,7 @@ impl ComplaintInput {
 impl ActionStepInput {
     pub fn of(s: model::ActionStep) -> ActionStepInput {
         ActionStepInput {
-            step: match s.step {
-                model::ActionStepKind::Approved => ActionStepKind::Approved,
-                model::ActionStepKind::Done => ActionStepKind::Done,
-                model::ActionStepKind::Verified => ActionStepKind::Verified,
-            },
+            step: s.step,
             at: s.at,
             staff_id: s.staff_id,
         }
@@ -441,10 +398,7 @@ impl ActionStepInput {
 impl ActionInput {
     pub fn of(a: model::Action, steps: Vec<ActionStepInput>) -> ActionInput {
         ActionInput {
-            kind: match a.kind {
-                model::ActionKind::Corrective => ActionKind::Corrective,
-                model::ActionKind::Preventive => ActionKind::Preventive,
-            },
+            kind: a.kind,
             action_id: a.action_id,
             raised_on: a.raised_on,
             subject: a.subject,

@@ -798,11 +798,7 @@ pub fn check(reader: &Reader, rules: &Rules, max: usize) -> Result<FactsCheck, S
         }
         Ok(())
     })?;
-    let mut kept_customers = 0u64;
-    reader.for_each_customer_facts(|_, _| {
-        kept_customers += 1;
-        Ok(())
-    })?;
+    let kept_customers = reader.customers_with_facts()?;
     if kept_customers != with_facts {
         note(format!(
             "facts are kept for {kept_customers} customers; {with_facts} have facts"

@@ -281,25 +281,13 @@ impl Reader {
         })
     }
 
-    /// Calls `f` with every customer's kept facts, in customer id order.
-    pub fn for_each_customer_facts(
-        &self,
-        mut f: impl FnMut(&str, CustomerFacts) -> Result<(), StoreError>,
-    ) -> Result<(), StoreError> {
-        let Some(table) = guarded(|| missing(self.facts_txn().open_table(CUSTOMERS)))? else {
-            return Ok(());
-        };
-        let mut range = guarded(|| Ok(table.iter()?))?;
-        while let Some((id, facts)) = guarded(|| match range.next() {
-            Some(entry) => {
-                let (k, v) = entry?;
-                Ok(Some((k.value().to_owned(), decode("customer", v.value())?)))
-            }
-            None => Ok(None),
-        })? {
-            f(&id, facts)?;
-        }
-        Ok(())
+    /// The number of customers with kept facts.
+    pub fn customers_with_facts(&self) -> Result<u64, StoreError> {
+        use redb::ReadableTableMetadata;
+        guarded(|| match missing(self.facts_txn().open_table(CUSTOMERS))? {
+            Some(table) => Ok(table.len()?),
+            None => Ok(0),
+        })
     }
 
     /// Calls `f(kind, flags)` for every task due in `[from, to)`.
