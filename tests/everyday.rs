@@ -322,7 +322,7 @@ fn quiet_keeps_errors_and_counts_are_plural_only_when_more_than_one() {
     );
     assert_eq!(
         stderr,
-        "warning: one/customers.csv: ignoring unknown column `shoe_size`; customers.csv reads customer_id,name,phone,family_id,tags,created_on\n"
+        "warning: one/customers.csv: ignoring unknown column `shoe_size`; customers.csv reads customer_id,name,phone,family_id,tags,created_on,contact_consent\n"
     );
     assert!(stdout.starts_with("import 1: 1 file, 1 row\n"), "{stdout}");
     let out = d.cmd().args(["--quiet", "import", "one"]).output().unwrap();

@@ -489,3 +489,74 @@ fn the_generator_writes_complaints_actions_and_the_real_holiday_calendar() {
     let out = a.ok(&["import", "data"]);
     assert!(out.contains("13 files"), "{out}");
 }
+
+/// The columns DOMAIN.md section 14 added: `contact_consent` of customers and `reason` of
+/// attempts import, amend and export (only where a record holds another value than the
+/// default, so older exports keep their bytes), and read back unchanged; the purpose
+/// `insurance_renewal` is accepted; a bad value is located.
+#[test]
+fn consent_and_reason_columns_import_and_export() {
+    let d = Dir::new();
+    d.with_base();
+    // Before any such value, the export reads as before revision 3.
+    let out = d.join("before");
+    d.ok(&["export", out.to_str().unwrap()]);
+    let customers = std::fs::read_to_string(out.join("customers.csv")).unwrap();
+    assert!(
+        customers.starts_with("\u{feff}customer_id,name,phone,family_id,tags,created_on\n"),
+        "{customers}"
+    );
+    let contacts = std::fs::read_to_string(out.join("contacts.csv")).unwrap();
+    assert!(contacts.contains("purpose,outcome,note\n"), "{contacts}");
+
+    d.write(
+        "r3/customers.csv",
+        "customer_id,name,created_on,contact_consent\nC9,张伟,2024-02-01,否\n",
+    );
+    d.write(
+        "r3/contacts.csv",
+        "attempt_id,customer_id,at,channel,staff_id,purpose,outcome,note,reason\n\
+         A9,C9,2024-09-01 10:00,phone,KF001,churn_recovery,refused,,poor_service\n\
+         A10,C9,2024-09-02 10:00,wechat,KF001,insurance_renewal,sent,,\n",
+    );
+    d.ok(&["import", d.join("r3").to_str().unwrap()]);
+    let out = d.join("after");
+    d.ok(&["export", out.to_str().unwrap()]);
+    let customers = std::fs::read_to_string(out.join("customers.csv")).unwrap();
+    assert!(
+        customers.contains("created_on,contact_consent\n")
+            && customers.contains("C9,张伟,,,,2024-02-01,false\n")
+            && customers.contains(",2023-04-02,true\n"),
+        "{customers}"
+    );
+    let contacts = std::fs::read_to_string(out.join("contacts.csv")).unwrap();
+    assert!(
+        contacts.contains("A9,C9,2024-09-01 10:00:00,phone,KF001,churn_recovery,refused,,poor_service\n")
+            && contacts.contains("A10,C9,2024-09-02 10:00:00,wechat,KF001,insurance_renewal,sent,,\n"),
+        "{contacts}"
+    );
+    // The export reads back as no change at all.
+    let again = d.ok(&["import", out.to_str().unwrap()]);
+    assert_eq!(counts(&again, "customers"), [0, 0, 0, 3]);
+    assert_eq!(counts(&again, "contacts"), [0, 0, 0, 3]);
+    // Giving consent back is an amendment of the customer.
+    d.write(
+        "r4/customers.csv",
+        "customer_id,name,created_on,contact_consent\nC9,张伟,2024-02-01,true\n",
+    );
+    let stderr = d.fails(&["import", d.join("r4").to_str().unwrap()]);
+    assert!(stderr.contains("contact_consent"), "{stderr}");
+    let amended = d.ok(&["import", "--amend", d.join("r4").to_str().unwrap()]);
+    assert_eq!(counts(&amended, "customers"), [0, 1, 0, 0]);
+    // A reason must be a token.
+    d.write(
+        "bad/contacts.csv",
+        "attempt_id,customer_id,at,channel,staff_id,purpose,outcome,note,reason\n\
+         A11,C9,2024-09-03 10:00,phone,KF001,churn_recovery,refused,,Poor Service\n",
+    );
+    let stderr = d.fails(&["import", d.join("bad").to_str().unwrap()]);
+    assert!(
+        stderr.contains("contacts.csv:2") && stderr.contains("reason"),
+        "{stderr}"
+    );
+}

@@ -17,23 +17,54 @@ pub fn write_header<W: Write>(out: &mut csv::Writer<W>, kind: Kind) -> csv::Resu
 /// Writes one record; formula-like cells get the reversible guard of [`super::guard_cell`],
 /// which the import removes, so the export still reads back byte for byte.
 pub fn write_record<W: Write>(out: &mut csv::Writer<W>, record: &Record) -> csv::Result<()> {
+    write_cells(out, record, &vec![true; record.kind().columns().len()])
+}
+
+fn write_cells<W: Write>(
+    out: &mut csv::Writer<W>,
+    record: &Record,
+    shown: &[bool],
+) -> csv::Result<()> {
     let cells = record.cells();
-    let guarded: Vec<_> = cells.iter().map(|c| super::guard_cell(c)).collect();
+    let guarded: Vec<_> = cells
+        .iter()
+        .zip(shown)
+        .filter(|(_, shown)| **shown)
+        .map(|(c, _)| super::guard_cell(c))
+        .collect();
     out.write_record(guarded.iter().map(|c| c.as_bytes()))
 }
 
 /// Writes the current view of one kind as an interchange file (BOM, header, rows in key
-/// order) — what `careledger export` writes, and what the import reads back unchanged.
+/// order) — what `careledger export` writes, and what the import reads back unchanged. A
+/// sparse column (`Column::sparse`) is written only when some record holds another value
+/// than its default: a store without such values exports as before revision 3.
 pub fn write_kind<W: Write>(reader: &Reader, kind: Kind, out: W) -> Result<(W, u64), ExportError> {
+    let columns = kind.columns();
+    let mut shown: Vec<bool> = columns.iter().map(|c| c.sparse.is_none()).collect();
+    if shown.iter().any(|s| !s) {
+        reader.for_each_current(kind, |record| {
+            for ((cell, column), shown) in record.cells().iter().zip(columns).zip(&mut shown) {
+                *shown |= column.sparse.is_some_and(|default| cell != default);
+            }
+            Ok(())
+        })?;
+    }
     let mut out = out;
     out.write_all(BOM)?;
     let mut writer = csv::Writer::from_writer(out);
-    write_header(&mut writer, kind)?;
+    writer.write_record(
+        columns
+            .iter()
+            .zip(&shown)
+            .filter(|(_, s)| **s)
+            .map(|(c, _)| c.name),
+    )?;
     let mut rows = 0u64;
     let mut failure: Option<csv::Error> = None;
     reader.for_each_current(kind, |record| {
         if failure.is_none() {
-            if let Err(e) = write_record(&mut writer, record) {
+            if let Err(e) = write_cells(&mut writer, record, &shown) {
                 failure = Some(e);
             }
             rows += 1;

@@ -65,7 +65,8 @@ impl TaskState {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CustomerTasks {
     pub tasks: Vec<TaskState>,
-    /// Attempts with a task purpose (not `care`) credited to no task: (attempt_id, at).
+    /// Attempts with a task purpose (not `care` or `insurance_renewal`) credited to no task:
+    /// (attempt_id, at).
     pub unscheduled: Vec<(String, Timestamp)>,
     pub episodes: Vec<Episode>,
 }
@@ -215,7 +216,7 @@ fn derive_customer(c: &CustomerActivity, kinds: &KindRules, until: Timestamp) ->
     let mut attempts: Vec<&Attempt> = c
         .attempts
         .iter()
-        .filter(|a| a.purpose != Purpose::Care && a.at <= until)
+        .filter(|a| !a.purpose.is_care() && a.at <= until)
         .collect();
     attempts.sort_by(|a, b| (a.at, &a.attempt_id).cmp(&(b.at, &b.attempt_id)));
     for attempt in attempts {

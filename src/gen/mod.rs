@@ -144,7 +144,12 @@ pub fn generate(
             .terminator(csv::Terminator::Any(b'\n'))
             .from_writer(open(name).map_err(write_error)?);
         writer
-            .write_record(kind.columns().iter().map(|c| c.name))
+            .write_record(
+                kind.columns()
+                    .iter()
+                    .filter(|c| c.sparse.is_none())
+                    .map(|c| c.name),
+            )
             .map_err(|e| write_error(e.into()))?;
         writers.push(writer);
     }

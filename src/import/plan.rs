@@ -795,6 +795,7 @@ mod tests {
             family_id: None,
             tags: Vec::new(),
             created_on: Day(19_000),
+            contact_consent: true,
         })
     }
 

@@ -37,18 +37,32 @@ pub enum Kind {
 pub struct Column {
     pub name: &'static str,
     pub required: bool,
+    /// A column added by a later revision of the contract (DOMAIN.md section 14), written by
+    /// `export` only when some record holds another value than this one (its default's
+    /// canonical cell), so that a store without such values exports as it always did.
+    pub sparse: Option<&'static str>,
 }
 
 const fn req(name: &'static str) -> Column {
     Column {
         name,
         required: true,
+        sparse: None,
     }
 }
 const fn opt(name: &'static str) -> Column {
     Column {
         name,
         required: false,
+        sparse: None,
+    }
+}
+/// An optional column that `export` leaves out while every record holds `default` in it.
+const fn sparse(name: &'static str, default: &'static str) -> Column {
+    Column {
+        name,
+        required: false,
+        sparse: Some(default),
     }
 }
 
@@ -67,6 +81,7 @@ const CUSTOMER_COLUMNS: &[Column] = &[
     opt("family_id"),
     opt("tags"),
     req("created_on"),
+    sparse("contact_consent", "true"),
 ];
 const SALE_COLUMNS: &[Column] = &[
     req("sale_id"),
@@ -102,6 +117,7 @@ const ATTEMPT_COLUMNS: &[Column] = &[
     req("purpose"),
     req("outcome"),
     opt("note"),
+    sparse("reason", ""),
 ];
 const SURVEY_COLUMNS: &[Column] = &[
     req("survey_id"),
@@ -419,7 +435,8 @@ token_enum!(
     Channel ("channel") { Phone = "phone", Sms = "sms", Wechat = "wechat", Letter = "letter", Email = "email", Visit = "visit" }
 );
 token_enum!(
-    /// What an attempt was for; every purpose but `care` can credit a return-visit task.
+    /// What an attempt was for; every purpose but `care` and `insurance_renewal` can credit a
+    /// return-visit task.
     Purpose ("purpose") {
         DeliveryCall1 = "delivery_call_1",
         ThankYouLetter = "thank_you_letter",
@@ -428,8 +445,17 @@ token_enum!(
         ServiceFollowup = "service_followup",
         ChurnRecovery = "churn_recovery",
         Care = "care",
+        InsuranceRenewal = "insurance_renewal",
     }
 );
+impl Purpose {
+    /// `care` and `insurance_renewal`: the purposes of the care tasks (DOMAIN.md section 14),
+    /// which never count in the visits report.
+    pub fn is_care(self) -> bool {
+        matches!(self, Purpose::Care | Purpose::InsuranceRenewal)
+    }
+}
+
 token_enum!(
     /// What came of an attempt.
     Outcome ("outcome") {
@@ -508,6 +534,9 @@ pub struct Customer {
     pub family_id: Option<String>,
     pub tags: Vec<String>,
     pub created_on: Day,
+    /// Whether the customer agrees to be contacted (China's PIPL, DOMAIN.md section 14):
+    /// without it they get no care task and appear on no work list.
+    pub contact_consent: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -551,6 +580,8 @@ pub struct Attempt {
     pub purpose: Purpose,
     pub outcome: Outcome,
     pub note: Option<String>,
+    /// Why the customer left, on a `churn_recovery` attempt (DOMAIN.md section 14).
+    pub reason: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -946,6 +977,7 @@ impl Record {
                 cell_opt(&r.family_id),
                 r.tags.join(";"),
                 r.created_on.to_string(),
+                r.contact_consent.to_string(),
             ],
             Record::Sale(r) => vec![
                 r.sale_id.clone(),
@@ -981,6 +1013,7 @@ impl Record {
                 r.purpose.to_string(),
                 r.outcome.to_string(),
                 cell_opt(&r.note),
+                cell_opt(&r.reason),
             ],
             Record::Survey(r) => vec![
                 r.survey_id.clone(),
@@ -1061,6 +1094,10 @@ impl Record {
                 family_id: p.opt_id("family_id"),
                 tags: p.tokens("tags"),
                 created_on: p.req("created_on", Day::parse, Day(0)),
+                contact_consent: p
+                    .opt("contact_consent", parse_bool)
+                    .flatten()
+                    .unwrap_or(true),
             }),
             Kind::Sale => {
                 let sale = Sale {
@@ -1121,6 +1158,7 @@ impl Record {
                 purpose: p.req("purpose", Purpose::from_str, Purpose::Care),
                 outcome: p.req("outcome", Outcome::from_str, Outcome::Reached),
                 note: p.opt_text("note"),
+                reason: p.opt_token("reason"),
             }),
             Kind::Survey => Record::Survey(Survey {
                 survey_id: p.id("survey_id"),
@@ -1375,6 +1413,7 @@ mod tests {
             "",
             "delivery_call_1",
             "maybe",
+            "",
             "",
         ];
         let errors = Record::parse(Kind::Attempt, &row).unwrap_err();

@@ -62,7 +62,8 @@ pub struct TaskRules {
 }
 
 impl TaskRules {
-    /// The rule of a task kind; `None` for `care`, the one purpose that is not a task kind.
+    /// The rule of a task kind; `None` for `care` and `insurance_renewal`, the purposes of
+    /// the care tasks (DOMAIN.md section 14), which are not return-visit tasks.
     pub fn get(&self, kind: Purpose) -> Option<&TaskRule> {
         Some(match kind {
             Purpose::ChurnRecovery => &self.churn_recovery,
@@ -71,7 +72,7 @@ impl TaskRules {
             Purpose::DeliveryCall3 => &self.delivery_call_3,
             Purpose::ServiceFollowup => &self.service_followup,
             Purpose::ThankYouLetter => &self.thank_you_letter,
-            Purpose::Care => return None,
+            Purpose::Care | Purpose::InsuranceRenewal => return None,
         })
     }
 
@@ -288,13 +289,11 @@ mod text {
     }
 }
 
-/// The task kind of a token: a purpose that has tasks (every purpose but `care`). Used
+/// The task kind of a token: a purpose that has return-visit tasks (not `care` or
+/// `insurance_renewal`). Used
 /// wherever a task kind is read: rules files, gates files, `tasks --kind`.
 pub fn task_kind(token: &str) -> Option<Purpose> {
-    token
-        .parse::<Purpose>()
-        .ok()
-        .filter(|&p| p != Purpose::Care)
+    token.parse::<Purpose>().ok().filter(|&p| !p.is_care())
 }
 
 /// `PeriodKind` as its word (`"week"`).

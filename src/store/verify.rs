@@ -550,6 +550,7 @@ mod tests {
                 family_id: None,
                 tags: Vec::new(),
                 created_on: day("2023-04-02"),
+                contact_consent: true,
             }),
             Record::Sale(Sale {
                 sale_id: "S000001".into(),

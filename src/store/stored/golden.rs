@@ -8,7 +8,9 @@
 //!
 //! The record kinds of DOMAIN.md sections 12–13 were appended to format 1 later (new
 //! variants at the end of `v1::Kind` and `v1::Record`, see `v1`); their values are pinned
-//! after all the first release's, which stay exactly as captured.
+//! after all the first release's, which stay exactly as captured; those of section 14 (a
+//! customer without consent, an attempt with a reason, the `insurance_renewal` purpose)
+//! after them.
 
 use crate::model::{
     Action, ActionKind, ActionStep, ActionStepKind, Attempt, CalendarDay, Channel, Complaint,
@@ -75,6 +77,7 @@ pub(super) fn records() -> Vec<Record> {
             family_id: Some("F0007".into()),
             tags: vec!["influential".into(), "media".into()],
             created_on: Day(19_449),
+            contact_consent: true,
         }),
         Record::Sale(Sale {
             sale_id: "S000001".into(),
@@ -110,6 +113,7 @@ pub(super) fn records() -> Vec<Record> {
             purpose: Purpose::ChurnRecovery,
             outcome: Outcome::Callback,
             note: Some("客户满意, 无问题".into()),
+            reason: None,
         }),
         Record::Survey(Survey {
             survey_id: "Q000001".into(),
@@ -173,6 +177,45 @@ pub(super) fn appended_records() -> Vec<Record> {
             date: Day(20_362),
             working: false,
             name: Some("国庆节".into()),
+        }),
+    ]
+}
+
+/// Records with the values DOMAIN.md section 14 added (a customer without consent, an
+/// attempt with a reason, the `insurance_renewal` purpose): appended variants of format 1
+/// (see `v1`). Numbered on from `appended_records`.
+pub(super) fn revision3_records() -> Vec<Record> {
+    vec![
+        Record::Customer(Customer {
+            customer_id: "C00012".into(),
+            name: "王芳".into(),
+            phone: None,
+            family_id: None,
+            tags: Vec::new(),
+            created_on: Day(19_814),
+            contact_consent: false,
+        }),
+        Record::Attempt(Attempt {
+            attempt_id: "A0000009".into(),
+            customer_id: "C00012".into(),
+            at: Timestamp(1_735_000_000),
+            channel: Channel::Phone,
+            staff_id: Some("KF001".into()),
+            purpose: Purpose::ChurnRecovery,
+            outcome: Outcome::Refused,
+            note: None,
+            reason: Some("poor_service".into()),
+        }),
+        Record::Attempt(Attempt {
+            attempt_id: "A0000010".into(),
+            customer_id: "C00012".into(),
+            at: Timestamp(1_735_000_060),
+            channel: Channel::Wechat,
+            staff_id: None,
+            purpose: Purpose::InsuranceRenewal,
+            outcome: Outcome::Sent,
+            note: None,
+            reason: None,
         }),
     ]
 }
@@ -241,7 +284,7 @@ fn encoded() -> Vec<(String, Vec<u8>)> {
         values.iter().map(|&v| S::from(v)).collect()
     }
     let channels: Vec<v1::Channel> = all(Channel::ALL);
-    let purposes: Vec<v1::Purpose> = all(Purpose::ALL);
+    let purposes: Vec<v1::Purpose> = all(&Purpose::ALL[..7]);
     let outcomes: Vec<v1::Outcome> = all(Outcome::ALL);
     let ops: Vec<v1::Op> = all(&[Op::Add, Op::Void]);
     out.push(("channels".into(), encode_v1(&channels)));
@@ -317,6 +360,13 @@ fn encoded() -> Vec<(String, Vec<u8>)> {
     out.push(("complaint steps".into(), encode_v1(&complaint_steps)));
     out.push(("action kinds".into(), encode_v1(&action_kinds)));
     out.push(("action steps".into(), encode_v1(&action_steps)));
+    // Appended to format 1 for DOMAIN.md section 14.
+    let first = first + appended_records().len();
+    for (i, record) in revision3_records().into_iter().enumerate() {
+        push_record(&mut out, first + i, record);
+    }
+    let purposes: Vec<v1::Purpose> = all(&Purpose::ALL[7..]);
+    out.push(("purposes appended".into(), encode_v1(&purposes)));
     out
 }
 
@@ -516,6 +566,45 @@ const EXPECTED: &[(&str, &str)] = &[
     ("complaint steps", "010400010203"),
     ("action kinds", "01020001"),
     ("action steps", "0103000102"),
+    // Appended for DOMAIN.md section 14 (bytes worked by hand from `v1`'s layout: variant
+    // 13 `CustomerV3`, 14 `AttemptV3`, purpose 7 `insurance_renewal`).
+    (
+        "record 14",
+        "010d0643303030313206e78e8be88ab3000000fbcc9a00",
+    ),
+    (
+        "current 14",
+        "01fb3a010d0643303030313206e78e8be88ab3000000fbcc9a00",
+    ),
+    (
+        "log add 14",
+        "0102010643303030313200010d0643303030313206e78e8be88ab3000000fbcc9a00",
+    ),
+    (
+        "record 15",
+        "010e08413030303030303906433030303132fc80ffd3ce0001054b46303031050500010c706f6f725f73657276696365",
+    ),
+    (
+        "current 15",
+        "01fb3b010e08413030303030303906433030303132fc80ffd3ce0001054b46303031050500010c706f6f725f73657276696365",
+    ),
+    (
+        "log add 15",
+        "01020508413030303030303900010e08413030303030303906433030303132fc80ffd3ce0001054b46303031050500010c706f6f725f73657276696365",
+    ),
+    (
+        "record 16",
+        "010508413030303030313006433030303132fcf8ffd3ce0200070100",
+    ),
+    (
+        "current 16",
+        "01fb3c010508413030303030313006433030303132fcf8ffd3ce0200070100",
+    ),
+    (
+        "log add 16",
+        "01020508413030303030313000010508413030303030313006433030303132fcf8ffd3ce0200070100",
+    ),
+    ("purposes appended", "010107"),
 ];
 
 #[test]
@@ -563,7 +652,8 @@ fn golden_bytes_decode() {
     let closed: ClosedStatement = codec::decode(&expected("closed statement")).unwrap();
     assert!(closed.statement_json.ends_with("\"-0.05\"\n}\n"));
     let first = records().len();
-    for (i, record) in appended_records().into_iter().enumerate() {
+    let later = appended_records().into_iter().chain(revision3_records());
+    for (i, record) in later.enumerate() {
         let i = first + i;
         let current: CurrentEntry = codec::decode(&expected(&format!("current {i}"))).unwrap();
         assert_eq!((current.seq, &current.record), (300 + i as u64, &record));

@@ -19,6 +19,12 @@
 //! steps, the calendar) were appended later as variants **at the end** of `Kind` and
 //! `Record`, with types of their own: bincode writes a variant as its index, so every older
 //! value keeps its bytes (see `stored`, *why new record kinds are still format 1*).
+//!
+//! The columns DOMAIN.md section 14 added to existing kinds (`contact_consent` of customers,
+//! `reason` of attempts) follow the same rule: a record at the column's default is written
+//! as before (`Record::Customer`, `Record::Attempt`), byte for byte; one with another value
+//! as an appended variant that wraps the old struct and adds the field (`CustomerV3`,
+//! `AttemptV3`). `Purpose` gains `InsuranceRenewal` at its end.
 
 use bincode::{Decode, Encode};
 
@@ -74,6 +80,8 @@ pub enum Purpose {
     ServiceFollowup,
     ChurnRecovery,
     Care,
+    // Appended (DOMAIN.md section 14): the indexes above never move.
+    InsuranceRenewal,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
@@ -257,6 +265,25 @@ pub enum Record {
     Action(Action),
     ActionStep(ActionStep),
     CalendarDay(CalendarDay),
+    // Appended (DOMAIN.md section 14): a customer or attempt with a value of a column that
+    // revision 3 added other than its default. One at the default is written as the variant
+    // above, byte for byte as before.
+    CustomerV3(CustomerV3),
+    AttemptV3(AttemptV3),
+}
+
+/// A customer who withdrew consent to be contacted (`contact_consent` false).
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct CustomerV3 {
+    pub customer: Customer,
+    pub contact_consent: bool,
+}
+
+/// An attempt that names why the customer left (`reason`).
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct AttemptV3 {
+    pub attempt: Attempt,
+    pub reason: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
@@ -405,7 +432,8 @@ same_variants!(
         DeliveryCall3,
         ServiceFollowup,
         ChurnRecovery,
-        Care
+        Care,
+        InsuranceRenewal
     }
 );
 same_variants!(
@@ -479,17 +507,32 @@ same_fields!(
         active_to: opt,
     }
 );
-same_fields!(
-    Customer,
-    model::Customer {
-        customer_id: plain,
-        name: plain,
-        phone: plain,
-        family_id: plain,
-        tags: plain,
-        created_on: into,
+impl From<&model::Customer> for Customer {
+    fn from(value: &model::Customer) -> Self {
+        Customer {
+            customer_id: value.customer_id.clone(),
+            name: value.name.clone(),
+            phone: value.phone.clone(),
+            family_id: value.family_id.clone(),
+            tags: value.tags.clone(),
+            created_on: value.created_on.into(),
+        }
     }
-);
+}
+
+impl Customer {
+    fn into_model(self, contact_consent: bool) -> model::Customer {
+        model::Customer {
+            customer_id: self.customer_id,
+            name: self.name,
+            phone: self.phone,
+            family_id: self.family_id,
+            tags: self.tags,
+            created_on: self.created_on.into(),
+            contact_consent,
+        }
+    }
+}
 same_fields!(
     Sale,
     model::Sale {
@@ -524,19 +567,36 @@ same_fields!(
         referrer_id: plain,
     }
 );
-same_fields!(
-    Attempt,
-    model::Attempt {
-        attempt_id: plain,
-        customer_id: plain,
-        at: into,
-        channel: into,
-        staff_id: plain,
-        purpose: into,
-        outcome: into,
-        note: plain,
+impl From<&model::Attempt> for Attempt {
+    fn from(value: &model::Attempt) -> Self {
+        Attempt {
+            attempt_id: value.attempt_id.clone(),
+            customer_id: value.customer_id.clone(),
+            at: value.at.into(),
+            channel: value.channel.into(),
+            staff_id: value.staff_id.clone(),
+            purpose: value.purpose.into(),
+            outcome: value.outcome.into(),
+            note: value.note.clone(),
+        }
     }
-);
+}
+
+impl Attempt {
+    fn into_model(self, reason: Option<String>) -> model::Attempt {
+        model::Attempt {
+            attempt_id: self.attempt_id,
+            customer_id: self.customer_id,
+            at: self.at.into(),
+            channel: self.channel.into(),
+            staff_id: self.staff_id,
+            purpose: self.purpose.into(),
+            outcome: self.outcome.into(),
+            note: self.note,
+            reason,
+        }
+    }
+}
 same_fields!(
     Survey,
     model::Survey {
@@ -643,17 +703,38 @@ same_fields!(
     }
 );
 
-/// Maps the record enum between the model and this format, variant by variant.
+/// Maps the record enum between the model and this format, variant by variant; customers
+/// and attempts by hand (their revision-3 variants).
 macro_rules! same_records {
     ($($variant:ident),+ $(,)?) => {
         impl From<&model::Record> for Record {
             fn from(value: &model::Record) -> Self {
-                match value { $(model::Record::$variant(r) => Record::$variant(r.into())),+ }
+                match value {
+                    $(model::Record::$variant(r) => Record::$variant(r.into()),)+
+                    model::Record::Customer(c) if c.contact_consent => Record::Customer(c.into()),
+                    model::Record::Customer(c) => Record::CustomerV3(CustomerV3 {
+                        customer: c.into(),
+                        contact_consent: c.contact_consent,
+                    }),
+                    model::Record::Attempt(a) if a.reason.is_none() => Record::Attempt(a.into()),
+                    model::Record::Attempt(a) => Record::AttemptV3(AttemptV3 {
+                        attempt: a.into(),
+                        reason: a.reason.clone(),
+                    }),
+                }
             }
         }
         impl From<Record> for model::Record {
             fn from(value: Record) -> Self {
-                match value { $(Record::$variant(r) => model::Record::$variant(r.into())),+ }
+                match value {
+                    $(Record::$variant(r) => model::Record::$variant(r.into()),)+
+                    Record::Customer(c) => model::Record::Customer(c.into_model(true)),
+                    Record::CustomerV3(c) => {
+                        model::Record::Customer(c.customer.into_model(c.contact_consent))
+                    }
+                    Record::Attempt(a) => model::Record::Attempt(a.into_model(None)),
+                    Record::AttemptV3(a) => model::Record::Attempt(a.attempt.into_model(a.reason)),
+                }
             }
         }
     };
@@ -661,11 +742,9 @@ macro_rules! same_records {
 
 same_records!(
     Staff,
-    Customer,
     Sale,
     ServiceOrder,
     Policy,
-    Attempt,
     Survey,
     SurveyAnswer,
     Complaint,
