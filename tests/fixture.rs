@@ -1,5 +1,5 @@
 //! Hand-worked fixtures: `fixtures/SET/NAME/` holds the CSV files to import (or numbered
-//! folders `1/`, `2/`, … imported in that order), a README with the hand-working, and one
+//! folders `1/`, `2/`, … imported in that order; one holding a file `AMEND` with `--amend`), a README with the hand-working, and one
 //! `expected-STEM.json` per report, STEM naming the period (`2024-03`, `2024-W09`, `2024`,
 //! `2024-03-by-staff`, …). The expected files are worked out by hand, never copied from the
 //! program's output.
@@ -38,7 +38,13 @@ fn import_folders(dir: &Path) -> Vec<PathBuf> {
 pub fn imported(set: &str, name: &str) -> Dir {
     let dir = Dir::new();
     for folder in import_folders(&fixture_dir(set, name)) {
-        dir.ok(&["import", folder.to_str().expect("a UTF-8 path")]);
+        let path = folder.to_str().expect("a UTF-8 path");
+        // A folder holding an `AMEND` marker changes records already imported.
+        if folder.join("AMEND").exists() {
+            dir.ok(&["import", "--amend", path]);
+        } else {
+            dir.ok(&["import", path]);
+        }
     }
     dir
 }

@@ -531,8 +531,10 @@ fn consent_and_reason_columns_import_and_export() {
     );
     let contacts = std::fs::read_to_string(out.join("contacts.csv")).unwrap();
     assert!(
-        contacts.contains("A9,C9,2024-09-01 10:00:00,phone,KF001,churn_recovery,refused,,poor_service\n")
-            && contacts.contains("A10,C9,2024-09-02 10:00:00,wechat,KF001,insurance_renewal,sent,,\n"),
+        contacts.contains(
+            "A9,C9,2024-09-01 10:00:00,phone,KF001,churn_recovery,refused,,poor_service\n"
+        ) && contacts
+            .contains("A10,C9,2024-09-02 10:00:00,wechat,KF001,insurance_renewal,sent,,\n"),
         "{contacts}"
     );
     // The export reads back as no change at all.

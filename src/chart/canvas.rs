@@ -542,6 +542,19 @@ pub(crate) fn footnote<DB: DrawingBackend>(
 }
 
 /// "No data" in the middle of a light box filling `rect`.
+/// The chart area under a header, for "no data".
+pub(crate) fn body_rect(top: i32) -> Rect {
+    Rect {
+        l: 60,
+        t: top + 20,
+        r: WIDTH as i32 - 60,
+        b: HEIGHT as i32 - 40,
+    }
+}
+
+/// The fill of a bar drawn for comparison (a published figure beside the data's).
+pub(crate) const PALE_GREY: RGBColor = RGBColor(215, 215, 215);
+
 pub(crate) fn no_data<DB: DrawingBackend>(
     root: &Area<DB>,
     cx: &Cx,

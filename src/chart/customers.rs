@@ -6,8 +6,8 @@ use plotters::style::text_anchor::{HPos, VPos};
 
 use super::canvas::{
     self, Area, Axes, BLUE, Cx, Draw, FillLook, HEIGHT, INK, ORANGE, PAPER, PURPLE, Pattern, Rect,
-    SKY, Swatch, Ticks, VALUE_SIZE, WIDTH, bar, category_axes, group_thousands, header, legend,
-    month_labels, no_data, text, text_boxed, text_width, thin_labels,
+    SKY, Swatch, Ticks, VALUE_SIZE, WIDTH, bar, body_rect, category_axes, group_thousands, header,
+    legend, month_labels, no_data, text, text_boxed, text_width, thin_labels,
 };
 use super::i18n::Ui;
 use super::{Chart, ChartError, Lang, MONTHS_SHOWN, fill_years, last_sorted};
@@ -135,15 +135,6 @@ impl Draw for Tiers {
             )?;
         }
         Ok(())
-    }
-}
-
-fn body_rect(top: i32) -> Rect {
-    Rect {
-        l: 60,
-        t: top + 20,
-        r: WIDTH as i32 - 60,
-        b: HEIGHT as i32 - 40,
     }
 }
 

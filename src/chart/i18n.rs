@@ -124,6 +124,15 @@ ui_labels! {
         "Cumulative share of complaints (%)",
         "累计占比（%）";
 
+    ReasonsTitle = "reasons.title",
+        "Why customers left, beside the published split",
+        "客户流失原因（与资料统计对比）";
+    ReasonsSubtitle = "reasons.subtitle", "{0}: {1} lost customers with a reason", "{0}：有原因的流失客户 {1} 位";
+    ReasonsAxis = "reasons.axis", "Reason", "流失原因";
+    ReasonsShareAxis = "reasons.share_axis", "Share (%)", "占比（%）";
+    ReasonsOwn = "reasons.own", "This dealership", "本店";
+    ReasonsPublished = "reasons.published", "Published split (seed 001)", "资料统计";
+
     TiersTitle = "tiers.title", "Customer tiers by month", "客户分级月度分布";
     CustomersAxis = "customers.axis", "Customers", "客户数";
     FirstPurchaseTitle = "customers.first_purchase_title",
@@ -144,6 +153,15 @@ pub const TOKENS: &[Label] = &[
     tok("service_followup", "Service follow-up", "维修后回访"),
     tok("churn_recovery", "Churn recovery", "流失客户挽回"),
     tok("care", "Care contact", "客户关怀"),
+    // Care tasks and why customers left (DOMAIN.md section 14, seed `001_*`).
+    tok("tier_care", "Tier care", "分级关怀"),
+    tok("insurance_renewal", "Insurance renewal", "续保提醒"),
+    tok("poor_service", "Poor service", "很差的服务"),
+    tok("not_cared_for", "Nobody cared", "没人关心"),
+    tok("cheaper_elsewhere", "Cheaper elsewhere", "价格更便宜"),
+    tok("better_product", "Better product", "更好的产品"),
+    tok("moved_away", "Moved away", "搬迁"),
+    tok("other", "Other", "其他"),
     // Departments.
     tok("sales", "Sales", "销售部"),
     tok("after_sales", "After-sales", "售后服务部"),

@@ -12,6 +12,7 @@
 //! | [`complaint_rates_trend`] | complaints handled in time and escalated on time, last 12 months, drawn as the rates trend |
 //! | [`complaints_pareto`] | complaints by category, most first, with the cumulative share; categories named as seed `001_*` names them |
 //! | [`recovery_revenue`] | churn recovery revenue by month and by year |
+//! | [`reasons_pareto`] | why customers left, most first with the cumulative share, each beside the split seed `001_*` publishes |
 //! | [`payouts_by_department`] | rewards above zero, fines below, per department |
 //! | [`tiers_over_time`] | customers per tier (super VIP, VIP, general), last 12 months |
 //! | [`customers_by_first_purchase_year`] | customers by the year of their first purchase |
@@ -51,6 +52,7 @@ mod customers;
 mod font;
 pub mod i18n;
 mod money;
+mod reasons;
 mod visits;
 
 use std::fmt;
@@ -61,6 +63,7 @@ pub use customers::{customers_by_first_purchase_year, tiers_over_time};
 pub use font::{FONT_CHARACTERS, FONT_LICENSE, FONT_OTF, covers, png_text};
 pub use i18n::{Label, TOKENS, Ui, label, token};
 pub use money::{payouts_by_department, recovery_revenue};
+pub use reasons::{PUBLISHED_REASONS, reasons_pareto};
 pub use visits::{
     ComplaintRatesPoint, RateTarget, RatesAxis, RatesPoint, complaint_rates_trend,
     complaints_pareto, issues_pareto, rates_axis, rates_trend, satisfaction,

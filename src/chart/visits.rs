@@ -6,9 +6,9 @@ use plotters::style::text_anchor::{HPos, VPos};
 use super::canvas::{
     self, AXIS_SIZE, Area, Axes, BLUE, Cx, DARK_GREY, Dash, Draw, Drawn, FillLook, GRID, HEIGHT,
     INK, LineLook, MID_GREY, Marker, PANEL_TITLE_SIZE, Pattern, Rect, SKY, Scale, Swatch,
-    TICK_SIZE, Ticks, VALUE_SIZE, VERMILLION, WIDTH, bar, category_axes, fit_line, fit_lines,
-    footnote, group_thousands, header, legend, legend_at, marker, month_labels, nice_step, no_data,
-    polyline, spread, text, text_boxed, text_width,
+    TICK_SIZE, Ticks, VALUE_SIZE, VERMILLION, WIDTH, bar, body_rect, category_axes, fit_line,
+    fit_lines, footnote, group_thousands, header, legend, legend_at, marker, month_labels,
+    nice_step, no_data, polyline, spread, text, text_boxed, text_width,
 };
 use super::i18n::{Ui, fill};
 use super::{
@@ -381,16 +381,6 @@ impl Draw for RatesTrend {
 
 /// A plotted value and its pixel.
 type Point = (f64, (i32, i32));
-
-/// The chart area under a header, for "no data".
-fn body_rect(top: i32) -> Rect {
-    Rect {
-        l: 60,
-        t: top + 20,
-        r: WIDTH as i32 - 60,
-        b: HEIGHT as i32 - 40,
-    }
-}
 
 /// A fraction as a percentage with one decimal: `0.8755` → `87.6%`.
 fn percent1(v: f64) -> String {

@@ -72,6 +72,13 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             out_bytes(&report.render(format.into(), &cx))
         }
         Command::Report {
+            report: ReportCommand::Care { month, format },
+        } => {
+            let reader = open_for_reports(db, &rules)?;
+            let report = kpi::care::run(&reader, &rules, &month).map_err(store_failure)?;
+            out_bytes(&report.render(format.into(), &cx))
+        }
+        Command::Report {
             report: ReportCommand::Actions { month, format },
         } => {
             let reader = open_for_reports(db, &rules)?;

@@ -371,6 +371,15 @@ pub enum ReportCommand {
         #[arg(long, value_enum, default_value = "json")]
         format: Format,
     },
+    /// The care report (客户关怀): tier care (super VIP weekly, VIP monthly) and insurance
+    /// renewal reminders due in the month, and what became of them.
+    Care {
+        /// The month, YYYY-MM.
+        #[arg(long, value_parser = commands::parse_month_period)]
+        month: Period,
+        #[arg(long, value_enum, default_value = "json")]
+        format: Format,
+    },
     /// The manager's report pack: every report (json, md, csv), every chart (PNG, SVG) and an
     /// index.html that works offline, by default under reports/YYYY-MM/.
     All {

@@ -22,6 +22,19 @@ pub struct RecoveryCall {
 pub struct EpisodeState {
     pub episode: Episode,
     pub recovered_by: Option<RecoveryCall>,
+    /// Why the customer left (DOMAIN.md section 14): the reason of the episode's latest
+    /// attempt that gives one, with that attempt's date.
+    pub reason: Option<(Day, String)>,
+    /// The date the episode was declared lost (最终宣告流失): its `declared_lost_after`-th
+    /// refused attempt.
+    pub declared_on: Option<Day>,
+}
+
+impl EpisodeState {
+    /// Whether the episode was declared lost on or before `day`.
+    pub fn declared_by(&self, day: Day) -> bool {
+        self.declared_on.is_some_and(|d| d <= day)
+    }
 }
 
 /// A service order counted as recovery revenue, with the episode whose return it follows.
@@ -94,9 +107,29 @@ pub fn derive_customer(c: &CustomerActivity, rules: &Rules, success: &[Outcome])
                         staff_id: a.staff_id.clone(),
                     })
             });
+            // The episode's attempts: dated from lost_on to the return, both included (to
+            // any later date while there is none), in (at, attempt_id) order.
+            let own: Vec<_> = calls
+                .iter()
+                .filter(|a| {
+                    let d = a.at.day();
+                    episode.lost_on <= d && episode.returned_on.is_none_or(|r| d <= r)
+                })
+                .collect();
+            let reason = own
+                .iter()
+                .rev()
+                .find_map(|a| a.reason.as_ref().map(|r| (a.at.day(), r.clone())));
+            let declared_on = own
+                .iter()
+                .filter(|a| a.outcome == Outcome::Refused)
+                .nth(usize::from(rules.churn.declared_lost_after).saturating_sub(1))
+                .map(|a| a.at.day());
             EpisodeState {
                 episode,
                 recovered_by,
+                reason,
+                declared_on,
             }
         })
         .collect();

@@ -4,6 +4,7 @@
 //! *Architecture invariant:* derivation is a pure function of (records, rules, the moment the
 //! caller says it is); it never reads the clock and never writes.
 
+pub mod care;
 pub mod churn;
 pub mod complaints;
 pub mod episodes;

@@ -212,38 +212,15 @@ fn derive_customer(c: &CustomerActivity, kinds: &KindRules, until: Timestamp) ->
             withdrawn: false,
         })
         .collect();
-    let mut unscheduled = Vec::new();
     let mut attempts: Vec<&Attempt> = c
         .attempts
         .iter()
         .filter(|a| !a.purpose.is_care() && a.at <= until)
         .collect();
     attempts.sort_by(|a, b| (a.at, &a.attempt_id).cmp(&(b.at, &b.attempt_id)));
-    for attempt in attempts {
-        let grace = kinds.grace_seconds;
-        let is_candidate = |s: &TaskState| {
-            s.task.kind == attempt.purpose
-                && s.task.trigger_at <= attempt.at
-                && attempt.at.0 <= s.task.due_at.0 + grace
-        };
-        let chosen = states
-            .iter()
-            .position(|s| is_candidate(s) && !s.successful)
-            .or_else(|| states.iter().position(is_candidate));
-        match chosen {
-            Some(i) => {
-                let state = &mut states[i];
-                state.successful |= kinds.success[slot(attempt.purpose)].contains(&attempt.outcome);
-                state.credits.push(Credit {
-                    attempt_id: attempt.attempt_id.clone(),
-                    at: attempt.at,
-                    outcome: attempt.outcome,
-                    staff_id: attempt.staff_id.clone(),
-                });
-            }
-            None => unscheduled.push((attempt.attempt_id.clone(), attempt.at)),
-        }
-    }
+    let unscheduled = credit(&mut states, attempts, kinds.grace_seconds, |kind| {
+        &kinds.success[slot(kind)]
+    });
     for state in &mut states {
         state.withdrawn = state.task.kind == Purpose::ChurnRecovery
             && state.credits.is_empty()
@@ -257,4 +234,43 @@ fn derive_customer(c: &CustomerActivity, kinds: &KindRules, until: Timestamp) ->
         unscheduled,
         episodes,
     }
+}
+
+/// Credits attempts to tasks by the rule of DOMAIN.md section 4: `states` in (due_at, id)
+/// order, `attempts` in (at, attempt_id) order. Attempt A is a candidate for task T of the
+/// same purpose when T.trigger_at ≤ A.at ≤ T.due_at + grace; it goes to the earliest-due
+/// candidate not yet successful (judged on the credits so far), else to the earliest-due
+/// candidate. Returns the attempts credited to no task: (attempt id, at).
+pub(crate) fn credit<'a, 's>(
+    states: &mut [TaskState],
+    attempts: impl IntoIterator<Item = &'a Attempt>,
+    grace: i64,
+    success: impl Fn(Purpose) -> &'s [Outcome],
+) -> Vec<(String, Timestamp)> {
+    let mut unscheduled = Vec::new();
+    for attempt in attempts {
+        let is_candidate = |s: &TaskState| {
+            s.task.kind == attempt.purpose
+                && s.task.trigger_at <= attempt.at
+                && attempt.at.0 <= s.task.due_at.0.saturating_add(grace)
+        };
+        let chosen = states
+            .iter()
+            .position(|s| is_candidate(s) && !s.successful)
+            .or_else(|| states.iter().position(is_candidate));
+        match chosen {
+            Some(i) => {
+                let state = &mut states[i];
+                state.successful |= success(attempt.purpose).contains(&attempt.outcome);
+                state.credits.push(Credit {
+                    attempt_id: attempt.attempt_id.clone(),
+                    at: attempt.at,
+                    outcome: attempt.outcome,
+                    staff_id: attempt.staff_id.clone(),
+                });
+            }
+            None => unscheduled.push((attempt.attempt_id.clone(), attempt.at)),
+        }
+    }
+    unscheduled
 }

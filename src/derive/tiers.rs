@@ -221,6 +221,34 @@ impl TierInputs {
         }
     }
 
+    /// A date from which a customer's tier as of any later date stays the same: past the
+    /// trailing year after their latest dated input (their own records, the sales and
+    /// policies naming them, their family's buyers) and past the two years a policy run
+    /// may still end in. `None` for a customer not in the store.
+    pub fn settled_from(&self, customer_id: &str, rules: &TierRules) -> Option<Day> {
+        let c = self.customers.get(customer_id)?;
+        let family = c
+            .family_id
+            .as_ref()
+            .and_then(|f| self.family_buyers.get(f))
+            .into_iter()
+            .flatten();
+        let latest = c
+            .created_on
+            .into_iter()
+            .chain(c.sales.iter().copied())
+            .chain(c.visits.iter().copied())
+            .chain(c.referred_sales.iter().copied())
+            .chain(c.policies.iter().copied())
+            .chain(c.policy_referrals.iter().map(|(d, _)| *d))
+            .chain(c.surveys.iter().map(|(d, _)| *d))
+            .chain(family.copied())
+            .max()?;
+        // A policy run ends in year(E) or year(E) − 1: two calendar years (≤ 731 days) after
+        // the latest policy it counts nothing.
+        Some(Day(latest.0 + rules.trailing().max(731) + 1))
+    }
+
     fn evaluate_one(&self, c: &CustomerInputs, r: &TierRules, e: Day) -> TierResult {
         if c.created_on.is_none_or(|d| d > e) {
             return TierResult {

@@ -20,18 +20,20 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use rayon::prelude::*;
 
 use crate::derive::CustomerActivity;
+use crate::derive::care::{self, CareKind};
 use crate::derive::churn;
 use crate::derive::complaints::{
     Workflow, actions_overdue, clocks as complaint_clocks, complaint_stocks,
 };
 use crate::derive::tasks::TaskDeriver;
 use crate::derive::tiers::{Tier, TierInputs, as_of_for};
-use crate::model::{Day, Kind, Outcome, Period, Purpose, Record, Survey, Timestamp};
+use crate::model::{Customer, Day, Kind, Outcome, Period, Purpose, Record, Survey, Timestamp};
 use crate::rules::Rules;
 use crate::store::facts::{
-    CustomerFacts, FactsUpdate, LAYOUT, MONTH_TABLES, ReturnFact, RevenueFact,
-    SERIES_ACTIONS_OVERDUE, SERIES_OPEN, SERIES_OVERDUE, SurveyFact, TASK_ON_TIME, TASK_PERFORMED,
-    TASK_SUCCESSFUL, TaskFact, WorkflowFacts,
+    CARE_RENEWAL, CARE_TIER, CareTaskFact, CoverFact, CustomerFacts, FactsUpdate, LAYOUT,
+    MONTH_TABLES, NO_TIER, ReturnFact, RevenueFact, SERIES_ACTIONS_OVERDUE, SERIES_OPEN,
+    SERIES_OVERDUE, SurveyFact, TASK_ON_TIME, TASK_PERFORMED, TASK_SUCCESSFUL, TaskFact,
+    WorkflowFacts,
 };
 use crate::store::{Reader, Store, StoreError, sha256_hex};
 
@@ -314,6 +316,40 @@ fn derive_in_chunks(
     Ok(ids.len() as u64)
 }
 
+/// The care facts of every customer, derived from scratch (chunk by chunk, keeping only
+/// these): what `fact_care_tasks`, `fact_care_cover` and `fact_care_unscheduled` would hold
+/// under `rules`, for reports when the kept facts do not follow them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CareMemory {
+    /// (date, task id) → task.
+    pub tasks: BTreeMap<(i32, String), CareTaskFact>,
+    /// (tier, first date) → runs begun minus runs ended.
+    pub cover: BTreeMap<(u8, i32), i64>,
+    /// (at, attempt id).
+    pub unscheduled: BTreeSet<(i64, String)>,
+}
+
+/// Derives [`CareMemory`] from a snapshot under `rules`.
+pub fn care_in_memory(reader: &Reader, rules: &Rules) -> Result<CareMemory, StoreError> {
+    let mut memory = CareMemory::default();
+    derive_in_chunks(reader, rules, CHUNK, |chunk| {
+        for facts in chunk.into_iter().filter_map(|(_, f)| f) {
+            for t in facts.care_tasks {
+                memory.tasks.insert((t.day, t.id.clone()), t);
+            }
+            for c in facts.care_cover {
+                *memory.cover.entry((c.tier, c.from)).or_default() += 1;
+                if let Some(until) = c.until {
+                    *memory.cover.entry((c.tier, until)).or_default() -= 1;
+                }
+            }
+            memory.unscheduled.extend(facts.care_unscheduled);
+        }
+        Ok(())
+    })?;
+    Ok(memory)
+}
+
 /// The month index of a date: `year × 12 + month − 1`.
 pub fn month_of(day: i32) -> i32 {
     use chrono::Datelike;
@@ -533,8 +569,7 @@ fn derive_from(
     let attempts = gathered.take(Kind::Attempt);
     let surveys = gathered.take(Kind::Survey);
 
-    let mut people: BTreeMap<String, (Option<String>, CustomerActivity, Vec<Survey>)> =
-        BTreeMap::new();
+    let mut people: BTreeMap<String, Person> = BTreeMap::new();
     for c in customers.iter().filter_map(|r| match r {
         Record::Customer(c) if wanted(&c.customer_id) => Some(c),
         _ => None,
@@ -545,35 +580,47 @@ fn derive_from(
         };
         people.insert(
             c.customer_id.clone(),
-            (c.family_id.clone(), activity, Vec::new()),
+            Person {
+                customer: c.clone(),
+                activity,
+                surveys: Vec::new(),
+                policies: Vec::new(),
+            },
         );
+    }
+    for r in &policies {
+        if let Record::Policy(p) = r
+            && let Some(person) = people.get_mut(&p.customer_id)
+        {
+            person.policies.push((p.policy_id.clone(), p.start_on));
+        }
     }
     for r in &sales {
         if let Record::Sale(s) = r
             && let Some(p) = people.get_mut(&s.customer_id)
         {
-            p.1.sales.push(s.clone());
+            p.activity.sales.push(s.clone());
         }
     }
     for r in &orders {
         if let Record::ServiceOrder(o) = r
             && let Some(p) = people.get_mut(&o.customer_id)
         {
-            p.1.orders.push(o.clone());
+            p.activity.orders.push(o.clone());
         }
     }
     for r in attempts {
         if let Record::Attempt(a) = r
             && let Some(p) = people.get_mut(&a.customer_id)
         {
-            p.1.attempts.push(a);
+            p.activity.attempts.push(a);
         }
     }
     for r in &surveys {
         if let Record::Survey(s) = r
             && let Some(p) = people.get_mut(&s.customer_id)
         {
-            p.2.push(s.clone());
+            p.surveys.push(s.clone());
         }
     }
     let tiers = TierInputs::from_records(customers, sales, orders, policies, surveys, rules);
@@ -582,26 +629,38 @@ fn derive_from(
     let list: Vec<_> = people.into_iter().collect();
     crate::progress::expect(crate::progress::Phase::Customers, list.len() as u64);
     list.into_par_iter()
-        .map(|(id, (family_id, activity, surveys))| {
-            let facts = customer_facts(
-                family_id, &activity, &surveys, &tiers, &deriver, rules, &success,
-            );
+        .map(|(id, person)| {
+            let facts = customer_facts(&person, &tiers, &deriver, rules, &success);
             (id, facts)
         })
         .inspect(|_| crate::progress::advance(1))
         .collect()
 }
 
+/// What one customer's facts are derived from (besides the tier inputs).
+struct Person {
+    customer: Customer,
+    activity: CustomerActivity,
+    surveys: Vec<Survey>,
+    /// (policy id, start_on) of their current policies.
+    policies: Vec<(String, Day)>,
+}
+
 /// One customer's facts.
 fn customer_facts(
-    family_id: Option<String>,
-    activity: &CustomerActivity,
-    surveys: &[Survey],
+    person: &Person,
     tiers: &TierInputs,
     deriver: &TaskDeriver,
     rules: &Rules,
     success: &[Outcome],
 ) -> CustomerFacts {
+    let Person {
+        customer,
+        activity,
+        surveys,
+        policies,
+    } = person;
+    let family_id = customer.family_id.clone();
     let derived = deriver.derive(activity, Timestamp(i64::MAX));
     let tasks = derived
         .tasks
@@ -672,6 +731,18 @@ fn customer_facts(
             }
         })
         .collect();
+    let reasons = churn
+        .episodes
+        .iter()
+        .filter_map(|e| e.reason.as_ref().map(|(day, r)| (day.0, r.clone())))
+        .collect();
+    let declared = churn
+        .episodes
+        .iter()
+        .filter_map(|e| e.declared_on.map(|d| d.0))
+        .collect();
+    let episodes: Vec<_> = churn.episodes.iter().map(|e| e.episode.clone()).collect();
+    let care = customer_care(customer, activity, policies, &episodes, tiers, rules);
     CustomerFacts {
         family_id,
         tasks,
@@ -681,7 +752,57 @@ fn customer_facts(
         revenue,
         calls,
         surveys,
+        care_tasks: care.0,
+        care_cover: care.1,
+        care_unscheduled: care.2,
+        reasons,
+        declared,
     }
+}
+
+/// One customer's care facts: every renewal task and the credited tier_care tasks, the
+/// cover, the unscheduled care attempts.
+fn customer_care(
+    customer: &Customer,
+    activity: &CustomerActivity,
+    policies: &[(String, Day)],
+    episodes: &[crate::derive::episodes::Episode],
+    tiers: &TierInputs,
+    rules: &Rules,
+) -> (Vec<CareTaskFact>, Vec<CoverFact>, Vec<(i64, String)>) {
+    let derived = care::derive_for(customer, activity, policies, episodes, tiers, rules);
+    let tasks = derived
+        .tasks
+        .iter()
+        .filter(|t| t.kind == CareKind::InsuranceRenewal || t.state.performed())
+        .map(|t| CareTaskFact {
+            day: t.belongs_on.0,
+            id: t.state.task.id.clone(),
+            kind: match t.kind {
+                CareKind::TierCare => CARE_TIER,
+                CareKind::InsuranceRenewal => CARE_RENEWAL,
+            },
+            flags: flag(t.state.performed(), TASK_PERFORMED)
+                | flag(t.state.successful, TASK_SUCCESSFUL)
+                | flag(t.state.on_time(), TASK_ON_TIME),
+            tier: t.tier.map_or(NO_TIER, tier_code),
+        })
+        .collect();
+    let cover = derived
+        .cover
+        .iter()
+        .map(|c| CoverFact {
+            tier: tier_code(c.tier),
+            from: c.from.0,
+            until: c.until.map(|u| u.0),
+        })
+        .collect();
+    let unscheduled = derived
+        .unscheduled
+        .into_iter()
+        .map(|(id, at)| (at.0, id))
+        .collect();
+    (tasks, cover, unscheduled)
 }
 
 fn flag(set: bool, bit: u8) -> u8 {
@@ -769,8 +890,9 @@ pub fn check(reader: &Reader, rules: &Rules, max: usize) -> Result<FactsCheck, S
             problems.push(problem);
         }
     };
-    let mut rows = [0u64; 7];
+    let mut rows = [0u64; MONTH_TABLES.len()];
     let mut stock: BTreeMap<i32, i64> = BTreeMap::new();
+    let mut cover: BTreeMap<(u8, i32), i64> = BTreeMap::new();
     let mut with_facts = 0u64;
     let customers = derive_in_chunks(reader, rules, CHUNK, |chunk| {
         for (id, fresh) in chunk {
@@ -795,6 +917,12 @@ pub fn check(reader: &Reader, rules: &Rules, max: usize) -> Result<FactsCheck, S
             for r in &facts.returns {
                 *stock.entry(month_of(r.returned_on)).or_default() -= 1;
             }
+            for c in &facts.care_cover {
+                *cover.entry((c.tier, c.from)).or_default() += 1;
+                if let Some(until) = c.until {
+                    *cover.entry((c.tier, until)).or_default() -= 1;
+                }
+            }
         }
         Ok(())
     })?;
@@ -815,6 +943,10 @@ pub fn check(reader: &Reader, rules: &Rules, max: usize) -> Result<FactsCheck, S
     }
     if reader.stock_table()? != stock {
         note("fact_stock differs from the episodes' starts and returns".to_owned());
+    }
+    cover.retain(|_, n| *n != 0);
+    if reader.care_cover_table()? != cover {
+        note("fact_care_cover differs from the customers' runs of tier care".to_owned());
     }
     if reader.workflow_facts()? != workflow_facts(reader, rules)? {
         note("the complaints' and actions' facts differ from a derivation from scratch".to_owned());

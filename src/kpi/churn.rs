@@ -27,10 +27,35 @@ pub struct ChurnFigures {
     pub recovered: u64,
     pub returned_unprompted: u64,
     pub recovery_revenue: Fen,
+    /// Episodes declared lost (最终宣告流失) on a date in the period (DOMAIN.md section 14).
+    pub declared_lost: u64,
+    /// Why customers left: episodes by their reason, counted in the period of the latest
+    /// attempt giving it; count descending, then reason.
+    pub reasons: Vec<ReasonLine>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub by_staff: Option<Vec<StaffLine>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub months: Option<Vec<ChurnFigures>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReasonLine {
+    pub reason: String,
+    pub episodes: u64,
+}
+
+/// Reason counts as the report lists them: count descending, then reason.
+fn reason_lines(counts: BTreeMap<String, u64>) -> Vec<ReasonLine> {
+    let mut lines: Vec<ReasonLine> = counts
+        .into_iter()
+        .map(|(reason, episodes)| ReasonLine { reason, episodes })
+        .collect();
+    lines.sort_by(|a, b| {
+        b.episodes
+            .cmp(&a.episodes)
+            .then_with(|| a.reason.cmp(&b.reason))
+    });
+    lines
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -66,8 +91,15 @@ pub fn churn_figures(
     let mut f = empty_figures(period);
     let mut credited: BTreeMap<Option<&str>, (u64, Fen)> = BTreeMap::new();
     let mut contacted: BTreeSet<&str> = BTreeSet::new();
+    let mut reasons: BTreeMap<String, u64> = BTreeMap::new();
     for c in churn {
         for e in &c.episodes {
+            f.declared_lost += u64::from(e.declared_on.is_some_and(|d| period.contains(d)));
+            if let Some((day, reason)) = &e.reason
+                && period.contains(*day)
+            {
+                *reasons.entry(reason.clone()).or_default() += 1;
+            }
             let ep = &e.episode;
             if ep.lost_on <= period.last && ep.returned_on.is_none_or(|r| r > period.last) {
                 f.lost_at_end += 1;
@@ -109,6 +141,7 @@ pub fn churn_figures(
         }
     }
     f.customers_contacted = contacted.len() as u64;
+    f.reasons = reason_lines(reasons);
     f.by_staff = staff.map(|directory| staff_lines(credited, directory));
     Ok(f)
 }
@@ -155,6 +188,12 @@ pub fn churn_figures_from_facts(
         }
     })?;
     f.customers_contacted = contacted.len() as u64;
+    f.declared_lost = reader.count_declared(first, last)?;
+    let mut reasons: BTreeMap<String, u64> = BTreeMap::new();
+    reader.for_each_reason(first, last, |reason| {
+        *reasons.entry(reason.to_owned()).or_default() += 1;
+    })?;
+    f.reasons = reason_lines(reasons);
     f.by_staff = staff.map(|directory| {
         let credited = credited
             .iter()
@@ -176,6 +215,8 @@ fn empty_figures(period: &Period) -> ChurnFigures {
         recovered: 0,
         returned_unprompted: 0,
         recovery_revenue: Fen::ZERO,
+        declared_lost: 0,
+        reasons: Vec::new(),
         by_staff: None,
         months: None,
     }

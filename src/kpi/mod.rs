@@ -15,6 +15,7 @@ use crate::rules::{Rules, TaskRule};
 use crate::store::{Reader, StoreError};
 
 pub mod actions;
+pub mod care;
 pub mod churn;
 pub mod complaints;
 pub mod lost;

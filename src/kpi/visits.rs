@@ -83,7 +83,15 @@ pub struct IssueLine {
 }
 
 impl Counts {
-    fn add(&mut self, performed: bool, successful: bool, on_time: bool) {
+    /// Adds another tally's counts.
+    pub(crate) fn merge(&mut self, other: &Counts) {
+        self.due += other.due;
+        self.performed += other.performed;
+        self.successful += other.successful;
+        self.on_time += other.on_time;
+    }
+
+    pub(crate) fn add(&mut self, performed: bool, successful: bool, on_time: bool) {
         self.due += 1;
         self.performed += u64::from(performed);
         self.successful += u64::from(successful);

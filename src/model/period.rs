@@ -157,6 +157,20 @@ impl Period {
         self.first <= day && day <= self.last
     }
 
+    /// The period of a kind containing a date.
+    pub fn of(kind: PeriodKind, day: Day) -> Period {
+        match kind {
+            PeriodKind::Week => Period::week_of(day),
+            PeriodKind::Month => Period::month_of(day),
+            PeriodKind::Year => Period::year(day.year()).expect("a date's year exists"),
+        }
+    }
+
+    /// The period of the same kind just after this one.
+    pub fn next(&self) -> Period {
+        Period::of(self.kind, Day(self.last.0 + 1))
+    }
+
     /// The period of the same kind just before this one.
     pub fn previous(&self) -> Period {
         let before = Day(self.first.0 - 1);

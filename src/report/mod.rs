@@ -12,6 +12,7 @@
 //! a due time or a threshold reads it there (`tests/render_rules.rs` renders every report
 //! under changed rules).
 
+pub mod care;
 pub mod churn;
 pub mod complaints;
 pub mod html;

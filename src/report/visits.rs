@@ -33,7 +33,7 @@ fn counts_row(name: String, c: &Counts) -> Vec<String> {
 }
 
 /// A table of task counts (by kind, by department): one row per line, then the total.
-fn counts_table<'a>(
+pub(super) fn counts_table<'a>(
     title: &str,
     lang: Lang,
     lines: impl Iterator<Item = (String, &'a Counts)>,

@@ -1,5 +1,6 @@
 //! The rules in force: every offset, department, success set, window and threshold of
-//! DOMAIN.md sections 4–8 and 12 (the complaint clock and the working week), with the
+//! DOMAIN.md sections 4–8, 12 (the complaint clock and the working week) and 14 (care by
+//! tier, renewal reminders, declared lost), with the
 //! contract's values as defaults, overridable by a TOML file (`--rules FILE`). Unknown keys and impossible values are rejected with a message that
 //! names the key.
 //!
@@ -36,6 +37,7 @@ pub struct Rules {
     pub payouts: PayoutRules,
     pub complaints: ComplaintRules,
     pub worktime: WorktimeRules,
+    pub care: CareRules,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -120,6 +122,10 @@ pub struct ChurnRules {
     /// The `lost` list values a customer by their sales and repairs in this many days before
     /// they were lost.
     pub value_window_days: u16,
+    /// An episode is declared lost (最终宣告流失, DOMAIN.md section 14) on the date of its
+    /// attempt with outcome `refused` of this number: it leaves the `lost` list and its
+    /// recovery task is not offered again.
+    pub declared_lost_after: u16,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -175,6 +181,67 @@ pub struct TierPayout {
     /// Per member when satisfaction is below the fine threshold (positive), e.g. "50.00".
     #[serde(with = "yuan")]
     pub fine: Fen,
+}
+
+/// Care by tier and insurance renewal reminders (DOMAIN.md section 14).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CareRules {
+    /// Attempts are credited to a care task up to this many hours after its due time (0:
+    /// an attempt counts for the period it falls in).
+    pub grace_hours: u32,
+    pub tier_care: TierCareRule,
+    pub insurance_renewal: RenewalRule,
+}
+
+impl CareRules {
+    pub fn grace_seconds(&self) -> i64 {
+        i64::from(self.grace_hours) * 3600
+    }
+}
+
+/// 关怀 by tier: how often each tier is cared for (seed `004_*`: 超级VIP weekly, VIP
+/// monthly, general yearly), `off` for none.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TierCareRule {
+    /// `week` (ISO), `month`, `year` or `off`.
+    #[serde(with = "cadence_word")]
+    pub super_vip: Option<PeriodKind>,
+    #[serde(with = "cadence_word")]
+    pub vip: Option<PeriodKind>,
+    #[serde(with = "cadence_word")]
+    pub general: Option<PeriodKind>,
+    pub department: String,
+    #[serde(with = "outcome_tokens")]
+    pub success: Vec<Outcome>,
+}
+
+impl TierCareRule {
+    /// A tier's cadence, `None` when its care is off.
+    pub fn cadence(&self, tier: crate::derive::tiers::Tier) -> Option<PeriodKind> {
+        use crate::derive::tiers::Tier;
+        match tier {
+            Tier::SuperVip => self.super_vip,
+            Tier::Vip => self.vip,
+            Tier::General => self.general,
+        }
+    }
+}
+
+/// 保险到期提醒: a task per policy in the weeks before its anniversary.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RenewalRule {
+    /// `false` derives no renewal task.
+    pub enabled: bool,
+    /// trigger_at = the anniversary (start_on + 1 year) minus this many days, at 00:00.
+    pub trigger_days_before: u16,
+    /// due_at = the anniversary minus this many days, at 00:00.
+    pub due_days_before: u16,
+    pub department: String,
+    #[serde(with = "outcome_tokens")]
+    pub success: Vec<Outcome>,
 }
 
 /// The complaint clock (DOMAIN.md section 12), in working hours: exact hundredths of an hour,
@@ -296,6 +363,26 @@ pub fn task_kind(token: &str) -> Option<Purpose> {
     token.parse::<Purpose>().ok().filter(|&p| !p.is_care())
 }
 
+/// A care cadence as its word: a period (`"week"`) or `"off"`.
+mod cadence_word {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use crate::model::PeriodKind;
+
+    pub fn serialize<S: Serializer>(kind: &Option<PeriodKind>, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(kind.map_or("off", PeriodKind::key))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<PeriodKind>, D::Error> {
+        match String::deserialize(d)?.as_str() {
+            "off" => Ok(None),
+            word => super::text::period(word)
+                .map(Some)
+                .map_err(|e| serde::de::Error::custom(format!("{e}, or off"))),
+        }
+    }
+}
+
 /// `PeriodKind` as its word (`"week"`).
 mod period_word {
     use serde::{Deserialize, Deserializer, Serializer};
@@ -412,6 +499,10 @@ pub const INTEGER_RANGES: &[(&str, i64, i64, &str)] = &[
     ("churn.attribution_days", 0, 3_660, "days"),
     ("churn.revenue_window_days", 1, 3_660, "days"),
     ("churn.value_window_days", 1, 3_660, "days"),
+    ("churn.declared_lost_after", 1, 100, "refusals"),
+    ("care.grace_hours", 0, 8_784, "hours"),
+    ("care.insurance_renewal.trigger_days_before", 0, 366, "days"),
+    ("care.insurance_renewal.due_days_before", 0, 366, "days"),
     ("surveys.satisfied_overall_min", 1, 5, "(a score)"),
     ("tiers.trailing_days", 1, 3_660, "days"),
     ("tiers.s1_family_buyers_min", 1, 10_000, "customers"),
@@ -515,6 +606,7 @@ impl Default for Rules {
                 attribution_days: 90,
                 revenue_window_days: 365,
                 value_window_days: 365,
+                declared_lost_after: 2,
             },
             surveys: SurveyRules {
                 satisfied_overall_min: 4,
@@ -563,6 +655,25 @@ impl Default for Rules {
                 day_start: TimeOfDay(8 * 3600 + 30 * 60),
                 day_end: TimeOfDay(17 * 3600 + 30 * 60),
             },
+            // Seed 004_*: 超级VIP 每周, VIP 每月 (一般客户 每年, off by default: DOMAIN.md
+            // section 14); renewal reminders from 30 to 7 days before the anniversary.
+            care: CareRules {
+                grace_hours: 0,
+                tier_care: TierCareRule {
+                    super_vip: Some(PeriodKind::Week),
+                    vip: Some(PeriodKind::Month),
+                    general: None,
+                    department: "customer_care".into(),
+                    success: vec![Reached, Sent],
+                },
+                insurance_renewal: RenewalRule {
+                    enabled: true,
+                    trigger_days_before: 30,
+                    due_days_before: 7,
+                    department: "customer_care".into(),
+                    success: vec![Reached, Sent],
+                },
+            },
         }
     }
 }
@@ -604,6 +715,32 @@ fn bad_text(table: &toml::Table) -> Option<(String, String)> {
             .or_else(|| check("fine", |v| text::yuan(v).map(drop)));
         if bad.is_some() {
             return bad;
+        }
+    }
+    if let Some(toml::Value::Table(care)) = table.get("care") {
+        for rule in ["tier_care", "insurance_renewal"] {
+            if let Some(toml::Value::Array(items)) = care.get(rule).and_then(|r| r.get("success")) {
+                for item in items {
+                    if let toml::Value::String(token) = item
+                        && let Err(reason) = text::outcome(token)
+                    {
+                        return Some((format!("care.{rule}.success"), reason));
+                    }
+                }
+            }
+        }
+        if let Some(toml::Value::Table(tiers)) = care.get("tier_care") {
+            for tier in ["super_vip", "vip", "general"] {
+                if let Some(toml::Value::String(word)) = tiers.get(tier)
+                    && word != "off"
+                    && let Err(reason) = text::period(word)
+                {
+                    return Some((
+                        format!("care.tier_care.{tier}"),
+                        format!("{reason}, or off"),
+                    ));
+                }
+            }
         }
     }
     if let Some(toml::Value::Table(complaints)) = table.get("complaints") {
@@ -858,6 +995,42 @@ impl Rules {
             };
             return bad(key, e.to_string());
         }
+        let care = &self.care;
+        for (key, department, success) in [
+            (
+                "care.tier_care",
+                &care.tier_care.department,
+                &care.tier_care.success,
+            ),
+            (
+                "care.insurance_renewal",
+                &care.insurance_renewal.department,
+                &care.insurance_renewal.success,
+            ),
+        ] {
+            if crate::model::check_token(department).is_err() {
+                return bad(
+                    &format!("{key}.department"),
+                    format!("`{department}` is not a department token (a-z, 0-9, _)"),
+                );
+            }
+            if success.is_empty() {
+                return bad(
+                    &format!("{key}.success"),
+                    "is empty; no attempt could ever succeed".into(),
+                );
+            }
+        }
+        let renewal = &care.insurance_renewal;
+        if renewal.due_days_before > renewal.trigger_days_before {
+            return bad(
+                "care.insurance_renewal.due_days_before",
+                format!(
+                    "{} days before the anniversary is earlier than the trigger ({} days before); a task is due on or after it is triggered",
+                    renewal.due_days_before, renewal.trigger_days_before
+                ),
+            );
+        }
         Ok(())
     }
 
@@ -1072,7 +1245,7 @@ mod tests {
         assert_eq!(rules.complaints.reply_hours.seconds(), 48_600);
         let printed = rules.to_toml();
         assert!(
-            printed.ends_with(
+            printed.contains(
                 "[complaints]\nescalation_hours = 4.5\nreply_hours = 13.5\n\n[worktime]\nweekdays = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\"]\nday_start = \"08:30\"\nday_end = \"17:30\"\n"
             ),
             "{printed}"
@@ -1116,6 +1289,45 @@ mod tests {
         assert_eq!(calendar.day_seconds(), 9 * 3600);
     }
 
+    /// Issue 14: the care rules print as words (a cadence or `off`), read back, and refuse
+    /// a bad cadence, an empty success set and a renewal due before its trigger.
+    #[test]
+    fn care_rules_print_read_back_and_refuse_the_impossible() {
+        let printed = Rules::default().to_toml();
+        assert!(
+            printed.contains(
+                "[care]\ngrace_hours = 0\n\n[care.tier_care]\nsuper_vip = \"week\"\nvip = \"month\"\ngeneral = \"off\"\ndepartment = \"customer_care\"\nsuccess = [\"reached\", \"sent\"]\n\n[care.insurance_renewal]\nenabled = true\ntrigger_days_before = 30\ndue_days_before = 7\n"
+            ),
+            "{printed}"
+        );
+        assert!(printed.contains("declared_lost_after = 2\n"), "{printed}");
+        let rules = Rules::from_toml(
+            "r.toml",
+            "[care.tier_care]\nvip = \"off\"\ngeneral = \"year\"\n[churn]\ndeclared_lost_after = 3\n",
+        )
+        .unwrap();
+        assert_eq!(rules.care.tier_care.vip, None);
+        assert_eq!(rules.care.tier_care.general, Some(PeriodKind::Year));
+        assert_eq!(rules.churn.declared_lost_after, 3);
+        assert_eq!(Rules::from_toml("x", &rules.to_toml()).unwrap(), rules);
+        assert_eq!(
+            refusal("[care.tier_care]\nvip = \"fortnight\"\n"),
+            "r.toml: care.tier_care.vip: `fortnight` is not a period; use week, month or year, or off"
+        );
+        assert_eq!(
+            refusal("[care.insurance_renewal]\nsuccess = []\n"),
+            "r.toml: care.insurance_renewal.success: is empty; no attempt could ever succeed"
+        );
+        assert_eq!(
+            refusal("[care.insurance_renewal]\ndue_days_before = 31\n"),
+            "r.toml: care.insurance_renewal.due_days_before: 31 days before the anniversary is earlier than the trigger (30 days before); a task is due on or after it is triggered"
+        );
+        assert_eq!(
+            refusal("[churn]\ndeclared_lost_after = 0\n"),
+            "r.toml: churn.declared_lost_after: 0 is out of range; it must be from 1 to 100 refusals"
+        );
+    }
+
     /// Every integer the rules hold has a range: a new rule without one fails here.
     #[test]
     fn every_integer_rule_has_a_range() {
@@ -1125,7 +1337,9 @@ mod tests {
             "",
             &mut integers,
         );
-        assert_eq!(integers.len(), 6 + 1 + 4 + 1 + 13 + 1);
+        // Tasks' due hours, grace, churn (with declared_lost_after), surveys, tiers,
+        // payouts, care (grace, the renewal window).
+        assert_eq!(integers.len(), 6 + 1 + 5 + 1 + 13 + 1 + 3);
         for (key, _) in integers {
             assert!(integer_range(&key).is_some(), "{key} has no range");
         }

@@ -20,6 +20,11 @@
 //! | `fact_revenue` | `(opened_on, order id)` | [`RevenueFact`] | service orders counted as recovery revenue |
 //! | `fact_calls` | `(date, attempt id)` | customer id | `churn_recovery` attempts, whatever their outcome |
 //! | `fact_survey_lines` | `(date, survey id)` | [`SurveyFact`] | surveys with their customer's tier on the survey date, what a payout line counts |
+//! | `fact_care_tasks` | `(date, task id)` | `[kind, flags, tier]` | care tasks (DOMAIN.md section 14) by the date whose month they belong to: every `insurance_renewal` task, and the `tier_care` tasks with a credited attempt (kind [`CARE_TIER`] or [`CARE_RENEWAL`], flags as `fact_tasks`, tier a `Tier::ALL` index or [`NO_TIER`]) |
+//! | `fact_care_cover` | `(tier, first date of a period)` | `i64` | runs of tier_care cover begun minus runs ended at a period: the tier_care tasks of a tier due in a period are the sum up to its first date |
+//! | `fact_care_unscheduled` | `(at, attempt id)` | `()` | `care` and `insurance_renewal` attempts credited to no task |
+//! | `fact_reasons` | `(date, customer id)` | reason | lost episodes with a reason, by the date of the latest attempt that gives it |
+//! | `fact_declared` | `(date, customer id)` | `()` | lost episodes declared lost, by the date they were |
 //! | `fact_stock` | month index | `i64` | episodes begun minus episodes ended in the month: lost customers at a month's end is the sum up to it |
 //! | `fact_family` | `(family id, customer id)` | `()` | the members of each family, for re-deriving a family's tiers |
 //! | `fact_workflow` | `(series, month index)` | `i64` | the complaints open ([`SERIES_OPEN`]), open and overdue ([`SERIES_OVERDUE`]) and the actions overdue ([`SERIES_ACTIONS_OVERDUE`]) at the end of a month, where the figure changes: a later month has the value of the latest earlier entry |
@@ -51,12 +56,18 @@ const FAMILY: TableDefinition<(&str, &str), ()> = TableDefinition::new("fact_fam
 const FACT_META: TableDefinition<&str, &[u8]> = TableDefinition::new("fact_meta");
 const WORKFLOW: TableDefinition<(u8, i32), i64> = TableDefinition::new("fact_workflow");
 const ACTIONS_DUE: TableDefinition<(i32, &str), ()> = TableDefinition::new("fact_actions_due");
+const CARE_TASKS: TableDefinition<(i32, &str), [u8; 3]> = TableDefinition::new("fact_care_tasks");
+const CARE_COVER: TableDefinition<(u8, i32), i64> = TableDefinition::new("fact_care_cover");
+const CARE_UNSCHEDULED: TableDefinition<(i64, &str), ()> =
+    TableDefinition::new("fact_care_unscheduled");
+const REASONS: TableDefinition<(i32, &str), &str> = TableDefinition::new("fact_reasons");
+const DECLARED: TableDefinition<(i32, &str), ()> = TableDefinition::new("fact_declared");
 
 const META_FINGERPRINT: &str = "fingerprint";
 const META_THROUGH: &str = "through";
 
 /// The month tables, in the order of [`Reader::month_table_rows`].
-pub const MONTH_TABLES: [&str; 7] = [
+pub const MONTH_TABLES: [&str; 11] = [
     "fact_tasks",
     "fact_unscheduled",
     "fact_lost",
@@ -64,12 +75,16 @@ pub const MONTH_TABLES: [&str; 7] = [
     "fact_revenue",
     "fact_calls",
     "fact_survey_lines",
+    "fact_care_tasks",
+    "fact_care_unscheduled",
+    "fact_reasons",
+    "fact_declared",
 ];
 
 impl CustomerFacts {
     /// How many rows of each month table the customer's facts make, in the order of
     /// [`MONTH_TABLES`].
-    pub fn month_rows(&self) -> [u64; 7] {
+    pub fn month_rows(&self) -> [u64; 11] {
         [
             self.tasks.len(),
             self.unscheduled.len(),
@@ -78,6 +93,10 @@ impl CustomerFacts {
             self.revenue.len(),
             self.calls.len(),
             self.surveys.len(),
+            self.care_tasks.len(),
+            self.care_unscheduled.len(),
+            self.reasons.len(),
+            self.declared.len(),
         ]
         .map(|n| n as u64)
     }
@@ -105,7 +124,33 @@ pub const TASK_ON_TIME: u8 = 4;
 
 /// The layout of the facts tables. Part of the fingerprint: facts of another layout are
 /// derived again, never read.
-pub const LAYOUT: u32 = 3;
+pub const LAYOUT: u32 = 4;
+
+/// Kinds of a `fact_care_tasks` value's first byte.
+pub const CARE_TIER: u8 = 0;
+pub const CARE_RENEWAL: u8 = 1;
+/// The tier byte of a task no tier decided (a renewal).
+pub const NO_TIER: u8 = u8::MAX;
+
+/// A care task as `fact_care_tasks` keeps it.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct CareTaskFact {
+    /// The date whose month the task belongs to.
+    pub day: i32,
+    pub id: String,
+    pub kind: u8,
+    pub flags: u8,
+    pub tier: u8,
+}
+
+/// A run of tier_care cover: periods of the tier's cadence from the one starting on
+/// `from` to the one before the one starting on `until` (`None`: no end).
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct CoverFact {
+    pub tier: u8,
+    pub from: i32,
+    pub until: Option<i32>,
+}
 
 /// One return-visit task: its due time, id, kind (`Purpose` index) and credit flags.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
@@ -166,6 +211,14 @@ pub struct CustomerFacts {
     /// (date, attempt id) of every `churn_recovery` attempt.
     pub calls: Vec<(i32, String)>,
     pub surveys: Vec<SurveyFact>,
+    pub care_tasks: Vec<CareTaskFact>,
+    pub care_cover: Vec<CoverFact>,
+    /// (at, attempt id).
+    pub care_unscheduled: Vec<(i64, String)>,
+    /// (date of the latest attempt giving it, reason) of every episode with a reason.
+    pub reasons: Vec<(i32, String)>,
+    /// The date each episode declared lost was.
+    pub declared: Vec<i32>,
 }
 
 impl CustomerFacts {
@@ -407,6 +460,97 @@ impl Reader {
         })
     }
 
+    /// Every care task belonging to a date in `[from, to]`.
+    pub fn care_task_facts(&self, from: i32, to: i32) -> Result<Vec<CareTaskFact>, StoreError> {
+        guarded(|| {
+            let table = self.facts_txn().open_table(CARE_TASKS)?;
+            let mut out = Vec::new();
+            for entry in table.range((from, "")..(to.saturating_add(1), ""))? {
+                let (key, value) = entry?;
+                let (day, id) = key.value();
+                let [kind, flags, tier] = value.value();
+                out.push(CareTaskFact {
+                    day,
+                    id: id.to_owned(),
+                    kind,
+                    flags,
+                    tier,
+                });
+            }
+            Ok(out)
+        })
+    }
+
+    /// The tier_care tasks of a tier (`Tier::ALL` index) in the period starting on `first`:
+    /// the sum of `fact_care_cover` up to it.
+    pub fn care_cover_at(&self, tier: u8, first: i32) -> Result<u64, StoreError> {
+        guarded(|| {
+            let table = self.facts_txn().open_table(CARE_COVER)?;
+            let mut sum: i64 = 0;
+            for entry in table.range((tier, i32::MIN)..=(tier, first))? {
+                sum += entry?.1.value();
+            }
+            u64::try_from(sum).map_err(|_| {
+                StoreError::Damaged(format!("fact_care_cover sums to {sum} for tier {tier}"))
+            })
+        })
+    }
+
+    /// The number of care attempts credited to no task, dated in `[from, to)`.
+    pub fn count_care_unscheduled(&self, from: i64, to: i64) -> Result<u64, StoreError> {
+        guarded(|| {
+            let table = self.facts_txn().open_table(CARE_UNSCHEDULED)?;
+            let mut n = 0;
+            for entry in table.range((from, "")..(to, ""))? {
+                entry?;
+                n += 1;
+            }
+            Ok(n)
+        })
+    }
+
+    /// Calls `f(reason)` for every episode whose reason is dated in `[from, to]`.
+    pub fn for_each_reason(
+        &self,
+        from: i32,
+        to: i32,
+        mut f: impl FnMut(&str),
+    ) -> Result<(), StoreError> {
+        guarded(|| {
+            let table = self.facts_txn().open_table(REASONS)?;
+            for entry in table.range((from, "")..(to.saturating_add(1), ""))? {
+                f(entry?.1.value());
+            }
+            Ok(())
+        })
+    }
+
+    /// The number of episodes declared lost on a date in `[from, to]`.
+    pub fn count_declared(&self, from: i32, to: i32) -> Result<u64, StoreError> {
+        guarded(|| {
+            let table = self.facts_txn().open_table(DECLARED)?;
+            let mut n = 0;
+            for entry in table.range((from, "")..(to.saturating_add(1), ""))? {
+                entry?;
+                n += 1;
+            }
+            Ok(n)
+        })
+    }
+
+    /// Every entry of `fact_care_cover`, by (tier, date).
+    pub fn care_cover_table(&self) -> Result<BTreeMap<(u8, i32), i64>, StoreError> {
+        guarded(|| {
+            let table = self.facts_txn().open_table(CARE_COVER)?;
+            let mut out = BTreeMap::new();
+            for entry in table.iter()? {
+                let (k, v) = entry?;
+                out.insert(k.value(), v.value());
+            }
+            Ok(out)
+        })
+    }
+
     /// Calls `f` with every log entry of sequence number in `[from, to)`, the record of the
     /// version before it (`None` when the entry is its record's first version, or follows a
     /// void), and whether it is its record's first version: what an import changed, for
@@ -471,7 +615,7 @@ impl Reader {
     }
 
     /// The number of rows of each month table, in the order of [`MONTH_TABLES`].
-    pub fn month_table_rows(&self) -> Result<[u64; 7], StoreError> {
+    pub fn month_table_rows(&self) -> Result<[u64; 11], StoreError> {
         use redb::ReadableTableMetadata;
         guarded(|| {
             let t = self.facts_txn();
@@ -483,6 +627,10 @@ impl Reader {
                 t.open_table(REVENUE)?.len()?,
                 t.open_table(CALLS)?.len()?,
                 t.open_table(SURVEYS)?.len()?,
+                t.open_table(CARE_TASKS)?.len()?,
+                t.open_table(CARE_UNSCHEDULED)?.len()?,
+                t.open_table(REASONS)?.len()?,
+                t.open_table(DECLARED)?.len()?,
             ])
         })
     }
@@ -652,6 +800,8 @@ impl Store {
                 meta.insert(META_FINGERPRINT, update.fingerprint.as_bytes())?;
                 meta.insert(META_THROUGH, update.through.to_le_bytes().as_slice())?;
             }
+            // Every facts table exists from here on, even when no customer is written.
+            write_customers(&txn, &[], update.month_of)?;
             Ok(FactsWriter {
                 txn,
                 month_of: update.month_of,
@@ -705,7 +855,19 @@ fn write_customers(
     let mut surveys = txn.open_table(SURVEYS)?;
     let mut stock = txn.open_table(STOCK)?;
     let mut family = txn.open_table(FAMILY)?;
+    let mut care_tasks = txn.open_table(CARE_TASKS)?;
+    let mut care_cover = txn.open_table(CARE_COVER)?;
+    let mut care_unscheduled = txn.open_table(CARE_UNSCHEDULED)?;
+    let mut reasons = txn.open_table(REASONS)?;
+    let mut declared = txn.open_table(DECLARED)?;
     let mut stock_delta: BTreeMap<i32, i64> = BTreeMap::new();
+    let mut cover_delta: BTreeMap<(u8, i32), i64> = BTreeMap::new();
+    let mut cover = |c: &CoverFact, sign: i64| {
+        *cover_delta.entry((c.tier, c.from)).or_default() += sign;
+        if let Some(until) = c.until {
+            *cover_delta.entry((c.tier, until)).or_default() -= sign;
+        }
+    };
     let empty = CustomerFacts::default();
 
     let mut olds = Vec::with_capacity(customers_facts.len());
@@ -745,6 +907,21 @@ fn write_customers(
         for f in gone(&old.surveys, &new.surveys) {
             surveys.remove((f.day, f.survey_id.as_str()))?;
         }
+        for t in gone(&old.care_tasks, &new.care_tasks) {
+            care_tasks.remove((t.day, t.id.as_str()))?;
+        }
+        for c in gone(&old.care_cover, &new.care_cover) {
+            cover(c, -1);
+        }
+        for (at, attempt) in gone(&old.care_unscheduled, &new.care_unscheduled) {
+            care_unscheduled.remove((*at, attempt.as_str()))?;
+        }
+        for (day, _) in gone(&old.reasons, &new.reasons) {
+            reasons.remove((*day, id))?;
+        }
+        for day in gone(&old.declared, &new.declared) {
+            declared.remove((*day, id))?;
+        }
         if old.family_id != new.family_id
             && let Some(f) = &old.family_id
         {
@@ -777,6 +954,21 @@ fn write_customers(
         for f in gone(&new.surveys, &old.surveys) {
             surveys.insert((f.day, f.survey_id.as_str()), encode(f).as_slice())?;
         }
+        for t in gone(&new.care_tasks, &old.care_tasks) {
+            care_tasks.insert((t.day, t.id.as_str()), [t.kind, t.flags, t.tier])?;
+        }
+        for c in gone(&new.care_cover, &old.care_cover) {
+            cover(c, 1);
+        }
+        for (at, attempt) in gone(&new.care_unscheduled, &old.care_unscheduled) {
+            care_unscheduled.insert((*at, attempt.as_str()), ())?;
+        }
+        for (day, reason) in gone(&new.reasons, &old.reasons) {
+            reasons.insert((*day, id), reason.as_str())?;
+        }
+        for day in gone(&new.declared, &old.declared) {
+            declared.insert((*day, id), ())?;
+        }
         if old.family_id != new.family_id
             && let Some(f) = &new.family_id
         {
@@ -796,6 +988,14 @@ fn write_customers(
             stock.remove(month)?;
         } else {
             stock.insert(month, now)?;
+        }
+    }
+    for (key, delta) in cover_delta.into_iter().filter(|(_, d)| *d != 0) {
+        let now = care_cover.get(key)?.map_or(0, |v| v.value()) + delta;
+        if now == 0 {
+            care_cover.remove(key)?;
+        } else {
+            care_cover.insert(key, now)?;
         }
     }
     Ok(())
