@@ -76,7 +76,9 @@ fn tasks_ahead_is_bounded_to_ten_years() {
     assert!(stderr.contains("is not in 0..=3660"), "{stderr}");
     // The base sale of 2024-01-15 10:30 has its four sales tasks open on that day, the last
     // due a week later (delivery_call_3, 2024-01-22 10:30); delivery_call_1 is credited by
-    // A0000001 the next day, which `--as-of 2024-01-15` does not know yet.
+    // A0000001 the next day, which `--as-of 2024-01-15` does not know yet. The customer is a
+    // super VIP (tag influential): the care of 2024-W03 is open from that Monday; that of
+    // 2024-W02 closed at its midnight, and the policy's renewal is not triggered yet.
     let out = dir.ok(&[
         "tasks",
         "--as-of",
@@ -86,7 +88,11 @@ fn tasks_ahead_is_bounded_to_ten_years() {
         "--format",
         "csv",
     ]);
-    assert_eq!(out.lines().count(), 1 + 4, "{out}");
+    assert_eq!(out.lines().count(), 1 + 5, "{out}");
+    assert!(
+        out.contains(",ahead,super_vip,tier_care,customer_care,C00011,"),
+        "{out}"
+    );
 }
 
 /// The largest amount a file may hold: 13 digits of yuan and two decimals.

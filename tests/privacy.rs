@@ -201,11 +201,14 @@ fn a_cell_that_starts_with_a_quote_survives_the_round_trip() {
 fn work_lists_and_report_csv_guard_formula_cells() {
     let d = Dir::new();
     formula_base(&d);
-    // The thank-you letter of the sale delivered 2024-01-15 10:30 falls due 24 h later.
+    // The thank-you letter of the sale delivered 2024-01-15 10:30 falls due 24 h later; the
+    // customer (tag influential: super VIP) has the weekly care of 2024-W03 open all week.
     let tasks = d.ok(&["tasks", "--as-of", "2024-01-16", "--format", "csv"]);
     assert_eq!(
         tasks,
-        "\u{feff}due_at,status,kind,department,customer_id,name,phone,owner,attempts,last_outcome,closes_at\r\n2024-01-16 10:30:00,due,thank_you_letter,sales,C00011,'-5+3,138****1234,XS003,0,,2024-01-18 10:30:00\r\n"
+        "\u{feff}due_at,status,tier,kind,department,customer_id,name,phone,owner,attempts,last_outcome,closes_at\r\n\
+         2024-01-16 10:30:00,due,super_vip,thank_you_letter,sales,C00011,'-5+3,138****1234,XS003,0,,2024-01-18 10:30:00\r\n\
+         2024-01-22 00:00:00,ahead,super_vip,tier_care,customer_care,C00011,'-5+3,138****1234,,0,,2024-01-22 00:00:00\r\n"
     );
     // Last visit 2024-07-13, lost 180 days later on 2025-01-09; 537 days before 2026-06-30.
     let lost = d.ok(&["lost", "--as-of", "2026-06-30", "--format", "csv"]);
@@ -346,12 +349,12 @@ fn the_report_pack_lists_and_exports_are_private() {
         "--out",
         "lists/calls.csv",
     ]);
-    assert_eq!(said, "wrote lists/calls.csv (1 row)\n");
+    assert_eq!(said, "wrote lists/calls.csv (2 rows)\n");
     assert_eq!(mode(&d.join("lists")), 0o700);
     assert_eq!(mode(&d.join("lists/calls.csv")), 0o600);
     let calls = std::fs::read_to_string(d.join("lists/calls.csv")).unwrap();
     assert!(
-        calls.ends_with("\r\n2024-01-16 10:30:00,due,thank_you_letter,sales,C00011,王芳,138****1234,XS003,0,,2024-01-18 10:30:00\r\n"),
+        calls.contains("\r\n2024-01-16 10:30:00,due,super_vip,thank_you_letter,sales,C00011,王芳,138****1234,XS003,0,,2024-01-18 10:30:00\r\n"),
         "{calls}"
     );
     d.ok(&["lost", "--as-of", "2026-06-30", "--out", "lists/lost.txt"]);

@@ -129,7 +129,7 @@ fn the_work_list_holds_exactly_the_open_tasks() {
         "13812341234"
     );
     let csv = dir.ok(&["tasks", "--as-of", "2024-03-13", "--format", "csv"]);
-    assert!(csv.starts_with("\u{feff}due_at,status,kind,"), "{csv}");
+    assert!(csv.starts_with("\u{feff}due_at,status,tier,kind,"), "{csv}");
     assert_eq!(csv.lines().count(), 3);
 
     assert!(

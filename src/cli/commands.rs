@@ -345,13 +345,20 @@ pub fn parse_moment(text: &str) -> Result<Timestamp, String> {
     }
 }
 
+/// A task kind of the work list: a return-visit kind, or a care task's (held as the
+/// purpose crediting it).
 pub fn parse_task_kind(text: &str) -> Result<Purpose, String> {
-    careledger::rules::task_kind(text).ok_or_else(|| {
-        format!(
-            "`{text}` is not a task kind; use one of {}",
-            TASK_KINDS.map(|k| k.as_str()).join(", ")
-        )
-    })
+    use careledger::derive::care::CareKind;
+    let care = CareKind::ALL.into_iter().find(|k| k.as_str() == text);
+    careledger::rules::task_kind(text)
+        .or(care.map(CareKind::purpose))
+        .ok_or_else(|| {
+            format!(
+                "`{text}` is not a task kind; use one of {}, {}",
+                TASK_KINDS.map(|k| k.as_str()).join(", "),
+                CareKind::ALL.map(CareKind::as_str).join(", ")
+            )
+        })
 }
 
 fn check(
@@ -401,6 +408,9 @@ fn check(
         if sources.contains(&gate::Source::Actions) {
             r.actions = Some(kpi::actions::run(&reader, rules, period).map_err(store_failure)?);
         }
+        if sources.contains(&gate::Source::Care) {
+            r.care = Some(kpi::care::run(&reader, rules, period).map_err(store_failure)?);
+        }
         if let Some(derived) = &derived {
             if sources.contains(&gate::Source::Visits) {
                 r.visits = Some(derived.visits(period).map_err(store_failure)?);
@@ -447,6 +457,15 @@ fn check(
             }
             if let Some(p) = &current.payouts {
                 reports.insert("payouts", json_value(p));
+            }
+            if let Some(c) = &current.complaints {
+                reports.insert("complaints", json_value(c));
+            }
+            if let Some(a) = &current.actions {
+                reports.insert("actions", json_value(a));
+            }
+            if let Some(c) = &current.care {
+                reports.insert("care", json_value(c));
             }
             let report = gate::CheckReport {
                 month: month.label.clone(),
@@ -839,9 +858,10 @@ fn tasks(
     )
 }
 
-const WORK_HEADER: [&str; 11] = [
+const WORK_HEADER: [&str; 12] = [
     "due_at",
     "status",
+    "tier",
     "kind",
     "department",
     "customer_id",
@@ -857,6 +877,7 @@ fn work_row(i: &WorkItem) -> Vec<String> {
     vec![
         i.due_at.clone(),
         i.status.to_owned(),
+        i.tier.as_str().to_owned(),
         i.kind.clone(),
         i.department.clone(),
         i.customer_id.clone(),

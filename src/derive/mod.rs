@@ -32,6 +32,25 @@ pub struct Activity {
 }
 
 impl Activity {
+    /// The activity recorded by `until` (inclusive): sales delivered, orders opened and
+    /// attempts made by then, and only closings by then (a later closing is unknown).
+    pub fn known_until(self, until: crate::model::Timestamp) -> Activity {
+        let customers = self
+            .customers
+            .into_iter()
+            .map(|mut c| {
+                c.sales.retain(|s| s.delivered_at <= until);
+                c.orders.retain(|o| o.opened_at <= until);
+                for o in &mut c.orders {
+                    o.closed_at = o.closed_at.filter(|t| *t <= until);
+                }
+                c.attempts.retain(|a| a.at <= until);
+                c
+            })
+            .collect();
+        Activity { customers }
+    }
+
     /// Reads the current sales, service orders and attempts of a snapshot, grouped by
     /// customer. Each kind is sorted by customer in parallel (a stable sort, so within a
     /// customer records stay in key order) and the three sorted lists are merged.

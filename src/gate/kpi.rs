@@ -6,6 +6,7 @@
 use serde::Serialize;
 
 use crate::kpi::actions::ActionCounts;
+use crate::kpi::care::CareReport;
 use crate::kpi::churn::ChurnFigures;
 use crate::kpi::complaints::{ComplaintTotals, LineCounts};
 use crate::kpi::visits::{Counts, SurveyTotals};
@@ -22,6 +23,7 @@ pub enum Source {
     Payouts,
     Complaints,
     Actions,
+    Care,
 }
 
 /// The filter a KPI takes.
@@ -91,6 +93,7 @@ pub enum ChurnFigure {
     Recovered,
     ReturnedUnprompted,
     RecoveryRevenue,
+    DeclaredLost,
 }
 
 /// A figure of the complaints of a month (`complaints.*`).
@@ -143,6 +146,16 @@ pub enum Kpi {
     Payouts(PayoutsKpi),
     Complaints(ComplaintsKpi),
     Actions(ActionFigure),
+    Care(CareKpi),
+}
+
+/// A KPI of the care report (DOMAIN.md section 14).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CareKpi {
+    /// `care.tasks.*` (every care task of the month) or `care.by_kind.*`, with
+    /// `kind = "tier_care"` or `"insurance_renewal"`.
+    Task(TaskScope, TaskFigure),
+    UnscheduledAttempts,
 }
 
 /// A KPI of the visits report.
@@ -170,6 +183,28 @@ const TASK_FIGURES: [TaskFigure; 7] = [
     TaskFigure::CompletionRate,
     TaskFigure::SuccessRate,
     TaskFigure::OnTimeRate,
+];
+
+/// The names of the care report's task figures, by scope (all, kind) then figure.
+const CARE_TASK_NAMES: [[&str; 7]; 2] = [
+    [
+        "care.tasks.due",
+        "care.tasks.performed",
+        "care.tasks.successful",
+        "care.tasks.on_time",
+        "care.tasks.completion_rate",
+        "care.tasks.success_rate",
+        "care.tasks.on_time_rate",
+    ],
+    [
+        "care.by_kind.due",
+        "care.by_kind.performed",
+        "care.by_kind.successful",
+        "care.by_kind.on_time",
+        "care.by_kind.completion_rate",
+        "care.by_kind.success_rate",
+        "care.by_kind.on_time_rate",
+    ],
 ];
 
 /// The names of the task figures, by scope then figure (in [`TASK_FIGURES`] order).
@@ -205,8 +240,8 @@ const TASK_NAMES: [[&str; 7]; 3] = [
 
 impl Kpi {
     /// Every KPI, in the order messages and docs list them: visits, churn, payouts,
-    /// complaints, actions.
-    pub const ALL: [Kpi; 54] = {
+    /// complaints, actions, care.
+    pub const ALL: [Kpi; 70] = {
         use ChurnFigure as C;
         use ComplaintFigure as Cf;
         use ComplaintsKpi as Ck;
@@ -215,7 +250,7 @@ impl Kpi {
         use SurveyFigure as Sv;
         use TaskScope::{All, Department, Kind};
         use VisitsKpi::{Survey, Task};
-        let mut all = [Kpi::Payouts(PayoutsKpi::Total); 54];
+        let mut all = [Kpi::Payouts(PayoutsKpi::Total); 70];
         let mut i = 0;
         let scopes = [All, Kind, Department];
         let mut s = 0;
@@ -241,6 +276,7 @@ impl Kpi {
             Churn(C::Recovered),
             Churn(C::ReturnedUnprompted),
             Churn(C::RecoveryRevenue),
+            Churn(C::DeclaredLost),
             Kpi::Payouts(PayoutsKpi::Total),
             Kpi::Payouts(PayoutsKpi::LineAmount),
             Kpi::Complaints(Ck::Month(Cf::Raised)),
@@ -269,7 +305,20 @@ impl Kpi {
             i += 1;
             r += 1;
         }
-        assert!(i == 54, "every KPI is listed once");
+        let care_scopes = [All, Kind];
+        let mut s = 0;
+        while s < 2 {
+            let mut f = 0;
+            while f < 7 {
+                all[i] = Kpi::Care(CareKpi::Task(care_scopes[s], TASK_FIGURES[f]));
+                i += 1;
+                f += 1;
+            }
+            s += 1;
+        }
+        all[i] = Kpi::Care(CareKpi::UnscheduledAttempts);
+        i += 1;
+        assert!(i == 70, "every KPI is listed once");
         all
     };
 
@@ -294,6 +343,7 @@ impl Kpi {
                 ChurnFigure::Recovered => "recovered",
                 ChurnFigure::ReturnedUnprompted => "returned_unprompted",
                 ChurnFigure::RecoveryRevenue => "recovery_revenue",
+                ChurnFigure::DeclaredLost => "declared_lost",
             },
             Kpi::Payouts(PayoutsKpi::Total) => "total",
             Kpi::Payouts(PayoutsKpi::LineAmount) => "lines.amount",
@@ -326,6 +376,10 @@ impl Kpi {
                 ActionFigure::DoneOnTime => "actions.done_on_time",
                 ActionFigure::OverdueAtEnd => "actions.overdue_at_end",
             },
+            Kpi::Care(CareKpi::Task(scope, figure)) => {
+                CARE_TASK_NAMES[usize::from(scope != TaskScope::All)][figure as usize]
+            }
+            Kpi::Care(CareKpi::UnscheduledAttempts) => "care.unscheduled_attempts",
         }
     }
 
@@ -336,13 +390,15 @@ impl Kpi {
             Kpi::Payouts(_) => Source::Payouts,
             Kpi::Complaints(_) => Source::Complaints,
             Kpi::Actions(_) => Source::Actions,
+            Kpi::Care(_) => Source::Care,
         }
     }
 
     pub fn filter(self) -> Filter {
         match self {
             Kpi::Visits(VisitsKpi::Task(TaskScope::All, _)) => Filter::None,
-            Kpi::Visits(VisitsKpi::Task(TaskScope::Kind, _)) => Filter::Kind,
+            Kpi::Visits(VisitsKpi::Task(TaskScope::Kind, _))
+            | Kpi::Care(CareKpi::Task(TaskScope::Kind, _)) => Filter::Kind,
             Kpi::Visits(VisitsKpi::Task(TaskScope::Department, _)) => Filter::Department,
             Kpi::Payouts(PayoutsKpi::LineAmount) => Filter::OptionalDepartment,
             Kpi::Complaints(ComplaintsKpi::Category(_)) => Filter::Category,
@@ -356,7 +412,9 @@ impl Kpi {
                 | ComplaintsKpi::OverdueAtEnd
                 | ComplaintsKpi::ReplyHoursMedian,
             )
-            | Kpi::Actions(_) => Filter::None,
+            | Kpi::Actions(_)
+            | Kpi::Care(CareKpi::Task(TaskScope::All | TaskScope::Department, _))
+            | Kpi::Care(CareKpi::UnscheduledAttempts) => Filter::None,
         }
     }
 
@@ -389,6 +447,10 @@ impl Kpi {
                 _ => Unit::Count,
             },
             Kpi::Actions(_) => Unit::Count,
+            Kpi::Care(CareKpi::Task(_, f)) => {
+                Kpi::Visits(VisitsKpi::Task(TaskScope::All, f)).unit()
+            }
+            Kpi::Care(CareKpi::UnscheduledAttempts) => Unit::Count,
         }
     }
 
@@ -499,6 +561,27 @@ impl ChurnFigure {
             ChurnFigure::Recovered => Rational::int(c.recovered.into()),
             ChurnFigure::ReturnedUnprompted => Rational::int(c.returned_unprompted.into()),
             ChurnFigure::RecoveryRevenue => money(c.recovery_revenue),
+            ChurnFigure::DeclaredLost => Rational::int(c.declared_lost.into()),
+        }
+    }
+}
+
+impl CareKpi {
+    /// The figure of a care report; `kind` is the gate's `kind` for `care.by_kind.*`.
+    pub(super) fn of(self, r: &CareReport, kind: Option<&str>) -> Option<Rational> {
+        match self {
+            CareKpi::Task(TaskScope::Kind, figure) => {
+                let kind = kind?;
+                let counts = r
+                    .by_kind
+                    .iter()
+                    .find(|l| l.kind == kind)
+                    .map(|l| l.counts)
+                    .unwrap_or_default();
+                figure.of(&counts)
+            }
+            CareKpi::Task(_, figure) => figure.of(&r.tasks.counts),
+            CareKpi::UnscheduledAttempts => Some(Rational::int(r.unscheduled_attempts.into())),
         }
     }
 }
@@ -556,11 +639,11 @@ mod tests {
     #[test]
     fn every_kpi_has_one_name_that_parses_back_to_it() {
         let names = kpi_names();
-        assert_eq!(names.len(), 54);
+        assert_eq!(names.len(), 70);
         let mut sorted = names.clone();
         sorted.sort_unstable();
         sorted.dedup();
-        assert_eq!(sorted.len(), 54, "names are unique");
+        assert_eq!(sorted.len(), 70, "names are unique");
         for kpi in Kpi::ALL {
             assert_eq!(Kpi::parse(kpi.name()), Ok(kpi));
         }
@@ -629,6 +712,20 @@ mod tests {
                 Filter::OptionalDepartment,
                 Unit::Money,
             ),
+            ("declared_lost", Source::Churn, Filter::None, Unit::Count),
+            (
+                "care.tasks.completion_rate",
+                Source::Care,
+                Filter::None,
+                Unit::Rate,
+            ),
+            ("care.by_kind.due", Source::Care, Filter::Kind, Unit::Count),
+            (
+                "care.unscheduled_attempts",
+                Source::Care,
+                Filter::None,
+                Unit::Count,
+            ),
         ];
         for (name, source, filter, unit) in by_hand {
             let kpi = Kpi::parse(name).unwrap();
@@ -649,7 +746,7 @@ mod tests {
             "{e}"
         );
         assert!(
-            e.ends_with("actions.done_on_time, actions.overdue_at_end"),
+            e.ends_with("care.by_kind.on_time_rate, care.unscheduled_attempts"),
             "{e}"
         );
         assert!(

@@ -20,13 +20,15 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 pub use kpi::{
-    ActionFigure, ChurnFigure, ComplaintFigure, ComplaintsKpi, Filter, Kpi, LineFigure, PayoutsKpi,
-    Source, SurveyFigure, TaskFigure, TaskScope, Unit, VisitsKpi, kpi_names,
+    ActionFigure, CareKpi, ChurnFigure, ComplaintFigure, ComplaintsKpi, Filter, Kpi, LineFigure,
+    PayoutsKpi, Source, SurveyFigure, TaskFigure, TaskScope, Unit, VisitsKpi, kpi_names,
 };
 pub use rational::Rational;
 pub use render::{github_annotations, junit, summary_markdown, table};
 
+use crate::derive::care::CareKind;
 use crate::kpi::actions::ActionsReport;
+use crate::kpi::care::CareReport;
 use crate::kpi::churn::ChurnFigures;
 use crate::kpi::complaints::ComplaintsReport;
 use crate::kpi::payouts::Statement;
@@ -174,6 +176,19 @@ pub fn parse_gates(file: &str, text: &str) -> Result<Vec<Gate>, GatesError> {
             }
             let kind = match &g.kind {
                 None => None,
+                // A care KPI's kind is a care task kind, held as the purpose crediting it.
+                Some(kind) if kpi.source() == Source::Care => Some(
+                    CareKind::ALL
+                        .into_iter()
+                        .find(|k| k.as_str() == kind)
+                        .map(CareKind::purpose)
+                        .ok_or_else(|| {
+                            bad(format!(
+                                "`{kind}` is not a care task kind; use one of {}",
+                                CareKind::ALL.map(CareKind::as_str).join(", ")
+                            ))
+                        })?,
+                ),
                 Some(kind) => Some(
                     crate::rules::task_kind(kind)
                         .ok_or_else(|| {
@@ -216,7 +231,7 @@ pub fn parse_gates(file: &str, text: &str) -> Result<Vec<Gate>, GatesError> {
                 Ok(Some(c))
             };
             let gate = Gate {
-                name: g.name.clone().unwrap_or_else(|| match (kind, &g.department, &g.category) {
+                name: g.name.clone().unwrap_or_else(|| match (&g.kind, &g.department, &g.category) {
                     (Some(k), _, _) => format!("{}[{k}]", kpi.name()),
                     (_, Some(d), _) => format!("{}[{d}]", kpi.name()),
                     (_, _, Some(c)) => format!("{}[{c}]", kpi.name()),
@@ -320,6 +335,7 @@ pub struct Reports {
     pub payouts: Option<Statement>,
     pub complaints: Option<ComplaintsReport>,
     pub actions: Option<ActionsReport>,
+    pub care: Option<CareReport>,
 }
 
 /// A sum of amounts (from a statement, or a baseline file someone wrote): exact in i128,
@@ -360,6 +376,20 @@ impl Gate {
             }
             Kpi::Complaints(kpi) => self.complaints_value(kpi, reports.complaints.as_ref()?),
             Kpi::Actions(figure) => Some(figure.of(&reports.actions.as_ref()?.counts)),
+            Kpi::Care(kpi) => kpi.of(reports.care.as_ref()?, self.care_kind()),
+        }
+    }
+
+    /// The care task kind of a `care.by_kind.*` gate, as the report names it.
+    fn care_kind(&self) -> Option<&'static str> {
+        self.kind.and_then(CareKind::of).map(CareKind::as_str)
+    }
+
+    /// The gate's `kind` as its gates file wrote it: a task kind, or a care task kind.
+    pub fn kind_name(&self) -> Option<&'static str> {
+        match self.kpi.source() {
+            Source::Care => self.care_kind(),
+            _ => self.kind.map(Purpose::as_str),
         }
     }
 
@@ -445,11 +475,13 @@ impl Gate {
                 (Some(r), Source::Payouts) => r.get("payouts"),
                 (Some(r), Source::Complaints) => r.get("complaints"),
                 (Some(r), Source::Actions) => r.get("actions"),
+                (Some(r), Source::Care) => r.get("care"),
                 (None, Source::Visits) => doc.get("tasks").map(|_| doc),
                 (None, Source::Churn) => doc.get("lost_at_end").map(|_| doc),
                 (None, Source::Payouts) => doc.get("lines").map(|_| doc),
                 (None, Source::Complaints) => doc.get("open_at_end").map(|_| doc),
                 (None, Source::Actions) => doc.get("counts").map(|_| doc),
+                (None, Source::Care) => doc.get("by_tier").map(|_| doc),
             };
             let Some(report) = report.filter(|r| !r.is_null()) else {
                 continue;
@@ -476,6 +508,9 @@ impl Gate {
                 Kpi::Actions(figure) => serde_json::from_value::<ActionsReport>(report.clone())
                     .ok()
                     .map(|a| figure.of(&a.counts)),
+                Kpi::Care(kpi) => serde_json::from_value::<CareReport>(report.clone())
+                    .ok()
+                    .and_then(|c| kpi.of(&c, self.care_kind())),
             };
             if value.is_some() {
                 return value;
@@ -582,7 +617,7 @@ pub fn evaluate(
             checks.push(Check {
                 gate: gate.name.clone(),
                 kpi: gate.kpi.name(),
-                kind: gate.kind.map(|k| k.as_str().to_owned()),
+                kind: gate.kind_name().map(str::to_owned),
                 department: gate.department.clone(),
                 category: gate.category.clone(),
                 check,

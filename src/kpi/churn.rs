@@ -28,9 +28,12 @@ pub struct ChurnFigures {
     pub returned_unprompted: u64,
     pub recovery_revenue: Fen,
     /// Episodes declared lost (最终宣告流失) on a date in the period (DOMAIN.md section 14).
+    /// (A default when read: a report saved before revision 3, as a gate's baseline.)
+    #[serde(default)]
     pub declared_lost: u64,
     /// Why customers left: episodes by their reason, counted in the period of the latest
     /// attempt giving it; count descending, then reason.
+    #[serde(default)]
     pub reasons: Vec<ReasonLine>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub by_staff: Option<Vec<StaffLine>>,

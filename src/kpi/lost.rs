@@ -34,7 +34,8 @@ pub struct LostCustomer {
 }
 
 /// Customers lost as of the end of `as_of`, knowing only what was recorded by then, sorted
-/// by value descending, then customer id.
+/// by value descending, then customer id: all but those declared lost by then (DOMAIN.md
+/// section 14) and those who withdrew consent to be contacted.
 pub fn lost_customers(
     reader: &Reader,
     rules: &Rules,
@@ -89,6 +90,15 @@ pub fn lost_customers(
                 })
                 .collect();
             calls.sort_by(|a, b| (a.at, &a.attempt_id).cmp(&(b.at, &b.attempt_id)));
+            // Declared lost (最终宣告流失, DOMAIN.md section 14) by the date: given up, off
+            // the list.
+            let refusals = calls
+                .iter()
+                .filter(|a| a.outcome == crate::model::Outcome::Refused)
+                .count();
+            if refusals >= usize::from(rules.churn.declared_lost_after) {
+                return Ok(None);
+            }
             let latest = calls
                 .last()
                 .map(|a| format!("{} {}", a.at.day(), a.outcome))
@@ -112,6 +122,8 @@ pub fn lost_customers(
     {
         let id = &activity.customers[i].customer_id;
         let (name, phone) = match reader.get(Kind::Customer, id)? {
+            // A customer without consent to be contacted is on no work list (PIPL).
+            Some((_, Record::Customer(c))) if !c.contact_consent => continue,
             Some((_, Record::Customer(c))) => (c.name, c.phone.unwrap_or_default()),
             _ => (String::new(), String::new()),
         };
