@@ -111,6 +111,22 @@ impl Calendar {
         &self.month_starts
     }
 
+    /// Day of the week of any day, Monday = 0 … Sunday = 6.
+    pub(crate) fn weekday(&self, day: i64) -> i64 {
+        (i64::from(self.start.weekday().num_days_from_monday()) + day).rem_euclid(7)
+    }
+
+    /// The same month and day a year after `day` (29 February → 28 February), the
+    /// "+ 1 year" of DOMAIN.md section 14's renewal window. Any day after the period's
+    /// start; the answer may lie after the period.
+    pub(crate) fn plus_year(&self, day: i64) -> i64 {
+        let date = self.start + chrono::Days::new(day.max(0) as u64);
+        let next = date
+            .checked_add_months(Months::new(12))
+            .expect("a year after a supported date is supported");
+        (next - self.start).num_days()
+    }
+
     /// Whether a time lies inside the period (nothing outside it is ever written).
     pub(crate) fn contains(&self, secs: i64) -> bool {
         (0..self.end_secs).contains(&secs)

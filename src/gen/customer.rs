@@ -8,6 +8,7 @@
 
 use std::mem;
 
+mod cadence;
 mod care;
 
 /// Writing a row fails only when its file cannot be written.
@@ -125,6 +126,8 @@ struct Planned {
     channel: &'static str,
     staff: usize,
     outcome: Outcome,
+    /// Why the customer left, as they say on the call.
+    reason: Option<&'static str>,
 }
 
 #[derive(Default)]
@@ -146,6 +149,53 @@ struct Family {
     id: u64,
     members_left: u32,
     surname: usize,
+    /// From this day on two members have bought a car (tier criterion S1).
+    pair_day: Option<i64>,
+}
+
+/// The first draws of a customer's stream, right after the family draws: whether they buy
+/// a car, how often they come back, and their first visit. A function of its own because
+/// the head of a family replays it for the members that follow ([`Run::family_pair_day`]).
+struct Opening {
+    buyer: bool,
+    habit: Habit,
+    first_day: i64,
+}
+
+impl Opening {
+    fn draw(rng: &Rand, days: i64) -> Opening {
+        let buyer = rng.chance(760);
+        let habit = match rng.weighted(&[50, 600, 350]) {
+            0 => Habit::Frequent,
+            1 => Habit::Regular,
+            _ => Habit::Drifting,
+        };
+        let first_day = if buyer || !rng.chance(700) {
+            rng.range(0, days)
+        } else {
+            rng.range(0, days.min(200))
+        };
+        Opening {
+            buyer,
+            habit,
+            first_day,
+        }
+    }
+}
+
+/// The tags of DOMAIN.md section 2 that have meaning, as written in `customers.csv`.
+#[derive(Clone, Copy, Default)]
+struct Tags {
+    influential: bool,
+    media: bool,
+    suggestion_adopted: bool,
+}
+
+/// A visit (a sale or a service order), in the order written.
+#[derive(Clone, Copy)]
+struct Visit {
+    day: i64,
+    is_sale: bool,
 }
 
 /// What the rows of one customer need to know about them.
@@ -154,6 +204,14 @@ struct Customer {
     created_day: i64,
     vins: [[u8; 17]; 2],
     vehicles: usize,
+    tags: Tags,
+    /// The family's [`Family::pair_day`], for a member of a family.
+    family_pair_day: Option<i64>,
+    /// The customer's care stream: consent, care by tier, renewal calls and renewals,
+    /// reasons and repeated refusals of recovery calls (`customer/cadence.rs`).
+    tend: Rand,
+    /// `contact_consent`: without it, no care, renewal or recovery attempts.
+    consent: bool,
 }
 
 impl Customer {
@@ -172,6 +230,15 @@ pub(crate) struct Run<'a> {
     /// Scratch for multi-part cells (names, tags, issues).
     text: String,
     plan: Vec<Planned>,
+    /// The visits of the customer being written (bounded: at least 15 days apart).
+    visits: Vec<Visit>,
+    /// The customer's surveys so far: (day, satisfied), for tier criterion S8.
+    surveyed: Vec<(i64, bool)>,
+    /// The start days of the customer's policies, for tier criteria S5 and V5.
+    policy_days: Vec<i64>,
+    /// Set while drawing calls that are not made (to a customer without consent): attempts
+    /// and surveys draw as if written, so the main stream keeps its place, and write nothing.
+    mute: bool,
     next: Counters,
     family: Family,
     /// What the complaints of sections 12–13 are drawn from (`care`), kept apart from the
@@ -195,6 +262,10 @@ impl<'a> Run<'a> {
             cell: Cell::new(),
             text: String::with_capacity(64),
             plan: Vec::with_capacity(4),
+            visits: Vec::with_capacity(64),
+            surveyed: Vec::with_capacity(16),
+            policy_days: Vec::with_capacity(8),
+            mute: false,
             next: Counters::default(),
             family: Family::default(),
             care: care::State::new(cal, roster),
@@ -236,13 +307,15 @@ impl<'a> Run<'a> {
         let days = self.cal.days_total;
         let last = self.cal.last_day();
 
-        if self.family.members_left == 0 && rng.chance(56) {
-            self.next.family += 1;
+        let head = self.family.members_left == 0 && rng.chance(56);
+        if head {
             self.family = Family {
-                id: self.next.family,
+                id: self.next.family + 1,
                 members_left: 2 + rng.below(3) as u32,
                 surname: rng.below(SURNAMES.len() as u64) as usize,
+                pair_day: None,
             };
+            self.next.family += 1;
         }
         let family = (self.family.members_left > 0).then(|| {
             self.family.members_left -= 1;
@@ -251,25 +324,27 @@ impl<'a> Run<'a> {
 
         // Three in four customers buy a car in the period; the rest are owners of older
         // cars who come for service, mostly early in the period (they were due anyway).
-        let buyer = rng.chance(760);
-        let habit = match rng.weighted(&[50, 600, 350]) {
-            0 => Habit::Frequent,
-            1 => Habit::Regular,
-            _ => Habit::Drifting,
-        };
-        let first_day = if buyer || !rng.chance(700) {
-            rng.range(0, days)
-        } else {
-            rng.range(0, days.min(200))
-        };
+        let Opening {
+            buyer,
+            habit,
+            first_day,
+        } = Opening::draw(&rng, days);
+        if head {
+            self.family.pair_day = self.family_pair_day(index, buyer.then_some(first_day));
+        }
         let created_day = (first_day - rng.range(0, 21)).max(0);
         let mut c = Customer {
             index,
             created_day,
             vins: [[0; 17]; 2],
             vehicles: 0,
+            tags: Tags::default(),
+            family_pair_day: family.and(self.family.pair_day),
+            tend: Rand::for_customer(self.cfg.seed ^ cadence::TEND_SALT, index),
+            consent: true,
         };
-        self.customer_row(&rng, &c, family)?;
+        c.consent = cadence::draw_consent(&c.tend);
+        self.customer_row(&rng, &mut c, family)?;
 
         let mut second_sale = (buyer && rng.chance(100))
             .then(|| first_day + rng.range(90, 730))
@@ -277,6 +352,9 @@ impl<'a> Run<'a> {
         let mut day = first_day;
         let mut is_sale = buyer;
         let mut previous: Option<i64> = None;
+        self.visits.clear();
+        self.surveyed.clear();
+        self.policy_days.clear();
         // Each turn writes one visit and decides the next; bounded because visits are
         // at least 15 days apart and stop at the end of the period.
         loop {
@@ -285,11 +363,12 @@ impl<'a> Run<'a> {
             } else {
                 self.order(&rng, &mut c, day, previous)?;
             }
+            self.visits.push(Visit { day, is_sale });
             previous = Some(day);
 
             self.plan.clear();
             let candidate = if rng.chance(habit.lapse_per_mille()) {
-                self.plan_lapse(&rng, day)
+                self.plan_lapse(&rng, &c, day)
             } else {
                 Some(day + habit.gap_days(&rng))
             };
@@ -297,14 +376,17 @@ impl<'a> Run<'a> {
                 (Some(a), Some(b)) => Some(a.min(b)),
                 (a, b) => a.or(b),
             };
-            // Recovery calls stop once the customer is back.
+            // Recovery calls stop once the customer is back. A customer who withdrew
+            // consent is on no work list (DOMAIN.md section 14): their calls are muted.
             let plan = mem::take(&mut self.plan);
+            self.mute = !c.consent;
             for p in plan
                 .iter()
                 .filter(|p| next.is_none_or(|n| p.secs / DAY < n))
             {
                 self.recovery_attempt(&rng, &c, p)?;
             }
+            self.mute = false;
             self.plan = plan;
 
             match next {
@@ -344,63 +426,44 @@ impl<'a> Run<'a> {
             }
         }
 
-        // Festival greetings (Spring Festival, Mid-Autumn, National Day) to customers who
-        // accept marketing messages, sent by the system (no staff).
-        if rng.chance(600) {
-            let channel = if rng.chance(500) { "sms" } else { "wechat" };
-            for &(month_start, month_of_year) in self.cal.month_starts() {
-                let offset = match month_of_year {
-                    1 => 24,
-                    9 => 16,
-                    10 => 0,
-                    _ => continue,
-                };
-                let day = month_start + offset;
-                if day >= c.created_day && day <= last {
-                    let t = day * DAY + 8 * HOUR + 30 * MINUTE + rng.range(0, 30 * MINUTE);
-                    self.attempt(
-                        &rng,
-                        &c,
-                        t,
-                        channel,
-                        None,
-                        "care",
-                        Outcome::Sent,
-                        Some(&NOTE_CARE[3..4]),
-                    )?;
-                }
-            }
-        }
-
-        // Birthday greetings by SMS, sent by the system (no staff).
-        if rng.chance(250) {
-            let mut birthday = rng.range(0, 365);
-            while birthday <= last {
-                if birthday >= c.created_day {
-                    let t = birthday * DAY + 9 * HOUR + rng.range(0, 2 * HOUR);
-                    self.attempt(
-                        &rng,
-                        &c,
-                        t,
-                        "sms",
-                        None,
-                        "care",
-                        Outcome::Sent,
-                        Some(&NOTE_CARE[..1]),
-                    )?;
-                }
-                birthday += 365;
-            }
-        }
+        // Care by tier (DOMAIN.md section 14), from the customer's own care stream, now
+        // that their visits are known.
+        self.care_cadence(&c)?;
         // Last, from a stream of its own: the customer's complaints, from the unhappy
         // surveys and refused calls noted above.
         self.complaints(&c)
     }
 
+    /// The day from which a family just started by customer `head` has two members with a
+    /// sale (tier criterion S1), if it ever has: the second earliest first sale among the
+    /// head (`head_sale_day`) and the members that follow, whose opening draws are replayed
+    /// from their own streams (each member's stream starts with them, see [`Opening`]).
+    /// Second cars are left out: an approximation, as every tier here is.
+    fn family_pair_day(&self, head: u64, head_sale_day: Option<i64>) -> Option<i64> {
+        let mut sale_days = [i64::MAX; 4];
+        sale_days[0] = head_sale_day.unwrap_or(i64::MAX);
+        let members_after = u64::from(self.family.members_left);
+        for k in 1..=members_after {
+            let index = head + k;
+            if index >= self.cfg.customers {
+                break;
+            }
+            let o = Opening::draw(
+                &Rand::for_customer(self.cfg.seed, index),
+                self.cal.days_total,
+            );
+            if o.buyer {
+                sale_days[k as usize] = o.first_day;
+            }
+        }
+        sale_days.sort_unstable();
+        (sale_days[1] != i64::MAX).then_some(sale_days[1])
+    }
+
     fn customer_row(
         &mut self,
         rng: &Rand,
-        c: &Customer,
+        c: &mut Customer,
         family: Option<(u64, usize)>,
     ) -> Result<()> {
         let surname = match family {
@@ -443,10 +506,16 @@ impl<'a> Run<'a> {
                     self.text.push(';');
                 }
                 self.text.push_str(tag);
+                match tag {
+                    "influential" => c.tags.influential = true,
+                    "media" => c.tags.media = true,
+                    _ => c.tags.suggestion_adopted = true,
+                }
             }
         }
         w.write_field(&self.text)?;
         w.write_field(self.cal.date(c.created_day))?;
+        w.write_field(if c.consent { "true" } else { "false" })?;
         self.end_row(F_CUSTOMERS)
     }
 
@@ -650,7 +719,9 @@ impl<'a> Run<'a> {
             .pick(rng, Dept::AfterSales, day, closed.map_or(day, |t| t / DAY));
         let consent = !rng.chance(50);
 
-        // A maintenance reminder some days before a visit.
+        // A maintenance reminder some days before a visit (保养提醒): care, though no tier's
+        // cadence asks for it. Muted, draws and all, for a customer without consent.
+        self.mute = !c.consent;
         if previous.is_some_and(|p| day - 14 > p) && rng.chance(150) {
             let t = fit_working(
                 rng,
@@ -695,6 +766,7 @@ impl<'a> Run<'a> {
                 }
             }
         }
+        self.mute = false;
 
         self.next.order += 1;
         let order_no = self.next.order;
@@ -763,10 +835,28 @@ impl<'a> Run<'a> {
 
     /// Decides what follows a lapse after the visit on `visit_day`: plans the recovery
     /// attempts into `self.plan` and returns the day the customer comes back, if ever.
-    fn plan_lapse(&mut self, rng: &Rand, visit_day: i64) -> Option<i64> {
+    ///
+    /// A call the customer answers or refuses tells why they left (the episode's reason,
+    /// drawn once and now and then changed by a later call: `cadence::draw_reason`). After
+    /// a refusal the manager sometimes tries once more; refused again, the episode is
+    /// declared lost (最终宣告流失, DOMAIN.md section 14) and nobody calls again.
+    fn plan_lapse(&mut self, rng: &Rand, c: &Customer, visit_day: i64) -> Option<i64> {
         let lost_on = visit_day + LOST_AFTER_DAYS;
         let mut success_day = None;
+        let mut declared_lost = false;
+        let mut second_try_success = None;
         if rng.chance(680) {
+            let mut reason = None;
+            let mut give_reason = |outcome: Outcome| {
+                matches!(outcome, Outcome::Reached | Outcome::Refused).then(|| {
+                    let r = match reason {
+                        Some(r) if !c.tend.chance(200) => r,
+                        _ => cadence::draw_reason(&c.tend),
+                    };
+                    reason = Some(r);
+                    r
+                })
+            };
             let mut t = fit_working(
                 rng,
                 (lost_on + rng.range(0, 26)) * DAY + 9 * HOUR + rng.range(0, 10 * HOUR),
@@ -784,10 +874,36 @@ impl<'a> Run<'a> {
                     channel,
                     staff,
                     outcome,
+                    reason: give_reason(outcome),
                 });
                 if matches!(outcome, Outcome::Reached | Outcome::Sent) {
                     success_day = Some(t / DAY);
                     break;
+                }
+                if outcome == Outcome::Refused && c.tend.chance(cadence::TRY_AGAIN_PER_MILLE) {
+                    // One more try a week or a few later, by phone or in person.
+                    let t = fit_working(&c.tend, t + c.tend.range(7 * DAY, 30 * DAY));
+                    let channel = if c.tend.chance(800) { "phone" } else { "visit" };
+                    let outcome = if c.tend.chance(cadence::REFUSED_AGAIN_PER_MILLE) {
+                        Outcome::Refused
+                    } else {
+                        Outcome::Reached
+                    };
+                    let staff = self
+                        .roster
+                        .pick(&c.tend, Dept::CustomerCare, t / DAY, t / DAY);
+                    self.plan.push(Planned {
+                        secs: t,
+                        channel,
+                        staff,
+                        outcome,
+                        reason: give_reason(outcome),
+                    });
+                    if outcome == Outcome::Reached {
+                        second_try_success = Some(t / DAY);
+                    } else {
+                        declared_lost = true;
+                    }
                 }
                 if !outcome.retry() {
                     break;
@@ -795,18 +911,33 @@ impl<'a> Run<'a> {
                 t = fit_working(rng, t + rng.range(2 * DAY, 8 * DAY));
             }
         }
-        match success_day {
+        // The main stream decides as it did before second tries existed, so that it keeps
+        // its place; a second try (care stream) overrides.
+        let back = match success_day {
             // Persuaded: back within 90 days of the call, which makes it a recovery.
             Some(day) if rng.chance(550) => Some(day + rng.range(1, 91)),
             // Comes back on their own some time later, or never.
             _ if rng.chance(450) => Some(visit_day + rng.range(LOST_AFTER_DAYS + 1, 561)),
             _ => None,
+        };
+        match second_try_success {
+            // Declared lost: now and then they come back all the same, on their own.
+            _ if declared_lost => c
+                .tend
+                .chance(150)
+                .then(|| visit_day + c.tend.range(LOST_AFTER_DAYS + 60, 561)),
+            Some(day) if c.tend.chance(550) => Some(day + c.tend.range(1, 91)),
+            _ => back,
         }
     }
 
     fn recovery_attempt(&mut self, rng: &Rand, c: &Customer, p: &Planned) -> Result<()> {
-        let notes = matches!(p.outcome, Outcome::Reached | Outcome::Sent).then_some(NOTE_CHURN);
-        let id = self.attempt(
+        let notes = match p.reason {
+            Some(reason) if p.outcome == Outcome::Reached => Some(cadence::reason_notes(reason)),
+            _ if p.outcome == Outcome::Sent => Some(NOTE_CHURN_SENT),
+            _ => None,
+        };
+        let id = self.attempt_with_reason(
             rng,
             c,
             p.secs,
@@ -815,6 +946,7 @@ impl<'a> Run<'a> {
             "churn_recovery",
             p.outcome,
             notes,
+            p.reason,
         )?;
         if p.outcome == Outcome::Reached && rng.chance(300) {
             self.survey(
@@ -828,17 +960,55 @@ impl<'a> Run<'a> {
         Ok(())
     }
 
-    /// Yearly policies from `first_day`, renewed a little early each year until the
-    /// customer drops out or the period ends.
+    /// Yearly policies from `first_day`, each followed by the renewal reminder in the
+    /// month before its anniversary and, more often after a call that reached the customer,
+    /// by a renewal starting near the anniversary (`cadence.rs` says how often); a few
+    /// customers renew early, before the reminder is due. Until the customer drops out or
+    /// the period ends.
+    ///
+    /// The policies, reminders and renewals come from the care stream. The main stream
+    /// makes the draws it made before revision 3 of the contract (the chain of the older
+    /// policy model, whose dates now only date the insurance desk's surveys), so that every
+    /// sale, visit and survey after it keeps its bytes for a given seed: the README's and
+    /// the demo's examples name them.
     fn policies(&mut self, rng: &Rand, c: &Customer, first_day: i64) -> Result<()> {
         let referrer = if rng.chance(80) {
             Self::referrer(rng, c.index)
         } else {
             None
         };
+        let last = self.cal.last_day();
+        // Bounded: every step moves at least 339 days on.
+        let mut shadow = first_day;
+        while shadow <= last {
+            if rng.chance(30) {
+                // The insurance desk asks for feedback; that department has no staff.
+                let t = shadow * DAY + 10 * HOUR + rng.range(0, 7 * HOUR);
+                self.survey(rng, c, None, t, Dept::Insurance)?;
+            }
+            if !rng.chance(870) {
+                break;
+            }
+            let renewal = shadow + 365 - rng.range(0, 26);
+            if rng.chance(400) {
+                // The draws of the older model's reminder call, which is not made.
+                let t = (renewal - rng.range(10, 30)) * DAY + 10 * HOUR + rng.range(0, 8 * HOUR);
+                self.roster.pick(rng, Dept::CustomerCare, t / DAY, t / DAY);
+                rng.chance(800);
+                if self.cal.contains(t) {
+                    rng.range(0, MINUTE);
+                    if rng.chance(450) {
+                        rng.below(1);
+                    }
+                }
+            }
+            shadow = renewal;
+        }
+
         let mut day = first_day;
         let mut first = true;
-        while day <= self.cal.last_day() {
+        // Bounded: every renewal starts at least 300 days after the policy it renews.
+        while day <= last {
             self.next.policy += 1;
             let w = &mut self.w[F_INSURANCE];
             w.write_field(self.cell.id("P", self.next.policy, ID_WIDTH))?;
@@ -849,39 +1019,15 @@ impl<'a> Run<'a> {
                 None => w.write_field(b"")?,
             }
             self.end_row(F_INSURANCE)?;
+            self.policy_days.push(day);
             first = false;
-            if rng.chance(30) {
-                // The insurance desk asks for feedback; that department has no staff.
-                let t = day * DAY + 10 * HOUR + rng.range(0, 7 * HOUR);
-                self.survey(rng, c, None, t, Dept::Insurance)?;
+            match self.renewal(c, day)? {
+                Some(next) => {
+                    debug_assert!(next >= day + 300, "renewal {next} of policy {day}");
+                    day = next;
+                }
+                None => break,
             }
-            if !rng.chance(870) {
-                break;
-            }
-            let renewal = day + 365 - rng.range(0, 26);
-            if rng.chance(400) {
-                let t = fit_working(
-                    rng,
-                    (renewal - rng.range(10, 30)) * DAY + 10 * HOUR + rng.range(0, 8 * HOUR),
-                );
-                let staff = self.roster.pick(rng, Dept::CustomerCare, t / DAY, t / DAY);
-                let outcome = if rng.chance(800) {
-                    Outcome::Reached
-                } else {
-                    Outcome::NoAnswer
-                };
-                self.attempt(
-                    rng,
-                    c,
-                    t,
-                    "phone",
-                    Some(staff),
-                    "care",
-                    outcome,
-                    Some(&NOTE_CARE[2..3]),
-                )?;
-            }
-            day = renewal;
         }
         Ok(())
     }
@@ -938,7 +1084,8 @@ impl<'a> Run<'a> {
         Ok(())
     }
 
-    /// Writes one attempt unless it falls after the period; returns its number.
+    /// Writes one attempt without a reason unless it falls after the period; returns its
+    /// number.
     #[allow(clippy::too_many_arguments)] // one cell each; a struct would only rename them
     fn attempt(
         &mut self,
@@ -951,11 +1098,36 @@ impl<'a> Run<'a> {
         outcome: Outcome,
         notes: Option<&[&str]>,
     ) -> Result<Option<u64>> {
+        self.attempt_with_reason(rng, c, secs, channel, staff, purpose, outcome, notes, None)
+    }
+
+    /// Writes one attempt unless it falls after the period; returns its number. `reason`
+    /// is why a lost customer left (churn_recovery only).
+    #[allow(clippy::too_many_arguments)] // one cell each; a struct would only rename them
+    fn attempt_with_reason(
+        &mut self,
+        rng: &Rand,
+        c: &Customer,
+        secs: i64,
+        channel: &str,
+        staff: Option<usize>,
+        purpose: &str,
+        outcome: Outcome,
+        notes: Option<&[&str]>,
+        reason: Option<&str>,
+    ) -> Result<Option<u64>> {
+        debug_assert!(reason.is_none() || purpose == "churn_recovery");
         if !self.cal.contains(secs) {
             return Ok(None);
         }
         // Seconds on the clock of the phone system; stays inside the same minute.
         let secs = secs / MINUTE * MINUTE + rng.range(0, MINUTE);
+        if self.mute {
+            if rng.chance(450) {
+                rng.pick(notes.unwrap_or(outcome.notes()));
+            }
+            return Ok(None);
+        }
         self.next.attempt += 1;
         let no = self.next.attempt;
         let w = &mut self.w[F_CONTACTS];
@@ -974,6 +1146,7 @@ impl<'a> Run<'a> {
         } else {
             w.write_field(b"")?;
         }
+        w.write_field(reason.unwrap_or(""))?;
         self.end_row(F_CONTACTS)?;
         if outcome == Outcome::Refused {
             self.care.note_refused(no, secs, purpose);
@@ -1049,6 +1222,16 @@ impl<'a> Run<'a> {
             ""
         };
 
+        if self.mute {
+            // The same draws as the answers below, nothing written.
+            let pool = questions.len().min(5);
+            let count = 2 + rng.below(pool as u64 - 1) as usize;
+            for i in 0..count {
+                rng.below((pool - i) as u64);
+                rng.weighted(&[20, 60, 20]);
+            }
+            return Ok(());
+        }
         self.next.survey += 1;
         let no = self.next.survey;
         let w = &mut self.w[F_SURVEYS];
@@ -1064,6 +1247,7 @@ impl<'a> Run<'a> {
         w.write_field(&self.text)?;
         w.write_field(comment)?;
         self.end_row(F_SURVEYS)?;
+        self.surveyed.push((secs / DAY, overall >= 4));
         self.care
             .note_survey(no, attempt, secs, dept, overall as u8, named);
 

@@ -24,6 +24,13 @@
 //! were for the same configuration — but for one row appended to `staff.csv`, the general
 //! manager (`ZJ001`, department `management`), who approves the actions.
 //!
+//! *Invariant:* the care of DOMAIN.md section 14 (care by tier, renewal reminders and
+//! renewals, reasons, declared-lost refusals, consent) draws from each customer's care
+//! stream (`customer/cadence.rs`), and the main stream makes exactly the draws it made
+//! before, muting what is no longer written; so sales, service orders, surveys and their
+//! answers keep their bytes for a given configuration (the README's examples name them),
+//! while customers, contacts and policies follow section 14.
+//!
 //! `gen` is a reserved keyword in edition 2024: declare this module as `pub mod r#gen;`
 //! and call it as `careledger::r#gen::generate`.
 
@@ -144,12 +151,7 @@ pub fn generate(
             .terminator(csv::Terminator::Any(b'\n'))
             .from_writer(open(name).map_err(write_error)?);
         writer
-            .write_record(
-                kind.columns()
-                    .iter()
-                    .filter(|c| c.sparse.is_none())
-                    .map(|c| c.name),
-            )
+            .write_record(kind.columns().iter().map(|c| c.name))
             .map_err(|e| write_error(e.into()))?;
         writers.push(writer);
     }

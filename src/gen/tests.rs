@@ -34,6 +34,7 @@ const FILES: [(&str, &[&str]); 13] = [
             "family_id",
             "tags",
             "created_on",
+            "contact_consent",
         ],
     ),
     (
@@ -76,6 +77,7 @@ const FILES: [(&str, &[&str]); 13] = [
             "purpose",
             "outcome",
             "note",
+            "reason",
         ],
     ),
     (
@@ -317,8 +319,13 @@ fn headers_and_value_formats() {
     for v in d.t("service_orders.csv").values("revenue") {
         assert!(is_money(v), "revenue {v}");
     }
-    for v in d.t("service_orders.csv").values("followup_consent") {
-        assert!(v == "true" || v == "false", "consent {v}");
+    for (file, col) in [
+        ("service_orders.csv", "followup_consent"),
+        ("customers.csv", "contact_consent"),
+    ] {
+        for v in d.t(file).values(col) {
+            assert!(v == "true" || v == "false", "{file} {col} {v}");
+        }
     }
     for v in d
         .t("customers.csv")
@@ -336,7 +343,11 @@ fn headers_and_value_formats() {
             && s.bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
     };
-    for (file, col) in [("customers.csv", "tags"), ("surveys.csv", "issues")] {
+    for (file, col) in [
+        ("customers.csv", "tags"),
+        ("surveys.csv", "issues"),
+        ("contacts.csv", "reason"),
+    ] {
         for v in d.t(file).values(col).filter(|v| !v.is_empty()) {
             assert!(v.split(';').all(is_token), "{file} {col} {v}");
         }
@@ -364,6 +375,7 @@ fn headers_and_value_formats() {
             "service_followup",
             "churn_recovery",
             "care",
+            "insurance_renewal",
         ];
         assert!(purposes.contains(&v), "purpose {v}");
     }
@@ -843,6 +855,7 @@ fn material_for_every_kpi_occurs() {
         "delivery_call_3",
         "service_followup",
         "care",
+        "insurance_renewal",
     ] {
         assert!(
             contacts.values("purpose").filter(|v| *v == p).count() >= 100,
@@ -1080,4 +1093,319 @@ fn the_calendar_holds_the_holidays_of_the_years_of_the_period() {
             .iter()
             .all(|r| r[0].starts_with("2024-") || r[0].starts_with("2025-"))
     );
+}
+
+/// Care by tier, renewals, reasons and consent (DOMAIN.md section 14).
+mod care_by_tier {
+    use super::*;
+
+    /// The contacts of one purpose, as (customer, at, outcome, row).
+    fn attempts<'a>(d: &'a Data, purpose: &str) -> Vec<(&'a str, NaiveDateTime, &'a str)> {
+        let t = d.t("contacts.csv");
+        let (p, o) = (t.col("purpose"), t.col("outcome"));
+        t.rows
+            .iter()
+            .filter(|r| r[p] == purpose)
+            .map(|r| (r[1].as_str(), datetime(&r[2]), r[o].as_str()))
+            .collect()
+    }
+
+    fn customers_where(d: &Data, keep: impl Fn(&[String]) -> bool) -> BTreeSet<&str> {
+        d.t("customers.csv")
+            .rows
+            .iter()
+            .filter(|r| keep(r))
+            .map(|r| r[0].as_str())
+            .collect()
+    }
+
+    /// Whether the customer is lost on `day` (section 5): the latest visit on or before it
+    /// lies 180 days or more back.
+    fn lost(visits: Option<&BTreeSet<NaiveDate>>, day: NaiveDate) -> bool {
+        visits
+            .and_then(|v| v.range(..=day).next_back())
+            .is_some_and(|&v| (day - v).num_days() >= 180)
+    }
+
+    /// Customers tagged `influential` are super VIPs from the month after the month they
+    /// were created: most of their ISO weeks (when not lost) hold a successful care attempt,
+    /// not all, and care is spread over the week and made in working hours by staff.
+    #[test]
+    fn tagged_super_vips_are_cared_for_most_weeks() {
+        let d = default_data();
+        let customers = d.t("customers.csv");
+        let (tags, created, consent) = (
+            customers.col("tags"),
+            customers.col("created_on"),
+            customers.col("contact_consent"),
+        );
+        let mut success: BTreeMap<&str, Vec<NaiveDate>> = BTreeMap::new();
+        for (c, at, outcome) in attempts(d, "care") {
+            if matches!(outcome, "reached" | "sent") {
+                success.entry(c).or_default().push(at.date());
+            }
+        }
+        let visits = visits(d);
+        let (mut weeks, mut cared) = (0u32, 0u32);
+        for r in &customers.rows {
+            if !r[tags].split(';').any(|t| t == "influential") || r[consent] == "false" {
+                continue;
+            }
+            let created = date(&r[created]);
+            let first = created.with_day(1).unwrap() + chrono::Months::new(1);
+            let mut monday = first
+                + chrono::Days::new(u64::from(7 - first.weekday().num_days_from_monday()) % 7);
+            while monday + chrono::Days::new(6) < d.end_day() {
+                if !lost(visits.get(r[0].as_str()), monday) {
+                    weeks += 1;
+                    let sunday = monday + chrono::Days::new(6);
+                    let hit = success
+                        .get(r[0].as_str())
+                        .is_some_and(|v| v.iter().any(|&a| monday <= a && a <= sunday));
+                    cared += u32::from(hit);
+                }
+                monday = monday + chrono::Days::new(7);
+            }
+        }
+        eprintln!("influential customers' weeks: {weeks}, cared for {cared}");
+        assert!(weeks >= 500, "{weeks} weeks");
+        assert!(
+            (800..=950).contains(&(1_000 * cared / weeks)),
+            "{cared} of {weeks} weeks cared for"
+        );
+
+        // Spread over the week, mostly messages, by staff (but for the system's
+        // maintenance reminders by SMS).
+        let care = d.t("contacts.csv");
+        let mut weekday = [0u32; 7];
+        let mut channels: BTreeMap<&str, u32> = BTreeMap::new();
+        let (mut total, mut by_system) = (0, 0);
+        for r in care.rows.iter().filter(|r| r[5] == "care") {
+            let at = datetime(&r[2]);
+            weekday[at.weekday().num_days_from_monday() as usize] += 1;
+            *channels.entry(r[3].as_str()).or_default() += 1;
+            by_system += u32::from(r[4].is_empty());
+            total += 1;
+        }
+        assert!(by_system * 20 < total, "{by_system} of {total} by nobody");
+        eprintln!("care attempts by weekday {weekday:?}, by channel {channels:?}");
+        assert!(weekday.iter().all(|&n| n * 4 < total), "{weekday:?}");
+        let messages = channels.get("sms").unwrap_or(&0) + channels.get("wechat").unwrap_or(&0);
+        assert!(
+            messages * 10 > total * 6 && channels["phone"] * 10 > total,
+            "{channels:?}"
+        );
+    }
+
+    /// Customers that can never be VIPs in the generator's eyes (one visit, no tag, no
+    /// family) get few care attempts: a birthday message now and then.
+    #[test]
+    fn general_customers_get_little_care() {
+        let d = default_data();
+        let visits = visits(d);
+        let plain = customers_where(d, |r| r[3].is_empty() && r[4].is_empty());
+        let plain: BTreeSet<&str> = plain
+            .into_iter()
+            .filter(|c| visits.get(c).is_none_or(|v| v.len() == 1))
+            .filter(|c| !d.t("sales.csv").values("referrer_id").any(|r| r == *c))
+            .collect();
+        let care = attempts(d, "care");
+        let to_plain = care.iter().filter(|(c, _, _)| plain.contains(c)).count();
+        eprintln!(
+            "{} plain customers got {to_plain} care attempts",
+            plain.len()
+        );
+        assert!(plain.len() >= 200);
+        // At most about one a year each (the period is two years).
+        assert!(to_plain > 0 && to_plain < plain.len(), "{to_plain}");
+    }
+
+    /// Renewal reminders fall in the window anniversary − 30 … − 7 days of a policy, most of
+    /// them; some come late. Renewals follow reached calls more often than no call, and a
+    /// few customers renew early (30+ days before the anniversary: no reminder due).
+    #[test]
+    fn renewal_reminders_cluster_in_the_window() {
+        let d = default_data();
+        let mut policies: BTreeMap<&str, Vec<NaiveDate>> = BTreeMap::new();
+        for r in &d.t("insurance.csv").rows {
+            policies.entry(r[1].as_str()).or_default().push(date(&r[2]));
+        }
+        let plus_year = |day: NaiveDate| day + chrono::Months::new(12);
+        let renewals = attempts(d, "insurance_renewal");
+        let (mut in_window, mut late) = (0, 0);
+        let mut after_reached = (0, 0);
+        let mut reminded = BTreeSet::new();
+        for &(c, at, outcome) in &renewals {
+            let day = at.date();
+            let anniversary = policies[c]
+                .iter()
+                .map(|&p| plus_year(p))
+                .filter(|&a| (a - day).num_days() >= -10)
+                .min()
+                .unwrap_or_else(|| panic!("renewal call to {c} on {day} for no policy"));
+            let offset = (day - anniversary).num_days();
+            assert!(
+                (-30..=10).contains(&offset),
+                "{c} called {offset} days from {anniversary}"
+            );
+            if offset <= -8 {
+                in_window += 1;
+            } else {
+                late += 1;
+            }
+            reminded.insert((c, anniversary));
+            if outcome == "reached" && anniversary + chrono::Days::new(10) < d.end_day() {
+                after_reached.0 += 1;
+                let renewed = policies[c].iter().any(|&p| {
+                    p > day - chrono::Days::new(30) && p <= anniversary + chrono::Days::new(10)
+                });
+                after_reached.1 += u32::from(renewed);
+            }
+        }
+        eprintln!(
+            "renewal calls {}: in window {in_window}, late {late}; renewed after {} of {} reached",
+            renewals.len(),
+            after_reached.1,
+            after_reached.0
+        );
+        assert!(in_window * 10 >= renewals.len() * 7 && late * 20 >= renewals.len());
+        assert!(
+            after_reached.1 * 10 >= after_reached.0 * 8,
+            "{after_reached:?}"
+        );
+        // Policies whose anniversary and window lie in the period but were not reminded:
+        // renewed early, without consent, or simply forgotten; and they renew less.
+        let (mut early, mut unreminded, mut renewed_unreminded) = (0, 0, 0);
+        for (&c, starts) in &policies {
+            for &p in starts {
+                let anniversary = plus_year(p);
+                if anniversary + chrono::Days::new(10) >= d.end_day() {
+                    continue;
+                }
+                let trigger = anniversary - chrono::Days::new(30);
+                if starts.iter().any(|&q| p < q && q <= trigger) {
+                    early += 1;
+                } else if !reminded.contains(&(c, anniversary)) {
+                    unreminded += 1;
+                    renewed_unreminded += u32::from(
+                        starts
+                            .iter()
+                            .any(|&q| trigger < q && q <= anniversary + chrono::Days::new(10)),
+                    );
+                }
+            }
+        }
+        eprintln!(
+            "early renewals {early}; not reminded {unreminded}, renewed {renewed_unreminded}"
+        );
+        assert!(early >= 5, "{early} early renewals");
+        assert!(unreminded >= 20 && renewed_unreminded * 10 < unreminded * 8);
+    }
+
+    /// Reasons appear only on churn_recovery attempts that reached or were refused by the
+    /// customer, on every one of them, in roughly the dealership's split.
+    #[test]
+    fn reasons_follow_the_dealerships_split() {
+        let d = default_data();
+        let t = d.t("contacts.csv");
+        let (p, o, reason) = (t.col("purpose"), t.col("outcome"), t.col("reason"));
+        let mut split: BTreeMap<&str, u32> = BTreeMap::new();
+        for r in &t.rows {
+            let told = r[p] == "churn_recovery" && matches!(r[o].as_str(), "reached" | "refused");
+            assert_eq!(!r[reason].is_empty(), told, "attempt {r:?}");
+            if told {
+                *split.entry(r[reason].as_str()).or_default() += 1;
+            }
+        }
+        let n: u32 = split.values().sum();
+        eprintln!("reasons of {n} attempts: {split:?}");
+        assert!(n >= 150, "{n}");
+        for (token, percent) in [
+            ("poor_service", 40),
+            ("not_cared_for", 15),
+            ("cheaper_elsewhere", 25),
+            ("better_product", 10),
+            ("moved_away", 5),
+            ("other", 5),
+        ] {
+            let got = split.get(token).copied().unwrap_or(0);
+            assert!(got > 0, "no {token}");
+            assert!(
+                (100 * got).abs_diff(percent * n) <= 8 * n,
+                "{token}: {got} of {n}, expected about {percent} %"
+            );
+        }
+        assert_eq!(split.len(), 6, "{split:?}");
+    }
+
+    /// Some episodes hold two refused recovery calls (declared lost) and no call after the
+    /// second refusal.
+    #[test]
+    fn some_episodes_are_declared_lost() {
+        let d = default_data();
+        let mut by_customer: BTreeMap<&str, Vec<(NaiveDateTime, &str)>> = BTreeMap::new();
+        for (c, at, outcome) in attempts(d, "churn_recovery") {
+            by_customer.entry(c).or_default().push((at, outcome));
+        }
+        let mut declared = 0;
+        for (c, dates) in visits(d) {
+            let Some(calls) = by_customer.get_mut(c) else {
+                continue;
+            };
+            calls.sort();
+            let dates: Vec<NaiveDate> = dates.into_iter().collect();
+            for (i, &v) in dates.iter().enumerate() {
+                let lost_on = v + chrono::Days::new(180);
+                let until = dates.get(i + 1).copied().unwrap_or(d.end_day());
+                if until <= lost_on {
+                    continue;
+                }
+                let episode: Vec<&str> = calls
+                    .iter()
+                    .filter(|(at, _)| lost_on <= at.date() && at.date() <= until)
+                    .map(|&(_, o)| o)
+                    .collect();
+                if let Some(second) = episode
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, o)| **o == "refused")
+                    .map(|(k, _)| k)
+                    .nth(1)
+                {
+                    declared += 1;
+                    assert_eq!(second + 1, episode.len(), "{c}: called after declared lost");
+                }
+            }
+        }
+        eprintln!("declared lost episodes: {declared}");
+        assert!((3..=40).contains(&declared), "{declared}");
+    }
+
+    /// About 2–3 % of customers withdrew consent: no care, renewal or recovery attempts
+    /// reach them, while their delivery and service calls happen as for anyone.
+    #[test]
+    fn customers_without_consent_get_no_care() {
+        let d = default_data();
+        let customers = d.t("customers.csv");
+        let consent = customers.col("contact_consent");
+        let without = customers_where(d, |r| r[consent] == "false");
+        let share = 1_000 * without.len() / customers.rows.len();
+        assert!(
+            (15..=40).contains(&share),
+            "{share} per mille without consent"
+        );
+        let t = d.t("contacts.csv");
+        let mut other = 0;
+        for r in t.rows.iter().filter(|r| without.contains(r[1].as_str())) {
+            assert!(
+                !matches!(
+                    r[5].as_str(),
+                    "care" | "insurance_renewal" | "churn_recovery"
+                ),
+                "{r:?} to a customer without consent"
+            );
+            other += 1;
+        }
+        assert!(other >= 20, "{other} calls to customers without consent");
+    }
 }

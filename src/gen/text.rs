@@ -37,19 +37,44 @@ pub(crate) const NOTE_CALLBACK: &[&str] = &["客户要求晚上回电", "客户�
 pub(crate) const NOTE_WRONG: &[&str] = &["号码错误", "空号"];
 pub(crate) const NOTE_REFUSED: &[&str] = &["客户拒绝回访", "客户表示不需要回访"];
 pub(crate) const NOTE_SENT: &[&str] = &["短信已发送", "微信已发送", "已寄出感谢信"];
-pub(crate) const NOTE_CHURN: &[&str] = &[
-    "客户表示近期会回厂保养",
-    "客户已在外地保养, 价格原因",
-    "赠送保养券一张",
-    "客户搬家了, 离店较远",
-    "邀请参加会员日活动",
+/// Notes of a recovery message sent (no one to tell why they left).
+pub(crate) const NOTE_CHURN_SENT: &[&str] =
+    &["赠送保养券一张", "邀请参加会员日活动", "已发送回厂保养优惠"];
+/// Notes of a recovery call, by the reason the customer gave (`cadence::REASONS`).
+pub(crate) const NOTE_REASON_POOR_SERVICE: &[&str] = &[
+    "上次保养等了很久, 不想再来",
+    "对上次维修结果不满意",
+    "嫌顾问态度不好",
 ];
+pub(crate) const NOTE_REASON_NOT_CARED_FOR: &[&str] =
+    &["买车后没人联系过他", "觉得店里不重视老客户"];
+pub(crate) const NOTE_REASON_CHEAPER: &[&str] = &[
+    "客户已在外地保养, 价格原因",
+    "对面新开的快修店便宜一半",
+    "客户表示近期会回厂保养, 但嫌价格高",
+];
+pub(crate) const NOTE_REASON_BETTER_PRODUCT: &[&str] =
+    &["已换了别的品牌的车", "在别家买了新能源车"];
+pub(crate) const NOTE_REASON_MOVED: &[&str] = &["客户搬家了, 离店较远", "客户调到外地工作"];
+pub(crate) const NOTE_REASON_OTHER: &[&str] = &["车已经卖了", "车很少开, 暂时不需要保养"];
+/// Notes of care by tier: the touches of seed `004_*` (恶劣天气提醒, 保养使用提醒, 爱车讲堂,
+/// 活动邀约, 节日祝福 …).
 pub(crate) const NOTE_CARE: &[&str] = &[
     "生日祝福",
     "保养提醒",
-    "保险到期提醒",
     "节日问候",
     "雨季安全驾驶提示",
+    "恶劣天气提醒",
+    "爱车讲堂邀请",
+    "会员日活动邀约",
+    "换季检测邀约",
+];
+/// Notes of renewal reminders (保险到期提醒, 续保优惠).
+pub(crate) const NOTE_RENEWAL: &[&str] = &[
+    "保险到期提醒",
+    "已报续保优惠价",
+    "客户同意续保",
+    "客户考虑中, 下周再联系",
 ];
 
 pub(crate) const COMMENT_HAPPY: &[&str] = &[
