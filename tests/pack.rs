@@ -32,12 +32,13 @@ fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
-const REPORTS: [&str; 5] = ["visits", "churn", "churn-2024", "payouts", "tiers"];
-const CHARTS: [&str; 7] = [
+const REPORTS: [&str; 6] = ["visits", "churn", "churn-2024", "care", "payouts", "tiers"];
+const CHARTS: [&str; 8] = [
     "rates",
     "satisfaction",
     "issues",
     "recovery",
+    "reasons",
     "payouts",
     "tiers",
     "first-purchase",
@@ -380,7 +381,8 @@ fn the_page_prints_on_a4_with_headings_kept_with_their_content() {
         assert!(print.contains(rule), "missing print rule {rule}: {print}");
     }
     // Each section's heading shares an unbreakable block with its chart: five sections with
-    // a chart (visits, satisfaction, churn, payouts, tiers); only "Files" has none.
+    // a chart (visits, satisfaction, churn, payouts, tiers); "Care" (tables only) and
+    // "Files" have none.
     let kept: Vec<&str> = html
         .split("<div class=\"keep\"><h2>")
         .skip(1)
@@ -390,7 +392,7 @@ fn the_page_prints_on_a4_with_headings_kept_with_their_content() {
     for block in &kept {
         assert_eq!(block.matches("<figure>").count(), 1, "{block}");
     }
-    assert_eq!(html.matches("<h2>").count(), 6);
+    assert_eq!(html.matches("<h2>").count(), 7);
 }
 
 /// Issue 16, item 5: money reads with thousands separators on the page (cards, tables),
@@ -483,7 +485,7 @@ fn a_single_file_pack_is_one_page_that_links_to_no_file() {
             .unwrap();
         let said = String::from_utf8_lossy(&run.stdout);
         assert!(
-            run.status.success() && said.contains("7 images loaded"),
+            run.status.success() && said.contains("8 images loaded"),
             "{said}{}",
             String::from_utf8_lossy(&run.stderr)
         );

@@ -48,7 +48,7 @@ pub struct ReasonLine {
 }
 
 /// Reason counts as the report lists them: count descending, then reason.
-fn reason_lines(counts: BTreeMap<String, u64>) -> Vec<ReasonLine> {
+pub fn reason_lines(counts: BTreeMap<String, u64>) -> Vec<ReasonLine> {
     let mut lines: Vec<ReasonLine> = counts
         .into_iter()
         .map(|(reason, episodes)| ReasonLine { reason, episodes })

@@ -9,10 +9,22 @@ use super::{LongCsv, Render, RenderContext, csv_number, name, percent, t, to_jso
 use crate::kpi::care::CareReport;
 use crate::kpi::visits::Counts;
 
+/// A table of care task counts: the visits report's, its "due" column saying 应关怀.
+fn care_counts_table<'a>(
+    title: &str,
+    lang: super::Lang,
+    lines: impl Iterator<Item = (String, &'a Counts)>,
+    total: &Counts,
+) -> Table {
+    let mut table = counts_table(title, lang, lines, total);
+    table.columns[1].heading = t(lang, "due", "应关怀").to_owned();
+    table
+}
+
 impl CareReport {
-    pub(super) fn kind_table(&self, cx: &RenderContext) -> Table {
+    pub fn kind_table(&self, cx: &RenderContext) -> Table {
         let lang = cx.lang;
-        counts_table(
+        care_counts_table(
             t(lang, "By task kind", "按关怀类型"),
             lang,
             self.by_kind
@@ -24,13 +36,13 @@ impl CareReport {
 
     /// The tier_care tasks by the tier that decided their period, with the cadence of the
     /// rules in force.
-    pub(super) fn tier_table(&self, cx: &RenderContext) -> Table {
+    pub fn tier_table(&self, cx: &RenderContext) -> Table {
         let lang = cx.lang;
         let mut total = Counts::default();
         for l in &self.by_tier {
             total.merge(&l.counts);
         }
-        counts_table(
+        care_counts_table(
             t(lang, "Tier care by tier", "分级关怀（按客户级别）"),
             lang,
             self.by_tier.iter().map(|l| {
@@ -49,9 +61,9 @@ impl CareReport {
         )
     }
 
-    pub(super) fn department_table(&self, cx: &RenderContext) -> Table {
+    pub fn department_table(&self, cx: &RenderContext) -> Table {
         let lang = cx.lang;
-        counts_table(
+        care_counts_table(
             word(lang, "By department"),
             lang,
             self.by_department

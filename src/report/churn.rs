@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use super::table::{self, Table};
 use super::{Lang, LongCsv, Render, RenderContext, days, name, percent, t, to_json, word};
-use crate::kpi::churn::{ChurnFigures, StaffLine};
+use crate::kpi::churn::{ChurnFigures, ReasonLine, StaffLine};
 use crate::model::Fen;
 
 impl ChurnFigures {
@@ -91,16 +91,49 @@ impl ChurnFigures {
     }
 }
 
+/// Why customers left (DOMAIN.md section 14): episodes per reason, with their share and the
+/// share seed `001_*` publishes for the reason.
+pub fn reasons_table(reasons: &[ReasonLine], cx: &RenderContext) -> Table {
+    let lang = cx.lang;
+    let header = [
+        t(lang, "reason", "流失原因"),
+        t(lang, "lost customers", "流失客户"),
+        word(lang, "share"),
+        t(lang, "published (seed 001)", "资料统计"),
+    ];
+    let total: u64 = reasons.iter().map(|r| r.episodes).sum();
+    let published = |reason: &str| {
+        crate::chart::PUBLISHED_REASONS
+            .iter()
+            .find(|(r, _)| *r == reason)
+            .map_or_else(String::new, |(_, p)| format!("{p}%"))
+    };
+    Table::new(t(lang, "Why customers left", "客户流失原因"), &header, 1)
+        .rows(reasons.iter().map(|r| {
+            vec![
+                name(&r.reason, lang),
+                r.episodes.to_string(),
+                percent(r.episodes, total),
+                published(&r.reason),
+            ]
+        }))
+        .when_empty(t(
+            lang,
+            "No recovery call gave a reason in this period.",
+            "本期挽回联络未记录流失原因。",
+        ))
+}
+
 impl Render for ChurnFigures {
     fn json(&self) -> Vec<u8> {
         to_json(self)
     }
 
-    /// By month (a year's report), then, with staff credit, by staff and (when anyone was
-    /// credited) by department.
+    /// Why customers left, by month (a year's report), then, with staff credit, by staff
+    /// and (when anyone was credited) by department.
     fn tables(&self, cx: &RenderContext) -> Vec<Table> {
         let lang = cx.lang;
-        let mut tables = Vec::new();
+        let mut tables = vec![reasons_table(&self.reasons, cx)];
         if let Some(months) = &self.months {
             let header = [
                 t(lang, "month", "月份"),
@@ -182,6 +215,10 @@ impl Render for ChurnFigures {
                     "- **Calls** {} recovery attempts to {} customers",
                     self.recovery_attempts, self.customers_contacted
                 ),
+                format!(
+                    "- **Declared lost** {} (given up after {} refusals: off the lost list)",
+                    self.declared_lost, cx.rules.churn.declared_lost_after
+                ),
             ],
             Lang::Zh => [
                 format!("- **挽回维修产值** {} 元", self.recovery_revenue),
@@ -198,6 +235,10 @@ impl Render for ChurnFigures {
                 format!(
                     "- **挽回联络** {} 次，涉及客户 {} 位",
                     self.recovery_attempts, self.customers_contacted
+                ),
+                format!(
+                    "- **宣告流失** {} 位（{} 次拒绝回访后最终宣告流失，移出流失客户名单）",
+                    self.declared_lost, cx.rules.churn.declared_lost_after
                 ),
             ],
         };
@@ -254,6 +295,10 @@ impl Render for ChurnFigures {
                 "recovery_revenue",
                 f.recovery_revenue.to_string(),
             );
+            push("totals", "", "declared_lost", f.declared_lost.to_string());
+            for r in &f.reasons {
+                push("reasons", &r.reason, "episodes", r.episodes.to_string());
+            }
             for l in f.by_staff.iter().flatten() {
                 let [id, _, _] = staff_cells(l);
                 push("by_staff", &id, "recovered", l.recovered.to_string());

@@ -9,7 +9,8 @@ use base64::Engine as _;
 
 use super::{Align, Lang, RenderContext, Table, percent, t, word};
 use crate::kpi::actions::{ActionLine, ActionsReport};
-use crate::kpi::churn::ChurnFigures;
+use crate::kpi::care::CareReport;
+use crate::kpi::churn::{ChurnFigures, ReasonLine};
 use crate::kpi::complaints::ComplaintsReport;
 use crate::kpi::payouts::Statement;
 use crate::kpi::tiers::TiersReport;
@@ -58,6 +59,10 @@ pub struct Page<'a> {
     pub headline: &'a Headline,
     pub visits: &'a VisitsReport,
     pub churn: &'a ChurnFigures,
+    /// Why customers left over the year up to the month, and that period's label.
+    pub reasons: &'a [ReasonLine],
+    pub reasons_period: &'a str,
+    pub care: &'a CareReport,
     pub statement: &'a Statement,
     pub tiers: &'a TiersReport,
     /// `None` when the caller passed no complaints: the page has no such section.
@@ -413,11 +418,69 @@ pub fn index(p: &Page) -> String {
             word(lang, "recovery revenue").to_owned(),
             money(i128::from(c.recovery_revenue.0)),
         ],
+        vec![
+            t(lang, "declared lost", "宣告流失").to_owned(),
+            c.declared_lost.to_string(),
+        ],
     ];
     h.table(&Table::new("", &["", ""], 1).rows(figures));
     if let Some(staff) = c.staff_table(cx).filter(|t| !t.rows.is_empty()) {
         h.table(&staff);
     }
+    h.chart(
+        p.charts,
+        "reasons",
+        t(
+            lang,
+            "Why customers left, beside the published split",
+            "客户流失原因（与资料统计对比）",
+        ),
+    );
+    let _ = writeln!(
+        h.out,
+        "<p class=\"sub\">{} {}</p>",
+        t(
+            lang,
+            "Reasons given on recovery calls,",
+            "挽回联络记录的流失原因，"
+        ),
+        esc(p.reasons_period)
+    );
+    h.table(&super::churn::reasons_table(p.reasons, cx));
+
+    // Care by tier and renewal reminders.
+    let care = p.care;
+    let _ = writeln!(
+        h.out,
+        "<h2>{}</h2>",
+        t(
+            lang,
+            "Care by tier and renewal reminders",
+            "分级关怀与续保提醒"
+        )
+    );
+    let k = &care.tasks.counts;
+    let care_figures = vec![
+        vec![
+            t(lang, "care tasks due", "应关怀").to_owned(),
+            k.due.to_string(),
+        ],
+        vec![
+            word(lang, "completion").to_owned(),
+            percent(k.performed, k.due),
+        ],
+        vec![
+            word(lang, "success").to_owned(),
+            percent(k.successful, k.due),
+        ],
+        vec![
+            t(lang, "unscheduled care contacts", "计划外关怀联络").to_owned(),
+            care.unscheduled_attempts.to_string(),
+        ],
+    ];
+    h.table(&Table::new("", &["", ""], 1).rows(care_figures));
+    h.table(&care.kind_table(cx));
+    h.table(&care.tier_table(cx));
 
     // Payouts.
     let s = p.statement;

@@ -169,6 +169,22 @@ fn assemble(
             Ok((y, figures.recovery_revenue.0))
         })
         .collect::<Result<_, KpiError>>()?;
+    // Why customers left, over the year up to the month (the reasons Pareto chart).
+    let mut reasons_ytd: BTreeMap<String, u64> = BTreeMap::new();
+    for m in churn_year
+        .months
+        .iter()
+        .flatten()
+        .take_while(|m| m.month.as_deref() <= Some(month.label.as_str()))
+    {
+        for r in &m.reasons {
+            *reasons_ytd.entry(r.reason.clone()).or_default() += r.episodes;
+        }
+    }
+    let reasons_ytd = crate::kpi::churn::reason_lines(reasons_ytd);
+    let reasons_period = format!("{}-01 – {}", year.label, month.label);
+    // Care by tier and renewal reminders (DOMAIN.md section 14).
+    let care = crate::kpi::care::run(reader, rules, month)?;
     let by_month: Vec<(String, i64)> = churn_year
         .months
         .iter()
@@ -342,6 +358,17 @@ fn assemble(
             chart: chart::recovery_revenue(&by_month, &by_year, lang)?,
         },
         PackChart {
+            stem: "reasons",
+            chart: chart::reasons_pareto(
+                &reasons_ytd
+                    .iter()
+                    .map(|r| (r.reason.clone(), r.episodes))
+                    .collect::<Vec<_>>(),
+                &reasons_period,
+                lang,
+            )?,
+        },
+        PackChart {
             stem: "payouts",
             chart: chart::payouts_by_department(
                 &payout_departments
@@ -432,6 +459,7 @@ fn assemble(
         report("visits", &visits_now);
         report("churn", &churn_now);
         report(&format!("churn-{}", year.label), &churn_year);
+        report("care", &care);
         report("payouts", &statement);
         report("tiers", &tiers);
         if let Some(section) = &complaints {
@@ -459,6 +487,9 @@ fn assemble(
         headline: &headline,
         visits: &visits_now,
         churn: &churn_now,
+        reasons: &reasons_ytd,
+        reasons_period: &reasons_period,
+        care: &care,
         statement: &statement,
         tiers: &tiers,
         complaints: complaints.as_ref(),
