@@ -39,7 +39,7 @@ const DAYS: [&str; 12] = [
 ];
 const CUSTOMERS: u8 = 6;
 const DEPARTMENTS: [&str; 3] = ["sales", "after_sales", "customer_care"];
-const PURPOSES: [&str; 7] = [
+const PURPOSES: [&str; 8] = [
     "delivery_call_1",
     "thank_you_letter",
     "delivery_call_2",
@@ -47,7 +47,10 @@ const PURPOSES: [&str; 7] = [
     "service_followup",
     "churn_recovery",
     "care",
+    "insurance_renewal",
 ];
+/// Reasons an attempt may give (DOMAIN.md section 14); empty for none.
+const REASONS: [&str; 3] = ["", "poor_service", "cheaper_elsewhere"];
 const OUTCOMES: [&str; 4] = ["reached", "sent", "no_answer", "refused"];
 
 /// A moment: one of `DAYS`, plus days and hours.
@@ -74,19 +77,21 @@ fn customer() -> impl Strategy<Value = u8> {
 /// One row of some file: an add with its cells, or a void of a key.
 #[derive(Clone, Debug)]
 enum Row {
-    Customer(u8, Option<u8>, u8, When),
+    /// id, family, tags, created, contact consent.
+    Customer(u8, Option<u8>, u8, When, bool),
     Sale(u8, u8, When, Option<u8>),
     Order(u8, u8, When, Option<u8>, u32, bool),
     Policy(u8, u8, When, Option<u8>),
-    Attempt(u8, u8, When, usize, usize),
+    /// id, customer, at, purpose, outcome, reason.
+    Attempt(u8, u8, When, usize, usize, usize),
     Survey(u8, u8, When, usize, u8),
     Void(Kind, u8),
 }
 
 fn row() -> impl Strategy<Value = Row> {
     prop_oneof![
-        1 => (customer(), proptest::option::of(0u8..2), 0u8..8, when())
-            .prop_map(|(c, f, tags, w)| Row::Customer(c, f, tags, w)),
+        1 => (customer(), proptest::option::of(0u8..2), 0u8..8, when(), proptest::bool::weighted(0.8))
+            .prop_map(|(c, f, tags, w, consent)| Row::Customer(c, f, tags, w, consent)),
         2 => (0u8..8, customer(), when(), proptest::option::of(customer()))
             .prop_map(|(id, c, w, r)| Row::Sale(id, c, w, r)),
         2 => (
@@ -102,8 +107,8 @@ fn row() -> impl Strategy<Value = Row> {
             )),
         1 => (0u8..6, customer(), when(), proptest::option::of(customer()))
             .prop_map(|(id, c, w, r)| Row::Policy(id, c, w, r)),
-        3 => (0u8..24, customer(), when(), 0..PURPOSES.len(), 0..OUTCOMES.len())
-            .prop_map(|(id, c, w, p, o)| Row::Attempt(id, c, w, p, o)),
+        3 => (0u8..24, customer(), when(), 0..PURPOSES.len(), 0..OUTCOMES.len(), 0..REASONS.len())
+            .prop_map(|(id, c, w, p, o, r)| Row::Attempt(id, c, w, p, o, r)),
         2 => (0u8..10, customer(), when(), 0..DEPARTMENTS.len(), 1u8..6)
             .prop_map(|(id, c, w, d, score)| Row::Survey(id, c, w, d, score)),
         1 => (
@@ -135,13 +140,13 @@ fn prefix(kind: Kind) -> &'static str {
 fn header(kind: Kind) -> &'static str {
     match kind {
         Kind::Staff => "staff_id,name,department,role,active_from,active_to",
-        Kind::Customer => "customer_id,name,phone,family_id,tags,created_on",
+        Kind::Customer => "customer_id,name,phone,family_id,tags,created_on,contact_consent",
         Kind::Sale => "sale_id,customer_id,vin,delivered_at,consultant_id,amount,referrer_id",
         Kind::ServiceOrder => {
             "order_id,customer_id,vin,opened_at,closed_at,revenue,advisor_id,followup_consent"
         }
         Kind::Policy => "policy_id,customer_id,start_on,referrer_id",
-        Kind::Attempt => "attempt_id,customer_id,at,channel,staff_id,purpose,outcome,note",
+        Kind::Attempt => "attempt_id,customer_id,at,channel,staff_id,purpose,outcome,note,reason",
         _ => "survey_id,attempt_id,customer_id,at,subject_department,overall,issues,comment",
     }
 }
@@ -161,10 +166,10 @@ fn line(row: &Row) -> (Kind, String) {
             .join(";")
     };
     match row {
-        Row::Customer(c, f, t, w) => (
+        Row::Customer(c, f, t, w, consent) => (
             Kind::Customer,
             format!(
-                "C{c},客户{c},,{},{},{},add",
+                "C{c},客户{c},,{},{},{},{consent},add",
                 f.map(|f| format!("F{f}")).unwrap_or_default(),
                 tags(*t),
                 day(*w)
@@ -206,13 +211,14 @@ fn line(row: &Row) -> (Kind, String) {
                 opt_customer(r.filter(|r| r != c))
             ),
         ),
-        Row::Attempt(id, c, w, p, o) => (
+        Row::Attempt(id, c, w, p, o, r) => (
             Kind::Attempt,
             format!(
-                "A{id},C{c},{},phone,KF1,{},{},,add",
+                "A{id},C{c},{},phone,KF1,{},{},,{},add",
                 at(*w),
                 PURPOSES[*p],
-                OUTCOMES[*o]
+                OUTCOMES[*o],
+                REASONS[*r]
             ),
         ),
         Row::Survey(id, c, w, d, score) => (
@@ -307,6 +313,12 @@ fn assert_facts_equal_scratch(store: &Store, rules: &Rules) -> Result<(), TestCa
             "churn {}",
             month
         );
+        prop_assert_eq!(
+            careledger::kpi::care::run(&reader, rules, month).unwrap(),
+            careledger::kpi::care::run_scratch(&reader, rules, month).unwrap(),
+            "care {}",
+            month
+        );
         let (first, last) = statement_span(month);
         let from_facts = PayoutInputs::load(&reader, rules, first, last).unwrap();
         let from_scratch = PayoutInputs::load_scratch(&reader, rules, first, last).unwrap();
@@ -395,7 +407,7 @@ proptest! {
         staff(&store);
         // Every customer exists from the start, so most rows' references resolve.
         let everyone: Vec<Row> = (0..CUSTOMERS)
-            .map(|c| Row::Customer(c, (c % 3 < 2).then_some(c % 2), 0, (0, 0, 9)))
+            .map(|c| Row::Customer(c, (c % 3 < 2).then_some(c % 2), c % 8, (0, 0, 9), true))
             .collect();
         import(&store, &everyone);
         let defaults = Rules::default();
@@ -428,8 +440,8 @@ fn a_family_members_sale_changes_the_tier_kept_on_another_members_survey() {
     import(
         &store,
         &[
-            Row::Customer(0, Some(0), 0, (0, 0, 9)),
-            Row::Customer(4, Some(0), 0, (0, 0, 9)),
+            Row::Customer(0, Some(0), 0, (0, 0, 9), true),
+            Row::Customer(4, Some(0), 0, (0, 0, 9), true),
             Row::Sale(1, 4, (0, 0, 10), None),
         ],
     );

@@ -95,6 +95,16 @@ pub fn run(reader: &Reader, rules: &Rules, month: &Period) -> Result<CareReport,
     }
 }
 
+/// The care report of a month derived from scratch, whatever facts the store keeps: for
+/// comparing the two ways.
+pub fn run_scratch(
+    reader: &Reader,
+    rules: &Rules,
+    month: &Period,
+) -> Result<CareReport, StoreError> {
+    report(&crate::facts::care_in_memory(reader, rules)?, rules, month)
+}
+
 /// The care reports of several months from one snapshot, deriving at most once.
 pub fn run_months(
     reader: &Reader,
