@@ -36,6 +36,14 @@ success = ["reached"]
 lapse_days = 120
 attribution_days = 60
 revenue_window_days = 200
+declared_lost_after = 3
+
+[care.tier_care]
+super_vip = "month"
+vip = "week"
+general = "off"
+department = "customer_care"
+success = ["reached", "sent"]
 
 [surveys]
 satisfied_overall_min = 5
@@ -181,6 +189,39 @@ fn the_churn_report_quotes_the_attribution_and_revenue_windows_in_force() {
             ],
         );
     }
+}
+
+/// Issue 14: the churn report quotes the refusals that declare an episode lost, and the care
+/// report each tier's cadence, as the rules in force set them.
+#[test]
+fn declared_lost_and_the_care_cadences_quote_the_rules_in_force() {
+    let dir = store("gates/data");
+    check_md(
+        &dir,
+        &["report", "churn", "--month", "2024-11", "--format", "md"],
+        [
+            (
+                "en",
+                &["(given up after 3 refusals"],
+                &["(given up after 2 refusals"],
+            ),
+            ("zh", &["（3 次拒绝回访后"], &["（2 次拒绝回访后"]),
+        ],
+    );
+    // A super VIP cared for every week by default, every month under the changed rules.
+    let dir = store("care/week_year_end");
+    check_md(
+        &dir,
+        &["report", "care", "--month", "2024-12", "--format", "md"],
+        [
+            (
+                "en",
+                &["| Super VIP (monthly) |"],
+                &["| Super VIP (weekly) |"],
+            ),
+            ("zh", &["| 超级VIP (每月) |"], &["| 超级VIP (每周) |"]),
+        ],
+    );
 }
 
 #[test]
