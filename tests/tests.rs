@@ -6,6 +6,7 @@ mod care_fixtures;
 mod charts;
 mod churn_fixtures;
 mod cli;
+mod close;
 mod complaints;
 mod complaints_fixtures;
 mod crash;

@@ -200,28 +200,13 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
                 .map_err(Failure::Input)?;
             out_bytes(&explanation.render(format.into(), &cx))
         }
-        Command::Close { month } => {
-            if !db.exists() {
-                return Err(store_failure(StoreError::Missing(db.to_owned())));
-            }
-            let store = Store::open_or_create(db).map_err(store_failure)?;
-            let at = chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string();
-            match kpi::payouts::close(&store, &rules, &month, &at) {
-                Ok(closed) => out(&format!(
-                    "closed {}: total {}{}; sha256 {}\n",
-                    closed.month,
-                    closed.statement.total,
-                    closed
-                        .statement
-                        .payable_total
-                        .map(|p| format!(", payable with prior-period adjustments {p}"))
-                        .unwrap_or_default(),
-                    closed.sha256
-                )),
-                Err(CloseFailure::Close(CloseError::Store(e))) => Err(store_failure(e)),
-                Err(e) => Err(Failure::Input(e.to_string())),
-            }
-        }
+        Command::Close {
+            month,
+            dry_run,
+            force,
+        } => close(db, &rules, &month, dry_run, force),
+        Command::Reopen { month, reason } => reopen(db, &month, &reason),
+        Command::Closes { month, version } => closes(db, month.as_ref().zip(version)),
         Command::Lost {
             as_of,
             top,
@@ -1554,6 +1539,162 @@ fn history(db: &Path, kind_text: &str, id: &str, show_phone: bool) -> Result<(),
     out(&text)
 }
 
+/// `close`: stores the month's statement, or with `dry_run` shows what would be stored.
+fn close(
+    db: &Path,
+    rules: &Rules,
+    month: &Period,
+    dry_run: bool,
+    force: bool,
+) -> Result<(), Failure> {
+    if !db.exists() {
+        return Err(store_failure(StoreError::Missing(db.to_owned())));
+    }
+    let failure = |e: CloseFailure| match e {
+        CloseFailure::Close(CloseError::Store(e)) => store_failure(e),
+        e => Failure::Input(e.to_string()),
+    };
+    if dry_run {
+        let reader = Store::open_reader(db).map_err(store_failure)?;
+        let plan = kpi::payouts::plan_close(&reader, rules, month).map_err(failure)?;
+        let s = &plan.statement;
+        let mut text = format!(
+            "would close {}: total {}{}; {}, {}; sha256 {}\n",
+            month.label,
+            s.total,
+            s.payable_total
+                .map(|p| format!(", payable with prior-period adjustments {p}"))
+                .unwrap_or_default(),
+            style::count(s.lines.len() as u64, "line", "lines"),
+            style::count(s.people.len() as u64, "person", "people"),
+            plan.sha256
+        );
+        for w in &plan.warnings {
+            let _ = writeln!(text, "warning: {w} (close would refuse without --force)");
+        }
+        if plan.warnings.is_empty() {
+            text.push_str("nothing stored (--dry-run)\n");
+        } else {
+            text.push_str("nothing stored (--dry-run); check the data before closing\n");
+        }
+        return out(&text);
+    }
+    let store = Store::open_or_create(db).map_err(store_failure)?;
+    let at = chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string();
+    let closed = kpi::payouts::close(&store, rules, month, &at, force).map_err(failure)?;
+    out(&format!(
+        "closed {}{}: total {}{}; sha256 {}\n",
+        closed.month,
+        if closed.version > 1 {
+            format!(" (version {})", closed.version)
+        } else {
+            String::new()
+        },
+        closed.statement.total,
+        closed
+            .statement
+            .payable_total
+            .map(|p| format!(", payable with prior-period adjustments {p}"))
+            .unwrap_or_default(),
+        closed.sha256
+    ))
+}
+
+/// `reopen`: records the reopen of the latest closed month with its reason.
+fn reopen(db: &Path, month: &Period, reason: &str) -> Result<(), Failure> {
+    if reason.trim().is_empty() {
+        return Err(Failure::Input(
+            "--reason is empty; say why the month is reopened (it is kept with the statement)"
+                .into(),
+        ));
+    }
+    if !db.exists() {
+        return Err(store_failure(StoreError::Missing(db.to_owned())));
+    }
+    let store = Store::open_or_create(db).map_err(store_failure)?;
+    let at = chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string();
+    match store.reopen_month(&month.label, &at, reason) {
+        Ok(version) => out(&format!(
+            "reopened {} (its statement version {version} stays readable in `careledger closes`); close it again when it is right\n",
+            month.label
+        )),
+        Err(careledger::store::ReopenError::Store(e)) => Err(store_failure(e)),
+        Err(e) => Err(Failure::Input(e.to_string())),
+    }
+}
+
+/// The lines of `closes` (and of `stats`): each closed month's versions and reopens.
+fn close_history_text(history: &[careledger::store::MonthCloses]) -> String {
+    use careledger::store::CloseAction;
+    let mut text = String::new();
+    for m in history {
+        let state = match m.closed_version() {
+            Some(v) => format!("closed (version {v})"),
+            None => "reopened: open".to_owned(),
+        };
+        let _ = writeln!(text, "{} {state}", m.month);
+        if m.events.is_empty() {
+            // Closed before reopening existed: its one version is the record.
+            for (i, v) in m.versions.iter().enumerate() {
+                let _ = writeln!(
+                    text,
+                    "  {}  closed   version {}  sha256 {}",
+                    v.closed_at,
+                    i + 1,
+                    v.sha256
+                );
+            }
+        }
+        for e in &m.events {
+            match &e.action {
+                CloseAction::Closed { version, sha256 } => {
+                    let _ = writeln!(
+                        text,
+                        "  {}  closed   version {version}  sha256 {sha256}",
+                        e.at
+                    );
+                }
+                CloseAction::Reopened { reason } => {
+                    let _ = writeln!(
+                        text,
+                        "  {}  reopened  reason: {}",
+                        e.at,
+                        careledger::model::privacy::escape_controls(reason)
+                    );
+                }
+            }
+        }
+    }
+    text
+}
+
+/// `closes`: every closed month with its versions and reopens; or one version's statement,
+/// the JSON as it was closed (byte for byte, its hash the one listed).
+fn closes(db: &Path, one: Option<(&Period, u32)>) -> Result<(), Failure> {
+    let reader = Store::open_reader(db).map_err(store_failure)?;
+    let history = reader.close_history().map_err(store_failure)?;
+    if let Some((month, version)) = one {
+        let statement = history
+            .iter()
+            .find(|m| m.month == month.label)
+            .and_then(|m| {
+                m.versions
+                    .get(usize::try_from(version).ok()?.checked_sub(1)?)
+            })
+            .ok_or_else(|| {
+                Failure::Input(format!(
+                    "{} has no closed statement version {version}; `careledger closes` lists them",
+                    month.label
+                ))
+            })?;
+        return out(&statement.statement_json);
+    }
+    if history.is_empty() {
+        return out("no month has been closed\n");
+    }
+    out(&close_history_text(&history))
+}
+
 fn stats(db: &Path) -> Result<(), Failure> {
     let reader = Store::open_reader(db).map_err(store_failure)?;
     let stats = reader.stats().map_err(store_failure)?;
@@ -1569,6 +1710,11 @@ fn stats(db: &Path) -> Result<(), Failure> {
     let _ = writeln!(text, "{:<16}{:>12}{:>12}", "kind", "current", "versions");
     for (kind, current, versions) in &stats.kinds {
         let _ = writeln!(text, "{:<16}{current:>12}{versions:>12}", kind.name());
+    }
+    let history = reader.close_history().map_err(store_failure)?;
+    if !history.is_empty() {
+        let _ = writeln!(text, "closed months:");
+        text.push_str(&close_history_text(&history));
     }
     match &stats.last_import {
         None => {

@@ -211,6 +211,33 @@ pub enum Command {
         /// The month, YYYY-MM; months close in order.
         #[arg(long, value_parser = commands::parse_month_period)]
         month: Period,
+        /// Print what would be frozen (totals, lines, people, the hash) and store nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Close even a month the data does not reach past its grace, or one without
+        /// surveys.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Reopen the latest closed month, for a reason that is kept: its statement stays
+    /// readable, and closing it again stores a new version.
+    Reopen {
+        /// The month, YYYY-MM: the latest closed one.
+        #[arg(long, value_parser = commands::parse_month_period)]
+        month: Period,
+        /// Why (kept in the store with the time).
+        #[arg(long)]
+        reason: String,
+    },
+    /// The closed months: each statement version with its hash and time, and every reopen
+    /// with its reason; with --month and --version, that statement as it was closed.
+    Closes {
+        /// A month, YYYY-MM: print the JSON of one of its statement versions.
+        #[arg(long, value_parser = commands::parse_month_period, requires = "version")]
+        month: Option<Period>,
+        /// The version to print (1 is the first close).
+        #[arg(long, requires = "month")]
+        version: Option<u32>,
     },
     /// Customer tiers (super VIP / VIP / general, the 80/20 rule) of a month.
     Tiers {
@@ -511,6 +538,7 @@ pub fn main() -> ExitCode {
             | Command::Lost { .. }
             | Command::Explain { .. }
             | Command::Close { .. }
+            | Command::Reopen { .. }
     );
     let meter = long.then(style::Meter::start).flatten();
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| commands::run(cli)));

@@ -532,6 +532,8 @@ pub struct Closed {
     pub month: String,
     pub closed_at: String,
     pub sha256: String,
+    /// 1 for a first close, 2 on for a month closed again after a reopen.
+    pub version: u32,
     pub statement: Statement,
 }
 
@@ -813,6 +815,12 @@ pub enum CloseFailure {
     Close(#[from] CloseError),
     #[error(transparent)]
     Overflow(#[from] MoneyOverflow),
+    /// The month looks unready (see [`close_warnings`]); `--force` closes it anyway.
+    #[error(
+        "{month} was not closed: {}; check the data, or close it anyway with --force",
+        reasons.join("; ")
+    )]
+    Unsafe { month: String, reasons: Vec<String> },
 }
 
 impl From<StoreError> for CloseFailure {
@@ -830,33 +838,125 @@ impl From<KpiError> for CloseFailure {
     }
 }
 
+/// Why closing a month now may be a mistake (issue 15): the data does not reach the month,
+/// or not past its grace, or it has no survey. `close` refuses such a month unless forced.
+pub fn close_warnings(
+    reader: &Reader,
+    rules: &Rules,
+    month: &Period,
+    statement: &Statement,
+) -> Result<Vec<String>, StoreError> {
+    let mut warnings = Vec::new();
+    let latest = reader.latest_time()?;
+    // The month's figures can change until the grace after its end has passed.
+    let settled = Timestamp(Day(month.last.0 + 1).start().0 + rules.grace_seconds());
+    match latest {
+        None => warnings.push("the store holds no records".to_owned()),
+        Some(t) if t.day() < month.first => warnings.push(format!(
+            "the data ends on {}, before {} begins",
+            t.day(),
+            month.label
+        )),
+        Some(t) if t < settled => warnings.push(format!(
+            "the data reaches only {t}, and the figures of {} can change until {settled} (its end plus the {} h grace)",
+            month.label, rules.visits.grace_hours
+        )),
+        Some(_) => {}
+    }
+    if statement.lines.is_empty() {
+        warnings.push(format!(
+            "no survey counts in any period of {}: the statement is empty",
+            month.label
+        ));
+    }
+    Ok(warnings)
+}
+
+/// What closing a month would freeze: its statement (with the adjustments it carries), the
+/// hash it would be stored with, and the reasons to hesitate (see [`close_warnings`]).
+pub struct ClosePlan {
+    pub statement: Statement,
+    pub json: String,
+    pub sha256: String,
+    pub warnings: Vec<String>,
+}
+
+/// Plans closing a month from a snapshot, without storing anything (`close --dry-run`).
+pub fn plan_close(
+    reader: &Reader,
+    rules: &Rules,
+    month: &Period,
+) -> Result<ClosePlan, CloseFailure> {
+    let statement = statement(reader, rules, month)?;
+    if let Some(info) = &statement.closed {
+        return Err(CloseError::AlreadyClosed(month.label.clone(), info.closed_at.clone()).into());
+    }
+    // The order first (the store checks it again when it stores): no warning about the
+    // data matters for a month that cannot be closed yet.
+    let closed = closed_months(reader)?;
+    if let Some(open) = next_open(&closed)
+        && open != *month
+    {
+        let last = closed
+            .iter()
+            .map(|c| c.month.clone())
+            .max()
+            .unwrap_or_default();
+        return Err(if month.label < open.label {
+            CloseError::Earlier {
+                month: month.label.clone(),
+                last,
+            }
+        } else {
+            CloseError::OutOfOrder {
+                month: month.label.clone(),
+                open: open.label,
+            }
+        }
+        .into());
+    }
+    let warnings = close_warnings(reader, rules, month, &statement)?;
+    let json = String::from_utf8(crate::report::to_json(&statement)).expect("JSON is UTF-8");
+    let sha256 = crate::store::sha256_hex(json.as_bytes());
+    Ok(ClosePlan {
+        statement,
+        json,
+        sha256,
+        warnings,
+    })
+}
+
 /// Closes a month: computes its statement from a snapshot (with the adjustments it carries)
-/// and stores it with its hash. `closed_at` is the caller's wall-clock time.
+/// and stores it with its hash. `closed_at` is the caller's wall-clock time. Refused, with
+/// the reasons, when [`close_warnings`] finds any, unless `force`.
 pub fn close(
     store: &crate::store::Store,
     rules: &Rules,
     month: &Period,
     closed_at: &str,
+    force: bool,
 ) -> Result<Closed, CloseFailure> {
     let reader = store.reader()?;
-    let statement = statement(&reader, rules, month)?;
-    if let Some(info) = &statement.closed {
-        return Err(CloseError::AlreadyClosed(month.label.clone(), info.closed_at.clone()).into());
+    let plan = plan_close(&reader, rules, month)?;
+    if !force && !plan.warnings.is_empty() {
+        return Err(CloseFailure::Unsafe {
+            month: month.label.clone(),
+            reasons: plan.warnings,
+        });
     }
-    let json = String::from_utf8(crate::report::to_json(&statement)).expect("JSON is UTF-8");
-    let sha256 = crate::store::sha256_hex(json.as_bytes());
     let stored = crate::store::ClosedStatement {
         month: month.label.clone(),
         closed_at: closed_at.to_owned(),
-        sha256: sha256.clone(),
-        statement_json: json,
+        sha256: plan.sha256.clone(),
+        statement_json: plan.json,
     };
-    store.close_month(&stored)?;
+    let version = store.close_month(&stored)?;
     Ok(Closed {
         month: month.label.clone(),
         closed_at: closed_at.to_owned(),
-        sha256,
-        statement,
+        sha256: plan.sha256,
+        version,
+        statement: plan.statement,
     })
 }
 

@@ -5,6 +5,7 @@
 //! tables: an import hands it typed versions ([`Store::append`]) and gets a typed outcome.
 
 mod append;
+mod closes;
 pub mod codec;
 pub mod facts;
 mod read;
@@ -20,10 +21,13 @@ use redb::{ConcurrencyMode, Database, ReadOnlyDatabase, ReadableDatabase, Readab
 use codec::FORMAT_VERSION;
 
 pub use append::{Appended, Basis, NewImport, NewVersion, Stale};
+pub use closes::{MonthCloses, ReopenError};
 pub use codec::{EncodedRecord, encode_record_into};
 pub(crate) use read::SnapshotView;
 pub use read::{Reader, StoreStats, Version};
-pub use tables::{ClosedStatement, ImportEntry, ImportFile, KindCounts, Op};
+pub use tables::{
+    CloseAction, CloseEvent, ClosedStatement, ImportEntry, ImportFile, KindCounts, Op,
+};
 pub use verify::{Integrity, PROBLEMS_LISTED_MAX, VerifyReport, verify};
 
 /// A failure of the store itself (not of the input).
@@ -370,48 +374,6 @@ impl From<redb::StorageError> for CloseError {
 impl From<redb::CommitError> for CloseError {
     fn from(e: redb::CommitError) -> Self {
         CloseError::Store(e.into())
-    }
-}
-
-impl Store {
-    /// Stores a month's closed statement, in one transaction: refused when the month is
-    /// closed already, or when it is not the month after the last closed one (the first
-    /// close may be any month: it starts the ledger).
-    pub fn close_month(&self, statement: &ClosedStatement) -> Result<(), CloseError> {
-        let txn = self.db.begin_write()?;
-        {
-            let mut table = txn.open_table(tables::STATEMENTS)?;
-            if let Some(existing) = table.get(statement.month.as_str())? {
-                let existing: ClosedStatement =
-                    codec::decode(existing.value()).map_err(StoreError::from)?;
-                return Err(CloseError::AlreadyClosed(
-                    existing.month,
-                    existing.closed_at,
-                ));
-            }
-            let last = table.last()?.map(|(k, _)| k.value().to_owned());
-            let open = last.as_deref().map(next_month_label).transpose()?;
-            if let Some(open) = open
-                && open != statement.month
-            {
-                if statement.month < open {
-                    return Err(CloseError::Earlier {
-                        month: statement.month.clone(),
-                        last: last.unwrap_or_default(),
-                    });
-                }
-                return Err(CloseError::OutOfOrder {
-                    month: statement.month.clone(),
-                    open,
-                });
-            }
-            table.insert(
-                statement.month.as_str(),
-                codec::encode(statement).as_slice(),
-            )?;
-        }
-        txn.commit()?;
-        Ok(())
     }
 }
 

@@ -9,7 +9,7 @@ use super::append::{Basis, ref_range};
 use super::codec::decode;
 use super::tables::{
     BY_TIME, CURRENT, ClosedStatement, CurrentEntry, HISTORY, IMPORTS, ImportEntry, LOG, LogEntry,
-    META, META_FORMAT_VERSION, META_NEXT_IMPORT, META_NEXT_SEQ, Op, REFS, STATEMENTS,
+    META, META_FORMAT_VERSION, META_NEXT_IMPORT, META_NEXT_SEQ, Op, REFS,
 };
 use super::{StoreError, guarded};
 use rayon::prelude::*;
@@ -299,26 +299,6 @@ impl Reader {
                 }
             }
             Ok(latest)
-        })
-    }
-
-    /// Every closed payout statement, oldest month first.
-    pub fn closed_statements(&self) -> Result<Vec<ClosedStatement>, StoreError> {
-        guarded(|| {
-            let table = match self.txn.open_table(STATEMENTS) {
-                Ok(t) => t,
-                // A store written before statements existed has no such table: nothing closed.
-                Err(redb::TableError::TableDoesNotExist(_)) => return Ok(Vec::new()),
-                Err(e) => return Err(e.into()),
-            };
-            let mut out = Vec::new();
-            for entry in table.iter()? {
-                let (month, value) = entry?;
-                let statement: ClosedStatement = decode(value.value())?;
-                check_statement(month.value(), &statement).map_err(damaged)?;
-                out.push(statement);
-            }
-            Ok(out)
         })
     }
 

@@ -17,7 +17,9 @@
 //! | `by_time` | `(kind, time, key)` | `()` | current records of a kind by their date |
 //! | `refs` | `(target kind, target key, source kind, source key)` | `()` | current references |
 //! | `imports` | `import id: u64` | `v1::ImportEntry` ([`ImportEntry`]) | one entry per committed import |
-//! | `statements` | month label `YYYY-MM` | `v1::ClosedStatement` ([`ClosedStatement`]) | closed payout statements, as the JSON text finance saw; only ever added |
+//! | `statements` | month label `YYYY-MM` | `v1::ClosedStatement` ([`ClosedStatement`]) | the first closed payout statement of each month, as the JSON text finance saw; only ever added |
+//! | `statement_versions` | `(month label, version)` | `v1::ClosedStatement` | the statements of a month closed again after a reopen, version 2 on; only ever added |
+//! | `closes` | `seq: u64` | `v1::CloseEvent` ([`CloseEvent`]) | every close and reopen, with its time, version and hash or reason; only ever appended. A month's state is its last event (a month of `statements` with none is closed, version 1: a store from before reopening existed) |
 //! | `meta` | `&str` | `u64` | `next_seq`, `next_import`, `format_version` (the format of every value: a store of a newer format than the binary's is refused at open) |
 //!
 //! How aggregators avoid reading everything:
@@ -39,7 +41,8 @@
 //! import commits, never a promise of the format (another layout is derived again), and read
 //! only when both match.
 //!
-//! `log`, `imports` and `statements` are the ground truth and are never changed; `history`, `current`,
+//! `log`, `imports`, `statements`, `statement_versions` and `closes` are the ground truth
+//! and are never changed; `history`, `current`,
 //! `by_time` and `refs` are derived from `log` and kept in step with it in the same write
 //! transaction (so they are the one place where entries are removed: an index entry of a
 //! superseded version).
@@ -56,6 +59,9 @@ pub(crate) const REFS: TableDefinition<(u8, &str, u8, &str), ()> = TableDefiniti
 pub(crate) const IMPORTS: TableDefinition<u64, &[u8]> = TableDefinition::new("imports");
 pub(crate) const META: TableDefinition<&str, u64> = TableDefinition::new("meta");
 pub(crate) const STATEMENTS: TableDefinition<&str, &[u8]> = TableDefinition::new("statements");
+pub(crate) const STATEMENT_VERSIONS: TableDefinition<(&str, u32), &[u8]> =
+    TableDefinition::new("statement_versions");
+pub(crate) const CLOSES: TableDefinition<u64, &[u8]> = TableDefinition::new("closes");
 
 pub(crate) const META_NEXT_SEQ: &str = "next_seq";
 pub(crate) const META_NEXT_IMPORT: &str = "next_import";
@@ -141,6 +147,23 @@ impl KindCounts {
 /// whatever later versions of careledger compute: it is shown as this text and read for
 /// figures only by the keys DOMAIN.md section 9 promises, never decoded into today's
 /// statement type (`kpi::payouts`).
+/// A close or a reopen of a month's payout statement (the `closes` table).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CloseEvent {
+    pub month: String,
+    /// The caller's wall-clock time (`YYYY-MM-DD HH:MM:SS`).
+    pub at: String,
+    pub action: CloseAction,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CloseAction {
+    /// The month was closed; its statement is version `version` (1 is in `statements`).
+    Closed { version: u32, sha256: String },
+    /// The month was reopened, for this reason: its statement versions stay readable.
+    Reopened { reason: String },
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ClosedStatement {
     pub month: String,

@@ -299,6 +299,18 @@ impl Check {
             c.entries.push(("statements", table.len()?));
             Ok(())
         });
+        // Statement versions and close events: each version filed under its month with its
+        // hash, each close naming a stored version with that hash.
+        self.stage("closes", |c| {
+            match super::closes::months_of(txn) {
+                Ok(months) => {
+                    let events: usize = months.values().map(|m| m.events.len()).sum();
+                    c.entries.push(("close events", events as u64));
+                }
+                Err(e) => c.problem(format!("closes: {e}")),
+            }
+            Ok(())
+        });
 
         // The log, read once: every version, and the latest version of each record.
         let mut history = BTreeSet::<(u8, String, u64)>::new();

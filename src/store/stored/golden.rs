@@ -20,7 +20,8 @@ use crate::model::{
 use crate::store::codec;
 use crate::store::stored::v1;
 use crate::store::tables::{
-    ClosedStatement, CurrentEntry, ImportEntry, ImportFile, KindCounts, LogEntry, Op,
+    CloseAction, CloseEvent, ClosedStatement, CurrentEntry, ImportEntry, ImportFile, KindCounts,
+    LogEntry, Op,
 };
 
 /// A stored type of format 1 as a table would hold it, for the types no table holds alone.
@@ -367,6 +368,28 @@ fn encoded() -> Vec<(String, Vec<u8>)> {
     }
     let purposes: Vec<v1::Purpose> = all(&Purpose::ALL[7..]);
     out.push(("purposes appended".into(), encode_v1(&purposes)));
+    // Appended to format 1 with reopening (issue 15): the `closes` table's events.
+    out.push((
+        "close event closed".into(),
+        codec::encode(&CloseEvent {
+            month: "2024-03".into(),
+            at: "2024-04-05 09:00:00".into(),
+            action: CloseAction::Closed {
+                version: 2,
+                sha256: "5e".repeat(32),
+            },
+        }),
+    ));
+    out.push((
+        "close event reopened".into(),
+        codec::encode(&CloseEvent {
+            month: "2024-03".into(),
+            at: "2024-04-06 10:30:00".into(),
+            action: CloseAction::Reopened {
+                reason: "录入错误".into(),
+            },
+        }),
+    ));
     out
 }
 
@@ -605,6 +628,16 @@ const EXPECTED: &[(&str, &str)] = &[
         "01020508413030303030313000010508413030303030313006433030303132fcf8ffd3ce0200070100",
     ),
     ("purposes appended", "010107"),
+    // Appended with reopening (issue 15): `closes` events, worked by hand from `v1`
+    // (variant 0 `Closed` with a varint version, 1 `Reopened` with a string).
+    (
+        "close event closed",
+        "0107323032342d303313323032342d30342d30352030393a30303a303000024035653565356535653565356535653565356535653565356535653565356535653565356535653565356535653565356535653565356535653565356535653565",
+    ),
+    (
+        "close event reopened",
+        "0107323032342d303313323032342d30342d30362031303a33303a3030010ce5bd95e585a5e99499e8afaf",
+    ),
 ];
 
 #[test]

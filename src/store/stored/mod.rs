@@ -39,7 +39,7 @@ pub mod v1;
 mod golden;
 
 use super::codec::CodecError;
-use super::tables::{ClosedStatement, CurrentEntry, ImportEntry, LogEntry};
+use super::tables::{CloseEvent, ClosedStatement, CurrentEntry, ImportEntry, LogEntry};
 use crate::model::Record;
 
 /// A type the tables hold (or an import keeps in memory, for a record: `EncodedRecord`), with
@@ -75,6 +75,7 @@ stored_as!(
     LogEntry => v1::LogEntry,
     CurrentEntry => v1::CurrentEntry,
     ClosedStatement => v1::ClosedStatement,
+    CloseEvent => v1::CloseEvent,
 );
 
 impl Stored for ImportEntry {

@@ -347,6 +347,54 @@ pub struct ClosedStatement {
     pub statement_json: String,
 }
 
+/// A close or reopen (the `closes` table), appended to format 1 with reopening: a new type
+/// of a new table, so no older value changes.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct CloseEvent {
+    pub month: String,
+    pub at: String,
+    pub action: CloseAction,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub enum CloseAction {
+    Closed { version: u32, sha256: String },
+    Reopened { reason: String },
+}
+
+impl From<&tables::CloseEvent> for CloseEvent {
+    fn from(value: &tables::CloseEvent) -> Self {
+        CloseEvent {
+            month: value.month.clone(),
+            at: value.at.clone(),
+            action: match &value.action {
+                tables::CloseAction::Closed { version, sha256 } => CloseAction::Closed {
+                    version: *version,
+                    sha256: sha256.clone(),
+                },
+                tables::CloseAction::Reopened { reason } => CloseAction::Reopened {
+                    reason: reason.clone(),
+                },
+            },
+        }
+    }
+}
+
+impl From<CloseEvent> for tables::CloseEvent {
+    fn from(value: CloseEvent) -> Self {
+        tables::CloseEvent {
+            month: value.month,
+            at: value.at,
+            action: match value.action {
+                CloseAction::Closed { version, sha256 } => {
+                    tables::CloseAction::Closed { version, sha256 }
+                }
+                CloseAction::Reopened { reason } => tables::CloseAction::Reopened { reason },
+            },
+        }
+    }
+}
+
 // Conversions to the model and back. From the model they are total; into it they are total
 // too wherever the domain type can hold every stored value (the value checks the store
 // needs, such as dates in range, are `read::check_record`'s), and fallible (`TryFrom`, the
