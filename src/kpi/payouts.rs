@@ -1242,7 +1242,7 @@ pub fn explain(
     let k = line.members;
     arithmetic.push(match (rules.payouts.members, line.shaped_by.member_days, line.shaped_by.period_days) {
         (MembersRule::Prorated, Some(days), Some(period_days)) => format!(
-            "{k} members of {who} active in {} … {}, {days} member-days of {period_days} days each: {per_member} × {days} / {period_days} = {amount} (to the fen, half away from zero), shared by days active with the leftover fen to the largest remainders",
+            "{k} members of {who} active in {} … {}, {days} member-days in a period of {period_days} days: {per_member} × {days} / {period_days} = {amount} (to the fen, half away from zero), shared by days active with the leftover fen to the largest remainders",
             period.first, period.last
         ),
         (MembersRule::ActiveWholePeriod, _, _) => format!(
@@ -1323,6 +1323,57 @@ pub struct Comparison {
     pub total_in_force: Fen,
     pub total_proposed: Fen,
     pub difference: Fen,
+    /// Every rule the proposal changes, by its key in a rules file, with both values as
+    /// TOML (`payouts.members`: `"active_on_last_day"` → `"prorated"`).
+    pub rules_changed: Vec<RuleChange>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RuleChange {
+    pub key: String,
+    pub in_force: String,
+    pub proposed: String,
+}
+
+/// The rules that differ between two rule sets, by dotted key, in key order. A key present
+/// on one side only (a participants entry) shows `-` on the other.
+fn rules_changed(in_force: &Rules, proposed: &Rules) -> Vec<RuleChange> {
+    fn leaves(table: &toml::Table, prefix: &str, out: &mut BTreeMap<String, String>) {
+        for (key, value) in table {
+            let path = if prefix.is_empty() {
+                key.clone()
+            } else {
+                format!("{prefix}.{key}")
+            };
+            match value {
+                toml::Value::Table(t) => leaves(t, &path, out),
+                v => {
+                    out.insert(path, v.to_string());
+                }
+            }
+        }
+    }
+    let flat = |rules: &Rules| {
+        let mut out = BTreeMap::new();
+        leaves(
+            &toml::Table::try_from(rules).expect("rules serialise"),
+            "",
+            &mut out,
+        );
+        out
+    };
+    let (a, b) = (flat(in_force), flat(proposed));
+    let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter()
+        .filter(|k| a.get(*k) != b.get(*k))
+        .map(|k| RuleChange {
+            key: k.clone(),
+            in_force: a.get(k).cloned().unwrap_or_else(|| "-".into()),
+            proposed: b.get(k).cloned().unwrap_or_else(|| "-".into()),
+        })
+        .collect()
 }
 
 /// A line under both rules. A side without the line (no surveys of that tier there) has no
@@ -1466,6 +1517,7 @@ pub fn compare(
         difference: b.total.sub_or(a.total, || {
             format!("the difference of the payout totals of {}", month.label)
         })?,
+        rules_changed: rules_changed(in_force, proposed),
     })
 }
 

@@ -161,7 +161,10 @@ fn outcome_name(outcome: &str, lang: Lang) -> &str {
 fn outcome_cell(outcome: PayoutOutcome, shaped_by: &LineRules, lang: Lang) -> String {
     let word = outcome_name(outcome_token(outcome), lang);
     if shaped_by.sample_too_small {
-        format!("{word} ({})", sample_too_small(lang))
+        match lang {
+            Lang::En => format!("{word} ({})", sample_too_small(lang)),
+            Lang::Zh => format!("{word}（{}）", sample_too_small(lang)),
+        }
     } else {
         word.to_owned()
     }
@@ -172,12 +175,12 @@ fn sample_too_small(lang: Lang) -> &'static str {
 }
 
 /// A line's members, with their days of the period's when they were prorated
-/// (`3 (75/92 days)`).
+/// (`3 (475 member-days / 366)`).
 fn members_cell(members: u64, shaped_by: &LineRules, lang: Lang) -> String {
     match (shaped_by.member_days, shaped_by.period_days) {
         (Some(days), Some(period_days)) => match lang {
-            Lang::En => format!("{members} ({days}/{period_days} days)"),
-            Lang::Zh => format!("{members}（{days}/{period_days} 人天）"),
+            Lang::En => format!("{members} ({days} member-days / {period_days})"),
+            Lang::Zh => format!("{members}（{days} 人天 / {period_days} 天）"),
         },
         _ => members.to_string(),
     }
@@ -251,7 +254,7 @@ fn explained_rules(e: &Explanation, lang: Lang) -> Vec<String> {
         ),
         (Lang::En, false) => format!(
             "participants: no rule names {}, so its own members share the line",
-            e.department
+            name(&e.department, lang)
         ),
         (Lang::Zh, true) => format!(
             "参与部门（payouts.participants.{}）：由{}全体人员分摊",
@@ -715,6 +718,16 @@ impl Render for Comparison {
                 self.total_in_force, self.total_proposed, self.difference
             ),
         };
+        if !self.rules_changed.is_empty() {
+            let _ = writeln!(
+                out,
+                "- **{}**",
+                t(lang, "Rules the proposal changes", "拟议规则的改动")
+            );
+            for c in &self.rules_changed {
+                let _ = writeln!(out, "  - `{}`: {} → {}", c.key, c.in_force, c.proposed);
+            }
+        }
         table::markdown(&mut out, &self.tables(cx));
         out.into_bytes()
     }
