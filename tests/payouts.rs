@@ -374,3 +374,419 @@ fn typed_rules_round_trip_through_the_rules_command() {
         "{err}"
     );
 }
+
+/// A store with a fixture of fixtures/payouts imported, and the path of a file in it.
+fn payouts_fixture(name: &str) -> (Dir, String) {
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/payouts")
+        .join(name);
+    let dir = Dir::new();
+    dir.ok(&["import", folder.to_str().unwrap()]);
+    (dir, folder.join("rules.toml").display().to_string())
+}
+
+fn compared_people(c: &Value) -> Vec<(String, String, String, String)> {
+    c["people"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["staff_id"].as_str().unwrap().to_owned(),
+                p["in_force"].as_str().unwrap().to_owned(),
+                p["proposed"].as_str().unwrap().to_owned(),
+                p["difference"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// fixtures/payouts/prorated_joiner/README.md, "The same data under other members rules":
+/// the what-if of prorating against the contract, person by person, and the statement under
+/// `active_whole_period`, worked by hand.
+#[test]
+fn what_if_shows_the_members_rules_person_by_person() {
+    let (dir, prorated) = payouts_fixture("prorated_joiner");
+    let args = [
+        "--rules",
+        &prorated,
+        "report",
+        "payouts",
+        "--month",
+        "2024-12",
+        "--compare",
+    ];
+    let c: Value = serde_json::from_str(&dir.ok(&args)).unwrap();
+    let row = |id: &str, a: &str, b: &str, d: &str| (id.into(), a.into(), b.into(), d.into());
+    assert_eq!(
+        compared_people(&c),
+        [
+            row("KF01", "-150.00", "-150.00", "0.00"),
+            row("KF02", "-150.00", "-37.71", "112.29"),
+            row("KF03", "0.00", "-74.59", "-74.59"),
+            row("KF04", "-150.00", "-37.70", "112.30"),
+            row("SH01", "200.00", "200.00", "0.00"),
+            row("SH02", "200.00", "50.27", "-149.73"),
+            row("SH03", "200.00", "9.29", "-190.71"),
+            row("XS01", "150.00", "150.00", "0.00"),
+            row("XS02", "150.00", "82.26", "-67.74"),
+        ]
+    );
+    assert_eq!(
+        (
+            c["total_in_force"].as_str(),
+            c["total_proposed"].as_str(),
+            c["difference"].as_str()
+        ),
+        (Some("450.00"), Some("191.82"), Some("-258.18"))
+    );
+    assert_eq!(
+        c["rules_changed"],
+        json!([{"key": "payouts.members", "in_force": "\"active_on_last_day\"", "proposed": "\"prorated\""}])
+    );
+    let zh = dir.ok(&[&args[..], &["--format", "md", "--lang", "zh"]].concat());
+    assert!(
+        zh.contains(
+            "- **拟议规则的改动**\n  - `payouts.members`: \"active_on_last_day\" → \"prorated\"\n"
+        ),
+        "{zh}"
+    );
+    // The people table of the Markdown carries the same rows.
+    let md = dir.ok(&[&args[..], &["--format", "md", "--lang", "en"]].concat());
+    assert!(md.contains("| KF03 "), "{md}");
+    assert!(md.contains("-74.59"), "{md}");
+    let csv = dir.ok(&[&args[..], &["--format", "csv"]].concat());
+    assert!(
+        csv.contains("KF02,张敏,customer_care,-150.00,-37.71,112.29\r\n"),
+        "{csv}"
+    );
+    assert!(csv.contains("TOTAL,,,450.00,191.82,-258.18\r\n"), "{csv}");
+
+    // Only the staff active on every day of the period: KF01, SH01, XS01.
+    dir.write(
+        "whole.toml",
+        "[payouts]\nmembers = \"active_whole_period\"\n",
+    );
+    let whole = dir.join("whole.toml").display().to_string();
+    let s = statement_under(&dir, &whole, "2024-12");
+    assert_eq!(s["total"], "200.00");
+    let amounts: Vec<(&str, &str)> = s["people"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["staff_id"].as_str().unwrap(),
+                p["amount"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        amounts,
+        [("KF01", "-150.00"), ("SH01", "200.00"), ("XS01", "150.00")]
+    );
+    assert!(s["lines"][0].get("member_days").is_none(), "{s}");
+}
+
+fn statement_under(dir: &Dir, rules: &str, month: &str) -> Value {
+    serde_json::from_str(&dir.ok(&[
+        "--rules", rules, "report", "payouts", "--month", month, "--format", "json",
+    ]))
+    .unwrap()
+}
+
+fn explain_args<'a>(
+    rules: &'a str,
+    period: &'a str,
+    tier: &'a str,
+    department: &'a str,
+) -> Vec<&'a str> {
+    vec![
+        "--rules",
+        rules,
+        "explain",
+        "payout",
+        "--period",
+        period,
+        "--tier",
+        tier,
+        "--department",
+        department,
+    ]
+}
+
+/// `explain payout` names the rule behind each figure: the prorated shares with each
+/// member's days (fixtures/payouts/prorated_joiner), in English and Chinese.
+#[test]
+fn explain_shows_the_prorated_shares_and_the_members_rule() {
+    let (dir, rules) = payouts_fixture("prorated_joiner");
+    let args = explain_args(&rules, "2024", "general", "customer_care");
+    let e: Value =
+        serde_json::from_str(&dir.ok(&[&args[..], &["--format", "json"]].concat())).unwrap();
+    let members: Vec<(&str, u64, &str)> = e["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["staff_id"].as_str().unwrap(),
+                m["days_active"].as_u64().unwrap(),
+                m["amount"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        members,
+        [
+            ("KF01", 366, "-150.00"),
+            ("KF02", 92, "-37.71"),
+            ("KF03", 182, "-74.59"),
+            ("KF04", 92, "-37.70")
+        ]
+    );
+    assert_eq!(e["amount"], "-300.00");
+    assert_eq!(e["rules"]["members"], "prorated");
+    assert_eq!(
+        (
+            e["rules"]["member_days"].as_u64(),
+            e["rules"]["period_days"].as_u64()
+        ),
+        (Some(732), Some(366))
+    );
+    let en = dir.ok(&[&args[..], &["--lang", "en"]].concat());
+    assert!(
+        en.contains("-150.00 × 732 / 366 = -300.00 (to the fen, half away from zero)"),
+        "{en}"
+    );
+    assert!(
+        en.contains("members = prorated: the staff active on any day of the period"),
+        "{en}"
+    );
+    assert!(
+        en.contains("| KF03 | 王磊 | 2021-08-02 | 2024-06-30 | 182 | -74.59 |"),
+        "{en}"
+    );
+    let zh = dir.ok(&[&args[..], &["--lang", "zh"]].concat());
+    assert!(zh.contains("**适用规则**"), "{zh}");
+    assert!(
+        zh.contains("人员规则 members = prorated：期间内任一天在职的人员，按在职天数分摊"),
+        "{zh}"
+    );
+    assert!(zh.contains("在职天数"), "{zh}");
+}
+
+/// fixtures/payouts/min_surveys: 2024-W10 has 1 survey of the 2 super VIP lines need.
+#[test]
+fn explain_says_sample_too_small() {
+    let (dir, rules) = payouts_fixture("min_surveys");
+    let args = explain_args(&rules, "2024-W10", "super_vip", "customer_care");
+    let e: Value =
+        serde_json::from_str(&dir.ok(&[&args[..], &["--format", "json"]].concat())).unwrap();
+    assert_eq!(
+        (e["outcome"].as_str(), e["amount"].as_str()),
+        (Some("none"), Some("0.00"))
+    );
+    assert_eq!(e["rules"]["min_surveys"], 2);
+    assert_eq!(e["rules"]["sample_too_small"], true);
+    let en = dir.ok(&[&args[..], &["--lang", "en"]].concat());
+    assert!(
+        en.contains(
+            "1 surveys, fewer than the 2 a super_vip line needs (min_surveys): sample too small"
+        ),
+        "{en}"
+    );
+    assert!(
+        en.contains("min_surveys = 2 for super_vip: 1 surveys, sample too small"),
+        "{en}"
+    );
+    let zh = dir.ok(&[&args[..], &["--lang", "zh"]].concat());
+    assert!(zh.contains("样本不足"), "{zh}");
+    // The statement's lines table says why the line is none.
+    let md = dir.ok(&[
+        "--rules", &rules, "--lang", "zh", "report", "payouts", "--month", "2024-03", "--format",
+        "md",
+    ]);
+    assert!(md.contains("| 无（样本不足） |"), "{md}");
+    let md = dir.ok(&[
+        "--rules", &rules, "--lang", "en", "report", "payouts", "--month", "2024-03", "--format",
+        "md",
+    ]);
+    assert!(md.contains("none (sample too small)"), "{md}");
+    // W11 has the 2 it needs: rewarded as the contract says.
+    let args = explain_args(&rules, "2024-W11", "super_vip", "customer_care");
+    let e: Value =
+        serde_json::from_str(&dir.ok(&[&args[..], &["--format", "json"]].concat())).unwrap();
+    assert_eq!(
+        (e["outcome"].as_str(), e["amount"].as_str()),
+        (Some("reward"), Some("200.00"))
+    );
+    assert_eq!(e["rules"]["sample_too_small"], false);
+}
+
+/// fixtures/payouts/participants: the sales line is shared by after_sales too; the member
+/// from after_sales is listed with her department.
+#[test]
+fn explain_names_the_participating_departments() {
+    let (dir, rules) = payouts_fixture("participants");
+    let args = explain_args(&rules, "2024-03", "vip", "sales");
+    let e: Value =
+        serde_json::from_str(&dir.ok(&[&args[..], &["--format", "json"]].concat())).unwrap();
+    let members: Vec<(&str, &str, &str)> = e["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["staff_id"].as_str().unwrap(),
+                m["department"].as_str().unwrap(),
+                m["amount"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        members,
+        [
+            ("SH01", "after_sales", "-100.00"),
+            ("XS01", "sales", "-100.00"),
+            ("XS02", "sales", "-100.00")
+        ]
+    );
+    assert_eq!(e["rules"]["participants"], json!(["after_sales", "sales"]));
+    assert_eq!(e["department"], "sales");
+    let en = dir.ok(&[&args[..], &["--lang", "en"]].concat());
+    assert!(
+        en.contains(
+            "3 members of after_sales and sales active on 2024-03-31: -100.00 × 3 = -300.00"
+        ),
+        "{en}"
+    );
+    assert!(
+        en.contains("participants (payouts.participants.sales): the members of After-sales, Sales share the line"),
+        "{en}"
+    );
+    let zh = dir.ok(&[&args[..], &["--lang", "zh"]].concat());
+    assert!(
+        zh.contains("参与部门（payouts.participants.sales）"),
+        "{zh}"
+    );
+    // A department the rule does not name keeps its own members.
+    let e: Value = serde_json::from_str(
+        &dir.ok(&[
+            &explain_args(&rules, "2024-03", "vip", "after_sales")[..],
+            &["--format", "json"],
+        ]
+        .concat()),
+    )
+    .unwrap();
+    assert_eq!(e["rules"]["participants"], json!(["after_sales"]));
+    assert_eq!(e["rules"]["participants_named"], false);
+    // The what-if against the contract: SH01 shares the fine, the sales staff as before.
+    let c: Value = serde_json::from_str(&dir.ok(&[
+        "--rules",
+        &rules,
+        "report",
+        "payouts",
+        "--month",
+        "2024-03",
+        "--compare",
+    ]))
+    .unwrap();
+    let row = |id: &str, a: &str, b: &str, d: &str| (id.into(), a.into(), b.into(), d.into());
+    assert_eq!(
+        compared_people(&c),
+        [
+            row("SH01", "150.00", "50.00", "-100.00"),
+            row("XS01", "-100.00", "-100.00", "0.00"),
+            row("XS02", "-100.00", "-100.00", "0.00"),
+        ]
+    );
+    assert_eq!(c["difference"], "-100.00");
+    assert_eq!(
+        c["rules_changed"],
+        json!([{"key": "payouts.participants.sales", "in_force": "-", "proposed": "[\"sales\", \"after_sales\"]"}])
+    );
+}
+
+/// fixtures/payouts/zero_member_lines_drop: a dropped line is still explained, and says so;
+/// the what-if lists it under the rules in force only.
+#[test]
+fn explain_and_what_if_show_a_dropped_line() {
+    let (dir, rules) = payouts_fixture("zero_member_lines_drop");
+    let args = explain_args(&rules, "2024-05", "vip", "sales");
+    let e: Value =
+        serde_json::from_str(&dir.ok(&[&args[..], &["--format", "json"]].concat())).unwrap();
+    assert_eq!(e["rules"]["dropped"], true);
+    assert_eq!(e["members"], json!([]));
+    let en = dir.ok(&[&args[..], &["--lang", "en"]].concat());
+    assert!(
+        en.contains(
+            "no members: the line is dropped from the statement (zero_member_lines = drop)"
+        ),
+        "{en}"
+    );
+    let zh = dir.ok(&[&args[..], &["--lang", "zh"]].concat());
+    assert!(zh.contains("本行无人分摊，结算单中不列出"), "{zh}");
+    let c: Value = serde_json::from_str(&dir.ok(&[
+        "--rules",
+        &rules,
+        "report",
+        "payouts",
+        "--month",
+        "2024-05",
+        "--compare",
+    ]))
+    .unwrap();
+    let lines: Vec<(&str, &str, &str)> = c["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["department"].as_str().unwrap(),
+                l["in_force_outcome"].as_str().unwrap(),
+                l["proposed_outcome"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            ("after_sales", "fine", "-"),
+            ("customer_care", "reward", "reward"),
+            ("sales", "reward", "-")
+        ]
+    );
+    assert_eq!(c["difference"], "0.00");
+}
+
+/// A month closed under the new rules keeps their keys in its stored JSON, shows byte for
+/// byte what was closed, and lays its lines out again (prorated days in the lines table);
+/// statements closed before these keys existed read as ever (tests/golden.rs).
+#[test]
+fn a_month_closed_under_the_new_rules_reads_back() {
+    let (dir, rules) = payouts_fixture("prorated_joiner");
+    let before = dir.ok(&[
+        "--rules", &rules, "report", "payouts", "--month", "2024-12", "--format", "json",
+    ]);
+    assert!(before.contains("\"member_days\": 732"), "{before}");
+    dir.ok(&["--rules", &rules, "close", "--month", "2024-12"]);
+    let after = dir.ok(&[
+        "--rules", &rules, "report", "payouts", "--month", "2024-12", "--format", "json",
+    ]);
+    assert!(
+        after.starts_with(before.strip_suffix("\n}\n").unwrap()),
+        "{after}"
+    );
+    // Shown under the default rules, the closed figures stand; the difference is a change
+    // since close.
+    let shown: Value = serde_json::from_str(&dir.ok(&[
+        "report", "payouts", "--month", "2024-12", "--format", "json",
+    ]))
+    .unwrap();
+    assert_eq!(shown["total"], "191.82");
+    assert_eq!(shown["changes_since_close_total"], "258.18");
+    let md = dir.ok(&[
+        "--lang", "en", "report", "payouts", "--month", "2024-12", "--format", "md",
+    ]);
+    assert!(md.contains("4 (732 member-days / 366)"), "{md}");
+}

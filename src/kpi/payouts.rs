@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize, Serializer};
 
 use crate::derive::tiers::{Tier, TierInputs, as_of_for};
 use crate::model::{Day, Fen, Kind, MoneyOverflow, Period, PeriodKind, Record, Staff, Timestamp};
-use crate::rules::{Rules, TierPayout};
+use crate::rules::{MembersRule, Rules, TierPayout, ZeroMemberLines};
 use crate::store::{CloseError, Reader, StoreError};
 
 use super::KpiError;
@@ -74,12 +74,37 @@ pub struct PayoutLine {
     pub outcome: PayoutOutcome,
     /// The signed amount each member receives (`"0.00"` for none).
     pub per_member: Fen,
+    /// The number of people sharing the line.
     pub members: u64,
     pub amount: Fen,
+    /// The rules that shaped the line where they differ from the contract's; each is absent
+    /// from the JSON under the default rules.
+    pub shaped_by: LineRules,
+}
+
+/// What the rules beyond the contract did to a line (all empty under the default rules, and
+/// then absent from its JSON): the sample was below `min_surveys`, the members were
+/// prorated by their days, other departments share it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LineRules {
+    /// The line had fewer surveys than its tier's `min_surveys`: outcome `none`.
+    pub sample_too_small: bool,
+    /// Under `members = "prorated"`: the days each member was active in the period, summed,
+    /// and the period's days.
+    pub member_days: Option<u64>,
+    pub period_days: Option<u64>,
+    /// When `payouts.participants` names the line's department: the departments whose
+    /// members share it.
+    pub shared_by: Option<Vec<String>>,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// A payout line as JSON has it, key for key and in order: what statements print and what
-/// closed statements hold.
+/// closed statements hold. The keys after `amount` are this project's, present only when a
+/// rule beyond the contract's shaped the line.
 #[derive(Serialize, Deserialize)]
 struct PayoutLineJson {
     period: String,
@@ -93,6 +118,14 @@ struct PayoutLineJson {
     per_member: Fen,
     members: u64,
     amount: Fen,
+    #[serde(default, skip_serializing_if = "is_false")]
+    sample_too_small: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    member_days: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    period_days: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    shared_by: Option<Vec<String>>,
 }
 
 impl From<PayoutLine> for PayoutLineJson {
@@ -109,6 +142,10 @@ impl From<PayoutLine> for PayoutLineJson {
             per_member: l.per_member,
             members: l.members,
             amount: l.amount,
+            sample_too_small: l.shaped_by.sample_too_small,
+            member_days: l.shaped_by.member_days,
+            period_days: l.shaped_by.period_days,
+            shared_by: l.shaped_by.shared_by,
         }
     }
 }
@@ -129,6 +166,12 @@ impl TryFrom<PayoutLineJson> for PayoutLine {
             per_member: l.per_member,
             members: l.members,
             amount: l.amount,
+            shaped_by: LineRules {
+                sample_too_small: l.sample_too_small,
+                member_days: l.member_days,
+                period_days: l.period_days,
+                shared_by: l.shared_by,
+            },
         })
     }
 }
@@ -392,6 +435,41 @@ impl PayoutInputs {
         members
     }
 
+    /// The people who share a line over `period`: the staff of `departments` (each person
+    /// once) that `rule` counts, by staff id, each with the days of the period they were
+    /// active (active_from … active_to, both inclusive).
+    pub fn sharers(
+        &self,
+        departments: &[String],
+        period: &Period,
+        rule: MembersRule,
+    ) -> Vec<(&Staff, u64)> {
+        let mut sharers: Vec<(&Staff, u64)> = self
+            .staff
+            .iter()
+            .filter(|s| departments.contains(&s.department))
+            .filter_map(|s| {
+                let from = s.active_from.max(period.first);
+                let to = s.active_to.map_or(period.last, |to| to.min(period.last));
+                let days = u64::try_from(to.0 - from.0 + 1).unwrap_or(0);
+                let counted = match rule {
+                    MembersRule::ActiveOnLastDay => {
+                        s.active_from <= period.last
+                            && s.active_to.is_none_or(|to| to >= period.last)
+                    }
+                    MembersRule::ActiveWholePeriod => {
+                        s.active_from <= period.first
+                            && s.active_to.is_none_or(|to| to >= period.last)
+                    }
+                    MembersRule::Prorated => days > 0,
+                };
+                counted.then_some((s, days))
+            })
+            .collect();
+        sharers.sort_by(|a, b| a.0.staff_id.cmp(&b.0.staff_id));
+        sharers
+    }
+
     /// The surveys behind one line.
     pub fn line_surveys(&self, period: &Period, tier: Tier, department: &str) -> Vec<&RatedSurvey> {
         let mut list: Vec<&RatedSurvey> = self
@@ -444,6 +522,124 @@ fn line_amount(
         })
 }
 
+/// A prorated line (`members = "prorated"`): its amount, and each member's share.
+///
+/// With per-member amount p (signed), member i active d_i of the period's D days and
+/// Σd = d_1 + … + d_n:
+/// - the line is p × Σd / D, rounded to the fen half away from zero;
+/// - member i's exact share is p × d_i / D; each receives its magnitude rounded down, and
+///   the fen left over (the rounded line less those, always fewer than the members with a
+///   fraction) go one each to the largest remainders (|p| × d_i mod D), ties to the earlier
+///   member (by staff id, the order of `days`): the shares add up to the line exactly, and
+///   each is its exact share rounded down or up;
+/// - a fine is the same arithmetic on its magnitude, negated.
+///
+/// Integers only (i128, so no product can overflow); a member active the whole period
+/// receives p exactly.
+pub fn prorate(per_member: Fen, days: &[u64], period_days: u64) -> Option<(Fen, Vec<Fen>)> {
+    assert!(period_days > 0, "a period has days");
+    let p = i128::from(per_member.0).abs();
+    let big_d = i128::from(period_days);
+    let member_days: i128 = days.iter().map(|&d| i128::from(d)).sum();
+    let line = (2 * p * member_days + big_d) / (2 * big_d);
+    let mut shares: Vec<i128> = days.iter().map(|&d| p * i128::from(d) / big_d).collect();
+    let left = line - shares.iter().sum::<i128>();
+    let mut order: Vec<usize> = (0..days.len()).collect();
+    // Largest remainder first; equal remainders in staff-id order (the sort is stable).
+    order.sort_by_key(|&i| std::cmp::Reverse(p * i128::from(days[i]) % big_d));
+    for &i in order.iter().take(usize::try_from(left).ok()?) {
+        shares[i] += 1;
+    }
+    let sign = if per_member.0 < 0 { -1 } else { 1 };
+    let fen = |v: i128| i64::try_from(sign * v).ok().map(Fen);
+    Some((
+        fen(line)?,
+        shares.into_iter().map(fen).collect::<Option<Vec<Fen>>>()?,
+    ))
+}
+
+/// A line as the rules make it, with who shares it and in what shares, and whether
+/// `zero_member_lines = "drop"` leaves it out.
+struct Shaped<'a> {
+    line: PayoutLine,
+    /// (member, days active in the period, their share), by staff id.
+    shares: Vec<(&'a Staff, u64, Fen)>,
+    dropped: bool,
+}
+
+/// Makes the line of a tier, period and department from its counts: the outcome (none
+/// below the tier's `min_surveys`), the people sharing it (the participating departments'
+/// staff that the members rule counts) and the amounts. The one place a line is made, for
+/// statements and explanations alike.
+fn shape<'a>(
+    inputs: &'a PayoutInputs,
+    rules: &Rules,
+    period: &Period,
+    tier: Tier,
+    department: &str,
+    (surveys, satisfied): (u64, u64),
+) -> Result<Shaped<'a>, MoneyOverflow> {
+    let rule = tier_rule(rules, tier);
+    let sample_too_small = surveys < u64::from(rule.min_surveys);
+    let outcome = if sample_too_small {
+        PayoutOutcome::None
+    } else {
+        outcome(satisfied, surveys, rules.payouts.fine_below_percent)
+    };
+    let per_member = per_member(outcome, rule);
+    let named = rules.payouts.participants.contains_key(department);
+    let departments = rules.payouts.participants_of(department);
+    let mode = rules.payouts.members;
+    let sharers = inputs.sharers(&departments, period, mode);
+    let members = sharers.len() as u64;
+    let overflow = || MoneyOverflow {
+        figure: format!(
+            "the payout line {period} {} {department} ({per_member} × {members} members)",
+            tier.as_str()
+        ),
+    };
+    let mut shaped_by = LineRules {
+        sample_too_small,
+        shared_by: named.then_some(departments),
+        ..LineRules::default()
+    };
+    let (amount, shares) = if mode == MembersRule::Prorated {
+        let days: Vec<u64> = sharers.iter().map(|&(_, d)| d).collect();
+        let period_days = u64::try_from(period.last.0 - period.first.0 + 1).expect("a period");
+        shaped_by.member_days = Some(days.iter().sum());
+        shaped_by.period_days = Some(period_days);
+        let (amount, amounts) = prorate(per_member, &days, period_days).ok_or_else(overflow)?;
+        // The line is at most per member × members: within the checked range.
+        line_amount(per_member, members, period, tier, department)?;
+        (amount, amounts)
+    } else {
+        (
+            line_amount(per_member, members, period, tier, department)?,
+            vec![per_member; sharers.len()],
+        )
+    };
+    Ok(Shaped {
+        line: PayoutLine {
+            period: period.clone(),
+            tier,
+            department: department.to_owned(),
+            surveys,
+            satisfied,
+            outcome,
+            per_member,
+            members,
+            amount,
+            shaped_by,
+        },
+        shares: sharers
+            .into_iter()
+            .zip(shares)
+            .map(|((s, d), a)| (s, d, a))
+            .collect(),
+        dropped: members == 0 && rules.payouts.zero_member_lines == ZeroMemberLines::Drop,
+    })
+}
+
 /// The lines and people of a month's statement, computed from the inputs. Every sum is
 /// checked; an overflow names the figure.
 pub fn compute(
@@ -451,7 +647,7 @@ pub fn compute(
     rules: &Rules,
     month: &Period,
 ) -> Result<Statement, MoneyOverflow> {
-    let mut lines = Vec::new();
+    let mut shaped = Vec::new();
     for tier in TIER_ORDER {
         let rule = tier_rule(rules, tier);
         for period in periods_ending_in(rule.period, month) {
@@ -465,47 +661,37 @@ pub fn compute(
                 d.0 += 1;
                 d.1 += u64::from(s.satisfied);
             }
-            for (department, (n, satisfied)) in by_department {
-                let outcome = outcome(satisfied, n, rules.payouts.fine_below_percent);
-                let per_member = per_member(outcome, rule);
-                let members = inputs.members(department, period.last).len() as u64;
-                lines.push(PayoutLine {
-                    period: period.clone(),
-                    tier,
-                    department: department.to_owned(),
-                    surveys: n,
-                    satisfied,
-                    outcome,
-                    per_member,
-                    members,
-                    amount: line_amount(per_member, members, &period, tier, department)?,
-                });
+            for (department, counts) in by_department {
+                let line = shape(inputs, rules, &period, tier, department, counts)?;
+                if !line.dropped {
+                    shaped.push(line);
+                }
             }
         }
     }
     // By last date, then tier in the order super_vip, vip, general (Tier's order), then
     // department (DOMAIN.md section 9).
-    lines.sort_by(|a, b| {
+    shaped.sort_by(|a, b| {
+        let (a, b) = (&a.line, &b.line);
         (a.period.last, a.tier, &a.department).cmp(&(b.period.last, b.tier, &b.department))
     });
     let mut people: BTreeMap<String, PersonLine> = BTreeMap::new();
-    for line in &lines {
-        for member in inputs.members(&line.department, line.period.last) {
-            let person = people
-                .entry(member.staff_id.clone())
-                .or_insert_with(|| PersonLine {
-                    staff_id: member.staff_id.clone(),
-                    name: member.name.clone(),
-                    department: member.department.clone(),
-                    amount: Fen::ZERO,
-                    adjustment: None,
-                    payable: None,
-                });
-            person.amount = person.amount.add_or(line.per_member, || {
-                format!("the payout of {} in {}", member.staff_id, month.label)
-            })?;
-        }
+    for (member, _, share) in shaped.iter().flat_map(|l| &l.shares) {
+        let person = people
+            .entry(member.staff_id.clone())
+            .or_insert_with(|| PersonLine {
+                staff_id: member.staff_id.clone(),
+                name: member.name.clone(),
+                department: member.department.clone(),
+                amount: Fen::ZERO,
+                adjustment: None,
+                payable: None,
+            });
+        person.amount = person.amount.add_or(*share, || {
+            format!("the payout of {} in {}", member.staff_id, month.label)
+        })?;
     }
+    let lines: Vec<PayoutLine> = shaped.into_iter().map(|l| l.line).collect();
     let total = Fen::try_sum(lines.iter().map(|l| l.amount), || {
         format!("the payout total of {}", month.label)
     })?;
@@ -974,6 +1160,39 @@ pub struct Explanation {
     pub amount: Fen,
     /// The arithmetic, in words.
     pub arithmetic: Vec<String>,
+    /// The rules that produced the figures, as typed values (the reports say them in the
+    /// reader's language).
+    pub rules: ExplainedRules,
+}
+
+/// The payout rules behind an explained line: its tier's `min_surveys` and whether the line
+/// fell below it, the members rule, the departments sharing the line (and whether
+/// `payouts.participants` names them), the period's days and the members' days (prorated),
+/// and whether the line is dropped from statements (`zero_member_lines = "drop"` and no
+/// member).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ExplainedRules {
+    pub min_surveys: u32,
+    pub sample_too_small: bool,
+    #[serde(serialize_with = "members_rule_word")]
+    pub members: MembersRule,
+    pub participants: Vec<String>,
+    pub participants_named: bool,
+    #[serde(serialize_with = "zero_member_word")]
+    pub zero_member_lines: ZeroMemberLines,
+    pub dropped: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub member_days: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub period_days: Option<u64>,
+}
+
+fn members_rule_word<S: Serializer>(rule: &MembersRule, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(rule.as_str())
+}
+
+fn zero_member_word<S: Serializer>(rule: &ZeroMemberLines, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(rule.as_str())
 }
 
 /// The JSON keys of an explanation, in order: the period as label, start and end, as in a
@@ -997,6 +1216,7 @@ impl Serialize for Explanation {
             members: &'a [ExplainedMember],
             amount: Fen,
             arithmetic: &'a [String],
+            rules: &'a ExplainedRules,
         }
         Json {
             period: &self.period,
@@ -1011,6 +1231,7 @@ impl Serialize for Explanation {
             members: &self.members,
             amount: self.amount,
             arithmetic: &self.arithmetic,
+            rules: &self.rules,
         }
         .serialize(s)
     }
@@ -1035,6 +1256,11 @@ pub struct ExplainedMember {
     pub active_from: Day,
     #[serde(serialize_with = "optional_text")]
     pub active_to: Option<Day>,
+    pub department: String,
+    /// The days of the period the member was active (counted under `members = "prorated"`).
+    pub days_active: u64,
+    /// The member's share of the line.
+    pub amount: Fen,
 }
 
 /// Serialises an optional value by its `Display` text, `null` when absent.
@@ -1079,18 +1305,23 @@ pub fn explain(
         )));
     }
     let satisfied = surveys.iter().filter(|s| s.satisfied).count() as u64;
-    let members = inputs.members(department, period.last);
+    let shaped = shape(&inputs, rules, period, tier, department, (n, satisfied))?;
+    let line = &shaped.line;
+    let (outcome, per_member, amount) = (line.outcome, line.per_member, line.amount);
     let threshold = rules.payouts.fine_below_percent;
-    let outcome = outcome(satisfied, n, threshold);
-    let per_member = per_member(outcome, rule);
-    let amount = line_amount(per_member, members.len() as u64, period, tier, department)?;
     let min = rules.surveys.satisfied_overall_min;
     let mut arithmetic = vec![format!(
         "{n} surveys of {} customers about {department} in {}, {satisfied} satisfied (overall ≥ {min})",
         tier.as_str(),
         period.label
     )];
-    arithmetic.push(if satisfied == n {
+    arithmetic.push(if line.shaped_by.sample_too_small {
+        format!(
+            "{n} surveys, fewer than the {} a {} line needs (min_surveys): sample too small, neither reward nor fine",
+            rule.min_surveys,
+            tier.as_str()
+        )
+    } else if satisfied == n {
         format!("all {n} satisfied (100 %): reward {} per member", rule.reward)
     } else if outcome == PayoutOutcome::Fine {
         format!(
@@ -1106,12 +1337,39 @@ pub fn explain(
             u64::from(threshold) * n
         )
     });
-    arithmetic.push(format!(
-        "{} members of {department} active on {}: {per_member} × {} = {amount}",
-        members.len(),
-        period.last,
-        members.len()
-    ));
+    let departments = rules.payouts.participants_of(department);
+    let who = departments.join(" and ");
+    let k = line.members;
+    arithmetic.push(match (rules.payouts.members, line.shaped_by.member_days, line.shaped_by.period_days) {
+        (MembersRule::Prorated, Some(days), Some(period_days)) => format!(
+            "{k} members of {who} active in {} … {}, {days} member-days in a period of {period_days} days: {per_member} × {days} / {period_days} = {amount} (to the fen, half away from zero), shared by days active with the leftover fen to the largest remainders",
+            period.first, period.last
+        ),
+        (MembersRule::ActiveWholePeriod, _, _) => format!(
+            "{k} members of {who} active on every day from {} to {}: {per_member} × {k} = {amount}",
+            period.first, period.last
+        ),
+        _ => format!(
+            "{k} members of {who} active on {}: {per_member} × {k} = {amount}",
+            period.last
+        ),
+    });
+    if shaped.dropped {
+        arithmetic.push(
+            "no members: the line is dropped from the statement (zero_member_lines = drop)".into(),
+        );
+    }
+    let explained_rules = ExplainedRules {
+        min_surveys: rule.min_surveys,
+        sample_too_small: line.shaped_by.sample_too_small,
+        members: rules.payouts.members,
+        participants: departments,
+        participants_named: line.shaped_by.shared_by.is_some(),
+        zero_member_lines: rules.payouts.zero_member_lines,
+        dropped: shaped.dropped,
+        member_days: line.shaped_by.member_days,
+        period_days: line.shaped_by.period_days,
+    };
     Ok(Ok(Explanation {
         period: period.clone(),
         tier,
@@ -1137,17 +1395,22 @@ pub fn explain(
         satisfied,
         outcome,
         per_member,
-        members: members
+        members: shaped
+            .shares
             .iter()
-            .map(|m| ExplainedMember {
+            .map(|&(m, days_active, share)| ExplainedMember {
                 staff_id: m.staff_id.clone(),
                 name: m.name.clone(),
                 active_from: m.active_from,
                 active_to: m.active_to,
+                department: m.department.clone(),
+                days_active,
+                amount: share,
             })
             .collect(),
         amount,
         arithmetic,
+        rules: explained_rules,
     }))
 }
 
@@ -1160,6 +1423,57 @@ pub struct Comparison {
     pub total_in_force: Fen,
     pub total_proposed: Fen,
     pub difference: Fen,
+    /// Every rule the proposal changes, by its key in a rules file, with both values as
+    /// TOML (`payouts.members`: `"active_on_last_day"` → `"prorated"`).
+    pub rules_changed: Vec<RuleChange>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RuleChange {
+    pub key: String,
+    pub in_force: String,
+    pub proposed: String,
+}
+
+/// The rules that differ between two rule sets, by dotted key, in key order. A key present
+/// on one side only (a participants entry) shows `-` on the other.
+fn rules_changed(in_force: &Rules, proposed: &Rules) -> Vec<RuleChange> {
+    fn leaves(table: &toml::Table, prefix: &str, out: &mut BTreeMap<String, String>) {
+        for (key, value) in table {
+            let path = if prefix.is_empty() {
+                key.clone()
+            } else {
+                format!("{prefix}.{key}")
+            };
+            match value {
+                toml::Value::Table(t) => leaves(t, &path, out),
+                v => {
+                    out.insert(path, v.to_string());
+                }
+            }
+        }
+    }
+    let flat = |rules: &Rules| {
+        let mut out = BTreeMap::new();
+        leaves(
+            &toml::Table::try_from(rules).expect("rules serialise"),
+            "",
+            &mut out,
+        );
+        out
+    };
+    let (a, b) = (flat(in_force), flat(proposed));
+    let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter()
+        .filter(|k| a.get(*k) != b.get(*k))
+        .map(|k| RuleChange {
+            key: k.clone(),
+            in_force: a.get(k).cloned().unwrap_or_else(|| "-".into()),
+            proposed: b.get(k).cloned().unwrap_or_else(|| "-".into()),
+        })
+        .collect()
 }
 
 /// A line under both rules. A side without the line (no surveys of that tier there) has no
@@ -1303,6 +1617,7 @@ pub fn compare(
         difference: b.total.sub_or(a.total, || {
             format!("the difference of the payout totals of {}", month.label)
         })?,
+        rules_changed: rules_changed(in_force, proposed),
     })
 }
 
@@ -1330,6 +1645,7 @@ mod tests {
             per_member: Fen(-5_000),
             members: 3,
             amount: Fen(-15_000),
+            shaped_by: LineRules::default(),
         }
     }
 
@@ -1398,6 +1714,71 @@ mod tests {
             .unwrap(),
             r#"["reward","fine","none"]"#
         );
+    }
+
+    /// The prorating of `members = "prorated"`, worked by hand (fixtures/payouts/
+    /// prorated_joiner/README.md): the fine of 150.00 over the 366 days of 2024, members
+    /// active 366, 92, 182 and 92 days: the line is 15 000 × 732 / 366 = 30 000 fen; the
+    /// shares round down to 15 000, 3 770 (rem 180), 7 459 (rem 6), 3 770 (rem 180), 29 999
+    /// in all, and the one fen left goes to the first of the two remainders of 180.
+    #[test]
+    fn prorating_rounds_the_line_and_splits_it_by_largest_remainder() {
+        let (line, shares) = prorate(Fen(-15_000), &[366, 92, 182, 92], 366).unwrap();
+        assert_eq!(line, Fen(-30_000));
+        assert_eq!(
+            shares,
+            [Fen(-15_000), Fen(-3_771), Fen(-7_459), Fen(-3_770)]
+        );
+        // 20 000 × 475 / 366 = 25 956.28…: 25 956; floors 20 000 + 5 027 (rem 118) + 928
+        // (rem 352) = 25 955; the fen left goes to the remainder 352.
+        let (line, shares) = prorate(Fen(20_000), &[366, 92, 17], 366).unwrap();
+        assert_eq!(line, Fen(25_956));
+        assert_eq!(shares, [Fen(20_000), Fen(5_027), Fen(929)]);
+        // Half a fen rounds away from zero: 1 fen over 2 of 4 days is 0.5 → 1, -0.5 → -1.
+        assert_eq!(prorate(Fen(1), &[2], 4).unwrap(), (Fen(1), vec![Fen(1)]));
+        assert_eq!(prorate(Fen(-1), &[2], 4).unwrap(), (Fen(-1), vec![Fen(-1)]));
+        // No member, or none: nothing to share; a whole period is the full amount.
+        assert_eq!(prorate(Fen(10_000), &[], 7).unwrap(), (Fen::ZERO, vec![]));
+        assert_eq!(
+            prorate(Fen::ZERO, &[3, 7], 7).unwrap(),
+            (Fen::ZERO, vec![Fen::ZERO, Fen::ZERO])
+        );
+        assert_eq!(
+            prorate(Fen(10_000), &[7, 7], 7).unwrap(),
+            (Fen(20_000), vec![Fen(10_000), Fen(10_000)])
+        );
+    }
+
+    /// Against a naive model of the rule in exact fractions: the shares add up to the line,
+    /// each is its exact share rounded down or up, and the line is the exact sum rounded
+    /// half away from zero.
+    #[test]
+    fn prorated_shares_always_add_up_to_the_line() {
+        for per_member in [1, 7, 3_333, 5_000, 10_000, 15_000, 100_000_000] {
+            for period_days in [7_u64, 28, 29, 30, 31, 365, 366] {
+                for n in 1..6_u64 {
+                    let days: Vec<u64> = (0..n)
+                        .map(|i| (i * 37 + per_member as u64) % period_days + 1)
+                        .collect();
+                    for sign in [1, -1] {
+                        let p = Fen(sign * per_member);
+                        let (line, shares) = prorate(p, &days, period_days).unwrap();
+                        assert_eq!(shares.iter().map(|f| f.0).sum::<i64>(), line.0);
+                        let total: i128 = days.iter().map(|&d| i128::from(d)).sum::<i128>()
+                            * i128::from(per_member);
+                        let d = i128::from(period_days);
+                        let rounded = (total / d) + i128::from(2 * (total % d) >= d);
+                        assert_eq!(i128::from(line.0), i128::from(sign) * rounded);
+                        for (share, &dd) in shares.iter().zip(&days) {
+                            let exact = i128::from(per_member) * i128::from(dd);
+                            let floor = exact / d;
+                            let got = i128::from(share.0.abs());
+                            assert!(got == floor || (got == floor + 1 && exact % d != 0));
+                        }
+                    }
+                }
+            }
+        }
     }
 
     #[test]

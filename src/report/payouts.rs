@@ -14,10 +14,11 @@ use super::{
 };
 use crate::csvio::BOM;
 use crate::kpi::payouts::{
-    AdjustmentLine, ComparedPerson, Comparison, Explanation, PayoutLine, PayoutOutcome, Statement,
-    outcome_word,
+    AdjustmentLine, ComparedPerson, Comparison, ExplainedRules, Explanation, LineRules, PayoutLine,
+    PayoutOutcome, Statement, outcome_word,
 };
 use crate::model::{Fen, Period};
+use crate::rules::{MembersRule, ZeroMemberLines};
 
 const ADJUSTMENT_HEADER: [&str; 7] = [
     "adjusts",
@@ -155,6 +156,141 @@ fn outcome_name(outcome: &str, lang: Lang) -> &str {
     }
 }
 
+/// A line's outcome as people say it, with "sample too small" when its tier's `min_surveys`
+/// made it `none`.
+fn outcome_cell(outcome: PayoutOutcome, shaped_by: &LineRules, lang: Lang) -> String {
+    let word = outcome_name(outcome_token(outcome), lang);
+    if shaped_by.sample_too_small {
+        match lang {
+            Lang::En => format!("{word} ({})", sample_too_small(lang)),
+            Lang::Zh => format!("{word}（{}）", sample_too_small(lang)),
+        }
+    } else {
+        word.to_owned()
+    }
+}
+
+fn sample_too_small(lang: Lang) -> &'static str {
+    t(lang, "sample too small", "样本不足")
+}
+
+/// A line's members, with their days of the period's when they were prorated
+/// (`3 (475 member-days / 366)`).
+fn members_cell(members: u64, shaped_by: &LineRules, lang: Lang) -> String {
+    match (shaped_by.member_days, shaped_by.period_days) {
+        (Some(days), Some(period_days)) => match lang {
+            Lang::En => format!("{members} ({days} member-days / {period_days})"),
+            Lang::Zh => format!("{members}（{days} 人天 / {period_days} 天）"),
+        },
+        _ => members.to_string(),
+    }
+}
+
+/// The members rule as people say it.
+fn members_rule_text(rule: MembersRule, lang: Lang) -> &'static str {
+    match rule {
+        MembersRule::ActiveOnLastDay => t(
+            lang,
+            "the staff active on the period's last day, each the full amount per member",
+            "期间最后一天在职的人员，每人按全额",
+        ),
+        MembersRule::Prorated => t(
+            lang,
+            "the staff active on any day of the period, each by the days they were active (the line rounded to the fen half away from zero, shared by largest remainder)",
+            "期间内任一天在职的人员，按在职天数分摊（整行金额四舍五入到分，按最大余数法分配到人）",
+        ),
+        MembersRule::ActiveWholePeriod => t(
+            lang,
+            "only the staff active on every day of the period, each the full amount per member",
+            "仅期间内每天都在职的人员，每人按全额",
+        ),
+    }
+}
+
+/// The rules behind an explained line, one sentence each, in the reader's language.
+fn explained_rules(e: &Explanation, lang: Lang) -> Vec<String> {
+    let r: &ExplainedRules = &e.rules;
+    let tier = e.tier.as_str();
+    let n = e.surveys.len();
+    let mut out = Vec::new();
+    out.push(match (lang, r.sample_too_small) {
+        (Lang::En, true) => format!(
+            "min_surveys = {} for {tier}: {n} surveys, sample too small, so neither reward nor fine",
+            r.min_surveys
+        ),
+        (Lang::En, false) => format!(
+            "min_surveys = {} for {tier}: {n} surveys are enough to count",
+            r.min_surveys
+        ),
+        (Lang::Zh, true) => format!(
+            "最少问卷数 min_surveys = {}（{}）：仅 {n} 份问卷，样本不足，不奖不罚",
+            r.min_surveys,
+            name(tier, lang)
+        ),
+        (Lang::Zh, false) => format!(
+            "最少问卷数 min_surveys = {}（{}）：{n} 份问卷，足以计算",
+            r.min_surveys,
+            name(tier, lang)
+        ),
+    });
+    out.push(match lang {
+        Lang::En => format!(
+            "members = {}: {}",
+            r.members.as_str(),
+            members_rule_text(r.members, lang)
+        ),
+        Lang::Zh => format!(
+            "人员规则 members = {}：{}",
+            r.members.as_str(),
+            members_rule_text(r.members, lang)
+        ),
+    });
+    let departments: Vec<String> = r.participants.iter().map(|d| name(d, lang)).collect();
+    out.push(match (lang, r.participants_named) {
+        (Lang::En, true) => format!(
+            "participants (payouts.participants.{}): the members of {} share the line",
+            e.department,
+            departments.join(", ")
+        ),
+        (Lang::En, false) => format!(
+            "participants: no rule names {}, so its own members share the line",
+            name(&e.department, lang)
+        ),
+        (Lang::Zh, true) => format!(
+            "参与部门（payouts.participants.{}）：由{}全体人员分摊",
+            e.department,
+            departments.join("、")
+        ),
+        (Lang::Zh, false) => format!(
+            "参与部门：未设置 {}，由本部门人员分摊",
+            name(&e.department, lang)
+        ),
+    });
+    out.push(match (lang, r.zero_member_lines, r.dropped) {
+        (Lang::En, _, true) => {
+            "zero_member_lines = drop: no one shares this line, so the statement leaves it out"
+                .to_owned()
+        }
+        (Lang::Zh, _, true) => {
+            "无人员的行 zero_member_lines = drop：本行无人分摊，结算单中不列出".to_owned()
+        }
+        (Lang::En, ZeroMemberLines::Drop, false) => {
+            "zero_member_lines = drop: a line no one shares would be left out; this one is kept"
+                .to_owned()
+        }
+        (Lang::Zh, ZeroMemberLines::Drop, false) => {
+            "无人员的行 zero_member_lines = drop：无人分摊的行不列出；本行列出".to_owned()
+        }
+        (Lang::En, ZeroMemberLines::Keep, false) => {
+            "zero_member_lines = keep: a line no one shares stays, at 0.00".to_owned()
+        }
+        (Lang::Zh, ZeroMemberLines::Keep, false) => {
+            "无人员的行 zero_member_lines = keep：无人分摊的行仍列出，金额 0.00".to_owned()
+        }
+    });
+    out
+}
+
 /// A total row under `width` columns with the amount in the last one.
 fn total_row(width: usize, amount: Fen) -> Vec<String> {
     let mut row = vec![String::new(); width];
@@ -226,9 +362,9 @@ impl Statement {
                 name(l.tier.as_str(), lang),
                 name(&l.department, lang),
                 format!("{}/{}", l.satisfied, l.surveys),
-                outcome_name(outcome_token(l.outcome), lang).to_owned(),
+                outcome_cell(l.outcome, &l.shaped_by, lang),
                 l.per_member.to_string(),
-                l.members.to_string(),
+                members_cell(l.members, &l.shaped_by, lang),
                 l.amount.to_string(),
             ]
         }))
@@ -410,24 +546,37 @@ impl Render for Explanation {
                         .join(" "),
                 ]
             }));
-        let header = [
-            word(lang, "staff"),
-            word(lang, "name"),
-            t(lang, "active from", "入职"),
-            t(lang, "active to", "离职"),
-            word(lang, "amount"),
-        ];
-        let members = Table::new(t(lang, "Members counted", "计入人员"), &header, 4).rows(
-            self.members.iter().map(|m| {
-                vec![
-                    m.staff_id.clone(),
-                    m.name.clone(),
-                    m.active_from.to_string(),
-                    m.active_to.map(|d| d.to_string()).unwrap_or_default(),
-                    self.per_member.to_string(),
-                ]
-            }),
-        );
+        // The department column when other departments share the line; the days column when
+        // the shares are by days.
+        let departments = self.rules.participants_named;
+        let days = self.rules.members == MembersRule::Prorated;
+        let mut header = vec![word(lang, "staff"), word(lang, "name")];
+        if departments {
+            header.push(word(lang, "department"));
+        }
+        header.extend([t(lang, "active from", "入职"), t(lang, "active to", "离职")]);
+        if days {
+            header.push(t(lang, "days active", "在职天数"));
+        }
+        header.push(word(lang, "amount"));
+        let members = Table::new(
+            t(lang, "Members counted", "计入人员"),
+            &header,
+            header.len() - 1 - usize::from(days),
+        )
+        .rows(self.members.iter().map(|m| {
+            let mut row = vec![m.staff_id.clone(), m.name.clone()];
+            if departments {
+                row.push(name(&m.department, lang));
+            }
+            row.push(m.active_from.to_string());
+            row.push(m.active_to.map(|d| d.to_string()).unwrap_or_default());
+            if days {
+                row.push(m.days_active.to_string());
+            }
+            row.push(m.amount.to_string());
+            row
+        }));
         vec![surveys, members]
     }
 
@@ -458,6 +607,10 @@ impl Render for Explanation {
         };
         for step in &self.arithmetic {
             let _ = writeln!(out, "- {step}");
+        }
+        let _ = writeln!(out, "\n**{}**\n", t(lang, "Rules applied", "适用规则"));
+        for rule in explained_rules(self, lang) {
+            let _ = writeln!(out, "- {rule}");
         }
         table::markdown(&mut out, &self.tables(cx));
         out.into_bytes()
@@ -565,6 +718,16 @@ impl Render for Comparison {
                 self.total_in_force, self.total_proposed, self.difference
             ),
         };
+        if !self.rules_changed.is_empty() {
+            let _ = writeln!(
+                out,
+                "- **{}**",
+                t(lang, "Rules the proposal changes", "拟议规则的改动")
+            );
+            for c in &self.rules_changed {
+                let _ = writeln!(out, "  - `{}`: {} → {}", c.key, c.in_force, c.proposed);
+            }
+        }
         table::markdown(&mut out, &self.tables(cx));
         out.into_bytes()
     }

@@ -160,9 +160,86 @@ pub struct TierRules {
 pub struct PayoutRules {
     /// A fine applies when 100 × satisfied < fine_below_percent × surveys.
     pub fine_below_percent: u32,
+    /// Who shares a line, and in what shares: `active_on_last_day` (the contract),
+    /// `prorated` or `active_whole_period` (see [`MembersRule`]).
+    #[serde(with = "members_word")]
+    pub members: MembersRule,
+    /// What becomes of a line no one shares: `keep` (the contract: members 0, amount 0.00)
+    /// or `drop`.
+    #[serde(with = "zero_member_word")]
+    pub zero_member_lines: ZeroMemberLines,
     pub super_vip: TierPayout,
     pub vip: TierPayout,
     pub general: TierPayout,
+    /// Per subject department, the departments whose members share its lines (seed 004_*:
+    /// 销售部售后部全体, `sales = ["sales", "after_sales"]`). A department not named here is
+    /// shared by its own members only (the contract).
+    pub participants: BTreeMap<String, Vec<String>>,
+}
+
+impl PayoutRules {
+    /// The departments whose members share a line about `department`, sorted, each once.
+    pub fn participants_of(&self, department: &str) -> Vec<String> {
+        match self.participants.get(department) {
+            Some(list) => {
+                let mut list = list.clone();
+                list.sort();
+                list.dedup();
+                list
+            }
+            None => vec![department.to_owned()],
+        }
+    }
+}
+
+/// Who shares a payout line, and in what shares. With every member active on every day of
+/// the period the three agree.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MembersRule {
+    /// The staff active on the period's last day, each receiving the per-member amount
+    /// (DOMAIN.md section 8).
+    ActiveOnLastDay,
+    /// The staff active on at least one day of the period, each by the days they were
+    /// active: the line is per member × member-days / period days, rounded to the fen half
+    /// away from zero, split between them by largest remainder (`kpi::payouts::prorate`).
+    Prorated,
+    /// Only the staff active on every day of the period, each receiving the per-member
+    /// amount.
+    ActiveWholePeriod,
+}
+
+impl MembersRule {
+    pub const ALL: [MembersRule; 3] = [
+        MembersRule::ActiveOnLastDay,
+        MembersRule::Prorated,
+        MembersRule::ActiveWholePeriod,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MembersRule::ActiveOnLastDay => "active_on_last_day",
+            MembersRule::Prorated => "prorated",
+            MembersRule::ActiveWholePeriod => "active_whole_period",
+        }
+    }
+}
+
+/// What becomes of a line with surveys but no member.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ZeroMemberLines {
+    /// The line stays, with members 0 and amount 0.00 (DOMAIN.md section 8).
+    Keep,
+    /// The line is left out of the statement (`explain payout` still shows it, as dropped).
+    Drop,
+}
+
+impl ZeroMemberLines {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ZeroMemberLines::Keep => "keep",
+            ZeroMemberLines::Drop => "drop",
+        }
+    }
 }
 
 /// A tier's payout rule. In the file, the period is a word and the amounts are yuan, as a
@@ -181,6 +258,9 @@ pub struct TierPayout {
     /// Per member when satisfaction is below the fine threshold (positive), e.g. "50.00".
     #[serde(with = "yuan")]
     pub fine: Fen,
+    /// A line with fewer surveys than this has outcome `none` ("sample too small"); 1, the
+    /// contract, lets every line count.
+    pub min_surveys: u32,
 }
 
 /// Care by tier and insurance renewal reminders (DOMAIN.md section 14).
@@ -304,6 +384,27 @@ mod text {
         }
     }
 
+    pub fn members(word: &str) -> Result<super::MembersRule, String> {
+        super::MembersRule::ALL
+            .into_iter()
+            .find(|m| m.as_str() == word)
+            .ok_or_else(|| {
+                format!(
+                    "`{word}` is not a members rule; use active_on_last_day, prorated or active_whole_period"
+                )
+            })
+    }
+
+    pub fn zero_member_lines(word: &str) -> Result<super::ZeroMemberLines, String> {
+        match word {
+            "keep" => Ok(super::ZeroMemberLines::Keep),
+            "drop" => Ok(super::ZeroMemberLines::Drop),
+            _ => Err(format!(
+                "`{word}` is not a rule for lines without members; use keep or drop"
+            )),
+        }
+    }
+
     /// An amount per member: unsigned yuan (a fine is written positive).
     pub fn yuan(text: &str) -> Result<Fen, String> {
         Fen::parse(text)
@@ -395,6 +496,36 @@ mod period_word {
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<PeriodKind, D::Error> {
         super::text::period(&String::deserialize(d)?).map_err(serde::de::Error::custom)
+    }
+}
+
+/// [`MembersRule`] as its word (`"prorated"`).
+mod members_word {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use super::MembersRule;
+
+    pub fn serialize<S: Serializer>(rule: &MembersRule, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(rule.as_str())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<MembersRule, D::Error> {
+        super::text::members(&String::deserialize(d)?).map_err(serde::de::Error::custom)
+    }
+}
+
+/// [`ZeroMemberLines`] as its word (`"keep"`).
+mod zero_member_word {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use super::ZeroMemberLines;
+
+    pub fn serialize<S: Serializer>(rule: &ZeroMemberLines, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(rule.as_str())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<ZeroMemberLines, D::Error> {
+        super::text::zero_member_lines(&String::deserialize(d)?).map_err(serde::de::Error::custom)
     }
 }
 
@@ -518,6 +649,7 @@ pub const INTEGER_RANGES: &[(&str, i64, i64, &str)] = &[
     ("tiers.v5_policy_years_min", 1, 100, "years"),
     ("tiers.v6_policy_referrals_min", 1, 10_000, "customers"),
     ("payouts.fine_below_percent", 1, 100, "%"),
+    ("payouts.*.min_surveys", 1, 10_000, "surveys"),
 ];
 
 /// The largest reward or fine per member: 1 000 000.00 yuan, 5 000 times the contract's
@@ -629,21 +761,27 @@ impl Default for Rules {
             // Amounts in fen: Fen(10_000) is 100.00 yuan per member.
             payouts: PayoutRules {
                 fine_below_percent: 95,
+                members: MembersRule::ActiveOnLastDay,
+                zero_member_lines: ZeroMemberLines::Keep,
                 super_vip: TierPayout {
                     period: PeriodKind::Week,
                     reward: Fen(10_000),
                     fine: Fen(5_000),
+                    min_surveys: 1,
                 },
                 vip: TierPayout {
                     period: PeriodKind::Month,
                     reward: Fen(15_000),
                     fine: Fen(10_000),
+                    min_surveys: 1,
                 },
                 general: TierPayout {
                     period: PeriodKind::Year,
                     reward: Fen(20_000),
                     fine: Fen(15_000),
+                    min_surveys: 1,
                 },
+                participants: BTreeMap::new(),
             },
             // Seed 002_*: 半个工作日 to the general manager, then 一个工作日 to reply.
             complaints: ComplaintRules {
@@ -698,6 +836,22 @@ fn bad_text(table: &toml::Table) -> Option<(String, String)> {
                     }
                 }
             }
+        }
+    }
+    if let Some(toml::Value::Table(payouts)) = table.get("payouts") {
+        let check = |field: &str, parse: fn(&str) -> Result<(), String>| match payouts.get(field) {
+            Some(toml::Value::String(value)) => parse(value)
+                .err()
+                .map(|reason| (format!("payouts.{field}"), reason)),
+            _ => None,
+        };
+        let bad = check("members", |v| text::members(v).map(drop)).or_else(|| {
+            check("zero_member_lines", |v| {
+                text::zero_member_lines(v).map(drop)
+            })
+        });
+        if bad.is_some() {
+            return bad;
         }
     }
     for tier in ["super_vip", "vip", "general"] {
@@ -971,6 +1125,34 @@ impl Rules {
                             "{fen} yuan per member is out of range; it must be from 0.00 to {PER_MEMBER_MAX} yuan"
                         ),
                     );
+                }
+            }
+        }
+        for (subject, shared_by) in &self.payouts.participants {
+            let key = format!("payouts.participants.{subject}");
+            if crate::model::check_token(subject).is_err() {
+                return bad(
+                    &key,
+                    format!("`{subject}` is not a department token (a-z, 0-9, _)"),
+                );
+            }
+            if shared_by.is_empty() {
+                return bad(
+                    &key,
+                    format!(
+                        "is empty; no one would share the lines about {subject}: name its participating departments, or leave the key out so that its own members share them"
+                    ),
+                );
+            }
+            for (i, department) in shared_by.iter().enumerate() {
+                if crate::model::check_token(department).is_err() {
+                    return bad(
+                        &key,
+                        format!("`{department}` is not a department token (a-z, 0-9, _)"),
+                    );
+                }
+                if shared_by[..i].contains(department) {
+                    return bad(&key, format!("names {department} twice"));
                 }
             }
         }
@@ -1328,6 +1510,78 @@ mod tests {
         );
     }
 
+    /// Issue 15: the payout rules finance can defend print with their defaults (the
+    /// contract's figures), read back, and refuse unknown words and impossible values naming
+    /// the key.
+    #[test]
+    fn payout_rules_print_read_back_and_refuse_the_impossible() {
+        let printed = Rules::default().to_toml();
+        assert!(
+            printed.contains(
+                "[payouts]\nfine_below_percent = 95\nmembers = \"active_on_last_day\"\nzero_member_lines = \"keep\"\n"
+            ),
+            "{printed}"
+        );
+        assert!(
+            printed.contains("[payouts.vip]\nperiod = \"month\"\nreward = \"150.00\"\nfine = \"100.00\"\nmin_surveys = 1\n"),
+            "{printed}"
+        );
+        assert!(printed.contains("[payouts.participants]\n"), "{printed}");
+        let rules = Rules::from_toml(
+            "r.toml",
+            "[payouts]\nmembers = \"prorated\"\nzero_member_lines = \"drop\"\n[payouts.super_vip]\nmin_surveys = 3\n[payouts.participants]\nsales = [\"sales\", \"after_sales\"]\n",
+        )
+        .unwrap();
+        assert_eq!(rules.payouts.members, MembersRule::Prorated);
+        assert_eq!(rules.payouts.zero_member_lines, ZeroMemberLines::Drop);
+        assert_eq!(rules.payouts.super_vip.min_surveys, 3);
+        assert_eq!(rules.payouts.vip.min_surveys, 1);
+        assert_eq!(
+            rules.payouts.participants_of("sales"),
+            ["after_sales", "sales"]
+        );
+        assert_eq!(
+            rules.payouts.participants_of("after_sales"),
+            ["after_sales"]
+        );
+        assert_eq!(Rules::from_toml("x", &rules.to_toml()).unwrap(), rules);
+        let rules =
+            Rules::from_toml("r.toml", "[payouts]\nmembers = \"active_whole_period\"\n").unwrap();
+        assert_eq!(rules.payouts.members, MembersRule::ActiveWholePeriod);
+        assert_eq!(
+            refusal("[payouts]\nmembers = \"everyone\"\n"),
+            "r.toml: payouts.members: `everyone` is not a members rule; use active_on_last_day, prorated or active_whole_period"
+        );
+        assert_eq!(
+            refusal("[payouts]\nzero_member_lines = \"hide\"\n"),
+            "r.toml: payouts.zero_member_lines: `hide` is not a rule for lines without members; use keep or drop"
+        );
+        assert_eq!(
+            refusal("[payouts.vip]\nmin_surveys = 0\n"),
+            "r.toml: payouts.vip.min_surveys: 0 is out of range; it must be from 1 to 10000 surveys"
+        );
+        assert_eq!(
+            refusal("[payouts.general]\nmin_surveys = 10001\n"),
+            "r.toml: payouts.general.min_surveys: 10001 is out of range; it must be from 1 to 10000 surveys"
+        );
+        assert_eq!(
+            refusal("[payouts.participants]\nsales = []\n"),
+            "r.toml: payouts.participants.sales: is empty; no one would share the lines about sales: name its participating departments, or leave the key out so that its own members share them"
+        );
+        assert_eq!(
+            refusal("[payouts.participants]\nsales = [\"sales\", \"After Sales\"]\n"),
+            "r.toml: payouts.participants.sales: `After Sales` is not a department token (a-z, 0-9, _)"
+        );
+        assert_eq!(
+            refusal("[payouts.participants]\nsales = [\"sales\", \"sales\"]\n"),
+            "r.toml: payouts.participants.sales: names sales twice"
+        );
+        assert!(
+            refusal("[payouts]\nmin_surveys = 2\n").contains("min_surveys"),
+            "min_surveys is per tier, not global"
+        );
+    }
+
     /// Every integer the rules hold has a range: a new rule without one fails here.
     #[test]
     fn every_integer_rule_has_a_range() {
@@ -1338,8 +1592,8 @@ mod tests {
             &mut integers,
         );
         // Tasks' due hours, grace, churn (with declared_lost_after), surveys, tiers,
-        // payouts, care (grace, the renewal window).
-        assert_eq!(integers.len(), 6 + 1 + 5 + 1 + 13 + 1 + 3);
+        // payouts, care (grace, the renewal window), the payout tiers' min_surveys.
+        assert_eq!(integers.len(), 6 + 1 + 5 + 1 + 13 + 1 + 3 + 3);
         for (key, _) in integers {
             assert!(integer_range(&key).is_some(), "{key} has no range");
         }

@@ -257,6 +257,16 @@ mod v1 {
         pub per_member: String,
         pub members: u64,
         pub amount: String,
+        // Added with the payout rules of issue 15; absent from statements closed before
+        // them, and from any closed under the contract's rules.
+        #[serde(default)]
+        pub sample_too_small: bool,
+        #[serde(default)]
+        pub member_days: Option<u64>,
+        #[serde(default)]
+        pub period_days: Option<u64>,
+        #[serde(default)]
+        pub shared_by: Option<Vec<String>>,
     }
 
     #[derive(Deserialize)]
@@ -315,6 +325,12 @@ pub(super) fn layout(json: &str) -> Result<Statement, String> {
                 per_member: money(&l.per_member)?,
                 members: l.members,
                 amount: money(&l.amount)?,
+                shaped_by: super::LineRules {
+                    sample_too_small: l.sample_too_small,
+                    member_days: l.member_days,
+                    period_days: l.period_days,
+                    shared_by: l.shared_by,
+                },
             })
         })
         .collect::<Result<Vec<_>, String>>()?;
