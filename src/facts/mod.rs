@@ -43,9 +43,20 @@ use crate::store::{Reader, Store, StoreError, sha256_hex};
 /// compares every old fact, which costs more once most customers change.
 const REBUILD_QUARTERS: u64 = 3;
 
-/// The fingerprint of the rules (and of the facts' layout) facts are derived under.
+/// The fingerprint of the rules (and of the facts' layout) facts are derived under. The
+/// payout rules are left out: no fact depends on them (a payout line is computed at report
+/// time from the surveys kept with their tier), so a what-if on payouts still reads the
+/// kept facts.
 pub fn fingerprint(rules: &Rules) -> String {
-    sha256_hex(format!("careledger facts layout {LAYOUT}\n{}", rules.to_toml()).as_bytes())
+    let mut derived_under = rules.clone();
+    derived_under.payouts = Rules::default().payouts;
+    sha256_hex(
+        format!(
+            "careledger facts layout {LAYOUT}\n{}",
+            derived_under.to_toml()
+        )
+        .as_bytes(),
+    )
 }
 
 /// Reports of this process ignore the kept facts (`careledger --from-scratch`).
@@ -956,4 +967,26 @@ pub fn check(reader: &Reader, rules: &Rules, max: usize) -> Result<FactsCheck, S
         customers,
         problems,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Payout rules shape no fact: changing them keeps the kept facts current; any rule a
+    /// fact depends on changes the fingerprint.
+    #[test]
+    fn the_fingerprint_leaves_out_the_payout_rules_only() {
+        let defaults = fingerprint(&Rules::default());
+        let mut payouts = Rules::default();
+        payouts.payouts.fine_below_percent = 80;
+        payouts.payouts.vip.min_surveys = 3;
+        assert_eq!(fingerprint(&payouts), defaults);
+        let mut tiers = Rules::default();
+        tiers.tiers.v1_sales_min = 3;
+        assert_ne!(fingerprint(&tiers), defaults);
+        let mut care = Rules::default();
+        care.care.grace_hours = 1;
+        assert_ne!(fingerprint(&care), defaults);
+    }
 }
