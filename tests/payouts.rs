@@ -7,6 +7,18 @@ use serde_json::{Value, json};
 
 use crate::util::Dir;
 
+/// `(a, b, c)` of the string keys `keys` of every object of a JSON array.
+fn triples<'a>(array: &'a Value, keys: [&str; 3]) -> Vec<(&'a str, &'a str, &'a str)> {
+    array
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            let text = |k: &str| o[k].as_str().unwrap();
+            (text(keys[0]), text(keys[1]), text(keys[2]))
+        })
+        .collect()
+}
 fn fixture(step: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("fixtures/close")
@@ -631,18 +643,8 @@ fn explain_names_the_participating_departments() {
     let args = explain_args(&rules, "2024-03", "vip", "sales");
     let e: Value =
         serde_json::from_str(&dir.ok(&[&args[..], &["--format", "json"]].concat())).unwrap();
-    let members: Vec<(&str, &str, &str)> = e["members"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| {
-            (
-                m["staff_id"].as_str().unwrap(),
-                m["department"].as_str().unwrap(),
-                m["amount"].as_str().unwrap(),
-            )
-        })
-        .collect();
+    let members: Vec<(&str, &str, &str)> =
+        triples(&e["members"], ["staff_id", "department", "amount"]);
     assert_eq!(
         members,
         [
@@ -736,18 +738,10 @@ fn explain_and_what_if_show_a_dropped_line() {
         "--compare",
     ]))
     .unwrap();
-    let lines: Vec<(&str, &str, &str)> = c["lines"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|l| {
-            (
-                l["department"].as_str().unwrap(),
-                l["in_force_outcome"].as_str().unwrap(),
-                l["proposed_outcome"].as_str().unwrap(),
-            )
-        })
-        .collect();
+    let lines: Vec<(&str, &str, &str)> = triples(
+        &c["lines"],
+        ["department", "in_force_outcome", "proposed_outcome"],
+    );
     assert_eq!(
         lines,
         [

@@ -340,6 +340,17 @@ pub struct CareMemory {
     pub unscheduled: BTreeSet<(i64, String)>,
 }
 
+/// Adds runs of cover to `fact_care_cover`'s deltas: +1 where a run begins, −1 where it
+/// ends.
+fn add_cover(deltas: &mut BTreeMap<(u8, i32), i64>, runs: &[CoverFact]) {
+    for c in runs {
+        *deltas.entry((c.tier, c.from)).or_default() += 1;
+        if let Some(until) = c.until {
+            *deltas.entry((c.tier, until)).or_default() -= 1;
+        }
+    }
+}
+
 /// Derives [`CareMemory`] from a snapshot under `rules`.
 pub fn care_in_memory(reader: &Reader, rules: &Rules) -> Result<CareMemory, StoreError> {
     let mut memory = CareMemory::default();
@@ -348,12 +359,7 @@ pub fn care_in_memory(reader: &Reader, rules: &Rules) -> Result<CareMemory, Stor
             for t in facts.care_tasks {
                 memory.tasks.insert((t.day, t.id.clone()), t);
             }
-            for c in facts.care_cover {
-                *memory.cover.entry((c.tier, c.from)).or_default() += 1;
-                if let Some(until) = c.until {
-                    *memory.cover.entry((c.tier, until)).or_default() -= 1;
-                }
-            }
+            add_cover(&mut memory.cover, &facts.care_cover);
             memory.unscheduled.extend(facts.care_unscheduled);
         }
         Ok(())
@@ -928,12 +934,7 @@ pub fn check(reader: &Reader, rules: &Rules, max: usize) -> Result<FactsCheck, S
             for r in &facts.returns {
                 *stock.entry(month_of(r.returned_on)).or_default() -= 1;
             }
-            for c in &facts.care_cover {
-                *cover.entry((c.tier, c.from)).or_default() += 1;
-                if let Some(until) = c.until {
-                    *cover.entry((c.tier, until)).or_default() -= 1;
-                }
-            }
+            add_cover(&mut cover, &facts.care_cover);
         }
         Ok(())
     })?;

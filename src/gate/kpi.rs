@@ -571,14 +571,7 @@ impl CareKpi {
     pub(super) fn of(self, r: &CareReport, kind: Option<&str>) -> Option<Rational> {
         match self {
             CareKpi::Task(TaskScope::Kind, figure) => {
-                let kind = kind?;
-                let counts = r
-                    .by_kind
-                    .iter()
-                    .find(|l| l.kind == kind)
-                    .map(|l| l.counts)
-                    .unwrap_or_default();
-                figure.of(&counts)
+                figure.of(&crate::kpi::visits::kind_counts(&r.by_kind, kind?))
             }
             CareKpi::Task(_, figure) => figure.of(&r.tasks.counts),
             CareKpi::UnscheduledAttempts => Some(Rational::int(r.unscheduled_attempts.into())),

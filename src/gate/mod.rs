@@ -425,16 +425,9 @@ impl Gate {
     fn visits_value(&self, kpi: VisitsKpi, v: &VisitsReport) -> Option<Rational> {
         match kpi {
             VisitsKpi::Task(TaskScope::All, figure) => figure.of(&v.tasks.counts),
-            VisitsKpi::Task(TaskScope::Kind, figure) => {
-                let kind = self.kind?.as_str();
-                let counts = v
-                    .by_kind
-                    .iter()
-                    .find(|l| l.kind == kind)
-                    .map(|l| l.counts)
-                    .unwrap_or_default();
-                figure.of(&counts)
-            }
+            VisitsKpi::Task(TaskScope::Kind, figure) => figure.of(
+                &crate::kpi::visits::kind_counts(&v.by_kind, self.kind?.as_str()),
+            ),
             VisitsKpi::Task(TaskScope::Department, figure) => {
                 let d = self.department.as_deref()?;
                 let counts = v

@@ -82,6 +82,15 @@ pub struct IssueLine {
     pub count: u64,
 }
 
+/// The counts of one kind of a report's `by_kind` (zeros for a kind with no task).
+pub fn kind_counts(lines: &[KindLine], kind: &str) -> Counts {
+    lines
+        .iter()
+        .find(|l| l.kind == kind)
+        .map(|l| l.counts)
+        .unwrap_or_default()
+}
+
 impl Counts {
     /// Adds another tally's counts.
     pub(crate) fn merge(&mut self, other: &Counts) {

@@ -362,28 +362,12 @@ impl Reader {
 
     /// The number of unscheduled attempts dated in `[from, to)`.
     pub fn count_unscheduled(&self, from: i64, to: i64) -> Result<u64, StoreError> {
-        guarded(|| {
-            let table = self.facts_txn().open_table(UNSCHEDULED)?;
-            let mut n = 0;
-            for entry in table.range((from, "")..(to, ""))? {
-                entry?;
-                n += 1;
-            }
-            Ok(n)
-        })
+        self.count_at(UNSCHEDULED, from, to)
     }
 
     /// The number of episodes lost on a date in `[from, to]`.
     pub fn count_lost(&self, from: i32, to: i32) -> Result<u64, StoreError> {
-        guarded(|| {
-            let table = self.facts_txn().open_table(LOST)?;
-            let mut n = 0;
-            for entry in table.range((from, "")..(to.saturating_add(1), ""))? {
-                entry?;
-                n += 1;
-            }
-            Ok(n)
-        })
+        self.count_on(LOST, from, to)
     }
 
     /// Episodes lost and not returned at the end of the month `month` (an index): the sum of
@@ -437,15 +421,9 @@ impl Reader {
         &self,
         from: i32,
         to: i32,
-        mut f: impl FnMut(&str),
+        f: impl FnMut(&str),
     ) -> Result<(), StoreError> {
-        guarded(|| {
-            let table = self.facts_txn().open_table(CALLS)?;
-            for entry in table.range((from, "")..(to.saturating_add(1), ""))? {
-                f(entry?.1.value());
-            }
-            Ok(())
-        })
+        self.for_each_text_on(CALLS, from, to, f)
     }
 
     /// Every survey dated in `[from, to]` as payout lines count it, by date then id.
@@ -498,8 +476,28 @@ impl Reader {
 
     /// The number of care attempts credited to no task, dated in `[from, to)`.
     pub fn count_care_unscheduled(&self, from: i64, to: i64) -> Result<u64, StoreError> {
+        self.count_at(CARE_UNSCHEDULED, from, to)
+    }
+
+    /// Calls `f(reason)` for every episode whose reason is dated in `[from, to]`.
+    pub fn for_each_reason(
+        &self,
+        from: i32,
+        to: i32,
+        f: impl FnMut(&str),
+    ) -> Result<(), StoreError> {
+        self.for_each_text_on(REASONS, from, to, f)
+    }
+
+    /// The rows of a table keyed by `(time, id)` with a time in `[from, to)`.
+    fn count_at(
+        &self,
+        def: TableDefinition<(i64, &'static str), ()>,
+        from: i64,
+        to: i64,
+    ) -> Result<u64, StoreError> {
         guarded(|| {
-            let table = self.facts_txn().open_table(CARE_UNSCHEDULED)?;
+            let table = self.facts_txn().open_table(def)?;
             let mut n = 0;
             for entry in table.range((from, "")..(to, ""))? {
                 entry?;
@@ -509,15 +507,35 @@ impl Reader {
         })
     }
 
-    /// Calls `f(reason)` for every episode whose reason is dated in `[from, to]`.
-    pub fn for_each_reason(
+    /// The rows of a table keyed by `(date, id)` with a date in `[from, to]`.
+    fn count_on(
         &self,
+        def: TableDefinition<(i32, &'static str), ()>,
+        from: i32,
+        to: i32,
+    ) -> Result<u64, StoreError> {
+        guarded(|| {
+            let table = self.facts_txn().open_table(def)?;
+            let mut n = 0;
+            for entry in table.range((from, "")..(to.saturating_add(1), ""))? {
+                entry?;
+                n += 1;
+            }
+            Ok(n)
+        })
+    }
+
+    /// Calls `f` with the text of every row of a table keyed by `(date, id)` with a date in
+    /// `[from, to]`.
+    fn for_each_text_on(
+        &self,
+        def: TableDefinition<(i32, &'static str), &'static str>,
         from: i32,
         to: i32,
         mut f: impl FnMut(&str),
     ) -> Result<(), StoreError> {
         guarded(|| {
-            let table = self.facts_txn().open_table(REASONS)?;
+            let table = self.facts_txn().open_table(def)?;
             for entry in table.range((from, "")..(to.saturating_add(1), ""))? {
                 f(entry?.1.value());
             }
@@ -527,15 +545,7 @@ impl Reader {
 
     /// The number of episodes declared lost on a date in `[from, to]`.
     pub fn count_declared(&self, from: i32, to: i32) -> Result<u64, StoreError> {
-        guarded(|| {
-            let table = self.facts_txn().open_table(DECLARED)?;
-            let mut n = 0;
-            for entry in table.range((from, "")..(to.saturating_add(1), ""))? {
-                entry?;
-                n += 1;
-            }
-            Ok(n)
-        })
+        self.count_on(DECLARED, from, to)
     }
 
     /// Every entry of `fact_care_cover`, by (tier, date).
