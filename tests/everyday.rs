@@ -182,7 +182,7 @@ fn the_demos_try_also_lines_run_as_printed() {
 fn reports_readme_lists_the_files_of_the_pack() {
     let (d, stdout) = small_demo();
     assert!(
-        stdout.contains("wrote 45 files to reports/2025-12\n"),
+        stdout.contains("wrote 46 files to reports/2025-12\n"),
         "{stdout}"
     );
     let mut written: Vec<String> = std::fs::read_dir(d.join("reports/2025-12"))
@@ -212,7 +212,7 @@ fn reports_readme_lists_the_files_of_the_pack() {
         })
         .collect();
     listed.sort();
-    assert_eq!(listed.len(), 45);
+    assert_eq!(listed.len(), 46);
     assert_eq!(listed, written);
     // And the demo's dataset is where the README says.
     for kind in ["staff", "customers", "survey_answers"] {

@@ -30,6 +30,7 @@ mod readme;
 mod records;
 mod render_rules;
 mod reports;
+mod statement_files;
 mod store_index;
 mod store_misuse;
 mod tiers_fixtures;

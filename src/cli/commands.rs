@@ -28,7 +28,7 @@ use careledger::store::{CloseError, Integrity, Reader, Store, StoreError};
 
 use super::{
     Annotate, CheckFormat, Cli, Command, ExplainCommand, Failure, Format, ListFormat, OrWrite,
-    ReportCommand, out, out_bytes, style, write_failure,
+    ReportCommand, StatementFormat, out, out_bytes, style, write_failure,
 };
 
 pub fn run(cli: Cli) -> Result<(), Failure> {
@@ -136,28 +136,18 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
                     month,
                     compare,
                     format,
+                    out: file,
                 },
-        } => {
-            let reader = open_for_reports(db, &rules)?;
-            match compare {
-                None => {
-                    let statement =
-                        kpi::payouts::statement(&reader, &rules, &month).map_err(kpi_failure)?;
-                    out_bytes(&statement.render(format.into(), &cx))
-                }
-                Some(in_force) => {
-                    if cli.rules.is_none() {
-                        return Err(Failure::Input("--compare needs the proposed rules: pass them with --rules PROPOSAL.toml".into()));
-                    }
-                    let in_force = load_rules(
-                        (in_force.as_os_str() != "defaults").then_some(in_force.as_path()),
-                    )?;
-                    let comparison = kpi::payouts::compare(&reader, &in_force, &rules, &month)
-                        .map_err(kpi_failure)?;
-                    out_bytes(&comparison.render(format.into(), &cx))
-                }
-            }
-        }
+        } => payouts_report(
+            db,
+            &rules,
+            &cx,
+            &month,
+            compare.as_deref(),
+            cli.rules.is_some(),
+            format,
+            file.as_deref(),
+        ),
         Command::Check {
             month,
             gates,
@@ -644,6 +634,70 @@ fn open_for_reports(db: &Path, rules: &Rules) -> Result<Reader, Failure> {
     let mut reader = Store::open_reader(db).map_err(store_failure)?;
     careledger::facts::prepare(&mut reader, rules).map_err(store_failure)?;
     Ok(reader)
+}
+
+/// `careledger report payouts`: the statement (or, with `--compare`, the what-if), printed
+/// or written to `--out`. The workbook (`--format xlsx`) is binary: it is written to a file,
+/// `--out` or a redirected stdout, and refused on a terminal.
+#[allow(clippy::too_many_arguments)]
+fn payouts_report(
+    db: &Path,
+    rules: &Rules,
+    cx: &RenderContext,
+    month: &Period,
+    compare: Option<&Path>,
+    proposal_given: bool,
+    format: StatementFormat,
+    file: Option<&Path>,
+) -> Result<(), Failure> {
+    let text_format = match format {
+        StatementFormat::Json => Some(Format::Json),
+        StatementFormat::Md => Some(Format::Md),
+        StatementFormat::Csv => Some(Format::Csv),
+        StatementFormat::Xlsx => None,
+    };
+    if text_format.is_none() {
+        if compare.is_some() {
+            return Err(Failure::Input(
+                "--compare has no xlsx form: use --format md, csv or json".into(),
+            ));
+        }
+        if file.is_none() && std::io::stdout().is_terminal() {
+            return Err(Failure::Input(
+                "an xlsx workbook is binary and is not printed on a terminal: pass --out FILE (written readable by you only)".into(),
+            ));
+        }
+    }
+    let reader = open_for_reports(db, rules)?;
+    let bytes = match compare {
+        None => {
+            let statement = kpi::payouts::statement(&reader, rules, month).map_err(kpi_failure)?;
+            match text_format {
+                Some(f) => statement.render(f.into(), cx),
+                None => careledger::report::xlsx::statement_xlsx(&statement, cx.lang)
+                    .map_err(|e| Failure::Unexpected(e.into()))?,
+            }
+        }
+        Some(in_force) => {
+            if !proposal_given {
+                return Err(Failure::Input(
+                    "--compare needs the proposed rules: pass them with --rules PROPOSAL.toml"
+                        .into(),
+                ));
+            }
+            let in_force = load_rules((in_force.as_os_str() != "defaults").then_some(in_force))?;
+            let comparison =
+                kpi::payouts::compare(&reader, &in_force, rules, month).map_err(kpi_failure)?;
+            comparison.render(text_format.expect("xlsx is refused above").into(), cx)
+        }
+    };
+    match file {
+        None => out_bytes(&bytes),
+        Some(path) => {
+            write_atomically(path, &bytes)?;
+            out(&format!("wrote {}\n", path.display()))
+        }
+    }
 }
 
 /// `careledger complaints --open`: the open complaints as of a moment, overdue first.

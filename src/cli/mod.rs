@@ -405,9 +405,24 @@ pub enum ReportCommand {
         /// force: the built-in defaults (`--compare` alone), or the rules file given here.
         #[arg(long, value_name = "IN_FORCE.toml", num_args = 0..=1, default_missing_value = "defaults")]
         compare: Option<PathBuf>,
+        /// json, md, csv, or xlsx: the workbook finance files (binary: with --out FILE, or
+        /// stdout redirected to a file; never printed on a terminal).
         #[arg(long, value_enum, default_value = "json")]
-        format: Format,
+        format: StatementFormat,
+        /// Write the statement to this file instead of printing it, readable by its owner
+        /// only (a shell redirect `>` creates a file anyone on the machine may read).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
     },
+}
+
+/// `--format` of `report payouts`: the report formats, and the statement's workbook.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum StatementFormat {
+    Json,
+    Md,
+    Csv,
+    Xlsx,
 }
 
 #[derive(Debug, Subcommand)]
