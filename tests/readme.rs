@@ -210,7 +210,9 @@ fn every_readme_example_runs_on_a_demo_store() {
     assert!(statement.contains("\ntotal,1900.00\r\n"), "{statement}");
     for written in [
         "calls.csv",
-        "backup/sales.csv",
+        "exports/current/sales.csv",
+        "backups/careledger-2025-07-01.redb",
+        "restored.redb",
         "reports/2025-06/index.html",
         "pack-for-group/index.html",
         "data/contacts.csv",

@@ -1,6 +1,7 @@
 //! careledger's integration tests, built into one binary; one module per area.
 
 mod aggregate_model;
+mod backup;
 mod care;
 mod care_fixtures;
 mod charts;

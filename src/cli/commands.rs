@@ -31,8 +31,23 @@ use super::{
     ReportCommand, StatementFormat, out, out_bytes, style, write_failure,
 };
 
+/// The store of every command but `demo` when --db and CARELEDGER_DB are not given.
+pub const DEFAULT_DB: &str = "careledger.redb";
+
+/// The demo's own store when --db and CARELEDGER_DB are not given: never the store of real
+/// data in the working folder.
+pub const DEMO_DB: &str = "reports/demo/demo.redb";
+
 pub fn run(cli: Cli) -> Result<(), Failure> {
-    let db = cli.db.as_path();
+    let default_db = match cli.command {
+        Command::Demo { .. } => DEMO_DB,
+        _ => DEFAULT_DB,
+    };
+    let db_path = cli
+        .db
+        .clone()
+        .unwrap_or_else(|| std::path::PathBuf::from(default_db));
+    let db = db_path.as_path();
     let rules = load_rules(cli.rules.as_deref())?;
     let lang = Lang::from(cli.lang);
     // Reports quote the rules they were computed with (windows, due times, thresholds).
@@ -273,6 +288,8 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             id,
             show_phone,
         } => history(db, &kind, &id, show_phone),
+        Command::Backup { file } => backup(db, &file),
+        Command::Restore { backup } => restore(&backup, db, &rules),
         Command::Stats => stats(db),
         Command::Verify => verify(db, &rules),
         Command::Facts => facts(db, &rules),
@@ -1608,6 +1625,75 @@ fn history(db: &Path, kind_text: &str, id: &str, show_phone: bool) -> Result<(),
     out(&text)
 }
 
+/// A backup that was not written, by what the user can do about it.
+fn backup_failure(e: careledger::store::BackupError) -> Failure {
+    use careledger::store::BackupError;
+    match e {
+        BackupError::Exists(_) => Failure::Input(e.to_string()),
+        BackupError::Write { path, cause } => write_failure(
+            &format!("cannot write the backup {}", path.display()),
+            &cause,
+        ),
+        BackupError::Store(e) => store_failure(e),
+        other => Failure::Fatal(other.to_string()),
+    }
+}
+
+/// `careledger backup FILE`: a consistent copy of the whole store, from one snapshot.
+fn backup(db: &Path, file: &Path) -> Result<(), Failure> {
+    if let Some(parent) = file.parent().filter(|p| !p.as_os_str().is_empty()) {
+        create_private_dir_all(parent)
+            .or_write(|| format!("cannot create the folder {}", parent.display()))?;
+    }
+    let summary = careledger::store::backup(db, file).map_err(backup_failure)?;
+    let mut text = format!(
+        "backed up {} to {} ({}, from one snapshot):\n",
+        db.display(),
+        file.display(),
+        style::count(summary.tables.len() as u64, "table", "tables")
+    );
+    for (table, n) in &summary.tables {
+        let _ = writeln!(
+            text,
+            "  {table:<24}{n:>12} {}",
+            if *n == 1 { "entry" } else { "entries" }
+        );
+    }
+    out(&text)
+}
+
+/// `careledger restore BACKUP --db NEW`: checks the backup as `verify` does, then copies it
+/// into a new store. An existing store is never replaced.
+fn restore(backup: &Path, db: &Path, rules: &Rules) -> Result<(), Failure> {
+    if db.symlink_metadata().is_ok() {
+        return Err(Failure::Input(format!(
+            "{} exists; restore never replaces a store: pass --db with a new file name (move the old store aside first if you mean to replace it)",
+            db.display()
+        )));
+    }
+    if !backup.exists() {
+        return Err(Failure::Input(format!(
+            "there is no backup at {}",
+            backup.display()
+        )));
+    }
+    verify(backup, rules).map_err(|e| match e {
+        Failure::Fatal(_) => Failure::Fatal(format!(
+            "the backup {} is damaged (see above): nothing was restored; restore an older backup",
+            backup.display()
+        )),
+        other => other,
+    })?;
+    let summary = careledger::store::backup(backup, db).map_err(backup_failure)?;
+    out(&format!(
+        "restored {} into {} ({}); use it with --db {}\n",
+        backup.display(),
+        db.display(),
+        style::count(summary.tables.len() as u64, "table", "tables"),
+        db.display()
+    ))
+}
+
 fn stats(db: &Path) -> Result<(), Failure> {
     let reader = Store::open_reader(db).map_err(store_failure)?;
     let stats = reader.stats().map_err(store_failure)?;
@@ -1820,12 +1906,51 @@ fn generate(config: &GenConfig, dir: &Path) -> Result<(), Failure> {
     out(&text)
 }
 
+/// Refuses a store that holds data the demo did not write: an import of any file outside
+/// the demo's data folder. A missing or empty store, or one whose every import came from
+/// the data folder (an earlier demo), is the demo's.
+fn refuse_other_data(db: &Path, data: &Path) -> Result<(), Failure> {
+    if std::fs::metadata(db).map_or(true, |m| m.len() == 0) {
+        return Ok(());
+    }
+    let reader = Store::open_reader(db).map_err(store_failure)?;
+    let data_canonical = std::fs::canonicalize(data).ok();
+    let is_demo_file = |path: &str| {
+        let path = Path::new(path);
+        path.starts_with(data)
+            || data_canonical
+                .as_ref()
+                .is_some_and(|d| std::fs::canonicalize(path).is_ok_and(|p| p.starts_with(d)))
+    };
+    let imports = reader.imports().map_err(store_failure)?;
+    if let Some((import, file)) = imports.iter().find_map(|i| {
+        i.files
+            .iter()
+            .find(|f| !is_demo_file(&f.path))
+            .map(|f| (i, f))
+    }) {
+        return Err(Failure::Input(format!(
+            "{} holds data the demo did not write (import {} of {} at {}); the demo writes only into its own store: leave --db out (it uses {DEMO_DB}) or pass a new file",
+            db.display(),
+            import.id,
+            escape_controls(&file.path),
+            import.at
+        )));
+    }
+    Ok(())
+}
+
 fn demo(db: &Path, rules: &Rules, lang: Lang, customers: u64, data: &Path) -> Result<(), Failure> {
+    refuse_other_data(db, data)?;
     let config = GenConfig {
         customers,
         ..GenConfig::default()
     };
     generate(&config, data)?;
+    if let Some(parent) = db.parent().filter(|p| !p.as_os_str().is_empty()) {
+        create_private_dir_all(parent)
+            .or_write(|| format!("cannot create the folder {}", parent.display()))?;
+    }
     let paths = [data.display().to_string()];
     import(db, rules, &paths, false, false)?;
     let month = latest_complete_month(&Store::open_reader(db).map_err(store_failure)?)?;
