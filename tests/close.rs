@@ -139,4 +139,27 @@ fn close_refuses_unready_months_and_reopen_keeps_every_version() {
         "{stats}"
     );
     dir.ok(&["verify"]);
+
+    // A backup keeps every version and event: restored, the history reads the same.
+    let backup = dir.join("b.redb");
+    let restored = dir.join("r.redb");
+    dir.ok(&["backup", backup.to_str().unwrap()]);
+    let on_restored = |args: &[&str]| {
+        let out = assert_cmd::Command::cargo_bin("careledger")
+            .unwrap()
+            .env_remove("CARELEDGER_DB")
+            .arg("--db")
+            .arg(&restored)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    on_restored(&["restore", backup.to_str().unwrap()]);
+    assert_eq!(on_restored(&["closes"]), dir.ok(&["closes"]));
+    assert_eq!(
+        on_restored(&["closes", "--month", "2024-03", "--version", "1"]),
+        march_v1
+    );
 }

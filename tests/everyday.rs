@@ -145,9 +145,9 @@ fn the_demos_try_also_lines_run_as_printed() {
     assert_eq!(
         lines,
         [
-            "careledger --db careledger.redb report visits --month 2025-12 --format md",
-            "careledger --db careledger.redb tasks",
-            "careledger --db careledger.redb lost --top 20",
+            "careledger --db reports/demo/demo.redb report visits --month 2025-12 --format md",
+            "careledger --db reports/demo/demo.redb tasks",
+            "careledger --db reports/demo/demo.redb lost --top 20",
         ]
     );
     let expected_first_lines = [
@@ -176,13 +176,59 @@ fn the_demos_try_also_lines_run_as_printed() {
     }
 }
 
+/// The demo writes into its own store, reports/demo/demo.redb, never the working folder's
+/// careledger.redb; run again it changes nothing; and it refuses a store holding data it
+/// did not write (issue 15: the demo once imported its dataset into a store of real data).
+#[test]
+fn the_demo_keeps_to_its_own_store_and_refuses_one_of_real_data() {
+    let (d, _) = small_demo();
+    assert!(d.join("reports/demo/demo.redb").is_file());
+    assert!(!d.join("careledger.redb").exists());
+    let demo = |args: &[&str]| {
+        assert_cmd::Command::cargo_bin("careledger")
+            .unwrap()
+            .current_dir(d.path())
+            .env_remove("CARELEDGER_DB")
+            .env_remove("CARELEDGER_LANG")
+            .env_remove("CARELEDGER_RULES")
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let again = demo(&["demo", "--customers", "60"]);
+    assert!(again.status.success(), "{again:?}");
+    assert!(String::from_utf8_lossy(&again.stdout).contains("nothing to import"));
+
+    // A store of real data: the demo refuses it, and leaves it as it was.
+    let real = demo(&[
+        "gen",
+        "--customers",
+        "20",
+        "--months",
+        "2",
+        "--out",
+        "exports",
+    ]);
+    assert!(real.status.success(), "{real:?}");
+    assert!(demo(&["import", "exports"]).status.success());
+    let before = std::fs::read(d.join("careledger.redb")).unwrap();
+    let refused = demo(&["--db", "careledger.redb", "demo", "--customers", "60"]);
+    assert_eq!(refused.status.code(), Some(2), "{refused:?}");
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("careledger.redb holds data the demo did not write (import 1 of exports/"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read(d.join("careledger.redb")).unwrap(), before);
+}
+
 /// reports/README.md lists exactly the files `report all` writes (the demo's pack), with
 /// the year of `churn-YYYY.*` as `YYYY`.
 #[test]
 fn reports_readme_lists_the_files_of_the_pack() {
     let (d, stdout) = small_demo();
     assert!(
-        stdout.contains("wrote 45 files to reports/2025-12\n"),
+        stdout.contains("wrote 46 files to reports/2025-12\n"),
         "{stdout}"
     );
     let mut written: Vec<String> = std::fs::read_dir(d.join("reports/2025-12"))
@@ -212,7 +258,7 @@ fn reports_readme_lists_the_files_of_the_pack() {
         })
         .collect();
     listed.sort();
-    assert_eq!(listed.len(), 45);
+    assert_eq!(listed.len(), 46);
     assert_eq!(listed, written);
     // And the demo's dataset is where the README says.
     for kind in ["staff", "customers", "survey_answers"] {

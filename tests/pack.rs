@@ -87,8 +87,19 @@ fn the_pack_holds_every_report_and_chart_and_is_byte_identical() {
         )
         .collect();
     expected.push("index.html".into());
+    expected.push("payouts.xlsx".into());
     expected.sort();
     assert_eq!(pack.keys().cloned().collect::<Vec<_>>(), expected);
+    // The statement's workbook is the one `report payouts --format xlsx` writes.
+    assert_eq!(
+        pack["payouts.xlsx"],
+        dir.cmd()
+            .args(["--lang", "zh", "report", "payouts", "--month", "2024-11"])
+            .args(["--format", "xlsx"])
+            .output()
+            .unwrap()
+            .stdout
+    );
 
     // The JSON in the pack is the report the contract defines.
     let visits: serde_json::Value = serde_json::from_slice(&pack["visits.json"]).unwrap();

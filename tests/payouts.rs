@@ -121,17 +121,28 @@ fn an_amendment_after_close_is_settled_by_the_next_open_month() {
             ),
         ]
     );
-    // The CSV for finance: people with their adjustment and a total row that adds up.
+    // The CSV for finance: what it is first, then people with their adjustment; the totals
+    // are in the first block, not under the columns (tests/statement_files.rs sums them).
     let csv = dir.ok(&["report", "payouts", "--month", "2024-04", "--format", "csv"]);
     assert!(
-        csv.starts_with("\u{feff}staff_id,name,department,amount,adjustment,payable\r\n"),
+        csv.starts_with(
+            "\u{feff}field,value\r\nreport,payouts\r\nmonth,2024-04\r\nstatus,open\r\n"
+        ),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("\r\ntotal,200.00\r\nadjustments_total,-300.00\r\npayable_total,-100.00\r\n"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("\r\n\r\nstaff_id,name,department,amount,adjustment,payable\r\n"),
         "{csv}"
     );
     assert!(
         csv.contains("KF001,李静,customer_care,100.00,-150.00,-50.00\r\n"),
         "{csv}"
     );
-    assert!(csv.contains("TOTAL,,,200.00,-300.00,-100.00\r\n"), "{csv}");
+    assert!(!csv.contains("TOTAL"), "{csv}");
 
     // Closing April settles the adjustment: May carries none. (The data ends on 04-09, so
     // April is closed with --force: see tests/close.rs for the refusals.)

@@ -1,6 +1,7 @@
 //! careledger's integration tests, built into one binary; one module per area.
 
 mod aggregate_model;
+mod backup;
 mod care;
 mod care_fixtures;
 mod charts;
@@ -31,6 +32,7 @@ mod readme;
 mod records;
 mod render_rules;
 mod reports;
+mod statement_files;
 mod store_index;
 mod store_misuse;
 mod tiers_fixtures;

@@ -28,11 +28,26 @@ use careledger::store::{CloseError, Integrity, Reader, Store, StoreError};
 
 use super::{
     Annotate, CheckFormat, Cli, Command, ExplainCommand, Failure, Format, ListFormat, OrWrite,
-    ReportCommand, out, out_bytes, style, write_failure,
+    ReportCommand, StatementFormat, out, out_bytes, style, write_failure,
 };
 
+/// The store of every command but `demo` when --db and CARELEDGER_DB are not given.
+pub const DEFAULT_DB: &str = "careledger.redb";
+
+/// The demo's own store when --db and CARELEDGER_DB are not given: never the store of real
+/// data in the working folder.
+pub const DEMO_DB: &str = "reports/demo/demo.redb";
+
 pub fn run(cli: Cli) -> Result<(), Failure> {
-    let db = cli.db.as_path();
+    let default_db = match cli.command {
+        Command::Demo { .. } => DEMO_DB,
+        _ => DEFAULT_DB,
+    };
+    let db_path = cli
+        .db
+        .clone()
+        .unwrap_or_else(|| std::path::PathBuf::from(default_db));
+    let db = db_path.as_path();
     let rules = load_rules(cli.rules.as_deref())?;
     let lang = Lang::from(cli.lang);
     // Reports quote the rules they were computed with (windows, due times, thresholds).
@@ -136,28 +151,18 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
                     month,
                     compare,
                     format,
+                    out: file,
                 },
-        } => {
-            let reader = open_for_reports(db, &rules)?;
-            match compare {
-                None => {
-                    let statement =
-                        kpi::payouts::statement(&reader, &rules, &month).map_err(kpi_failure)?;
-                    out_bytes(&statement.render(format.into(), &cx))
-                }
-                Some(in_force) => {
-                    if cli.rules.is_none() {
-                        return Err(Failure::Input("--compare needs the proposed rules: pass them with --rules PROPOSAL.toml".into()));
-                    }
-                    let in_force = load_rules(
-                        (in_force.as_os_str() != "defaults").then_some(in_force.as_path()),
-                    )?;
-                    let comparison = kpi::payouts::compare(&reader, &in_force, &rules, &month)
-                        .map_err(kpi_failure)?;
-                    out_bytes(&comparison.render(format.into(), &cx))
-                }
-            }
-        }
+        } => payouts_report(
+            db,
+            &rules,
+            &cx,
+            &month,
+            compare.as_deref(),
+            cli.rules.is_some(),
+            format,
+            file.as_deref(),
+        ),
         Command::Check {
             month,
             gates,
@@ -268,6 +273,8 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             id,
             show_phone,
         } => history(db, &kind, &id, show_phone),
+        Command::Backup { file } => backup(db, &file),
+        Command::Restore { backup } => restore(&backup, db, &rules),
         Command::Stats => stats(db),
         Command::Verify => verify(db, &rules),
         Command::Facts => facts(db, &rules),
@@ -629,6 +636,70 @@ fn open_for_reports(db: &Path, rules: &Rules) -> Result<Reader, Failure> {
     let mut reader = Store::open_reader(db).map_err(store_failure)?;
     careledger::facts::prepare(&mut reader, rules).map_err(store_failure)?;
     Ok(reader)
+}
+
+/// `careledger report payouts`: the statement (or, with `--compare`, the what-if), printed
+/// or written to `--out`. The workbook (`--format xlsx`) is binary: it is written to a file,
+/// `--out` or a redirected stdout, and refused on a terminal.
+#[allow(clippy::too_many_arguments)]
+fn payouts_report(
+    db: &Path,
+    rules: &Rules,
+    cx: &RenderContext,
+    month: &Period,
+    compare: Option<&Path>,
+    proposal_given: bool,
+    format: StatementFormat,
+    file: Option<&Path>,
+) -> Result<(), Failure> {
+    let text_format = match format {
+        StatementFormat::Json => Some(Format::Json),
+        StatementFormat::Md => Some(Format::Md),
+        StatementFormat::Csv => Some(Format::Csv),
+        StatementFormat::Xlsx => None,
+    };
+    if text_format.is_none() {
+        if compare.is_some() {
+            return Err(Failure::Input(
+                "--compare has no xlsx form: use --format md, csv or json".into(),
+            ));
+        }
+        if file.is_none() && std::io::stdout().is_terminal() {
+            return Err(Failure::Input(
+                "an xlsx workbook is binary and is not printed on a terminal: pass --out FILE (written readable by you only)".into(),
+            ));
+        }
+    }
+    let reader = open_for_reports(db, rules)?;
+    let bytes = match compare {
+        None => {
+            let statement = kpi::payouts::statement(&reader, rules, month).map_err(kpi_failure)?;
+            match text_format {
+                Some(f) => statement.render(f.into(), cx),
+                None => careledger::report::xlsx::statement_xlsx(&statement, cx.lang)
+                    .map_err(|e| Failure::Unexpected(e.into()))?,
+            }
+        }
+        Some(in_force) => {
+            if !proposal_given {
+                return Err(Failure::Input(
+                    "--compare needs the proposed rules: pass them with --rules PROPOSAL.toml"
+                        .into(),
+                ));
+            }
+            let in_force = load_rules((in_force.as_os_str() != "defaults").then_some(in_force))?;
+            let comparison =
+                kpi::payouts::compare(&reader, &in_force, rules, month).map_err(kpi_failure)?;
+            comparison.render(text_format.expect("xlsx is refused above").into(), cx)
+        }
+    };
+    match file {
+        None => out_bytes(&bytes),
+        Some(path) => {
+            write_atomically(path, &bytes)?;
+            out(&format!("wrote {}\n", path.display()))
+        }
+    }
 }
 
 /// `careledger complaints --open`: the open complaints as of a moment, overdue first.
@@ -1695,6 +1766,75 @@ fn closes(db: &Path, one: Option<(&Period, u32)>) -> Result<(), Failure> {
     out(&close_history_text(&history))
 }
 
+/// A backup that was not written, by what the user can do about it.
+fn backup_failure(e: careledger::store::BackupError) -> Failure {
+    use careledger::store::BackupError;
+    match e {
+        BackupError::Exists(_) => Failure::Input(e.to_string()),
+        BackupError::Write { path, cause } => write_failure(
+            &format!("cannot write the backup {}", path.display()),
+            &cause,
+        ),
+        BackupError::Store(e) => store_failure(e),
+        other => Failure::Fatal(other.to_string()),
+    }
+}
+
+/// `careledger backup FILE`: a consistent copy of the whole store, from one snapshot.
+fn backup(db: &Path, file: &Path) -> Result<(), Failure> {
+    if let Some(parent) = file.parent().filter(|p| !p.as_os_str().is_empty()) {
+        create_private_dir_all(parent)
+            .or_write(|| format!("cannot create the folder {}", parent.display()))?;
+    }
+    let summary = careledger::store::backup(db, file).map_err(backup_failure)?;
+    let mut text = format!(
+        "backed up {} to {} ({}, from one snapshot):\n",
+        db.display(),
+        file.display(),
+        style::count(summary.tables.len() as u64, "table", "tables")
+    );
+    for (table, n) in &summary.tables {
+        let _ = writeln!(
+            text,
+            "  {table:<24}{n:>12} {}",
+            if *n == 1 { "entry" } else { "entries" }
+        );
+    }
+    out(&text)
+}
+
+/// `careledger restore BACKUP --db NEW`: checks the backup as `verify` does, then copies it
+/// into a new store. An existing store is never replaced.
+fn restore(backup: &Path, db: &Path, rules: &Rules) -> Result<(), Failure> {
+    if db.symlink_metadata().is_ok() {
+        return Err(Failure::Input(format!(
+            "{} exists; restore never replaces a store: pass --db with a new file name (move the old store aside first if you mean to replace it)",
+            db.display()
+        )));
+    }
+    if !backup.exists() {
+        return Err(Failure::Input(format!(
+            "there is no backup at {}",
+            backup.display()
+        )));
+    }
+    verify(backup, rules).map_err(|e| match e {
+        Failure::Fatal(_) => Failure::Fatal(format!(
+            "the backup {} is damaged (see above): nothing was restored; restore an older backup",
+            backup.display()
+        )),
+        other => other,
+    })?;
+    let summary = careledger::store::backup(backup, db).map_err(backup_failure)?;
+    out(&format!(
+        "restored {} into {} ({}); use it with --db {}\n",
+        backup.display(),
+        db.display(),
+        style::count(summary.tables.len() as u64, "table", "tables"),
+        db.display()
+    ))
+}
+
 fn stats(db: &Path) -> Result<(), Failure> {
     let reader = Store::open_reader(db).map_err(store_failure)?;
     let stats = reader.stats().map_err(store_failure)?;
@@ -1912,12 +2052,51 @@ fn generate(config: &GenConfig, dir: &Path) -> Result<(), Failure> {
     out(&text)
 }
 
+/// Refuses a store that holds data the demo did not write: an import of any file outside
+/// the demo's data folder. A missing or empty store, or one whose every import came from
+/// the data folder (an earlier demo), is the demo's.
+fn refuse_other_data(db: &Path, data: &Path) -> Result<(), Failure> {
+    if std::fs::metadata(db).map_or(true, |m| m.len() == 0) {
+        return Ok(());
+    }
+    let reader = Store::open_reader(db).map_err(store_failure)?;
+    let data_canonical = std::fs::canonicalize(data).ok();
+    let is_demo_file = |path: &str| {
+        let path = Path::new(path);
+        path.starts_with(data)
+            || data_canonical
+                .as_ref()
+                .is_some_and(|d| std::fs::canonicalize(path).is_ok_and(|p| p.starts_with(d)))
+    };
+    let imports = reader.imports().map_err(store_failure)?;
+    if let Some((import, file)) = imports.iter().find_map(|i| {
+        i.files
+            .iter()
+            .find(|f| !is_demo_file(&f.path))
+            .map(|f| (i, f))
+    }) {
+        return Err(Failure::Input(format!(
+            "{} holds data the demo did not write (import {} of {} at {}); the demo writes only into its own store: leave --db out (it uses {DEMO_DB}) or pass a new file",
+            db.display(),
+            import.id,
+            escape_controls(&file.path),
+            import.at
+        )));
+    }
+    Ok(())
+}
+
 fn demo(db: &Path, rules: &Rules, lang: Lang, customers: u64, data: &Path) -> Result<(), Failure> {
+    refuse_other_data(db, data)?;
     let config = GenConfig {
         customers,
         ..GenConfig::default()
     };
     generate(&config, data)?;
+    if let Some(parent) = db.parent().filter(|p| !p.as_os_str().is_empty()) {
+        create_private_dir_all(parent)
+            .or_write(|| format!("cannot create the folder {}", parent.display()))?;
+    }
     let paths = [data.display().to_string()];
     import(db, rules, &paths, false, false)?;
     let month = latest_complete_month(&Store::open_reader(db).map_err(store_failure)?)?;

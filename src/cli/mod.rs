@@ -63,14 +63,9 @@ static VERSION: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
 #[derive(Debug, Parser)]
 #[command(name = "careledger", version = VERSION.as_str(), about, long_about = None)]
 pub struct Cli {
-    /// The store file.
-    #[arg(
-        long,
-        global = true,
-        env = "CARELEDGER_DB",
-        default_value = "careledger.redb"
-    )]
-    pub db: PathBuf,
+    /// The store file [default: careledger.redb; for `demo`, its own reports/demo/demo.redb].
+    #[arg(long, global = true, env = "CARELEDGER_DB", value_name = "DB")]
+    pub db: Option<PathBuf>,
 
     /// The language of Markdown, HTML and charts: zh for the dealership's managers, en for
     /// the group (JSON and CSV keep English keys).
@@ -133,6 +128,20 @@ pub enum Command {
         /// Print phone numbers in full (personal data: only when needed).
         #[arg(long)]
         show_phone: bool,
+    },
+    /// Write a consistent copy of the whole store (records and their history, imports,
+    /// closed statements, kept facts) to a new file, from one snapshot: imports and reports
+    /// may run meanwhile. The file is readable by its owner only; an existing file is never
+    /// replaced.
+    Backup {
+        /// The backup file to create, e.g. backups/careledger-2025-07-01.redb.
+        file: PathBuf,
+    },
+    /// Check a backup as `verify` does, then copy it into a new store, --db NEW (a store
+    /// that exists is never replaced).
+    Restore {
+        /// The backup file written by `careledger backup`.
+        backup: PathBuf,
     },
     /// Show record counts per kind, the store's size and the last import.
     Stats,
@@ -329,8 +338,9 @@ pub enum Command {
         #[arg(long)]
         out: PathBuf,
     },
-    /// The main job end to end: generate a dataset, import it into the store, and write the
-    /// report pack of the latest complete month.
+    /// The main job end to end: generate a dataset, import it into the demo's own store
+    /// (reports/demo/demo.redb unless --db is given), and write the report pack of the latest
+    /// complete month. A store holding imports of other files than the demo's is refused.
     Demo {
         /// Number of customers to generate.
         #[arg(long, default_value_t = 2000)]
@@ -432,9 +442,24 @@ pub enum ReportCommand {
         /// force: the built-in defaults (`--compare` alone), or the rules file given here.
         #[arg(long, value_name = "IN_FORCE.toml", num_args = 0..=1, default_missing_value = "defaults")]
         compare: Option<PathBuf>,
+        /// json, md, csv, or xlsx: the workbook finance files (binary: with --out FILE, or
+        /// stdout redirected to a file; never printed on a terminal).
         #[arg(long, value_enum, default_value = "json")]
-        format: Format,
+        format: StatementFormat,
+        /// Write the statement to this file instead of printing it, readable by its owner
+        /// only (a shell redirect `>` creates a file anyone on the machine may read).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
     },
+}
+
+/// `--format` of `report payouts`: the report formats, and the statement's workbook.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum StatementFormat {
+    Json,
+    Md,
+    Csv,
+    Xlsx,
 }
 
 #[derive(Debug, Subcommand)]

@@ -18,9 +18,11 @@ pub mod complaints;
 pub mod html;
 pub mod pack;
 pub mod payouts;
+pub mod statement;
 pub mod table;
 pub mod tiers;
 pub mod visits;
+pub mod xlsx;
 
 use serde::Serialize;
 

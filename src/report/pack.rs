@@ -34,6 +34,8 @@ pub enum PackError {
     Overflow(#[from] MoneyOverflow),
     #[error(transparent)]
     Chart(#[from] ChartError),
+    #[error(transparent)]
+    Xlsx(#[from] super::xlsx::XlsxFailure),
 }
 
 impl From<KpiError> for PackError {
@@ -466,6 +468,11 @@ fn assemble(
             report("complaints", &section.report);
             report("actions", &section.actions);
         }
+        // The statement as finance files it: the workbook of `report payouts --format xlsx`.
+        files.push(PackFile {
+            name: "payouts.xlsx".into(),
+            bytes: super::xlsx::statement_xlsx(&statement, lang)?,
+        });
         // The churn JSON follows the contract exactly (no staff credit); md/csv keep it.
         if let Some(f) = files.iter_mut().find(|f| f.name == "churn.json") {
             f.bytes = churn_json.json();

@@ -1,10 +1,9 @@
 //! The payout statement, its explanation and the what-if comparison, in Markdown and CSV.
 //!
-//! The CSV is what finance imports into its spreadsheet: UTF-8 with a BOM (Excel on Chinese
-//! Windows), one row per person first, then the lines, each section with a total row that
-//! adds up to the fen. The people table people read is built from the CSV's people rows
-//! (names of departments in the report's language); the lines table is its own, with
-//! satisfied over surveys in one cell, while the CSV keeps the contract's columns.
+//! The statement's CSV, what finance imports into its spreadsheet, is laid out by
+//! [`super::statement`] (and its workbook by [`super::xlsx`]). The people table people read
+//! is built from the people rows below (names of departments in the report's language); the
+//! lines table is its own, with satisfied over surveys in one cell.
 
 use std::fmt::Write as _;
 
@@ -14,34 +13,12 @@ use super::{
 };
 use crate::csvio::BOM;
 use crate::kpi::payouts::{
-    AdjustmentLine, ComparedPerson, Comparison, ExplainedRules, Explanation, LineRules, PayoutLine,
+    AdjustmentLine, ComparedPerson, Comparison, ExplainedRules, Explanation, LineRules,
     PayoutOutcome, Statement, outcome_word,
 };
-use crate::model::{Fen, Period};
+use crate::model::Period;
 use crate::rules::{MembersRule, ZeroMemberLines};
 
-const ADJUSTMENT_HEADER: [&str; 7] = [
-    "adjusts",
-    "period",
-    "tier",
-    "department",
-    "paid",
-    "now",
-    "amount",
-];
-const LINE_HEADER: [&str; 11] = [
-    "period",
-    "period_start",
-    "period_end",
-    "tier",
-    "department",
-    "surveys",
-    "satisfied",
-    "outcome",
-    "per_member",
-    "members",
-    "amount",
-];
 const COMPARED_PEOPLE_HEADER: [&str; 6] = [
     "staff_id",
     "name",
@@ -94,23 +71,6 @@ fn people_rows(s: &Statement) -> (Vec<&'static str>, Vec<Vec<String>>) {
     (header, rows)
 }
 
-fn line_row(l: &PayoutLine) -> Vec<String> {
-    let [period, start, end] = period_cells(l);
-    vec![
-        period,
-        start,
-        end,
-        l.tier.as_str().to_owned(),
-        l.department.clone(),
-        l.surveys.to_string(),
-        l.satisfied.to_string(),
-        outcome_token(l.outcome).to_owned(),
-        l.per_member.to_string(),
-        l.members.to_string(),
-        l.amount.to_string(),
-    ]
-}
-
 fn adjustment_row(a: &AdjustmentLine) -> Vec<String> {
     vec![
         a.adjusts.clone(),
@@ -129,15 +89,6 @@ fn adjustment_row(a: &AdjustmentLine) -> Vec<String> {
 /// A period's label: `2026-W40`, `2026-10`, `2026`.
 fn period_cell(period: &Period) -> String {
     period.label.clone()
-}
-
-/// A line's period, first day and last day, as the CSV and JSON show them.
-fn period_cells(l: &PayoutLine) -> [String; 3] {
-    [
-        period_cell(&l.period),
-        l.period.first.to_string(),
-        l.period.last.to_string(),
-    ]
 }
 
 /// A line's outcome as its JSON and CSV token: `reward`, `fine` or `none`.
@@ -289,14 +240,6 @@ fn explained_rules(e: &Explanation, lang: Lang) -> Vec<String> {
         }
     });
     out
-}
-
-/// A total row under `width` columns with the amount in the last one.
-fn total_row(width: usize, amount: Fen) -> Vec<String> {
-    let mut row = vec![String::new(); width];
-    row[0] = "TOTAL".into();
-    row[width - 1] = amount.to_string();
-    row
 }
 
 fn compared_people_rows(c: &Comparison) -> Vec<Vec<String>> {
@@ -489,24 +432,10 @@ impl Render for Statement {
         out.into_bytes()
     }
 
+    /// The statement finance pays from: what it is first, then people, lines and
+    /// adjustments, each column adding up to its total once (see [`super::statement`]).
     fn csv(&self) -> Vec<u8> {
-        let mut bytes = BOM.to_vec();
-        let (header, rows) = people_rows(self);
-        bytes.extend(csv_document(&header, &rows));
-        bytes.extend(b"\r\n");
-        let mut rows: Vec<Vec<String>> = self.lines.iter().map(line_row).collect();
-        rows.push(total_row(LINE_HEADER.len(), self.total));
-        bytes.extend(csv_document(&LINE_HEADER, &rows));
-        if !self.adjustments.is_empty() {
-            bytes.extend(b"\r\n");
-            let mut rows: Vec<Vec<String>> = self.adjustments.iter().map(adjustment_row).collect();
-            rows.push(total_row(
-                ADJUSTMENT_HEADER.len(),
-                self.adjustments_total.unwrap_or_default(),
-            ));
-            bytes.extend(csv_document(&ADJUSTMENT_HEADER, &rows));
-        }
-        bytes
+        super::statement::csv(self)
     }
 }
 

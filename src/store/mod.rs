@@ -5,6 +5,7 @@
 //! tables: an import hands it typed versions ([`Store::append`]) and gets a typed outcome.
 
 mod append;
+pub mod backup;
 mod closes;
 pub mod codec;
 pub mod facts;
@@ -21,6 +22,7 @@ use redb::{ConcurrencyMode, Database, ReadOnlyDatabase, ReadableDatabase, Readab
 use codec::FORMAT_VERSION;
 
 pub use append::{Appended, Basis, NewImport, NewVersion, Stale};
+pub use backup::{BackupError, BackupSummary, backup};
 pub use closes::{MonthCloses, ReopenError};
 pub use codec::{EncodedRecord, encode_record_into};
 pub(crate) use read::SnapshotView;

@@ -63,6 +63,24 @@ pub(crate) const STATEMENT_VERSIONS: TableDefinition<(&str, u32), &[u8]> =
     TableDefinition::new("statement_versions");
 pub(crate) const CLOSES: TableDefinition<u64, &[u8]> = TableDefinition::new("closes");
 
+/// Shows every table above to `visitor` (the backup copies each by its types: see
+/// `store::backup`). A table added above must be added here too: a backup refuses a store
+/// holding a table it was not shown.
+pub(super) fn visit_tables(
+    visitor: &mut impl super::backup::TableVisitor,
+) -> Result<(), super::StoreError> {
+    visitor.visit(LOG)?;
+    visitor.visit(HISTORY)?;
+    visitor.visit(CURRENT)?;
+    visitor.visit(BY_TIME)?;
+    visitor.visit(REFS)?;
+    visitor.visit(IMPORTS)?;
+    visitor.visit(META)?;
+    visitor.visit(STATEMENTS)?;
+    visitor.visit(STATEMENT_VERSIONS)?;
+    visitor.visit(CLOSES)
+}
+
 pub(crate) const META_NEXT_SEQ: &str = "next_seq";
 pub(crate) const META_NEXT_IMPORT: &str = "next_import";
 pub(crate) const META_FORMAT_VERSION: &str = "format_version";
