@@ -185,6 +185,11 @@ fn table_frame(
     }
     sheet.set_freeze_panes(1, 0)?;
     sheet.autofilter(0, 0, rows as u32, header.len() as u16 - 1)?;
+    // Printed (or saved as PDF) across the page, however many pages down, the header on
+    // each: a table split column-wise onto separate pages cannot be read.
+    sheet.set_landscape();
+    sheet.set_print_fit_to_pages(1, 0);
+    sheet.set_repeat_rows(0, 0)?;
     Ok(())
 }
 
@@ -239,6 +244,8 @@ pub fn statement_xlsx(s: &Statement, lang: Lang) -> Result<Vec<u8>, XlsxFailure>
 
     let sheet = book.worksheet_from_index(0)?;
     write_title_block(sheet, s, lang, &title, &names, &f)?;
+    // The title block prints on one page, labels beside their values.
+    sheet.set_print_fit_to_pages(1, 1);
     Ok(book.save_to_buffer()?)
 }
 
