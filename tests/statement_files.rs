@@ -230,6 +230,28 @@ fn the_workbook_holds_every_amount_of_the_json_and_its_totals_to_the_fen() {
                 assert_eq!(mode & 0o777, 0o600, "{}", file.display());
             }
             check_workbook(&file, &json, lang == "zh");
+            // The explanation of March's one line (fixtures/close: 2024-W10, Q1 and Q2 both
+            // satisfied when it closed, two members, 100.00 each).
+            if month == "2024-03" {
+                let zh = lang == "zh";
+                let names = careledger::report::xlsx::sheet_names(if zh {
+                    careledger::report::Lang::Zh
+                } else {
+                    careledger::report::Lang::En
+                });
+                let mut book: Xlsx<_> = open_workbook(&file).unwrap();
+                let explain = book.worksheet_range(names[5]).unwrap();
+                assert_eq!(explain.height(), 2);
+                assert_eq!(
+                    cell_text(explain.get_value((1, 3))),
+                    if zh {
+                        "满意 2 / 2 份（100.0%）→ 奖励：每人 100.00 × 2 人 = 200.00"
+                    } else {
+                        "2 of 2 surveys satisfied (100.0%) → reward: 100.00 per member × 2 members = 200.00"
+                    }
+                );
+                assert_eq!(cell_fen(explain.get_value((1, 4))), 20_000);
+            }
 
             // The same store and arguments give the same bytes, from another process; and
             // a redirected stdout gets them too.

@@ -54,8 +54,8 @@ const DATE_FORMAT: &str = "yyyy-mm-dd";
 const TIME_FORMAT: &str = "yyyy-mm-dd hh:mm:ss";
 
 /// The sheets' names, in order: statement, people, lines, prior-period adjustments, changes
-/// since close.
-pub fn sheet_names(lang: Lang) -> [&'static str; 5] {
+/// since close, and the explanation of each line.
+pub fn sheet_names(lang: Lang) -> [&'static str; 6] {
     match lang {
         Lang::En => [
             "Statement",
@@ -63,8 +63,16 @@ pub fn sheet_names(lang: Lang) -> [&'static str; 5] {
             "Lines",
             "Adjustments",
             "Changes since close",
+            "Explain",
         ],
-        Lang::Zh => ["结算单", "人员", "明细", "以前期间调整", "结账后变动"],
+        Lang::Zh => [
+            "结算单",
+            "人员",
+            "明细",
+            "以前期间调整",
+            "结账后变动",
+            "说明",
+        ],
     }
 }
 
@@ -242,6 +250,10 @@ pub fn statement_xlsx(s: &Statement, lang: Lang) -> Result<Vec<u8>, XlsxFailure>
     changes.set_name(names[4])?;
     write_adjustments(changes, &s.changes_since_close, lang, &f)?;
 
+    let explain = book.add_worksheet();
+    explain.set_name(names[5])?;
+    write_explain(explain, s, lang, &f)?;
+
     let sheet = book.worksheet_from_index(0)?;
     write_title_block(sheet, s, lang, &title, &names, &f)?;
     // The title block prints on one page, labels beside their values.
@@ -254,7 +266,7 @@ fn write_title_block(
     s: &Statement,
     lang: Lang,
     title: &str,
-    names: &[&str; 5],
+    names: &[&str; 6],
     f: &Formats,
 ) -> Result<(), XlsxError> {
     sheet.write_string_with_format(0, 0, title, &f.title)?;
@@ -442,6 +454,106 @@ fn write_lines(
         sheet.write_number_with_format(row, 10, yuan(l.amount), &f.money)?;
     }
     Ok(())
+}
+
+/// One row per line: the arithmetic behind its amount in words ("why was I fined"), as
+/// `explain payout` gives it, from the statement's own figures.
+fn write_explain(
+    sheet: &mut Worksheet,
+    s: &Statement,
+    lang: Lang,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    let header = [
+        word(lang, "period"),
+        t(lang, "tier", "客户级别"),
+        word(lang, "department"),
+        t(lang, "how the amount comes about", "金额的由来"),
+        word(lang, "amount"),
+    ];
+    table_frame(
+        sheet,
+        &header,
+        &[10.0, 12.0, 16.0, 90.0, 12.0],
+        s.lines.len(),
+        f,
+    )?;
+    for (i, l) in s.lines.iter().enumerate() {
+        let row = i as u32 + 1;
+        sheet.write_string(row, 0, &l.period.label)?;
+        sheet.write_string(row, 1, name(l.tier.as_str(), lang))?;
+        sheet.write_string(row, 2, name(&l.department, lang))?;
+        sheet.write_string(row, 3, explain_line(l, lang))?;
+        sheet.write_number_with_format(row, 4, yuan(l.amount), &f.money)?;
+    }
+    Ok(())
+}
+
+/// `7 of 9 surveys satisfied (77.8%) → fine: -100.00 per member × 7 members = -700.00`.
+fn explain_line(l: &crate::kpi::payouts::PayoutLine, lang: Lang) -> String {
+    use crate::kpi::payouts::PayoutOutcome;
+    let share = super::percent(l.satisfied, l.surveys);
+    let r = &l.shaped_by;
+    let members = match (r.member_days, r.period_days, lang) {
+        (Some(days), Some(period), Lang::En) => {
+            format!("{} members, {days} member-days of {period} days", l.members)
+        }
+        (Some(days), Some(period), Lang::Zh) => {
+            format!("{} 人，按在职天数 {days} 人天 / {period} 天", l.members)
+        }
+        (_, _, Lang::En) => format!("{} members", l.members),
+        (_, _, Lang::Zh) => format!("{} 人", l.members),
+    };
+    let shared = match (&r.shared_by, lang) {
+        (Some(d), Lang::En) => format!(
+            "; shared by {}",
+            d.iter()
+                .map(|d| name(d, lang))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        (Some(d), Lang::Zh) => format!(
+            "；由{}分摊",
+            d.iter()
+                .map(|d| name(d, lang))
+                .collect::<Vec<_>>()
+                .join("、")
+        ),
+        (None, _) => String::new(),
+    };
+    match (l.outcome, lang) {
+        (PayoutOutcome::None, Lang::En) if r.sample_too_small => format!(
+            "{} surveys: sample too small, neither reward nor fine{shared}",
+            l.surveys
+        ),
+        (PayoutOutcome::None, Lang::Zh) if r.sample_too_small => {
+            format!("{} 份问卷：样本不足，不奖不罚{shared}", l.surveys)
+        }
+        (PayoutOutcome::None, Lang::En) => format!(
+            "{} of {} surveys satisfied ({share}): neither reward nor fine{shared}",
+            l.satisfied, l.surveys
+        ),
+        (PayoutOutcome::None, Lang::Zh) => format!(
+            "满意 {} / {} 份（{share}）：不奖不罚{shared}",
+            l.satisfied, l.surveys
+        ),
+        (outcome, Lang::En) => format!(
+            "{} of {} surveys satisfied ({share}) → {}: {} per member × {members} = {}{shared}",
+            l.satisfied,
+            l.surveys,
+            outcome_name(outcome.as_str(), lang),
+            l.per_member,
+            l.amount
+        ),
+        (outcome, Lang::Zh) => format!(
+            "满意 {} / {} 份（{share}）→ {}：每人 {} × {members} = {}{shared}",
+            l.satisfied,
+            l.surveys,
+            outcome_name(outcome.as_str(), lang),
+            l.per_member,
+            l.amount
+        ),
+    }
 }
 
 fn outcome_name(outcome: &str, lang: Lang) -> &str {
