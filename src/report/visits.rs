@@ -91,7 +91,10 @@ impl VisitsReport {
             lang,
             self.by_owner.iter().map(|l| {
                 (
-                    staff_label(l, t(lang, "(no owner: pool)", "（无负责人：部门公共）")),
+                    staff_label(
+                        l,
+                        t(lang, "(no owner: a pool, or nobody found)", "（无负责人）"),
+                    ),
                     &l.counts,
                 )
             }),
