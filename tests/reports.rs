@@ -96,13 +96,12 @@ fn the_work_list_holds_exactly_the_open_tasks() {
         )),
         ["service_followup:R1"]
     );
+    // The second delivery call is the sales manager's (seed 000_*, issue 13 item 7: the
+    // default owner rule of delivery_call_2 is `role:manager`), not the consultant's; the
+    // fixture's staff has no sales manager, so it is listed for nobody.
     assert_eq!(
         ids(&listed(&dir, &[&ahead[..], &["--staff", "XS001"]].concat())),
-        [
-            "delivery_call_1:S1",
-            "delivery_call_2:S1",
-            "delivery_call_3:S1"
-        ]
+        ["delivery_call_1:S1", "delivery_call_3:S1"]
     );
     assert_eq!(
         ids(&listed(

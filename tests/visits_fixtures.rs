@@ -10,7 +10,7 @@ use crate::fixture;
 const SET: &str = "visits";
 
 /// Every fixture folder, so the determinism test covers them all.
-const FIXTURES: [&str; 11] = [
+const FIXTURES: [&str; 13] = [
     "task_kinds",
     "crediting_order",
     "grace_edge",
@@ -22,6 +22,8 @@ const FIXTURES: [&str; 11] = [
     "empty_month",
     "churn_recovery",
     "surveys",
+    "owners",
+    "outcomes",
 ];
 
 /// `expected-2024-03.json` is `--month 2024-03`; `expected-2024-W09.json` is `--week 2024-W09`.
@@ -91,6 +93,16 @@ fn churn_recovery() {
 #[test]
 fn surveys() {
     check("surveys");
+}
+
+#[test]
+fn owners() {
+    check("owners");
+}
+
+#[test]
+fn outcomes() {
+    check("outcomes");
 }
 
 #[test]

@@ -8,8 +8,8 @@ use rayon::prelude::*;
 
 use super::episodes::{Episode, lost_episodes};
 use super::{Activity, CustomerActivity};
-use crate::model::{Attempt, Day, Outcome, Purpose, Timestamp};
-use crate::rules::Rules;
+use crate::model::{Attempt, Day, Outcome, Purpose, Staff, Timestamp};
+use crate::rules::{Rules, TaskOwner};
 
 /// One return-visit task.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -20,8 +20,12 @@ pub struct Task {
     pub customer_id: String,
     pub trigger_at: Timestamp,
     pub due_at: Timestamp,
-    /// Who the task falls to, where the data says: the sale's consultant for the delivery
-    /// tasks. Follow-ups and churn calls are the care department's pool.
+    /// The staff member the records name for the task under its kind's owner rule
+    /// (`TaskRule::owner`): the sale's consultant under `consultant`, the order's advisor
+    /// under `advisor`; `None` under `role:ROLE` and `pool`, and when the record names
+    /// nobody. Who the task is listed and counted for is [`Owners::owner`]: a role is
+    /// resolved against the staff records then, not kept with the task, so a staff change
+    /// derives no task again.
     pub owner: Option<String>,
     /// For a churn task, the episode's return date.
     pub returned_on: Option<Day>,
@@ -61,6 +65,84 @@ impl TaskState {
     }
 }
 
+/// Who owns each task (`TaskRule::owner`), resolved against the staff records: the same
+/// for a task derived from scratch and for one read from the kept facts, which keep only
+/// the staff member the records name ([`Task::owner`]).
+pub struct Owners {
+    /// Per task kind (`slot`): the owner rule, the kind's department and due offset.
+    rules: [Option<(TaskOwner, String, i64)>; 7],
+    /// Every current staff record, by staff id.
+    staff: Vec<Staff>,
+}
+
+impl Owners {
+    pub fn new(rules: &Rules, mut staff: Vec<Staff>) -> Owners {
+        let mut by_kind: [Option<(TaskOwner, String, i64)>; 7] = Default::default();
+        for (kind, rule) in rules.visits.tasks.all() {
+            by_kind[slot(kind)] = Some((
+                rule.owner.clone(),
+                rule.department.clone(),
+                rule.due_seconds(),
+            ));
+        }
+        staff.sort_by(|a, b| a.staff_id.cmp(&b.staff_id));
+        Owners {
+            rules: by_kind,
+            staff,
+        }
+    }
+
+    /// The owner of a task of `kind` triggered at `trigger_at` whose records name `named`
+    /// ([`Task::owner`]): `named` under `consultant` and `advisor`; under `role:ROLE` the
+    /// staff member of the kind's department with that role who is active on the trigger
+    /// date (of several the smallest staff id, of none nobody); nobody under `pool`.
+    pub fn owner(
+        &self,
+        kind: Purpose,
+        named: Option<&str>,
+        trigger_at: Timestamp,
+    ) -> Option<String> {
+        let (rule, department, _) = self.rules[slot(kind)].as_ref()?;
+        match rule {
+            TaskOwner::Consultant | TaskOwner::Advisor => named.map(str::to_owned),
+            TaskOwner::Pool => None,
+            TaskOwner::Role(role) => {
+                let day = trigger_at.day();
+                // In staff id order: the first found is the smallest.
+                self.staff
+                    .iter()
+                    .find(|s| {
+                        s.department == *department
+                            && s.role.as_deref() == Some(role.as_str())
+                            && s.active_from <= day
+                            && s.active_to.is_none_or(|to| day <= to)
+                    })
+                    .map(|s| s.staff_id.clone())
+            }
+        }
+    }
+
+    /// [`Owners::owner`] of a task known by its due time (a kept fact): the trigger time is
+    /// the due time less the kind's offset, as derivation made it.
+    pub fn owner_by_due(
+        &self,
+        kind: Purpose,
+        named: Option<&str>,
+        due_at: Timestamp,
+    ) -> Option<String> {
+        let offset = self.rules[slot(kind)].as_ref().map_or(0, |r| r.2);
+        self.owner(kind, named, Timestamp(due_at.0 - offset))
+    }
+
+    /// A staff member's name, from their current record.
+    pub fn name(&self, staff_id: &str) -> Option<&str> {
+        self.staff
+            .binary_search_by(|s| s.staff_id.as_str().cmp(staff_id))
+            .ok()
+            .map(|i| self.staff[i].name.as_str())
+    }
+}
+
 /// What crediting made of one customer's tasks and attempts.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CustomerTasks {
@@ -75,6 +157,7 @@ pub struct CustomerTasks {
 struct KindRules {
     due_seconds: [i64; 7],
     success: [Vec<Outcome>; 7],
+    owner: [Option<TaskOwner>; 7],
     grace_seconds: i64,
     lapse_days: i32,
 }
@@ -87,13 +170,16 @@ impl KindRules {
     fn new(rules: &Rules) -> KindRules {
         let mut due_seconds = [0; 7];
         let mut success: [Vec<Outcome>; 7] = Default::default();
+        let mut owner: [Option<TaskOwner>; 7] = Default::default();
         for (kind, rule) in rules.visits.tasks.all() {
             due_seconds[slot(kind)] = rule.due_seconds();
             success[slot(kind)] = rule.success.clone();
+            owner[slot(kind)] = Some(rule.owner.clone());
         }
         KindRules {
             due_seconds,
             success,
+            owner,
             grace_seconds: rules.grace_seconds(),
             lapse_days: rules.churn.lapse(),
         }
@@ -165,13 +251,10 @@ fn derive_customer(c: &CustomerActivity, kinds: &KindRules, until: Timestamp) ->
             Purpose::DeliveryCall2,
             Purpose::DeliveryCall3,
         ] {
-            task(
-                kind,
-                &sale.sale_id,
-                sale.delivered_at,
-                sale.consultant_id.as_ref(),
-                None,
-            );
+            let consultant = (kinds.owner[slot(kind)] == Some(TaskOwner::Consultant))
+                .then_some(sale.consultant_id.as_ref())
+                .flatten();
+            task(kind, &sale.sale_id, sale.delivered_at, consultant, None);
         }
     }
     for order in c.orders.iter().filter(|o| o.opened_at <= until) {
@@ -180,13 +263,11 @@ fn derive_customer(c: &CustomerActivity, kinds: &KindRules, until: Timestamp) ->
             && closed_at <= until
             && order.followup_consent
         {
-            task(
-                Purpose::ServiceFollowup,
-                &order.order_id,
-                closed_at,
-                None,
-                None,
-            );
+            let kind = Purpose::ServiceFollowup;
+            let advisor = (kinds.owner[slot(kind)] == Some(TaskOwner::Advisor))
+                .then_some(order.advisor_id.as_ref())
+                .flatten();
+            task(kind, &order.order_id, closed_at, advisor, None);
         }
     }
     let episodes = lost_episodes(&visit_dates, kinds.lapse_days);

@@ -690,6 +690,9 @@ fn customer_facts(
             flags: flag(s.performed(), TASK_PERFORMED)
                 | flag(s.successful, TASK_SUCCESSFUL)
                 | flag(s.on_time(), TASK_ON_TIME),
+            owner: s.task.owner.clone(),
+            caller: s.credits.first().and_then(|c| c.staff_id.clone()),
+            outcomes: s.credits.iter().map(|c| outcome_code(c.outcome)).collect(),
         })
         .collect();
     let unscheduled = derived
@@ -840,6 +843,22 @@ pub fn purpose_of(code: u8) -> Result<Purpose, StoreError> {
         .get(usize::from(code))
         .copied()
         .ok_or_else(|| StoreError::Damaged(format!("fact_tasks names the task kind code {code}")))
+}
+
+/// An attempt outcome as a `fact_tasks` value stores it: its index in `Outcome::ALL`.
+pub fn outcome_code(outcome: Outcome) -> u8 {
+    Outcome::ALL
+        .iter()
+        .position(|o| *o == outcome)
+        .expect("an outcome") as u8
+}
+
+/// The outcome of a stored code.
+pub fn outcome_of(code: u8) -> Result<Outcome, StoreError> {
+    Outcome::ALL
+        .get(usize::from(code))
+        .copied()
+        .ok_or_else(|| StoreError::Damaged(format!("fact_tasks names the outcome code {code}")))
 }
 
 /// A tier as `fact_survey_lines` stores it: its index in `Tier::ALL`.

@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use super::rate;
-use crate::derive::tasks::CustomerTasks;
-use crate::model::{Day, Kind, Period, PeriodKind, Purpose, Record, Survey};
+use crate::derive::tasks::{CustomerTasks, Owners};
+use crate::model::{Day, Kind, Outcome, Period, PeriodKind, Purpose, Record, Staff, Survey};
 use crate::rules::Rules;
 use crate::store::facts::{TASK_ON_TIME, TASK_PERFORMED, TASK_SUCCESSFUL};
 use crate::store::{Reader, StoreError};
@@ -28,6 +28,110 @@ pub struct VisitsReport {
     pub surveys: SurveyTotals,
     pub questions: Vec<QuestionLine>,
     pub top_issues: Vec<IssueLine>,
+    /// The period's tasks by their owner (`TaskRule::owner`): sorted by staff id, the
+    /// tasks without one (a pool kind, or a rule that finds nobody) last under `null`.
+    #[serde(default)]
+    pub by_owner: Vec<StaffLine>,
+    /// The period's performed tasks by the staff id of their first credited attempt (the
+    /// call that decides `on_time`): sorted by staff id, attempts without one last under
+    /// `null`. A task never attempted has no caller and is in no line, so every line's
+    /// `due` equals its `performed`, and the lines add up to `tasks.performed`.
+    #[serde(default)]
+    pub by_caller: Vec<StaffLine>,
+    /// Per task kind of `by_kind`, the outcomes of every attempt credited to the period's
+    /// tasks of that kind, whenever the attempt was made.
+    #[serde(default)]
+    pub outcomes: Vec<OutcomeLine>,
+    /// Per task kind of `by_kind`, the period's tasks that are not successful: the
+    /// performed ones by the outcome of their last credited attempt, the others as
+    /// `not_attempted` (the manager's list of 无人接听 / 空号 / 拒访).
+    #[serde(default)]
+    pub unsuccessful_by_last_outcome: Vec<UnsuccessfulLine>,
+}
+
+/// The tasks of one staff member (or of nobody: `staff_id` null).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffLine {
+    pub staff_id: Option<String>,
+    /// From the current staff record; null when there is none.
+    pub name: Option<String>,
+    #[serde(flatten)]
+    pub counts: Counts,
+}
+
+/// A count per attempt outcome, keyed by the outcome's token.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutcomeCounts {
+    pub reached: u64,
+    pub sent: u64,
+    pub no_answer: u64,
+    pub busy: u64,
+    pub wrong_number: u64,
+    pub refused: u64,
+    pub callback: u64,
+}
+
+impl OutcomeCounts {
+    fn add(&mut self, outcome: Outcome) {
+        *match outcome {
+            Outcome::Reached => &mut self.reached,
+            Outcome::Sent => &mut self.sent,
+            Outcome::NoAnswer => &mut self.no_answer,
+            Outcome::Busy => &mut self.busy,
+            Outcome::WrongNumber => &mut self.wrong_number,
+            Outcome::Refused => &mut self.refused,
+            Outcome::Callback => &mut self.callback,
+        } += 1;
+    }
+
+    /// The counts in `Outcome::ALL` order.
+    pub fn each(&self) -> [(Outcome, u64); 7] {
+        [
+            (Outcome::Reached, self.reached),
+            (Outcome::Sent, self.sent),
+            (Outcome::NoAnswer, self.no_answer),
+            (Outcome::Busy, self.busy),
+            (Outcome::WrongNumber, self.wrong_number),
+            (Outcome::Refused, self.refused),
+            (Outcome::Callback, self.callback),
+        ]
+    }
+
+    pub fn total(&self) -> u64 {
+        self.each().iter().map(|(_, n)| n).sum()
+    }
+
+    /// Adds another tally's counts.
+    pub fn merge(&mut self, other: &OutcomeCounts) {
+        self.reached += other.reached;
+        self.sent += other.sent;
+        self.no_answer += other.no_answer;
+        self.busy += other.busy;
+        self.wrong_number += other.wrong_number;
+        self.refused += other.refused;
+        self.callback += other.callback;
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutcomeLine {
+    pub kind: String,
+    /// Attempts credited to the kind's tasks of the period: the sum of the outcomes.
+    pub attempts: u64,
+    #[serde(flatten)]
+    pub outcomes: OutcomeCounts,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnsuccessfulLine {
+    pub kind: String,
+    /// Tasks not successful: due − successful of the kind, the sum of the counts below.
+    pub unsuccessful: u64,
+    /// Performed but not successful, by the outcome of the last credited attempt.
+    #[serde(flatten)]
+    pub last_outcome: OutcomeCounts,
+    /// No credited attempt.
+    pub not_attempted: u64,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -111,8 +215,20 @@ impl Counts {
 /// A survey with its current answers as (question, score).
 pub type AnsweredSurvey = (Survey, Vec<(String, u8)>);
 
-/// The surveys dated in a period, each with its current answers.
-pub fn surveys_in(reader: &Reader, period: &Period) -> Result<Vec<AnsweredSurvey>, StoreError> {
+/// What a visits report reads from the records besides the tasks: the period's surveys,
+/// and the staff records that resolve owners by role and name the people.
+#[derive(Clone, Debug, Default)]
+pub struct PeriodRecords {
+    /// The surveys dated in the period, each with its current answers, by survey id.
+    pub surveys: Vec<AnsweredSurvey>,
+    /// Every current staff record.
+    pub staff: Vec<Staff>,
+}
+
+/// The records a report of `period` reads besides the tasks ([`PeriodRecords`]): the
+/// surveys dated in it, each with its current answers, and the staff. (Named for the
+/// surveys it first read; `kpi::Derived::visits` calls it.)
+pub fn surveys_in(reader: &Reader, period: &Period) -> Result<PeriodRecords, StoreError> {
     let mut surveys = Vec::new();
     let to = crate::model::Day(period.last.0 + 1).start();
     reader.for_each_in_period(Kind::Survey, period.first.start(), to, |record| {
@@ -122,7 +238,7 @@ pub fn surveys_in(reader: &Reader, period: &Period) -> Result<Vec<AnsweredSurvey
         Ok(())
     })?;
     surveys.sort_by(|a, b| a.survey_id.cmp(&b.survey_id));
-    surveys
+    let surveys = surveys
         .into_iter()
         .map(|s| {
             let answers = reader
@@ -132,7 +248,28 @@ pub fn surveys_in(reader: &Reader, period: &Period) -> Result<Vec<AnsweredSurvey
                 .collect();
             Ok((s, answers))
         })
-        .collect()
+        .collect::<Result<_, StoreError>>()?;
+    let staff = reader
+        .current_records(Kind::Staff)?
+        .into_iter()
+        .filter_map(Record::into_staff)
+        .collect();
+    Ok(PeriodRecords { surveys, staff })
+}
+
+/// One task of the period as the tally counts it, derived from scratch or read from a
+/// kept fact.
+struct Counted<'a> {
+    kind: Purpose,
+    /// Resolved ([`Owners::owner`]).
+    owner: Option<String>,
+    performed: bool,
+    successful: bool,
+    on_time: bool,
+    /// The staff id of the first credited attempt (`None` also when it names nobody).
+    caller: Option<&'a str>,
+    /// The credited attempts' outcomes, in crediting order.
+    outcomes: &'a mut dyn Iterator<Item = Outcome>,
 }
 
 /// The tasks due in a period and the unscheduled attempts, counted.
@@ -142,29 +279,54 @@ struct TaskTally {
     by_kind: BTreeMap<&'static str, Counts>,
     by_department: BTreeMap<String, Counts>,
     unscheduled: u64,
+    by_owner: BTreeMap<Option<String>, Counts>,
+    by_caller: BTreeMap<Option<String>, Counts>,
+    /// Per kind: every credited attempt's outcome; the last outcome of the performed tasks
+    /// not successful, and the tasks not attempted.
+    outcomes: BTreeMap<&'static str, (OutcomeCounts, OutcomeCounts, u64)>,
 }
 
 impl TaskTally {
-    fn add(
-        &mut self,
-        rules: &Rules,
-        kind: Purpose,
-        performed: bool,
-        successful: bool,
-        on_time: bool,
-    ) {
-        let (p, s, o) = (performed, successful, on_time);
+    fn add(&mut self, rules: &Rules, task: Counted) {
+        let (p, s, o) = (task.performed, task.successful, task.on_time);
         self.total.add(p, s, o);
-        self.by_kind.entry(kind.as_str()).or_default().add(p, s, o);
-        let department = &super::task_rule(rules, kind).department;
+        self.by_kind
+            .entry(task.kind.as_str())
+            .or_default()
+            .add(p, s, o);
+        let department = &super::task_rule(rules, task.kind).department;
         self.by_department
             .entry(department.clone())
             .or_default()
             .add(p, s, o);
+        self.by_owner.entry(task.owner).or_default().add(p, s, o);
+        if p {
+            self.by_caller
+                .entry(task.caller.map(str::to_owned))
+                .or_default()
+                .add(p, s, o);
+        }
+        let (all, last, not_attempted) = self.outcomes.entry(task.kind.as_str()).or_default();
+        let mut final_outcome = None;
+        for outcome in task.outcomes {
+            all.add(outcome);
+            final_outcome = Some(outcome);
+        }
+        if !s {
+            match final_outcome {
+                Some(outcome) => last.add(outcome),
+                None => *not_attempted += 1,
+            }
+        }
     }
 
     /// From every customer's credited tasks, derived from scratch.
-    fn of_derived(derived: &[CustomerTasks], rules: &Rules, period: &Period) -> TaskTally {
+    fn of_derived(
+        derived: &[CustomerTasks],
+        rules: &Rules,
+        owners: &Owners,
+        period: &Period,
+    ) -> TaskTally {
         let mut tally = TaskTally::default();
         for customer in derived {
             for state in customer
@@ -172,12 +334,18 @@ impl TaskTally {
                 .iter()
                 .filter(|s| !s.withdrawn && period.contains(s.task.due_at.day()))
             {
+                let task = &state.task;
                 tally.add(
                     rules,
-                    state.task.kind,
-                    state.performed(),
-                    state.successful,
-                    state.on_time(),
+                    Counted {
+                        kind: task.kind,
+                        owner: owners.owner(task.kind, task.owner.as_deref(), task.trigger_at),
+                        performed: state.performed(),
+                        successful: state.successful,
+                        on_time: state.on_time(),
+                        caller: state.credits.first().and_then(|c| c.staff_id.as_deref()),
+                        outcomes: &mut state.credits.iter().map(|c| c.outcome),
+                    },
                 );
             }
             tally.unscheduled += customer
@@ -190,18 +358,38 @@ impl TaskTally {
     }
 
     /// From the period's kept facts: a range of `fact_tasks` and one of `fact_unscheduled`.
-    fn of_facts(reader: &Reader, rules: &Rules, period: &Period) -> Result<TaskTally, StoreError> {
+    fn of_facts(
+        reader: &Reader,
+        rules: &Rules,
+        owners: &Owners,
+        period: &Period,
+    ) -> Result<TaskTally, StoreError> {
         let (from, to) = (period.first.start().0, Day(period.last.0 + 1).start().0);
         let mut tally = TaskTally::default();
-        let mut kinds = Vec::new();
-        reader.for_each_task_fact(from, to, |kind, flags| kinds.push((kind, flags)))?;
-        for (code, flags) in kinds {
+        let mut facts = Vec::new();
+        reader.for_each_task_fact(from, to, |fact| facts.push(fact))?;
+        for fact in facts {
+            let kind = crate::facts::purpose_of(fact.kind)?;
+            let outcomes = fact
+                .outcomes
+                .iter()
+                .map(|code| crate::facts::outcome_of(*code))
+                .collect::<Result<Vec<_>, _>>()?;
             tally.add(
                 rules,
-                crate::facts::purpose_of(code)?,
-                flags & TASK_PERFORMED != 0,
-                flags & TASK_SUCCESSFUL != 0,
-                flags & TASK_ON_TIME != 0,
+                Counted {
+                    kind,
+                    owner: owners.owner_by_due(
+                        kind,
+                        fact.owner.as_deref(),
+                        crate::model::Timestamp(fact.due_at),
+                    ),
+                    performed: fact.flags & TASK_PERFORMED != 0,
+                    successful: fact.flags & TASK_SUCCESSFUL != 0,
+                    on_time: fact.flags & TASK_ON_TIME != 0,
+                    caller: fact.caller.as_deref(),
+                    outcomes: &mut outcomes.into_iter(),
+                },
             );
         }
         tally.unscheduled = reader.count_unscheduled(from, to)?;
@@ -210,38 +398,63 @@ impl TaskTally {
 }
 
 /// Aggregates the report of one period from every customer's credited tasks and the
-/// period's surveys.
+/// period's records (surveys, staff).
 pub fn visits_report(
     derived: &[CustomerTasks],
-    surveys: &[AnsweredSurvey],
+    records: &PeriodRecords,
     rules: &Rules,
     period: &Period,
 ) -> VisitsReport {
+    let owners = Owners::new(rules, records.staff.clone());
     assemble(
-        TaskTally::of_derived(derived, rules, period),
-        surveys,
+        TaskTally::of_derived(derived, rules, &owners, period),
+        &owners,
+        &records.surveys,
         rules,
         period,
     )
 }
 
-/// The report of one period from the kept facts (`crate::facts`) and the period's surveys.
+/// The report of one period from the kept facts (`crate::facts`) and the period's records.
+/// Owners by role are resolved here, against the staff records of the snapshot, as from
+/// scratch: the facts keep only the staff member a task's records name.
 pub fn visits_report_from_facts(
     reader: &Reader,
-    surveys: &[AnsweredSurvey],
+    records: &PeriodRecords,
     rules: &Rules,
     period: &Period,
 ) -> Result<VisitsReport, StoreError> {
+    let owners = Owners::new(rules, records.staff.clone());
     Ok(assemble(
-        TaskTally::of_facts(reader, rules, period)?,
-        surveys,
+        TaskTally::of_facts(reader, rules, &owners, period)?,
+        &owners,
+        &records.surveys,
         rules,
         period,
     ))
 }
 
+/// Staff lines sorted by staff id, `null` last, named from the staff records.
+fn staff_lines(map: BTreeMap<Option<String>, Counts>, owners: &Owners) -> Vec<StaffLine> {
+    // `None` sorts first in a map: moved to the end.
+    let mut lines: Vec<StaffLine> = map
+        .into_iter()
+        .map(|(staff_id, counts)| StaffLine {
+            name: staff_id
+                .as_deref()
+                .and_then(|id| owners.name(id))
+                .map(str::to_owned),
+            staff_id,
+            counts,
+        })
+        .collect();
+    lines.sort_by_key(|l| l.staff_id.is_none());
+    lines
+}
+
 fn assemble(
     tally: TaskTally,
+    owners: &Owners,
     surveys: &[AnsweredSurvey],
     rules: &Rules,
     period: &Period,
@@ -251,6 +464,9 @@ fn assemble(
         by_kind,
         by_department,
         unscheduled,
+        by_owner,
+        by_caller,
+        outcomes,
     } = tally;
     let satisfied_min = rules.surveys.satisfied_overall_min;
     let count = surveys.len() as u64;
@@ -319,6 +535,25 @@ fn assemble(
             })
             .collect(),
         top_issues,
+        by_owner: staff_lines(by_owner, owners),
+        by_caller: staff_lines(by_caller, owners),
+        outcomes: outcomes
+            .iter()
+            .map(|(kind, (all, _, _))| OutcomeLine {
+                kind: (*kind).to_owned(),
+                attempts: all.total(),
+                outcomes: *all,
+            })
+            .collect(),
+        unsuccessful_by_last_outcome: outcomes
+            .iter()
+            .map(|(kind, (_, last, not_attempted))| UnsuccessfulLine {
+                kind: (*kind).to_owned(),
+                unsuccessful: last.total() + not_attempted,
+                last_outcome: *last,
+                not_attempted: *not_attempted,
+            })
+            .collect(),
     }
 }
 

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::derive::care::{self, CareKind};
 use crate::derive::churn;
-use crate::derive::tasks::{TaskState, derive_tasks};
+use crate::derive::tasks::{Owners, TaskState, derive_tasks};
 use crate::derive::tiers::{Tier, TierInputs, as_of_for};
 use crate::derive::{Activity, CustomerActivity};
 use crate::model::{Customer, Day, Kind, Purpose, Record, Timestamp};
@@ -17,7 +17,9 @@ use crate::store::{Reader, StoreError};
 #[derive(Clone, Debug, Default)]
 pub struct WorkFilter {
     pub department: Option<String>,
-    /// The task's owner (the sale's consultant for delivery tasks).
+    /// The task's owner under its kind's owner rule (`TaskRule::owner`: the sale's
+    /// consultant, the order's advisor, the department's member with a role, or nobody for
+    /// a pool); care tasks have none.
     pub staff: Option<String>,
     /// A task kind, or the purpose crediting a care task (`care` for tier_care).
     pub kind: Option<Purpose>,
@@ -90,6 +92,14 @@ pub fn open_tasks(
             .push((p.policy_id, p.start_on));
     }
     let success = rules.visits.tasks.churn_recovery.success.clone();
+    let owners = Owners::new(
+        rules,
+        reader
+            .current_records(Kind::Staff)?
+            .into_iter()
+            .filter_map(Record::into_staff)
+            .collect(),
+    );
     let tasks = derive_tasks(&activity, rules, until);
     let mut open: Vec<(Tier, Open)> = Vec::new();
     for (c, derived) in activity.customers.iter().zip(tasks) {
@@ -123,7 +133,10 @@ pub fn open_tasks(
                 && s.task.due_at.day() <= last_due_day
             {
                 let department = super::task_rule(rules, s.task.kind).department.clone();
-                open.push((tier, Open::of(s, None, department, grace)));
+                let owner = owners.owner(s.task.kind, s.task.owner.as_deref(), s.task.trigger_at);
+                let mut item = Open::of(s, None, department, grace);
+                item.owner = owner;
+                open.push((tier, item));
             }
         }
         let episodes: Vec<_> = churn.episodes.iter().map(|e| e.episode.clone()).collect();
@@ -179,7 +192,7 @@ pub fn open_tasks(
             && filter
                 .staff
                 .as_ref()
-                .is_none_or(|st| o.state.task.owner.as_ref() == Some(st))
+                .is_none_or(|st| o.owner.as_ref() == Some(st))
             && filter
                 .department
                 .as_ref()
@@ -216,7 +229,7 @@ pub fn open_tasks(
                 customer_id: s.task.customer_id.clone(),
                 customer_name: name,
                 phone,
-                owner: s.task.owner.clone().unwrap_or_default(),
+                owner: o.owner.unwrap_or_default(),
                 attempts: s.credits.len() as u64,
                 last_outcome: s
                     .credits
@@ -237,6 +250,8 @@ struct Open {
     due_day: Day,
     /// The grace of its kind, in seconds.
     grace: i64,
+    /// Whom it is listed for (`Owners::owner`); care tasks have nobody.
+    owner: Option<String>,
 }
 
 impl Open {
@@ -248,6 +263,7 @@ impl Open {
             state,
             department,
             grace,
+            owner: None,
         }
     }
 }

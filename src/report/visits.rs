@@ -7,7 +7,26 @@ use super::table::{self, Table};
 use super::{
     Lang, LongCsv, Render, RenderContext, csv_number, decimal2, name, percent, t, to_json, word,
 };
-use crate::kpi::visits::{Counts, VisitsReport};
+use crate::kpi::visits::{Counts, OutcomeCounts, StaffLine, VisitsReport};
+use crate::model::Outcome;
+
+/// An attempt outcome as the care staff say it (the 回访记录表's words in Chinese).
+pub(crate) fn outcome_name(outcome: Outcome, lang: Lang) -> &'static str {
+    match outcome {
+        Outcome::Reached => t(lang, "reached", "已接通"),
+        Outcome::Sent => t(lang, "sent", "已发送"),
+        Outcome::NoAnswer => t(lang, "no answer", "无人接听"),
+        Outcome::Busy => t(lang, "busy", "占线"),
+        Outcome::WrongNumber => t(lang, "wrong number", "空号"),
+        Outcome::Refused => t(lang, "refused", "拒访"),
+        Outcome::Callback => t(lang, "call back later", "稍后回电"),
+    }
+}
+
+/// Outcome columns: one per outcome, in `Outcome::ALL` order.
+fn outcome_cells(c: &OutcomeCounts) -> impl Iterator<Item = String> {
+    c.each().into_iter().map(|(_, n)| n.to_string())
+}
 
 impl VisitsReport {
     fn period_label(&self) -> (&'static str, &str) {
@@ -54,7 +73,133 @@ pub(super) fn counts_table<'a>(
         .total(counts_row(word(lang, "all").to_owned(), total))
 }
 
+/// A staff line's label: "name (id)", the id alone without a staff record, or the pool's
+/// words for the tasks of nobody.
+fn staff_label(line: &StaffLine, nobody: &str) -> String {
+    match (&line.staff_id, &line.name) {
+        (Some(id), Some(name)) => format!("{name} ({id})"),
+        (Some(id), None) => id.clone(),
+        (None, _) => nobody.to_owned(),
+    }
+}
+
 impl VisitsReport {
+    pub(super) fn owner_table(&self, cx: &RenderContext) -> Table {
+        let lang = cx.lang;
+        counts_table(
+            t(lang, "By owner", "按负责人"),
+            lang,
+            self.by_owner.iter().map(|l| {
+                (
+                    staff_label(
+                        l,
+                        t(lang, "(no owner: a pool, or nobody found)", "（无负责人）"),
+                    ),
+                    &l.counts,
+                )
+            }),
+            &self.tasks.counts,
+        )
+    }
+
+    pub(super) fn caller_table(&self, cx: &RenderContext) -> Table {
+        let lang = cx.lang;
+        let mut performed = self.tasks.counts;
+        // The lines hold the performed tasks only (a task never attempted has no caller).
+        performed.due = performed.performed;
+        counts_table(
+            t(
+                lang,
+                "By caller (first credited attempt)",
+                "按回访人（首次回访）",
+            ),
+            lang,
+            self.by_caller.iter().map(|l| {
+                (
+                    staff_label(l, t(lang, "(no staff id)", "（未记录工号）")),
+                    &l.counts,
+                )
+            }),
+            &performed,
+        )
+    }
+
+    pub(super) fn outcomes_table(&self, cx: &RenderContext) -> Table {
+        let lang = cx.lang;
+        let mut header = vec![
+            t(lang, "Task kind", "回访类型"),
+            t(lang, "attempts", "回访次数"),
+        ];
+        header.extend(Outcome::ALL.iter().map(|o| outcome_name(*o, lang)));
+        let mut total = OutcomeCounts::default();
+        for l in &self.outcomes {
+            total.merge(&l.outcomes);
+        }
+        Table::new(
+            t(lang, "Outcomes of the credited attempts", "回访结果"),
+            &header,
+            1,
+        )
+        .rows(self.outcomes.iter().map(|l| {
+            [cx.kind_name(&l.kind), l.attempts.to_string()]
+                .into_iter()
+                .chain(outcome_cells(&l.outcomes))
+                .collect()
+        }))
+        .total(
+            [word(lang, "all").to_owned(), total.total().to_string()]
+                .into_iter()
+                .chain(outcome_cells(&total))
+                .collect(),
+        )
+    }
+
+    pub(super) fn unsuccessful_table(&self, cx: &RenderContext) -> Table {
+        let lang = cx.lang;
+        let mut header = vec![
+            t(lang, "Task kind", "回访类型"),
+            t(lang, "not successful", "未成功"),
+        ];
+        header.extend(Outcome::ALL.iter().map(|o| outcome_name(*o, lang)));
+        header.push(t(lang, "not attempted", "未回访"));
+        let mut total = OutcomeCounts::default();
+        let mut not_attempted = 0;
+        for l in &self.unsuccessful_by_last_outcome {
+            total.merge(&l.last_outcome);
+            not_attempted += l.not_attempted;
+        }
+        let row = |name: String, unsuccessful: u64, c: &OutcomeCounts, not_attempted: u64| {
+            [name, unsuccessful.to_string()]
+                .into_iter()
+                .chain(outcome_cells(c))
+                .chain([not_attempted.to_string()])
+                .collect::<Vec<_>>()
+        };
+        Table::new(
+            t(
+                lang,
+                "Tasks not successful, by their last outcome",
+                "未成功回访（按最后一次结果）",
+            ),
+            &header,
+            1,
+        )
+        .rows(self.unsuccessful_by_last_outcome.iter().map(|l| {
+            row(
+                cx.kind_name(&l.kind),
+                l.unsuccessful,
+                &l.last_outcome,
+                l.not_attempted,
+            )
+        }))
+        .total(row(
+            word(lang, "all").to_owned(),
+            total.total() + not_attempted,
+            &total,
+            not_attempted,
+        ))
+    }
+
     pub(super) fn kind_table(&self, cx: &RenderContext) -> Table {
         let lang = cx.lang;
         counts_table(
@@ -137,6 +282,10 @@ impl Render for VisitsReport {
         vec![
             self.kind_table(cx),
             self.department_table(cx),
+            self.owner_table(cx),
+            self.caller_table(cx),
+            self.outcomes_table(cx),
+            self.unsuccessful_table(cx),
             self.questions_table(cx),
             self.issues_table(cx),
         ]
@@ -248,6 +397,13 @@ impl Render for VisitsReport {
         for l in &self.by_department {
             counts("by_department", &l.department, &l.counts);
         }
+        // An empty name is the line of nobody (JSON null).
+        for l in &self.by_owner {
+            counts("by_owner", l.staff_id.as_deref().unwrap_or(""), &l.counts);
+        }
+        for l in &self.by_caller {
+            counts("by_caller", l.staff_id.as_deref().unwrap_or(""), &l.counts);
+        }
         push(
             "tasks",
             "",
@@ -293,6 +449,25 @@ impl Render for VisitsReport {
         }
         for i in &self.top_issues {
             push("top_issues", &i.issue, "count", i.count.to_string());
+        }
+        for l in &self.outcomes {
+            push("outcomes", &l.kind, "attempts", l.attempts.to_string());
+            for (outcome, n) in l.outcomes.each() {
+                push("outcomes", &l.kind, outcome.as_str(), n.to_string());
+            }
+        }
+        for l in &self.unsuccessful_by_last_outcome {
+            let section = "unsuccessful_by_last_outcome";
+            push(section, &l.kind, "unsuccessful", l.unsuccessful.to_string());
+            for (outcome, n) in l.last_outcome.each() {
+                push(section, &l.kind, outcome.as_str(), n.to_string());
+            }
+            push(
+                section,
+                &l.kind,
+                "not_attempted",
+                l.not_attempted.to_string(),
+            );
         }
         csv.into_bytes()
     }

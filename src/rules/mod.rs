@@ -101,6 +101,68 @@ pub struct TaskRule {
     /// Outcomes that make a credited attempt successful, as tokens in the file.
     #[serde(with = "outcome_tokens")]
     pub success: Vec<Outcome>,
+    /// Whom a task of the kind is listed for (`tasks --staff`) and counted under in the
+    /// visits report's `by_owner`; never changes a figure of the contract.
+    pub owner: TaskOwner,
+}
+
+/// Who owns the tasks of a kind (seed `000_*`: the consultant makes calls 1 and 3, 由销售经理
+/// 负责打出第二个电话). Written in the rules file as `"consultant"`, `"advisor"`,
+/// `"role:ROLE"` or `"pool"`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TaskOwner {
+    /// The sale's consultant (`consultant_id`): the sale kinds only.
+    Consultant,
+    /// The service order's advisor (`advisor_id`), the person whose customer it is:
+    /// `service_followup` only.
+    Advisor,
+    /// The staff member of the task's department with this role (a token) who is active on
+    /// the task's trigger date; of several, the smallest staff id; of none, nobody. Resolved
+    /// against the staff records when a report or list is made, so a staff change needs no
+    /// task to be derived again.
+    Role(String),
+    /// Nobody in particular: the department's pool.
+    Pool,
+}
+
+impl TaskOwner {
+    /// The rule as the rules file writes it.
+    pub fn word(&self) -> String {
+        match self {
+            TaskOwner::Consultant => "consultant".into(),
+            TaskOwner::Advisor => "advisor".into(),
+            TaskOwner::Role(role) => format!("role:{role}"),
+            TaskOwner::Pool => "pool".into(),
+        }
+    }
+
+    /// Whether the rule can name an owner for tasks of `kind`: a consultant only for the
+    /// tasks of a sale, an advisor only for those of a service order.
+    fn fits(&self, kind: Purpose) -> bool {
+        match self {
+            TaskOwner::Consultant => matches!(
+                kind,
+                Purpose::DeliveryCall1
+                    | Purpose::ThankYouLetter
+                    | Purpose::DeliveryCall2
+                    | Purpose::DeliveryCall3
+            ),
+            TaskOwner::Advisor => kind == Purpose::ServiceFollowup,
+            TaskOwner::Role(_) | TaskOwner::Pool => true,
+        }
+    }
+}
+
+impl Serialize for TaskOwner {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.word())
+    }
+}
+
+impl<'de> Deserialize<'de> for TaskOwner {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<TaskOwner, D::Error> {
+        text::task_owner(&String::deserialize(d)?).map_err(serde::de::Error::custom)
+    }
 }
 
 impl TaskRule {
@@ -447,6 +509,27 @@ mod text {
         TimeOfDay::parse(text)
     }
 
+    /// A task kind's owner rule: `consultant`, `advisor`, `role:ROLE` (a token) or `pool`.
+    pub fn task_owner(word: &str) -> Result<super::TaskOwner, String> {
+        use super::TaskOwner;
+        match word {
+            "consultant" => Ok(TaskOwner::Consultant),
+            "advisor" => Ok(TaskOwner::Advisor),
+            "pool" => Ok(TaskOwner::Pool),
+            _ => match word.strip_prefix("role:") {
+                Some(role) if crate::model::check_token(role).is_ok() => {
+                    Ok(TaskOwner::Role(role.to_owned()))
+                }
+                Some(role) => Err(format!(
+                    "`{role}` is not a role token (a-z, 0-9, _); write e.g. role:manager"
+                )),
+                None => Err(format!(
+                    "`{word}` is not an owner rule; use consultant, advisor, role:ROLE (e.g. role:manager) or pool"
+                )),
+            },
+        }
+    }
+
     pub fn task_kind(token: &str) -> Result<Purpose, String> {
         super::task_kind(token).ok_or_else(|| {
             format!(
@@ -709,11 +792,12 @@ pub enum RulesError {
     },
 }
 
-fn task(due_hours: u32, department: &str, success: &[Outcome]) -> TaskRule {
+fn task(due_hours: u32, department: &str, success: &[Outcome], owner: TaskOwner) -> TaskRule {
     TaskRule {
         due_hours,
         department: department.into(),
         success: success.to_vec(),
+        owner,
     }
 }
 
@@ -721,16 +805,18 @@ impl Default for Rules {
     /// The rules of DOMAIN.md, taken from the seed documents.
     fn default() -> Rules {
         use Outcome::{Reached, Sent};
+        use TaskOwner::{Advisor, Consultant, Pool, Role};
         Rules {
             visits: VisitRules {
                 grace_hours: 48,
                 tasks: TaskRules {
-                    churn_recovery: task(30 * 24, "customer_care", &[Reached, Sent]),
-                    delivery_call_1: task(24, "sales", &[Reached]),
-                    delivery_call_2: task(72, "sales", &[Reached]),
-                    delivery_call_3: task(168, "sales", &[Reached]),
-                    service_followup: task(72, "customer_care", &[Reached]),
-                    thank_you_letter: task(24, "sales", &[Sent, Reached]),
+                    churn_recovery: task(30 * 24, "customer_care", &[Reached, Sent], Pool),
+                    delivery_call_1: task(24, "sales", &[Reached], Consultant),
+                    // Seed 000_*: 交车后的3天内由销售经理负责打出第二个电话.
+                    delivery_call_2: task(72, "sales", &[Reached], Role("manager".into())),
+                    delivery_call_3: task(168, "sales", &[Reached], Consultant),
+                    service_followup: task(72, "customer_care", &[Reached], Advisor),
+                    thank_you_letter: task(24, "sales", &[Sent, Reached], Consultant),
                 },
             },
             churn: ChurnRules {
@@ -835,6 +921,11 @@ fn bad_text(table: &toml::Table) -> Option<(String, String)> {
                         return Some((format!("{key}.success"), reason));
                     }
                 }
+            }
+            if let Some(toml::Value::String(word)) = rule.get("owner")
+                && let Err(reason) = text::task_owner(word)
+            {
+                return Some((format!("{key}.owner"), reason));
             }
         }
     }
@@ -1111,6 +1202,25 @@ impl Rules {
                     "is empty; no attempt could ever succeed".into(),
                 );
             }
+            if let TaskOwner::Role(_) = &rule.owner
+                && let Err(reason) = text::task_owner(&rule.owner.word())
+            {
+                return bad(&format!("{key}.owner"), reason);
+            }
+            if !rule.owner.fits(kind) {
+                let named = match kind {
+                    Purpose::ServiceFollowup => "advisor, ",
+                    Purpose::ChurnRecovery => "",
+                    _ => "consultant, ",
+                };
+                return bad(
+                    &format!("{key}.owner"),
+                    format!(
+                        "a {kind} task has no {}; use {named}role:ROLE or pool",
+                        rule.owner.word()
+                    ),
+                );
+            }
         }
         for (name, tier) in [
             ("super_vip", &self.payouts.super_vip),
@@ -1339,6 +1449,54 @@ mod tests {
 
     fn refusal(toml: &str) -> String {
         Rules::from_toml("r.toml", toml).unwrap_err().to_string()
+    }
+
+    /// Issue 13 item 7: a task kind's owner is a rule, defaulting to the seed's people (the
+    /// sales manager makes the second delivery call), and a wrong word is refused naming
+    /// its key.
+    #[test]
+    fn owner_rules_default_to_the_seed_and_are_checked() {
+        let rules = Rules::default();
+        let tasks = &rules.visits.tasks;
+        assert_eq!(tasks.delivery_call_1.owner, TaskOwner::Consultant);
+        assert_eq!(tasks.thank_you_letter.owner, TaskOwner::Consultant);
+        assert_eq!(
+            tasks.delivery_call_2.owner,
+            TaskOwner::Role("manager".into())
+        );
+        assert_eq!(tasks.delivery_call_3.owner, TaskOwner::Consultant);
+        assert_eq!(tasks.service_followup.owner, TaskOwner::Advisor);
+        assert_eq!(tasks.churn_recovery.owner, TaskOwner::Pool);
+        assert!(rules.to_toml().contains("owner = \"role:manager\""));
+        let changed = Rules::from_toml(
+            "r.toml",
+            "[visits.tasks.delivery_call_2]\nowner = \"consultant\"\n[visits.tasks.service_followup]\nowner = \"role:lead_advisor\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            changed.visits.tasks.delivery_call_2.owner,
+            TaskOwner::Consultant
+        );
+        assert_eq!(
+            changed.visits.tasks.service_followup.owner,
+            TaskOwner::Role("lead_advisor".into())
+        );
+        assert_eq!(
+            refusal("[visits.tasks.delivery_call_2]\nowner = \"boss\"\n"),
+            "r.toml: visits.tasks.delivery_call_2.owner: `boss` is not an owner rule; use consultant, advisor, role:ROLE (e.g. role:manager) or pool"
+        );
+        assert_eq!(
+            refusal("[visits.tasks.delivery_call_2]\nowner = \"role:Manager\"\n"),
+            "r.toml: visits.tasks.delivery_call_2.owner: `Manager` is not a role token (a-z, 0-9, _); write e.g. role:manager"
+        );
+        assert_eq!(
+            refusal("[visits.tasks.churn_recovery]\nowner = \"consultant\"\n"),
+            "r.toml: visits.tasks.churn_recovery.owner: a churn_recovery task has no consultant; use role:ROLE or pool"
+        );
+        assert_eq!(
+            refusal("[visits.tasks.delivery_call_1]\nowner = \"advisor\"\n"),
+            "r.toml: visits.tasks.delivery_call_1.owner: a delivery_call_1 task has no advisor; use consultant, role:ROLE or pool"
+        );
     }
 
     /// Regression (issue 10): a grace of 10^12 hours failed as a bare type error, a negative

@@ -13,7 +13,7 @@
 //! | table | key | value | holds |
 //! |---|---|---|---|
 //! | `fact_customers` | customer id | [`CustomerFacts`] | every fact of one customer: what the month tables below hold of them, so re-deriving a customer first takes its old rows out |
-//! | `fact_tasks` | `(due_at, task id)` | `[kind, flags]` | return-visit tasks not withdrawn, with their credit state ([`TASK_PERFORMED`] …) |
+//! | `fact_tasks` | `(due_at, task id)` | [`TaskRow`] | return-visit tasks not withdrawn: kind, credit state ([`TASK_PERFORMED`] …), the staff member the records name as owner (roles are resolved at report time from the staff records, so a staff change needs no fact derived again), the staff id of the first credited attempt, and every credited attempt's outcome |
 //! | `fact_unscheduled` | `(at, attempt id)` | `()` | attempts with a task purpose credited to no task |
 //! | `fact_lost` | `(lost_on, customer id)` | `()` | lost episodes, by the day they began |
 //! | `fact_returns` | `(returned_on, customer id)` | [`ReturnFact`] | returns from an episode, recovered or not, with the recovering call's staff |
@@ -44,7 +44,7 @@ use super::{Store, StoreError, guarded};
 use crate::model::{Kind, Record, Timestamp};
 
 const CUSTOMERS: TableDefinition<&str, &[u8]> = TableDefinition::new("fact_customers");
-const TASKS: TableDefinition<(i64, &str), [u8; 2]> = TableDefinition::new("fact_tasks");
+const TASKS: TableDefinition<(i64, &str), &[u8]> = TableDefinition::new("fact_tasks");
 const UNSCHEDULED: TableDefinition<(i64, &str), ()> = TableDefinition::new("fact_unscheduled");
 const LOST: TableDefinition<(i32, &str), ()> = TableDefinition::new("fact_lost");
 const RETURNS: TableDefinition<(i32, &str), &[u8]> = TableDefinition::new("fact_returns");
@@ -150,7 +150,7 @@ pub const TASK_ON_TIME: u8 = 4;
 
 /// The layout of the facts tables. Part of the fingerprint: facts of another layout are
 /// derived again, never read.
-pub const LAYOUT: u32 = 4;
+pub const LAYOUT: u32 = 5;
 
 /// Kinds of a `fact_care_tasks` value's first byte.
 pub const CARE_TIER: u8 = 0;
@@ -178,13 +178,43 @@ pub struct CoverFact {
     pub until: Option<i32>,
 }
 
-/// One return-visit task: its due time, id, kind (`Purpose` index) and credit flags.
+/// One return-visit task: its due time, id, kind (`Purpose` index), credit flags, and who
+/// is behind it.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
 pub struct TaskFact {
     pub due_at: i64,
     pub id: String,
     pub kind: u8,
     pub flags: u8,
+    /// The staff member the task's records name under its kind's owner rule (the sale's
+    /// consultant, the order's advisor); `None` under a role or pool rule.
+    pub owner: Option<String>,
+    /// The staff id of the first credited attempt.
+    pub caller: Option<String>,
+    /// The outcome (`Outcome::ALL` index) of every credited attempt, in crediting order.
+    pub outcomes: Vec<u8>,
+}
+
+/// A `fact_tasks` value: a [`TaskFact`] without its key.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct TaskRow {
+    pub kind: u8,
+    pub flags: u8,
+    pub owner: Option<String>,
+    pub caller: Option<String>,
+    pub outcomes: Vec<u8>,
+}
+
+impl TaskFact {
+    fn row(&self) -> TaskRow {
+        TaskRow {
+            kind: self.kind,
+            flags: self.flags,
+            owner: self.owner.clone(),
+            caller: self.caller.clone(),
+            outcomes: self.outcomes.clone(),
+        }
+    }
 }
 
 /// A return from a lost episode.
@@ -369,18 +399,28 @@ impl Reader {
         })
     }
 
-    /// Calls `f(kind, flags)` for every task due in `[from, to)`.
+    /// Calls `f` with every task due in `[from, to)`, in (due_at, id) order.
     pub fn for_each_task_fact(
         &self,
         from: i64,
         to: i64,
-        mut f: impl FnMut(u8, u8),
+        mut f: impl FnMut(TaskFact),
     ) -> Result<(), StoreError> {
         guarded(|| {
             let table = self.facts_txn().open_table(TASKS)?;
             for entry in table.range((from, "")..(to, ""))? {
-                let [kind, flags] = entry?.1.value();
-                f(kind, flags);
+                let (key, value) = entry?;
+                let (due_at, id) = key.value();
+                let row: TaskRow = decode("task", value.value())?;
+                f(TaskFact {
+                    due_at,
+                    id: id.to_owned(),
+                    kind: row.kind,
+                    flags: row.flags,
+                    owner: row.owner,
+                    caller: row.caller,
+                    outcomes: row.outcomes,
+                });
             }
             Ok(())
         })
@@ -968,7 +1008,7 @@ fn write_customers(
         let new = new.as_ref().unwrap_or(&empty);
         let id = id.as_str();
         for t in gone(&new.tasks, &old.tasks) {
-            tasks.insert((t.due_at, t.id.as_str()), [t.kind, t.flags])?;
+            tasks.insert((t.due_at, t.id.as_str()), encode(&t.row()).as_slice())?;
         }
         for (at, attempt) in gone(&new.unscheduled, &old.unscheduled) {
             unscheduled.insert((*at, attempt.as_str()), ())?;
