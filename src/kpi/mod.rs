@@ -119,7 +119,7 @@ impl<'r> Derived<'r> {
 
     /// The return-visit report of a month or week.
     pub fn visits(&self, period: &Period) -> Result<visits::VisitsReport, StoreError> {
-        let surveys = visits::surveys_in(self.reader, period)?;
+        let surveys = visits::records_in(self.reader, period)?;
         match self.tasks() {
             Some(tasks) => Ok(visits::visits_report(tasks, &surveys, self.rules, period)),
             None => visits::visits_report_from_facts(self.reader, &surveys, self.rules, period),

@@ -226,9 +226,8 @@ pub struct PeriodRecords {
 }
 
 /// The records a report of `period` reads besides the tasks ([`PeriodRecords`]): the
-/// surveys dated in it, each with its current answers, and the staff. (Named for the
-/// surveys it first read; `kpi::Derived::visits` calls it.)
-pub fn surveys_in(reader: &Reader, period: &Period) -> Result<PeriodRecords, StoreError> {
+/// surveys dated in it, each with its current answers, and the staff.
+pub fn records_in(reader: &Reader, period: &Period) -> Result<PeriodRecords, StoreError> {
     let mut surveys = Vec::new();
     let to = crate::model::Day(period.last.0 + 1).start();
     reader.for_each_in_period(Kind::Survey, period.first.start(), to, |record| {
