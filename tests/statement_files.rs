@@ -363,3 +363,31 @@ fn the_csv_says_what_it_is_and_its_people_sum_to_the_json_total_once() {
         assert!(blocks.iter().flatten().all(|r| r[0] != "TOTAL"));
     }
 }
+
+/// The dealership's name, from the rules' `[report] dealership`, heads the workbook's title
+/// block; without it the row is empty.
+#[test]
+fn the_workbook_names_the_dealership_of_the_rules() {
+    let dir = store();
+    dir.write("rules.toml", "[report]\ndealership = \"众达丰田4S店\"\n");
+    for (rules, expected) in [(true, "众达丰田4S店"), (false, "")] {
+        let file = dir.join(&format!("d-{rules}.xlsx"));
+        let mut args = vec![];
+        if rules {
+            args.extend(["--rules", "rules.toml"]);
+        }
+        args.extend(["report", "payouts", "--month", "2024-04", "--format", "xlsx"]);
+        args.extend(["--out", file.to_str().unwrap()]);
+        dir.ok(&args);
+        let mut book: Xlsx<_> = open_workbook(&file).unwrap();
+        let names = careledger::report::xlsx::sheet_names(careledger::report::Lang::Zh);
+        let title = book.worksheet_range(names[0]).unwrap();
+        let value = match title.get_value((title_row("dealership"), 1)) {
+            Some(Data::Empty) | None => String::new(),
+            other => cell_text(other),
+        };
+        assert_eq!(value, expected);
+        let heading = cell_text(title.get_value((0, 0)));
+        assert_eq!(heading.starts_with("众达丰田4S店 "), rules, "{heading}");
+    }
+}

@@ -676,8 +676,12 @@ fn payouts_report(
             let statement = kpi::payouts::statement(&reader, rules, month).map_err(kpi_failure)?;
             match text_format {
                 Some(f) => statement.render(f.into(), cx),
-                None => careledger::report::xlsx::statement_xlsx(&statement, cx.lang)
-                    .map_err(|e| Failure::Unexpected(e.into()))?,
+                None => careledger::report::xlsx::statement_xlsx(
+                    &statement,
+                    cx.lang,
+                    &rules.report.dealership,
+                )
+                .map_err(|e| Failure::Unexpected(e.into()))?,
             }
         }
         Some(in_force) => {

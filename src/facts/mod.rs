@@ -44,12 +44,13 @@ use crate::store::{Reader, Store, StoreError, sha256_hex};
 const REBUILD_QUARTERS: u64 = 3;
 
 /// The fingerprint of the rules (and of the facts' layout) facts are derived under. The
-/// payout rules are left out: no fact depends on them (a payout line is computed at report
-/// time from the surveys kept with their tier), so a what-if on payouts still reads the
-/// kept facts.
+/// payout rules and the report's wording are left out: no fact depends on them (a payout
+/// line is computed at report time from the surveys kept with their tier), so a what-if on
+/// payouts still reads the kept facts.
 pub fn fingerprint(rules: &Rules) -> String {
     let mut derived_under = rules.clone();
     derived_under.payouts = Rules::default().payouts;
+    derived_under.report = Rules::default().report;
     sha256_hex(
         format!(
             "careledger facts layout {LAYOUT}\n{}",

@@ -471,7 +471,7 @@ fn assemble(
         // The statement as finance files it: the workbook of `report payouts --format xlsx`.
         files.push(PackFile {
             name: "payouts.xlsx".into(),
-            bytes: super::xlsx::statement_xlsx(&statement, lang)?,
+            bytes: super::xlsx::statement_xlsx(&statement, lang, &rules.report.dealership)?,
         });
         // The churn JSON follows the contract exactly (no staff credit); md/csv keep it.
         if let Some(f) = files.iter_mut().find(|f| f.name == "churn.json") {

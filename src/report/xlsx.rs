@@ -22,7 +22,7 @@
 //! (the close's time for a closed month, else the month's last day), and its zip entries
 //! carry a fixed time of their own (rust_xlsxwriter's packager).
 //!
-//! No dealership name is shown: the store holds none.
+//! The dealership's name is the rules' `[report] dealership` (the store holds none).
 
 use rust_xlsxwriter::{
     DocProperties, ExcelDateTime, Format, FormatAlign, Formula, Workbook, Worksheet, XlsxError,
@@ -79,7 +79,8 @@ pub fn sheet_names(lang: Lang) -> [&'static str; 6] {
 /// The rows of the title block (column A label, column B value) that carry a total, by the
 /// key the test and a reader look them up with: the label's row is found by its position
 /// in [`TITLE_KEYS`].
-pub const TITLE_KEYS: [&str; 11] = [
+pub const TITLE_KEYS: [&str; 12] = [
+    "dealership",
     "month",
     "status",
     "closed_at",
@@ -98,6 +99,7 @@ pub const TITLE_FIRST_ROW: u32 = 2;
 
 fn title_label(key: &str, lang: Lang) -> &'static str {
     match key {
+        "dealership" => t(lang, "Dealership", "经销店"),
         "month" => t(lang, "Month", "月份"),
         "status" => t(lang, "Status", "状态"),
         "closed_at" => t(lang, "Closed at", "结账时间"),
@@ -202,7 +204,7 @@ fn table_frame(
 }
 
 /// The statement as an xlsx workbook, in `lang` (see the module's documentation).
-pub fn statement_xlsx(s: &Statement, lang: Lang) -> Result<Vec<u8>, XlsxFailure> {
+pub fn statement_xlsx(s: &Statement, lang: Lang, dealership: &str) -> Result<Vec<u8>, XlsxFailure> {
     let f = Formats::new();
     let names = sheet_names(lang);
     let mut book = Workbook::new();
@@ -219,9 +221,11 @@ pub fn statement_xlsx(s: &Statement, lang: Lang) -> Result<Vec<u8>, XlsxFailure>
             excel_day(last)?
         }
     };
-    let title = match lang {
-        Lang::En => format!("Reward and fine statement {}", s.month),
-        Lang::Zh => format!("奖罚结算 {}", s.month),
+    let title = match (lang, dealership.is_empty()) {
+        (Lang::En, true) => format!("Reward and fine statement {}", s.month),
+        (Lang::En, false) => format!("{dealership}: reward and fine statement {}", s.month),
+        (Lang::Zh, true) => format!("奖罚结算 {}", s.month),
+        (Lang::Zh, false) => format!("{dealership} 奖罚结算 {}", s.month),
     };
     book.set_properties(
         &DocProperties::new()
@@ -255,7 +259,7 @@ pub fn statement_xlsx(s: &Statement, lang: Lang) -> Result<Vec<u8>, XlsxFailure>
     write_explain(explain, s, lang, &f)?;
 
     let sheet = book.worksheet_from_index(0)?;
-    write_title_block(sheet, s, lang, &title, &names, &f)?;
+    write_title_block(sheet, s, lang, &title, dealership, &names, &f)?;
     // The title block prints on one page, labels beside their values.
     sheet.set_print_fit_to_pages(1, 1);
     Ok(book.save_to_buffer()?)
@@ -266,6 +270,7 @@ fn write_title_block(
     s: &Statement,
     lang: Lang,
     title: &str,
+    dealership: &str,
     names: &[&str; 6],
     f: &Formats,
 ) -> Result<(), XlsxError> {
@@ -276,6 +281,12 @@ fn write_title_block(
         let row = TITLE_FIRST_ROW + i as u32;
         sheet.write_string_with_format(row, 0, title_label(key, lang), &f.label)?;
         match *key {
+            // `[report] dealership` of the rules; empty when none is set.
+            "dealership" => {
+                if !dealership.is_empty() {
+                    sheet.write_string(row, 1, dealership)?;
+                }
+            }
             "month" => {
                 sheet.write_string(row, 1, &s.month)?;
             }

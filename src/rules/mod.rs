@@ -38,6 +38,7 @@ pub struct Rules {
     pub complaints: ComplaintRules,
     pub worktime: WorktimeRules,
     pub care: CareRules,
+    pub report: ReportRules,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -323,6 +324,15 @@ pub struct TierPayout {
     /// A line with fewer surveys than this has outcome `none` ("sample too small"); 1, the
     /// contract, lets every line count.
     pub min_surveys: u32,
+}
+
+/// What reports say about whose they are.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportRules {
+    /// The dealership's name, shown at the head of the payout statement (xlsx, CSV); empty:
+    /// none shown.
+    pub dealership: String,
 }
 
 /// Care by tier and insurance renewal reminders (DOMAIN.md section 14).
@@ -898,6 +908,7 @@ impl Default for Rules {
                     success: vec![Reached, Sent],
                 },
             },
+            report: ReportRules::default(),
         }
     }
 }
@@ -1312,6 +1323,17 @@ impl Rules {
                     "is empty; no attempt could ever succeed".into(),
                 );
             }
+        }
+        let dealership = &self.report.dealership;
+        if dealership.chars().count() > 200
+            || dealership
+                .chars()
+                .any(crate::model::privacy::is_hidden_char)
+        {
+            return bad(
+                "report.dealership",
+                "is longer than 200 characters or holds a control character; write the name as it should print".into(),
+            );
         }
         let renewal = &care.insurance_renewal;
         if renewal.due_days_before > renewal.trigger_days_before {
