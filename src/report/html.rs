@@ -192,6 +192,17 @@ impl Html {
         self.out.push_str("</tbody>\n</table>\n");
     }
 
+    /// A table under its own title (`<h3>`), or its empty text when it has no row.
+    fn titled_table(&mut self, table: &Table) {
+        let _ = writeln!(self.out, "<h3>{}</h3>", esc(&table.title));
+        match (&table.empty, table.rows.is_empty()) {
+            (Some(empty), true) => {
+                let _ = writeln!(self.out, "<p>{}</p>", esc(empty));
+            }
+            _ => self.table(table),
+        }
+    }
+
     /// A section's heading and its chart, in one block that printing does not split: a
     /// heading alone at the foot of a page, its chart on the next, is what `break-after:
     /// avoid` alone does not always prevent (Chromium honours it only between siblings).
@@ -341,6 +352,15 @@ pub fn index(p: &Page) -> String {
     );
     h.table(&v.kind_table(cx));
     h.table(&v.department_table(cx));
+    // Who is behind the figures, and why calls failed (issue 13): each under its title.
+    for table in [
+        v.owner_table(cx),
+        v.caller_table(cx),
+        v.outcomes_table(cx),
+        v.unsuccessful_table(cx),
+    ] {
+        h.titled_table(&table);
+    }
     let _ = writeln!(
         h.out,
         "<p>{} {}</p>",
