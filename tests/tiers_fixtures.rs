@@ -3,18 +3,19 @@
 //! Each fixture folder holds the CSV files to import (or `1/`, `2/`, … imported in that
 //! order), a `README.md` with the hand-working, and one `expected-YYYY-MM.json` per month:
 //! `expected-2024-03.json` is `--month 2024-03`, evaluated as of E = 2024-02-29.
-//! The expected files were worked out by hand from DOMAIN.md section 7, not copied from the
-//! program.
+//! The expected files were worked out by hand from DOMAIN.md section 7 (and the trailing
+//! year's revenue shares, largest-remainder rounded), not copied from the program.
 
 use crate::fixture;
 
 const SET: &str = "tiers";
 
 /// Every fixture folder, so the determinism test covers them all.
-const FIXTURES: [&str; 3] = [
+const FIXTURES: [&str; 4] = [
     "visits_and_sales",
     "referrals_and_policies",
     "tags_family_surveys",
+    "revenue_shares",
 ];
 
 /// `expected-2024-03.json` is `tiers --month 2024-03 --list`.
@@ -54,6 +55,11 @@ fn referrals_and_policies() {
 #[test]
 fn tags_family_surveys() {
     check("tags_family_surveys");
+}
+
+#[test]
+fn revenue_shares() {
+    check("revenue_shares");
 }
 
 #[test]

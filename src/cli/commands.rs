@@ -124,7 +124,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             format,
         } => {
             let reader = Store::open_reader(db).map_err(store_failure)?;
-            let report = kpi::tiers::run(&reader, &rules, &month, list).map_err(store_failure)?;
+            let report = kpi::tiers::run(&reader, &rules, &month, list).map_err(kpi_failure)?;
             out_bytes(&report.render(format.into(), &cx))
         }
         Command::Report {

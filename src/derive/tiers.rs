@@ -210,6 +210,17 @@ impl TierInputs {
             .collect()
     }
 
+    /// Whether a customer exists as of `day`: in the store and created on or before it.
+    /// The tiers report counts only these (DOMAIN.md section 7 rates the others general,
+    /// which is what a survey or payout needs, but a count of customers who did not exist
+    /// yet is no count of the dealership's customers).
+    pub fn exists_on(&self, customer_id: &str, day: Day) -> bool {
+        self.customers
+            .get(customer_id)
+            .and_then(|c| c.created_on)
+            .is_some_and(|created| created <= day)
+    }
+
     /// One customer's tier as of `as_of`; a customer not in the store is general.
     pub fn tier_of(&self, customer_id: &str, rules: &TierRules, as_of: Day) -> TierResult {
         match self.customers.get(customer_id) {

@@ -7,13 +7,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use crate::derive::churn::CustomerChurn;
-use crate::model::{Fen, Kind, MoneyOverflow, Period, PeriodKind, Record};
+use crate::model::{Day, Fen, Kind, MoneyOverflow, Period, PeriodKind, Record};
 use crate::rules::Rules;
 use crate::store::Reader;
 
 use super::KpiError;
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ChurnFigures {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub month: Option<String>,
@@ -27,6 +27,14 @@ pub struct ChurnFigures {
     pub recovered: u64,
     pub returned_unprompted: u64,
     pub recovery_revenue: Fen,
+    /// The revenue of every service order opened in the period (seed `003_*`: 客服部也能赚钱
+    /// puts the recovery revenue beside it). A default when read from an older report.
+    #[serde(default)]
+    pub service_revenue: Fen,
+    /// recovery_revenue / service_revenue, unrounded; `null` when there is no service
+    /// revenue.
+    #[serde(default)]
+    pub recovery_share: Option<f64>,
     /// Episodes declared lost (最终宣告流失) on a date in the period (DOMAIN.md section 14).
     /// (A default when read: a report saved before revision 3, as a gate's baseline.)
     #[serde(default)]
@@ -39,6 +47,102 @@ pub struct ChurnFigures {
     pub by_staff: Option<Vec<StaffLine>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub months: Option<Vec<ChurnFigures>>,
+    /// A year's report: one line per calendar year from the year of the earliest service
+    /// order through the report's year (the seed's 2012–2015 table ends in the year it was
+    /// written); empty when no order is dated by the year's end.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub years: Option<Vec<YearLine>>,
+}
+
+/// One year of the multi-year table (流失客户挽回维修产值 per year, seed `003_*`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct YearLine {
+    pub year: i32,
+    pub recovery_revenue: Fen,
+    pub service_revenue: Fen,
+    pub recovery_share: Option<f64>,
+}
+
+/// `part / whole` unrounded; `None` when the whole is 0.
+fn fen_share(part: Fen, whole: Fen) -> Option<f64> {
+    (whole.0 != 0).then(|| part.0 as f64 / whole.0 as f64)
+}
+
+/// The revenue of the service orders opened on a date of `period`: a by-time range scan of
+/// the records, no derivation.
+pub fn service_revenue(reader: &Reader, period: &Period) -> Result<Fen, KpiError> {
+    let mut sum = Fen::ZERO;
+    let mut overflow = None;
+    reader.for_each_in_period(
+        Kind::ServiceOrder,
+        period.first.start(),
+        Day(period.last.0 + 1).start(),
+        |record| {
+            if let Record::ServiceOrder(o) = record {
+                match sum.add_or(o.revenue, || format!("the service revenue of {period}")) {
+                    Ok(s) => sum = s,
+                    Err(e) => overflow = overflow.take().or(Some(e)),
+                }
+            }
+            Ok(())
+        },
+    )?;
+    match overflow {
+        Some(e) => Err(e.into()),
+        None => Ok(sum),
+    }
+}
+
+/// Puts the period's service revenue and the recovery share into figures (and into each
+/// month of a year's figures).
+pub fn add_service_revenue(reader: &Reader, f: &mut ChurnFigures) -> Result<(), KpiError> {
+    let period = match (&f.month, &f.year) {
+        (Some(label), _) => Period::parse_month(label),
+        (_, Some(label)) => Period::parse_year(label),
+        _ => Err("no period".to_owned()),
+    }
+    .expect("churn figures name their month or year");
+    f.service_revenue = service_revenue(reader, &period)?;
+    f.recovery_share = fen_share(f.recovery_revenue, f.service_revenue);
+    for m in f.months.iter_mut().flatten() {
+        add_service_revenue(reader, m)?;
+    }
+    Ok(())
+}
+
+/// The multi-year table of a year's report: every year from that of the earliest service
+/// order through `through`, with its recovery revenue, service revenue and share.
+pub fn year_lines(derived: &super::Derived, through: i32) -> Result<Vec<YearLine>, KpiError> {
+    let mut first_year = None;
+    let end = Period::year(through).expect("a year");
+    derived.reader.for_each_in_period(
+        Kind::ServiceOrder,
+        crate::model::Timestamp(i64::MIN),
+        Day(end.last.0 + 1).start(),
+        |record| {
+            // In order of time: the first record seen is the earliest.
+            if first_year.is_none() {
+                first_year = record.time().map(|t| t.day().year());
+            }
+            Ok(())
+        },
+    )?;
+    let Some(first_year) = first_year else {
+        return Ok(Vec::new());
+    };
+    (first_year..=through)
+        .map(|year| {
+            let period = Period::year(year).expect("a year");
+            let recovery_revenue = derived.churn_report(&period, None)?.recovery_revenue;
+            let service_revenue = service_revenue(derived.reader, &period)?;
+            Ok(YearLine {
+                year,
+                recovery_revenue,
+                service_revenue,
+                recovery_share: fen_share(recovery_revenue, service_revenue),
+            })
+        })
+        .collect()
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -218,10 +322,13 @@ fn empty_figures(period: &Period) -> ChurnFigures {
         recovered: 0,
         returned_unprompted: 0,
         recovery_revenue: Fen::ZERO,
+        service_revenue: Fen::ZERO,
+        recovery_share: None,
         declared_lost: 0,
         reasons: Vec::new(),
         by_staff: None,
         months: None,
+        years: None,
     }
 }
 
@@ -249,7 +356,8 @@ fn staff_lines(
     lines
 }
 
-/// The churn report of a month, or of a year with its twelve months.
+/// The churn report of a month, or of a year with its twelve months and the multi-year
+/// table, each with its service revenue and recovery share.
 pub fn run(
     reader: &Reader,
     rules: &Rules,
@@ -261,5 +369,11 @@ pub fn run(
     } else {
         None
     };
-    super::Derived::load(reader, rules)?.churn_report(period, directory.as_ref())
+    let derived = super::Derived::load(reader, rules)?;
+    let mut figures = derived.churn_report(period, directory.as_ref())?;
+    add_service_revenue(reader, &mut figures)?;
+    if period.kind == PeriodKind::Year {
+        figures.years = Some(year_lines(&derived, period.first.year())?);
+    }
+    Ok(figures)
 }

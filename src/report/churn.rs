@@ -9,6 +9,17 @@ use super::{Lang, LongCsv, Render, RenderContext, days, name, percent, t, to_jso
 use crate::kpi::churn::{ChurnFigures, ReasonLine, StaffLine};
 use crate::model::Fen;
 
+/// A share of money as printed, percent with one decimal rounded half up (`"12.3%"`), `–`
+/// when the whole is 0. Integer arithmetic.
+fn fen_percent(part: Fen, whole: Fen) -> String {
+    if whole.0 <= 0 || part.0 < 0 {
+        return "–".into();
+    }
+    let (p, w) = (i128::from(part.0), i128::from(whole.0));
+    let tenths = (p * 1000 + w / 2) / w;
+    format!("{}.{}%", tenths / 10, tenths % 10)
+}
+
 impl ChurnFigures {
     fn label(&self) -> (&'static str, &str) {
         match (&self.month, &self.year) {
@@ -138,6 +149,8 @@ impl Render for ChurnFigures {
             let header = [
                 t(lang, "month", "月份"),
                 word(lang, "recovery revenue"),
+                t(lang, "service revenue", "维修产值"),
+                t(lang, "recovery share", "挽回占比"),
                 word(lang, "recovered"),
                 t(lang, "unprompted", "自行回店"),
                 word(lang, "newly lost"),
@@ -149,6 +162,8 @@ impl Render for ChurnFigures {
                     vec![
                         m.month.clone().unwrap_or_default(),
                         m.recovery_revenue.to_string(),
+                        m.service_revenue.to_string(),
+                        fen_percent(m.recovery_revenue, m.service_revenue),
                         m.recovered.to_string(),
                         m.returned_unprompted.to_string(),
                         m.newly_lost.to_string(),
@@ -157,6 +172,30 @@ impl Render for ChurnFigures {
                     ]
                 }),
             ));
+        }
+        if let Some(years) = &self.years {
+            let header = [
+                t(lang, "year", "年份"),
+                word(lang, "recovery revenue"),
+                t(lang, "service revenue", "维修产值"),
+                t(lang, "recovery share", "挽回占比"),
+            ];
+            tables.push(
+                Table::new(t(lang, "By year", "历年挽回维修产值"), &header, 1)
+                    .rows(years.iter().map(|y| {
+                        vec![
+                            y.year.to_string(),
+                            y.recovery_revenue.to_string(),
+                            y.service_revenue.to_string(),
+                            fen_percent(y.recovery_revenue, y.service_revenue),
+                        ]
+                    }))
+                    .when_empty(t(
+                        lang,
+                        "No service orders up to this year.",
+                        "本年及以前无维修工单。",
+                    )),
+            );
         }
         if let Some(staff) = self.staff_table(cx) {
             let anyone_credited = !staff.rows.is_empty();
@@ -198,8 +237,10 @@ impl Render for ChurnFigures {
         let lines = match lang {
             Lang::En => [
                 format!(
-                    "- **Recovery revenue** {} yuan of repair revenue from customers won back",
-                    self.recovery_revenue
+                    "- **Recovery revenue** {} yuan of repair revenue from customers won back: {} of all {} yuan service revenue",
+                    self.recovery_revenue,
+                    fen_percent(self.recovery_revenue, self.service_revenue),
+                    self.service_revenue
                 ),
                 format!(
                     "- **Returns** {returns} lost customers came back: {} after a recovery call ({}), {} by themselves",
@@ -221,7 +262,12 @@ impl Render for ChurnFigures {
                 ),
             ],
             Lang::Zh => [
-                format!("- **挽回维修产值** {} 元", self.recovery_revenue),
+                format!(
+                    "- **挽回维修产值** {} 元，占全部维修产值 {} 元的 {}",
+                    self.recovery_revenue,
+                    self.service_revenue,
+                    fen_percent(self.recovery_revenue, self.service_revenue)
+                ),
                 format!(
                     "- **回店** 流失客户回店 {returns} 位：挽回 {} 位（{}），自行回店 {} 位",
                     self.recovered,
@@ -255,11 +301,11 @@ impl Render for ChurnFigures {
             let _ = match lang {
                 Lang::En => writeln!(
                     out,
-                    "\nA recovered return is credited to whoever made the latest successful recovery call in the {attribution} before it; its repair revenue for the next {window} follows it."
+                    "\nA recovered return is credited to whoever made the latest successful recovery call in the {attribution} before it; its repair revenue for the next {window} follows it. So the revenue credited to a member of staff follows the customers they won back earlier: this period's revenue may come from calls made months before."
                 ),
                 Lang::Zh => writeln!(
                     out,
-                    "\n挽回客户计入回店前 {attribution}内最后一次成功挽回联络的人员；其后 {window}的维修产值随之计入。"
+                    "\n挽回客户计入回店前 {attribution}内最后一次成功挽回联络的人员；其后 {window}的维修产值随之计入。因此人员名下的挽回产值随其此前挽回的客户而来：本期产值可能来自数月前的挽回联络。"
                 ),
             };
         } else {
@@ -296,6 +342,39 @@ impl Render for ChurnFigures {
                 f.recovery_revenue.to_string(),
             );
             push("totals", "", "declared_lost", f.declared_lost.to_string());
+            push(
+                "totals",
+                "",
+                "service_revenue",
+                f.service_revenue.to_string(),
+            );
+            push(
+                "totals",
+                "",
+                "recovery_share",
+                super::csv_number(f.recovery_share),
+            );
+            for y in f.years.iter().flatten() {
+                let year = y.year.to_string();
+                push(
+                    "years",
+                    &year,
+                    "recovery_revenue",
+                    y.recovery_revenue.to_string(),
+                );
+                push(
+                    "years",
+                    &year,
+                    "service_revenue",
+                    y.service_revenue.to_string(),
+                );
+                push(
+                    "years",
+                    &year,
+                    "recovery_share",
+                    super::csv_number(y.recovery_share),
+                );
+            }
             for r in &f.reasons {
                 push("reasons", &r.reason, "episodes", r.episodes.to_string());
             }

@@ -1,10 +1,13 @@
-//! The tiers report: its tables (counts, customers), its Markdown and its CSV.
+//! The tiers report: its tables (counts with the trailing year's revenue shares, customers),
+//! its Markdown and its CSV.
 
 use std::fmt::Write as _;
 
 use super::table::{self, Table};
 use super::{Lang, Render, RenderContext, csv_document, name, percent, t, to_json, word};
-use crate::kpi::tiers::TiersReport;
+use crate::kpi::tiers::{
+    TierRevenue, TiersMonthReport, TiersReport, percents_largest_remainder, tenths,
+};
 use crate::rules::TierRules;
 
 /// What each criterion means, for readers of the Markdown report, with the thresholds and
@@ -185,32 +188,7 @@ impl Render for TiersReport {
     }
 
     fn markdown(&self, cx: &RenderContext) -> Vec<u8> {
-        let lang = cx.lang;
-        let mut out = String::new();
-        let _ = match lang {
-            Lang::En => writeln!(
-                out,
-                "# Customer tiers (客户分级), month {} (as of {})\n",
-                self.month, self.as_of
-            ),
-            Lang::Zh => writeln!(out, "# 客户分级 {}（按 {} 评定）\n", self.month, self.as_of),
-        };
-        table::markdown(&mut out, &self.tables(cx));
-        if self.customers.is_some() {
-            let _ = writeln!(
-                out,
-                "\n{}\n",
-                t(
-                    lang,
-                    "Criteria (DOMAIN.md section 7, thresholds as configured):",
-                    "分级条件（阈值以规则为准）："
-                )
-            );
-            for (code, text) in criteria(&cx.rules.tiers, lang) {
-                let _ = writeln!(out, "- {code}: {text}");
-            }
-        }
-        out.into_bytes()
+        markdown(self, &self.tables(cx), None, cx)
     }
 
     /// With `--list`: `customer_id,tier,criteria`; otherwise `tier,customers`.
@@ -239,6 +217,179 @@ impl Render for TiersReport {
                 csv_document(&["tier", "customers"], &rows)
             }
         }
+    }
+}
+
+/// The Markdown of a tiers report: title, tables, what the revenue shares are (when shown)
+/// and, with the customer list, what each criterion means.
+fn markdown(
+    report: &TiersReport,
+    tables: &[Table],
+    revenue: Option<&TierRevenue>,
+    cx: &RenderContext,
+) -> Vec<u8> {
+    let lang = cx.lang;
+    let mut out = String::new();
+    let _ = match lang {
+        Lang::En => writeln!(
+            out,
+            "# Customer tiers (客户分级), month {} (as of {})\n",
+            report.month, report.as_of
+        ),
+        Lang::Zh => writeln!(
+            out,
+            "# 客户分级 {}（按 {} 评定）\n",
+            report.month, report.as_of
+        ),
+    };
+    table::markdown(&mut out, tables);
+    if let Some(r) = revenue {
+        let _ = match lang {
+            Lang::En => writeln!(
+                out,
+                "\nCustomers created on or before {as_of}, by their tier as of {as_of}, with their sales (by delivery date) and service revenue (by order opening date) of {} … {}. Each share column is rounded by largest remainder so that it adds up to exactly 100.0%; – when the column's total is 0 (80/20 rule: 找出那些能给企业带来80%利润、总量却仅占20%的关键客户).",
+                r.first,
+                r.last,
+                as_of = report.as_of
+            ),
+            Lang::Zh => writeln!(
+                out,
+                "\n统计 {as_of} 及以前建档的客户，按其 {as_of} 的级别；销售额按交车日期、维修产值按开单日期计 {} 至 {}。各占比列按最大余数法取一位小数，合计恰为 100.0%；该列合计为 0 时显示 –（二八法则：找出那些能给企业带来80%利润、总量却仅占20%的关键客户）。",
+                r.first,
+                r.last,
+                as_of = report.as_of
+            ),
+        };
+    }
+    if report.customers.is_some() {
+        let _ = writeln!(
+            out,
+            "\n{}\n",
+            t(
+                lang,
+                "Criteria (DOMAIN.md section 7, thresholds as configured):",
+                "分级条件（阈值以规则为准）："
+            )
+        );
+        for (code, text) in criteria(&cx.rules.tiers, lang) {
+            let _ = writeln!(out, "- {code}: {text}");
+        }
+    }
+    out.into_bytes()
+}
+
+/// A printed share in percent, `–` for none.
+fn printed(p: &Option<String>) -> String {
+    p.as_ref().map_or_else(|| "–".into(), |p| format!("{p}%"))
+}
+
+impl TiersMonthReport {
+    /// Per tier: customers and their share, the trailing year's sales amount and service
+    /// revenue with their shares, and the total. Every share column adds up to 100.0%
+    /// (largest remainder).
+    pub fn revenue_table(&self, cx: &RenderContext) -> Table {
+        let lang = cx.lang;
+        let r = &self.trailing_year;
+        let header = [
+            t(lang, "tier", "级别"),
+            word(lang, "customers"),
+            word(lang, "share"),
+            t(lang, "sales amount", "销售额"),
+            word(lang, "share"),
+            t(lang, "service revenue", "维修产值"),
+            word(lang, "share"),
+        ];
+        let customers = percents_largest_remainder(
+            r.tiers
+                .iter()
+                .map(|l| i64::try_from(l.customers).unwrap_or(i64::MAX))
+                .collect::<Vec<_>>()
+                .try_into()
+                .expect("three tiers"),
+        );
+        let customer_share = |i: usize| {
+            customers.map_or_else(|| "–".into(), |p: [u32; 3]| format!("{}%", tenths(p[i])))
+        };
+        let all = |total: bool| {
+            if total {
+                "100.0%".to_owned()
+            } else {
+                "–".to_owned()
+            }
+        };
+        Table::new("", &header, 1)
+            .rows(r.tiers.iter().enumerate().map(|(i, l)| {
+                vec![
+                    name(l.tier.as_str(), lang),
+                    l.customers.to_string(),
+                    customer_share(i),
+                    l.sales_amount.to_string(),
+                    printed(&l.sales_percent),
+                    l.service_revenue.to_string(),
+                    printed(&l.service_percent),
+                ]
+            }))
+            .total(vec![
+                word(lang, "all").to_owned(),
+                r.total.customers.to_string(),
+                all(customers.is_some()),
+                r.total.sales_amount.to_string(),
+                all(r.tiers.iter().any(|l| l.sales_percent.is_some())),
+                r.total.service_revenue.to_string(),
+                all(r.tiers.iter().any(|l| l.service_percent.is_some())),
+            ])
+    }
+}
+
+impl Render for TiersMonthReport {
+    fn json(&self) -> Vec<u8> {
+        to_json(self)
+    }
+
+    /// Tiers with customers and revenue shares; with `--list`, every customer.
+    fn tables(&self, cx: &RenderContext) -> Vec<Table> {
+        let mut tables = vec![self.revenue_table(cx)];
+        tables.extend(self.tiers.tables(cx).into_iter().skip(1));
+        tables
+    }
+
+    fn markdown(&self, cx: &RenderContext) -> Vec<u8> {
+        markdown(&self.tiers, &self.tables(cx), Some(&self.trailing_year), cx)
+    }
+
+    /// With `--list`: `customer_id,tier,criteria`; otherwise
+    /// `tier,customers,sales_amount,sales_percent,service_revenue,service_percent` (percents
+    /// as printed, empty when the column's total is 0).
+    fn csv(&self) -> Vec<u8> {
+        if self.tiers.customers.is_some() {
+            return self.tiers.csv();
+        }
+        let rows: Vec<Vec<String>> = self
+            .trailing_year
+            .tiers
+            .iter()
+            .map(|l| {
+                vec![
+                    l.tier.as_str().to_owned(),
+                    l.customers.to_string(),
+                    l.sales_amount.to_string(),
+                    l.sales_percent.clone().unwrap_or_default(),
+                    l.service_revenue.to_string(),
+                    l.service_percent.clone().unwrap_or_default(),
+                ]
+            })
+            .collect();
+        csv_document(
+            &[
+                "tier",
+                "customers",
+                "sales_amount",
+                "sales_percent",
+                "service_revenue",
+                "service_percent",
+            ],
+            &rows,
+        )
     }
 }
 
