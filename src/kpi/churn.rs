@@ -371,7 +371,6 @@ pub fn run(
     };
     let derived = super::Derived::load(reader, rules)?;
     let mut figures = derived.churn_report(period, directory.as_ref())?;
-    add_service_revenue(reader, &mut figures)?;
     if period.kind == PeriodKind::Year {
         figures.years = Some(year_lines(&derived, period.first.year())?);
     }

@@ -153,6 +153,8 @@ impl<'r> Derived<'r> {
                     .collect::<Result<_, _>>()?,
             );
         }
+        // Recovery revenue in context: the period's service revenue, read by date range.
+        churn::add_service_revenue(self.reader, &mut figures)?;
         Ok(figures)
     }
 }
