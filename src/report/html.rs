@@ -13,7 +13,7 @@ use crate::kpi::care::CareReport;
 use crate::kpi::churn::{ChurnFigures, ReasonLine};
 use crate::kpi::complaints::ComplaintsReport;
 use crate::kpi::payouts::Statement;
-use crate::kpi::tiers::TiersReport;
+use crate::kpi::tiers::TiersMonthReport;
 use crate::kpi::visits::VisitsReport;
 use crate::model::{Fen, Period};
 
@@ -64,7 +64,7 @@ pub struct Page<'a> {
     pub reasons_period: &'a str,
     pub care: &'a CareReport,
     pub statement: &'a Statement,
-    pub tiers: &'a TiersReport,
+    pub tiers: &'a TiersMonthReport,
     /// `None` when the caller passed no complaints: the page has no such section.
     pub complaints: Option<&'a ComplaintsSection>,
     pub charts: &'a [PackChart],
@@ -533,7 +533,7 @@ pub fn index(p: &Page) -> String {
             "按首次购车年份的客户数",
         ),
     );
-    h.table(&p.tiers.counts_table(cx));
+    h.table(&p.tiers.revenue_table(cx));
 
     // Files: a single file has none beside it to link to.
     if !p.single_file {

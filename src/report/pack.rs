@@ -14,7 +14,7 @@ use crate::kpi::actions::{action_lines, actions_report};
 use crate::kpi::churn::staff_directory;
 use crate::kpi::complaints::complaints_report;
 use crate::kpi::payouts;
-use crate::kpi::tiers::{TierCounts, TiersReport};
+use crate::kpi::tiers::TierCounts;
 use crate::kpi::visits::VisitsReport;
 use crate::kpi::{Derived, KpiError};
 use crate::model::{Day, Fen, Kind, MoneyOverflow, Period, Record, Timestamp};
@@ -199,12 +199,15 @@ fn assemble(
     let statement = payouts::statement(reader, rules, month)?;
     let statement_before = payouts::statement(reader, rules, &previous)?;
     let tier_inputs = TierInputs::load(reader, rules)?;
+    // Customers who exist as of each month's evaluation date (issue 13: the tiers report
+    // counts no customer created after it).
     let tier_counts = |p: &Period| {
         let mut counts = TierCounts::default();
-        for r in tier_inputs
-            .evaluate(&rules.tiers, as_of_for(p.first))
-            .values()
-        {
+        let as_of = as_of_for(p.first);
+        for (id, r) in tier_inputs.evaluate(&rules.tiers, as_of) {
+            if !tier_inputs.exists_on(&id, as_of) {
+                continue;
+            }
             match r.tier {
                 Tier::SuperVip => counts.super_vip += 1,
                 Tier::Vip => counts.vip += 1,
@@ -217,12 +220,12 @@ fn assemble(
         .iter()
         .map(|p| (p.label.clone(), tier_counts(p)))
         .collect();
-    let tiers = TiersReport {
-        month: month.label.clone(),
-        as_of: as_of_for(month.first).to_string(),
-        counts: tiers_by_month.last().expect("twelve months").1,
-        customers: None,
-    };
+    // The month's tiers with the trailing year's revenue per tier (the 80/20 check).
+    let tiers = crate::kpi::tiers::run(reader, rules, month, false)?;
+    debug_assert_eq!(
+        tiers.tiers.counts,
+        tiers_by_month.last().expect("twelve months").1
+    );
     // Customers by the year of their first purchase (up to the month).
     let mut first_sale: BTreeMap<String, Day> = BTreeMap::new();
     reader.for_each_in_period(
