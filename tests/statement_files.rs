@@ -376,7 +376,9 @@ fn the_workbook_names_the_dealership_of_the_rules() {
         if rules {
             args.extend(["--rules", "rules.toml"]);
         }
-        args.extend(["report", "payouts", "--month", "2024-04", "--format", "xlsx"]);
+        args.extend([
+            "report", "payouts", "--month", "2024-04", "--format", "xlsx",
+        ]);
         args.extend(["--out", file.to_str().unwrap()]);
         dir.ok(&args);
         let mut book: Xlsx<_> = open_workbook(&file).unwrap();
