@@ -174,6 +174,10 @@ fn satisfaction_markdown() {
     );
     assert!(zh.contains("*数据截至 2024-03-25。尚未定稿"), "{zh}");
     assert!(
+        zh.contains("### 其他（1 条）\n\n- 2024-03-04 售后服务部（总体 5 分）：很满意"),
+        "{zh}"
+    );
+    assert!(
         md("en", "2024-05")
             .contains("*Data through 2024-03-25: this period lies beyond the data.*")
     );

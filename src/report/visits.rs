@@ -395,7 +395,10 @@ impl VisitsReport {
             groups.push(("other", other));
         }
         for (issue, list) in groups {
-            let _ = writeln!(out, "### {} ({})\n", name(issue, lang), list.len());
+            let _ = match lang {
+                Lang::En => writeln!(out, "### {} ({})\n", name(issue, lang), list.len()),
+                Lang::Zh => writeln!(out, "### {}（{} 条）\n", name(issue, lang), list.len()),
+            };
             for c in list {
                 let department = name(&c.department, lang);
                 let _ = match lang {
@@ -423,7 +426,8 @@ impl VisitsReport {
 }
 
 /// "Data through DATE", with a note when the period is still inside the visits grace or
-/// lies beyond the data. Shared by the visits, churn and care Markdown.
+/// lies beyond the data. `pub(crate)` so that the churn and care Markdown can say the same
+/// once their reports carry a [`DataThrough`](crate::kpi::visits::DataThrough).
 pub(crate) fn data_stamp(
     through: Option<&crate::kpi::visits::DataThrough>,
     cx: &RenderContext,
