@@ -7,6 +7,8 @@
 
 use std::sync::OnceLock;
 
+use chrono::Datelike as _;
+
 use crate::derive::Activity;
 use crate::derive::churn::{CustomerChurn, derive_churn};
 use crate::derive::tasks::{CustomerTasks, derive_tasks};
@@ -117,12 +119,46 @@ impl<'r> Derived<'r> {
         )
     }
 
-    /// The return-visit report of a month or week.
+    /// The return-visit report of a month or week, with how far the data reaches and, for a
+    /// month, the same month a year before.
     pub fn visits(&self, period: &Period) -> Result<visits::VisitsReport, StoreError> {
-        let surveys = visits::records_in(self.reader, period)?;
+        // Every record is read before the tasks are derived (on first use), and the staff
+        // once: the progress meter ends on the derivation, full.
+        let records = visits::records_in(self.reader, period)?;
+        let before = match period.kind {
+            PeriodKind::Month => {
+                let d = period.first.to_naive();
+                Period::month(d.year() - 1, d.month())
+            }
+            _ => None,
+        };
+        let last_year = match before {
+            Some(before) => {
+                let surveys = visits::surveys_in(self.reader, &before)?;
+                let staff = records.staff.clone();
+                Some((before, visits::PeriodRecords { surveys, staff }))
+            }
+            None => None,
+        };
+        let latest = self.reader.latest_time()?;
+        let mut report = self.visits_of(period, &records)?;
+        if let Some((before, records)) = last_year {
+            report.last_year = Some(self.visits_of(&before, &records)?.headline());
+        }
+        report.data_through =
+            latest.map(|t| visits::DataThrough::new(t, period, self.rules.grace_seconds()));
+        Ok(report)
+    }
+
+    /// The return-visit report of a period from its records, on its own.
+    fn visits_of(
+        &self,
+        period: &Period,
+        records: &visits::PeriodRecords,
+    ) -> Result<visits::VisitsReport, StoreError> {
         match self.tasks() {
-            Some(tasks) => Ok(visits::visits_report(tasks, &surveys, self.rules, period)),
-            None => visits::visits_report_from_facts(self.reader, &surveys, self.rules, period),
+            Some(tasks) => Ok(visits::visits_report(tasks, records, self.rules, period)),
+            None => visits::visits_report_from_facts(self.reader, records, self.rules, period),
         }
     }
 

@@ -7,7 +7,10 @@ use serde::{Deserialize, Serialize};
 
 use super::rate;
 use crate::derive::tasks::{CustomerTasks, Owners};
-use crate::model::{Day, Kind, Outcome, Period, PeriodKind, Purpose, Record, Staff, Survey};
+use crate::model::privacy::{PHONE_DIGITS_MIN, mask_digit_runs};
+use crate::model::{
+    Day, Kind, Outcome, Period, PeriodKind, Purpose, Record, Staff, Survey, Timestamp,
+};
 use crate::rules::Rules;
 use crate::store::facts::{TASK_ON_TIME, TASK_PERFORMED, TASK_SUCCESSFUL};
 use crate::store::{Reader, StoreError};
@@ -47,6 +50,173 @@ pub struct VisitsReport {
     /// `not_attempted` (the manager's list of 无人接听 / 空号 / 拒访).
     #[serde(default)]
     pub unsuccessful_by_last_outcome: Vec<UnsuccessfulLine>,
+    /// The period's surveys by the department they are about (`subject_department`), sorted
+    /// by department: satisfaction as in `surveys`, per department. The after-sales line is
+    /// the 回访月报's 对上次维修的满意度.
+    #[serde(default)]
+    pub satisfaction_by_department: Vec<DepartmentSatisfaction>,
+    /// The answers of the period's surveys by the department the survey is about (sorted by
+    /// department), each department's questions in [`question_order`]: the mean score and
+    /// the 满意率, the share of answers of at least `surveys.satisfied_overall_min`.
+    #[serde(default)]
+    pub questions_by_department: Vec<DepartmentQuestions>,
+    /// The period's survey comments, phone-like digit runs masked, by survey id. Personal
+    /// data: for people (the Markdown), never in the JSON.
+    #[serde(skip)]
+    pub comments: Vec<SurveyComment>,
+    /// The headline figures of the same month a year before (a month report only).
+    #[serde(skip)]
+    pub last_year: Option<Headline>,
+    /// The latest record time of the store, and what it means for this period.
+    #[serde(skip)]
+    pub data_through: Option<DataThrough>,
+}
+
+/// Satisfaction of the surveys about one department.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DepartmentSatisfaction {
+    pub department: String,
+    pub surveys: u64,
+    /// Surveys with `overall` of at least `surveys.satisfied_overall_min`.
+    pub satisfied: u64,
+    pub satisfaction_rate: Option<f64>,
+    pub mean_overall: Option<f64>,
+}
+
+/// The answers of the surveys about one department.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DepartmentQuestions {
+    pub department: String,
+    pub questions: Vec<QuestionSatisfaction>,
+}
+
+/// One question's answers: their mean and their 满意率.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct QuestionSatisfaction {
+    pub question: String,
+    pub answers: u64,
+    pub mean_score: f64,
+    /// Answers scoring at least `surveys.satisfied_overall_min`.
+    pub satisfied: u64,
+    /// satisfied / answers.
+    pub satisfaction_rate: f64,
+}
+
+/// A survey's comment as a report may show it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SurveyComment {
+    pub survey_id: String,
+    pub day: Day,
+    pub department: String,
+    pub overall: u8,
+    /// The survey's distinct issue tokens, sorted; empty when it names none.
+    pub issues: Vec<String>,
+    /// Phone-like digit runs masked ([`crate::model::privacy::mask_digit_runs`]), line
+    /// breaks as spaces.
+    pub text: String,
+}
+
+/// The headline figures of a period: what the Markdown sets beside this period's.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Headline {
+    pub label: String,
+    pub tasks: Counts,
+    pub surveys: SurveyTotals,
+}
+
+/// How far the store's data reaches, against a period.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DataThrough {
+    /// The latest time any current record is dated by (`Reader::latest_time`).
+    pub latest: Timestamp,
+    pub status: DataStatus,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DataStatus {
+    /// The data reaches past the period's end and its grace: the figures are settled.
+    Settled,
+    /// The data reaches into the period or its grace: attempts up to `settles_at` (the
+    /// period's end plus the visits grace) may still change the figures.
+    InGrace { settles_at: Timestamp },
+    /// The period begins after the latest record.
+    BeyondData,
+}
+
+impl DataThrough {
+    /// Where `latest` stands against `period` and a grace of `grace_seconds`.
+    pub fn new(latest: Timestamp, period: &Period, grace_seconds: i64) -> DataThrough {
+        let settles_at = Timestamp(Day(period.last.0 + 1).start().0 + grace_seconds);
+        let status = if latest < period.first.start() {
+            DataStatus::BeyondData
+        } else if latest < settles_at {
+            DataStatus::InGrace { settles_at }
+        } else {
+            DataStatus::Settled
+        };
+        DataThrough { latest, status }
+    }
+}
+
+/// The questions in the order the reports list them, per subject department: the
+/// department's own questions as the survey asks them (the generator's lists), then every
+/// other known question in this table's order. A question not listed here comes after,
+/// by token.
+pub const QUESTION_ORDER: &[(&str, &[&str])] = &[
+    (
+        "sales",
+        &[
+            "consultant_attitude",
+            "delivery_explanation",
+            "vehicle_condition",
+            "price_transparency",
+            "delivery_timeliness",
+        ],
+    ),
+    (
+        "after_sales",
+        &[
+            "advisor_attitude",
+            "repair_quality",
+            "waiting_time",
+            "price_transparency",
+            "car_wash",
+        ],
+    ),
+    (
+        "customer_care",
+        &[
+            "staff_attitude",
+            "communication",
+            "problem_resolution",
+            "call_timing",
+        ],
+    ),
+    (
+        "insurance",
+        &["claim_speed", "price_transparency", "staff_attitude"],
+    ),
+];
+
+/// The sort key of a question in the surveys about `department` ([`QUESTION_ORDER`]): its
+/// place among the department's own questions, else among all known ones after them, else
+/// after every known one, by token.
+pub fn question_order<'q>(department: &str, question: &'q str) -> (usize, usize, &'q str) {
+    let own = QUESTION_ORDER
+        .iter()
+        .find(|(d, _)| *d == department)
+        .and_then(|(_, qs)| qs.iter().position(|q| *q == question));
+    if let Some(i) = own {
+        return (0, i, "");
+    }
+    let known = QUESTION_ORDER
+        .iter()
+        .flat_map(|(_, qs)| qs.iter())
+        .position(|q| *q == question);
+    match known {
+        Some(i) => (1, i, ""),
+        None => (2, 0, question),
+    }
 }
 
 /// The tasks of one staff member (or of nobody: `staff_id` null).
@@ -228,6 +398,17 @@ pub struct PeriodRecords {
 /// The records a report of `period` reads besides the tasks ([`PeriodRecords`]): the
 /// surveys dated in it, each with its current answers, and the staff.
 pub fn records_in(reader: &Reader, period: &Period) -> Result<PeriodRecords, StoreError> {
+    let surveys = surveys_in(reader, period)?;
+    let staff = reader
+        .current_records(Kind::Staff)?
+        .into_iter()
+        .filter_map(Record::into_staff)
+        .collect();
+    Ok(PeriodRecords { surveys, staff })
+}
+
+/// The surveys dated in `period`, each with its current answers, by survey id.
+pub fn surveys_in(reader: &Reader, period: &Period) -> Result<Vec<AnsweredSurvey>, StoreError> {
     let mut surveys = Vec::new();
     let to = crate::model::Day(period.last.0 + 1).start();
     reader.for_each_in_period(Kind::Survey, period.first.start(), to, |record| {
@@ -237,7 +418,7 @@ pub fn records_in(reader: &Reader, period: &Period) -> Result<PeriodRecords, Sto
         Ok(())
     })?;
     surveys.sort_by(|a, b| a.survey_id.cmp(&b.survey_id));
-    let surveys = surveys
+    surveys
         .into_iter()
         .map(|s| {
             let answers = reader
@@ -247,13 +428,7 @@ pub fn records_in(reader: &Reader, period: &Period) -> Result<PeriodRecords, Sto
                 .collect();
             Ok((s, answers))
         })
-        .collect::<Result<_, StoreError>>()?;
-    let staff = reader
-        .current_records(Kind::Staff)?
-        .into_iter()
-        .filter_map(Record::into_staff)
-        .collect();
-    Ok(PeriodRecords { surveys, staff })
+        .collect()
 }
 
 /// One task of the period as the tally counts it, derived from scratch or read from a
@@ -497,6 +672,7 @@ fn assemble(
         .collect();
     top_issues.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.issue.cmp(&b.issue)));
     top_issues.truncate(TOP_ISSUES_MAX);
+    let (satisfaction_by_department, questions_by_department) = by_subject(surveys, satisfied_min);
 
     VisitsReport {
         month: (period.kind == PeriodKind::Month).then(|| period.label.clone()),
@@ -553,6 +729,114 @@ fn assemble(
                 not_attempted: *not_attempted,
             })
             .collect(),
+        satisfaction_by_department,
+        questions_by_department,
+        comments: comments(surveys),
+        last_year: None,
+        data_through: None,
+    }
+}
+
+/// Satisfaction and question lines per subject department (DOMAIN.md section 6, per
+/// department), a score of at least `satisfied_min` counting as satisfied.
+fn by_subject(
+    surveys: &[AnsweredSurvey],
+    satisfied_min: u8,
+) -> (Vec<DepartmentSatisfaction>, Vec<DepartmentQuestions>) {
+    // Per department: (surveys, satisfied, overall sum), and per question (answers,
+    // satisfied answers, score sum).
+    type Tally = (u64, u64, u64);
+    let mut departments: BTreeMap<&str, (Tally, BTreeMap<&str, Tally>)> = BTreeMap::new();
+    for (survey, answers) in surveys {
+        let (totals, questions) = departments
+            .entry(survey.subject_department.as_str())
+            .or_default();
+        totals.0 += 1;
+        totals.1 += u64::from(survey.overall >= satisfied_min);
+        totals.2 += u64::from(survey.overall);
+        for (question, score) in answers {
+            let q = questions.entry(question.as_str()).or_default();
+            q.0 += 1;
+            q.1 += u64::from(*score >= satisfied_min);
+            q.2 += u64::from(*score);
+        }
+    }
+    let satisfaction = departments
+        .iter()
+        .map(
+            |(department, ((n, satisfied, sum), _))| DepartmentSatisfaction {
+                department: (*department).to_owned(),
+                surveys: *n,
+                satisfied: *satisfied,
+                satisfaction_rate: rate(*satisfied, *n),
+                mean_overall: rate(*sum, *n),
+            },
+        )
+        .collect();
+    let questions = departments
+        .iter()
+        .filter(|(_, (_, questions))| !questions.is_empty())
+        .map(|(department, (_, questions))| {
+            let mut lines: Vec<QuestionSatisfaction> = questions
+                .iter()
+                .map(
+                    |(question, (answers, satisfied, sum))| QuestionSatisfaction {
+                        question: (*question).to_owned(),
+                        answers: *answers,
+                        mean_score: *sum as f64 / *answers as f64,
+                        satisfied: *satisfied,
+                        satisfaction_rate: *satisfied as f64 / *answers as f64,
+                    },
+                )
+                .collect();
+            lines.sort_by(|a, b| {
+                question_order(department, &a.question)
+                    .cmp(&question_order(department, &b.question))
+            });
+            DepartmentQuestions {
+                department: (*department).to_owned(),
+                questions: lines,
+            }
+        })
+        .collect();
+    (satisfaction, questions)
+}
+
+/// The surveys' comments (those with text), masked, in survey id order.
+fn comments(surveys: &[AnsweredSurvey]) -> Vec<SurveyComment> {
+    surveys
+        .iter()
+        .filter_map(|(s, _)| {
+            let text = s.comment.as_deref()?.trim();
+            if text.is_empty() {
+                return None;
+            }
+            let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            let issues: BTreeSet<&str> = s.issues.iter().map(String::as_str).collect();
+            Some(SurveyComment {
+                survey_id: s.survey_id.clone(),
+                day: s.at.day(),
+                department: s.subject_department.clone(),
+                overall: s.overall,
+                issues: issues.into_iter().map(str::to_owned).collect(),
+                text: mask_digit_runs(&one_line, PHONE_DIGITS_MIN).into_owned(),
+            })
+        })
+        .collect()
+}
+
+impl VisitsReport {
+    /// The headline figures of this report, to set beside another period's.
+    pub fn headline(&self) -> Headline {
+        Headline {
+            label: self
+                .month
+                .clone()
+                .or_else(|| self.week.clone())
+                .unwrap_or_default(),
+            tasks: self.tasks.counts,
+            surveys: self.surveys.clone(),
+        }
     }
 }
 
@@ -560,4 +844,60 @@ fn assemble(
 /// parallel), credits the attempts, and aggregates the period.
 pub fn run(reader: &Reader, rules: &Rules, period: &Period) -> Result<VisitsReport, StoreError> {
     super::Derived::load(reader, rules)?.visits(period)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every question of the fixed order has a Chinese name, so the 回访月报's question
+    /// tables never fall back to an English token for a known question.
+    #[test]
+    fn every_ordered_question_has_a_chinese_name() {
+        for (department, questions) in QUESTION_ORDER {
+            for q in *questions {
+                assert_ne!(
+                    crate::chart::token(q, crate::chart::Lang::Zh),
+                    *q,
+                    "{department}/{q}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn own_questions_first_then_known_then_unknown_by_token() {
+        let mut qs = [
+            "lounge",
+            "consultant_attitude",
+            "car_wash",
+            "coffee",
+            "repair_quality",
+        ];
+        qs.sort_by_key(|q| question_order("after_sales", q));
+        assert_eq!(
+            qs,
+            [
+                "repair_quality",
+                "car_wash",
+                "consultant_attitude",
+                "coffee",
+                "lounge"
+            ]
+        );
+    }
+
+    #[test]
+    fn data_through_settles_after_the_grace() {
+        let march = Period::month(2024, 3).unwrap();
+        let settles_at = Timestamp(Day(march.last.0 + 1).start().0 + 48 * 3600);
+        let at = |t: i64| DataThrough::new(Timestamp(t), &march, 48 * 3600).status;
+        assert_eq!(at(march.first.start().0 - 1), DataStatus::BeyondData);
+        assert_eq!(
+            at(march.first.start().0),
+            DataStatus::InGrace { settles_at }
+        );
+        assert_eq!(at(settles_at.0 - 1), DataStatus::InGrace { settles_at });
+        assert_eq!(at(settles_at.0), DataStatus::Settled);
+    }
 }

@@ -188,6 +188,7 @@ const WORDS: &[(&str, &str)] = &[
     ("recovered", "挽回"),
     ("recovery attempts", "挽回联络"),
     ("recovery revenue", "挽回维修产值"),
+    ("satisfied", "满意"),
     ("share", "占比"),
     ("staff", "工号"),
     ("success", "成功率"),

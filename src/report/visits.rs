@@ -7,7 +7,9 @@ use super::table::{self, Table};
 use super::{
     Lang, LongCsv, Render, RenderContext, csv_number, decimal2, name, percent, t, to_json, word,
 };
-use crate::kpi::visits::{Counts, OutcomeCounts, StaffLine, VisitsReport};
+use crate::kpi::visits::{
+    Counts, DataStatus, DepartmentQuestions, OutcomeCounts, StaffLine, SurveyComment, VisitsReport,
+};
 use crate::model::Outcome;
 
 /// An attempt outcome as the care staff say it (the 回访记录表's words in Chinese).
@@ -273,6 +275,193 @@ impl VisitsReport {
     }
 }
 
+/// A subject department as the 回访月报 names its satisfaction: after-sales is the
+/// satisfaction with the last repair (对上次维修的满意度).
+fn subject_name(department: &str, lang: Lang) -> String {
+    let name = name(department, lang);
+    match (department, lang) {
+        ("after_sales", Lang::En) => format!("{name} (satisfaction with the last repair)"),
+        ("after_sales", Lang::Zh) => format!("{name}（对上次维修的满意度）"),
+        _ => name,
+    }
+}
+
+/// The answers of the surveys about one department, questions in their fixed order.
+fn question_table(d: &DepartmentQuestions, cx: &RenderContext) -> Table {
+    let lang = cx.lang;
+    let min = cx.rules.surveys.satisfied_overall_min;
+    let satisfied = match lang {
+        Lang::En => format!("satisfied (≥ {min})"),
+        Lang::Zh => format!("满意（≥ {min} 分）"),
+    };
+    let header = [
+        word(lang, "question"),
+        word(lang, "answers"),
+        word(lang, "mean score"),
+        satisfied.as_str(),
+        t(lang, "satisfaction rate", "满意率"),
+    ];
+    let title = match lang {
+        Lang::En => format!("Satisfaction by question: {}", name(&d.department, lang)),
+        Lang::Zh => format!("各问题满意度：{}", name(&d.department, lang)),
+    };
+    Table::new(&title, &header, 1).rows(d.questions.iter().map(|q| {
+        vec![
+            name(&q.question, lang),
+            q.answers.to_string(),
+            decimal2(Some(q.mean_score)),
+            q.satisfied.to_string(),
+            percent(q.satisfied, q.answers),
+        ]
+    }))
+}
+
+impl VisitsReport {
+    /// Satisfaction per subject department, then all surveys.
+    pub(super) fn satisfaction_table(&self, cx: &RenderContext) -> Table {
+        let lang = cx.lang;
+        let header = [
+            t(lang, "Surveys about", "调查对象部门"),
+            t(lang, "surveys", "调查数"),
+            word(lang, "satisfied"),
+            t(lang, "satisfaction rate", "满意率"),
+            t(lang, "mean overall", "总体平均分"),
+        ];
+        let s = &self.surveys;
+        Table::new(
+            t(lang, "Satisfaction by department", "各部门满意度"),
+            &header,
+            1,
+        )
+        .rows(self.satisfaction_by_department.iter().map(|d| {
+            vec![
+                subject_name(&d.department, lang),
+                d.surveys.to_string(),
+                d.satisfied.to_string(),
+                percent(d.satisfied, d.surveys),
+                decimal2(d.mean_overall),
+            ]
+        }))
+        .total(vec![
+            word(lang, "all").to_owned(),
+            s.count.to_string(),
+            s.satisfied.to_string(),
+            percent(s.satisfied, s.count),
+            decimal2(s.mean_overall),
+        ])
+        .when_empty(t(lang, "No surveys in this period.", "本期无满意度调查。"))
+    }
+
+    /// The comments under their issue tokens: the issues in `top_issues` order (all of them,
+    /// not only the top ten: count descending, then token), comments naming no issue last
+    /// under "other"; a comment naming two issues is under both.
+    fn comments_markdown(&self, out: &mut String, lang: Lang) {
+        let _ = writeln!(
+            out,
+            "\n## {}\n",
+            t(lang, "Comments and suggestions", "客户意见和建议")
+        );
+        if self.comments.is_empty() {
+            let _ = writeln!(
+                out,
+                "{}\n",
+                t(lang, "No comments in this period.", "本期无客户意见。")
+            );
+            return;
+        }
+        let mut groups: Vec<(&str, Vec<&SurveyComment>)> = Vec::new();
+        let mut other = Vec::new();
+        for c in &self.comments {
+            if c.issues.is_empty() {
+                other.push(c);
+            }
+            for issue in &c.issues {
+                match groups.iter_mut().find(|(i, _)| i == issue) {
+                    Some((_, list)) => list.push(c),
+                    None => groups.push((issue, vec![c])),
+                }
+            }
+        }
+        groups.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then_with(|| a.0.cmp(b.0)));
+        // A survey may name the token `other` itself: its comments join the ones naming
+        // nothing, under one heading, last.
+        if let Some(i) = groups.iter().position(|(issue, _)| *issue == "other") {
+            let (_, named) = groups.remove(i);
+            other.extend(named);
+            other.sort_by(|a, b| a.survey_id.cmp(&b.survey_id));
+            other.dedup_by(|a, b| a.survey_id == b.survey_id);
+        }
+        if !other.is_empty() {
+            groups.push(("other", other));
+        }
+        for (issue, list) in groups {
+            let _ = match lang {
+                Lang::En => writeln!(out, "### {} ({})\n", name(issue, lang), list.len()),
+                Lang::Zh => writeln!(out, "### {}（{} 条）\n", name(issue, lang), list.len()),
+            };
+            for c in list {
+                let department = name(&c.department, lang);
+                let _ = match lang {
+                    Lang::En => writeln!(
+                        out,
+                        "- {} {department} (overall {}): {}",
+                        c.day, c.overall, c.text
+                    ),
+                    Lang::Zh => writeln!(
+                        out,
+                        "- {} {department}（总体 {} 分）：{}",
+                        c.day, c.overall, c.text
+                    ),
+                };
+            }
+            out.push('\n');
+        }
+    }
+
+    /// The stamp under the title: how far the data reaches, and whether the figures of this
+    /// period may still change.
+    fn data_stamp(&self, cx: &RenderContext) -> Option<String> {
+        data_stamp(self.data_through.as_ref(), cx)
+    }
+}
+
+/// "Data through DATE", with a note when the period is still inside the visits grace or
+/// lies beyond the data. `pub(crate)` so that the churn and care Markdown can say the same
+/// once their reports carry a [`DataThrough`](crate::kpi::visits::DataThrough).
+pub(crate) fn data_stamp(
+    through: Option<&crate::kpi::visits::DataThrough>,
+    cx: &RenderContext,
+) -> Option<String> {
+    let through = through?;
+    let day = through.latest.day();
+    let hours = cx.rules.visits.grace_hours;
+    Some(match (through.status, cx.lang) {
+        (DataStatus::Settled, Lang::En) => format!("*Data through {day}.*"),
+        (DataStatus::Settled, Lang::Zh) => format!("*数据截至 {day}。*"),
+        (DataStatus::InGrace { settles_at }, Lang::En) => format!(
+            "*Data through {day}. Not final: attempts up to {settles_at} ({hours} h grace after the period) may still change these figures.*"
+        ),
+        (DataStatus::InGrace { settles_at }, Lang::Zh) => format!(
+            "*数据截至 {day}。尚未定稿：期末后 {hours} 小时宽限期内（至 {settles_at}）的回访仍可能改变本期数字。*"
+        ),
+        (DataStatus::BeyondData, Lang::En) => {
+            format!("*Data through {day}: this period lies beyond the data.*")
+        }
+        (DataStatus::BeyondData, Lang::Zh) => format!("*数据截至 {day}：本期尚无数据。*"),
+    })
+}
+
+/// `percent(n, d)`, followed by the same figure of another period when there is one:
+/// `84.1%; 2023-06: 80.3%` (the headline sets it in parentheses).
+fn beside(n: u64, d: u64, other: Option<(&str, u64, u64)>, lang: Lang) -> String {
+    let now = percent(n, d);
+    match (other, lang) {
+        (None, _) => now,
+        (Some((label, n, d)), Lang::En) => format!("{now}; {label}: {}", percent(n, d)),
+        (Some((label, n, d)), Lang::Zh) => format!("{now}；{label}：{}", percent(n, d)),
+    }
+}
+
 impl Render for VisitsReport {
     fn json(&self) -> Vec<u8> {
         to_json(self)
@@ -286,9 +475,16 @@ impl Render for VisitsReport {
             self.caller_table(cx),
             self.outcomes_table(cx),
             self.unsuccessful_table(cx),
-            self.questions_table(cx),
-            self.issues_table(cx),
+            self.satisfaction_table(cx),
         ]
+        .into_iter()
+        .chain(
+            self.questions_by_department
+                .iter()
+                .map(|d| question_table(d, cx)),
+        )
+        .chain([self.issues_table(cx)])
+        .collect()
     }
 
     fn markdown(&self, cx: &RenderContext) -> Vec<u8> {
@@ -305,30 +501,43 @@ impl Render for VisitsReport {
             Lang::En => writeln!(out, "# Return-visit report (回访月报), {kind} {label}\n"),
             Lang::Zh => writeln!(out, "# 回访月报 {label}\n"),
         };
+        if let Some(stamp) = self.data_stamp(cx) {
+            let _ = writeln!(out, "{stamp}\n");
+        }
+        let ly = self.last_year.as_ref();
+        let lc = ly.map(|l| (l.label.as_str(), &l.tasks));
+        let of = |f: fn(&Counts) -> u64| lc.map(|(label, c)| (label, f(c), c.due));
+        let survey_ly = ly.map(|l| (l.label.as_str(), l.surveys.satisfied, l.surveys.count));
+        let mean_ly = match (ly, lang) {
+            (None, _) => String::new(),
+            (Some(l), Lang::En) => format!(" ({}: {})", l.label, decimal2(l.surveys.mean_overall)),
+            (Some(l), Lang::Zh) => format!("（{}：{}）", l.label, decimal2(l.surveys.mean_overall)),
+        };
         let lines = match lang {
             Lang::En => [
                 format!(
                     "- **Completion** {} of {} due return visits performed ({})",
                     c.performed,
                     c.due,
-                    percent(c.performed, c.due)
+                    beside(c.performed, c.due, of(|c| c.performed), lang)
                 ),
                 format!(
                     "- **Success** {} successful ({})",
                     c.successful,
-                    percent(c.successful, c.due)
+                    beside(c.successful, c.due, of(|c| c.successful), lang)
                 ),
                 format!(
                     "- **On time** {} first attempts by the due time ({})",
                     c.on_time,
-                    percent(c.on_time, c.due)
+                    beside(c.on_time, c.due, of(|c| c.on_time), lang)
                 ),
                 format!(
-                    "- **Satisfaction** {} of {} surveys satisfied ({}), mean overall score {}",
+                    "- **Satisfaction** {} of {} surveys satisfied ({}), mean overall score {}{}",
                     s.satisfied,
                     s.count,
-                    percent(s.satisfied, s.count),
-                    decimal2(s.mean_overall)
+                    beside(s.satisfied, s.count, survey_ly, lang),
+                    decimal2(s.mean_overall),
+                    mean_ly
                 ),
                 format!(
                     "- **Unscheduled attempts** {} (calls made for no due task)",
@@ -340,24 +549,25 @@ impl Render for VisitsReport {
                     "- **回访完成率** 应回访 {} 个，实施回访 {} 个（{}）",
                     c.due,
                     c.performed,
-                    percent(c.performed, c.due)
+                    beside(c.performed, c.due, of(|c| c.performed), lang)
                 ),
                 format!(
                     "- **回访成功率** 成功回访 {} 个（{}）",
                     c.successful,
-                    percent(c.successful, c.due)
+                    beside(c.successful, c.due, of(|c| c.successful), lang)
                 ),
                 format!(
                     "- **回访及时率** 按时首次回访 {} 个（{}）",
                     c.on_time,
-                    percent(c.on_time, c.due)
+                    beside(c.on_time, c.due, of(|c| c.on_time), lang)
                 ),
                 format!(
-                    "- **满意度** 满意 {} / 调查 {} 份（{}），总体平均分 {}",
+                    "- **满意度** 满意 {} / 调查 {} 份（{}），总体平均分 {}{}",
                     s.satisfied,
                     s.count,
-                    percent(s.satisfied, s.count),
-                    decimal2(s.mean_overall)
+                    beside(s.satisfied, s.count, survey_ly, lang),
+                    decimal2(s.mean_overall),
+                    mean_ly
                 ),
                 format!(
                     "- **计划外回访** {} 次（没有对应应回访任务的联络）",
@@ -369,6 +579,7 @@ impl Render for VisitsReport {
             let _ = writeln!(out, "{line}");
         }
         table::markdown(&mut out, &self.tables(cx));
+        self.comments_markdown(&mut out, lang);
         out.into_bytes()
     }
 
@@ -449,6 +660,39 @@ impl Render for VisitsReport {
         }
         for i in &self.top_issues {
             push("top_issues", &i.issue, "count", i.count.to_string());
+        }
+        for d in &self.satisfaction_by_department {
+            let section = "satisfaction_by_department";
+            push(section, &d.department, "surveys", d.surveys.to_string());
+            push(section, &d.department, "satisfied", d.satisfied.to_string());
+            push(
+                section,
+                &d.department,
+                "satisfaction_rate",
+                csv_number(d.satisfaction_rate),
+            );
+            push(
+                section,
+                &d.department,
+                "mean_overall",
+                csv_number(d.mean_overall),
+            );
+        }
+        // Named DEPARTMENT/QUESTION, in the fixed question order.
+        for d in &self.questions_by_department {
+            for q in &d.questions {
+                let name = format!("{}/{}", d.department, q.question);
+                let section = "questions_by_department";
+                push(section, &name, "answers", q.answers.to_string());
+                push(section, &name, "mean_score", csv_number(Some(q.mean_score)));
+                push(section, &name, "satisfied", q.satisfied.to_string());
+                push(
+                    section,
+                    &name,
+                    "satisfaction_rate",
+                    csv_number(Some(q.satisfaction_rate)),
+                );
+            }
         }
         for l in &self.outcomes {
             push("outcomes", &l.kind, "attempts", l.attempts.to_string());
