@@ -149,8 +149,15 @@ fn the_pack_holds_every_report_and_chart_and_is_byte_identical() {
         html.matches("<img src=\"data:image/png;base64,").count(),
         CHARTS.len()
     );
-    // Headline: 102/118 = 86.44 % → 86.4 %; October 113/135 = 83.70 % → 83.7 %: +2.7 points.
-    assert!(html.contains("<div class=\"label\">回访完成率</div><div class=\"value\">86.4%</div><div class=\"change\">较上月 +2.7 个百分点</div>"), "headline");
+    // Headline: 102/118 = 86.44 % → 86.4 %; October 113/135 = 83.70 % → 83.7 %: +2.7 points;
+    // the data begins in 2024, so November 2023 had no task: "–".
+    assert!(html.contains("<div class=\"label\">回访完成率</div><div class=\"value\">86.4%</div><div class=\"change\">较上月 +2.7 个百分点 · 去年同月 –</div>"), "headline");
+    // How far the data reaches: the latest record of fixtures/gates/data is dated 2024-12-31,
+    // past November's end and grace.
+    assert!(
+        html.contains("<p class=\"sub\">数据截至 2024-12-31。</p>"),
+        "data stamp"
+    );
     for file in pack.keys().filter(|f| *f != "index.html") {
         assert!(
             html.contains(&format!("<a href=\"{file}\">")),

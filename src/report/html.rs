@@ -154,15 +154,32 @@ impl Html {
     }
 
     fn rate_kpi(&mut self, label: &str, (now, before): RatePair) {
+        self.rate_kpi_with(label, (now, before), None);
+    }
+
+    /// A rate's card; with `last_year`, the same month a year earlier after the change.
+    fn rate_kpi_with(
+        &mut self,
+        label: &str,
+        (now, before): RatePair,
+        last_year: Option<(&str, Option<(u64, u64)>)>,
+    ) {
         let vs = t(self.lang, "vs previous month", "较上月");
         let value = now.map_or_else(|| "–".to_owned(), |r| percent(r.0, r.1));
-        let change = match (now, before) {
+        let mut change = match (now, before) {
             (Some(n), Some(b)) => format!(
                 "{vs} {}",
                 signed_tenths(tenths(n) - tenths(b), t(self.lang, " pts", " 个百分点"))
             ),
             _ => format!("{vs} –"),
         };
+        if let Some((month, rate)) = last_year {
+            let then = rate.map_or_else(|| "–".to_owned(), |r| percent(r.0, r.1));
+            let _ = match self.lang {
+                Lang::En => write!(change, " · {month}: {then}"),
+                Lang::Zh => write!(change, " · 去年同月 {then}"),
+            };
+        }
         self.kpi(label, value, change);
     }
 
@@ -279,6 +296,14 @@ pub fn index(p: &Page) -> String {
         p.month.first,
         p.month.last
     );
+    // How far the data reaches: settled, still inside the grace, or beyond the data.
+    if let Some(stamp) = super::visits::data_stamp(p.visits.data_through.as_ref(), &p.cx) {
+        let _ = writeln!(
+            h.out,
+            "<p class=\"sub\">{}</p>",
+            esc(stamp.trim_matches('*'))
+        );
+    }
     let _ = writeln!(
         h.out,
         "<p id=\"missing\">{}</p>",
@@ -287,16 +312,32 @@ pub fn index(p: &Page) -> String {
 
     let hl = p.headline;
     h.out.push_str("<section class=\"kpis\">\n");
-    h.rate_kpi(
+    // The same month last year beside the visit rates (the 回访月报's comparison).
+    let ly = p.visits.last_year.as_ref();
+    let last = |f: &dyn Fn(&crate::kpi::visits::Headline) -> Option<(u64, u64)>| {
+        ly.map(|l| (l.label.as_str(), f(l)))
+    };
+    let ratio = |n: u64, d: u64| (d > 0).then_some((n, d));
+    h.rate_kpi_with(
         t(lang, "Return visits completed", "回访完成率"),
         hl.completion,
+        last(&|l| ratio(l.tasks.performed, l.tasks.due)),
     );
-    h.rate_kpi(
+    h.rate_kpi_with(
         t(lang, "Return visits successful", "回访成功率"),
         hl.success,
+        last(&|l| ratio(l.tasks.successful, l.tasks.due)),
     );
-    h.rate_kpi(t(lang, "First call on time", "回访及时率"), hl.on_time);
-    h.rate_kpi(word(lang, "Satisfaction"), hl.satisfaction);
+    h.rate_kpi_with(
+        t(lang, "First call on time", "回访及时率"),
+        hl.on_time,
+        last(&|l| ratio(l.tasks.on_time, l.tasks.due)),
+    );
+    h.rate_kpi_with(
+        word(lang, "Satisfaction"),
+        hl.satisfaction,
+        last(&|l| ratio(l.surveys.satisfied, l.surveys.count)),
+    );
     if let Some(timely) = hl.complaints_timely {
         h.rate_kpi(
             t(lang, "Complaints handled in time", "相关问题及时处理完成率"),
@@ -388,7 +429,12 @@ pub fn index(p: &Page) -> String {
             "满意度趋势与各问题平均分",
         ),
     );
-    h.table(&v.questions_table(cx));
+    // Satisfaction the way the 回访月报 shows it: per department (after-sales is 对上次维修的
+    // 满意度), then per department its questions with mean and 满意率.
+    h.titled_table(&v.satisfaction_table(cx));
+    for d in &v.questions_by_department {
+        h.titled_table(&super::visits::question_table(d, cx));
+    }
     h.chart(
         p.charts,
         "issues",

@@ -226,28 +226,6 @@ impl VisitsReport {
         )
     }
 
-    pub(super) fn questions_table(&self, cx: &RenderContext) -> Table {
-        let lang = cx.lang;
-        let header = [
-            word(lang, "question"),
-            word(lang, "answers"),
-            word(lang, "mean score"),
-        ];
-        Table::new(
-            t(lang, "Satisfaction by question", "各问题满意度"),
-            &header,
-            1,
-        )
-        .rows(self.questions.iter().map(|q| {
-            vec![
-                name(&q.question, lang),
-                q.answers.to_string(),
-                decimal2(Some(q.mean_score)),
-            ]
-        }))
-        .when_empty(t(lang, "No answers in this period.", "本期无问卷回答。"))
-    }
-
     pub(super) fn issues_table(&self, cx: &RenderContext) -> Table {
         let lang = cx.lang;
         let header = [
@@ -287,7 +265,7 @@ fn subject_name(department: &str, lang: Lang) -> String {
 }
 
 /// The answers of the surveys about one department, questions in their fixed order.
-fn question_table(d: &DepartmentQuestions, cx: &RenderContext) -> Table {
+pub(super) fn question_table(d: &DepartmentQuestions, cx: &RenderContext) -> Table {
     let lang = cx.lang;
     let min = cx.rules.surveys.satisfied_overall_min;
     let satisfied = match lang {
