@@ -830,49 +830,51 @@ fn flag(set: bool, bit: u8) -> u8 {
     if set { bit } else { 0 }
 }
 
+/// A value of a closed list as a facts table stores it: its index in the list.
+fn code_in<T: PartialEq>(all: &[T], value: &T) -> u8 {
+    let index = all
+        .iter()
+        .position(|v| v == value)
+        .expect("a value of its list");
+    u8::try_from(index).expect("lists of fewer than 256 values")
+}
+
+/// The value of a stored index in a closed list; a code outside it is damage, named with
+/// the table and what it codes.
+fn of_code<T: Copy>(all: &[T], code: u8, what: &str) -> Result<T, StoreError> {
+    all.get(usize::from(code))
+        .copied()
+        .ok_or_else(|| StoreError::Damaged(format!("{what} code {code}")))
+}
+
 /// A task kind as a `fact_tasks` value stores it: its index in `Purpose::ALL`.
 pub fn purpose_code(kind: Purpose) -> u8 {
-    Purpose::ALL
-        .iter()
-        .position(|p| *p == kind)
-        .expect("a purpose") as u8
+    code_in(Purpose::ALL, &kind)
 }
 
 /// The task kind of a stored code.
 pub fn purpose_of(code: u8) -> Result<Purpose, StoreError> {
-    Purpose::ALL
-        .get(usize::from(code))
-        .copied()
-        .ok_or_else(|| StoreError::Damaged(format!("fact_tasks names the task kind code {code}")))
+    of_code(Purpose::ALL, code, "fact_tasks names the task kind")
 }
 
 /// An attempt outcome as a `fact_tasks` value stores it: its index in `Outcome::ALL`.
 pub fn outcome_code(outcome: Outcome) -> u8 {
-    Outcome::ALL
-        .iter()
-        .position(|o| *o == outcome)
-        .expect("an outcome") as u8
+    code_in(Outcome::ALL, &outcome)
 }
 
 /// The outcome of a stored code.
 pub fn outcome_of(code: u8) -> Result<Outcome, StoreError> {
-    Outcome::ALL
-        .get(usize::from(code))
-        .copied()
-        .ok_or_else(|| StoreError::Damaged(format!("fact_tasks names the outcome code {code}")))
+    of_code(Outcome::ALL, code, "fact_tasks names the outcome")
 }
 
 /// A tier as `fact_survey_lines` stores it: its index in `Tier::ALL`.
 pub fn tier_code(tier: Tier) -> u8 {
-    Tier::ALL.iter().position(|t| *t == tier).expect("a tier") as u8
+    code_in(&Tier::ALL, &tier)
 }
 
 /// The tier of a stored code.
 pub fn tier_of(code: u8) -> Result<Tier, StoreError> {
-    Tier::ALL
-        .get(usize::from(code))
-        .copied()
-        .ok_or_else(|| StoreError::Damaged(format!("fact_survey_lines names the tier code {code}")))
+    of_code(&Tier::ALL, code, "fact_survey_lines names the tier")
 }
 
 /// Where the kept facts stand against the rules in force and the log.
