@@ -11,7 +11,7 @@ use crate::model::Fen;
 
 /// A share of money as printed, percent with one decimal rounded half up (`"12.3%"`), `–`
 /// when the whole is 0. Integer arithmetic.
-fn fen_percent(part: Fen, whole: Fen) -> String {
+pub(super) fn fen_percent(part: Fen, whole: Fen) -> String {
     if whole.0 <= 0 || part.0 < 0 {
         return "–".into();
     }
@@ -102,6 +102,32 @@ impl ChurnFigures {
     }
 }
 
+/// Recovery revenue year by year against all service revenue (seed `003_*`'s 2012–2015
+/// table).
+pub fn years_table(years: &[crate::kpi::churn::YearLine], cx: &RenderContext) -> Table {
+    let lang = cx.lang;
+    let header = [
+        t(lang, "year", "年份"),
+        word(lang, "recovery revenue"),
+        t(lang, "service revenue", "维修产值"),
+        t(lang, "recovery share", "挽回占比"),
+    ];
+    Table::new(t(lang, "By year", "历年挽回维修产值"), &header, 1)
+        .rows(years.iter().map(|y| {
+            vec![
+                y.year.to_string(),
+                y.recovery_revenue.to_string(),
+                y.service_revenue.to_string(),
+                fen_percent(y.recovery_revenue, y.service_revenue),
+            ]
+        }))
+        .when_empty(t(
+            lang,
+            "No service orders up to this year.",
+            "本年及以前无维修工单。",
+        ))
+}
+
 /// Why customers left (DOMAIN.md section 14): episodes per reason, with their share and the
 /// share seed `001_*` publishes for the reason.
 pub fn reasons_table(reasons: &[ReasonLine], cx: &RenderContext) -> Table {
@@ -174,28 +200,7 @@ impl Render for ChurnFigures {
             ));
         }
         if let Some(years) = &self.years {
-            let header = [
-                t(lang, "year", "年份"),
-                word(lang, "recovery revenue"),
-                t(lang, "service revenue", "维修产值"),
-                t(lang, "recovery share", "挽回占比"),
-            ];
-            tables.push(
-                Table::new(t(lang, "By year", "历年挽回维修产值"), &header, 1)
-                    .rows(years.iter().map(|y| {
-                        vec![
-                            y.year.to_string(),
-                            y.recovery_revenue.to_string(),
-                            y.service_revenue.to_string(),
-                            fen_percent(y.recovery_revenue, y.service_revenue),
-                        ]
-                    }))
-                    .when_empty(t(
-                        lang,
-                        "No service orders up to this year.",
-                        "本年及以前无维修工单。",
-                    )),
-            );
+            tables.push(years_table(years, cx));
         }
         if let Some(staff) = self.staff_table(cx) {
             let anyone_credited = !staff.rows.is_empty();

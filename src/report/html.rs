@@ -59,6 +59,8 @@ pub struct Page<'a> {
     pub headline: &'a Headline,
     pub visits: &'a VisitsReport,
     pub churn: &'a ChurnFigures,
+    /// Recovery revenue and all service revenue of every year of data.
+    pub churn_years: &'a [crate::kpi::churn::YearLine],
     /// Why customers left over the year up to the month, and that period's label.
     pub reasons: &'a [ReasonLine],
     pub reasons_period: &'a str,
@@ -485,11 +487,18 @@ pub fn index(p: &Page) -> String {
             money(i128::from(c.recovery_revenue.0)),
         ],
         vec![
+            t(lang, "of all service revenue", "占维修产值").to_owned(),
+            super::churn::fen_percent(c.recovery_revenue, c.service_revenue),
+        ],
+        vec![
             t(lang, "declared lost", "宣告流失").to_owned(),
             c.declared_lost.to_string(),
         ],
     ];
     h.table(&Table::new("", &["", ""], 1).rows(figures));
+    // 客服部也能赚钱 (seed 003_*): the recovery revenue of every year against all service
+    // revenue.
+    h.titled_table(&super::churn::years_table(p.churn_years, cx));
     if let Some(staff) = c.staff_table(cx).filter(|t| !t.rows.is_empty()) {
         h.table(&staff);
     }

@@ -155,7 +155,9 @@ fn assemble(
     churn_json.by_staff = None; // the JSON is exactly `report churn --month --format json`
     let churn_before = derived.churn_report(&previous, None)?;
     let year = Period::year(month.first.year()).expect("a year");
-    let churn_year = derived.churn_report(&year, Some(&directory))?;
+    let mut churn_year = derived.churn_report(&year, Some(&directory))?;
+    // The year's report as `report churn --year` gives it, with the table of every year.
+    churn_year.years = Some(crate::kpi::churn::year_lines(&derived, year.first.year())?);
     // The first year of any visit (a sale's delivery or an order's opening).
     let first_year = [Kind::Sale, Kind::ServiceOrder]
         .into_iter()
@@ -497,6 +499,7 @@ fn assemble(
         headline: &headline,
         visits: &visits_now,
         churn: &churn_now,
+        churn_years: churn_year.years.as_deref().unwrap_or_default(),
         reasons: &reasons_ytd,
         reasons_period: &reasons_period,
         care: &care,
