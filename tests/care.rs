@@ -160,4 +160,24 @@ fn declared_lost_leaves_the_lost_list_and_the_recovery_task() {
         churn["lost_at_end"], 1,
         "still lost: the figure is unchanged"
     );
+
+    // How far the data reaches (the latest record: X2, 2024-04-05 10:00), in the Markdown:
+    // April's churn can still change within the 48 h visits grace, its care until the
+    // month's end (no care grace); March's care is settled.
+    let md = |args: &[&str]| dir.ok(&[&["--lang", "en"][..], args, &["--format", "md"]].concat());
+    assert!(
+        md(&["report", "churn", "--month", "2024-04"]).contains(
+            "*Data through 2024-04-05. Not final: attempts up to 2024-05-03 00:00:00 (48 h grace after the period) may still change these figures.*"
+        )
+    );
+    assert!(
+        md(&["report", "care", "--month", "2024-04"]).contains(
+            "*Data through 2024-04-05. Not final: contacts up to the period's end (2024-05-01 00:00:00) may still change these figures.*"
+        )
+    );
+    assert!(md(&["report", "care", "--month", "2024-03"]).contains("*Data through 2024-04-05.*\n"));
+    assert!(
+        md(&["report", "care", "--month", "2024-06"])
+            .contains("*Data through 2024-04-05: this period lies beyond the data.*")
+    );
 }

@@ -5,17 +5,20 @@
 //!
 //! The texts that quote a rule: the delivery calls' names (their due time), the churn note
 //! (attribution and revenue windows), the tier criteria (thresholds, trailing period), the
-//! satisfaction chart's fine threshold, and the explained arithmetic (satisfied score, fine
-//! threshold). The lapse and the grace change figures only; no text may quote their defaults.
+//! satisfaction chart's fine threshold, the explained arithmetic (satisfied score, fine
+//! threshold), and the "not final" stamp of a month the data has not settled (the grace).
+//! The lapse changes figures only; no text may quote its default.
 
 use std::path::Path;
 
 use crate::util::Dir;
 
-/// Every rule a text quotes, changed; and the lapse and the grace, which no text quotes.
+/// Every rule a text quotes, changed; and the lapse, which no text quotes. (The grace is 30 h
+/// here, not 24: 24 h is the default due time of the first delivery call, which the
+/// changed texts must not show.)
 const CHANGED: &str = r#"
 [visits]
-grace_hours = 24
+grace_hours = 30
 
 [visits.tasks.delivery_call_1]
 due_hours = 36

@@ -32,6 +32,10 @@ pub struct CareReport {
     pub by_department: Vec<DepartmentLine>,
     /// `care` and `insurance_renewal` attempts dated in the month credited to no task.
     pub unscheduled_attempts: u64,
+    /// How far the store's data reaches against the month, with the care grace (Markdown
+    /// only).
+    #[serde(skip)]
+    pub data_through: Option<super::visits::DataThrough>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -88,11 +92,25 @@ impl CareSource for CareMemory {
 
 /// The care report of a month.
 pub fn run(reader: &Reader, rules: &Rules, month: &Period) -> Result<CareReport, StoreError> {
-    if crate::facts::current(reader, rules)? {
-        report(reader, rules, month)
+    let report = if crate::facts::current(reader, rules)? {
+        report(reader, rules, month)?
     } else {
-        report(&crate::facts::care_in_memory(reader, rules)?, rules, month)
-    }
+        report(&crate::facts::care_in_memory(reader, rules)?, rules, month)?
+    };
+    stamped(reader, rules, month, report)
+}
+
+/// The report with how far the data reaches against its month (the care grace).
+fn stamped(
+    reader: &Reader,
+    rules: &Rules,
+    month: &Period,
+    mut report: CareReport,
+) -> Result<CareReport, StoreError> {
+    report.data_through = reader
+        .latest_time()?
+        .map(|t| super::visits::DataThrough::new(t, month, rules.care.grace_seconds()));
+    Ok(report)
 }
 
 /// The care report of a month derived from scratch, whatever facts the store keeps: for
@@ -102,7 +120,8 @@ pub fn run_scratch(
     rules: &Rules,
     month: &Period,
 ) -> Result<CareReport, StoreError> {
-    report(&crate::facts::care_in_memory(reader, rules)?, rules, month)
+    let report = report(&crate::facts::care_in_memory(reader, rules)?, rules, month)?;
+    stamped(reader, rules, month, report)
 }
 
 /// The care reports of several months from one snapshot, deriving at most once.
@@ -111,12 +130,21 @@ pub fn run_months(
     rules: &Rules,
     months: &[Period],
 ) -> Result<Vec<CareReport>, StoreError> {
-    if crate::facts::current(reader, rules)? {
-        months.iter().map(|m| report(reader, rules, m)).collect()
+    let memory = if crate::facts::current(reader, rules)? {
+        None
     } else {
-        let memory = crate::facts::care_in_memory(reader, rules)?;
-        months.iter().map(|m| report(&memory, rules, m)).collect()
-    }
+        Some(crate::facts::care_in_memory(reader, rules)?)
+    };
+    months
+        .iter()
+        .map(|m| {
+            let report = match &memory {
+                None => report(reader, rules, m)?,
+                Some(memory) => report(memory, rules, m)?,
+            };
+            stamped(reader, rules, m, report)
+        })
+        .collect()
 }
 
 fn report(
@@ -207,5 +235,6 @@ fn report(
             .map(|(department, counts)| DepartmentLine { department, counts })
             .collect(),
         unscheduled_attempts: source.unscheduled(from, to)?,
+        data_through: None,
     })
 }

@@ -43,6 +43,9 @@ pub struct ChurnFigures {
     /// attempt giving it; count descending, then reason.
     #[serde(default)]
     pub reasons: Vec<ReasonLine>,
+    /// How far the store's data reaches against the period (Markdown only).
+    #[serde(skip)]
+    pub data_through: Option<super::visits::DataThrough>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub by_staff: Option<Vec<StaffLine>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -326,6 +329,7 @@ fn empty_figures(period: &Period) -> ChurnFigures {
         recovery_share: None,
         declared_lost: 0,
         reasons: Vec::new(),
+        data_through: None,
         by_staff: None,
         months: None,
         years: None,

@@ -191,6 +191,10 @@ impl<'r> Derived<'r> {
         }
         // Recovery revenue in context: the period's service revenue, read by date range.
         churn::add_service_revenue(self.reader, &mut figures)?;
+        figures.data_through = self
+            .reader
+            .latest_time()?
+            .map(|t| visits::DataThrough::new(t, period, self.rules.grace_seconds()));
         Ok(figures)
     }
 }

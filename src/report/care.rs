@@ -131,6 +131,11 @@ impl Render for CareReport {
                 self.unscheduled_attempts
             ),
         };
+        if let Some(stamp) =
+            super::visits::data_stamp(self.data_through.as_ref(), cx.rules.care.grace_hours, cx)
+        {
+            let _ = writeln!(out, "{stamp}\n");
+        }
         table::markdown(&mut out, &self.tables(cx));
         out.into_bytes()
     }

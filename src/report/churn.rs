@@ -239,6 +239,11 @@ impl Render for ChurnFigures {
             ),
             Lang::Zh => writeln!(out, "# 流失客户挽回维修产值 {label}\n"),
         };
+        if let Some(stamp) =
+            super::visits::data_stamp(self.data_through.as_ref(), cx.rules.visits.grace_hours, cx)
+        {
+            let _ = writeln!(out, "{stamp}\n");
+        }
         let lines = match lang {
             Lang::En => [
                 format!(

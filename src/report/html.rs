@@ -299,7 +299,11 @@ pub fn index(p: &Page) -> String {
         p.month.last
     );
     // How far the data reaches: settled, still inside the grace, or beyond the data.
-    if let Some(stamp) = super::visits::data_stamp(p.visits.data_through.as_ref(), &p.cx) {
+    if let Some(stamp) = super::visits::data_stamp(
+        p.visits.data_through.as_ref(),
+        p.cx.rules.visits.grace_hours,
+        &p.cx,
+    ) {
         let _ = writeln!(
             h.out,
             "<p class=\"sub\">{}</p>",

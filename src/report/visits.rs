@@ -399,23 +399,29 @@ impl VisitsReport {
     /// The stamp under the title: how far the data reaches, and whether the figures of this
     /// period may still change.
     fn data_stamp(&self, cx: &RenderContext) -> Option<String> {
-        data_stamp(self.data_through.as_ref(), cx)
+        data_stamp(self.data_through.as_ref(), cx.rules.visits.grace_hours, cx)
     }
 }
 
-/// "Data through DATE", with a note when the period is still inside the visits grace or
-/// lies beyond the data. `pub(crate)` so that the churn and care Markdown can say the same
-/// once their reports carry a [`DataThrough`](crate::kpi::visits::DataThrough).
+/// "Data through DATE", with a note when the period is still inside its grace (`hours`: the
+/// visits grace, or the care grace for the care report) or lies beyond the data.
 pub(crate) fn data_stamp(
     through: Option<&crate::kpi::visits::DataThrough>,
+    hours: u32,
     cx: &RenderContext,
 ) -> Option<String> {
     let through = through?;
     let day = through.latest.day();
-    let hours = cx.rules.visits.grace_hours;
     Some(match (through.status, cx.lang) {
         (DataStatus::Settled, Lang::En) => format!("*Data through {day}.*"),
         (DataStatus::Settled, Lang::Zh) => format!("*数据截至 {day}。*"),
+        // No grace (the care report's default): the period itself is not over.
+        (DataStatus::InGrace { settles_at }, Lang::En) if hours == 0 => format!(
+            "*Data through {day}. Not final: contacts up to the period's end ({settles_at}) may still change these figures.*"
+        ),
+        (DataStatus::InGrace { settles_at }, Lang::Zh) if hours == 0 => {
+            format!("*数据截至 {day}。尚未定稿：期末（{settles_at}）前的联络仍可能改变本期数字。*")
+        }
         (DataStatus::InGrace { settles_at }, Lang::En) => format!(
             "*Data through {day}. Not final: attempts up to {settles_at} ({hours} h grace after the period) may still change these figures.*"
         ),
