@@ -71,7 +71,6 @@ pub fn open_tasks(
     let ahead = i32::try_from(filter.ahead_days).unwrap_or(i32::MAX);
     let last_due_day = Day(as_of.0.saturating_add(ahead));
     let grace = rules.grace_seconds();
-    let care_grace = rules.care.grace_seconds();
     let tiers = TierInputs::load(reader, rules)?;
     let customers: BTreeMap<String, Customer> = reader
         .current_records(Kind::Customer)?
@@ -142,19 +141,7 @@ pub fn open_tasks(
         let episodes: Vec<_> = churn.episodes.iter().map(|e| e.episode.clone()).collect();
         let own = policies.get(&c.customer_id).map_or(&[][..], Vec::as_slice);
         let care = care::derive_for(customer, c, own, &episodes, &tiers, rules);
-        for t in care.tasks {
-            let s = &t.state;
-            if s.task.trigger_at <= until
-                && !s.successful
-                && s.task.due_at.0 + care_grace > day_start.0
-            {
-                let department = t.kind.department(rules).to_owned();
-                let mut item = Open::of(t.state, Some(t.kind), department, care_grace);
-                // Listed for the whole period; due on its last day.
-                item.due_day = t.belongs_on;
-                open.push((tier, item));
-            }
-        }
+        open.extend(open_care(care.tasks, rules, until, day_start).map(|o| (tier, o)));
     }
     // Customers with consent but no activity have care tasks too (a tagged VIP who never
     // came): the activity holds only customers with a record of theirs.
@@ -177,15 +164,7 @@ pub fn open_tasks(
             .get(&customer.customer_id)
             .map_or(&[][..], Vec::as_slice);
         let care = care::derive_for(customer, &empty, own, &[], &tiers, rules);
-        for t in care.tasks {
-            let s = &t.state;
-            if s.task.trigger_at <= until && s.task.due_at.0 + care_grace > day_start.0 {
-                let department = t.kind.department(rules).to_owned();
-                let mut item = Open::of(t.state, Some(t.kind), department, care_grace);
-                item.due_day = t.belongs_on;
-                open.push((tier, item));
-            }
-        }
+        open.extend(open_care(care.tasks, rules, until, day_start).map(|o| (tier, o)));
     }
     open.retain(|(_, o)| {
         filter.kind.is_none_or(|k| k == o.state.task.kind)
@@ -239,6 +218,28 @@ pub fn open_tasks(
             })
         })
         .collect()
+}
+
+/// The care tasks open on the day: triggered by its end, not successful, and accepting
+/// attempts during it. Each is listed for its whole period and due on its last day.
+fn open_care<'a>(
+    tasks: Vec<care::CareTask>,
+    rules: &'a Rules,
+    until: Timestamp,
+    day_start: Timestamp,
+) -> impl Iterator<Item = Open> + 'a {
+    let grace = rules.care.grace_seconds();
+    tasks.into_iter().filter_map(move |t| {
+        let s = &t.state;
+        (s.task.trigger_at <= until && !s.successful && s.task.due_at.0 + grace > day_start.0).then(
+            || {
+                let department = t.kind.department(rules).to_owned();
+                let mut item = Open::of(t.state, Some(t.kind), department, grace);
+                item.due_day = t.belongs_on;
+                item
+            },
+        )
+    })
 }
 
 /// An open task on its way to the list.
