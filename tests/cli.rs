@@ -21,7 +21,7 @@ fn kinds_listed(stdout: &str) -> Vec<&str> {
 /// `stats` without its first line (the file size, which redb changes even on an aborted
 /// transaction).
 fn stats_body(d: &Dir) -> String {
-    let stats = d.ok(&["stats"]);
+    let stats = d.ok(&["--lang", "en", "stats"]);
     let (first, rest) = stats.split_once('\n').unwrap();
     assert!(first.starts_with("store "), "{stats}");
     rest.to_owned()
@@ -69,7 +69,7 @@ fn importing_the_same_files_twice_records_one_import() {
     for &(kind, n) in &BASE_ROWS[..8] {
         assert_eq!(counts(&out, kind), [0, 0, 0, n], "{kind} in:\n{out}");
     }
-    let stats = d.ok(&["stats"]);
+    let stats = d.ok(&["--lang", "en", "stats"]);
     assert!(
         stats.contains("\nimports: 1; last: import 1 at "),
         "{stats}"
@@ -171,7 +171,7 @@ fn a_folder_import_takes_the_files_named_as_kinds_and_warns_about_other_csv_file
     let stderr = d.fails(&["import", "empty"]);
     assert!(stderr.contains("empty"), "{stderr}");
     assert!(stderr.contains("none of the files"), "{stderr}");
-    assert!(d.ok(&["stats"]).contains("\nimports: 2; "));
+    assert!(d.ok(&["--lang", "en", "stats"]).contains("\nimports: 2; "));
 }
 
 #[test]
@@ -284,7 +284,7 @@ fn no_command_output_holds_a_full_phone() {
     run(&["import", "--dry-run", "base"], 0);
     run(&["import", "base"], 0);
     run(&["import", "base"], 0);
-    run(&["stats"], 0);
+    run(&["--lang", "en", "stats"], 0);
     run(&["history", "customers", "C00011"], 0);
     run(&["history", "customers", "C00002"], 0);
     run(&["export", "out"], 0);
@@ -371,7 +371,7 @@ fn history_of_a_survey_answer_and_history_errors() {
 fn reading_commands_on_a_missing_store_exit_2_and_create_nothing() {
     let d = Dir::new();
     let expected = format!("no store at {}", d.db().display());
-    let stderr = d.fails(&["stats"]);
+    let stderr = d.fails(&["--lang", "en", "stats"]);
     assert!(stderr.contains(&expected), "{stderr}");
     let stderr = d.fails(&["history", "customers", "C00011"]);
     assert!(stderr.contains(&expected), "{stderr}");
@@ -430,7 +430,7 @@ fn the_store_path_comes_from_db_then_careledger_db_then_the_default() {
     assert!(d.join("flag.redb").exists());
     let stats = cmd()
         .env("CARELEDGER_DB", "from-env.redb")
-        .arg("stats")
+        .args(["--lang", "en", "stats"])
         .output()
         .unwrap();
     let stats = String::from_utf8(stats.stdout).unwrap();

@@ -25,7 +25,7 @@ fn sha256(text: &str) -> String {
 fn close_refuses_unready_months_and_reopen_keeps_every_version() {
     let dir = Dir::new();
     dir.ok(&["import", &fixture("1")]);
-    let nothing = "no month has been closed\n";
+    let nothing = "尚无已结账的月份\n";
 
     // May: no data yet, and no survey in any of its periods.
     let dry = dir.ok(&["close", "--month", "2024-05", "--dry-run"]);
@@ -109,7 +109,11 @@ fn close_refuses_unready_months_and_reopen_keeps_every_version() {
         dir.fails(&["closes", "--month", "2024-03", "--version", "3"])
             .contains("2024-03 has no closed statement version 3")
     );
-    let history = dir.ok(&["closes"]);
+    let zh = dir.ok(&["closes"]);
+    let zh: Vec<&str> = zh.lines().collect();
+    assert_eq!(zh[0], "2024-03 已结账（第 2 版）");
+    assert!(zh[2].ends_with("  重新打开  原因：Q2 录入错误"), "{zh:?}");
+    let history = dir.ok(&["--lang", "en", "closes"]);
     let lines: Vec<&str> = history.lines().collect();
     assert_eq!(lines.len(), 4, "{history}");
     assert_eq!(lines[0], "2024-03 closed (version 2)");
@@ -132,7 +136,7 @@ fn close_refuses_unready_months_and_reopen_keeps_every_version() {
         dir.fails(&["reopen", "--month", "2024-03", "--reason", "again"])
             .contains("2024-03 is not the latest closed month (2024-04 is)")
     );
-    let stats = dir.ok(&["stats"]);
+    let stats = dir.ok(&["--lang", "en", "stats"]);
     assert!(
         stats.contains("closed months:\n2024-03 closed (version 2)\n")
             && stats.contains("\n2024-04 closed (version 1)\n"),

@@ -187,7 +187,7 @@ fn another_process_reads_while_an_import_runs() {
     let mut reads_during_import = 0;
     let mut seen = Vec::new();
     while child.try_wait().unwrap().is_none() && started.elapsed() < Duration::from_secs(300) {
-        let stats = dir.ok(&["stats"]);
+        let stats = dir.ok(&["--lang", "en", "stats"]);
         let contacts_line = stats
             .lines()
             .find(|l| l.starts_with("contacts"))
@@ -208,7 +208,7 @@ fn another_process_reads_while_an_import_runs() {
         }
     }
     assert!(child.wait().unwrap().success());
-    let after = dir.ok(&["stats"]);
+    let after = dir.ok(&["--lang", "en", "stats"]);
     let contacts: u64 = after
         .lines()
         .find(|l| l.starts_with("contacts"))

@@ -14,7 +14,7 @@ use crate::util::Dir;
 /// replaced by a folder the command may write into. The last, the report pack, draws charts
 /// and takes 100 times longer than the others: the sweep runs it at every fourth place.
 const READ_COMMANDS: [&[&str]; 13] = [
-    &["stats"],
+    &["--lang", "en", "stats"],
     &["export", "{dir}/export"],
     &["history", "customers", "C00011"],
     &["report", "visits", "--month", "2024-01"],
@@ -209,7 +209,7 @@ fn readers_of_a_store_left_by_a_killed_import_all_read() {
         &format!("{data}/staff.csv"),
         &format!("{data}/customers.csv"),
     ]);
-    let before = dir.ok(&["stats"]);
+    let before = dir.ok(&["--lang", "en", "stats"]);
     let mut rounds = 0;
     for delay_ms in [300u64, 600, 900, 1200] {
         let mut child = Command::new(assert_cmd::cargo::cargo_bin!("careledger"))
@@ -234,7 +234,7 @@ fn readers_of_a_store_left_by_a_killed_import_all_read() {
                     .env_remove("CARELEDGER_DB")
                     .arg("--db")
                     .arg(dir.db())
-                    .arg("stats")
+                    .args(["--lang", "en", "stats"])
                     .stdout(Stdio::piped())
                     .stderr(Stdio::piped())
                     .spawn()

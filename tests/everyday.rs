@@ -152,8 +152,8 @@ fn the_demos_try_also_lines_run_as_printed() {
     );
     let expected_first_lines = [
         "# 回访月报 2025-12",
-        "open tasks as of 2025-12-31: ",
-        "lost customers as of 2025-12-31: ",
+        "截至 2025-12-31 的待办回访任务：",
+        "截至 2025-12-31 的流失客户：",
     ];
     for (line, expected) in lines.iter().zip(expected_first_lines) {
         let words: Vec<&str> = line.split_whitespace().collect();

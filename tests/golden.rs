@@ -28,7 +28,7 @@ fn golden_copy() -> Dir {
 #[test]
 fn the_golden_store_opens_verifies_and_shows_format_1() {
     let dir = golden_copy();
-    let stats = dir.ok(&["stats"]);
+    let stats = dir.ok(&["--lang", "en", "stats"]);
     let (first, body) = stats.split_once('\n').unwrap();
     assert!(first.ends_with(", format 1)"), "{stats}");
     // Worked out from the inputs (README): S2 added then voided; Q2 added, amended twice.
@@ -154,7 +154,7 @@ fn the_golden_store_takes_a_new_import() {
     );
     dir.ok(&["import", dir.join("new").to_str().unwrap()]);
     assert!(dir.ok(&["verify"]).ends_with("the store is healthy\n"));
-    let stats = dir.ok(&["stats"]);
+    let stats = dir.ok(&["--lang", "en", "stats"]);
     assert!(
         stats.contains("\ncustomers                  4           4\n"),
         "{stats}"
@@ -188,7 +188,7 @@ fn a_store_of_a_newer_format_is_refused_untouched() {
     let new = dir.join("new").display().to_string();
     let export = dir.join("export").display().to_string();
     for args in [
-        &["stats"][..],
+        &["--lang", "en", "stats"][..],
         &["verify"],
         &["export", &export],
         &["report", "payouts", "--month", "2024-04"],

@@ -14,7 +14,7 @@ pub(crate) fn stderr_lines(stderr: &str) -> Vec<&str> {
 /// The store's observable state: every exported file, and `stats` without its first line
 /// (the file size, which redb changes even on an aborted transaction).
 pub(crate) fn state(d: &Dir) -> (Vec<(String, Vec<u8>)>, String) {
-    let stats = d.ok(&["stats"]);
+    let stats = d.ok(&["--lang", "en", "stats"]);
     let mut stats_lines = stats.lines();
     let first = stats_lines.next().unwrap();
     assert!(first.starts_with("store "), "{stats}");
@@ -65,7 +65,7 @@ pub(crate) fn rejects(d: &Dir, args: &[&str], expected: &[(&str, &[&str])]) -> S
 
 /// The (current, versions) of one kind in `stats`.
 pub(crate) fn stats_of(d: &Dir, kind: &str) -> (u64, u64) {
-    let stats = d.ok(&["stats"]);
+    let stats = d.ok(&["--lang", "en", "stats"]);
     let line = stats
         .lines()
         .find(|l| l.split_whitespace().next() == Some(kind))
@@ -482,7 +482,7 @@ fn voiding_the_sale_and_its_customer_together_removes_both() {
     // Re-importing the same voids is a no-op: no import is recorded.
     let again = d.ok(&["import", "void"]);
     assert!(again.starts_with("nothing to import"), "{again}");
-    assert!(d.ok(&["stats"]).contains("imports: 2;"));
+    assert!(d.ok(&["--lang", "en", "stats"]).contains("imports: 2;"));
 
     // An add after the void brings the record back.
     d.write(
@@ -650,7 +650,7 @@ fn a_failed_import_into_a_new_store_leaves_no_store_file() {
     );
     assert!(!d.db().exists(), "the rejected import left a store file");
     // And `stats` still says there is no store.
-    assert!(d.fails(&["stats"]).contains("no store at"));
+    assert!(d.fails(&["--lang", "en", "stats"]).contains("no store at"));
 }
 
 #[test]

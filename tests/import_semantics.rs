@@ -43,7 +43,7 @@ fn an_add_then_a_void_of_a_new_key_writes_nothing() {
     assert!(stderr.contains("there is no sale `S000002`"), "{stderr}");
     let again = d.ok(&["import", "dms/sales.csv"]);
     assert!(again.starts_with("nothing to import"), "{again}");
-    assert!(d.ok(&["stats"]).contains("imports: 2;"));
+    assert!(d.ok(&["--lang", "en", "stats"]).contains("imports: 2;"));
 }
 
 #[test]
@@ -499,7 +499,7 @@ fn a_rejected_import_racing_a_good_one_never_loses_the_good_one() {
             let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("careledger"))
                 .arg("--db")
                 .arg(&db)
-                .arg("stats")
+                .args(["--lang", "en", "stats"])
                 .output()
                 .unwrap();
             let stats = String::from_utf8(out.stdout).unwrap();

@@ -614,12 +614,12 @@ fn explain_says_sample_too_small() {
     let en = dir.ok(&[&args[..], &["--lang", "en"]].concat());
     assert!(
         en.contains(
-            "1 surveys, fewer than the 2 a super_vip line needs (min_surveys): sample too small"
+            "1 survey, fewer than the 2 a super_vip line needs (min_surveys): sample too small"
         ),
         "{en}"
     );
     assert!(
-        en.contains("min_surveys = 2 for super_vip: 1 surveys, sample too small"),
+        en.contains("min_surveys = 2 for super_vip: 1 survey, sample too small"),
         "{en}"
     );
     let zh = dir.ok(&[&args[..], &["--lang", "zh"]].concat());

@@ -285,7 +285,7 @@ fn control_characters_in_names_show_escaped_in_tasks_and_history() {
         assert!(!stdout.contains('\u{202e}'), "{stdout}");
         assert!(stdout.contains(shown), "{args:?}:\n{stdout}");
     }
-    let tasks = d.ok(&["tasks", "--as-of", "2024-01-16"]);
+    let tasks = d.ok(&["--lang", "en", "tasks", "--as-of", "2024-01-16"]);
     // The table is aligned on the escaped name: 王 and 芳 take two columns each.
     let row = line_starting(&tasks, "2024-01-16 10:30:00");
     assert!(

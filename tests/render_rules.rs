@@ -309,10 +309,18 @@ fn explain_payout_quotes_the_satisfied_score_and_fine_threshold_in_force() {
         "2 surveys of super_vip customers about sales in 2024-W11, 1 satisfied (overall ≥ 4)",
         "100 × 1 = 100 < 95 × 2 = 190: below 95 %, fine 50.00 per member",
     ];
+    let changed_zh: &[&str] = &[
+        "2024-W11 超级VIP客户关于销售部的问卷 2 份，满意（总体评分 ≥ 5）1 份",
+        "100 × 1 = 100 < 90 × 2 = 180：低于 90%，每人罚款 50.00",
+    ];
+    let default_zh: &[&str] = &[
+        "2024-W11 超级VIP客户关于销售部的问卷 2 份，满意（总体评分 ≥ 4）1 份",
+        "100 × 1 = 100 < 95 × 2 = 190：低于 95%，每人罚款 50.00",
+    ];
     check_md(
         &dir,
         &args,
-        [("en", changed, default), ("zh", changed, default)],
+        [("en", changed, default), ("zh", changed_zh, default_zh)],
     );
 }
 

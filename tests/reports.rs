@@ -114,6 +114,10 @@ fn the_work_list_holds_exactly_the_open_tasks() {
     // The default date is the latest date in the store (R2 opened 2024-03-20).
     assert!(
         dir.ok(&["tasks"])
+            .starts_with("截至 2024-03-20 的待办回访任务：0 项\n")
+    );
+    assert!(
+        dir.ok(&["--lang", "en", "tasks"])
             .starts_with("open tasks as of 2024-03-20: 0\n")
     );
 
@@ -349,8 +353,21 @@ fn the_lost_list_puts_the_most_valuable_lost_customers_first() {
 
     let top = dir.ok(&["lost", "--as-of", "2024-09-30", "--top", "1"]);
     assert!(
-        top.starts_with("lost customers as of 2024-09-30: 3 in all; the 1 most valuable\n"),
+        top.starts_with("截至 2024-09-30 的流失客户：3 位，以下为价值最高的 1 位\n"),
         "{top}"
+    );
+    let top_en = dir.ok(&[
+        "--lang",
+        "en",
+        "lost",
+        "--as-of",
+        "2024-09-30",
+        "--top",
+        "1",
+    ]);
+    assert!(
+        top_en.starts_with("lost customers as of 2024-09-30: 3 in all; the 1 most valuable\n"),
+        "{top_en}"
     );
     assert!(top.contains("L2") && !top.contains("L4"), "{top}");
     assert!(!top.contains("13811113333"), "phones are masked: {top}");

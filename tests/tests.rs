@@ -38,3 +38,4 @@ mod store_misuse;
 mod tiers_fixtures;
 mod util;
 mod visits_fixtures;
+mod zh_text;

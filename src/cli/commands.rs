@@ -22,7 +22,7 @@ use careledger::kpi::{
 };
 use careledger::model::{Day, Period, Purpose, Timestamp};
 use careledger::model::{Kind, display_key, escape_controls, mask_phone, redact_message};
-use careledger::report::{Lang, Render, RenderContext};
+use careledger::report::{self, Lang, Render, RenderContext};
 use careledger::rules::{Rules, TASK_KINDS};
 use careledger::store::{CloseError, Integrity, Reader, Store, StoreError};
 
@@ -211,7 +211,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             force,
         } => close(db, &rules, &month, dry_run, force),
         Command::Reopen { month, reason } => reopen(db, &month, &reason),
-        Command::Closes { month, version } => closes(db, month.as_ref().zip(version)),
+        Command::Closes { month, version } => closes(db, lang, month.as_ref().zip(version)),
         Command::Lost {
             as_of,
             top,
@@ -221,6 +221,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         } => {
             let list = ListOptions {
                 format,
+                lang,
                 show_phone,
                 file,
             };
@@ -257,6 +258,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             };
             let list = ListOptions {
                 format,
+                lang,
                 show_phone,
                 file,
             };
@@ -275,7 +277,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         } => history(db, &kind, &id, show_phone),
         Command::Backup { file } => backup(db, &file),
         Command::Restore { backup } => restore(&backup, db, &rules),
-        Command::Stats => stats(db),
+        Command::Stats => stats(db, lang),
         Command::Verify => verify(db, &rules),
         Command::Facts => facts(db, &rules),
         Command::Gen {
@@ -796,8 +798,57 @@ fn write_list(bytes: &[u8], rows: usize, file: Option<&Path>) -> Result<(), Fail
 /// write it to instead of stdout.
 struct ListOptions {
     format: ListFormat,
+    /// The language of the table format (CSV and JSON keep keys and tokens).
+    lang: Lang,
     show_phone: bool,
     file: Option<std::path::PathBuf>,
+}
+
+/// A column of a work list: its CSV key, and what its cells hold, so that a printed table
+/// can say them in the reader's language.
+struct Column {
+    key: &'static str,
+    cells: Cells,
+}
+
+/// What a work list's column holds.
+#[derive(Clone, Copy, PartialEq)]
+enum Cells {
+    /// Ids, names, dates, counts, money: shown as they are.
+    Plain,
+    /// A token (status, tier, kind, department, outcome): named in the reader's language.
+    Token,
+    /// A date and an outcome token (`2024-07-14 refused`): the outcome named.
+    DatedToken,
+}
+
+const fn plain(key: &'static str) -> Column {
+    Column {
+        key,
+        cells: Cells::Plain,
+    }
+}
+
+const fn token(key: &'static str) -> Column {
+    Column {
+        key,
+        cells: Cells::Token,
+    }
+}
+
+impl Column {
+    /// A cell as a printed table shows it in `lang`.
+    fn shown(&self, cell: String, lang: Lang) -> String {
+        match self.cells {
+            Cells::Plain => cell,
+            Cells::Token if cell.is_empty() => cell,
+            Cells::Token => report::list_token(&cell, lang),
+            Cells::DatedToken => match cell.split_once(' ') {
+                Some((date, outcome)) => format!("{date} {}", report::list_token(outcome, lang)),
+                None => cell,
+            },
+        }
+    }
 }
 
 /// Prints a list as JSON, CSV (with BOM, for Excel) or an aligned table under a title, or
@@ -806,23 +857,39 @@ struct ListOptions {
 fn print_list<T: serde::Serialize>(
     title: &str,
     items: &[T],
-    header: &[&str],
+    columns: &[Column],
     row: impl Fn(&T) -> Vec<String>,
     list: &ListOptions,
 ) -> Result<(), Failure> {
+    let keys: Vec<&str> = columns.iter().map(|c| c.key).collect();
     let bytes = match list.format {
         ListFormat::Json => careledger::report::to_json(&items),
         ListFormat::Csv => {
             let rows: Vec<Vec<String>> = items.iter().map(row).collect();
             let mut bytes = csvio::BOM.to_vec();
-            bytes.extend(careledger::report::csv_document(header, &rows));
+            bytes.extend(careledger::report::csv_document(&keys, &rows));
             bytes
         }
         ListFormat::Table => {
             let mut text = format!("{title}\n");
             if !items.is_empty() {
-                let rows: Vec<Vec<String>> = items.iter().map(row).collect();
-                text.push_str(&text_table(header, &rows));
+                let lang = list.lang;
+                let rows: Vec<Vec<String>> = items
+                    .iter()
+                    .map(|item| {
+                        let cells = row(item);
+                        cells
+                            .into_iter()
+                            .zip(columns)
+                            .map(|(cell, column)| column.shown(cell, lang))
+                            .collect()
+                    })
+                    .collect();
+                let header: Vec<&str> = columns
+                    .iter()
+                    .map(|c| report::list_heading(c.key, lang))
+                    .collect();
+                text.push_str(&text_table(&header, &rows));
             }
             text.into_bytes()
         }
@@ -850,9 +917,15 @@ fn lost(
     let reader = Store::open_reader(db).map_err(store_failure)?;
     let as_of = as_of_or_latest(&reader, as_of)?;
     let mut items = kpi::lost::lost_customers(&reader, rules, as_of).map_err(kpi_failure)?;
-    let mut title = format!("lost customers as of {as_of}: {}", items.len());
+    let mut title = match list.lang {
+        Lang::En => format!("lost customers as of {as_of}: {}", items.len()),
+        Lang::Zh => format!("截至 {as_of} 的流失客户：{} 位", items.len()),
+    };
     if let Some(top) = top.filter(|&top| top < items.len()) {
-        title = format!("{title} in all; the {top} most valuable");
+        title = match list.lang {
+            Lang::En => format!("{title} in all; the {top} most valuable"),
+            Lang::Zh => format!("{title}，以下为价值最高的 {top} 位"),
+        };
         items.truncate(top);
     }
     if !list.show_phone {
@@ -860,19 +933,22 @@ fn lost(
             item.phone = mask_phone(&item.phone);
         }
     }
-    let header = [
-        "customer_id",
-        "name",
-        "phone",
-        "tier",
-        "last_visit",
-        "lost_on",
-        "days_lost",
-        "value",
-        "repair_revenue",
-        "sales_amount",
-        "recovery_attempts",
-        "last_attempt",
+    let columns = [
+        plain("customer_id"),
+        plain("name"),
+        plain("phone"),
+        token("tier"),
+        plain("last_visit"),
+        plain("lost_on"),
+        plain("days_lost"),
+        plain("value"),
+        plain("repair_revenue"),
+        plain("sales_amount"),
+        plain("recovery_attempts"),
+        Column {
+            key: "last_attempt",
+            cells: Cells::DatedToken,
+        },
     ];
     let row = |c: &kpi::lost::LostCustomer| {
         vec![
@@ -890,7 +966,7 @@ fn lost(
             c.last_attempt.clone(),
         ]
     };
-    print_list(&title, &items, &header, row, list)
+    print_list(&title, &items, &columns, row, list)
 }
 
 fn tasks(
@@ -910,27 +986,30 @@ fn tasks(
         }
     }
     print_list(
-        &format!("open tasks as of {as_of}: {}", items.len()),
+        &match list.lang {
+            Lang::En => format!("open tasks as of {as_of}: {}", items.len()),
+            Lang::Zh => format!("截至 {as_of} 的待办回访任务：{} 项", items.len()),
+        },
         &items,
-        &WORK_HEADER,
+        &WORK_COLUMNS,
         work_row,
         list,
     )
 }
 
-const WORK_HEADER: [&str; 12] = [
-    "due_at",
-    "status",
-    "tier",
-    "kind",
-    "department",
-    "customer_id",
-    "name",
-    "phone",
-    "owner",
-    "attempts",
-    "last_outcome",
-    "closes_at",
+const WORK_COLUMNS: [Column; 12] = [
+    plain("due_at"),
+    token("status"),
+    token("tier"),
+    token("kind"),
+    token("department"),
+    plain("customer_id"),
+    plain("name"),
+    plain("phone"),
+    plain("owner"),
+    plain("attempts"),
+    token("last_outcome"),
+    plain("closes_at"),
 ];
 
 fn work_row(i: &WorkItem) -> Vec<String> {
@@ -1699,43 +1778,39 @@ fn reopen(db: &Path, month: &Period, reason: &str) -> Result<(), Failure> {
 }
 
 /// The lines of `closes` (and of `stats`): each closed month's versions and reopens.
-fn close_history_text(history: &[careledger::store::MonthCloses]) -> String {
+fn close_history_text(history: &[careledger::store::MonthCloses], lang: Lang) -> String {
     use careledger::store::CloseAction;
     let mut text = String::new();
+    let closed = |at: &dyn std::fmt::Display, version: &dyn std::fmt::Display, sha: &str| match lang
+    {
+        Lang::En => format!("  {at}  closed   version {version}  sha256 {sha}\n"),
+        Lang::Zh => format!("  {at}  结账  第 {version} 版  sha256 {sha}\n"),
+    };
     for m in history {
-        let state = match m.closed_version() {
-            Some(v) => format!("closed (version {v})"),
-            None => "reopened: open".to_owned(),
+        let state = match (m.closed_version(), lang) {
+            (Some(v), Lang::En) => format!("closed (version {v})"),
+            (Some(v), Lang::Zh) => format!("已结账（第 {v} 版）"),
+            (None, Lang::En) => "reopened: open".to_owned(),
+            (None, Lang::Zh) => "已重新打开：未结账".to_owned(),
         };
         let _ = writeln!(text, "{} {state}", m.month);
         if m.events.is_empty() {
             // Closed before reopening existed: its one version is the record.
             for (i, v) in m.versions.iter().enumerate() {
-                let _ = writeln!(
-                    text,
-                    "  {}  closed   version {}  sha256 {}",
-                    v.closed_at,
-                    i + 1,
-                    v.sha256
-                );
+                text.push_str(&closed(&v.closed_at, &(i + 1), &v.sha256));
             }
         }
         for e in &m.events {
             match &e.action {
                 CloseAction::Closed { version, sha256 } => {
-                    let _ = writeln!(
-                        text,
-                        "  {}  closed   version {version}  sha256 {sha256}",
-                        e.at
-                    );
+                    text.push_str(&closed(&e.at, version, sha256));
                 }
                 CloseAction::Reopened { reason } => {
-                    let _ = writeln!(
-                        text,
-                        "  {}  reopened  reason: {}",
-                        e.at,
-                        careledger::model::privacy::escape_controls(reason)
-                    );
+                    let reason = careledger::model::privacy::escape_controls(reason);
+                    let _ = match lang {
+                        Lang::En => writeln!(text, "  {}  reopened  reason: {reason}", e.at),
+                        Lang::Zh => writeln!(text, "  {}  重新打开  原因：{reason}", e.at),
+                    };
                 }
             }
         }
@@ -1745,7 +1820,7 @@ fn close_history_text(history: &[careledger::store::MonthCloses]) -> String {
 
 /// `closes`: every closed month with its versions and reopens; or one version's statement,
 /// the JSON as it was closed (byte for byte, its hash the one listed).
-fn closes(db: &Path, one: Option<(&Period, u32)>) -> Result<(), Failure> {
+fn closes(db: &Path, lang: Lang, one: Option<(&Period, u32)>) -> Result<(), Failure> {
     let reader = Store::open_reader(db).map_err(store_failure)?;
     let history = reader.close_history().map_err(store_failure)?;
     if let Some((month, version)) = one {
@@ -1765,9 +1840,12 @@ fn closes(db: &Path, one: Option<(&Period, u32)>) -> Result<(), Failure> {
         return out(&statement.statement_json);
     }
     if history.is_empty() {
-        return out("no month has been closed\n");
+        return out(match lang {
+            Lang::En => "no month has been closed\n",
+            Lang::Zh => "尚无已结账的月份\n",
+        });
     }
-    out(&close_history_text(&history))
+    out(&close_history_text(&history, lang))
 }
 
 /// A backup that was not written, by what the user can do about it.
@@ -1839,64 +1917,155 @@ fn restore(backup: &Path, db: &Path, rules: &Rules) -> Result<(), Failure> {
     ))
 }
 
-fn stats(db: &Path) -> Result<(), Failure> {
+fn stats(db: &Path, lang: Lang) -> Result<(), Failure> {
     let reader = Store::open_reader(db).map_err(store_failure)?;
     let stats = reader.stats().map_err(store_failure)?;
     let size = std::fs::metadata(db).map(|m| m.len()).unwrap_or(0);
+    let zh = lang == Lang::Zh;
     let mut text = String::new();
-    let _ = writeln!(
-        text,
-        "store {} ({}, format {})",
-        db.display(),
-        human_bytes(size),
-        stats.format_version
-    );
-    let _ = writeln!(text, "{:<16}{:>12}{:>12}", "kind", "current", "versions");
-    for (kind, current, versions) in &stats.kinds {
-        let _ = writeln!(text, "{:<16}{current:>12}{versions:>12}", kind.name());
-    }
+    let _ = match lang {
+        Lang::En => writeln!(
+            text,
+            "store {} ({}, format {})",
+            db.display(),
+            human_bytes(size),
+            stats.format_version
+        ),
+        Lang::Zh => writeln!(
+            text,
+            "数据库 {}（{}，格式 {}）",
+            db.display(),
+            human_bytes(size),
+            stats.format_version
+        ),
+    };
+    let rows: Vec<Vec<String>> = stats
+        .kinds
+        .iter()
+        .map(|(kind, current, versions)| {
+            let kind = if zh {
+                kind_label_zh(*kind)
+            } else {
+                kind.name()
+            };
+            vec![kind.to_owned(), current.to_string(), versions.to_string()]
+        })
+        .collect();
+    let header = if zh {
+        ["记录类型", "当前", "版本"]
+    } else {
+        ["kind", "current", "versions"]
+    };
+    text.push_str(&figures_table(&header, &rows));
     let history = reader.close_history().map_err(store_failure)?;
     if !history.is_empty() {
-        let _ = writeln!(text, "closed months:");
-        text.push_str(&close_history_text(&history));
+        let _ = writeln!(
+            text,
+            "{}",
+            if zh {
+                "已结账月份："
+            } else {
+                "closed months:"
+            }
+        );
+        text.push_str(&close_history_text(&history, lang));
     }
-    match &stats.last_import {
-        None => {
-            let _ = writeln!(text, "no imports yet");
-        }
-        Some(last) => {
-            let _ = writeln!(
+    let Some(last) = &stats.last_import else {
+        let _ = writeln!(text, "{}", if zh { "尚未导入" } else { "no imports yet" });
+        return out(&text);
+    };
+    let amend = if last.amend { " (--amend)" } else { "" };
+    let _ = match lang {
+        Lang::En => writeln!(
+            text,
+            "imports: {}; last: import {} at {}{amend}",
+            stats.imports, last.id, last.at
+        ),
+        Lang::Zh => writeln!(
+            text,
+            "导入 {} 次；最近一次：第 {} 次导入，{}{amend}",
+            stats.imports, last.id, last.at
+        ),
+    };
+    for f in &last.files {
+        let rows = match lang {
+            Lang::En => format!("{:>10} {:<4}", f.rows, rows_word(f.rows)),
+            Lang::Zh => format!("{:>10} 行  ", f.rows),
+        };
+        let _ = writeln!(text, "  {:<40}{rows}  sha256 {}", f.path, f.sha256);
+    }
+    for c in last.counts.iter().filter(|c| c.written() + c.unchanged > 0) {
+        let _ = match lang {
+            Lang::En => writeln!(
                 text,
-                "imports: {}; last: import {} at {}{}",
-                stats.imports,
-                last.id,
-                last.at,
-                if last.amend { " (--amend)" } else { "" }
-            );
-            for f in &last.files {
-                let _ = writeln!(
-                    text,
-                    "  {:<40}{:>10} {:<4}  sha256 {}",
-                    f.path,
-                    f.rows,
-                    rows_word(f.rows),
-                    f.sha256
-                );
-            }
-            for c in last.counts.iter().filter(|c| c.written() + c.unchanged > 0) {
-                let _ = writeln!(
-                    text,
-                    "  {:<16} added {} amended {} voided {} unchanged {}",
-                    c.kind().name(),
-                    c.added,
-                    c.amended,
-                    c.voided,
-                    c.unchanged
-                );
-            }
-        }
+                "  {:<16} added {} amended {} voided {} unchanged {}",
+                c.kind().name(),
+                c.added,
+                c.amended,
+                c.voided,
+                c.unchanged
+            ),
+            Lang::Zh => writeln!(
+                text,
+                "  {}  新增 {} 修改 {} 作废 {} 未变 {}",
+                pad(kind_label_zh(c.kind()), 12),
+                c.added,
+                c.amended,
+                c.voided,
+                c.unchanged
+            ),
+        };
     }
     out(&text)
+}
+
+/// A record kind as the dealership's staff call it.
+fn kind_label_zh(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Staff => "员工",
+        Kind::Customer => "客户",
+        Kind::Sale => "销售",
+        Kind::ServiceOrder => "维修工单",
+        Kind::Policy => "保险保单",
+        Kind::Attempt => "联络记录",
+        Kind::Survey => "满意度调查",
+        Kind::SurveyAnswer => "调查答案",
+        Kind::Complaint => "投诉",
+        Kind::ComplaintStep => "投诉处理步骤",
+        Kind::Action => "整改措施",
+        Kind::ActionStep => "措施步骤",
+        Kind::CalendarDay => "工作日历",
+    }
+}
+
+/// `text` padded with spaces to `width` terminal columns (a Chinese character takes two).
+fn pad(text: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthStr;
+    format!("{text}{}", " ".repeat(width.saturating_sub(text.width())))
+}
+
+/// A table of a name column and right-aligned figures, padded in terminal columns.
+fn figures_table(header: &[&str; 3], rows: &[Vec<String>]) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let name_width = rows
+        .iter()
+        .map(|r| r[0].width())
+        .chain([header[0].width(), 16])
+        .max()
+        .unwrap_or(16);
+    let line = |cells: [&str; 3]| {
+        format!(
+            "{}{}{}\n",
+            pad(cells[0], name_width),
+            " ".repeat(12usize.saturating_sub(cells[1].width())) + cells[1],
+            " ".repeat(12usize.saturating_sub(cells[2].width())) + cells[2]
+        )
+    };
+    let mut text = line(*header);
+    for r in rows {
+        text.push_str(&line([&r[0], &r[1], &r[2]]));
+    }
+    text
 }
 
 fn verify(db: &Path, rules: &Rules) -> Result<(), Failure> {

@@ -18,6 +18,7 @@ use crate::rules::{MembersRule, Rules, TierPayout, ZeroMemberLines};
 use crate::store::{CloseError, Reader, StoreError};
 
 use super::KpiError;
+use crate::report::plural;
 
 mod closed;
 pub use closed::ClosedMonth;
@@ -1158,11 +1159,176 @@ pub struct Explanation {
     pub per_member: Fen,
     pub members: Vec<ExplainedMember>,
     pub amount: Fen,
-    /// The arithmetic, in words.
-    pub arithmetic: Vec<String>,
+    /// The arithmetic, step by step ([`Step::english`] in JSON; the Markdown says it in
+    /// the reader's language).
+    pub arithmetic: Vec<Step>,
     /// The rules that produced the figures, as typed values (the reports say them in the
     /// reader's language).
     pub rules: ExplainedRules,
+}
+
+/// One step of a line's arithmetic, with the figures it names: the reports say it in the
+/// reader's language, the JSON in English ([`Step::english`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// The line's surveys and how many were satisfied.
+    Surveys {
+        n: u64,
+        tier: Tier,
+        department: String,
+        period: String,
+        satisfied: u64,
+        min: u8,
+    },
+    /// Fewer surveys than the tier's `min_surveys`: neither reward nor fine.
+    TooFew {
+        n: u64,
+        min_surveys: u32,
+        tier: Tier,
+    },
+    /// Every survey satisfied: the reward.
+    AllSatisfied { n: u64, reward: Fen },
+    /// Below the threshold: the fine.
+    Fine {
+        n: u64,
+        satisfied: u64,
+        threshold: u32,
+        fine: Fen,
+    },
+    /// At or above the threshold but not every survey satisfied.
+    Neither {
+        n: u64,
+        satisfied: u64,
+        threshold: u32,
+    },
+    /// `members = "active_on_last_day"`: who shares the line.
+    MembersOnLastDay {
+        k: u64,
+        departments: Vec<String>,
+        last: Day,
+        per_member: Fen,
+        amount: Fen,
+    },
+    /// `members = "active_whole_period"`.
+    MembersWholePeriod {
+        k: u64,
+        departments: Vec<String>,
+        first: Day,
+        last: Day,
+        per_member: Fen,
+        amount: Fen,
+    },
+    /// `members = "prorated"`: the line by member-days.
+    MembersProrated {
+        k: u64,
+        departments: Vec<String>,
+        first: Day,
+        last: Day,
+        days: u64,
+        period_days: u64,
+        per_member: Fen,
+        amount: Fen,
+    },
+    /// No members and `zero_member_lines = "drop"`.
+    Dropped,
+}
+
+impl Step {
+    /// The step in English, as the JSON carries it.
+    pub fn english(&self) -> String {
+        match self {
+            Step::Surveys {
+                n,
+                tier,
+                department,
+                period,
+                satisfied,
+                min,
+            } => format!(
+                "{} of {} customers about {department} in {period}, {satisfied} satisfied (overall ≥ {min})",
+                plural(*n, "survey", "surveys"),
+                tier.as_str()
+            ),
+            Step::TooFew {
+                n,
+                min_surveys,
+                tier,
+            } => format!(
+                "{}, fewer than the {min_surveys} a {} line needs (min_surveys): sample too small, neither reward nor fine",
+                plural(*n, "survey", "surveys"),
+                tier.as_str()
+            ),
+            Step::AllSatisfied { n, reward } => {
+                let all = if *n == 1 {
+                    "1 of 1".to_owned()
+                } else {
+                    format!("all {n}")
+                };
+                format!("{all} satisfied (100 %): reward {reward} per member")
+            }
+            Step::Fine {
+                n,
+                satisfied,
+                threshold,
+                fine,
+            } => format!(
+                "100 × {satisfied} = {} < {threshold} × {n} = {}: below {threshold} %, fine {fine} per member",
+                100 * satisfied,
+                u64::from(*threshold) * n
+            ),
+            Step::Neither {
+                n,
+                satisfied,
+                threshold,
+            } => format!(
+                "100 × {satisfied} = {} ≥ {threshold} × {n} = {}: at least {threshold} % but not 100 %, neither reward nor fine",
+                100 * satisfied,
+                u64::from(*threshold) * n
+            ),
+            Step::MembersOnLastDay {
+                k,
+                departments,
+                last,
+                per_member,
+                amount,
+            } => format!(
+                "{} of {} active on {last}: {per_member} × {k} = {amount}",
+                plural(*k, "member", "members"),
+                departments.join(" and ")
+            ),
+            Step::MembersWholePeriod {
+                k,
+                departments,
+                first,
+                last,
+                per_member,
+                amount,
+            } => format!(
+                "{} of {} active on every day from {first} to {last}: {per_member} × {k} = {amount}",
+                plural(*k, "member", "members"),
+                departments.join(" and ")
+            ),
+            Step::MembersProrated {
+                k,
+                departments,
+                first,
+                last,
+                days,
+                period_days,
+                per_member,
+                amount,
+            } => format!(
+                "{} of {} active in {first} … {last}, {} in a period of {period_days} days: {per_member} × {days} / {period_days} = {amount} (to the fen, half away from zero), shared by days active with the leftover fen to the largest remainders",
+                plural(*k, "member", "members"),
+                departments.join(" and "),
+                plural(*days, "member-day", "member-days")
+            ),
+            Step::Dropped => {
+                "no members: the line is dropped from the statement (zero_member_lines = drop)"
+                    .to_owned()
+            }
+        }
+    }
 }
 
 /// The payout rules behind an explained line: its tier's `min_surveys` and whether the line
@@ -1215,7 +1381,7 @@ impl Serialize for Explanation {
             per_member: Fen,
             members: &'a [ExplainedMember],
             amount: Fen,
-            arithmetic: &'a [String],
+            arithmetic: Vec<String>,
             rules: &'a ExplainedRules,
         }
         Json {
@@ -1230,7 +1396,7 @@ impl Serialize for Explanation {
             per_member: self.per_member,
             members: &self.members,
             amount: self.amount,
-            arithmetic: &self.arithmetic,
+            arithmetic: self.arithmetic.iter().map(Step::english).collect(),
             rules: &self.rules,
         }
         .serialize(s)
@@ -1310,54 +1476,72 @@ pub fn explain(
     let (outcome, per_member, amount) = (line.outcome, line.per_member, line.amount);
     let threshold = rules.payouts.fine_below_percent;
     let min = rules.surveys.satisfied_overall_min;
-    let mut arithmetic = vec![format!(
-        "{n} surveys of {} customers about {department} in {}, {satisfied} satisfied (overall ≥ {min})",
-        tier.as_str(),
-        period.label
-    )];
+    let mut arithmetic = vec![Step::Surveys {
+        n,
+        tier,
+        department: department.to_owned(),
+        period: period.label.clone(),
+        satisfied,
+        min,
+    }];
     arithmetic.push(if line.shaped_by.sample_too_small {
-        format!(
-            "{n} surveys, fewer than the {} a {} line needs (min_surveys): sample too small, neither reward nor fine",
-            rule.min_surveys,
-            tier.as_str()
-        )
+        Step::TooFew {
+            n,
+            min_surveys: rule.min_surveys,
+            tier,
+        }
     } else if satisfied == n {
-        format!("all {n} satisfied (100 %): reward {} per member", rule.reward)
+        Step::AllSatisfied {
+            n,
+            reward: rule.reward,
+        }
     } else if outcome == PayoutOutcome::Fine {
-        format!(
-            "100 × {satisfied} = {} < {threshold} × {n} = {}: below {threshold} %, fine {} per member",
-            100 * satisfied,
-            u64::from(threshold) * n,
-            rule.fine
-        )
+        Step::Fine {
+            n,
+            satisfied,
+            threshold,
+            fine: rule.fine,
+        }
     } else {
-        format!(
-            "100 × {satisfied} = {} ≥ {threshold} × {n} = {}: at least {threshold} % but not 100 %, neither reward nor fine",
-            100 * satisfied,
-            u64::from(threshold) * n
-        )
+        Step::Neither {
+            n,
+            satisfied,
+            threshold,
+        }
     });
     let departments = rules.payouts.participants_of(department);
-    let who = departments.join(" and ");
     let k = line.members;
-    arithmetic.push(match (rules.payouts.members, line.shaped_by.member_days, line.shaped_by.period_days) {
-        (MembersRule::Prorated, Some(days), Some(period_days)) => format!(
-            "{k} members of {who} active in {} … {}, {days} member-days in a period of {period_days} days: {per_member} × {days} / {period_days} = {amount} (to the fen, half away from zero), shared by days active with the leftover fen to the largest remainders",
-            period.first, period.last
-        ),
-        (MembersRule::ActiveWholePeriod, _, _) => format!(
-            "{k} members of {who} active on every day from {} to {}: {per_member} × {k} = {amount}",
-            period.first, period.last
-        ),
-        _ => format!(
-            "{k} members of {who} active on {}: {per_member} × {k} = {amount}",
-            period.last
-        ),
+    let (first, last) = (period.first, period.last);
+    let days = line.shaped_by.member_days.zip(line.shaped_by.period_days);
+    arithmetic.push(match (rules.payouts.members, days) {
+        (MembersRule::Prorated, Some((days, period_days))) => Step::MembersProrated {
+            k,
+            departments: departments.clone(),
+            first,
+            last,
+            days,
+            period_days,
+            per_member,
+            amount,
+        },
+        (MembersRule::ActiveWholePeriod, _) => Step::MembersWholePeriod {
+            k,
+            departments: departments.clone(),
+            first,
+            last,
+            per_member,
+            amount,
+        },
+        _ => Step::MembersOnLastDay {
+            k,
+            departments: departments.clone(),
+            last,
+            per_member,
+            amount,
+        },
     });
     if shaped.dropped {
-        arithmetic.push(
-            "no members: the line is dropped from the statement (zero_member_lines = drop)".into(),
-        );
+        arithmetic.push(Step::Dropped);
     }
     let explained_rules = ExplainedRules {
         min_surveys: rule.min_surveys,

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::table::{self, Table};
-use super::{Lang, LongCsv, Render, RenderContext, days, name, percent, t, to_json, word};
+use super::{Lang, LongCsv, Render, RenderContext, days, name, percent, plural, t, to_json, word};
 use crate::kpi::churn::{ChurnFigures, ReasonLine, StaffLine};
 use crate::model::Fen;
 
@@ -253,18 +253,25 @@ impl Render for ChurnFigures {
                     self.service_revenue
                 ),
                 format!(
-                    "- **Returns** {returns} lost customers came back: {} after a recovery call ({}), {} by themselves",
+                    "- **Returns** {} came back: {} after a recovery call ({}), {} by themselves",
+                    plural(returns, "lost customer", "lost customers"),
                     self.recovered,
                     percent(self.recovered, returns),
                     self.returned_unprompted
                 ),
                 format!(
-                    "- **Lost** {} customers lost at the end of the {kind_word}; {} newly lost in it",
-                    self.lost_at_end, self.newly_lost
+                    "- **Lost** {} lost at the end of the {kind_word}; {} newly lost in it",
+                    plural(self.lost_at_end, "customer", "customers"),
+                    self.newly_lost
                 ),
                 format!(
-                    "- **Calls** {} recovery attempts to {} customers",
-                    self.recovery_attempts, self.customers_contacted
+                    "- **Calls** {} to {}",
+                    plural(
+                        self.recovery_attempts,
+                        "recovery attempt",
+                        "recovery attempts"
+                    ),
+                    plural(self.customers_contacted, "customer", "customers")
                 ),
                 format!(
                     "- **Declared lost** {} (given up after {} refusals: off the lost list)",

@@ -9,8 +9,8 @@ use std::fmt::Write as _;
 
 use super::table::{self, Table};
 use super::{
-    Lang, LongCsv, Render, RenderContext, csv_document, csv_number, decimal2, name, percent, t,
-    to_json, word,
+    Lang, LongCsv, Render, RenderContext, csv_document, csv_number, decimal2, name, percent,
+    plural, t, to_json, word,
 };
 use crate::csvio::BOM;
 use crate::kpi::actions::{ActionLine, ActionsReport, OpenAction};
@@ -183,9 +183,9 @@ impl Render for ComplaintsReport {
             Lang::En => [
                 format!("# Complaints report (投诉), month {}\n", self.month),
                 format!(
-                    "- **Handled in time** {} of {} complaints replied to within {reply} working hours ({})",
+                    "- **Handled in time** {} of {} replied to within {reply} working hours ({})",
                     c.handled_in_time,
-                    c.raised,
+                    plural(c.raised, "complaint", "complaints"),
                     percent(c.handled_in_time, c.raised)
                 ),
                 format!(

@@ -88,6 +88,12 @@ fn due_text(hours: u32, lang: Lang) -> String {
     }
 }
 
+/// `n` with an English noun in its number: `1 survey`, `2 surveys`, `0 surveys`.
+pub fn plural(n: impl Into<u64>, one: &str, many: &str) -> String {
+    let n = n.into();
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// `n` days in `lang`: `1 day`, `90 days`, `90 天`.
 pub(crate) fn days(n: u32, lang: Lang) -> String {
     match (lang, n) {
@@ -210,6 +216,60 @@ pub(crate) fn word(lang: Lang, en: &'static str) -> &'static str {
 /// A category token (task kind, department, issue, tier, question) as people call it.
 pub(crate) fn name(token: &str, lang: Lang) -> String {
     crate::chart::token(token, lang).to_owned()
+}
+
+/// The columns of the work lists (`tasks`, `lost`) as people read them: their CSV key, and
+/// the heading of the table printed in Chinese. An English table keeps the keys.
+const LIST_COLUMNS: &[(&str, &str)] = &[
+    ("attempts", "联络次数"),
+    ("closes_at", "截止时间"),
+    ("customer_id", "客户编号"),
+    ("days_lost", "流失天数"),
+    ("department", "部门"),
+    ("due_at", "应回访时间"),
+    ("kind", "回访类型"),
+    ("last_attempt", "最近挽回联络"),
+    ("last_outcome", "最近结果"),
+    ("last_visit", "最近到店"),
+    ("lost_on", "流失日期"),
+    ("name", "姓名"),
+    ("owner", "负责人"),
+    ("phone", "电话"),
+    ("recovery_attempts", "挽回联络"),
+    ("repair_revenue", "维修产值"),
+    ("sales_amount", "销售额"),
+    ("status", "状态"),
+    ("tier", "客户级别"),
+    ("value", "价值"),
+];
+
+/// A work list's column, given by its CSV key, as its table heading in `lang`.
+pub fn list_heading(key: &'static str, lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => key,
+        Lang::Zh => LIST_COLUMNS
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map_or(key, |(_, zh)| zh),
+    }
+}
+
+/// A token in a work list's cell (a task's status, tier, kind, department, an attempt's
+/// outcome) as a table printed in `lang` shows it: the token itself in English, its name
+/// in Chinese.
+pub fn list_token(token: &str, lang: Lang) -> String {
+    if lang == Lang::En {
+        return token.to_owned();
+    }
+    if let Ok(outcome) = token.parse::<crate::model::Outcome>() {
+        return visits::outcome_name(outcome, lang).to_owned();
+    }
+    match token {
+        "overdue" => "已逾期".to_owned(),
+        "due" => "今日到期".to_owned(),
+        "ahead" => "未到期".to_owned(),
+        other => name(other, lang),
+    }
 }
 
 /// Pretty JSON with a final newline: stable bytes for the same value.

@@ -9,12 +9,13 @@ use std::fmt::Write as _;
 
 use super::table::{self, Table};
 use super::{
-    Lang, Render, RenderContext, csv_document, name, t, to_json, total_exact, word, yuan_exact,
+    Lang, Render, RenderContext, csv_document, name, plural, t, to_json, total_exact, word,
+    yuan_exact,
 };
 use crate::csvio::BOM;
 use crate::kpi::payouts::{
     AdjustmentLine, ComparedPerson, Comparison, ExplainedRules, Explanation, LineRules,
-    PayoutOutcome, Statement, outcome_word,
+    PayoutOutcome, Statement, Step, outcome_word,
 };
 use crate::model::Period;
 use crate::rules::{MembersRule, ZeroMemberLines};
@@ -137,6 +138,96 @@ fn members_cell(members: u64, shaped_by: &LineRules, lang: Lang) -> String {
     }
 }
 
+/// A step of a line's arithmetic in `lang` (English as the JSON has it).
+fn step_text(step: &Step, lang: Lang) -> String {
+    if lang == Lang::En {
+        return step.english();
+    }
+    let who = |departments: &[String]| -> String {
+        let names: Vec<String> = departments.iter().map(|d| name(d, lang)).collect();
+        names.join("、")
+    };
+    match step {
+        Step::Surveys {
+            n,
+            tier,
+            department,
+            period,
+            satisfied,
+            min,
+        } => format!(
+            "{period} {}客户关于{}的问卷 {n} 份，满意（总体评分 ≥ {min}）{satisfied} 份",
+            name(tier.as_str(), lang),
+            name(department, lang)
+        ),
+        Step::TooFew {
+            n,
+            min_surveys,
+            tier,
+        } => format!(
+            "{n} 份问卷，少于{}行所需的 {min_surveys} 份（min_surveys）：样本不足，不奖不罚",
+            name(tier.as_str(), lang)
+        ),
+        Step::AllSatisfied { n, reward } => {
+            format!("{n} 份全部满意（100%）：每人奖励 {reward}")
+        }
+        Step::Fine {
+            n,
+            satisfied,
+            threshold,
+            fine,
+        } => format!(
+            "100 × {satisfied} = {} < {threshold} × {n} = {}：低于 {threshold}%，每人罚款 {fine}",
+            100 * satisfied,
+            u64::from(*threshold) * n
+        ),
+        Step::Neither {
+            n,
+            satisfied,
+            threshold,
+        } => format!(
+            "100 × {satisfied} = {} ≥ {threshold} × {n} = {}：不低于 {threshold}% 但未达 100%，不奖不罚",
+            100 * satisfied,
+            u64::from(*threshold) * n
+        ),
+        Step::MembersOnLastDay {
+            k,
+            departments,
+            last,
+            per_member,
+            amount,
+        } => format!(
+            "{} {last} 在职 {k} 人：{per_member} × {k} = {amount}",
+            who(departments)
+        ),
+        Step::MembersWholePeriod {
+            k,
+            departments,
+            first,
+            last,
+            per_member,
+            amount,
+        } => format!(
+            "{} {first} 至 {last} 每天在职 {k} 人：{per_member} × {k} = {amount}",
+            who(departments)
+        ),
+        Step::MembersProrated {
+            k,
+            departments,
+            first,
+            last,
+            days,
+            period_days,
+            per_member,
+            amount,
+        } => format!(
+            "{} {first} 至 {last} 在职 {k} 人，共 {days} 人天，期间 {period_days} 天：{per_member} × {days} / {period_days} = {amount}（四舍五入到分），按在职天数分摊，余下的分按最大余数分配",
+            who(departments)
+        ),
+        Step::Dropped => "无人分摊：本行不列入结算单（zero_member_lines = drop）".to_owned(),
+    }
+}
+
 /// The members rule as people say it.
 fn members_rule_text(rule: MembersRule, lang: Lang) -> &'static str {
     match rule {
@@ -166,12 +257,17 @@ fn explained_rules(e: &Explanation, lang: Lang) -> Vec<String> {
     let mut out = Vec::new();
     out.push(match (lang, r.sample_too_small) {
         (Lang::En, true) => format!(
-            "min_surveys = {} for {tier}: {n} surveys, sample too small, so neither reward nor fine",
-            r.min_surveys
+            "min_surveys = {} for {tier}: {}, sample too small, so neither reward nor fine",
+            r.min_surveys,
+            plural(n as u64, "survey", "surveys")
         ),
         (Lang::En, false) => format!(
-            "min_surveys = {} for {tier}: {n} surveys are enough to count",
-            r.min_surveys
+            "min_surveys = {} for {tier}: {} enough to count",
+            r.min_surveys,
+            match n {
+                1 => "1 survey is".to_owned(),
+                n => format!("{n} surveys are"),
+            }
         ),
         (Lang::Zh, true) => format!(
             "最少问卷数 min_surveys = {}（{}）：仅 {n} 份问卷，样本不足，不奖不罚",
@@ -265,6 +361,27 @@ fn compared_people_rows(c: &Comparison) -> Vec<Vec<String>> {
     rows
 }
 
+/// A people table as people read it: departments named, and the last row (the total, as
+/// the CSV has it) a bold total row named in `lang`.
+fn people_table(lang: Lang, header: &[&str], mut rows: Vec<Vec<String>>) -> Table {
+    let mut total = rows.pop().expect("people rows end with their total");
+    total[0] = word(lang, "all").to_owned();
+    Table::new(word(lang, "People"), header, 3)
+        .rows(rows.into_iter().map(|mut r| {
+            r[2] = name(&r[2], lang);
+            r
+        }))
+        .total(total)
+}
+
+/// An adjustment line as people read it: tier and department named.
+fn adjustment_cells(a: &AdjustmentLine, lang: Lang) -> Vec<String> {
+    let mut row = adjustment_row(a);
+    row[2] = name(&row[2], lang);
+    row[3] = name(&row[3], lang);
+    row
+}
+
 impl Statement {
     /// Who receives what, with adjustment and payable columns when the statement carries
     /// adjustments; the last row is the total (as in the CSV, whose rows these are).
@@ -280,10 +397,7 @@ impl Statement {
         if self.payable_total.is_some() {
             header.extend([t(lang, "adjustment", "调整"), t(lang, "payable", "应付")]);
         }
-        Table::new(word(lang, "People"), &header, 3).rows(rows.into_iter().map(|mut r| {
-            r[2] = name(&r[2], lang);
-            r
-        }))
+        people_table(lang, &header, rows)
     }
 
     /// One row per payout line: what its surveys earned and what its members receive.
@@ -343,7 +457,10 @@ impl Render for Statement {
                     t(lang, "now", "现应为"),
                     word(lang, "difference"),
                 ];
-                tables.push(Table::new(title, &header, 4).rows(list.iter().map(adjustment_row)));
+                tables.push(
+                    Table::new(title, &header, 4)
+                        .rows(list.iter().map(|a| adjustment_cells(a, lang))),
+                );
             }
         }
         tables
@@ -535,7 +652,7 @@ impl Render for Explanation {
             ),
         };
         for step in &self.arithmetic {
-            let _ = writeln!(out, "- {step}");
+            let _ = writeln!(out, "- {}", step_text(step, lang));
         }
         let _ = writeln!(out, "\n**{}**\n", t(lang, "Rules applied", "适用规则"));
         for rule in explained_rules(self, lang) {
@@ -620,7 +737,7 @@ impl Render for Comparison {
             word(lang, "proposed"),
             word(lang, "difference"),
         ];
-        let people = Table::new(word(lang, "People"), &header, 3).rows(compared_people_rows(self));
+        let people = people_table(lang, &header, compared_people_rows(self));
         vec![lines, people]
     }
 

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use super::table::{self, Table};
-use super::{Lang, Render, RenderContext, csv_document, name, percent, t, to_json, word};
+use super::{Lang, Render, RenderContext, csv_document, name, percent, plural, t, to_json, word};
 use crate::kpi::tiers::{
     TierRevenue, TiersMonthReport, TiersReport, percents_largest_remainder, tenths,
 };
@@ -116,10 +116,6 @@ pub fn criteria(rules: &TierRules, lang: Lang) -> [(&'static str, String); 14] {
 }
 
 /// `n` things: `1 sale`, `3 sales`.
-fn plural(n: u32, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
 /// A small count in Chinese numerals (一 … 九, as the seed writes 二人以上), larger ones in
 /// digits.
 fn zh_small(n: u32) -> String {

@@ -5,7 +5,8 @@ use std::fmt::Write as _;
 
 use super::table::{self, Table};
 use super::{
-    Lang, LongCsv, Render, RenderContext, csv_number, decimal2, name, percent, t, to_json, word,
+    Lang, LongCsv, Render, RenderContext, csv_number, decimal2, name, percent, plural, t, to_json,
+    word,
 };
 use crate::kpi::visits::{
     Counts, DataStatus, DepartmentQuestions, OutcomeCounts, StaffLine, SurveyComment, VisitsReport,
@@ -474,16 +475,18 @@ impl Render for VisitsReport {
     fn markdown(&self, cx: &RenderContext) -> Vec<u8> {
         let lang = cx.lang;
         let (kind, label) = self.period_label();
-        let kind = match kind {
-            "week" => t(lang, "week", "周"),
-            _ => t(lang, "month", "月"),
-        };
         let c = &self.tasks.counts;
         let s = &self.surveys;
         let mut out = String::new();
-        let _ = match lang {
-            Lang::En => writeln!(out, "# Return-visit report (回访月报), {kind} {label}\n"),
-            Lang::Zh => writeln!(out, "# 回访月报 {label}\n"),
+        // A week's report is the 回访周报, a month's the 回访月报.
+        let _ = match (lang, kind) {
+            (Lang::En, "week") => writeln!(
+                out,
+                "# Weekly return-visit report (回访周报), week {label}\n"
+            ),
+            (Lang::En, _) => writeln!(out, "# Return-visit report (回访月报), month {label}\n"),
+            (Lang::Zh, "week") => writeln!(out, "# 回访周报 {label}\n"),
+            (Lang::Zh, _) => writeln!(out, "# 回访月报 {label}\n"),
         };
         if let Some(stamp) = self.data_stamp(cx) {
             let _ = writeln!(out, "{stamp}\n");
@@ -516,9 +519,9 @@ impl Render for VisitsReport {
                     beside(c.on_time, c.due, of(|c| c.on_time), lang)
                 ),
                 format!(
-                    "- **Satisfaction** {} of {} surveys satisfied ({}), mean overall score {}{}",
+                    "- **Satisfaction** {} of {} satisfied ({}), mean overall score {}{}",
                     s.satisfied,
-                    s.count,
+                    plural(s.count, "survey", "surveys"),
                     beside(s.satisfied, s.count, survey_ly, lang),
                     decimal2(s.mean_overall),
                     mean_ly

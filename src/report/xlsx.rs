@@ -28,7 +28,7 @@ use rust_xlsxwriter::{
     DocProperties, ExcelDateTime, Format, FormatAlign, Formula, Workbook, Worksheet, XlsxError,
 };
 
-use super::{Lang, name, t, word};
+use super::{Lang, name, plural, t, word};
 use crate::kpi::payouts::{AdjustmentLine, Statement};
 use crate::model::{Day, Fen};
 
@@ -507,12 +507,16 @@ fn explain_line(l: &crate::kpi::payouts::PayoutLine, lang: Lang) -> String {
     let r = &l.shaped_by;
     let members = match (r.member_days, r.period_days, lang) {
         (Some(days), Some(period), Lang::En) => {
-            format!("{} members, {days} member-days of {period} days", l.members)
+            format!(
+                "{}, {} of {period} days",
+                plural(l.members, "member", "members"),
+                plural(days, "member-day", "member-days")
+            )
         }
         (Some(days), Some(period), Lang::Zh) => {
             format!("{} 人，按在职天数 {days} 人天 / {period} 天", l.members)
         }
-        (_, _, Lang::En) => format!("{} members", l.members),
+        (_, _, Lang::En) => plural(l.members, "member", "members"),
         (_, _, Lang::Zh) => format!("{} 人", l.members),
     };
     let shared = match (&r.shared_by, lang) {
@@ -534,24 +538,25 @@ fn explain_line(l: &crate::kpi::payouts::PayoutLine, lang: Lang) -> String {
     };
     match (l.outcome, lang) {
         (PayoutOutcome::None, Lang::En) if r.sample_too_small => format!(
-            "{} surveys: sample too small, neither reward nor fine{shared}",
-            l.surveys
+            "{}: sample too small, neither reward nor fine{shared}",
+            plural(l.surveys, "survey", "surveys")
         ),
         (PayoutOutcome::None, Lang::Zh) if r.sample_too_small => {
             format!("{} 份问卷：样本不足，不奖不罚{shared}", l.surveys)
         }
         (PayoutOutcome::None, Lang::En) => format!(
-            "{} of {} surveys satisfied ({share}): neither reward nor fine{shared}",
-            l.satisfied, l.surveys
+            "{} of {} satisfied ({share}): neither reward nor fine{shared}",
+            l.satisfied,
+            plural(l.surveys, "survey", "surveys")
         ),
         (PayoutOutcome::None, Lang::Zh) => format!(
             "满意 {} / {} 份（{share}）：不奖不罚{shared}",
             l.satisfied, l.surveys
         ),
         (outcome, Lang::En) => format!(
-            "{} of {} surveys satisfied ({share}) → {}: {} per member × {members} = {}{shared}",
+            "{} of {} satisfied ({share}) → {}: {} per member × {members} = {}{shared}",
             l.satisfied,
-            l.surveys,
+            plural(l.surveys, "survey", "surveys"),
             outcome_name(outcome.as_str(), lang),
             l.per_member,
             l.amount

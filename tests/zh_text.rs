@@ -1,0 +1,241 @@
+//! Chinese throughout in zh mode (issue 13, item 8): the work lists, `stats`, `closes`,
+//! `explain payout`, the what-if and statement tables and the weekly report say everything a
+//! person reads in Chinese — headings, statuses, task kinds, tiers, departments, outcomes,
+//! totals — while CSV and JSON keep their English keys and tokens, and English counts take
+//! the noun's number ("1 survey").
+
+use std::path::Path;
+
+use crate::util::Dir;
+
+/// The gates fixture (300 customers, 2024): every task kind, tier and department.
+fn gates() -> Dir {
+    let dir = Dir::new();
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/gates/data");
+    dir.ok(&["import", data.to_str().unwrap()]);
+    dir
+}
+
+/// English tokens that must not show in a Chinese table (they are fine in CSV and JSON).
+const TOKENS: [&str; 14] = [
+    "overdue",
+    "ahead",
+    "super_vip",
+    "general",
+    "tier_care",
+    "service_followup",
+    "delivery_call",
+    "customer_care",
+    "after_sales",
+    "no_answer",
+    "wrong_number",
+    "refused",
+    "reached",
+    "TOTAL",
+];
+
+fn assert_no_tokens(text: &str) {
+    for token in TOKENS {
+        assert!(!text.contains(token), "`{token}` in:\n{text}");
+    }
+}
+
+#[test]
+fn the_work_lists_speak_chinese_and_their_csv_keeps_tokens() {
+    let d = gates();
+    let tasks = d.ok(&["tasks", "--as-of", "2024-11-05", "--ahead", "7"]);
+    let mut lines = tasks.lines();
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .starts_with("截至 2024-11-05 的待办回访任务："),
+        "{tasks}"
+    );
+    let header: Vec<&str> = lines.next().unwrap().split_whitespace().collect();
+    assert_eq!(
+        header,
+        [
+            "应回访时间",
+            "状态",
+            "客户级别",
+            "回访类型",
+            "部门",
+            "客户编号",
+            "姓名",
+            "电话",
+            "负责人",
+            "联络次数",
+            "最近结果",
+            "截止时间"
+        ]
+    );
+    // A super VIP's weekly care, named as the managers name it.
+    assert!(
+        tasks
+            .lines()
+            .any(|l| l.contains("未到期") && l.contains("超级VIP") && l.contains("分级关怀")),
+        "{tasks}"
+    );
+    assert_no_tokens(&tasks);
+
+    let csv = d.ok(&[
+        "tasks",
+        "--as-of",
+        "2024-11-05",
+        "--ahead",
+        "7",
+        "--format",
+        "csv",
+    ]);
+    assert!(
+        csv.starts_with("\u{feff}due_at,status,tier,kind,department,"),
+        "{csv}"
+    );
+    assert!(csv.contains(",ahead,super_vip,tier_care,customer_care,"));
+
+    let lost = d.ok(&["lost", "--as-of", "2024-11-30"]);
+    assert!(lost.starts_with("截至 2024-11-30 的流失客户："), "{lost}");
+    assert!(
+        lost.lines().nth(1).unwrap().starts_with("客户编号"),
+        "{lost}"
+    );
+    // The latest recovery attempt's outcome: 空号 for wrong_number, 拒访 for refused.
+    assert!(lost.contains(" 空号") && lost.contains(" 拒访"), "{lost}");
+    assert_no_tokens(&lost);
+    let lost_en = d.ok(&["--lang", "en", "lost", "--as-of", "2024-11-30"]);
+    assert!(lost_en.contains(" wrong_number") && lost_en.contains(" refused"));
+}
+
+#[test]
+fn stats_and_closes_speak_chinese() {
+    let d = gates();
+    let stats = d.ok(&["stats"]);
+    assert!(stats.starts_with("数据库 "), "{stats}");
+    let rows: Vec<Vec<&str>> = stats
+        .lines()
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert!(rows.contains(&vec!["记录类型", "当前", "版本"]), "{stats}");
+    assert!(rows.contains(&vec!["客户", "300", "300"]), "{stats}");
+    assert!(rows.contains(&vec!["联络记录", "1679", "1679"]), "{stats}");
+    assert!(
+        stats.contains("\n导入 1 次；最近一次：第 1 次导入，"),
+        "{stats}"
+    );
+    assert!(
+        rows.contains(&vec![
+            "客户", "新增", "300", "修改", "0", "作废", "0", "未变", "0"
+        ]),
+        "{stats}"
+    );
+    assert_eq!(d.ok(&["closes"]), "尚无已结账的月份\n");
+}
+
+#[test]
+fn the_weekly_report_is_the_weekly_report() {
+    let d = gates();
+    let zh = d.ok(&["report", "visits", "--week", "2024-W45", "--format", "md"]);
+    assert!(zh.starts_with("# 回访周报 2024-W45\n"), "{zh}");
+    let month = d.ok(&["report", "visits", "--month", "2024-11", "--format", "md"]);
+    assert!(month.starts_with("# 回访月报 2024-11\n"), "{month}");
+    let en = d.ok(&[
+        "--lang", "en", "report", "visits", "--week", "2024-W45", "--format", "md",
+    ]);
+    assert!(
+        en.starts_with("# Weekly return-visit report (回访周报), week 2024-W45\n"),
+        "{en}"
+    );
+}
+
+#[test]
+fn explain_and_the_what_if_speak_chinese_to_the_total() {
+    let d = gates();
+    // 2024-W44: one survey of a super VIP about after-sales, satisfied; 5 advisors on
+    // 2024-11-03, 100.00 each.
+    let args = [
+        "explain",
+        "payout",
+        "--period",
+        "2024-W44",
+        "--tier",
+        "super_vip",
+        "--department",
+        "after_sales",
+    ];
+    let zh = d.ok(&args);
+    for step in [
+        "- 2024-W44 超级VIP客户关于售后服务部的问卷 1 份，满意（总体评分 ≥ 4）1 份\n",
+        "- 1 份全部满意（100%）：每人奖励 100.00\n",
+        "- 售后服务部 2024-11-03 在职 5 人：100.00 × 5 = 500.00\n",
+    ] {
+        assert!(zh.contains(step), "{step} missing from:\n{zh}");
+    }
+    assert_no_tokens(&zh);
+    let en = d.ok(&[&["--lang", "en"][..], &args].concat());
+    assert!(
+        en.contains("- 1 survey of super_vip customers about after_sales in 2024-W44, 1 satisfied (overall ≥ 4)\n")
+            && en.contains("- 1 of 1 satisfied (100 %): reward 100.00 per member\n")
+            && en.contains("- 5 members of after_sales active on 2024-11-03: 100.00 × 5 = 500.00\n"),
+        "{en}"
+    );
+    // The JSON keeps the English steps.
+    let json = d.ok(&[&args[..], &["--format", "json"]].concat());
+    assert!(json.contains("\"1 of 1 satisfied (100 %): reward 100.00 per member\""));
+
+    // The what-if: super VIP reward 150.00 instead of 100.00; two weeks of 5 advisors.
+    d.write(
+        "proposal.toml",
+        "[payouts.super_vip]\nreward = \"150.00\"\n",
+    );
+    let proposal = d.join("proposal.toml");
+    let what_if = d.ok(&[
+        "--rules",
+        proposal.to_str().unwrap(),
+        "report",
+        "payouts",
+        "--month",
+        "2024-11",
+        "--compare",
+        "--format",
+        "md",
+    ]);
+    assert!(
+        what_if.contains("| SH001 | 许婷婷 | 售后服务部 | 200.00 | 300.00 | 100.00 |"),
+        "{what_if}"
+    );
+    assert!(
+        what_if.contains("| **合计** |  |  | 1000.00 | 1500.00 | 500.00 |"),
+        "{what_if}"
+    );
+    // Rule keys are names the rules file uses, quoted as code; everything else is Chinese.
+    let prose: String = what_if
+        .lines()
+        .filter(|l| !l.contains('`'))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_no_tokens(&prose);
+    let statement = d.ok(&["report", "payouts", "--month", "2024-11", "--format", "md"]);
+    assert!(
+        statement.contains("| **合计** |  |  | 1000.00 |"),
+        "{statement}"
+    );
+    assert_no_tokens(&statement);
+    // The what-if's CSV keeps its TOTAL row and tokens for the spreadsheet.
+    let csv = d.ok(&[
+        "--rules",
+        proposal.to_str().unwrap(),
+        "report",
+        "payouts",
+        "--month",
+        "2024-11",
+        "--compare",
+        "--format",
+        "csv",
+    ]);
+    assert!(
+        csv.contains("SH001,许婷婷,after_sales,200.00,300.00,100.00\r\n"),
+        "{csv}"
+    );
+    assert!(csv.contains("TOTAL,,,1000.00,1500.00,500.00\r\n"), "{csv}");
+}
