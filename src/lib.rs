@@ -46,7 +46,10 @@
 //! - [`gate`]: KPI gates for CI — floors, ceilings and changes, compared exactly; the KPIs a
 //!   gate can name are an enum, so an unknown name fails when the gates file is read.
 //! - [`report`]: presenting — JSON, Markdown (en/zh) and CSV renderers that return bytes, and
-//!   the monthly report pack with its offline `index.html`.
+//!   the monthly report pack with its offline `index.html`. The page is a list of sections
+//!   (`report/pack/sections/`, one file each: headline, visits, complaints, satisfaction,
+//!   churn, care, payouts, tiers) written with the HTML building blocks of `report::html`
+//!   (escaping, money, tables, figures, the page shell); `html` never names `pack`.
 //! - [`chart`]: the charts (PNG and SVG, plotters), with a subset CJK font shipped in the crate.
 //! - [`generator`]: the deterministic generator of realistic input files.
 //! - `cli` (binary only): argument parsing and printing; glue over the library.
