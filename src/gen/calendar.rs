@@ -1,7 +1,9 @@
 //! Time inside the generated period, and the byte formatting of cells.
 //!
-//! Times are whole seconds since the period's first midnight (`i64`), days are whole days
-//! since then. Every formatted date comes from a table built once with chrono, so the hot
+//! The generated period is the warm-up ([`WARMUP_MONTHS`] before `--start`: history that
+//! puts the dealership in a steady state) followed by the window (the configured months).
+//! Times are whole seconds since the warm-up's first midnight (`i64`), days are whole days
+//! since then; the window starts on day [`Calendar::window_start`]. Every formatted date comes from a table built once with chrono, so the hot
 //! loop never does calendar arithmetic and never allocates.
 
 use chrono::{Datelike, Months, NaiveDate};
@@ -10,16 +12,37 @@ pub(crate) const MINUTE: i64 = 60;
 pub(crate) const HOUR: i64 = 3_600;
 pub(crate) const DAY: i64 = 86_400;
 
-/// Contacts happen during working hours, 08:30–20:00.
-const WORK_OPEN_SECS: i64 = 8 * HOUR + 30 * MINUTE;
-const WORK_CLOSE_SECS: i64 = 20 * HOUR;
+/// Months of history generated before the first configured month: long enough that a
+/// customer lost in the window's first month (180 days without a visit) had their last
+/// visit inside the generated data, and that tiers (a trailing year) and insurance runs of
+/// consecutive years have data from the window's first day.
+pub(crate) const WARMUP_MONTHS: u32 = 24;
+
+/// Contacts are made in half-hour slots from 08:30 to 19:00, with these weights: peaks in
+/// the middle of the morning and of the afternoon, few calls over lunch (12:00–13:30) and
+/// after 18:00 (a customer asked to be called after work).
+const SLOTS_OPEN_SECS: i64 = 8 * HOUR + 30 * MINUTE;
+const SLOT_SECS: i64 = 30 * MINUTE;
+const SLOT_WEIGHTS: [u64; 21] = [
+    2, 5, 7, // 08:30 09:00 09:30
+    9, 10, 9, 6, // 10:00 … 11:30
+    2, 1, 2, // 12:00 12:30 13:00
+    5, 8, 10, 10, 9, 8, 7, 5, 3, // 13:30 … 17:30
+    1, 1, // 18:00 18:30
+];
+/// Longest span [`work_time`] searches: its windows are at most a month and a bit.
+const WORK_TIME_SPAN_DAYS_MAX: i64 = 62;
 
 /// Longest period accepted: 100 years keeps every table small and every id width sane.
 const MONTHS_MAX: u32 = 1_200;
 
 pub(crate) struct Calendar {
-    /// The period's first day (day 0).
+    /// The warm-up's first day (day 0).
     pub(crate) start: NaiveDate,
+    /// The first day of the window (the first configured month).
+    pub(crate) window_start: i64,
+    /// Index in [`Calendar::month_starts`] of the window's first month.
+    pub(crate) window_month: usize,
     /// `YYYY-MM-DD` of every day of the period.
     dates: Vec<[u8; 10]>,
     /// Month index (0 = the first month) of every day.
@@ -47,6 +70,10 @@ impl Calendar {
         let end = start
             .checked_add_months(Months::new(months))
             .ok_or("the period ends outside the supported date range")?;
+        let window = start;
+        let start = window
+            .checked_sub_months(Months::new(WARMUP_MONTHS))
+            .ok_or("the warm-up starts outside the supported date range")?;
         let days_total = (end - start).num_days();
         let mut dates = Vec::with_capacity(days_total as usize);
         let mut month_of_day = Vec::with_capacity(days_total as usize);
@@ -74,6 +101,8 @@ impl Calendar {
         }
         Ok(Calendar {
             start,
+            window_start: (window - start).num_days(),
+            window_month: WARMUP_MONTHS as usize,
             dates,
             month_of_day,
             year_of_day,
@@ -91,12 +120,32 @@ impl Calendar {
         &self.dates[day as usize]
     }
 
-    /// `YYYY-MM-DD` of any day, inside the period or not (a due date may lie after it).
-    /// Slower than [`Calendar::date`]: for the few rows that need it.
+    /// `YYYY-MM-DD` of any day, inside the period or not (a due date may lie after it, a
+    /// customer may have been registered before the warm-up). Slower than
+    /// [`Calendar::date`]: for the few rows that need it.
     pub(crate) fn date_any(&self, day: i64) -> String {
-        (self.start + chrono::Days::new(day.max(0) as u64))
-            .format("%Y-%m-%d")
-            .to_string()
+        self.naive(day).format("%Y-%m-%d").to_string()
+    }
+
+    /// The date of any day.
+    pub(crate) fn naive(&self, day: i64) -> NaiveDate {
+        self.start + chrono::TimeDelta::days(day)
+    }
+
+    /// The day number of a date.
+    pub(crate) fn day_of(&self, date: NaiveDate) -> i64 {
+        (date - self.start).num_days()
+    }
+
+    /// Calendar year of any day.
+    pub(crate) fn year_any(&self, day: i64) -> i32 {
+        match usize::try_from(day)
+            .ok()
+            .and_then(|d| self.year_of_day.get(d))
+        {
+            Some(&year) => year,
+            None => self.naive(day).year(),
+        }
     }
 
     pub(crate) fn month(&self, day: i64) -> u16 {
@@ -117,34 +166,73 @@ impl Calendar {
     }
 
     /// The same month and day a year after `day` (29 February → 28 February), the
-    /// "+ 1 year" of DOMAIN.md section 14's renewal window. Any day after the period's
-    /// start; the answer may lie after the period.
+    /// "+ 1 year" of DOMAIN.md section 14's renewal window. Any day; the answer may lie
+    /// outside the period.
     pub(crate) fn plus_year(&self, day: i64) -> i64 {
-        let date = self.start + chrono::Days::new(day.max(0) as u64);
+        let date = self.naive(day);
         let next = date
             .checked_add_months(Months::new(12))
             .expect("a year after a supported date is supported");
         (next - self.start).num_days()
     }
 
-    /// Whether a time lies inside the period (nothing outside it is ever written).
+    /// Whether a time lies inside the warm-up or the window (nothing outside them is ever
+    /// written).
     pub(crate) fn contains(&self, secs: i64) -> bool {
         (0..self.end_secs).contains(&secs)
     }
+
+    /// Whether a time lies inside the window (the configured months).
+    pub(crate) fn in_window(&self, secs: i64) -> bool {
+        (self.window_start * DAY..self.end_secs).contains(&secs)
+    }
 }
 
-/// Moves a time into working hours (08:30 to 19:59): before opening it moves to the
-/// first 90 minutes of the same day, from closing on to the first two hours of the next.
-pub(crate) fn fit_working(rng: &super::rng::Rand, secs: i64) -> i64 {
-    let day = secs.div_euclid(DAY);
-    let time_of_day = secs.rem_euclid(DAY);
-    if time_of_day < WORK_OPEN_SECS {
-        day * DAY + WORK_OPEN_SECS + rng.range(0, 90 * MINUTE)
-    } else if time_of_day >= WORK_CLOSE_SECS {
-        (day + 1) * DAY + WORK_OPEN_SECS + rng.range(0, 120 * MINUTE)
-    } else {
-        secs
+/// A time for a contact in `from..=to`, inside the working slots and shaped by
+/// [`SLOT_WEIGHTS`] (each slot weighted by its weight times the seconds of it the window
+/// covers). A window without any working slot (a few night hours) gives the start of the
+/// first slot after `from`, plus up to half an hour: the call is made when the office opens.
+pub(crate) fn work_time(rng: &super::rng::Rand, from: i64, to: i64) -> i64 {
+    let to = to.min(from + WORK_TIME_SPAN_DAYS_MAX * DAY);
+    let overlap = |day: i64, k: usize| -> (i64, u64) {
+        let start = day * DAY + SLOTS_OPEN_SECS + k as i64 * SLOT_SECS;
+        let lo = start.max(from);
+        let hi = (start + SLOT_SECS).min(to + 1);
+        (lo, (hi - lo).max(0) as u64)
+    };
+    let days = from.div_euclid(DAY)..=to.div_euclid(DAY);
+    let mut total = 0u64;
+    for day in days.clone() {
+        for (k, w) in SLOT_WEIGHTS.iter().enumerate() {
+            total += w * overlap(day, k).1;
+        }
     }
+    if total == 0 {
+        let day = from.div_euclid(DAY);
+        let opening = day * DAY + SLOTS_OPEN_SECS;
+        let next = if from <= opening {
+            opening
+        } else {
+            opening + DAY
+        };
+        return next + rng.range(0, SLOT_SECS);
+    }
+    let mut x = rng.below(total);
+    for day in days {
+        for (k, w) in SLOT_WEIGHTS.iter().enumerate() {
+            let (lo, secs) = overlap(day, k);
+            if x < w * secs {
+                return lo + (x / w) as i64;
+            }
+            x -= w * secs;
+        }
+    }
+    unreachable!("the draw is below the total")
+}
+
+/// A time for a contact on `day`, shaped as [`work_time`].
+pub(crate) fn work_time_on(rng: &super::rng::Rand, day: i64) -> i64 {
+    work_time(rng, day * DAY, day * DAY + DAY - 1)
 }
 
 /// A reusable buffer that formats one cell at a time without allocating.

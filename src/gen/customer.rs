@@ -14,7 +14,7 @@ mod care;
 /// Writing a row fails only when its file cannot be written.
 type Result<T> = std::result::Result<T, csv::Error>;
 
-use super::calendar::{Calendar, Cell, DAY, HOUR, MINUTE, fit_working};
+use super::calendar::{Calendar, Cell, DAY, HOUR, MINUTE, work_time, work_time_on};
 use super::rng::{Rand, mix};
 use super::staff::{Dept, Roster};
 use super::text::*;
@@ -87,6 +87,15 @@ const PHONE_OUTCOMES: [Outcome; 6] = [
     Outcome::WrongNumber,
     Outcome::Refused,
 ];
+/// How many calls that reach the customer end with a satisfaction survey, per kind of call:
+/// most of them (the 回访 is where the survey is taken), fewer on the 7-day call, which
+/// mostly checks that all is well, and on recovery calls, where it is not.
+const SURVEY_DELIVERY_1_PER_MILLE: u64 = 800;
+const SURVEY_DELIVERY_3_PER_MILLE: u64 = 450;
+const SURVEY_FOLLOWUP_PER_MILLE: u64 = 820;
+const SURVEY_RECOVERY_PER_MILLE: u64 = 450;
+const SURVEY_CARE_PER_MILLE: u64 = 300;
+
 const PHONE_WEIGHTS_FOLLOWUP: [u32; 6] = [74, 13, 5, 3, 2, 3];
 const PHONE_WEIGHTS_CHURN: [u32; 6] = [45, 25, 8, 7, 7, 8];
 
@@ -154,31 +163,45 @@ struct Family {
 }
 
 /// The first draws of a customer's stream, right after the family draws: whether they buy
-/// a car, how often they come back, and their first visit. A function of its own because
-/// the head of a family replays it for the members that follow ([`Run::family_pair_day`]).
+/// a car, how often they come back, how long they stay, and their first visit. A function
+/// of its own because the head of a family replays it for the members that follow
+/// ([`Run::family_pair_day`]).
+///
+/// A steady state. Every customer stays with the dealership for a loyal span (buyers 2–8
+/// years: most leave for an independent garage once the warranty is over; owners who bought
+/// elsewhere 1–5 years), after which they stop coming (a last lapse with its recovery calls,
+/// and no return). The first visit is drawn uniformly from `-span .. days`: the customers
+/// whose span overlaps the generated period, arrivals before the warm-up included (their
+/// earlier visits are not written). So the chance that a customer is active on a day is
+/// span / (span + days) on every day of the period: as many active customers, visits and
+/// losses in the window's first month as in its last.
 struct Opening {
     buyer: bool,
     habit: Habit,
     first_day: i64,
+    /// The last day the customer comes back; later they are gone for good.
+    loyal_until: i64,
 }
 
 impl Opening {
     fn draw(rng: &Rand, days: i64) -> Opening {
-        let buyer = rng.chance(760);
+        let buyer = rng.chance(700);
         let habit = match rng.weighted(&[50, 600, 350]) {
             0 => Habit::Frequent,
             1 => Habit::Regular,
             _ => Habit::Drifting,
         };
-        let first_day = if buyer || !rng.chance(700) {
-            rng.range(0, days)
+        let span = if buyer {
+            rng.range(2 * 365, 8 * 365)
         } else {
-            rng.range(0, days.min(200))
+            rng.range(365, 5 * 365)
         };
+        let first_day = rng.range(-span, days);
         Opening {
             buyer,
             habit,
             first_day,
+            loyal_until: first_day + span,
         }
     }
 }
@@ -212,6 +235,8 @@ struct Customer {
     tend: Rand,
     /// `contact_consent`: without it, no care, renewal or recovery attempts.
     consent: bool,
+    /// (month, day) of the customer's birthday (`cadence::draw_birthday`).
+    birthday: (u32, u32),
 }
 
 impl Customer {
@@ -222,6 +247,8 @@ impl Customer {
 
 pub(crate) struct Run<'a> {
     cfg: &'a GenConfig,
+    /// The one make the dealership sells and services ([`brand_of_seed`]).
+    brand: &'static Brand,
     cal: &'a Calendar,
     roster: &'a Roster,
     w: Vec<Writer>,
@@ -237,7 +264,7 @@ pub(crate) struct Run<'a> {
     /// The start days of the customer's policies, for tier criteria S5 and V5.
     policy_days: Vec<i64>,
     /// Set while drawing calls that are not made (to a customer without consent): attempts
-    /// and surveys draw as if written, so the main stream keeps its place, and write nothing.
+    /// and surveys write nothing.
     mute: bool,
     next: Counters,
     family: Family,
@@ -255,6 +282,7 @@ impl<'a> Run<'a> {
     ) -> Self {
         Run {
             cfg,
+            brand: brand_of_seed(cfg.seed),
             cal,
             roster,
             w,
@@ -328,11 +356,15 @@ impl<'a> Run<'a> {
             buyer,
             habit,
             first_day,
+            loyal_until,
         } = Opening::draw(&rng, days);
         if head {
-            self.family.pair_day = self.family_pair_day(index, buyer.then_some(first_day));
+            self.family.pair_day =
+                self.family_pair_day(index, (buyer && first_day >= 0).then_some(first_day));
         }
-        let created_day = (first_day - rng.range(0, 21)).max(0);
+        // Registered when they first came in (a test drive, a quote), before the warm-up for
+        // an older customer.
+        let created_day = first_day - rng.range(0, 21);
         let mut c = Customer {
             index,
             created_day,
@@ -342,8 +374,10 @@ impl<'a> Run<'a> {
             family_pair_day: family.and(self.family.pair_day),
             tend: Rand::for_customer(self.cfg.seed ^ cadence::TEND_SALT, index),
             consent: true,
+            birthday: (1, 1),
         };
         c.consent = cadence::draw_consent(&c.tend);
+        c.birthday = cadence::draw_birthday(&c.tend);
         self.customer_row(&rng, &mut c, family)?;
 
         let mut second_sale = (buyer && rng.chance(100))
@@ -356,21 +390,37 @@ impl<'a> Run<'a> {
         self.surveyed.clear();
         self.policy_days.clear();
         // Each turn writes one visit and decides the next; bounded because visits are
-        // at least 15 days apart and stop at the end of the period.
+        // at least 15 days apart and stop at the end of the period. Visits before the warm-up
+        // are not written: only the car bought then (and its insurance) carries on.
         loop {
-            if is_sale {
-                self.sale(&rng, &mut c, day)?;
-            } else {
-                self.order(&rng, &mut c, day, previous)?;
+            if day >= 0 {
+                if is_sale {
+                    self.sale(&rng, &mut c, day)?;
+                } else {
+                    self.order(&rng, &mut c, day, previous)?;
+                }
+                self.visits.push(Visit { day, is_sale });
+            } else if is_sale {
+                self.add_vehicle(&rng, &mut c, self.cal.year_any(day));
+                if rng.chance(550) {
+                    self.policies(&rng, &c, day)?;
+                }
             }
-            self.visits.push(Visit { day, is_sale });
             previous = Some(day);
 
             self.plan.clear();
             let candidate = if rng.chance(habit.lapse_per_mille()) {
-                self.plan_lapse(&rng, &c, day)
+                self.plan_lapse(&rng, &c, day, false)
             } else {
                 Some(day + habit.gap_days(&rng))
+            };
+            // The loyal span is over: the customer does not come back, whoever calls.
+            let candidate = match candidate {
+                Some(n) if n > loyal_until => {
+                    self.plan.clear();
+                    self.plan_lapse(&rng, &c, day, true)
+                }
+                other => other,
             };
             let next = match (candidate, second_sale) {
                 (Some(a), Some(b)) => Some(a.min(b)),
@@ -379,7 +429,9 @@ impl<'a> Run<'a> {
             // Recovery calls stop once the customer is back. A customer who withdrew
             // consent is on no work list (DOMAIN.md section 14): their calls are muted.
             let plan = mem::take(&mut self.plan);
-            self.mute = !c.consent;
+            // Nor are calls made for a lapse after a visit before the warm-up: that visit is
+            // not in the data, so neither is the episode.
+            self.mute = !c.consent || day < 0;
             for p in plan
                 .iter()
                 .filter(|p| next.is_none_or(|n| p.secs / DAY < n))
@@ -408,10 +460,7 @@ impl<'a> Run<'a> {
             // A call logged as a delivery call for someone who bought no car here: an
             // unscheduled attempt.
             if rng.chance(20) {
-                let t = fit_working(
-                    &rng,
-                    (first_day + 1) * DAY + 10 * HOUR + rng.range(0, 6 * HOUR),
-                );
+                let t = work_time_on(&rng, first_day + 1);
                 let staff = self.roster.pick(&rng, Dept::Sales, t / DAY, t / DAY);
                 self.attempt(
                     &rng,
@@ -452,7 +501,8 @@ impl<'a> Run<'a> {
                 &Rand::for_customer(self.cfg.seed, index),
                 self.cal.days_total,
             );
-            if o.buyer {
+            // A first sale before the warm-up is not in the data.
+            if o.buyer && o.first_day >= 0 {
                 sale_days[k as usize] = o.first_day;
             }
         }
@@ -514,7 +564,7 @@ impl<'a> Run<'a> {
             }
         }
         w.write_field(&self.text)?;
-        w.write_field(self.cal.date(c.created_day))?;
+        w.write_field(self.cal.date_any(c.created_day))?;
         w.write_field(if c.consent { "true" } else { "false" })?;
         self.end_row(F_CUSTOMERS)
     }
@@ -533,14 +583,21 @@ impl<'a> Run<'a> {
         }
     }
 
-    fn new_vin(&mut self, rng: &Rand, model_year: i32) -> [u8; 17] {
+    /// A model of the brand, by its share of sales.
+    fn model(&self, rng: &Rand) -> &'static Model {
+        let weights: [u32; 8] =
+            std::array::from_fn(|i| self.brand.models.get(i).map_or(0, |m| m.weight));
+        &self.brand.models[rng.weighted(&weights[..self.brand.models.len()])]
+    }
+
+    fn new_vin(&mut self, rng: &Rand, model: &Model, model_year: i32) -> [u8; 17] {
         const YEAR_CODES: &[u8; 30] = b"ABCDEFGHJKLMNPRSTVWXY123456789";
         const PLANTS: &[u8; 10] = b"ABCDEFGHJK";
         self.next.vehicle += 1;
         let serial = self.next.vehicle;
         let mut vin = [b'0'; 17];
-        vin[..3].copy_from_slice(rng.pick(VIN_WMIS).as_bytes());
-        vin[3..8].copy_from_slice(rng.pick(VIN_MODELS).as_bytes());
+        vin[..3].copy_from_slice(rng.pick(self.brand.wmis).as_bytes());
+        vin[3..8].copy_from_slice(model.vds.as_bytes());
         vin[9] = YEAR_CODES[(model_year - 1980).rem_euclid(30) as usize];
         vin[10] = PLANTS[(serial / 1_000_000 % 10) as usize];
         let mut rest = serial % 1_000_000;
@@ -552,22 +609,26 @@ impl<'a> Run<'a> {
         vin
     }
 
-    fn add_vehicle(&mut self, rng: &Rand, c: &mut Customer, model_year: i32) -> usize {
+    /// A car of the brand for the customer; its model.
+    fn add_vehicle(&mut self, rng: &Rand, c: &mut Customer, model_year: i32) -> &'static Model {
         let slot = c.vehicles.min(1);
-        c.vins[slot] = self.new_vin(rng, model_year);
+        let model = self.model(rng);
+        c.vins[slot] = self.new_vin(rng, model, model_year);
         c.vehicles = (c.vehicles + 1).min(2);
-        slot
+        model
     }
 
     fn sale(&mut self, rng: &Rand, c: &mut Customer, day: i64) -> Result<()> {
         let delivered = day * DAY + 9 * HOUR + rng.range(0, 9 * 60) * MINUTE;
         // The consultant also makes the week of calls after delivery.
         let consultant = self.roster.pick(rng, Dept::Sales, day, day + 14);
-        let slot = self.add_vehicle(rng, c, self.cal.year(day));
-        // List prices 88,000–400,000 yuan in hundreds, most cars at the cheaper end,
-        // less a discount of up to 8 % in steps of 0.50 yuan: 80,960–400,000 yuan.
+        let model = self.add_vehicle(rng, c, self.cal.year(day));
+        let slot = c.vehicles - 1;
+        // The model's list price band in hundreds of yuan, most cars at the cheaper trims,
+        // less a discount of up to 8 % in steps of 0.50 yuan.
         let u = rng.range(0, 1_000);
-        let price_fen = (88_000 + 312_000 * u * u / 1_000_000) / 100 * 100 * 100;
+        let (lo, hi) = model.price_yuan;
+        let price_fen = (lo + (hi - lo) * u * u / 1_000_000) / 100 * 100 * 100;
         let discount_fen = price_fen * rng.range(0, 80) / 1_000 / 50 * 50;
         let amount_fen = price_fen - discount_fen;
         let referrer = if rng.chance(100) {
@@ -591,24 +652,26 @@ impl<'a> Run<'a> {
         self.end_row(F_SALES)?;
 
         // Delivery calls at 24 h, 72 h and 168 h (000_*): mostly on time, some late
-        // within the 48 h grace, some never made.
+        // within the 48 h grace, some never made. Each window is (first, last second); the
+        // call is placed inside it at a working hour ([`work_time`]), so an on-time call
+        // stays on time and a late one late.
         let call_1 = match rng.weighted(&[82, 8, 10]) {
-            0 => Some(delivered + rng.range(HOUR, 22 * HOUR)),
-            1 => Some(delivered + rng.range(25 * HOUR, 70 * HOUR)),
+            0 => Some((delivered + HOUR, delivered + 24 * HOUR - MINUTE)),
+            1 => Some((delivered + 25 * HOUR, delivered + 70 * HOUR)),
             _ => None,
         };
-        if let Some(t) = call_1 {
+        if let Some(window) = call_1 {
             self.calls(
                 rng,
                 c,
-                t,
+                window,
                 "delivery_call_1",
                 consultant,
-                Some((Dept::Sales, 350)),
+                Some((Dept::Sales, SURVEY_DELIVERY_1_PER_MILLE)),
             )?;
         }
         if rng.chance(880) {
-            let t = fit_working(rng, delivered + rng.range(HOUR, 20 * HOUR));
+            let t = work_time(rng, delivered + HOUR, delivered + 24 * HOUR - MINUTE);
             let (channel, staff) = match rng.weighted(&[30, 40, 30]) {
                 0 => ("letter", Some(consultant)),
                 1 => ("sms", rng.chance(500).then_some(consultant)),
@@ -626,31 +689,31 @@ impl<'a> Run<'a> {
             )?;
         }
         let call_2 = match rng.weighted(&[75, 8, 17]) {
-            0 => Some(delivered + rng.range(44 * HOUR, 71 * HOUR)),
-            1 => Some(delivered + rng.range(73 * HOUR, 118 * HOUR)),
+            0 => Some((delivered + 44 * HOUR, delivered + 72 * HOUR - MINUTE)),
+            1 => Some((delivered + 73 * HOUR, delivered + 118 * HOUR)),
             _ => None,
         };
-        if let Some(t) = call_2 {
-            self.calls(rng, c, t, "delivery_call_2", consultant, None)?;
+        if let Some(window) = call_2 {
+            self.calls(rng, c, window, "delivery_call_2", consultant, None)?;
         }
         let call_3 = match rng.weighted(&[70, 8, 22]) {
-            0 => Some(delivered + rng.range(120 * HOUR, 167 * HOUR)),
-            1 => Some(delivered + rng.range(169 * HOUR, 214 * HOUR)),
+            0 => Some((delivered + 120 * HOUR, delivered + 168 * HOUR - MINUTE)),
+            1 => Some((delivered + 169 * HOUR, delivered + 214 * HOUR)),
             _ => None,
         };
-        if let Some(t) = call_3 {
+        if let Some(window) = call_3 {
             self.calls(
                 rng,
                 c,
-                t,
+                window,
                 "delivery_call_3",
                 consultant,
-                Some((Dept::Sales, 200)),
+                Some((Dept::Sales, SURVEY_DELIVERY_3_PER_MILLE)),
             )?;
         }
         // Now and then a third delivery call logged weeks too late: unscheduled.
         if rng.chance(5) {
-            let t = fit_working(rng, delivered + rng.range(35, 60) * DAY);
+            let t = work_time(rng, delivered + 35 * DAY, delivered + 60 * DAY);
             self.attempt(
                 rng,
                 c,
@@ -679,6 +742,7 @@ impl<'a> Run<'a> {
         if c.vehicles == 0 {
             // An owner who bought elsewhere or before the period: an older car.
             let year = self.cal.year(day) - rng.range(1, 9) as i32;
+            // An owner who bought the brand elsewhere: the workshop services its own make.
             self.add_vehicle(rng, c, year);
         }
         let vin = c.vins[rng.below(c.vehicles as u64) as usize];
@@ -702,12 +766,14 @@ impl<'a> Run<'a> {
         };
         let closed = (!still_open && self.cal.contains(closed)).then_some(closed);
 
-        // Maintenance 300–2,000 yuan, repairs up to 8,000, some major repairs beyond.
+        // Maintenance 300–2,000 yuan, repairs up to 8,000, some major repairs beyond (for
+        // a mainstream brand; a luxury brand's workshop charges more).
         let revenue_yuan = match rng.weighted(&[70, 25, 5]) {
             0 => rng.range(300, 2_000),
             1 => rng.range(2_000, 8_000),
             _ => rng.range(8_000, 40_000),
-        };
+        } * self.brand.service_percent
+            / 100;
         let revenue_fen = revenue_yuan * 100
             + if rng.chance(500) {
                 rng.range(0, 10) * 10
@@ -723,10 +789,7 @@ impl<'a> Run<'a> {
         // cadence asks for it. Muted, draws and all, for a customer without consent.
         self.mute = !c.consent;
         if previous.is_some_and(|p| day - 14 > p) && rng.chance(150) {
-            let t = fit_working(
-                rng,
-                (day - rng.range(3, 11)) * DAY + 9 * HOUR + rng.range(0, 9 * HOUR),
-            );
+            let t = work_time(rng, (day - 10) * DAY, (day - 3) * DAY);
             if rng.chance(600) {
                 self.attempt(
                     rng,
@@ -736,7 +799,7 @@ impl<'a> Run<'a> {
                     None,
                     "care",
                     Outcome::Sent,
-                    Some(&NOTE_CARE[1..2]),
+                    Some(NOTE_MAINTENANCE),
                 )?;
             } else {
                 let staff = self.roster.pick(rng, Dept::CustomerCare, t / DAY, t / DAY);
@@ -753,9 +816,9 @@ impl<'a> Run<'a> {
                     Some(staff),
                     "care",
                     outcome,
-                    Some(&NOTE_CARE[1..2]),
+                    Some(NOTE_MAINTENANCE),
                 )?;
-                if outcome == Outcome::Reached && rng.chance(250) {
+                if outcome == Outcome::Reached && rng.chance(SURVEY_CARE_PER_MILLE) {
                     self.survey(
                         rng,
                         c,
@@ -788,26 +851,26 @@ impl<'a> Run<'a> {
         let closed_day = closed / DAY;
         if consent {
             let first = match rng.weighted(&[80, 7, 13]) {
-                0 => Some(closed + rng.range(2 * HOUR, 70 * HOUR)),
-                1 => Some(closed + rng.range(73 * HOUR, 116 * HOUR)),
+                0 => Some((closed + 2 * HOUR, closed + 72 * HOUR - MINUTE)),
+                1 => Some((closed + 73 * HOUR, closed + 116 * HOUR)),
                 _ => None,
             };
-            if let Some(t) = first {
+            if let Some(window) = first {
                 let staff = self
                     .roster
                     .pick(rng, Dept::CustomerCare, closed_day, closed_day + 8);
                 self.calls(
                     rng,
                     c,
-                    t,
+                    window,
                     "service_followup",
                     staff,
-                    Some((Dept::AfterSales, 450)),
+                    Some((Dept::AfterSales, SURVEY_FOLLOWUP_PER_MILLE)),
                 )?;
             }
         } else if rng.chance(150) {
             // Called although the customer declined follow-up: no task, unscheduled.
-            let t = fit_working(rng, closed + rng.range(2 * HOUR, 48 * HOUR));
+            let t = work_time(rng, closed + 2 * HOUR, closed + 48 * HOUR);
             let staff = self.roster.pick(rng, Dept::CustomerCare, t / DAY, t / DAY);
             self.attempt(
                 rng,
@@ -840,7 +903,9 @@ impl<'a> Run<'a> {
     /// drawn once and now and then changed by a later call: `cadence::draw_reason`). After
     /// a refusal the manager sometimes tries once more; refused again, the episode is
     /// declared lost (最终宣告流失, DOMAIN.md section 14) and nobody calls again.
-    fn plan_lapse(&mut self, rng: &Rand, c: &Customer, visit_day: i64) -> Option<i64> {
+    ///
+    /// `gone`: the customer's loyal span is over; whatever the calls, they never come back.
+    fn plan_lapse(&mut self, rng: &Rand, c: &Customer, visit_day: i64, gone: bool) -> Option<i64> {
         let lost_on = visit_day + LOST_AFTER_DAYS;
         let mut success_day = None;
         let mut declared_lost = false;
@@ -857,10 +922,7 @@ impl<'a> Run<'a> {
                     r
                 })
             };
-            let mut t = fit_working(
-                rng,
-                (lost_on + rng.range(0, 26)) * DAY + 9 * HOUR + rng.range(0, 10 * HOUR),
-            );
+            let mut t = work_time(rng, lost_on * DAY, (lost_on + 26) * DAY);
             for _ in 0..3 {
                 let (channel, outcome) = match rng.weighted(&[75, 15, 7, 3]) {
                     0 => ("phone", PHONE_OUTCOMES[rng.weighted(&PHONE_WEIGHTS_CHURN)]),
@@ -882,7 +944,7 @@ impl<'a> Run<'a> {
                 }
                 if outcome == Outcome::Refused && c.tend.chance(cadence::TRY_AGAIN_PER_MILLE) {
                     // One more try a week or a few later, by phone or in person.
-                    let t = fit_working(&c.tend, t + c.tend.range(7 * DAY, 30 * DAY));
+                    let t = work_time(&c.tend, t + 7 * DAY, t + 30 * DAY);
                     let channel = if c.tend.chance(800) { "phone" } else { "visit" };
                     let outcome = if c.tend.chance(cadence::REFUSED_AGAIN_PER_MILLE) {
                         Outcome::Refused
@@ -908,11 +970,10 @@ impl<'a> Run<'a> {
                 if !outcome.retry() {
                     break;
                 }
-                t = fit_working(rng, t + rng.range(2 * DAY, 8 * DAY));
+                t = work_time(rng, t + 2 * DAY, t + 8 * DAY);
             }
         }
-        // The main stream decides as it did before second tries existed, so that it keeps
-        // its place; a second try (care stream) overrides.
+        // The main stream decides; a second try (care stream) overrides.
         let back = match success_day {
             // Persuaded: back within 90 days of the call, which makes it a recovery.
             Some(day) if rng.chance(550) => Some(day + rng.range(1, 91)),
@@ -920,6 +981,9 @@ impl<'a> Run<'a> {
             _ if rng.chance(450) => Some(visit_day + rng.range(LOST_AFTER_DAYS + 1, 561)),
             _ => None,
         };
+        if gone {
+            return None;
+        }
         match second_try_success {
             // Declared lost: now and then they come back all the same, on their own.
             _ if declared_lost => c
@@ -948,7 +1012,7 @@ impl<'a> Run<'a> {
             notes,
             p.reason,
         )?;
-        if p.outcome == Outcome::Reached && rng.chance(300) {
+        if p.outcome == Outcome::Reached && rng.chance(SURVEY_RECOVERY_PER_MILLE) {
             self.survey(
                 rng,
                 c,
@@ -964,13 +1028,8 @@ impl<'a> Run<'a> {
     /// month before its anniversary and, more often after a call that reached the customer,
     /// by a renewal starting near the anniversary (`cadence.rs` says how often); a few
     /// customers renew early, before the reminder is due. Until the customer drops out or
-    /// the period ends.
-    ///
-    /// The policies, reminders and renewals come from the care stream. The main stream
-    /// makes the draws it made before revision 3 of the contract (the chain of the older
-    /// policy model, whose dates now only date the insurance desk's surveys), so that every
-    /// sale, visit and survey after it keeps its bytes for a given seed: the README's and
-    /// the demo's examples name them.
+    /// the period ends. Policies that start before the warm-up are not written (the chain
+    /// of renewals carries on from them).
     fn policies(&mut self, rng: &Rand, c: &Customer, first_day: i64) -> Result<()> {
         let referrer = if rng.chance(80) {
             Self::referrer(rng, c.index)
@@ -978,49 +1037,29 @@ impl<'a> Run<'a> {
             None
         };
         let last = self.cal.last_day();
-        // Bounded: every step moves at least 339 days on.
-        let mut shadow = first_day;
-        while shadow <= last {
-            if rng.chance(30) {
-                // The insurance desk asks for feedback; that department has no staff.
-                let t = shadow * DAY + 10 * HOUR + rng.range(0, 7 * HOUR);
-                self.survey(rng, c, None, t, Dept::Insurance)?;
-            }
-            if !rng.chance(870) {
-                break;
-            }
-            let renewal = shadow + 365 - rng.range(0, 26);
-            if rng.chance(400) {
-                // The draws of the older model's reminder call, which is not made.
-                let t = (renewal - rng.range(10, 30)) * DAY + 10 * HOUR + rng.range(0, 8 * HOUR);
-                self.roster.pick(rng, Dept::CustomerCare, t / DAY, t / DAY);
-                rng.chance(800);
-                if self.cal.contains(t) {
-                    rng.range(0, MINUTE);
-                    if rng.chance(450) {
-                        rng.below(1);
-                    }
-                }
-            }
-            shadow = renewal;
-        }
-
         let mut day = first_day;
-        let mut first = true;
         // Bounded: every renewal starts at least 300 days after the policy it renews.
         while day <= last {
+            if day < 0 {
+                match self.renewal(c, day)? {
+                    Some(next) => {
+                        day = next;
+                        continue;
+                    }
+                    None => break,
+                }
+            }
             self.next.policy += 1;
             let w = &mut self.w[F_INSURANCE];
             w.write_field(self.cell.id("P", self.next.policy, ID_WIDTH))?;
             w.write_field(self.cell.id("C", c.no(), ID_WIDTH))?;
             w.write_field(self.cal.date(day))?;
-            match referrer.filter(|_| first) {
+            match referrer.filter(|_| day == first_day) {
                 Some(r) => w.write_field(self.cell.id("C", r + 1, ID_WIDTH))?,
                 None => w.write_field(b"")?,
             }
             self.end_row(F_INSURANCE)?;
             self.policy_days.push(day);
-            first = false;
             match self.renewal(c, day)? {
                 Some(next) => {
                     debug_assert!(next >= day + 300, "renewal {next} of policy {day}");
@@ -1032,18 +1071,19 @@ impl<'a> Run<'a> {
         Ok(())
     }
 
-    /// Calls for one return-visit task, starting at `first`: a call that is not answered
-    /// is usually tried again a few hours later, at most three calls in all.
+    /// Calls for one return-visit task, the first inside `window` (first and last second):
+    /// a call that is not answered is usually tried again a few hours later, at most three
+    /// calls in all.
     fn calls(
         &mut self,
         rng: &Rand,
         c: &Customer,
-        first: i64,
+        window: (i64, i64),
         purpose: &'static str,
         staff: usize,
         survey: Option<(Dept, u64)>,
     ) -> Result<()> {
-        let mut t = fit_working(rng, first);
+        let mut t = work_time(rng, window.0, window.1);
         for _ in 0..3 {
             let (channel, outcome) = if rng.chance(60) {
                 (
@@ -1079,7 +1119,7 @@ impl<'a> Run<'a> {
             if !outcome.retry() || !rng.chance(750) {
                 break;
             }
-            t = fit_working(rng, t + rng.range(HOUR, 26 * HOUR));
+            t = work_time(rng, t + HOUR, t + 26 * HOUR);
         }
         Ok(())
     }
@@ -1123,9 +1163,6 @@ impl<'a> Run<'a> {
         // Seconds on the clock of the phone system; stays inside the same minute.
         let secs = secs / MINUTE * MINUTE + rng.range(0, MINUTE);
         if self.mute {
-            if rng.chance(450) {
-                rng.pick(notes.unwrap_or(outcome.notes()));
-            }
             return Ok(None);
         }
         self.next.attempt += 1;
@@ -1141,7 +1178,9 @@ impl<'a> Run<'a> {
         }
         w.write_field(purpose)?;
         w.write_field(outcome.token())?;
-        if rng.chance(450) {
+        // A single note is the label of a templated message (a greeting, a reminder): always
+        // logged. Free-text notes are written down now and then.
+        if notes.is_some_and(|n| n.len() == 1) || rng.chance(450) {
             w.write_field(rng.pick(notes.unwrap_or(outcome.notes())))?;
         } else {
             w.write_field(b"")?;
@@ -1166,20 +1205,12 @@ impl<'a> Run<'a> {
         if !self.cal.contains(secs) {
             return Ok(());
         }
-        let (unhappy_base, issues, questions, complaints): (u64, &[&str], &[&str], &[&str]) =
-            match dept {
-                Dept::Sales => (500, ISSUES_SALES, QUESTIONS_SALES, COMMENT_UNHAPPY_SALES),
-                Dept::AfterSales => (
-                    800,
-                    ISSUES_AFTER_SALES,
-                    QUESTIONS_AFTER_SALES,
-                    COMMENT_UNHAPPY_AFTER_SALES,
-                ),
-                Dept::Insurance => (700, ISSUES_INSURANCE, QUESTIONS_INSURANCE, COMMENT_UNHAPPY),
-                Dept::CustomerCare | Dept::Marketing => {
-                    (600, ISSUES_CARE, QUESTIONS_CARE, COMMENT_UNHAPPY)
-                }
-            };
+        let (unhappy_base, issues, questions): (u64, &[&str], &[Question]) = match dept {
+            Dept::Sales => (500, ISSUES_SALES, QUESTIONS_SALES),
+            Dept::AfterSales => (800, ISSUES_AFTER_SALES, QUESTIONS_AFTER_SALES),
+            Dept::Insurance => (700, ISSUES_INSURANCE, QUESTIONS_INSURANCE),
+            Dept::CustomerCare | Dept::Marketing => (600, ISSUES_CARE, QUESTIONS_CARE),
+        };
         let month = self.cal.month(secs / DAY);
         // Unhappy probability = base (per 10,000) × month factor (percent).
         let unhappy =
@@ -1210,26 +1241,17 @@ impl<'a> Run<'a> {
             self.text.push_str(issues[second]);
             named[1] = Some(issues[second]);
         }
-        let comment = if unhappy && rng.chance(700) {
-            if rng.chance(600) {
-                *rng.pick(complaints)
-            } else {
-                *rng.pick(COMMENT_UNHAPPY)
+        // The comment talks about the first issue named, if any.
+        let comment = match named[0] {
+            Some(issue) if rng.chance(if unhappy { 750 } else { 500 }) => {
+                let (unhappy_says, minor) = comments_of_issue(issue);
+                *rng.pick(if unhappy { unhappy_says } else { minor })
             }
-        } else if !unhappy && rng.chance(400) {
-            *rng.pick(COMMENT_HAPPY)
-        } else {
-            ""
+            None if !unhappy && rng.chance(400) => *rng.pick(COMMENT_HAPPY),
+            _ => "",
         };
 
         if self.mute {
-            // The same draws as the answers below, nothing written.
-            let pool = questions.len().min(5);
-            let count = 2 + rng.below(pool as u64 - 1) as usize;
-            for i in 0..count {
-                rng.below((pool - i) as u64);
-                rng.weighted(&[20, 60, 20]);
-            }
             return Ok(());
         }
         self.next.survey += 1;
@@ -1251,21 +1273,33 @@ impl<'a> Run<'a> {
         self.care
             .note_survey(no, attempt, secs, dept, overall as u8, named);
 
-        // 2–5 distinct questions of the department, scores close to the overall.
+        // 2–5 distinct questions of the department, scores close to the overall, leaning
+        // as the question does; a question about an issue the survey names scores 1–2
+        // points below the overall.
         let mut order = [0usize, 1, 2, 3, 4];
         let pool = questions.len().min(order.len());
         let count = 2 + rng.below(pool as u64 - 1) as usize;
         for i in 0..count {
             let j = i + rng.below((pool - i) as u64) as usize;
             order.swap(i, j);
-            let score = match rng.weighted(&[20, 60, 20]) {
-                0 => overall.saturating_sub(1).max(1),
-                1 => overall,
-                _ => (overall + 1).min(5),
+            let (question, lean) = questions[order[i]];
+            let about_issue = named.iter().flatten().any(|issue| {
+                QUESTION_ISSUES
+                    .iter()
+                    .any(|(i, q)| i == issue && *q == question)
+            });
+            let score = if about_issue {
+                overall.saturating_sub(1 + rng.below(2)).max(1)
+            } else {
+                match rng.weighted(&lean) {
+                    0 => overall.saturating_sub(1).max(1),
+                    1 => overall,
+                    _ => (overall + 1).min(5),
+                }
             };
             let w = &mut self.w[F_ANSWERS];
             w.write_field(self.cell.id("Q", no, ID_WIDTH))?;
-            w.write_field(questions[order[i]])?;
+            w.write_field(question)?;
             w.write_field(self.cell.uint(score))?;
             self.end_row(F_ANSWERS)?;
         }
@@ -1284,6 +1318,11 @@ fn month_factor_percent(seed: u64, dept: Dept, month: u16) -> u64 {
     } else {
         50 + (x >> 8) % 131
     }
+}
+
+/// The brand of a seed (a 4S dealership sells one maker's cars): a pure function of it.
+pub(crate) fn brand_of_seed(seed: u64) -> &'static Brand {
+    &BRANDS[(mix(seed ^ 0x4252_414E_445F_5F5F) % BRANDS.len() as u64) as usize] // "BRAND___"
 }
 
 /// ISO 3779 check digit (position 9) of a VIN whose other 16 characters are set.

@@ -1,6 +1,13 @@
-//! The staff roster, generated up front: a few dozen people in four departments, some
-//! joining or leaving during the period, with a core in every department that stays for
-//! the whole period so that every date has people to do the work.
+//! The staff roster, generated up front: people in five departments, sized to the work the
+//! customer count brings, some joining or leaving during the period, with a core in every
+//! department that stays for the whole period so that every date has people to do the work.
+//!
+//! Sizes follow what a 4S dealership staffs per month of work (measured volumes per 1,000
+//! customers of this generator, [`MonthlyVolume`]): a service advisor per 300 service
+//! orders, a sales consultant per 10 deliveries, a customer-care specialist per 900 calls
+//! and messages (about 45 a working day), a renewal specialist (续保专员) per 120 renewal
+//! reminders, a marketing planner per 1,500 invitations; each department at least a
+//! manager and three members.
 
 use super::calendar::Calendar;
 use super::rng::Rand;
@@ -12,7 +19,7 @@ pub(crate) enum Dept {
     AfterSales,
     CustomerCare,
     Marketing,
-    /// Appears only as a survey subject: a department without members (DOMAIN.md §2).
+    /// The insurance desk: renewal reminders, and the subject of insurance surveys.
     Insurance,
 }
 
@@ -33,7 +40,7 @@ impl Dept {
             Dept::AfterSales => "SH",
             Dept::CustomerCare => "KF",
             Dept::Marketing => "SC",
-            Dept::Insurance => unreachable!("insurance has no staff"),
+            Dept::Insurance => "BX",
         }
     }
 
@@ -44,17 +51,38 @@ impl Dept {
             Dept::AfterSales => "advisor",
             Dept::CustomerCare => "specialist",
             Dept::Marketing => "planner",
-            Dept::Insurance => unreachable!("insurance has no staff"),
+            Dept::Insurance => "renewal_specialist",
         }
     }
 }
 
-const STAFFED: [Dept; 4] = [
+const STAFFED: [Dept; 5] = [
     Dept::Sales,
     Dept::AfterSales,
     Dept::CustomerCare,
     Dept::Marketing,
+    Dept::Insurance,
 ];
+
+/// Work per month of the window per 1,000 customers, as this generator makes it (measured
+/// on seeds 1–3, 2,000 customers, 24 months; the steady state makes it flat over the months).
+struct MonthlyVolume;
+
+impl MonthlyVolume {
+    const ORDERS_PER_1000: u64 = 100;
+    const SALES_PER_1000: u64 = 8;
+    /// Contacts customer care makes: follow-ups, recovery calls, care touches.
+    const CARE_CONTACTS_PER_1000: u64 = 600;
+    const RENEWAL_CALLS_PER_1000: u64 = 16;
+    const INVITATIONS_PER_1000: u64 = 130;
+}
+
+/// Members (the manager included) a department needs for `work` units a month when one
+/// person handles `per_person`: at least a manager and three members (one of whom may
+/// come or go during the period).
+fn sized(work: u64, per_person: u64) -> u64 {
+    (1 + work.div_ceil(per_person)).max(4)
+}
 
 pub(crate) struct Member {
     pub(crate) id: String,
@@ -77,18 +105,19 @@ pub(crate) struct Roster {
 }
 
 impl Roster {
-    /// Sizes grow with the logarithm of the customer count: 24 people at 2,000 customers,
-    /// 57 at 200,000.
+    /// Department sizes from the monthly work `customers` bring (see the module comment).
     pub(crate) fn generate(seed: u64, customers: u64, cal: &Calendar) -> Roster {
         let rng = Rand::new(seed ^ 0x5354_4146_465F_4745); // "STAFF_GE"
-        let factor = 1 + u64::from((customers / 1_000).max(1).ilog2());
         let days = cal.days_total;
+        let per_month = |per_1000: u64| customers.saturating_mul(per_1000) / 1_000;
         let mut members = Vec::new();
         for dept in STAFFED {
             let count = match dept {
-                Dept::Sales | Dept::AfterSales => 4 + 2 * factor,
-                Dept::CustomerCare => 3 + factor,
-                _ => 2 + factor / 2,
+                Dept::AfterSales => sized(per_month(MonthlyVolume::ORDERS_PER_1000), 300),
+                Dept::Sales => sized(per_month(MonthlyVolume::SALES_PER_1000), 10),
+                Dept::CustomerCare => sized(per_month(MonthlyVolume::CARE_CONTACTS_PER_1000), 900),
+                Dept::Insurance => sized(per_month(MonthlyVolume::RENEWAL_CALLS_PER_1000), 120),
+                Dept::Marketing => sized(per_month(MonthlyVolume::INVITATIONS_PER_1000), 1_500),
             };
             // The core never leaves: at least three people, half the department.
             let core = (count / 2).max(3);
@@ -128,8 +157,10 @@ impl Roster {
     }
 
     /// A member of `dept` (never its manager) active on every day of `from_day..=to_day`.
-    /// The core guarantees one exists for any days inside the period.
+    /// The core guarantees one exists for any days inside the period. Days before the
+    /// period (a contact that will not be written) count as its first day.
     pub(crate) fn pick(&self, rng: &Rand, dept: Dept, from_day: i64, to_day: i64) -> usize {
+        let (from_day, to_day) = (from_day.max(0), to_day.max(0));
         let eligible = |m: &Member| {
             m.dept == dept && m.role != "manager" && m.active_through(from_day, to_day)
         };

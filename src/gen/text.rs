@@ -14,12 +14,120 @@ pub(crate) const GIVEN_NAMES: &[&str] = &[
     "思远", "佳怡", "宏伟", "立新", "春花", "志刚", "秀兰", "一鸣",
 ];
 
-/// World manufacturer identifiers of makes built in China.
-pub(crate) const VIN_WMIS: &[&str] = &["LFV", "LSV", "LGB", "LVS", "LHG", "LSG", "LBV", "LFM"];
+/// A maker whose cars the dealership sells (a 4S dealership holds one brand's franchise):
+/// the world manufacturer identifiers (VIN positions 1–3) of its Chinese joint venture, its
+/// models, and how expensive its workshop is.
+pub(crate) struct Brand {
+    /// The joint venture, as customers name it; read by the tests.
+    #[allow(dead_code)]
+    pub(crate) name: &'static str,
+    pub(crate) wmis: &'static [&'static str],
+    pub(crate) models: &'static [Model],
+    /// Service order revenue in percent of a mainstream brand's.
+    pub(crate) service_percent: i64,
+}
 
-/// Vehicle descriptor sections (positions 4–8); letters I, O, Q never occur in a VIN.
-pub(crate) const VIN_MODELS: &[&str] = &[
-    "A23C5", "BM2E4", "C41K7", "2A3B9", "FE55D", "3H7G2", "K8M2R", "L62P4", "D12H8", "G7E3T",
+/// One model: the generator's code for it in VIN positions 4–8 (a plausible vehicle
+/// descriptor, not the maker's real one; letters I, O, Q never occur in a VIN), its name,
+/// its list price band in yuan and its share of the brand's sales (weights).
+pub(crate) struct Model {
+    pub(crate) vds: &'static str,
+    /// Read by the tests (no generated file names models).
+    #[allow(dead_code)]
+    pub(crate) name: &'static str,
+    pub(crate) price_yuan: (i64, i64),
+    pub(crate) weight: u32,
+}
+
+const fn m(vds: &'static str, name: &'static str, lo: i64, hi: i64, weight: u32) -> Model {
+    Model {
+        vds,
+        name,
+        price_yuan: (lo, hi),
+        weight,
+    }
+}
+
+/// Brands sold in China, one drawn per seed. Price bands are the makers' list prices of
+/// 2024 (guide prices, 指导价), rounded.
+pub(crate) const BRANDS: &[Brand] = &[
+    Brand {
+        name: "一汽-大众",
+        wmis: &["LFV"],
+        models: &[
+            m("BA41J", "宝来", 99_800, 149_800, 30),
+            m("SA23C", "速腾", 129_800, 199_800, 35),
+            m("MB2E4", "迈腾", 189_900, 279_900, 20),
+            m("TY7K5", "探岳", 189_900, 289_900, 15),
+        ],
+        service_percent: 100,
+    },
+    Brand {
+        name: "上汽大众",
+        wmis: &["LSV"],
+        models: &[
+            m("LA3C2", "朗逸", 99_900, 149_900, 40),
+            m("PA5D7", "帕萨特", 179_900, 259_900, 25),
+            m("TG4H8", "途观L", 199_900, 289_900, 25),
+            m("TR6M3", "途昂", 279_900, 359_900, 10),
+        ],
+        service_percent: 100,
+    },
+    Brand {
+        name: "广汽本田",
+        wmis: &["LHG"],
+        models: &[
+            m("FT2B6", "飞度", 84_800, 112_800, 20),
+            m("LP3C8", "凌派", 109_800, 149_800, 30),
+            m("AC4E5", "雅阁", 179_800, 259_800, 30),
+            m("HY5R2", "皓影", 179_900, 249_900, 20),
+        ],
+        service_percent: 95,
+    },
+    Brand {
+        name: "东风日产",
+        wmis: &["LGB"],
+        models: &[
+            m("SY1F7", "轩逸", 99_800, 149_900, 45),
+            m("QQ2J3", "逍客", 139_900, 189_900, 20),
+            m("XT3K9", "奇骏", 179_900, 259_900, 20),
+            m("TN4G6", "天籁", 179_900, 269_900, 15),
+        ],
+        service_percent: 90,
+    },
+    Brand {
+        name: "上汽通用别克",
+        wmis: &["LSG"],
+        models: &[
+            m("YL2A5", "英朗", 89_900, 129_900, 35),
+            m("JW3C7", "君威", 175_900, 225_900, 20),
+            m("JY4D2", "君越", 219_900, 299_900, 15),
+            m("GL8T6", "GL8", 239_900, 349_900, 30),
+        ],
+        service_percent: 100,
+    },
+    Brand {
+        name: "一汽丰田",
+        wmis: &["LFM"],
+        models: &[
+            m("CR1E3", "卡罗拉", 109_800, 159_800, 40),
+            m("AS2A8", "亚洲龙", 179_800, 279_800, 20),
+            m("RV4H5", "RAV4荣放", 175_800, 269_800, 30),
+            m("CK5L2", "皇冠陆放", 299_800, 399_800, 10),
+        ],
+        service_percent: 95,
+    },
+    Brand {
+        name: "华晨宝马",
+        wmis: &["LBV", "LBW"],
+        models: &[
+            m("3S2A7", "3系", 299_900, 409_900, 35),
+            m("5L3C4", "5系", 439_900, 559_900, 20),
+            m("X1N5D", "X1", 289_900, 339_900, 25),
+            m("X3G8E", "X3", 399_900, 489_900, 20),
+        ],
+        service_percent: 220,
+    },
 ];
 
 pub(crate) const NOTE_REACHED: &[&str] = &[
@@ -58,17 +166,19 @@ pub(crate) const NOTE_REASON_BETTER_PRODUCT: &[&str] =
 pub(crate) const NOTE_REASON_MOVED: &[&str] = &["客户搬家了, 离店较远", "客户调到外地工作"];
 pub(crate) const NOTE_REASON_OTHER: &[&str] = &["车已经卖了", "车很少开, 暂时不需要保养"];
 /// Notes of care by tier: the touches of seed `004_*` (恶劣天气提醒, 保养使用提醒, 爱车讲堂,
-/// 活动邀约, 节日祝福 …).
+/// 活动邀约, 节日祝福 …). Routine touches by customer care; invitations by marketing; the
+/// greetings of a birthday or a festival (`festivals.rs`) on that day.
 pub(crate) const NOTE_CARE: &[&str] = &[
-    "生日祝福",
     "保养提醒",
-    "节日问候",
     "雨季安全驾驶提示",
     "恶劣天气提醒",
-    "爱车讲堂邀请",
-    "会员日活动邀约",
     "换季检测邀约",
+    "夏季空调检测提醒",
 ];
+pub(crate) const NOTE_CARE_INVITE: &[&str] = &["爱车讲堂邀请", "会员日活动邀约", "新车品鉴会邀约"];
+pub(crate) const NOTE_BIRTHDAY: &[&str] = &["生日祝福"];
+/// A maintenance reminder before a service visit.
+pub(crate) const NOTE_MAINTENANCE: &[&str] = &["保养提醒"];
 /// Notes of renewal reminders (保险到期提醒, 续保优惠).
 pub(crate) const NOTE_RENEWAL: &[&str] = &[
     "保险到期提醒",
@@ -86,26 +196,85 @@ pub(crate) const COMMENT_HAPPY: &[&str] = &[
     "整体不错",
     "休息区环境好, 有免费饮料",
 ];
-/// Complaints that fit any department.
-pub(crate) const COMMENT_UNHAPPY: &[&str] = &[
-    "等待时间太长",
-    "价格不透明，收费偏高",
-    "电话一直没人接",
-    "服务态度冷淡, 不耐烦",
-    "客户说\"再也不来了\"",
+
+/// What an unhappy customer says about each issue token they name: a comment always talks
+/// about the survey's (first) issue. The second list is what a satisfied customer adds
+/// about a minor issue.
+pub(crate) const COMMENTS_BY_ISSUE: &[(&str, &[&str], &[&str])] = &[
+    (
+        "waiting_time",
+        &[
+            "等待时间太长",
+            "保养时间比约定的长",
+            "预约了还要排队一个多小时",
+        ],
+        &["整体满意, 就是等的时间有点长"],
+    ),
+    (
+        "price",
+        &["价格不透明，收费偏高", "工时费比外面贵很多", "结算比报价高"],
+        &["服务不错, 价格再优惠点就好了"],
+    ),
+    (
+        "service_attitude",
+        &[
+            "服务态度冷淡, 不耐烦",
+            "顾问态度不好, 爱理不理",
+            "顾问说\"这是正常现象\", 不给解决",
+        ],
+        &["顾问有点忙, 没顾上招呼"],
+    ),
+    (
+        "information",
+        &[
+            "没有提前告知增加的项目",
+            "交车时讲解不清楚",
+            "保修政策没人说清楚",
+        ],
+        &["讲解可以再详细一些"],
+    ),
+    (
+        "broken_promise",
+        &[
+            "销售顾问承诺的赠品没有兑现",
+            "说好当天交车却没有",
+            "答应回电话结果没回",
+        ],
+        &["赠品晚了几天才给"],
+    ),
+    (
+        "product_quality",
+        &[
+            "维修后问题依旧, 需要再次进店",
+            "新车有划痕, 交车前没检查",
+            "车内有异响",
+        ],
+        &["车有个小异响, 下次保养再看看"],
+    ),
+    (
+        "process",
+        &[
+            "上牌手续拖了很久",
+            "结算流程太复杂",
+            "预约系统出错, 白跑一趟",
+        ],
+        &["手续还可以再简化"],
+    ),
+    (
+        "response_time",
+        &["电话一直没人接", "问题反映了三天才有人回复", "客服回电太慢"],
+        &["回电稍微慢了一点"],
+    ),
 ];
-pub(crate) const COMMENT_UNHAPPY_SALES: &[&str] = &[
-    "销售顾问承诺的赠品没有兑现",
-    "交车时讲解不清楚",
-    "新车有划痕, 交车前没检查",
-    "上牌手续拖了很久",
-];
-pub(crate) const COMMENT_UNHAPPY_AFTER_SALES: &[&str] = &[
-    "维修后问题依旧, 需要再次进店",
-    "保养时间比约定的长",
-    "没有提前告知增加的项目",
-    "车没洗干净",
-];
+
+/// The comments of an issue token: (unhappy, satisfied).
+pub(crate) fn comments_of_issue(issue: &str) -> (&'static [&'static str], &'static [&'static str]) {
+    COMMENTS_BY_ISSUE
+        .iter()
+        .find(|(token, _, _)| *token == issue)
+        .map(|(_, unhappy, minor)| (*unhappy, *minor))
+        .unwrap_or((&["客户说\"再也不来了\""], &["整体不错"]))
+}
 
 /// Issue tokens per subject department, drawn from the complaint categories of the seed
 /// material (attitude, information, broken promises, response time, product quality,
@@ -137,28 +306,56 @@ pub(crate) const ISSUES_CARE: &[&str] = &[
 ];
 pub(crate) const ISSUES_INSURANCE: &[&str] = &["response_time", "process", "price", "information"];
 
-pub(crate) const QUESTIONS_SALES: &[&str] = &[
-    "consultant_attitude",
-    "delivery_explanation",
-    "vehicle_condition",
-    "price_transparency",
-    "delivery_timeliness",
+/// Questions per subject department, each with how its score leans from the survey's
+/// overall score: weights of one point lower, the same, one point higher. Customers rate
+/// people above waiting and prices (the after-sales `waiting_time` mean sits well below
+/// `advisor_attitude`), as every 回访月报 shows. A question about an issue the survey
+/// names scores lower still (`QUESTION_ISSUES`).
+pub(crate) type Question = (&'static str, [u32; 3]);
+
+pub(crate) const QUESTIONS_SALES: &[Question] = &[
+    ("consultant_attitude", [8, 55, 37]),
+    ("delivery_explanation", [20, 60, 20]),
+    ("vehicle_condition", [15, 60, 25]),
+    ("price_transparency", [40, 50, 10]),
+    ("delivery_timeliness", [30, 55, 15]),
 ];
-pub(crate) const QUESTIONS_AFTER_SALES: &[&str] = &[
-    "advisor_attitude",
-    "repair_quality",
-    "waiting_time",
-    "price_transparency",
-    "car_wash",
+pub(crate) const QUESTIONS_AFTER_SALES: &[Question] = &[
+    ("advisor_attitude", [8, 55, 37]),
+    ("repair_quality", [18, 60, 22]),
+    ("waiting_time", [50, 42, 8]),
+    ("price_transparency", [42, 48, 10]),
+    ("car_wash", [25, 55, 20]),
 ];
-pub(crate) const QUESTIONS_CARE: &[&str] = &[
-    "staff_attitude",
-    "communication",
-    "problem_resolution",
-    "call_timing",
+pub(crate) const QUESTIONS_CARE: &[Question] = &[
+    ("staff_attitude", [6, 54, 40]),
+    ("communication", [15, 60, 25]),
+    ("problem_resolution", [35, 50, 15]),
+    ("call_timing", [25, 60, 15]),
 ];
-pub(crate) const QUESTIONS_INSURANCE: &[&str] =
-    &["claim_speed", "price_transparency", "staff_attitude"];
+pub(crate) const QUESTIONS_INSURANCE: &[Question] = &[
+    ("claim_speed", [40, 50, 10]),
+    ("price_transparency", [35, 52, 13]),
+    ("staff_attitude", [8, 55, 37]),
+];
+
+/// (issue token, question it drags down).
+pub(crate) const QUESTION_ISSUES: &[(&str, &str)] = &[
+    ("waiting_time", "waiting_time"),
+    ("waiting_time", "delivery_timeliness"),
+    ("waiting_time", "claim_speed"),
+    ("price", "price_transparency"),
+    ("service_attitude", "consultant_attitude"),
+    ("service_attitude", "advisor_attitude"),
+    ("service_attitude", "staff_attitude"),
+    ("information", "delivery_explanation"),
+    ("information", "communication"),
+    ("product_quality", "repair_quality"),
+    ("product_quality", "vehicle_condition"),
+    ("response_time", "call_timing"),
+    ("response_time", "problem_resolution"),
+    ("broken_promise", "problem_resolution"),
+];
 
 /// What a complaint (投诉) says, by category (seed `001_*`'s 投诉类别).
 pub(crate) const COMPLAINT_SUMMARIES: &[(&str, &[&str])] = &[

@@ -21,15 +21,18 @@
 //! Per period of the tier (section 8: ISO week for super VIP, month for VIP) in which the
 //! customer is not lost on the first day, customer care makes one touch with probability
 //! [`SUPER_VIP_CARED_PER_MILLE`] (super VIP) or [`VIP_CARED_PER_MILLE`] (VIP), on a day
-//! drawn from the period (Monday to Saturday of a week), 09:00–17:30: mostly an SMS or a
+//! drawn from the period (Monday to Saturday of a week) — or the day of a festival (春节,
+//! 端午, 中秋 on their real dates) or of the customer's birthday when the period has one, with
+//! its greeting — at a working hour ([`work_time`]); a quarter of the routine touches are
+//! marketing's invitations (会员日, 爱车讲堂). Mostly an SMS or a
 //! WeChat message (`sent`), some phone calls (reached 70 %, no answer 20 %, busy 10 %); a
 //! call that gets nobody is followed by a WeChat message later in the period in 60 % of
-//! cases. General customers get a birthday message in their birthday month with
+//! cases. General customers get a birthday message on their birthday with
 //! probability [`GENERAL_BIRTHDAY_PER_MILLE`] a year (no task: unscheduled care).
 //!
 //! Renewal reminders. For every policy, unless the customer renews early
 //! ([`EARLY_RENEWAL_PER_MILLE`]: a new policy 30–60 days before the anniversary, so the
-//! task is suppressed), customer care (the roster has no insurance desk) reminds the
+//! task is suppressed), the insurance desk's renewal specialists (续保专员) remind the
 //! customer with probability [`REMINDED_PER_MILLE`]: in the window anniversary − 30 …
 //! anniversary − 8 days in 86 % of cases, else late, anniversary − 6 … + 7 days; a phone
 //! call mostly, a WeChat message in 15 %; a call that gets nobody is tried again 1–5 days
@@ -42,6 +45,7 @@
 //! and service calls, which section 4 still counts, happen as for everybody.
 
 use super::*;
+use crate::generator::festivals::Festival;
 
 /// Salt of the care stream (ASCII of "TENDCARE").
 pub(super) const TEND_SALT: u64 = 0x5445_4E44_4341_5245;
@@ -96,12 +100,25 @@ const RENEWAL_WEIGHTS: [u32; 5] = [68, 17, 7, 5, 3];
 const CARE_PHONE_OUTCOMES: [Outcome; 3] = [Outcome::Reached, Outcome::NoAnswer, Outcome::Busy];
 const CARE_PHONE_WEIGHTS: [u32; 3] = [70, 20, 10];
 
-/// Care touches happen 09:00–17:30, inside the working hours of every contact.
-const CARE_FROM_SECS: i64 = 9 * HOUR;
-const CARE_SPAN_SECS: i64 = 8 * HOUR + 30 * MINUTE;
+/// Insurance surveys after a renewal call that reached the customer.
+const SURVEY_RENEWAL_PER_MILLE: u64 = 300;
+/// Care messages that invite to an event (会员日, 爱车讲堂): sent by marketing.
+const MARKETING_INVITE_PER_MILLE: u64 = 250;
 
 pub(super) fn draw_consent(tend: &Rand) -> bool {
     !tend.chance(NO_CONSENT_PER_MILLE)
+}
+
+/// A customer's birthday (month, day): the file of DOMAIN.md section 2 has no birth date,
+/// so the generator derives one, stable per customer (the first draws of the care stream
+/// after consent), and greets on it. 29 February is never drawn.
+pub(super) fn draw_birthday(tend: &Rand) -> (u32, u32) {
+    const DAYS: [u32; 12] = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    let month = 1 + tend.below(12) as u32;
+    (
+        month,
+        1 + tend.below(u64::from(DAYS[month as usize - 1])) as u32,
+    )
 }
 
 /// A reason a lost customer gives, by [`REASONS`].
@@ -201,16 +218,41 @@ impl Run<'_> {
             .is_some_and(|v| day - v.day >= LOST_AFTER_DAYS)
     }
 
-    /// The care touches of one customer over the whole period, after their visits.
+    /// The first greeting day in `first..=last`: a festival (`festivals.rs`, on its real
+    /// date) or the customer's birthday, with its note.
+    fn greeting_day(
+        &self,
+        c: &Customer,
+        first: i64,
+        last: i64,
+    ) -> Option<(i64, &'static [&'static str])> {
+        let mut best: Option<(i64, &'static [&'static str])> = None;
+        for year in self.cal.year_any(first)..=self.cal.year_any(last) {
+            let birthday = chrono::NaiveDate::from_ymd_opt(year, c.birthday.0, c.birthday.1)
+                .map(|d| (d, NOTE_BIRTHDAY));
+            let festivals = Festival::ALL
+                .into_iter()
+                .filter_map(|f| f.date(year).map(|d| (d, f.notes())));
+            for (date, note) in festivals.chain(birthday) {
+                let day = self.cal.day_of(date);
+                if (first..=last).contains(&day) && best.is_none_or(|(b, _)| day < b) {
+                    best = Some((day, note));
+                }
+            }
+        }
+        best
+    }
+
+    /// The care touches of one customer over the window, after their visits (the warm-up
+    /// needs none: care tasks count only in the months they belong to).
     pub(super) fn care_cadence(&mut self, c: &Customer) -> Result<()> {
         if !c.consent {
             return Ok(());
         }
         let rng = &c.tend;
-        let birthday_month = 1 + rng.below(12) as u32;
         let months = self.cal.month_starts().len();
         // Bounded by the months of the period, and by 6 weeks a month.
-        for m in 0..months {
+        for m in self.cal.window_month..months {
             let (start, month_of_year) = self.cal.month_starts()[m];
             let end = self
                 .cal
@@ -223,7 +265,8 @@ impl Run<'_> {
                     while monday < end {
                         if !self.lost_on(monday) && rng.chance(SUPER_VIP_CARED_PER_MILLE) {
                             let sunday = (monday + 6).min(self.cal.last_day());
-                            // Monday to Saturday: nobody sends care messages on Sunday.
+                            // Monday to Saturday: nobody sends care messages on Sunday (but
+                            // on a festival or a birthday).
                             self.care_touch(c, monday, (monday + 5).min(sunday), sunday, 350)?;
                         }
                         monday += 7;
@@ -235,13 +278,13 @@ impl Run<'_> {
                     }
                 }
                 Tier::General => {
-                    if month_of_year == birthday_month
+                    if month_of_year == c.birthday.0
                         && rng.chance(GENERAL_BIRTHDAY_PER_MILLE)
                         && !self.lost_on(start)
                     {
-                        let day = start + rng.range(0, end - start);
+                        let day = (start + i64::from(c.birthday.1) - 1).min(end - 1);
                         if day >= c.created_day {
-                            let t = day * DAY + CARE_FROM_SECS + rng.range(0, CARE_SPAN_SECS);
+                            let t = work_time_on(rng, day);
                             let staff = self.roster.pick(rng, Dept::CustomerCare, day, day);
                             self.attempt(
                                 rng,
@@ -251,7 +294,7 @@ impl Run<'_> {
                                 Some(staff),
                                 "care",
                                 Outcome::Sent,
-                                Some(&NOTE_CARE[..1]),
+                                Some(NOTE_BIRTHDAY),
                             )?;
                         }
                     }
@@ -261,7 +304,9 @@ impl Run<'_> {
         Ok(())
     }
 
-    /// One care touch on a day of `first..=last_touch`; a failed call may be followed by a
+    /// One care touch on a day of `first..=last_touch`: the greeting of a festival or of the
+    /// customer's birthday on its day when the period has one, otherwise a routine touch by
+    /// customer care or an invitation by marketing. A failed call may be followed by a
     /// message up to `period_last`. `phone_per_mille` of touches are calls.
     fn care_touch(
         &mut self,
@@ -272,10 +317,20 @@ impl Run<'_> {
         phone_per_mille: u64,
     ) -> Result<()> {
         let rng = &c.tend;
-        let day = first + rng.range(0, last_touch - first + 1);
-        let t = day * DAY + CARE_FROM_SECS + rng.range(0, CARE_SPAN_SECS);
-        let staff = self.roster.pick(rng, Dept::CustomerCare, day, day);
-        let (channel, outcome) = if rng.chance(phone_per_mille) {
+        let greeting = self.greeting_day(c, first, period_last);
+        let invite = greeting.is_none() && rng.chance(MARKETING_INVITE_PER_MILLE);
+        let day = match greeting {
+            Some((day, _)) => day,
+            None => first + rng.range(0, last_touch - first + 1),
+        };
+        let t = work_time_on(rng, day);
+        let dept = if invite {
+            Dept::Marketing
+        } else {
+            Dept::CustomerCare
+        };
+        let staff = self.roster.pick(rng, dept, day, day);
+        let (channel, outcome) = if !invite && rng.chance(phone_per_mille) {
             (
                 "phone",
                 CARE_PHONE_OUTCOMES[rng.weighted(&CARE_PHONE_WEIGHTS)],
@@ -285,12 +340,17 @@ impl Run<'_> {
         } else {
             ("wechat", Outcome::Sent)
         };
-        let notes = (outcome != Outcome::NoAnswer && outcome != Outcome::Busy).then_some(NOTE_CARE);
+        let notes = match greeting {
+            _ if outcome == Outcome::NoAnswer || outcome == Outcome::Busy => None,
+            Some((_, note)) => Some(note),
+            None if invite => Some(NOTE_CARE_INVITE),
+            None => Some(NOTE_CARE),
+        };
         // No survey: a care touch asks for none, and surveys would move tiers (S8) and payouts.
         self.attempt(rng, c, t, channel, Some(staff), "care", outcome, notes)?;
         if outcome.retry() && day < period_last && rng.chance(600) {
             let day = day + 1 + rng.range(0, period_last - day);
-            let t = day * DAY + CARE_FROM_SECS + rng.range(0, CARE_SPAN_SECS);
+            let t = work_time_on(rng, day);
             let staff = self.roster.pick(rng, Dept::CustomerCare, day, day);
             self.attempt(
                 rng,
@@ -316,13 +376,15 @@ impl Run<'_> {
         }
         let mut heard: Option<Outcome> = None;
         let mut last_call_day = None;
-        if c.consent && rng.chance(REMINDED_PER_MILLE) {
+        // Only policies in the data are reminded (one that started before the warm-up is
+        // not, and its renewal follows without a call).
+        if c.consent && start >= 0 && rng.chance(REMINDED_PER_MILLE) {
             let first_day = if rng.chance(860) {
                 anniversary - rng.range(8, 31)
             } else {
                 anniversary + rng.range(-6, 8)
             };
-            let mut t = first_day * DAY + CARE_FROM_SECS + rng.range(0, CARE_SPAN_SECS);
+            let mut t = work_time_on(rng, first_day);
             for _ in 0..2 {
                 let day = t / DAY;
                 let (channel, outcome) = if rng.chance(150) {
@@ -330,10 +392,11 @@ impl Run<'_> {
                 } else {
                     ("phone", RENEWAL_OUTCOMES[rng.weighted(&RENEWAL_WEIGHTS)])
                 };
-                let staff = self.roster.pick(rng, Dept::CustomerCare, day, day);
+                // The insurance desk's renewal specialists (续保专员) make the calls.
+                let staff = self.roster.pick(rng, Dept::Insurance, day, day);
                 let notes =
                     matches!(outcome, Outcome::Reached | Outcome::Sent).then_some(NOTE_RENEWAL);
-                self.attempt(
+                let id = self.attempt(
                     rng,
                     c,
                     t,
@@ -343,6 +406,10 @@ impl Run<'_> {
                     outcome,
                     notes,
                 )?;
+                if outcome == Outcome::Reached && rng.chance(SURVEY_RENEWAL_PER_MILLE) {
+                    let at = t + rng.range(3 * MINUTE, 20 * MINUTE);
+                    self.survey(rng, c, id, at, Dept::Insurance)?;
+                }
                 last_call_day = Some(day);
                 let rank = |o: Option<Outcome>| match o {
                     Some(Outcome::Reached) => 3,
@@ -356,7 +423,7 @@ impl Run<'_> {
                 if !outcome.retry() || !rng.chance(700) {
                     break;
                 }
-                t = fit_working(rng, t + rng.range(DAY, 5 * DAY));
+                t = work_time(rng, t + DAY, t + 5 * DAY);
             }
         }
         let renew_per_mille = match heard {

@@ -6,7 +6,8 @@
 //! complaints come from a stream of their own (`COMPLAINT_SALT`, per customer), the actions
 //! from one stream for the whole run (`ACTION_SALT`), the general manager's name from a
 //! third; what they are drawn from (unhappy surveys, refused calls) is noted while the
-//! customer's rows are written, without a draw. So the older files keep their bytes.
+//! customer's rows are written, without a draw. So complaints and actions can be tuned
+//! without moving a row of the files of section 2.
 //!
 //! Where complaints come from, and their proportions:
 //! - a survey with overall 1 becomes a complaint in 80 % of cases, overall 2 in 45 %
@@ -285,7 +286,8 @@ impl Run<'_> {
         } else {
             s.secs + rng.range(MINUTE, 10 * MINUTE)
         };
-        if !self.cal.contains(raised) {
+        // Complaints are the window's: the warm-up holds only the history its reports need.
+        if !self.cal.in_window(raised) {
             return Ok(());
         }
         let named: Vec<&'static str> = s.issues.iter().flatten().copied().collect();
@@ -406,7 +408,8 @@ impl Run<'_> {
     pub(crate) fn actions(&mut self) -> Result<()> {
         let rng = Rand::new(self.cfg.seed ^ ACTION_SALT);
         let starts: Vec<i64> = self.cal.month_starts().iter().map(|(d, _)| *d).collect();
-        for (m, &month_start) in starts.iter().enumerate() {
+        // The window's months: the warm-up is history, nobody acts on it any more.
+        for (m, &month_start) in starts.iter().enumerate().skip(self.cal.window_month) {
             let month_end = starts.get(m + 1).copied().unwrap_or(self.cal.days_total);
             for _ in 0..2 + rng.below(3) {
                 self.action(&rng, m, month_start, month_end)?;
@@ -522,7 +525,7 @@ impl Run<'_> {
     /// The public holidays and 调休 days of every year the period touches (none for years
     /// outside `holidays.rs`'s table).
     pub(crate) fn calendar(&mut self) -> Result<()> {
-        let years = self.cal.year(0)..=self.cal.year(self.cal.last_day());
+        let years = self.cal.year(self.cal.window_start)..=self.cal.year(self.cal.last_day());
         for row in holidays::rows_for_years(years) {
             let w = &mut self.w[F_CALENDAR];
             w.write_field(row.date.format("%Y-%m-%d").to_string())?;
