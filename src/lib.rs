@@ -43,6 +43,11 @@
 //!   what-if), complaints and actions, and the work lists (`tasks`, `lost`, open complaints
 //!   and actions). A report reads its period's kept facts when they follow its rules, and
 //!   derives from scratch otherwise.
+//! - [`lapse`]: who is about to lapse and what they are worth — the BG/NBD and Gamma-Gamma
+//!   models fitted by maximum likelihood (a deterministic Nelder–Mead, ₂F₁ by its series),
+//!   P(alive), expected future transactions and spend, and the paper's holdout check;
+//!   checked against the published CDNOW estimates (`fixtures/cdnow`). Floats: model
+//!   estimates, rounded to fen by the caller where they become money.
 //! - [`gate`]: KPI gates for CI — floors, ceilings and changes, compared exactly; the KPIs a
 //!   gate can name are an enum, so an unknown name fails when the gates file is read.
 //! - [`report`]: presenting — JSON, Markdown (en/zh) and CSV renderers that return bytes, and
@@ -115,6 +120,7 @@ pub mod gate;
 pub mod generator;
 pub mod import;
 pub mod kpi;
+pub mod lapse;
 pub mod model;
 pub mod progress;
 pub mod report;
