@@ -215,6 +215,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Lost {
             as_of,
             top,
+            rank,
             format,
             show_phone,
             out: file,
@@ -225,7 +226,22 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
                 show_phone,
                 file,
             };
-            lost(db, &rules, as_of, top, &list)
+            lost(db, &rules, as_of, top, rank, &list)
+        }
+        Command::Lapse {
+            as_of,
+            top,
+            format,
+            show_phone,
+            out: file,
+        } => {
+            let list = ListOptions {
+                format,
+                lang,
+                show_phone,
+                file,
+            };
+            lapse(db, &rules, as_of, top, &list)
         }
         Command::Complaints {
             open: _,
@@ -912,19 +928,38 @@ fn lost(
     rules: &Rules,
     as_of: Option<Day>,
     top: Option<usize>,
+    rank: super::LostRank,
     list: &ListOptions,
 ) -> Result<(), Failure> {
     let reader = Store::open_reader(db).map_err(store_failure)?;
     let as_of = as_of_or_latest(&reader, as_of)?;
     let mut items = kpi::lost::lost_customers(&reader, rules, as_of).map_err(kpi_failure)?;
+    if rank == super::LostRank::Risk {
+        // The lapse model's revenue at risk, most first; then the customer id, as by value.
+        let risk = kpi::lapse::risk_by_customer(&reader, as_of).map_err(lapse_failure)?;
+        let of = |c: &kpi::lost::LostCustomer| risk.get(&c.customer_id).copied();
+        items.sort_by(|a, b| {
+            of(b)
+                .cmp(&of(a))
+                .then_with(|| a.customer_id.cmp(&b.customer_id))
+        });
+    }
     let mut title = match list.lang {
         Lang::En => format!("lost customers as of {as_of}: {}", items.len()),
         Lang::Zh => format!("截至 {as_of} 的流失客户：{} 位", items.len()),
     };
     if let Some(top) = top.filter(|&top| top < items.len()) {
-        title = match list.lang {
-            Lang::En => format!("{title} in all; the {top} most valuable"),
-            Lang::Zh => format!("{title}，以下为价值最高的 {top} 位"),
+        title = match (list.lang, rank) {
+            (Lang::En, super::LostRank::Value) => {
+                format!("{title} in all; the {top} most valuable")
+            }
+            (Lang::En, super::LostRank::Risk) => {
+                format!("{title} in all; the {top} with the most revenue at risk")
+            }
+            (Lang::Zh, super::LostRank::Value) => format!("{title}，以下为价值最高的 {top} 位"),
+            (Lang::Zh, super::LostRank::Risk) => {
+                format!("{title}，以下为风险维修产值最高的 {top} 位")
+            }
         };
         items.truncate(top);
     }
@@ -967,6 +1002,78 @@ fn lost(
         ]
     };
     print_list(&title, &items, &columns, row, list)
+}
+
+/// A lapse report that could not be made: the store's failure, or a model that does not fit
+/// this data (bad input for the model: exit 2, with the reason).
+fn lapse_failure(e: kpi::lapse::LapseFailure) -> Failure {
+    match e {
+        kpi::lapse::LapseFailure::Kpi(e) => kpi_failure(e),
+        kpi::lapse::LapseFailure::Model(e) => Failure::Input(format!(
+            "the lapse model could not be fitted to this store's service visits: {e}"
+        )),
+    }
+}
+
+/// `lapse`: the model's summary and holdout check, then the customers about to lapse.
+fn lapse(
+    db: &Path,
+    rules: &Rules,
+    as_of: Option<Day>,
+    top: Option<usize>,
+    list: &ListOptions,
+) -> Result<(), Failure> {
+    let reader = Store::open_reader(db).map_err(store_failure)?;
+    let as_of = as_of_or_latest(&reader, as_of)?;
+    let mut report = kpi::lapse::lapse_report(&reader, rules, as_of).map_err(lapse_failure)?;
+    if !list.show_phone {
+        for c in &mut report.customers {
+            c.phone = mask_phone(&c.phone);
+        }
+    }
+    let mut title = report::lapse::summary(&report, list.lang);
+    if let Some(top) = top.filter(|&top| top < report.customers.len()) {
+        report.customers.truncate(top);
+        let _ = match list.lang {
+            Lang::En => writeln!(title, "the {top} with the most revenue at risk:"),
+            Lang::Zh => writeln!(title, "风险维修产值最高的 {top} 位："),
+        };
+    }
+    if list.format == ListFormat::Json {
+        let bytes = report::to_json(&report);
+        return write_list(&bytes, report.customers.len(), list.file.as_deref());
+    }
+    let columns = [
+        plain("customer_id"),
+        plain("name"),
+        plain("phone"),
+        token("tier"),
+        plain("first_visit"),
+        plain("last_visit"),
+        plain("visits"),
+        plain("p_alive"),
+        plain("expected_visits"),
+        plain("expected_revenue"),
+        plain("revenue_at_risk"),
+        plain("owner"),
+    ];
+    let row = |c: &kpi::lapse::LapseCustomer| {
+        vec![
+            c.customer_id.clone(),
+            c.name.clone(),
+            c.phone.clone(),
+            c.tier.as_str().to_owned(),
+            c.first_visit.clone(),
+            c.last_visit.clone(),
+            c.visits.to_string(),
+            c.p_alive.clone(),
+            c.expected_visits.clone(),
+            c.expected_revenue.to_string(),
+            c.revenue_at_risk.to_string(),
+            c.owner.clone(),
+        ]
+    };
+    print_list(title.trim_end(), &report.customers, &columns, row, list)
 }
 
 fn tasks(

@@ -166,7 +166,31 @@ pub enum Command {
         /// The date to list for, YYYY-MM-DD; default: the latest date in the store.
         #[arg(long, value_parser = commands::parse_day)]
         as_of: Option<Day>,
-        /// Only this many customers (the most valuable).
+        /// Only this many customers (the first in the list's order).
+        #[arg(long)]
+        top: Option<usize>,
+        /// The order: `value` (sales and repairs of the year before they were lost) or `risk`
+        /// (the service revenue at risk of the lapse model, `careledger lapse`).
+        #[arg(long, value_enum, default_value = "value")]
+        rank: LostRank,
+        #[arg(long, value_enum, default_value = "table")]
+        format: ListFormat,
+        /// Print phone numbers in full (personal data: only when needed).
+        #[arg(long)]
+        show_phone: bool,
+        /// Write the list to this file instead of printing it, readable by its owner only
+        /// (a shell redirect `>` creates a file anyone on the machine may read).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Who is about to lapse (流失预警): the BG/NBD and Gamma-Gamma models fitted on the service
+    /// visits, customers not lost yet ranked by the service revenue at risk in the next 12
+    /// months, with the fitted parameters and a holdout check of the last 6 months.
+    Lapse {
+        /// The date to fit and list for, YYYY-MM-DD; default: the latest date in the store.
+        #[arg(long, value_parser = commands::parse_day)]
+        as_of: Option<Day>,
+        /// Only this many customers (the most revenue at risk).
         #[arg(long)]
         top: Option<usize>,
         #[arg(long, value_enum, default_value = "table")]
@@ -502,6 +526,15 @@ pub enum ListFormat {
     Json,
 }
 
+/// The order of the lost list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum LostRank {
+    /// Sales and repair revenue of the 365 days before they were lost, most first.
+    Value,
+    /// The lapse model's service revenue at risk in the next 12 months, most first.
+    Risk,
+}
+
 /// How a command failed, mapped to the exit codes of DOMAIN.md section 11.
 pub enum Failure {
     /// Bad usage or bad input; nothing was written. Exit 2.
@@ -561,6 +594,7 @@ pub fn main() -> ExitCode {
             | Command::Tiers { .. }
             | Command::Tasks { .. }
             | Command::Lost { .. }
+            | Command::Lapse { .. }
             | Command::Explain { .. }
             | Command::Close { .. }
             | Command::Reopen { .. }

@@ -20,6 +20,7 @@ pub mod actions;
 pub mod care;
 pub mod churn;
 pub mod complaints;
+pub mod lapse;
 pub mod lost;
 pub mod payouts;
 pub mod tiers;

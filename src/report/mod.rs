@@ -16,6 +16,7 @@ pub mod care;
 pub mod churn;
 pub mod complaints;
 pub mod html;
+pub mod lapse;
 pub mod pack;
 pub mod payouts;
 pub mod statement;
@@ -227,6 +228,9 @@ const LIST_COLUMNS: &[(&str, &str)] = &[
     ("days_lost", "流失天数"),
     ("department", "部门"),
     ("due_at", "应回访时间"),
+    ("expected_revenue", "预计维修产值"),
+    ("expected_visits", "预计到店次数"),
+    ("first_visit", "首次到店"),
     ("kind", "回访类型"),
     ("last_attempt", "最近挽回联络"),
     ("last_outcome", "最近结果"),
@@ -234,13 +238,16 @@ const LIST_COLUMNS: &[(&str, &str)] = &[
     ("lost_on", "流失日期"),
     ("name", "姓名"),
     ("owner", "负责人"),
+    ("p_alive", "活跃概率"),
     ("phone", "电话"),
     ("recovery_attempts", "挽回联络"),
     ("repair_revenue", "维修产值"),
+    ("revenue_at_risk", "风险维修产值"),
     ("sales_amount", "销售额"),
     ("status", "状态"),
     ("tier", "客户级别"),
     ("value", "价值"),
+    ("visits", "到店次数"),
 ];
 
 /// A work list's column, given by its CSV key, as its table heading in `lang`.
