@@ -40,9 +40,10 @@
 //!   the complaints' and actions' month-end stocks; [`facts::check`] compares them with a
 //!   derivation from scratch.
 //! - [`kpi`]: the reports — visits, churn, tiers, payouts (with close, adjustments, explain,
-//!   what-if), complaints and actions, and the work lists (`tasks`, `lost`, open complaints
-//!   and actions). A report reads its period's kept facts when they follow its rules, and
-//!   derives from scratch otherwise.
+//!   what-if), complaints and actions, and the work lists (`tasks`, `lost`, `lapse`, open
+//!   complaints and actions). A report reads its period's kept facts when they follow its
+//!   rules, and derives from scratch otherwise (`lost` and `lapse` read every customer's
+//!   service visits: a model is fitted on all of them).
 //! - [`lapse`]: who is about to lapse and what they are worth — the BG/NBD and Gamma-Gamma
 //!   models fitted by maximum likelihood (a deterministic Nelder–Mead, ₂F₁ by its series),
 //!   P(alive), expected future transactions and spend, and the paper's holdout check;

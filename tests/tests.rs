@@ -22,6 +22,7 @@ mod golden;
 mod import_errors;
 mod import_model;
 mod import_semantics;
+mod lapse;
 mod lapse_cdnow;
 mod overflow;
 mod pack;

@@ -101,6 +101,8 @@ pub struct FittedBgNbd {
     pub a: f64,
     pub b: f64,
     pub log_likelihood: f64,
+    /// A parameter ended at its bound (see [`crate::lapse::bgnbd::PARAM_LOG_BOUND`]).
+    pub at_bound: bool,
 }
 
 /// The fitted Gamma-Gamma parameters.
@@ -244,6 +246,7 @@ fn fitted_bgnbd(fit: &lapse::BgNbdFit) -> FittedBgNbd {
         a: shown(fit.params.a),
         b: shown(fit.params.b),
         log_likelihood: shown(fit.log_likelihood),
+        at_bound: fit.at_bound,
     }
 }
 

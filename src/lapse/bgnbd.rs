@@ -62,7 +62,18 @@ pub struct BgNbdFit {
     pub evaluations: u32,
     /// The optimiser met its stopping rule rather than its iteration bound.
     pub converged: bool,
+    /// A parameter ended at its bound ([`PARAM_LOG_BOUND`]): the likelihood kept rising
+    /// towards a limit of the model (with `a`, `b` → ∞ at a fixed ratio, every customer has
+    /// the same drop-out probability), which the bounded value stands for.
+    pub at_bound: bool,
 }
+
+/// Each parameter is fitted within `[e^−8, e^8]` (about 0.00034 to 2981). On small or
+/// homogeneous data the likelihood may keep rising as `a` and `b` grow together (every
+/// customer the same drop-out probability): unbounded, the fit runs to values at which the
+/// series of eq. 10 needs millions of terms. Bounded, the fit stops at a model that predicts
+/// within rounding of the limit; the CDNOW estimates lie far inside.
+pub const PARAM_LOG_BOUND: f64 = 8.0;
 
 impl BgNbdParams {
     /// One customer's log-likelihood (eq. 6, in the stable form of the module doc).
@@ -149,20 +160,31 @@ pub fn log_likelihood(params: &BgNbdParams, histories: &[History]) -> f64 {
 /// `t_x > T` (named by its index).
 pub fn fit(histories: &[History]) -> Result<BgNbdFit, LapseError> {
     check_histories(histories)?;
+    let bounded = |v: f64| v.clamp(-PARAM_LOG_BOUND, PARAM_LOG_BOUND);
     let params_of = |v: &[f64]| BgNbdParams {
-        r: v[0].exp(),
-        alpha: v[1].exp(),
-        a: v[2].exp(),
-        b: v[3].exp(),
+        r: bounded(v[0]).exp(),
+        alpha: bounded(v[1]).exp(),
+        a: bounded(v[2]).exp(),
+        b: bounded(v[3]).exp(),
     };
-    let negative = |v: &[f64]| -log_likelihood(&params_of(v), histories);
+    // Past the bound the likelihood is that of the bound, less a penalty that leads the
+    // simplex back, so the minimum is at or inside the bound.
+    let outside = |v: &[f64]| -> f64 {
+        v.iter()
+            .map(|x| (x.abs() - PARAM_LOG_BOUND).max(0.0).powi(2))
+            .sum()
+    };
+    let negative = |v: &[f64]| -log_likelihood(&params_of(v), histories) + 1e3 * outside(v);
     let m = optimise::nelder_mead(negative, &[0.0; 4], &Options::default());
+    let at_bound = m.x.iter().any(|x| x.abs() >= PARAM_LOG_BOUND - 1e-6);
+    let params = params_of(&m.x);
     Ok(BgNbdFit {
-        params: params_of(&m.x),
-        log_likelihood: -m.value,
+        params,
+        log_likelihood: log_likelihood(&params, histories),
         iterations: m.iterations,
         evaluations: m.evaluations,
         converged: m.converged,
+        at_bound,
     })
 }
 

@@ -56,6 +56,17 @@ pub fn summary(r: &LapseReport, lang: Lang) -> String {
         g.q,
         g.gamma
     );
+    if b.at_bound {
+        let _ = writeln!(
+            out,
+            "{}",
+            t(
+                lang,
+                "(a parameter is at its bound: the data show no spread in how likely customers are to drop out, and the bounded value stands for that limit)",
+                "（有参数到达上限：数据中各客户的流失概率几乎相同，取上限值代表这一极限）"
+            )
+        );
+    }
     let _ = match lang {
         Lang::En => writeln!(
             out,
