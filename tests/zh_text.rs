@@ -189,17 +189,21 @@ fn explain_and_the_what_if_speak_chinese_to_the_total() {
         "[payouts.super_vip]\nreward = \"150.00\"\n",
     );
     let proposal = d.join("proposal.toml");
-    let what_if = d.ok(&[
-        "--rules",
-        proposal.to_str().unwrap(),
-        "report",
-        "payouts",
-        "--month",
-        "2024-11",
-        "--compare",
-        "--format",
-        "md",
-    ]);
+    let what_if = |format: &str| {
+        d.ok(&[
+            "--rules",
+            proposal.to_str().unwrap(),
+            "report",
+            "payouts",
+            "--month",
+            "2024-11",
+            "--compare",
+            "--format",
+            format,
+        ])
+    };
+    let csv = what_if("csv");
+    let what_if = what_if("md");
     assert!(
         what_if.contains("| SH001 | 许婷婷 | 售后服务部 | 200.00 | 300.00 | 100.00 |"),
         "{what_if}"
@@ -222,17 +226,6 @@ fn explain_and_the_what_if_speak_chinese_to_the_total() {
     );
     assert_no_tokens(&statement);
     // The what-if's CSV keeps its TOTAL row and tokens for the spreadsheet.
-    let csv = d.ok(&[
-        "--rules",
-        proposal.to_str().unwrap(),
-        "report",
-        "payouts",
-        "--month",
-        "2024-11",
-        "--compare",
-        "--format",
-        "csv",
-    ]);
     assert!(
         csv.contains("SH001,许婷婷,after_sales,200.00,300.00,100.00\r\n"),
         "{csv}"
