@@ -172,8 +172,9 @@ pub struct LapseReport {
     pub horizon_days: i32,
     pub bgnbd: FittedBgNbd,
     pub gamma_gamma: FittedGammaGamma,
-    /// Expected service revenue of every fitted customer in the next 365 days, and of it the
-    /// revenue at risk of the customers listed (the gate's figure).
+    /// Expected service revenue of every fitted customer in the next 365 days, and the
+    /// revenue at risk of the customers on the list — all of them: `lapse --top N` prints
+    /// fewer, not a smaller total (the gate's figure).
     pub expected_revenue: Fen,
     pub revenue_at_risk: Fen,
     pub holdout: Option<Holdout>,

@@ -70,12 +70,12 @@ pub fn summary(r: &LapseReport, lang: Lang) -> String {
     let _ = match lang {
         Lang::En => writeln!(
             out,
-            "expected service revenue of all fitted customers: {}; at risk among those listed: {}",
+            "expected service revenue of all fitted customers: {}; at risk, all customers on the list: {}",
             r.expected_revenue, r.revenue_at_risk
         ),
         Lang::Zh => writeln!(
             out,
-            "全部拟合客户的预计维修产值 {} 元；列出客户的风险维修产值合计 {} 元",
+            "全部拟合客户的预计维修产值 {} 元；名单上全部客户的风险维修产值合计 {} 元",
             r.expected_revenue, r.revenue_at_risk
         ),
     };
