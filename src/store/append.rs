@@ -187,6 +187,9 @@ fn append_versions<'v>(
     let import_id = basis.next_import;
     let mut seq = basis.next_seq;
     let mut pending = IndexDeltas::default();
+    // A store that has never held a version has no current record to replace: the first
+    // import (all of a dealership's history, or a network's) skips a lookup per record.
+    let first = basis.next_seq == Basis::EMPTY.next_seq;
     for version in versions {
         let NewVersion { kind, key, op, .. } = version;
         let record = match (op, version.record) {
@@ -199,9 +202,12 @@ fn append_versions<'v>(
             ),
         };
         // The stored version this one replaces, read back for its index entries.
-        let old: Option<CurrentEntry> = match current.get((kind.code(), key))? {
-            Some(bytes) => Some(decode(bytes.value())?),
-            None => None,
+        let old: Option<CurrentEntry> = match first {
+            true => None,
+            false => match current.get((kind.code(), key))? {
+                Some(bytes) => Some(decode(bytes.value())?),
+                None => None,
+            },
         };
         debug_assert!(
             record.is_some() || old.is_some(),
