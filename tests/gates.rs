@@ -498,3 +498,128 @@ fn the_summary_is_a_markdown_table_appended_to_the_file() {
         format!("earlier step\n{EXPECTED_SUMMARY}{EXPECTED_SUMMARY}")
     );
 }
+
+/// A generated store the lapse model fits quickly (see `pack::lapse_store`): 80 customers
+/// over 2024–2025.
+fn lapse_store() -> Dir {
+    let dir = Dir::new();
+    let gen_dir = dir.join("gen");
+    let gen_dir = gen_dir.to_str().unwrap();
+    dir.ok(&[
+        "gen",
+        "--customers",
+        "80",
+        "--months",
+        "24",
+        "--start",
+        "2024-01",
+        "--out",
+        gen_dir,
+    ]);
+    dir.ok(&["import", gen_dir]);
+    dir
+}
+
+/// Runs `check --month 2025-12` with one gates file; returns (exit code, stdout and stderr).
+fn check_december(dir: &Dir, gates: &str, extra: &[&str]) -> (i32, String) {
+    dir.write("gates.toml", gates);
+    let gates_path = dir.join("gates.toml").display().to_string();
+    let out = dir.run(
+        &[
+            &["check", "--month", "2025-12", "--gates", &gates_path][..],
+            extra,
+        ]
+        .concat(),
+    );
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stdout).unwrap() + &String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+/// Issue 17: `lapse.revenue_at_risk` and `lapse.expected_revenue` are the lapse report's as
+/// of the month's last day, in yuan: a ceiling below fails (exit 1), at the value passes;
+/// against the previous month too; `check --format json` files the two figures (not the
+/// list), and a saved `lapse --format json` serves as a baseline.
+#[test]
+fn lapse_gates_read_the_model_as_of_the_month_end() {
+    let dir = lapse_store();
+    let lapse: serde_json::Value =
+        serde_json::from_str(&dir.ok(&["lapse", "--as-of", "2025-12-31", "--format", "json"]))
+            .unwrap();
+    let at_risk = lapse["revenue_at_risk"].as_str().unwrap().to_owned();
+    let expected = lapse["expected_revenue"].as_str().unwrap().to_owned();
+    let fen = |yuan: &str| -> i64 { yuan.replace('.', "").parse().unwrap() };
+    assert!(fen(&at_risk) > 0, "{lapse}");
+    let below = |yuan: &str| {
+        let f = fen(yuan) - 1;
+        format!("{}.{:02}", f / 100, f % 100)
+    };
+
+    let (code, out) = check_december(
+        &dir,
+        &format!(
+            "[[gate]]\nkpi = \"lapse.revenue_at_risk\"\nmax = \"{at_risk}\"\n\n[[gate]]\nkpi = \"lapse.expected_revenue\"\nmin = \"{expected}\"\n"
+        ),
+        &[],
+    );
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains(&format!("lapse.revenue_at_risk   max    {at_risk}")),
+        "{out}"
+    );
+    let (code, out) = check_december(
+        &dir,
+        &format!(
+            "[[gate]]\nkpi = \"lapse.revenue_at_risk\"\nmax = \"{}\"\n",
+            below(&at_risk)
+        ),
+        &[],
+    );
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("above the ceiling"), "{out}");
+
+    // Against November's end, and the JSON: the figures, never the list.
+    let (code, out) = check_december(
+        &dir,
+        "[[gate]]\nkpi = \"lapse.revenue_at_risk\"\nmax_rise = \"1000%\"\n",
+        &["--format", "json"],
+    );
+    assert_eq!(code, 0, "{out}");
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        report["reports"]["lapse"],
+        serde_json::json!({"as_of": "2025-12-31", "expected_revenue": expected, "revenue_at_risk": at_risk})
+    );
+    let november: serde_json::Value =
+        serde_json::from_str(&dir.ok(&["lapse", "--as-of", "2025-11-30", "--format", "json"]))
+            .unwrap();
+    assert_eq!(
+        report["checks"][0]["reference"],
+        format!("2025-11: {}", november["revenue_at_risk"].as_str().unwrap())
+    );
+
+    // A saved lapse report as the baseline: no change against itself.
+    dir.write("lapse.json", lapse.to_string());
+    let baseline = dir.join("lapse.json").display().to_string();
+    let (code, out) = check_december(
+        &dir,
+        "[[gate]]\nkpi = \"lapse.revenue_at_risk\"\nbaseline_max_rise = 0\n",
+        &["--baseline", &baseline],
+    );
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains(&format!("baseline: {at_risk}")), "{out}");
+}
+
+/// A store the lapse model cannot be fitted to has no lapse figures: the gate fails with
+/// "no data" unless `allow_missing`.
+#[test]
+fn a_lapse_gate_on_a_store_too_small_for_the_model_has_no_data() {
+    let dir = store();
+    let gates = "[[gate]]\nkpi = \"lapse.revenue_at_risk\"\nmax = 100000\n";
+    let (code, out) = check(&dir, gates, &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("no data"), "{out}");
+    let (code, out) = check(&dir, &format!("{gates}allow_missing = true\n"), &[]);
+    assert_eq!(code, 0, "{out}");
+}

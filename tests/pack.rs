@@ -87,6 +87,8 @@ fn the_pack_holds_every_report_and_chart_and_is_byte_identical() {
         )
         .collect();
     expected.push("index.html".into());
+    // The lapse model fits the fixture's service visits (issue 17).
+    expected.push("lapse.json".into());
     expected.push("payouts.xlsx".into());
     expected.sort();
     assert_eq!(pack.keys().cloned().collect::<Vec<_>>(), expected);
@@ -399,8 +401,8 @@ fn the_page_prints_on_a4_with_headings_kept_with_their_content() {
         assert!(print.contains(rule), "missing print rule {rule}: {print}");
     }
     // Each section's heading shares an unbreakable block with its chart: five sections with
-    // a chart (visits, satisfaction, churn, payouts, tiers); "Care" (tables only) and
-    // "Files" have none.
+    // a chart (visits, satisfaction, churn, payouts, tiers); "About to lapse" and "Care"
+    // (tables only) and "Files" have none.
     let kept: Vec<&str> = html
         .split("<div class=\"keep\"><h2>")
         .skip(1)
@@ -410,7 +412,7 @@ fn the_page_prints_on_a4_with_headings_kept_with_their_content() {
     for block in &kept {
         assert_eq!(block.matches("<figure>").count(), 1, "{block}");
     }
-    assert_eq!(html.matches("<h2>").count(), 7);
+    assert_eq!(html.matches("<h2>").count(), 8);
 }
 
 /// Issue 16, item 5: money reads with thousands separators on the page (cards, tables),
@@ -509,5 +511,172 @@ fn a_single_file_pack_is_one_page_that_links_to_no_file() {
         );
     } else {
         eprintln!("chromium is not installed: the single file was not opened in a browser");
+    }
+}
+
+/// A generated store whose lapse model fits in well under a second, also unoptimised: 80
+/// customers over 2 years (with their history from 2022). (`gen --customers 300` of the
+/// same months does not fit, the model refusing its series; the 189 service customers of
+/// fixtures/gates/data fit in seconds, minutes unoptimised.)
+fn lapse_store() -> Dir {
+    let dir = Dir::new();
+    let gen_dir = dir.join("gen");
+    dir.ok(&[
+        "gen",
+        "--customers",
+        "80",
+        "--months",
+        "24",
+        "--start",
+        "2024-01",
+        "--out",
+        gen_dir.to_str().unwrap(),
+    ]);
+    dir.ok(&["import", gen_dir.to_str().unwrap()]);
+    dir
+}
+
+/// Issue 17: the pack's "about to lapse" section shows the model as of the month's last
+/// day — what the list is, the fit, the holdout check with how to read it, and the 20
+/// customers with the most revenue at risk — and `lapse.json` beside the page is
+/// `careledger lapse --format json` for that day; neither holds a customer's name or phone,
+/// and the pack is byte-identical at 1 and 2 threads.
+#[test]
+fn the_pack_shows_who_is_about_to_lapse_without_names_or_phones() {
+    let dir = lapse_store();
+    let mut packs = Vec::new();
+    for threads in ["1", "2"] {
+        let out = dir.join(&format!("pack-{threads}"));
+        let status = dir
+            .cmd()
+            .env("RAYON_NUM_THREADS", threads)
+            .args(["--lang", "zh", "report", "all", "--month", "2025-12"])
+            .args(["--out", out.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert!(
+            status.status.success(),
+            "{}",
+            String::from_utf8_lossy(&status.stderr)
+        );
+        packs.push(files(&out));
+    }
+    assert_eq!(
+        packs[0], packs[1],
+        "the pack differs between 1 and 2 threads"
+    );
+    let pack = &packs[0];
+    let html = String::from_utf8(pack["index.html"].clone()).unwrap();
+    let section = &html[html.find("<h2>即将流失客户</h2>").expect("the section")..];
+    let section = &section[..section[4..].find("<h2>").unwrap() + 4];
+    for text in [
+        "按未来 12 个月的风险维修产值排序",
+        "拟合参数：BG/NBD（时间单位：周）r = ",
+        "<th>截至</th><th>实际</th><th>预测（整体）</th><th>预测（逐客户）</th><th>预测/实际</th>",
+        "预测/实际接近 100% 时，模型适合本店。",
+        "<h3>风险维修产值最高的 20 位客户</h3>",
+        "<th>客户编号</th><th>客户级别</th><th>负责人</th><th>最近到店</th>",
+    ] {
+        assert!(section.contains(text), "{text} in:\n{section}");
+    }
+    // Twenty customers, most at risk first; tiers in Chinese; owners with their names.
+    let table = &section[section.rfind("<tbody>").unwrap()..];
+    assert_eq!(table.matches("<tr>").count(), 20, "{table}");
+    assert!(!table.contains("super_vip") && !table.contains("general"));
+    // The section is between churn and care.
+    let (churn, lapse, care) = (
+        html.find("recovery.png").unwrap(),
+        html.find("<h2>即将流失客户</h2>").unwrap(),
+        html.find("<h2>分级关怀与续保提醒</h2>").unwrap(),
+    );
+    assert!(churn < lapse && lapse < care);
+
+    // lapse.json is the report of `careledger lapse`, its names and phones emptied.
+    let json: serde_json::Value = serde_json::from_slice(&pack["lapse.json"]).unwrap();
+    let cli: serde_json::Value = serde_json::from_str(&dir.ok(&[
+        "lapse",
+        "--as-of",
+        "2025-12-31",
+        "--format",
+        "json",
+        "--show-phone",
+    ]))
+    .unwrap();
+    assert_eq!(json["as_of"], "2025-12-31");
+    for key in ["revenue_at_risk", "expected_revenue", "bgnbd", "holdout"] {
+        assert_eq!(json[key], cli[key], "{key}");
+    }
+    let (ours, theirs) = (
+        json["customers"].as_array().unwrap(),
+        cli["customers"].as_array().unwrap(),
+    );
+    assert_eq!(ours.len(), theirs.len());
+    assert!(!ours.is_empty());
+    for (o, t) in ours.iter().zip(theirs) {
+        assert_eq!(
+            (&o["customer_id"], &o["revenue_at_risk"]),
+            (&t["customer_id"], &t["revenue_at_risk"])
+        );
+        assert_eq!((&o["name"], &o["phone"]), (&"".into(), &"".into()));
+    }
+    assert!(html.contains("<a href=\"lapse.json\">"));
+
+    // No customer's name or phone anywhere in the page or the lapse file.
+    let customers = std::fs::read_to_string(dir.join("gen/customers.csv")).unwrap();
+    let mut rows = csv_rows(&customers);
+    let head = rows.remove(0);
+    let column = |key: &str| head.iter().position(|h| h == key).unwrap();
+    let (name, phone) = (column("name"), column("phone"));
+    let lapse_json = String::from_utf8(pack["lapse.json"].clone()).unwrap();
+    for row in &rows {
+        for value in [&row[name], &row[phone]] {
+            if value.is_empty() {
+                continue;
+            }
+            assert!(!section.contains(value.as_str()), "{value} in the section");
+            assert!(
+                !lapse_json.contains(value.as_str()),
+                "{value} in lapse.json"
+            );
+        }
+    }
+}
+
+/// The rows of a CSV text, unquoted.
+fn csv_rows(text: &str) -> Vec<Vec<String>> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+        .collect()
+}
+
+/// Issue 17: a store the lapse model cannot be fitted to (no customer back for a second
+/// service visit) still gets its pack, whose section says so in the page's language, and no
+/// `lapse.json`.
+#[test]
+fn a_store_too_small_for_the_lapse_model_still_gets_its_pack() {
+    let dir = Dir::new();
+    dir.with_base();
+    for (lang, sentence) in [
+        (
+            "zh",
+            "<h2>即将流失客户</h2>\n<p>截至 2024-08-31，无法拟合流失模型：模型需要有维修到店记录的客户，且其中有再次到店的客户，本店的客户不足。</p>",
+        ),
+        (
+            "en",
+            "<h2>About to lapse</h2>\n<p>The lapse model could not be fitted as of 2024-08-31: it needs customers with a service visit, and some with a repeat visit, and this store has too few.</p>",
+        ),
+    ] {
+        let out = dir.join(&format!("pack-{lang}"));
+        let out_arg = out.to_str().unwrap();
+        dir.ok(&[
+            "--lang", lang, "report", "all", "--month", "2024-08", "--out", out_arg,
+        ]);
+        let pack = files(&out);
+        let html = String::from_utf8(pack["index.html"].clone()).unwrap();
+        assert!(html.contains(sentence), "{lang}: {html}");
+        assert!(!pack.contains_key("lapse.json"));
     }
 }

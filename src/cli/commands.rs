@@ -409,6 +409,9 @@ fn check(
         } else {
             None
         };
+    let lapse_before = gates.iter().any(|g| {
+        g.kpi.source() == gate::Source::Lapse && (g.max_drop.is_some() || g.max_rise.is_some())
+    });
     let reports_of = |period: &Period| -> Result<gate::Reports, Failure> {
         let mut r = gate::Reports::default();
         if sources.contains(&gate::Source::Complaints) {
@@ -435,6 +438,15 @@ fn check(
         }
         if sources.contains(&gate::Source::Payouts) {
             r.payouts = Some(kpi::payouts::statement(&reader, rules, period).map_err(kpi_failure)?);
+        }
+        // The lapse model as of the month's last day (the previous month's only when a gate
+        // compares with it: a fit takes seconds); a model that cannot be fitted is no data.
+        if sources.contains(&gate::Source::Lapse) && (period == month || lapse_before) {
+            r.lapse = match kpi::lapse::lapse_report(&reader, rules, period.last) {
+                Ok(report) => Some(gate::LapseFigures::of(&report)),
+                Err(kpi::lapse::LapseFailure::Model(_)) => None,
+                Err(e) => return Err(lapse_failure(e)),
+            };
         }
         Ok(r)
     };
@@ -476,6 +488,9 @@ fn check(
             }
             if let Some(c) = &current.care {
                 reports.insert("care", json_value(c));
+            }
+            if let Some(l) = &current.lapse {
+                reports.insert("lapse", json_value(l));
             }
             let report = gate::CheckReport {
                 month: month.label.clone(),

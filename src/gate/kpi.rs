@@ -3,12 +3,13 @@
 //! is parsed once, when the gates file is read; an unknown one is a load error, so reading
 //! a value never meets a name it does not know.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::kpi::actions::ActionCounts;
 use crate::kpi::care::CareReport;
 use crate::kpi::churn::ChurnFigures;
 use crate::kpi::complaints::{ComplaintTotals, LineCounts};
+use crate::kpi::lapse::LapseReport;
 use crate::kpi::visits::{Counts, SurveyTotals};
 use crate::model::Fen;
 
@@ -24,6 +25,7 @@ pub enum Source {
     Complaints,
     Actions,
     Care,
+    Lapse,
 }
 
 /// The filter a KPI takes.
@@ -147,6 +149,17 @@ pub enum Kpi {
     Complaints(ComplaintsKpi),
     Actions(ActionFigure),
     Care(CareKpi),
+    Lapse(LapseFigure),
+}
+
+/// A figure of the lapse model as of the month's last day (issue 17), money in yuan.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LapseFigure {
+    /// The service revenue at risk in the next 12 months of the customers on the lapse
+    /// list (not lost, consent to be contacted): expected revenue × (1 − P(alive)).
+    RevenueAtRisk,
+    /// The expected service revenue in the next 12 months of every fitted customer.
+    ExpectedRevenue,
 }
 
 /// A KPI of the care report (DOMAIN.md section 14).
@@ -240,8 +253,8 @@ const TASK_NAMES: [[&str; 7]; 3] = [
 
 impl Kpi {
     /// Every KPI, in the order messages and docs list them: visits, churn, payouts,
-    /// complaints, actions, care.
-    pub const ALL: [Kpi; 70] = {
+    /// complaints, actions, care, lapse.
+    pub const ALL: [Kpi; 72] = {
         use ChurnFigure as C;
         use ComplaintFigure as Cf;
         use ComplaintsKpi as Ck;
@@ -250,7 +263,7 @@ impl Kpi {
         use SurveyFigure as Sv;
         use TaskScope::{All, Department, Kind};
         use VisitsKpi::{Survey, Task};
-        let mut all = [Kpi::Payouts(PayoutsKpi::Total); 70];
+        let mut all = [Kpi::Payouts(PayoutsKpi::Total); 72];
         let mut i = 0;
         let scopes = [All, Kind, Department];
         let mut s = 0;
@@ -318,7 +331,11 @@ impl Kpi {
         }
         all[i] = Kpi::Care(CareKpi::UnscheduledAttempts);
         i += 1;
-        assert!(i == 70, "every KPI is listed once");
+        all[i] = Kpi::Lapse(LapseFigure::RevenueAtRisk);
+        i += 1;
+        all[i] = Kpi::Lapse(LapseFigure::ExpectedRevenue);
+        i += 1;
+        assert!(i == 72, "every KPI is listed once");
         all
     };
 
@@ -380,6 +397,8 @@ impl Kpi {
                 CARE_TASK_NAMES[usize::from(scope != TaskScope::All)][figure as usize]
             }
             Kpi::Care(CareKpi::UnscheduledAttempts) => "care.unscheduled_attempts",
+            Kpi::Lapse(LapseFigure::RevenueAtRisk) => "lapse.revenue_at_risk",
+            Kpi::Lapse(LapseFigure::ExpectedRevenue) => "lapse.expected_revenue",
         }
     }
 
@@ -391,6 +410,7 @@ impl Kpi {
             Kpi::Complaints(_) => Source::Complaints,
             Kpi::Actions(_) => Source::Actions,
             Kpi::Care(_) => Source::Care,
+            Kpi::Lapse(_) => Source::Lapse,
         }
     }
 
@@ -414,7 +434,8 @@ impl Kpi {
             )
             | Kpi::Actions(_)
             | Kpi::Care(CareKpi::Task(TaskScope::All | TaskScope::Department, _))
-            | Kpi::Care(CareKpi::UnscheduledAttempts) => Filter::None,
+            | Kpi::Care(CareKpi::UnscheduledAttempts)
+            | Kpi::Lapse(_) => Filter::None,
         }
     }
 
@@ -451,6 +472,7 @@ impl Kpi {
                 Kpi::Visits(VisitsKpi::Task(TaskScope::All, f)).unit()
             }
             Kpi::Care(CareKpi::UnscheduledAttempts) => Unit::Count,
+            Kpi::Lapse(_) => Unit::Money,
         }
     }
 
@@ -611,6 +633,36 @@ pub(super) fn reply_hours(median: f64) -> Rational {
     Rational::new((median * 7200.0).round() as i128, 7200)
 }
 
+/// What the lapse gates read of a lapse report: the date it is as of and its two money
+/// totals. `check --format json` files this as `reports.lapse` (the list itself, with its
+/// names and phones, stays out of a file CI keeps); a baseline is read into it from there or
+/// from a saved `careledger lapse --format json`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LapseFigures {
+    pub as_of: String,
+    pub expected_revenue: Fen,
+    pub revenue_at_risk: Fen,
+}
+
+impl LapseFigures {
+    pub fn of(report: &LapseReport) -> LapseFigures {
+        LapseFigures {
+            as_of: report.as_of.clone(),
+            expected_revenue: report.expected_revenue,
+            revenue_at_risk: report.revenue_at_risk,
+        }
+    }
+}
+
+impl LapseFigure {
+    pub(super) fn of(self, l: &LapseFigures) -> Rational {
+        match self {
+            LapseFigure::RevenueAtRisk => money(l.revenue_at_risk),
+            LapseFigure::ExpectedRevenue => money(l.expected_revenue),
+        }
+    }
+}
+
 impl ActionFigure {
     pub(super) fn of(self, c: &ActionCounts) -> Rational {
         Rational::int(
@@ -632,11 +684,11 @@ mod tests {
     #[test]
     fn every_kpi_has_one_name_that_parses_back_to_it() {
         let names = kpi_names();
-        assert_eq!(names.len(), 70);
+        assert_eq!(names.len(), 72);
         let mut sorted = names.clone();
         sorted.sort_unstable();
         sorted.dedup();
-        assert_eq!(sorted.len(), 70, "names are unique");
+        assert_eq!(sorted.len(), 72, "names are unique");
         for kpi in Kpi::ALL {
             assert_eq!(Kpi::parse(kpi.name()), Ok(kpi));
         }
@@ -719,6 +771,18 @@ mod tests {
                 Filter::None,
                 Unit::Count,
             ),
+            (
+                "lapse.revenue_at_risk",
+                Source::Lapse,
+                Filter::None,
+                Unit::Money,
+            ),
+            (
+                "lapse.expected_revenue",
+                Source::Lapse,
+                Filter::None,
+                Unit::Money,
+            ),
         ];
         for (name, source, filter, unit) in by_hand {
             let kpi = Kpi::parse(name).unwrap();
@@ -739,7 +803,7 @@ mod tests {
             "{e}"
         );
         assert!(
-            e.ends_with("care.by_kind.on_time_rate, care.unscheduled_attempts"),
+            e.ends_with("care.unscheduled_attempts, lapse.revenue_at_risk, lapse.expected_revenue"),
             "{e}"
         );
         assert!(

@@ -1,5 +1,6 @@
 //! KPI gates for CI pipelines: floors, ceilings and the largest allowed change of any KPI of
-//! the visits, churn, payouts, complaints and actions reports, against the previous month or a baseline report.
+//! the visits, churn, payouts, complaints, actions and care reports and of the lapse model,
+//! against the previous month or a baseline report.
 //! Every comparison is exact (see [`Rational`]); a value exactly at its limit passes.
 //!
 //! No limit passes through f64: a TOML float is read from its decimal text as written (a
@@ -20,8 +21,9 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 pub use kpi::{
-    ActionFigure, CareKpi, ChurnFigure, ComplaintFigure, ComplaintsKpi, Filter, Kpi, LineFigure,
-    PayoutsKpi, Source, SurveyFigure, TaskFigure, TaskScope, Unit, VisitsKpi, kpi_names,
+    ActionFigure, CareKpi, ChurnFigure, ComplaintFigure, ComplaintsKpi, Filter, Kpi, LapseFigure,
+    LapseFigures, LineFigure, PayoutsKpi, Source, SurveyFigure, TaskFigure, TaskScope, Unit,
+    VisitsKpi, kpi_names,
 };
 pub use rational::Rational;
 pub use render::{github_annotations, junit, summary_markdown, table};
@@ -336,6 +338,9 @@ pub struct Reports {
     pub complaints: Option<ComplaintsReport>,
     pub actions: Option<ActionsReport>,
     pub care: Option<CareReport>,
+    /// The lapse model as of the month's last day; `None` also when it could not be fitted
+    /// (no data: the gate fails unless `allow_missing`).
+    pub lapse: Option<LapseFigures>,
 }
 
 /// A sum of amounts (from a statement, or a baseline file someone wrote): exact in i128,
@@ -377,6 +382,7 @@ impl Gate {
             Kpi::Complaints(kpi) => self.complaints_value(kpi, reports.complaints.as_ref()?),
             Kpi::Actions(figure) => Some(figure.of(&reports.actions.as_ref()?.counts)),
             Kpi::Care(kpi) => kpi.of(reports.care.as_ref()?, self.care_kind()),
+            Kpi::Lapse(figure) => Some(figure.of(reports.lapse.as_ref()?)),
         }
     }
 
@@ -469,12 +475,14 @@ impl Gate {
                 (Some(r), Source::Complaints) => r.get("complaints"),
                 (Some(r), Source::Actions) => r.get("actions"),
                 (Some(r), Source::Care) => r.get("care"),
+                (Some(r), Source::Lapse) => r.get("lapse"),
                 (None, Source::Visits) => doc.get("tasks").map(|_| doc),
                 (None, Source::Churn) => doc.get("lost_at_end").map(|_| doc),
                 (None, Source::Payouts) => doc.get("lines").map(|_| doc),
                 (None, Source::Complaints) => doc.get("open_at_end").map(|_| doc),
                 (None, Source::Actions) => doc.get("counts").map(|_| doc),
                 (None, Source::Care) => doc.get("by_tier").map(|_| doc),
+                (None, Source::Lapse) => doc.get("revenue_at_risk").map(|_| doc),
             };
             let Some(report) = report.filter(|r| !r.is_null()) else {
                 continue;
@@ -504,6 +512,9 @@ impl Gate {
                 Kpi::Care(kpi) => serde_json::from_value::<CareReport>(report.clone())
                     .ok()
                     .and_then(|c| kpi.of(&c, self.care_kind())),
+                Kpi::Lapse(figure) => serde_json::from_value::<LapseFigures>(report.clone())
+                    .ok()
+                    .map(|l| figure.of(&l)),
             };
             if value.is_some() {
                 return value;

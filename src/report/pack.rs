@@ -6,13 +6,14 @@
 //! figures of the month that more than one part of the pack shows (the reports filed beside
 //! the page, the months the headline compares); `sections.rs` turns them into the page's
 //! sections; `files.rs` lists the files beside the page (each report's JSON, Markdown and
-//! CSV, the payouts workbook, each chart's PNG and SVG). The page is the shell of
+//! CSV, the lapse model's JSON, the payouts workbook, each chart's PNG and SVG). The page is the shell of
 //! [`super::html::page`] around the sections, in order, then the list of files.
 //!
 //! # Adding a section
 //!
 //! The page is a list of sections, `SECTIONS` in `sections.rs`: the headline cards, return
-//! visits, complaints and actions, satisfaction, churn and recovery, care, payouts, tiers.
+//! visits, complaints and actions, satisfaction, churn and recovery, about to lapse, care,
+//! payouts, tiers.
 //! Each is one function in its own file under `pack/sections/`, from the month's `Figures`
 //! to a `Section`: its HTML, written with the blocks of [`super::html`], and the charts it
 //! embeds (the pack files them beside the page as PNG and SVG, in the order of the page).

@@ -1,5 +1,5 @@
 //! The files beside the page, in the order the page lists them: each report's JSON,
-//! Markdown and CSV, the payouts workbook, then each chart's PNG and SVG in the order of the
+//! Markdown and CSV, the lapse model's JSON, the payouts workbook, then each chart's PNG and SVG in the order of the
 //! page.
 
 use super::load::Figures;
@@ -13,6 +13,14 @@ pub(super) fn beside_page(f: &Figures, sections: &[Section]) -> Result<Vec<PackF
     let mut files = Vec::new();
     for (stem, report) in reports(f) {
         files.extend(report_files(f, &stem, report));
+    }
+    // The lapse model as `careledger lapse --format json` gives it, without names and
+    // phones (emptied in `load.rs`); nothing when it could not be fitted.
+    if let Ok(lapse) = &f.lapse {
+        files.push(PackFile {
+            name: "lapse.json".into(),
+            bytes: crate::report::to_json(lapse),
+        });
     }
     // The statement as finance files it: the workbook of `report payouts --format xlsx`.
     let dealership = &f.rules.report.dealership;

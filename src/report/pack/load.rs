@@ -8,11 +8,13 @@ use crate::derive::complaints::clocks;
 use crate::kpi::Derived;
 use crate::kpi::actions::{ActionLine, ActionsReport, action_lines, actions_report};
 use crate::kpi::care::CareReport;
-use crate::kpi::churn::{ChurnFigures, staff_directory};
+use crate::kpi::churn::{ChurnFigures, StaffDirectory, staff_directory};
 use crate::kpi::complaints::{ComplaintsReport, complaints_report};
+use crate::kpi::lapse::{LapseFailure, LapseReport, lapse_report};
 use crate::kpi::payouts::{self, Statement};
 use crate::kpi::tiers::TiersMonthReport;
 use crate::kpi::visits::VisitsReport;
+use crate::lapse::LapseError;
 use crate::model::Period;
 use crate::report::{Lang, RenderContext};
 use crate::rules::Rules;
@@ -52,6 +54,14 @@ pub(super) struct Figures<'a> {
     pub tiers: TiersMonthReport,
     /// `None` when the caller passed no complaints: the pack has no such section.
     pub complaints: Option<Complaints>,
+    /// The staff by id: their names and departments (the churn staff credit, the owners of
+    /// the customers about to lapse).
+    pub staff: StaffDirectory,
+    /// The lapse model as of the month's last day (issue 17), with no customer's name or
+    /// phone: the section shows it and `lapse.json` files it. A model that cannot be fitted
+    /// to the store (too few customers) is the reason, which the section says; the pack
+    /// still builds.
+    pub lapse: Result<LapseReport, LapseError>,
 }
 
 /// The complaints and actions the pack shows (DOMAIN.md sections 12–13).
@@ -91,7 +101,8 @@ impl<'a> Figures<'a> {
             .map(|p| derived.visits(p))
             .collect::<Result<Vec<_>, _>>()?;
         let visits_before = derived.visits(&previous)?;
-        let [churn, churn_before, churn_year] = load_churn(&derived, reader, month, &year)?;
+        let staff = staff_directory(reader)?;
+        let [churn, churn_before, churn_year] = load_churn(&derived, &staff, month, &year)?;
         Ok(Figures {
             reader,
             rules,
@@ -112,6 +123,8 @@ impl<'a> Figures<'a> {
             churn,
             churn_before,
             churn_year,
+            staff,
+            lapse: load_lapse(reader, rules, month)?,
         })
     }
 
@@ -125,16 +138,37 @@ impl<'a> Figures<'a> {
 /// with the table of every year, as `report churn --year` gives it).
 fn load_churn(
     derived: &Derived,
-    reader: &Reader,
+    directory: &StaffDirectory,
     month: &Period,
     year: &Period,
 ) -> Result<[ChurnFigures; 3], PackError> {
-    let directory = staff_directory(reader)?;
-    let now = derived.churn_report(month, Some(&directory))?;
+    let now = derived.churn_report(month, Some(directory))?;
     let before = derived.churn_report(&month.previous(), None)?;
-    let mut year_figures = derived.churn_report(year, Some(&directory))?;
+    let mut year_figures = derived.churn_report(year, Some(directory))?;
     year_figures.years = Some(crate::kpi::churn::year_lines(derived, year.first.year())?);
     Ok([now, before, year_figures])
+}
+
+/// The lapse model as of the end of the month's last day (whether or not the data reach it:
+/// the page says how far they do), computed once for the pack. Names and phones are
+/// emptied here, so that no part of the pack can show them: the pack is read and forwarded
+/// beyond the people who call the customers (`careledger lapse` is their work list).
+fn load_lapse(
+    reader: &Reader,
+    rules: &Rules,
+    month: &Period,
+) -> Result<Result<LapseReport, LapseError>, PackError> {
+    match lapse_report(reader, rules, month.last) {
+        Ok(mut report) => {
+            for c in &mut report.customers {
+                c.name.clear();
+                c.phone.clear();
+            }
+            Ok(Ok(report))
+        }
+        Err(LapseFailure::Model(e)) => Ok(Err(e)),
+        Err(LapseFailure::Kpi(e)) => Err(e.into()),
+    }
 }
 
 /// Complaints and actions: the trend months, this month's actions and last month's, the

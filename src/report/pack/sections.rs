@@ -6,6 +6,7 @@ mod care;
 mod churn;
 mod complaints;
 mod headline;
+mod lapse;
 mod payouts;
 mod satisfaction;
 mod tiers;
@@ -21,13 +22,15 @@ use crate::report::html::Html;
 pub(super) type Build = fn(&Figures) -> Result<Section, PackError>;
 
 /// The page, top to bottom. Complaints and actions sit beside the return visits, right after
-/// them; a section with nothing to show (no complaints fed) is empty.
+/// them; a section with nothing to show (no complaints fed) is empty. The customers about to
+/// lapse follow the lost ones, before care.
 pub(super) const SECTIONS: &[Build] = &[
     headline::section,
     visits::section,
     complaints::section,
     satisfaction::section,
     churn::section,
+    lapse::section,
     care::section,
     payouts::section,
     tiers::section,
@@ -94,6 +97,7 @@ mod tests {
             include_str!("sections/churn.rs"),
             include_str!("sections/complaints.rs"),
             include_str!("sections/headline.rs"),
+            include_str!("sections/lapse.rs"),
             include_str!("sections/payouts.rs"),
             include_str!("sections/satisfaction.rs"),
             include_str!("sections/tiers.rs"),
