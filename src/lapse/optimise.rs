@@ -61,6 +61,9 @@ pub struct Minimum {
     pub converged: bool,
 }
 
+/// Iterations over which a search whose best value does not move is stopped (see [`search`]).
+pub const STALL_ITERATIONS: u32 = 500;
+
 /// Minimise `f` from `start` (see the module doc).
 pub fn nelder_mead(f: impl Fn(&[f64]) -> f64, start: &[f64], options: &Options) -> Minimum {
     assert!(
@@ -125,10 +128,21 @@ fn search(
         points.push(p);
     }
     let mut iterations = 0u32;
+    let mut checkpoint = f64::INFINITY;
     loop {
         order(&mut points, &mut values);
         if stopped(&points, &values, options) {
             return (points[0].clone(), values[0], iterations, true);
+        }
+        // A stall: the best value has not moved beyond the tolerance in the last
+        // STALL_ITERATIONS. The function is flat along some direction (a BG/NBD fit with `a`
+        // at its bound does not depend on `b`), so the vertices never meet `x_tolerance`:
+        // the best point is as good as any on that ridge.
+        if iterations.is_multiple_of(STALL_ITERATIONS) {
+            if checkpoint - values[0] <= options.f_tolerance * (1.0 + values[0].abs()) {
+                return (points[0].clone(), values[0], iterations, true);
+            }
+            checkpoint = values[0];
         }
         if iterations >= options.iterations_max {
             return (points[0].clone(), values[0], iterations, false);
