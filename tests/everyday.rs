@@ -228,7 +228,7 @@ fn the_demo_keeps_to_its_own_store_and_refuses_one_of_real_data() {
 fn reports_readme_lists_the_files_of_the_pack() {
     let (d, stdout) = small_demo();
     assert!(
-        stdout.contains("wrote 46 files to reports/2025-12\n"),
+        stdout.contains("wrote 47 files to reports/2025-12\n"),
         "{stdout}"
     );
     let mut written: Vec<String> = std::fs::read_dir(d.join("reports/2025-12"))
