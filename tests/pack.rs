@@ -44,25 +44,17 @@ const CHARTS: [&str; 8] = [
     "first-purchase",
 ];
 
-#[test]
-fn the_pack_holds_every_report_and_chart_and_is_byte_identical() {
-    let dir = store();
+/// The zh pack of `month` written at 1 and at 2 threads, asserted byte-identical: the two
+/// packs' files.
+fn packs_at_one_and_two_threads(dir: &Dir, month: &str) -> Vec<BTreeMap<String, Vec<u8>>> {
     let mut packs = Vec::new();
     for threads in ["1", "2"] {
         let out = dir.join(&format!("pack-{threads}"));
         let status = dir
             .cmd()
             .env("RAYON_NUM_THREADS", threads)
-            .args([
-                "--lang",
-                "zh",
-                "report",
-                "all",
-                "--month",
-                "2024-11",
-                "--out",
-                out.to_str().unwrap(),
-            ])
+            .args(["--lang", "zh", "report", "all", "--month", month])
+            .args(["--out", out.to_str().unwrap()])
             .output()
             .unwrap();
         assert!(
@@ -76,6 +68,13 @@ fn the_pack_holds_every_report_and_chart_and_is_byte_identical() {
         packs[0], packs[1],
         "the pack differs between 1 and 2 threads"
     );
+    packs
+}
+
+#[test]
+fn the_pack_holds_every_report_and_chart_and_is_byte_identical() {
+    let dir = store();
+    let packs = packs_at_one_and_two_threads(&dir, "2024-11");
     let pack = &packs[0];
     let mut expected: Vec<String> = REPORTS
         .iter()
@@ -544,27 +543,7 @@ fn lapse_store() -> Dir {
 #[test]
 fn the_pack_shows_who_is_about_to_lapse_without_names_or_phones() {
     let dir = lapse_store();
-    let mut packs = Vec::new();
-    for threads in ["1", "2"] {
-        let out = dir.join(&format!("pack-{threads}"));
-        let status = dir
-            .cmd()
-            .env("RAYON_NUM_THREADS", threads)
-            .args(["--lang", "zh", "report", "all", "--month", "2025-12"])
-            .args(["--out", out.to_str().unwrap()])
-            .output()
-            .unwrap();
-        assert!(
-            status.status.success(),
-            "{}",
-            String::from_utf8_lossy(&status.stderr)
-        );
-        packs.push(files(&out));
-    }
-    assert_eq!(
-        packs[0], packs[1],
-        "the pack differs between 1 and 2 threads"
-    );
+    let packs = packs_at_one_and_two_threads(&dir, "2025-12");
     let pack = &packs[0];
     let html = String::from_utf8(pack["index.html"].clone()).unwrap();
     let section = &html[html.find("<h2>即将流失客户</h2>").expect("the section")..];
