@@ -78,8 +78,8 @@ const RATES_MARGIN: u32 = 2;
 
 /// The axis of the rates chart: zoomed to the rates drawn and the targets, not 0–100 %, so
 /// that rates of 80–95 % use the height of the chart. The lowest and highest value (rates
-/// floored and ceiled to whole points) get [`RATES_MARGIN`] points of room, the span is at
-/// least [`RATES_SPAN_MIN`] points, and the ends are multiples of a step of 1, 2 or 5 × 10^k
+/// floored and ceiled to whole points) get `RATES_MARGIN` points of room, the span is at
+/// least `RATES_SPAN_MIN` points, and the ends are multiples of a step of 1, 2 or 5 × 10^k
 /// points (at most five steps), within 0–100. `None` when nothing is drawn.
 ///
 /// Rates 0.80–0.95 with a target of 95 %: 78–97, span 19, step 5, axis 75–100.

@@ -584,7 +584,7 @@ fn decode_utf16(
 /// Decodes a file: UTF-8 (with or without BOM) when valid, else GB18030, what Excel writes
 /// on Chinese Windows. A BOM promises UTF-8, so a file with one is never read as GB18030.
 /// A UTF-16 BOM (`FF FE` little-endian, `FE FF` big-endian: Excel's "Unicode text") promises
-/// UTF-16, decoded as such (see [`delimiter_of`] for its tabs).
+/// UTF-16, decoded as such (see `delimiter_of` for its tabs).
 ///
 /// A file that is not valid UTF-8 is read as GB18030 only when the bytes say so. Chinese in
 /// GB18030 is mostly invalid as UTF-8: about one character in ten happens to form a valid

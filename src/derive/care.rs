@@ -7,7 +7,7 @@
 //! nothing changes. They are therefore described as *cover*: the runs of consecutive periods
 //! of a tier in which the customer has a task (tier on the period's first day, not lost on
 //! it, consent). Past a date from which neither the tier nor the lost state can change
-//! ([`horizon`]), a run that is still open stays open. Tasks are materialised only up to
+//! (`horizon`), a run that is still open stays open. Tasks are materialised only up to
 //! that date, which is after every attempt, so every attempt meets every task it could
 //! credit; a report counts the tasks due in a month from the cover.
 

@@ -61,7 +61,7 @@ pub struct Minimum {
     pub converged: bool,
 }
 
-/// Iterations over which a search whose best value does not move is stopped (see [`search`]).
+/// Iterations over which a search whose best value does not move is stopped (see `search`).
 pub const STALL_ITERATIONS: u32 = 500;
 
 /// Minimise `f` from `start` (see the module doc).

@@ -308,7 +308,7 @@ impl ZeroMemberLines {
 /// A tier's payout rule. In the file, the period is a word and the amounts are yuan, as a
 /// string (`reward = "100.00"`, as they always were) or a TOML number (`reward = 100`,
 /// `fine = 50.5`) read exactly from its text, as a gates file reads money
-/// (see [`money_numbers_as_text`]).
+/// (see `money_numbers_as_text`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TierPayout {

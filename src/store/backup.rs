@@ -11,7 +11,7 @@
 //! pages, while the bytes are read, so a byte copy can mix two commits. redb 4 has no
 //! backup call, and its untyped tables cannot be iterated (`ReadOnlyUntypedTable` gives
 //! only its length), so each table is copied with its typed definition: `tables.rs` and
-//! `facts.rs` show theirs to a [`TableVisitor`]. A table the snapshot holds that neither
+//! `facts.rs` show theirs to a `TableVisitor`. A table the snapshot holds that neither
 //! shows is refused rather than left out: a backup is all the tables or none.
 //!
 //! The copy is built under a temporary name beside the target, readable by its owner only
