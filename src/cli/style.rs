@@ -115,11 +115,8 @@ pub fn warn(message: &str) {
     }
 }
 
-/// `1 row`, `2 rows`, `0 rows`: a count with its noun, plural unless exactly one.
-pub fn count(n: impl Into<u64>, singular: &str, plural: &str) -> String {
-    let n = n.into();
-    format!("{n} {}", if n == 1 { singular } else { plural })
-}
+/// `n` with the English noun in its number: the library's, so the CLI and the reports agree.
+pub use careledger::report::plural as count;
 
 /// The share of the work done before the rate is measured: the first steps of an import
 /// (opening tables, the first pages) run at another pace than the rest, and a rate measured

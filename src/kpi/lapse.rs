@@ -43,7 +43,6 @@ use serde::Serialize;
 
 use super::KpiError;
 use crate::derive::Activity;
-use crate::derive::episodes::lost_episodes;
 use crate::derive::tiers::{Tier, TierInputs, as_of_for};
 use crate::lapse::{self, BgNbdParams, GammaGammaParams, History, LapseError, Spend};
 use crate::model::{Day, Fen, Kind, Record};
@@ -329,16 +328,8 @@ pub fn lapse_report(
         .par_iter()
         .map(|v| {
             let (p, n, revenue, risk) = figures(bg, gg, v, as_of).map_err(model_failure)?;
-            let c = &activity.customers[v.index];
-            let dates: Vec<Day> = c
-                .sales
-                .iter()
-                .map(|s| s.delivered_at.day())
-                .chain(c.orders.iter().map(|o| o.opened_at.day()))
-                .collect();
-            let lost = lost_episodes(&dates, lapse)
-                .last()
-                .is_some_and(|e| e.returned_on.is_none() && e.lost_on <= as_of);
+            let lost =
+                super::lost::lost_as_of(&activity.customers[v.index], lapse, as_of).is_some();
             Ok((v.index, p, n, revenue, risk, lost))
         })
         .collect::<Result<_, LapseFailure>>()?;

@@ -4,9 +4,9 @@
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::derive::Activity;
-use crate::derive::episodes::lost_episodes;
+use crate::derive::episodes::{Episode, lost_episodes};
 use crate::derive::tiers::{Tier, TierInputs, as_of_for};
+use crate::derive::{Activity, CustomerActivity};
 use crate::model::{Day, Fen, Kind, MoneyOverflow, Purpose, Record};
 use crate::rules::Rules;
 use crate::store::Reader;
@@ -33,6 +33,21 @@ pub struct LostCustomer {
     pub last_attempt: String,
 }
 
+/// The customer's episode that is open at the end of `as_of` (lost by then, not back by
+/// then), knowing only the visits (deliveries, order openings) dated by then.
+pub(crate) fn lost_as_of(c: &CustomerActivity, lapse: i32, as_of: Day) -> Option<Episode> {
+    let visits: Vec<Day> = c
+        .sales
+        .iter()
+        .map(|s| s.delivered_at.day())
+        .chain(c.orders.iter().map(|o| o.opened_at.day()))
+        .filter(|d| *d <= as_of)
+        .collect();
+    lost_episodes(&visits, lapse)
+        .pop()
+        .filter(|last| last.returned_on.is_none() && last.lost_on <= as_of)
+}
+
 /// Customers lost as of the end of `as_of`, knowing only what was recorded by then, sorted
 /// by value descending, then customer id: all but those declared lost by then (DOMAIN.md
 /// section 14) and those who withdrew consent to be contacted.
@@ -50,19 +65,9 @@ pub fn lost_customers(
         .par_iter()
         .enumerate()
         .map(|(i, c)| -> Result<Option<Open>, MoneyOverflow> {
-            let visits: Vec<Day> = c
-                .sales
-                .iter()
-                .map(|s| s.delivered_at.day())
-                .chain(c.orders.iter().map(|o| o.opened_at.day()))
-                .filter(|d| *d <= as_of)
-                .collect();
-            let Some(last) = lost_episodes(&visits, lapse).pop() else {
+            let Some(last) = lost_as_of(c, lapse, as_of) else {
                 return Ok(None);
             };
-            if last.returned_on.is_some() || last.lost_on > as_of {
-                return Ok(None);
-            }
             let window = |d: Day| last.lost_on.0 - value_days <= d.0 && d < last.lost_on;
             let figure = |what: &str| format!("the {what} of lost customer {}", c.customer_id);
             let repair = Fen::try_sum(

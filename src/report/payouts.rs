@@ -374,6 +374,20 @@ fn people_table(lang: Lang, header: &[&str], mut rows: Vec<Vec<String>>) -> Tabl
         .total(total)
 }
 
+/// The headings of an adjustment list (prior-period adjustments, changes since close), in
+/// the Markdown and the workbook alike.
+pub(super) fn adjustment_header(lang: Lang) -> [&'static str; 7] {
+    [
+        t(lang, "month", "所属月份"),
+        word(lang, "period"),
+        t(lang, "tier", "客户级别"),
+        word(lang, "department"),
+        t(lang, "paid", "已付"),
+        t(lang, "now", "现应为"),
+        word(lang, "difference"),
+    ]
+}
+
 /// An adjustment line as people read it: tier and department named.
 fn adjustment_cells(a: &AdjustmentLine, lang: Lang) -> Vec<String> {
     let mut row = adjustment_row(a);
@@ -448,15 +462,7 @@ impl Render for Statement {
             ),
         ] {
             if !list.is_empty() {
-                let header = [
-                    t(lang, "month", "所属月份"),
-                    word(lang, "period"),
-                    t(lang, "tier", "客户级别"),
-                    word(lang, "department"),
-                    t(lang, "paid", "已付"),
-                    t(lang, "now", "现应为"),
-                    word(lang, "difference"),
-                ];
+                let header = adjustment_header(lang);
                 tables.push(
                     Table::new(title, &header, 4)
                         .rows(list.iter().map(|a| adjustment_cells(a, lang))),

@@ -587,15 +587,7 @@ fn write_adjustments(
     lang: Lang,
     f: &Formats,
 ) -> Result<(), XlsxError> {
-    let header = [
-        t(lang, "month", "所属月份"),
-        word(lang, "period"),
-        t(lang, "tier", "客户级别"),
-        word(lang, "department"),
-        t(lang, "paid", "已付"),
-        t(lang, "now", "现应为"),
-        word(lang, "difference"),
-    ];
+    let header = super::payouts::adjustment_header(lang);
     table_frame(
         sheet,
         &header,
