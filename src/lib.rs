@@ -42,8 +42,10 @@
 //! - [`kpi`]: the reports — visits, churn, tiers, payouts (with close, adjustments, explain,
 //!   what-if), complaints and actions, and the work lists (`tasks`, `lost`, `lapse`, open
 //!   complaints and actions). A report reads its period's kept facts when they follow its
-//!   rules, and derives from scratch otherwise (`lost` and `lapse` read every customer's
-//!   service visits: a model is fitted on all of them).
+//!   rules, and derives from scratch otherwise: `tiers` reads the month's tier counts (and,
+//!   for its list, every customer's tier changes), `lost` the customers with an episode
+//!   open on the date, each read on its own (`lapse` reads every customer's service
+//!   visits: a model is fitted on all of them).
 //! - [`lapse`]: who is about to lapse and what they are worth — the BG/NBD and Gamma-Gamma
 //!   models fitted by maximum likelihood (a deterministic Nelder–Mead, ₂F₁ by its series),
 //!   P(alive), expected future transactions and spend, and the paper's holdout check;

@@ -176,11 +176,11 @@ fn a_flipped_byte_in_a_stored_value_is_damage_to_verify_and_to_every_report() {
     );
     for args in [
         &["export", "out"][..],
-        // The month-sized reports (visits, churn, payouts, and `check` over them) read the
-        // month's kept facts and records, never the customers: damage to a customer is for
-        // the commands that read them.
-        &["tiers", "--month", "2024-02"],
-        &["lost"],
+        // The month-sized reports (visits, churn, payouts, tiers, and `check` over them) read
+        // the month's kept facts and records, never the customers: damage to a customer is
+        // for the commands that read them, and for every report derived from scratch.
+        &["--from-scratch", "tiers", "--month", "2024-02"],
+        &["--from-scratch", "lost"],
         &["history", "customers", "C00011"],
     ] {
         let out = dir.run(args);

@@ -19,7 +19,7 @@ use careledger::facts::Rebuild;
 use careledger::import::{ImportExt, ImportOptions};
 use careledger::kpi::Derived;
 use careledger::kpi::payouts::{PayoutInputs, compute, statement_span};
-use careledger::model::{Kind, Period};
+use careledger::model::{Day, Kind, Period};
 use careledger::rules::Rules;
 use careledger::store::Store;
 
@@ -362,6 +362,20 @@ fn assert_facts_equal_scratch(store: &Store, rules: &Rules) -> Result<(), TestCa
             "care {}",
             month
         );
+        prop_assert_eq!(
+            careledger::kpi::tiers::run(&reader, rules, month, true).unwrap(),
+            careledger::kpi::tiers::run_scratch(&reader, rules, month, true).unwrap(),
+            "tiers {}",
+            month
+        );
+        for day in [Day(month.first.0 + 14), month.last] {
+            prop_assert_eq!(
+                careledger::kpi::lost::lost_customers(&reader, rules, day).unwrap(),
+                careledger::kpi::lost::lost_customers_scratch(&reader, rules, day).unwrap(),
+                "lost {}",
+                day
+            );
+        }
         let (first, last) = statement_span(month);
         let from_facts = PayoutInputs::load(&reader, rules, first, last).unwrap();
         let from_scratch = PayoutInputs::load_scratch(&reader, rules, first, last).unwrap();
@@ -401,6 +415,10 @@ fn assert_facts_equal_scratch(store: &Store, rules: &Rules) -> Result<(), TestCa
         prop_assert_eq!(
             from_temporary.churn_report(month, None).unwrap(),
             in_memory.churn_report(month, None).unwrap()
+        );
+        prop_assert_eq!(
+            careledger::kpi::tiers::run(&temporary, &other, month, true).unwrap(),
+            careledger::kpi::tiers::run_scratch(&reader, &other, month, true).unwrap()
         );
         let (first, last) = statement_span(month);
         prop_assert_eq!(

@@ -248,17 +248,6 @@ pub fn derive_for(
     rules: &Rules,
 ) -> CustomerCare {
     let id = customer.customer_id.as_str();
-    let inputs = CareInputs {
-        customer_id: id,
-        created_on: customer.created_on,
-        consent: customer.contact_consent,
-        policies: policies.iter().map(|(p, d)| (p.as_str(), *d)).collect(),
-        attempts: &activity.attempts,
-        episodes,
-        tier_settled_from: tiers
-            .settled_from(id, &rules.tiers)
-            .unwrap_or(customer.created_on),
-    };
     let seen: RefCell<HashMap<Day, Tier>> = RefCell::new(HashMap::new());
     let tier_on = |day: Day| {
         let as_of = as_of_for(day);
@@ -266,6 +255,34 @@ pub fn derive_for(
             .borrow_mut()
             .entry(as_of)
             .or_insert_with(|| tiers.tier_of(id, &rules.tiers, as_of).tier)
+    };
+    let settled = tiers
+        .settled_from(id, &rules.tiers)
+        .unwrap_or(customer.created_on);
+    derive_with(
+        customer, activity, policies, episodes, settled, tier_on, rules,
+    )
+}
+
+/// [`derive_for`] with the customer's tier on each date given by `tier_on`, and the date
+/// from which it no longer changes (`TierInputs::settled_from`).
+pub fn derive_with(
+    customer: &Customer,
+    activity: &CustomerActivity,
+    policies: &[(String, Day)],
+    episodes: &[Episode],
+    tier_settled_from: Day,
+    tier_on: impl Fn(Day) -> Tier,
+    rules: &Rules,
+) -> CustomerCare {
+    let inputs = CareInputs {
+        customer_id: customer.customer_id.as_str(),
+        created_on: customer.created_on,
+        consent: customer.contact_consent,
+        policies: policies.iter().map(|(p, d)| (p.as_str(), *d)).collect(),
+        attempts: &activity.attempts,
+        episodes,
+        tier_settled_from,
     };
     derive_customer(&inputs, tier_on, rules)
 }

@@ -25,6 +25,36 @@ pub struct CustomerActivity {
     pub attempts: Vec<Attempt>,
 }
 
+impl CustomerActivity {
+    /// One customer's current record (`None` when not in the store) and activity, read
+    /// through the `refs` index: a few point reads, not a scan of the store. Each kind's
+    /// records come in key order, as [`Activity::load`] gives them.
+    pub fn read(
+        reader: &Reader,
+        customer_id: &str,
+    ) -> Result<(Option<crate::model::Customer>, CustomerActivity), StoreError> {
+        let customer = reader
+            .get(Kind::Customer, customer_id)?
+            .and_then(|(_, r)| r.into_customer());
+        let mut c = CustomerActivity {
+            customer_id: customer_id.to_owned(),
+            ..CustomerActivity::default()
+        };
+        reader.for_each_referring_to_customer(customer_id, |record| {
+            match record {
+                Record::Sale(s) if s.customer_id == customer_id => c.sales.push(s.clone()),
+                Record::ServiceOrder(o) if o.customer_id == customer_id => {
+                    c.orders.push(o.clone());
+                }
+                Record::Attempt(a) if a.customer_id == customer_id => c.attempts.push(a.clone()),
+                _ => {}
+            }
+            Ok(())
+        })?;
+        Ok((customer, c))
+    }
+}
+
 /// Every customer's activity, in customer id order.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Activity {

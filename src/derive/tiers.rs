@@ -52,6 +52,35 @@ pub struct TierResult {
     pub criteria: Vec<&'static str>,
 }
 
+/// Every criterion, in the order a [`TierResult`] lists those met: S1–S8, then V1–V6.
+pub const CRITERIA: [&str; 14] = [
+    "S1", "S2", "S3", "S4", "S5", "S6", "S7", "S8", "V1", "V2", "V3", "V4", "V5", "V6",
+];
+
+impl TierResult {
+    /// The criteria met as bits: bit i for `CRITERIA[i]`.
+    pub fn criteria_bits(&self) -> u16 {
+        CRITERIA
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| self.criteria.contains(c))
+            .fold(0, |bits, (i, _)| bits | 1 << i)
+    }
+
+    /// The result a tier and its criteria bits stand for.
+    pub fn from_bits(tier: Tier, bits: u16) -> TierResult {
+        TierResult {
+            tier,
+            criteria: CRITERIA
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| bits & 1 << i != 0)
+                .map(|(_, c)| *c)
+                .collect(),
+        }
+    }
+}
+
 /// What the criteria of one customer look at.
 #[derive(Clone, Debug, Default)]
 struct CustomerInputs {

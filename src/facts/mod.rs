@@ -26,14 +26,14 @@ use crate::derive::complaints::{
     Workflow, actions_overdue, clocks as complaint_clocks, complaint_stocks,
 };
 use crate::derive::tasks::TaskDeriver;
-use crate::derive::tiers::{Tier, TierInputs, as_of_for};
+use crate::derive::tiers::{Tier, TierInputs};
 use crate::model::{Customer, Day, Kind, Outcome, Period, Purpose, Record, Survey, Timestamp};
 use crate::rules::Rules;
 use crate::store::facts::{
     CARE_RENEWAL, CARE_TIER, CareTaskFact, CoverFact, CustomerFacts, FactsUpdate, LAYOUT,
     MONTH_TABLES, NO_TIER, ReturnFact, RevenueFact, SERIES_ACTIONS_OVERDUE, SERIES_OPEN,
     SERIES_OVERDUE, SurveyFact, TASK_ON_TIME, TASK_PERFORMED, TASK_SUCCESSFUL, TaskFact,
-    WorkflowFacts,
+    TierChange, WorkflowFacts, tier_count_deltas,
 };
 use crate::store::{Reader, Store, StoreError, sha256_hex};
 
@@ -734,13 +734,16 @@ fn customer_facts(
         .iter()
         .map(|(day, id)| (day.0, id.clone()))
         .collect();
+    let settled = tiers
+        .settled_from(&customer.customer_id, &rules.tiers)
+        .unwrap_or(customer.created_on);
+    let timeline = tier_timeline(customer, tiers, settled, rules);
+    let tier_on = |day: Day| tier_in(&timeline, month_of(day.0));
     let surveys = surveys
         .iter()
         .map(|s| {
             let day = s.at.day();
-            let tier = tiers
-                .tier_of(&activity.customer_id, &rules.tiers, as_of_for(day))
-                .tier;
+            let tier = tier_on(day);
             SurveyFact {
                 day: day.0,
                 survey_id: s.survey_id.clone(),
@@ -763,7 +766,10 @@ fn customer_facts(
         .filter_map(|e| e.declared_on.map(|d| d.0))
         .collect();
     let episodes: Vec<_> = churn.episodes.iter().map(|e| e.episode.clone()).collect();
-    let care = customer_care(customer, activity, policies, &episodes, tiers, rules);
+    let care = care::derive_with(
+        customer, activity, policies, &episodes, settled, tier_on, rules,
+    );
+    let (care_tasks, care_cover, care_unscheduled) = care_facts(care);
     CustomerFacts {
         family_id,
         tasks,
@@ -773,25 +779,59 @@ fn customer_facts(
         revenue,
         calls,
         surveys,
-        care_tasks: care.0,
-        care_cover: care.1,
-        care_unscheduled: care.2,
+        care_tasks,
+        care_cover,
+        care_unscheduled,
         reasons,
         declared,
+        tiers: timeline,
     }
+}
+
+/// A customer's tier in every month from their first (the one after `created_on`'s: the
+/// first whose evaluation date finds them created) up to the one whose evaluation date is
+/// past the day their tier settles (`TierInputs::settled_from`), kept where it or its
+/// criteria change.
+fn tier_timeline(
+    customer: &Customer,
+    tiers: &TierInputs,
+    settled: Day,
+    rules: &Rules,
+) -> Vec<TierChange> {
+    let id = customer.customer_id.as_str();
+    let first = month_of(customer.created_on.0) + 1;
+    let last = (month_of(settled.0) + 1).max(first);
+    let mut changes: Vec<TierChange> = Vec::new();
+    for month in first..=last {
+        let result = tiers.tier_of(id, &rules.tiers, Day(month_period(month).first.0 - 1));
+        let change = TierChange {
+            month,
+            tier: tier_code(result.tier),
+            criteria: result.criteria_bits(),
+        };
+        if changes
+            .last()
+            .is_none_or(|c| (c.tier, c.criteria) != (change.tier, change.criteria))
+        {
+            changes.push(change);
+        }
+    }
+    changes
+}
+
+/// A customer's tier in a month from their tier changes: general before their first.
+fn tier_in(changes: &[TierChange], month: i32) -> Tier {
+    let after = changes.partition_point(|c| c.month <= month);
+    after
+        .checked_sub(1)
+        .map_or(Tier::General, |i| Tier::ALL[usize::from(changes[i].tier)])
 }
 
 /// One customer's care facts: every renewal task and the credited tier_care tasks, the
 /// cover, the unscheduled care attempts.
-fn customer_care(
-    customer: &Customer,
-    activity: &CustomerActivity,
-    policies: &[(String, Day)],
-    episodes: &[crate::derive::episodes::Episode],
-    tiers: &TierInputs,
-    rules: &Rules,
+fn care_facts(
+    derived: care::CustomerCare,
 ) -> (Vec<CareTaskFact>, Vec<CoverFact>, Vec<(i64, String)>) {
-    let derived = care::derive_for(customer, activity, policies, episodes, tiers, rules);
     let tasks = derived
         .tasks
         .iter()
@@ -932,6 +972,8 @@ pub fn check(reader: &Reader, rules: &Rules, max: usize) -> Result<FactsCheck, S
     let mut rows = [0u64; MONTH_TABLES.len()];
     let mut stock: BTreeMap<i32, i64> = BTreeMap::new();
     let mut cover: BTreeMap<(u8, i32), i64> = BTreeMap::new();
+    let mut tier_counts: BTreeMap<(u8, i32), i64> = BTreeMap::new();
+    let mut tier_rows = 0u64;
     let mut with_facts = 0u64;
     let customers = derive_in_chunks(reader, rules, CHUNK, |chunk| {
         for (id, fresh) in chunk {
@@ -957,6 +999,8 @@ pub fn check(reader: &Reader, rules: &Rules, max: usize) -> Result<FactsCheck, S
                 *stock.entry(month_of(r.returned_on)).or_default() -= 1;
             }
             add_cover(&mut cover, &facts.care_cover);
+            tier_count_deltas(&facts.tiers, 1, &mut tier_counts);
+            tier_rows += facts.tiers.len() as u64;
         }
         Ok(())
     })?;
@@ -981,6 +1025,16 @@ pub fn check(reader: &Reader, rules: &Rules, max: usize) -> Result<FactsCheck, S
     cover.retain(|_, n| *n != 0);
     if reader.care_cover_table()? != cover {
         note("fact_care_cover differs from the customers' runs of tier care".to_owned());
+    }
+    tier_counts.retain(|_, n| *n != 0);
+    if reader.tier_counts_table()? != tier_counts {
+        note("fact_tier_counts differs from the customers' tier changes".to_owned());
+    }
+    let kept_rows = reader.tier_rows()?;
+    if kept_rows != tier_rows {
+        note(format!(
+            "fact_tiers holds {kept_rows} rows; the customers' facts make {tier_rows}"
+        ));
     }
     if reader.workflow_facts()? != workflow_facts(reader, rules)? {
         note("the complaints' and actions' facts differ from a derivation from scratch".to_owned());

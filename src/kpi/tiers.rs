@@ -6,12 +6,14 @@
 //! customer created later is general by DOMAIN.md section 7, but counting them would report
 //! customers the dealership did not have yet.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
-use crate::derive::tiers::{Tier, TierInputs, as_of_for};
+use crate::derive::tiers::{Tier, TierInputs, TierResult, as_of_for};
 use crate::model::{Day, Fen, Kind, MoneyOverflow, Period, Record};
 use crate::rules::Rules;
-use crate::store::Reader;
+use crate::store::{Reader, StoreError};
 
 use super::KpiError;
 
@@ -101,32 +103,134 @@ impl TierCounts {
     }
 }
 
+/// The tiers of a month: from the kept facts when they follow `rules` (a pass over the
+/// month's counts, and over every customer's tier changes only for the list), else
+/// evaluated from every customer's records.
+enum MonthTiers {
+    Kept { month: i32 },
+    Derived(HashMap<String, TierResult>),
+}
+
+impl MonthTiers {
+    fn load(
+        reader: &Reader,
+        rules: &Rules,
+        month: &Period,
+        kept: bool,
+    ) -> Result<MonthTiers, KpiError> {
+        if kept && crate::facts::current(reader, rules)? {
+            return Ok(MonthTiers::Kept {
+                month: crate::facts::month_of(month.first.0),
+            });
+        }
+        let as_of = as_of_for(month.first);
+        let inputs = TierInputs::load(reader, rules)?;
+        Ok(MonthTiers::Derived(
+            inputs
+                .evaluate(&rules.tiers, as_of)
+                .into_iter()
+                .filter(|(id, _)| inputs.exists_on(id, as_of))
+                .collect(),
+        ))
+    }
+
+    /// The customers of each tier.
+    fn counts(&self, reader: &Reader) -> Result<TierCounts, KpiError> {
+        let mut counts = TierCounts::default();
+        match self {
+            MonthTiers::Kept { month } => {
+                let [super_vip, vip, general] = reader.tier_counts_at(*month)?;
+                counts = TierCounts {
+                    super_vip,
+                    vip,
+                    general,
+                };
+            }
+            MonthTiers::Derived(tiers) => {
+                for r in tiers.values() {
+                    counts.add(r.tier);
+                }
+            }
+        }
+        Ok(counts)
+    }
+
+    /// Every customer's tier with its criteria, in customer id order.
+    fn list(&self, reader: &Reader) -> Result<Vec<CustomerTier>, KpiError> {
+        let listed = |customer_id: &str, r: TierResult| CustomerTier {
+            customer_id: customer_id.to_owned(),
+            tier: r.tier,
+            criteria: r.criteria,
+        };
+        let mut list = Vec::new();
+        match self {
+            MonthTiers::Kept { month } => reader.for_each_tier_in(*month, |id, change| {
+                let tier = crate::facts::tier_of(change.tier)?;
+                list.push(listed(id, TierResult::from_bits(tier, change.criteria)));
+                Ok(())
+            })?,
+            MonthTiers::Derived(tiers) => {
+                let mut ids: Vec<&String> = tiers.keys().collect();
+                ids.sort();
+                list.extend(ids.into_iter().map(|id| listed(id, tiers[id].clone())));
+            }
+        }
+        Ok(list)
+    }
+
+    /// A customer's tier; `None` for one who does not exist in the month.
+    fn tier_of(&self, reader: &Reader, customer_id: &str) -> Result<Option<Tier>, StoreError> {
+        match self {
+            MonthTiers::Kept { month } => reader
+                .tier_at(customer_id, *month)?
+                .map(|c| crate::facts::tier_of(c.tier))
+                .transpose(),
+            MonthTiers::Derived(tiers) => Ok(tiers.get(customer_id).map(|r| r.tier)),
+        }
+    }
+}
+
+/// The customers of each tier in a month (what [`run`] counts).
+pub fn counts(reader: &Reader, rules: &Rules, month: &Period) -> Result<TierCounts, KpiError> {
+    MonthTiers::load(reader, rules, month, true)?.counts(reader)
+}
+
+/// The tiers of a month, each customer's with `list`, and the trailing year's revenue per
+/// tier: read from the kept facts when they follow `rules`.
 pub fn run(
     reader: &Reader,
     rules: &Rules,
     month: &Period,
     list: bool,
 ) -> Result<TiersMonthReport, KpiError> {
+    run_with(reader, rules, month, list, true)
+}
+
+/// [`run`] derived from scratch, whatever facts the store keeps: for comparing the two ways.
+pub fn run_scratch(
+    reader: &Reader,
+    rules: &Rules,
+    month: &Period,
+    list: bool,
+) -> Result<TiersMonthReport, KpiError> {
+    run_with(reader, rules, month, list, false)
+}
+
+fn run_with(
+    reader: &Reader,
+    rules: &Rules,
+    month: &Period,
+    list: bool,
+    kept: bool,
+) -> Result<TiersMonthReport, KpiError> {
     let as_of = as_of_for(month.first);
-    let inputs = TierInputs::load(reader, rules)?;
-    let tiers: Vec<(String, Tier, Vec<&'static str>)> = inputs
-        .evaluate(&rules.tiers, as_of)
-        .into_iter()
-        .filter(|(id, _)| inputs.exists_on(id, as_of))
-        .map(|(id, r)| (id, r.tier, r.criteria))
-        .collect();
-    let mut counts = TierCounts::default();
-    for (_, tier, _) in &tiers {
-        counts.add(*tier);
-    }
+    let tiers = MonthTiers::load(reader, rules, month, kept)?;
+    let counts = tiers.counts(reader)?;
 
     // Sales and orders of the trailing year: two by-time range scans, credited to the tier
     // of their customer as of E.
     let first = Day(as_of.0 - rules.tiers.trailing() + 1);
-    let tier_of: std::collections::HashMap<&str, Tier> = tiers
-        .iter()
-        .map(|(id, tier, _)| (id.as_str(), *tier))
-        .collect();
+    let mut tier_of: HashMap<String, Option<Tier>> = HashMap::new();
     let mut sales = [Fen::ZERO; 3];
     let mut service = [Fen::ZERO; 3];
     let (from, to) = (first.start(), Day(as_of.0 + 1).start());
@@ -138,8 +242,16 @@ pub fn run(
                 Record::ServiceOrder(o) => (&o.customer_id, o.revenue, &mut service),
                 _ => return Ok(()),
             };
-            if let Some(tier) = tier_of.get(customer.as_str()) {
-                let sum = &mut sums[*tier as usize];
+            let tier = match tier_of.get(customer.as_str()) {
+                Some(tier) => *tier,
+                None => {
+                    let tier = tiers.tier_of(reader, customer)?;
+                    tier_of.insert(customer.clone(), tier);
+                    tier
+                }
+            };
+            if let Some(tier) = tier {
+                let sum = &mut sums[tier as usize];
                 match sum.add_or(fen, || {
                     format!("the trailing year's revenue of tier {tier}")
                 }) {
@@ -179,16 +291,7 @@ pub fn run(
             month: month.label.clone(),
             as_of: as_of.to_string(),
             counts,
-            customers: list.then(|| {
-                tiers
-                    .into_iter()
-                    .map(|(customer_id, tier, criteria)| CustomerTier {
-                        customer_id,
-                        tier,
-                        criteria,
-                    })
-                    .collect()
-            }),
+            customers: list.then(|| tiers.list(reader)).transpose()?,
         },
         trailing_year: TierRevenue {
             first: first.to_string(),

@@ -27,6 +27,8 @@
 //! | `fact_declared` | `(date, customer id)` | `()` | lost episodes declared lost, by the date they were |
 //! | `fact_stock` | month index | `i64` | episodes begun minus episodes ended in the month: lost customers at a month's end is the sum up to it |
 //! | `fact_family` | `(family id, customer id)` | `()` | the members of each family, for re-deriving a family's tiers |
+//! | `fact_tiers` | `(customer id, month index)` | `[tier, criteria low, criteria high]` | each customer's tier (DOMAIN.md section 7, evaluated as of the end of the month before) from their first month (the one after `created_on`'s) at every month where it or its criteria change ([`TierChange`]): a month's tier is that of the latest entry up to it, and the last entry holds for every later month (derived up to the month the tier settles, `TierInputs::settled_from`) |
+//! | `fact_tier_counts` | `(tier, month index)` | `i64` | customers entering a tier at a month minus those leaving it: the customers of a tier in a month are the sum up to it |
 //! | `fact_workflow` | `(series, month index)` | `i64` | the complaints open ([`SERIES_OPEN`]), open and overdue ([`SERIES_OVERDUE`]) and the actions overdue ([`SERIES_ACTIONS_OVERDUE`]) at the end of a month, where the figure changes: a later month has the value of the latest earlier entry |
 //! | `fact_actions_due` | `(due_on, action id)` | `()` | actions by due date |
 //! | `fact_meta` | `&str` | `&[u8]` | `fingerprint` (the rules and layout the facts follow), `through` (the log's next sequence number when they were derived, `u64` little-endian) |
@@ -62,6 +64,8 @@ const CARE_UNSCHEDULED: TableDefinition<(i64, &str), ()> =
     TableDefinition::new("fact_care_unscheduled");
 const REASONS: TableDefinition<(i32, &str), &str> = TableDefinition::new("fact_reasons");
 const DECLARED: TableDefinition<(i32, &str), ()> = TableDefinition::new("fact_declared");
+const TIERS: TableDefinition<(&str, i32), [u8; 3]> = TableDefinition::new("fact_tiers");
+const TIER_COUNTS: TableDefinition<(u8, i32), i64> = TableDefinition::new("fact_tier_counts");
 
 /// Shows every facts table to `visitor` (the backup copies each by its types: see
 /// `store::backup`). A facts table added above must be added here too: a backup refuses a
@@ -86,7 +90,9 @@ pub(super) fn visit_tables(
     visitor.visit(CARE_COVER)?;
     visitor.visit(CARE_UNSCHEDULED)?;
     visitor.visit(REASONS)?;
-    visitor.visit(DECLARED)
+    visitor.visit(DECLARED)?;
+    visitor.visit(TIERS)?;
+    visitor.visit(TIER_COUNTS)
 }
 
 const META_FINGERPRINT: &str = "fingerprint";
@@ -150,7 +156,7 @@ pub const TASK_ON_TIME: u8 = 4;
 
 /// The layout of the facts tables. Part of the fingerprint: facts of another layout are
 /// derived again, never read.
-pub const LAYOUT: u32 = 5;
+pub const LAYOUT: u32 = 6;
 
 /// Kinds of a `fact_care_tasks` value's first byte.
 pub const CARE_TIER: u8 = 0;
@@ -217,6 +223,46 @@ impl TaskFact {
     }
 }
 
+/// A customer's tier from a month on (until their next change): the tier's `Tier::ALL`
+/// index and the criteria met, bit i for `derive::tiers::CRITERIA[i]`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct TierChange {
+    pub month: i32,
+    pub tier: u8,
+    pub criteria: u16,
+}
+
+impl TierChange {
+    fn value(&self) -> [u8; 3] {
+        let [low, high] = self.criteria.to_le_bytes();
+        [self.tier, low, high]
+    }
+
+    fn of(month: i32, value: [u8; 3]) -> TierChange {
+        TierChange {
+            month,
+            tier: value[0],
+            criteria: u16::from_le_bytes([value[1], value[2]]),
+        }
+    }
+}
+
+/// What a customer's tier changes add to `fact_tier_counts`, times `sign`: they enter their
+/// first tier at its month, and at each change of tier leave the old one for the new.
+pub fn tier_count_deltas(changes: &[TierChange], sign: i64, deltas: &mut BTreeMap<(u8, i32), i64>) {
+    let mut previous: Option<u8> = None;
+    for c in changes {
+        if previous == Some(c.tier) {
+            continue;
+        }
+        if let Some(old) = previous {
+            *deltas.entry((old, c.month)).or_default() -= sign;
+        }
+        *deltas.entry((c.tier, c.month)).or_default() += sign;
+        previous = Some(c.tier);
+    }
+}
+
 /// A return from a lost episode.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
 pub struct ReturnFact {
@@ -275,6 +321,8 @@ pub struct CustomerFacts {
     pub reasons: Vec<(i32, String)>,
     /// The date each episode declared lost was.
     pub declared: Vec<i32>,
+    /// The customer's tier from their first month, where it or its criteria change.
+    pub tiers: Vec<TierChange>,
 }
 
 impl CustomerFacts {
@@ -537,6 +585,112 @@ impl Reader {
             u64::try_from(sum).map_err(|_| {
                 StoreError::Damaged(format!("fact_care_cover sums to {sum} for tier {tier}"))
             })
+        })
+    }
+
+    /// The customers of each tier (`Tier::ALL` order) in a month: the sums of
+    /// `fact_tier_counts` up to it. Customers created after the month's evaluation date are
+    /// in none.
+    pub fn tier_counts_at(&self, month: i32) -> Result<[u64; 3], StoreError> {
+        guarded(|| {
+            let table = self.facts_txn().open_table(TIER_COUNTS)?;
+            let mut counts = [0u64; 3];
+            for (tier, count) in (0u8..).zip(&mut counts) {
+                let mut sum: i64 = 0;
+                for entry in table.range((tier, i32::MIN)..=(tier, month))? {
+                    sum += entry?.1.value();
+                }
+                *count = u64::try_from(sum).map_err(|_| {
+                    StoreError::Damaged(format!("fact_tier_counts sums to {sum} for tier {tier}"))
+                })?;
+            }
+            Ok(counts)
+        })
+    }
+
+    /// A customer's tier in a month: their latest change up to it; `None` when they did not
+    /// exist by the month's evaluation date (or are not in the store).
+    pub fn tier_at(&self, customer_id: &str, month: i32) -> Result<Option<TierChange>, StoreError> {
+        guarded(|| {
+            let table = self.facts_txn().open_table(TIERS)?;
+            let last = table
+                .range((customer_id, i32::MIN)..=(customer_id, month))?
+                .next_back()
+                .transpose()?;
+            Ok(last.map(|(k, v)| TierChange::of(k.value().1, v.value())))
+        })
+    }
+
+    /// Calls `f(customer id, tier)` for every customer who exists in a month, with their tier
+    /// then, in customer id order: a pass over every customer's tier changes.
+    pub fn for_each_tier_in(
+        &self,
+        month: i32,
+        mut f: impl FnMut(&str, TierChange) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        guarded(|| {
+            let table = self.facts_txn().open_table(TIERS)?;
+            let mut held: Option<(String, TierChange)> = None;
+            for entry in table.iter()? {
+                let (k, v) = entry?;
+                let (id, m) = k.value();
+                if held.as_ref().is_some_and(|(h, _)| h != id) {
+                    let (h, change) = held.take().expect("held");
+                    f(&h, change)?;
+                }
+                if m <= month {
+                    let change = TierChange::of(m, v.value());
+                    match &mut held {
+                        Some((_, c)) => *c = change,
+                        None => held = Some((id.to_owned(), change)),
+                    }
+                }
+            }
+            if let Some((h, change)) = held {
+                f(&h, change)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Every entry of `fact_tier_counts`.
+    pub fn tier_counts_table(&self) -> Result<BTreeMap<(u8, i32), i64>, StoreError> {
+        guarded(|| {
+            let table = self.facts_txn().open_table(TIER_COUNTS)?;
+            let mut out = BTreeMap::new();
+            for entry in table.iter()? {
+                let (k, v) = entry?;
+                out.insert(k.value(), v.value());
+            }
+            Ok(out)
+        })
+    }
+
+    /// The number of rows of `fact_tiers`.
+    pub fn tier_rows(&self) -> Result<u64, StoreError> {
+        use redb::ReadableTableMetadata;
+        guarded(|| Ok(self.facts_txn().open_table(TIERS)?.len()?))
+    }
+
+    /// The customers with a lost episode open at the end of `day` (begun on or before it,
+    /// not returned by it), in customer id order, with the day it began: a pass over the
+    /// episodes begun and ended by then, not over the records.
+    pub fn lost_on(&self, day: i32) -> Result<Vec<(String, i32)>, StoreError> {
+        guarded(|| {
+            let mut open: BTreeMap<(String, i32), ()> = BTreeMap::new();
+            let lost = self.facts_txn().open_table(LOST)?;
+            for entry in lost.range(..(day.saturating_add(1), ""))? {
+                let (key, _) = entry?;
+                let (lost_on, customer) = key.value();
+                open.insert((customer.to_owned(), lost_on), ());
+            }
+            let returns = self.facts_txn().open_table(RETURNS)?;
+            for entry in returns.range(..(day.saturating_add(1), ""))? {
+                let (key, value) = entry?;
+                let r: ReturnFact = decode("return", value.value())?;
+                open.remove(&(key.value().1.to_owned(), r.lost_on));
+            }
+            Ok(open.into_keys().collect())
         })
     }
 
@@ -936,6 +1090,9 @@ fn write_customers(
     let mut care_unscheduled = txn.open_table(CARE_UNSCHEDULED)?;
     let mut reasons = txn.open_table(REASONS)?;
     let mut declared = txn.open_table(DECLARED)?;
+    let mut tiers = txn.open_table(TIERS)?;
+    let mut tier_counts = txn.open_table(TIER_COUNTS)?;
+    let mut tier_delta: BTreeMap<(u8, i32), i64> = BTreeMap::new();
     let mut stock_delta: BTreeMap<i32, i64> = BTreeMap::new();
     let mut cover_delta: BTreeMap<(u8, i32), i64> = BTreeMap::new();
     let mut cover = |c: &CoverFact, sign: i64| {
@@ -998,6 +1155,12 @@ fn write_customers(
         for day in gone(&old.declared, &new.declared) {
             declared.remove((*day, id))?;
         }
+        if old.tiers != new.tiers {
+            for c in gone(&old.tiers, &new.tiers) {
+                tiers.remove((id, c.month))?;
+            }
+            tier_count_deltas(&old.tiers, -1, &mut tier_delta);
+        }
         if old.family_id != new.family_id
             && let Some(f) = &old.family_id
         {
@@ -1045,6 +1208,12 @@ fn write_customers(
         for day in gone(&new.declared, &old.declared) {
             declared.insert((*day, id), ())?;
         }
+        if old.tiers != new.tiers {
+            for c in gone(&new.tiers, &old.tiers) {
+                tiers.insert((id, c.month), c.value())?;
+            }
+            tier_count_deltas(&new.tiers, 1, &mut tier_delta);
+        }
         if old.family_id != new.family_id
             && let Some(f) = &new.family_id
         {
@@ -1066,12 +1235,22 @@ fn write_customers(
             stock.insert(month, now)?;
         }
     }
-    for (key, delta) in cover_delta.into_iter().filter(|(_, d)| *d != 0) {
-        let now = care_cover.get(key)?.map_or(0, |v| v.value()) + delta;
+    add_deltas(&mut care_cover, cover_delta)?;
+    add_deltas(&mut tier_counts, tier_delta)?;
+    Ok(())
+}
+
+/// Adds `deltas` to a table of running sums' steps, leaving out the steps that become 0.
+fn add_deltas(
+    table: &mut redb::Table<(u8, i32), i64>,
+    deltas: BTreeMap<(u8, i32), i64>,
+) -> Result<(), StoreError> {
+    for (key, delta) in deltas.into_iter().filter(|(_, d)| *d != 0) {
+        let now = table.get(key)?.map_or(0, |v| v.value()) + delta;
         if now == 0 {
-            care_cover.remove(key)?;
+            table.remove(key)?;
         } else {
-            care_cover.insert(key, now)?;
+            table.insert(key, now)?;
         }
     }
     Ok(())

@@ -34,7 +34,8 @@
 //!
 //! Beside them, the **facts tables** (`fact_customers`, `fact_tasks`, `fact_unscheduled`,
 //! `fact_lost`, `fact_returns`, `fact_revenue`, `fact_calls`, `fact_surveys`, `fact_stock`,
-//! `fact_family`, `fact_meta`; layouts in [`super::facts`]) hold what the rules derive from
+//! `fact_family`, `fact_tiers`, `fact_tier_counts`, the care and workflow tables, `fact_meta`;
+//! layouts in [`super::facts`]) hold what the rules derive from
 //! the records, keyed by date for month-sized reads. Invariant: *facts = derive(log) for the
 //! rules fingerprint* — `fact_meta` names the rules (and layout) they follow and the log
 //! position they were derived at; they are derived state, written by `crate::facts` after an

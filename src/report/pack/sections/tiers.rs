@@ -5,9 +5,8 @@ use std::collections::BTreeMap;
 
 use super::{Figures, PackChart, PackError, Section};
 use crate::chart;
-use crate::derive::tiers::{Tier, TierInputs, as_of_for};
 use crate::kpi::tiers::TierCounts;
-use crate::model::{Day, Kind, Period, Record, Timestamp};
+use crate::model::{Day, Kind, Record, Timestamp};
 use crate::report::t;
 
 pub(super) fn section(f: &Figures) -> Result<Section, PackError> {
@@ -34,14 +33,14 @@ pub(super) fn section(f: &Figures) -> Result<Section, PackError> {
     Ok(s)
 }
 
-/// Customers per tier at each trend month's evaluation date.
+/// Customers per tier at each trend month's evaluation date, counting only those who
+/// exist by then (issue 13: the tiers report counts no customer created after it).
 fn tiers_chart(f: &Figures) -> Result<PackChart, PackError> {
-    let inputs = TierInputs::load(f.reader, f.rules)?;
     let counts: Vec<TierCounts> = f
         .months
         .iter()
-        .map(|p| tier_counts(f, &inputs, p))
-        .collect();
+        .map(|p| crate::kpi::tiers::counts(f.reader, f.rules, p))
+        .collect::<Result<_, _>>()?;
     debug_assert_eq!(f.tiers.tiers.counts, *counts.last().expect("twelve months"));
     let by_month: Vec<(String, [u64; 3])> = f
         .months
@@ -53,24 +52,6 @@ fn tiers_chart(f: &Figures) -> Result<PackChart, PackError> {
         stem: "tiers",
         chart: chart::tiers_over_time(&by_month, f.cx.lang)?,
     })
-}
-
-/// The customers of each tier as of the month's evaluation date, counting only those who
-/// exist by then (issue 13: the tiers report counts no customer created after it).
-fn tier_counts(f: &Figures, inputs: &TierInputs, p: &Period) -> TierCounts {
-    let mut counts = TierCounts::default();
-    let as_of = as_of_for(p.first);
-    for (id, r) in inputs.evaluate(&f.rules.tiers, as_of) {
-        if !inputs.exists_on(&id, as_of) {
-            continue;
-        }
-        match r.tier {
-            Tier::SuperVip => counts.super_vip += 1,
-            Tier::Vip => counts.vip += 1,
-            Tier::General => counts.general += 1,
-        }
-    }
-    counts
 }
 
 /// Customers by the year of their first purchase, up to the month.
