@@ -174,13 +174,14 @@ pub fn derive_customer(
             let Some(cadence) = care.tier_care.cadence(tier) else {
                 continue;
             };
-            let mut period = Period::of(cadence, inputs.created_on);
-            if period.first < inputs.created_on {
-                period = period.next();
+            // The periods are walked by their first days; a period (with its label) is
+            // built only for a task.
+            let mut day = Period::of(cadence, inputs.created_on).first;
+            if day < inputs.created_on {
+                day = cadence.next_start(day);
             }
             let mut open: Option<Day> = None;
-            while period.first <= end {
-                let day = period.first;
+            while day <= end {
                 let covered = tier_on(day) == tier && !lost_on(inputs.episodes, day);
                 match (covered, open) {
                     (true, None) => open = Some(day),
@@ -195,9 +196,10 @@ pub fn derive_customer(
                     _ => {}
                 }
                 if covered {
+                    let period = Period::of(cadence, day);
                     tasks.push(tier_task(inputs.customer_id, tier, &period));
                 }
-                period = period.next();
+                day = cadence.next_start(day);
             }
             if let Some(from) = open {
                 cover.push(Cover {

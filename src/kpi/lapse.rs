@@ -43,7 +43,7 @@ use serde::Serialize;
 
 use super::KpiError;
 use crate::derive::Activity;
-use crate::derive::tiers::{Tier, TierInputs, as_of_for};
+use crate::derive::tiers::Tier;
 use crate::lapse::{self, BgNbdParams, GammaGammaParams, History, LapseError, Spend};
 use crate::model::{Day, Fen, Kind, Record};
 use crate::rules::Rules;
@@ -334,7 +334,8 @@ pub fn lapse_report(
         })
         .collect::<Result<_, LapseFailure>>()?;
     let expected_revenue = Fen(rows.iter().map(|r| r.3.0).sum());
-    let tiers = TierInputs::load(reader, rules)?.evaluate(&rules.tiers, as_of_for(as_of));
+    let month = crate::model::Period::month_of(as_of);
+    let tiers = super::tiers::MonthTiers::load(reader, rules, &month, true)?;
     let mut customers = Vec::new();
     for ((i, p, n, revenue, risk, lost), v) in rows.into_iter().zip(&visits) {
         if lost {
@@ -359,7 +360,9 @@ pub fn lapse_report(
             customer_id: c.customer_id.clone(),
             name,
             phone,
-            tier: tiers.get(&c.customer_id).map_or(Tier::General, |t| t.tier),
+            tier: tiers
+                .tier_of(reader, &c.customer_id)?
+                .unwrap_or(Tier::General),
             first_visit: v.days[0].0.to_string(),
             last_visit: last_day.to_string(),
             visits: v.days.len() as u64,

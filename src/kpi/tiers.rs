@@ -106,13 +106,13 @@ impl TierCounts {
 /// The tiers of a month: from the kept facts when they follow `rules` (a pass over the
 /// month's counts, and over every customer's tier changes only for the list), else
 /// evaluated from every customer's records.
-enum MonthTiers {
+pub(crate) enum MonthTiers {
     Kept { month: i32 },
     Derived(HashMap<String, TierResult>),
 }
 
 impl MonthTiers {
-    fn load(
+    pub(crate) fn load(
         reader: &Reader,
         rules: &Rules,
         month: &Period,
@@ -179,7 +179,11 @@ impl MonthTiers {
     }
 
     /// A customer's tier; `None` for one who does not exist in the month.
-    fn tier_of(&self, reader: &Reader, customer_id: &str) -> Result<Option<Tier>, StoreError> {
+    pub(crate) fn tier_of(
+        &self,
+        reader: &Reader,
+        customer_id: &str,
+    ) -> Result<Option<Tier>, StoreError> {
         match self {
             MonthTiers::Kept { month } => reader
                 .tier_at(customer_id, *month)?

@@ -23,6 +23,26 @@ impl PeriodKind {
             PeriodKind::Year => "year",
         }
     }
+
+    /// The first day of the period of this kind after the one that starts on `first`,
+    /// without building either period (no label): what a walk over many periods needs.
+    pub fn next_start(self, first: Day) -> Day {
+        match self {
+            // ISO weeks are seven days, one after another.
+            PeriodKind::Week => Day(first.0 + 7),
+            PeriodKind::Month | PeriodKind::Year => {
+                let d = first.to_naive();
+                let (year, month) = match self {
+                    PeriodKind::Month if d.month() < 12 => (d.year(), d.month() + 1),
+                    PeriodKind::Month => (d.year() + 1, 1),
+                    _ => (d.year() + 1, 1),
+                };
+                Day::from_naive(
+                    NaiveDate::from_ymd_opt(year, month, 1).expect("the first of a month exists"),
+                )
+            }
+        }
+    }
 }
 
 /// A period: its label (`2024-W09`, `2024-03`, `2024`) and its first and last dates.
@@ -227,6 +247,35 @@ mod tests {
 
     fn d(text: &str) -> Day {
         Day::parse(text).unwrap()
+    }
+
+    #[test]
+    fn the_next_start_is_the_first_day_of_the_next_period() {
+        // 2024-12-30 is the Monday of ISO week 2025-W01.
+        assert_eq!(
+            PeriodKind::Week.next_start(d("2024-12-30")),
+            d("2025-01-06")
+        );
+        assert_eq!(
+            PeriodKind::Month.next_start(d("2024-01-01")),
+            d("2024-02-01")
+        );
+        assert_eq!(
+            PeriodKind::Month.next_start(d("2024-12-01")),
+            d("2025-01-01")
+        );
+        assert_eq!(
+            PeriodKind::Year.next_start(d("2024-01-01")),
+            d("2025-01-01")
+        );
+        // The same as building the period after, over three years of days.
+        for n in 0..1100 {
+            let day = Day(d("2023-01-01").0 + n);
+            for kind in [PeriodKind::Week, PeriodKind::Month, PeriodKind::Year] {
+                let period = Period::of(kind, day);
+                assert_eq!(kind.next_start(period.first), period.next().first, "{day}");
+            }
+        }
     }
 
     #[test]
