@@ -194,9 +194,33 @@ impl MonthTiers {
     }
 }
 
-/// The customers of each tier in a month (what [`run`] counts).
-pub fn counts(reader: &Reader, rules: &Rules, month: &Period) -> Result<TierCounts, KpiError> {
-    MonthTiers::load(reader, rules, month, true)?.counts(reader)
+/// The customers of each tier in each of some months (what [`run`] counts): from the kept
+/// facts when they follow `rules`, else from one evaluation of every customer's inputs.
+pub fn counts_by_month(
+    reader: &Reader,
+    rules: &Rules,
+    months: &[Period],
+) -> Result<Vec<TierCounts>, KpiError> {
+    if crate::facts::current(reader, rules)? {
+        return months
+            .iter()
+            .map(|m| MonthTiers::load(reader, rules, m, true)?.counts(reader))
+            .collect();
+    }
+    let inputs = TierInputs::load(reader, rules)?;
+    Ok(months
+        .iter()
+        .map(|m| {
+            let as_of = as_of_for(m.first);
+            let mut counts = TierCounts::default();
+            for (id, r) in inputs.evaluate(&rules.tiers, as_of) {
+                if inputs.exists_on(&id, as_of) {
+                    counts.add(r.tier);
+                }
+            }
+            counts
+        })
+        .collect())
 }
 
 /// The tiers of a month, each customer's with `list`, and the trailing year's revenue per

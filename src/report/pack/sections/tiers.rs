@@ -36,11 +36,7 @@ pub(super) fn section(f: &Figures) -> Result<Section, PackError> {
 /// Customers per tier at each trend month's evaluation date, counting only those who
 /// exist by then (issue 13: the tiers report counts no customer created after it).
 fn tiers_chart(f: &Figures) -> Result<PackChart, PackError> {
-    let counts: Vec<TierCounts> = f
-        .months
-        .iter()
-        .map(|p| crate::kpi::tiers::counts(f.reader, f.rules, p))
-        .collect::<Result<_, _>>()?;
+    let counts: Vec<TierCounts> = crate::kpi::tiers::counts_by_month(f.reader, f.rules, &f.months)?;
     debug_assert_eq!(f.tiers.tiers.counts, *counts.last().expect("twelve months"));
     let by_month: Vec<(String, [u64; 3])> = f
         .months
