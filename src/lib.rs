@@ -43,7 +43,10 @@
 //!   what-if), complaints and actions, and the work lists (`tasks`, `lost`, `lapse`, open
 //!   complaints and actions). A report reads its period's kept facts when they follow its
 //!   rules, and derives from scratch otherwise (`lost` and `lapse` read every customer's
-//!   service visits: a model is fitted on all of them).
+//!   service visits: a model is fitted on all of them). The `tasks` work list reads the
+//!   facts around its date to find the customers who can have a task open then, and derives
+//!   only those again from their own records (the tier-care customers still come from every
+//!   customer's tier).
 //! - [`lapse`]: who is about to lapse and what they are worth — the BG/NBD and Gamma-Gamma
 //!   models fitted by maximum likelihood (a deterministic Nelder–Mead, ₂F₁ by its series),
 //!   P(alive), expected future transactions and spend, and the paper's holdout check;
