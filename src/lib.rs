@@ -44,8 +44,10 @@
 //!   complaints and actions). A report reads its period's kept facts when they follow its
 //!   rules, and derives from scratch otherwise: `tiers` reads the month's tier counts (and,
 //!   for its list, every customer's tier changes), `lost` the customers with an episode
-//!   open on the date, each read on its own (`lapse` reads every customer's service
-//!   visits: a model is fitted on all of them).
+//!   open on the date, each read on its own, and the `tasks` work list the facts around
+//!   its date to find the customers who can have a task open then, deriving only those
+//!   again from their own records (`lapse` reads every customer's service visits: a model
+//!   is fitted on all of them).
 //! - [`lapse`]: who is about to lapse and what they are worth — the BG/NBD and Gamma-Gamma
 //!   models fitted by maximum likelihood (a deterministic Nelder–Mead, ₂F₁ by its series),
 //!   P(alive), expected future transactions and spend, and the paper's holdout check;

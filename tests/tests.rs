@@ -40,4 +40,5 @@ mod store_misuse;
 mod tiers_fixtures;
 mod util;
 mod visits_fixtures;
+mod worklist_facts;
 mod zh_text;

@@ -503,7 +503,7 @@ fn customers_named(record: &Record) -> Vec<&str> {
 
 /// The current records that decide some customers' facts, by kind and key.
 #[derive(Default)]
-struct Gathered {
+pub(crate) struct Gathered {
     by_kind: BTreeMap<Kind, BTreeMap<String, Record>>,
 }
 
@@ -515,7 +515,8 @@ impl Gathered {
             .insert(record.key(), record);
     }
 
-    fn take(&mut self, kind: Kind) -> Vec<Record> {
+    /// The gathered records of a kind, in key order (as a snapshot lists them).
+    pub(crate) fn take(&mut self, kind: Kind) -> Vec<Record> {
         self.by_kind
             .remove(&kind)
             .map(|m| m.into_values().collect())
@@ -532,8 +533,27 @@ fn derive_some(
     gather: &BTreeSet<String>,
     want: &BTreeSet<String>,
 ) -> Result<Vec<(String, Option<CustomerFacts>)>, StoreError> {
-    // Each customer's records are read in parallel from the one snapshot.
-    let targets_list: Vec<&String> = gather.iter().collect();
+    let (gathered, present) = records_of_customers(reader, gather)?;
+    let mut derived: BTreeMap<String, CustomerFacts> = derive_from(gathered, rules, |id| {
+        present.contains(id) && want.contains(id)
+    })
+    .into_iter()
+    .collect();
+    Ok(want
+        .iter()
+        .map(|id| (id.clone(), derived.remove(id)))
+        .collect())
+}
+
+/// The current records of some customers: each one's customer record and every current
+/// record naming them (as owner or referrer), by kind and key; with those of `ids` who are
+/// current customers. Each customer's records are read in parallel from the one snapshot.
+/// The work list (`kpi::worklist`) reads its candidates' records this way too.
+pub(crate) fn records_of_customers(
+    reader: &Reader,
+    ids: &BTreeSet<String>,
+) -> Result<(Gathered, BTreeSet<String>), StoreError> {
+    let targets_list: Vec<&String> = ids.iter().collect();
     let read: Vec<(bool, Vec<Record>)> = targets_list
         .par_iter()
         .map(|id| {
@@ -562,15 +582,7 @@ fn derive_some(
             gathered.add(record);
         }
     }
-    let mut derived: BTreeMap<String, CustomerFacts> = derive_from(gathered, rules, |id| {
-        present.contains(id) && want.contains(id)
-    })
-    .into_iter()
-    .collect();
-    Ok(want
-        .iter()
-        .map(|id| (id.clone(), derived.remove(id)))
-        .collect())
+    Ok((gathered, present))
 }
 
 /// Derives the facts of every customer of `gathered` that `wanted` accepts. The records

@@ -1260,3 +1260,25 @@ fn add_deltas(
 fn gone<'a, T: PartialEq>(from: &'a [T], to: &'a [T]) -> impl Iterator<Item = &'a T> {
     from.iter().filter(move |x| !to.contains(x))
 }
+
+// Reads of the work list (`kpi::worklist`): which customers can have a task open on a date.
+impl Reader {
+    /// Calls `f(lost_on, customer id)` for every lost episode begun on a date in
+    /// `[from, to]`, returned since or not, in date then customer order.
+    pub fn for_each_lost(
+        &self,
+        from: i32,
+        to: i32,
+        mut f: impl FnMut(i32, &str),
+    ) -> Result<(), StoreError> {
+        guarded(|| {
+            let table = self.facts_txn().open_table(LOST)?;
+            for entry in table.range((from, "")..(to.saturating_add(1), ""))? {
+                let (key, _) = entry?;
+                let (day, customer) = key.value();
+                f(day, customer);
+            }
+            Ok(())
+        })
+    }
+}
