@@ -587,11 +587,14 @@ pub(crate) fn records_of_customers(
 
 /// Derives the facts of every customer of `gathered` that `wanted` accepts. The records
 /// of a kind are in key order, as in a snapshot, so each customer's lists are too.
-fn derive_from(
+/// The customers of `gathered` that `wanted` accepts, in customer id order, each with their
+/// own records (each kind in key order, as a snapshot lists them), and the tier inputs of
+/// every customer gathered.
+pub(crate) fn people_of(
     mut gathered: Gathered,
     rules: &Rules,
-    wanted: impl Fn(&str) -> bool + Sync,
-) -> Vec<(String, CustomerFacts)> {
+    wanted: impl Fn(&Customer) -> bool,
+) -> (BTreeMap<String, Person>, TierInputs) {
     let customers = gathered.take(Kind::Customer);
     let sales = gathered.take(Kind::Sale);
     let orders = gathered.take(Kind::ServiceOrder);
@@ -601,7 +604,7 @@ fn derive_from(
 
     let mut people: BTreeMap<String, Person> = BTreeMap::new();
     for c in customers.iter().filter_map(|r| match r {
-        Record::Customer(c) if wanted(&c.customer_id) => Some(c),
+        Record::Customer(c) if wanted(c) => Some(c),
         _ => None,
     }) {
         let activity = CustomerActivity {
@@ -654,6 +657,15 @@ fn derive_from(
         }
     }
     let tiers = TierInputs::from_records(customers, sales, orders, policies, surveys, rules);
+    (people, tiers)
+}
+
+fn derive_from(
+    gathered: Gathered,
+    rules: &Rules,
+    wanted: impl Fn(&str) -> bool + Sync,
+) -> Vec<(String, CustomerFacts)> {
+    let (people, tiers) = people_of(gathered, rules, |c| wanted(&c.customer_id));
     let deriver = TaskDeriver::new(rules);
     let success = rules.visits.tasks.churn_recovery.success.clone();
     let list: Vec<_> = people.into_iter().collect();
@@ -667,13 +679,13 @@ fn derive_from(
         .collect()
 }
 
-/// What one customer's facts are derived from (besides the tier inputs).
-struct Person {
-    customer: Customer,
-    activity: CustomerActivity,
-    surveys: Vec<Survey>,
+/// What one customer's facts (or open tasks) are derived from, besides the tier inputs.
+pub(crate) struct Person {
+    pub(crate) customer: Customer,
+    pub(crate) activity: CustomerActivity,
+    pub(crate) surveys: Vec<Survey>,
     /// (policy id, start_on) of their current policies.
-    policies: Vec<(String, Day)>,
+    pub(crate) policies: Vec<(String, Day)>,
 }
 
 /// One customer's facts.

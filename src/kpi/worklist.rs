@@ -308,68 +308,18 @@ fn open_of_some(
         // The kept facts are current: `fact_family` lists every member.
         gather.extend(reader.family_members(&family)?);
     }
-    let (mut gathered, _) = crate::facts::records_of_customers(reader, &gather)?;
-    let customers = gathered.take(Kind::Customer);
-    let sales = gathered.take(Kind::Sale);
-    let orders = gathered.take(Kind::ServiceOrder);
-    let policies = gathered.take(Kind::Policy);
-    let attempts = gathered.take(Kind::Attempt);
-    let surveys = gathered.take(Kind::Survey);
-
+    let (gathered, _) = crate::facts::records_of_customers(reader, &gather)?;
     let wanted: BTreeSet<&str> = part.iter().map(String::as_str).collect();
-    // Each candidate with consent, in customer id order; their lists in key order, as a
-    // snapshot lists them.
-    let mut people: BTreeMap<String, Person> = BTreeMap::new();
-    for r in &customers {
-        if let Record::Customer(c) = r
-            && c.contact_consent
-            && wanted.contains(c.customer_id.as_str())
-        {
-            let person = Person {
-                customer: c.clone(),
-                activity: CustomerActivity {
-                    customer_id: c.customer_id.clone(),
-                    ..CustomerActivity::default()
-                },
-                policies: Vec::new(),
-            };
-            people.insert(c.customer_id.clone(), person);
-        }
-    }
-    for r in &sales {
-        if let Record::Sale(s) = r
-            && let Some(p) = people.get_mut(&s.customer_id)
-        {
-            p.activity.sales.push(s.clone());
-        }
-    }
-    for r in &orders {
-        if let Record::ServiceOrder(o) = r
-            && let Some(p) = people.get_mut(&o.customer_id)
-        {
-            p.activity.orders.push(o.clone());
-        }
-    }
-    for r in attempts {
-        if let Record::Attempt(a) = r
-            && let Some(p) = people.get_mut(&a.customer_id)
-        {
-            p.activity.attempts.push(a);
-        }
-    }
-    for r in &policies {
-        if let Record::Policy(p) = r
-            && p.start_on <= judge.as_of
-            && let Some(person) = people.get_mut(&p.customer_id)
-        {
-            person.policies.push((p.policy_id.clone(), p.start_on));
-        }
-    }
-    let tiers = TierInputs::from_records(customers, sales, orders, policies, surveys, judge.rules);
-    let people: Vec<Person> = people
+    // Each candidate with consent, with their policies started by the date and what was
+    // recorded by its end.
+    let (people, tiers) = crate::facts::people_of(gathered, judge.rules, |c| {
+        c.contact_consent && wanted.contains(c.customer_id.as_str())
+    });
+    let people: Vec<crate::facts::Person> = people
         .into_values()
         .map(|mut p| {
             p.activity = known_until(p.activity, judge.until);
+            p.policies.retain(|(_, start_on)| *start_on <= judge.as_of);
             p
         })
         .collect();
@@ -381,14 +331,6 @@ fn open_of_some(
             open
         })
         .collect())
-}
-
-/// A candidate's inputs.
-struct Person {
-    customer: Customer,
-    activity: CustomerActivity,
-    /// (policy id, start_on) of their current policies started by the date.
-    policies: Vec<(String, Day)>,
 }
 
 /// One customer's activity recorded by `until` (`Activity::known_until`).

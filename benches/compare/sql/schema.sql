@@ -5,7 +5,7 @@ CREATE TABLE staff (
     role VARCHAR, active_from DATE NOT NULL, active_to DATE);
 CREATE TABLE customers (
     customer_id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, phone VARCHAR, family_id VARCHAR,
-    tags VARCHAR, created_on DATE NOT NULL);
+    tags VARCHAR, created_on DATE NOT NULL, contact_consent BOOLEAN);
 CREATE TABLE sales (
     sale_id VARCHAR PRIMARY KEY, customer_id VARCHAR NOT NULL, vin VARCHAR,
     delivered_at TIMESTAMP NOT NULL, consultant_id VARCHAR, amount DECIMAL(18,2) NOT NULL,
@@ -20,7 +20,7 @@ CREATE TABLE insurance (
 CREATE TABLE contacts (
     attempt_id VARCHAR PRIMARY KEY, customer_id VARCHAR NOT NULL, "at" TIMESTAMP NOT NULL,
     channel VARCHAR NOT NULL, staff_id VARCHAR, purpose VARCHAR NOT NULL,
-    outcome VARCHAR NOT NULL, note VARCHAR);
+    outcome VARCHAR NOT NULL, note VARCHAR, reason VARCHAR);
 CREATE TABLE surveys (
     survey_id VARCHAR PRIMARY KEY, attempt_id VARCHAR, customer_id VARCHAR NOT NULL,
     "at" TIMESTAMP NOT NULL, subject_department VARCHAR NOT NULL, overall INTEGER NOT NULL,
