@@ -585,8 +585,6 @@ pub(crate) fn records_of_customers(
     Ok((gathered, present))
 }
 
-/// Derives the facts of every customer of `gathered` that `wanted` accepts. The records
-/// of a kind are in key order, as in a snapshot, so each customer's lists are too.
 /// The customers of `gathered` that `wanted` accepts, in customer id order, each with their
 /// own records (each kind in key order, as a snapshot lists them), and the tier inputs of
 /// every customer gathered.
@@ -660,6 +658,8 @@ pub(crate) fn people_of(
     (people, tiers)
 }
 
+/// Derives the facts of every customer of `gathered` that `wanted` accepts. The records
+/// of a kind are in key order, as in a snapshot, so each customer's lists are too.
 fn derive_from(
     gathered: Gathered,
     rules: &Rules,
