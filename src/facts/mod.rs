@@ -809,7 +809,30 @@ fn customer_facts(
         reasons,
         declared,
         tiers: timeline,
+        service: service_by_month(activity),
     }
+}
+
+/// The revenue of a customer's service orders by the month they were opened, in month
+/// order, leaving out months that sum to 0. A month whose sum would not fit an `i64` keeps
+/// more than one entry (the table adds them up in an `i128`).
+fn service_by_month(activity: &CustomerActivity) -> Vec<(i32, i64)> {
+    let mut by_month: BTreeMap<i32, Vec<i64>> = BTreeMap::new();
+    for o in &activity.orders {
+        let sums = by_month.entry(month_of(o.opened_at.day().0)).or_default();
+        match sums
+            .last_mut()
+            .and_then(|s| s.checked_add(o.revenue.0).map(|n| (s, n)))
+        {
+            Some((s, n)) => *s = n,
+            None => sums.push(o.revenue.0),
+        }
+    }
+    by_month
+        .into_iter()
+        .flat_map(|(month, sums)| sums.into_iter().map(move |fen| (month, fen)))
+        .filter(|(_, fen)| *fen != 0)
+        .collect()
 }
 
 /// A customer's tier in every month from their first (the one after `created_on`'s: the
@@ -998,6 +1021,7 @@ pub fn check(reader: &Reader, rules: &Rules, max: usize) -> Result<FactsCheck, S
     let mut cover: BTreeMap<(u8, i32), i64> = BTreeMap::new();
     let mut tier_counts: BTreeMap<(u8, i32), i64> = BTreeMap::new();
     let mut tier_rows = 0u64;
+    let mut service: BTreeMap<i32, i128> = BTreeMap::new();
     let mut with_facts = 0u64;
     let customers = derive_in_chunks(reader, rules, CHUNK, |chunk| {
         for (id, fresh) in chunk {
@@ -1025,6 +1049,9 @@ pub fn check(reader: &Reader, rules: &Rules, max: usize) -> Result<FactsCheck, S
             add_cover(&mut cover, &facts.care_cover);
             tier_count_deltas(&facts.tiers, 1, &mut tier_counts);
             tier_rows += facts.tiers.len() as u64;
+            for (month, fen) in &facts.service {
+                *service.entry(*month).or_default() += i128::from(*fen);
+            }
         }
         Ok(())
     })?;
@@ -1049,6 +1076,10 @@ pub fn check(reader: &Reader, rules: &Rules, max: usize) -> Result<FactsCheck, S
     cover.retain(|_, n| *n != 0);
     if reader.care_cover_table()? != cover {
         note("fact_care_cover differs from the customers' runs of tier care".to_owned());
+    }
+    service.retain(|_, n| *n != 0);
+    if reader.service_table()? != service {
+        note("fact_service_revenue differs from the customers' service orders".to_owned());
     }
     tier_counts.retain(|_, n| *n != 0);
     if reader.tier_counts_table()? != tier_counts {

@@ -71,9 +71,20 @@ fn fen_share(part: Fen, whole: Fen) -> Option<f64> {
     (whole.0 != 0).then(|| part.0 as f64 / whole.0 as f64)
 }
 
-/// The revenue of the service orders opened on a date of `period`: a by-time range scan of
-/// the records, no derivation.
-pub fn service_revenue(reader: &Reader, period: &Period) -> Result<Fen, KpiError> {
+/// The revenue of the service orders opened on a date of `period`: the months' sums kept by
+/// import when `kept` (the reports read the kept facts), else a by-time range scan of the
+/// records, no derivation.
+pub fn service_revenue(reader: &Reader, period: &Period, kept: bool) -> Result<Fen, KpiError> {
+    if kept {
+        let month = |day: Day| crate::facts::month_of(day.0);
+        let sum = reader.service_revenue_in(month(period.first), month(period.last))?;
+        return i64::try_from(sum).map(Fen).map_err(|_| {
+            crate::model::MoneyOverflow {
+                figure: format!("the service revenue of {period}"),
+            }
+            .into()
+        });
+    }
     let mut sum = Fen::ZERO;
     let mut overflow = None;
     reader.for_each_in_period(
@@ -98,17 +109,21 @@ pub fn service_revenue(reader: &Reader, period: &Period) -> Result<Fen, KpiError
 
 /// Puts the period's service revenue and the recovery share into figures (and into each
 /// month of a year's figures).
-pub fn add_service_revenue(reader: &Reader, f: &mut ChurnFigures) -> Result<(), KpiError> {
+pub fn add_service_revenue(
+    reader: &Reader,
+    f: &mut ChurnFigures,
+    kept: bool,
+) -> Result<(), KpiError> {
     let period = match (&f.month, &f.year) {
         (Some(label), _) => Period::parse_month(label),
         (_, Some(label)) => Period::parse_year(label),
         _ => Err("no period".to_owned()),
     }
     .expect("churn figures name their month or year");
-    f.service_revenue = service_revenue(reader, &period)?;
+    f.service_revenue = service_revenue(reader, &period, kept)?;
     f.recovery_share = fen_share(f.recovery_revenue, f.service_revenue);
     for m in f.months.iter_mut().flatten() {
-        add_service_revenue(reader, m)?;
+        add_service_revenue(reader, m, kept)?;
     }
     Ok(())
 }
@@ -116,20 +131,12 @@ pub fn add_service_revenue(reader: &Reader, f: &mut ChurnFigures) -> Result<(), 
 /// The multi-year table of a year's report: every year from that of the earliest service
 /// order through `through`, with its recovery revenue, service revenue and share.
 pub fn year_lines(derived: &super::Derived, through: i32) -> Result<Vec<YearLine>, KpiError> {
-    let mut first_year = None;
-    let end = Period::year(through).expect("a year");
-    derived.reader.for_each_in_period(
-        Kind::ServiceOrder,
-        crate::model::Timestamp(i64::MIN),
-        Day(end.last.0 + 1).start(),
-        |record| {
-            // In order of time: the first record seen is the earliest.
-            if first_year.is_none() {
-                first_year = record.time().map(|t| t.day().year());
-            }
-            Ok(())
-        },
-    )?;
+    // The by-time index's first entry: the earliest service order.
+    let first_year = derived
+        .reader
+        .earliest_time(Kind::ServiceOrder)?
+        .map(|t| t.day().year())
+        .filter(|year| *year <= through);
     let Some(first_year) = first_year else {
         return Ok(Vec::new());
     };
@@ -137,7 +144,7 @@ pub fn year_lines(derived: &super::Derived, through: i32) -> Result<Vec<YearLine
         .map(|year| {
             let period = Period::year(year).expect("a year");
             let recovery_revenue = derived.churn_report(&period, None)?.recovery_revenue;
-            let service_revenue = service_revenue(derived.reader, &period)?;
+            let service_revenue = service_revenue(derived.reader, &period, derived.reads_facts())?;
             Ok(YearLine {
                 year,
                 recovery_revenue,

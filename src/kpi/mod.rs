@@ -191,7 +191,7 @@ impl<'r> Derived<'r> {
             );
         }
         // Recovery revenue in context: the period's service revenue, read by date range.
-        churn::add_service_revenue(self.reader, &mut figures)?;
+        churn::add_service_revenue(self.reader, &mut figures, self.reads_facts())?;
         figures.data_through = self
             .reader
             .latest_time()?

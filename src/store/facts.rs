@@ -28,6 +28,7 @@
 //! | `fact_stock` | month index | `i64` | episodes begun minus episodes ended in the month: lost customers at a month's end is the sum up to it |
 //! | `fact_family` | `(family id, customer id)` | `()` | the members of each family, for re-deriving a family's tiers |
 //! | `fact_tiers` | `(customer id, month index)` | `[tier, criteria low, criteria high]` | each customer's tier (DOMAIN.md section 7, evaluated as of the end of the month before) from their first month (the one after `created_on`'s) at every month where it or its criteria change ([`TierChange`]): a month's tier is that of the latest entry up to it, and the last entry holds for every later month (derived up to the month the tier settles, `TierInputs::settled_from`) |
+//! | `fact_service_revenue` | month index | `i128` | the revenue (fen) of the service orders opened in the month, every order counted (DOMAIN.md section 5's denominator of the recovery share); wider than a figure, so that a sum beyond `i64` is kept and the report says so |
 //! | `fact_tier_counts` | `(tier, month index)` | `i64` | customers entering a tier at a month minus those leaving it: the customers of a tier in a month are the sum up to it |
 //! | `fact_workflow` | `(series, month index)` | `i64` | the complaints open ([`SERIES_OPEN`]), open and overdue ([`SERIES_OVERDUE`]) and the actions overdue ([`SERIES_ACTIONS_OVERDUE`]) at the end of a month, where the figure changes: a later month has the value of the latest earlier entry |
 //! | `fact_actions_due` | `(due_on, action id)` | `()` | actions by due date |
@@ -66,6 +67,7 @@ const REASONS: TableDefinition<(i32, &str), &str> = TableDefinition::new("fact_r
 const DECLARED: TableDefinition<(i32, &str), ()> = TableDefinition::new("fact_declared");
 const TIERS: TableDefinition<(&str, i32), [u8; 3]> = TableDefinition::new("fact_tiers");
 const TIER_COUNTS: TableDefinition<(u8, i32), i64> = TableDefinition::new("fact_tier_counts");
+const SERVICE: TableDefinition<i32, i128> = TableDefinition::new("fact_service_revenue");
 
 /// Shows every facts table to `visitor` (the backup copies each by its types: see
 /// `store::backup`). A facts table added above must be added here too: a backup refuses a
@@ -92,7 +94,8 @@ pub(super) fn visit_tables(
     visitor.visit(REASONS)?;
     visitor.visit(DECLARED)?;
     visitor.visit(TIERS)?;
-    visitor.visit(TIER_COUNTS)
+    visitor.visit(TIER_COUNTS)?;
+    visitor.visit(SERVICE)
 }
 
 const META_FINGERPRINT: &str = "fingerprint";
@@ -156,7 +159,7 @@ pub const TASK_ON_TIME: u8 = 4;
 
 /// The layout of the facts tables. Part of the fingerprint: facts of another layout are
 /// derived again, never read.
-pub const LAYOUT: u32 = 6;
+pub const LAYOUT: u32 = 7;
 
 /// Kinds of a `fact_care_tasks` value's first byte.
 pub const CARE_TIER: u8 = 0;
@@ -323,6 +326,9 @@ pub struct CustomerFacts {
     pub declared: Vec<i32>,
     /// The customer's tier from their first month, where it or its criteria change.
     pub tiers: Vec<TierChange>,
+    /// (month index, fen) the revenue of the customer's service orders opened in a month,
+    /// for the months with an order.
+    pub service: Vec<(i32, i64)>,
 }
 
 impl CustomerFacts {
@@ -691,6 +697,34 @@ impl Reader {
                 open.remove(&(key.value().1.to_owned(), r.lost_on));
             }
             Ok(open.into_keys().collect())
+        })
+    }
+
+    /// The revenue (fen) of the service orders opened in the months `[from, to]` (month
+    /// indexes): a sum over at most the months asked for, which may be beyond a figure's
+    /// `i64` (the caller says so).
+    pub fn service_revenue_in(&self, from: i32, to: i32) -> Result<i128, StoreError> {
+        guarded(|| {
+            let table = self.facts_txn().open_table(SERVICE)?;
+            let mut sum: i128 = 0;
+            for entry in table.range(from..=to)? {
+                sum += entry?.1.value();
+            }
+            Ok(sum)
+        })
+    }
+
+    /// Every entry of `fact_service_revenue`, by month index: the first is the month of
+    /// the earliest service order.
+    pub fn service_table(&self) -> Result<BTreeMap<i32, i128>, StoreError> {
+        guarded(|| {
+            let table = self.facts_txn().open_table(SERVICE)?;
+            let mut out = BTreeMap::new();
+            for entry in table.iter()? {
+                let (k, v) = entry?;
+                out.insert(k.value(), v.value());
+            }
+            Ok(out)
         })
     }
 
@@ -1093,6 +1127,8 @@ fn write_customers(
     let mut tiers = txn.open_table(TIERS)?;
     let mut tier_counts = txn.open_table(TIER_COUNTS)?;
     let mut tier_delta: BTreeMap<(u8, i32), i64> = BTreeMap::new();
+    let mut service = txn.open_table(SERVICE)?;
+    let mut service_delta: BTreeMap<i32, i128> = BTreeMap::new();
     let mut stock_delta: BTreeMap<i32, i64> = BTreeMap::new();
     let mut cover_delta: BTreeMap<(u8, i32), i64> = BTreeMap::new();
     let mut cover = |c: &CoverFact, sign: i64| {
@@ -1161,6 +1197,9 @@ fn write_customers(
             }
             tier_count_deltas(&old.tiers, -1, &mut tier_delta);
         }
+        for (month, fen) in &old.service {
+            *service_delta.entry(*month).or_default() -= i128::from(*fen);
+        }
         if old.family_id != new.family_id
             && let Some(f) = &old.family_id
         {
@@ -1214,6 +1253,9 @@ fn write_customers(
             }
             tier_count_deltas(&new.tiers, 1, &mut tier_delta);
         }
+        for (month, fen) in &new.service {
+            *service_delta.entry(*month).or_default() += i128::from(*fen);
+        }
         if old.family_id != new.family_id
             && let Some(f) = &new.family_id
         {
@@ -1227,16 +1269,39 @@ fn write_customers(
             customers.insert(id, encode(new).as_slice())?;
         }
     }
-    for (month, delta) in stock_delta.into_iter().filter(|(_, d)| *d != 0) {
-        let now = stock.get(month)?.map_or(0, |v| v.value()) + delta;
+    add_month_deltas(&mut stock, stock_delta, "fact_stock")?;
+    // Sums of i64 amounts: an i128 holds more of them than a store can.
+    for (month, delta) in service_delta.into_iter().filter(|(_, d)| *d != 0) {
+        let now = service.get(month)?.map_or(0, |v| v.value()) + delta;
         if now == 0 {
-            stock.remove(month)?;
+            service.remove(month)?;
         } else {
-            stock.insert(month, now)?;
+            service.insert(month, now)?;
         }
     }
     add_deltas(&mut care_cover, cover_delta)?;
     add_deltas(&mut tier_counts, tier_delta)?;
+    Ok(())
+}
+
+/// Adds `deltas` to a table of monthly figures, leaving out the months that become 0.
+fn add_month_deltas(
+    table: &mut redb::Table<i32, i64>,
+    deltas: BTreeMap<i32, i64>,
+    name: &str,
+) -> Result<(), StoreError> {
+    for (month, delta) in deltas.into_iter().filter(|(_, d)| *d != 0) {
+        let now = table
+            .get(month)?
+            .map_or(0, |v| v.value())
+            .checked_add(delta)
+            .ok_or_else(|| StoreError::Damaged(format!("{name} overflows in month {month}")))?;
+        if now == 0 {
+            table.remove(month)?;
+        } else {
+            table.insert(month, now)?;
+        }
+    }
     Ok(())
 }
 
