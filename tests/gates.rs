@@ -499,27 +499,6 @@ fn the_summary_is_a_markdown_table_appended_to_the_file() {
     );
 }
 
-/// A generated store the lapse model fits quickly (see `pack::lapse_store`): 80 customers
-/// over 2024–2025.
-fn lapse_store() -> Dir {
-    let dir = Dir::new();
-    let gen_dir = dir.join("gen");
-    let gen_dir = gen_dir.to_str().unwrap();
-    dir.ok(&[
-        "gen",
-        "--customers",
-        "80",
-        "--months",
-        "24",
-        "--start",
-        "2024-01",
-        "--out",
-        gen_dir,
-    ]);
-    dir.ok(&["import", gen_dir]);
-    dir
-}
-
 /// Runs `check --month 2025-12` with one gates file; returns (exit code, stdout and stderr).
 fn check_december(dir: &Dir, gates: &str, extra: &[&str]) -> (i32, String) {
     dir.write("gates.toml", gates);
@@ -543,7 +522,7 @@ fn check_december(dir: &Dir, gates: &str, extra: &[&str]) -> (i32, String) {
 /// list), and a saved `lapse --format json` serves as a baseline.
 #[test]
 fn lapse_gates_read_the_model_as_of_the_month_end() {
-    let dir = lapse_store();
+    let dir = crate::util::lapse_store();
     let lapse: serde_json::Value =
         serde_json::from_str(&dir.ok(&["lapse", "--as-of", "2025-12-31", "--format", "json"]))
             .unwrap();

@@ -513,28 +513,6 @@ fn a_single_file_pack_is_one_page_that_links_to_no_file() {
     }
 }
 
-/// A generated store whose lapse model fits in well under a second, also unoptimised: 80
-/// customers over 2 years (with their history from 2022). (`gen --customers 300` of the
-/// same months does not fit, the model refusing its series; the 189 service customers of
-/// fixtures/gates/data fit in seconds, minutes unoptimised.)
-fn lapse_store() -> Dir {
-    let dir = Dir::new();
-    let gen_dir = dir.join("gen");
-    dir.ok(&[
-        "gen",
-        "--customers",
-        "80",
-        "--months",
-        "24",
-        "--start",
-        "2024-01",
-        "--out",
-        gen_dir.to_str().unwrap(),
-    ]);
-    dir.ok(&["import", gen_dir.to_str().unwrap()]);
-    dir
-}
-
 /// Issue 17: the pack's "about to lapse" section shows the model as of the month's last
 /// day — what the list is, the fit, the holdout check with how to read it, and the 20
 /// customers with the most revenue at risk — and `lapse.json` beside the page is
@@ -542,7 +520,7 @@ fn lapse_store() -> Dir {
 /// and the pack is byte-identical at 1 and 2 threads.
 #[test]
 fn the_pack_shows_who_is_about_to_lapse_without_names_or_phones() {
-    let dir = lapse_store();
+    let dir = crate::util::lapse_store();
     let packs = packs_at_one_and_two_threads(&dir, "2025-12");
     let pack = &packs[0];
     let html = String::from_utf8(pack["index.html"].clone()).unwrap();

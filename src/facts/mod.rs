@@ -954,14 +954,15 @@ pub fn outcome_of(code: u8) -> Result<Outcome, StoreError> {
     of_code(Outcome::ALL, code, "fact_tasks names the outcome")
 }
 
-/// A tier as `fact_survey_lines` stores it: its index in `Tier::ALL`.
+/// A tier as the facts tables (`fact_survey_lines`, `fact_tiers`, …) store it: its index in
+/// `Tier::ALL`.
 pub fn tier_code(tier: Tier) -> u8 {
     code_in(&Tier::ALL, &tier)
 }
 
 /// The tier of a stored code.
 pub fn tier_of(code: u8) -> Result<Tier, StoreError> {
-    of_code(&Tier::ALL, code, "fact_survey_lines names the tier")
+    of_code(&Tier::ALL, code, "a facts table names the tier")
 }
 
 /// Where the kept facts stand against the rules in force and the log.

@@ -5,13 +5,14 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::derive::episodes::{Episode, lost_episodes};
-use crate::derive::tiers::{Tier, TierInputs, as_of_for};
+use crate::derive::tiers::Tier;
 use crate::derive::{Activity, CustomerActivity};
-use crate::model::{Customer, Day, Fen, Kind, MoneyOverflow, Purpose, Record};
+use crate::model::{Customer, Day, Fen, Kind, MoneyOverflow, Period, Purpose, Record};
 use crate::rules::Rules;
 use crate::store::Reader;
 
 use super::KpiError;
+use super::tiers::MonthTiers;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct LostCustomer {
@@ -198,7 +199,7 @@ fn lost_from_facts(
     rules: &Rules,
     as_of: Day,
 ) -> Result<Vec<LostCustomer>, KpiError> {
-    let month = crate::facts::month_of(as_of.0);
+    let tiers = MonthTiers::load(reader, rules, &Period::month_of(as_of), true)?;
     let candidates = reader.lost_on(as_of.0)?;
     let lines: Vec<Option<LostCustomer>> = candidates
         .par_iter()
@@ -207,10 +208,7 @@ fn lost_from_facts(
             let Some(open) = open_episode(&activity, rules, as_of)? else {
                 return Ok(None);
             };
-            let tier = match reader.tier_at(id, month)? {
-                Some(change) => crate::facts::tier_of(change.tier)?,
-                None => Tier::General,
-            };
+            let tier = tiers.tier_of(reader, id)?.unwrap_or(Tier::General);
             Ok(line(id, customer.as_ref(), tier, open, as_of))
         })
         .collect::<Result<_, _>>()?;
@@ -229,7 +227,7 @@ fn lost_from_scratch(
         .par_iter()
         .map(|c| open_episode(c, rules, as_of))
         .collect::<Result<_, _>>()?;
-    let tiers = TierInputs::load(reader, rules)?.evaluate(&rules.tiers, as_of_for(as_of));
+    let tiers = MonthTiers::load(reader, rules, &Period::month_of(as_of), false)?;
     let mut list = Vec::new();
     for (c, open) in activity.customers.iter().zip(open) {
         let Some(open) = open else { continue };
@@ -238,7 +236,7 @@ fn lost_from_scratch(
             Some((_, Record::Customer(c))) => Some(c),
             _ => None,
         };
-        let tier = tiers.get(id).map_or(Tier::General, |t| t.tier);
+        let tier = tiers.tier_of(reader, id)?.unwrap_or(Tier::General);
         list.extend(line(id, customer.as_ref(), tier, open, as_of));
     }
     Ok(list)
