@@ -442,3 +442,59 @@ fn the_store_path_comes_from_db_then_careledger_db_then_the_default() {
         "{stats}"
     );
 }
+
+/// The entries of one table in `stats --tables`.
+fn table_entries(stats: &str, table: &str) -> u64 {
+    let line = stats
+        .lines()
+        .find(|l| l.split_whitespace().next() == Some(table))
+        .unwrap_or_else(|| panic!("no `{table}` row in:\n{stats}"));
+    line.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
+
+/// `stats --tables` says where the store's bytes go: every table with its entries. BASE's
+/// 11 rows make 11 versions (log, history, current); its references, counted from the
+/// columns DOMAIN.md section 2 names: the sale's consultant, customer and referrer (3), the
+/// order's advisor and customer (2), the policy's customer (1), the attempt's staff and
+/// customer (2), the survey's attempt and customer (2) and the answer's survey (1): 11.
+#[test]
+fn stats_lists_every_table_with_its_entries() {
+    let d = Dir::new();
+    d.with_base();
+    let plain = d.ok(&["--lang", "en", "stats"]);
+    assert!(!plain.contains("\nrefs "), "{plain}");
+    let stats = d.ok(&["--lang", "en", "stats", "--tables"]);
+    for (table, n) in [
+        ("log", 11),
+        ("history", 11),
+        ("current", 11),
+        ("refs", 11),
+        ("imports", 1),
+    ] {
+        assert_eq!(table_entries(&stats, table), n, "{table} in:\n{stats}");
+    }
+    // A void adds a version and takes the record out of the current view and its indexes.
+    d.write(
+        "void/survey_answers.csv",
+        "survey_id,question,score,op\nQ000001,consultant_attitude,,void\n",
+    );
+    d.ok(&["import", "void"]);
+    let stats = d.ok(&["--lang", "en", "stats", "--tables"]);
+    for (table, n) in [("log", 12), ("history", 12), ("current", 10), ("refs", 10)] {
+        assert_eq!(table_entries(&stats, table), n, "{table} in:\n{stats}");
+    }
+    // The total row adds up the tables above it.
+    let rows: Vec<&str> = stats
+        .lines()
+        .skip_while(|l| !l.starts_with("table "))
+        .skip(1)
+        .take_while(|l| !l.starts_with("total "))
+        .collect();
+    let sum: u64 = rows
+        .iter()
+        .map(|l| l.split_whitespace().nth(1).unwrap().parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(table_entries(&stats, "total"), sum, "{stats}");
+    let zh = d.ok(&["stats", "--tables"]);
+    assert!(zh.contains("\n表 ") && zh.contains("\n合计 "), "{zh}");
+}

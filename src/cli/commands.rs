@@ -293,7 +293,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         } => history(db, &kind, &id, show_phone),
         Command::Backup { file } => backup(db, &file),
         Command::Restore { backup } => restore(&backup, db, &rules),
-        Command::Stats => stats(db, lang),
+        Command::Stats { tables } => stats(db, lang, tables),
         Command::Verify => verify(db, &rules),
         Command::Facts => facts(db, &rules),
         Command::Gen {
@@ -2039,7 +2039,7 @@ fn restore(backup: &Path, db: &Path, rules: &Rules) -> Result<(), Failure> {
     ))
 }
 
-fn stats(db: &Path, lang: Lang) -> Result<(), Failure> {
+fn stats(db: &Path, lang: Lang, tables: bool) -> Result<(), Failure> {
     let reader = Store::open_reader(db).map_err(store_failure)?;
     let stats = reader.stats().map_err(store_failure)?;
     let size = std::fs::metadata(db).map(|m| m.len()).unwrap_or(0);
@@ -2079,6 +2079,9 @@ fn stats(db: &Path, lang: Lang) -> Result<(), Failure> {
         ["kind", "current", "versions"]
     };
     text.push_str(&figures_table(&header, &rows));
+    if tables {
+        text.push_str(&table_sizes_text(&reader, size, lang)?);
+    }
     let history = reader.close_history().map_err(store_failure)?;
     if !history.is_empty() {
         let _ = writeln!(
@@ -2141,6 +2144,46 @@ fn stats(db: &Path, lang: Lang) -> Result<(), Failure> {
     out(&text)
 }
 
+/// Every table's entries and bytes, largest first, with each one's share of the file: where
+/// a store's size goes (`stats --tables`). Stored bytes are the keys and values; overhead is
+/// the B-tree's own pages and the free space inside them.
+fn table_sizes_text(reader: &Reader, file_bytes: u64, lang: Lang) -> Result<String, Failure> {
+    let mut sizes = reader.table_sizes().map_err(store_failure)?;
+    sizes.sort_by(|a, b| b.total().cmp(&a.total()).then_with(|| a.name.cmp(&b.name)));
+    let share = |bytes: u64| match file_bytes {
+        0 => "-".to_owned(),
+        all => format!("{}.{}%", bytes * 100 / all, bytes * 1000 / all % 10),
+    };
+    let mut rows: Vec<Vec<String>> = sizes
+        .iter()
+        .map(|t| {
+            vec![
+                t.name.clone(),
+                t.entries.to_string(),
+                human_bytes(t.stored_bytes),
+                human_bytes(t.metadata_bytes + t.fragmented_bytes),
+                share(t.total()),
+            ]
+        })
+        .collect();
+    let all: u64 = sizes.iter().map(|t| t.total()).sum();
+    rows.push(vec![
+        match lang {
+            Lang::En => "total".to_owned(),
+            Lang::Zh => "合计".to_owned(),
+        },
+        sizes.iter().map(|t| t.entries).sum::<u64>().to_string(),
+        human_bytes(sizes.iter().map(|t| t.stored_bytes).sum()),
+        human_bytes(all - sizes.iter().map(|t| t.stored_bytes).sum::<u64>()),
+        share(all),
+    ]);
+    let header = match lang {
+        Lang::En => ["table", "entries", "stored", "overhead", "of the file"],
+        Lang::Zh => ["表", "条目", "数据", "结构与空闲", "占文件"],
+    };
+    Ok(figures_table(&header, &rows))
+}
+
 /// A record kind as the dealership's staff call it.
 fn kind_label_zh(kind: Kind) -> &'static str {
     match kind {
@@ -2167,7 +2210,7 @@ fn pad(text: &str, width: usize) -> String {
 }
 
 /// A table of a name column and right-aligned figures, padded in terminal columns.
-fn figures_table(header: &[&str; 3], rows: &[Vec<String>]) -> String {
+fn figures_table<const N: usize>(header: &[&str; N], rows: &[Vec<String>]) -> String {
     use unicode_width::UnicodeWidthStr;
     let name_width = rows
         .iter()
@@ -2175,17 +2218,18 @@ fn figures_table(header: &[&str; 3], rows: &[Vec<String>]) -> String {
         .chain([header[0].width(), 16])
         .max()
         .unwrap_or(16);
-    let line = |cells: [&str; 3]| {
-        format!(
-            "{}{}{}\n",
-            pad(cells[0], name_width),
-            " ".repeat(12usize.saturating_sub(cells[1].width())) + cells[1],
-            " ".repeat(12usize.saturating_sub(cells[2].width())) + cells[2]
-        )
+    let line = |cells: &[&str]| {
+        let mut line = pad(cells[0], name_width);
+        for cell in &cells[1..] {
+            line.push_str(&" ".repeat(12usize.saturating_sub(cell.width())));
+            line.push_str(cell);
+        }
+        line.push('\n');
+        line
     };
-    let mut text = line(*header);
+    let mut text = line(header);
     for r in rows {
-        text.push_str(&line([&r[0], &r[1], &r[2]]));
+        text.push_str(&line(&r.iter().map(String::as_str).collect::<Vec<_>>()));
     }
     text
 }

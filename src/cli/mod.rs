@@ -144,7 +144,12 @@ pub enum Command {
         backup: PathBuf,
     },
     /// Show record counts per kind, the store's size and the last import.
-    Stats,
+    Stats {
+        /// Also show every table's entries and bytes (records, indexes, kept facts): where
+        /// the store's size goes.
+        #[arg(long)]
+        tables: bool,
+    },
     /// Check the whole store: redb's page checksums, then every index and the current view
     /// derived again from the log, and the kept facts derived again from scratch under the
     /// rules in force. Exit 0 when healthy, 3 when damaged. Changes nothing.

@@ -26,7 +26,7 @@ pub use backup::{BackupError, BackupSummary, backup};
 pub use closes::{MonthCloses, ReopenError};
 pub use codec::{EncodedRecord, encode_record_into};
 pub(crate) use read::SnapshotView;
-pub use read::{Reader, StoreStats, Version};
+pub use read::{Reader, StoreStats, TableSize, Version};
 pub use tables::{
     CloseAction, CloseEvent, ClosedStatement, ImportEntry, ImportFile, KindCounts, Op,
 };

@@ -2,7 +2,7 @@
 
 use redb::{
     Database, ReadOnlyDatabase, ReadTransaction, ReadableDatabase, ReadableTable,
-    ReadableTableMetadata,
+    ReadableTableMetadata, TableHandle,
 };
 
 use super::append::{Basis, ref_range};
@@ -358,6 +358,18 @@ impl Reader {
         })
     }
 
+    /// Every table the snapshot holds (records, indexes, imports, statements, kept facts),
+    /// with its entries and bytes, in the order the store lists its tables.
+    pub fn table_sizes(&self) -> Result<Vec<TableSize>, StoreError> {
+        let mut sizer = Sizer {
+            txn: &self.txn,
+            sizes: Vec::new(),
+        };
+        super::tables::visit_tables(&mut sizer)?;
+        super::facts::visit_tables(&mut sizer)?;
+        Ok(sizer.sizes)
+    }
+
     pub fn stats(&self) -> Result<StoreStats, StoreError> {
         let format_version = self
             .format_version()?
@@ -614,4 +626,55 @@ pub(super) fn check_record(record: &Record) -> Result<(), String> {
 
 pub(super) fn damaged(what: String) -> StoreError {
     StoreError::Damaged(what)
+}
+
+/// One table's size in a snapshot ([`Reader::table_sizes`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TableSize {
+    pub name: String,
+    pub entries: u64,
+    /// The bytes of its keys and values.
+    pub stored_bytes: u64,
+    /// The bytes of its B-tree's branch pages and page headers.
+    pub metadata_bytes: u64,
+    /// The bytes left free inside its pages.
+    pub fragmented_bytes: u64,
+}
+
+impl TableSize {
+    /// Every byte its pages take.
+    pub fn total(&self) -> u64 {
+        self.stored_bytes + self.metadata_bytes + self.fragmented_bytes
+    }
+}
+
+/// Measures each table it is shown; a table the store never made is left out.
+struct Sizer<'a> {
+    txn: &'a ReadTransaction,
+    sizes: Vec<TableSize>,
+}
+
+impl super::backup::TableVisitor for Sizer<'_> {
+    fn visit<K: redb::Key + 'static, V: redb::Value + 'static>(
+        &mut self,
+        table: redb::TableDefinition<K, V>,
+    ) -> Result<(), StoreError> {
+        let size = guarded(|| {
+            let opened = match self.txn.open_table(table) {
+                Ok(t) => t,
+                Err(redb::TableError::TableDoesNotExist(_)) => return Ok(None),
+                Err(e) => return Err(e.into()),
+            };
+            let stats = opened.stats()?;
+            Ok(Some(TableSize {
+                name: table.name().to_owned(),
+                entries: opened.len()?,
+                stored_bytes: stats.stored_bytes(),
+                metadata_bytes: stats.metadata_bytes(),
+                fragmented_bytes: stats.fragmented_bytes(),
+            }))
+        })?;
+        self.sizes.extend(size);
+        Ok(())
+    }
 }
