@@ -137,11 +137,7 @@ impl<'r> Derived<'r> {
         };
         let last_year = match before {
             Some(before) => {
-                let surveys = if facts {
-                    visits::surveys_from_facts(self.reader, &before)?
-                } else {
-                    visits::surveys_in(self.reader, &before)?
-                };
+                let surveys = visits::surveys_of(self.reader, &before, facts)?;
                 let staff = records.staff.clone();
                 Some((before, visits::PeriodRecords { surveys, staff }))
             }

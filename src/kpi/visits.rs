@@ -394,7 +394,7 @@ pub struct AnsweredSurvey {
     pub overall: u8,
     /// The issue tokens as the record lists them.
     pub issues: Vec<String>,
-    /// As stored: [`comments`] masks it.
+    /// As stored: the report masks it (`SurveyComment::text`).
     pub comment: Option<String>,
     /// (question, score), by question.
     pub answers: Vec<(String, u8)>,
@@ -432,17 +432,27 @@ pub fn records_in(
     period: &Period,
     facts: bool,
 ) -> Result<PeriodRecords, StoreError> {
-    let surveys = if facts {
-        surveys_from_facts(reader, period)?
-    } else {
-        surveys_in(reader, period)?
-    };
+    let surveys = surveys_of(reader, period, facts)?;
     let staff = reader
         .current_records(Kind::Staff)?
         .into_iter()
         .filter_map(Record::into_staff)
         .collect();
     Ok(PeriodRecords { surveys, staff })
+}
+
+/// The surveys dated in `period`, each with its current answers, by survey id: from the
+/// kept facts with `facts` ([`surveys_from_facts`]), else from the records ([`surveys_in`]).
+pub fn surveys_of(
+    reader: &Reader,
+    period: &Period,
+    facts: bool,
+) -> Result<Vec<AnsweredSurvey>, StoreError> {
+    if facts {
+        surveys_from_facts(reader, period)
+    } else {
+        surveys_in(reader, period)
+    }
 }
 
 /// The surveys dated in `period`, each with its current answers, by survey id, from the
