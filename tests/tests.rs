@@ -37,6 +37,7 @@ mod reports;
 mod statement_files;
 mod store_index;
 mod store_misuse;
+mod survey_facts;
 mod tiers_fixtures;
 mod util;
 mod visits_fixtures;

@@ -9,10 +9,11 @@
 //! property tests check it.
 //!
 //! Derivation is per customer. A customer's facts depend on their own records, on the sales
-//! and policies naming them as referrer (tiers S3, S6, S7, V3, V6), and on their family's
-//! first sales (tier S1); so an import derives again every customer a changed record names
-//! (owner or referrer, before and after the change), and every member of those customers'
-//! families (before and after).
+//! and policies naming them as referrer (tiers S3, S6, S7, V3, V6), on their family's
+//! first sales (tier S1), and on the answers of their surveys (which name a survey, not a
+//! customer); so an import derives again every customer a changed record names (owner or
+//! referrer, before and after the change), the customer of the current survey a changed
+//! answer belongs to, and every member of those customers' families (before and after).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -27,13 +28,15 @@ use crate::derive::complaints::{
 };
 use crate::derive::tasks::TaskDeriver;
 use crate::derive::tiers::{Tier, TierInputs};
-use crate::model::{Customer, Day, Kind, Outcome, Period, Purpose, Record, Survey, Timestamp};
+use crate::model::{
+    Customer, Day, Kind, Outcome, Period, Purpose, Record, Survey, SurveyAnswer, Timestamp,
+};
 use crate::rules::Rules;
 use crate::store::facts::{
     CARE_RENEWAL, CARE_TIER, CareTaskFact, CoverFact, CustomerFacts, FactsUpdate, LAYOUT,
     MONTH_TABLES, NO_TIER, ReturnFact, RevenueFact, SERIES_ACTIONS_OVERDUE, SERIES_OPEN,
-    SERIES_OVERDUE, SurveyFact, TASK_ON_TIME, TASK_PERFORMED, TASK_SUCCESSFUL, TaskFact,
-    TierChange, WorkflowFacts, tier_count_deltas,
+    SERIES_OVERDUE, SurveyAnswersFact, SurveyFact, TASK_ON_TIME, TASK_PERFORMED, TASK_SUCCESSFUL,
+    TaskFact, TierChange, WorkflowFacts, tier_count_deltas,
 };
 use crate::store::{Reader, Store, StoreError, sha256_hex};
 
@@ -377,8 +380,8 @@ pub fn month_of(day: i32) -> i32 {
 
 /// What the log entries since the facts were derived change.
 struct Changed {
-    /// Every customer a changed record names, before and after, with their families'
-    /// members.
+    /// Every customer a changed record names, before and after, and the customer of the
+    /// current survey of every changed answer, with their families' members.
     customers: BTreeSet<String>,
     /// A complaint, an action, one of their steps or a calendar date changed.
     workflow: bool,
@@ -389,6 +392,8 @@ struct Changed {
 
 fn changed_customers(reader: &Reader, from: u64, to: u64) -> Result<Changed, StoreError> {
     let mut named: BTreeSet<String> = BTreeSet::new();
+    // Surveys whose answers changed: an answer names its survey, whose customer keeps it.
+    let mut answered: BTreeSet<String> = BTreeSet::new();
     let mut workflow = false;
     let mut only_new = true;
     reader.for_each_log_entry(from, to, |entry, previous, first| {
@@ -405,8 +410,20 @@ fn changed_customers(reader: &Reader, from: u64, to: u64) -> Result<Changed, Sto
             for id in customers_named(record) {
                 named.insert(id.to_owned());
             }
+            if let Record::SurveyAnswer(a) = record {
+                answered.insert(a.survey_id.clone());
+            }
         }
     })?;
+    // The survey as it is now: one moved to another customer by these imports names both
+    // customers itself (its own entry, before and after), and a survey no longer current
+    // keeps no answer in anyone's facts (its void named its customer). An answer's key holds
+    // its survey's, so its versions all name the same survey.
+    for survey_id in &answered {
+        if let Some((_, Record::Survey(s))) = reader.get(Kind::Survey, survey_id)? {
+            named.insert(s.customer_id);
+        }
+    }
     let mut families: BTreeSet<String> = BTreeSet::new();
     for id in &named {
         if let Some(f) = reader.customer_facts(id)?.and_then(|f| f.family_id) {
@@ -495,7 +512,8 @@ fn customers_named(record: &Record) -> Vec<&str> {
         _ => None,
     };
     match record {
-        // Staff and survey answers enter no customer's facts.
+        // Staff enter no customer's facts. Survey answers enter their survey's customer's,
+        // found through the survey (`changed_customers`): the answer names no customer.
         Record::Staff(_) | Record::SurveyAnswer(_) => Vec::new(),
         _ => record.customer_id().into_iter().chain(referrer).collect(),
     }
@@ -533,7 +551,8 @@ fn derive_some(
     gather: &BTreeSet<String>,
     want: &BTreeSet<String>,
 ) -> Result<Vec<(String, Option<CustomerFacts>)>, StoreError> {
-    let (gathered, present) = records_of_customers(reader, gather)?;
+    let (mut gathered, present) = records_of_customers(reader, gather)?;
+    gather_answers(reader, &mut gathered, want)?;
     let mut derived: BTreeMap<String, CustomerFacts> = derive_from(gathered, rules, |id| {
         present.contains(id) && want.contains(id)
     })
@@ -585,6 +604,35 @@ pub(crate) fn records_of_customers(
     Ok((gathered, present))
 }
 
+/// Adds to `gathered` the current answers of its surveys whose customer is one of `want`
+/// (those of the other customers gathered, their families' members, decide no fact of
+/// `want`): answers refer to their survey, not to a customer, so the `refs` index does not
+/// reach them; each survey's are one range read in `current`, in parallel.
+fn gather_answers(
+    reader: &Reader,
+    gathered: &mut Gathered,
+    want: &BTreeSet<String>,
+) -> Result<(), StoreError> {
+    let surveys: Vec<&str> = gathered
+        .by_kind
+        .get(&Kind::Survey)
+        .into_iter()
+        .flat_map(|m| m.values())
+        .filter_map(|r| match r {
+            Record::Survey(s) if want.contains(&s.customer_id) => Some(s.survey_id.as_str()),
+            _ => None,
+        })
+        .collect();
+    let answers: Vec<Vec<SurveyAnswer>> = surveys
+        .par_iter()
+        .map(|id| reader.answers_of(id))
+        .collect::<Result<_, StoreError>>()?;
+    for answer in answers.into_iter().flatten() {
+        gathered.add(Record::SurveyAnswer(answer));
+    }
+    Ok(())
+}
+
 /// The customers of `gathered` that `wanted` accepts, in customer id order, each with their
 /// own records (each kind in key order, as a snapshot lists them), and the tier inputs of
 /// every customer gathered.
@@ -599,6 +647,16 @@ pub(crate) fn people_of(
     let policies = gathered.take(Kind::Policy);
     let attempts = gathered.take(Kind::Attempt);
     let surveys = gathered.take(Kind::Survey);
+    // By survey, each survey's in key order: by question.
+    let mut answers: BTreeMap<String, Vec<(String, u8)>> = BTreeMap::new();
+    for r in gathered.take(Kind::SurveyAnswer) {
+        if let Record::SurveyAnswer(a) = r {
+            answers
+                .entry(a.survey_id)
+                .or_default()
+                .push((a.question, a.score));
+        }
+    }
 
     let mut people: BTreeMap<String, Person> = BTreeMap::new();
     for c in customers.iter().filter_map(|r| match r {
@@ -615,6 +673,7 @@ pub(crate) fn people_of(
                 customer: c.clone(),
                 activity,
                 surveys: Vec::new(),
+                answers: BTreeMap::new(),
                 policies: Vec::new(),
             },
         );
@@ -652,6 +711,9 @@ pub(crate) fn people_of(
             && let Some(p) = people.get_mut(&s.customer_id)
         {
             p.surveys.push(s.clone());
+            if let Some(a) = answers.remove(&s.survey_id) {
+                p.answers.insert(s.survey_id.clone(), a);
+            }
         }
     }
     let tiers = TierInputs::from_records(customers, sales, orders, policies, surveys, rules);
@@ -684,6 +746,9 @@ pub(crate) struct Person {
     pub(crate) customer: Customer,
     pub(crate) activity: CustomerActivity,
     pub(crate) surveys: Vec<Survey>,
+    /// The current answers of their surveys as (question, score), by survey id then
+    /// question; gathered only where facts are derived (`gather_answers`).
+    pub(crate) answers: BTreeMap<String, Vec<(String, u8)>>,
     /// (policy id, start_on) of their current policies.
     pub(crate) policies: Vec<(String, Day)>,
 }
@@ -700,6 +765,7 @@ fn customer_facts(
         customer,
         activity,
         surveys,
+        answers,
         policies,
     } = person;
     let family_id = customer.family_id.clone();
@@ -763,6 +829,19 @@ fn customer_facts(
         .unwrap_or(customer.created_on);
     let timeline = tier_timeline(customer, tiers, settled, rules);
     let tier_on = |day: Day| tier_in(&timeline, month_of(day.0));
+    let answered = surveys
+        .iter()
+        .map(|s| SurveyAnswersFact {
+            day: s.at.day().0,
+            survey_id: s.survey_id.clone(),
+            at: s.at.0,
+            department: s.subject_department.clone(),
+            overall: s.overall,
+            issues: s.issues.clone(),
+            comment: s.comment.clone(),
+            answers: answers.get(&s.survey_id).cloned().unwrap_or_default(),
+        })
+        .collect();
     let surveys = surveys
         .iter()
         .map(|s| {
@@ -803,6 +882,7 @@ fn customer_facts(
         revenue,
         calls,
         surveys,
+        answered,
         care_tasks,
         care_cover,
         care_unscheduled,

@@ -125,7 +125,9 @@ impl<'r> Derived<'r> {
     pub fn visits(&self, period: &Period) -> Result<visits::VisitsReport, StoreError> {
         // Every record is read before the tasks are derived (on first use), and the staff
         // once: the progress meter ends on the derivation, full.
-        let records = visits::records_in(self.reader, period)?;
+        // From the kept facts, the surveys too: one range scan of `fact_surveys`.
+        let facts = self.reads_facts();
+        let records = visits::records_in(self.reader, period, facts)?;
         let before = match period.kind {
             PeriodKind::Month => {
                 let d = period.first.to_naive();
@@ -135,7 +137,7 @@ impl<'r> Derived<'r> {
         };
         let last_year = match before {
             Some(before) => {
-                let surveys = visits::surveys_in(self.reader, &before)?;
+                let surveys = visits::surveys_of(self.reader, &before, facts)?;
                 let staff = records.staff.clone();
                 Some((before, visits::PeriodRecords { surveys, staff }))
             }

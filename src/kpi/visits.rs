@@ -382,11 +382,40 @@ impl Counts {
     }
 }
 
-/// A survey with its current answers as (question, score).
-pub type AnsweredSurvey = (Survey, Vec<(String, u8)>);
+/// A survey of the period as the report counts it, with its current answers: read from
+/// the records ([`surveys_in`]) or from the kept facts ([`surveys_from_facts`]), the same
+/// either way.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AnsweredSurvey {
+    pub survey_id: String,
+    pub at: Timestamp,
+    /// The department the survey is about (`subject_department`).
+    pub department: String,
+    pub overall: u8,
+    /// The issue tokens as the record lists them.
+    pub issues: Vec<String>,
+    /// As stored: the report masks it (`SurveyComment::text`).
+    pub comment: Option<String>,
+    /// (question, score), by question.
+    pub answers: Vec<(String, u8)>,
+}
 
-/// What a visits report reads from the records besides the tasks: the period's surveys,
-/// and the staff records that resolve owners by role and name the people.
+impl AnsweredSurvey {
+    fn of_record(survey: Survey, answers: Vec<(String, u8)>) -> AnsweredSurvey {
+        AnsweredSurvey {
+            survey_id: survey.survey_id,
+            at: survey.at,
+            department: survey.subject_department,
+            overall: survey.overall,
+            issues: survey.issues,
+            comment: survey.comment,
+            answers,
+        }
+    }
+}
+
+/// What a visits report reads besides the tasks: the period's surveys, and the staff
+/// records that resolve owners by role and name the people.
 #[derive(Clone, Debug, Default)]
 pub struct PeriodRecords {
     /// The surveys dated in the period, each with its current answers, by survey id.
@@ -395,10 +424,15 @@ pub struct PeriodRecords {
     pub staff: Vec<Staff>,
 }
 
-/// The records a report of `period` reads besides the tasks ([`PeriodRecords`]): the
-/// surveys dated in it, each with its current answers, and the staff.
-pub fn records_in(reader: &Reader, period: &Period) -> Result<PeriodRecords, StoreError> {
-    let surveys = surveys_in(reader, period)?;
+/// What a report of `period` reads besides the tasks ([`PeriodRecords`]): the surveys
+/// dated in it, each with its current answers (from the kept facts with `facts`, else from
+/// the records), and the staff.
+pub fn records_in(
+    reader: &Reader,
+    period: &Period,
+    facts: bool,
+) -> Result<PeriodRecords, StoreError> {
+    let surveys = surveys_of(reader, period, facts)?;
     let staff = reader
         .current_records(Kind::Staff)?
         .into_iter()
@@ -407,7 +441,22 @@ pub fn records_in(reader: &Reader, period: &Period) -> Result<PeriodRecords, Sto
     Ok(PeriodRecords { surveys, staff })
 }
 
-/// The surveys dated in `period`, each with its current answers, by survey id.
+/// The surveys dated in `period`, each with its current answers, by survey id: from the
+/// kept facts with `facts` ([`surveys_from_facts`]), else from the records ([`surveys_in`]).
+pub fn surveys_of(
+    reader: &Reader,
+    period: &Period,
+    facts: bool,
+) -> Result<Vec<AnsweredSurvey>, StoreError> {
+    if facts {
+        surveys_from_facts(reader, period)
+    } else {
+        surveys_in(reader, period)
+    }
+}
+
+/// The surveys dated in `period`, each with its current answers, by survey id, from the
+/// records: a range of `by_time`, then per survey a point read and a range of its answers.
 pub fn surveys_in(reader: &Reader, period: &Period) -> Result<Vec<AnsweredSurvey>, StoreError> {
     let mut surveys = Vec::new();
     let to = crate::model::Day(period.last.0 + 1).start();
@@ -426,9 +475,33 @@ pub fn surveys_in(reader: &Reader, period: &Period) -> Result<Vec<AnsweredSurvey
                 .into_iter()
                 .map(|a| (a.question, a.score))
                 .collect();
-            Ok((s, answers))
+            Ok(AnsweredSurvey::of_record(s, answers))
         })
         .collect()
+}
+
+/// [`surveys_in`] from the kept facts (`fact_surveys`): one range scan of the period's
+/// dates, no record read.
+pub fn surveys_from_facts(
+    reader: &Reader,
+    period: &Period,
+) -> Result<Vec<AnsweredSurvey>, StoreError> {
+    let mut surveys: Vec<AnsweredSurvey> = reader
+        .survey_answers_facts(period.first.0, period.last.0)?
+        .into_iter()
+        .map(|f| AnsweredSurvey {
+            survey_id: f.survey_id,
+            at: Timestamp(f.at),
+            department: f.department,
+            overall: f.overall,
+            issues: f.issues,
+            comment: f.comment,
+            answers: f.answers,
+        })
+        .collect();
+    // The table lists them by date, then id; the records' way lists them by id.
+    surveys.sort_by(|a, b| a.survey_id.cmp(&b.survey_id));
+    Ok(surveys)
 }
 
 /// One task of the period as the tally counts it, derived from scratch or read from a
@@ -646,13 +719,13 @@ fn assemble(
     let count = surveys.len() as u64;
     let satisfied = surveys
         .iter()
-        .filter(|(s, _)| s.overall >= satisfied_min)
+        .filter(|s| s.overall >= satisfied_min)
         .count() as u64;
-    let overall_sum: u64 = surveys.iter().map(|(s, _)| u64::from(s.overall)).sum();
+    let overall_sum: u64 = surveys.iter().map(|s| u64::from(s.overall)).sum();
     let mut questions: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
     let mut issues: BTreeMap<&str, u64> = BTreeMap::new();
-    for (survey, answers) in surveys {
-        for (question, score) in answers {
+    for survey in surveys {
+        for (question, score) in &survey.answers {
             let q = questions.entry(question).or_default();
             q.0 += 1;
             q.1 += u64::from(*score);
@@ -747,14 +820,12 @@ fn by_subject(
     // satisfied answers, score sum).
     type Tally = (u64, u64, u64);
     let mut departments: BTreeMap<&str, (Tally, BTreeMap<&str, Tally>)> = BTreeMap::new();
-    for (survey, answers) in surveys {
-        let (totals, questions) = departments
-            .entry(survey.subject_department.as_str())
-            .or_default();
+    for survey in surveys {
+        let (totals, questions) = departments.entry(survey.department.as_str()).or_default();
         totals.0 += 1;
         totals.1 += u64::from(survey.overall >= satisfied_min);
         totals.2 += u64::from(survey.overall);
-        for (question, score) in answers {
+        for (question, score) in &survey.answers {
             let q = questions.entry(question.as_str()).or_default();
             q.0 += 1;
             q.1 += u64::from(*score >= satisfied_min);
@@ -806,7 +877,7 @@ fn by_subject(
 fn comments(surveys: &[AnsweredSurvey]) -> Vec<SurveyComment> {
     surveys
         .iter()
-        .filter_map(|(s, _)| {
+        .filter_map(|s| {
             let text = s.comment.as_deref()?.trim();
             if text.is_empty() {
                 return None;
@@ -816,7 +887,7 @@ fn comments(surveys: &[AnsweredSurvey]) -> Vec<SurveyComment> {
             Some(SurveyComment {
                 survey_id: s.survey_id.clone(),
                 day: s.at.day(),
-                department: s.subject_department.clone(),
+                department: s.department.clone(),
                 overall: s.overall,
                 issues: issues.into_iter().map(str::to_owned).collect(),
                 text: mask_digit_runs(&one_line, PHONE_DIGITS_MIN).into_owned(),

@@ -20,6 +20,7 @@
 //! | `fact_revenue` | `(opened_on, order id)` | [`RevenueFact`] | service orders counted as recovery revenue |
 //! | `fact_calls` | `(date, attempt id)` | customer id | `churn_recovery` attempts, whatever their outcome |
 //! | `fact_survey_lines` | `(date, survey id)` | [`SurveyFact`] | surveys with their customer's tier on the survey date, what a payout line counts |
+//! | `fact_surveys` | `(date, survey id)` | [`SurveyRow`] | surveys as the visits report reads them: time, subject department, overall score, issue tokens, comment (as stored) and current answers (`(question, score)` by question), so that a period's surveys are one range scan ([`SurveyAnswersFact`] says why apart from `fact_survey_lines`) |
 //! | `fact_care_tasks` | `(date, task id)` | `[kind, flags, tier]` | care tasks (DOMAIN.md section 14) by the date whose month they belong to: every `insurance_renewal` task, and the `tier_care` tasks with a credited attempt (kind [`CARE_TIER`] or [`CARE_RENEWAL`], flags as `fact_tasks`, tier a `Tier::ALL` index or [`NO_TIER`]) |
 //! | `fact_care_cover` | `(tier, first date of a period)` | `i64` | runs of tier_care cover begun minus runs ended at a period: the tier_care tasks of a tier due in a period are the sum up to its first date |
 //! | `fact_care_unscheduled` | `(at, attempt id)` | `()` | `care` and `insurance_renewal` attempts credited to no task |
@@ -54,6 +55,7 @@ const RETURNS: TableDefinition<(i32, &str), &[u8]> = TableDefinition::new("fact_
 const REVENUE: TableDefinition<(i32, &str), &[u8]> = TableDefinition::new("fact_revenue");
 const CALLS: TableDefinition<(i32, &str), &str> = TableDefinition::new("fact_calls");
 const SURVEYS: TableDefinition<(i32, &str), &[u8]> = TableDefinition::new("fact_survey_lines");
+const ANSWERED: TableDefinition<(i32, &str), &[u8]> = TableDefinition::new("fact_surveys");
 const STOCK: TableDefinition<i32, i64> = TableDefinition::new("fact_stock");
 const FAMILY: TableDefinition<(&str, &str), ()> = TableDefinition::new("fact_family");
 const FACT_META: TableDefinition<&str, &[u8]> = TableDefinition::new("fact_meta");
@@ -83,6 +85,7 @@ pub(super) fn visit_tables(
     visitor.visit(REVENUE)?;
     visitor.visit(CALLS)?;
     visitor.visit(SURVEYS)?;
+    visitor.visit(ANSWERED)?;
     visitor.visit(STOCK)?;
     visitor.visit(FAMILY)?;
     visitor.visit(FACT_META)?;
@@ -102,7 +105,7 @@ const META_FINGERPRINT: &str = "fingerprint";
 const META_THROUGH: &str = "through";
 
 /// The month tables, in the order of [`Reader::month_table_rows`].
-pub const MONTH_TABLES: [&str; 11] = [
+pub const MONTH_TABLES: [&str; 12] = [
     "fact_tasks",
     "fact_unscheduled",
     "fact_lost",
@@ -114,12 +117,13 @@ pub const MONTH_TABLES: [&str; 11] = [
     "fact_care_unscheduled",
     "fact_reasons",
     "fact_declared",
+    "fact_surveys",
 ];
 
 impl CustomerFacts {
     /// How many rows of each month table the customer's facts make, in the order of
     /// [`MONTH_TABLES`].
-    pub fn month_rows(&self) -> [u64; 11] {
+    pub fn month_rows(&self) -> [u64; 12] {
         [
             self.tasks.len(),
             self.unscheduled.len(),
@@ -132,6 +136,7 @@ impl CustomerFacts {
             self.care_unscheduled.len(),
             self.reasons.len(),
             self.declared.len(),
+            self.answered.len(),
         ]
         .map(|n| n as u64)
     }
@@ -159,7 +164,7 @@ pub const TASK_ON_TIME: u8 = 4;
 
 /// The layout of the facts tables. Part of the fingerprint: facts of another layout are
 /// derived again, never read.
-pub const LAYOUT: u32 = 7;
+pub const LAYOUT: u32 = 8;
 
 /// Kinds of a `fact_care_tasks` value's first byte.
 pub const CARE_TIER: u8 = 0;
@@ -291,6 +296,54 @@ pub struct SurveyFact {
     pub tier: u8,
 }
 
+/// A survey as the visits report reads it (`fact_surveys`), with its current answers.
+///
+/// Kept apart from [`SurveyFact`] (`fact_survey_lines`), though both are keyed by
+/// `(date, survey id)`: a payout statement reads five weeks and more of survey lines and
+/// needs none of the comment, issues and answers, which make a row several times larger;
+/// kept apart, payouts decode what they did before, and the visits report reads no tier.
+/// What both hold (date, time, department, overall) is derived from the same survey
+/// record in the same derivation, so they cannot disagree.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct SurveyAnswersFact {
+    pub day: i32,
+    pub survey_id: String,
+    /// Timestamp seconds.
+    pub at: i64,
+    pub department: String,
+    pub overall: u8,
+    /// The issue tokens as the record lists them.
+    pub issues: Vec<String>,
+    /// The comment as stored: a report masks it.
+    pub comment: Option<String>,
+    /// The survey's current answers as (question, score), by question.
+    pub answers: Vec<(String, u8)>,
+}
+
+/// A `fact_surveys` value: a [`SurveyAnswersFact`] without its key.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct SurveyRow {
+    pub at: i64,
+    pub department: String,
+    pub overall: u8,
+    pub issues: Vec<String>,
+    pub comment: Option<String>,
+    pub answers: Vec<(String, u8)>,
+}
+
+impl SurveyAnswersFact {
+    fn row(&self) -> SurveyRow {
+        SurveyRow {
+            at: self.at,
+            department: self.department.clone(),
+            overall: self.overall,
+            issues: self.issues.clone(),
+            comment: self.comment.clone(),
+            answers: self.answers.clone(),
+        }
+    }
+}
+
 /// A service order counted as recovery revenue.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
 pub struct RevenueFact {
@@ -316,6 +369,8 @@ pub struct CustomerFacts {
     /// (date, attempt id) of every `churn_recovery` attempt.
     pub calls: Vec<(i32, String)>,
     pub surveys: Vec<SurveyFact>,
+    /// The same surveys with their answers, as the visits report reads them.
+    pub answered: Vec<SurveyAnswersFact>,
     pub care_tasks: Vec<CareTaskFact>,
     pub care_cover: Vec<CoverFact>,
     /// (at, attempt id).
@@ -553,6 +608,35 @@ impl Reader {
             let mut out = Vec::new();
             for entry in table.range((from, "")..(to.saturating_add(1), ""))? {
                 out.push(decode("survey", entry?.1.value())?);
+            }
+            Ok(out)
+        })
+    }
+
+    /// Every survey dated in `[from, to]` with its answers, as the visits report reads
+    /// them: one range scan of `fact_surveys`, by date then id.
+    pub fn survey_answers_facts(
+        &self,
+        from: i32,
+        to: i32,
+    ) -> Result<Vec<SurveyAnswersFact>, StoreError> {
+        guarded(|| {
+            let table = self.facts_txn().open_table(ANSWERED)?;
+            let mut out = Vec::new();
+            for entry in table.range((from, "")..(to.saturating_add(1), ""))? {
+                let (key, value) = entry?;
+                let (day, id) = key.value();
+                let row: SurveyRow = decode("answered survey", value.value())?;
+                out.push(SurveyAnswersFact {
+                    day,
+                    survey_id: id.to_owned(),
+                    at: row.at,
+                    department: row.department,
+                    overall: row.overall,
+                    issues: row.issues,
+                    comment: row.comment,
+                    answers: row.answers,
+                });
             }
             Ok(out)
         })
@@ -879,7 +963,7 @@ impl Reader {
     }
 
     /// The number of rows of each month table, in the order of [`MONTH_TABLES`].
-    pub fn month_table_rows(&self) -> Result<[u64; 11], StoreError> {
+    pub fn month_table_rows(&self) -> Result<[u64; 12], StoreError> {
         use redb::ReadableTableMetadata;
         guarded(|| {
             let t = self.facts_txn();
@@ -895,6 +979,7 @@ impl Reader {
                 t.open_table(CARE_UNSCHEDULED)?.len()?,
                 t.open_table(REASONS)?.len()?,
                 t.open_table(DECLARED)?.len()?,
+                t.open_table(ANSWERED)?.len()?,
             ])
         })
     }
@@ -1117,6 +1202,7 @@ fn write_customers(
     let mut revenue = txn.open_table(REVENUE)?;
     let mut calls = txn.open_table(CALLS)?;
     let mut surveys = txn.open_table(SURVEYS)?;
+    let mut answered = txn.open_table(ANSWERED)?;
     let mut stock = txn.open_table(STOCK)?;
     let mut family = txn.open_table(FAMILY)?;
     let mut care_tasks = txn.open_table(CARE_TASKS)?;
@@ -1176,6 +1262,9 @@ fn write_customers(
         for f in gone(&old.surveys, &new.surveys) {
             surveys.remove((f.day, f.survey_id.as_str()))?;
         }
+        for f in gone(&old.answered, &new.answered) {
+            answered.remove((f.day, f.survey_id.as_str()))?;
+        }
         for t in gone(&old.care_tasks, &new.care_tasks) {
             care_tasks.remove((t.day, t.id.as_str()))?;
         }
@@ -1231,6 +1320,9 @@ fn write_customers(
         }
         for f in gone(&new.surveys, &old.surveys) {
             surveys.insert((f.day, f.survey_id.as_str()), encode(f).as_slice())?;
+        }
+        for f in gone(&new.answered, &old.answered) {
+            answered.insert((f.day, f.survey_id.as_str()), encode(&f.row()).as_slice())?;
         }
         for t in gone(&new.care_tasks, &old.care_tasks) {
             care_tasks.insert((t.day, t.id.as_str()), [t.kind, t.flags, t.tier])?;

@@ -33,8 +33,10 @@
 //!   `(survey_answers, "SURVEY\t")..(survey_answers, "SURVEY\n")`.
 //!
 //! Beside them, the **facts tables** (`fact_customers`, `fact_tasks`, `fact_unscheduled`,
-//! `fact_lost`, `fact_returns`, `fact_revenue`, `fact_calls`, `fact_surveys`, `fact_stock`,
-//! `fact_family`, `fact_tiers`, `fact_tier_counts`, the care and workflow tables, `fact_meta`;
+//! `fact_lost`, `fact_returns`, `fact_revenue`, `fact_calls`, `fact_survey_lines`,
+//! `fact_surveys` (the surveys with their answers, for the visits report), `fact_stock`,
+//! `fact_family`, `fact_tiers`, `fact_tier_counts`, `fact_service_revenue`, the care and
+//! workflow tables, `fact_meta`;
 //! layouts in [`super::facts`]) hold what the rules derive from
 //! the records, keyed by date for month-sized reads. Invariant: *facts = derive(log) for the
 //! rules fingerprint* — `fact_meta` names the rules (and layout) they follow and the log
