@@ -1294,7 +1294,10 @@ const COMPACT_ROWS_MIN: u64 = 50_000;
 
 /// ...when they are at least this share (1/n) of every version the store holds: a monthly
 /// increment into a large store leaves little free space, and the next import reuses it,
-/// while rewriting the whole file would cost more than the import itself.
+/// while rewriting the whole file would cost more than the import itself. An import into an
+/// empty store is never compacted: it replaced no page that an earlier transaction wrote, so
+/// there is nothing to give back (at 100 000 customers the file was 2 418 020 352 bytes
+/// with and without, and compacting it took 9 of the import's 81 seconds).
 const COMPACT_SHARE: u64 = 4;
 
 /// Rows below which no progress bar is drawn.
@@ -1396,6 +1399,7 @@ fn import(
         .map_err(store_failure)?
         - 1;
     if outcome.recorded
+        && written < versions
         && written >= COMPACT_ROWS_MIN
         && written.saturating_mul(COMPACT_SHARE) >= versions
     {
