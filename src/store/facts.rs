@@ -446,6 +446,12 @@ impl Reader {
         self.scratch.as_ref().map_or(self.txn(), |s| &s.txn)
     }
 
+    /// Whether this reader reads facts derived from scratch for it ([`Reader::attach_facts`])
+    /// rather than the store's own.
+    pub fn reads_derived_facts(&self) -> bool {
+        self.scratch.is_some()
+    }
+
     /// Makes this reader read the facts of `scratch` (a [`Store::temporary_facts`] written
     /// with facts derived from this reader's snapshot) instead of the store's own.
     pub fn attach_facts(&mut self, scratch: ScratchStore) -> Result<(), StoreError> {
