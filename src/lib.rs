@@ -36,9 +36,10 @@
 //! - [`facts`]: derived facts kept by import — after an import, the customers it touched
 //!   (and those linked to them by referral or family) are derived again, in chunks of
 //!   bounded memory, and their tasks, episodes, returns, recovery revenue, survey lines,
-//!   surveys with their answers, care, tier in every month and service revenue per month written to the store's facts
-//!   tables (`store::facts`), keyed for month-sized reads, with the complaints' and actions'
-//!   month-end stocks; [`facts::check`] compares them with a derivation from scratch.
+//!   surveys with their answers, care, tier in every month and service revenue per month
+//!   written to the store's facts tables (`store::facts`), keyed for month-sized reads,
+//!   with the complaints' and actions' month-end stocks; [`facts::check`] compares them
+//!   with a derivation from scratch.
 //! - [`kpi`]: the reports — visits, churn, tiers, payouts (with close, adjustments, explain,
 //!   what-if), complaints and actions, and the work lists (`tasks`, `lost`, `lapse`, open
 //!   complaints and actions). A report reads its period's kept facts when they follow its

@@ -821,3 +821,37 @@ fn ignoring_the_kept_facts_past_the_in_memory_limit_derives_them_into_a_temporar
         );
     }
 }
+
+/// The what-if reads each side through a reader prepared for its rules: past the in-memory
+/// limit (0 here) each derives its facts into its own temporary store, and the comparison
+/// is the one a single reader derives in memory.
+#[test]
+fn a_what_if_past_the_in_memory_limit_reads_each_side_from_derived_facts() {
+    use careledger::kpi::payouts::compare;
+    let dir = crate::util::lapse_store();
+    let (in_force, proposed) = (Rules::default(), other_rules());
+    let mut in_force_reader = Store::open_reader(&dir.db()).unwrap();
+    careledger::facts::prepare_with(&mut in_force_reader, &in_force, true, 0).unwrap();
+    let mut proposed_reader = Store::open_reader(&dir.db()).unwrap();
+    careledger::facts::prepare_with(&mut proposed_reader, &proposed, false, 0).unwrap();
+    assert!(in_force_reader.reads_derived_facts() && proposed_reader.reads_derived_facts());
+    assert!(careledger::facts::current(&proposed_reader, &proposed).unwrap());
+    let one = Store::open_reader(&dir.db()).unwrap();
+    assert!(!careledger::facts::current(&one, &proposed).unwrap());
+    for m in [6, 12] {
+        let month = Period::month(2025, m).unwrap();
+        let derived = compare(
+            &in_force_reader,
+            &in_force,
+            &proposed_reader,
+            &proposed,
+            &month,
+        )
+        .unwrap();
+        assert!(!derived.lines.is_empty(), "a month with payout lines");
+        assert_eq!(
+            derived,
+            compare(&one, &in_force, &one, &proposed, &month).unwrap()
+        );
+    }
+}

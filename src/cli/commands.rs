@@ -671,6 +671,33 @@ fn open_for_reports(db: &Path, rules: &Rules) -> Result<Reader, Failure> {
     Ok(reader)
 }
 
+/// Imports committed meanwhile after which [`readers_for_compare`] gives up.
+const COMPARE_SNAPSHOT_TRIES: usize = 3;
+
+/// Two snapshots of one state for a what-if, each prepared for one side's rules
+/// ([`open_for_reports`]): on a large store each side reads the kept facts or facts derived
+/// for it into its own temporary store, instead of deriving every customer in memory. An
+/// import committed between the two opens is met by opening both again.
+fn readers_for_compare(
+    db: &Path,
+    in_force: &Rules,
+    mut proposed_reader: Reader,
+    proposed: &Rules,
+) -> Result<(Reader, Reader), Failure> {
+    for _ in 0..COMPARE_SNAPSHOT_TRIES {
+        let in_force_reader = open_for_reports(db, in_force)?;
+        if in_force_reader.basis().map_err(store_failure)?
+            == proposed_reader.basis().map_err(store_failure)?
+        {
+            return Ok((in_force_reader, proposed_reader));
+        }
+        proposed_reader = open_for_reports(db, proposed)?;
+    }
+    Err(Failure::Input(format!(
+        "imports kept being committed while the what-if was read ({COMPARE_SNAPSHOT_TRIES} tries); run it again when they are done"
+    )))
+}
+
 /// `careledger report payouts`: the statement (or, with `--compare`, the what-if), printed
 /// or written to `--out`. The workbook (`--format xlsx`) is binary: it is written to a file,
 /// `--out` or a redirected stdout, and refused on a terminal.
@@ -725,8 +752,10 @@ fn payouts_report(
                 ));
             }
             let in_force = load_rules((in_force.as_os_str() != "defaults").then_some(in_force))?;
+            let (in_force_reader, reader) = readers_for_compare(db, &in_force, reader, rules)?;
             let comparison =
-                kpi::payouts::compare(&reader, &in_force, rules, month).map_err(kpi_failure)?;
+                kpi::payouts::compare(&in_force_reader, &in_force, &reader, rules, month)
+                    .map_err(kpi_failure)?;
             comparison.render(text_format.expect("xlsx is refused above").into(), cx)
         }
     };

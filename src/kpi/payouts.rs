@@ -1703,20 +1703,26 @@ pub struct ComparedPerson {
 
 /// What the month's statement would have been under `proposed` against `in_force`, both
 /// computed afresh from the records (closing does not apply to a what-if).
+///
+/// Each side is read through its own reader of the same state: one prepared for its rules
+/// (`crate::facts::prepare`), so that on a large store each reads the kept facts or facts
+/// derived for it into a temporary store, and neither derives every customer in memory.
+/// One reader serves both on a small store.
 pub fn compare(
-    reader: &Reader,
+    in_force_reader: &Reader,
     in_force: &Rules,
+    proposed_reader: &Reader,
     proposed: &Rules,
     month: &Period,
 ) -> Result<Comparison, KpiError> {
     let (first, last) = statement_span(month);
     let a = compute(
-        &PayoutInputs::load(reader, in_force, first, last)?,
+        &PayoutInputs::load(in_force_reader, in_force, first, last)?,
         in_force,
         month,
     )?;
     let b = compute(
-        &PayoutInputs::load(reader, proposed, first, last)?,
+        &PayoutInputs::load(proposed_reader, proposed, first, last)?,
         proposed,
         month,
     )?;
