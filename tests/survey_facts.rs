@@ -137,11 +137,7 @@ fn an_import_of_answers_alone_changes_the_kept_per_question_figures() {
     dir.ok(&["import", "--amend", changes.to_str().unwrap()]);
     // The reports below read the kept facts: brought up to date by the import, and equal to
     // a derivation from scratch customer by customer.
-    let verify = dir.ok(&["verify"]);
-    assert!(
-        verify.contains("kept facts: up to date under the rules in force"),
-        "{verify}"
-    );
+    assert_verified(&dir);
 
     let after = report(&dir, &REPORT, "1");
     assert_eq!(
@@ -205,11 +201,7 @@ fn a_survey_moved_to_another_customer_keeps_its_answers_in_the_kept_facts() {
     dir.ok(&["import", "--amend", moved.to_str().unwrap()]);
     let changes = dir.write("changes/survey_answers.csv", CHANGES);
     dir.ok(&["import", "--amend", changes.to_str().unwrap()]);
-    let verify = dir.ok(&["verify"]);
-    assert!(
-        verify.contains("kept facts: up to date under the rules in force"),
-        "{verify}"
-    );
+    assert_verified(&dir);
     assert_eq!(
         per_question(&report(&dir, &REPORT, "1")),
         [
@@ -219,4 +211,14 @@ fn a_survey_moved_to_another_customer_keeps_its_answers_in_the_kept_facts() {
         ]
     );
     assert_kept_equals_scratch(&dir);
+}
+
+/// `verify` finds the kept facts up to date: equal, customer by customer, to a derivation
+/// from scratch under the rules in force.
+fn assert_verified(dir: &Dir) {
+    let verify = dir.ok(&["verify"]);
+    assert!(
+        verify.contains("kept facts: up to date under the rules in force"),
+        "{verify}"
+    );
 }
