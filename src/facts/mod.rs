@@ -846,15 +846,9 @@ fn customer_facts(
     let tier_on = |day: Day| tier_in(&timeline, month_of(day.0));
     let answered = surveys
         .iter()
-        .map(|s| SurveyAnswersFact {
-            day: s.at.day().0,
-            survey_id: s.survey_id.clone(),
-            at: s.at.0,
-            department: s.subject_department.clone(),
-            overall: s.overall,
-            issues: s.issues.clone(),
-            comment: s.comment.clone(),
-            answers: answers.get(&s.survey_id).cloned().unwrap_or_default(),
+        .map(|s| {
+            let answers = answers.get(&s.survey_id).cloned().unwrap_or_default();
+            SurveyAnswersFact::of_survey(s.clone(), answers)
         })
         .collect();
     let surveys = surveys

@@ -8,11 +8,9 @@ use serde::{Deserialize, Serialize};
 use super::rate;
 use crate::derive::tasks::{CustomerTasks, Owners};
 use crate::model::privacy::{PHONE_DIGITS_MIN, mask_digit_runs};
-use crate::model::{
-    Day, Kind, Outcome, Period, PeriodKind, Purpose, Record, Staff, Survey, Timestamp,
-};
+use crate::model::{Day, Kind, Outcome, Period, PeriodKind, Purpose, Record, Staff, Timestamp};
 use crate::rules::Rules;
-use crate::store::facts::{TASK_ON_TIME, TASK_PERFORMED, TASK_SUCCESSFUL};
+use crate::store::facts::{SurveyAnswersFact, TASK_ON_TIME, TASK_PERFORMED, TASK_SUCCESSFUL};
 use crate::store::{Reader, StoreError};
 
 /// How many issues `top_issues` lists.
@@ -384,35 +382,9 @@ impl Counts {
 
 /// A survey of the period as the report counts it, with its current answers: read from
 /// the records ([`surveys_in`]) or from the kept facts ([`surveys_from_facts`]), the same
-/// either way.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AnsweredSurvey {
-    pub survey_id: String,
-    pub at: Timestamp,
-    /// The department the survey is about (`subject_department`).
-    pub department: String,
-    pub overall: u8,
-    /// The issue tokens as the record lists them.
-    pub issues: Vec<String>,
-    /// As stored: the report masks it (`SurveyComment::text`).
-    pub comment: Option<String>,
-    /// (question, score), by question.
-    pub answers: Vec<(String, u8)>,
-}
-
-impl AnsweredSurvey {
-    fn of_record(survey: Survey, answers: Vec<(String, u8)>) -> AnsweredSurvey {
-        AnsweredSurvey {
-            survey_id: survey.survey_id,
-            at: survey.at,
-            department: survey.subject_department,
-            overall: survey.overall,
-            issues: survey.issues,
-            comment: survey.comment,
-            answers,
-        }
-    }
-}
+/// either way. It is the kept fact's own type: what the report reads of a survey is what
+/// `fact_surveys` keeps.
+pub type AnsweredSurvey = SurveyAnswersFact;
 
 /// What a visits report reads besides the tasks: the period's surveys, and the staff
 /// records that resolve owners by role and name the people.
@@ -475,7 +447,7 @@ pub fn surveys_in(reader: &Reader, period: &Period) -> Result<Vec<AnsweredSurvey
                 .into_iter()
                 .map(|a| (a.question, a.score))
                 .collect();
-            Ok(AnsweredSurvey::of_record(s, answers))
+            Ok(SurveyAnswersFact::of_survey(s, answers))
         })
         .collect()
 }
@@ -486,19 +458,7 @@ pub fn surveys_from_facts(
     reader: &Reader,
     period: &Period,
 ) -> Result<Vec<AnsweredSurvey>, StoreError> {
-    let mut surveys: Vec<AnsweredSurvey> = reader
-        .survey_answers_facts(period.first.0, period.last.0)?
-        .into_iter()
-        .map(|f| AnsweredSurvey {
-            survey_id: f.survey_id,
-            at: Timestamp(f.at),
-            department: f.department,
-            overall: f.overall,
-            issues: f.issues,
-            comment: f.comment,
-            answers: f.answers,
-        })
-        .collect();
+    let mut surveys = reader.survey_answers_facts(period.first.0, period.last.0)?;
     // The table lists them by date, then id; the records' way lists them by id.
     surveys.sort_by(|a, b| a.survey_id.cmp(&b.survey_id));
     Ok(surveys)
@@ -886,7 +846,7 @@ fn comments(surveys: &[AnsweredSurvey]) -> Vec<SurveyComment> {
             let issues: BTreeSet<&str> = s.issues.iter().map(String::as_str).collect();
             Some(SurveyComment {
                 survey_id: s.survey_id.clone(),
-                day: s.at.day(),
+                day: Timestamp(s.at).day(),
                 department: s.department.clone(),
                 overall: s.overall,
                 issues: issues.into_iter().map(str::to_owned).collect(),

@@ -332,6 +332,20 @@ pub struct SurveyRow {
 }
 
 impl SurveyAnswersFact {
+    /// The fact of a survey record with its current answers (by question).
+    pub fn of_survey(survey: crate::model::Survey, answers: Vec<(String, u8)>) -> Self {
+        SurveyAnswersFact {
+            day: survey.at.day().0,
+            survey_id: survey.survey_id,
+            at: survey.at.0,
+            department: survey.subject_department,
+            overall: survey.overall,
+            issues: survey.issues,
+            comment: survey.comment,
+            answers,
+        }
+    }
+
     fn row(&self) -> SurveyRow {
         SurveyRow {
             at: self.at,
