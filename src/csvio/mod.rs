@@ -12,6 +12,7 @@ mod write;
 
 pub use crate::import::batch::{
     ERRORS_SHOWN_MAX, ErrorSink, ImportError, ParsedFile, Rejections, Row, Rows, Source,
+    StreamedFile,
 };
 pub use excel::{GUARD, guard_cell, unguard_cell};
 pub use read::{CELL_BYTES_MAX, decode_text, parse_file, parse_source, resolve_paths};

@@ -175,6 +175,21 @@ pub struct ParsedFile {
     pub warnings: Vec<String>,
 }
 
+/// A file read in chunks (`csvio::parse_file_in_chunks`): everything a [`ParsedFile`] holds
+/// but its rows, which went to the reader's caller a chunk at a time, in file order.
+#[derive(Clone, Debug)]
+pub struct StreamedFile {
+    pub source: Source,
+    pub sha256: String,
+    /// How many rows parsed (and were handed over).
+    pub rows: u64,
+    /// As [`ParsedFile::errors`].
+    pub errors: Vec<ImportError>,
+    pub errors_total: u64,
+    pub failed_keys: Vec<String>,
+    pub warnings: Vec<String>,
+}
+
 // The parsed rows of a file, kept compact: one arena of bytes (each row's key, then its
 // record in the store's encoding, `store::EncodedRecord`) and a fixed-size entry per row. A
 // file of millions of rows thus costs about its encoded size, with no allocation per row to

@@ -36,5 +36,6 @@ mod plan;
 pub use apply::{ImportExt, ImportFailure, ImportOptions, ImportOutcome, Planned, plan_import};
 pub use batch::{
     ERRORS_SHOWN_MAX, ErrorSink, ImportError, ParsedFile, Rejections, Row, Rows, Source,
+    StreamedFile,
 };
 pub use plan::{Effect, WithinImport};
