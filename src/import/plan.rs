@@ -166,11 +166,12 @@ pub(crate) fn plan<'a>(
     for (file, parsed) in files.iter().enumerate() {
         sink.extend_parsed(file, parsed);
     }
-    let names: Vec<String> = files.iter().map(|f| f.source.display()).collect();
     let mut ctx = Ctx {
         files,
-        names: &names,
-        sink,
+        judge: Judge {
+            names: files.iter().map(|f| f.source.display()).collect(),
+            sink,
+        },
     };
     let (mut net, within) = net_rows(&mut ctx, amend);
     classify(&mut ctx, &mut net, view, amend)?;
@@ -178,29 +179,12 @@ pub(crate) fn plan<'a>(
     check_references(&mut ctx, &net, &index, view)?;
     check_amended_targets(&mut ctx, &net, &index, view)?;
     check_voids(&mut ctx, &net, &index, view)?;
-    if !ctx.sink.is_empty() {
-        return Ok(Err(ctx.sink.finish()));
+    if !ctx.judge.sink.is_empty() {
+        return Ok(Err(ctx.judge.sink.finish()));
     }
-    let mut counts: Vec<KindCounts> = Kind::ALL
-        .iter()
-        .map(|k| KindCounts {
-            kind_code: k.code(),
-            ..KindCounts::default()
-        })
-        .collect();
-    let mut within = within;
+    let (mut counts, mut within) = (empty_counts(), within);
     for n in &net {
-        let (count, w) = (
-            &mut counts[n.kind as usize - 1],
-            &mut within[n.kind as usize - 1],
-        );
-        match n.effect {
-            Effect::Added => count.added += 1,
-            Effect::Amended => count.amended += 1,
-            Effect::Voided => count.voided += 1,
-            Effect::Unchanged => count.unchanged += 1,
-            Effect::Withdrawn => w.withdrawn += 1,
-        }
+        count(&mut counts, &mut within, n.kind, n.effect);
     }
     let mut order: Vec<u32> = (0..net.len() as u32).collect();
     order.sort_unstable_by_key(|&i| net[i as usize].first);
@@ -213,21 +197,71 @@ pub(crate) fn plan<'a>(
     }))
 }
 
-/// What the passes share: the files, their display names and the rejections so far.
-struct Ctx<'a, 'n> {
-    files: &'a [ParsedFile],
-    names: &'n [String],
-    sink: ErrorSink,
+/// Every kind's counts, zero, in dependency order.
+pub(crate) fn empty_counts() -> Vec<KindCounts> {
+    Kind::ALL
+        .iter()
+        .map(|k| KindCounts {
+            kind_code: k.code(),
+            ..KindCounts::default()
+        })
+        .collect()
 }
 
-impl<'a> Ctx<'a, '_> {
-    fn fail(&mut self, file: u32, line: u64, column: &str, reason: String) {
+/// Every kind's within-import counts, zero, in dependency order.
+pub(crate) fn empty_within() -> Vec<WithinImport> {
+    Kind::ALL
+        .iter()
+        .map(|k| WithinImport {
+            kind_code: k.code(),
+            ..WithinImport::default()
+        })
+        .collect()
+}
+
+/// Counts the net effect of one key.
+pub(crate) fn count(
+    counts: &mut [KindCounts],
+    within: &mut [WithinImport],
+    kind: Kind,
+    effect: Effect,
+) {
+    let (count, w) = (
+        &mut counts[kind as usize - 1],
+        &mut within[kind as usize - 1],
+    );
+    match effect {
+        Effect::Added => count.added += 1,
+        Effect::Amended => count.amended += 1,
+        Effect::Voided => count.voided += 1,
+        Effect::Unchanged => count.unchanged += 1,
+        Effect::Withdrawn => w.withdrawn += 1,
+    }
+}
+
+/// Where an import's rejections go: the files' display names (in the order given) and the
+/// bounded sink. Shared by the in-memory planner and the streamed import.
+pub(crate) struct Judge {
+    pub names: Vec<String>,
+    pub sink: ErrorSink,
+}
+
+impl Judge {
+    pub fn fail(&mut self, file: u32, line: u64, column: &str, reason: String) {
         self.sink.push(
             file as usize,
             ImportError::new(&self.names[file as usize], Some(line), column, reason),
         );
     }
+}
 
+/// What the passes share: the files and the rejections so far.
+struct Ctx<'a> {
+    files: &'a [ParsedFile],
+    judge: Judge,
+}
+
+impl<'a> Ctx<'a> {
     fn row(&self, file: u32, row: u32) -> Row<'a> {
         self.files[file as usize].rows.get(row as usize)
     }
@@ -244,7 +278,7 @@ struct Index<'n> {
 }
 
 impl Index<'_> {
-    fn get(&self, ctx: &Ctx<'_, '_>, kind: Kind, key: &str) -> Option<usize> {
+    fn get(&self, ctx: &Ctx<'_>, kind: Kind, key: &str) -> Option<usize> {
         self.net
             .binary_search_by(|n| (n.kind, ctx.net_row(n).key).cmp(&(kind, key)))
             .ok()
@@ -257,7 +291,7 @@ impl Index<'_> {
 /// Every row gets its reading position (kinds in dependency order, files as given, rows in
 /// order); a stable parallel sort by kind and key then puts each key's rows together, in
 /// reading order. Memory is two small integers per row, whatever the keys.
-fn net_rows(ctx: &mut Ctx<'_, '_>, amend: bool) -> (Vec<Net>, Vec<WithinImport>) {
+fn net_rows(ctx: &mut Ctx<'_>, amend: bool) -> (Vec<Net>, Vec<WithinImport>) {
     let files = ctx.files;
     let mut places: Vec<(Kind, u32, u32)> = Vec::new();
     for kind in Kind::ALL {
@@ -277,53 +311,19 @@ fn net_rows(ctx: &mut Ctx<'_, '_>, amend: bool) -> (Vec<Net>, Vec<WithinImport>)
     let mut by_key: Vec<u32> = (0..places.len() as u32).collect();
     by_key.par_sort_by(|&a, &b| key_of(&places[a as usize]).cmp(&key_of(&places[b as usize])));
 
-    let mut within: Vec<WithinImport> = Kind::ALL
-        .iter()
-        .map(|k| WithinImport {
-            kind_code: k.code(),
-            ..WithinImport::default()
-        })
-        .collect();
+    let mut within = empty_within();
     let mut net: Vec<Net> = Vec::new();
+    let mut rows: Vec<(u32, Row<'_>)> = Vec::new();
     for group in
         by_key.chunk_by(|&a, &b| key_of(&places[a as usize]) == key_of(&places[b as usize]))
     {
         let (kind, _, _) = places[group[0] as usize];
-        let mut previous_add: Option<(u32, Row<'_>)> = None;
-        let mut had_add = false;
-        for (n, &position) in group.iter().enumerate() {
-            let (_, file, row_index) = places[position as usize];
-            let row = ctx.row(file, row_index);
-            if row.op != Op::Add {
-                continue;
-            }
-            if n + 1 < group.len() {
-                had_add = true;
-            }
-            if let Some((previous_file, previous)) = previous_add
-                && previous.record_bytes() != row.record_bytes()
-                && !amend
-            {
-                let (old, new) = (
-                    previous.record().expect("an add has a record"),
-                    row.record().expect("an add has a record"),
-                );
-                ctx.fail(
-                    file,
-                    row.line,
-                    kind.columns()[0].name,
-                    format!(
-                        "{} `{}` appears again with different content (earlier at {}:{}; {}); a later row of a key amends the earlier one: import with --amend to accept the change, or keep one row per key",
-                        kind.noun(),
-                        display_key(row.key),
-                        ctx.names[previous_file as usize],
-                        previous.line,
-                        describe(&differing_cells(&old, &new))
-                    ),
-                );
-            }
-            previous_add = Some((file, row));
-        }
+        rows.clear();
+        rows.extend(group.iter().map(|&position| {
+            let (_, file, row) = places[position as usize];
+            (file, ctx.row(file, row))
+        }));
+        let had_add = net_of_key(&mut ctx.judge, kind, &rows, amend);
         let &last = group.last().expect("a group has a row");
         let (_, file, row) = places[last as usize];
         within[kind as usize - 1].superseded += group.len() as u64 - 1;
@@ -339,9 +339,51 @@ fn net_rows(ctx: &mut Ctx<'_, '_>, amend: bool) -> (Vec<Net>, Vec<WithinImport>)
     (net, within)
 }
 
+/// Pass 1 for one key: its rows (with their files) in reading order, of which the last is
+/// the net row. An `add` that differs from the `add` before it is an amendment within the
+/// import, rejected at its line unless `amend`. Returns whether a row before the last was an
+/// `add`.
+pub(crate) fn net_of_key(
+    judge: &mut Judge,
+    kind: Kind,
+    rows: &[(u32, Row<'_>)],
+    amend: bool,
+) -> bool {
+    let mut previous_add: Option<(u32, Row<'_>)> = None;
+    let mut had_add = false;
+    for (n, &(file, row)) in rows.iter().enumerate() {
+        if row.op != Op::Add {
+            continue;
+        }
+        if n + 1 < rows.len() {
+            had_add = true;
+        }
+        if let Some((previous_file, previous)) = previous_add
+            && previous.record_bytes() != row.record_bytes()
+            && !amend
+        {
+            let (old, new) = (
+                previous.record().expect("an add has a record"),
+                row.record().expect("an add has a record"),
+            );
+            let reason = format!(
+                "{} `{}` appears again with different content (earlier at {}:{}; {}); a later row of a key amends the earlier one: import with --amend to accept the change, or keep one row per key",
+                kind.noun(),
+                display_key(row.key),
+                judge.names[previous_file as usize],
+                previous.line,
+                describe(&differing_cells(&old, &new))
+            );
+            judge.fail(file, row.line, kind.columns()[0].name, reason);
+        }
+        previous_add = Some((file, row));
+    }
+    had_add
+}
+
 /// Pass 2: what each net row does to the store.
 fn classify(
-    ctx: &mut Ctx<'_, '_>,
+    ctx: &mut Ctx<'_>,
     net: &mut [Net],
     view: &dyn View,
     amend: bool,
@@ -349,67 +391,116 @@ fn classify(
     for n in net.iter_mut() {
         let row = ctx.net_row(n);
         let stored = view.current(n.kind, row.key)?;
-        n.effect = match (&row.record(), stored) {
-            (Some(_), None) => Effect::Added,
-            (Some(new), Some(old)) if *new == old.record => Effect::Unchanged,
-            (Some(new), Some(old)) => {
-                if !amend {
-                    for (column, (was, now)) in differing_cells(&old.record, new) {
-                        ctx.fail(
-                            n.file,
-                            row.line,
-                            column,
-                            format!(
-                                "{} `{}` is stored with {column} `{was}`, this row says `{now}`; to record the change as an amendment, import again with --amend",
-                                n.kind.noun(),
-                                display_key(row.key)
-                            ),
-                        );
-                    }
-                }
-                Effect::Amended
-            }
-            (None, Some(_)) => Effect::Voided,
-            (None, None) if n.had_add => Effect::Withdrawn,
-            (None, None) => {
-                if !view.has_history(n.kind, row.key)? {
-                    ctx.fail(
-                        n.file,
-                        row.line,
-                        n.kind.columns()[0].name,
-                        format!(
-                            "there is no {} `{}` to void, in the store or this import; check the key",
-                            n.kind.noun(),
-                            display_key(row.key)
-                        ),
-                    );
-                }
-                Effect::Unchanged // already void: re-importing a void is a no-op
-            }
-        };
+        n.effect = effect_of(
+            &mut ctx.judge,
+            n.kind,
+            n.file,
+            &row,
+            stored,
+            n.had_add,
+            amend,
+            &mut || view.has_history(n.kind, row.key),
+        )?;
     }
     Ok(())
 }
 
-/// The record a key has after the import: its net row when the import names it, else the
-/// store's.
-fn after(
-    ctx: &Ctx<'_, '_>,
-    net: &[Net],
-    index: &Index<'_>,
-    view: &dyn View,
+/// Pass 2 for one key: what its net row (of `file`) does to the store, given the record's
+/// stored current version, whether an earlier row of the key was an `add`, and (asked only
+/// for a void of a record that is not current) whether it ever had a version.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn effect_of(
+    judge: &mut Judge,
     kind: Kind,
-    key: &str,
-) -> Result<Option<Record>, StoreError> {
-    match index.get(ctx, kind, key) {
-        Some(i) => Ok(ctx.net_row(&net[i]).record()),
-        None => Ok(view.current(kind, key)?.map(|c| c.record)),
+    file: u32,
+    row: &Row<'_>,
+    stored: Option<CurrentEntry>,
+    had_add: bool,
+    amend: bool,
+    has_history: &mut dyn FnMut() -> Result<bool, StoreError>,
+) -> Result<Effect, StoreError> {
+    Ok(match (&row.record(), stored) {
+        (Some(_), None) => Effect::Added,
+        (Some(new), Some(old)) if *new == old.record => Effect::Unchanged,
+        (Some(new), Some(old)) => {
+            if !amend {
+                for (column, (was, now)) in differing_cells(&old.record, new) {
+                    judge.fail(
+                        file,
+                        row.line,
+                        column,
+                        format!(
+                            "{} `{}` is stored with {column} `{was}`, this row says `{now}`; to record the change as an amendment, import again with --amend",
+                            kind.noun(),
+                            display_key(row.key)
+                        ),
+                    );
+                }
+            }
+            Effect::Amended
+        }
+        (None, Some(_)) => Effect::Voided,
+        (None, None) if had_add => Effect::Withdrawn,
+        (None, None) => {
+            if !has_history()? {
+                judge.fail(
+                    file,
+                    row.line,
+                    kind.columns()[0].name,
+                    format!(
+                        "there is no {} `{}` to void, in the store or this import; check the key",
+                        kind.noun(),
+                        display_key(row.key)
+                    ),
+                );
+            }
+            Effect::Unchanged // already void: re-importing a void is a no-op
+        }
+    })
+}
+
+/// The state after the import, as passes 3 to 5 read it.
+pub(crate) trait EndState {
+    /// The record a key has after the import.
+    fn after(&self, kind: Kind, key: &str) -> Result<Option<Record>, StoreError>;
+    /// Whether a reference to the key resolves after the import (a key whose row failed to
+    /// parse counts as resolving: it is in error already), and whether this import voids
+    /// the key.
+    fn resolves(&self, kind: Kind, key: &str) -> Result<(bool, bool), StoreError>;
+}
+
+/// The in-memory planner's state after the import: the net row of a key when the import
+/// names it, else the store's.
+struct Planned<'c, 'a> {
+    ctx: &'c Ctx<'a>,
+    net: &'c [Net],
+    index: &'c Index<'c>,
+    view: &'c dyn View,
+    failed: &'c std::collections::HashSet<(Kind, &'a str)>,
+}
+
+impl EndState for Planned<'_, '_> {
+    fn after(&self, kind: Kind, key: &str) -> Result<Option<Record>, StoreError> {
+        match self.index.get(self.ctx, kind, key) {
+            Some(i) => Ok(self.ctx.net_row(&self.net[i]).record()),
+            None => Ok(self.view.current(kind, key)?.map(|c| c.record)),
+        }
+    }
+
+    fn resolves(&self, kind: Kind, key: &str) -> Result<(bool, bool), StoreError> {
+        Ok(match self.index.get(self.ctx, kind, key) {
+            Some(i) => (self.ctx.net_row(&self.net[i]).op == Op::Add, true),
+            None => (
+                self.failed.contains(&(kind, key)) || self.view.current(kind, key)?.is_some(),
+                false,
+            ),
+        })
     }
 }
 
 /// Pass 3: every reference of a net `add` resolves in the state after the import.
 fn check_references(
-    ctx: &mut Ctx<'_, '_>,
+    ctx: &mut Ctx<'_>,
     net: &[Net],
     index: &Index<'_>,
     view: &dyn View,
@@ -421,75 +512,78 @@ fn check_references(
         .iter()
         .flat_map(|f| f.failed_keys.iter().map(|k| (f.source.kind, k.as_str())))
         .collect();
+    let mut judge = Judge {
+        names: Vec::new(),
+        sink: ErrorSink::new(),
+    };
+    std::mem::swap(&mut judge, &mut ctx.judge);
+    let end = Planned {
+        ctx,
+        net,
+        index,
+        view,
+        failed: &failed,
+    };
     for n in net {
         let row = ctx.net_row(n);
-        let Some(record) = &row.record() else {
-            continue;
-        };
-        for reference in record.references() {
-            let target = (reference.target, reference.key);
-            let (exists, voided_here) = match index.get(ctx, target.0, target.1) {
-                Some(i) => (ctx.net_row(&net[i]).op == Op::Add, true),
-                None => (
-                    failed.contains(&target)
-                        || view.current(reference.target, reference.key)?.is_some(),
-                    false,
-                ),
-            };
-            if !exists {
-                let reason = if voided_here {
-                    format!(
-                        "refers to {} `{}`, which this import voids; void this row too or keep that record",
-                        reference.target.noun(),
-                        display_key(reference.key)
-                    )
-                } else {
-                    format!(
-                        "refers to {} `{}`, which is neither in the store nor in this import; import {} first or together, or fix the id",
-                        reference.target.noun(),
-                        display_key(reference.key),
-                        reference.target.file_name()
-                    )
-                };
-                ctx.fail(n.file, row.line, reference.column, reason);
-            }
+        if let Some(record) = &row.record() {
+            check_net_add(&mut judge, n.file, row.line, record, &end)?;
         }
-        if let Record::Survey(survey) = record
-            && let Some(attempt_id) = &survey.attempt_id
-            && let Some(Record::Attempt(attempt)) =
-                after(ctx, net, index, view, Kind::Attempt, attempt_id)?
-            && attempt.customer_id != survey.customer_id
-        {
-            ctx.fail(
-                n.file,
-                row.line,
-                "attempt_id",
-                format!(
-                    "attempt `{attempt_id}` belongs to customer `{}`, not to this survey's customer `{}`; fix the attempt_id or the customer_id",
-                    attempt.customer_id, survey.customer_id
-                ),
-            );
-        }
-        check_record_against_targets(ctx, net, index, view, n, record)?;
     }
+    std::mem::swap(&mut judge, &mut ctx.judge);
     Ok(())
 }
 
-/// The rules of DOMAIN.md sections 12–13 between a new record and the records it names,
-/// as they stand after the import: a complaint's attempt and survey are of its customer (as
-/// a survey's attempt is, section 2); a complaint step is not dated before its complaint
-/// was raised (section 12), and an action step not before the date its action was raised
-/// (the same rule for actions: an approval cannot precede the action).
-fn check_record_against_targets(
-    ctx: &mut Ctx<'_, '_>,
-    net: &[Net],
-    index: &Index<'_>,
-    view: &dyn View,
-    n: &Net,
+/// Pass 3 for one net `add` (of `file`, at `line`): its references resolve after the import,
+/// and the rules of DOMAIN.md sections 2 and 12–13 hold between it and the records it names,
+/// as they stand after the import: a survey's attempt, and a complaint's attempt and survey,
+/// are of its customer; a complaint step is not dated before its complaint was raised
+/// (section 12), and an action step not before the date its action was raised (the same
+/// rule for actions: an approval cannot precede the action).
+pub(crate) fn check_net_add(
+    judge: &mut Judge,
+    file: u32,
+    line: u64,
     record: &Record,
+    end: &dyn EndState,
 ) -> Result<(), StoreError> {
-    let line = ctx.net_row(n).line;
+    for reference in record.references() {
+        let (exists, voided_here) = end.resolves(reference.target, reference.key)?;
+        if !exists {
+            let reason = if voided_here {
+                format!(
+                    "refers to {} `{}`, which this import voids; void this row too or keep that record",
+                    reference.target.noun(),
+                    display_key(reference.key)
+                )
+            } else {
+                format!(
+                    "refers to {} `{}`, which is neither in the store nor in this import; import {} first or together, or fix the id",
+                    reference.target.noun(),
+                    display_key(reference.key),
+                    reference.target.file_name()
+                )
+            };
+            judge.fail(file, line, reference.column, reason);
+        }
+    }
     match record {
+        Record::Survey(survey) => {
+            if let Some(attempt_id) = &survey.attempt_id
+                && let Some(Record::Attempt(attempt)) = end.after(Kind::Attempt, attempt_id)?
+                && attempt.customer_id != survey.customer_id
+            {
+                judge.fail(
+                    file,
+                    line,
+                    "attempt_id",
+                    format!(
+                        "attempt `{attempt_id}` belongs to customer `{}`, not to this survey's customer `{}`; fix the attempt_id or the customer_id",
+                        attempt.customer_id, survey.customer_id
+                    ),
+                );
+            }
+        }
         Record::Complaint(complaint) => {
             let owners = [
                 ("attempt_id", Kind::Attempt, &complaint.attempt_id),
@@ -497,13 +591,14 @@ fn check_record_against_targets(
             ];
             for (column, kind, id) in owners {
                 let Some(id) = id else { continue };
-                let owner = after(ctx, net, index, view, kind, id)?
+                let owner = end
+                    .after(kind, id)?
                     .and_then(|r| r.customer_id().map(str::to_owned));
                 if let Some(owner) = owner
                     && owner != complaint.customer_id
                 {
-                    ctx.fail(
-                        n.file,
+                    judge.fail(
+                        file,
                         line,
                         column,
                         format!(
@@ -517,11 +612,11 @@ fn check_record_against_targets(
         }
         Record::ComplaintStep(step) => {
             if let Some(Record::Complaint(complaint)) =
-                after(ctx, net, index, view, Kind::Complaint, &step.complaint_id)?
+                end.after(Kind::Complaint, &step.complaint_id)?
                 && step.at < complaint.raised_at
             {
-                ctx.fail(
-                    n.file,
+                judge.fail(
+                    file,
                     line,
                     "at",
                     format!(
@@ -532,12 +627,11 @@ fn check_record_against_targets(
             }
         }
         Record::ActionStep(step) => {
-            if let Some(Record::Action(action)) =
-                after(ctx, net, index, view, Kind::Action, &step.action_id)?
+            if let Some(Record::Action(action)) = end.after(Kind::Action, &step.action_id)?
                 && step.at < action.raised_on.start()
             {
-                ctx.fail(
-                    n.file,
+                judge.fail(
+                    file,
                     line,
                     "at",
                     format!(
@@ -552,17 +646,26 @@ fn check_record_against_targets(
     Ok(())
 }
 
+/// Whether pass 4 looks at the records naming an amended record of this kind.
+pub(crate) fn amendment_has_holders(kind: Kind) -> bool {
+    matches!(
+        kind,
+        Kind::Attempt | Kind::Survey | Kind::Complaint | Kind::Action
+    )
+}
+
 /// Pass 4: an amended record must not leave a stored record that the import does not
-/// restate inconsistent with it (a restated one was checked in pass 3): an attempt or a
-/// survey moved to another customer, with surveys or complaints of the old customer still
-/// naming it; a complaint or an action raised later than some of its stored steps.
+/// restate inconsistent with it (a restated one was checked in pass 3).
 fn check_amended_targets(
-    ctx: &mut Ctx<'_, '_>,
+    ctx: &mut Ctx<'_>,
     net: &[Net],
     index: &Index<'_>,
     view: &dyn View,
 ) -> Result<(), StoreError> {
-    for n in net.iter().filter(|n| n.effect == Effect::Amended) {
+    for n in net
+        .iter()
+        .filter(|n| n.effect == Effect::Amended && amendment_has_holders(n.kind))
+    {
         let row = ctx.net_row(n);
         let Some(new) = row.record() else {
             continue;
@@ -577,75 +680,103 @@ fn check_amended_targets(
                 holders.push((kind, key.to_owned()));
             }
         })?;
-        match (&old, &new) {
-            (Record::Attempt(_), Record::Attempt(_)) | (Record::Survey(_), Record::Survey(_)) => {
-                let (Some(was), Some(now)) = (old.customer_id(), new.customer_id()) else {
-                    continue;
-                };
-                if was == now {
-                    continue;
-                }
-                for (kind, key) in holders
-                    .iter()
-                    .filter(|(k, _)| matches!(k, Kind::Survey | Kind::Complaint))
+        let stored = |kind: Kind, key: &str| Ok(view.current(kind, key)?.map(|c| c.record));
+        check_amended(
+            &mut ctx.judge,
+            n.file,
+            row.line,
+            &old,
+            &new,
+            &holders,
+            &stored,
+        )?;
+    }
+    Ok(())
+}
+
+/// Reads a record as it stands.
+pub(crate) type RecordLookup<'a> = &'a dyn Fn(Kind, &str) -> Result<Option<Record>, StoreError>;
+
+/// Pass 4 for one amended record (of `file`, at `line`), given the stored records naming it
+/// that the import does not restate (`holders`, read through `stored`): an attempt or a
+/// survey moved to another customer, with surveys or complaints of the old customer still
+/// naming it; a complaint or an action raised later than some of its stored steps.
+pub(crate) fn check_amended(
+    judge: &mut Judge,
+    file: u32,
+    line: u64,
+    old: &Record,
+    new: &Record,
+    holders: &[(Kind, String)],
+    stored: RecordLookup<'_>,
+) -> Result<(), StoreError> {
+    let kind = new.kind();
+    match (old, new) {
+        (Record::Attempt(_), Record::Attempt(_)) | (Record::Survey(_), Record::Survey(_)) => {
+            let (Some(was), Some(now)) = (old.customer_id(), new.customer_id()) else {
+                return Ok(());
+            };
+            if was == now {
+                return Ok(());
+            }
+            for (holder_kind, key) in holders
+                .iter()
+                .filter(|(k, _)| matches!(k, Kind::Survey | Kind::Complaint))
+            {
+                if let Some(holder) = stored(*holder_kind, key)?
+                    && let Some(holder_customer) = holder.customer_id()
+                    && holder_customer != now
                 {
-                    if let Some(holder) = view.current(*kind, key)?.map(|c| c.record)
-                        && let Some(holder_customer) = holder.customer_id()
-                        && holder_customer != now
-                    {
-                        ctx.fail(
-                            n.file,
-                            row.line,
-                            "customer_id",
-                            format!(
-                                "{} `{key}` of customer `{holder_customer}` refers to this {}; a {} and the records naming it belong to one customer, so amend the {} too or keep the customer",
-                                kind.noun(),
-                                n.kind.noun(),
-                                n.kind.noun(),
-                                kind.noun()
-                            ),
-                        );
-                    }
+                    judge.fail(
+                        file,
+                        line,
+                        "customer_id",
+                        format!(
+                            "{} `{key}` of customer `{holder_customer}` refers to this {}; a {} and the records naming it belong to one customer, so amend the {} too or keep the customer",
+                            holder_kind.noun(),
+                            kind.noun(),
+                            kind.noun(),
+                            holder_kind.noun()
+                        ),
+                    );
                 }
             }
-            (Record::Complaint(_), Record::Complaint(c)) => {
-                for (_, key) in holders.iter().filter(|(k, _)| *k == Kind::ComplaintStep) {
-                    if let Some(Record::ComplaintStep(step)) =
-                        view.current(Kind::ComplaintStep, key)?.map(|c| c.record)
-                        && step.at < c.raised_at
-                    {
-                        ctx.fail(
-                            n.file,
-                            row.line,
-                            "raised_at",
-                            format!(
-                                "raised at {}, after its stored {} step dated {}; a step cannot come before its complaint: fix the raised_at, or amend the step too",
-                                c.raised_at, step.step, step.at
-                            ),
-                        );
-                    }
-                }
-            }
-            (Record::Action(_), Record::Action(a)) => {
-                for (_, key) in holders.iter().filter(|(k, _)| *k == Kind::ActionStep) {
-                    if let Some(Record::ActionStep(step)) =
-                        view.current(Kind::ActionStep, key)?.map(|c| c.record)
-                        && step.at < a.raised_on.start()
-                    {
-                        ctx.fail(
-                            n.file,
-                            row.line,
-                            "raised_on",
-                            format!(
-                                "raised on {}, after its stored {} step dated {}; a step cannot come before its action: fix the raised_on, or amend the step too",
-                                a.raised_on, step.step, step.at
-                            ),
-                        );
-                    }
-                }
-            }
-            _ => {}
         }
+        (Record::Complaint(_), Record::Complaint(c)) => {
+            for (_, key) in holders.iter().filter(|(k, _)| *k == Kind::ComplaintStep) {
+                if let Some(Record::ComplaintStep(step)) = stored(Kind::ComplaintStep, key)?
+                    && step.at < c.raised_at
+                {
+                    judge.fail(
+                        file,
+                        line,
+                        "raised_at",
+                        format!(
+                            "raised at {}, after its stored {} step dated {}; a step cannot come before its complaint: fix the raised_at, or amend the step too",
+                            c.raised_at, step.step, step.at
+                        ),
+                    );
+                }
+            }
+        }
+        (Record::Action(_), Record::Action(a)) => {
+            for (_, key) in holders.iter().filter(|(k, _)| *k == Kind::ActionStep) {
+                if let Some(Record::ActionStep(step)) = stored(Kind::ActionStep, key)?
+                    && step.at < a.raised_on.start()
+                {
+                    judge.fail(
+                        file,
+                        line,
+                        "raised_on",
+                        format!(
+                            "raised on {}, after its stored {} step dated {}; a step cannot come before its action: fix the raised_on, or amend the step too",
+                            a.raised_on, step.step, step.at
+                        ),
+                    );
+                }
+            }
+        }
+        _ => {}
     }
     Ok(())
 }
@@ -653,7 +784,7 @@ fn check_amended_targets(
 /// Pass 5: a voided record must not be left referenced by a stored record the import does
 /// not restate (a restated one was checked in pass 3).
 fn check_voids(
-    ctx: &mut Ctx<'_, '_>,
+    ctx: &mut Ctx<'_>,
     net: &[Net],
     index: &Index<'_>,
     view: &dyn View,
@@ -661,42 +792,56 @@ fn check_voids(
     for n in net.iter().filter(|n| n.effect == Effect::Voided) {
         let row = ctx.net_row(n);
         let mut holders = Vec::new();
-        let mut more = 0usize;
         view.for_each_referrer(n.kind, row.key, &mut |kind, key| {
             if index.get(ctx, kind, key).is_none() {
-                if holders.len() < HOLDERS_SHOWN_MAX {
-                    holders.push(format!("{} `{}`", kind.noun(), display_key(key)));
-                } else {
-                    more += 1;
-                }
+                holders.push((kind, key.to_owned()));
             }
         })?;
-        if holders.is_empty() {
-            continue;
-        }
-        let verb = if holders.len() + more == 1 {
-            "refers"
-        } else {
-            "refer"
-        };
-        ctx.fail(
-            n.file,
-            row.line,
-            n.kind.columns()[0].name,
-            format!(
-                "cannot void {} `{}`: {}{} still {verb} to it; void those in the same import first",
-                n.kind.noun(),
-                display_key(row.key),
-                holders.join(", "),
-                if more > 0 {
-                    format!(" and {more} more")
-                } else {
-                    String::new()
-                }
-            ),
-        );
+        check_void(&mut ctx.judge, n.file, row.line, n.kind, row.key, &holders);
     }
     Ok(())
+}
+
+/// Pass 5 for one voided record (of `file`, at `line`), given the stored records naming it
+/// that the import does not restate.
+pub(crate) fn check_void(
+    judge: &mut Judge,
+    file: u32,
+    line: u64,
+    kind: Kind,
+    key: &str,
+    holders: &[(Kind, String)],
+) {
+    if holders.is_empty() {
+        return;
+    }
+    let named: Vec<String> = holders
+        .iter()
+        .take(HOLDERS_SHOWN_MAX)
+        .map(|(kind, key)| format!("{} `{}`", kind.noun(), display_key(key)))
+        .collect();
+    let more = holders.len() - named.len();
+    let verb = if holders.len() == 1 {
+        "refers"
+    } else {
+        "refer"
+    };
+    judge.fail(
+        file,
+        line,
+        kind.columns()[0].name,
+        format!(
+            "cannot void {} `{}`: {}{} still {verb} to it; void those in the same import first",
+            kind.noun(),
+            display_key(key),
+            named.join(", "),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
+        ),
+    );
 }
 
 /// How many records that still refer to a voided one an error names.

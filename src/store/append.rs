@@ -106,6 +106,56 @@ impl Store {
         stale.append(import, versions).map(Ok)
     }
 
+    /// Appends an import whose versions are decided as they are appended: `body` pushes
+    /// them through an [`Appender`], reading the state they leave, and returns the import's
+    /// log entry to commit it, or `None` to write nothing (a rejected import). Nothing is
+    /// committed either when no version was pushed, or when `body` fails. The transaction
+    /// excludes every other writer, so there is no basis to check: `body` decides against
+    /// the state it appends to.
+    ///
+    /// # Panics
+    /// When the versions pushed do not match `import.counts` (as many as they count
+    /// written).
+    pub fn append_streamed<T, E: From<StoreError>>(
+        &self,
+        body: impl FnOnce(&mut Appender<'_>) -> Result<(Option<NewImport>, T), E>,
+    ) -> Result<(Appended, T), E> {
+        let Stale { txn, basis, .. } = self.begin_append()?;
+        let mut appender = Appender::open(&txn, basis)?;
+        let (import, value) = match body(&mut appender) {
+            Ok(decided) => decided,
+            Err(e) => {
+                drop(appender);
+                txn.abort().map_err(StoreError::from)?;
+                return Err(e);
+            }
+        };
+        let written = appender.finish()?;
+        let Some(import) = import.filter(|_| written > 0) else {
+            txn.abort().map_err(StoreError::from)?;
+            return Ok((
+                Appended::Unchanged {
+                    next_import: basis.next_import,
+                },
+                value,
+            ));
+        };
+        assert_eq!(
+            written,
+            import.counts.iter().map(KindCounts::written).sum::<u64>(),
+            "the sequence advances by the versions the import counts written"
+        );
+        log_import(&txn, basis, import, written)?;
+        txn.commit().map_err(StoreError::from)?;
+        Ok((
+            Appended::Committed {
+                import_id: basis.next_import,
+                versions: written,
+            },
+            value,
+        ))
+    }
+
     /// Opens an import's write transaction and reads the basis it starts from.
     fn begin_append(&self) -> Result<Stale<'_>, StoreError> {
         let txn = self.db.begin_write()?;
@@ -178,19 +228,118 @@ fn append_versions<'v>(
     import: &NewImport,
     versions: impl IntoIterator<Item = NewVersion<'v>>,
 ) -> Result<u64, StoreError> {
-    let mut log = txn.open_table(LOG)?;
-    let mut history = txn.open_table(HISTORY)?;
-    let mut current = txn.open_table(CURRENT)?;
-    let mut by_time = txn.open_table(BY_TIME)?;
-    let mut refs = txn.open_table(REFS)?;
-
-    let import_id = basis.next_import;
-    let mut seq = basis.next_seq;
-    let mut pending = IndexDeltas::default();
+    let mut appender = Appender::open(txn, basis)?;
     // A store that has never held a version has no current record to replace: the first
     // import (all of a dealership's history, or a network's) skips a lookup per record.
     let first = basis.next_seq == Basis::EMPTY.next_seq;
     for version in versions {
+        let old = match first {
+            true => None,
+            false => appender.current(version.kind, version.key)?,
+        };
+        appender.push(version, old.map(|o| o.record).as_ref())?;
+    }
+    let written = appender.finish()?;
+    assert_eq!(
+        written,
+        import.counts.iter().map(KindCounts::written).sum::<u64>(),
+        "the sequence advances by the versions the import counts written"
+    );
+    Ok(written)
+}
+
+/// An import's write transaction, taking versions one at a time while its caller reads the
+/// state they leave: the streamed import decides each key against the records of the kinds
+/// it has already appended (see [`Store::append_streamed`]). Reads see every version pushed
+/// so far; `refs` only after [`Appender::for_each_referrer`] writes the pending index
+/// entries.
+pub struct Appender<'t> {
+    log: Tbl<'t, u64, &'static [u8]>,
+    history: Tbl<'t, (u8, &'static str, u64), ()>,
+    current: Tbl<'t, (u8, &'static str), &'static [u8]>,
+    by_time: Tbl<'t, (u8, i64, &'static str), ()>,
+    refs: Tbl<'t, (u8, &'static str, u8, &'static str), ()>,
+    pending: IndexDeltas,
+    import_id: u64,
+    first_seq: u64,
+    next_seq: u64,
+}
+
+impl<'t> Appender<'t> {
+    fn open(txn: &'t WriteTransaction, basis: Basis) -> Result<Appender<'t>, StoreError> {
+        Ok(Appender {
+            log: txn.open_table(LOG)?,
+            history: txn.open_table(HISTORY)?,
+            current: txn.open_table(CURRENT)?,
+            by_time: txn.open_table(BY_TIME)?,
+            refs: txn.open_table(REFS)?,
+            pending: IndexDeltas::default(),
+            import_id: basis.next_import,
+            first_seq: basis.next_seq,
+            next_seq: basis.next_seq,
+        })
+    }
+
+    /// The sequence number of the first version this transaction appends: a current record
+    /// of a lower one was not written by it.
+    pub fn first_seq(&self) -> u64 {
+        self.first_seq
+    }
+
+    /// Whether the store held no version before this transaction.
+    pub fn started_empty(&self) -> bool {
+        self.first_seq == Basis::EMPTY.next_seq
+    }
+
+    /// The current version of a record, with the versions pushed so far.
+    pub fn current(&self, kind: Kind, key: &str) -> Result<Option<CurrentEntry>, StoreError> {
+        match self.current.get((kind.code(), key))? {
+            Some(bytes) => Ok(Some(decode(bytes.value())?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Whether the record ever had a version, pushed so far or stored before.
+    pub fn has_history(&self, kind: Kind, key: &str) -> Result<bool, StoreError> {
+        let range = (kind.code(), key, 0u64)..=(kind.code(), key, u64::MAX);
+        Ok(self.history.range(range)?.next().transpose()?.is_some())
+    }
+
+    /// Calls `f` with the kind, key and current sequence number of every current record that
+    /// refers to this one, with the versions pushed so far (their pending index entries are
+    /// written first).
+    pub fn for_each_referrer(
+        &mut self,
+        kind: Kind,
+        key: &str,
+        f: &mut dyn FnMut(Kind, &str),
+    ) -> Result<(), StoreError> {
+        self.pending.apply(&mut self.by_time, &mut self.refs)?;
+        let (lo, hi) = ref_range(kind, key);
+        for entry in self.refs.range(lo.as_tuple()..hi.as_tuple())? {
+            let (key, _) = entry?;
+            let (_, _, source_code, source_key) = key.value();
+            let source = Kind::from_code(source_code).ok_or_else(|| {
+                StoreError::Damaged(format!(
+                    "refs names kind code {source_code}, which is no kind"
+                ))
+            })?;
+            f(source, source_key);
+        }
+        Ok(())
+    }
+
+    /// Appends one version; `old` is the record's current version as read through this
+    /// appender (`None` when it has none), whose index entries it replaces. Returns its
+    /// sequence number.
+    ///
+    /// # Panics
+    /// On a version inconsistent in itself (an `add` without a record, a `void` with one).
+    pub fn push(
+        &mut self,
+        version: NewVersion<'_>,
+        old: Option<&Record>,
+    ) -> Result<u64, StoreError> {
         let NewVersion { kind, key, op, .. } = version;
         let record = match (op, version.record) {
             (Op::Add, Some(encoded)) => Some(encoded.decode()?),
@@ -201,57 +350,50 @@ fn append_versions<'v>(
                 if record.is_some() { "with" } else { "without" }
             ),
         };
-        // The stored version this one replaces, read back for its index entries.
-        let old: Option<CurrentEntry> = match first {
-            true => None,
-            false => match current.get((kind.code(), key))? {
-                Some(bytes) => Some(decode(bytes.value())?),
-                None => None,
-            },
-        };
         debug_assert!(
             record.is_some() || old.is_some(),
             "a void appended replaces a current record"
         );
         debug_assert!(
-            record.is_none() || record.as_ref() != old.as_ref().map(|o| &o.record),
+            record.is_none() || record.as_ref() != old,
             "an add appended changes its record"
         );
+        let seq = self.next_seq;
         let entry = LogEntry {
-            import_id,
+            import_id: self.import_id,
             kind,
             key: key.to_owned(),
             op,
             record,
         };
-        log.insert(seq, encode(&entry).as_slice())?;
-        history.insert((kind.code(), key, seq), ())?;
-        if let Some(old) = &old {
-            pending.unindex(&old.record);
+        self.log.insert(seq, encode(&entry).as_slice())?;
+        self.history.insert((kind.code(), key, seq), ())?;
+        if let Some(old) = old {
+            self.pending.unindex(old);
         }
         match entry.record {
             Some(record) => {
-                pending.index(&record);
+                self.pending.index(&record);
                 let value = CurrentEntry { seq, record };
-                current.insert((kind.code(), key), encode(&value).as_slice())?;
+                self.current
+                    .insert((kind.code(), key), encode(&value).as_slice())?;
             }
             None => {
-                current.remove((kind.code(), key))?;
+                self.current.remove((kind.code(), key))?;
             }
         }
-        if pending.is_full() {
-            pending.apply(&mut by_time, &mut refs)?;
+        if self.pending.is_full() {
+            self.pending.apply(&mut self.by_time, &mut self.refs)?;
         }
-        seq += 1;
+        self.next_seq += 1;
+        Ok(seq)
     }
-    pending.apply(&mut by_time, &mut refs)?;
-    let written = seq - basis.next_seq;
-    assert_eq!(
-        written,
-        import.counts.iter().map(KindCounts::written).sum::<u64>(),
-        "the sequence advances by the versions the import counts written"
-    );
-    Ok(written)
+
+    /// Writes the pending index entries; returns how many versions were appended.
+    fn finish(mut self) -> Result<u64, StoreError> {
+        self.pending.apply(&mut self.by_time, &mut self.refs)?;
+        Ok(self.next_seq - self.first_seq)
+    }
 }
 
 /// Logs the import and moves the store's counters past it.

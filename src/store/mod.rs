@@ -21,7 +21,7 @@ use redb::{ConcurrencyMode, Database, ReadOnlyDatabase, ReadableDatabase, Readab
 
 use codec::FORMAT_VERSION;
 
-pub use append::{Appended, Basis, NewImport, NewVersion, Stale};
+pub use append::{Appended, Appender, Basis, NewImport, NewVersion, Stale};
 pub use backup::{BackupError, BackupSummary, backup};
 pub use closes::{MonthCloses, ReopenError};
 pub use codec::{EncodedRecord, encode_record_into};
