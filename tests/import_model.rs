@@ -301,7 +301,7 @@ fn run_import(store: &Store, import: &Import) -> Result<Counts, ()> {
             Ok([get(Kind::Customer), get(Kind::Sale)])
         }
         Err(ImportFailure::Rejected(_)) => Err(()),
-        Err(ImportFailure::Store(e)) => panic!("store failure: {e}"),
+        Err(other) => panic!("import failure: {other:?}"),
     }
 }
 

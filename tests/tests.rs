@@ -22,6 +22,7 @@ mod golden;
 mod import_errors;
 mod import_model;
 mod import_semantics;
+mod import_stream;
 mod lapse;
 mod lapse_cdnow;
 mod overflow;

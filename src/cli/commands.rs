@@ -13,7 +13,7 @@ use careledger::gate;
 use careledger::generator::{self, GenConfig};
 use careledger::import::{
     self, ERRORS_SHOWN_MAX, ErrorSink, ImportError, ImportExt, ImportFailure, ImportOptions,
-    ImportOutcome, ParsedFile, Rejections,
+    ImportOutcome, ParsedFile, Rejections, Rows, Source,
 };
 use careledger::kpi::{
     self,
@@ -284,7 +284,8 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             paths,
             amend,
             dry_run,
-        } => import(db, &rules, &paths, amend, dry_run),
+            chunk_rows,
+        } => import(db, &rules, &paths, amend, dry_run, chunk_rows),
         Command::Export { dir } => export(db, &dir),
         Command::History {
             kind,
@@ -1282,14 +1283,19 @@ fn rejections(errors: Vec<ImportError>) -> Rejections {
     sink.finish()
 }
 
-/// Reads and parses the files of an import, in parallel. Problems with whole files are
-/// returned at once; problems with rows travel in the files, to be listed with the store's.
-pub fn read_sources(paths: &[String]) -> Result<Vec<ParsedFile>, Failure> {
+/// The files an import names, with the warnings about what it skips printed.
+fn import_sources(paths: &[String]) -> Result<Vec<Source>, Failure> {
     let (sources, warnings) =
         csvio::resolve_paths(paths).map_err(|e| Failure::Report(list_errors(&rejections(e))))?;
     for w in warnings {
         style::warn(&redact_message(&w));
     }
+    Ok(sources)
+}
+
+/// Reads and parses the files of an import, in parallel. Problems with whole files are
+/// returned at once; problems with rows travel in the files, to be listed with the store's.
+fn parse_sources(sources: &[Source]) -> Result<Vec<ParsedFile>, Failure> {
     let results: Vec<_> = sources.par_iter().map(csvio::parse_file).collect();
     let mut files = Vec::new();
     let mut whole_file = Vec::new();
@@ -1332,22 +1338,35 @@ const COMPACT_SHARE: u64 = 4;
 /// Rows below which no progress bar is drawn.
 const PROGRESS_ROWS_MIN: u64 = 50_000;
 
+/// Files of more than this many bytes in all are imported streamed, in bounded memory
+/// (`--chunk-rows`): held whole, their rows take about twice their size.
+const STREAM_ABOVE_BYTES: u64 = 256 << 20;
+
 fn import(
     db: &Path,
     rules: &Rules,
     paths: &[String],
     amend: bool,
     dry_run: bool,
+    chunk_rows: Option<u64>,
 ) -> Result<(), Failure> {
-    let files = read_sources(paths)?;
+    let sources = import_sources(paths)?;
+    let bytes: u64 = sources
+        .iter()
+        .filter_map(|s| std::fs::metadata(&s.path).ok())
+        .map(|m| m.len())
+        .sum();
+    if !dry_run && (chunk_rows.is_some() || bytes > STREAM_ABOVE_BYTES) {
+        let chunk_rows = chunk_rows.map_or(import::CHUNK_ROWS, |n| {
+            usize::try_from(n).unwrap_or(usize::MAX)
+        });
+        return import_streamed(db, rules, &sources, amend, chunk_rows);
+    }
+    let files = parse_sources(&sources)?;
     let rows: u64 = files.iter().map(|f| f.rows.len() as u64).sum();
     for warning in implausible_dates(&files) {
         style::warn(&warning);
     }
-    let rejected = |failure: ImportFailure| match failure {
-        ImportFailure::Rejected(r) => Failure::Report(list_errors(&r)),
-        ImportFailure::Store(e) => store_failure(e),
-    };
     // The import is planned against a read snapshot first: a rejected import, a dry run and a
     // no-op never open the store for writing (which changes its file even when nothing is
     // committed), never create one, and never remove one, so they work on a read-only store
@@ -1355,21 +1374,160 @@ fn import(
     // No file, or an empty one (`--db "$(mktemp)"`), holds nothing yet: planned as an empty
     // store. Anything else is opened as a store, which refuses a folder, a device or a file
     // that is not a store, even on a dry run.
-    let empty_file = std::fs::metadata(db).is_ok_and(|m| m.is_file() && m.len() == 0);
-    let planned = if db.exists() && !empty_file {
+    let planned = if holds_a_store(db) {
         let reader = Store::open_reader(db).map_err(store_failure)?;
-        import::plan_import(&files, Some(&reader), amend).map_err(rejected)?
+        import::plan_import(&files, Some(&reader), amend).map_err(import_failure)?
     } else {
-        import::plan_import(&files, None, amend).map_err(rejected)?
+        import::plan_import(&files, None, amend).map_err(import_failure)?
     };
     if dry_run || planned.writes() == 0 {
         let mut outcome = planned.outcome();
         outcome.dry_run = dry_run;
-        return out(&import_summary(&files, rows, &outcome));
+        return out(&import_summary(files.len(), rows, &outcome));
     }
-    let mut store = Store::open_or_create(db).map_err(store_failure)?;
+    let store = Store::open_or_create(db).map_err(store_failure)?;
+    let bar = import_bar(rows);
+    let started = std::time::Instant::now();
+    let eta = std::sync::Mutex::new(style::Eta::default());
+    let progress = |done: u64, total: u64| show_progress(&bar, started, &eta, done, total);
+    let result = store.apply(planned, &import_options(amend), &progress);
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    let outcome = result.map_err(import_failure)?;
+    after_import(store, rules, &outcome)?;
+    out(&import_summary(files.len(), rows, &outcome))
+}
+
+/// Whether `db` names a store file with something in it: no file, or an empty one
+/// (`--db "$(mktemp)"`), holds nothing yet.
+fn holds_a_store(db: &Path) -> bool {
+    let empty_file = std::fs::metadata(db).is_ok_and(|m| m.is_file() && m.len() == 0);
+    db.exists() && !empty_file
+}
+
+/// An import's options for this run: the wall-clock time it is logged with.
+fn import_options(amend: bool) -> ImportOptions {
+    ImportOptions {
+        amend,
+        dry_run: false,
+        at: chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string(),
+    }
+}
+
+fn import_failure(failure: ImportFailure) -> Failure {
+    match failure {
+        ImportFailure::Rejected(r) => Failure::Report(list_errors(&r)),
+        ImportFailure::Store(e) => store_failure(e),
+        ImportFailure::Spill { path, cause } => Failure::Fatal(format!(
+            "cannot write the import's temporary files in {}: {cause}. Nothing was imported: the store is unchanged. Free disk space beside the store (the import sets its rows aside there, about their encoded size) and run the same import again",
+            path.display()
+        )),
+    }
+}
+
+/// Imports in bounded memory (`--chunk-rows`; see `import::import_streamed`). The store is
+/// created when there is none; a new store that ends up with nothing in it (the import was
+/// rejected, or wrote nothing) is removed again, so a rejected import leaves no file behind.
+fn import_streamed(
+    db: &Path,
+    rules: &Rules,
+    sources: &[Source],
+    amend: bool,
+    chunk_rows: usize,
+) -> Result<(), Failure> {
+    let created = !holds_a_store(db);
+    let store = Store::open_or_create(db).map_err(store_failure)?;
+    let folder = match db.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let stream = import::StreamOptions {
+        chunk_rows,
+        temp_in: folder,
+    };
+    let bar = import_bar(PROGRESS_ROWS_MIN);
+    let started = std::time::Instant::now();
+    let eta = std::sync::Mutex::new(style::Eta::default());
+    let progress = |done: u64, total: u64| show_progress(&bar, started, &eta, done, total);
+    let read = |source: &Source,
+                chunk_rows: usize,
+                on_chunk: &mut dyn FnMut(Rows) -> std::io::Result<()>| {
+        parse_file_in_chunks(source, chunk_rows, on_chunk)
+    };
+    let result = import::import_streamed(
+        &store,
+        sources,
+        &read,
+        &import_options(amend),
+        &stream,
+        &progress,
+    );
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    let imported = match result {
+        Ok(imported) => imported,
+        Err(failure) => {
+            if created {
+                drop(store);
+                let _ = std::fs::remove_file(db);
+            }
+            return Err(import_failure(failure));
+        }
+    };
+    for w in imported.files.iter().flat_map(|f| &f.warnings) {
+        style::warn(&redact_message(w));
+    }
+    let rows: u64 = imported.files.iter().map(|f| f.rows).sum();
+    if created && !imported.outcome.recorded {
+        drop(store);
+        let _ = std::fs::remove_file(db);
+    } else {
+        after_import(store, rules, &imported.outcome)?;
+    }
+    out(&import_summary(
+        imported.files.len(),
+        rows,
+        &imported.outcome,
+    ))
+}
+
+// TEMPORARY until csvio reads in chunks: the whole file, handed over in chunks.
+fn parse_file_in_chunks(
+    source: &Source,
+    chunk_rows: usize,
+    on_chunk: &mut dyn FnMut(Rows) -> std::io::Result<()>,
+) -> std::io::Result<Result<careledger::import::StreamedFile, Vec<ImportError>>> {
+    let parsed = match csvio::parse_file(source) {
+        Ok(p) => p,
+        Err(e) => return Ok(Err(e)),
+    };
+    let mut chunk = Rows::default();
+    for row in parsed.rows.iter() {
+        chunk.push_encoded(row.line, row.op, row.key, row.record_bytes(), row.time());
+        if chunk.len() == chunk_rows {
+            on_chunk(std::mem::take(&mut chunk))?;
+        }
+    }
+    if !chunk.is_empty() {
+        on_chunk(chunk)?;
+    }
+    Ok(Ok(careledger::import::StreamedFile {
+        source: parsed.source,
+        sha256: parsed.sha256,
+        rows: parsed.rows.len() as u64,
+        errors: parsed.errors,
+        errors_total: parsed.errors_total,
+        failed_keys: parsed.failed_keys,
+        warnings: parsed.warnings,
+    }))
+}
+
+/// The progress bar of an import of `rows` rows, when it is worth one and stderr shows it.
+fn import_bar(rows: u64) -> Option<indicatif::ProgressBar> {
     let show_bar = rows >= PROGRESS_ROWS_MIN && std::io::stderr().is_terminal() && !style::quiet();
-    let bar = show_bar.then(|| {
+    show_bar.then(|| {
         let bar = indicatif::ProgressBar::new(rows);
         // The estimate is ours (`prefix`), not indicatif's `{eta}`: indicatif averages from
         // the start, and an import's first steps run at another pace than the rest.
@@ -1381,32 +1539,32 @@ fn import(
         bar.set_message("importing");
         bar.set_prefix("estimating the time left");
         bar
-    });
-    let started = std::time::Instant::now();
-    let eta = std::sync::Mutex::new(style::Eta::default());
-    let progress = |done: u64, total: u64| {
-        if let Some(bar) = &bar {
-            bar.set_length(total);
-            bar.set_position(done);
-            let estimate = eta
-                .lock()
-                .ok()
-                .and_then(|mut eta| eta.update(started.elapsed(), done, total));
-            if let Some(left) = estimate {
-                bar.set_prefix(format!("{} left", style::duration_text(left)));
-            }
-        }
-    };
-    let options = ImportOptions {
-        amend,
-        dry_run: false,
-        at: chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string(),
-    };
-    let result = store.apply(planned, &options, &progress);
+    })
+}
+
+fn show_progress(
+    bar: &Option<indicatif::ProgressBar>,
+    started: std::time::Instant,
+    eta: &std::sync::Mutex<style::Eta>,
+    done: u64,
+    total: u64,
+) {
     if let Some(bar) = bar {
-        bar.finish_and_clear();
+        bar.set_length(total);
+        bar.set_position(done);
+        let estimate = eta
+            .lock()
+            .ok()
+            .and_then(|mut eta| eta.update(started.elapsed(), done, total));
+        if let Some(left) = estimate {
+            bar.set_prefix(format!("{} left", style::duration_text(left)));
+        }
     }
-    let outcome = result.map_err(rejected)?;
+}
+
+/// What follows a committed import: the facts of the customers it touched, derived again,
+/// and a compaction after a large one.
+fn after_import(mut store: Store, rules: &Rules, outcome: &ImportOutcome) -> Result<(), Failure> {
     // The facts of the customers the import touched, derived again under the rules in force
     // (all of them when the facts followed other rules), for month-sized reports. The import
     // is committed whatever happens here: if this fails, reports derive from scratch (the
@@ -1434,12 +1592,11 @@ fn import(
     {
         store.compact().map_err(store_failure)?;
     }
-    drop(store);
-    out(&import_summary(&files, rows, &outcome))
+    Ok(())
 }
 
 /// What an import did (or, on a dry run, would do), per kind.
-fn import_summary(files: &[ParsedFile], rows: u64, outcome: &ImportOutcome) -> String {
+fn import_summary(files: usize, rows: u64, outcome: &ImportOutcome) -> String {
     let mut text = String::new();
     let _ = writeln!(
         text,
@@ -1450,7 +1607,7 @@ fn import_summary(files: &[ParsedFile], rows: u64, outcome: &ImportOutcome) -> S
             "import"
         },
         outcome.import_id,
-        style::count(files.len() as u64, "file", "files"),
+        style::count(files as u64, "file", "files"),
         style::count(rows, "row", "rows"),
     );
     if !outcome.dry_run && !outcome.recorded {
@@ -2470,7 +2627,7 @@ fn demo(db: &Path, rules: &Rules, lang: Lang, customers: u64, data: &Path) -> Re
             .or_write(|| format!("cannot create the folder {}", parent.display()))?;
     }
     let paths = [data.display().to_string()];
-    import(db, rules, &paths, false, false)?;
+    import(db, rules, &paths, false, false, None)?;
     let month = latest_complete_month(&Store::open_reader(db).map_err(store_failure)?)?;
     let dir = default_pack_dir(&month, lang);
     report_all(db, rules, &month, lang, &dir, false)?;

@@ -112,6 +112,11 @@ pub enum Command {
         /// Check everything, write nothing.
         #[arg(long)]
         dry_run: bool,
+        /// Import in memory bounded by this many rows: the rows are set aside on disk, in
+        /// sorted runs beside the store, and decided one key at a time. The default for
+        /// files of more than 256 MiB in all; a dry run always reads the files whole.
+        #[arg(long, value_name = "ROWS", value_parser = clap::value_parser!(u64).range(1..))]
+        chunk_rows: Option<u64>,
     },
     /// Write the current view of the store as CSV files, one per record kind, into a folder.
     Export {

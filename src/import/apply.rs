@@ -38,6 +38,12 @@ pub enum ImportFailure {
     /// The input is bad; nothing was written. Sorted by file (as given) and line.
     Rejected(Rejections),
     Store(StoreError),
+    /// The streamed import could not write or read its temporary files (in `path`); the
+    /// store is unchanged.
+    Spill {
+        path: std::path::PathBuf,
+        cause: std::io::Error,
+    },
 }
 
 impl<E: Into<StoreError>> From<E> for ImportFailure {

@@ -119,12 +119,17 @@ impl ErrorSink {
 
     /// Adds the row errors of a parsed file, and counts those it only counted.
     pub fn extend_parsed(&mut self, file: usize, parsed: &ParsedFile) {
-        for e in &parsed.errors {
+        self.extend_file(file, &parsed.errors, parsed.errors_total);
+    }
+
+    /// Adds the row errors a file kept (its first ones), and counts the `total` it had.
+    pub fn extend_file(&mut self, file: usize, kept: &[ImportError], total: u64) {
+        for e in kept {
             self.push(file, e.clone());
         }
         // A file keeps its first errors in line order: the ones it dropped come after
         // `ERRORS_SHOWN_MAX` of its own, so they can never be among the first shown.
-        self.total += parsed.errors_total - parsed.errors.len() as u64;
+        self.total += total - kept.len() as u64;
     }
 
     pub fn is_empty(&self) -> bool {
@@ -280,6 +285,36 @@ impl Rows {
             record_len: u32::try_from(self.arena.len() - before).expect("records are short"),
             op,
         });
+    }
+
+    /// Appends a row whose record is already in the store's encoding (empty on a void row),
+    /// with its date: a row read back from where it was set aside.
+    pub fn push_encoded(
+        &mut self,
+        line: u64,
+        op: Op,
+        key: &str,
+        record: &[u8],
+        time: Option<Timestamp>,
+    ) {
+        debug_assert_eq!(op == Op::Add, !record.is_empty());
+        let start = self.arena.len() as u64;
+        self.arena.extend_from_slice(key.as_bytes());
+        self.arena.extend_from_slice(record);
+        self.entries.push(Entry {
+            start,
+            time: time.map_or(NO_TIME, |t| t.0),
+            line: u32::try_from(line).expect("a file of fewer than 2^32 lines"),
+            key_len: u32::try_from(key.len()).expect("keys are short"),
+            record_len: u32::try_from(record.len()).expect("records are short"),
+            op,
+        });
+    }
+
+    /// Empties the rows, keeping the memory for the next ones.
+    pub fn clear(&mut self) {
+        self.arena.clear();
+        self.entries.clear();
     }
 
     pub fn len(&self) -> usize {

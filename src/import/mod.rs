@@ -32,6 +32,7 @@
 mod apply;
 pub mod batch;
 mod plan;
+mod stream;
 
 pub use apply::{ImportExt, ImportFailure, ImportOptions, ImportOutcome, Planned, plan_import};
 pub use batch::{
@@ -39,3 +40,4 @@ pub use batch::{
     StreamedFile,
 };
 pub use plan::{Effect, WithinImport};
+pub use stream::{CHUNK_ROWS, ChunkReader, StreamOptions, StreamedImport, import_streamed};

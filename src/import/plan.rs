@@ -390,13 +390,13 @@ fn classify(
 ) -> Result<(), StoreError> {
     for n in net.iter_mut() {
         let row = ctx.net_row(n);
-        let stored = view.current(n.kind, row.key)?;
+        let stored = view.current(n.kind, row.key)?.map(|c| c.record);
         n.effect = effect_of(
             &mut ctx.judge,
             n.kind,
             n.file,
             &row,
-            stored,
+            stored.as_ref(),
             n.had_add,
             amend,
             &mut || view.has_history(n.kind, row.key),
@@ -414,17 +414,17 @@ pub(crate) fn effect_of(
     kind: Kind,
     file: u32,
     row: &Row<'_>,
-    stored: Option<CurrentEntry>,
+    stored: Option<&Record>,
     had_add: bool,
     amend: bool,
     has_history: &mut dyn FnMut() -> Result<bool, StoreError>,
 ) -> Result<Effect, StoreError> {
     Ok(match (&row.record(), stored) {
         (Some(_), None) => Effect::Added,
-        (Some(new), Some(old)) if *new == old.record => Effect::Unchanged,
+        (Some(new), Some(old)) if new == old => Effect::Unchanged,
         (Some(new), Some(old)) => {
             if !amend {
-                for (column, (was, now)) in differing_cells(&old.record, new) {
+                for (column, (was, now)) in differing_cells(old, new) {
                     judge.fail(
                         file,
                         row.line,
