@@ -396,6 +396,7 @@ fn classify(
             n.kind,
             n.file,
             &row,
+            row.record().as_ref(),
             stored.as_ref(),
             n.had_add,
             amend,
@@ -405,21 +406,23 @@ fn classify(
     Ok(())
 }
 
-/// Pass 2 for one key: what its net row (of `file`) does to the store, given the record's
-/// stored current version, whether an earlier row of the key was an `add`, and (asked only
-/// for a void of a record that is not current) whether it ever had a version.
+/// Pass 2 for one key: what its net row (of `file`, with its record `new` when it is an
+/// `add`) does to the store, given the record's stored current version, whether an earlier
+/// row of the key was an `add`, and (asked only for a void of a record that is not current)
+/// whether it ever had a version.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn effect_of(
     judge: &mut Judge,
     kind: Kind,
     file: u32,
     row: &Row<'_>,
+    new: Option<&Record>,
     stored: Option<&Record>,
     had_add: bool,
     amend: bool,
     has_history: &mut dyn FnMut() -> Result<bool, StoreError>,
 ) -> Result<Effect, StoreError> {
-    Ok(match (&row.record(), stored) {
+    Ok(match (new, stored) {
         (Some(_), None) => Effect::Added,
         (Some(new), Some(old)) if new == old => Effect::Unchanged,
         (Some(new), Some(old)) => {

@@ -46,7 +46,7 @@ use super::plan::{
     effect_of, empty_counts, empty_within, net_of_key,
 };
 use crate::model::{Kind, Record, Timestamp};
-use crate::store::{Appended, Appender, ImportFile, NewImport, NewVersion, Op, Store, StoreError};
+use crate::store::{Appended, Appender, ImportFile, NewImport, Op, Store, StoreError};
 
 /// Reads one file a chunk at a time: the rows that parse, in file order, at most `chunk_rows`
 /// per call of the callback; `Ok(Err(errors))` for a problem with the whole file. The CLI
@@ -269,17 +269,18 @@ impl Decider<'_> {
             true => None,
             false => appender.current(kind, last.key)?.map(|c| c.record),
         };
+        let record = last.record();
         let effect = effect_of(
             &mut self.judge,
             kind,
             file,
             &last,
+            record.as_ref(),
             stored.as_ref(),
             had_add,
             self.amend,
             &mut || Ok(!empty && appender.has_history(kind, last.key)?),
         )?;
-        let record = last.record();
         if let Some(record) = &record {
             let end = Written {
                 appender,
@@ -291,27 +292,26 @@ impl Decider<'_> {
             self.voided[kind as usize - 1].insert(last.key.to_owned());
         }
         if effect.writes() {
-            let version = NewVersion {
-                kind,
-                key: last.key,
-                op: last.op,
-                record: last.encoded(),
+            // An amendment's records are kept for the checks at the end.
+            let kept = match (effect, &stored, &record) {
+                (super::Effect::Amended, Some(old), Some(new)) if amendment_has_holders(kind) => {
+                    Some((old.clone(), new.clone()))
+                }
+                _ => None,
             };
-            appender.push(version, stored.as_ref())?;
-        }
-        let deferred = |amended| Deferred {
-            kind,
-            key: last.key.to_owned(),
-            file,
-            line: last.line,
-            amended,
-        };
-        match (effect, stored, record) {
-            (super::Effect::Amended, Some(old), Some(new)) if amendment_has_holders(kind) => {
-                self.amended.push(deferred(Some((old, new))));
+            appender.push_record(kind, last.key, record, stored.as_ref())?;
+            let deferred = |amended| Deferred {
+                kind,
+                key: last.key.to_owned(),
+                file,
+                line: last.line,
+                amended,
+            };
+            match effect {
+                super::Effect::Voided => self.voids.push(deferred(None)),
+                _ if kept.is_some() => self.amended.push(deferred(kept)),
+                _ => {}
             }
-            (super::Effect::Voided, _, _) => self.voids.push(deferred(None)),
-            _ => {}
         }
         count(&mut self.counts, &mut self.within, kind, effect);
         self.within[kind as usize - 1].superseded += rows.len() as u64 - 1;
@@ -401,7 +401,7 @@ impl EndState for Written<'_, '_> {
             return Ok((false, true));
         }
         Ok((
-            self.appender.current(kind, key)?.is_some() || self.failed[i].contains(key),
+            self.appender.exists(kind, key)? || self.failed[i].contains(key),
             false,
         ))
     }

@@ -299,6 +299,12 @@ impl<'t> Appender<'t> {
         }
     }
 
+    /// Whether the record has a current version, with the versions pushed so far (read
+    /// without decoding it).
+    pub fn exists(&self, kind: Kind, key: &str) -> Result<bool, StoreError> {
+        Ok(self.current.get((kind.code(), key))?.is_some())
+    }
+
     /// Whether the record ever had a version, pushed so far or stored before.
     pub fn has_history(&self, kind: Kind, key: &str) -> Result<bool, StoreError> {
         let range = (kind.code(), key, 0u64)..=(kind.code(), key, u64::MAX);
@@ -350,6 +356,19 @@ impl<'t> Appender<'t> {
                 if record.is_some() { "with" } else { "without" }
             ),
         };
+        self.push_record(kind, key, record, old)
+    }
+
+    /// [`Appender::push`] of a version already decoded: an `add` of `record`, or a `void`
+    /// when it is `None`.
+    pub fn push_record(
+        &mut self,
+        kind: Kind,
+        key: &str,
+        record: Option<Record>,
+        old: Option<&Record>,
+    ) -> Result<u64, StoreError> {
+        let op = if record.is_some() { Op::Add } else { Op::Void };
         debug_assert!(
             record.is_some() || old.is_some(),
             "a void appended replaces a current record"
