@@ -361,6 +361,20 @@ fn implausible_years_are_warned_about_and_imported() {
         counts(&String::from_utf8(out.stdout).unwrap(), "sales"),
         [4, 0, 0, 0]
     );
+    // Read in chunks of one row, the dates are counted as they go by: the same warning.
+    let chunked = Dir::new();
+    chunked.with_base();
+    chunked.write(
+        "typo/sales.csv",
+        std::fs::read(d.join("typo/sales.csv")).unwrap(),
+    );
+    let out = chunked
+        .cmd()
+        .args(["import", "--chunk-rows", "1", "typo/sales.csv"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8(out.stderr).unwrap(), stderr);
 }
 
 /// A dry run only reads: no store is created, and an existing store's file is untouched.

@@ -26,6 +26,7 @@ use careledger::report::{self, Lang, Render, RenderContext};
 use careledger::rules::{Rules, TASK_KINDS};
 use careledger::store::{CloseError, Integrity, Reader, Store, StoreError};
 
+use super::dates::DateCensus;
 use super::{
     Annotate, CheckFormat, Cli, Command, ExplainCommand, Failure, Format, ListFormat, OrWrite,
     ReportCommand, StatementFormat, out, out_bytes, style, write_failure,
@@ -1364,7 +1365,12 @@ fn import(
     }
     let files = parse_sources(&sources)?;
     let rows: u64 = files.iter().map(|f| f.rows.len() as u64).sum();
-    for warning in implausible_dates(&files) {
+    let mut census = DateCensus::default();
+    for (n, f) in files.iter().enumerate() {
+        census.add(n, &f.rows);
+    }
+    let names: Vec<String> = sources.iter().map(Source::display).collect();
+    if let Some(warning) = census.warning(&names) {
         style::warn(&warning);
     }
     // The import is planned against a read snapshot first: a rejected import, a dry run and a
@@ -1450,10 +1456,21 @@ fn import_streamed(
     let started = std::time::Instant::now();
     let eta = std::sync::Mutex::new(style::Eta::default());
     let progress = |done: u64, total: u64| show_progress(&bar, started, &eta, done, total);
+    // The dates are counted as the rows go by, for the warning about mistyped years.
+    let census = std::sync::Mutex::new(DateCensus::default());
     let read = |source: &Source,
                 chunk_rows: usize,
                 on_chunk: &mut dyn FnMut(Rows) -> std::io::Result<()>| {
-        parse_file_in_chunks(source, chunk_rows, on_chunk)
+        let file = sources.iter().position(|s| s == source).unwrap_or(0);
+        parse_file_in_chunks(source, chunk_rows, &mut |rows: Rows| {
+            let mut counted = DateCensus::default();
+            counted.add(file, &rows);
+            census
+                .lock()
+                .expect("no panic holds the lock")
+                .merge(counted);
+            on_chunk(rows)
+        })
     };
     let result = import::import_streamed(
         &store,
@@ -1465,6 +1482,11 @@ fn import_streamed(
     );
     if let Some(bar) = bar {
         bar.finish_and_clear();
+    }
+    let names: Vec<String> = sources.iter().map(Source::display).collect();
+    let census = census.into_inner().expect("no panic holds the lock");
+    if let Some(warning) = census.warning(&names) {
+        style::warn(&warning);
     }
     let imported = match result {
         Ok(imported) => imported,
@@ -1651,69 +1673,6 @@ fn import_summary(files: usize, rows: u64, outcome: &ImportOutcome) -> String {
         let _ = writeln!(text, "dry run: everything checked, nothing written");
     }
     text
-}
-
-/// The earliest year a record may plausibly be dated in: dealership records before it are
-/// typing mistakes (a year of 1925 for 2025).
-const PLAUSIBLE_YEAR_MIN: i32 = 1990;
-
-/// How many implausible dates a warning lists before it only counts them.
-const IMPLAUSIBLE_SHOWN_MAX: usize = 5;
-
-/// Warnings for dates that are likely typing mistakes: before 1990, or more than a year after
-/// the rest of the import (after its 99th percentile). The import goes ahead: the date may be
-/// right, and the warning says where to look.
-fn implausible_dates(files: &[ParsedFile]) -> Vec<String> {
-    let mut times: Vec<i64> = files
-        .iter()
-        .flat_map(|f| f.rows.iter())
-        .filter_map(|r| r.time())
-        .map(|t| t.0)
-        .collect();
-    if times.is_empty() {
-        return Vec::new();
-    }
-    times.sort_unstable();
-    let reference = times[(times.len() - 1) * 99 / 100];
-    const YEAR_SECONDS: i64 = 366 * 86_400;
-    let floor = Day::from_ymd(PLAUSIBLE_YEAR_MIN, 1, 1)
-        .expect("a valid date")
-        .start()
-        .0;
-    let mut found = Vec::new();
-    let mut count = 0usize;
-    for f in files {
-        for row in f.rows.iter() {
-            let Some(time) = row.time() else {
-                continue;
-            };
-            if time.0 >= floor && time.0 <= reference.saturating_add(YEAR_SECONDS) {
-                continue;
-            }
-            count += 1;
-            if found.len() < IMPLAUSIBLE_SHOWN_MAX {
-                found.push(format!(
-                    "{}:{} ({})",
-                    f.source.display(),
-                    row.line,
-                    time.day()
-                ));
-            }
-        }
-    }
-    if count == 0 {
-        return Vec::new();
-    }
-    vec![format!(
-        "{count} record{} dated before {PLAUSIBLE_YEAR_MIN} or more than a year after the rest of the import, likely a mistyped year: {}{}; imported as written — check them, and amend with --amend if wrong",
-        if count == 1 { " is" } else { "s are" },
-        found.join(", "),
-        if count > found.len() {
-            format!(" and {} more", count - found.len())
-        } else {
-            String::new()
-        }
-    )]
 }
 
 /// Writes the interchange file of every kind, all or nothing: they are written into a private

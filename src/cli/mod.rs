@@ -2,6 +2,7 @@
 //! parses arguments, calls one library function, and prints.
 
 mod commands;
+mod dates;
 pub mod style;
 
 use std::io::Write;
