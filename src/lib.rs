@@ -19,7 +19,11 @@
 //!   by an `ErrorSink`) → validate and net effect (`plan`: what each key's net row does and
 //!   every reason to reject, against a read snapshot; pure, no redb: tested against a map) →
 //!   apply (typed versions handed to [`store::Store::append`], planned again if the store
-//!   says another import committed meanwhile) → derive facts ([`facts::catch_up`]).
+//!   says another import committed meanwhile) → derive facts ([`facts::catch_up`]). An
+//!   import too large to hold (`import --chunk-rows`, the CLI's default past 256 MiB) is
+//!   streamed instead (`import::import_streamed`): files read in chunks into sorted runs on
+//!   disk, merged one key at a time, each key decided by the planner's own passes against the
+//!   write transaction ([`store::Appender`]) and appended at once.
 //! - [`store`]: the append-only redb store — tables, the stored types of each format
 //!   (`store::stored::v1`, apart from the domain types) and their codec, snapshots, closed
 //!   payout statements, `verify`, and the write side of an import: typed record versions in
@@ -95,11 +99,15 @@
 //!   read snapshot; the store is opened for writing (or created, atomically) only for a plan
 //!   that writes. The store appends only on the basis the plan was made on: if another import
 //!   committed since, it hands back its still-open write transaction ([`store::Stale`]) and
-//!   the import is planned again against exactly the state it is appended to.
-//! - **Import memory is bounded by the encoded size of the rows**, not by their count: rows
-//!   are held encoded in one arena per file ([`import::Rows`]), keys are grouped by sorting,
-//!   versions are handed to the store as an iterator over borrowed rows, and the writer's
-//!   redb cache is fixed (`store::WRITER_CACHE_BYTES`).
+//!   the import is planned again against exactly the state it is appended to. A streamed
+//!   import decides inside its write transaction and aborts it on any error: no record,
+//!   version or index entry is written, a store it created is removed again, but an existing
+//!   store's file has been opened for writing.
+//! - **Import memory is bounded**: in memory, by the encoded size of the rows, not by their
+//!   count (rows held encoded in one arena per file, [`import::Rows`]; keys grouped by
+//!   sorting; versions handed to the store as an iterator over borrowed rows); streamed, by a
+//!   chunk of rows per file read at once, whatever the input. The writer's redb cache is
+//!   fixed (`store::WRITER_CACHE_BYTES`).
 //! - **No message quotes a cell in full.** Import errors are redacted where they are made
 //!   ([`import::ImportError::new`]): phones masked, cells cut at 60 characters, control
 //!   characters escaped. Stored and exported data is never masked; only displays are.
