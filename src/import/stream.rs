@@ -417,8 +417,15 @@ struct Spill {
 
 impl Spill {
     fn new(temp_in: &Path) -> Result<Spill, ImportFailure> {
-        let dir = tempfile::Builder::new()
-            .prefix(".careledger-import-")
+        // The runs hold the rows, personal data: the folder is its owner's only.
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(".careledger-import-");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(std::fs::Permissions::from_mode(0o700));
+        }
+        let dir = builder
             .tempdir_in(temp_in)
             .map_err(|cause| ImportFailure::Spill {
                 path: temp_in.to_owned(),
@@ -453,7 +460,7 @@ impl Spill {
         order.sort_by(|&a, &b| rows.get(a as usize).key.cmp(rows.get(b as usize).key));
         let n = self.next.fetch_add(1, AtomicOrdering::Relaxed);
         let path = self.dir.path().join(format!("{n}.run"));
-        let mut out = BufWriter::with_capacity(RUN_BUFFER_BYTES, File::create(&path)?);
+        let mut out = BufWriter::with_capacity(RUN_BUFFER_BYTES, create_private(&path)?);
         for i in order {
             let row = rows.get(i as usize);
             let record = row.record_bytes();
@@ -470,6 +477,18 @@ impl Spill {
         self.runs.lock().expect("no panic holds the lock")[kind as usize - 1].push(path);
         Ok(())
     }
+}
+
+/// Creates a run file, readable by its owner only.
+fn create_private(path: &Path) -> io::Result<File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)
 }
 
 /// The write and read buffer of a run.
@@ -588,4 +607,89 @@ fn read_row(run: &mut BufReader<File>, head: &mut Head) -> io::Result<bool> {
     head.record.resize(word(17) as usize, 0);
     run.read_exact(&mut head.record)?;
     Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Customer, Day};
+
+    fn customer(id: &str, name: &str) -> Record {
+        Record::Customer(Customer {
+            customer_id: id.into(),
+            name: name.into(),
+            phone: None,
+            family_id: None,
+            tags: Vec::new(),
+            created_on: Day(19_000),
+            contact_consent: true,
+        })
+    }
+
+    fn rows(list: &[(u64, &str, Option<&str>)]) -> Rows {
+        let mut rows = Rows::default();
+        for (line, key, name) in list {
+            let record = name.map(|n| customer(key, n));
+            let op = if record.is_some() { Op::Add } else { Op::Void };
+            rows.push(*line, op, key, record.as_ref());
+        }
+        rows
+    }
+
+    /// Runs of two files, in chunks, merge into the rows of each key in reading order (file
+    /// as given, then line), keys in order; the runs are their owner's only.
+    #[test]
+    fn runs_merge_into_each_keys_rows_in_reading_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let spill = Spill::new(dir.path()).unwrap();
+        let kind = Kind::Customer;
+        spill
+            .write(
+                kind,
+                1,
+                &rows(&[(2, "C2", Some("b1")), (3, "C1", Some("a1"))]),
+            )
+            .unwrap();
+        spill.write(kind, 1, &rows(&[(4, "C2", None)])).unwrap();
+        spill
+            .write(
+                kind,
+                0,
+                &rows(&[(2, "C2", Some("b0")), (3, "C3", Some("c0"))]),
+            )
+            .unwrap();
+        let mut merge = Merge::open(&spill.runs(kind)).unwrap();
+        let (mut group, mut files) = (Rows::default(), Vec::new());
+        let mut seen = Vec::new();
+        while merge.next_group(&mut group, &mut files).unwrap() {
+            let list: Vec<String> = files
+                .iter()
+                .zip(group.iter())
+                .map(|(file, row)| {
+                    let name = match row.record() {
+                        Some(Record::Customer(c)) => c.name,
+                        _ => "void".into(),
+                    };
+                    format!("{file}:{}:{name}", row.line)
+                })
+                .collect();
+            seen.push(format!("{} {}", group.get(0).key, list.join(" ")));
+        }
+        assert_eq!(
+            seen,
+            ["C1 1:3:a1", "C2 0:2:b0 1:2:b1 1:4:void", "C3 0:3:c0"]
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode(spill.dir.path()), 0o700);
+            for run in spill.runs(kind) {
+                assert_eq!(mode(&run), 0o600);
+            }
+        }
+        let folder = spill.dir.path().to_owned();
+        drop(spill);
+        assert!(!folder.exists(), "the runs are removed with the import");
+    }
 }
