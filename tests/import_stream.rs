@@ -561,3 +561,71 @@ fn a_rejected_import_in_chunks_leaves_nothing_behind() {
         .collect();
     assert!(left.is_empty(), "{left:?}");
 }
+
+/// A dry run in chunks says what a dry run in memory says, creates no store, and leaves an
+/// existing store's records as they were.
+#[test]
+fn a_dry_run_in_chunks_reports_as_one_in_memory_and_changes_nothing() {
+    let dir = Dir::new();
+    for (name, text) in BASE {
+        dir.write(&format!("base/{name}"), text);
+    }
+    let base = dir.join("base");
+    let base = base.to_str().unwrap();
+    let whole = ok_on(&dir, "none.redb", &["import", "--dry-run", base]);
+    let chunked = ok_on(
+        &dir,
+        "none.redb",
+        &["import", "--dry-run", "--chunk-rows", "1", base],
+    );
+    assert!(
+        whole.starts_with("dry run of import 1: 8 files, 11 rows\n"),
+        "{whole}"
+    );
+    assert_eq!(chunked, whole);
+    assert!(!dir.join("none.redb").exists(), "a dry run created a store");
+    ok_on(&dir, "store.redb", &["import", base]);
+    // An amendment and a void, tried and not written.
+    dir.write(
+        "change/customers.csv",
+        "customer_id,name,phone,family_id,tags,created_on,op\nC00002,李雷雷,13900001111,,,2023-01-02,add\n",
+    );
+    let change = dir.join("change");
+    let change = change.to_str().unwrap();
+    let export = |name: &str| {
+        let folder = dir.join(name);
+        ok_on(&dir, "store.redb", &["export", folder.to_str().unwrap()]);
+        std::fs::read(folder.join("customers.csv")).unwrap()
+    };
+    let before = export("before");
+    let whole = ok_on(
+        &dir,
+        "store.redb",
+        &["import", "--dry-run", "--amend", change],
+    );
+    let chunked = ok_on(
+        &dir,
+        "store.redb",
+        &[
+            "import",
+            "--dry-run",
+            "--amend",
+            "--chunk-rows",
+            "2",
+            change,
+        ],
+    );
+    assert!(
+        whole.starts_with("dry run of import 2: 1 file, 1 row\n"),
+        "{whole}"
+    );
+    assert_eq!(crate::util::counts(&chunked, "customers"), [0, 1, 0, 0]);
+    assert_eq!(chunked, whole);
+    assert_eq!(export("after"), before);
+    let left: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".careledger-"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}

@@ -1357,11 +1357,13 @@ fn import(
         .filter_map(|s| std::fs::metadata(&s.path).ok())
         .map(|m| m.len())
         .sum();
-    if !dry_run && (chunk_rows.is_some() || bytes > STREAM_ABOVE_BYTES) {
+    if chunk_rows.is_some() || bytes > STREAM_ABOVE_BYTES {
         let chunk_rows = chunk_rows.map_or(import::CHUNK_ROWS, |n| {
             usize::try_from(n).unwrap_or(usize::MAX)
         });
-        return import_streamed(db, rules, &sources, amend, chunk_rows);
+        if let Some(done) = import_streamed(db, rules, &sources, amend, dry_run, chunk_rows)? {
+            return Ok(done);
+        }
     }
     let files = parse_sources(&sources)?;
     let rows: u64 = files.iter().map(|f| f.rows.len() as u64).sum();
@@ -1440,17 +1442,36 @@ fn import_streamed(
     rules: &Rules,
     sources: &[Source],
     amend: bool,
+    dry_run: bool,
     chunk_rows: usize,
-) -> Result<(), Failure> {
-    let created = !holds_a_store(db);
-    let store = Store::open_or_create(db).map_err(store_failure)?;
-    let folder = match db.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
-        _ => std::path::PathBuf::from("."),
+) -> Result<Option<()>, Failure> {
+    // A dry run decides in a write transaction that it aborts: on the store (nothing in it
+    // changes) or, when there is none yet, on an empty store in a private temporary folder
+    // beside it (removed after). A read-only store cannot take one: its dry run reads the
+    // files whole, against a snapshot.
+    let scratch: tempfile::TempDir;
+    let created = !dry_run && !holds_a_store(db);
+    let store = if !dry_run {
+        Store::open_or_create(db).map_err(store_failure)?
+    } else if holds_a_store(db) {
+        match Store::open_or_create(db) {
+            Ok(store) => store,
+            Err(StoreError::ReadOnly(_)) => return Ok(None),
+            Err(e) => return Err(store_failure(e)),
+        }
+    } else {
+        let folder = store_folder(db);
+        scratch = private_temp_dir(&folder).map_err(|e| {
+            Failure::Fatal(format!(
+                "cannot make a temporary folder in {} for the dry run: {e}",
+                folder.display()
+            ))
+        })?;
+        Store::open_or_create(&scratch.path().join("dry-run.redb")).map_err(store_failure)?
     };
     let stream = import::StreamOptions {
         chunk_rows,
-        temp_in: folder,
+        temp_in: store_folder(db),
     };
     let bar = import_bar(PROGRESS_ROWS_MIN);
     let started = std::time::Instant::now();
@@ -1472,14 +1493,11 @@ fn import_streamed(
             on_chunk(rows)
         })
     };
-    let result = import::import_streamed(
-        &store,
-        sources,
-        &read,
-        &import_options(amend),
-        &stream,
-        &progress,
-    );
+    let options = ImportOptions {
+        dry_run,
+        ..import_options(amend)
+    };
+    let result = import::import_streamed(&store, sources, &read, &options, &stream, &progress);
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
@@ -1505,14 +1523,15 @@ fn import_streamed(
     if created && !imported.outcome.recorded {
         drop(store);
         let _ = std::fs::remove_file(db);
-    } else {
+    } else if !dry_run {
         after_import(store, rules, &imported.outcome)?;
     }
     out(&import_summary(
         imported.files.len(),
         rows,
         &imported.outcome,
-    ))
+    ))?;
+    Ok(Some(()))
 }
 
 // TEMPORARY until csvio reads in chunks: the whole file, handed over in chunks.
@@ -1544,6 +1563,26 @@ fn parse_file_in_chunks(
         failed_keys: parsed.failed_keys,
         warnings: parsed.warnings,
     }))
+}
+
+/// The folder a store file is in (where an import sets its rows aside).
+fn store_folder(db: &Path) -> std::path::PathBuf {
+    match db.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+        _ => std::path::PathBuf::from("."),
+    }
+}
+
+/// A temporary folder in `folder`, its owner's only, removed when dropped.
+fn private_temp_dir(folder: &Path) -> std::io::Result<tempfile::TempDir> {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".careledger-dry-run-");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o700));
+    }
+    builder.tempdir_in(folder)
 }
 
 /// The progress bar of an import of `rows` rows, when it is worth one and stderr shows it.

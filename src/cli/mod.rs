@@ -115,7 +115,7 @@ pub enum Command {
         dry_run: bool,
         /// Import in memory bounded by this many rows: the rows are set aside on disk, in
         /// sorted runs beside the store, and decided one key at a time. The default for
-        /// files of more than 256 MiB in all; a dry run always reads the files whole.
+        /// files of more than 256 MiB in all (a dry run too, but on a read-only store).
         #[arg(long, value_name = "ROWS", value_parser = clap::value_parser!(u64).range(1..))]
         chunk_rows: Option<u64>,
     },

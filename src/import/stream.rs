@@ -81,7 +81,8 @@ pub struct StreamedImport {
 
 /// Imports files, streamed (see the module's documentation). On any bad row nothing is
 /// written and the problems are returned, in file and line order, as the in-memory import
-/// returns them. `progress` is called with (rows done, rows in all) as keys are decided.
+/// returns them. A dry run (`options.dry_run`) decides everything in the write transaction
+/// and aborts it. `progress` is called with (rows done, rows in all) as keys are decided.
 pub fn import_streamed(
     store: &Store,
     sources: &[Source],
@@ -152,6 +153,9 @@ pub fn import_streamed(
         if !sink.is_empty() {
             return Ok((None, Err(sink.finish())));
         }
+        if options.dry_run {
+            return Ok((None, Ok(())));
+        }
         let import = NewImport {
             at: options.at.clone(),
             amend: options.amend,
@@ -189,7 +193,7 @@ pub fn import_streamed(
             .filter(|w| present(w.kind_code))
             .copied()
             .collect(),
-        dry_run: false,
+        dry_run: options.dry_run,
     };
     Ok(StreamedImport { outcome, files })
 }
