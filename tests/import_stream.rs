@@ -466,6 +466,15 @@ fn run_on(dir: &Dir, db: &str, args: &[&str]) -> std::process::Output {
     cmd.args(args).output().expect("careledger runs")
 }
 
+/// The names of the entries of the folder that `keep` keeps.
+fn entries(dir: &Dir, keep: impl Fn(&str) -> bool) -> Vec<String> {
+    std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| keep(n))
+        .collect()
+}
+
 fn ok_on(dir: &Dir, db: &str, args: &[&str]) -> String {
     let out = run_on(dir, db, args);
     assert!(
@@ -518,11 +527,7 @@ fn an_import_in_chunks_writes_what_an_import_in_memory_writes() {
         assert_eq!(read("chunked.redb"), read("whole.redb"), "{name}");
     }
     assert!(ok_on(&dir, "chunked.redb", &["verify"]).contains("the store is healthy"));
-    let left: Vec<String> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(".careledger-import-"))
-        .collect();
+    let left = entries(&dir, |n| n.starts_with(".careledger-import-"));
     assert!(left.is_empty(), "{left:?}");
 }
 
@@ -554,11 +559,7 @@ fn a_rejected_import_in_chunks_leaves_nothing_behind() {
         "{stderr}"
     );
     assert_eq!(stderr, String::from_utf8(whole.stderr).unwrap());
-    let left: Vec<String> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n != "base")
-        .collect();
+    let left = entries(&dir, |n| n != "base");
     assert!(left.is_empty(), "{left:?}");
 }
 
@@ -622,10 +623,6 @@ fn a_dry_run_in_chunks_reports_as_one_in_memory_and_changes_nothing() {
     assert_eq!(crate::util::counts(&chunked, "customers"), [0, 1, 0, 0]);
     assert_eq!(chunked, whole);
     assert_eq!(export("after"), before);
-    let left: Vec<String> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(".careledger-"))
-        .collect();
+    let left = entries(&dir, |n| n.starts_with(".careledger-"));
     assert!(left.is_empty(), "{left:?}");
 }
