@@ -6,14 +6,19 @@
 //! their compact rows, located errors), re-exported here; neither the import nor the store
 //! knows anything of CSV.
 
+mod decode;
 mod excel;
+mod quotes;
 mod read;
+mod stream;
 mod write;
 
 pub use crate::import::batch::{
     ERRORS_SHOWN_MAX, ErrorSink, ImportError, ParsedFile, Rejections, Row, Rows, Source,
     StreamedFile,
 };
+pub use decode::decode_text;
 pub use excel::{GUARD, guard_cell, unguard_cell};
-pub use read::{CELL_BYTES_MAX, decode_text, parse_file, parse_source, resolve_paths};
+pub use read::{CELL_BYTES_MAX, parse_file, parse_source, resolve_paths};
+pub use stream::{READ_BUFFER_BYTES, parse_file_in_chunks, parse_reader_in_chunks};
 pub use write::{BOM, ExportError, write_header, write_kind, write_record};

@@ -1,7 +1,11 @@
 //! Reading interchange files into rows.
 
 use std::collections::HashMap;
+use std::io::Read;
 use std::path::{Path, PathBuf};
+
+use super::quotes::OpenQuote;
+use super::stream::Stop;
 
 use crate::import::batch::{ERRORS_SHOWN_MAX, ImportError, ParsedFile, Rows, Source};
 use crate::model::{CellError, Kind, Record};
@@ -169,7 +173,7 @@ pub const CELL_BYTES_MAX: usize = 64 * 1024;
 pub fn parse_source(source: &Source, bytes: &[u8]) -> Result<ParsedFile, Vec<ImportError>> {
     let name = source.display();
     let sha256 = crate::store::sha256_hex(bytes);
-    let text = decode_text(&name, bytes).map_err(|e| vec![e])?;
+    let text = decode_text_whole(&name, bytes).map_err(|e| vec![e])?;
     let delimiter = delimiter_of(bytes, &text);
     let kind = source.kind;
     let mut reader = csv::ReaderBuilder::new()
@@ -295,6 +299,182 @@ pub fn parse_source(source: &Source, bytes: &[u8]) -> Result<ParsedFile, Vec<Imp
         failed_keys,
         warnings: layout.warnings,
     })
+}
+
+/// What reading a file's rows left besides the rows, which went to the caller in chunks.
+pub(super) struct RowsRead {
+    pub rows: u64,
+    pub errors: Vec<ImportError>,
+    pub errors_total: u64,
+    pub failed_keys: Vec<String>,
+    pub warnings: Vec<String>,
+}
+
+/// Reads a file's decoded text: its header, then its rows, handed to `on_chunk`
+/// `chunk_rows` at a time (see `csvio::parse_reader_in_chunks`). `open_quote`, found by the
+/// first pass, refuses the file once its header is known to be good.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn read_rows<E>(
+    name: &str,
+    kind: Kind,
+    text: impl Read,
+    delimiter: u8,
+    open_quote: Option<OpenQuote>,
+    buffer_bytes: usize,
+    chunk_rows: usize,
+    on_chunk: &mut dyn FnMut(Rows) -> Result<(), E>,
+) -> Result<RowsRead, Stop<E>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .buffer_capacity(buffer_bytes)
+        .from_reader(text);
+    // One record buffer for the whole file: no allocation per row.
+    let mut record = csv::StringRecord::new();
+    match reader.read_record(&mut record) {
+        Ok(true) => {}
+        Ok(false) => {
+            return Err(Stop::Refused(vec![ImportError::new(
+                name,
+                Some(1),
+                "-",
+                format!(
+                    "the file is empty; it needs a header row: {}",
+                    header_line(kind)
+                ),
+            )]));
+        }
+        Err(e) => return Err(stopped(name, e, Vec::new())),
+    }
+    let header = record.clone();
+    let layout = Layout::from_header(name, kind, &header).map_err(Stop::Refused)?;
+    if let Some(open_quote) = open_quote {
+        return Err(Stop::Refused(vec![open_quote.error(name, &header)]));
+    }
+    let mut rows = Rows::default();
+    let mut rows_total = 0u64;
+    let mut errors = Vec::new();
+    let mut errors_total = 0u64;
+    let mut fail = |error: ImportError| {
+        errors_total += 1;
+        if errors.len() < ERRORS_SHOWN_MAX {
+            errors.push(error);
+        }
+    };
+    let mut failed_keys = Vec::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => return Err(stopped(name, e, errors)),
+        }
+        let line = record.position().map_or(0, |p| p.line());
+        if record.len() == 1 && record.get(0) == Some("") {
+            continue; // a blank line
+        }
+        if record.len() != header.len() {
+            fail(ImportError::new(
+                name,
+                Some(line),
+                "-",
+                format!(
+                    "the row has {} cells but the header has {}; check for an unquoted comma or a missing cell",
+                    record.len(),
+                    header.len()
+                ),
+            ));
+            if record.len() >= kind.key_columns() {
+                // Best effort: the key is most likely in its usual place.
+                failed_keys.push(
+                    kind.key_of(
+                        &layout
+                            .index
+                            .iter()
+                            .map(|i| i.and_then(|i| record.get(i)).unwrap_or(""))
+                            .collect::<Vec<_>>(),
+                    ),
+                );
+            }
+            continue;
+        }
+        let cells: Vec<&str> = layout
+            .index
+            .iter()
+            .map(|i| i.map_or("", |i| super::unguard_cell(&record[i])))
+            .collect();
+        let key = kind.key_of(&cells);
+        let oversized: Vec<(&str, usize)> = kind
+            .columns()
+            .iter()
+            .zip(&cells)
+            .filter(|(_, cell)| cell.len() > CELL_BYTES_MAX)
+            .map(|(column, cell)| (column.name, cell.len()))
+            .collect();
+        if !oversized.is_empty() {
+            for (column, len) in oversized {
+                fail(ImportError::new(
+                    name,
+                    Some(line),
+                    column,
+                    format!(
+                        "the cell is {len} bytes; a cell holds at most {CELL_BYTES_MAX} bytes (64 KiB): shorten it, or check for a quote that is not closed"
+                    ),
+                ));
+            }
+            failed_keys.push(key);
+            continue;
+        }
+        match parse_row(kind, layout.op.map_or("", |i| &record[i]), &cells) {
+            Ok((op, parsed)) => {
+                rows.push(line, op, &key, parsed.as_ref());
+                if rows.len() == chunk_rows {
+                    rows_total += hand_over(&mut rows, on_chunk)?;
+                }
+            }
+            Err(cell_errors) => {
+                for e in cell_errors {
+                    fail(ImportError::new(name, Some(line), e.column, e.reason));
+                }
+                failed_keys.push(key);
+            }
+        }
+    }
+    if !rows.is_empty() {
+        rows_total += hand_over(&mut rows, on_chunk)?;
+    }
+    Ok(RowsRead {
+        rows: rows_total,
+        errors,
+        errors_total,
+        failed_keys,
+        warnings: layout.warnings,
+    })
+}
+
+/// Gives a chunk of rows to the caller; how many there were.
+fn hand_over<E>(
+    rows: &mut Rows,
+    on_chunk: &mut dyn FnMut(Rows) -> Result<(), E>,
+) -> Result<u64, Stop<E>> {
+    let mut chunk = std::mem::take(rows);
+    chunk.shrink_to_fit();
+    let len = chunk.len() as u64;
+    on_chunk(chunk).map_err(Stop::Chunk)?;
+    Ok(len)
+}
+
+/// Why the CSV reader stopped: reading failed (I/O, or a byte that does not decode), or the
+/// text is not CSV. The reader cannot resynchronise after a quoting error: the rest of the
+/// file is unread, so the whole file is in error, with the row errors found before.
+fn stopped<E>(name: &str, error: csv::Error, mut errors: Vec<ImportError>) -> Stop<E> {
+    if error.is_io_error() {
+        return Stop::Io(super::stream::io_error(error));
+    }
+    if errors.len() < ERRORS_SHOWN_MAX {
+        errors.push(csv_error(name, &error));
+    }
+    Stop::Refused(errors)
 }
 
 /// Finds a quote left open, before the CSV reader runs. RFC 4180 lets a quoted cell span
@@ -593,7 +773,7 @@ fn decode_utf16(
 /// file with at least `UTF8_VALID_PER_INVALID_MIN` (4) valid non-ASCII characters per invalid
 /// sequence is UTF-8 with a bad byte, refused with the byte's line, rather than decoded
 /// wholesale into mojibake; anything else is tried as GB18030.
-pub fn decode_text<'b>(
+fn decode_text_whole<'b>(
     name: &str,
     bytes: &'b [u8],
 ) -> Result<std::borrow::Cow<'b, str>, ImportError> {
