@@ -360,8 +360,10 @@ pub(super) fn decode_utf16(
     }
 }
 
-/// Decodes a file held in memory, as [`decide`] says. For a file read in chunks, see
-/// `csvio::parse_file_in_chunks`, which decides the same way without holding the file.
+/// Decodes a file held in memory: UTF-8 (with or without BOM) when valid, else GB18030 when
+/// the bytes say so; UTF-16 by its BOM (the rules are `decide`'s, in this module). An
+/// undecodable byte is refused with its line and column. `csvio::parse_file_in_chunks`
+/// decides the same way without holding the file.
 pub fn decode_text<'b>(name: &str, bytes: &'b [u8]) -> Result<Cow<'b, str>, ImportError> {
     let bom = Bom::sniff(bytes);
     let body = &bytes[bom.len()..];

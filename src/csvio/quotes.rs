@@ -211,11 +211,7 @@ fn reads_as_row(line: &[u8], width: usize, delimiter: u8) -> bool {
     if width < 2 || line.is_empty() {
         return false;
     }
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(line);
+    let mut reader = super::read::csv_reader(line, delimiter, line.len());
     let mut records = reader.byte_records();
     matches!(
         (records.next(), records.next()),

@@ -6,10 +6,10 @@ use std::io::{self, Read, Seek, SeekFrom};
 use sha2::Digest;
 
 use super::decode::{
-    Bom, Encoding, GB18030_REFUSED, Utf8Census, decide, decode_utf16, locate, read_some,
+    Bom, Decoded, Encoding, GB18030_REFUSED, Utf8Census, decide, decode_utf16, locate, read_some,
 };
 use super::quotes::{OpenQuote, QuoteScan};
-use super::read::{RowsRead, read_rows};
+use super::read::{Reading, RowsRead, read_rows};
 use crate::import::batch::{ImportError, Rows, Source, StreamedFile};
 use crate::model::Kind;
 
@@ -61,10 +61,10 @@ fn unreadable(name: &str, error: &io::Error) -> ImportError {
 /// Memory held: one chunk of rows (the caller's to keep or drop), the read and decode
 /// buffers (`read_buffer_bytes` raw, four times that decoded) and the CSV reader's, the
 /// header record, one line inside a quoted cell, the row being parsed, and the first
-/// `ERRORS_SHOWN_MAX` errors with the keys of the rows that failed. A line or a record is
-/// held whole, so one that spans much of the file costs as much: the header record with a
-/// quote never closed does (it is refused), a data row with one cannot (the first pass
-/// refuses the file before).
+/// `ERRORS_SHOWN_MAX` errors with the keys of the rows that failed. A record is held whole
+/// however long it is: a header with a quote never closed runs to the end of the file (and
+/// is refused); a data row cannot, since the first pass refuses such a file, but a quoted
+/// cell may span many lines that do not read as rows (and is refused past `CELL_BYTES_MAX`).
 ///
 /// A UTF-16 file (Excel's "Unicode text", small in practice: Excel does not write a million
 /// rows) is read and decoded whole, then read as above from its text.
@@ -144,34 +144,33 @@ fn read_file<R: Read + Seek, E>(
         let text = decode_utf16(name, &bytes[bom.len()..], encoding)
             .map_err(|e| Stop::Refused(vec![e]))?;
         drop(bytes);
-        let delimiter = delimiter_of(&text);
-        let mut quotes = QuoteScan::new(
-            header_width(text.as_bytes(), delimiter, buffer_bytes)?,
-            delimiter,
-        );
-        quotes.feed(text.as_bytes());
-        let read = read_text(
+        let reading = Reading {
             name,
             kind,
-            Box::new(text.as_bytes()),
-            Encoding::Utf16(encoding),
-            delimiter,
-            quotes.finish(),
+            delimiter: delimiter_of(&text),
             buffer_bytes,
             chunk_rows,
-            on_chunk,
-        )?;
+        };
+        let mut quotes = QuoteScan::new(reading.header_width(text.as_bytes())?, reading.delimiter);
+        quotes.feed(text.as_bytes());
+        let read = read_text(&reading, text.as_bytes(), false, quotes.finish(), on_chunk)?;
         return Ok((sha256, read));
     }
-    // Only UTF-16 is sniffed for tabs (see `delimiter_of`).
-    let delimiter = b',';
+    let reading = Reading {
+        name,
+        kind,
+        // Only UTF-16 is sniffed for tabs (see `delimiter_of`).
+        delimiter: b',',
+        buffer_bytes,
+        chunk_rows,
+    };
     reader.seek(SeekFrom::Start(body_start))?;
-    let width = header_width(&mut *reader, delimiter, buffer_bytes)?;
+    let width = reading.header_width(&mut *reader)?;
     // Pass 1.
     reader.rewind()?;
     let mut sha = sha2::Sha256::new();
     let mut census = Utf8Census::default();
-    let mut quotes = QuoteScan::new(width, delimiter);
+    let mut quotes = QuoteScan::new(width, reading.delimiter);
     let mut buf = vec![0u8; buffer_bytes];
     let mut at = 0u64;
     loop {
@@ -205,14 +204,10 @@ fn read_file<R: Read + Seek, E>(
     // Pass 2.
     reader.seek(SeekFrom::Start(body_start))?;
     match read_text(
-        name,
-        kind,
-        Box::new(&mut *reader),
-        encoding,
-        delimiter,
+        &reading,
+        &mut *reader,
+        encoding == Encoding::Gb18030,
         quotes.finish(),
-        buffer_bytes,
-        chunk_rows,
         on_chunk,
     ) {
         Ok(read) => Ok((sha256, read)),
@@ -225,53 +220,24 @@ fn read_file<R: Read + Seek, E>(
     }
 }
 
-/// The second pass: the rows of a body decoded as `encoding` says. A GB18030 sequence that
-/// does not decode outranks every other refusal, as when the whole file was decoded first.
-#[allow(clippy::too_many_arguments)]
+/// The second pass: the rows of a body, decoded from GB18030 or passed through as UTF-8. A
+/// GB18030 sequence that does not decode outranks every other refusal, as when the whole
+/// file was decoded first.
 fn read_text<E>(
-    name: &str,
-    kind: Kind,
-    body: Box<dyn Read + '_>,
-    encoding: Encoding,
-    delimiter: u8,
+    reading: &Reading,
+    body: impl Read,
+    gb18030: bool,
     open_quote: Option<OpenQuote>,
-    buffer_bytes: usize,
-    chunk_rows: usize,
     on_chunk: &mut dyn FnMut(Rows) -> Result<(), E>,
 ) -> Result<RowsRead, Stop<E>> {
-    let mut text = super::decode::Decoded::new(body, encoding == Encoding::Gb18030, buffer_bytes);
-    match read_rows(
-        name,
-        kind,
-        &mut text,
-        delimiter,
-        open_quote,
-        buffer_bytes,
-        chunk_rows,
-        on_chunk,
-    ) {
+    let mut text = Decoded::new(body, gb18030, reading.buffer_bytes);
+    match read_rows(reading, &mut text, open_quote, on_chunk) {
         Err(Stop::Refused(errors)) => match text.check_rest()? {
             Some(offset) => Err(Stop::Malformed(offset)),
             None => Err(Stop::Refused(errors)),
         },
         Err(Stop::Io(e)) => Err(text.malformed().map_or(Stop::Io(e), Stop::Malformed)),
         other => other,
-    }
-}
-
-/// How many cells the header (the first record) has, read alone.
-fn header_width(body: impl Read, delimiter: u8, buffer_bytes: usize) -> io::Result<usize> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .buffer_capacity(buffer_bytes)
-        .from_reader(body);
-    let mut header = csv::ByteRecord::new();
-    match reader.read_byte_record(&mut header) {
-        Ok(true) => Ok(header.len()),
-        Ok(false) => Ok(0),
-        Err(e) => Err(io_error(e)),
     }
 }
 
