@@ -11,6 +11,7 @@ mod close;
 mod complaints;
 mod complaints_fixtures;
 mod crash;
+mod csv_stream;
 mod damaged;
 mod everyday;
 mod exit_codes;

@@ -1,8 +1,12 @@
 //! Reading interchange files into rows.
 
 use std::collections::HashMap;
+use std::convert::Infallible;
+use std::io::{Read, Seek};
 use std::path::{Path, PathBuf};
 
+use super::quotes::OpenQuote;
+use super::stream::Stop;
 use crate::import::batch::{ERRORS_SHOWN_MAX, ImportError, ParsedFile, Rows, Source};
 use crate::model::{CellError, Kind, Record};
 use crate::store::Op;
@@ -148,17 +152,11 @@ fn kind_list() -> String {
 
 /// Reads and parses one file. `Err` is a problem with the whole file (unreadable, not
 /// decodable, bad header); problems with single rows are in [`ParsedFile::errors`].
+///
+/// The rows are kept whole; to read a large file in bounded memory, see
+/// [`super::parse_file_in_chunks`], which this reads through in one chunk.
 pub fn parse_file(source: &Source) -> Result<ParsedFile, Vec<ImportError>> {
-    let name = source.display();
-    let bytes = std::fs::read(&source.path).map_err(|e| {
-        vec![ImportError::new(
-            &name,
-            None,
-            "-",
-            format!("cannot read the file: {e}"),
-        )]
-    })?;
-    parse_source(source, &bytes)
+    parse_whole(source, super::stream::open(source)?)
 }
 
 /// The largest cell accepted, in bytes: a note or a comment is a few sentences; a cell of
@@ -167,35 +165,123 @@ pub const CELL_BYTES_MAX: usize = 64 * 1024;
 
 /// Parses the bytes of one file.
 pub fn parse_source(source: &Source, bytes: &[u8]) -> Result<ParsedFile, Vec<ImportError>> {
-    let name = source.display();
-    let sha256 = crate::store::sha256_hex(bytes);
-    let text = decode_text(&name, bytes).map_err(|e| vec![e])?;
-    let delimiter = delimiter_of(bytes, &text);
-    let kind = source.kind;
-    let mut reader = csv::ReaderBuilder::new()
+    parse_whole(source, std::io::Cursor::new(bytes))
+}
+
+/// Reads a file in one chunk of all its rows.
+fn parse_whole(source: &Source, reader: impl Read + Seek) -> Result<ParsedFile, Vec<ImportError>> {
+    let mut rows = None;
+    let read = super::parse_reader_in_chunks(
+        source,
+        reader,
+        super::READ_BUFFER_BYTES,
+        usize::MAX,
+        &mut |chunk| {
+            debug_assert!(rows.is_none(), "one chunk of every row");
+            rows = Some(chunk);
+            Ok::<(), Infallible>(())
+        },
+    );
+    let file = match read {
+        Ok(file) => file?,
+        Err(never) => match never {},
+    };
+    Ok(ParsedFile {
+        source: file.source,
+        sha256: file.sha256,
+        rows: rows.unwrap_or_default(),
+        errors: file.errors,
+        errors_total: file.errors_total,
+        failed_keys: file.failed_keys,
+        warnings: file.warnings,
+    })
+}
+
+/// What reading a file's rows left besides the rows, which went to the caller in chunks.
+pub(super) struct RowsRead {
+    pub rows: u64,
+    pub errors: Vec<ImportError>,
+    pub errors_total: u64,
+    pub failed_keys: Vec<String>,
+    pub warnings: Vec<String>,
+}
+
+/// How a file's text is read into rows.
+pub(super) struct Reading<'a> {
+    /// The file, as errors name it.
+    pub name: &'a str,
+    pub kind: Kind,
+    pub delimiter: u8,
+    /// The size of the CSV reader's buffer.
+    pub buffer_bytes: usize,
+    /// The most rows handed over at a time.
+    pub chunk_rows: usize,
+}
+
+impl Reading<'_> {
+    /// A CSV reader of the file's text: the header is read as a record, and rows may have
+    /// any number of cells (a row of the wrong width is reported, not fatal).
+    pub(super) fn csv<R: Read>(&self, text: R) -> csv::Reader<R> {
+        csv_reader(text, self.delimiter, self.buffer_bytes)
+    }
+
+    /// How many cells the header (the first record) has, read alone from the raw body: the
+    /// cells are split at ASCII bytes, which decoding leaves where they are.
+    pub(super) fn header_width(&self, body: impl Read) -> std::io::Result<usize> {
+        let mut header = csv::ByteRecord::new();
+        match self.csv(body).read_byte_record(&mut header) {
+            Ok(true) => Ok(header.len()),
+            Ok(false) => Ok(0),
+            Err(e) => Err(super::stream::io_error(e)),
+        }
+    }
+}
+
+/// See [`Reading::csv`].
+pub(super) fn csv_reader<R: Read>(text: R, delimiter: u8, buffer_bytes: usize) -> csv::Reader<R> {
+    csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .delimiter(delimiter)
-        .from_reader(text.as_bytes());
-    let mut records = reader.records();
-    let header = match records.next() {
-        Some(Ok(h)) => h,
-        Some(Err(e)) => return Err(vec![csv_error(&name, &e)]),
-        None => {
-            return Err(vec![ImportError::new(
-                &name,
+        .buffer_capacity(buffer_bytes)
+        .from_reader(text)
+}
+
+/// Reads a file's decoded text: its header, then its rows, handed to `on_chunk`
+/// `chunk_rows` at a time (see `csvio::parse_reader_in_chunks`). `open_quote`, found by the
+/// first pass, refuses the file once its header is known to be good.
+pub(super) fn read_rows<E>(
+    reading: &Reading,
+    text: impl Read,
+    open_quote: Option<OpenQuote>,
+    on_chunk: &mut dyn FnMut(Rows) -> Result<(), E>,
+) -> Result<RowsRead, Stop<E>> {
+    let (name, kind) = (reading.name, reading.kind);
+    let mut reader = reading.csv(text);
+    // One record buffer for the whole file: no allocation per row.
+    let mut record = csv::StringRecord::new();
+    match reader.read_record(&mut record) {
+        Ok(true) => {}
+        Ok(false) => {
+            return Err(Stop::Refused(vec![ImportError::new(
+                name,
                 Some(1),
                 "-",
                 format!(
                     "the file is empty; it needs a header row: {}",
                     header_line(kind)
                 ),
-            )]);
+            )]));
         }
-    };
-    let layout = Layout::from_header(&name, kind, &header)?;
-    check_quotes(&name, &text, &header, delimiter).map_err(|e| vec![e])?;
+        Err(e) => return Err(stopped(name, e, Vec::new())),
+    }
+    let header = record.clone();
+    let layout = Layout::from_header(name, kind, &header).map_err(Stop::Refused)?;
+    if let Some(open_quote) = open_quote {
+        return Err(Stop::Refused(vec![open_quote.error(name, &header)]));
+    }
     let mut rows = Rows::default();
+    let mut rows_total = 0u64;
     let mut errors = Vec::new();
     let mut errors_total = 0u64;
     let mut fail = |error: ImportError| {
@@ -205,19 +291,11 @@ pub fn parse_source(source: &Source, bytes: &[u8]) -> Result<ParsedFile, Vec<Imp
         }
     };
     let mut failed_keys = Vec::new();
-    drop(records);
-    // One record buffer for the whole file: no allocation per row.
-    let mut record = csv::StringRecord::new();
     loop {
         match reader.read_record(&mut record) {
             Ok(true) => {}
             Ok(false) => break,
-            Err(e) => {
-                // The reader cannot resynchronise after a quoting error: the rest of the file
-                // is unread, so the whole file is in error.
-                fail(csv_error(&name, &e));
-                return Err(errors);
-            }
+            Err(e) => return Err(stopped(name, e, errors)),
         }
         let line = record.position().map_or(0, |p| p.line());
         if record.len() == 1 && record.get(0) == Some("") {
@@ -225,7 +303,7 @@ pub fn parse_source(source: &Source, bytes: &[u8]) -> Result<ParsedFile, Vec<Imp
         }
         if record.len() != header.len() {
             fail(ImportError::new(
-                &name,
+                name,
                 Some(line),
                 "-",
                 format!(
@@ -264,7 +342,7 @@ pub fn parse_source(source: &Source, bytes: &[u8]) -> Result<ParsedFile, Vec<Imp
         if !oversized.is_empty() {
             for (column, len) in oversized {
                 fail(ImportError::new(
-                    &name,
+                    name,
                     Some(line),
                     column,
                     format!(
@@ -276,20 +354,25 @@ pub fn parse_source(source: &Source, bytes: &[u8]) -> Result<ParsedFile, Vec<Imp
             continue;
         }
         match parse_row(kind, layout.op.map_or("", |i| &record[i]), &cells) {
-            Ok((op, parsed)) => rows.push(line, op, &key, parsed.as_ref()),
+            Ok((op, parsed)) => {
+                rows.push(line, op, &key, parsed.as_ref());
+                if rows.len() == reading.chunk_rows {
+                    rows_total += hand_over(&mut rows, on_chunk)?;
+                }
+            }
             Err(cell_errors) => {
                 for e in cell_errors {
-                    fail(ImportError::new(&name, Some(line), e.column, e.reason));
+                    fail(ImportError::new(name, Some(line), e.column, e.reason));
                 }
                 failed_keys.push(key);
             }
         }
     }
-    rows.shrink_to_fit();
-    Ok(ParsedFile {
-        source: source.clone(),
-        sha256,
-        rows,
+    if !rows.is_empty() {
+        rows_total += hand_over(&mut rows, on_chunk)?;
+    }
+    Ok(RowsRead {
+        rows: rows_total,
         errors,
         errors_total,
         failed_keys,
@@ -297,110 +380,29 @@ pub fn parse_source(source: &Source, bytes: &[u8]) -> Result<ParsedFile, Vec<Imp
     })
 }
 
-/// Finds a quote left open, before the CSV reader runs. RFC 4180 lets a quoted cell span
-/// lines, so a missing closing quote does not make a file invalid: it silently swallows the
-/// rows after it into one cell, up to the next quote. That is decided here by evidence: a
-/// quoted cell that runs to the end of the file, or that spans a whole line which reads as a
-/// complete row of this file's header, is an error located where the quote opened. A note
-/// that legitimately holds line breaks has lines that are not rows of the file.
-///
-/// The scan follows the reader's rules (csv-core): a quote opens a quoted cell only at the
-/// start of a cell; inside one, `""` is a quote; a quote elsewhere is literal.
-fn check_quotes(
-    name: &str,
-    text: &str,
-    header: &csv::StringRecord,
-    delimiter: u8,
-) -> Result<(), ImportError> {
-    let b = text.as_bytes();
-    let column = |cell: usize| {
-        header
-            .get(cell)
-            .map_or_else(|| format!("cell {}", cell + 1), |c| c.trim().to_owned())
-    };
-    let (mut i, mut line, mut cell, mut cell_start) = (0usize, 1u64, 0usize, true);
-    while i < b.len() {
-        if cell_start && b[i] == b'"' {
-            let (open_line, open_cell) = (line, cell);
-            let mut newlines = Vec::new();
-            i += 1;
-            loop {
-                match b.get(i) {
-                    None => {
-                        return Err(ImportError::new(
-                            name,
-                            Some(open_line),
-                            &column(open_cell),
-                            "a quote opened in this cell is never closed: the cell runs to the end of the file and swallows every row after it; close the quote (a quote inside a cell is written twice: \"\")",
-                        ));
-                    }
-                    Some(b'"') if b.get(i + 1) == Some(&b'"') => i += 2,
-                    Some(b'"') => {
-                        i += 1;
-                        break;
-                    }
-                    Some(b'\n') => {
-                        newlines.push(i);
-                        line += 1;
-                        i += 1;
-                    }
-                    Some(_) => i += 1,
-                }
-            }
-            // Every whole line inside the cell: between two of its line breaks.
-            for (n, w) in newlines.windows(2).enumerate() {
-                let inner = text[w[0] + 1..w[1]].trim_end_matches('\r');
-                if reads_as_row(inner, header.len(), delimiter) {
-                    return Err(ImportError::new(
-                        name,
-                        Some(open_line),
-                        &column(open_cell),
-                        format!(
-                            "a quote opened in this cell is not closed before line {}, which reads as a row of its own: the cell would swallow the rows after it; close the quote (a quote inside a cell is written twice: \"\")",
-                            open_line + n as u64 + 1
-                        ),
-                    ));
-                }
-            }
-            cell_start = false;
-            continue;
-        }
-        match b[i] {
-            d if d == delimiter => {
-                cell += 1;
-                cell_start = true;
-            }
-            b'\n' => {
-                line += 1;
-                cell = 0;
-                cell_start = true;
-            }
-            b'\r' => {
-                cell = 0;
-                cell_start = true;
-            }
-            _ => cell_start = false,
-        }
-        i += 1;
-    }
-    Ok(())
+/// Gives a chunk of rows to the caller; how many there were.
+fn hand_over<E>(
+    rows: &mut Rows,
+    on_chunk: &mut dyn FnMut(Rows) -> Result<(), E>,
+) -> Result<u64, Stop<E>> {
+    let mut chunk = std::mem::take(rows);
+    chunk.shrink_to_fit();
+    let len = chunk.len() as u64;
+    on_chunk(chunk).map_err(Stop::Chunk)?;
+    Ok(len)
 }
 
-/// Whether a line parses as one complete CSV row of `width` cells.
-fn reads_as_row(line: &str, width: usize, delimiter: u8) -> bool {
-    if width < 2 || line.is_empty() {
-        return false;
+/// Why the CSV reader stopped: reading failed (I/O, or a byte that does not decode), or the
+/// text is not CSV. The reader cannot resynchronise after a quoting error: the rest of the
+/// file is unread, so the whole file is in error, with the row errors found before.
+fn stopped<E>(name: &str, error: csv::Error, mut errors: Vec<ImportError>) -> Stop<E> {
+    if error.is_io_error() {
+        return Stop::Io(super::stream::io_error(error));
     }
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(line.as_bytes());
-    let mut records = reader.records();
-    matches!(
-        (records.next(), records.next()),
-        (Some(Ok(r)), None) if r.len() == width
-    )
+    if errors.len() < ERRORS_SHOWN_MAX {
+        errors.push(csv_error(name, &error));
+    }
+    Stop::Refused(errors)
 }
 
 /// Parses the operation and, on an `add`, the record; a `void` row only has its key read.
@@ -532,196 +534,6 @@ fn csv_error(name: &str, error: &csv::Error) -> ImportError {
         "-",
         format!("the file is not valid CSV: {error}; check the quoting of this row"),
     )
-}
-
-const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
-const UTF16LE_BOM: &[u8] = b"\xFF\xFE";
-const UTF16BE_BOM: &[u8] = b"\xFE\xFF";
-
-/// The cell separator of a file: a tab for a UTF-16 file whose header line holds one, else a
-/// comma. Excel's "Unicode text" (the only UTF-16 it writes) is tab-separated, and a user who
-/// saved that way should not have to convert it again; a UTF-16 file with commas is read as
-/// CSV. Only UTF-16 is sniffed: in a UTF-8 or GB18030 file a tab in the header is far more
-/// likely a stray key than a different format, and reading it as CSV reports the header.
-fn delimiter_of(bytes: &[u8], text: &str) -> u8 {
-    let utf16 = bytes.starts_with(UTF16LE_BOM) || bytes.starts_with(UTF16BE_BOM);
-    let header = text.lines().next().unwrap_or_default();
-    if utf16 && header.contains('\t') {
-        b'\t'
-    } else {
-        b','
-    }
-}
-
-/// Decodes a UTF-16 file after its byte-order mark. An unpaired surrogate (or an odd last
-/// byte) is refused at its line, counted in the text decoded before it.
-fn decode_utf16(
-    name: &str,
-    body: &[u8],
-    encoding: &'static encoding_rs::Encoding,
-) -> Result<String, ImportError> {
-    let mut decoder = encoding.new_decoder_without_bom_handling();
-    let capacity = decoder
-        .max_utf8_buffer_length_without_replacement(body.len())
-        .unwrap_or(body.len() * 2);
-    let mut out = String::with_capacity(capacity);
-    let (result, _read) = decoder.decode_to_string_without_replacement(body, &mut out, true);
-    match result {
-        encoding_rs::DecoderResult::InputEmpty => Ok(out),
-        encoding_rs::DecoderResult::Malformed(..) => Err(ImportError::new(
-            name,
-            Some(out.matches('\n').count() as u64 + 1),
-            "-",
-            format!(
-                "the file starts with a {} byte-order mark but holds a unit that is not UTF-16 (an unpaired surrogate or an odd last byte); save it again as \"Unicode text\" or \"CSV UTF-8\"",
-                encoding.name()
-            ),
-        )),
-        encoding_rs::DecoderResult::OutputFull => unreachable!("the output was reserved"),
-    }
-}
-
-/// Decodes a file: UTF-8 (with or without BOM) when valid, else GB18030, what Excel writes
-/// on Chinese Windows. A BOM promises UTF-8, so a file with one is never read as GB18030.
-/// A UTF-16 BOM (`FF FE` little-endian, `FE FF` big-endian: Excel's "Unicode text") promises
-/// UTF-16, decoded as such (see `delimiter_of` for its tabs).
-///
-/// A file that is not valid UTF-8 is read as GB18030 only when the bytes say so. Chinese in
-/// GB18030 is mostly invalid as UTF-8: about one character in ten happens to form a valid
-/// UTF-8 sequence (李静 is `C0 EE BE B2`: `C0` is invalid, `EE BE B2` a valid 3-byte
-/// sequence). A UTF-8 file with a stray byte is the opposite: all valid but that byte. So a
-/// file with at least `UTF8_VALID_PER_INVALID_MIN` (4) valid non-ASCII characters per invalid
-/// sequence is UTF-8 with a bad byte, refused with the byte's line, rather than decoded
-/// wholesale into mojibake; anything else is tried as GB18030.
-pub fn decode_text<'b>(
-    name: &str,
-    bytes: &'b [u8],
-) -> Result<std::borrow::Cow<'b, str>, ImportError> {
-    use std::borrow::Cow;
-    if let Some(body) = bytes.strip_prefix(UTF16LE_BOM) {
-        return decode_utf16(name, body, encoding_rs::UTF_16LE).map(Cow::Owned);
-    }
-    if let Some(body) = bytes.strip_prefix(UTF16BE_BOM) {
-        return decode_utf16(name, body, encoding_rs::UTF_16BE).map(Cow::Owned);
-    }
-    if let Some(body) = bytes.strip_prefix(UTF8_BOM) {
-        return std::str::from_utf8(body).map(Cow::Borrowed).map_err(|e| {
-            undecodable(
-                name,
-                body,
-                e.valid_up_to(),
-                "the file starts with a UTF-8 byte-order mark but is not valid UTF-8",
-            )
-        });
-    }
-    let first_bad = match std::str::from_utf8(bytes) {
-        Ok(text) => return Ok(Cow::Borrowed(text)),
-        Err(e) => e.valid_up_to(),
-    };
-    let (valid, invalid) = utf8_census(bytes);
-    if valid >= UTF8_VALID_PER_INVALID_MIN * invalid {
-        return Err(undecodable(
-            name,
-            bytes,
-            first_bad,
-            &format!(
-                "the file is UTF-8 ({valid} non-ASCII characters) with {invalid} invalid byte sequence{}, so it is not read as GB18030",
-                if invalid == 1 { "" } else { "s" }
-            ),
-        ));
-    }
-    let mut decoder = encoding_rs::GB18030.new_decoder_without_bom_handling();
-    let capacity = decoder
-        .max_utf8_buffer_length_without_replacement(bytes.len())
-        .unwrap_or(bytes.len() * 4);
-    let mut out = String::with_capacity(capacity);
-    let (result, read) = decoder.decode_to_string_without_replacement(bytes, &mut out, true);
-    match result {
-        encoding_rs::DecoderResult::InputEmpty => Ok(Cow::Owned(out)),
-        encoding_rs::DecoderResult::Malformed(bad, _) => Err(undecodable(
-            name,
-            bytes,
-            read - usize::from(bad),
-            "the file is neither UTF-8 nor GB18030",
-        )),
-        encoding_rs::DecoderResult::OutputFull => unreachable!("the output was reserved"),
-    }
-}
-
-/// See [`decode_text`]: GB18030 Chinese gives about one valid per nine invalid; a UTF-8 file
-/// with a stray byte gives as many valid characters as it has Chinese.
-const UTF8_VALID_PER_INVALID_MIN: u64 = 4;
-
-/// (valid non-ASCII UTF-8 characters, invalid UTF-8 sequences) of some bytes.
-fn utf8_census(mut bytes: &[u8]) -> (u64, u64) {
-    let (mut valid, mut invalid) = (0u64, 0u64);
-    loop {
-        let (good, rest) = match std::str::from_utf8(bytes) {
-            Ok(text) => (text, None),
-            Err(e) => {
-                let (good, rest) = bytes.split_at(e.valid_up_to());
-                let bad_len = e.error_len().unwrap_or(rest.len());
-                (
-                    std::str::from_utf8(good).expect("valid up to here"),
-                    Some(&rest[bad_len..]),
-                )
-            }
-        };
-        valid += good.chars().filter(|c| !c.is_ascii()).count() as u64;
-        match rest {
-            Some(rest) => {
-                invalid += 1;
-                bytes = rest;
-            }
-            None => return (valid, invalid),
-        }
-    }
-}
-
-/// Locates an undecodable byte by line and column, reading the header as far as it decodes.
-fn undecodable(name: &str, bytes: &[u8], offset: usize, what: &str) -> ImportError {
-    let before = &bytes[..offset];
-    let line = before.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
-    let line_start = before
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |p| p + 1);
-    let header_end = bytes
-        .iter()
-        .position(|&b| b == b'\n')
-        .unwrap_or(bytes.len());
-    let header = String::from_utf8_lossy(&bytes[..header_end]);
-    let cell_index = count_unquoted_commas(&bytes[line_start..offset]);
-    let column = header
-        .trim_end_matches('\r')
-        .split(',')
-        .nth(cell_index)
-        .map_or_else(
-            || format!("cell {}", cell_index + 1),
-            |c| c.trim().to_owned(),
-        );
-    ImportError::new(
-        name,
-        Some(line),
-        &column,
-        format!(
-            "{what}: byte 0x{:02X} at offset {offset} cannot be decoded; save the file as \"CSV UTF-8\" (or fix this cell) and import again",
-            bytes[offset]
-        ),
-    )
-}
-
-fn count_unquoted_commas(bytes: &[u8]) -> usize {
-    let mut quoted = false;
-    let mut commas = 0;
-    for &b in bytes {
-        match b {
-            b'"' => quoted = !quoted,
-            b',' if !quoted => commas += 1,
-            _ => {}
-        }
-    }
-    commas
 }
 
 #[cfg(test)]
