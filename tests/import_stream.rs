@@ -13,7 +13,10 @@ use std::path::PathBuf;
 
 use proptest::prelude::*;
 
-use careledger::csvio::{ParsedFile, Rows, Source, StreamedFile, parse_source, write_kind};
+use careledger::csvio::{
+    ParsedFile, READ_BUFFER_BYTES, Rows, Source, StreamedFile, parse_reader_in_chunks,
+    parse_source, write_kind,
+};
 use careledger::import::{
     ImportError, ImportExt, ImportFailure, ImportOptions, StreamOptions, import_streamed,
 };
@@ -312,8 +315,7 @@ fn in_memory(store: &Store, files: &[(Source, String)], options: &ImportOptions)
     }
 }
 
-/// Reads a file of `files` a chunk at a time, from the whole-file parse: the chunking is the
-/// streamed import's, the parsing the CSV room's (tested against itself in csv_stream).
+/// Reads a file of `files` a chunk at a time, with the CSV room's chunked reader.
 fn read_in_chunks(
     files: &[(Source, String)],
     source: &Source,
@@ -324,29 +326,8 @@ fn read_in_chunks(
         .iter()
         .find(|(s, _)| s == source)
         .expect("a file of the import");
-    let parsed = match parse_source(source, text.as_bytes()) {
-        Ok(parsed) => parsed,
-        Err(errors) => return Ok(Err(errors)),
-    };
-    let mut chunk = Rows::default();
-    for row in parsed.rows.iter() {
-        chunk.push_encoded(row.line, row.op, row.key, row.record_bytes(), row.time());
-        if chunk.len() == chunk_rows {
-            on_chunk(std::mem::take(&mut chunk))?;
-        }
-    }
-    if !chunk.is_empty() {
-        on_chunk(chunk)?;
-    }
-    Ok(Ok(StreamedFile {
-        source: parsed.source,
-        sha256: parsed.sha256,
-        rows: parsed.rows.len() as u64,
-        errors: parsed.errors,
-        errors_total: parsed.errors_total,
-        failed_keys: parsed.failed_keys,
-        warnings: parsed.warnings,
-    }))
+    let bytes = std::io::Cursor::new(text.as_bytes());
+    parse_reader_in_chunks(source, bytes, READ_BUFFER_BYTES, chunk_rows, on_chunk)
 }
 
 fn streamed(

@@ -1483,7 +1483,7 @@ fn import_streamed(
                 chunk_rows: usize,
                 on_chunk: &mut dyn FnMut(Rows) -> std::io::Result<()>| {
         let file = sources.iter().position(|s| s == source).unwrap_or(0);
-        parse_file_in_chunks(source, chunk_rows, &mut |rows: Rows| {
+        csvio::parse_file_in_chunks(source, chunk_rows, &mut |rows: Rows| {
             let mut counted = DateCensus::default();
             counted.add(file, &rows);
             census
@@ -1532,37 +1532,6 @@ fn import_streamed(
         &imported.outcome,
     ))?;
     Ok(Some(()))
-}
-
-// TEMPORARY until csvio reads in chunks: the whole file, handed over in chunks.
-fn parse_file_in_chunks(
-    source: &Source,
-    chunk_rows: usize,
-    on_chunk: &mut dyn FnMut(Rows) -> std::io::Result<()>,
-) -> std::io::Result<Result<careledger::import::StreamedFile, Vec<ImportError>>> {
-    let parsed = match csvio::parse_file(source) {
-        Ok(p) => p,
-        Err(e) => return Ok(Err(e)),
-    };
-    let mut chunk = Rows::default();
-    for row in parsed.rows.iter() {
-        chunk.push_encoded(row.line, row.op, row.key, row.record_bytes(), row.time());
-        if chunk.len() == chunk_rows {
-            on_chunk(std::mem::take(&mut chunk))?;
-        }
-    }
-    if !chunk.is_empty() {
-        on_chunk(chunk)?;
-    }
-    Ok(Ok(careledger::import::StreamedFile {
-        source: parsed.source,
-        sha256: parsed.sha256,
-        rows: parsed.rows.len() as u64,
-        errors: parsed.errors,
-        errors_total: parsed.errors_total,
-        failed_keys: parsed.failed_keys,
-        warnings: parsed.warnings,
-    }))
 }
 
 /// The folder a store file is in (where an import sets its rows aside).
