@@ -345,6 +345,7 @@ fn streamed(
     let stream = StreamOptions {
         chunk_rows,
         temp_in: temp.to_owned(),
+        temp_prefix: ".b.redb.import-".to_owned(),
     };
     match import_streamed(store, &sources, &read, options, &stream, &|_, _| {}) {
         Ok(imported) => Came::Imported(imported.outcome),
@@ -508,7 +509,7 @@ fn an_import_in_chunks_writes_what_an_import_in_memory_writes() {
         assert_eq!(read("chunked.redb"), read("whole.redb"), "{name}");
     }
     assert!(ok_on(&dir, "chunked.redb", &["verify"]).contains("the store is healthy"));
-    let left = entries(&dir, |n| n.starts_with(".careledger-import-"));
+    let left = entries(&dir, |n| n.starts_with('.'));
     assert!(left.is_empty(), "{left:?}");
 }
 
@@ -604,6 +605,6 @@ fn a_dry_run_in_chunks_reports_as_one_in_memory_and_changes_nothing() {
     assert_eq!(crate::util::counts(&chunked, "customers"), [0, 1, 0, 0]);
     assert_eq!(chunked, whole);
     assert_eq!(export("after"), before);
-    let left = entries(&dir, |n| n.starts_with(".careledger-"));
+    let left = entries(&dir, |n| n.starts_with('.'));
     assert!(left.is_empty(), "{left:?}");
 }

@@ -1449,7 +1449,7 @@ fn import_streamed(
     // changes) or, when there is none yet, on an empty store in a private temporary folder
     // beside it (removed after). A read-only store cannot take one: its dry run reads the
     // files whole, against a snapshot.
-    let scratch: tempfile::TempDir;
+    let mut scratch: Option<tempfile::TempDir> = None;
     let created = !dry_run && !holds_a_store(db);
     let store = if !dry_run {
         Store::open_or_create(db).map_err(store_failure)?
@@ -1461,17 +1461,29 @@ fn import_streamed(
         }
     } else {
         let folder = store_folder(db);
-        scratch = private_temp_dir(&folder).map_err(|e| {
+        let made = scratch.insert(private_temp_dir(&folder).map_err(|e| {
             Failure::Fatal(format!(
                 "cannot make a temporary folder in {} for the dry run: {e}",
                 folder.display()
             ))
-        })?;
-        Store::open_or_create(&scratch.path().join("dry-run.redb")).map_err(store_failure)?
+        })?);
+        Store::open_or_create(&made.path().join("dry-run.redb")).map_err(store_failure)?
+    };
+    // The runs go beside the store, named after it; a dry run without a store keeps them in
+    // its scratch folder (it holds no lock on `db`, so it must not touch folders named after
+    // it).
+    let name = db.file_name().map_or_else(
+        || "careledger".to_owned(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let (temp_in, temp_prefix) = match &scratch {
+        Some(scratch) => (scratch.path().to_owned(), ".import-".to_owned()),
+        None => (store_folder(db), format!(".{name}.import-")),
     };
     let stream = import::StreamOptions {
         chunk_rows,
-        temp_in: store_folder(db),
+        temp_in,
+        temp_prefix,
     };
     let bar = import_bar(PROGRESS_ROWS_MIN);
     let started = std::time::Instant::now();

@@ -67,6 +67,10 @@ pub struct StreamOptions {
     pub chunk_rows: usize,
     /// The folder the temporary runs go in: beside the store, on the same disk.
     pub temp_in: PathBuf,
+    /// How the runs' folder is named: this, then random characters. It names the store, so
+    /// that the folders with it that are there already were left by an import of this store
+    /// that was killed (an import holds the store's write lock): they are removed first.
+    pub temp_prefix: String,
 }
 
 /// Rows per run by default: about 100 MB of encoded rows.
@@ -91,7 +95,7 @@ pub fn import_streamed(
     stream: &StreamOptions,
     progress: &dyn Fn(u64, u64),
 ) -> Result<StreamedImport, ImportFailure> {
-    let spill = Spill::new(&stream.temp_in)?;
+    let spill = Spill::new(&stream.temp_in, &stream.temp_prefix)?;
     let results: Vec<io::Result<Result<StreamedFile, Vec<ImportError>>>> = sources
         .par_iter()
         .enumerate()
@@ -420,10 +424,11 @@ struct Spill {
 }
 
 impl Spill {
-    fn new(temp_in: &Path) -> Result<Spill, ImportFailure> {
+    fn new(temp_in: &Path, prefix: &str) -> Result<Spill, ImportFailure> {
+        remove_left_behind(temp_in, prefix);
         // The runs hold the rows, personal data: the folder is its owner's only.
         let mut builder = tempfile::Builder::new();
-        builder.prefix(".careledger-import-");
+        builder.prefix(prefix);
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -480,6 +485,24 @@ impl Spill {
         out.flush()?;
         self.runs.lock().expect("no panic holds the lock")[kind as usize - 1].push(path);
         Ok(())
+    }
+}
+
+/// Removes the folders named with `prefix` in `folder`: runs of an import killed before it
+/// could remove them (personal data, and as large as the files it read). Best effort: what
+/// cannot be removed stays, and the import goes ahead.
+fn remove_left_behind(folder: &Path, prefix: &str) {
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let named = entry
+            .file_name()
+            .to_str()
+            .is_some_and(|n| n.starts_with(prefix));
+        if named && entry.file_type().is_ok_and(|t| t.is_dir()) {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
     }
 }
 
@@ -645,7 +668,14 @@ mod tests {
     #[test]
     fn runs_merge_into_each_keys_rows_in_reading_order() {
         let dir = tempfile::tempdir().unwrap();
-        let spill = Spill::new(dir.path()).unwrap();
+        // A folder an import killed earlier left behind is removed; others are not.
+        let left = dir.path().join(".store.import-old");
+        std::fs::create_dir(&left).unwrap();
+        std::fs::write(left.join("0.run"), b"rows").unwrap();
+        let other = dir.path().join(".other.import-old");
+        std::fs::create_dir(&other).unwrap();
+        let spill = Spill::new(dir.path(), ".store.import-").unwrap();
+        assert!(!left.exists() && other.exists());
         let kind = Kind::Customer;
         spill
             .write(
