@@ -1,15 +1,17 @@
 //! Checking a whole store: redb's page checksums, then every table against the `log`.
 //!
 //! `log`, `imports` and `statements` are the ground truth; `history`, `current`, `by_time`
-//! and `refs` are derived from `log` (see `tables`). The check derives them again, from
-//! nothing but `log`, and compares entry by entry, decoding and checking every stored value
-//! on the way. It never changes what the store holds: redb's check only rewrites its own
+//! and `refs` are derived from `log` (see `tables`). The check holds each against the log
+//! entry by entry — `history` both ways; `current` against each record's latest version (by
+//! its history, once that is known sound); `by_time` and `refs` against what the latest
+//! versions say they hold — decoding and checking every stored value on the way. It never changes what the store holds: redb's check only rewrites its own
 //! free-page bookkeeping, and only when that is wrong.
 //!
-//! Memory grows with the number of records (one key and its index entries each, about
-//! 150 MB for a million records); time with the file size.
+//! Memory is bounded whatever the store's size: every table is read in key order and what
+//! one table says another holds is looked up there (see `Check::run`); time grows with the
+//! file size.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use redb::{ReadTransaction, ReadableDatabase, ReadableTable, ReadableTableMetadata};
@@ -18,7 +20,7 @@ use super::codec::decode;
 use super::read::{check_record, check_statement, decode_import, decode_log};
 use super::tables::{
     BY_TIME, CURRENT, ClosedStatement, CurrentEntry, HISTORY, IMPORTS, LOG, META,
-    META_FORMAT_VERSION, META_NEXT_IMPORT, META_NEXT_SEQ, Op, REFS, STATEMENTS,
+    META_FORMAT_VERSION, META_NEXT_IMPORT, META_NEXT_SEQ, REFS, STATEMENTS,
 };
 use super::{
     CONCURRENCY, Found, StoreError, check_format, guarded, inspect, open_error, refuse_newer,
@@ -197,15 +199,6 @@ impl Drop for PrivateCopy {
     }
 }
 
-/// What one record's latest version says the derived tables hold.
-struct Latest {
-    seq: u64,
-    op: Op,
-    time: Option<i64>,
-    /// (target kind, target key) of each reference.
-    refs: Vec<(u8, String)>,
-}
-
 #[derive(Default)]
 struct Check {
     entries: Vec<(&'static str, u64)>,
@@ -312,11 +305,14 @@ impl Check {
             Ok(())
         });
 
-        // The log, read once: every version, and the latest version of each record.
-        let mut history = BTreeSet::<(u8, String, u64)>::new();
-        let mut latest = BTreeMap::<(u8, String), Latest>::new();
+        // Each table against the log, in memory bounded whatever the store's size: tables
+        // are read in key order, and what one says another holds is looked up there. A
+        // derived table that holds every entry it should and as many entries as it should
+        // holds no other (keys are unique); only then is it read the other way round, to
+        // name what it holds too many of.
         self.stage("log", |c| {
             let log = txn.open_table(LOG)?;
+            let history = txn.open_table(HISTORY)?;
             let mut n = 0;
             for entry in log.iter()? {
                 let (seq, value) = entry?;
@@ -346,151 +342,206 @@ impl Check {
                     c.problem(format!("log: entry {seq}: {e}"));
                 }
                 let code = entry.kind.code();
-                history.insert((code, entry.key.clone(), seq));
-                let record = entry.record.as_ref();
-                latest.insert(
-                    (code, entry.key),
-                    Latest {
-                        seq,
-                        op: entry.op,
-                        time: record.and_then(Record::time).map(|t| t.0),
-                        refs: record
-                            .map(|r| {
-                                r.references()
-                                    .into_iter()
-                                    .map(|r| (r.target.code(), r.key.to_owned()))
-                                    .collect()
-                            })
-                            .unwrap_or_default(),
-                    },
-                );
+                if history.get((code, entry.key.as_str(), seq))?.is_none() {
+                    c.problem(format!(
+                        "history: lacks version #{seq} of {}",
+                        name(code, &entry.key)
+                    ));
+                }
             }
             c.entries.push(("log", n));
-            Ok(())
-        });
-        latest.retain(|_, l| l.op == Op::Add);
-
-        self.stage("history", |c| {
-            let table = txn.open_table(HISTORY)?;
-            let mut n = 0;
-            for entry in table.iter()? {
-                let (stored, _) = entry?;
-                let (kind, key, seq) = stored.value();
-                n += 1;
-                if !history.remove(&(kind, key.to_owned(), seq)) {
-                    c.problem(format!(
-                        "history: holds version #{seq} of {}, which the log does not",
-                        name(kind, key)
-                    ));
-                }
-            }
-            for (kind, key, seq) in std::mem::take(&mut history) {
-                c.problem(format!(
-                    "history: lacks version #{seq} of {}",
-                    name(kind, &key)
-                ));
-            }
-            c.entries.push(("history", n));
-            Ok(())
-        });
-
-        self.stage("current", |c| {
-            let table = txn.open_table(CURRENT)?;
-            let log = txn.open_table(LOG)?;
-            let mut unseen: BTreeSet<&(u8, String)> = latest.keys().collect();
-            let mut n = 0;
-            for entry in table.iter()? {
-                let (key, value) = entry?;
-                let (kind, key) = key.value();
-                n += 1;
-                let what = name(kind, key);
-                let Some(expected) = latest.get(&(kind, key.to_owned())) else {
-                    c.problem(format!(
-                        "current: holds {what}, which the log says is absent or voided"
-                    ));
-                    continue;
-                };
-                unseen.remove(&(kind, key.to_owned()));
-                let stored: CurrentEntry = match decode(value.value()) {
-                    Ok(stored) => stored,
-                    Err(e) => {
-                        c.problem(format!("current: {what}: {e}"));
-                        continue;
+            let kept = history.len()?;
+            c.entries.push(("history", kept));
+            if kept != n {
+                // More entries than versions: name those the log does not have.
+                for entry in history.iter()? {
+                    let (stored, _) = entry?;
+                    let (kind, key, seq) = stored.value();
+                    let logged = match log.get(seq)? {
+                        Some(v) => decode_log(seq, v.value()).ok(),
+                        None => None,
+                    };
+                    if !logged.is_some_and(|e| e.kind.code() == kind && e.key == key) {
+                        c.problem(format!(
+                            "history: holds version #{seq} of {}, which the log does not",
+                            name(kind, key)
+                        ));
                     }
-                };
-                if stored.seq != expected.seq {
-                    c.problem(format!(
-                        "current: holds version #{} of {what}; the log's latest is #{}",
-                        stored.seq, expected.seq
-                    ));
-                    continue;
-                }
-                let logged = match log.get(expected.seq)? {
-                    Some(v) => decode_log(expected.seq, v.value()).ok(),
-                    None => None,
-                };
-                if logged.and_then(|e| e.record).as_ref() != Some(&stored.record) {
-                    c.problem(format!(
-                        "current: {what} differs from its version #{} in the log",
-                        expected.seq
-                    ));
-                } else if let Err(e) = check_record(&stored.record) {
-                    c.problem(format!("current: {what}: {e}"));
                 }
             }
-            for (kind, key) in unseen {
-                c.problem(format!("current: lacks {}", name(*kind, key)));
+            Ok(())
+        });
+
+        // The latest version of each record, by its history (checked above against the
+        // log), against `current`, both read in key order; and what the latest version says
+        // `by_time` and `refs` hold, looked up there.
+        let mut expected_times = 0u64;
+        let mut expected_refs = 0u64;
+        self.stage("current", |c| {
+            let history = txn.open_table(HISTORY)?;
+            let log = txn.open_table(LOG)?;
+            let current = txn.open_table(CURRENT)?;
+            let by_time = txn.open_table(BY_TIME)?;
+            let refs = txn.open_table(REFS)?;
+            let mut stored = current.iter()?.peekable();
+            let mut n = 0;
+            let mut versions = history.iter()?.peekable();
+            let mut seqs: Vec<u64> = Vec::new();
+            while let Some(entry) = versions.next() {
+                let (first, _) = entry?;
+                let (kind, key, first_seq) = first.value();
+                let key = key.to_owned();
+                // The key's versions, in order.
+                seqs.clear();
+                seqs.push(first_seq);
+                while let Some(Ok((next, _))) = versions.peek() {
+                    let (k, kk, s) = next.value();
+                    if (k, kk) != (kind, key.as_str()) {
+                        break;
+                    }
+                    seqs.push(s);
+                    versions.next();
+                }
+                // The latest of them that the log has (a version only `history` names is a
+                // problem of its own, reported above).
+                let mut latest = None;
+                let mut seq = first_seq;
+                for &s in seqs.iter().rev() {
+                    let logged = match log.get(s)? {
+                        Some(v) => decode_log(s, v.value()).ok(),
+                        None => None,
+                    };
+                    if let Some(e) = logged.filter(|e| e.kind.code() == kind && e.key == key) {
+                        (latest, seq) = (e.record, s);
+                        break;
+                    }
+                }
+                // Current records before this key have no version at all.
+                while let Some(Ok((at, _))) = stored.peek() {
+                    let (k, kk) = at.value();
+                    if (k, kk) >= (kind, key.as_str()) {
+                        break;
+                    }
+                    c.problem(format!(
+                        "current: holds {}, which the log says is absent or voided",
+                        name(k, kk)
+                    ));
+                    n += 1;
+                    stored.next();
+                }
+                let here = match stored.peek() {
+                    Some(Ok((at, _))) => at.value() == (kind, key.as_str()),
+                    _ => false,
+                };
+                let what = name(kind, &key);
+                match (here, &latest) {
+                    (true, None) => c.problem(format!(
+                        "current: holds {what}, which the log says is absent or voided"
+                    )),
+                    (false, Some(_)) => c.problem(format!("current: lacks {what}")),
+                    (true, Some(record)) => {
+                        let (_, value) = stored.peek().expect("here").as_ref().expect("here");
+                        match decode::<CurrentEntry>(value.value()) {
+                            Err(e) => c.problem(format!("current: {what}: {e}")),
+                            Ok(entry) if entry.seq != seq => c.problem(format!(
+                                "current: holds version #{} of {what}; the log's latest is #{seq}",
+                                entry.seq
+                            )),
+                            Ok(entry) if entry.record != *record => c.problem(format!(
+                                "current: {what} differs from its version #{seq} in the log"
+                            )),
+                            Ok(entry) => {
+                                if let Err(e) = check_record(&entry.record) {
+                                    c.problem(format!("current: {what}: {e}"));
+                                }
+                            }
+                        }
+                    }
+                    (false, None) => {}
+                }
+                if here {
+                    n += 1;
+                    stored.next();
+                }
+                let Some(record) = latest else { continue };
+                if let Some(time) = record.time() {
+                    expected_times += 1;
+                    if by_time.get((kind, time.0, key.as_str()))?.is_none() {
+                        c.problem(format!("by_time: lacks {what}"));
+                    }
+                }
+                for r in record.references() {
+                    expected_refs += 1;
+                    let target = r.target.code();
+                    if refs.get((target, r.key, kind, key.as_str()))?.is_none() {
+                        c.problem(format!(
+                            "refs: lacks the reference of {what} to {}",
+                            name(target, r.key)
+                        ));
+                    }
+                    if current.get((target, r.key))?.is_none()
+                        && latest_record(txn, target, r.key)?.is_none()
+                    {
+                        c.problem(format!(
+                            "refs: {what} refers to {}, which is not current",
+                            name(target, r.key)
+                        ));
+                    }
+                }
+            }
+            for left in stored {
+                let (at, _) = left?;
+                let (k, kk) = at.value();
+                c.problem(format!(
+                    "current: holds {}, which the log says is absent or voided",
+                    name(k, kk)
+                ));
+                n += 1;
             }
             c.entries.push(("current", n));
             Ok(())
         });
 
         self.stage("by_time", |c| {
-            let mut expected: BTreeSet<(u8, i64, String)> = latest
-                .iter()
-                .filter_map(|((kind, key), l)| Some((*kind, l.time?, key.clone())))
-                .collect();
             let table = txn.open_table(BY_TIME)?;
-            let mut n = 0;
+            let n = table.len()?;
+            c.entries.push(("by_time", n));
+            if n == expected_times {
+                return Ok(());
+            }
             for entry in table.iter()? {
                 let (stored, _) = entry?;
                 let (kind, time, key) = stored.value();
-                n += 1;
-                if !expected.remove(&(kind, time, key.to_owned())) {
+                let filed = latest_record(txn, kind, key)?
+                    .and_then(|r| r.time())
+                    .is_some_and(|t| t.0 == time);
+                if !filed {
                     c.problem(format!(
                         "by_time: files {} under a time its current version does not have",
                         name(kind, key)
                     ));
                 }
             }
-            for (kind, _, key) in expected {
-                c.problem(format!("by_time: lacks {}", name(kind, &key)));
-            }
-            c.entries.push(("by_time", n));
             Ok(())
         });
 
         self.stage("refs", |c| {
-            let mut expected = BTreeSet::<(u8, String, u8, String)>::new();
-            for ((kind, key), l) in &latest {
-                for (target, target_key) in &l.refs {
-                    expected.insert((*target, target_key.clone(), *kind, key.clone()));
-                    if !latest.contains_key(&(*target, target_key.clone())) {
-                        c.problem(format!(
-                            "refs: {} refers to {}, which is not current",
-                            name(*kind, key),
-                            name(*target, target_key)
-                        ));
-                    }
-                }
-            }
             let table = txn.open_table(REFS)?;
-            let mut n = 0;
+            let n = table.len()?;
+            c.entries.push(("refs", n));
+            if n == expected_refs {
+                return Ok(());
+            }
             for entry in table.iter()? {
                 let (stored, _) = entry?;
                 let (target, target_key, kind, key) = stored.value();
-                n += 1;
-                if !expected.remove(&(target, target_key.to_owned(), kind, key.to_owned())) {
+                let refers = latest_record(txn, kind, key)?.is_some_and(|record| {
+                    record
+                        .references()
+                        .iter()
+                        .any(|r| r.target.code() == target && r.key == target_key)
+                });
+                if !refers {
                     c.problem(format!(
                         "refs: says {} refers to {}, which its current version does not",
                         name(kind, key),
@@ -498,17 +549,29 @@ impl Check {
                     ));
                 }
             }
-            for (target, target_key, kind, key) in expected {
-                c.problem(format!(
-                    "refs: lacks the reference of {} to {}",
-                    name(kind, &key),
-                    name(target, &target_key)
-                ));
-            }
-            c.entries.push(("refs", n));
             Ok(())
         });
     }
+}
+
+/// A record's latest version as the log has it, found through its history (the latest
+/// version there that the log names it in); `None` when it has none or it is void. A point
+/// look-up, for the rare checks that need one.
+fn latest_record(txn: &ReadTransaction, kind: u8, key: &str) -> Result<Option<Record>, StoreError> {
+    let history = txn.open_table(HISTORY)?;
+    let log = txn.open_table(LOG)?;
+    for entry in history.range((kind, key, 0)..=(kind, key, u64::MAX))?.rev() {
+        let (at, _) = entry?;
+        let seq = at.value().2;
+        if let Some(v) = log.get(seq)?
+            && let Ok(e) = decode_log(seq, v.value())
+            && e.kind.code() == kind
+            && e.key == key
+        {
+            return Ok(e.record);
+        }
+    }
+    Ok(None)
 }
 
 /// A record as problems name it: `customers C00011`.
@@ -679,5 +742,46 @@ mod tests {
         ] {
             assert!(all.contains(expected), "`{expected}` not in\n{all}");
         }
+    }
+
+    /// The other direction of each index: an entry too many (named by reading the table
+    /// back, as its count is off), a current record and a reference missing, a current
+    /// record the log voided — each named once, and nothing else.
+    #[test]
+    fn entries_too_many_and_missing_are_each_named_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store(dir.path());
+        let txn = store.db.begin_write().unwrap();
+        {
+            let (sale, customer, staff) =
+                (Kind::Sale.code(), Kind::Customer.code(), Kind::Staff.code());
+            let mut by_time = txn.open_table(BY_TIME).unwrap();
+            by_time.insert((sale, 7, "S000001"), ()).unwrap();
+            let mut refs = txn.open_table(REFS).unwrap();
+            refs.remove((staff, "XS003", sale, "S000001")).unwrap();
+            let mut current = txn.open_table(CURRENT).unwrap();
+            current.remove((customer, "C00011")).unwrap();
+            let copy = current
+                .get((staff, "XS003"))
+                .unwrap()
+                .unwrap()
+                .value()
+                .to_vec();
+            current.insert((staff, "XS999"), copy.as_slice()).unwrap();
+        }
+        txn.commit().unwrap();
+        drop(store);
+        let report = verify(&dir.path().join("store.redb")).unwrap();
+        let all = report.problems.join("\n");
+        let expected = [
+            "current: lacks customers `C00011`",
+            "current: holds staff `XS999`, which the log says is absent or voided",
+            "refs: lacks the reference of sales `S000001` to staff `XS003`",
+            "by_time: files sales `S000001` under a time its current version does not have",
+        ];
+        for e in expected {
+            assert_eq!(all.matches(e).count(), 1, "`{e}` not once in\n{all}");
+        }
+        assert_eq!(report.problems_total, expected.len() as u64, "{all}");
     }
 }
