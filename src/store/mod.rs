@@ -200,7 +200,7 @@ const WRITER_CACHE_BYTES: usize = 128 << 20;
 /// redb's page cache for a reader. A report reads a month of facts (a few MB); deriving from
 /// scratch reads the store once, page after page, which a cache as large as redb's default
 /// (1 GiB) would only fill: at 100 000 customers it held 1.1 GB of the 1.7 GB a report took.
-const READER_CACHE_BYTES: usize = 128 << 20;
+pub(super) const READER_CACHE_BYTES: usize = 128 << 20;
 
 /// The redb concurrency mode of every open: one process writes (an import) while any number
 /// of others read consistent snapshots (reports, exports).

@@ -23,7 +23,8 @@ use super::tables::{
     META_FORMAT_VERSION, META_NEXT_IMPORT, META_NEXT_SEQ, REFS, STATEMENTS,
 };
 use super::{
-    CONCURRENCY, Found, StoreError, check_format, guarded, inspect, open_error, refuse_newer,
+    CONCURRENCY, Found, READER_CACHE_BYTES, StoreError, check_format, guarded, inspect, open_error,
+    refuse_newer,
 };
 use crate::model::{Kind, Record, display_key};
 
@@ -82,6 +83,7 @@ pub fn verify(path: &Path) -> Result<VerifyReport, StoreError> {
         guarded(|| {
             Ok(redb::Builder::new()
                 .set_concurrency_mode(CONCURRENCY)
+                .set_cache_size(READER_CACHE_BYTES)
                 .open(file))
         })
     };
