@@ -448,6 +448,15 @@ fn run_on(dir: &Dir, db: &str, args: &[&str]) -> std::process::Output {
     cmd.args(args).output().expect("careledger runs")
 }
 
+/// A folder with the small valid dataset in `base/`, not imported.
+fn with_base_files() -> Dir {
+    let dir = Dir::new();
+    for (name, text) in BASE {
+        dir.write(&format!("base/{name}"), text);
+    }
+    dir
+}
+
 /// The names of the entries of the folder that `keep` keeps.
 fn entries(dir: &Dir, keep: impl Fn(&str) -> bool) -> Vec<String> {
     std::fs::read_dir(dir.path())
@@ -517,11 +526,8 @@ fn an_import_in_chunks_writes_what_an_import_in_memory_writes() {
 /// and leaves no store file and no temporary folder behind.
 #[test]
 fn a_rejected_import_in_chunks_leaves_nothing_behind() {
-    let dir = Dir::new();
-    for (name, text) in BASE {
-        dir.write(&format!("base/{name}"), text);
-    }
-    // A contact of a customer no file has, and a survey answer of a survey voided.
+    let dir = with_base_files();
+    // A contact of a customer no file has.
     dir.write(
         "base/contacts.csv",
         "attempt_id,customer_id,at,channel,staff_id,purpose,outcome,note\nA0000001,C00011,2024-01-16 09:12,phone,XS003,delivery_call_1,reached,\nA0000002,C09999,2024-01-17 09:12,phone,XS003,delivery_call_1,reached,\n",
@@ -549,10 +555,7 @@ fn a_rejected_import_in_chunks_leaves_nothing_behind() {
 /// existing store's records as they were.
 #[test]
 fn a_dry_run_in_chunks_reports_as_one_in_memory_and_changes_nothing() {
-    let dir = Dir::new();
-    for (name, text) in BASE {
-        dir.write(&format!("base/{name}"), text);
-    }
+    let dir = with_base_files();
     let base = dir.join("base");
     let base = base.to_str().unwrap();
     let whole = ok_on(&dir, "none.redb", &["import", "--dry-run", base]);

@@ -878,7 +878,7 @@ fn describe(differing: &[(&str, (String, String))]) -> String {
 /// The passes checked without redb: a map stands in for the store, batches are built without
 /// CSV, and each case names what the plan must decide (DOMAIN.md section 3, revision 3).
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use std::collections::{BTreeMap, BTreeSet};
 
     use super::*;
@@ -935,7 +935,7 @@ mod tests {
         }
     }
 
-    fn customer(id: &str, name: &str) -> Record {
+    pub(crate) fn customer(id: &str, name: &str) -> Record {
         Record::Customer(Customer {
             customer_id: id.into(),
             name: name.into(),

@@ -639,19 +639,7 @@ fn read_row(run: &mut BufReader<File>, head: &mut Head) -> io::Result<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Customer, Day};
-
-    fn customer(id: &str, name: &str) -> Record {
-        Record::Customer(Customer {
-            customer_id: id.into(),
-            name: name.into(),
-            phone: None,
-            family_id: None,
-            tags: Vec::new(),
-            created_on: Day(19_000),
-            contact_consent: true,
-        })
-    }
+    use crate::import::plan::tests::customer;
 
     fn rows(list: &[(u64, &str, Option<&str>)]) -> Rows {
         let mut rows = Rows::default();
