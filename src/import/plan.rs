@@ -649,12 +649,19 @@ pub(crate) fn check_net_add(
     Ok(())
 }
 
-/// Whether pass 4 looks at the records naming an amended record of this kind.
-pub(crate) fn amendment_has_holders(kind: Kind) -> bool {
-    matches!(
-        kind,
-        Kind::Attempt | Kind::Survey | Kind::Complaint | Kind::Action
-    )
+/// Whether pass 4 looks at the records naming an amended record: an attempt or a survey
+/// moved to another customer, a complaint or an action (whose steps must not precede it).
+/// [`check_amended`] finds nothing wrong for any other amendment.
+pub(crate) fn amendment_has_holders(old: &Record, new: &Record) -> bool {
+    match (old, new) {
+        (Record::Attempt(_), Record::Attempt(_)) | (Record::Survey(_), Record::Survey(_)) => {
+            old.customer_id() != new.customer_id()
+        }
+        (Record::Complaint(_), Record::Complaint(_)) | (Record::Action(_), Record::Action(_)) => {
+            true
+        }
+        _ => false,
+    }
 }
 
 /// Pass 4: an amended record must not leave a stored record that the import does not
@@ -665,10 +672,7 @@ fn check_amended_targets(
     index: &Index<'_>,
     view: &dyn View,
 ) -> Result<(), StoreError> {
-    for n in net
-        .iter()
-        .filter(|n| n.effect == Effect::Amended && amendment_has_holders(n.kind))
-    {
+    for n in net.iter().filter(|n| n.effect == Effect::Amended) {
         let row = ctx.net_row(n);
         let Some(new) = row.record() else {
             continue;
@@ -676,6 +680,9 @@ fn check_amended_targets(
         let Some(old) = view.current(n.kind, row.key)?.map(|c| c.record) else {
             continue;
         };
+        if !amendment_has_holders(&old, &new) {
+            continue;
+        }
         // Stored records naming this one that the import does not restate.
         let mut holders: Vec<(Kind, String)> = Vec::new();
         view.for_each_referrer(n.kind, row.key, &mut |kind, key| {

@@ -26,8 +26,11 @@
 //! `tests/import_stream.rs` holds the two to the same outcome, errors, current records and
 //! histories.
 //!
-//! Memory: a chunk of rows per file read at once, a read buffer per run in the merge, the
-//! keys voided and amended, the keys of rows that failed to parse, and redb's writer cache.
+//! Memory: a chunk of rows per file read at once, a read buffer per run in the merge, redb's
+//! writer cache, and what the checks at the end need — the keys voided, the records amended
+//! in a way a stored record could contradict (attempts and surveys moved to another
+//! customer, complaints, actions), the keys of rows that failed to parse — which grows with
+//! the corrections an import makes, not with its size (a first load makes none).
 
 use std::cmp::Ordering;
 use std::collections::{BTreeSet, BinaryHeap, HashSet};
@@ -302,7 +305,9 @@ impl Decider<'_> {
         if effect.writes() {
             // An amendment's records are kept for the checks at the end.
             let kept = match (effect, &stored, &record) {
-                (super::Effect::Amended, Some(old), Some(new)) if amendment_has_holders(kind) => {
+                (super::Effect::Amended, Some(old), Some(new))
+                    if amendment_has_holders(old, new) =>
+                {
                     Some((old.clone(), new.clone()))
                 }
                 _ => None,
