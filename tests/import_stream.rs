@@ -549,6 +549,15 @@ fn a_rejected_import_in_chunks_leaves_nothing_behind() {
     assert_eq!(stderr, String::from_utf8(whole.stderr).unwrap());
     let left = entries(&dir, |n| n != "base");
     assert!(left.is_empty(), "{left:?}");
+    // An empty file given as the store (as `mktemp` makes) is left empty.
+    std::fs::write(dir.join("empty.redb"), b"").unwrap();
+    let out = run_on(
+        &dir,
+        "empty.redb",
+        &["import", base.to_str().unwrap(), "--chunk-rows", "1"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(std::fs::metadata(dir.join("empty.redb")).unwrap().len(), 0);
 }
 
 /// A dry run in chunks says what a dry run in memory says, creates no store, and leaves an

@@ -1436,7 +1436,9 @@ fn import_failure(failure: ImportFailure) -> Failure {
 
 /// Imports in bounded memory (`--chunk-rows`; see `import::import_streamed`). The store is
 /// created when there is none; a new store that ends up with nothing in it (the import was
-/// rejected, or wrote nothing) is removed again, so a rejected import leaves no file behind.
+/// rejected, or wrote nothing) is removed again (an empty file given as the store is left
+/// empty), so a rejected import leaves no file behind. `None` when the import reads its
+/// files whole instead: a dry run on a read-only store.
 fn import_streamed(
     db: &Path,
     rules: &Rules,
@@ -1450,7 +1452,9 @@ fn import_streamed(
     // beside it (removed after). A read-only store cannot take one: its dry run reads the
     // files whole, against a snapshot.
     let mut scratch: Option<tempfile::TempDir> = None;
-    let created = !dry_run && !holds_a_store(db);
+    // A store this import creates (no file, or an empty one such as `mktemp` makes) is
+    // taken back when the import writes nothing: removed, or emptied again.
+    let created = (!dry_run && !holds_a_store(db)).then(|| db.exists());
     let store = if !dry_run {
         Store::open_or_create(db).map_err(store_failure)?
     } else if holds_a_store(db) {
@@ -1518,13 +1522,18 @@ fn import_streamed(
     if let Some(warning) = census.warning(&names) {
         style::warn(&warning);
     }
+    let take_back = |store: Store| {
+        drop(store);
+        match created {
+            Some(false) => drop(std::fs::remove_file(db)),
+            Some(true) => drop(std::fs::File::create(db)),
+            None => {}
+        }
+    };
     let imported = match result {
         Ok(imported) => imported,
         Err(failure) => {
-            if created {
-                drop(store);
-                let _ = std::fs::remove_file(db);
-            }
+            take_back(store);
             return Err(import_failure(failure));
         }
     };
@@ -1532,9 +1541,8 @@ fn import_streamed(
         style::warn(&redact_message(w));
     }
     let rows: u64 = imported.files.iter().map(|f| f.rows).sum();
-    if created && !imported.outcome.recorded {
-        drop(store);
-        let _ = std::fs::remove_file(db);
+    if created.is_some() && !imported.outcome.recorded {
+        take_back(store);
     } else if !dry_run {
         after_import(store, rules, &imported.outcome)?;
     }
