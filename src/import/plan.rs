@@ -21,6 +21,11 @@
 //!    pointing at someone else's; a complaint (action) raised later leaves no stored step
 //!    dated before it.
 //! 5. [`check_voids`]: a voided record is not left referenced by a record that stays.
+//!
+//! Each pass is a loop over the net rows around a function of one key ([`net_of_key`],
+//! [`effect_of`], [`check_net_add`] over an [`EndState`], [`check_amended`], [`check_void`]).
+//! The streamed import (`super::stream`) decides with the same functions, one key at a time
+//! against its write transaction: one copy of every rule.
 
 use rayon::slice::ParallelSliceMut;
 
@@ -175,7 +180,7 @@ pub(crate) fn plan<'a>(
     };
     let (mut net, within) = net_rows(&mut ctx, amend);
     classify(&mut ctx, &mut net, view, amend)?;
-    let index = Index { net: &net };
+    let index = Index { files, net: &net };
     check_references(&mut ctx, &net, &index, view)?;
     check_amended_targets(&mut ctx, &net, &index, view)?;
     check_voids(&mut ctx, &net, &index, view)?;
@@ -273,15 +278,21 @@ impl<'a> Ctx<'a> {
 
 /// Finds the net row of a kind and key: a binary search of the net rows, which are sorted by
 /// kind and key (no hash map of millions of keys).
-struct Index<'n> {
+struct Index<'a, 'n> {
+    files: &'a [ParsedFile],
     net: &'n [Net],
 }
 
-impl Index<'_> {
-    fn get(&self, ctx: &Ctx<'_>, kind: Kind, key: &str) -> Option<usize> {
+impl<'a> Index<'a, '_> {
+    fn get(&self, kind: Kind, key: &str) -> Option<usize> {
         self.net
-            .binary_search_by(|n| (n.kind, ctx.net_row(n).key).cmp(&(kind, key)))
+            .binary_search_by(|n| (n.kind, self.row(n).key).cmp(&(kind, key)))
             .ok()
+    }
+
+    /// The net row of a key the import names.
+    fn row(&self, net: &Net) -> Row<'a> {
+        self.files[net.file as usize].rows.get(net.row as usize)
     }
 }
 
@@ -475,24 +486,22 @@ pub(crate) trait EndState {
 /// The in-memory planner's state after the import: the net row of a key when the import
 /// names it, else the store's.
 struct Planned<'c, 'a> {
-    ctx: &'c Ctx<'a>,
-    net: &'c [Net],
-    index: &'c Index<'c>,
+    index: &'c Index<'a, 'c>,
     view: &'c dyn View,
     failed: &'c std::collections::HashSet<(Kind, &'a str)>,
 }
 
 impl EndState for Planned<'_, '_> {
     fn after(&self, kind: Kind, key: &str) -> Result<Option<Record>, StoreError> {
-        match self.index.get(self.ctx, kind, key) {
-            Some(i) => Ok(self.ctx.net_row(&self.net[i]).record()),
+        match self.index.get(kind, key) {
+            Some(i) => Ok(self.index.row(&self.index.net[i]).record()),
             None => Ok(self.view.current(kind, key)?.map(|c| c.record)),
         }
     }
 
     fn resolves(&self, kind: Kind, key: &str) -> Result<(bool, bool), StoreError> {
-        Ok(match self.index.get(self.ctx, kind, key) {
-            Some(i) => (self.ctx.net_row(&self.net[i]).op == Op::Add, true),
+        Ok(match self.index.get(kind, key) {
+            Some(i) => (self.index.row(&self.index.net[i]).op == Op::Add, true),
             None => (
                 self.failed.contains(&(kind, key)) || self.view.current(kind, key)?.is_some(),
                 false,
@@ -505,7 +514,7 @@ impl EndState for Planned<'_, '_> {
 fn check_references(
     ctx: &mut Ctx<'_>,
     net: &[Net],
-    index: &Index<'_>,
+    index: &Index<'_, '_>,
     view: &dyn View,
 ) -> Result<(), StoreError> {
     // Keys of rows that failed to parse are in error already: rows that refer to them are not
@@ -515,14 +524,7 @@ fn check_references(
         .iter()
         .flat_map(|f| f.failed_keys.iter().map(|k| (f.source.kind, k.as_str())))
         .collect();
-    let mut judge = Judge {
-        names: Vec::new(),
-        sink: ErrorSink::new(),
-    };
-    std::mem::swap(&mut judge, &mut ctx.judge);
     let end = Planned {
-        ctx,
-        net,
         index,
         view,
         failed: &failed,
@@ -530,10 +532,9 @@ fn check_references(
     for n in net {
         let row = ctx.net_row(n);
         if let Some(record) = &row.record() {
-            check_net_add(&mut judge, n.file, row.line, record, &end)?;
+            check_net_add(&mut ctx.judge, n.file, row.line, record, &end)?;
         }
     }
-    std::mem::swap(&mut judge, &mut ctx.judge);
     Ok(())
 }
 
@@ -669,7 +670,7 @@ pub(crate) fn amendment_has_holders(old: &Record, new: &Record) -> bool {
 fn check_amended_targets(
     ctx: &mut Ctx<'_>,
     net: &[Net],
-    index: &Index<'_>,
+    index: &Index<'_, '_>,
     view: &dyn View,
 ) -> Result<(), StoreError> {
     for n in net.iter().filter(|n| n.effect == Effect::Amended) {
@@ -686,7 +687,7 @@ fn check_amended_targets(
         // Stored records naming this one that the import does not restate.
         let mut holders: Vec<(Kind, String)> = Vec::new();
         view.for_each_referrer(n.kind, row.key, &mut |kind, key| {
-            if index.get(ctx, kind, key).is_none() {
+            if index.get(kind, key).is_none() {
                 holders.push((kind, key.to_owned()));
             }
         })?;
@@ -796,14 +797,14 @@ pub(crate) fn check_amended(
 fn check_voids(
     ctx: &mut Ctx<'_>,
     net: &[Net],
-    index: &Index<'_>,
+    index: &Index<'_, '_>,
     view: &dyn View,
 ) -> Result<(), StoreError> {
     for n in net.iter().filter(|n| n.effect == Effect::Voided) {
         let row = ctx.net_row(n);
         let mut holders = Vec::new();
         view.for_each_referrer(n.kind, row.key, &mut |kind, key| {
-            if index.get(ctx, kind, key).is_none() {
+            if index.get(kind, key).is_none() {
                 holders.push((kind, key.to_owned()));
             }
         })?;
