@@ -44,9 +44,17 @@ impl DateCensus {
     fn count(&mut self, day: i32, n: u64, places: &[(usize, u64)]) {
         let (count, first) = self.days.entry(day).or_default();
         *count += n;
-        first.extend_from_slice(places);
-        first.sort_unstable();
-        first.truncate(IMPLAUSIBLE_SHOWN_MAX);
+        for &place in places {
+            // Kept sorted; a place after the last of a full list is not among the first.
+            if first.len() == IMPLAUSIBLE_SHOWN_MAX {
+                if first.last().is_some_and(|last| place >= *last) {
+                    continue;
+                }
+                first.pop();
+            }
+            let at = first.partition_point(|p| *p < place);
+            first.insert(at, place);
+        }
     }
 
     /// The warning, if any row is dated before 1990 or more than a year after the day of the

@@ -271,19 +271,11 @@ impl Rows {
     /// On a line beyond `u32::MAX`: a file of four billion lines does not fit in memory.
     pub fn push(&mut self, line: u64, op: Op, key: &str, record: Option<&Record>) {
         debug_assert_eq!(op == Op::Add, record.is_some());
-        let start = self.arena.len() as u64;
-        self.arena.extend_from_slice(key.as_bytes());
-        let before = self.arena.len();
-        if let Some(record) = record {
-            encode_record_into(record, &mut self.arena);
-        }
-        self.entries.push(Entry {
-            start,
-            time: record.and_then(Record::time).map_or(NO_TIME, |t| t.0),
-            line: u32::try_from(line).expect("a file of fewer than 2^32 lines"),
-            key_len: u32::try_from(key.len()).expect("keys are short"),
-            record_len: u32::try_from(self.arena.len() - before).expect("records are short"),
-            op,
+        let time = record.and_then(Record::time);
+        self.push_with(line, op, key, time, |arena| {
+            if let Some(record) = record {
+                encode_record_into(record, arena);
+            }
         });
     }
 
@@ -298,15 +290,28 @@ impl Rows {
         time: Option<Timestamp>,
     ) {
         debug_assert_eq!(op == Op::Add, !record.is_empty());
+        self.push_with(line, op, key, time, |arena| arena.extend_from_slice(record));
+    }
+
+    /// Appends a row: its key, then what `record` writes into the arena.
+    fn push_with(
+        &mut self,
+        line: u64,
+        op: Op,
+        key: &str,
+        time: Option<Timestamp>,
+        record: impl FnOnce(&mut Vec<u8>),
+    ) {
         let start = self.arena.len() as u64;
         self.arena.extend_from_slice(key.as_bytes());
-        self.arena.extend_from_slice(record);
+        let before = self.arena.len();
+        record(&mut self.arena);
         self.entries.push(Entry {
             start,
             time: time.map_or(NO_TIME, |t| t.0),
             line: u32::try_from(line).expect("a file of fewer than 2^32 lines"),
             key_len: u32::try_from(key.len()).expect("keys are short"),
-            record_len: u32::try_from(record.len()).expect("records are short"),
+            record_len: u32::try_from(self.arena.len() - before).expect("records are short"),
             op,
         });
     }

@@ -470,13 +470,14 @@ impl Spill {
         if rows.is_empty() {
             return Ok(());
         }
-        let mut order: Vec<u32> = (0..rows.len() as u32).collect();
-        order.sort_by(|&a, &b| rows.get(a as usize).key.cmp(rows.get(b as usize).key));
+        // Each row read once (not once per comparison); a stable sort keeps a key's rows in
+        // file order.
+        let mut order: Vec<Row<'_>> = rows.iter().collect();
+        order.sort_by(|a, b| a.key.cmp(b.key));
         let n = self.next.fetch_add(1, AtomicOrdering::Relaxed);
         let path = self.dir.path().join(format!("{n}.run"));
         let mut out = BufWriter::with_capacity(RUN_BUFFER_BYTES, create_private(&path)?);
-        for i in order {
-            let row = rows.get(i as usize);
+        for row in order {
             let record = row.record_bytes();
             out.write_all(&(row.key.len() as u32).to_le_bytes())?;
             out.write_all(row.key.as_bytes())?;
