@@ -42,11 +42,9 @@ impl CustomerActivity {
         };
         reader.for_each_referring_to_customer(customer_id, |record| {
             match record {
-                Record::Sale(s) if s.customer_id == customer_id => c.sales.push(s.clone()),
-                Record::ServiceOrder(o) if o.customer_id == customer_id => {
-                    c.orders.push(o.clone());
-                }
-                Record::Attempt(a) if a.customer_id == customer_id => c.attempts.push(a.clone()),
+                Record::Sale(s) if s.customer_id == customer_id => c.sales.push(s),
+                Record::ServiceOrder(o) if o.customer_id == customer_id => c.orders.push(o),
+                Record::Attempt(a) if a.customer_id == customer_id => c.attempts.push(a),
                 _ => {}
             }
             Ok(())

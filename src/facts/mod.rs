@@ -409,10 +409,15 @@ fn changed_customers(reader: &Reader, from: u64, to: u64) -> Result<Changed, Sto
     let mut named: BTreeSet<String> = BTreeSet::new();
     // Surveys whose answers changed: an answer names its survey, whose customer keeps it.
     let mut answered: BTreeSet<String> = BTreeSet::new();
+    // Customers whose own record changed: their family may have changed with it.
+    let mut recorded: BTreeSet<String> = BTreeSet::new();
     let mut workflow = false;
     let mut only_new = true;
     reader.for_each_log_entry(from, to, |entry, previous, first| {
         only_new &= first;
+        if entry.kind == Kind::Customer {
+            recorded.insert(entry.key.clone());
+        }
         workflow |= matches!(
             entry.kind,
             Kind::Complaint
@@ -441,7 +446,11 @@ fn changed_customers(reader: &Reader, from: u64, to: u64) -> Result<Changed, Sto
     }
     let mut families: BTreeSet<String> = BTreeSet::new();
     for id in &named {
-        if let Some(f) = reader.customer_facts(id)?.and_then(|f| f.family_id) {
+        // The family the facts were derived with: that of the customer record as the facts
+        // saw it, which is the current one unless these entries changed the record.
+        if recorded.contains(id)
+            && let Some(f) = reader.customer_facts(id)?.and_then(|f| f.family_id)
+        {
             families.insert(f);
         }
         if let Some((_, Record::Customer(c))) = reader.get(Kind::Customer, id)?
@@ -603,7 +612,7 @@ pub(crate) fn records_of_customers(
                 None => false,
             };
             reader.for_each_referring_to_customer(id, |record| {
-                records.push(record.clone());
+                records.push(record);
                 Ok(())
             })?;
             Ok((present, records))

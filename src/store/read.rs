@@ -159,7 +159,7 @@ impl Reader {
     pub fn for_each_referring_to_customer(
         &self,
         customer_id: &str,
-        mut f: impl FnMut(&Record) -> Result<(), StoreError>,
+        mut f: impl FnMut(Record) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
         let (refs, current) =
             guarded(|| Ok((self.txn.open_table(REFS)?, self.txn.open_table(CURRENT)?)))?;
@@ -178,7 +178,7 @@ impl Reader {
             })?;
             Ok(Some(decode_current(source, bytes.value())?.record))
         })? {
-            f(&record)?;
+            f(record)?;
         }
         Ok(())
     }
