@@ -128,7 +128,9 @@ fn assert_same(whole: &ParsedFile, chunks: &[Rows], file: &StreamedFile, at: &st
     assert_eq!(file.warnings, whole.warnings, "{at}: warnings");
 }
 
-/// Every chunk holds 1 to `chunk_rows` rows, and the lines only grow across them.
+/// Every chunk holds 1 to `chunk_rows` rows, and the lines never go back across them (a
+/// lone carriage return ends a record without starting a line, so two records can share
+/// one: the whole-file reader numbers them so too).
 fn assert_chunked(chunks: &[Rows], chunk_rows: usize, at: &str) {
     for chunk in chunks {
         assert!(
@@ -138,7 +140,7 @@ fn assert_chunked(chunks: &[Rows], chunk_rows: usize, at: &str) {
         );
     }
     let lines: Vec<u64> = chunks.iter().flat_map(Rows::iter).map(|r| r.line).collect();
-    assert!(lines.windows(2).all(|w| w[0] < w[1]), "{at}: {lines:?}");
+    assert!(lines.windows(2).all(|w| w[0] <= w[1]), "{at}: {lines:?}");
 }
 
 /// The contacts header this file's fixtures use (with an `op` column for void rows).

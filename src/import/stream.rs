@@ -79,6 +79,11 @@ pub struct StreamOptions {
 /// Rows per run by default: about 100 MB of encoded rows.
 pub const CHUNK_ROWS: usize = 1 << 20;
 
+/// Bytes of ids an index buffer holds per row of a chunk: a row adds one `by_time` entry and
+/// a reference or two, about 40 bytes of ids, so a buffer of a default chunk is the store's
+/// largest (32 MiB).
+const INDEX_TEXT_PER_ROW: usize = 32;
+
 /// A streamed import's result: its outcome and the files it read (without their rows).
 #[derive(Debug)]
 pub struct StreamedImport {
@@ -150,6 +155,12 @@ pub fn import_streamed(
         progress,
     };
     let (appended, decided) = store.append_streamed(|appender| {
+        // The index entries wait beside the runs, a buffer about the size of a chunk's ids
+        // at a time (so that tests with chunks of a few rows set many runs aside).
+        appender.spill_index_in(
+            spill.dir.path(),
+            stream.chunk_rows.saturating_mul(INDEX_TEXT_PER_ROW),
+        );
         for kind in Kind::ALL {
             let mut merge = Merge::open(&spill.runs(kind)).map_err(|e| spill.failure(e))?;
             decider.kind(appender, kind, &mut merge, &spill)?;
