@@ -29,6 +29,9 @@
 //!   payout statements, `verify`, and the write side of an import: typed record versions in
 //!   ([`store::NewVersion`], records held as [`store::EncodedRecord`]), a typed outcome out
 //!   ([`store::Appended`], or [`store::Stale`] when the basis moved), in one transaction.
+//!   What it writes in bulk — a streamed import's index entries, a rebuild's rows of the
+//!   date-keyed facts tables — waits in sorted runs in nameless files (`store::runs`) and
+//!   goes into its tables in one pass in key order, each page written once and left full.
 //! - [`rules`]: every offset, window and threshold of the contract, overridable by TOML;
 //!   typed (period kinds, fen, outcomes), its text parsed once where the file is read.
 //! - [`worktime`]: working time — the working calendar (weekdays, hours, `calendar.csv`

@@ -34,9 +34,9 @@ use crate::model::{
 use crate::rules::Rules;
 use crate::store::facts::{
     CARE_RENEWAL, CARE_TIER, CareTaskFact, CoverFact, CustomerFacts, FactsUpdate, LAYOUT,
-    MONTH_TABLES, NO_TIER, ReturnFact, RevenueFact, SERIES_ACTIONS_OVERDUE, SERIES_OPEN,
-    SERIES_OVERDUE, SurveyAnswersFact, SurveyFact, TASK_ON_TIME, TASK_PERFORMED, TASK_SUCCESSFUL,
-    TaskFact, TierChange, WorkflowFacts, tier_count_deltas,
+    MONTH_TABLES, NO_TIER, ROWS_HELD_PER_CUSTOMER, ReturnFact, RevenueFact, SERIES_ACTIONS_OVERDUE,
+    SERIES_OPEN, SERIES_OVERDUE, SurveyAnswersFact, SurveyFact, TASK_ON_TIME, TASK_PERFORMED,
+    TASK_SUCCESSFUL, TaskFact, TierChange, WorkflowFacts, tier_count_deltas,
 };
 use crate::store::{Reader, Store, StoreError, sha256_hex};
 
@@ -141,6 +141,7 @@ pub fn derive_for(reader: &mut Reader, rules: &Rules) -> Result<(), StoreError> 
         customers: Vec::new(),
         workflow: Some(workflow_facts(reader, rules)?),
         month_of,
+        rows_held: CHUNK * ROWS_HELD_PER_CUSTOMER,
     };
     let mut writer = scratch.store.begin_facts(&update)?;
     derive_in_chunks(reader, rules, CHUNK, |part| writer.write(&part))?;
@@ -221,6 +222,7 @@ pub fn catch_up_in_chunks_of(
             customers: Vec::new(),
             workflow,
             month_of,
+            rows_held: chunk.saturating_mul(ROWS_HELD_PER_CUSTOMER),
         };
         let written = match targets {
             // The increment's customers, chunk by chunk when only new records came (their

@@ -7,16 +7,15 @@
 //! import was committed meanwhile, nothing is written and the transaction comes back open
 //! ([`Stale`]), so the caller decides again against exactly the state it will append to.
 
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
 use std::fs::File;
-use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use redb::{ReadableTable, Table, WriteTransaction};
 
 use super::codec::{EncodedRecord, decode, encode};
 use super::read::Reader;
+use super::runs::{RunEntry, get_first_byte, get_str, merge_runs, put_str, write_run};
 use super::tables::{
     BY_TIME, CURRENT, CurrentEntry, HISTORY, IMPORTS, ImportEntry, ImportFile, KindCounts, LOG,
     LogEntry, META, META_NEXT_IMPORT, META_NEXT_SEQ, Op, REFS,
@@ -734,12 +733,6 @@ struct TimeOwned(u8, i64, String);
 #[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
 struct RefOwned(u8, String, u8, String);
 
-/// An entry of a run file: written by `spill_additions`, read back in the same layout (a
-/// kind byte, a time as 8 little-endian bytes, a text as its 4-byte length then its bytes).
-trait RunEntry: Ord + Sized {
-    fn read(from: &mut impl Read) -> std::io::Result<Option<Self>>;
-}
-
 impl RunEntry for TimeOwned {
     fn read(from: &mut impl Read) -> std::io::Result<Option<Self>> {
         let Some(kind) = get_first_byte(from)? else {
@@ -782,96 +775,10 @@ fn put_ref(out: &mut Vec<u8>, (target, target_key, kind, key): (u8, &str, u8, &s
     put_str(out, key);
 }
 
-fn put_str(out: &mut Vec<u8>, text: &str) {
-    let len = u32::try_from(text.len()).expect("an id under 4 GiB");
-    out.extend_from_slice(&len.to_le_bytes());
-    out.extend_from_slice(text.as_bytes());
-}
-
-/// The next byte, or `None` at the end of the run.
-fn get_first_byte(from: &mut impl Read) -> std::io::Result<Option<u8>> {
-    let mut byte = [0u8; 1];
-    match from.read(&mut byte)? {
-        0 => Ok(None),
-        _ => Ok(Some(byte[0])),
-    }
-}
-
-fn get_str(from: &mut impl Read) -> std::io::Result<String> {
-    let mut len = [0u8; 4];
-    from.read_exact(&mut len)?;
-    let mut bytes = vec![0u8; u32::from_le_bytes(len) as usize];
-    from.read_exact(&mut bytes)?;
-    String::from_utf8(bytes).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
-}
-
-/// Writes `entries` (in key order) to a new nameless file in `folder`, rewound for reading;
-/// `None` when there are none.
-fn write_run<'e, E: 'e>(
-    folder: &Path,
-    entries: impl ExactSizeIterator<Item = &'e E>,
-    mut put: impl FnMut(&mut Vec<u8>, &E),
-) -> std::io::Result<Option<File>> {
-    if entries.len() == 0 {
-        return Ok(None);
-    }
-    let mut file = BufWriter::with_capacity(RUN_BUFFER_BYTES, tempfile::tempfile_in(folder)?);
-    let mut bytes = Vec::new();
-    for e in entries {
-        bytes.clear();
-        put(&mut bytes, e);
-        file.write_all(&bytes)?;
-    }
-    let mut file = file.into_inner().map_err(|e| e.into_error())?;
-    file.seek(SeekFrom::Start(0))?;
-    Ok(Some(file))
-}
-
-/// The read and write buffer of a run file.
-const RUN_BUFFER_BYTES: usize = 256 << 10;
-
-/// Why a merge of runs stopped.
-enum MergeError {
-    Run(std::io::Error),
-    Store(redb::StorageError),
-}
-
-impl MergeError {
-    fn into_store(self, io: impl FnOnce(std::io::Error) -> StoreError) -> StoreError {
-        match self {
-            MergeError::Run(e) => io(e),
-            MergeError::Store(e) => e.into(),
-        }
-    }
-}
-
-/// Reads the runs together and hands `insert` every entry once, in key order (the runs hold
-/// disjoint entries: each names the key of one version of this import).
-fn merge_runs<E: RunEntry>(
-    runs: Vec<File>,
-    mut insert: impl FnMut(E) -> Result<(), redb::StorageError>,
-) -> Result<(), MergeError> {
-    let mut readers: Vec<BufReader<File>> = runs
-        .into_iter()
-        .map(|f| BufReader::with_capacity(RUN_BUFFER_BYTES, f))
-        .collect();
-    let mut heads = BinaryHeap::new();
-    for (n, reader) in readers.iter_mut().enumerate() {
-        if let Some(e) = E::read(reader).map_err(MergeError::Run)? {
-            heads.push(Reverse((e, n)));
-        }
-    }
-    while let Some(Reverse((e, n))) = heads.pop() {
-        insert(e).map_err(MergeError::Store)?;
-        if let Some(next) = E::read(&mut readers[n]).map_err(MergeError::Run)? {
-            heads.push(Reverse((next, n)));
-        }
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
+    use std::io::BufReader;
+
     use super::*;
 
     /// Runs written from sorted lists read back together in key order, whatever the kind of

@@ -10,6 +10,7 @@ mod closes;
 pub mod codec;
 pub mod facts;
 mod read;
+mod runs;
 mod stored;
 pub mod tables;
 mod verify;
@@ -209,6 +210,17 @@ const CONCURRENCY: ConcurrencyMode = ConcurrencyMode::SingleWriter;
 /// The store, opened for writing.
 pub struct Store {
     db: Database,
+    /// The folder the store's file is in: where a rebuild of the facts sets its sorted runs
+    /// aside, on the store's own disk.
+    folder: PathBuf,
+}
+
+/// The folder a store file is in (`.` for a bare file name).
+fn folder_of(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+        _ => PathBuf::from("."),
+    }
 }
 
 /// How long a reader waits, in all, for another process to finish repairing a store that an
@@ -229,14 +241,11 @@ impl Store {
     pub fn open_or_create(path: &Path) -> Result<Store, StoreError> {
         match inspect(path)? {
             Found::Nothing => {
-                let folder = match path.parent() {
-                    Some(p) if !p.as_os_str().is_empty() => p,
-                    _ => Path::new("."),
-                };
+                let folder = folder_of(path);
                 if !folder.is_dir() {
                     return Err(StoreError::NoFolder {
                         path: path.to_owned(),
-                        folder: folder.to_owned(),
+                        folder,
                     });
                 }
                 create_store_file(path).map_err(|e| io_error("create", path, &e))?;
@@ -251,7 +260,10 @@ impl Store {
                 .create(path)
                 .map_err(|e| open_error(path, e, "write"))
         })?;
-        let store = Store { db };
+        let store = Store {
+            db,
+            folder: folder_of(path),
+        };
         store.initialise(path)?;
         Ok(store)
     }
@@ -583,9 +595,12 @@ fn create_store_file(path: &Path) -> std::io::Result<()> {
             .set_concurrency_mode(CONCURRENCY)
             .create(&temp)
             .map_err(std::io::Error::other)?;
-        Store { db }
-            .initialise(&temp)
-            .map_err(std::io::Error::other)
+        Store {
+            db,
+            folder: folder_of(&temp),
+        }
+        .initialise(&temp)
+        .map_err(std::io::Error::other)
     };
     let placed = build().and_then(|()| match std::fs::hard_link(&temp, path) {
         Ok(()) => Ok(()),
