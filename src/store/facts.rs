@@ -1185,6 +1185,15 @@ impl Store {
         })
     }
 
+    /// Where a rebuild sets its runs aside: beside the store, on its own disk; in the system's
+    /// temporary folder when no file can be made there (a store writable in a folder that is
+    /// not); or nowhere, when neither can take one: the rows then go straight in.
+    fn run_folder(&self) -> Option<PathBuf> {
+        [self.folder.clone(), std::env::temp_dir()]
+            .into_iter()
+            .find(|folder| tempfile::tempfile_in(folder).is_ok())
+    }
+
     /// Writes derived facts in one transaction, with the fingerprint and log position they
     /// follow. Refused with [`StoreError::Stale`] when the log has moved past `update.through`.
     pub fn write_facts(&self, update: &FactsUpdate) -> Result<(), StoreError> {
@@ -1244,9 +1253,12 @@ impl Store {
                 month_of: update.month_of,
                 // A rebuild writes into emptied tables: its rows can wait and go in in key
                 // order.
-                aside: update
-                    .rebuild
-                    .then(|| FactRuns::new(&self.folder, update.rows_held)),
+                aside: match update.rebuild {
+                    true => self
+                        .run_folder()
+                        .map(|folder| FactRuns::new(&folder, update.rows_held)),
+                    false => None,
+                },
             })
         })
     }
@@ -1867,9 +1879,15 @@ mod tests {
             })
             .collect();
         let folder = tempfile::tempdir().unwrap();
-        let rows_of = |rows_held: usize| {
-            let path = folder.path().join(format!("{rows_held}.redb"));
-            let store = Store::open_or_create(&path).unwrap();
+        let rows_of = |rows_held: usize, runs_beside: bool| {
+            let path = folder
+                .path()
+                .join(format!("{rows_held}-{runs_beside}.redb"));
+            let mut store = Store::open_or_create(&path).unwrap();
+            if !runs_beside {
+                // No file can be made beside the store: the runs go to the temporary folder.
+                store.folder = folder.path().join("no such folder");
+            }
             let update = FactsUpdate {
                 rebuild: true,
                 fingerprint: "f".into(),
@@ -1886,15 +1904,16 @@ mod tests {
             writer.commit().unwrap();
             dated_rows(&store)
         };
-        let held = rows_of(usize::MAX);
+        let held = rows_of(usize::MAX, true);
         // Per customer: 12 tasks, and one row of each of six other tables.
         assert_eq!(held.len(), 5 * (12 + 6), "{held:#?}");
         assert!(held.iter().any(|r| r.contains("价格3")), "{held:#?}");
-        assert_eq!(rows_of(1), held, "every row a run of its own");
-        assert_eq!(rows_of(300), held, "a few rows a run");
+        assert_eq!(rows_of(1, true), held, "every row a run of its own");
+        assert_eq!(rows_of(300, true), held, "a few rows a run");
+        assert_eq!(rows_of(1, false), held, "runs in the temporary folder");
         // The runs have no name: nothing is left beside the stores.
         let left = std::fs::read_dir(folder.path()).unwrap().count();
-        assert_eq!(left, 3, "the three stores only");
+        assert_eq!(left, 4, "the four stores only");
     }
 
     #[test]
