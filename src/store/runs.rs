@@ -75,7 +75,7 @@ pub(super) fn write_run<'e, E: 'e>(
 }
 
 /// The read and write buffer of a run file.
-pub(super) const RUN_BUFFER_BYTES: usize = 256 << 10;
+const RUN_BUFFER_BYTES: usize = 256 << 10;
 
 /// Why a merge of runs stopped.
 pub(super) enum MergeError {
