@@ -1337,8 +1337,9 @@ impl Dated {
         Dated::Declared,
     ];
 
+    /// The table a run names by `table as u8` (whatever the order of `ALL`).
     fn of_code(code: u8) -> Option<Dated> {
-        Dated::ALL.get(usize::from(code)).copied()
+        Dated::ALL.into_iter().find(|table| *table as u8 == code)
     }
 }
 

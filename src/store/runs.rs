@@ -19,13 +19,11 @@ pub(super) trait RunEntry: Ord + Sized {
 }
 
 pub(super) fn put_str(out: &mut Vec<u8>, text: &str) {
-    let len = u32::try_from(text.len()).expect("an id under 4 GiB");
-    out.extend_from_slice(&len.to_le_bytes());
-    out.extend_from_slice(text.as_bytes());
+    put_bytes(out, text.as_bytes());
 }
 
 pub(super) fn put_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
-    let len = u32::try_from(bytes.len()).expect("a value under 4 GiB");
+    let len = u32::try_from(bytes.len()).expect("an entry's text under 4 GiB");
     out.extend_from_slice(&len.to_le_bytes());
     out.extend_from_slice(bytes);
 }
