@@ -83,9 +83,9 @@
 //!   only for the types of `store::stored`; others hold a record's encoding only as an opaque
 //!   [`store::EncodedRecord`]. A store of a newer format is refused, and the golden store of
 //!   `fixtures/golden` must keep reading.
-//! - **Inputs are ground state; everything else is derived.** The store's `log` of record
-//!   versions and its `imports` are only ever appended to; the current view and the indexes
-//!   are derived from them in the same transaction.
+//! - **Inputs are ground state; everything else is derived.** The store's log of record
+//!   versions (compressed segments, `store::log`) and its `imports` are only ever appended
+//!   to; the current view and the indexes are derived from them in the same transaction.
 //! - **Facts = derive(log) for the rules fingerprint.** The facts tables hold what the rules
 //!   whose fingerprint they carry derive from the log up to the sequence number they carry.
 //!   A report reads them only when both match (its rules, the log's end); otherwise it

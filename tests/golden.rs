@@ -1,7 +1,8 @@
 //! Proves that a store written by the release of format 1 (`fixtures/golden/`, see its
 //! README) still reads exactly as it was written: it opens, shows `format 1`, verifies,
 //! exports the committed files byte for byte, shows its closed months exactly as closed, and
-//! takes new imports; and that a store of a newer format is refused, untouched.
+//! takes new imports (which make it format 2: `store::log`); and that a store of a newer
+//! format is refused, untouched.
 
 use std::path::{Path, PathBuf};
 
@@ -145,6 +146,9 @@ fn the_golden_store_shows_its_closed_months_exactly_as_closed() {
     );
 }
 
+/// An import into the format-1 store appends its versions in format 2's log segments
+/// beside format 1's `log` entries, and marks the store format 2: the log reads as one,
+/// across both (the amended survey's four versions, three old and one new, in order).
 #[test]
 fn the_golden_store_takes_a_new_import() {
     let dir = golden_copy();
@@ -152,17 +156,60 @@ fn the_golden_store_takes_a_new_import() {
         "new/customers.csv",
         "customer_id,name,phone,family_id,tags,created_on\nC4,周女士,,,,2024-05-01\n",
     );
-    dir.ok(&["import", dir.join("new").to_str().unwrap()]);
-    assert!(dir.ok(&["verify"]).ends_with("the store is healthy\n"));
-    let stats = dir.ok(&["--lang", "en", "stats"]);
+    dir.write(
+        "new/surveys.csv",
+        "survey_id,attempt_id,customer_id,at,subject_department,overall,issues,comment\nQ2,,C1,2024-03-07 15:00,customer_care,3,,\n",
+    );
+    dir.ok(&["import", "--amend", dir.join("new").to_str().unwrap()]);
+    let verify = dir.ok(&["verify"]);
+    assert!(verify.ends_with("the store is healthy\n"), "{verify}");
+    // 27 versions of format 1 and the 2 new ones.
+    assert!(
+        verify.contains("\n  log                   29 entries\n"),
+        "{verify}"
+    );
+    let stats = dir.ok(&["--lang", "en", "stats", "--tables"]);
     assert!(
         stats.contains("\ncustomers                  4           4\n"),
         "{stats}"
     );
-    assert!(stats.lines().next().unwrap().ends_with(", format 1)"));
+    assert!(
+        stats.contains("\nsurveys                    4           7\n"),
+        "{stats}"
+    );
+    assert!(stats.lines().next().unwrap().ends_with(", format 2)"));
+    let entries = |table: &str| {
+        stats
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(table))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .unwrap_or_else(|| panic!("no {table} in {stats}"))
+            .to_owned()
+    };
+    assert_eq!(
+        (entries("log"), entries("log_segments")),
+        ("27".into(), "1".into())
+    );
+    let history = dir.ok(&["--lang", "en", "history", "surveys", "Q2"]);
+    assert!(history.starts_with("surveys Q2: 4 versions\n"), "{history}");
+    let versions: Vec<&str> = history
+        .lines()
+        .filter(|l| l.starts_with("version #"))
+        .map(|l| l.split("  ").next().unwrap())
+        .collect();
+    assert_eq!(
+        versions,
+        ["version #19", "version #26", "version #27", "version #29"]
+    );
+    assert!(
+        history.ends_with(
+            "  * overall             3\n    issues              \n    comment             \n"
+        ),
+        "{history}"
+    );
 }
 
-/// What a later release that writes format 2 would leave in `meta`.
+/// What a later release that writes a newer format would leave in `meta`.
 fn set_format_version(db: &Path, version: u64) {
     const META: redb::TableDefinition<&str, u64> = redb::TableDefinition::new("meta");
     let db = redb::Database::open(db).unwrap();
@@ -179,7 +226,7 @@ fn set_format_version(db: &Path, version: u64) {
 #[test]
 fn a_store_of_a_newer_format_is_refused_untouched() {
     let dir = golden_copy();
-    set_format_version(&dir.db(), 2);
+    set_format_version(&dir.db(), 3);
     let before = std::fs::read(dir.db()).unwrap();
     dir.write(
         "new/customers.csv",
@@ -198,7 +245,7 @@ fn a_store_of_a_newer_format_is_refused_untouched() {
     ] {
         let stderr = dir.fails(args);
         assert!(
-            stderr.contains("was written by a newer careledger (format 2; this careledger reads format 1 and older); use that release or newer"),
+            stderr.contains("was written by a newer careledger (format 3; this careledger reads format 2 and older); use that release or newer"),
             "{args:?}: {stderr}"
         );
         assert!(

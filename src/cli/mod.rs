@@ -52,12 +52,12 @@ impl From<Lang> for report::Lang {
 /// careledger: return-visit, churn-recovery and payout KPIs for a dealership's customer care,
 /// from an append-only embedded store.
 /// `careledger --version`: the program's version and the store format it reads and writes
-/// (a store of another format is refused), e.g. `0.1.0 (store format 1)`.
+/// (a store of a newer format is refused), e.g. `0.1.0 (store format 2)`.
 static VERSION: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     format!(
         "{} (store format {})",
         env!("CARGO_PKG_VERSION"),
-        careledger::store::codec::FORMAT_VERSION
+        careledger::store::tables::STORE_FORMAT
     )
 });
 

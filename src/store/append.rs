@@ -14,11 +14,12 @@ use std::path::{Path, PathBuf};
 use redb::{ReadableTable, Table, WriteTransaction};
 
 use super::codec::{EncodedRecord, decode, encode};
+use super::log::{LOG_SEGMENTS, SegmentWriter};
 use super::read::Reader;
 use super::runs::{RunEntry, get_first_byte, get_str, merge_runs, put_str, write_run};
 use super::tables::{
-    BY_TIME, CURRENT, CurrentEntry, HISTORY, IMPORTS, ImportEntry, ImportFile, KindCounts, LOG,
-    LogEntry, META, META_NEXT_IMPORT, META_NEXT_SEQ, Op, REFS,
+    BY_TIME, CURRENT, CurrentEntry, HISTORY, IMPORTS, ImportEntry, ImportFile, KindCounts,
+    LogEntry, META, META_FORMAT_VERSION, META_NEXT_IMPORT, META_NEXT_SEQ, Op, REFS, STORE_FORMAT,
 };
 use super::{Store, StoreError};
 use crate::model::{Kind, Record};
@@ -259,7 +260,8 @@ fn append_versions<'v>(
 /// so far; `refs` only after [`Appender::for_each_referrer`] writes the pending index
 /// entries.
 pub struct Appender<'t> {
-    log: Tbl<'t, u64, &'static [u8]>,
+    segments: Tbl<'t, u64, &'static [u8]>,
+    segment: SegmentWriter,
     history: Tbl<'t, (u8, &'static str, u64), ()>,
     current: Tbl<'t, (u8, &'static str), &'static [u8]>,
     by_time: Tbl<'t, (u8, i64, &'static str), ()>,
@@ -273,7 +275,8 @@ pub struct Appender<'t> {
 impl<'t> Appender<'t> {
     fn open(txn: &'t WriteTransaction, basis: Basis) -> Result<Appender<'t>, StoreError> {
         Ok(Appender {
-            log: txn.open_table(LOG)?,
+            segments: txn.open_table(LOG_SEGMENTS)?,
+            segment: SegmentWriter::default(),
             history: txn.open_table(HISTORY)?,
             current: txn.open_table(CURRENT)?,
             by_time: txn.open_table(BY_TIME)?,
@@ -409,7 +412,7 @@ impl<'t> Appender<'t> {
             op,
             record,
         };
-        self.log.insert(seq, encode(&entry).as_slice())?;
+        self.segment.push(&mut self.segments, seq, &entry)?;
         self.history.insert((kind.code(), key, seq), ())?;
         if let Some(old) = old {
             self.pending.unindex(old);
@@ -434,6 +437,7 @@ impl<'t> Appender<'t> {
 
     /// Writes the pending index entries; returns how many versions were appended.
     fn finish(mut self) -> Result<u64, StoreError> {
+        self.segment.flush(&mut self.segments)?;
         self.pending.flush(&mut self.by_time, &mut self.refs)?;
         Ok(self.next_seq - self.first_seq)
     }
@@ -464,6 +468,8 @@ fn log_import(
     imports.insert(entry.id, encode(&entry).as_slice())?;
     meta.insert(META_NEXT_IMPORT, basis.next_import + 1)?;
     meta.insert(META_NEXT_SEQ, basis.next_seq + written)?;
+    // A store of format 1 now holds segments: a careledger of format 1 would not see them.
+    meta.insert(META_FORMAT_VERSION, STORE_FORMAT)?;
     Ok(())
 }
 

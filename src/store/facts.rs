@@ -42,7 +42,6 @@
 //! runs as the chunks of customers come, and merges them in at the commit (`FactRuns`); an
 //! update writes a customer's changed rows in place.
 
-use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::Read;
@@ -51,11 +50,11 @@ use std::path::{Path, PathBuf};
 use bincode::{Decode, Encode};
 use redb::{ReadTransaction, ReadableDatabase, ReadableTable, TableDefinition, WriteTransaction};
 
-use super::read::{Reader, decode_log};
+use super::read::Reader;
 use super::runs::{
     RunEntry, get_bytes, get_first_byte, get_str, merge_runs, put_bytes, put_str, write_run,
 };
-use super::tables::{BY_TIME, HISTORY, LOG, LogEntry, META, META_NEXT_SEQ};
+use super::tables::{BY_TIME, HISTORY, LogEntry, META, META_NEXT_SEQ};
 use super::{Store, StoreError, guarded};
 use crate::model::{Kind, Record, Timestamp};
 
@@ -463,54 +462,23 @@ fn decode<T: Decode<()>>(what: &str, bytes: &[u8]) -> Result<T, StoreError> {
         .map_err(|e| StoreError::Damaged(format!("a {what} fact does not decode: {e}")))
 }
 
-/// How hard `fact_customers` values are compressed: zstd's fastest levels already take a
-/// customer's facts to about a quarter of their bincode bytes.
-const CUSTOMER_LEVEL: i32 = 1;
-
-/// A `fact_customers` value: a zstd frame of the customer's facts in bincode, which records
-/// its decompressed size. The value holds every row of that customer's other facts (an
-/// update compares old with new to write only the rows that changed), so stored plainly it
-/// was an eighth of the store. Each thread keeps its (de)compression context: making one
-/// costs more than compressing a customer.
+/// A `fact_customers` value: a zstd frame of the customer's facts in bincode
+/// (`store::zframe`). The value holds every row of that customer's other facts (an update
+/// compares old with new to write only the rows that changed), so stored plainly it was an
+/// eighth of the store.
 fn encode_customer(facts: &CustomerFacts) -> Vec<u8> {
-    thread_local! {
-        static COMPRESSOR: RefCell<Option<zstd::bulk::Compressor<'static>>> =
-            const { RefCell::new(None) };
-    }
-    let raw = encode(facts);
-    COMPRESSOR.with_borrow_mut(|c| {
-        let c = match c {
-            Some(c) => c,
-            None => c.insert(
-                zstd::bulk::Compressor::new(CUSTOMER_LEVEL).expect("a zstd context in memory"),
-            ),
-        };
-        c.compress(&raw).expect("zstd compresses to memory")
-    })
+    super::zframe::compress(&encode(facts))
 }
 
 fn decode_customer(bytes: &[u8]) -> Result<CustomerFacts, StoreError> {
-    thread_local! {
-        static DECOMPRESSOR: RefCell<Option<zstd::bulk::Decompressor<'static>>> =
-            const { RefCell::new(None) };
-    }
-    let damaged = |e: &dyn std::fmt::Display| {
-        StoreError::Damaged(format!("a customer's facts do not decompress: {e}"))
-    };
-    let size = zstd::bulk::Decompressor::upper_bound(bytes)
-        .ok_or_else(|| damaged(&"the frame records no size"))?;
-    let raw = DECOMPRESSOR.with_borrow_mut(|d| {
-        let d = match d {
-            Some(d) => d,
-            None => d.insert(zstd::bulk::Decompressor::new().map_err(|e| damaged(&e))?),
-        };
-        d.decompress(bytes, size).map_err(|e| damaged(&e))
-    })?;
+    let raw = super::zframe::decompress(bytes)
+        .map_err(|e| StoreError::Damaged(format!("a customer's facts do not decompress: {e}")))?;
     decode("customer", &raw)
 }
 
-/// A missing facts table reads as empty: a store written before facts existed.
-fn missing<T>(r: Result<T, redb::TableError>) -> Result<Option<T>, StoreError> {
+/// A missing table reads as empty: a facts table of a store written before facts existed,
+/// a log table of a store of another format (`store::log`).
+pub(super) fn missing<T>(r: Result<T, redb::TableError>) -> Result<Option<T>, StoreError> {
     match r {
         Ok(t) => Ok(Some(t)),
         Err(redb::TableError::TableDoesNotExist(_)) => Ok(None),
@@ -994,13 +962,12 @@ impl Reader {
         to: u64,
         mut f: impl FnMut(&LogEntry, Option<&Record>, bool),
     ) -> Result<(), StoreError> {
+        let scan = super::log::Log::open(self.txn())?;
+        let mut earlier = super::log::Log::open(self.txn())?;
         guarded(|| {
-            let log = self.txn().open_table(LOG)?;
             let history = self.txn().open_table(HISTORY)?;
-            for entry in log.range(from..to)? {
-                let (seq, bytes) = entry?;
-                let seq = seq.value();
-                let entry = decode_log(seq, bytes.value())?;
+            scan.scan(from, to, &mut |seq, entry| {
+                let entry = entry?;
                 let code = entry.kind.code();
                 let before = history
                     .range((code, entry.key.as_str(), 0)..(code, entry.key.as_str(), seq))?
@@ -1009,16 +976,18 @@ impl Reader {
                     .map(|(k, _)| k.value().2);
                 let previous = match before {
                     Some(prev) => {
-                        let bytes = log.get(prev)?.ok_or_else(|| {
-                            StoreError::Damaged(format!("log entry {prev} is missing"))
-                        })?;
-                        decode_log(prev, bytes.value())?.record
+                        earlier
+                            .get(prev)?
+                            .ok_or_else(|| {
+                                StoreError::Damaged(format!("log entry {prev} is missing"))
+                            })?
+                            .record
                     }
                     None => None,
                 };
                 f(&entry, previous.as_ref(), before.is_none());
-            }
-            Ok(())
+                Ok(())
+            })
         })
     }
 

@@ -9,18 +9,20 @@ pub mod backup;
 mod closes;
 pub mod codec;
 pub mod facts;
+mod log;
 mod read;
 mod runs;
 mod stored;
 pub mod tables;
 mod verify;
+mod zframe;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use redb::{ConcurrencyMode, Database, ReadOnlyDatabase, ReadableDatabase, ReadableTable};
 
-use codec::FORMAT_VERSION;
+use tables::STORE_FORMAT;
 
 pub use append::{Appended, Appender, Basis, NewImport, NewVersion, Stale};
 pub use backup::{BackupError, BackupSummary, backup};
@@ -88,7 +90,7 @@ pub enum StoreError {
     /// The store's `meta` says it was written in a format newer than this binary writes
     /// and reads. Nothing was read or written; a newer release reads it.
     #[error(
-        "the store {path} was written by a newer careledger (format {format}; this careledger reads format {FORMAT_VERSION} and older); use that release or newer. Nothing was read or written"
+        "the store {path} was written by a newer careledger (format {format}; this careledger reads format {STORE_FORMAT} and older); use that release or newer. Nothing was read or written"
     )]
     Newer { path: PathBuf, format: u64 },
     /// A stored value of another format version (a damaged value is [`StoreError::Damaged`]).
@@ -331,14 +333,14 @@ impl Store {
             let version = meta.get(tables::META_FORMAT_VERSION)?.map(|v| v.value());
             match version {
                 None => {
-                    meta.insert(tables::META_FORMAT_VERSION, u64::from(FORMAT_VERSION))?;
+                    meta.insert(tables::META_FORMAT_VERSION, STORE_FORMAT)?;
                 }
                 // Refused before anything is written: the transaction is dropped, not committed.
                 Some(v) => check_format(path, Some(v))?,
             }
-            for def in [tables::LOG, tables::IMPORTS] {
-                txn.open_table(def)?;
-            }
+            // A new store logs in segments; a store of format 1 keeps its `log` table.
+            txn.open_table(log::LOG_SEGMENTS)?;
+            txn.open_table(tables::IMPORTS)?;
             txn.open_table(tables::HISTORY)?;
             txn.open_table(tables::CURRENT)?;
             txn.open_table(tables::BY_TIME)?;
@@ -518,21 +520,23 @@ fn refuse_newer(path: &Path) -> Result<(), StoreError> {
         }
     });
     match version {
-        Ok(Some(v)) if v > u64::from(FORMAT_VERSION) => check_format(path, Some(v)),
+        Ok(Some(v)) if v > STORE_FORMAT => check_format(path, Some(v)),
         _ => Ok(()),
     }
 }
 
 /// Refuses a redb database that is not a careledger store, or one of another format: a newer
-/// one (a later release wrote it: [`StoreError::Newer`]), or an older one, which cannot exist
-/// (format 1 is the first), so is damage.
+/// one (a later release wrote it: [`StoreError::Newer`]), or an older one than format 1,
+/// which cannot exist, so is damage.
 ///
-/// When a format 2 exists, a store of format 1 is read here as format 1 (`stored` decodes
-/// every value by its version byte), or refused with what `careledger migrate` would do.
+/// A store of format 1 is read as it is: its values are format 1's (`stored` decodes every
+/// value by its version byte) and its log's entries stay in `log`, read with the segments a
+/// later import appends (`store::log`). An import into it marks it format 2, which is what
+/// it then holds.
 fn check_format(path: &Path, version: Option<u64>) -> Result<(), StoreError> {
     match version {
-        Some(v) if v == u64::from(FORMAT_VERSION) => Ok(()),
-        Some(v) if v > u64::from(FORMAT_VERSION) => Err(StoreError::Newer {
+        Some(v) if (1..=STORE_FORMAT).contains(&v) => Ok(()),
+        Some(v) if v > STORE_FORMAT => Err(StoreError::Newer {
             path: path.to_owned(),
             format: v,
         }),

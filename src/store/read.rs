@@ -8,8 +8,8 @@ use redb::{
 use super::append::{Basis, ref_range};
 use super::codec::decode;
 use super::tables::{
-    BY_TIME, CURRENT, ClosedStatement, CurrentEntry, HISTORY, IMPORTS, ImportEntry, LOG, LogEntry,
-    META, META_FORMAT_VERSION, META_NEXT_IMPORT, META_NEXT_SEQ, Op, REFS,
+    BY_TIME, CURRENT, ClosedStatement, CurrentEntry, HISTORY, IMPORTS, ImportEntry, LogEntry, META,
+    META_FORMAT_VERSION, META_NEXT_IMPORT, META_NEXT_SEQ, Op, REFS,
 };
 use super::{StoreError, guarded};
 use rayon::prelude::*;
@@ -317,17 +317,16 @@ impl Reader {
 
     /// Every version of one record, oldest first.
     pub fn history(&self, kind: Kind, key: &str) -> Result<Vec<Version>, StoreError> {
+        let mut log = super::log::Log::open(&self.txn)?;
         guarded(|| {
             let history = self.txn.open_table(HISTORY)?;
-            let log = self.txn.open_table(LOG)?;
             let imports = self.txn.open_table(IMPORTS)?;
             let mut versions = Vec::new();
             for entry in history.range((kind.code(), key, 0)..=(kind.code(), key, u64::MAX))? {
                 let seq = entry?.0.value().2;
-                let bytes = log
+                let entry = log
                     .get(seq)?
                     .ok_or_else(|| damaged(format!("log entry {seq} is missing")))?;
-                let entry = decode_log(seq, bytes.value())?;
                 if entry.kind != kind || entry.key != key {
                     return Err(damaged(format!(
                         "history files log entry {seq} under another record"

@@ -11,7 +11,8 @@
 //!
 //! | table | key | value (format 1) | holds |
 //! |---|---|---|---|
-//! | `log` | `seq: u64` | `v1::LogEntry` ([`LogEntry`]) | every accepted version, in ingest order; only ever appended |
+//! | `log_segments` | `seq: u64` of its first version | a segment: byte 0 its encoding (1), then a zstd frame of consecutive versions, each a 4-byte length and a `v1::LogEntry` value ([`LogEntry`]); layout in `super::log` | every accepted version, in ingest order; only ever appended (store format 2) |
+//! | `log` | `seq: u64` | `v1::LogEntry` ([`LogEntry`]) | the versions a store of format 1 logged, one entry each, read with the segments after them; never written by format 2 (a new store has no `log`) |
 //! | `history` | `(kind, key, seq)` | `()` | the versions of one record: a prefix range |
 //! | `current` | `(kind, key)` | `v1::CurrentEntry` ([`CurrentEntry`]) | latest non-void version of each record |
 //! | `by_time` | `(kind, time, key)` | `()` | current records of a kind by their date |
@@ -20,7 +21,7 @@
 //! | `statements` | month label `YYYY-MM` | `v1::ClosedStatement` ([`ClosedStatement`]) | the first closed payout statement of each month, as the JSON text finance saw; only ever added |
 //! | `statement_versions` | `(month label, version)` | `v1::ClosedStatement` | the statements of a month closed again after a reopen, version 2 on; only ever added |
 //! | `closes` | `seq: u64` | `v1::CloseEvent` ([`CloseEvent`]) | every close and reopen, with its time, version and hash or reason; only ever appended. A month's state is its last event (a month of `statements` with none is closed, version 1: a store from before reopening existed) |
-//! | `meta` | `&str` | `u64` | `next_seq`, `next_import`, `format_version` (the format of every value: a store of a newer format than the binary's is refused at open) |
+//! | `meta` | `&str` | `u64` | `next_seq`, `next_import`, `format_version` (the store's format, [`STORE_FORMAT`]: a store of a newer format than the binary's is refused at open) |
 //!
 //! How aggregators avoid reading everything:
 //! - one kind: the range `(kind, "")..(kind + 1, "")` of `current`, split into disjoint key
@@ -44,9 +45,10 @@
 //! import commits, never a promise of the format (another layout is derived again), and read
 //! only when both match.
 //!
-//! `log`, `imports`, `statements`, `statement_versions` and `closes` are the ground truth
+//! `log_segments` (with a format-1 store's `log`), `imports`, `statements`,
+//! `statement_versions` and `closes` are the ground truth
 //! and are never changed; `history`, `current`,
-//! `by_time` and `refs` are derived from `log` and kept in step with it in the same write
+//! `by_time` and `refs` are derived from the log and kept in step with it in the same write
 //! transaction (so they are the one place where entries are removed: an index entry of a
 //! superseded version).
 
@@ -73,6 +75,7 @@ pub(super) fn visit_tables(
     visitor: &mut impl super::backup::TableVisitor,
 ) -> Result<(), super::StoreError> {
     visitor.visit(LOG)?;
+    visitor.visit(super::log::LOG_SEGMENTS)?;
     visitor.visit(HISTORY)?;
     visitor.visit(CURRENT)?;
     visitor.visit(BY_TIME)?;
@@ -87,6 +90,12 @@ pub(super) fn visit_tables(
 pub(crate) const META_NEXT_SEQ: &str = "next_seq";
 pub(crate) const META_NEXT_IMPORT: &str = "next_import";
 pub(crate) const META_FORMAT_VERSION: &str = "format_version";
+
+/// The store format this careledger writes (`meta` `format_version`), and the newest it
+/// reads: 2 keeps the log in compressed segments (`store::log`); 1 kept one `log` entry per
+/// version, and is read as it is. Values keep their own version byte
+/// (`codec::FORMAT_VERSION`, still 1: no value changed its layout).
+pub const STORE_FORMAT: u64 = 2;
 
 /// What a version does to its record.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,11 +1,12 @@
-//! Checking a whole store: redb's page checksums, then every table against the `log`.
+//! Checking a whole store: redb's page checksums, then every table against the log.
 //!
-//! `log`, `imports` and `statements` are the ground truth; `history`, `current`, `by_time`
-//! and `refs` are derived from `log` (see `tables`). The check holds each against the log
-//! entry by entry — `history` both ways; `current` against each record's latest version (by
-//! its history, once that is known sound); `by_time` and `refs` against what the latest
-//! versions say they hold — decoding and checking every stored value on the way. It never changes what the store holds: redb's check only rewrites its own
-//! free-page bookkeeping, and only when that is wrong.
+//! The log (`log_segments`, and a format-1 store's `log`: `store::log`), `imports` and
+//! `statements` are the ground truth; `history`, `current`, `by_time` and `refs` are derived
+//! from the log (see `tables`). The check reads the log once in order and holds each table
+//! against it version by version — `history` both ways; `current`, `by_time` and `refs`
+//! against what each record's latest version (by its history) says they hold — decoding and
+//! checking every stored value on the way. It never changes what the store holds: redb's
+//! check only rewrites its own free-page bookkeeping, and only when that is wrong.
 //!
 //! Memory is bounded whatever the store's size: every table is read in key order and what
 //! one table says another holds is looked up there (see `Check::run`); time grows with the
@@ -17,10 +18,11 @@ use std::path::{Path, PathBuf};
 use redb::{ReadTransaction, ReadableDatabase, ReadableTable, ReadableTableMetadata};
 
 use super::codec::decode;
-use super::read::{check_record, check_statement, decode_import, decode_log};
+use super::log::Log;
+use super::read::{check_record, check_statement, decode_import};
 use super::tables::{
-    BY_TIME, CURRENT, ClosedStatement, CurrentEntry, HISTORY, IMPORTS, LOG, META,
-    META_FORMAT_VERSION, META_NEXT_IMPORT, META_NEXT_SEQ, REFS, STATEMENTS,
+    BY_TIME, CURRENT, ClosedStatement, CurrentEntry, HISTORY, IMPORTS, META, META_FORMAT_VERSION,
+    META_NEXT_IMPORT, META_NEXT_SEQ, REFS, STATEMENTS,
 };
 use super::{
     CONCURRENCY, Found, READER_CACHE_BYTES, StoreError, check_format, guarded, inspect, open_error,
@@ -307,29 +309,42 @@ impl Check {
             Ok(())
         });
 
-        // Each table against the log, in memory bounded whatever the store's size: tables
-        // are read in key order, and what one says another holds is looked up there. A
-        // derived table that holds every entry it should and as many entries as it should
-        // holds no other (keys are unique); only then is it read the other way round, to
-        // name what it holds too many of.
+        // Each table against the log, in memory bounded whatever the store's size: the log
+        // is read in order (a segment decompressed once), and what a version says another
+        // table holds is looked up there. A derived table that holds every entry it should
+        // and as many entries as it should holds no other (keys are unique); only then is it
+        // read the other way round, to name what it holds too many of.
+        //
+        // A version is its record's latest when `history` files no later one (below
+        // `next_seq`: a number past it is a problem of its own); the latest says what
+        // `current`, `by_time` and `refs` hold of the record.
+        let mut expected_current = 0u64;
+        let mut expected_times = 0u64;
+        let mut expected_refs = 0u64;
         self.stage("log", |c| {
-            let log = txn.open_table(LOG)?;
+            let log = Log::open(txn)?;
             let history = txn.open_table(HISTORY)?;
+            let current = txn.open_table(CURRENT)?;
+            let by_time = txn.open_table(BY_TIME)?;
+            let refs = txn.open_table(REFS)?;
             let mut n = 0;
-            for entry in log.iter()? {
-                let (seq, value) = entry?;
-                let seq = seq.value();
+            let mut found = 0u64;
+            log.scan(0, u64::MAX, &mut |seq, entry| {
                 n += 1;
                 if seq >= next_seq {
                     c.problem(format!(
                         "log: entry {seq} is at or past meta's next_seq {next_seq}"
                     ));
                 }
-                let entry = match decode_log(seq, value.value()) {
+                let entry = match entry {
                     Ok(entry) => entry,
+                    Err(StoreError::Damaged(what)) => {
+                        c.problem(format!("log: {what}"));
+                        return Ok(());
+                    }
                     Err(e) => {
                         c.problem(format!("log: {e}"));
-                        continue;
+                        return Ok(());
                     }
                 };
                 if !imports.contains(&entry.import_id) {
@@ -343,139 +358,59 @@ impl Check {
                 {
                     c.problem(format!("log: entry {seq}: {e}"));
                 }
-                let code = entry.kind.code();
-                if history.get((code, entry.key.as_str(), seq))?.is_none() {
-                    c.problem(format!(
-                        "history: lacks version #{seq} of {}",
-                        name(code, &entry.key)
-                    ));
+                let (code, key) = (entry.kind.code(), entry.key.as_str());
+                let what = name(code, key);
+                if history.get((code, key, seq))?.is_none() {
+                    c.problem(format!("history: lacks version #{seq} of {what}"));
                 }
-            }
-            c.entries.push(("log", n));
-            let kept = history.len()?;
-            c.entries.push(("history", kept));
-            if kept != n {
-                // More entries than versions: name those the log does not have.
-                for entry in history.iter()? {
-                    let (stored, _) = entry?;
-                    let (kind, key, seq) = stored.value();
-                    let logged = match log.get(seq)? {
-                        Some(v) => decode_log(seq, v.value()).ok(),
-                        None => None,
-                    };
-                    if !logged.is_some_and(|e| e.kind.code() == kind && e.key == key) {
+                let later = (code, key, seq.saturating_add(1))..(code, key, next_seq.max(seq));
+                if history.range(later)?.next().is_some() {
+                    return Ok(());
+                }
+                let stored = current
+                    .get((code, key))?
+                    .map(|value| decode::<CurrentEntry>(value.value()));
+                let Some(record) = &entry.record else {
+                    if stored.is_some() {
                         c.problem(format!(
-                            "history: holds version #{seq} of {}, which the log does not",
-                            name(kind, key)
+                            "current: holds {what}, which the log says is absent or voided"
                         ));
                     }
-                }
-            }
-            Ok(())
-        });
-
-        // The latest version of each record, by its history (checked above against the
-        // log), against `current`, both read in key order; and what the latest version says
-        // `by_time` and `refs` hold, looked up there.
-        let mut expected_times = 0u64;
-        let mut expected_refs = 0u64;
-        self.stage("current", |c| {
-            let history = txn.open_table(HISTORY)?;
-            let log = txn.open_table(LOG)?;
-            let current = txn.open_table(CURRENT)?;
-            let by_time = txn.open_table(BY_TIME)?;
-            let refs = txn.open_table(REFS)?;
-            let mut stored = current.iter()?.peekable();
-            let mut n = 0;
-            let mut versions = history.iter()?.peekable();
-            let mut seqs: Vec<u64> = Vec::new();
-            while let Some(entry) = versions.next() {
-                let (first, _) = entry?;
-                let (kind, key, first_seq) = first.value();
-                let key = key.to_owned();
-                // The key's versions, in order.
-                seqs.clear();
-                seqs.push(first_seq);
-                while let Some(Ok((next, _))) = versions.peek() {
-                    let (k, kk, s) = next.value();
-                    if (k, kk) != (kind, key.as_str()) {
-                        break;
-                    }
-                    seqs.push(s);
-                    versions.next();
-                }
-                // The latest of them that the log has (a version only `history` names is a
-                // problem of its own, reported above).
-                let mut latest = None;
-                let mut seq = first_seq;
-                for &s in seqs.iter().rev() {
-                    let logged = match log.get(s)? {
-                        Some(v) => decode_log(s, v.value()).ok(),
-                        None => None,
-                    };
-                    if let Some(e) = logged.filter(|e| e.kind.code() == kind && e.key == key) {
-                        (latest, seq) = (e.record, s);
-                        break;
-                    }
-                }
-                // Current records before this key have no version at all.
-                while let Some(Ok((at, _))) = stored.peek() {
-                    let (k, kk) = at.value();
-                    if (k, kk) >= (kind, key.as_str()) {
-                        break;
-                    }
-                    c.problem(format!(
-                        "current: holds {}, which the log says is absent or voided",
-                        name(k, kk)
-                    ));
-                    n += 1;
-                    stored.next();
-                }
-                let here = match stored.peek() {
-                    Some(Ok((at, _))) => at.value() == (kind, key.as_str()),
-                    _ => false,
+                    return Ok(());
                 };
-                let what = name(kind, &key);
-                match (here, &latest) {
-                    (true, None) => c.problem(format!(
-                        "current: holds {what}, which the log says is absent or voided"
-                    )),
-                    (false, Some(_)) => c.problem(format!("current: lacks {what}")),
-                    (true, Some(record)) => {
-                        let (_, value) = stored.peek().expect("here").as_ref().expect("here");
-                        match decode::<CurrentEntry>(value.value()) {
-                            Err(e) => c.problem(format!("current: {what}: {e}")),
-                            Ok(entry) if entry.seq != seq => c.problem(format!(
+                expected_current += 1;
+                match stored {
+                    None => c.problem(format!("current: lacks {what}")),
+                    Some(Err(e)) => {
+                        found += 1;
+                        c.problem(format!("current: {what}: {e}"));
+                    }
+                    Some(Ok(stored)) => {
+                        found += 1;
+                        if stored.seq != seq {
+                            c.problem(format!(
                                 "current: holds version #{} of {what}; the log's latest is #{seq}",
-                                entry.seq
-                            )),
-                            Ok(entry) if entry.record != *record => c.problem(format!(
+                                stored.seq
+                            ));
+                        } else if stored.record != *record {
+                            c.problem(format!(
                                 "current: {what} differs from its version #{seq} in the log"
-                            )),
-                            Ok(entry) => {
-                                if let Err(e) = check_record(&entry.record) {
-                                    c.problem(format!("current: {what}: {e}"));
-                                }
-                            }
+                            ));
+                        } else if let Err(e) = check_record(&stored.record) {
+                            c.problem(format!("current: {what}: {e}"));
                         }
                     }
-                    (false, None) => {}
                 }
-                if here {
-                    n += 1;
-                    stored.next();
-                }
-                let Some(record) = latest else { continue };
                 if let Some(time) = record.time() {
                     expected_times += 1;
-                    if by_time.get((kind, time.0, key.as_str()))?.is_none() {
+                    if by_time.get((code, time.0, key))?.is_none() {
                         c.problem(format!("by_time: lacks {what}"));
                     }
                 }
                 for r in record.references() {
                     expected_refs += 1;
                     let target = r.target.code();
-                    if refs.get((target, r.key, kind, key.as_str()))?.is_none() {
+                    if refs.get((target, r.key, code, key))?.is_none() {
                         c.problem(format!(
                             "refs: lacks the reference of {what} to {}",
                             name(target, r.key)
@@ -490,17 +425,42 @@ impl Check {
                         ));
                     }
                 }
+                Ok(())
+            })?;
+            c.entries.push(("log", n));
+            let kept = history.len()?;
+            c.entries.push(("history", kept));
+            if kept != n {
+                // More entries than versions: name those the log does not have.
+                let mut log = Log::open(txn)?;
+                for entry in history.iter()? {
+                    let (stored, _) = entry?;
+                    let (kind, key, seq) = stored.value();
+                    let logged = log.get(seq).ok().flatten();
+                    if !logged.is_some_and(|e| e.kind.code() == kind && e.key == key) {
+                        c.problem(format!(
+                            "history: holds version #{seq} of {}, which the log does not",
+                            name(kind, key)
+                        ));
+                    }
+                }
             }
-            for left in stored {
-                let (at, _) = left?;
-                let (k, kk) = at.value();
-                c.problem(format!(
-                    "current: holds {}, which the log says is absent or voided",
-                    name(k, kk)
-                ));
-                n += 1;
+            // Every record the log says is current was looked up above; more entries than
+            // those found are records it says are absent or voided.
+            let held = current.len()?;
+            c.entries.push(("current", held));
+            if held != found {
+                for entry in current.iter()? {
+                    let (at, _) = entry?;
+                    let (k, kk) = at.value();
+                    if latest_record(txn, k, kk)?.is_none() {
+                        c.problem(format!(
+                            "current: holds {}, which the log says is absent or voided",
+                            name(k, kk)
+                        ));
+                    }
+                }
             }
-            c.entries.push(("current", n));
             Ok(())
         });
 
@@ -561,12 +521,11 @@ impl Check {
 /// look-up, for the rare checks that need one.
 fn latest_record(txn: &ReadTransaction, kind: u8, key: &str) -> Result<Option<Record>, StoreError> {
     let history = txn.open_table(HISTORY)?;
-    let log = txn.open_table(LOG)?;
+    let mut log = Log::open(txn)?;
     for entry in history.range((kind, key, 0)..=(kind, key, u64::MAX))?.rev() {
         let (at, _) = entry?;
         let seq = at.value().2;
-        if let Some(v) = log.get(seq)?
-            && let Ok(e) = decode_log(seq, v.value())
+        if let Ok(Some(e)) = log.get(seq)
             && e.kind.code() == kind
             && e.key == key
         {
@@ -743,6 +702,35 @@ mod tests {
             "history: holds version #77 of staff `XS003`",
         ] {
             assert!(all.contains(expected), "`{expected}` not in\n{all}");
+        }
+    }
+
+    /// A log segment that does not decompress passes redb's checksums (it was written
+    /// through redb): verify names it by its first version, and the versions only `history`
+    /// now files, rather than stopping.
+    #[test]
+    fn a_log_segment_that_does_not_decompress_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store(dir.path());
+        let txn = store.db.begin_write().unwrap();
+        txn.open_table(crate::store::log::LOG_SEGMENTS)
+            .unwrap()
+            .insert(1, b"\x01not zstd".as_slice())
+            .unwrap();
+        txn.commit().unwrap();
+        drop(store);
+        let report = verify(&dir.path().join("store.redb")).unwrap();
+        assert_eq!(report.integrity, Integrity::Clean);
+        let all = report.problems.join("\n");
+        assert!(
+            all.contains("log: the log segment from version 1 does not decompress"),
+            "{all}"
+        );
+        for seq in 1..=3 {
+            assert!(
+                all.contains(&format!("history: holds version #{seq} of ")),
+                "{all}"
+            );
         }
     }
 

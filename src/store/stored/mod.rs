@@ -20,6 +20,12 @@
 //! Either way `tests/golden.rs` keeps passing on the committed format-1 store
 //! (`fixtures/golden/`), and `golden` here keeps pinning format 1's bytes.
 //!
+//! *Store format 2 changed no value.* It keeps the log in compressed segments
+//! (`store::log`): a table layout, named by `meta`'s `format_version`
+//! (`tables::STORE_FORMAT`), while each version inside a segment is the format-1 `log`
+//! value, byte for byte. So values still carry version byte 1, and a format-1 store is read
+//! in place: its `log` entries stay where they are, the segments follow them.
+//!
 //! *Why new record kinds are still format 1.* Complaints, their steps, actions, their
 //! steps and the calendar (DOMAIN.md sections 12–13) were added as variants appended **at
 //! the end** of `v1::Kind` and `v1::Record`, each with a struct of its own. bincode writes

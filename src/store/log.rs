@@ -1,0 +1,493 @@
+//! The log: every accepted version, in ingest order, only ever appended.
+//!
+//! Store format 2 keeps the log in **segments**: `log_segments` maps the sequence number of
+//! a segment's first version to a value holding that version and the ones after it, with
+//! consecutive numbers: byte 0 is the segment's encoding ([`SEGMENT_ENCODING`], 1), the rest
+//! a zstd frame (`store::zframe`) of the versions, each as a 4-byte little-endian length and
+//! then the `log` value format 1 wrote for it (`codec::encode` of a [`LogEntry`], its own
+//! version byte first). An import fills a segment up to [`SEGMENT_RAW_MAX`] bytes, and its
+//! last segment ends with it: a segment never holds two imports' versions, and none is ever
+//! rewritten.
+//!
+//! Store format 1 kept one `log` entry per version. A format-1 store keeps those where they
+//! are; the versions a later import appends go into segments. So the log is `log`'s
+//! entries, then `log_segments`', in one increasing order of sequence numbers (`verify`
+//! checks it), and [`Log`] reads both as one.
+//!
+//! Why: one B-tree entry per version cost an import an insert per row and the store a
+//! tenth of its bytes in page structure; versions of one kind appended in key order are
+//! alike, and a segment of them compresses to about a fifth.
+
+use redb::{ReadOnlyTable, ReadTransaction, Table, TableDefinition};
+
+use super::codec::encode;
+use super::facts::missing;
+use super::read::decode_log;
+use super::tables::{LOG, LogEntry};
+use super::{StoreError, guarded, zframe};
+
+pub(crate) const LOG_SEGMENTS: TableDefinition<u64, &[u8]> = TableDefinition::new("log_segments");
+
+/// Byte 0 of a segment value: how the rest is encoded.
+pub(super) const SEGMENT_ENCODING: u8 = 1;
+
+/// A segment is closed once its versions' bytes reach this (before compression). Reading
+/// one version decompresses its segment: 64 KiB take tens of microseconds, and compress
+/// about as well as anything larger.
+pub(super) const SEGMENT_RAW_MAX: usize = 64 * 1024;
+
+/// The segment an import is filling, written to `log_segments` when full and when the
+/// import ends.
+#[derive(Default)]
+pub(super) struct SegmentWriter {
+    first: u64,
+    next: u64,
+    raw: Vec<u8>,
+}
+
+impl SegmentWriter {
+    /// Adds version `seq`, which follows the one added before it.
+    pub(super) fn push(
+        &mut self,
+        segments: &mut Table<'_, u64, &'static [u8]>,
+        seq: u64,
+        entry: &LogEntry,
+    ) -> Result<(), StoreError> {
+        if self.raw.is_empty() {
+            self.first = seq;
+        } else {
+            assert_eq!(
+                seq, self.next,
+                "a segment's versions are numbered one after another"
+            );
+        }
+        self.next = seq + 1;
+        let value = encode(entry);
+        let len = u32::try_from(value.len()).expect("a version is smaller than 4 GiB");
+        self.raw.extend_from_slice(&len.to_le_bytes());
+        self.raw.extend_from_slice(&value);
+        if self.raw.len() >= SEGMENT_RAW_MAX {
+            self.flush(segments)?;
+        }
+        Ok(())
+    }
+
+    /// Writes the segment being filled, if it holds any version.
+    pub(super) fn flush(
+        &mut self,
+        segments: &mut Table<'_, u64, &'static [u8]>,
+    ) -> Result<(), StoreError> {
+        if self.raw.is_empty() {
+            return Ok(());
+        }
+        let mut value = vec![SEGMENT_ENCODING];
+        value.extend_from_slice(&zframe::compress(&self.raw));
+        segments.insert(self.first, value.as_slice())?;
+        self.raw.clear();
+        Ok(())
+    }
+}
+
+/// A segment read back: its first sequence number and its versions' encoded values.
+struct Segment {
+    first: u64,
+    raw: Vec<u8>,
+    /// Where each version's value starts in `raw`, and its length.
+    spans: Vec<(usize, usize)>,
+}
+
+impl Segment {
+    fn read(first: u64, value: &[u8]) -> Result<Segment, StoreError> {
+        let damaged = |why: String| {
+            StoreError::Damaged(format!("the log segment from version {first} {why}"))
+        };
+        let raw = match value.split_first() {
+            Some((&SEGMENT_ENCODING, frame)) => zframe::decompress(frame)
+                .map_err(|e| damaged(format!("does not decompress: {e}")))?,
+            Some((&other, _)) => {
+                return Err(damaged(format!(
+                    "has encoding {other}; this careledger reads encoding {SEGMENT_ENCODING}"
+                )));
+            }
+            None => return Err(damaged("is empty".into())),
+        };
+        let mut spans = Vec::new();
+        let mut at = 0;
+        while at < raw.len() {
+            let Some(len) = raw.get(at..at + 4) else {
+                return Err(damaged("ends inside a length".into()));
+            };
+            let len = u32::from_le_bytes(len.try_into().expect("4 bytes")) as usize;
+            let start = at + 4;
+            if raw.len() - start < len {
+                return Err(damaged("ends inside a version".into()));
+            }
+            spans.push((start, len));
+            at = start + len;
+        }
+        if spans.is_empty() {
+            return Err(damaged("holds no version".into()));
+        }
+        Ok(Segment { first, raw, spans })
+    }
+
+    /// One past its last version's sequence number.
+    fn end(&self) -> u64 {
+        self.first + self.spans.len() as u64
+    }
+
+    fn entry(&self, seq: u64) -> Option<Result<LogEntry, StoreError>> {
+        let i = usize::try_from(seq.checked_sub(self.first)?).ok()?;
+        let &(start, len) = self.spans.get(i)?;
+        Some(decode_log(seq, &self.raw[start..start + len]))
+    }
+}
+
+/// The log of one read snapshot: format 1's `log` entries and format 2's segments, read as
+/// one. Keeps the last segment it read, so that reading versions near each other
+/// decompresses each segment once.
+pub(super) struct Log {
+    entries: Option<ReadOnlyTable<u64, &'static [u8]>>,
+    segments: Option<ReadOnlyTable<u64, &'static [u8]>>,
+    last: Option<Segment>,
+}
+
+impl Log {
+    pub(super) fn open(txn: &ReadTransaction) -> Result<Log, StoreError> {
+        guarded(|| {
+            Ok(Log {
+                entries: missing(txn.open_table(LOG))?,
+                segments: missing(txn.open_table(LOG_SEGMENTS))?,
+                last: None,
+            })
+        })
+    }
+
+    /// Version `seq`, `None` when the log has none of that number.
+    pub(super) fn get(&mut self, seq: u64) -> Result<Option<LogEntry>, StoreError> {
+        guarded(|| {
+            if let Some(entries) = &self.entries
+                && let Some(value) = entries.get(seq)?
+            {
+                return decode_log(seq, value.value()).map(Some);
+            }
+            if let Some(last) = &self.last
+                && let Some(entry) = last.entry(seq)
+            {
+                return entry.map(Some);
+            }
+            let Some(segments) = &self.segments else {
+                return Ok(None);
+            };
+            let Some(found) = segments.range(..=seq)?.next_back() else {
+                return Ok(None);
+            };
+            let (first, value) = found?;
+            let segment = Segment::read(first.value(), value.value())?;
+            let entry = segment.entry(seq).transpose()?;
+            self.last = Some(segment);
+            Ok(entry)
+        })
+    }
+
+    /// Calls `f` with every version numbered in `[from, to)`, in order, each as it decodes
+    /// (a version that does not is handed over as its error, and the scan goes on). A
+    /// segment that cannot be read, or that overlaps the versions before it, is one error,
+    /// numbered by its first version; the scan goes on after it.
+    pub(super) fn scan(
+        &self,
+        from: u64,
+        to: u64,
+        f: &mut dyn FnMut(u64, Result<LogEntry, StoreError>) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        guarded(|| {
+            // One past the last version read: a segment must start at or after it.
+            let mut end = 0;
+            if let Some(entries) = &self.entries {
+                for entry in entries.range(from..to)? {
+                    let (seq, value) = entry?;
+                    let seq = seq.value();
+                    end = seq + 1;
+                    f(seq, decode_log(seq, value.value()))?;
+                }
+            }
+            let Some(segments) = &self.segments else {
+                return Ok(());
+            };
+            // The segment holding `from` starts at or before it.
+            let start = match segments.range(..=from)?.next_back() {
+                Some(found) => found?.0.value(),
+                None => from,
+            };
+            for found in segments.range(start..to)? {
+                let (first, value) = found?;
+                let first = first.value();
+                if first < end {
+                    f(
+                        first,
+                        Err(StoreError::Damaged(format!(
+                            "the log segment from version {first} overlaps the versions before it, up to {}",
+                            end - 1
+                        ))),
+                    )?;
+                    continue;
+                }
+                let segment = match Segment::read(first, value.value()) {
+                    Ok(segment) => segment,
+                    Err(e) => {
+                        f(first, Err(e))?;
+                        end = first + 1;
+                        continue;
+                    }
+                };
+                for seq in segment.first.max(from)..segment.end().min(to) {
+                    f(seq, segment.entry(seq).expect("within the segment"))?;
+                }
+                end = segment.end();
+            }
+            Ok(())
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use redb::{Database, ReadableDatabase, ReadableTable};
+
+    use super::*;
+    use crate::model::{Fen, Kind, Record, Sale, Timestamp};
+    use crate::store::tables::Op;
+
+    /// Version `seq` of a test log: a sale whose fields vary with it, every seventh a void.
+    fn version(seq: u64) -> LogEntry {
+        let key = format!("S{seq:06}");
+        let record = (!seq.is_multiple_of(7)).then(|| {
+            Record::Sale(Sale {
+                sale_id: key.clone(),
+                customer_id: format!("C{:05}", seq % 97),
+                vin: None,
+                delivered_at: Timestamp(1_700_000_000 + seq as i64 * 61),
+                consultant_id: Some("XS003".into()),
+                amount: Fen(seq as i64 * 1_000),
+                referrer_id: None,
+            })
+        });
+        LogEntry {
+            import_id: 1 + seq / 1_000,
+            kind: Kind::Sale,
+            key,
+            op: if record.is_some() { Op::Add } else { Op::Void },
+            record,
+        }
+    }
+
+    /// A store whose log holds versions 1..=`old` as format 1 wrote them (a `log` entry
+    /// each), then `old + 1..=last` in segments, one writer for each two thousand versions
+    /// (an import each).
+    fn log_of(old: u64, last: u64) -> (tempfile::TempDir, Database) {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Database::create(dir.path().join("log.redb")).unwrap();
+        let txn = db.begin_write().unwrap();
+        {
+            let mut entries = txn.open_table(LOG).unwrap();
+            for seq in 1..=old {
+                entries
+                    .insert(seq, encode(&version(seq)).as_slice())
+                    .unwrap();
+            }
+            let mut segments = txn.open_table(LOG_SEGMENTS).unwrap();
+            let mut writer = SegmentWriter::default();
+            for seq in old + 1..=last {
+                writer.push(&mut segments, seq, &version(seq)).unwrap();
+                if seq.is_multiple_of(2_000) {
+                    writer.flush(&mut segments).unwrap();
+                }
+            }
+            writer.flush(&mut segments).unwrap();
+        }
+        txn.commit().unwrap();
+        (dir, db)
+    }
+
+    fn scanned(log: &Log, from: u64, to: u64) -> Vec<u64> {
+        let mut seqs = Vec::new();
+        log.scan(from, to, &mut |seq, entry| {
+            assert_eq!(entry.unwrap(), version(seq));
+            seqs.push(seq);
+            Ok(())
+        })
+        .unwrap();
+        seqs
+    }
+
+    /// 4 500 versions of about 55 bytes: format 1's 20, then segments closed once they
+    /// reach 64 KiB and when their writer ends (each two thousand versions). Every version
+    /// reads back, alone and in any range, across the two tables.
+    #[test]
+    fn versions_read_back_from_format_1_entries_and_segments_alike() {
+        let (_dir, db) = log_of(20, 4_500);
+        let txn = db.begin_read().unwrap();
+        // The segments' first versions, by the rule worked naively over the versions' sizes.
+        let mut expected = vec![21];
+        let mut bytes = 0;
+        for seq in 21..=4_500 {
+            bytes += 4 + encode(&version(seq)).len();
+            if (bytes >= 64 * 1024 || seq.is_multiple_of(2_000)) && seq < 4_500 {
+                expected.push(seq + 1);
+                bytes = 0;
+            }
+        }
+        let firsts: Vec<u64> = txn
+            .open_table(LOG_SEGMENTS)
+            .unwrap()
+            .iter()
+            .unwrap()
+            .map(|e| e.unwrap().0.value())
+            .collect();
+        assert_eq!(firsts, expected);
+        assert!(expected.len() >= 5, "{expected:?}");
+        assert!(
+            expected.iter().any(|s| (s - 1) % 2_000 != 0 && *s != 21),
+            "{expected:?}"
+        );
+        let mut log = Log::open(&txn).unwrap();
+        for seq in [1, 20, 21, 999, 1_000, 1_001, 4_500, 3_333, 2, 4_499] {
+            assert_eq!(log.get(seq).unwrap(), Some(version(seq)), "version {seq}");
+        }
+        assert_eq!(log.get(0).unwrap(), None);
+        assert_eq!(log.get(4_501).unwrap(), None);
+        let log = Log::open(&txn).unwrap();
+        assert_eq!(scanned(&log, 0, u64::MAX), (1..=4_500).collect::<Vec<_>>());
+        for (from, to) in [
+            (5, 25),
+            (20, 22),
+            (21, 21),
+            (990, 1_011),
+            (1_500, 4_501),
+            (4_500, 9_999),
+        ] {
+            assert_eq!(
+                scanned(&log, from, to),
+                (from..to.min(4_501)).collect::<Vec<_>>()
+            );
+        }
+    }
+
+    /// A store of format 1 has no segments table, a store of format 2 no `log`.
+    #[test]
+    fn either_table_may_be_missing() {
+        for (old, last) in [(30, 30), (0, 30)] {
+            let dir = tempfile::tempdir().unwrap();
+            let db = Database::create(dir.path().join("log.redb")).unwrap();
+            let txn = db.begin_write().unwrap();
+            if old > 0 {
+                let mut entries = txn.open_table(LOG).unwrap();
+                for seq in 1..=old {
+                    entries
+                        .insert(seq, encode(&version(seq)).as_slice())
+                        .unwrap();
+                }
+            } else {
+                let mut segments = txn.open_table(LOG_SEGMENTS).unwrap();
+                let mut writer = SegmentWriter::default();
+                for seq in 1..=last {
+                    writer.push(&mut segments, seq, &version(seq)).unwrap();
+                }
+                writer.flush(&mut segments).unwrap();
+            }
+            txn.commit().unwrap();
+            let txn = db.begin_read().unwrap();
+            let mut log = Log::open(&txn).unwrap();
+            assert_eq!(log.get(17).unwrap(), Some(version(17)));
+            assert_eq!(scanned(&log, 1, 31), (1..=30).collect::<Vec<_>>());
+        }
+    }
+
+    /// A segment that cannot be read is one error, numbered by its first version; the scan
+    /// goes on with the next, and reading a version in it fails rather than guess.
+    #[test]
+    fn a_damaged_or_overlapping_segment_is_named_and_passed() {
+        let (_dir, db) = log_of(0, 3_000);
+        let txn = db.begin_write().unwrap();
+        {
+            let mut segments = txn.open_table(LOG_SEGMENTS).unwrap();
+            let firsts: Vec<u64> = segments
+                .iter()
+                .unwrap()
+                .map(|e| e.unwrap().0.value())
+                .collect();
+            assert_eq!(firsts[0], 1);
+            let second = firsts[1];
+            segments.insert(second, b"\x01not zstd".as_slice()).unwrap();
+            // A copy of the first segment filed as starting at 2: it overlaps version 1's.
+            let copy = segments.get(1).unwrap().unwrap().value().to_vec();
+            segments.insert(2_999, copy.as_slice()).unwrap();
+            assert!(firsts.len() >= 3 && second < 2_999, "{firsts:?}");
+        }
+        txn.commit().unwrap();
+        let txn = db.begin_read().unwrap();
+        let second = txn
+            .open_table(LOG_SEGMENTS)
+            .unwrap()
+            .iter()
+            .unwrap()
+            .nth(1)
+            .unwrap()
+            .unwrap()
+            .0
+            .value();
+        let log = Log::open(&txn).unwrap();
+        let mut errors = Vec::new();
+        let mut good = 0;
+        log.scan(0, u64::MAX, &mut |seq, entry| {
+            match entry {
+                Ok(_) => good += 1,
+                Err(e) => errors.push((seq, e.to_string())),
+            }
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert_eq!(errors[0].0, second);
+        assert!(
+            errors[0].1.contains(&format!(
+                "the log segment from version {second} does not decompress"
+            )),
+            "{errors:?}"
+        );
+        assert_eq!(errors[1].0, 2_999);
+        assert!(
+            errors[1].1.contains("overlaps the versions before it"),
+            "{errors:?}"
+        );
+        let mut log = Log::open(&txn).unwrap();
+        assert!(log.get(second + 1).is_err());
+        assert_eq!(log.get(1).unwrap(), Some(version(1)));
+        // The segments' versions but the damaged one's, less those the copy hides (2 998).
+        assert!(good > 0 && good < 3_000, "{good}");
+    }
+
+    /// A segment's own framing: each length and version whole, at least one version.
+    #[test]
+    fn a_segment_cut_short_is_damage() {
+        let mut raw = Vec::new();
+        let value = encode(&version(1));
+        raw.extend_from_slice(&(value.len() as u32).to_le_bytes());
+        raw.extend_from_slice(&value);
+        let frame = |raw: &[u8]| [&[SEGMENT_ENCODING][..], &zframe::compress(raw)].concat();
+        assert_eq!(Segment::read(1, &frame(&raw)).unwrap().end(), 2);
+        for (cut, why) in [
+            (&raw[..2], "ends inside a length"),
+            (&raw[..raw.len() - 1], "ends inside a version"),
+            (&raw[..0], "holds no version"),
+        ] {
+            let e = Segment::read(1, &frame(cut)).err().unwrap().to_string();
+            assert!(e.contains(why), "{e}");
+        }
+        let e = Segment::read(1, &[2, 0]).err().unwrap().to_string();
+        assert!(
+            e.contains("has encoding 2; this careledger reads encoding 1"),
+            "{e}"
+        );
+    }
+}
