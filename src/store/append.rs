@@ -332,10 +332,11 @@ impl<'t> Appender<'t> {
         Ok(self.current.get((kind.code(), key))?.is_some())
     }
 
-    /// Whether the record ever had a version, pushed so far or stored before.
+    /// Whether the record ever had a version, pushed so far or stored before (`history`
+    /// holds every version but the current one).
     pub fn has_history(&self, kind: Kind, key: &str) -> Result<bool, StoreError> {
         let range = (kind.code(), key, 0u64)..=(kind.code(), key, u64::MAX);
-        Ok(self.history.range(range)?.next().transpose()?.is_some())
+        Ok(self.history.range(range)?.next().transpose()?.is_some() || self.exists(kind, key)?)
     }
 
     /// Calls `f` with the kind, key and current sequence number of every current record that
@@ -413,20 +414,29 @@ impl<'t> Appender<'t> {
             record,
         };
         self.segment.push(&mut self.segments, seq, &entry)?;
-        self.history.insert((kind.code(), key, seq), ())?;
         if let Some(old) = old {
             self.pending.unindex(old);
         }
-        match entry.record {
+        // `history` files every version but the current one: the version this one
+        // supersedes, and a void (a store of format 1 filed the current one too, and still
+        // does for the versions it holds).
+        let superseded = match entry.record {
             Some(record) => {
                 self.pending.index(&record);
                 let value = CurrentEntry { seq, record };
                 self.current
-                    .insert((kind.code(), key), encode(&value).as_slice())?;
+                    .insert((kind.code(), key), encode(&value).as_slice())?
+                    .map(|old| decode_seq(old.value()))
             }
             None => {
-                self.current.remove((kind.code(), key))?;
+                self.history.insert((kind.code(), key, seq), ())?;
+                self.current
+                    .remove((kind.code(), key))?
+                    .map(|old| decode_seq(old.value()))
             }
+        };
+        if let Some(superseded) = superseded {
+            self.history.insert((kind.code(), key, superseded?), ())?;
         }
         if self.pending.is_full() {
             self.pending.set_aside(&mut self.by_time, &mut self.refs)?;
@@ -441,6 +451,11 @@ impl<'t> Appender<'t> {
         self.pending.flush(&mut self.by_time, &mut self.refs)?;
         Ok(self.next_seq - self.first_seq)
     }
+}
+
+/// The sequence number a `current` value holds.
+fn decode_seq(value: &[u8]) -> Result<u64, StoreError> {
+    Ok(decode::<CurrentEntry>(value)?.seq)
 }
 
 /// Logs the import and moves the store's counters past it.

@@ -969,6 +969,8 @@ impl Reader {
             scan.scan(from, to, &mut |seq, entry| {
                 let entry = entry?;
                 let code = entry.kind.code();
+                // The version before this one is not current (this one or a later one is,
+                // or the record is void), so `history` files it.
                 let before = history
                     .range((code, entry.key.as_str(), 0)..(code, entry.key.as_str(), seq))?
                     .next_back()

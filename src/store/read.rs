@@ -1,5 +1,7 @@
 //! Reading a consistent snapshot of the store.
 
+use std::collections::BTreeMap;
+
 use redb::{
     Database, ReadOnlyDatabase, ReadTransaction, ReadableDatabase, ReadableTable,
     ReadableTableMetadata, TableHandle,
@@ -320,10 +322,21 @@ impl Reader {
         let mut log = super::log::Log::open(&self.txn)?;
         guarded(|| {
             let history = self.txn.open_table(HISTORY)?;
+            let current = self.txn.open_table(CURRENT)?;
             let imports = self.txn.open_table(IMPORTS)?;
-            let mut versions = Vec::new();
+            // `history` files every version but the current one (a store of format 1 filed
+            // that one too).
+            let mut seqs = Vec::new();
             for entry in history.range((kind.code(), key, 0)..=(kind.code(), key, u64::MAX))? {
-                let seq = entry?.0.value().2;
+                seqs.push(entry?.0.value().2);
+            }
+            if let Some(value) = current.get((kind.code(), key))? {
+                seqs.push(decode_current(kind, value.value())?.seq);
+            }
+            seqs.sort_unstable();
+            seqs.dedup();
+            let mut versions = Vec::new();
+            for seq in seqs {
                 let entry = log
                     .get(seq)?
                     .ok_or_else(|| damaged(format!("log entry {seq} is missing")))?;
@@ -373,17 +386,17 @@ impl Reader {
         let format_version = self
             .format_version()?
             .ok_or_else(|| damaged("the meta table has no format_version".into()))?;
+        // Each kind's versions, as the imports counted them when they wrote them (`verify`
+        // holds these counts to the log's).
+        let mut versions: BTreeMap<u8, u64> = BTreeMap::new();
+        for import in self.imports()? {
+            for counts in &import.counts {
+                *versions.entry(counts.kind_code).or_default() += counts.written();
+            }
+        }
         let mut kinds = Vec::new();
         for kind in Kind::ALL {
-            let versions = guarded(|| {
-                let history = self.txn.open_table(HISTORY)?;
-                let mut versions = 0;
-                for entry in history.range((kind.code(), "", 0)..(kind.code() + 1, "", 0))? {
-                    entry?;
-                    versions += 1;
-                }
-                Ok(versions)
-            })?;
+            let versions = versions.get(&kind.code()).copied().unwrap_or(0);
             kinds.push((kind, self.count_current(kind)?, versions));
         }
         guarded(|| {
@@ -447,10 +460,14 @@ impl SnapshotView {
         })
     }
 
-    /// Whether the record ever had a version (a voided record has, and is not current).
+    /// Whether the record ever had a version (a voided record has, and is not current;
+    /// `history` holds every version but the current one).
     pub(crate) fn has_history(&self, kind: Kind, key: &str) -> Result<bool, StoreError> {
         let range = (kind.code(), key, 0u64)..=(kind.code(), key, u64::MAX);
-        guarded(|| Ok(self.history.range(range)?.next().transpose()?.is_some()))
+        guarded(|| {
+            Ok(self.history.range(range)?.next().transpose()?.is_some()
+                || self.current.get((kind.code(), key))?.is_some())
+        })
     }
 
     /// Calls `f` with the kind and key of every current record that refers to this one.

@@ -12,7 +12,7 @@
 //! one table says another holds is looked up there (see `Check::run`); time grows with the
 //! file size.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use redb::{ReadTransaction, ReadableDatabase, ReadableTable, ReadableTableMetadata};
@@ -315,9 +315,9 @@ impl Check {
         // and as many entries as it should holds no other (keys are unique); only then is it
         // read the other way round, to name what it holds too many of.
         //
-        // A version is its record's latest when `history` files no later one (below
-        // `next_seq`: a number past it is a problem of its own); the latest says what
-        // `current`, `by_time` and `refs` hold of the record.
+        // A version is its record's latest when neither `history` (below `next_seq`: a
+        // number past it is a problem of its own) nor `current` files a later one; the
+        // latest says what `current`, `by_time` and `refs` hold of the record.
         let mut expected_current = 0u64;
         let mut expected_times = 0u64;
         let mut expected_refs = 0u64;
@@ -329,6 +329,8 @@ impl Check {
             let refs = txn.open_table(REFS)?;
             let mut n = 0;
             let mut found = 0u64;
+            let mut filed = 0u64;
+            let mut per_kind: BTreeMap<u8, u64> = BTreeMap::new();
             log.scan(0, u64::MAX, &mut |seq, entry| {
                 n += 1;
                 if seq >= next_seq {
@@ -359,17 +361,29 @@ impl Check {
                     c.problem(format!("log: entry {seq}: {e}"));
                 }
                 let (code, key) = (entry.kind.code(), entry.key.as_str());
+                *per_kind.entry(code).or_default() += 1;
                 let what = name(code, key);
-                if history.get((code, key, seq))?.is_none() {
-                    c.problem(format!("history: lacks version #{seq} of {what}"));
-                }
-                let later = (code, key, seq.saturating_add(1))..(code, key, next_seq.max(seq));
-                if history.range(later)?.next().is_some() {
-                    return Ok(());
-                }
                 let stored = current
                     .get((code, key))?
                     .map(|value| decode::<CurrentEntry>(value.value()));
+                let current_seq = match &stored {
+                    Some(Ok(entry)) => Some(entry.seq),
+                    _ => None,
+                };
+                let later = (code, key, seq.saturating_add(1))..(code, key, next_seq.max(seq));
+                let latest =
+                    history.range(later)?.next().is_none() && current_seq.is_none_or(|s| s <= seq);
+                // `history` files every version but the current one (and, in a store of
+                // format 1, that one too); the latest add is `current`'s to hold, and
+                // checked there below.
+                if history.get((code, key, seq))?.is_some() {
+                    filed += 1;
+                } else if !(latest && entry.record.is_some()) {
+                    c.problem(format!("history: lacks version #{seq} of {what}"));
+                }
+                if !latest {
+                    return Ok(());
+                }
                 let Some(record) = &entry.record else {
                     if stored.is_some() {
                         c.problem(format!(
@@ -428,10 +442,36 @@ impl Check {
                 Ok(())
             })?;
             c.entries.push(("log", n));
+            // `stats` counts each kind's versions by what the imports say they wrote.
+            let mut counted: BTreeMap<u8, u64> = BTreeMap::new();
+            for entry in txn.open_table(IMPORTS)?.iter()? {
+                if let Ok(import) = decode_import(entry?.1.value()) {
+                    for counts in &import.counts {
+                        *counted.entry(counts.kind_code).or_default() += counts.written();
+                    }
+                }
+            }
+            counted.retain(|_, n| *n > 0);
+            for code in counted
+                .keys()
+                .chain(per_kind.keys())
+                .collect::<BTreeSet<_>>()
+            {
+                let (said, held) = (counted.get(code), per_kind.get(code));
+                if said != held {
+                    let kind = Kind::from_code(*code)
+                        .map_or_else(|| format!("kind {code}"), |k| k.to_string());
+                    c.problem(format!(
+                        "imports: count {} versions of {kind}, the log holds {}",
+                        said.unwrap_or(&0),
+                        held.unwrap_or(&0)
+                    ));
+                }
+            }
             let kept = history.len()?;
             c.entries.push(("history", kept));
-            if kept != n {
-                // More entries than versions: name those the log does not have.
+            if kept != filed {
+                // More entries than the versions found there: name those the log lacks.
                 let mut log = Log::open(txn)?;
                 for entry in history.iter()? {
                     let (stored, _) = entry?;
@@ -516,15 +556,25 @@ impl Check {
     }
 }
 
-/// A record's latest version as the log has it, found through its history (the latest
-/// version there that the log names it in); `None` when it has none or it is void. A point
-/// look-up, for the rare checks that need one.
+/// A record's latest version as the log has it, found through the version numbers its
+/// `current` entry and its history file (the latest the log names it in); `None` when it
+/// has none or it is void. A point look-up, for the rare checks that need one.
 fn latest_record(txn: &ReadTransaction, kind: u8, key: &str) -> Result<Option<Record>, StoreError> {
     let history = txn.open_table(HISTORY)?;
     let mut log = Log::open(txn)?;
+    // The current version's number first, then `history`'s, latest first.
+    let current = txn
+        .open_table(CURRENT)?
+        .get((kind, key))?
+        .and_then(|value| decode::<CurrentEntry>(value.value()).ok())
+        .map(|entry| entry.seq);
+    let mut filed = Vec::new();
     for entry in history.range((kind, key, 0)..=(kind, key, u64::MAX))?.rev() {
-        let (at, _) = entry?;
-        let seq = at.value().2;
+        filed.push(entry?.0.value().2);
+    }
+    let mut seqs: Vec<u64> = current.into_iter().chain(filed).collect();
+    seqs.sort_unstable_by(|a, b| b.cmp(a));
+    for seq in seqs {
         if let Ok(Some(e)) = log.get(seq)
             && e.kind.code() == kind
             && e.key == key
@@ -655,7 +705,7 @@ mod tests {
         assert_eq!(report.integrity, Integrity::Clean);
         assert!(report.is_healthy(), "{report:?}");
         let n = |t: &str| report.entries.iter().find(|e| e.0 == t).unwrap().1;
-        assert_eq!((n("log"), n("current"), n("history")), (3, 3, 3));
+        assert_eq!((n("log"), n("current"), n("history")), (3, 3, 0));
         assert_eq!((n("by_time"), n("refs"), n("imports")), (3, 2, 1));
     }
 
@@ -706,8 +756,8 @@ mod tests {
     }
 
     /// A log segment that does not decompress passes redb's checksums (it was written
-    /// through redb): verify names it by its first version, and the versions only `history`
-    /// now files, rather than stopping.
+    /// through redb): verify names it by its first version, and what the other tables hold
+    /// of the versions it held, rather than stopping.
     #[test]
     fn a_log_segment_that_does_not_decompress_is_named() {
         let dir = tempfile::tempdir().unwrap();
@@ -726,12 +776,20 @@ mod tests {
             all.contains("log: the log segment from version 1 does not decompress"),
             "{all}"
         );
-        for seq in 1..=3 {
+        // The three records' only versions were in the segment: `current` holds them
+        // against a log without them, and the imports counted them.
+        for what in ["staff `XS003`", "customers `C00011`", "sales `S000001`"] {
             assert!(
-                all.contains(&format!("history: holds version #{seq} of ")),
+                all.contains(&format!(
+                    "current: holds {what}, which the log says is absent or voided"
+                )),
                 "{all}"
             );
         }
+        assert!(
+            all.contains("imports: count 1 versions of sales, the log holds 0"),
+            "{all}"
+        );
     }
 
     /// The other direction of each index: an entry too many (named by reading the table
@@ -768,6 +826,10 @@ mod tests {
             "current: holds staff `XS999`, which the log says is absent or voided",
             "refs: lacks the reference of sales `S000001` to staff `XS003`",
             "by_time: files sales `S000001` under a time its current version does not have",
+            // C00011 has one version, which only `current` filed (`history` files the
+            // others): with it gone, what names C00011 names a record the store cannot find.
+            "refs: sales `S000001` refers to customers `C00011`, which is not current",
+            "by_time: files customers `C00011` under a time its current version does not have",
         ];
         for e in expected {
             assert_eq!(all.matches(e).count(), 1, "`{e}` not once in\n{all}");
