@@ -190,6 +190,13 @@ fn the_golden_store_takes_a_new_import() {
         (entries("log"), entries("log_segments")),
         ("27".into(), "1".into())
     );
+    // Format 1 listed the six references to staff in `refs` (sale S1 and attempts A1, A2 to
+    // XS001, order R1 to SH001, A3 to KF001, A4 to KF002); the import counted them instead:
+    // one entry per staff member and naming kind.
+    assert_eq!(
+        (entries("refs"), entries("ref_counts")),
+        ("19".into(), "5".into())
+    );
     let history = dir.ok(&["--lang", "en", "history", "surveys", "Q2"]);
     assert!(history.starts_with("surveys Q2: 4 versions\n"), "{history}");
     let versions: Vec<&str> = history
@@ -207,6 +214,48 @@ fn the_golden_store_takes_a_new_import() {
         ),
         "{history}"
     );
+}
+
+/// A staff member's referrers, counted since the import that made the store format 2, are
+/// still named when a void would leave them dangling — by an import in memory and by one
+/// in chunks alike — and a void that takes its referrer with it goes through.
+#[test]
+fn the_golden_store_names_a_staff_members_referrers_after_counting_them() {
+    let dir = golden_copy();
+    dir.write(
+        "new/customers.csv",
+        "customer_id,name,phone,family_id,tags,created_on\nC4,周女士,,,,2024-05-01\n",
+    );
+    dir.ok(&["import", dir.join("new").to_str().unwrap()]);
+    dir.write(
+        "void/staff.csv",
+        "staff_id,name,department,role,active_from,active_to,op\nXS001,,,,,,void\nKF002,,,,,,void\n",
+    );
+    let void = dir.join("void").display().to_string();
+    for args in [
+        &["--lang", "en", "import", &void][..],
+        &["--lang", "en", "import", "--chunk-rows", "1", &void],
+    ] {
+        let stderr = dir.fails(args);
+        assert!(
+            stderr.contains("staff.csv:2: staff_id: cannot void staff member `XS001`: sale `S1`, contact attempt `A1`, contact attempt `A2` still refer to it"),
+            "{args:?}: {stderr}"
+        );
+        assert!(
+            stderr.contains("staff.csv:3: staff_id: cannot void staff member `KF002`: contact attempt `A4` still refers to it"),
+            "{args:?}: {stderr}"
+        );
+    }
+    dir.write(
+        "void/staff.csv",
+        "staff_id,name,department,role,active_from,active_to,op\nKF002,,,,,,void\n",
+    );
+    dir.write(
+        "void/contacts.csv",
+        "attempt_id,customer_id,at,channel,staff_id,purpose,outcome,note,op\nA4,,,,,,,,void\n",
+    );
+    dir.ok(&["import", "--chunk-rows", "1", &void]);
+    assert!(dir.ok(&["verify"]).ends_with("the store is healthy\n"));
 }
 
 /// What a later release that writes a newer format would leave in `meta`.

@@ -7,6 +7,7 @@
 //! import was committed meanwhile, nothing is written and the transaction comes back open
 //! ([`Stale`]), so the caller decides again against exactly the state it will append to.
 
+use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -19,10 +20,11 @@ use super::read::Reader;
 use super::runs::{RunEntry, get_first_byte, get_str, merge_runs, put_str, write_run};
 use super::tables::{
     BY_TIME, CURRENT, CurrentEntry, HISTORY, IMPORTS, ImportEntry, ImportFile, KindCounts,
-    LogEntry, META, META_FORMAT_VERSION, META_NEXT_IMPORT, META_NEXT_SEQ, Op, REFS, STORE_FORMAT,
+    LogEntry, META, META_FORMAT_VERSION, META_NEXT_IMPORT, META_NEXT_SEQ, Op, REF_COUNTS, REFS,
+    STORE_FORMAT, counted,
 };
 use super::{Store, StoreError};
-use crate::model::{Kind, Record};
+use crate::model::{Kind, Record, display_key};
 
 /// The state of the store an import was decided against: equal bases mean no import was
 /// committed in between (closing a month does not change what an import does).
@@ -266,6 +268,7 @@ pub struct Appender<'t> {
     current: Tbl<'t, (u8, &'static str), &'static [u8]>,
     by_time: Tbl<'t, (u8, i64, &'static str), ()>,
     refs: Tbl<'t, (u8, &'static str, u8, &'static str), ()>,
+    ref_counts: CountTable<'t>,
     pending: IndexDeltas,
     import_id: u64,
     first_seq: u64,
@@ -274,18 +277,49 @@ pub struct Appender<'t> {
 
 impl<'t> Appender<'t> {
     fn open(txn: &'t WriteTransaction, basis: Basis) -> Result<Appender<'t>, StoreError> {
-        Ok(Appender {
+        let mut appender = Appender {
             segments: txn.open_table(LOG_SEGMENTS)?,
             segment: SegmentWriter::default(),
             history: txn.open_table(HISTORY)?,
             current: txn.open_table(CURRENT)?,
             by_time: txn.open_table(BY_TIME)?,
             refs: txn.open_table(REFS)?,
+            ref_counts: txn.open_table(REF_COUNTS)?,
             pending: IndexDeltas::default(),
             import_id: basis.next_import,
             first_seq: basis.next_seq,
             next_seq: basis.next_seq,
-        })
+        };
+        let format = txn
+            .open_table(META)?
+            .get(META_FORMAT_VERSION)?
+            .map(|v| v.value());
+        if format == Some(1) {
+            appender.count_listed_references()?;
+        }
+        Ok(appender)
+    }
+
+    /// A store of format 1 listed every reference in `refs`; format 2 counts those to the
+    /// kinds [`counted`] says. The first import into a format-1 store moves them over, in
+    /// its own transaction (it marks the store format 2 when it commits).
+    fn count_listed_references(&mut self) -> Result<(), StoreError> {
+        for target in Kind::ALL.into_iter().filter(|k| counted(*k)) {
+            let code = target.code();
+            let range = (code, "", 0u8, "")..(code + 1, "", 0u8, "");
+            let mut tally: BTreeMap<(String, u8), u64> = BTreeMap::new();
+            for entry in self.refs.range(range.clone())? {
+                let (key, _) = entry?;
+                let (_, target_key, source, _) = key.value();
+                *tally.entry((target_key.to_owned(), source)).or_default() += 1;
+            }
+            self.refs.retain_in(range, |_, _| false)?;
+            for ((target_key, source), n) in tally {
+                self.ref_counts
+                    .insert((code, target_key.as_str(), source), n)?;
+            }
+        }
+        Ok(())
     }
 
     /// The sequence number of the first version this transaction appends: a current record
@@ -348,7 +382,8 @@ impl<'t> Appender<'t> {
         key: &str,
         f: &mut dyn FnMut(Kind, &str),
     ) -> Result<(), StoreError> {
-        self.pending.flush(&mut self.by_time, &mut self.refs)?;
+        self.pending
+            .flush(&mut self.by_time, &mut self.refs, &mut self.ref_counts)?;
         let (lo, hi) = ref_range(kind, key);
         for entry in self.refs.range(lo.as_tuple()..hi.as_tuple())? {
             let (key, _) = entry?;
@@ -359,6 +394,11 @@ impl<'t> Appender<'t> {
                 ))
             })?;
             f(source, source_key);
+        }
+        let mut counted = Vec::new();
+        super::read::counted_referrers(&self.ref_counts, &self.current, kind, key, &mut counted)?;
+        for (source, key) in &counted {
+            f(*source, key);
         }
         Ok(())
     }
@@ -439,7 +479,8 @@ impl<'t> Appender<'t> {
             self.history.insert((kind.code(), key, superseded?), ())?;
         }
         if self.pending.is_full() {
-            self.pending.set_aside(&mut self.by_time, &mut self.refs)?;
+            self.pending
+                .set_aside(&mut self.by_time, &mut self.refs, &mut self.ref_counts)?;
         }
         self.next_seq += 1;
         Ok(seq)
@@ -448,7 +489,8 @@ impl<'t> Appender<'t> {
     /// Writes the pending index entries; returns how many versions were appended.
     fn finish(mut self) -> Result<u64, StoreError> {
         self.segment.flush(&mut self.segments)?;
-        self.pending.flush(&mut self.by_time, &mut self.refs)?;
+        self.pending
+            .flush(&mut self.by_time, &mut self.refs, &mut self.ref_counts)?;
         Ok(self.next_seq - self.first_seq)
     }
 }
@@ -533,6 +575,8 @@ struct IndexDeltas {
     time_added: Vec<TimeEntry>,
     refs_removed: Vec<RefEntry>,
     refs_added: Vec<RefEntry>,
+    /// The change to `ref_counts`: by target kind and key, by source kind code.
+    counts: BTreeMap<u8, BTreeMap<String, [i64; 16]>>,
     /// The text at which the buffer is written or set aside: `INDEX_TEXT_MAX` unless the
     /// import asks for less.
     text_max: usize,
@@ -547,6 +591,7 @@ impl Default for IndexDeltas {
             time_added: Vec::new(),
             refs_removed: Vec::new(),
             refs_added: Vec::new(),
+            counts: BTreeMap::new(),
             text_max: INDEX_TEXT_MAX,
             spill: None,
         }
@@ -578,6 +623,7 @@ const INDEX_TEXT_MAX: usize = 32 << 20;
 
 type TimeTable<'t> = Tbl<'t, (u8, i64, &'static str), ()>;
 type RefTable<'t> = Tbl<'t, (u8, &'static str, u8, &'static str), ()>;
+type CountTable<'t> = Tbl<'t, (u8, &'static str, u8), u64>;
 
 impl IndexDeltas {
     fn span(&mut self, text: &str) -> Span {
@@ -598,28 +644,68 @@ impl IndexDeltas {
         (e.0, self.str(e.1), e.2, self.str(e.3))
     }
 
-    fn entries(&mut self, record: &Record) -> (Option<TimeEntry>, Vec<RefEntry>) {
+    /// A record's `by_time` and `refs` entries; its references to the kinds [`counted`]
+    /// says are counted (`sign` is 1 for a record indexed, -1 for one unindexed).
+    fn entries(&mut self, record: &Record, sign: i64) -> (Option<TimeEntry>, Vec<RefEntry>) {
         let (kind, key) = (record.kind().code(), record.key());
         let own = self.span(&key);
         let time = record.time().map(|time| TimeEntry(kind, time.0, own));
-        let refs = record
-            .references()
-            .into_iter()
-            .map(|r| RefEntry(r.target.code(), self.span(r.key), kind, own))
-            .collect();
+        let mut refs = Vec::new();
+        for r in record.references() {
+            if counted(r.target) {
+                let by_key = self.counts.entry(r.target.code()).or_default();
+                let counts = match by_key.get_mut(r.key) {
+                    Some(counts) => counts,
+                    None => by_key.entry(r.key.to_owned()).or_default(),
+                };
+                counts[usize::from(kind)] += sign;
+            } else {
+                refs.push(RefEntry(r.target.code(), self.span(r.key), kind, own));
+            }
+        }
         (time, refs)
     }
 
     fn index(&mut self, record: &Record) {
-        let (time, refs) = self.entries(record);
+        let (time, refs) = self.entries(record, 1);
         self.time_added.extend(time);
         self.refs_added.extend(refs);
     }
 
     fn unindex(&mut self, record: &Record) {
-        let (time, refs) = self.entries(record);
+        let (time, refs) = self.entries(record, -1);
         self.time_removed.extend(time);
         self.refs_removed.extend(refs);
+    }
+
+    /// Adds the pending changes of the counts to `ref_counts` (a count that reaches 0 is
+    /// removed) and empties them.
+    fn write_counts(&mut self, table: &mut CountTable) -> Result<(), StoreError> {
+        for (target, by_key) in std::mem::take(&mut self.counts) {
+            for (key, changes) in by_key {
+                for (source, change) in changes.into_iter().enumerate() {
+                    if change == 0 {
+                        continue;
+                    }
+                    let entry = (target, key.as_str(), source as u8);
+                    let was = table.get(entry)?.map_or(0, |v| v.value());
+                    let now = i128::from(was) + i128::from(change);
+                    match u64::try_from(now) {
+                        Ok(0) => drop(table.remove(entry)?),
+                        Ok(now) => drop(table.insert(entry, now)?),
+                        Err(_) => {
+                            return Err(StoreError::Damaged(format!(
+                                "ref_counts: {} records of kind {source} name {}, fewer than the {} this import takes away",
+                                was,
+                                display_key(&key),
+                                -change
+                            )));
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
     }
 
     fn is_full(&self) -> bool {
@@ -654,10 +740,12 @@ impl IndexDeltas {
         &mut self,
         by_time: &mut TimeTable,
         refs: &mut RefTable,
+        counts: &mut CountTable,
     ) -> Result<(), StoreError> {
         if self.spill.is_none() {
-            return self.flush(by_time, refs);
+            return self.flush(by_time, refs, counts);
         }
+        self.write_counts(counts)?;
         self.sort();
         self.write_removals(by_time, refs)?;
         self.spill_additions()?;
@@ -667,7 +755,13 @@ impl IndexDeltas {
 
     /// Writes every pending entry (removals first) and every run set aside, in key order,
     /// and empties the buffers.
-    fn flush(&mut self, by_time: &mut TimeTable, refs: &mut RefTable) -> Result<(), StoreError> {
+    fn flush(
+        &mut self,
+        by_time: &mut TimeTable,
+        refs: &mut RefTable,
+        counts: &mut CountTable,
+    ) -> Result<(), StoreError> {
+        self.write_counts(counts)?;
         self.sort();
         self.write_removals(by_time, refs)?;
         let runs_waiting = self

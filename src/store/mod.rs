@@ -345,6 +345,7 @@ impl Store {
             txn.open_table(tables::CURRENT)?;
             txn.open_table(tables::BY_TIME)?;
             txn.open_table(tables::REFS)?;
+            txn.open_table(tables::REF_COUNTS)?;
             txn.open_table(tables::STATEMENTS)?;
         }
         txn.commit()?;

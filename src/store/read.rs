@@ -11,13 +11,14 @@ use super::append::{Basis, ref_range};
 use super::codec::decode;
 use super::tables::{
     BY_TIME, CURRENT, ClosedStatement, CurrentEntry, HISTORY, IMPORTS, ImportEntry, LogEntry, META,
-    META_FORMAT_VERSION, META_NEXT_IMPORT, META_NEXT_SEQ, Op, REFS,
+    META_FORMAT_VERSION, META_NEXT_IMPORT, META_NEXT_SEQ, Op, REF_COUNTS, REFS, counted,
 };
 use super::{StoreError, guarded};
 use rayon::prelude::*;
 
 use crate::model::{
     ActionStep, ComplaintStep, Day, Fen, KEY_SEPARATOR, Kind, Record, SurveyAnswer, Timestamp,
+    display_key,
 };
 
 /// One read transaction: every read through it sees the same snapshot, however long it lives
@@ -420,6 +421,8 @@ pub(crate) struct SnapshotView {
     current: redb::ReadOnlyTable<(u8, &'static str), &'static [u8]>,
     history: redb::ReadOnlyTable<(u8, &'static str, u64), ()>,
     refs: redb::ReadOnlyTable<(u8, &'static str, u8, &'static str), ()>,
+    /// `None` in a store of format 1, which listed every reference in `refs`.
+    ref_counts: Option<redb::ReadOnlyTable<(u8, &'static str, u8), u64>>,
 }
 
 impl Reader {
@@ -429,6 +432,7 @@ impl Reader {
                 current: self.txn.open_table(CURRENT)?,
                 history: self.txn.open_table(HISTORY)?,
                 refs: self.txn.open_table(REFS)?,
+                ref_counts: super::facts::missing(self.txn.open_table(REF_COUNTS))?,
             })
         })
     }
@@ -492,12 +496,63 @@ impl SnapshotView {
             }
             Ok(())
         })?;
+        if let Some(counts) = &self.ref_counts {
+            guarded(|| counted_referrers(counts, &self.current, kind, key, &mut found))?;
+        }
         // The callback runs outside the guard: a panic of ours stays a bug, not damage.
         for (source, key) in &found {
             f(*source, key);
         }
         Ok(())
     }
+}
+
+/// Adds to `found` the current records naming a record of a kind whose referrers
+/// `ref_counts` counts ([`counted`]): for each source kind it counts, a scan of that kind's
+/// current records — made only when there are any, which a void of such a record (refused
+/// then) is the one thing to ask. The scan must find as many as the count says.
+pub(super) fn counted_referrers(
+    counts: &impl ReadableTable<(u8, &'static str, u8), u64>,
+    current: &impl ReadableTable<(u8, &'static str), &'static [u8]>,
+    target: Kind,
+    key: &str,
+    found: &mut Vec<(Kind, String)>,
+) -> Result<(), StoreError> {
+    if !counted(target) {
+        return Ok(());
+    }
+    let code = target.code();
+    for entry in counts.range((code, key, 0u8)..=(code, key, u8::MAX))? {
+        let (at, n) = entry?;
+        let (source_code, n) = (at.value().2, n.value());
+        let source = Kind::from_code(source_code).ok_or_else(|| {
+            damaged(format!(
+                "ref_counts names kind code {source_code}, which is no kind"
+            ))
+        })?;
+        let mut seen = 0u64;
+        for record in current.range((source_code, "")..(source_code + 1, ""))? {
+            let (at, value) = record?;
+            let entry = decode_current(source, value.value())?;
+            if entry
+                .record
+                .references()
+                .iter()
+                .any(|r| r.target == target && r.key == key)
+            {
+                found.push((source, at.value().1.to_owned()));
+                seen += 1;
+            }
+        }
+        if seen != n {
+            return Err(damaged(format!(
+                "ref_counts says {n} current {} name {target} `{}`; there are {seen}",
+                source.name(),
+                display_key(key)
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Decodes a `current` value of a kind and checks it (see [`check_record`]).

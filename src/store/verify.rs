@@ -22,7 +22,7 @@ use super::log::Log;
 use super::read::{check_record, check_statement, decode_import};
 use super::tables::{
     BY_TIME, CURRENT, ClosedStatement, CurrentEntry, HISTORY, IMPORTS, META, META_FORMAT_VERSION,
-    META_NEXT_IMPORT, META_NEXT_SEQ, REFS, STATEMENTS,
+    META_NEXT_IMPORT, META_NEXT_SEQ, REF_COUNTS, REFS, STATEMENTS, STORE_FORMAT, counted,
 };
 use super::{
     CONCURRENCY, Found, READER_CACHE_BYTES, StoreError, check_format, guarded, inspect, open_error,
@@ -244,9 +244,15 @@ impl Check {
             let get = |name| -> Result<u64, StoreError> {
                 Ok(meta.get(name)?.map(|v| v.value()).unwrap_or(1))
             };
-            Ok((get(META_NEXT_SEQ)?, get(META_NEXT_IMPORT)?))
+            Ok((
+                get(META_NEXT_SEQ)?,
+                get(META_NEXT_IMPORT)?,
+                get(META_FORMAT_VERSION)?,
+            ))
         });
-        let (next_seq, next_import) = meta.unwrap_or((u64::MAX, u64::MAX));
+        let (next_seq, next_import, format) = meta.unwrap_or((u64::MAX, u64::MAX, STORE_FORMAT));
+        // Format 2 counts the references to some kinds in `ref_counts`; format 1 listed them.
+        let listed = |target: Kind| format < 2 || !counted(target);
 
         let imports = self
             .stage("imports", |c| {
@@ -321,6 +327,8 @@ impl Check {
         let mut expected_current = 0u64;
         let mut expected_times = 0u64;
         let mut expected_refs = 0u64;
+        // (target kind, target key, source kind) → records: a few per staff member.
+        let mut expected_counts: BTreeMap<(u8, String, u8), u64> = BTreeMap::new();
         self.stage("log", |c| {
             let log = Log::open(txn)?;
             let history = txn.open_table(HISTORY)?;
@@ -422,13 +430,19 @@ impl Check {
                     }
                 }
                 for r in record.references() {
-                    expected_refs += 1;
                     let target = r.target.code();
-                    if refs.get((target, r.key, code, key))?.is_none() {
+                    if !listed(r.target) {
+                        *expected_counts
+                            .entry((target, r.key.to_owned(), code))
+                            .or_default() += 1;
+                    } else if refs.get((target, r.key, code, key))?.is_none() {
                         c.problem(format!(
                             "refs: lacks the reference of {what} to {}",
                             name(target, r.key)
                         ));
+                    }
+                    if listed(r.target) {
+                        expected_refs += 1;
                     }
                     if current.get((target, r.key))?.is_none()
                         && latest_record(txn, target, r.key)?.is_none()
@@ -459,11 +473,10 @@ impl Check {
             {
                 let (said, held) = (counted.get(code), per_kind.get(code));
                 if said != held {
-                    let kind = Kind::from_code(*code)
-                        .map_or_else(|| format!("kind {code}"), |k| k.to_string());
                     c.problem(format!(
-                        "imports: count {} versions of {kind}, the log holds {}",
+                        "imports: count {} versions of {}, the log holds {}",
                         said.unwrap_or(&0),
+                        kind_name(*code),
                         held.unwrap_or(&0)
                     ));
                 }
@@ -543,7 +556,13 @@ impl Check {
                         .iter()
                         .any(|r| r.target.code() == target && r.key == target_key)
                 });
-                if !refers {
+                if refers && Kind::from_code(target).is_some_and(|t| !listed(t)) {
+                    c.problem(format!(
+                        "refs: lists the reference of {} to {}, which ref_counts counts",
+                        name(kind, key),
+                        name(target, target_key)
+                    ));
+                } else if !refers {
                     c.problem(format!(
                         "refs: says {} refers to {}, which its current version does not",
                         name(kind, key),
@@ -553,7 +572,62 @@ impl Check {
             }
             Ok(())
         });
+
+        self.stage("ref_counts", |c| {
+            let Some(table) = super::facts::missing(txn.open_table(REF_COUNTS))? else {
+                for ((target, target_key, kind), n) in &expected_counts {
+                    c.problem(format!(
+                        "ref_counts: lacks {n} of {} naming {}",
+                        kind_name(*kind),
+                        name(*target, target_key)
+                    ));
+                }
+                return Ok(());
+            };
+            c.entries.push(("ref_counts", table.len()?));
+            let mut expected = expected_counts.into_iter().peekable();
+            for entry in table.iter()? {
+                let (at, n) = entry?;
+                let (target, target_key, kind) = at.value();
+                let n = n.value();
+                while let Some(((t, tk, k), m)) =
+                    expected.next_if(|(e, _)| (e.0, e.1.as_str(), e.2) < (target, target_key, kind))
+                {
+                    c.problem(format!(
+                        "ref_counts: lacks {m} of {} naming {}",
+                        kind_name(k),
+                        name(t, &tk)
+                    ));
+                }
+                let m = match expected
+                    .next_if(|(e, _)| (e.0, e.1.as_str(), e.2) == (target, target_key, kind))
+                {
+                    Some((_, m)) => m,
+                    None => 0,
+                };
+                if n != m {
+                    c.problem(format!(
+                        "ref_counts: counts {n} of {} naming {}; the log says {m}",
+                        kind_name(kind),
+                        name(target, target_key)
+                    ));
+                }
+            }
+            for ((t, tk, k), m) in expected {
+                c.problem(format!(
+                    "ref_counts: lacks {m} of {} naming {}",
+                    kind_name(k),
+                    name(t, &tk)
+                ));
+            }
+            Ok(())
+        });
     }
+}
+
+/// A kind as problems name it: `contacts`.
+fn kind_name(code: u8) -> String {
+    Kind::from_code(code).map_or_else(|| format!("kind {code}"), |k| k.to_string())
 }
 
 /// A record's latest version as the log has it, found through the version numbers its
@@ -587,8 +661,7 @@ fn latest_record(txn: &ReadTransaction, kind: u8, key: &str) -> Result<Option<Re
 
 /// A record as problems name it: `customers C00011`.
 fn name(code: u8, key: &str) -> String {
-    let kind = Kind::from_code(code).map_or_else(|| format!("kind {code}"), |k| k.to_string());
-    format!("{kind} `{}`", display_key(key).escape_debug())
+    format!("{} `{}`", kind_name(code), display_key(key).escape_debug())
 }
 
 /// Every cell of a record is one the CSV parser accepts, and parses back to the record.
@@ -706,7 +779,9 @@ mod tests {
         assert!(report.is_healthy(), "{report:?}");
         let n = |t: &str| report.entries.iter().find(|e| e.0 == t).unwrap().1;
         assert_eq!((n("log"), n("current"), n("history")), (3, 3, 0));
-        assert_eq!((n("by_time"), n("refs"), n("imports")), (3, 2, 1));
+        // The sale's two references: its customer listed in `refs`, its consultant counted.
+        assert_eq!((n("by_time"), n("refs"), n("ref_counts")), (3, 1, 1));
+        assert_eq!(n("imports"), 1);
     }
 
     /// Index entries written through redb pass its checksums: only deriving them again from
@@ -734,6 +809,9 @@ mod tests {
             let mut refs = txn.open_table(REFS).unwrap();
             refs.insert((Kind::Customer.code(), "C99999", sale, "S000001"), ())
                 .unwrap();
+            // Format 2 counts the references to staff: one listed is out of place.
+            refs.insert((Kind::Staff.code(), "XS003", sale, "S000001"), ())
+                .unwrap();
             let mut history = txn.open_table(HISTORY).unwrap();
             history
                 .insert((Kind::Staff.code(), "XS003", 77), ())
@@ -744,11 +822,12 @@ mod tests {
         let report = verify(&dir.path().join("store.redb")).unwrap();
         assert_eq!(report.integrity, Integrity::Clean);
         assert!(!report.is_healthy());
-        assert_eq!(report.problems_total, 3, "{:#?}", report.problems);
+        assert_eq!(report.problems_total, 4, "{:#?}", report.problems);
         let all = report.problems.join("\n");
         for expected in [
             "by_time: lacks sales `S000001`",
             "refs: says sales `S000001` refers to customers `C99999`",
+            "refs: lists the reference of sales `S000001` to staff `XS003`, which ref_counts counts",
             "history: holds version #77 of staff `XS003`",
         ] {
             assert!(all.contains(expected), "`{expected}` not in\n{all}");
@@ -805,8 +884,10 @@ mod tests {
                 (Kind::Sale.code(), Kind::Customer.code(), Kind::Staff.code());
             let mut by_time = txn.open_table(BY_TIME).unwrap();
             by_time.insert((sale, 7, "S000001"), ()).unwrap();
-            let mut refs = txn.open_table(REFS).unwrap();
-            refs.remove((staff, "XS003", sale, "S000001")).unwrap();
+            txn.open_table(REF_COUNTS)
+                .unwrap()
+                .insert((staff, "XS003", sale), 2)
+                .unwrap();
             let mut current = txn.open_table(CURRENT).unwrap();
             current.remove((customer, "C00011")).unwrap();
             let copy = current
@@ -824,7 +905,7 @@ mod tests {
         let expected = [
             "current: lacks customers `C00011`",
             "current: holds staff `XS999`, which the log says is absent or voided",
-            "refs: lacks the reference of sales `S000001` to staff `XS003`",
+            "ref_counts: counts 2 of sales naming staff `XS003`; the log says 1",
             "by_time: files sales `S000001` under a time its current version does not have",
             // C00011 has one version, which only `current` filed (`history` files the
             // others): with it gone, what names C00011 names a record the store cannot find.
