@@ -192,10 +192,11 @@ fn the_golden_store_takes_a_new_import() {
     );
     // Format 1 listed the six references to staff in `refs` (sale S1 and attempts A1, A2 to
     // XS001, order R1 to SH001, A3 to KF001, A4 to KF002); the import counted them instead:
-    // one entry per staff member and naming kind.
+    // one entry per staff member and naming kind. It also dropped the three answers'
+    // references to their surveys, which their keys imply: 25 - 6 - 3.
     assert_eq!(
         (entries("refs"), entries("ref_counts")),
-        ("19".into(), "5".into())
+        ("16".into(), "5".into())
     );
     let history = dir.ok(&["--lang", "en", "history", "surveys", "Q2"]);
     assert!(history.starts_with("surveys Q2: 4 versions\n"), "{history}");
@@ -216,9 +217,10 @@ fn the_golden_store_takes_a_new_import() {
     );
 }
 
-/// A staff member's referrers, counted since the import that made the store format 2, are
-/// still named when a void would leave them dangling — by an import in memory and by one
-/// in chunks alike — and a void that takes its referrer with it goes through.
+/// A staff member's referrers, counted since the import that made the store format 2, and a
+/// survey's answers, no longer listed in `refs`, are still named when a void would leave
+/// them dangling — by an import in memory and by one in chunks alike — and a void that
+/// takes its referrer with it goes through.
 #[test]
 fn the_golden_store_names_a_staff_members_referrers_after_counting_them() {
     let dir = golden_copy();
@@ -230,6 +232,11 @@ fn the_golden_store_names_a_staff_members_referrers_after_counting_them() {
     dir.write(
         "void/staff.csv",
         "staff_id,name,department,role,active_from,active_to,op\nXS001,,,,,,void\nKF002,,,,,,void\n",
+    );
+    // And a survey's answers, whose keys name it.
+    dir.write(
+        "void/surveys.csv",
+        "survey_id,attempt_id,customer_id,at,subject_department,overall,issues,comment,op\nQ3,,,,,,,,void\n",
     );
     let void = dir.join("void").display().to_string();
     for args in [
@@ -245,7 +252,12 @@ fn the_golden_store_names_a_staff_members_referrers_after_counting_them() {
             stderr.contains("staff.csv:3: staff_id: cannot void staff member `KF002`: contact attempt `A4` still refers to it"),
             "{args:?}: {stderr}"
         );
+        assert!(
+            stderr.contains("surveys.csv:2: survey_id: cannot void survey `Q3`: survey answer `Q3/consultant_attitude`, survey answer `Q3/waiting` still refer to it"),
+            "{args:?}: {stderr}"
+        );
     }
+    std::fs::remove_file(dir.join("void/surveys.csv")).unwrap();
     dir.write(
         "void/staff.csv",
         "staff_id,name,department,role,active_from,active_to,op\nKF002,,,,,,void\n",

@@ -21,7 +21,7 @@ use super::runs::{RunEntry, get_first_byte, get_str, merge_runs, put_str, write_
 use super::tables::{
     BY_TIME, CURRENT, CurrentEntry, HISTORY, IMPORTS, ImportEntry, ImportFile, KindCounts,
     LogEntry, META, META_FORMAT_VERSION, META_NEXT_IMPORT, META_NEXT_SEQ, Op, REF_COUNTS, REFS,
-    STORE_FORMAT, counted,
+    STORE_FORMAT, counted, keyed_under,
 };
 use super::{Store, StoreError};
 use crate::model::{Kind, Record, display_key};
@@ -301,9 +301,19 @@ impl<'t> Appender<'t> {
     }
 
     /// A store of format 1 listed every reference in `refs`; format 2 counts those to the
-    /// kinds [`counted`] says. The first import into a format-1 store moves them over, in
-    /// its own transaction (it marks the store format 2 when it commits).
+    /// kinds [`counted`] says, and leaves out those a key implies ([`keyed_under`]). The
+    /// first import into a format-1 store makes it so, in its own transaction (it marks the
+    /// store format 2 when it commits).
     fn count_listed_references(&mut self) -> Result<(), StoreError> {
+        for target in Kind::ALL {
+            let Some(source) = keyed_under(target) else {
+                continue;
+            };
+            let code = target.code();
+            let range = (code, "", 0u8, "")..(code + 1, "", 0u8, "");
+            self.refs
+                .retain_in(range, |(_, _, kind, _), _| kind != source.code())?;
+        }
         for target in Kind::ALL.into_iter().filter(|k| counted(*k)) {
             let code = target.code();
             let range = (code, "", 0u8, "")..(code + 1, "", 0u8, "");
@@ -393,11 +403,16 @@ impl<'t> Appender<'t> {
                     "refs names kind code {source_code}, which is no kind"
                 ))
             })?;
-            f(source, source_key);
+            // Listed by a store of format 1 before this import made it format 2, and read
+            // by key below.
+            if keyed_under(kind) != Some(source) {
+                f(source, source_key);
+            }
         }
-        let mut counted = Vec::new();
-        super::read::counted_referrers(&self.ref_counts, &self.current, kind, key, &mut counted)?;
-        for (source, key) in &counted {
+        let mut found = Vec::new();
+        super::read::counted_referrers(&self.ref_counts, &self.current, kind, key, &mut found)?;
+        super::read::keyed_referrers(&self.current, kind, key, &mut found)?;
+        for (source, key) in &found {
             f(*source, key);
         }
         Ok(())
@@ -651,7 +666,11 @@ impl IndexDeltas {
         let own = self.span(&key);
         let time = record.time().map(|time| TimeEntry(kind, time.0, own));
         let mut refs = Vec::new();
+        let source = record.kind();
         for r in record.references() {
+            if keyed_under(r.target) == Some(source) {
+                continue;
+            }
             if counted(r.target) {
                 let by_key = self.counts.entry(r.target.code()).or_default();
                 let counts = match by_key.get_mut(r.key) {

@@ -12,6 +12,7 @@ use super::codec::decode;
 use super::tables::{
     BY_TIME, CURRENT, ClosedStatement, CurrentEntry, HISTORY, IMPORTS, ImportEntry, LogEntry, META,
     META_FORMAT_VERSION, META_NEXT_IMPORT, META_NEXT_SEQ, Op, REF_COUNTS, REFS, counted,
+    keyed_under,
 };
 use super::{StoreError, guarded};
 use rayon::prelude::*;
@@ -492,13 +493,17 @@ impl SnapshotView {
                         "refs names kind code {source_code}, which is no kind"
                     ))
                 })?;
-                found.push((source, source_key.to_owned()));
+                // A store of format 1 listed these; they are read by key below.
+                if keyed_under(kind) != Some(source) {
+                    found.push((source, source_key.to_owned()));
+                }
             }
             Ok(())
         })?;
         if let Some(counts) = &self.ref_counts {
             guarded(|| counted_referrers(counts, &self.current, kind, key, &mut found))?;
         }
+        guarded(|| keyed_referrers(&self.current, kind, key, &mut found))?;
         // The callback runs outside the guard: a panic of ours stays a bug, not damage.
         for (source, key) in &found {
             f(*source, key);
@@ -551,6 +556,27 @@ pub(super) fn counted_referrers(
                 display_key(key)
             )));
         }
+    }
+    Ok(())
+}
+
+/// Adds to `found` the current records that name a record by the first part of their own
+/// key ([`keyed_under`]: a survey's answers, a complaint's or an action's steps), from the
+/// range of those keys in `current`. Ids hold no control character, so the range from
+/// `KEY\t` to `KEY\n` holds exactly the keys whose first part is `KEY`.
+pub(super) fn keyed_referrers(
+    current: &impl ReadableTable<(u8, &'static str), &'static [u8]>,
+    target: Kind,
+    key: &str,
+    found: &mut Vec<(Kind, String)>,
+) -> Result<(), StoreError> {
+    let Some(source) = keyed_under(target) else {
+        return Ok(());
+    };
+    let (lo, hi) = (format!("{key}{KEY_SEPARATOR}"), format!("{key}\n"));
+    for entry in current.range((source.code(), lo.as_str())..(source.code(), hi.as_str()))? {
+        let (at, _) = entry?;
+        found.push((source, at.value().1.to_owned()));
     }
     Ok(())
 }

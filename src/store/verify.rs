@@ -20,6 +20,7 @@ use redb::{ReadTransaction, ReadableDatabase, ReadableTable, ReadableTableMetada
 use super::codec::decode;
 use super::log::Log;
 use super::read::{check_record, check_statement, decode_import};
+use super::tables;
 use super::tables::{
     BY_TIME, CURRENT, ClosedStatement, CurrentEntry, HISTORY, IMPORTS, META, META_FORMAT_VERSION,
     META_NEXT_IMPORT, META_NEXT_SEQ, REF_COUNTS, REFS, STATEMENTS, STORE_FORMAT, counted,
@@ -251,8 +252,9 @@ impl Check {
             ))
         });
         let (next_seq, next_import, format) = meta.unwrap_or((u64::MAX, u64::MAX, STORE_FORMAT));
-        // Format 2 counts the references to some kinds in `ref_counts`; format 1 listed them.
-        let listed = |target: Kind| format < 2 || !counted(target);
+        // Format 2 counts the references to some kinds in `ref_counts` and leaves out those
+        // a key implies; format 1 listed them all.
+        let listed = |source: Kind, target: Kind| format < 2 || tables::listed(source, target);
 
         let imports = self
             .stage("imports", |c| {
@@ -431,17 +433,19 @@ impl Check {
                 }
                 for r in record.references() {
                     let target = r.target.code();
-                    if !listed(r.target) {
+                    if listed(entry.kind, r.target) {
+                        if refs.get((target, r.key, code, key))?.is_none() {
+                            c.problem(format!(
+                                "refs: lacks the reference of {what} to {}",
+                                name(target, r.key)
+                            ));
+                        }
+                    } else if counted(r.target) {
                         *expected_counts
                             .entry((target, r.key.to_owned(), code))
                             .or_default() += 1;
-                    } else if refs.get((target, r.key, code, key))?.is_none() {
-                        c.problem(format!(
-                            "refs: lacks the reference of {what} to {}",
-                            name(target, r.key)
-                        ));
                     }
-                    if listed(r.target) {
+                    if listed(entry.kind, r.target) {
                         expected_refs += 1;
                     }
                     if current.get((target, r.key))?.is_none()
@@ -556,9 +560,18 @@ impl Check {
                         .iter()
                         .any(|r| r.target.code() == target && r.key == target_key)
                 });
-                if refers && Kind::from_code(target).is_some_and(|t| !listed(t)) {
+                let (source_kind, target_kind) = (Kind::from_code(kind), Kind::from_code(target));
+                let unlisted = match (source_kind, target_kind) {
+                    (Some(s), Some(t)) => !listed(s, t),
+                    _ => false,
+                };
+                if refers && unlisted {
+                    let how = match target_kind.is_some_and(counted) {
+                        true => "which ref_counts counts",
+                        false => "which its key implies",
+                    };
                     c.problem(format!(
-                        "refs: lists the reference of {} to {}, which ref_counts counts",
+                        "refs: lists the reference of {} to {}, {how}",
                         name(kind, key),
                         name(target, target_key)
                     ));
