@@ -476,6 +476,14 @@ fn decode_customer(bytes: &[u8]) -> Result<CustomerFacts, StoreError> {
     decode("customer", &raw)
 }
 
+/// The log entries an increment's reading of the log holds at once, with the versions they
+/// supersede (a few MB). The library's own tests hand them over three at a time, so that
+/// what they read crosses batches.
+#[cfg(not(test))]
+const LOG_BATCH: usize = 16_384;
+#[cfg(test)]
+const LOG_BATCH: usize = 3;
+
 /// A missing table reads as empty: a facts table of a store written before facts existed,
 /// a log table of a store of another format (`store::log`).
 pub(super) fn missing<T>(r: Result<T, redb::TableError>) -> Result<Option<T>, StoreError> {
@@ -964,6 +972,31 @@ impl Reader {
     ) -> Result<(), StoreError> {
         let scan = super::log::Log::open(self.txn())?;
         let mut earlier = super::log::Log::open(self.txn())?;
+        // The versions before are read a batch at a time in the log's order, so that each
+        // segment holding some of them is decompressed once per batch, not once per version
+        // (an import amending records all over the log); `f` still sees the log's order.
+        let mut batch: Vec<(LogEntry, Option<u64>)> = Vec::new();
+        let mut hand_over = |batch: &mut Vec<(LogEntry, Option<u64>)>,
+                             earlier: &mut super::log::Log|
+         -> Result<(), StoreError> {
+            let mut wanted: Vec<(u64, usize)> = batch
+                .iter()
+                .enumerate()
+                .filter_map(|(i, (_, before))| before.map(|prev| (prev, i)))
+                .collect();
+            wanted.sort_unstable();
+            let mut previous: Vec<Option<Record>> = vec![None; batch.len()];
+            for (prev, i) in wanted {
+                previous[i] = earlier
+                    .get(prev)?
+                    .ok_or_else(|| StoreError::Damaged(format!("log entry {prev} is missing")))?
+                    .record;
+            }
+            for ((entry, before), previous) in batch.drain(..).zip(previous) {
+                f(&entry, previous.as_ref(), before.is_none());
+            }
+            Ok(())
+        };
         guarded(|| {
             let history = self.txn().open_table(HISTORY)?;
             scan.scan(from, to, &mut |seq, entry| {
@@ -976,20 +1009,13 @@ impl Reader {
                     .next_back()
                     .transpose()?
                     .map(|(k, _)| k.value().2);
-                let previous = match before {
-                    Some(prev) => {
-                        earlier
-                            .get(prev)?
-                            .ok_or_else(|| {
-                                StoreError::Damaged(format!("log entry {prev} is missing"))
-                            })?
-                            .record
-                    }
-                    None => None,
-                };
-                f(&entry, previous.as_ref(), before.is_none());
+                batch.push((entry, before));
+                if batch.len() == LOG_BATCH {
+                    hand_over(&mut batch, &mut earlier)?;
+                }
                 Ok(())
-            })
+            })?;
+            hand_over(&mut batch, &mut earlier)
         })
     }
 
@@ -1743,6 +1769,130 @@ impl Reader {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Appends versions of staff records as one import: `Some(role)` adds or amends, `None`
+    /// voids.
+    fn append_staff(store: &Store, versions: &[(&str, Option<Option<&str>>)]) {
+        use crate::model::{Day, Staff};
+        use crate::store::{EncodedRecord, ImportFile, KindCounts, NewImport, NewVersion, Op};
+        let records: Vec<Option<Record>> = versions
+            .iter()
+            .map(|(id, role)| {
+                role.map(|role| {
+                    Record::Staff(Staff {
+                        staff_id: (*id).into(),
+                        name: "王强".into(),
+                        department: "sales".into(),
+                        role: role.map(str::to_owned),
+                        active_from: Day::parse("2021-08-02").unwrap(),
+                        active_to: None,
+                    })
+                })
+            })
+            .collect();
+        let mut arena = Vec::new();
+        let spans: Vec<_> = records
+            .iter()
+            .map(|r| {
+                let start = arena.len();
+                if let Some(r) = r {
+                    crate::store::encode_record_into(r, &mut arena);
+                }
+                start..arena.len()
+            })
+            .collect();
+        let basis = store.reader().unwrap().basis().unwrap();
+        let written = versions.len() as u64;
+        let import = NewImport {
+            at: "2026-01-01 00:00:00".into(),
+            amend: true,
+            files: vec![ImportFile {
+                path: "staff.csv".into(),
+                kind: Kind::Staff,
+                sha256: String::new(),
+                rows: written,
+            }],
+            counts: vec![KindCounts {
+                kind_code: Kind::Staff.code(),
+                added: written,
+                ..KindCounts::default()
+            }],
+        };
+        let new = versions
+            .iter()
+            .zip(&records)
+            .enumerate()
+            .map(|(i, ((id, _), r))| NewVersion {
+                kind: Kind::Staff,
+                key: id,
+                op: if r.is_some() { Op::Add } else { Op::Void },
+                record: r
+                    .as_ref()
+                    .map(|_| EncodedRecord::from_bytes(&arena[spans[i].clone()])),
+            });
+        assert!(store.append(basis, import, new).unwrap().is_ok());
+    }
+
+    /// What an increment changed, read from the log with the version each entry
+    /// supersedes: in batches of three here (`LOG_BATCH`), six entries, the versions they
+    /// supersede read in the log's order, handed over in the entries' own order.
+    #[test]
+    fn an_increments_entries_come_with_the_versions_they_supersede() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_or_create(&dir.path().join("store.redb")).unwrap();
+        // Each first version's role is its own id in lower case, so that a version handed
+        // with the wrong entry shows.
+        let ids = ["S0", "S1", "S2", "S3", "S4", "S5", "S6"];
+        let roles: Vec<String> = ids.iter().map(|id| id.to_lowercase()).collect();
+        let first: Vec<_> = ids
+            .iter()
+            .zip(&roles)
+            .map(|(id, role)| (*id, Some(Some(role.as_str()))))
+            .collect();
+        append_staff(&store, &first);
+        let from = store.reader().unwrap().basis().unwrap().next_seq;
+        append_staff(
+            &store,
+            &[
+                ("S6", Some(Some("second"))),
+                ("S1", None),
+                ("S7", Some(None)),
+                ("S0", Some(Some("second"))),
+                ("S4", Some(Some("second"))),
+                ("S2", Some(Some("second"))),
+            ],
+        );
+        let mut seen = Vec::new();
+        store
+            .reader()
+            .unwrap()
+            .for_each_log_entry(from, u64::MAX, |entry, previous, first| {
+                let role = |r: Option<&Record>| match r {
+                    Some(Record::Staff(s)) => s.role.clone().unwrap_or_else(|| "-".into()),
+                    Some(_) => unreachable!(),
+                    None => "none".into(),
+                };
+                seen.push(format!(
+                    "{} {} {} was {} {first}",
+                    entry.key,
+                    entry.op.as_str(),
+                    role(entry.record.as_ref()),
+                    role(previous)
+                ));
+            })
+            .unwrap();
+        assert_eq!(
+            seen,
+            [
+                "S6 add second was s6 false",
+                "S1 void none was s1 false",
+                "S7 add - was none true",
+                "S0 add second was s0 false",
+                "S4 add second was s4 false",
+                "S2 add second was s2 false",
+            ]
+        );
+    }
 
     /// A customer with a year of monthly tasks and unscheduled calls: ids that share their
     /// prefixes, as real ones do.
