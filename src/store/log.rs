@@ -5,9 +5,10 @@
 //! consecutive numbers: byte 0 is the segment's encoding ([`SEGMENT_ENCODING`], 1), the rest
 //! a zstd frame (`store::zframe`) of the versions, each as a 4-byte little-endian length and
 //! then the `log` value format 1 wrote for it (`codec::encode` of a [`LogEntry`], its own
-//! version byte first). An import fills a segment up to [`SEGMENT_RAW_MAX`] bytes, and its
-//! last segment ends with it: a segment never holds two imports' versions, and none is ever
-//! rewritten.
+//! version byte first). An import fills a segment until it compresses to about 90 % of a
+//! 16 KiB page ([`PAGE_FIT`]; reading one version decompresses its segment, tens of
+//! microseconds), and its last segment ends with it: a segment never holds two imports'
+//! versions, and none is ever rewritten.
 //!
 //! Store format 1 kept one `log` entry per version. A format-1 store keeps those where they
 //! are; the versions a later import appends go into segments. So the log is `log`'s
@@ -31,18 +32,37 @@ pub(crate) const LOG_SEGMENTS: TableDefinition<u64, &[u8]> = TableDefinition::ne
 /// Byte 0 of a segment value: how the rest is encoded.
 pub(super) const SEGMENT_ENCODING: u8 = 1;
 
-/// A segment is closed once its versions' bytes reach this (before compression). Reading
-/// one version decompresses its segment: 64 KiB take tens of microseconds, and compress
-/// about as well as anything larger.
-pub(super) const SEGMENT_RAW_MAX: usize = 64 * 1024;
+/// A segment value stays within one 16 KiB page of redb's: a value just over it takes a page
+/// of 32 KiB. Segments of a fixed 64 KiB of versions compressed to 14–15 KB on average, and
+/// the ones over 16 KiB left the log's table 40 % free space at 500 000 customers.
+pub(super) const PAGE_FIT: usize = 16 * 1024 - 128;
+
+/// The versions' bytes a segment starts by aiming for; each segment written sets the next
+/// one's aim by its compression, for 90 % of [`PAGE_FIT`].
+const RAW_FIRST_AIM: usize = 56 * 1024;
 
 /// The segment an import is filling, written to `log_segments` when full and when the
 /// import ends.
-#[derive(Default)]
 pub(super) struct SegmentWriter {
     first: u64,
     next: u64,
     raw: Vec<u8>,
+    /// Where each version's bytes end in `raw`.
+    ends: Vec<usize>,
+    /// The bytes of versions at which the segment is compressed and written.
+    aim: usize,
+}
+
+impl Default for SegmentWriter {
+    fn default() -> SegmentWriter {
+        SegmentWriter {
+            first: 0,
+            next: 0,
+            raw: Vec::new(),
+            ends: Vec::new(),
+            aim: RAW_FIRST_AIM,
+        }
+    }
 }
 
 impl SegmentWriter {
@@ -66,24 +86,55 @@ impl SegmentWriter {
         let len = u32::try_from(value.len()).expect("a version is smaller than 4 GiB");
         self.raw.extend_from_slice(&len.to_le_bytes());
         self.raw.extend_from_slice(&value);
-        if self.raw.len() >= SEGMENT_RAW_MAX {
-            self.flush(segments)?;
+        self.ends.push(self.raw.len());
+        if self.raw.len() >= self.aim {
+            self.write_some(segments)?;
         }
         Ok(())
     }
 
-    /// Writes the segment being filled, if it holds any version.
+    /// Writes every version held, as one segment or more.
     pub(super) fn flush(
         &mut self,
         segments: &mut Table<'_, u64, &'static [u8]>,
     ) -> Result<(), StoreError> {
-        if self.raw.is_empty() {
-            return Ok(());
+        while !self.raw.is_empty() {
+            self.write_some(segments)?;
         }
-        let mut value = vec![SEGMENT_ENCODING];
-        value.extend_from_slice(&zframe::compress(&self.raw));
+        Ok(())
+    }
+
+    /// Writes the versions held as one segment, or, when they compress to more than
+    /// [`PAGE_FIT`], the first of them that fit by their compression (keeping the rest).
+    fn write_some(
+        &mut self,
+        segments: &mut Table<'_, u64, &'static [u8]>,
+    ) -> Result<(), StoreError> {
+        let aim = PAGE_FIT * 9 / 10;
+        let mut frame = zframe::compress(&self.raw);
+        let mut count = self.ends.len();
+        if 1 + frame.len() > PAGE_FIT && count > 1 {
+            let budget = self.raw.len() * aim / frame.len();
+            count = self
+                .ends
+                .iter()
+                .take_while(|&&end| end <= budget)
+                .count()
+                .max(1);
+            frame = zframe::compress(&self.raw[..self.ends[count - 1]]);
+        }
+        let used = self.ends[count - 1];
+        self.aim = (used * aim / frame.len().max(1)).clamp(4 * 1024, 256 * 1024);
+        let mut value = Vec::with_capacity(1 + frame.len());
+        value.push(SEGMENT_ENCODING);
+        value.extend_from_slice(&frame);
         segments.insert(self.first, value.as_slice())?;
-        self.raw.clear();
+        self.raw.drain(..used);
+        self.ends.drain(..count);
+        for end in &mut self.ends {
+            *end -= used;
+        }
+        self.first += count as u64;
         Ok(())
     }
 }
@@ -320,36 +371,43 @@ mod tests {
         seqs
     }
 
-    /// 4 500 versions of about 55 bytes: format 1's 20, then segments closed once they
-    /// reach 64 KiB and when their writer ends (each two thousand versions). Every version
-    /// reads back, alone and in any range, across the two tables.
+    /// 4 500 versions of about 55 bytes: format 1's 20, then segments that each fit a page
+    /// (all but the last of each writer filled to at least half of it), never across a
+    /// writer's end (each two thousand versions). Every version reads back, alone and in
+    /// any range, across the two tables.
     #[test]
     fn versions_read_back_from_format_1_entries_and_segments_alike() {
         let (_dir, db) = log_of(20, 4_500);
         let txn = db.begin_read().unwrap();
-        // The segments' first versions, by the rule worked naively over the versions' sizes.
-        let mut expected = vec![21];
-        let mut bytes = 0;
-        for seq in 21..=4_500 {
-            bytes += 4 + encode(&version(seq)).len();
-            if (bytes >= 64 * 1024 || seq.is_multiple_of(2_000)) && seq < 4_500 {
-                expected.push(seq + 1);
-                bytes = 0;
-            }
-        }
-        let firsts: Vec<u64> = txn
+        let segments: Vec<(u64, usize)> = txn
             .open_table(LOG_SEGMENTS)
             .unwrap()
             .iter()
             .unwrap()
-            .map(|e| e.unwrap().0.value())
+            .map(|e| {
+                let (first, value) = e.unwrap();
+                (first.value(), value.value().len())
+            })
             .collect();
-        assert_eq!(firsts, expected);
-        assert!(expected.len() >= 5, "{expected:?}");
-        assert!(
-            expected.iter().any(|s| (s - 1) % 2_000 != 0 && *s != 21),
-            "{expected:?}"
-        );
+        assert_eq!(segments[0].0, 21);
+        let mut ends = Vec::new();
+        for (i, &(first, bytes)) in segments.iter().enumerate() {
+            let end = segments.get(i + 1).map_or(4_501, |s| s.0);
+            assert!(bytes <= PAGE_FIT, "segment {first}: {bytes} bytes");
+            // A writer's end closes a segment, and none holds versions of two writers.
+            let last_of_writer = end == 2_001 || end == 4_001 || end == 4_501;
+            assert_eq!(
+                (first - 1) / 2_000,
+                (end - 2) / 2_000,
+                "segment {first}..{end}"
+            );
+            if !last_of_writer {
+                assert!(bytes >= PAGE_FIT / 2, "segment {first}: {bytes} bytes");
+            }
+            ends.push(end);
+        }
+        assert!(ends.contains(&2_001) && ends.contains(&4_001));
+        assert!(segments.len() >= 4, "{segments:?}");
         let mut log = Log::open(&txn).unwrap();
         for seq in [1, 20, 21, 999, 1_000, 1_001, 4_500, 3_333, 2, 4_499] {
             assert_eq!(log.get(seq).unwrap(), Some(version(seq)), "version {seq}");
@@ -370,6 +428,65 @@ mod tests {
                 scanned(&log, from, to),
                 (from..to.min(4_501)).collect::<Vec<_>>()
             );
+        }
+    }
+
+    /// Versions that compress poorly (a pseudo-random VIN and customer each): the first
+    /// segment's aim overshoots a page, so the writer keeps what does not fit for the next
+    /// segment. Every segment still fits a page, and every version reads back.
+    #[test]
+    fn a_segment_that_would_not_fit_a_page_is_cut() {
+        let noisy = |seq: u64| {
+            let mut entry = version(seq);
+            let mut x = seq.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0xD1B5_4A32_D192_ED03;
+            let mut text = String::new();
+            for _ in 0..40 {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                text.push(char::from(b'A' + (x % 26) as u8));
+            }
+            if let Some(Record::Sale(sale)) = &mut entry.record {
+                sale.vin = Some(text[..17].to_owned());
+                sale.customer_id = text[17..].to_owned();
+            }
+            entry
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let db = Database::create(dir.path().join("log.redb")).unwrap();
+        let txn = db.begin_write().unwrap();
+        {
+            let mut segments = txn.open_table(LOG_SEGMENTS).unwrap();
+            let mut writer = SegmentWriter::default();
+            for seq in 1..=3_000 {
+                writer.push(&mut segments, seq, &noisy(seq)).unwrap();
+            }
+            writer.flush(&mut segments).unwrap();
+        }
+        txn.commit().unwrap();
+        let txn = db.begin_read().unwrap();
+        let sizes: Vec<usize> = txn
+            .open_table(LOG_SEGMENTS)
+            .unwrap()
+            .iter()
+            .unwrap()
+            .map(|e| e.unwrap().1.value().len())
+            .collect();
+        assert!(sizes.iter().all(|&n| n <= PAGE_FIT), "{sizes:?}");
+        assert!(sizes.len() >= 5, "{sizes:?}");
+        // What makes this the case of a cut: the first aim's versions overshoot a page.
+        let mut raw = Vec::new();
+        let mut seq = 1;
+        while raw.len() < RAW_FIRST_AIM {
+            let value = encode(&noisy(seq));
+            raw.extend_from_slice(&(value.len() as u32).to_le_bytes());
+            raw.extend_from_slice(&value);
+            seq += 1;
+        }
+        assert!(zframe::compress(&raw).len() > PAGE_FIT);
+        let mut log = Log::open(&txn).unwrap();
+        for seq in 1..=3_000 {
+            assert_eq!(log.get(seq).unwrap(), Some(noisy(seq)), "version {seq}");
         }
     }
 
