@@ -316,3 +316,85 @@ fn a_store_of_a_newer_format_is_refused_untouched() {
     }
     assert!(!dir.join("export").exists());
 }
+
+/// The golden store of format 2 (`fixtures/golden-2/`: the same inputs and steps as format
+/// 1's, written by the release that introduced format 2) reads as it was written: the same
+/// records and versions as format 1's; its log in three segments (one per import) and no
+/// `log` table; `history` holding only the versions no longer current (sale S2's add and
+/// void, survey Q2's first two: 4); the six references to staff counted (5 entries) and the
+/// three answers' references to their surveys implied by their keys (refs: 16); and it
+/// exports, reports and shows history exactly as committed.
+#[test]
+fn the_format_2_golden_store_reads_as_written() {
+    let golden2 = |path: &str| {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/golden-2")
+            .join(path)
+    };
+    let dir = Dir::new();
+    std::fs::copy(golden2("golden.redb"), dir.db()).expect("copy the golden store");
+    let stats = dir.ok(&["--lang", "en", "stats", "--tables"]);
+    assert!(
+        stats.lines().next().unwrap().ends_with(", format 2)"),
+        "{stats}"
+    );
+    for line in [
+        "\nsales                      1           3\n",
+        "\nsurveys                    4           6\n",
+        "\nsurvey_answers             3           3\n",
+    ] {
+        assert!(stats.contains(line), "{line:?} not in {stats}");
+    }
+    let entries = |table: &str| {
+        stats
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(table))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .map(str::to_owned)
+    };
+    assert_eq!(entries("log"), None);
+    assert_eq!(
+        [
+            entries("log_segments"),
+            entries("history"),
+            entries("ref_counts"),
+            entries("refs")
+        ],
+        [
+            Some("3".into()),
+            Some("4".into()),
+            Some("5".into()),
+            Some("16".into())
+        ]
+    );
+    let verify = dir.ok(&["verify"]);
+    assert!(verify.ends_with("the store is healthy\n"), "{verify}");
+    assert!(
+        verify.contains("\n  log                   27 entries\n"),
+        "{verify}"
+    );
+    let out = dir.join("export");
+    dir.ok(&["export", out.to_str().unwrap()]);
+    let mut names: Vec<String> = std::fs::read_dir(golden2("export"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 13, "{names:?}");
+    for name in names {
+        let expected = std::fs::read(golden2(&format!("export/{name}"))).unwrap();
+        assert!(
+            std::fs::read(out.join(&name)).unwrap() == expected,
+            "export/{name} differs"
+        );
+    }
+    for month in ["2024-03", "2024-04"] {
+        let shown = dir.ok(&["report", "payouts", "--month", month, "--format", "json"]);
+        let committed = std::fs::read_to_string(golden2(&format!("report/payouts-{month}.json")));
+        assert_eq!(shown, committed.unwrap(), "{month}");
+    }
+    assert_eq!(
+        dir.ok(&["--lang", "en", "history", "surveys", "Q2"]),
+        std::fs::read_to_string(golden2("report/history-surveys-Q2.txt")).unwrap()
+    );
+}

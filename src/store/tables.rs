@@ -13,11 +13,11 @@
 //! |---|---|---|---|
 //! | `log_segments` | `seq: u64` of its first version | a segment: byte 0 its encoding (1), then a zstd frame of consecutive versions, each a 4-byte length and a `v1::LogEntry` value ([`LogEntry`]); layout in `super::log` | every accepted version, in ingest order; only ever appended (store format 2) |
 //! | `log` | `seq: u64` | `v1::LogEntry` ([`LogEntry`]) | the versions a store of format 1 logged, one entry each, read with the segments after them; never written by format 2 (a new store has no `log`) |
-//! | `history` | `(kind, key, seq)` | `()` | the versions of one record: a prefix range |
+//! | `history` | `(kind, key, seq)` | `()` | every version of a record but the one `current` holds (a void, and the versions an amendment or void superseded: a prefix range; with `current`'s, a record's versions); a store of format 1 files the current one too |
 //! | `current` | `(kind, key)` | `v1::CurrentEntry` ([`CurrentEntry`]) | latest non-void version of each record |
 //! | `by_time` | `(kind, time, key)` | `()` | current records of a kind by their date |
-//! | `refs` | `(target kind, target key, source kind, source key)` | `()` | current references, but those to staff ([`counted`]) and those a key implies ([`keyed_under`]: an answer's survey, a step's complaint or action); a store of format 1 lists those too ([`listed`]) |
-//! | `ref_counts` | `(target kind, target key, source kind)` | `u64` | how many current records of the source kind name the target, for the kinds [`counted`] says (staff); no entry for none (store format 2) |
+//! | `refs` | `(target kind, target key, source kind, source key)` | `()` | current references, but those to staff (`counted`) and those a key implies (`keyed_under`: an answer's survey, a step's complaint or action); a store of format 1 lists those too (`listed`) |
+//! | `ref_counts` | `(target kind, target key, source kind)` | `u64` | how many current records of the source kind name the target, for the kinds `counted` says (staff); no entry for none (store format 2) |
 //! | `imports` | `import id: u64` | `v1::ImportEntry` ([`ImportEntry`]) | one entry per committed import |
 //! | `statements` | month label `YYYY-MM` | `v1::ClosedStatement` ([`ClosedStatement`]) | the first closed payout statement of each month, as the JSON text finance saw; only ever added |
 //! | `statement_versions` | `(month label, version)` | `v1::ClosedStatement` | the statements of a month closed again after a reopen, version 2 on; only ever added |
