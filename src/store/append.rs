@@ -713,9 +713,14 @@ impl IndexDeltas {
                         Ok(0) => drop(table.remove(entry)?),
                         Ok(now) => drop(table.insert(entry, now)?),
                         Err(_) => {
+                            let kind = |code: u8| {
+                                Kind::from_code(code)
+                                    .map_or_else(|| format!("kind {code}"), |k| k.to_string())
+                            };
                             return Err(StoreError::Damaged(format!(
-                                "ref_counts: {} records of kind {source} name {}, fewer than the {} this import takes away",
-                                was,
+                                "ref_counts counts {was} {} naming {} `{}`, fewer than the {} this import takes away",
+                                kind(source as u8),
+                                kind(target),
                                 display_key(&key),
                                 -change
                             )));

@@ -847,6 +847,52 @@ mod tests {
         }
     }
 
+    /// A count of references to staff below what an import takes away is damage: the
+    /// import stops, naming the count, and writes nothing.
+    #[test]
+    fn a_count_below_what_an_import_takes_away_stops_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store(dir.path());
+        let txn = store.db.begin_write().unwrap();
+        txn.open_table(REF_COUNTS)
+            .unwrap()
+            .remove((Kind::Staff.code(), "XS003", Kind::Sale.code()))
+            .unwrap();
+        txn.commit().unwrap();
+        let basis = store.reader().unwrap().basis().unwrap();
+        let import = NewImport {
+            at: "2026-01-02 00:00:00".into(),
+            amend: false,
+            files: vec![ImportFile {
+                path: "sales.csv".into(),
+                kind: Kind::Sale,
+                sha256: String::new(),
+                rows: 1,
+            }],
+            counts: vec![KindCounts {
+                kind_code: Kind::Sale.code(),
+                voided: 1,
+                ..KindCounts::default()
+            }],
+        };
+        let void = NewVersion {
+            kind: Kind::Sale,
+            key: "S000001",
+            op: Op::Void,
+            record: None,
+        };
+        let error = store
+            .append(basis, import, [void])
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(
+            error.contains("ref_counts counts 0 sales naming staff `XS003`, fewer than the 1 this import takes away"),
+            "{error}"
+        );
+        assert_eq!(store.reader().unwrap().basis().unwrap(), basis);
+    }
+
     /// A log segment that does not decompress passes redb's checksums (it was written
     /// through redb): verify names it by its first version, and what the other tables hold
     /// of the versions it held, rather than stopping.
