@@ -326,7 +326,6 @@ impl Check {
         // A version is its record's latest when neither `history` (below `next_seq`: a
         // number past it is a problem of its own) nor `current` files a later one; the
         // latest says what `current`, `by_time` and `refs` hold of the record.
-        let mut expected_current = 0u64;
         let mut expected_times = 0u64;
         let mut expected_refs = 0u64;
         // (target kind, target key, source kind) → records: a few per staff member.
@@ -402,7 +401,6 @@ impl Check {
                     }
                     return Ok(());
                 };
-                expected_current += 1;
                 match stored {
                     None => c.problem(format!("current: lacks {what}")),
                     Some(Err(e)) => {
