@@ -60,21 +60,18 @@ fn the_golden_store_opens_verifies_and_shows_format_1() {
     );
 }
 
-#[test]
-fn the_golden_store_exports_the_committed_files_byte_for_byte() {
-    let dir = golden_copy();
+/// `export` of the store in `dir` writes the 13 files of `committed`, byte for byte.
+fn exports_as_committed(dir: &Dir, committed: &Path) {
     let out = dir.join("export");
     dir.ok(&["export", out.to_str().unwrap()]);
-    let mut names: Vec<String> = std::fs::read_dir(golden("export"))
+    let mut names: Vec<String> = std::fs::read_dir(committed)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    // The eight kinds of the first release, and the five of DOMAIN.md sections 12–13,
-    // which the golden store has no record of: their files are a header only.
     assert_eq!(names.len(), 13, "{names:?}");
     for name in names {
-        let expected = std::fs::read(golden(&format!("export/{name}"))).unwrap();
+        let expected = std::fs::read(committed.join(&name)).unwrap();
         let actual = std::fs::read(out.join(&name)).unwrap();
         assert!(
             actual == expected,
@@ -83,6 +80,14 @@ fn the_golden_store_exports_the_committed_files_byte_for_byte() {
             String::from_utf8_lossy(&actual)
         );
     }
+}
+
+#[test]
+fn the_golden_store_exports_the_committed_files_byte_for_byte() {
+    let dir = golden_copy();
+    // The eight kinds of the first release, and the five of DOMAIN.md sections 12–13,
+    // which the golden store has no record of: their files are a header only.
+    exports_as_committed(&dir, &golden("export"));
     assert_eq!(
         dir.ok(&["--lang", "en", "history", "surveys", "Q2"]),
         read("report/history-surveys-Q2.txt")
@@ -373,21 +378,7 @@ fn the_format_2_golden_store_reads_as_written() {
         verify.contains("\n  log                   27 entries\n"),
         "{verify}"
     );
-    let out = dir.join("export");
-    dir.ok(&["export", out.to_str().unwrap()]);
-    let mut names: Vec<String> = std::fs::read_dir(golden2("export"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    assert_eq!(names.len(), 13, "{names:?}");
-    for name in names {
-        let expected = std::fs::read(golden2(&format!("export/{name}"))).unwrap();
-        assert!(
-            std::fs::read(out.join(&name)).unwrap() == expected,
-            "export/{name} differs"
-        );
-    }
+    exports_as_committed(&dir, &golden2("export"));
     for month in ["2024-03", "2024-04"] {
         let shown = dir.ok(&["report", "payouts", "--month", month, "--format", "json"]);
         let committed = std::fs::read_to_string(golden2(&format!("report/payouts-{month}.json")));
