@@ -21,7 +21,7 @@ use super::runs::{RunEntry, get_first_byte, get_str, merge_runs, put_str, write_
 use super::tables::{
     BY_TIME, CURRENT, CurrentEntry, HISTORY, IMPORTS, ImportEntry, ImportFile, KindCounts,
     LogEntry, META, META_FORMAT_VERSION, META_NEXT_IMPORT, META_NEXT_SEQ, Op, REF_COUNTS, REFS,
-    STORE_FORMAT, counted, keyed_under,
+    STORE_FORMAT, counted, keyed_under, kind_name,
 };
 use super::{Store, StoreError};
 use crate::model::{Kind, Record, display_key};
@@ -713,14 +713,10 @@ impl IndexDeltas {
                         Ok(0) => drop(table.remove(entry)?),
                         Ok(now) => drop(table.insert(entry, now)?),
                         Err(_) => {
-                            let kind = |code: u8| {
-                                Kind::from_code(code)
-                                    .map_or_else(|| format!("kind {code}"), |k| k.to_string())
-                            };
                             return Err(StoreError::Damaged(format!(
                                 "ref_counts counts {was} {} naming {} `{}`, fewer than the {} this import takes away",
-                                kind(source as u8),
-                                kind(target),
+                                kind_name(source as u8),
+                                kind_name(target),
                                 display_key(&key),
                                 -change
                             )));

@@ -119,6 +119,12 @@ pub(crate) fn listed(source: Kind, target: Kind) -> bool {
     !counted(target) && keyed_under(target) != Some(source)
 }
 
+/// A stored kind code as messages name it: `contacts`, or `kind 99` for a code that is no
+/// kind (damage).
+pub(crate) fn kind_name(code: u8) -> String {
+    Kind::from_code(code).map_or_else(|| format!("kind {code}"), |k| k.to_string())
+}
+
 pub(crate) const META_NEXT_SEQ: &str = "next_seq";
 pub(crate) const META_NEXT_IMPORT: &str = "next_import";
 pub(crate) const META_FORMAT_VERSION: &str = "format_version";

@@ -24,6 +24,7 @@ use super::tables;
 use super::tables::{
     BY_TIME, CURRENT, ClosedStatement, CurrentEntry, HISTORY, IMPORTS, META, META_FORMAT_VERSION,
     META_NEXT_IMPORT, META_NEXT_SEQ, REF_COUNTS, REFS, STATEMENTS, STORE_FORMAT, counted,
+    kind_name,
 };
 use super::{
     CONCURRENCY, Found, READER_CACHE_BYTES, StoreError, check_format, guarded, inspect, open_error,
@@ -634,11 +635,6 @@ impl Check {
             Ok(())
         });
     }
-}
-
-/// A kind as problems name it: `contacts`.
-fn kind_name(code: u8) -> String {
-    Kind::from_code(code).map_or_else(|| format!("kind {code}"), |k| k.to_string())
 }
 
 /// A record's latest version as the log has it, found through the version numbers its
