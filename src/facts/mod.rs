@@ -239,6 +239,9 @@ pub fn catch_up_in_chunks_of(
                     .flat_map(|(f, ids)| ids.iter().map(move |id| (id, f)))
                     .collect();
                 let list: Vec<&String> = targets.iter().collect();
+                // Not pipelined as a rebuild is: an increment's chunks keep both threads
+                // busy reading the customers' records, and writing beside them gained
+                // nothing measurable while holding another chunk.
                 for part in list.chunks(chunk) {
                     let want: BTreeSet<String> = part.iter().map(|id| (*id).clone()).collect();
                     let gather = with_families(part, &family_of, &members);
@@ -316,7 +319,7 @@ fn derive_in_chunks(
     reader: &Reader,
     rules: &Rules,
     chunk: usize,
-    mut f: impl FnMut(Vec<(String, Option<CustomerFacts>)>) -> Result<(), StoreError>,
+    f: impl FnMut(Vec<(String, Option<CustomerFacts>)>) -> Result<(), StoreError>,
 ) -> Result<u64, StoreError> {
     // Every customer and their family: a chunk's families are derived with it (tier S1
     // counts a family's buyers), whichever chunk their members are in.
@@ -340,12 +343,48 @@ fn derive_in_chunks(
         .collect();
     crate::progress::expect(crate::progress::Phase::Customers, ids.len() as u64);
     let list: Vec<&String> = ids.iter().collect();
-    for part in list.chunks(chunk) {
-        let want: BTreeSet<String> = part.iter().map(|id| (*id).clone()).collect();
-        let gather = with_families(part, &family_of, &members);
-        f(derive_some(reader, rules, &gather, &want)?)?;
-    }
+    pipelined(
+        list.chunks(chunk),
+        |part| {
+            let want: BTreeSet<String> = part.iter().map(|id| (*id).clone()).collect();
+            let gather = with_families(part, &family_of, &members);
+            derive_some(reader, rules, &gather, &want)
+        },
+        f,
+    )?;
     Ok(ids.len() as u64)
+}
+
+/// Derives `parts` one after another on a thread of its own (each with every thread of the
+/// pool) while `take` takes the derived parts, in order, on this one: writing a chunk's
+/// facts (one thread: redb has one writer) overlaps deriving the next. At most two derived
+/// parts wait for `take`, so memory stays bounded by a few chunks. The first error, of
+/// either side, ends both and is returned; what `take` receives does not depend on the
+/// thread count.
+fn pipelined<P: Send, T: Send>(
+    parts: impl Iterator<Item = P> + Send,
+    derive: impl Fn(P) -> Result<T, StoreError> + Sync,
+    mut take: impl FnMut(T) -> Result<(), StoreError>,
+) -> Result<(), StoreError> {
+    std::thread::scope(|scope| {
+        let (sender, derived) = std::sync::mpsc::sync_channel::<Result<T, StoreError>>(1);
+        let derive = &derive;
+        // (Like rayon's own threads, one that the system cannot start is a panic.)
+        scope.spawn(move || {
+            for part in parts {
+                let result = derive(part);
+                let failed = result.is_err();
+                // A closed channel: `take` failed and returned.
+                if sender.send(result).is_err() || failed {
+                    break;
+                }
+            }
+        });
+        for result in derived {
+            take(result?)?;
+        }
+        Ok(())
+    })
 }
 
 /// The care facts of every customer, derived from scratch (chunk by chunk, keeping only
@@ -1211,6 +1250,67 @@ pub fn check(reader: &Reader, rules: &Rules, max: usize) -> Result<FactsCheck, S
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pipelined_parts_arrive_in_order_and_an_error_of_either_side_ends_both() {
+        let derived = std::sync::atomic::AtomicUsize::new(0);
+        let mut taken = Vec::new();
+        pipelined(
+            0..50u32,
+            |n| {
+                derived.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                Ok(n * 2)
+            },
+            |n| {
+                taken.push(n);
+                Ok(())
+            },
+        )
+        .unwrap();
+        assert_eq!(taken, (0..50).map(|n| n * 2).collect::<Vec<_>>());
+        assert_eq!(derived.into_inner(), 50);
+
+        // Deriving part 3 fails: parts 0..3 were taken, and the error is returned.
+        let mut taken = Vec::new();
+        let err = pipelined(
+            0..50u32,
+            |n| match n {
+                3 => Err(StoreError::Damaged("part 3".into())),
+                n => Ok(n),
+            },
+            |n| {
+                taken.push(n);
+                Ok(())
+            },
+        )
+        .unwrap_err();
+        assert!(
+            matches!(err, StoreError::Damaged(ref w) if w == "part 3"),
+            "{err}"
+        );
+        assert_eq!(taken, vec![0, 1, 2]);
+
+        // Taking part 2 fails: deriving stops within the two parts that may wait.
+        let derived = std::sync::atomic::AtomicUsize::new(0);
+        let err = pipelined(
+            0..50u32,
+            |n| {
+                derived.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                Ok(n)
+            },
+            |n| match n {
+                2 => Err(StoreError::Damaged("took 2".into())),
+                _ => Ok(()),
+            },
+        )
+        .unwrap_err();
+        assert!(
+            matches!(err, StoreError::Damaged(ref w) if w == "took 2"),
+            "{err}"
+        );
+        let derived = derived.into_inner();
+        assert!((3..=6).contains(&derived), "{derived} parts derived");
+    }
 
     /// Payout rules shape no fact: changing them keeps the kept facts current; any rule a
     /// fact depends on changes the fingerprint.

@@ -32,6 +32,7 @@
 //! customer, complaints, actions), the keys of rows that failed to parse — which grows with
 //! the corrections an import makes, not with its size (a first load makes none).
 
+use std::cell::RefCell;
 use std::cmp::Ordering;
 use std::collections::{BTreeSet, BinaryHeap, HashSet};
 use std::fs::File;
@@ -146,6 +147,7 @@ pub fn import_streamed(
         amend: options.amend,
         failed,
         voided: vec![HashSet::new(); Kind::ALL.len()],
+        known: RefCell::new(Known::new(KNOWN_MAX)),
         counts: empty_counts(),
         within: empty_within(),
         amended: Vec::new(),
@@ -234,6 +236,7 @@ struct Decider<'p> {
     failed: Vec<HashSet<String>>,
     /// Per kind, keys whose net row is a void.
     voided: Vec<HashSet<String>>,
+    known: RefCell<Known>,
     counts: Vec<crate::store::KindCounts>,
     within: Vec<super::WithinImport>,
     amended: Vec<Deferred>,
@@ -308,6 +311,7 @@ impl Decider<'_> {
                 appender,
                 failed: &self.failed,
                 voided: &self.voided,
+                known: &self.known,
             };
             check_net_add(&mut self.judge, file, last.line, record, &end)?;
         } else {
@@ -412,6 +416,45 @@ struct Written<'a, 't> {
     appender: &'a Appender<'t>,
     failed: &'a [HashSet<String>],
     voided: &'a [HashSet<String>],
+    known: &'a RefCell<Known>,
+}
+
+/// Keys the import has found current, per kind: most rows name a customer (and a member of
+/// staff) that dozens of other rows name too, and each would otherwise be a lookup in the
+/// transaction's `current`. A key found current stays so for the rest of the import unless
+/// the import voids it, and `voided` is asked first. Emptied when it reaches `KNOWN_MAX`
+/// keys, so that it costs a bounded amount of memory whatever the store's size.
+struct Known {
+    keys: Vec<HashSet<Box<str>>>,
+    len: usize,
+    max: usize,
+}
+
+/// Keys [`Known`] holds at most (about 60 bytes each).
+const KNOWN_MAX: usize = 1 << 21;
+
+impl Known {
+    fn new(max: usize) -> Known {
+        Known {
+            keys: vec![HashSet::new(); Kind::ALL.len()],
+            len: 0,
+            max,
+        }
+    }
+
+    fn contains(&self, kind: Kind, key: &str) -> bool {
+        self.keys[kind as usize - 1].contains(key)
+    }
+
+    fn insert(&mut self, kind: Kind, key: &str) {
+        if self.len >= self.max {
+            self.keys.iter_mut().for_each(HashSet::clear);
+            self.len = 0;
+        }
+        if self.keys[kind as usize - 1].insert(key.into()) {
+            self.len += 1;
+        }
+    }
 }
 
 impl EndState for Written<'_, '_> {
@@ -424,10 +467,14 @@ impl EndState for Written<'_, '_> {
         if self.voided[i].contains(key) {
             return Ok((false, true));
         }
-        Ok((
-            self.appender.exists(kind, key)? || self.failed[i].contains(key),
-            false,
-        ))
+        if self.known.borrow().contains(kind, key) {
+            return Ok((true, false));
+        }
+        let exists = self.appender.exists(kind, key)?;
+        if exists {
+            self.known.borrow_mut().insert(kind, key);
+        }
+        Ok((exists || self.failed[i].contains(key), false))
     }
 }
 
@@ -657,6 +704,26 @@ fn read_row(run: &mut BufReader<File>, head: &mut Head) -> io::Result<bool> {
 mod tests {
     use super::*;
     use crate::import::plan::tests::customer;
+
+    #[test]
+    fn known_keys_are_per_kind_and_emptied_when_full() {
+        let mut known = Known::new(3);
+        known.insert(Kind::Customer, "C1");
+        known.insert(Kind::Staff, "C1");
+        known.insert(Kind::Customer, "C1");
+        assert!(known.contains(Kind::Customer, "C1"));
+        assert!(known.contains(Kind::Staff, "C1"));
+        assert!(!known.contains(Kind::Attempt, "C1"));
+        assert_eq!(known.len, 2, "a key known twice counts once");
+        known.insert(Kind::Customer, "C2");
+        assert_eq!(known.len, 3);
+        // The fourth key finds it full: everything goes, then the new key is kept.
+        known.insert(Kind::Customer, "C3");
+        assert_eq!(known.len, 1);
+        assert!(known.contains(Kind::Customer, "C3"));
+        assert!(!known.contains(Kind::Customer, "C1"));
+        assert!(!known.contains(Kind::Staff, "C1"));
+    }
 
     fn rows(list: &[(u64, &str, Option<&str>)]) -> Rows {
         let mut rows = Rows::default();
