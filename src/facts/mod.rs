@@ -1274,17 +1274,7 @@ mod tests {
 
     #[test]
     fn gathered_records_come_back_once_each_in_key_order() {
-        let customer = |id: &str, name: &str| {
-            Record::Customer(Customer {
-                customer_id: id.into(),
-                name: name.into(),
-                phone: None,
-                family_id: None,
-                tags: Vec::new(),
-                created_on: crate::model::Day(19_000),
-                contact_consent: true,
-            })
-        };
+        use crate::import::test_customer as customer;
         let mut gathered = Gathered::default();
         gathered.add_all(vec![
             vec![customer("C3", "three"), customer("C1", "one")],
