@@ -360,7 +360,8 @@ fn derive_in_chunks(
 /// facts (one thread: redb has one writer) overlaps deriving the next. At most two derived
 /// parts wait for `take`, so memory stays bounded by a few chunks. The first error, of
 /// either side, ends both and is returned; what `take` receives does not depend on the
-/// thread count.
+/// thread count. A panic while deriving closes the channel and is raised again when the
+/// scope ends, before the caller can commit what `take` wrote.
 fn pipelined<P: Send, T: Send>(
     parts: impl Iterator<Item = P> + Send,
     derive: impl Fn(P) -> Result<T, StoreError> + Sync,
@@ -1351,6 +1352,24 @@ mod tests {
         );
         let derived = derived.into_inner();
         assert!((3..=6).contains(&derived), "{derived} parts derived");
+
+        // Deriving part 4 panics: the panic reaches the caller, after parts 0..4 were taken.
+        let mut taken = Vec::new();
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            pipelined(
+                0..50u32,
+                |n| match n {
+                    4 => panic!("deriving part 4"),
+                    n => Ok(n),
+                },
+                |n| {
+                    taken.push(n);
+                    Ok(())
+                },
+            )
+        }));
+        assert!(outcome.is_err(), "the panic is raised again");
+        assert_eq!(taken, vec![0, 1, 2, 3]);
     }
 
     /// Payout rules shape no fact: changing them keeps the kept facts current; any rule a
