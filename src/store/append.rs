@@ -591,7 +591,7 @@ struct IndexDeltas {
     refs_removed: Vec<RefEntry>,
     refs_added: Vec<RefEntry>,
     /// The change to `ref_counts`: by target kind and key, by source kind code.
-    counts: BTreeMap<u8, BTreeMap<String, [i64; 16]>>,
+    counts: BTreeMap<u8, BTreeMap<String, [i64; KIND_CODES]>>,
     /// The text at which the buffer is written or set aside: `INDEX_TEXT_MAX` unless the
     /// import asks for less.
     text_max: usize,
@@ -639,6 +639,9 @@ const INDEX_TEXT_MAX: usize = 32 << 20;
 type TimeTable<'t> = Tbl<'t, (u8, i64, &'static str), ()>;
 type RefTable<'t> = Tbl<'t, (u8, &'static str, u8, &'static str), ()>;
 type CountTable<'t> = Tbl<'t, (u8, &'static str, u8), u64>;
+
+/// Kind codes run from 1 to the number of kinds: a list indexed by code has one more.
+const KIND_CODES: usize = Kind::ALL.len() + 1;
 
 impl IndexDeltas {
     fn span(&mut self, text: &str) -> Span {
