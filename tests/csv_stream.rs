@@ -128,9 +128,7 @@ fn assert_same(whole: &ParsedFile, chunks: &[Rows], file: &StreamedFile, at: &st
     assert_eq!(file.warnings, whole.warnings, "{at}: warnings");
 }
 
-/// Every chunk holds 1 to `chunk_rows` rows, and the lines never go back across them (a
-/// lone carriage return ends a record without starting a line, so two records can share
-/// one: the whole-file reader numbers them so too).
+/// Every chunk holds 1 to `chunk_rows` rows, and the lines never go back across them.
 fn assert_chunked(chunks: &[Rows], chunk_rows: usize, at: &str) {
     for chunk in chunks {
         assert!(
@@ -462,5 +460,93 @@ proptest! {
             bytes.insert(at.index(bytes.len() + 1), byte);
         }
         let _ = check(Kind::Attempt, &bytes);
+    }
+}
+
+/// The line a person counts at byte `at` of `text`: 1, plus every `\n` before it and every
+/// `\r` before it that no `\n` follows.
+fn naive_line(text: &[u8], at: usize) -> u64 {
+    let breaks = (0..at)
+        .filter(|&i| text[i] == b'\n' || (text[i] == b'\r' && text.get(i + 1) != Some(&b'\n')))
+        .count();
+    1 + breaks as u64
+}
+
+#[test]
+fn lines_ending_in_a_lone_carriage_return_are_numbered_as_lines() {
+    // Classic Mac OS line endings (Excel for Mac's "CSV (Macintosh)"): row A3's date is bad.
+    let text = format!(
+        "{HEADER}\r{}\r{}\r\r{}\r",
+        row(1, "x"),
+        row(2, "\"two\rlines\""),
+        row(3, "x").replace("2024-01-16", "2024-13-16")
+    );
+    let read = check(Kind::Attempt, text.as_bytes()).unwrap();
+    let lines: Vec<(String, u64)> = read
+        .rows
+        .iter()
+        .map(|r| (r.key.to_owned(), r.line))
+        .collect();
+    assert_eq!(lines, [("A1".to_owned(), 2), ("A2".to_owned(), 3)]);
+    assert_eq!(read.errors[0].line, Some(6), "{:?}", read.errors);
+    // A quote left open, and a byte that does not decode, are located by the same count.
+    let open = format!("{HEADER}\r{}\r\r{}\r", row(1, "x"), row(2, "\"runs away"));
+    assert_outcome(
+        &check(Kind::Attempt, open.as_bytes()),
+        "4: note: a quote opened in this cell is never closed",
+    );
+    let mut spoiled = format!("{HEADER}\r\n{}\r{}", row(1, "x"), row(2, "x")).into_bytes();
+    let at = spoiled.len() - 2;
+    spoiled.insert(at, 0xFF);
+    assert_outcome(
+        &check(Kind::Attempt, &spoiled),
+        "3: note: the file is neither UTF-8 nor GB18030",
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Rows, blank lines and rows in error, each line ended by `\n`, `\r\n` or a lone `\r`,
+    /// in every encoding: every row and every error is on the line a naive count of the
+    /// text's bytes puts it.
+    #[test]
+    fn every_line_ending_numbers_rows_as_a_person_counts(
+        lines in proptest::collection::vec((0..3u8, 0..3u8), 0..12),
+        header_end in 0..3u8,
+        written in written(),
+    ) {
+        const ENDS: [&str; 3] = ["\n", "\r\n", "\r"];
+        let mut text = format!("{HEADER}{}", ENDS[header_end as usize]);
+        // (key, byte where its row starts, whether it is in error)
+        let mut placed = Vec::new();
+        for (i, &(what, end)) in lines.iter().enumerate() {
+            let start = text.len();
+            match what {
+                0 => text.push_str(&row(i, "x")),
+                1 => text.push_str(&row(i, "x").replace("2024-01-16", "2024-13-16")),
+                _ => {} // a blank line
+            }
+            if what < 2 {
+                placed.push((format!("A{i}"), start, what == 1));
+            }
+            text.push_str(ENDS[end as usize]);
+        }
+        let read = check(Kind::Attempt, &write(&text, written)).unwrap();
+        let bytes = text.into_bytes();
+        let got: Vec<(String, u64)> = read.rows.iter().map(|r| (r.key.to_owned(), r.line)).collect();
+        let want: Vec<(String, u64)> = placed
+            .iter()
+            .filter(|(_, _, bad)| !bad)
+            .map(|(key, start, _)| (key.clone(), naive_line(&bytes, *start)))
+            .collect();
+        prop_assert_eq!(got, want);
+        let got: Vec<Option<u64>> = read.errors.iter().map(|e| e.line).collect();
+        let want: Vec<Option<u64>> = placed
+            .iter()
+            .filter(|(_, _, bad)| *bad)
+            .map(|(_, start, _)| Some(naive_line(&bytes, *start)))
+            .collect();
+        prop_assert_eq!(got, want);
     }
 }

@@ -348,6 +348,63 @@ fn undecodable_bytes_are_located_by_line_and_column() {
 }
 
 #[test]
+fn rows_are_numbered_by_the_lines_a_person_sees_whatever_the_line_endings() {
+    // Excel for Windows ends lines with CRLF, Excel for Mac's "CSV (Macintosh)" with a lone
+    // CR: errors must name the line a person sees, both those found reading the row and
+    // those found against the store. (Until 2026-12-02 a CRLF file's rows were numbered one
+    // line early, and a lone-CR file's all "line 1".)
+    let d = Dir::new();
+    d.with_base();
+    let ending = |text: String, end: &str| text.replace('\n', end);
+    d.write(
+        "bad/customers.csv",
+        ending(
+            format!("{CUSTOMERS}C00030,孙丽,,,,2024-01-02\n\nC00031,周敏,,,,2024-02-30\n"),
+            "\r\n",
+        ),
+    );
+    // Mixed: CRLF, a lone CR, LF.
+    d.write(
+        "bad/sales.csv",
+        format!(
+            "{}\r\nS000002,C00030,,2024-02-01 09:00,,100,\rS000003,C00030,,2024-02-01 09:00,,100,\nS000004,C99999,,2024-02-01 09:00,,100,\n",
+            SALES.trim_end()
+        ),
+    );
+    d.write(
+        "bad/surveys.csv",
+        ending(
+            format!(
+                "{SURVEYS}Q000002,A0000001,C00011,2024-01-17 09:00,sales,5,,\nQ000003,A9999999,C00011,2024-01-17 09:00,sales,5,,\"two\nlines\"\nQ000004,A9999998,C00011,2024-01-17 09:00,sales,5,,\n"
+            ),
+            "\r",
+        ),
+    );
+    rejects(
+        &d,
+        &["import", "bad"],
+        &[
+            (
+                "bad/customers.csv:4: created_on: ",
+                &["`2024-02-30`", "not a date"],
+            ),
+            (
+                "bad/sales.csv:4: customer_id: ",
+                &["`C99999`", "neither in the store nor in this import"],
+            ),
+            (
+                "bad/surveys.csv:3: attempt_id: ",
+                &["`A9999999`", "neither in the store nor in this import"],
+            ),
+            (
+                "bad/surveys.csv:5: attempt_id: ",
+                &["`A9999998`", "neither in the store nor in this import"],
+            ),
+        ],
+    );
+}
+
+#[test]
 fn a_gb18030_file_imports_with_its_chinese_intact() {
     let d = Dir::new();
     d.with_base();

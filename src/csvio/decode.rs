@@ -9,6 +9,7 @@
 use std::borrow::Cow;
 use std::io::{self, Read};
 
+use super::lines::{Break, Breaks};
 use crate::import::batch::ImportError;
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -414,14 +415,16 @@ pub(super) fn locate(
     let mut header_done = false;
     let mut current = Vec::new();
     let mut bad = None;
+    let mut breaks = Breaks::default();
     while bad.is_none() || !header_done {
         let n = read_some(&mut body, &mut buf)?;
         if n == 0 {
             break;
         }
         for &b in &buf[..n] {
+            let brk = breaks.step(b);
             if !header_done {
-                header_done = b == b'\n';
+                header_done = brk != Break::None;
                 if !header_done {
                     header.push(b);
                 }
@@ -429,11 +432,13 @@ pub(super) fn locate(
             if at == offset {
                 bad = Some(b);
             } else if at < offset {
-                if b == b'\n' {
-                    line += 1;
-                    current.clear();
-                } else {
-                    current.push(b);
+                match brk {
+                    Break::Ends => {
+                        line += 1;
+                        current.clear();
+                    }
+                    Break::Continues => {}
+                    Break::None => current.push(b),
                 }
             }
             at += 1;
@@ -447,14 +452,10 @@ pub(super) fn locate(
     })?;
     let header = String::from_utf8_lossy(&header);
     let cell_index = count_unquoted_commas(&current);
-    let column = header
-        .trim_end_matches('\r')
-        .split(',')
-        .nth(cell_index)
-        .map_or_else(
-            || format!("cell {}", cell_index + 1),
-            |c| c.trim().to_owned(),
-        );
+    let column = header.split(',').nth(cell_index).map_or_else(
+        || format!("cell {}", cell_index + 1),
+        |c| c.trim().to_owned(),
+    );
     Ok(ImportError::new(
         name,
         Some(line),

@@ -17,6 +17,7 @@
 
 mod decode;
 mod excel;
+mod lines;
 mod quotes;
 mod read;
 mod stream;

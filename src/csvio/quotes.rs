@@ -10,12 +10,15 @@
 //! The scan follows the reader's rules (csv-core): a quote opens a quoted cell only at the
 //! start of a cell; inside one, `""` is a quote; a quote elsewhere is literal.
 //!
+//! Lines end at `\r\n`, `\n` or a lone `\r`, as `lines` counts them.
+//!
 //! It looks at the bytes `"`, the delimiter (`,` or a tab), `\n` and `\r` only, and these are
 //! never part of a multi-byte character in UTF-8 or GB18030 (whose trail bytes are `40`–`FE`,
 //! or `30`–`39`): it runs on a file's raw bytes as well as on its decoded text, and finds the
 //! same. It is fed a buffer at a time and holds one line: the current line inside a quoted
 //! cell, to see whether it reads as a row.
 
+use super::lines::{Break, Breaks};
 use crate::import::batch::ImportError;
 
 /// A quote left open: where it opened, and why that is an error.
@@ -72,6 +75,7 @@ pub(super) struct QuoteScan {
     broke: bool,
     /// The current whole-line candidate inside the quoted cell.
     current: Vec<u8>,
+    breaks: Breaks,
     found: Option<OpenQuote>,
 }
 
@@ -91,6 +95,7 @@ impl QuoteScan {
             },
             broke: false,
             current: Vec::new(),
+            breaks: Breaks::default(),
             found: None,
         }
     }
@@ -100,18 +105,22 @@ impl QuoteScan {
             return;
         }
         for &b in bytes {
+            let brk = self.breaks.step(b);
+            if brk == Break::Continues {
+                continue; // the `\n` of a `\r\n`: its `\r` ended the line
+            }
             match self.state {
                 State::Quoted => match b {
                     b'"' => {
                         self.keep(b);
                         self.state = State::QuotedQuote;
                     }
-                    b'\n' => {
-                        if self.broke && self.open.row_line.is_none() {
-                            let inner = trim_end_cr(&self.current);
-                            if reads_as_row(inner, self.width, self.delimiter) {
-                                self.open.row_line = Some(self.line);
-                            }
+                    _ if brk == Break::Ends => {
+                        if self.broke
+                            && self.open.row_line.is_none()
+                            && reads_as_row(&self.current, self.width, self.delimiter)
+                        {
+                            self.open.row_line = Some(self.line);
                         }
                         self.current.clear();
                         self.broke = true;
@@ -127,9 +136,9 @@ impl QuoteScan {
                     if self.close() {
                         return;
                     }
-                    self.outside(b);
+                    self.outside(b, brk);
                 }
-                State::Outside => self.outside(b),
+                State::Outside => self.outside(b, brk),
             }
         }
     }
@@ -149,7 +158,7 @@ impl QuoteScan {
         }
     }
 
-    fn outside(&mut self, b: u8) {
+    fn outside(&mut self, b: u8, brk: Break) {
         if self.cell_start && b == b'"' {
             self.state = State::Quoted;
             self.open = OpenQuote {
@@ -166,12 +175,8 @@ impl QuoteScan {
                 self.cell += 1;
                 self.cell_start = true;
             }
-            b'\n' => {
+            _ if brk == Break::Ends => {
                 self.line += 1;
-                self.cell = 0;
-                self.cell_start = true;
-            }
-            b'\r' => {
                 self.cell = 0;
                 self.cell_start = true;
             }
@@ -197,13 +202,6 @@ impl QuoteScan {
         }
         self.found.is_some()
     }
-}
-
-fn trim_end_cr(mut line: &[u8]) -> &[u8] {
-    while let Some(rest) = line.strip_suffix(b"\r") {
-        line = rest;
-    }
-    line
 }
 
 /// Whether a line parses as one complete CSV row of `width` cells.

@@ -5,6 +5,7 @@ use std::convert::Infallible;
 use std::io::{Read, Seek};
 use std::path::{Path, PathBuf};
 
+use super::lines::Lines;
 use super::quotes::OpenQuote;
 use super::stream::Stop;
 use crate::import::batch::{ERRORS_SHOWN_MAX, ImportError, ParsedFile, Rows, Source};
@@ -257,7 +258,7 @@ pub(super) fn read_rows<E>(
     on_chunk: &mut dyn FnMut(Rows) -> Result<(), E>,
 ) -> Result<RowsRead, Stop<E>> {
     let (name, kind) = (reading.name, reading.kind);
-    let mut reader = reading.csv(text);
+    let mut reader = reading.csv(Lines::new(text));
     // One record buffer for the whole file: no allocation per row.
     let mut record = csv::StringRecord::new();
     match reader.read_record(&mut record) {
@@ -273,7 +274,7 @@ pub(super) fn read_rows<E>(
                 ),
             )]));
         }
-        Err(e) => return Err(stopped(name, e, Vec::new())),
+        Err(e) => return Err(stopped(name, &mut reader, e, Vec::new())),
     }
     let header = record.clone();
     let layout = Layout::from_header(name, kind, &header).map_err(Stop::Refused)?;
@@ -295,9 +296,11 @@ pub(super) fn read_rows<E>(
         match reader.read_record(&mut record) {
             Ok(true) => {}
             Ok(false) => break,
-            Err(e) => return Err(stopped(name, e, errors)),
+            Err(e) => return Err(stopped(name, &mut reader, e, errors)),
         }
-        let line = record.position().map_or(0, |p| p.line());
+        let line = record
+            .position()
+            .map_or(0, |p| reader.get_mut().line(p.byte()));
         if record.len() == 1 && record.get(0) == Some("") {
             continue; // a blank line
         }
@@ -395,12 +398,18 @@ fn hand_over<E>(
 /// Why the CSV reader stopped: reading failed (I/O, or a byte that does not decode), or the
 /// text is not CSV. The reader cannot resynchronise after a quoting error: the rest of the
 /// file is unread, so the whole file is in error, with the row errors found before.
-fn stopped<E>(name: &str, error: csv::Error, mut errors: Vec<ImportError>) -> Stop<E> {
+fn stopped<R: std::io::Read, E>(
+    name: &str,
+    reader: &mut csv::Reader<Lines<R>>,
+    error: csv::Error,
+    mut errors: Vec<ImportError>,
+) -> Stop<E> {
     if error.is_io_error() {
         return Stop::Io(super::stream::io_error(error));
     }
     if errors.len() < ERRORS_SHOWN_MAX {
-        errors.push(csv_error(name, &error));
+        let line = error.position().map(|p| reader.get_mut().line(p.byte()));
+        errors.push(csv_error(name, line, &error));
     }
     Stop::Refused(errors)
 }
@@ -526,8 +535,7 @@ fn header_line(kind: Kind) -> String {
         .join(",")
 }
 
-fn csv_error(name: &str, error: &csv::Error) -> ImportError {
-    let line = error.position().map(|p| p.line());
+fn csv_error(name: &str, line: Option<u64>, error: &csv::Error) -> ImportError {
     ImportError::new(
         name,
         line,
