@@ -54,7 +54,7 @@ use super::read::Reader;
 use super::runs::{
     RunEntry, get_bytes, get_first_byte, get_str, merge_runs, put_bytes, put_str, write_run,
 };
-use super::tables::{BY_TIME, HISTORY, LogEntry, META, META_NEXT_SEQ};
+use super::tables::{BY_TIME, HISTORY, LogEntry, META, META_NEXT_SEQ, missing};
 use super::{Store, StoreError, guarded};
 use crate::model::{Kind, Record, Timestamp};
 
@@ -483,16 +483,6 @@ fn decode_customer(bytes: &[u8]) -> Result<CustomerFacts, StoreError> {
 const LOG_BATCH: usize = 16_384;
 #[cfg(test)]
 const LOG_BATCH: usize = 3;
-
-/// A missing table reads as empty: a facts table of a store written before facts existed,
-/// a log table of a store of another format (`store::log`).
-pub(super) fn missing<T>(r: Result<T, redb::TableError>) -> Result<Option<T>, StoreError> {
-    match r {
-        Ok(t) => Ok(Some(t)),
-        Err(redb::TableError::TableDoesNotExist(_)) => Ok(None),
-        Err(e) => Err(e.into()),
-    }
-}
 
 impl Reader {
     /// The transaction the facts tables are read through: the temporary store's when facts

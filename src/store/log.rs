@@ -22,8 +22,8 @@
 use redb::{ReadOnlyTable, ReadTransaction, Table, TableDefinition};
 
 use super::codec::encode;
-use super::facts::missing;
 use super::read::decode_log;
+use super::tables::missing;
 use super::tables::{LOG, LogEntry};
 use super::{StoreError, guarded, zframe};
 

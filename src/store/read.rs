@@ -433,7 +433,7 @@ impl Reader {
                 current: self.txn.open_table(CURRENT)?,
                 history: self.txn.open_table(HISTORY)?,
                 refs: self.txn.open_table(REFS)?,
-                ref_counts: super::facts::missing(self.txn.open_table(REF_COUNTS))?,
+                ref_counts: super::tables::missing(self.txn.open_table(REF_COUNTS))?,
             })
         })
     }

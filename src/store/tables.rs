@@ -71,6 +71,17 @@ pub(crate) const STATEMENT_VERSIONS: TableDefinition<(&str, u32), &[u8]> =
     TableDefinition::new("statement_versions");
 pub(crate) const CLOSES: TableDefinition<u64, &[u8]> = TableDefinition::new("closes");
 
+/// A missing table reads as empty: a facts table of a store written before facts existed,
+/// a log table of a store of another format (`store::log`), `ref_counts` of a store of
+/// format 1.
+pub(super) fn missing<T>(r: Result<T, redb::TableError>) -> Result<Option<T>, super::StoreError> {
+    match r {
+        Ok(t) => Ok(Some(t)),
+        Err(redb::TableError::TableDoesNotExist(_)) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// Shows every table above to `visitor` (the backup copies each by its types: see
 /// `store::backup`). A table added above must be added here too: a backup refuses a store
 /// holding a table it was not shown.

@@ -586,7 +586,7 @@ impl Check {
         });
 
         self.stage("ref_counts", |c| {
-            let Some(table) = super::facts::missing(txn.open_table(REF_COUNTS))? else {
+            let Some(table) = super::tables::missing(txn.open_table(REF_COUNTS))? else {
                 for ((target, target_key, kind), n) in &expected_counts {
                     c.problem(format!(
                         "ref_counts: lacks {n} of {} naming {}",
