@@ -319,6 +319,46 @@ fn utf16_with_tabs_and_commas() {
 }
 
 #[test]
+fn columns_without_a_name_and_empty_cells_past_the_header_are_ignored() {
+    // Excel writes a column without a name, and empty cells, for each column right of the
+    // data that was once used: the rows read as if they were not there, with a warning.
+    let text = "attempt_id,customer_id,at,channel,,purpose,outcome,,\r\nA1,C1,2024-01-16 09:12,phone,,care,reached,,\r\nA2,C1,2024-01-16 09:12,sms,,care,sent,,\r\n";
+    let read = check(Kind::Attempt, text.as_bytes()).unwrap();
+    let keys: Vec<&str> = read.rows.iter().map(|r| r.key).collect();
+    assert_eq!(keys, ["A1", "A2"]);
+    assert_eq!(read.errors_total, 0);
+    assert_eq!(
+        read.warnings,
+        ["contacts.csv: ignoring 3 columns without a name in the header (cells 5, 8, 9)"]
+    );
+    // Empty cells past the header's width in some rows only: read too; a cell with
+    // something in it there, or a cell too few, is an error on its line.
+    let text = "attempt_id,customer_id,at,channel,purpose,outcome\nA1,C1,2024-01-16 09:12,phone,care,reached,,\nA2,C1,2024-01-16 09:12,phone,care,reached,,x\nA3,C1,2024-01-16 09:12,phone,care\nA4,C1,2024-01-16 09:12,phone,care,reached\n";
+    let read = check(Kind::Attempt, text.as_bytes()).unwrap();
+    let keys: Vec<&str> = read.rows.iter().map(|r| r.key).collect();
+    assert_eq!(keys, ["A1", "A4"]);
+    assert!(read.warnings.is_empty(), "{:?}", read.warnings);
+    let errors: Vec<(Option<u64>, &str)> = read
+        .errors
+        .iter()
+        .map(|e| (e.line, e.reason.as_str()))
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            (
+                Some(3),
+                "the row has 8 cells but the header has 6; check for an unquoted comma or a missing cell"
+            ),
+            (
+                Some(4),
+                "the row has 5 cells but the header has 6; check for an unquoted comma or a missing cell"
+            ),
+        ]
+    );
+}
+
+#[test]
 fn bad_headers_and_empty_files() {
     for (bytes, expected) in [
         (&b""[..], "1: -: the file is empty"),

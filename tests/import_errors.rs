@@ -405,6 +405,47 @@ fn rows_are_numbered_by_the_lines_a_person_sees_whatever_the_line_endings() {
 }
 
 #[test]
+fn what_excel_does_to_a_file_it_saves_again_is_read_or_located() {
+    // Opened in Excel and saved again: booleans become TRUE/FALSE (read as true/false), long
+    // numbers are written as Excel shows them, `1.38E+10` (their digits are lost: refused,
+    // with the way to export them whole).
+    let d = Dir::new();
+    d.with_base();
+    d.write(
+        "xl/customers.csv",
+        "customer_id,name,phone,family_id,tags,created_on,contact_consent\r\nC00030,孙丽,,,,2024-01-02,FALSE\r\nC00031,周敏,,,,2024-01-02,True\r\n",
+    );
+    d.ok(&["import", "xl"]);
+    let customers = exported(&d.snapshot(), "customers.csv");
+    assert!(
+        customers.contains("C00030,孙丽,,,,2024-01-02,false"),
+        "{customers}"
+    );
+    assert!(
+        customers.contains("C00031,周敏,,,,2024-01-02,true"),
+        "{customers}"
+    );
+    d.write(
+        "bad/customers.csv",
+        "customer_id,name,phone,family_id,tags,created_on,contact_consent\r\nC00032,王芳,1.38E+10,,,2024-01-02,TRUE\r\n2.02512E+11,李静,,,,2024-01-02,\r\n",
+    );
+    rejects(
+        &d,
+        &["import", "bad"],
+        &[
+            (
+                "bad/customers.csv:2: phone: ",
+                &["`1.38E+10`", "scientific notation", "set to Text"],
+            ),
+            (
+                "bad/customers.csv:3: customer_id: ",
+                &["`2.02512E+11`", "scientific notation", "set to Text"],
+            ),
+        ],
+    );
+}
+
+#[test]
 fn a_gb18030_file_imports_with_its_chinese_intact() {
     let d = Dir::new();
     d.with_base();

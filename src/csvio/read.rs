@@ -304,7 +304,11 @@ pub(super) fn read_rows<E>(
         if record.len() == 1 && record.get(0) == Some("") {
             continue; // a blank line
         }
-        if record.len() != header.len() {
+        // Empty cells past the header's last (Excel writes them for cells of the sheet that
+        // were once used) hold nothing to read.
+        let fits = record.len() == header.len()
+            || (record.len() > header.len() && record.iter().skip(header.len()).all(str::is_empty));
+        if !fits {
             fail(ImportError::new(
                 name,
                 Some(line),
@@ -468,8 +472,15 @@ impl Layout {
         let mut positions: HashMap<&str, usize> = HashMap::new();
         let mut errors = Vec::new();
         let mut unknown = Vec::new();
+        let mut unnamed = Vec::new();
         for (i, cell) in header.iter().enumerate() {
             let cell = cell.trim();
+            if cell.is_empty() {
+                // A column without a name: Excel writes one for each column right of the
+                // data whose cells were once used. Nothing can be read from it.
+                unnamed.push(i + 1);
+                continue;
+            }
             if positions.insert(cell, i).is_some() {
                 errors.push(ImportError::new(
                     name,
@@ -513,6 +524,19 @@ impl Layout {
                     .join(", "),
                 kind.file_name(),
                 header_line(kind)
+            ));
+        }
+        if !unnamed.is_empty() {
+            warnings.push(format!(
+                "{name}: ignoring {} column{} without a name in the header (cell{} {})",
+                unnamed.len(),
+                if unnamed.len() == 1 { "" } else { "s" },
+                if unnamed.len() == 1 { "" } else { "s" },
+                unnamed
+                    .iter()
+                    .map(usize::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", "),
             ));
         }
         if errors.is_empty() {

@@ -10,7 +10,8 @@ use std::fmt;
 use std::str::FromStr;
 
 use super::values::{
-    Day, Fen, Timestamp, check_id, check_token, parse_bool, parse_score, parse_tokens,
+    Day, Fen, Timestamp, check_id, check_not_excel_scientific, check_token, parse_bool,
+    parse_score, parse_tokens,
 };
 
 /// A record kind; the discriminant (`code`) is stored in keys and must never change.
@@ -1090,7 +1091,9 @@ impl Record {
             Kind::Customer => Record::Customer(Customer {
                 customer_id: p.id("customer_id"),
                 name: p.text("name"),
-                phone: p.opt_text("phone"),
+                phone: p.opt("phone", |t| {
+                    check_not_excel_scientific(t).map(|()| t.to_owned())
+                }),
                 family_id: p.opt_id("family_id"),
                 tags: p.tokens("tags"),
                 created_on: p.req("created_on", Day::parse, Day(0)),

@@ -332,6 +332,30 @@ pub fn check_id(text: &str) -> Result<(), String> {
             super::privacy::echo(text)
         ));
     }
+    check_not_excel_scientific(text)
+}
+
+/// Refuses a cell that is a number as Excel shows a long one in scientific notation
+/// (`1.38E+10`, `2.02512E+11`). Excel writes an id or a phone number so when the file was
+/// opened and saved again without the column formatted as text, and the digits it did not
+/// show are gone: two ids may now read the same. No id or phone number is written this way.
+pub fn check_not_excel_scientific(text: &str) -> Result<(), String> {
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    let scientific = text
+        .split_once(['E', 'e'])
+        .is_some_and(|(mantissa, exponent)| {
+            let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, "0"));
+            whole.len() == 1
+                && digits(whole)
+                && digits(fraction)
+                && exponent.strip_prefix('+').is_some_and(digits)
+        });
+    if scientific {
+        return Err(format!(
+            "`{}` is a number as Excel shows it in scientific notation, and the digits it did not show are lost; export the file again, and open it in Excel through Data > From Text/CSV with this column set to Text",
+            super::privacy::echo(text)
+        ));
+    }
     Ok(())
 }
 
@@ -361,11 +385,14 @@ pub fn parse_tokens(text: &str) -> Result<Vec<String>, String> {
 }
 
 /// Parses a boolean cell; `None` for the empty cell, whose meaning is the column's default.
+/// `true` and `false` in any case: Excel re-saves them as `TRUE` and `FALSE`.
 pub fn parse_bool(text: &str) -> Result<Option<bool>, String> {
     match text {
         "" => Ok(None),
-        "true" | "1" | "是" => Ok(Some(true)),
-        "false" | "0" | "否" => Ok(Some(false)),
+        "1" | "是" => Ok(Some(true)),
+        "0" | "否" => Ok(Some(false)),
+        _ if text.eq_ignore_ascii_case("true") => Ok(Some(true)),
+        _ if text.eq_ignore_ascii_case("false") => Ok(Some(false)),
         _ => Err(format!(
             "`{text}` is not a boolean; write true/false, 1/0 or 是/否"
         )),
@@ -400,6 +427,47 @@ pub fn mask_phone(phone: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_excel_wrote_in_scientific_notation_are_refused() {
+        for bad in ["1.38E+10", "2.02512E+11", "1E+15", "9.9e+5"] {
+            assert!(check_not_excel_scientific(bad).is_err(), "{bad}");
+            assert!(check_id(bad).is_err(), "{bad}");
+        }
+        for good in [
+            "13800000000",
+            "C1.38E+10",
+            "1.38E10",
+            "1.38E-10",
+            "12.3E+4",
+            "E+10",
+            "1.E+10",
+            "S2025E+1",
+        ] {
+            assert_eq!(check_not_excel_scientific(good), Ok(()), "{good}");
+        }
+    }
+
+    #[test]
+    fn booleans_parse_as_written_and_as_excel_resaves_them() {
+        for (text, expected) in [
+            ("", None),
+            ("true", Some(true)),
+            ("TRUE", Some(true)),
+            ("True", Some(true)),
+            ("1", Some(true)),
+            ("是", Some(true)),
+            ("false", Some(false)),
+            ("FALSE", Some(false)),
+            ("0", Some(false)),
+            ("否", Some(false)),
+        ] {
+            assert_eq!(parse_bool(text), Ok(expected), "{text}");
+        }
+        for bad in ["yes", "y", "t", "2", " true", "true ", "truE1", "是的"] {
+            assert!(parse_bool(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn money_parses_exactly() {
