@@ -350,7 +350,7 @@ pub(super) fn decode_utf16(
         encoding_rs::DecoderResult::InputEmpty => Ok(out),
         encoding_rs::DecoderResult::Malformed(..) => Err(ImportError::new(
             name,
-            Some(out.matches('\n').count() as u64 + 1),
+            Some(super::lines::line_at_end(out.as_bytes())),
             "-",
             format!(
                 "the file starts with a {} byte-order mark but holds a unit that is not UTF-16 (an unpaired surrogate or an odd last byte); save it again as \"Unicode text\" or \"CSV UTF-8\"",

@@ -127,6 +127,15 @@ impl Breaks {
     }
 }
 
+/// The line a text's end is on: 1, and one for each line break in it.
+pub(super) fn line_at_end(text: &[u8]) -> u64 {
+    let mut breaks = Breaks::default();
+    1 + text
+        .iter()
+        .filter(|&&b| breaks.step(b) == Break::Ends)
+        .count() as u64
+}
+
 /// See [`Breaks::step`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Break {
@@ -208,5 +217,10 @@ mod tests {
         let ends: Vec<Break> = b"a\r\n\n\r\rb".iter().map(|&b| breaks.step(b)).collect();
         use Break::*;
         assert_eq!(ends, [None, Ends, Continues, Ends, Ends, Ends, None]);
+        for end in 0..=text.len() {
+            let last = naive_lines(&text[..end]).last().copied().unwrap_or(1);
+            let broke = end > 0 && (text[end - 1] == b'\n' || text[end - 1] == b'\r');
+            assert_eq!(line_at_end(&text[..end]), last + u64::from(broke), "{end}");
+        }
     }
 }

@@ -654,11 +654,19 @@ mod tests {
         )
         .unwrap();
         assert_eq!(parsed.rows.len(), 1);
-        // An unpaired surrogate (D800 then 'A') on line 2 is refused there.
+        // An unpaired surrogate (D800 then 'A') on line 2 is refused there, as is one on line
+        // 3 after Windows' and classic Mac's line endings.
         let mut bytes = utf16("staff_id,name,department,active_from\nKF001,", false);
         bytes.extend([0x00, 0xD8, b'A', 0x00]);
         let errors = parse_source(&source(Kind::Staff), &bytes).unwrap_err();
         assert_eq!(errors[0].line, Some(2));
+        for (ends, line) in [("\r\n\r\n", 3), ("\r\r", 3), ("\r\n\r", 3), ("\n\r\n", 3)] {
+            let text = format!("staff_id,name,department,active_from{ends}KF001,");
+            let mut bytes = utf16(&text, false);
+            bytes.extend([0x00, 0xD8, b'A', 0x00]);
+            let errors = parse_source(&source(Kind::Staff), &bytes).unwrap_err();
+            assert_eq!(errors[0].line, Some(line), "{ends:?}");
+        }
         assert!(
             errors[0].reason.contains("UTF-16LE byte-order mark"),
             "{}",
