@@ -8,7 +8,7 @@
 //! [`Lines`] passes the text to the reader unchanged and notes its runs of line-break bytes;
 //! a record's line is that of its first byte that is not one ([`Lines::line`]). The quote
 //! scan (`quotes`) and the locating of an undecodable byte (`decode::locate`) count with
-//! [`Breaks`], by the same rule.
+//! [`Breaks`], by the same rule, as does the error of a UTF-16 file ([`line_at_end`]).
 
 use std::collections::VecDeque;
 use std::io::{self, Read};
@@ -17,7 +17,7 @@ use std::io::{self, Read};
 /// that the reader may not have numbered a record after yet.
 ///
 /// It holds the runs between the last record numbered and what the reader has read ahead:
-/// at most one a line of the reader's buffer and of the record being read.
+/// at most one for each line in the reader's buffer and in the record being read.
 pub(super) struct Lines<R> {
     inner: R,
     /// Bytes passed on so far.
