@@ -377,8 +377,9 @@ impl PayoutInputs {
         let mut surveys = Vec::new();
         let satisfied_min = rules.surveys.satisfied_overall_min;
         if facts {
-            // The kept facts hold what a line counts: no survey record is read.
-            for f in reader.survey_facts(first.0, last.0)? {
+            // The kept facts hold what a line counts: no survey record is read. They are
+            // taken one at a time (a December statement spans the year).
+            reader.for_each_survey_fact(first.0, last.0, |f| {
                 surveys.push(RatedSurvey {
                     survey_id: f.survey_id,
                     at: Timestamp(f.at),
@@ -388,7 +389,8 @@ impl PayoutInputs {
                     tier: crate::facts::tier_of(f.tier)?,
                     satisfied: f.overall >= satisfied_min,
                 });
-            }
+                Ok(())
+            })?;
         } else {
             let tiers = TierInputs::load(reader, rules)?;
             reader.for_each_in_period(
