@@ -648,14 +648,18 @@ fn a_family_members_sale_changes_the_tier_kept_on_another_members_survey() {
     careledger::facts::catch_up_with(&store, &rules, Rebuild::OnlyForOtherRules).unwrap();
     let survey_day = careledger::model::Day::parse("2024-05-10").unwrap().0;
     let tier = |store: &Store| {
+        let mut tier = None;
         store
             .reader()
             .unwrap()
-            .survey_facts(survey_day, survey_day)
-            .unwrap()
-            .iter()
-            .find(|f| f.survey_id == "Q1")
-            .map(|f| f.tier)
+            .for_each_survey_fact(survey_day, survey_day, |f| {
+                if f.survey_id == "Q1" {
+                    tier = Some(f.tier);
+                }
+                Ok(())
+            })
+            .unwrap();
+        tier
     };
     // One buyer in F0: C4 meets no criterion (one sale, one visit date in the trailing year).
     assert_eq!(tier(&store), Some(2), "general");

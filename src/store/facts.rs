@@ -652,19 +652,9 @@ impl Reader {
         self.for_each_text_on(CALLS, from, to, f)
     }
 
-    /// Every survey dated in `[from, to]` as payout lines count it, by date then id.
-    pub fn survey_facts(&self, from: i32, to: i32) -> Result<Vec<SurveyFact>, StoreError> {
-        let mut out = Vec::new();
-        self.for_each_survey_fact(from, to, |fact| {
-            out.push(fact);
-            Ok(())
-        })?;
-        Ok(out)
-    }
-
-    /// Calls `f` with each survey line of [`Reader::survey_facts`], in the same order,
-    /// holding one at a time: a December statement reads the year's surveys (2.2 M at
-    /// 2 000 000 customers), and each caller keeps less of them than a `SurveyFact`.
+    /// Calls `f` with every survey line dated in `[from, to]` (`fact_survey_lines`), by date
+    /// then id, holding one at a time: a December statement reads the year's surveys (2.2 M
+    /// at 2 000 000 customers), and keeps less of each than a `SurveyFact`.
     pub fn for_each_survey_fact(
         &self,
         from: i32,
