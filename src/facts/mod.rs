@@ -615,16 +615,21 @@ impl Gathered {
     /// returned.
     pub(crate) fn take(&mut self, kind: Kind) -> Vec<Record> {
         let records = self.by_kind.remove(&kind).unwrap_or_default();
-        let mut order: Vec<(String, usize)> = records.iter().map(Record::key).zip(0..).collect();
-        // By key, then by position: of two copies of a key (the same record of one
-        // snapshot) the first is kept.
-        order.sort_unstable();
-        order.dedup_by(|a, b| a.0 == b.0);
+        let order: Vec<usize> = {
+            // Keys borrowed from the records where they can be (`Record::key_ref`).
+            let mut keyed: Vec<(std::borrow::Cow<'_, str>, usize)> =
+                records.iter().map(Record::key_ref).zip(0..).collect();
+            // By key, then by position: of two copies of a key (the same record of one
+            // snapshot) the first is kept.
+            keyed.sort_unstable();
+            keyed.dedup_by(|a, b| a.0 == b.0);
+            keyed.into_iter().map(|(_, i)| i).collect()
+        };
         // (Collected in place: `Option<Record>` is the size of a `Record`.)
         let mut slots: Vec<Option<Record>> = records.into_iter().map(Some).collect();
         order
             .into_iter()
-            .map(|(_, i)| slots[i].take().expect("each position is kept once"))
+            .map(|i| slots[i].take().expect("each position is kept once"))
             .collect()
     }
 }

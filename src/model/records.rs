@@ -6,6 +6,7 @@
 //! boundary, so a change here changes no stored byte (a new field to keep is a new format,
 //! see `store::stored`).
 
+use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
@@ -835,24 +836,34 @@ impl Record {
 
     /// The stored key (see [`KEY_SEPARATOR`] for composite keys).
     pub fn key(&self) -> String {
+        self.key_ref().into_owned()
+    }
+
+    /// [`Record::key`], borrowed from the record where it is one of its cells (every kind
+    /// but those keyed by several cells, and calendar days).
+    pub fn key_ref(&self) -> Cow<'_, str> {
         match self {
-            Record::Staff(r) => r.staff_id.clone(),
-            Record::Customer(r) => r.customer_id.clone(),
-            Record::Sale(r) => r.sale_id.clone(),
-            Record::ServiceOrder(r) => r.order_id.clone(),
-            Record::Policy(r) => r.policy_id.clone(),
-            Record::Attempt(r) => r.attempt_id.clone(),
-            Record::Survey(r) => r.survey_id.clone(),
-            Record::SurveyAnswer(r) => key_from_parts(&[&r.survey_id, &r.question]),
-            Record::Complaint(r) => r.complaint_id.clone(),
-            Record::ComplaintStep(r) => {
-                key_from_parts(&[&r.complaint_id, r.step.as_str(), &r.at.to_string()])
-            }
-            Record::Action(r) => r.action_id.clone(),
-            Record::ActionStep(r) => {
-                key_from_parts(&[&r.action_id, r.step.as_str(), &r.at.to_string()])
-            }
-            Record::CalendarDay(r) => r.date.to_string(),
+            Record::Staff(r) => Cow::Borrowed(&r.staff_id),
+            Record::Customer(r) => Cow::Borrowed(&r.customer_id),
+            Record::Sale(r) => Cow::Borrowed(&r.sale_id),
+            Record::ServiceOrder(r) => Cow::Borrowed(&r.order_id),
+            Record::Policy(r) => Cow::Borrowed(&r.policy_id),
+            Record::Attempt(r) => Cow::Borrowed(&r.attempt_id),
+            Record::Survey(r) => Cow::Borrowed(&r.survey_id),
+            Record::SurveyAnswer(r) => Cow::Owned(key_from_parts(&[&r.survey_id, &r.question])),
+            Record::Complaint(r) => Cow::Borrowed(&r.complaint_id),
+            Record::ComplaintStep(r) => Cow::Owned(key_from_parts(&[
+                &r.complaint_id,
+                r.step.as_str(),
+                &r.at.to_string(),
+            ])),
+            Record::Action(r) => Cow::Borrowed(&r.action_id),
+            Record::ActionStep(r) => Cow::Owned(key_from_parts(&[
+                &r.action_id,
+                r.step.as_str(),
+                &r.at.to_string(),
+            ])),
+            Record::CalendarDay(r) => Cow::Owned(r.date.to_string()),
         }
     }
 

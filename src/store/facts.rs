@@ -48,6 +48,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use bincode::{Decode, Encode};
+use rayon::prelude::*;
 use redb::{ReadTransaction, ReadableDatabase, ReadableTable, TableDefinition, WriteTransaction};
 
 use super::read::Reader;
@@ -1535,14 +1536,30 @@ fn write_customers(
     };
     let empty = CustomerFacts::default();
 
-    let mut olds = Vec::with_capacity(customers_facts.len());
+    // The old facts are read here (one writer) and decoded, and the changed new ones
+    // encoded, on every thread: compressing and decompressing them took a third of an
+    // increment's writing.
+    let mut stored = Vec::with_capacity(customers_facts.len());
     for (id, _) in customers_facts {
-        let old: Option<CustomerFacts> = customers
-            .get(id.as_str())?
-            .map(|v| decode_customer(v.value()))
-            .transpose()?;
-        olds.push(old.unwrap_or_default());
+        stored.push(customers.get(id.as_str())?.map(|v| v.value().to_vec()));
     }
+    let olds: Vec<CustomerFacts> = stored
+        .into_par_iter()
+        .map(|old| {
+            Ok(old
+                .map(|v| decode_customer(&v))
+                .transpose()?
+                .unwrap_or_default())
+        })
+        .collect::<Result<_, StoreError>>()?;
+    let encoded: Vec<Option<Vec<u8>>> = customers_facts
+        .par_iter()
+        .zip(&olds)
+        .map(|((_, new), old)| {
+            let new = new.as_ref().unwrap_or(&empty);
+            (!new.is_empty() && new != old).then(|| encode_customer(new))
+        })
+        .collect();
     // Only what changed is written: the rows of the old facts that the new ones lack go, then
     // the new rows the old ones lack come. Every row goes before any comes: a record that
     // moved to another customer (a sale amended to another customer id) keeps its key.
@@ -1609,7 +1626,7 @@ fn write_customers(
         Some(aside) => aside.push(table, day, id, value),
         None => dated.insert(table, day, id, value),
     };
-    for ((id, new), old) in customers_facts.iter().zip(&olds) {
+    for (((id, new), old), encoded) in customers_facts.iter().zip(&olds).zip(encoded) {
         let new = new.as_ref().unwrap_or(&empty);
         let id = id.as_str();
         for t in gone(&new.tasks, &old.tasks) {
@@ -1681,8 +1698,8 @@ fn write_customers(
             if !old.is_empty() {
                 customers.remove(id)?;
             }
-        } else if new != old {
-            customers.insert(id, encode_customer(new).as_slice())?;
+        } else if let Some(value) = encoded {
+            customers.insert(id, value.as_slice())?;
         }
     }
     add_month_deltas(&mut stock, stock_delta, "fact_stock")?;
@@ -1737,9 +1754,13 @@ fn add_deltas(
     Ok(())
 }
 
-/// The items of `from` that `to` lacks. Lists are one customer's: short.
+/// The items of `from` that `to` lacks, in `from`'s order. Lists are one customer's, and an
+/// increment mostly adds to their end: the start the two share is passed over one comparison
+/// an item, and only the rest is looked for in `to` (the whole of it: a list may repeat an
+/// item).
 fn gone<'a, T: PartialEq>(from: &'a [T], to: &'a [T]) -> impl Iterator<Item = &'a T> {
-    from.iter().filter(move |x| !to.contains(x))
+    let shared = from.iter().zip(to).take_while(|(a, b)| a == b).count();
+    from[shared..].iter().filter(move |x| !to.contains(x))
 }
 
 // Reads of the work list (`kpi::worklist`): which customers can have a task open on a date.
@@ -1767,6 +1788,31 @@ impl Reader {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `gone` against the definition it shortens (every item of `from` not in `to`), on
+    /// lists that share a start, differ in the middle, repeat items, or are empty.
+    #[test]
+    fn gone_lists_what_the_other_list_lacks_in_order() {
+        let naive = |from: &[u8], to: &[u8]| -> Vec<u8> {
+            from.iter().copied().filter(|x| !to.contains(x)).collect()
+        };
+        let cases: [(&[u8], &[u8], &[u8]); 8] = [
+            (&[], &[], &[]),
+            (&[1, 2, 3], &[], &[1, 2, 3]),
+            (&[], &[1, 2], &[]),
+            (&[1, 2, 3], &[1, 2, 3, 4, 5], &[]),
+            (&[1, 2, 3, 4, 5], &[1, 2, 3], &[4, 5]),
+            (&[1, 2, 7, 4], &[1, 2, 3, 4], &[7]),
+            // Past the shared start, an item may still be in it (a repeat): not gone.
+            (&[1, 2, 1, 9], &[1, 2, 5], &[9]),
+            (&[5, 1, 2], &[1, 2, 5], &[]),
+        ];
+        for (from, to, expected) in cases {
+            let got: Vec<u8> = gone(from, to).copied().collect();
+            assert_eq!(got, expected, "gone({from:?}, {to:?})");
+            assert_eq!(got, naive(from, to));
+        }
+    }
 
     /// Appends versions of staff records as one import: `Some(role)` adds or amends, `None`
     /// voids.
