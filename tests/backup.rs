@@ -46,7 +46,9 @@ fn bare(dir: &Dir) -> assert_cmd::Command {
     let mut cmd = assert_cmd::Command::cargo_bin("careledger").unwrap();
     cmd.current_dir(dir.path())
         .env_remove("CARELEDGER_DB")
-        .env_remove("GITHUB_STEP_SUMMARY");
+        .env_remove("GITHUB_STEP_SUMMARY")
+        // English, as `util::Dir::cmd` reads.
+        .env("CARELEDGER_LANG", "en");
     cmd
 }
 

@@ -509,6 +509,6 @@ fn stats_lists_every_table_with_its_entries() {
         .map(|l| l.split_whitespace().nth(1).unwrap().parse::<u64>().unwrap())
         .sum();
     assert_eq!(table_entries(&stats, "total"), sum, "{stats}");
-    let zh = d.ok(&["stats", "--tables"]);
+    let zh = d.ok(&["--lang", "zh", "stats", "--tables"]);
     assert!(zh.contains("\n表 ") && zh.contains("\n合计 "), "{zh}");
 }

@@ -50,7 +50,7 @@ fn close_refuses_unready_months_and_reopen_keeps_every_version() {
         refused.contains("the data reaches only 2024-04-09 11:00:00, and the figures of 2024-04 can change until 2024-05-03 00:00:00 (its end plus the 48 h grace)"),
         "{refused}"
     );
-    assert_eq!(dir.ok(&["closes"]), nothing);
+    assert_eq!(dir.ok(&["--lang", "zh", "closes"]), nothing);
 
     // March is ready: the dry run shows the hash close will store, and stores nothing.
     let march_v1 = dir.ok(&["report", "payouts", "--month", "2024-03"]);
@@ -62,7 +62,7 @@ fn close_refuses_unready_months_and_reopen_keeps_every_version() {
             sha256(&march_v1)
         )
     );
-    assert_eq!(dir.ok(&["closes"]), nothing);
+    assert_eq!(dir.ok(&["--lang", "zh", "closes"]), nothing);
     assert_eq!(
         dir.ok(&["close", "--month", "2024-03"]),
         format!(
@@ -109,7 +109,7 @@ fn close_refuses_unready_months_and_reopen_keeps_every_version() {
         dir.fails(&["closes", "--month", "2024-03", "--version", "3"])
             .contains("2024-03 has no closed statement version 3")
     );
-    let zh = dir.ok(&["closes"]);
+    let zh = dir.ok(&["--lang", "zh", "closes"]);
     let zh: Vec<&str> = zh.lines().collect();
     assert_eq!(zh[0], "2024-03 已结账（第 2 版）");
     assert!(zh[2].ends_with("  重新打开  原因：Q2 录入错误"), "{zh:?}");
@@ -152,6 +152,8 @@ fn close_refuses_unready_months_and_reopen_keeps_every_version() {
         let out = assert_cmd::Command::cargo_bin("careledger")
             .unwrap()
             .env_remove("CARELEDGER_DB")
+            // English, as `Dir::ok` reads.
+            .env("CARELEDGER_LANG", "en")
             .arg("--db")
             .arg(&restored)
             .args(args)

@@ -138,7 +138,7 @@ fn small_demo() -> (Dir, String) {
 fn the_demos_try_also_lines_run_as_printed() {
     let (d, stdout) = small_demo();
     let tail = stdout
-        .split("Try also:\n")
+        .split("还可以试试：\n")
         .nth(1)
         .unwrap_or_else(|| panic!("{stdout}"));
     let lines: Vec<&str> = tail.lines().map(str::trim).collect();
@@ -197,7 +197,7 @@ fn the_demo_keeps_to_its_own_store_and_refuses_one_of_real_data() {
     };
     let again = demo(&["demo", "--customers", "60"]);
     assert!(again.status.success(), "{again:?}");
-    assert!(String::from_utf8_lossy(&again.stdout).contains("nothing to import"));
+    assert!(String::from_utf8_lossy(&again.stdout).contains("无需导入"));
 
     // A store of real data: the demo refuses it, and leaves it as it was.
     let real = demo(&[

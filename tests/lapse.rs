@@ -145,7 +145,15 @@ fn the_lapse_list_follows_the_papers_formulas_and_is_the_same_at_any_thread_coun
 #[test]
 fn the_lapse_table_speaks_the_language_and_masks_phones() {
     let d = store();
-    let zh = d.ok(&["lapse", "--as-of", "2025-12-31", "--top", "5"]);
+    let zh = d.ok(&[
+        "--lang",
+        "zh",
+        "lapse",
+        "--as-of",
+        "2025-12-31",
+        "--top",
+        "5",
+    ]);
     assert!(zh.starts_with("截至 2025-12-31 的流失预警："), "{zh}");
     assert!(
         zh.contains("留出检验：以 2025-06-30 及以前的到店记录拟合"),

@@ -170,7 +170,14 @@ fn the_pack_holds_every_report_and_chart_and_is_byte_identical() {
 #[test]
 fn chinese_is_the_default_and_english_goes_to_its_own_folder() {
     let dir = store();
-    dir.ok(&["report", "all", "--month", "2024-11"]);
+    // The tests' commands read English (`util::Dir::cmd`): this one has no language set.
+    let default = dir
+        .cmd()
+        .env_remove("CARELEDGER_LANG")
+        .args(["report", "all", "--month", "2024-11"])
+        .output()
+        .unwrap();
+    assert!(default.status.success());
     let html = std::fs::read_to_string(dir.join("reports/2024-11/index.html")).unwrap();
     assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"zh-CN\">"));
     dir.ok(&["--lang", "en", "report", "all", "--month", "2024-11"]);
@@ -453,7 +460,15 @@ fn money_on_the_page_has_thousands_separators_and_the_data_files_do_not() {
 fn a_single_file_pack_is_one_page_that_links_to_no_file() {
     use base64::Engine as _;
     let dir = store();
-    dir.ok(&["report", "all", "--month", "2024-11", "--single-file"]);
+    dir.ok(&[
+        "--lang",
+        "zh",
+        "report",
+        "all",
+        "--month",
+        "2024-11",
+        "--single-file",
+    ]);
     // The default is reports/YYYY-MM.html, alone in its folder.
     let reports: Vec<String> = files(&dir.join("reports")).into_keys().collect();
     assert_eq!(reports, ["2024-11.html"]);

@@ -194,7 +194,8 @@ fn every_readme_example_runs_on_a_demo_store() {
         match example.args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
             ["history", "sales", "S00000001"] => {
                 assert!(
-                    stdout.starts_with("sales S00000001: 2 versions"),
+                    // As a user runs it: in Chinese, the default.
+                    stdout.starts_with("销售 S00000001：2 个版本"),
                     "{stdout}"
                 );
                 assert!(

@@ -113,7 +113,7 @@ fn the_work_list_holds_exactly_the_open_tasks() {
 
     // The default date is the latest date in the store (R2 opened 2024-03-20).
     assert!(
-        dir.ok(&["tasks"])
+        dir.ok(&["--lang", "zh", "tasks"])
             .starts_with("截至 2024-03-20 的待办回访任务：0 项\n")
     );
     assert!(
@@ -351,7 +351,15 @@ fn the_lost_list_puts_the_most_valuable_lost_customers_first() {
         ]
     );
 
-    let top = dir.ok(&["lost", "--as-of", "2024-09-30", "--top", "1"]);
+    let top = dir.ok(&[
+        "--lang",
+        "zh",
+        "lost",
+        "--as-of",
+        "2024-09-30",
+        "--top",
+        "1",
+    ]);
     assert!(
         top.starts_with("截至 2024-09-30 的流失客户：3 位，以下为价值最高的 1 位\n"),
         "{top}"

@@ -372,7 +372,7 @@ fn the_workbook_names_the_dealership_of_the_rules() {
     dir.write("rules.toml", "[report]\ndealership = \"众达丰田4S店\"\n");
     for (rules, expected) in [(true, "众达丰田4S店"), (false, "")] {
         let file = dir.join(&format!("d-{rules}.xlsx"));
-        let mut args = vec![];
+        let mut args = vec!["--lang", "zh"];
         if rules {
             args.extend(["--rules", "rules.toml"]);
         }

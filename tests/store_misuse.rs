@@ -165,6 +165,8 @@ pub(crate) fn run_without_write_permission(dir: &Dir, args: &[&str]) -> Option<O
         .arg(assert_cmd::cargo::cargo_bin!("careledger"))
         .current_dir(dir.path())
         .env_remove("CARELEDGER_DB")
+        // English, as `Dir::run` reads.
+        .env("CARELEDGER_LANG", "en")
         .arg("--db")
         .arg(dir.db())
         .args(args)
@@ -260,6 +262,8 @@ fn an_import_out_of_room_leaves_the_store_unchanged() {
         .arg(assert_cmd::cargo::cargo_bin!("careledger"))
         .current_dir(dir.path())
         .env_remove("CARELEDGER_DB")
+        // English, as `Dir::run` reads.
+        .env("CARELEDGER_LANG", "en")
         .arg("--db")
         .arg(dir.db())
         .args(["import", &data])

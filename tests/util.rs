@@ -49,6 +49,9 @@ impl Dir {
             .env_remove("CARELEDGER_DB")
             // `check` appends to a GitHub job summary when this is set (as on a runner).
             .env_remove("GITHUB_STEP_SUMMARY")
+            // What a person reads follows --lang, Chinese by default; the tests read English
+            // unless they pass `--lang zh` (the argument wins over the environment).
+            .env("CARELEDGER_LANG", "en")
             .arg("--db")
             .arg(self.db());
         cmd

@@ -210,8 +210,8 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             month,
             dry_run,
             force,
-        } => close(db, &rules, &month, dry_run, force),
-        Command::Reopen { month, reason } => reopen(db, &month, &reason),
+        } => close(db, &rules, &month, dry_run, force, lang),
+        Command::Reopen { month, reason } => reopen(db, &month, &reason, lang),
         Command::Closes { month, version } => closes(db, lang, month.as_ref().zip(version)),
         Command::Lost {
             as_of,
@@ -286,18 +286,18 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             amend,
             dry_run,
             chunk_rows,
-        } => import(db, &rules, &paths, amend, dry_run, chunk_rows),
-        Command::Export { dir } => export(db, &dir),
+        } => import(db, &rules, lang, &paths, amend, dry_run, chunk_rows),
+        Command::Export { dir } => export(db, &dir, lang),
         Command::History {
             kind,
             id,
             show_phone,
-        } => history(db, &kind, &id, show_phone),
-        Command::Backup { file } => backup(db, &file),
-        Command::Restore { backup } => restore(&backup, db, &rules),
+        } => history(db, &kind, &id, show_phone, lang),
+        Command::Backup { file } => backup(db, &file, lang),
+        Command::Restore { backup } => restore(&backup, db, &rules, lang),
         Command::Stats { tables } => stats(db, lang, tables),
-        Command::Verify => verify(db, &rules),
-        Command::Facts => facts(db, &rules),
+        Command::Verify => verify(db, &rules, lang),
+        Command::Facts => facts(db, &rules, lang),
         Command::Gen {
             customers,
             months,
@@ -312,7 +312,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
                 start_year: start.0,
                 start_month: start.1,
             };
-            generate(&config, &dir)
+            generate(&config, &dir, lang)
         }
         Command::Demo { customers, data } => demo(db, &rules, lang, customers, &data),
     }
@@ -1346,6 +1346,7 @@ const STREAM_ABOVE_BYTES: u64 = 256 << 20;
 fn import(
     db: &Path,
     rules: &Rules,
+    lang: Lang,
     paths: &[String],
     amend: bool,
     dry_run: bool,
@@ -1361,7 +1362,8 @@ fn import(
         let chunk_rows = chunk_rows.map_or(import::CHUNK_ROWS, |n| {
             usize::try_from(n).unwrap_or(usize::MAX)
         });
-        if let Some(done) = import_streamed(db, rules, &sources, amend, dry_run, chunk_rows)? {
+        if let Some(done) = import_streamed(db, rules, lang, &sources, amend, dry_run, chunk_rows)?
+        {
             return Ok(done);
         }
     }
@@ -1391,7 +1393,7 @@ fn import(
     if dry_run || planned.writes() == 0 {
         let mut outcome = planned.outcome();
         outcome.dry_run = dry_run;
-        return out(&import_summary(files.len(), rows, &outcome));
+        return out(&import_summary(files.len(), rows, &outcome, lang));
     }
     let store = Store::open_or_create(db).map_err(store_failure)?;
     let bar = import_bar(rows);
@@ -1404,7 +1406,7 @@ fn import(
     }
     let outcome = result.map_err(import_failure)?;
     after_import(store, rules, &outcome)?;
-    out(&import_summary(files.len(), rows, &outcome))
+    out(&import_summary(files.len(), rows, &outcome, lang))
 }
 
 /// Whether `db` names a store file with something in it: no file, or an empty one
@@ -1442,6 +1444,7 @@ fn import_failure(failure: ImportFailure) -> Failure {
 fn import_streamed(
     db: &Path,
     rules: &Rules,
+    lang: Lang,
     sources: &[Source],
     amend: bool,
     dry_run: bool,
@@ -1550,6 +1553,7 @@ fn import_streamed(
         imported.files.len(),
         rows,
         &imported.outcome,
+        lang,
     ))?;
     Ok(Some(()))
 }
@@ -1646,42 +1650,72 @@ fn after_import(mut store: Store, rules: &Rules, outcome: &ImportOutcome) -> Res
 }
 
 /// What an import did (or, on a dry run, would do), per kind.
-fn import_summary(files: usize, rows: u64, outcome: &ImportOutcome) -> String {
+fn import_summary(files: usize, rows: u64, outcome: &ImportOutcome, lang: Lang) -> String {
     let mut text = String::new();
-    let _ = writeln!(
-        text,
-        "{} {}: {}, {}",
-        if outcome.dry_run {
-            "dry run of import"
-        } else {
-            "import"
-        },
-        outcome.import_id,
-        style::count(files as u64, "file", "files"),
-        style::count(rows, "row", "rows"),
-    );
+    let id = outcome.import_id;
+    let _ = match (lang, outcome.dry_run) {
+        (Lang::En, dry) => writeln!(
+            text,
+            "{} {id}: {}, {}",
+            if dry { "dry run of import" } else { "import" },
+            style::count(files as u64, "file", "files"),
+            style::count(rows, "row", "rows"),
+        ),
+        (Lang::Zh, false) => writeln!(text, "第 {id} 次导入：{files} 个文件，{rows} 行"),
+        (Lang::Zh, true) => writeln!(
+            text,
+            "试导入（将是第 {id} 次导入）：{files} 个文件，{rows} 行"
+        ),
+    };
     if !outcome.dry_run && !outcome.recorded {
-        text = if rows == 1 {
-            "nothing to import: the 1 row is already in the store, unchanged\n".to_owned()
-        } else {
-            format!("nothing to import: all {rows} rows are already in the store, unchanged\n")
+        text = match lang {
+            Lang::En if rows == 1 => {
+                "nothing to import: the 1 row is already in the store, unchanged\n".to_owned()
+            }
+            Lang::En => {
+                format!("nothing to import: all {rows} rows are already in the store, unchanged\n")
+            }
+            Lang::Zh => format!("无需导入：{rows} 行都已在数据库中，没有变化\n"),
         };
     }
-    let _ = writeln!(
-        text,
-        "{:<16}{:>10}{:>10}{:>10}{:>11}",
-        "kind", "added", "amended", "voided", "unchanged"
-    );
-    for c in &outcome.counts {
-        let _ = writeln!(
-            text,
-            "{:<16}{:>10}{:>10}{:>10}{:>11}",
-            c.kind().name(),
-            c.added,
-            c.amended,
-            c.voided,
-            c.unchanged
-        );
+    match lang {
+        Lang::En => {
+            let _ = writeln!(
+                text,
+                "{:<16}{:>10}{:>10}{:>10}{:>11}",
+                "kind", "added", "amended", "voided", "unchanged"
+            );
+            for c in &outcome.counts {
+                let _ = writeln!(
+                    text,
+                    "{:<16}{:>10}{:>10}{:>10}{:>11}",
+                    c.kind().name(),
+                    c.added,
+                    c.amended,
+                    c.voided,
+                    c.unchanged
+                );
+            }
+        }
+        Lang::Zh => {
+            let rows: Vec<Vec<String>> = outcome
+                .counts
+                .iter()
+                .map(|c| {
+                    vec![
+                        kind_label_zh(c.kind()).to_owned(),
+                        c.added.to_string(),
+                        c.amended.to_string(),
+                        c.voided.to_string(),
+                        c.unchanged.to_string(),
+                    ]
+                })
+                .collect();
+            text.push_str(&figures_table(
+                &["记录类型", "新增", "修改", "作废", "未变"],
+                &rows,
+            ));
+        }
     }
     for w in outcome
         .within
@@ -1689,16 +1723,32 @@ fn import_summary(files: usize, rows: u64, outcome: &ImportOutcome) -> String {
         .filter(|w| w.superseded + w.withdrawn > 0)
     {
         let kind = Kind::from_code(w.kind_code).expect("outcome kinds are valid");
-        let _ = writeln!(
-            text,
-            "{}: {} superseded by a later row of the same key; {} added and voided in this import (nothing written)",
-            kind.name(),
-            style::count(w.superseded, "row", "rows"),
-            style::count(w.withdrawn, "record", "records"),
-        );
+        let _ = match lang {
+            Lang::En => writeln!(
+                text,
+                "{}: {} superseded by a later row of the same key; {} added and voided in this import (nothing written)",
+                kind.name(),
+                style::count(w.superseded, "row", "rows"),
+                style::count(w.withdrawn, "record", "records"),
+            ),
+            Lang::Zh => writeln!(
+                text,
+                "{}：{} 行被同一键后面的行取代；{} 条记录在本次导入中新增又作废（未写入）",
+                kind_label_zh(kind),
+                w.superseded,
+                w.withdrawn,
+            ),
+        };
     }
     if outcome.dry_run {
-        let _ = writeln!(text, "dry run: everything checked, nothing written");
+        let _ = writeln!(
+            text,
+            "{}",
+            match lang {
+                Lang::En => "dry run: everything checked, nothing written",
+                Lang::Zh => "试导入：全部检查完毕，未写入任何数据",
+            }
+        );
     }
     text
 }
@@ -1708,7 +1758,7 @@ fn import_summary(files: usize, rows: u64, outcome: &ImportOutcome) -> String {
 /// there was none, or its files replace those of `dir` one by one, the replaced ones kept
 /// aside until all are in place. A failure at any point leaves `dir` as it was and no
 /// staging files behind.
-fn export(db: &Path, dir: &Path) -> Result<(), Failure> {
+fn export(db: &Path, dir: &Path, lang: Lang) -> Result<(), Failure> {
     let reader = Store::open_reader(db).map_err(store_failure)?;
     let existed = match std::fs::metadata(dir) {
         Ok(m) if m.is_dir() => true,
@@ -1749,7 +1799,10 @@ fn export(db: &Path, dir: &Path) -> Result<(), Failure> {
             text,
             "{:<22}{n:>10} {}",
             dir.join(kind.file_name()).display(),
-            rows_word(n)
+            match lang {
+                Lang::En => rows_word(n),
+                Lang::Zh => "行",
+            }
         );
         names.push(kind.file_name());
     }
@@ -1921,7 +1974,13 @@ fn create_private_dir_all(path: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(path)
 }
 
-fn history(db: &Path, kind_text: &str, id: &str, show_phone: bool) -> Result<(), Failure> {
+fn history(
+    db: &Path,
+    kind_text: &str,
+    id: &str,
+    show_phone: bool,
+    lang: Lang,
+) -> Result<(), Failure> {
     let kind = Kind::parse_name(kind_text).ok_or_else(|| {
         Failure::Input(format!(
             "`{kind_text}` is not a record kind; use one of {}",
@@ -1939,12 +1998,21 @@ fn history(db: &Path, kind_text: &str, id: &str, show_phone: bool) -> Result<(),
     }
     let columns = kind.columns();
     let mut text = String::new();
-    let _ = writeln!(
-        text,
-        "{kind} {}: {}",
-        display_key(&key),
-        style::count(versions.len() as u64, "version", "versions")
-    );
+    let _ = match lang {
+        Lang::En => writeln!(
+            text,
+            "{kind} {}: {}",
+            display_key(&key),
+            style::count(versions.len() as u64, "version", "versions")
+        ),
+        Lang::Zh => writeln!(
+            text,
+            "{} {}：{} 个版本",
+            kind_label_zh(kind),
+            display_key(&key),
+            versions.len()
+        ),
+    };
     let mut previous: Option<Vec<String>> = None;
     for v in &versions {
         let files: Vec<&str> = v
@@ -1954,18 +2022,39 @@ fn history(db: &Path, kind_text: &str, id: &str, show_phone: bool) -> Result<(),
             .filter(|f| f.kind == kind)
             .map(|f| f.path.as_str())
             .collect();
-        let _ = writeln!(
-            text,
-            "\nversion #{}  {}  import {} at {}{}  ({})",
-            v.seq,
-            v.entry.op.as_str(),
-            v.import.id,
-            v.import.at,
-            if v.import.amend { " --amend" } else { "" },
-            files.join(", ")
-        );
+        let amend = if v.import.amend { " --amend" } else { "" };
+        let _ = match lang {
+            Lang::En => writeln!(
+                text,
+                "\nversion #{}  {}  import {} at {}{amend}  ({})",
+                v.seq,
+                v.entry.op.as_str(),
+                v.import.id,
+                v.import.at,
+                files.join(", ")
+            ),
+            Lang::Zh => writeln!(
+                text,
+                "\n版本 #{}  {}  第 {} 次导入，{}{amend}  （{}）",
+                v.seq,
+                match v.entry.op {
+                    careledger::store::Op::Add => "写入",
+                    careledger::store::Op::Void => "作废",
+                },
+                v.import.id,
+                v.import.at,
+                files.join("、")
+            ),
+        };
         let Some(record) = &v.entry.record else {
-            let _ = writeln!(text, "  (voided: the record no longer counts anywhere)");
+            let _ = writeln!(
+                text,
+                "{}",
+                match lang {
+                    Lang::En => "  (voided: the record no longer counts anywhere)",
+                    Lang::Zh => "  （已作废：这条记录不再计入任何数字）",
+                }
+            );
             previous = None;
             continue;
         };
@@ -1999,6 +2088,7 @@ fn close(
     month: &Period,
     dry_run: bool,
     force: bool,
+    lang: Lang,
 ) -> Result<(), Failure> {
     if !db.exists() {
         return Err(store_failure(StoreError::Missing(db.to_owned())));
@@ -2011,50 +2101,81 @@ fn close(
         let reader = Store::open_reader(db).map_err(store_failure)?;
         let plan = kpi::payouts::plan_close(&reader, rules, month).map_err(failure)?;
         let s = &plan.statement;
-        let mut text = format!(
-            "would close {}: total {}{}; {}, {}; sha256 {}\n",
-            month.label,
-            s.total,
-            s.payable_total
-                .map(|p| format!(", payable with prior-period adjustments {p}"))
-                .unwrap_or_default(),
-            style::count(s.lines.len() as u64, "line", "lines"),
-            style::count(s.people.len() as u64, "person", "people"),
-            plan.sha256
-        );
+        let (lines, people) = (s.lines.len() as u64, s.people.len() as u64);
+        let mut text = match lang {
+            Lang::En => format!(
+                "would close {}: total {}{}; {}, {}; sha256 {}\n",
+                month.label,
+                s.total,
+                s.payable_total
+                    .map(|p| format!(", payable with prior-period adjustments {p}"))
+                    .unwrap_or_default(),
+                style::count(lines, "line", "lines"),
+                style::count(people, "person", "people"),
+                plan.sha256
+            ),
+            Lang::Zh => format!(
+                "将结账 {}：合计 {}{}；{lines} 行，{people} 人；sha256 {}\n",
+                month.label,
+                s.total,
+                s.payable_total
+                    .map(|p| format!("，含以前期间调整后应付 {p}"))
+                    .unwrap_or_default(),
+                plan.sha256
+            ),
+        };
         for w in &plan.warnings {
-            let _ = writeln!(text, "warning: {w} (close would refuse without --force)");
+            let _ = match lang {
+                Lang::En => writeln!(text, "warning: {w} (close would refuse without --force)"),
+                Lang::Zh => writeln!(text, "警告：{w}（不加 --force 时结账会被拒绝）"),
+            };
         }
-        if plan.warnings.is_empty() {
-            text.push_str("nothing stored (--dry-run)\n");
-        } else {
-            text.push_str("nothing stored (--dry-run); check the data before closing\n");
-        }
+        text.push_str(match (lang, plan.warnings.is_empty()) {
+            (Lang::En, true) => "nothing stored (--dry-run)\n",
+            (Lang::En, false) => "nothing stored (--dry-run); check the data before closing\n",
+            (Lang::Zh, true) => "未保存任何内容（--dry-run）\n",
+            (Lang::Zh, false) => "未保存任何内容（--dry-run）；结账前请核对数据\n",
+        });
         return out(&text);
     }
     let store = Store::open_or_create(db).map_err(store_failure)?;
     let at = chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string();
     let closed = kpi::payouts::close(&store, rules, month, &at, force).map_err(failure)?;
-    out(&format!(
-        "closed {}{}: total {}{}; sha256 {}\n",
-        closed.month,
-        if closed.version > 1 {
-            format!(" (version {})", closed.version)
-        } else {
-            String::new()
-        },
-        closed.statement.total,
-        closed
-            .statement
-            .payable_total
-            .map(|p| format!(", payable with prior-period adjustments {p}"))
-            .unwrap_or_default(),
-        closed.sha256
-    ))
+    let payable = closed.statement.payable_total;
+    out(&match lang {
+        Lang::En => format!(
+            "closed {}{}: total {}{}; sha256 {}\n",
+            closed.month,
+            if closed.version > 1 {
+                format!(" (version {})", closed.version)
+            } else {
+                String::new()
+            },
+            closed.statement.total,
+            payable
+                .map(|p| format!(", payable with prior-period adjustments {p}"))
+                .unwrap_or_default(),
+            closed.sha256
+        ),
+        Lang::Zh => format!(
+            "已结账 {}{}：合计 {}{}；sha256 {}\n",
+            closed.month,
+            if closed.version > 1 {
+                format!("（第 {} 版）", closed.version)
+            } else {
+                String::new()
+            },
+            closed.statement.total,
+            payable
+                .map(|p| format!("，含以前期间调整后应付 {p}"))
+                .unwrap_or_default(),
+            closed.sha256
+        ),
+    })
 }
 
 /// `reopen`: records the reopen of the latest closed month with its reason.
-fn reopen(db: &Path, month: &Period, reason: &str) -> Result<(), Failure> {
+fn reopen(db: &Path, month: &Period, reason: &str, lang: Lang) -> Result<(), Failure> {
     if reason.trim().is_empty() {
         return Err(Failure::Input(
             "--reason is empty; say why the month is reopened (it is kept with the statement)"
@@ -2067,10 +2188,16 @@ fn reopen(db: &Path, month: &Period, reason: &str) -> Result<(), Failure> {
     let store = Store::open_or_create(db).map_err(store_failure)?;
     let at = chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string();
     match store.reopen_month(&month.label, &at, reason) {
-        Ok(version) => out(&format!(
-            "reopened {} (its statement version {version} stays readable in `careledger closes`); close it again when it is right\n",
-            month.label
-        )),
+        Ok(version) => out(&match lang {
+            Lang::En => format!(
+                "reopened {} (its statement version {version} stays readable in `careledger closes`); close it again when it is right\n",
+                month.label
+            ),
+            Lang::Zh => format!(
+                "已重新打开 {}（其第 {version} 版结算单仍可在 `careledger closes` 中查看）；核对无误后请再次结账\n",
+                month.label
+            ),
+        }),
         Err(careledger::store::ReopenError::Store(e)) => Err(store_failure(e)),
         Err(e) => Err(Failure::Input(e.to_string())),
     }
@@ -2162,31 +2289,35 @@ fn backup_failure(e: careledger::store::BackupError) -> Failure {
 }
 
 /// `careledger backup FILE`: a consistent copy of the whole store, from one snapshot.
-fn backup(db: &Path, file: &Path) -> Result<(), Failure> {
+fn backup(db: &Path, file: &Path, lang: Lang) -> Result<(), Failure> {
     if let Some(parent) = file.parent().filter(|p| !p.as_os_str().is_empty()) {
         create_private_dir_all(parent)
             .or_write(|| format!("cannot create the folder {}", parent.display()))?;
     }
     let summary = careledger::store::backup(db, file).map_err(backup_failure)?;
-    let mut text = format!(
-        "backed up {} to {} ({}, from one snapshot):\n",
-        db.display(),
-        file.display(),
-        style::count(summary.tables.len() as u64, "table", "tables")
-    );
+    let tables = summary.tables.len() as u64;
+    let mut text = match lang {
+        Lang::En => format!(
+            "backed up {} to {} ({}, from one snapshot):\n",
+            db.display(),
+            file.display(),
+            style::count(tables, "table", "tables")
+        ),
+        Lang::Zh => format!(
+            "已将 {} 备份到 {}（{tables} 个表，取自同一快照）：\n",
+            db.display(),
+            file.display(),
+        ),
+    };
     for (table, n) in &summary.tables {
-        let _ = writeln!(
-            text,
-            "  {table:<24}{n:>12} {}",
-            if *n == 1 { "entry" } else { "entries" }
-        );
+        let _ = writeln!(text, "  {table:<24}{n:>12} {}", entries_word(*n, lang));
     }
     out(&text)
 }
 
 /// `careledger restore BACKUP --db NEW`: checks the backup as `verify` does, then copies it
 /// into a new store. An existing store is never replaced.
-fn restore(backup: &Path, db: &Path, rules: &Rules) -> Result<(), Failure> {
+fn restore(backup: &Path, db: &Path, rules: &Rules, lang: Lang) -> Result<(), Failure> {
     if db.symlink_metadata().is_ok() {
         return Err(Failure::Input(format!(
             "{} exists; restore never replaces a store: pass --db with a new file name (move the old store aside first if you mean to replace it)",
@@ -2199,7 +2330,7 @@ fn restore(backup: &Path, db: &Path, rules: &Rules) -> Result<(), Failure> {
             backup.display()
         )));
     }
-    verify(backup, rules).map_err(|e| match e {
+    verify(backup, rules, lang).map_err(|e| match e {
         Failure::Fatal(_) => Failure::Fatal(format!(
             "the backup {} is damaged (see above): nothing was restored; restore an older backup",
             backup.display()
@@ -2207,13 +2338,22 @@ fn restore(backup: &Path, db: &Path, rules: &Rules) -> Result<(), Failure> {
         other => other,
     })?;
     let summary = careledger::store::backup(backup, db).map_err(backup_failure)?;
-    out(&format!(
-        "restored {} into {} ({}); use it with --db {}\n",
-        backup.display(),
-        db.display(),
-        style::count(summary.tables.len() as u64, "table", "tables"),
-        db.display()
-    ))
+    let tables = summary.tables.len() as u64;
+    out(&match lang {
+        Lang::En => format!(
+            "restored {} into {} ({}); use it with --db {}\n",
+            backup.display(),
+            db.display(),
+            style::count(tables, "table", "tables"),
+            db.display()
+        ),
+        Lang::Zh => format!(
+            "已将 {} 恢复到 {}（{tables} 个表）；使用时请加 --db {}\n",
+            backup.display(),
+            db.display(),
+            db.display()
+        ),
+    })
 }
 
 fn stats(db: &Path, lang: Lang, tables: bool) -> Result<(), Failure> {
@@ -2411,7 +2551,7 @@ fn figures_table<const N: usize>(header: &[&str; N], rows: &[Vec<String>]) -> St
     text
 }
 
-fn verify(db: &Path, rules: &Rules) -> Result<(), Failure> {
+fn verify(db: &Path, rules: &Rules, lang: Lang) -> Result<(), Failure> {
     let mut report = careledger::store::verify(db).map_err(store_failure)?;
     // The kept facts, once the tables they are derived from are known to be sound.
     let facts = if report.is_healthy() {
@@ -2425,51 +2565,92 @@ fn verify(db: &Path, rules: &Rules) -> Result<(), Failure> {
     } else {
         None
     };
+    let zh = lang == Lang::Zh;
     let mut text = String::new();
-    let _ = writeln!(
-        text,
-        "verify {}{}",
-        db.display(),
-        if report.checked_a_copy {
-            " (read-only: a private copy was checked)"
-        } else {
-            ""
+    let _ = match (lang, report.checked_a_copy) {
+        (Lang::En, copy) => writeln!(
+            text,
+            "verify {}{}",
+            db.display(),
+            if copy {
+                " (read-only: a private copy was checked)"
+            } else {
+                ""
+            }
+        ),
+        (Lang::Zh, copy) => writeln!(
+            text,
+            "检查 {}{}",
+            db.display(),
+            if copy {
+                "（只读：检查的是它的一份私有副本）"
+            } else {
+                ""
+            }
+        ),
+    };
+    let failed = |what: &str| {
+        let word = if zh { "未通过" } else { "FAILED" };
+        let colon = if zh { "：" } else { ": " };
+        format!(
+            "{}{colon}{what}",
+            style::paint(word, style::Tone::Fail, style::Stream::Stdout)
+        )
+    };
+    let integrity = match (&report.integrity, lang) {
+        (Integrity::Clean, Lang::En) => "clean (every page matches its checksum)".to_owned(),
+        (Integrity::Clean, Lang::Zh) => "通过（每一页都与其校验和相符）".to_owned(),
+        (Integrity::Repaired, Lang::En) => {
+            "pages intact; its record of free pages was rebuilt".to_owned()
         }
-    );
-    let _ = writeln!(
-        text,
-        "redb integrity check: {}",
-        match &report.integrity {
-            Integrity::Clean => "clean (every page matches its checksum)".to_owned(),
-            Integrity::Repaired => "pages intact; its record of free pages was rebuilt".to_owned(),
-            Integrity::Damaged(what) => format!(
-                "{}: {what}",
-                style::paint("FAILED", style::Tone::Fail, style::Stream::Stdout)
-            ),
-        }
-    );
+        (Integrity::Repaired, Lang::Zh) => "页面完好；空闲页的记录已重建".to_owned(),
+        (Integrity::Damaged(what), _) => failed(what),
+    };
+    let _ = match lang {
+        Lang::En => writeln!(text, "redb integrity check: {integrity}"),
+        Lang::Zh => writeln!(text, "redb 完整性检查：{integrity}"),
+    };
     if matches!(report.integrity, Integrity::Damaged(_)) {
-        let _ = writeln!(text, "the tables were not read");
+        let _ = writeln!(
+            text,
+            "{}",
+            if zh {
+                "未读取各表"
+            } else {
+                "the tables were not read"
+            }
+        );
     } else {
         let _ = writeln!(
             text,
-            "checked against the log (every value decoded, every index derived again):"
+            "{}",
+            if zh {
+                "已对照日志检查（每个值都已解码，每个索引都已重新推导）："
+            } else {
+                "checked against the log (every value decoded, every index derived again):"
+            }
         );
         for (table, n) in &report.entries {
-            let entries = if *n == 1 { "entry" } else { "entries" };
-            let _ = writeln!(text, "  {table:<12}{n:>12} {entries}");
+            let _ = writeln!(text, "  {table:<12}{n:>12} {}", entries_word(*n, lang));
         }
     }
     if let Some(checked) = &facts {
         use careledger::facts::Standing;
-        let line = match checked.standing {
-            Standing::Current => format!(
+        let line = match (checked.standing, lang) {
+            (Standing::Current, Lang::En) => format!(
                 "kept facts: up to date under the rules in force; {} derived again from scratch and compared",
                 style::count(checked.customers, "customer", "customers")
             ),
-            Standing::Behind => "kept facts: behind the log (an import was interrupted after its commit); reports derive from scratch until `careledger facts` catches them up".to_owned(),
-            Standing::OtherRules => "kept facts: follow other rules than those in force (pass the same --rules as the imports); reports under these rules derive from scratch".to_owned(),
-            Standing::None => "kept facts: none (reports derive from scratch; the next import, or `careledger facts`, derives them)".to_owned(),
+            (Standing::Current, Lang::Zh) => format!(
+                "保存的派生数据：已按现行规则更新到最新；{} 位客户已从头重新派生并逐一比对",
+                checked.customers
+            ),
+            (Standing::Behind, Lang::En) => "kept facts: behind the log (an import was interrupted after its commit); reports derive from scratch until `careledger facts` catches them up".to_owned(),
+            (Standing::Behind, Lang::Zh) => "保存的派生数据：落后于日志（有一次导入在提交后被中断）；在 `careledger facts` 补齐之前，报告从头推导".to_owned(),
+            (Standing::OtherRules, Lang::En) => "kept facts: follow other rules than those in force (pass the same --rules as the imports); reports under these rules derive from scratch".to_owned(),
+            (Standing::OtherRules, Lang::Zh) => "保存的派生数据：依据的规则与现行规则不同（请传入与导入时相同的 --rules）；按现行规则的报告从头推导".to_owned(),
+            (Standing::None, Lang::En) => "kept facts: none (reports derive from scratch; the next import, or `careledger facts`, derives them)".to_owned(),
+            (Standing::None, Lang::Zh) => "保存的派生数据：没有（报告从头推导；下一次导入或 `careledger facts` 会派生它们）".to_owned(),
         };
         let _ = writeln!(text, "{line}");
     }
@@ -2477,23 +2658,34 @@ fn verify(db: &Path, rules: &Rules) -> Result<(), Failure> {
         let _ = writeln!(
             text,
             "{} {problem}",
-            style::paint("problem:", style::Tone::Fail, style::Stream::Stdout)
+            style::paint(
+                if zh { "问题：" } else { "problem:" },
+                style::Tone::Fail,
+                style::Stream::Stdout
+            )
         );
     }
     let more = report.problems_total - report.problems.len() as u64;
     if more > 0 {
-        let _ = writeln!(
-            text,
-            "... and {more} more {}",
-            if more == 1 { "problem" } else { "problems" }
-        );
+        let _ = match lang {
+            Lang::En => writeln!(
+                text,
+                "... and {more} more {}",
+                if more == 1 { "problem" } else { "problems" }
+            ),
+            Lang::Zh => writeln!(text, "……另有 {more} 个问题"),
+        };
     }
     if report.is_healthy() {
-        let _ = writeln!(
-            text,
-            "the store is {}",
-            style::paint("healthy", style::Tone::Pass, style::Stream::Stdout)
+        let healthy = style::paint(
+            if zh { "完好" } else { "healthy" },
+            style::Tone::Pass,
+            style::Stream::Stdout,
         );
+        let _ = match lang {
+            Lang::En => writeln!(text, "the store is {healthy}"),
+            Lang::Zh => writeln!(text, "数据库{healthy}"),
+        };
         return out(&text);
     }
     out(&text)?;
@@ -2508,25 +2700,48 @@ fn verify(db: &Path, rules: &Rules) -> Result<(), Failure> {
 }
 
 /// `careledger facts`: brings the kept facts up to date under the rules in force.
-fn facts(db: &Path, rules: &Rules) -> Result<(), Failure> {
+fn facts(db: &Path, rules: &Rules, lang: Lang) -> Result<(), Failure> {
     let standing = {
         let reader = Store::open_reader(db).map_err(store_failure)?;
         careledger::facts::standing(&reader, rules).map_err(store_failure)?
     };
     if standing == careledger::facts::Standing::Current {
-        return out("kept facts: up to date under the rules in force; nothing to derive\n");
+        return out(match lang {
+            Lang::En => "kept facts: up to date under the rules in force; nothing to derive\n",
+            Lang::Zh => "保存的派生数据：已按现行规则更新到最新，无需重新派生\n",
+        });
     }
     let store = Store::open_or_create(db).map_err(store_failure)?;
     let done = careledger::facts::catch_up(&store, rules).map_err(store_failure)?;
-    out(&format!(
-        "kept facts: {} derived again{}\n",
-        style::count(done.customers, "customer", "customers"),
-        if done.rebuilt {
-            " (every customer, under the rules in force)"
-        } else {
-            ""
-        }
-    ))
+    out(&match lang {
+        Lang::En => format!(
+            "kept facts: {} derived again{}\n",
+            style::count(done.customers, "customer", "customers"),
+            if done.rebuilt {
+                " (every customer, under the rules in force)"
+            } else {
+                ""
+            }
+        ),
+        Lang::Zh => format!(
+            "保存的派生数据：重新派生了 {} 位客户{}\n",
+            done.customers,
+            if done.rebuilt {
+                "（全部客户，按现行规则）"
+            } else {
+                ""
+            }
+        ),
+    })
+}
+
+/// What a count of a table's entries is followed by: `entry`/`entries`, or 条.
+fn entries_word(n: u64, lang: Lang) -> &'static str {
+    match lang {
+        Lang::En if n == 1 => "entry",
+        Lang::En => "entries",
+        Lang::Zh => "条",
+    }
 }
 
 /// `row` or `rows` after a count in a column of counts.
@@ -2545,7 +2760,7 @@ fn human_bytes(bytes: u64) -> String {
 
 /// Generates every kind's file into `dir` (created if missing, replacing files of the same
 /// names). The generator only produces bytes; the files are made here.
-fn generate(config: &GenConfig, dir: &Path) -> Result<(), Failure> {
+fn generate(config: &GenConfig, dir: &Path, lang: Lang) -> Result<(), Failure> {
     config.check().map_err(|e| Failure::Input(e.to_string()))?;
     std::fs::create_dir_all(dir)
         .or_write(|| format!("cannot create the folder {}", dir.display()))?;
@@ -2561,9 +2776,16 @@ fn generate(config: &GenConfig, dir: &Path) -> Result<(), Failure> {
         ),
         other => Failure::Unexpected(other.into()),
     })?;
-    let mut text = format!("generated into {}:\n", dir.display());
+    let mut text = match lang {
+        Lang::En => format!("generated into {}:\n", dir.display()),
+        Lang::Zh => format!("已生成到 {}：\n", dir.display()),
+    };
     for (file, rows) in &summary.rows {
-        let _ = writeln!(text, "  {file:<22}{rows:>10} {}", rows_word(*rows));
+        let rows_word = match lang {
+            Lang::En => rows_word(*rows),
+            Lang::Zh => "行",
+        };
+        let _ = writeln!(text, "  {file:<22}{rows:>10} {rows_word}");
     }
     out(&text)
 }
@@ -2608,19 +2830,30 @@ fn demo(db: &Path, rules: &Rules, lang: Lang, customers: u64, data: &Path) -> Re
         customers,
         ..GenConfig::default()
     };
-    generate(&config, data)?;
+    generate(&config, data, lang)?;
     if let Some(parent) = db.parent().filter(|p| !p.as_os_str().is_empty()) {
         create_private_dir_all(parent)
             .or_write(|| format!("cannot create the folder {}", parent.display()))?;
     }
     let paths = [data.display().to_string()];
-    import(db, rules, &paths, false, false, None)?;
+    import(db, rules, lang, &paths, false, false, None)?;
     let month = latest_complete_month(&Store::open_reader(db).map_err(store_failure)?)?;
     let dir = default_pack_dir(&month, lang);
     report_all(db, rules, &month, lang, &dir, false)?;
+    let said = match lang {
+        Lang::En => format!(
+            "The demo store is {}; the report pack of {month} is in {}. Try also:",
+            db.display(),
+            dir.display()
+        ),
+        Lang::Zh => format!(
+            "演示数据库是 {}；{month} 的报告包在 {}。还可以试试：",
+            db.display(),
+            dir.display()
+        ),
+    };
     out(&format!(
-        "\nThe demo store is {db}; the report pack of {month} is in {dir}. Try also:\n  careledger --db {db} report visits --month {month} --format md\n  careledger --db {db} tasks\n  careledger --db {db} lost --top 20\n",
+        "\n{said}\n  careledger --db {db} report visits --month {month} --format md\n  careledger --db {db} tasks\n  careledger --db {db} lost --top 20\n",
         db = db.display(),
-        dir = dir.display(),
     ))
 }
