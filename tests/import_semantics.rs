@@ -416,6 +416,48 @@ fn a_dry_run_creates_nothing_and_leaves_the_store_file_untouched() {
     );
 }
 
+/// A streamed dry run with no store yet works in a scratch folder beside the store, which it
+/// removes; one killed first left its folder behind. A later dry run removes those (their
+/// lock file is held by no one), and leaves alone a live dry run's (the test holds its lock)
+/// and a folder with no lock file (an older careledger's).
+#[test]
+fn a_dry_run_removes_the_scratch_folders_of_killed_dry_runs_only() {
+    let d = Dir::new();
+    d.write(
+        "x/customers.csv",
+        format!("{CUSTOMERS}C00020,周敏,,,,2024-01-02\nC00021,李娜,,,,2024-01-03\n"),
+    );
+    let killed = d.write(".careledger-dry-run-killed/lock", "");
+    d.write(".careledger-dry-run-killed/dry-run.redb", "left behind");
+    let live = d.write(".careledger-dry-run-live/lock", "");
+    let held = std::fs::File::open(&live).unwrap();
+    held.lock().unwrap();
+    d.write(".careledger-dry-run-older/dry-run.redb", "no lock file");
+    let out = d.ok(&["import", "--dry-run", "--chunk-rows", "1", "x"]);
+    assert!(
+        out.starts_with("dry run of import 1: 1 file, 2 rows\n"),
+        "{out}"
+    );
+    assert!(
+        !killed.parent().unwrap().exists(),
+        "a killed dry run's folder stayed"
+    );
+    assert!(live.exists(), "a live dry run's folder was removed");
+    assert!(d.join(".careledger-dry-run-older").exists());
+    let mut left: Vec<String> = std::fs::read_dir(d.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".careledger"))
+        .collect();
+    left.sort();
+    assert_eq!(
+        left,
+        [".careledger-dry-run-live", ".careledger-dry-run-older"]
+    );
+    assert!(!d.db().exists(), "a dry run created a store");
+    drop(held);
+}
+
 /// Regression (issue 10): on a read-only store a dry run, and an import with bad rows, failed
 /// on opening the store for writing instead of checking the rows. (As root, the test runs the
 /// binary as `nobody`: see `run_without_write_permission`.)

@@ -1454,7 +1454,7 @@ fn import_streamed(
     // changes) or, when there is none yet, on an empty store in a private temporary folder
     // beside it (removed after). A read-only store cannot take one: its dry run reads the
     // files whole, against a snapshot.
-    let mut scratch: Option<tempfile::TempDir> = None;
+    let mut scratch: Option<ScratchFolder> = None;
     // A store this import creates (no file, or an empty one such as `mktemp` makes) is
     // taken back when the import writes nothing: removed, or emptied again.
     let created = (!dry_run && !holds_a_store(db)).then(|| db.exists());
@@ -1566,16 +1566,80 @@ fn store_folder(db: &Path) -> std::path::PathBuf {
     }
 }
 
-/// A temporary folder in `folder`, its owner's only, removed when dropped.
-fn private_temp_dir(folder: &Path) -> std::io::Result<tempfile::TempDir> {
+/// The name of every dry run's scratch folder begins with this.
+const DRY_RUN_PREFIX: &str = ".careledger-dry-run-";
+
+/// A dry run's scratch folder, when there is no store yet: its owner's only, removed when
+/// dropped, and locked while it lives (its `lock` file is held locked), so that a later dry
+/// run beside it tells it from a folder a killed dry run left behind, and removes only
+/// those ([`sweep_dry_runs`]). Two dry runs in one folder hold no other lock in common.
+struct ScratchFolder {
+    path: std::path::PathBuf,
+    _lock: std::fs::File,
+}
+
+impl ScratchFolder {
+    fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Drop for ScratchFolder {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.path);
+    }
+}
+
+/// A new [`ScratchFolder`] in `folder`, after the folders killed dry runs left there are
+/// removed. It is made under another name, locked, then renamed: a folder of the swept name
+/// is locked from its first instant.
+fn private_temp_dir(folder: &Path) -> std::io::Result<ScratchFolder> {
+    sweep_dry_runs(folder);
     let mut builder = tempfile::Builder::new();
-    builder.prefix(".careledger-dry-run-");
+    builder.prefix(".careledger-new-dry-run-");
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         builder.permissions(std::fs::Permissions::from_mode(0o700));
     }
-    builder.tempdir_in(folder)
+    let made = builder.tempdir_in(folder)?;
+    let lock = std::fs::File::create(made.path().join("lock"))?;
+    lock.lock()?;
+    let suffix = made
+        .path()
+        .file_name()
+        .map(|n| n.to_string_lossy().replace(".careledger-new-dry-run-", ""))
+        .unwrap_or_default();
+    let path = folder.join(format!("{DRY_RUN_PREFIX}{suffix}"));
+    std::fs::rename(made.path(), &path)?;
+    // Renamed: nothing is left at the name `made` would remove.
+    let _ = made.keep();
+    Ok(ScratchFolder { path, _lock: lock })
+}
+
+/// Removes the scratch folders in `folder` that dry runs killed before they could remove
+/// them: those whose `lock` file no process holds. A folder without one (an older
+/// careledger's, or another program's) is left alone.
+fn sweep_dry_runs(folder: &Path) {
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let ours = entry
+            .file_name()
+            .to_string_lossy()
+            .starts_with(DRY_RUN_PREFIX);
+        // (A link is not followed: `file_type` is the entry's own.)
+        if !ours || !entry.file_type().is_ok_and(|t| t.is_dir()) {
+            continue;
+        }
+        let Ok(lock) = std::fs::File::open(entry.path().join("lock")) else {
+            continue;
+        };
+        if lock.try_lock().is_ok() {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
 }
 
 /// The progress bar of an import of `rows` rows, when it is worth one and stderr shows it.
