@@ -2171,9 +2171,7 @@ fn close(
                 "would close {}: total {}{}; {}, {}; sha256 {}\n",
                 month.label,
                 s.total,
-                s.payable_total
-                    .map(|p| format!(", payable with prior-period adjustments {p}"))
-                    .unwrap_or_default(),
+                payable_text(s.payable_total, lang),
                 style::count(lines, "line", "lines"),
                 style::count(people, "person", "people"),
                 plan.sha256
@@ -2182,9 +2180,7 @@ fn close(
                 "将结账 {}：合计 {}{}；{lines} 行，{people} 人；sha256 {}\n",
                 month.label,
                 s.total,
-                s.payable_total
-                    .map(|p| format!("，含以前期间调整后应付 {p}"))
-                    .unwrap_or_default(),
+                payable_text(s.payable_total, lang),
                 plan.sha256
             ),
         };
@@ -2205,37 +2201,27 @@ fn close(
     let store = Store::open_or_create(db).map_err(store_failure)?;
     let at = chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string();
     let closed = kpi::payouts::close(&store, rules, month, &at, force).map_err(failure)?;
-    let payable = closed.statement.payable_total;
+    let version = match lang {
+        _ if closed.version == 1 => String::new(),
+        Lang::En => format!(" (version {})", closed.version),
+        Lang::Zh => format!("（第 {} 版）", closed.version),
+    };
+    let (month, total, sha) = (&closed.month, &closed.statement.total, &closed.sha256);
+    let payable = payable_text(closed.statement.payable_total, lang);
     out(&match lang {
-        Lang::En => format!(
-            "closed {}{}: total {}{}; sha256 {}\n",
-            closed.month,
-            if closed.version > 1 {
-                format!(" (version {})", closed.version)
-            } else {
-                String::new()
-            },
-            closed.statement.total,
-            payable
-                .map(|p| format!(", payable with prior-period adjustments {p}"))
-                .unwrap_or_default(),
-            closed.sha256
-        ),
-        Lang::Zh => format!(
-            "已结账 {}{}：合计 {}{}；sha256 {}\n",
-            closed.month,
-            if closed.version > 1 {
-                format!("（第 {} 版）", closed.version)
-            } else {
-                String::new()
-            },
-            closed.statement.total,
-            payable
-                .map(|p| format!("，含以前期间调整后应付 {p}"))
-                .unwrap_or_default(),
-            closed.sha256
-        ),
+        Lang::En => format!("closed {month}{version}: total {total}{payable}; sha256 {sha}\n"),
+        Lang::Zh => format!("已结账 {month}{version}：合计 {total}{payable}；sha256 {sha}\n"),
     })
+}
+
+/// What a statement pays once the prior-period adjustments are added, after its total; empty
+/// when there are none.
+fn payable_text(payable: Option<careledger::model::Fen>, lang: Lang) -> String {
+    match (payable, lang) {
+        (None, _) => String::new(),
+        (Some(p), Lang::En) => format!(", payable with prior-period adjustments {p}"),
+        (Some(p), Lang::Zh) => format!("，含以前期间调整后应付 {p}"),
+    }
 }
 
 /// `reopen`: records the reopen of the latest closed month with its reason.
