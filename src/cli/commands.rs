@@ -2705,14 +2705,15 @@ fn verify(db: &Path, rules: &Rules, lang: Lang) -> Result<(), Failure> {
         let _ = writeln!(text, "{line}");
     }
     for problem in &report.problems {
+        let (word, gap) = if zh {
+            ("问题：", "")
+        } else {
+            ("problem:", " ")
+        };
         let _ = writeln!(
             text,
-            "{} {problem}",
-            style::paint(
-                if zh { "问题：" } else { "problem:" },
-                style::Tone::Fail,
-                style::Stream::Stdout
-            )
+            "{}{gap}{problem}",
+            style::paint(word, style::Tone::Fail, style::Stream::Stdout)
         );
     }
     let more = report.problems_total - report.problems.len() as u64;
