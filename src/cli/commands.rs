@@ -2617,28 +2617,12 @@ fn verify(db: &Path, rules: &Rules, lang: Lang) -> Result<(), Failure> {
     };
     let zh = lang == Lang::Zh;
     let mut text = String::new();
-    let _ = match (lang, report.checked_a_copy) {
-        (Lang::En, copy) => writeln!(
-            text,
-            "verify {}{}",
-            db.display(),
-            if copy {
-                " (read-only: a private copy was checked)"
-            } else {
-                ""
-            }
-        ),
-        (Lang::Zh, copy) => writeln!(
-            text,
-            "检查 {}{}",
-            db.display(),
-            if copy {
-                "（只读：检查的是它的一份私有副本）"
-            } else {
-                ""
-            }
-        ),
+    let (verb, copy) = match lang {
+        Lang::En => ("verify", " (read-only: a private copy was checked)"),
+        Lang::Zh => ("检查", "（只读：检查的是它的一份私有副本）"),
     };
+    let copy = if report.checked_a_copy { copy } else { "" };
+    let _ = writeln!(text, "{verb} {}{copy}", db.display());
     let failed = |what: &str| {
         let word = if zh { "未通过" } else { "FAILED" };
         let colon = if zh { "：" } else { ": " };
