@@ -1568,6 +1568,8 @@ fn store_folder(db: &Path) -> std::path::PathBuf {
 
 /// The name of every dry run's scratch folder begins with this.
 const DRY_RUN_PREFIX: &str = ".careledger-dry-run-";
+/// ... and with this while it is made, before it is locked ([`private_temp_dir`]).
+const NEW_DRY_RUN_PREFIX: &str = ".careledger-new-dry-run-";
 
 /// A dry run's scratch folder, when there is no store yet: its owner's only, removed when
 /// dropped, and locked while it lives (its `lock` file is held locked), so that a later dry
@@ -1596,7 +1598,7 @@ impl Drop for ScratchFolder {
 fn private_temp_dir(folder: &Path) -> std::io::Result<ScratchFolder> {
     sweep_dry_runs(folder);
     let mut builder = tempfile::Builder::new();
-    builder.prefix(".careledger-new-dry-run-");
+    builder.prefix(NEW_DRY_RUN_PREFIX);
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -1608,7 +1610,7 @@ fn private_temp_dir(folder: &Path) -> std::io::Result<ScratchFolder> {
     let suffix = made
         .path()
         .file_name()
-        .map(|n| n.to_string_lossy().replace(".careledger-new-dry-run-", ""))
+        .map(|n| n.to_string_lossy().replacen(NEW_DRY_RUN_PREFIX, "", 1))
         .unwrap_or_default();
     let path = folder.join(format!("{DRY_RUN_PREFIX}{suffix}"));
     std::fs::rename(made.path(), &path)?;
@@ -1863,10 +1865,7 @@ fn export(db: &Path, dir: &Path, lang: Lang) -> Result<(), Failure> {
             text,
             "{:<22}{n:>10} {}",
             dir.join(kind.file_name()).display(),
-            match lang {
-                Lang::En => rows_word(n),
-                Lang::Zh => "行",
-            }
+            rows_word(n, lang)
         );
         names.push(kind.file_name());
     }
@@ -2481,7 +2480,7 @@ fn stats(db: &Path, lang: Lang, tables: bool) -> Result<(), Failure> {
     };
     for f in &last.files {
         let rows = match lang {
-            Lang::En => format!("{:>10} {:<4}", f.rows, rows_word(f.rows)),
+            Lang::En => format!("{:>10} {:<4}", f.rows, rows_word(f.rows, lang)),
             Lang::Zh => format!("{:>10} 行  ", f.rows),
         };
         let _ = writeln!(text, "  {:<40}{rows}  sha256 {}", f.path, f.sha256);
@@ -2779,9 +2778,13 @@ fn entries_word(n: u64, lang: Lang) -> &'static str {
     }
 }
 
-/// `row` or `rows` after a count in a column of counts.
-fn rows_word(n: u64) -> &'static str {
-    if n == 1 { "row" } else { "rows" }
+/// What a count of rows is followed by in a column of counts: `row`/`rows`, or 行.
+fn rows_word(n: u64, lang: Lang) -> &'static str {
+    match lang {
+        Lang::En if n == 1 => "row",
+        Lang::En => "rows",
+        Lang::Zh => "行",
+    }
 }
 
 fn human_bytes(bytes: u64) -> String {
@@ -2816,11 +2819,7 @@ fn generate(config: &GenConfig, dir: &Path, lang: Lang) -> Result<(), Failure> {
         Lang::Zh => format!("已生成到 {}：\n", dir.display()),
     };
     for (file, rows) in &summary.rows {
-        let rows_word = match lang {
-            Lang::En => rows_word(*rows),
-            Lang::Zh => "行",
-        };
-        let _ = writeln!(text, "  {file:<22}{rows:>10} {rows_word}");
+        let _ = writeln!(text, "  {file:<22}{rows:>10} {}", rows_word(*rows, lang));
     }
     out(&text)
 }
