@@ -171,13 +171,7 @@ fn the_pack_holds_every_report_and_chart_and_is_byte_identical() {
 fn chinese_is_the_default_and_english_goes_to_its_own_folder() {
     let dir = store();
     // The tests' commands read English (`util::Dir::cmd`): this one has no language set.
-    let default = dir
-        .cmd()
-        .env_remove("CARELEDGER_LANG")
-        .args(["report", "all", "--month", "2024-11"])
-        .output()
-        .unwrap();
-    assert!(default.status.success());
+    dir.ok_default_lang(&["report", "all", "--month", "2024-11"]);
     let html = std::fs::read_to_string(dir.join("reports/2024-11/index.html")).unwrap();
     assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"zh-CN\">"));
     dir.ok(&["--lang", "en", "report", "all", "--month", "2024-11"]);

@@ -75,6 +75,24 @@ impl Dir {
         String::from_utf8(out.stdout).expect("stdout is UTF-8")
     }
 
+    /// [`Dir::ok`] with no language set: in careledger's default one (Chinese), where
+    /// [`Dir::cmd`] asks for English. `--lang en` among the arguments still wins.
+    pub fn ok_default_lang(&self, args: &[&str]) -> String {
+        let out = self
+            .cmd()
+            .env_remove("CARELEDGER_LANG")
+            .args(args)
+            .output()
+            .expect("careledger runs");
+        assert!(
+            out.status.success(),
+            "careledger {args:?} failed with {:?}\nstderr:\n{}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("stdout is UTF-8")
+    }
+
     /// Runs careledger and asserts exit code 2; returns stderr.
     pub fn fails(&self, args: &[&str]) -> String {
         let out = self.run(args);

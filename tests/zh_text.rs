@@ -34,23 +34,6 @@ const TOKENS: [&str; 14] = [
     "TOTAL",
 ];
 
-/// Runs careledger in its default language (the tests' own default is English: see
-/// `util::Dir::cmd`) and returns stdout; `--lang en` among the arguments still wins.
-fn in_zh(d: &Dir, args: &[&str]) -> String {
-    let out = d
-        .cmd()
-        .env_remove("CARELEDGER_LANG")
-        .args(args)
-        .output()
-        .expect("careledger runs");
-    assert!(
-        out.status.success(),
-        "careledger {args:?} failed\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("stdout is UTF-8")
-}
-
 fn assert_no_tokens(text: &str) {
     for token in TOKENS {
         assert!(!text.contains(token), "`{token}` in:\n{text}");
@@ -60,7 +43,7 @@ fn assert_no_tokens(text: &str) {
 #[test]
 fn the_work_lists_speak_chinese_and_their_csv_keeps_tokens() {
     let d = gates();
-    let tasks = in_zh(&d, &["tasks", "--as-of", "2024-11-05", "--ahead", "7"]);
+    let tasks = d.ok_default_lang(&["tasks", "--as-of", "2024-11-05", "--ahead", "7"]);
     let mut lines = tasks.lines();
     assert!(
         lines
@@ -96,25 +79,22 @@ fn the_work_lists_speak_chinese_and_their_csv_keeps_tokens() {
     );
     assert_no_tokens(&tasks);
 
-    let csv = in_zh(
-        &d,
-        &[
-            "tasks",
-            "--as-of",
-            "2024-11-05",
-            "--ahead",
-            "7",
-            "--format",
-            "csv",
-        ],
-    );
+    let csv = d.ok_default_lang(&[
+        "tasks",
+        "--as-of",
+        "2024-11-05",
+        "--ahead",
+        "7",
+        "--format",
+        "csv",
+    ]);
     assert!(
         csv.starts_with("\u{feff}due_at,status,tier,kind,department,"),
         "{csv}"
     );
     assert!(csv.contains(",ahead,super_vip,tier_care,customer_care,"));
 
-    let lost = in_zh(&d, &["lost", "--as-of", "2024-11-30"]);
+    let lost = d.ok_default_lang(&["lost", "--as-of", "2024-11-30"]);
     assert!(lost.starts_with("截至 2024-11-30 的流失客户："), "{lost}");
     assert!(
         lost.lines().nth(1).unwrap().starts_with("客户编号"),
@@ -123,14 +103,14 @@ fn the_work_lists_speak_chinese_and_their_csv_keeps_tokens() {
     // The latest recovery attempt's outcome: 空号 for wrong_number, 拒访 for refused.
     assert!(lost.contains(" 空号") && lost.contains(" 拒访"), "{lost}");
     assert_no_tokens(&lost);
-    let lost_en = in_zh(&d, &["--lang", "en", "lost", "--as-of", "2024-11-30"]);
+    let lost_en = d.ok_default_lang(&["--lang", "en", "lost", "--as-of", "2024-11-30"]);
     assert!(lost_en.contains(" wrong_number") && lost_en.contains(" refused"));
 }
 
 #[test]
 fn stats_and_closes_speak_chinese() {
     let d = gates();
-    let stats = in_zh(&d, &["stats"]);
+    let stats = d.ok_default_lang(&["stats"]);
     assert!(stats.starts_with("数据库 "), "{stats}");
     let rows: Vec<Vec<&str>> = stats
         .lines()
@@ -149,28 +129,19 @@ fn stats_and_closes_speak_chinese() {
         ]),
         "{stats}"
     );
-    assert_eq!(in_zh(&d, &["closes"]), "尚无已结账的月份\n");
+    assert_eq!(d.ok_default_lang(&["closes"]), "尚无已结账的月份\n");
 }
 
 #[test]
 fn the_weekly_report_is_the_weekly_report() {
     let d = gates();
-    let zh = in_zh(
-        &d,
-        &["report", "visits", "--week", "2024-W45", "--format", "md"],
-    );
+    let zh = d.ok_default_lang(&["report", "visits", "--week", "2024-W45", "--format", "md"]);
     assert!(zh.starts_with("# 回访周报 2024-W45\n"), "{zh}");
-    let month = in_zh(
-        &d,
-        &["report", "visits", "--month", "2024-11", "--format", "md"],
-    );
+    let month = d.ok_default_lang(&["report", "visits", "--month", "2024-11", "--format", "md"]);
     assert!(month.starts_with("# 回访月报 2024-11\n"), "{month}");
-    let en = in_zh(
-        &d,
-        &[
-            "--lang", "en", "report", "visits", "--week", "2024-W45", "--format", "md",
-        ],
-    );
+    let en = d.ok_default_lang(&[
+        "--lang", "en", "report", "visits", "--week", "2024-W45", "--format", "md",
+    ]);
     assert!(
         en.starts_with("# Weekly return-visit report (回访周报), week 2024-W45\n"),
         "{en}"
@@ -192,7 +163,7 @@ fn explain_and_the_what_if_speak_chinese_to_the_total() {
         "--department",
         "after_sales",
     ];
-    let zh = in_zh(&d, &args);
+    let zh = d.ok_default_lang(&args);
     for step in [
         "- 2024-W44 超级VIP客户关于售后服务部的问卷 1 份，满意（总体评分 ≥ 4）1 份\n",
         "- 1 份全部满意（100%）：每人奖励 100.00\n",
@@ -201,7 +172,7 @@ fn explain_and_the_what_if_speak_chinese_to_the_total() {
         assert!(zh.contains(step), "{step} missing from:\n{zh}");
     }
     assert_no_tokens(&zh);
-    let en = in_zh(&d, &[&["--lang", "en"][..], &args].concat());
+    let en = d.ok_default_lang(&[&["--lang", "en"][..], &args].concat());
     assert!(
         en.contains("- 1 survey of super_vip customers about after_sales in 2024-W44, 1 satisfied (overall ≥ 4)\n")
             && en.contains("- 1 of 1 satisfied (100 %): reward 100.00 per member\n")
@@ -209,7 +180,7 @@ fn explain_and_the_what_if_speak_chinese_to_the_total() {
         "{en}"
     );
     // The JSON keeps the English steps.
-    let json = in_zh(&d, &[&args[..], &["--format", "json"]].concat());
+    let json = d.ok_default_lang(&[&args[..], &["--format", "json"]].concat());
     assert!(json.contains("\"1 of 1 satisfied (100 %): reward 100.00 per member\""));
 
     // The what-if: super VIP reward 150.00 instead of 100.00; two weeks of 5 advisors.
@@ -219,20 +190,17 @@ fn explain_and_the_what_if_speak_chinese_to_the_total() {
     );
     let proposal = d.join("proposal.toml");
     let what_if = |format: &str| {
-        in_zh(
-            &d,
-            &[
-                "--rules",
-                proposal.to_str().unwrap(),
-                "report",
-                "payouts",
-                "--month",
-                "2024-11",
-                "--compare",
-                "--format",
-                format,
-            ],
-        )
+        d.ok_default_lang(&[
+            "--rules",
+            proposal.to_str().unwrap(),
+            "report",
+            "payouts",
+            "--month",
+            "2024-11",
+            "--compare",
+            "--format",
+            format,
+        ])
     };
     let csv = what_if("csv");
     let what_if = what_if("md");
@@ -251,10 +219,8 @@ fn explain_and_the_what_if_speak_chinese_to_the_total() {
         .map(|l| format!("{l}\n"))
         .collect();
     assert_no_tokens(&prose);
-    let statement = in_zh(
-        &d,
-        &["report", "payouts", "--month", "2024-11", "--format", "md"],
-    );
+    let statement =
+        d.ok_default_lang(&["report", "payouts", "--month", "2024-11", "--format", "md"]);
     assert!(
         statement.contains("| **合计** |  |  | 1000.00 |"),
         "{statement}"
@@ -277,7 +243,7 @@ fn the_store_commands_speak_chinese() {
     let d = Dir::new();
     let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/gates/data");
     let data = data.to_str().unwrap();
-    let first = in_zh(&d, &["import", data]);
+    let first = d.ok_default_lang(&["import", data]);
     assert!(
         first.starts_with("第 1 次导入：8 个文件，3807 行\n记录类型 "),
         "{first}"
@@ -301,22 +267,22 @@ fn the_store_commands_speak_chinese() {
     for (row, (kind, added)) in rows.iter().zip(expected) {
         assert_eq!(row, &[kind, added, "0", "0", "0"], "{first}");
     }
-    let again = in_zh(&d, &["import", data]);
+    let again = d.ok_default_lang(&["import", data]);
     assert!(
         again.starts_with("无需导入：3807 行都已在数据库中，没有变化\n"),
         "{again}"
     );
-    let dry = in_zh(&d, &["import", "--dry-run", data]);
+    let dry = d.ok_default_lang(&["import", "--dry-run", data]);
     assert!(
         dry.starts_with("试导入（将是第 2 次导入）：8 个文件，3807 行\n")
             && dry.ends_with("\n试导入：全部检查完毕，未写入任何数据\n"),
         "{dry}"
     );
     assert_eq!(
-        in_zh(&d, &["facts"]),
+        d.ok_default_lang(&["facts"]),
         "保存的派生数据：已按现行规则更新到最新，无需重新派生\n"
     );
-    let verify = in_zh(&d, &["verify"]);
+    let verify = d.ok_default_lang(&["verify"]);
     assert!(
         verify.contains("\nredb 完整性检查：通过（每一页都与其校验和相符）\n")
             && verify.contains("\n  current             3807 条\n")
@@ -324,30 +290,24 @@ fn the_store_commands_speak_chinese() {
             && verify.ends_with("\n数据库完好\n"),
         "{verify}"
     );
-    let backup = in_zh(&d, &["backup", "b.redb"]);
+    let backup = d.ok_default_lang(&["backup", "b.redb"]);
     assert!(
         backup.starts_with(&format!("已将 {} 备份到 b.redb（", d.db().display()))
             && backup.contains("个表，取自同一快照）：\n"),
         "{backup}"
     );
-    let restored = d
-        .cmd()
-        .env_remove("CARELEDGER_LANG")
-        .args(["restore", "b.redb", "--db", "r.redb"])
-        .output()
-        .unwrap();
-    let restored = String::from_utf8(restored.stdout).unwrap();
+    let restored = d.ok_default_lang(&["restore", "b.redb", "--db", "r.redb"]);
     assert!(
         restored.contains("\n数据库完好\n已将 b.redb 恢复到 r.redb（")
             && restored.ends_with("）；使用时请加 --db r.redb\n"),
         "{restored}"
     );
-    let export = in_zh(&d, &["export", "out"]);
+    let export = d.ok_default_lang(&["export", "out"]);
     assert!(
         export.contains("customers.csv") && export.contains(" 300 行\n"),
         "{export}"
     );
-    let history = in_zh(&d, &["history", "customers", "C00000001"]);
+    let history = d.ok_default_lang(&["history", "customers", "C00000001"]);
     assert!(
         history.starts_with("客户 C00000001：1 个版本\n\n版本 #")
             && history.contains("  写入  第 1 次导入，"),
@@ -355,7 +315,7 @@ fn the_store_commands_speak_chinese() {
     );
     // Closing a month: the dry run's hash is the one close stores (the figures themselves
     // are held by tests/close.rs and the payout fixtures).
-    let would = in_zh(&d, &["close", "--month", "2024-11", "--dry-run"]);
+    let would = d.ok_default_lang(&["close", "--month", "2024-11", "--dry-run"]);
     let sha = would
         .split("sha256 ")
         .nth(1)
@@ -368,18 +328,18 @@ fn the_store_commands_speak_chinese() {
             && would.ends_with(&format!("；sha256 {sha}\n未保存任何内容（--dry-run）\n")),
         "{would}"
     );
-    let closed = in_zh(&d, &["close", "--month", "2024-11"]);
+    let closed = d.ok_default_lang(&["close", "--month", "2024-11"]);
     assert!(
         closed.starts_with("已结账 2024-11：合计 ")
             && closed.ends_with(&format!("；sha256 {sha}\n")),
         "{closed}"
     );
-    let reopened = in_zh(&d, &["reopen", "--month", "2024-11", "--reason", "核对"]);
+    let reopened = d.ok_default_lang(&["reopen", "--month", "2024-11", "--reason", "核对"]);
     assert_eq!(
         reopened,
         "已重新打开 2024-11（其第 1 版结算单仍可在 `careledger closes` 中查看）；核对无误后请再次结账\n"
     );
-    let again_closed = in_zh(&d, &["close", "--month", "2024-11"]);
+    let again_closed = d.ok_default_lang(&["close", "--month", "2024-11"]);
     assert!(
         again_closed.starts_with("已结账 2024-11（第 2 版）：合计 "),
         "{again_closed}"
