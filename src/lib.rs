@@ -143,4 +143,5 @@ pub mod progress;
 pub mod report;
 pub mod rules;
 pub mod store;
+pub mod voice;
 pub mod worktime;

@@ -593,6 +593,8 @@ impl<T> OrWrite<T> for std::io::Result<T> {
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Errors and warnings speak `--lang` too, from the first one on.
+    careledger::voice::set(cli.lang.into());
     style::set_quiet(cli.quiet);
     careledger::facts::set_ignored(cli.from_scratch);
     keep_panics_quiet();

@@ -108,10 +108,13 @@ fn painted(text: &str, tone: Tone, colour: bool) -> String {
 /// `--quiet`.
 pub fn warn(message: &str) {
     if !quiet() {
-        eprintln!(
-            "{} {message}",
-            paint("warning:", Tone::Warn, Stream::Stderr)
-        );
+        // English puts a space after its colon; the full-width one carries its own.
+        let (label, gap) = if careledger::voice::chinese() {
+            ("警告：", "")
+        } else {
+            ("warning:", " ")
+        };
+        eprintln!("{}{gap}{message}", paint(label, Tone::Warn, Stream::Stderr));
     }
 }
 
