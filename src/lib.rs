@@ -37,6 +37,8 @@
 //! - [`worktime`]: working time — the working calendar (weekdays, hours, `calendar.csv`
 //!   overrides) and the exact working seconds between instants and instant after a working
 //!   time, which the complaint clock (`derive::complaints`) is made of.
+//! - [`voice`]: the language of errors and warnings, one setting of the process (English in
+//!   the library, `--lang` in the command); [`say!`] writes a message in both, side by side.
 //! - [`derive`](mod@derive): facts that follow from records and rules — return-visit tasks and their
 //!   crediting, lost episodes and recovery, customer tiers, complaint clocks and action
 //!   states. Per customer, in parallel.
@@ -114,6 +116,10 @@
 //! - **No message quotes a cell in full.** Import errors are redacted where they are made
 //!   ([`import::ImportError::new`]): phones masked, cells cut at 60 characters, control
 //!   characters escaped. Stored and exported data is never masked; only displays are.
+//! - **Every message a person reads is written in both languages.** An error or warning is
+//!   made with [`say!`] (or [`voice::pick`]), the English and the Chinese side by side with
+//!   the same arguments; what goes into JSON, CSV, JUnit or a hash (gate notes, `explain`'s
+//!   steps, the rules fingerprint) stays English and is not made with it.
 
 // The library's surface. The rooms below are public so that a finance script or a test can
 // call what the CLI calls, room by room (`careledger::kpi::payouts::statement`); what most

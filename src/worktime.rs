@@ -63,13 +63,14 @@ impl WeekdaySet {
                 .iter()
                 .position(|w| *w == word)
                 .ok_or_else(|| {
-                    format!(
+                    crate::say!(
                         "`{word}` is not a weekday; use {}",
+                        "`{word}` 不是表示星期几的词；请用其中之一：{}",
                         WEEKDAY_WORDS.join(", ")
                     )
                 })?;
             if set & (1 << i) != 0 {
-                return Err(format!("`{word}` is named twice"));
+                return Err(crate::say!("`{word}` is named twice", "`{word}` 写了两次"));
             }
             set |= 1 << i;
         }
@@ -85,7 +86,12 @@ pub struct TimeOfDay(pub u32);
 impl TimeOfDay {
     /// Reads `HH:MM` (two digits each), from `00:00` to `24:00`.
     pub fn parse(text: &str) -> Result<TimeOfDay, String> {
-        let bad = || format!("`{text}` is not a time of day; write HH:MM, e.g. 08:30 or 17:30");
+        let bad = || {
+            crate::say!(
+                "`{text}` is not a time of day; write HH:MM, e.g. 08:30 or 17:30",
+                "`{text}` 不是一天中的时刻；请写成 HH:MM，例如 08:30 或 17:30"
+            )
+        };
         match text.as_bytes() {
             [h0, h1, b':', m0, m1] if [h0, h1, m0, m1].iter().all(|b| b.is_ascii_digit()) => {
                 let hours = u32::from(h0 - b'0') * 10 + u32::from(h1 - b'0');
@@ -157,13 +163,28 @@ pub struct WorkCalendar {
 }
 
 /// Why a calendar cannot be built.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CalendarError {
-    #[error("no working weekday: at least one weekday must be a working day")]
     NoWeekday,
-    #[error("the working day starts at {start} and ends at {end}; it must end after it starts")]
     EmptyDay { start: TimeOfDay, end: TimeOfDay },
 }
+
+impl fmt::Display for CalendarError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CalendarError::NoWeekday => f.write_str(crate::voice::pick(
+                "no working weekday: at least one weekday must be a working day",
+                "没有设为工作日的星期几：一周中至少要有一天是工作日",
+            )),
+            CalendarError::EmptyDay { start, end } => f.write_str(&crate::say!(
+                "the working day starts at {start} and ends at {end}; it must end after it starts",
+                "工作日从 {start} 开始、到 {end} 结束；结束时间必须晚于开始时间"
+            )),
+        }
+    }
+}
+
+impl std::error::Error for CalendarError {}
 
 impl WorkCalendar {
     /// A calendar of working `weekdays`, hours `[day_start, day_end)` and date overrides

@@ -216,7 +216,7 @@ fn the_demo_keeps_to_its_own_store_and_refuses_one_of_real_data() {
     assert_eq!(refused.status.code(), Some(2), "{refused:?}");
     let stderr = String::from_utf8_lossy(&refused.stderr);
     assert!(
-        stderr.contains("careledger.redb holds data the demo did not write (import 1 of exports/"),
+        stderr.contains("careledger.redb 中有不是演示写入的数据（第 1 次导入，exports/"),
         "{stderr}"
     );
     assert_eq!(std::fs::read(d.join("careledger.redb")).unwrap(), before);
@@ -228,7 +228,7 @@ fn the_demo_keeps_to_its_own_store_and_refuses_one_of_real_data() {
 fn reports_readme_lists_the_files_of_the_pack() {
     let (d, stdout) = small_demo();
     assert!(
-        stdout.contains("wrote 47 files to reports/2025-12\n"),
+        stdout.contains("已把 47 个文件写入 reports/2025-12\n"),
         "{stdout}"
     );
     let mut written: Vec<String> = std::fs::read_dir(d.join("reports/2025-12"))

@@ -636,6 +636,7 @@ fn a_dry_run_against_something_that_is_not_a_store_is_refused() {
     ] {
         let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("careledger"))
             .current_dir(d.path())
+            .env("CARELEDGER_LANG", "en")
             .args(["--db", db, "import", "--dry-run", "x"])
             .output()
             .unwrap();

@@ -222,7 +222,8 @@ fn the_workbook_holds_every_amount_of_the_json_and_its_totals_to_the_fen() {
                 "--out",
                 file.to_str().unwrap(),
             ]);
-            assert_eq!(stdout, format!("wrote {}\n", file.display()));
+            let wrote = if lang == "zh" { "已写入" } else { "wrote" };
+            assert_eq!(stdout, format!("{wrote} {}\n", file.display()));
             #[cfg(unix)]
             {
                 use std::os::unix::fs::PermissionsExt;

@@ -13,6 +13,7 @@ fn run_on(dir: &Dir, db: &Path, args: &[&str]) -> Output {
     Command::new(assert_cmd::cargo::cargo_bin!("careledger"))
         .current_dir(dir.path())
         .env_remove("CARELEDGER_DB")
+        .env("CARELEDGER_LANG", "en")
         .arg("--db")
         .arg(db)
         .args(args)

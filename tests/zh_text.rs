@@ -366,3 +366,104 @@ fn the_store_commands_speak_chinese() {
         }
     }
 }
+
+/// Whether a text holds a Chinese character (a CJK unified ideograph).
+fn has_chinese(text: &str) -> bool {
+    text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+}
+
+/// Runs careledger in its default language (no `CARELEDGER_LANG`), expecting exit `code`;
+/// returns stderr.
+fn fails_default_lang(d: &Dir, code: i32, args: &[&str]) -> String {
+    let out = d
+        .cmd()
+        .env_remove("CARELEDGER_LANG")
+        .args(args)
+        .output()
+        .expect("careledger runs");
+    let stderr = String::from_utf8(out.stderr).expect("stderr is UTF-8");
+    assert_eq!(out.status.code(), Some(code), "{args:?}:\n{stderr}");
+    stderr
+}
+
+/// English words of the messages below, none of which may remain in their Chinese.
+const ENGLISH: [&str; 12] = [
+    "import rejected",
+    "nothing was written",
+    "not a date",
+    "ignoring",
+    "unknown column",
+    "warning:",
+    "there is no",
+    "in the store",
+    "neither a date",
+    "write YYYY",
+    "Fix the rows",
+    "e.g.",
+];
+
+fn assert_no_english(text: &str) {
+    for word in ENGLISH {
+        assert!(!text.contains(word), "`{word}` in:\n{text}");
+    }
+}
+
+/// Errors and warnings follow `--lang` too: a rejected import's rows, its warnings and its
+/// summary, a bad argument, a record that is not there. The locations and what a person types
+/// back (file names, columns, cells in backticks, options) stay as they are.
+#[test]
+fn errors_and_warnings_speak_chinese() {
+    let d = Dir::new();
+    d.with_base();
+    let bad = d.write(
+        "bad/sales.csv",
+        "sale_id,customer_id,vin,delivered_at,consultant_id,amount,referrer_id,shoe_size\n\
+         S000002,C00011,LFV3A23C5K3012346,2024-02-30 10:30,XS003,1000,,42\n",
+    );
+    let bad = bad.to_str().unwrap();
+    let stderr = fails_default_lang(&d, 2, &["import", bad]);
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 3, "{stderr}");
+    assert!(
+        lines[0].starts_with(&format!("警告：{bad}：忽略未知的列 `shoe_size`；")),
+        "{stderr}"
+    );
+    let located = format!("{bad}:2: delivered_at: `2024-02-30 10:30` ");
+    assert!(lines[1].starts_with(&located), "{stderr}");
+    assert!(has_chinese(&lines[1][located.len()..]), "{stderr}");
+    assert_eq!(
+        lines[2],
+        "导入被拒绝：1 个错误；未写入任何数据。请改正以上各行，再运行同样的导入。"
+    );
+    assert_no_english(&stderr);
+    // The same import under --lang en says it in English.
+    let english = d.fails(&["import", bad]);
+    assert!(english.starts_with("warning: "), "{english}");
+    assert!(
+        english.contains("\nimport rejected: 1 error; nothing was written."),
+        "{english}"
+    );
+
+    // An argument the parser checks, before the command runs.
+    let stderr = fails_default_lang(&d, 2, &["lost", "--as-of", "2024-13-01"]);
+    assert!(stderr.contains("`2024-13-01` 不是日期"), "{stderr}");
+    assert_no_english(&stderr.replace("error: invalid value", ""));
+
+    // The store's own errors.
+    let empty = Dir::new();
+    let stderr = fails_default_lang(&empty, 2, &["stats"]);
+    assert_eq!(
+        stderr,
+        format!(
+            "careledger: {} 处没有数据库；请用 `careledger import FILES...` 创建一个，或用 --db FILE 指定\n",
+            empty.db().display()
+        )
+    );
+
+    // A record that is not there, named as the kind it is.
+    let stderr = fails_default_lang(&d, 2, &["history", "sales", "S404"]);
+    assert_eq!(
+        stderr,
+        "careledger: 数据库中没有销售记录 `S404`，任何版本都没有\n"
+    );
+}

@@ -137,7 +137,11 @@ pub fn rates_trend(
             ("on_time", point.on_time),
         ] {
             if let Some(v) = value {
-                check_rate(CHART, || format!("the {name} rate of {}", point.month), v)?;
+                check_rate(
+                    CHART,
+                    || crate::say!("the {name} rate of {}", "{} 的 {name} 率", point.month),
+                    v,
+                )?;
             }
         }
     }
@@ -198,7 +202,11 @@ pub fn complaint_rates_trend(
     for point in months {
         for (name, value) in [("timely", point.timely), ("escalation", point.escalation)] {
             if let Some(v) = value {
-                check_rate(CHART, || format!("the {name} rate of {}", point.month), v)?;
+                check_rate(
+                    CHART,
+                    || crate::say!("the {name} rate of {}", "{} 的 {name} 率", point.month),
+                    v,
+                )?;
             }
         }
     }
@@ -401,13 +409,17 @@ pub fn satisfaction(
     const QUESTIONS_MAX: usize = 20;
     for (month, rate) in trend {
         if let Some(v) = rate {
-            check_rate(CHART, || format!("the satisfaction rate of {month}"), *v)?;
+            check_rate(
+                CHART,
+                || crate::say!("the satisfaction rate of {month}", "{month} 的满意率"),
+                *v,
+            )?;
         }
     }
     for (question, score) in questions {
         check_range(
             CHART,
-            || format!("the mean score of {question}"),
+            || crate::say!("the mean score of {question}", "{question} 的平均分"),
             *score,
             (1.0, 5.0),
             "1..=5",

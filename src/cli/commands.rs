@@ -24,6 +24,7 @@ use careledger::model::{Day, Period, Purpose, Timestamp};
 use careledger::model::{Kind, display_key, escape_controls, mask_phone, redact_message};
 use careledger::report::{self, Lang, Render, RenderContext};
 use careledger::rules::{Rules, TASK_KINDS};
+use careledger::say;
 use careledger::store::{CloseError, Integrity, Reader, Store, StoreError};
 
 use super::dates::DateCensus;
@@ -196,8 +197,9 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         } => {
             let period = Period::parse_any_arg(&period).map_err(Failure::Input)?;
             let tier = Tier::parse(&tier).ok_or_else(|| {
-                Failure::Input(format!(
-                    "`{tier}` is not a tier; use super_vip, vip or general"
+                Failure::Input(say!(
+                    "`{tier}` is not a tier; use super_vip, vip or general",
+                    "`{tier}` 不是客户等级；请用 super_vip、vip 或 general"
                 ))
             })?;
             let reader = open_for_reports(db, &rules)?;
@@ -323,8 +325,9 @@ fn load_rules(path: Option<&Path>) -> Result<Rules, Failure> {
         return Ok(Rules::default());
     };
     let text = std::fs::read_to_string(path).map_err(|e| {
-        Failure::Input(format!(
+        Failure::Input(say!(
             "cannot read the rules file {}: {e}",
+            "无法读取规则文件 {}：{e}",
             path.display()
         ))
     })?;
@@ -352,7 +355,10 @@ pub fn parse_moment(text: &str) -> Result<Timestamp, String> {
     match Timestamp::parse(text) {
         Ok(t) => Ok(t),
         Err(_) => Day::parse(text).map(|d| Day(d.0 + 1).start()).map_err(|_| {
-            format!("`{text}` is neither a date (YYYY-MM-DD) nor a date-time (YYYY-MM-DD HH:MM)")
+            say!(
+                "`{text}` is neither a date (YYYY-MM-DD) nor a date-time (YYYY-MM-DD HH:MM)",
+                "`{text}` 既不是日期（YYYY-MM-DD），也不是日期时间（YYYY-MM-DD HH:MM）"
+            )
         }),
     }
 }
@@ -365,8 +371,9 @@ pub fn parse_task_kind(text: &str) -> Result<Purpose, String> {
     careledger::rules::task_kind(text)
         .or(care.map(CareKind::purpose))
         .ok_or_else(|| {
-            format!(
+            say!(
                 "`{text}` is not a task kind; use one of {}, {}",
+                "`{text}` 不是任务类型；请用其中之一：{}, {}",
                 TASK_KINDS.map(|k| k.as_str()).join(", "),
                 CareKind::ALL.map(CareKind::as_str).join(", ")
             )
@@ -383,8 +390,9 @@ fn check(
     outputs: CheckOutputs,
 ) -> Result<(), Failure> {
     let text = std::fs::read_to_string(gates_path).map_err(|e| {
-        Failure::Input(format!(
+        Failure::Input(say!(
             "cannot read the gates file {}: {e}",
+            "无法读取门禁文件 {}：{e}",
             gates_path.display()
         ))
     })?;
@@ -395,10 +403,19 @@ fn check(
     let mut baselines = Vec::new();
     for path in baseline_paths {
         let text = std::fs::read_to_string(path).map_err(|e| {
-            Failure::Input(format!("cannot read the baseline {}: {e}", path.display()))
+            Failure::Input(say!(
+                "cannot read the baseline {}: {e}",
+                "无法读取基线 {}：{e}",
+                path.display()
+            ))
         })?;
-        let json: serde_json::Value = serde_json::from_str(&text)
-            .map_err(|e| Failure::Input(format!("{}: not a JSON report: {e}", path.display())))?;
+        let json: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+            Failure::Input(say!(
+                "{}: not a JSON report: {e}",
+                "{}：不是 JSON 报告：{e}",
+                path.display()
+            ))
+        })?;
         baselines.push(json);
     }
     let reader = open_for_reports(db, rules)?;
@@ -513,7 +530,11 @@ fn check(
         match &outputs.annotate_file {
             Some(path) => std::fs::write(path, annotations).map_err(|e| {
                 write_failure(
-                    &format!("cannot write the annotations to {}", path.display()),
+                    &say!(
+                        "cannot write the annotations to {}",
+                        "无法把注释写入 {}",
+                        path.display()
+                    ),
                     &e,
                 )
             })?,
@@ -530,7 +551,11 @@ fn check(
             .and_then(|mut f| f.write_all(gate::summary_markdown(&month.label, &checks).as_bytes()))
             .map_err(|e| {
                 write_failure(
-                    &format!("cannot append the summary to {}", path.display()),
+                    &say!(
+                        "cannot append the summary to {}",
+                        "无法把摘要追加到 {}",
+                        path.display()
+                    ),
                     &e,
                 )
             })?;
@@ -566,8 +591,13 @@ fn default_pack_dir(month: &Period, lang: Lang) -> std::path::PathBuf {
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
     use std::io::Write as _;
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        create_private_dir_all(parent)
-            .or_write(|| format!("cannot create the folder {}", parent.display()))?;
+        create_private_dir_all(parent).or_write(|| {
+            say!(
+                "cannot create the folder {}",
+                "无法创建文件夹 {}",
+                parent.display()
+            )
+        })?;
     }
     let name = path
         .file_name()
@@ -583,7 +613,7 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
     if let Err(e) = written {
         let _ = std::fs::remove_file(&partial);
         return Err(write_failure(
-            &format!("cannot write {}", path.display()),
+            &say!("cannot write {}", "无法写入 {}", path.display()),
             &e,
         ));
     }
@@ -619,17 +649,23 @@ fn report_all(
         let page =
             pack::build_single_file_with(&reader, rules, month, lang, data).map_err(failure)?;
         write_atomically(dir, &page)?;
-        return out(&format!("wrote {}\n", dir.display()));
+        return out(&say!("wrote {}\n", "已写入 {}\n", dir.display()));
     }
     let files = pack::build_with(&reader, rules, month, lang, data).map_err(failure)?;
-    create_private_dir_all(dir)
-        .or_write(|| format!("cannot create the folder {}", dir.display()))?;
+    create_private_dir_all(dir).or_write(|| {
+        say!(
+            "cannot create the folder {}",
+            "无法创建文件夹 {}",
+            dir.display()
+        )
+    })?;
     for file in &files {
         write_atomically(&dir.join(&file.name), &file.bytes)?;
     }
-    out(&format!(
+    out(&say!(
         "wrote {} to {}\nopen {}\n",
-        style::count(files.len() as u64, "file", "files"),
+        "已把 {}写入 {}\n请打开 {}\n",
+        counted(files.len() as u64, "file", "files", "个文件"),
         dir.display(),
         dir.join("index.html").display()
     ))
@@ -641,7 +677,15 @@ fn latest_complete_month(reader: &Reader) -> Result<Period, Failure> {
     let latest = reader
         .latest_time()
         .map_err(store_failure)?
-        .ok_or_else(|| Failure::Input("the store is empty; import data first".into()))?
+        .ok_or_else(|| {
+            Failure::Input(
+                careledger::voice::pick(
+                    "the store is empty; import data first",
+                    "数据库是空的；请先导入数据",
+                )
+                .into(),
+            )
+        })?
         .day();
     let month = Period::month_of(latest);
     Ok(if latest == month.last {
@@ -658,7 +702,11 @@ fn as_of_or_latest(reader: &Reader, as_of: Option<Day>) -> Result<Day, Failure> 
         None => match reader.latest_time().map_err(store_failure)? {
             Some(t) => Ok(t.day()),
             None => Err(Failure::Input(
-                "the store is empty; import data first".into(),
+                careledger::voice::pick(
+                    "the store is empty; import data first",
+                    "数据库是空的；请先导入数据",
+                )
+                .into(),
             )),
         },
     }
@@ -695,8 +743,9 @@ fn readers_for_compare(
         }
         proposed_reader = open_for_reports(db, proposed)?;
     }
-    Err(Failure::Input(format!(
-        "imports kept being committed while the what-if was read ({COMPARE_SNAPSHOT_TRIES} tries); run it again when they are done"
+    Err(Failure::Input(say!(
+        "imports kept being committed while the what-if was read ({COMPARE_SNAPSHOT_TRIES} tries); run it again when they are done",
+        "读取假设分析期间不断有导入提交（试了 {COMPARE_SNAPSHOT_TRIES} 次）；请等它们完成后再运行"
     )))
 }
 
@@ -723,12 +772,20 @@ fn payouts_report(
     if text_format.is_none() {
         if compare.is_some() {
             return Err(Failure::Input(
-                "--compare has no xlsx form: use --format md, csv or json".into(),
+                careledger::voice::pick(
+                    "--compare has no xlsx form: use --format md, csv or json",
+                    "--compare 没有 xlsx 格式：请用 --format md、csv 或 json",
+                )
+                .into(),
             ));
         }
         if file.is_none() && std::io::stdout().is_terminal() {
             return Err(Failure::Input(
-                "an xlsx workbook is binary and is not printed on a terminal: pass --out FILE (written readable by you only)".into(),
+                careledger::voice::pick(
+                    "an xlsx workbook is binary and is not printed on a terminal: pass --out FILE (written readable by you only)",
+                    "xlsx 工作簿是二进制文件，不在终端上打印：请加 --out FILE（写出的文件只有你能读）",
+                )
+                .into(),
             ));
         }
     }
@@ -749,8 +806,11 @@ fn payouts_report(
         Some(in_force) => {
             if !proposal_given {
                 return Err(Failure::Input(
-                    "--compare needs the proposed rules: pass them with --rules PROPOSAL.toml"
-                        .into(),
+                    careledger::voice::pick(
+                        "--compare needs the proposed rules: pass them with --rules PROPOSAL.toml",
+                        "--compare 需要拟议的规则：请用 --rules PROPOSAL.toml 传入",
+                    )
+                    .into(),
                 ));
             }
             let in_force = load_rules((in_force.as_os_str() != "defaults").then_some(in_force))?;
@@ -765,7 +825,7 @@ fn payouts_report(
         None => out_bytes(&bytes),
         Some(path) => {
             write_atomically(path, &bytes)?;
-            out(&format!("wrote {}\n", path.display()))
+            out(&say!("wrote {}\n", "已写入 {}\n", path.display()))
         }
     }
 }
@@ -787,7 +847,15 @@ fn open_complaints(
         None => reader
             .latest_time()
             .map_err(store_failure)?
-            .ok_or_else(|| Failure::Input("the store is empty; import data first".into()))?,
+            .ok_or_else(|| {
+                Failure::Input(
+                    careledger::voice::pick(
+                        "the store is empty; import data first",
+                        "数据库是空的；请先导入数据",
+                    )
+                    .into(),
+                )
+            })?,
     };
     let workflow =
         careledger::derive::complaints::Workflow::load(&reader, rules).map_err(store_failure)?;
@@ -847,10 +915,11 @@ fn write_list(bytes: &[u8], rows: usize, file: Option<&Path>) -> Result<(), Fail
         None => out_bytes(bytes),
         Some(path) => {
             write_atomically(path, bytes)?;
-            out(&format!(
+            out(&say!(
                 "wrote {} ({})\n",
+                "已写入 {}（{}）\n",
                 path.display(),
-                style::count(rows as u64, "row", "rows")
+                counted(rows as u64, "row", "rows", "行")
             ))
         }
     }
@@ -960,10 +1029,11 @@ fn print_list<T: serde::Serialize>(
         None => out_bytes(&bytes),
         Some(path) => {
             write_atomically(path, &bytes)?;
-            out(&format!(
+            out(&say!(
                 "wrote {} ({})\n",
+                "已写入 {}（{}）\n",
                 path.display(),
-                style::count(items.len() as u64, "row", "rows")
+                counted(items.len() as u64, "row", "rows", "行")
             ))
         }
     }
@@ -1055,8 +1125,9 @@ fn lost(
 fn lapse_failure(e: kpi::lapse::LapseFailure) -> Failure {
     match e {
         kpi::lapse::LapseFailure::Kpi(e) => kpi_failure(e),
-        kpi::lapse::LapseFailure::Model(e) => Failure::Input(format!(
-            "the lapse model could not be fitted to this store's service visits: {e}"
+        kpi::lapse::LapseFailure::Model(e) => Failure::Input(say!(
+            "the lapse model could not be fitted to this store's service visits: {e}",
+            "流失预警模型无法拟合本数据库的维修到店记录：{e}"
         )),
     }
 }
@@ -1265,12 +1336,21 @@ fn list_errors(rejections: &Rejections) -> String {
     if rejections.total > shown {
         let more = rejections.total - shown;
         let word = if more == 1 { "error" } else { "errors" };
-        let _ = writeln!(text, "... and {more} more {word}");
+        let _ = writeln!(
+            text,
+            "{}",
+            say!("... and {more} more {word}", "……另有 {more} 个错误")
+        );
     }
+    let total = rejections.total;
+    let errors = style::count(total, "error", "errors");
     let _ = write!(
         text,
-        "import rejected: {}; nothing was written. Fix the rows above and run the same import again.",
-        style::count(rejections.total, "error", "errors")
+        "{}",
+        say!(
+            "import rejected: {errors}; nothing was written. Fix the rows above and run the same import again.",
+            "导入被拒绝：{total} 个错误；未写入任何数据。请改正以上各行，再运行同样的导入。"
+        )
     );
     text
 }
@@ -1429,8 +1509,9 @@ fn import_failure(failure: ImportFailure) -> Failure {
     match failure {
         ImportFailure::Rejected(r) => Failure::Report(list_errors(&r)),
         ImportFailure::Store(e) => store_failure(e),
-        ImportFailure::Spill { path, cause } => Failure::Fatal(format!(
+        ImportFailure::Spill { path, cause } => Failure::Fatal(say!(
             "cannot write the import's temporary files in {}: {cause}. Nothing was imported: the store is unchanged. Free disk space beside the store (the import sets its rows aside there, about their encoded size) and run the same import again",
+            "无法在 {} 写入导入的临时文件：{cause}。没有导入任何数据：数据库未改变。请在数据库所在位置腾出磁盘空间（导入会把各行暂存在那里，约为其编码后的大小），再运行同样的导入",
             path.display()
         )),
     }
@@ -1469,8 +1550,9 @@ fn import_streamed(
     } else {
         let folder = store_folder(db);
         let made = scratch.insert(private_temp_dir(&folder).map_err(|e| {
-            Failure::Fatal(format!(
+            Failure::Fatal(say!(
                 "cannot make a temporary folder in {} for the dry run: {e}",
+                "无法在 {} 为试导入创建临时文件夹：{e}",
                 folder.display()
             ))
         })?);
@@ -1652,12 +1734,15 @@ fn import_bar(rows: u64) -> Option<indicatif::ProgressBar> {
         // The estimate is ours (`prefix`), not indicatif's `{eta}`: indicatif averages from
         // the start, and an import's first steps run at another pace than the rest.
         bar.set_style(
-            indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {percent}% ({prefix})")
-                .expect("the template is valid")
-                .progress_chars("=> "),
+            indicatif::ProgressStyle::with_template(careledger::voice::pick(
+                "{msg} [{bar:40}] {percent}% ({prefix})",
+                "{msg} [{bar:40}] {percent}%（{prefix}）",
+            ))
+            .expect("the template is valid")
+            .progress_chars("=> "),
         );
-        bar.set_message("importing");
-        bar.set_prefix("estimating the time left");
+        bar.set_message(careledger::voice::pick("importing", "导入中"));
+        bar.set_prefix(style::time_left(None));
         bar
     })
 }
@@ -1677,7 +1762,7 @@ fn show_progress(
             .ok()
             .and_then(|mut eta| eta.update(started.elapsed(), done, total));
         if let Some(left) = estimate {
-            bar.set_prefix(format!("{} left", style::duration_text(left)));
+            bar.set_prefix(style::time_left(Some(left)));
         }
     }
 }
@@ -1694,8 +1779,9 @@ fn after_import(mut store: Store, rules: &Rules, outcome: &ImportOutcome) -> Res
         if e.is_damaged() {
             return Err(store_failure(e));
         }
-        style::warn(&format!(
-            "the import was committed, but its facts were not derived ({e}); reports derive from scratch until `careledger facts` succeeds"
+        style::warn(&say!(
+            "the import was committed, but its facts were not derived ({e}); reports derive from scratch until `careledger facts` succeeds",
+            "导入已提交，但其派生数据未能推导（{e}）；在 `careledger facts` 成功之前，报告从头推导"
         ));
     }
     // A large import leaves free pages behind; giving them back costs a few seconds per GB.
@@ -1829,8 +1915,9 @@ fn export(db: &Path, dir: &Path, lang: Lang) -> Result<(), Failure> {
     let existed = match std::fs::metadata(dir) {
         Ok(m) if m.is_dir() => true,
         Ok(_) => {
-            return Err(Failure::Input(format!(
+            return Err(Failure::Input(say!(
                 "{} is a file, not a folder; name a folder to export into",
+                "{} 是文件，不是文件夹；请指定要导出到的文件夹",
                 dir.display()
             )));
         }
@@ -1840,15 +1927,25 @@ fn export(db: &Path, dir: &Path, lang: Lang) -> Result<(), Failure> {
         Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
         _ => std::path::PathBuf::from("."),
     };
-    create_private_dir_all(&parent)
-        .or_write(|| format!("cannot create the folder {}", parent.display()))?;
-    let mut staging = Staging::beside(dir)
-        .or_write(|| format!("cannot create a staging folder beside {}", dir.display()))?;
+    create_private_dir_all(&parent).or_write(|| {
+        say!(
+            "cannot create the folder {}",
+            "无法创建文件夹 {}",
+            parent.display()
+        )
+    })?;
+    let mut staging = Staging::beside(dir).or_write(|| {
+        say!(
+            "cannot create a staging folder beside {}",
+            "无法在 {} 旁创建暂存文件夹",
+            dir.display()
+        )
+    })?;
     let mut text = String::new();
     let mut names = Vec::new();
     for kind in Kind::ALL {
         let staged = staging.path.join(kind.file_name());
-        let cannot = || format!("cannot write {}", staged.display());
+        let cannot = || say!("cannot write {}", "无法写入 {}", staged.display());
         let file = create_private(&staged).or_write(cannot)?;
         let (buffered, n) = csvio::write_kind(&reader, kind, std::io::BufWriter::new(file))
             .map_err(|e| match e {
@@ -1872,8 +1969,13 @@ fn export(db: &Path, dir: &Path, lang: Lang) -> Result<(), Failure> {
     if existed {
         replace_files(&staging.path, dir, &names)?;
     } else {
-        std::fs::rename(&staging.path, dir)
-            .or_write(|| format!("cannot create the folder {}", dir.display()))?;
+        std::fs::rename(&staging.path, dir).or_write(|| {
+            say!(
+                "cannot create the folder {}",
+                "无法创建文件夹 {}",
+                dir.display()
+            )
+        })?;
         staging.keep = true;
     }
     sync_dir(dir);
@@ -1928,7 +2030,8 @@ impl Drop for Staging {
 /// file (a folder named `customers.csv`) is never moved: the rename over it fails instead.
 fn replace_files(staging: &Path, dir: &Path, names: &[String]) -> Result<(), Failure> {
     let previous = staging.join(".previous");
-    create_private_dir(&previous).or_write(|| format!("cannot create {}", previous.display()))?;
+    create_private_dir(&previous)
+        .or_write(|| say!("cannot create {}", "无法创建 {}", previous.display()))?;
     let mut done: Vec<(std::path::PathBuf, Option<std::path::PathBuf>)> = Vec::new();
     for name in names {
         let target = dir.join(name);
@@ -1960,14 +2063,16 @@ fn replace_files(staging: &Path, dir: &Path, names: &[String]) -> Result<(), Fai
                     };
                 }
                 return Err(if is_dir {
-                    Failure::Input(format!(
+                    Failure::Input(say!(
                         "{} is a folder; move it away or export into another folder (nothing was changed)",
+                        "{} 是文件夹；请把它移开，或导出到另一个文件夹（未做任何改动）",
                         target.display()
                     ))
                 } else {
                     write_failure(
-                        &format!(
+                        &say!(
                             "cannot write {}; {} was left as it was",
+                            "无法写入 {}；{} 保持原样",
                             target.display(),
                             dir.display()
                         ),
@@ -2045,8 +2150,9 @@ fn history(
     lang: Lang,
 ) -> Result<(), Failure> {
     let kind = Kind::parse_name(kind_text).ok_or_else(|| {
-        Failure::Input(format!(
+        Failure::Input(say!(
             "`{kind_text}` is not a record kind; use one of {}",
+            "`{kind_text}` 不是记录类型；请用其中之一：{}",
             Kind::ALL.map(Kind::name).join(", ")
         ))
     })?;
@@ -2054,9 +2160,10 @@ fn history(
     let reader = Store::open_reader(db).map_err(store_failure)?;
     let versions = reader.history(kind, &key).map_err(store_failure)?;
     if versions.is_empty() {
-        return Err(Failure::Input(format!(
+        return Err(Failure::Input(say!(
             "there is no {} `{id}` in the store, in any version",
-            kind.noun()
+            "数据库中没有{} `{id}`，任何版本都没有",
+            kind.noun_said()
         )));
     }
     let columns = kind.columns();
@@ -2227,8 +2334,11 @@ fn payable_text(payable: Option<careledger::model::Fen>, lang: Lang) -> String {
 fn reopen(db: &Path, month: &Period, reason: &str, lang: Lang) -> Result<(), Failure> {
     if reason.trim().is_empty() {
         return Err(Failure::Input(
-            "--reason is empty; say why the month is reopened (it is kept with the statement)"
-                .into(),
+            careledger::voice::pick(
+                "--reason is empty; say why the month is reopened (it is kept with the statement)",
+                "--reason 是空的；请说明为什么重新打开这个月（原因会与结算单一起保存）",
+            )
+            .into(),
         ));
     }
     if !db.exists() {
@@ -2307,8 +2417,9 @@ fn closes(db: &Path, lang: Lang, one: Option<(&Period, u32)>) -> Result<(), Fail
                     .get(usize::try_from(version).ok()?.checked_sub(1)?)
             })
             .ok_or_else(|| {
-                Failure::Input(format!(
+                Failure::Input(say!(
                     "{} has no closed statement version {version}; `careledger closes` lists them",
+                    "{} 没有第 {version} 版已结账的结算单；`careledger closes` 会列出它们",
                     month.label
                 ))
             })?;
@@ -2329,7 +2440,11 @@ fn backup_failure(e: careledger::store::BackupError) -> Failure {
     match e {
         BackupError::Exists(_) => Failure::Input(e.to_string()),
         BackupError::Write { path, cause } => write_failure(
-            &format!("cannot write the backup {}", path.display()),
+            &say!(
+                "cannot write the backup {}",
+                "无法写入备份 {}",
+                path.display()
+            ),
             &cause,
         ),
         BackupError::Store(e) => store_failure(e),
@@ -2340,8 +2455,13 @@ fn backup_failure(e: careledger::store::BackupError) -> Failure {
 /// `careledger backup FILE`: a consistent copy of the whole store, from one snapshot.
 fn backup(db: &Path, file: &Path, lang: Lang) -> Result<(), Failure> {
     if let Some(parent) = file.parent().filter(|p| !p.as_os_str().is_empty()) {
-        create_private_dir_all(parent)
-            .or_write(|| format!("cannot create the folder {}", parent.display()))?;
+        create_private_dir_all(parent).or_write(|| {
+            say!(
+                "cannot create the folder {}",
+                "无法创建文件夹 {}",
+                parent.display()
+            )
+        })?;
     }
     let summary = careledger::store::backup(db, file).map_err(backup_failure)?;
     let tables = summary.tables.len() as u64;
@@ -2368,20 +2488,23 @@ fn backup(db: &Path, file: &Path, lang: Lang) -> Result<(), Failure> {
 /// into a new store. An existing store is never replaced.
 fn restore(backup: &Path, db: &Path, rules: &Rules, lang: Lang) -> Result<(), Failure> {
     if db.symlink_metadata().is_ok() {
-        return Err(Failure::Input(format!(
+        return Err(Failure::Input(say!(
             "{} exists; restore never replaces a store: pass --db with a new file name (move the old store aside first if you mean to replace it)",
+            "{} 已存在；恢复从不覆盖数据库：请用 --db 指定一个新文件名（如果确实要替换，先把旧数据库移开）",
             db.display()
         )));
     }
     if !backup.exists() {
-        return Err(Failure::Input(format!(
+        return Err(Failure::Input(say!(
             "there is no backup at {}",
+            "{} 没有备份",
             backup.display()
         )));
     }
     verify(backup, rules, lang).map_err(|e| match e {
-        Failure::Fatal(_) => Failure::Fatal(format!(
+        Failure::Fatal(_) => Failure::Fatal(say!(
             "the backup {} is damaged (see above): nothing was restored; restore an older backup",
+            "备份 {} 已损坏（见上）：未恢复任何内容；请恢复更早的备份",
             backup.display()
         )),
         other => other,
@@ -2552,20 +2675,11 @@ fn table_sizes_text(reader: &Reader, file_bytes: u64, lang: Lang) -> Result<Stri
 
 /// A record kind as the dealership's staff call it.
 fn kind_label_zh(kind: Kind) -> &'static str {
+    // A table's row names the kind, where a message names one record of it (`noun_zh`).
     match kind {
-        Kind::Staff => "员工",
-        Kind::Customer => "客户",
         Kind::Sale => "销售",
-        Kind::ServiceOrder => "维修工单",
-        Kind::Policy => "保险保单",
-        Kind::Attempt => "联络记录",
-        Kind::Survey => "满意度调查",
-        Kind::SurveyAnswer => "调查答案",
-        Kind::Complaint => "投诉",
-        Kind::ComplaintStep => "投诉处理步骤",
-        Kind::Action => "整改措施",
-        Kind::ActionStep => "措施步骤",
         Kind::CalendarDay => "工作日历",
+        other => other.noun_zh(),
     }
 }
 
@@ -2723,13 +2837,16 @@ fn verify(db: &Path, rules: &Rules, lang: Lang) -> Result<(), Failure> {
         return out(&text);
     }
     out(&text)?;
-    Err(Failure::Fatal(format!(
-        "the store {} is damaged ({}): do not use its figures; restore it from a backup, or re-import the CSV files into a new store",
-        db.display(),
-        match &report.integrity {
-            Integrity::Damaged(_) => "redb's integrity check failed".to_owned(),
-            _ => style::count(report.problems_total, "problem", "problems"),
-        }
+    let (path, total) = (db.display(), report.problems_total);
+    let why = match (&report.integrity, zh) {
+        (Integrity::Damaged(_), false) => "redb's integrity check failed".to_owned(),
+        (Integrity::Damaged(_), true) => "redb 完整性检查未通过".to_owned(),
+        (_, false) => style::count(total, "problem", "problems"),
+        (_, true) => format!("{total} 个问题"),
+    };
+    Err(Failure::Fatal(say!(
+        "the store {path} is damaged ({why}): do not use its figures; restore it from a backup, or re-import the CSV files into a new store",
+        "数据库 {path} 已损坏（{why}）：不要使用它的数字；请从备份恢复，或把 CSV 文件重新导入一个新数据库"
     )))
 }
 
@@ -2778,6 +2895,15 @@ fn entries_word(n: u64, lang: Lang) -> &'static str {
     }
 }
 
+/// `n` with its noun in the language of messages: `1 file`, `47 files`, or `47 个文件`.
+fn counted(n: u64, one: &str, many: &str, zh_unit: &str) -> String {
+    if careledger::voice::chinese() {
+        format!("{n} {zh_unit}")
+    } else {
+        style::count(n, one, many)
+    }
+}
+
 /// What a count of rows is followed by in a column of counts: `row`/`rows`, or 行.
 fn rows_word(n: u64, lang: Lang) -> &'static str {
     match lang {
@@ -2800,8 +2926,13 @@ fn human_bytes(bytes: u64) -> String {
 /// names). The generator only produces bytes; the files are made here.
 fn generate(config: &GenConfig, dir: &Path, lang: Lang) -> Result<(), Failure> {
     config.check().map_err(|e| Failure::Input(e.to_string()))?;
-    std::fs::create_dir_all(dir)
-        .or_write(|| format!("cannot create the folder {}", dir.display()))?;
+    std::fs::create_dir_all(dir).or_write(|| {
+        say!(
+            "cannot create the folder {}",
+            "无法创建文件夹 {}",
+            dir.display()
+        )
+    })?;
     let open = |name: &str| -> std::io::Result<Box<dyn std::io::Write>> {
         let file = std::fs::File::create(dir.join(name))?;
         Ok(Box::new(std::io::BufWriter::with_capacity(1 << 16, file)))
@@ -2809,7 +2940,11 @@ fn generate(config: &GenConfig, dir: &Path, lang: Lang) -> Result<(), Failure> {
     let summary = generator::generate(config, open).map_err(|e| match e {
         generator::GenError::Config(message) => Failure::Input(message),
         generator::GenError::Write { file, source } => write_failure(
-            &format!("cannot write {file} in {}", dir.display()),
+            &say!(
+                "cannot write {file} in {}",
+                "无法在 {} 写入 {file}",
+                dir.display()
+            ),
             &source,
         ),
         other => Failure::Unexpected(other.into()),
@@ -2847,8 +2982,9 @@ fn refuse_other_data(db: &Path, data: &Path) -> Result<(), Failure> {
             .find(|f| !is_demo_file(&f.path))
             .map(|f| (i, f))
     }) {
-        return Err(Failure::Input(format!(
+        return Err(Failure::Input(say!(
             "{} holds data the demo did not write (import {} of {} at {}); the demo writes only into its own store: leave --db out (it uses {DEMO_DB}) or pass a new file",
+            "{} 中有不是演示写入的数据（第 {} 次导入，{}，{}）；演示只写入它自己的数据库：请不要加 --db（它使用 {DEMO_DB}），或传入一个新文件",
             db.display(),
             import.id,
             escape_controls(&file.path),
@@ -2866,8 +3002,13 @@ fn demo(db: &Path, rules: &Rules, lang: Lang, customers: u64, data: &Path) -> Re
     };
     generate(&config, data, lang)?;
     if let Some(parent) = db.parent().filter(|p| !p.as_os_str().is_empty()) {
-        create_private_dir_all(parent)
-            .or_write(|| format!("cannot create the folder {}", parent.display()))?;
+        create_private_dir_all(parent).or_write(|| {
+            say!(
+                "cannot create the folder {}",
+                "无法创建文件夹 {}",
+                parent.display()
+            )
+        })?;
     }
     let paths = [data.display().to_string()];
     import(db, rules, lang, &paths, false, false, None)?;

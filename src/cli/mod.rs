@@ -569,14 +569,16 @@ pub enum Failure {
 pub fn write_failure(what: &str, e: &std::io::Error) -> Failure {
     use std::io::ErrorKind::*;
     match e.kind() {
-        StorageFull | QuotaExceeded | FileTooLarge => Failure::Fatal(format!(
-            "{what}: {e}; the disk is full: free some space and run the command again"
+        StorageFull | QuotaExceeded | FileTooLarge => Failure::Fatal(careledger::say!(
+            "{what}: {e}; the disk is full: free some space and run the command again",
+            "{what}：{e}；磁盘已满：请腾出空间，再运行这条命令"
         )),
         PermissionDenied | ReadOnlyFilesystem | NotADirectory | IsADirectory | AlreadyExists
-        | NotFound | InvalidFilename | DirectoryNotEmpty => Failure::Input(format!(
-            "{what}: {e}; choose a folder you can write to, or move what is in the way"
+        | NotFound | InvalidFilename | DirectoryNotEmpty => Failure::Input(careledger::say!(
+            "{what}: {e}; choose a folder you can write to, or move what is in the way",
+            "{what}：{e}；请选择一个你能写入的文件夹，或把挡路的东西移开"
         )),
-        _ => Failure::Fatal(format!("{what}: {e}")),
+        _ => Failure::Fatal(careledger::say!("{what}: {e}", "{what}：{e}")),
     }
 }
 
@@ -592,8 +594,10 @@ impl<T> OrWrite<T> for std::io::Result<T> {
 }
 
 pub fn main() -> ExitCode {
+    // Errors and warnings speak `--lang` too, from the first one on: the arguments' own
+    // checks (a date of `--as-of`) run while they are parsed, so the language is read first.
+    careledger::voice::set(lang_before_parsing(std::env::args_os()));
     let cli = Cli::parse();
-    // Errors and warnings speak `--lang` too, from the first one on.
     careledger::voice::set(cli.lang.into());
     style::set_quiet(cli.quiet);
     careledger::facts::set_ignored(cli.from_scratch);
@@ -620,9 +624,10 @@ pub fn main() -> ExitCode {
             .lock()
             .ok()
             .and_then(|mut p| p.take())
-            .unwrap_or_else(|| "an internal error".into());
-        Err(Failure::Fatal(format!(
-            "internal error: {what}. Nothing was half-written (imports are one transaction). Run `careledger verify`: if the store is damaged, restore it from a backup; if it is healthy, this is a bug in careledger: report it with the command you ran"
+            .unwrap_or_else(|| careledger::voice::pick("an internal error", "内部错误").into());
+        Err(Failure::Fatal(careledger::say!(
+            "internal error: {what}. Nothing was half-written (imports are one transaction). Run `careledger verify`: if the store is damaged, restore it from a backup; if it is healthy, this is a bug in careledger: report it with the command you ran",
+            "内部错误：{what}。没有写下一半的数据（每次导入是一个事务）。请运行 `careledger verify`：如果数据库已损坏，从备份恢复；如果完好，这是 careledger 的缺陷：请连同你运行的命令一起报告"
         )))
     });
     match result {
@@ -646,11 +651,45 @@ pub fn main() -> ExitCode {
             }
             eprintln!("careledger: {error:#}");
             eprintln!(
-                "careledger: this is unexpected; nothing was half-written (imports are one transaction). If it persists, run `careledger stats` and report the message above."
+                "careledger: {}",
+                careledger::voice::pick(
+                    "this is unexpected; nothing was half-written (imports are one transaction). If it persists, run `careledger stats` and report the message above.",
+                    "这是意外情况；没有写下一半的数据（每次导入是一个事务）。如果一再出现，请运行 `careledger stats`，并报告上面的消息。"
+                )
             );
             ExitCode::from(3)
         }
     }
+}
+
+/// The language `--lang` will say once the arguments are parsed: its last value on the
+/// command line (`--lang en`, `--lang=en`), else `CARELEDGER_LANG`, else Chinese. A value
+/// that is no language is left to the parser to refuse.
+fn lang_before_parsing(args: impl IntoIterator<Item = std::ffi::OsString>) -> report::Lang {
+    let parse = |v: &str| match v {
+        "en" => Some(report::Lang::En),
+        "zh" => Some(report::Lang::Zh),
+        _ => None,
+    };
+    let mut given = None;
+    let mut args = args.into_iter().skip(1);
+    while let Some(arg) = args.next() {
+        let arg = arg.to_string_lossy();
+        if arg == "--" {
+            break;
+        }
+        if arg == "--lang" {
+            given = args
+                .next()
+                .and_then(|v| parse(&v.to_string_lossy()))
+                .or(given);
+        } else if let Some(v) = arg.strip_prefix("--lang=") {
+            given = parse(v).or(given);
+        }
+    }
+    given
+        .or_else(|| parse(&std::env::var("CARELEDGER_LANG").ok()?))
+        .unwrap_or(report::Lang::Zh)
 }
 
 /// The message and place of the last panic, for `main` to print if nothing caught it.
@@ -707,6 +746,21 @@ pub fn out_bytes(bytes: &[u8]) -> Result<(), Failure> {
 #[cfg(test)]
 mod tests {
     use clap::CommandFactory;
+
+    /// The language is read from the arguments before they are parsed, in both spellings;
+    /// what follows `--` is an operand, not an option.
+    #[test]
+    fn the_language_is_known_before_the_arguments_are_parsed() {
+        use careledger::report::Lang;
+        let lang =
+            |args: &[&str]| super::lang_before_parsing(args.iter().map(std::ffi::OsString::from));
+        assert_eq!(lang(&["careledger", "--lang", "en", "stats"]), Lang::En);
+        assert_eq!(lang(&["careledger", "stats", "--lang=en"]), Lang::En);
+        assert_eq!(lang(&["careledger", "--lang", "zh", "stats"]), Lang::Zh);
+        assert_eq!(lang(&["careledger", "--lang=en", "--lang=zh"]), Lang::Zh);
+        // A value that is no language leaves the one before it.
+        assert_eq!(lang(&["careledger", "--lang=en", "--lang", "fr"]), Lang::En);
+    }
 
     #[test]
     fn the_command_line_definition_is_consistent() {

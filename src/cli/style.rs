@@ -228,21 +228,30 @@ pub fn progress_line(
     left: Option<Duration>,
 ) -> String {
     use careledger::progress::Phase;
+    use careledger::voice::pick;
     let what = match phase {
-        Phase::Idle => return "working…".into(),
-        Phase::Reading => "reading records",
-        Phase::Customers => "deriving customers",
+        Phase::Idle => return pick("working…", "处理中…").into(),
+        Phase::Reading => pick("reading records", "读取记录"),
+        Phase::Customers => pick("deriving customers", "推导客户"),
     };
     if total == 0 {
         return format!("{what}…");
     }
     let done = done.min(total);
     let percent = u128::from(done) * 100 / u128::from(total);
-    let left = match left {
-        Some(d) => format!("{} left", duration_text(d)),
-        None => "estimating the time left".into(),
-    };
-    format!("{what}: {done} of {total} ({percent}%, {left})")
+    let left = time_left(left);
+    careledger::say!(
+        "{what}: {done} of {total} ({percent}%, {left})",
+        "{what}：{done} / {total}（{percent}%，{left}）"
+    )
+}
+
+/// The time left of a bar, once it can be told.
+pub fn time_left(left: Option<Duration>) -> String {
+    match left {
+        Some(d) => careledger::say!("{} left", "剩余 {}", duration_text(d)),
+        None => careledger::voice::pick("estimating the time left", "正在估算剩余时间").into(),
+    }
 }
 
 /// An estimate as a person reads it: `42s`, `3m 05s`, `1h 02m`.

@@ -88,16 +88,21 @@ pub(super) fn decide(bom: Bom, census: &Census) -> Result<Encoding, Refusal> {
         (_, None) => Ok(Encoding::Utf8),
         (Bom::Utf8, Some(offset)) => Err(Refusal {
             offset,
-            what: "the file starts with a UTF-8 byte-order mark but is not valid UTF-8".into(),
+            what: crate::voice::pick(
+                "the file starts with a UTF-8 byte-order mark but is not valid UTF-8",
+                "文件以 UTF-8 字节顺序标记（BOM）开头，却不是有效的 UTF-8",
+            )
+            .into(),
         }),
         (Bom::None, Some(offset)) => {
             let (valid, invalid) = (census.valid, census.invalid);
             if valid >= UTF8_VALID_PER_INVALID_MIN * invalid {
+                let s = if invalid == 1 { "" } else { "s" };
                 Err(Refusal {
                     offset,
-                    what: format!(
-                        "the file is UTF-8 ({valid} non-ASCII characters) with {invalid} invalid byte sequence{}, so it is not read as GB18030",
-                        if invalid == 1 { "" } else { "s" }
+                    what: crate::say!(
+                        "the file is UTF-8 ({valid} non-ASCII characters) with {invalid} invalid byte sequence{s}, so it is not read as GB18030",
+                        "文件是 UTF-8（{valid} 个非 ASCII 字符），含 {invalid} 处无效的字节序列，因此不按 GB18030 读取"
                     ),
                 })
             } else {
@@ -300,7 +305,7 @@ impl<R: Read> Read for Decoded<R> {
             if self.malformed.is_some() {
                 return Err(io::Error::new(
                     io::ErrorKind::InvalidData,
-                    "the file is neither UTF-8 nor GB18030",
+                    gb18030_refused(),
                 ));
             }
             if self.finished {
@@ -352,8 +357,9 @@ pub(super) fn decode_utf16(
             name,
             Some(super::lines::line_at_end(out.as_bytes())),
             "-",
-            format!(
+            crate::say!(
                 "the file starts with a {} byte-order mark but holds a unit that is not UTF-16 (an unpaired surrogate or an odd last byte); save it again as \"Unicode text\" or \"CSV UTF-8\"",
+                "文件以 {} 字节顺序标记开头，却含有不是 UTF-16 的单元（未配对的代理项，或末尾多出一个字节）；请重新另存为“Unicode 文本”或“CSV UTF-8（逗号分隔）”",
                 encoding.name()
             ),
         )),
@@ -388,7 +394,7 @@ pub fn decode_text<'b>(name: &str, bytes: &'b [u8]) -> Result<Cow<'b, str>, Impo
             match decoded.read_to_string(&mut text) {
                 Ok(_) => Ok(Cow::Owned(text)),
                 Err(e) => match decoded.malformed() {
-                    Some(offset) => Err(located(offset, GB18030_REFUSED)),
+                    Some(offset) => Err(located(offset, gb18030_refused())),
                     None => unreachable!("reading memory cannot fail: {e}"),
                 },
             }
@@ -397,7 +403,12 @@ pub fn decode_text<'b>(name: &str, bytes: &'b [u8]) -> Result<Cow<'b, str>, Impo
 }
 
 /// What a body that is not GB18030 either was taken for (see [`decide`]).
-pub(super) const GB18030_REFUSED: &str = "the file is neither UTF-8 nor GB18030";
+pub(super) fn gb18030_refused() -> &'static str {
+    crate::voice::pick(
+        "the file is neither UTF-8 nor GB18030",
+        "文件既不是 UTF-8，也不是 GB18030",
+    )
+}
 
 /// Locates an undecodable byte of a body by line and column, reading the body from its
 /// start up to the byte (and on to the end of the first line, for the header's column names,
@@ -447,21 +458,25 @@ pub(super) fn locate(
     let bad = bad.ok_or_else(|| {
         io::Error::new(
             io::ErrorKind::UnexpectedEof,
-            "the file ended before the byte found undecodable; was it changed while read?",
+            crate::voice::pick(
+                "the file ended before the byte found undecodable; was it changed while read?",
+                "文件在找到的无法解码的字节之前就结束了；读取期间文件是否被改动过？",
+            ),
         )
     })?;
     let header = String::from_utf8_lossy(&header);
     let cell_index = count_unquoted_commas(&current);
     let column = header.split(',').nth(cell_index).map_or_else(
-        || format!("cell {}", cell_index + 1),
+        || crate::say!("cell {}", "第 {} 个单元格", cell_index + 1),
         |c| c.trim().to_owned(),
     );
     Ok(ImportError::new(
         name,
         Some(line),
         &column,
-        format!(
-            "{what}: byte 0x{bad:02X} at offset {offset} cannot be decoded; save the file as \"CSV UTF-8\" (or fix this cell) and import again"
+        crate::say!(
+            "{what}: byte 0x{bad:02X} at offset {offset} cannot be decoded; save the file as \"CSV UTF-8\" (or fix this cell) and import again",
+            "{what}：偏移 {offset} 处的字节 0x{bad:02X} 无法解码；请把文件另存为“CSV UTF-8（逗号分隔）”（或改正这个单元格），再重新导入"
         ),
     ))
 }

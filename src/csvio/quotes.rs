@@ -35,13 +35,18 @@ impl OpenQuote {
     /// The error, its column named by the (decoded) header.
     pub(super) fn error(&self, name: &str, header: &csv::StringRecord) -> ImportError {
         let column = header.get(self.cell).map_or_else(
-            || format!("cell {}", self.cell + 1),
+            || crate::say!("cell {}", "第 {} 个单元格", self.cell + 1),
             |c| c.trim().to_owned(),
         );
         let reason = match self.row_line {
-            None => "a quote opened in this cell is never closed: the cell runs to the end of the file and swallows every row after it; close the quote (a quote inside a cell is written twice: \"\")".to_owned(),
-            Some(row_line) => format!(
-                "a quote opened in this cell is not closed before line {row_line}, which reads as a row of its own: the cell would swallow the rows after it; close the quote (a quote inside a cell is written twice: \"\")"
+            None => crate::voice::pick(
+                "a quote opened in this cell is never closed: the cell runs to the end of the file and swallows every row after it; close the quote (a quote inside a cell is written twice: \"\")",
+                "这个单元格中的引号一直没有闭合：单元格延续到文件末尾，吞掉了其后的每一行；请闭合引号（单元格内的引号要写两次：\"\"）",
+            )
+            .to_owned(),
+            Some(row_line) => crate::say!(
+                "a quote opened in this cell is not closed before line {row_line}, which reads as a row of its own: the cell would swallow the rows after it; close the quote (a quote inside a cell is written twice: \"\")",
+                "这个单元格中的引号在第 {row_line} 行之前没有闭合，而第 {row_line} 行本身就像完整的一行数据：单元格会吞掉其后的各行；请闭合引号（单元格内的引号要写两次：\"\"）"
             ),
         };
         ImportError::new(name, Some(self.line), &column, reason)

@@ -34,8 +34,9 @@ pub fn resolve_paths(args: &[String]) -> Result<(Vec<Source>, Vec<String>), Vec<
                     arg,
                     None,
                     "-",
-                    format!(
+                    crate::say!(
                         "`{kind_text}` is not a record kind; use one of {}",
+                        "`{kind_text}` 不是记录类型；请用其中之一：{}",
                         kind_list()
                     ),
                 )),
@@ -50,7 +51,7 @@ pub fn resolve_paths(args: &[String]) -> Result<(Vec<Source>, Vec<String>), Vec<
                         arg,
                         None,
                         "-",
-                        format!("cannot read the folder: {e}"),
+                        crate::say!("cannot read the folder: {e}", "无法读取文件夹：{e}"),
                     ));
                     continue;
                 }
@@ -74,8 +75,9 @@ pub fn resolve_paths(args: &[String]) -> Result<(Vec<Source>, Vec<String>), Vec<
                     .extension()
                     .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
                 if is_csv && !sources[before..].iter().any(|s| &s.path == other) {
-                    warnings.push(format!(
+                    warnings.push(crate::say!(
                         "{}: skipped: not named as a record kind ({}); name it KIND=FILE to import it",
+                        "{}：已跳过：文件名不是记录类型（{}）；要导入它，请写成 KIND=FILE",
                         other.display(),
                         kind_list()
                     ));
@@ -86,8 +88,9 @@ pub fn resolve_paths(args: &[String]) -> Result<(Vec<Source>, Vec<String>), Vec<
                     arg,
                     None,
                     "-",
-                    format!(
+                    crate::say!(
                         "the folder holds none of the files {}",
+                        "文件夹中没有以下任何一个文件：{}",
                         Kind::ALL.map(Kind::file_name).join(", ")
                     ),
                 ));
@@ -99,7 +102,10 @@ pub fn resolve_paths(args: &[String]) -> Result<(Vec<Source>, Vec<String>), Vec<
                 arg,
                 None,
                 "-",
-                "no such file or folder; check the path",
+                crate::voice::pick(
+                    "no such file or folder; check the path",
+                    "文件或文件夹不存在；请检查路径",
+                ),
             ));
             continue;
         }
@@ -113,8 +119,9 @@ pub fn resolve_paths(args: &[String]) -> Result<(Vec<Source>, Vec<String>), Vec<
             .find(|k| stem.eq_ignore_ascii_case(&k.file_name()))
         {
             Some(kind) => sources.push(Source { path: path.to_owned(), kind }),
-            None => errors.push(ImportError::new(arg, None, "-", format!(
+            None => errors.push(ImportError::new(arg, None, "-", crate::say!(
                 "cannot tell which records the file holds from its name; name it as one of {} or give its kind as KIND=FILE, e.g. `careledger import sales={arg}` (kinds: {})",
+                "无法从文件名看出文件中是哪类记录；请把它命名为 {} 之一，或用 KIND=FILE 指明类型，例如 `careledger import sales={arg}`（类型：{}）",
                 Kind::ALL.map(Kind::file_name).join(", "),
                 kind_list()
             ))),
@@ -135,8 +142,9 @@ fn read_once(sources: Vec<Source>, warnings: &mut Vec<String>) -> Vec<Source> {
     for source in sources {
         let canonical = std::fs::canonicalize(&source.path).unwrap_or_else(|_| source.path.clone());
         if seen.contains(&canonical) {
-            warnings.push(format!(
+            warnings.push(crate::say!(
                 "{}: given more than once; read once",
+                "{}：指定了不止一次；只读取一次",
                 source.display()
             ));
             continue;
@@ -268,8 +276,9 @@ pub(super) fn read_rows<E>(
                 name,
                 Some(1),
                 "-",
-                format!(
+                crate::say!(
                     "the file is empty; it needs a header row: {}",
+                    "文件是空的；它需要一行表头：{}",
                     header_line(kind)
                 ),
             )]));
@@ -313,8 +322,9 @@ pub(super) fn read_rows<E>(
                 name,
                 Some(line),
                 "-",
-                format!(
+                crate::say!(
                     "the row has {} cells but the header has {}; check for an unquoted comma or a missing cell",
+                    "这一行有 {} 个单元格，表头却有 {} 个；请检查是否有没加引号的逗号，或缺了单元格",
                     record.len(),
                     header.len()
                 ),
@@ -352,8 +362,9 @@ pub(super) fn read_rows<E>(
                     name,
                     Some(line),
                     column,
-                    format!(
-                        "the cell is {len} bytes; a cell holds at most {CELL_BYTES_MAX} bytes (64 KiB): shorten it, or check for a quote that is not closed"
+                    crate::say!(
+                        "the cell is {len} bytes; a cell holds at most {CELL_BYTES_MAX} bytes (64 KiB): shorten it, or check for a quote that is not closed",
+                        "单元格有 {len} 字节；一个单元格最多 {CELL_BYTES_MAX} 字节（64 KiB）：请缩短它，或检查是否有没闭合的引号"
                     ),
                 ));
             }
@@ -430,7 +441,11 @@ fn parse_row(kind: Kind, op: &str, cells: &[&str]) -> Result<(Op, Option<Record>
                 .take(kind.key_columns())
                 .filter_map(|(column, cell)| {
                     let checked = if cell.is_empty() {
-                        Err("is empty; a void row needs its key".to_owned())
+                        Err(crate::voice::pick(
+                            "is empty; a void row needs its key",
+                            "为空；作废行需要填写其编号",
+                        )
+                        .to_owned())
                     } else {
                         kind.check_key_cell(column.name, cell)
                     };
@@ -448,8 +463,9 @@ fn parse_row(kind: Kind, op: &str, cells: &[&str]) -> Result<(Op, Option<Record>
         }
         other => Err(vec![CellError {
             column: "op",
-            reason: format!(
-                "`{other}` is not an operation; write add, void, or leave it empty (add)"
+            reason: crate::say!(
+                "`{other}` is not an operation; write add, void, or leave it empty (add)",
+                "`{other}` 不是操作；请写 add 或 void，或者留空（即 add）"
             ),
         }]),
     }
@@ -486,7 +502,10 @@ impl Layout {
                     name,
                     Some(1),
                     cell,
-                    "the column appears twice in the header; keep one",
+                    crate::voice::pick(
+                        "the column appears twice in the header; keep one",
+                        "这一列在表头中出现了两次；请只保留一个",
+                    ),
                 ));
             }
             if cell != "op" && !kind.columns().iter().any(|c| c.name == cell) {
@@ -504,8 +523,9 @@ impl Layout {
                     name,
                     Some(1),
                     column.name,
-                    format!(
+                    crate::say!(
                         "required column is missing from the header; the header of {} needs: {}",
+                        "表头中缺少这个必填列；{} 的表头需要：{}",
                         kind.file_name(),
                         header_line(kind)
                     ),
@@ -514,29 +534,30 @@ impl Layout {
         }
         let mut warnings = Vec::new();
         if !unknown.is_empty() {
-            warnings.push(format!(
-                "{name}: ignoring unknown column{} {}; {} reads {}",
-                if unknown.len() == 1 { "" } else { "s" },
+            let s = if unknown.len() == 1 { "" } else { "s" };
+            warnings.push(crate::say!(
+                "{name}: ignoring unknown column{s} {}; {} reads {}",
+                "{name}：忽略未知的列 {}；{} 读取的列是：{}",
                 unknown
                     .iter()
                     .map(|c| format!("`{c}`"))
                     .collect::<Vec<_>>()
-                    .join(", "),
+                    .join(crate::voice::pick(", ", "、")),
                 kind.file_name(),
                 header_line(kind)
             ));
         }
         if !unnamed.is_empty() {
-            warnings.push(format!(
-                "{name}: ignoring {} column{} without a name in the header (cell{} {})",
+            let s = if unnamed.len() == 1 { "" } else { "s" };
+            warnings.push(crate::say!(
+                "{name}: ignoring {} column{s} without a name in the header (cell{s} {})",
+                "{name}：忽略表头中 {} 个没有名称的列（第 {} 个单元格）",
                 unnamed.len(),
-                if unnamed.len() == 1 { "" } else { "s" },
-                if unnamed.len() == 1 { "" } else { "s" },
                 unnamed
                     .iter()
                     .map(usize::to_string)
                     .collect::<Vec<_>>()
-                    .join(", "),
+                    .join(crate::voice::pick(", ", "、")),
             ));
         }
         if errors.is_empty() {
@@ -564,7 +585,10 @@ fn csv_error(name: &str, line: Option<u64>, error: &csv::Error) -> ImportError {
         name,
         line,
         "-",
-        format!("the file is not valid CSV: {error}; check the quoting of this row"),
+        crate::say!(
+            "the file is not valid CSV: {error}; check the quoting of this row",
+            "文件不是有效的 CSV：{error}；请检查这一行的引号"
+        ),
     )
 }
 

@@ -6,7 +6,7 @@ use std::io::{self, Read, Seek, SeekFrom};
 use sha2::Digest;
 
 use super::decode::{
-    Bom, Decoded, Encoding, GB18030_REFUSED, Utf8Census, decide, decode_utf16, locate, read_some,
+    Bom, Decoded, Encoding, Utf8Census, decide, decode_utf16, gb18030_refused, locate, read_some,
 };
 use super::quotes::{OpenQuote, QuoteScan};
 use super::read::{Reading, RowsRead, read_rows};
@@ -45,7 +45,12 @@ pub(super) fn open(source: &Source) -> Result<File, Vec<ImportError>> {
 }
 
 fn unreadable(name: &str, error: &io::Error) -> ImportError {
-    ImportError::new(name, None, "-", format!("cannot read the file: {error}"))
+    ImportError::new(
+        name,
+        None,
+        "-",
+        crate::say!("cannot read the file: {error}", "无法读取文件：{error}"),
+    )
 }
 
 /// [`parse_file_in_chunks`] over any reader (from its start), through buffers of
@@ -214,7 +219,7 @@ fn read_file<R: Read + Seek, E>(
         Err(Stop::Malformed(offset)) => Err(Stop::Refused(vec![located(
             reader,
             offset,
-            GB18030_REFUSED,
+            gb18030_refused(),
         )?])),
         Err(stop) => Err(stop),
     }

@@ -1100,10 +1100,11 @@ fn code_in<T: PartialEq>(all: &[T], value: &T) -> u8 {
 
 /// The value of a stored index in a closed list; a code outside it is damage, named with
 /// the table and what it codes.
-fn of_code<T: Copy>(all: &[T], code: u8, what: &str) -> Result<T, StoreError> {
+fn of_code<T: Copy>(all: &[T], code: u8, what: (&str, &str)) -> Result<T, StoreError> {
+    let (en, zh) = what;
     all.get(usize::from(code))
         .copied()
-        .ok_or_else(|| StoreError::Damaged(format!("{what} code {code}")))
+        .ok_or_else(|| StoreError::Damaged(crate::say!("{en} code {code}", "{zh}代码 {code}")))
 }
 
 /// A task kind as a `fact_tasks` value stores it: its index in `Purpose::ALL`.
@@ -1113,7 +1114,14 @@ pub fn purpose_code(kind: Purpose) -> u8 {
 
 /// The task kind of a stored code.
 pub fn purpose_of(code: u8) -> Result<Purpose, StoreError> {
-    of_code(Purpose::ALL, code, "fact_tasks names the task kind")
+    of_code(
+        Purpose::ALL,
+        code,
+        (
+            "fact_tasks names the task kind",
+            "fact_tasks 中出现任务类型",
+        ),
+    )
 }
 
 /// An attempt outcome as a `fact_tasks` value stores it: its index in `Outcome::ALL`.
@@ -1123,7 +1131,11 @@ pub fn outcome_code(outcome: Outcome) -> u8 {
 
 /// The outcome of a stored code.
 pub fn outcome_of(code: u8) -> Result<Outcome, StoreError> {
-    of_code(Outcome::ALL, code, "fact_tasks names the outcome")
+    of_code(
+        Outcome::ALL,
+        code,
+        ("fact_tasks names the outcome", "fact_tasks 中出现结果"),
+    )
 }
 
 /// A tier as the facts tables (`fact_survey_lines`, `fact_tiers`, …) store it: its index in
@@ -1134,7 +1146,14 @@ pub fn tier_code(tier: Tier) -> u8 {
 
 /// The tier of a stored code.
 pub fn tier_of(code: u8) -> Result<Tier, StoreError> {
-    of_code(&Tier::ALL, code, "a facts table names the tier")
+    of_code(
+        &Tier::ALL,
+        code,
+        (
+            "a facts table names the tier",
+            "某个派生数据表中出现客户等级",
+        ),
+    )
 }
 
 /// Where the kept facts stand against the rules in force and the log.
@@ -1202,9 +1221,13 @@ pub fn check(reader: &Reader, rules: &Rules, max: usize) -> Result<FactsCheck, S
             let kept = reader.customer_facts(&id)?;
             if kept != fresh {
                 note(match (&kept, &fresh) {
-                    (None, _) => format!("customer `{id}` has facts, but none are kept"),
-                    _ => format!(
-                        "the kept facts of customer `{id}` differ from a derivation from scratch"
+                    (None, _) => crate::say!(
+                        "customer `{id}` has facts, but none are kept",
+                        "客户 `{id}` 有派生数据，但没有保存"
+                    ),
+                    _ => crate::say!(
+                        "the kept facts of customer `{id}` differ from a derivation from scratch",
+                        "客户 `{id}` 保存的派生数据与从头推导的结果不同"
                     ),
                 });
             }
@@ -1230,42 +1253,60 @@ pub fn check(reader: &Reader, rules: &Rules, max: usize) -> Result<FactsCheck, S
     })?;
     let kept_customers = reader.customers_with_facts()?;
     if kept_customers != with_facts {
-        note(format!(
-            "facts are kept for {kept_customers} customers; {with_facts} have facts"
+        note(crate::say!(
+            "facts are kept for {kept_customers} customers; {with_facts} have facts",
+            "保存了 {kept_customers} 位客户的派生数据；有派生数据的客户是 {with_facts} 位"
         ));
     }
     stock.retain(|_, n| *n != 0);
     let kept_rows = reader.month_table_rows()?;
     for ((table, expected), kept) in MONTH_TABLES.iter().zip(rows).zip(kept_rows) {
         if expected != kept {
-            note(format!(
-                "{table} holds {kept} rows; the customers' facts make {expected}"
+            note(crate::say!(
+                "{table} holds {kept} rows; the customers' facts make {expected}",
+                "{table} 有 {kept} 行；按客户的派生数据应为 {expected} 行"
             ));
         }
     }
     if reader.stock_table()? != stock {
-        note("fact_stock differs from the episodes' starts and returns".to_owned());
+        note(crate::say!(
+            "fact_stock differs from the episodes' starts and returns",
+            "fact_stock 与各流失期的开始和回店不符"
+        ));
     }
     cover.retain(|_, n| *n != 0);
     if reader.care_cover_table()? != cover {
-        note("fact_care_cover differs from the customers' runs of tier care".to_owned());
+        note(crate::say!(
+            "fact_care_cover differs from the customers' runs of tier care",
+            "fact_care_cover 与客户的分级关怀期不符"
+        ));
     }
     service.retain(|_, n| *n != 0);
     if reader.service_table()? != service {
-        note("fact_service_revenue differs from the customers' service orders".to_owned());
+        note(crate::say!(
+            "fact_service_revenue differs from the customers' service orders",
+            "fact_service_revenue 与客户的维修工单不符"
+        ));
     }
     tier_counts.retain(|_, n| *n != 0);
     if reader.tier_counts_table()? != tier_counts {
-        note("fact_tier_counts differs from the customers' tier changes".to_owned());
+        note(crate::say!(
+            "fact_tier_counts differs from the customers' tier changes",
+            "fact_tier_counts 与客户等级的变化不符"
+        ));
     }
     let kept_rows = reader.tier_rows()?;
     if kept_rows != tier_rows {
-        note(format!(
-            "fact_tiers holds {kept_rows} rows; the customers' facts make {tier_rows}"
+        note(crate::say!(
+            "fact_tiers holds {kept_rows} rows; the customers' facts make {tier_rows}",
+            "fact_tiers 有 {kept_rows} 行；按客户的派生数据应为 {tier_rows} 行"
         ));
     }
     if reader.workflow_facts()? != workflow_facts(reader, rules)? {
-        note("the complaints' and actions' facts differ from a derivation from scratch".to_owned());
+        note(crate::say!(
+            "the complaints' and actions' facts differ from a derivation from scratch",
+            "投诉和整改措施的派生数据与从头推导的结果不同"
+        ));
     }
     Ok(FactsCheck {
         standing,

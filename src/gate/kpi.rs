@@ -487,10 +487,11 @@ impl Kpi {
             .map(|k| (edit_distance(name, k.name()), k.name()))
             .min()
             .filter(|&(d, near)| d <= NEAR_EDITS_MAX && 3 * d <= near.len())
-            .map(|(_, n)| format!("did you mean `{n}`? "))
+            .map(|(_, n)| crate::say!("did you mean `{n}`? ", "是不是要写 `{n}`？"))
             .unwrap_or_default();
-        Err(format!(
+        Err(crate::say!(
             "unknown KPI `{}`; {nearest}the KPIs are: {}",
+            "未知的 KPI `{}`；{nearest}KPI 有：{}",
             name.escape_debug(),
             kpi_names().join(", ")
         ))

@@ -122,12 +122,20 @@ fn header_line(text: &str, offset: usize) -> usize {
 }
 
 /// A gates file that cannot be used: exit 2.
-#[derive(Debug, thiserror::Error)]
-#[error("{file}: {message}")]
+#[derive(Debug)]
 pub struct GatesError {
     pub file: String,
     pub message: String,
 }
+
+impl std::fmt::Display for GatesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let GatesError { file, message } = self;
+        f.write_str(&crate::say!("{file}: {message}", "{file}：{message}"))
+    }
+}
+
+impl std::error::Error for GatesError {}
 
 /// Reads a gates file (TOML, one `[[gate]]` table per gate).
 pub fn parse_gates(file: &str, text: &str) -> Result<Vec<Gate>, GatesError> {
@@ -137,43 +145,44 @@ pub fn parse_gates(file: &str, text: &str) -> Result<Vec<Gate>, GatesError> {
     };
     let raw: RawFile = toml::from_str(text).map_err(|e| fail(e.to_string()))?;
     if raw.gate.is_empty() {
-        return Err(fail(
-            "no gates: add at least one [[gate]] table with a kpi and a limit".into(),
-        ));
+        return Err(fail(crate::say!(
+            "no gates: add at least one [[gate]] table with a kpi and a limit",
+            "没有门禁：请至少加一个带 kpi 和限值的 [[gate]] 表"
+        )));
     }
     raw.gate
         .into_iter()
         .enumerate()
         .map(|(i, g)| {
-            let at = format!("gate {} (kpi `{}`)", i + 1, g.kpi.get_ref());
-            let bad = |what: String| fail(format!("{at}: {what}"));
+            let at = crate::say!("gate {} (kpi `{}`)", "第 {} 个门禁（kpi `{}`）", i + 1, g.kpi.get_ref());
+            let bad = |what: String| fail(crate::say!("{at}: {what}", "{at}：{what}"));
             let kpi = Kpi::parse(g.kpi.get_ref()).map_err(|why| {
                 let before = text.get(..g.kpi.span().start).unwrap_or_default();
                 let line = before.matches('\n').count() + 1;
-                fail(format!("gate {}, line {line}: {why}", i + 1))
+                fail(crate::say!("gate {}, line {line}: {why}", "第 {} 个门禁，第 {line} 行：{why}", i + 1))
             })?;
             let unit = kpi.unit();
             match (kpi.filter(), &g.category) {
                 (F::Category, None) => {
-                    return Err(bad("needs `category = \"…\"` (a complaint category)".into()));
+                    return Err(bad(crate::say!("needs `category = \"…\"` (a complaint category)", "需要 `category = \"…\"`（投诉类别）")));
                 }
                 (F::Category, Some(_)) if g.kind.is_some() || g.department.is_some() => {
-                    return Err(bad("takes no such filter (category applies to complaints.by_category.*, and it alone)".into()));
+                    return Err(bad(crate::say!("takes no such filter (category applies to complaints.by_category.*, and it alone)", "不接受这种筛选（category 只用于 complaints.by_category.*，且只能单独使用）")));
                 }
                 (F::Category, Some(_)) => {}
                 (_, Some(_)) => {
-                    return Err(bad("takes no category filter (category applies to complaints.by_category.*)".into()));
+                    return Err(bad(crate::say!("takes no category filter (category applies to complaints.by_category.*)", "不接受 category 筛选（category 只用于 complaints.by_category.*）")));
                 }
                 (_, None) => {}
             }
             match (kpi.filter(), &g.kind, &g.department) {
                 (F::Category, _, _) => {}
-                (F::Kind, None, _) => return Err(bad("needs `kind = \"…\"` (a task kind)".into())),
-                (F::Department, _, None) => return Err(bad("needs `department = \"…\"`".into())),
+                (F::Kind, None, _) => return Err(bad(crate::say!("needs `kind = \"…\"` (a task kind)", "需要 `kind = \"…\"`（任务类型）"))),
+                (F::Department, _, None) => return Err(bad(crate::say!("needs `department = \"…\"`", "需要 `department = \"…\"`"))),
                 (F::Kind, _, Some(_)) | (F::None | F::Department | F::OptionalDepartment, Some(_), _) => {
-                    return Err(bad("takes no such filter (kind applies to by_kind.*, department to by_department.* and lines.amount)".into()));
+                    return Err(bad(crate::say!("takes no such filter (kind applies to by_kind.*, department to by_department.* and lines.amount)", "不接受这种筛选（kind 用于 by_kind.*，department 用于 by_department.* 和 lines.amount）")));
                 }
-                (F::None, _, Some(_)) => return Err(bad("takes no department filter".into())),
+                (F::None, _, Some(_)) => return Err(bad(crate::say!("takes no department filter", "不接受 department 筛选"))),
                 _ => {}
             }
             let kind = match &g.kind {
@@ -185,8 +194,9 @@ pub fn parse_gates(file: &str, text: &str) -> Result<Vec<Gate>, GatesError> {
                         .find(|k| k.as_str() == kind)
                         .map(CareKind::purpose)
                         .ok_or_else(|| {
-                            bad(format!(
+                            bad(crate::say!(
                                 "`{kind}` is not a care task kind; use one of {}",
+                                "`{kind}` 不是关怀任务类型；请用其中之一：{}",
                                 CareKind::ALL.map(CareKind::as_str).join(", ")
                             ))
                         })?,
@@ -194,8 +204,9 @@ pub fn parse_gates(file: &str, text: &str) -> Result<Vec<Gate>, GatesError> {
                 Some(kind) => Some(
                     crate::rules::task_kind(kind)
                         .ok_or_else(|| {
-                            bad(format!(
+                            bad(crate::say!(
                                 "`{kind}` is not a task kind; use one of {}",
+                                "`{kind}` 不是任务类型；请用其中之一：{}",
                                 TASK_KINDS.map(Purpose::as_str).join(", ")
                             ))
                         })?,
@@ -203,15 +214,15 @@ pub fn parse_gates(file: &str, text: &str) -> Result<Vec<Gate>, GatesError> {
             };
             let in_fen = |key: &str, r: Rational| -> Result<(), GatesError> {
                 if unit == U::Money && !r.is_hundredths() {
-                    return Err(bad(format!("{key}: {} has more than two decimals; money is in yuan with at most two (fen), e.g. 1500.10", raw_text(text, key, &g))));
+                    return Err(bad(crate::say!("{key}: {} has more than two decimals; money is in yuan with at most two (fen), e.g. 1500.10", "{key}：{} 超过两位小数；金额以元为单位，最多两位小数（到分），例如 1500.10", raw_text(text, key, &g))));
                 }
                 Ok(())
             };
             let level = |key: &str, v: &Option<Spanned<toml::Value>>| -> Result<Option<Rational>, GatesError> {
                 let Some(v) = v else { return Ok(None) };
-                let r = number(v, text).ok_or_else(|| bad(format!("{key}: `{}` is not a number", v.get_ref())))?;
+                let r = number(v, text).ok_or_else(|| bad(crate::say!("{key}: `{}` is not a number", "{key}：`{}` 不是数字", v.get_ref())))?;
                 if unit == U::Rate && (r < Rational::int(0) || r > Rational::int(1)) {
-                    return Err(bad(format!("{key}: {r} is impossible for a rate; rates run from 0 to 1 (write 0.85 for 85 %)")));
+                    return Err(bad(crate::say!("{key}: {r} is impossible for a rate; rates run from 0 to 1 (write 0.85 for 85 %)", "{key}：{r} 不可能是比率；比率在 0 到 1 之间（85 % 写作 0.85）")));
                 }
                 in_fen(key, r)?;
                 Ok(Some(r))
@@ -222,10 +233,10 @@ pub fn parse_gates(file: &str, text: &str) -> Result<Vec<Gate>, GatesError> {
                     toml::Value::String(s) if s.ends_with('%') => Rational::parse_decimal(s.trim_end_matches('%').trim()).map(Change::Relative),
                     _ => number(v, text).map(Change::Absolute),
                 }
-                .ok_or_else(|| bad(format!("{key}: `{}` is not a limit; write a number in the KPI's unit (0.05) or a percentage of the earlier value (\"5%\")", v.get_ref())))?;
+                .ok_or_else(|| bad(crate::say!("{key}: `{}` is not a limit; write a number in the KPI's unit (0.05) or a percentage of the earlier value (\"5%\")", "{key}：`{}` 不是限值；请写 KPI 单位下的数（0.05），或相对先前值的百分比（\"5%\"）", v.get_ref())))?;
                 match c {
                     Change::Absolute(r) | Change::Relative(r) if r.is_negative() => {
-                        return Err(bad(format!("{key}: a change limit cannot be negative")));
+                        return Err(bad(crate::say!("{key}: a change limit cannot be negative", "{key}：变化限值不能为负")));
                     }
                     Change::Absolute(r) => in_fen(key, r)?,
                     Change::Relative(_) => {}
@@ -255,7 +266,7 @@ pub fn parse_gates(file: &str, text: &str) -> Result<Vec<Gate>, GatesError> {
             if let (Some(min), Some(max)) = (gate.min, gate.max)
                 && min > max
             {
-                return Err(bad(format!("min {min} is above max {max}: no value could pass")));
+                return Err(bad(crate::say!("min {min} is above max {max}: no value could pass", "min {min} 大于 max {max}：没有任何值能通过")));
             }
             if gate.min.is_none()
                 && gate.max.is_none()
@@ -264,7 +275,7 @@ pub fn parse_gates(file: &str, text: &str) -> Result<Vec<Gate>, GatesError> {
                 && gate.baseline_max_drop.is_none()
                 && gate.baseline_max_rise.is_none()
             {
-                return Err(bad("sets no limit: give min, max, max_drop, max_rise, baseline_max_drop or baseline_max_rise".into()));
+                return Err(bad(crate::say!("sets no limit: give min, max, max_drop, max_rise, baseline_max_drop or baseline_max_rise", "没有设置限值：请给出 min、max、max_drop、max_rise、baseline_max_drop 或 baseline_max_rise")));
             }
             Ok(gate)
         })
@@ -290,8 +301,9 @@ pub fn require_baseline(
         None => Ok(()),
         Some(g) => Err(GatesError {
             file: file.to_owned(),
-            message: format!(
+            message: crate::say!(
                 "gate `{}` sets {} but no baseline was given: pass --baseline FILE (a JSON report saved earlier with `report visits|churn|payouts --format json` or `check --format json`)",
+                "门禁 `{}` 设置了 {}，但没有给出基线：请传入 --baseline FILE（之前用 `report visits|churn|payouts --format json` 或 `check --format json` 保存的 JSON 报告）",
                 g.name,
                 if g.baseline_max_drop.is_some() {
                     "baseline_max_drop"

@@ -60,20 +60,34 @@ pub(crate) struct Calendar {
 impl Calendar {
     pub(crate) fn new(start_year: i32, start_month: u32, months: u32) -> Result<Self, String> {
         if months == 0 || months > MONTHS_MAX {
-            return Err(format!(
-                "--months must be between 1 and {MONTHS_MAX}, got {months}"
+            return Err(crate::say!(
+                "--months must be between 1 and {MONTHS_MAX}, got {months}",
+                "--months 必须在 1 到 {MONTHS_MAX} 之间，实际为 {months}"
             ));
         }
         let start = NaiveDate::from_ymd_opt(start_year, start_month, 1).ok_or_else(|| {
-            format!("start {start_year}-{start_month} is not a valid year and month (month 1-12)")
+            crate::say!(
+                "start {start_year}-{start_month} is not a valid year and month (month 1-12)",
+                "起始 {start_year}-{start_month} 不是有效的年月（月份 1-12）"
+            )
         })?;
         let end = start
             .checked_add_months(Months::new(months))
-            .ok_or("the period ends outside the supported date range")?;
+            .ok_or_else(|| {
+                crate::say!(
+                    "the period ends outside the supported date range",
+                    "期间的结束超出了支持的日期范围"
+                )
+            })?;
         let window = start;
         let start = window
             .checked_sub_months(Months::new(WARMUP_MONTHS))
-            .ok_or("the warm-up starts outside the supported date range")?;
+            .ok_or_else(|| {
+                crate::say!(
+                    "the warm-up starts outside the supported date range",
+                    "预热期的开始超出了支持的日期范围"
+                )
+            })?;
         let days_total = (end - start).num_days();
         let mut dates = Vec::with_capacity(days_total as usize);
         let mut month_of_day = Vec::with_capacity(days_total as usize);
@@ -87,7 +101,11 @@ impl Calendar {
             let mut cell = [0u8; 10];
             let text = day.format("%Y-%m-%d").to_string();
             if text.len() != 10 {
-                return Err(format!("year {} cannot be written as YYYY", day.year()));
+                return Err(crate::say!(
+                    "year {} cannot be written as YYYY",
+                    "年份 {} 无法写成 YYYY",
+                    day.year()
+                ));
             }
             cell.copy_from_slice(text.as_bytes());
             dates.push(cell);
@@ -95,9 +113,12 @@ impl Calendar {
                 (day.year() - start.year()) * 12 + day.month() as i32 - start.month() as i32;
             month_of_day.push(month_index as u16);
             year_of_day.push(day.year());
-            day = day
-                .succ_opt()
-                .ok_or("the period ends outside the supported date range")?;
+            day = day.succ_opt().ok_or_else(|| {
+                crate::say!(
+                    "the period ends outside the supported date range",
+                    "期间的结束超出了支持的日期范围"
+                )
+            })?;
         }
         Ok(Calendar {
             start,

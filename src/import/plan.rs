@@ -377,9 +377,10 @@ pub(crate) fn net_of_key(
                 previous.record().expect("an add has a record"),
                 row.record().expect("an add has a record"),
             );
-            let reason = format!(
+            let reason = crate::say!(
                 "{} `{}` appears again with different content (earlier at {}:{}; {}); a later row of a key amends the earlier one: import with --amend to accept the change, or keep one row per key",
-                kind.noun(),
+                "{} `{}` 再次出现，内容不同（之前在 {}:{}；{}）；同一编号后面的行会修改前面的行：要接受这一修改，请加 --amend 导入，或每个编号只保留一行",
+                kind.noun_said(),
                 display_key(row.key),
                 judge.names[previous_file as usize],
                 previous.line,
@@ -443,9 +444,10 @@ pub(crate) fn effect_of(
                         file,
                         row.line,
                         column,
-                        format!(
+                        crate::say!(
                             "{} `{}` is stored with {column} `{was}`, this row says `{now}`; to record the change as an amendment, import again with --amend",
-                            kind.noun(),
+                            "{} `{}` 在数据库中的 {column} 是 `{was}`，这一行写的是 `{now}`；要把这一变化记为修改，请加 --amend 重新导入",
+                            kind.noun_said(),
                             display_key(row.key)
                         ),
                     );
@@ -461,9 +463,10 @@ pub(crate) fn effect_of(
                     file,
                     row.line,
                     kind.columns()[0].name,
-                    format!(
+                    crate::say!(
                         "there is no {} `{}` to void, in the store or this import; check the key",
-                        kind.noun(),
+                        "数据库和本次导入中都没有要作废的{} `{}`；请检查编号",
+                        kind.noun_said(),
                         display_key(row.key)
                     ),
                 );
@@ -555,15 +558,17 @@ pub(crate) fn check_net_add(
         let (exists, voided_here) = end.resolves(reference.target, reference.key)?;
         if !exists {
             let reason = if voided_here {
-                format!(
+                crate::say!(
                     "refers to {} `{}`, which this import voids; void this row too or keep that record",
-                    reference.target.noun(),
+                    "引用了{} `{}`，而本次导入会作废它；请把这一行也作废，或保留那条记录",
+                    reference.target.noun_said(),
                     display_key(reference.key)
                 )
             } else {
-                format!(
+                crate::say!(
                     "refers to {} `{}`, which is neither in the store nor in this import; import {} first or together, or fix the id",
-                    reference.target.noun(),
+                    "引用了{} `{}`，但它既不在数据库中，也不在本次导入中；请先导入 {}（或一起导入），或改正编号",
+                    reference.target.noun_said(),
                     display_key(reference.key),
                     reference.target.file_name()
                 )
@@ -581,8 +586,9 @@ pub(crate) fn check_net_add(
                     file,
                     line,
                     "attempt_id",
-                    format!(
+                    crate::say!(
                         "attempt `{attempt_id}` belongs to customer `{}`, not to this survey's customer `{}`; fix the attempt_id or the customer_id",
+                        "联络记录 `{attempt_id}` 属于客户 `{}`，而不是这份满意度调查的客户 `{}`；请改正 attempt_id 或 customer_id",
                         attempt.customer_id, survey.customer_id
                     ),
                 );
@@ -605,9 +611,10 @@ pub(crate) fn check_net_add(
                         file,
                         line,
                         column,
-                        format!(
+                        crate::say!(
                             "{} `{id}` belongs to customer `{owner}`, not to this complaint's customer `{}`; fix the {column} or the customer_id",
-                            kind.noun(),
+                            "{} `{id}` 属于客户 `{owner}`，而不是这条投诉的客户 `{}`；请改正 {column} 或 customer_id",
+                            kind.noun_said(),
                             complaint.customer_id
                         ),
                     );
@@ -623,8 +630,9 @@ pub(crate) fn check_net_add(
                     file,
                     line,
                     "at",
-                    format!(
+                    crate::say!(
                         "the {} step is dated {}, before complaint `{}` was raised at {}; a step cannot come before its complaint: fix the at, or the complaint's raised_at",
+                        "{} 步骤的时间是 {}，早于投诉 `{}` 的提出时间 {}；步骤不能早于其投诉：请改正 at，或投诉的 raised_at",
                         step.step, step.at, step.complaint_id, complaint.raised_at
                     ),
                 );
@@ -638,8 +646,9 @@ pub(crate) fn check_net_add(
                     file,
                     line,
                     "at",
-                    format!(
+                    crate::say!(
                         "the {} step is dated {}, before action `{}` was raised on {}; a step cannot come before its action: fix the at, or the action's raised_on",
+                        "{} 步骤的时间是 {}，早于整改措施 `{}` 的提出日期 {}；步骤不能早于其整改措施：请改正 at，或整改措施的 raised_on",
                         step.step, step.at, step.action_id, action.raised_on
                     ),
                 );
@@ -742,12 +751,11 @@ pub(crate) fn check_amended(
                         file,
                         line,
                         "customer_id",
-                        format!(
-                            "{} `{key}` of customer `{holder_customer}` refers to this {}; a {} and the records naming it belong to one customer, so amend the {} too or keep the customer",
-                            holder_kind.noun(),
-                            kind.noun(),
-                            kind.noun(),
-                            holder_kind.noun()
+                        crate::say!(
+                            "{holder} `{key}` of customer `{holder_customer}` refers to this {this}; a {this} and the records naming it belong to one customer, so amend the {holder} too or keep the customer",
+                            "客户 `{holder_customer}` 的{holder} `{key}` 引用了这条{this}；{this}和引用它的记录属于同一位客户，所以请把该{holder}也一并修改，或保留原来的客户",
+                            holder = holder_kind.noun_said(),
+                            this = kind.noun_said(),
                         ),
                     );
                 }
@@ -762,8 +770,9 @@ pub(crate) fn check_amended(
                         file,
                         line,
                         "raised_at",
-                        format!(
+                        crate::say!(
                             "raised at {}, after its stored {} step dated {}; a step cannot come before its complaint: fix the raised_at, or amend the step too",
+                            "提出时间 {} 晚于数据库中其 {} 步骤的时间 {}；步骤不能早于其投诉：请改正 raised_at，或把该步骤也一并修改",
                             c.raised_at, step.step, step.at
                         ),
                     );
@@ -779,8 +788,9 @@ pub(crate) fn check_amended(
                         file,
                         line,
                         "raised_on",
-                        format!(
+                        crate::say!(
                             "raised on {}, after its stored {} step dated {}; a step cannot come before its action: fix the raised_on, or amend the step too",
+                            "提出日期 {} 晚于数据库中其 {} 步骤的时间 {}；步骤不能早于其整改措施：请改正 raised_on，或把该步骤也一并修改",
                             a.raised_on, step.step, step.at
                         ),
                     );
@@ -829,7 +839,7 @@ pub(crate) fn check_void(
     let named: Vec<String> = holders
         .iter()
         .take(HOLDERS_SHOWN_MAX)
-        .map(|(kind, key)| format!("{} `{}`", kind.noun(), display_key(key)))
+        .map(|(kind, key)| format!("{} `{}`", kind.noun_said(), display_key(key)))
         .collect();
     let more = holders.len() - named.len();
     let verb = if holders.len() == 1 {
@@ -841,13 +851,14 @@ pub(crate) fn check_void(
         file,
         line,
         kind.columns()[0].name,
-        format!(
+        crate::say!(
             "cannot void {} `{}`: {}{} still {verb} to it; void those in the same import first",
-            kind.noun(),
+            "无法作废{} `{}`：仍有记录引用它（{}{}）；请先在同一次导入中把它们作废",
+            kind.noun_said(),
             display_key(key),
-            named.join(", "),
+            named.join(crate::voice::pick(", ", "、")),
             if more > 0 {
-                format!(" and {more} more")
+                crate::say!(" and {more} more", " 及另外 {more} 条")
             } else {
                 String::new()
             }
@@ -880,7 +891,7 @@ fn describe(differing: &[(&str, (String, String))]) -> String {
         .iter()
         .map(|(column, (was, now))| format!("{column} `{was}` → `{now}`"))
         .collect::<Vec<_>>()
-        .join(", ")
+        .join(crate::voice::pick(", ", "，"))
 }
 
 /// The passes checked without redb: a map stands in for the store, batches are built without

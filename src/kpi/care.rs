@@ -184,8 +184,9 @@ fn report(
                 line.on_time += u64::from(o);
             }
             other => {
-                return Err(StoreError::Damaged(format!(
-                    "fact_care_tasks names the care kind code {other}"
+                return Err(StoreError::Damaged(crate::say!(
+                    "fact_care_tasks names the care kind code {other}",
+                    "fact_care_tasks 中出现关怀类型代码 {other}"
                 )));
             }
         }

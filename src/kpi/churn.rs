@@ -80,7 +80,7 @@ pub fn service_revenue(reader: &Reader, period: &Period, kept: bool) -> Result<F
         let sum = reader.service_revenue_in(month(period.first), month(period.last))?;
         return i64::try_from(sum).map(Fen).map_err(|_| {
             crate::model::MoneyOverflow {
-                figure: format!("the service revenue of {period}"),
+                figure: crate::say!("the service revenue of {period}", "{period} 的维修产值"),
             }
             .into()
         });
@@ -93,7 +93,9 @@ pub fn service_revenue(reader: &Reader, period: &Period, kept: bool) -> Result<F
         Day(period.last.0 + 1).start(),
         |record| {
             if let Record::ServiceOrder(o) = record {
-                match sum.add_or(o.revenue, || format!("the service revenue of {period}")) {
+                match sum.add_or(o.revenue, || {
+                    crate::say!("the service revenue of {period}", "{period} 的维修产值")
+                }) {
                     Ok(s) => sum = s,
                     Err(e) => overflow = overflow.take().or(Some(e)),
                 }
@@ -236,7 +238,10 @@ pub fn churn_figures(
         }
         for order in c.revenue.iter().filter(|o| period.contains(o.opened_on)) {
             f.recovery_revenue = f.recovery_revenue.add_or(order.revenue, || {
-                format!("the recovery revenue of {period}")
+                crate::say!(
+                    "the recovery revenue of {period}",
+                    "{period} 的挽回维修产值"
+                )
             })?;
             let call = c.episodes[order.episode]
                 .recovered_by
@@ -244,7 +249,10 @@ pub fn churn_figures(
                 .expect("revenue follows recovered returns");
             let line = credited.entry(call.staff_id.as_deref()).or_default();
             line.1 = line.1.add_or(order.revenue, || {
-                format!("the recovery revenue of {period} credited to one member of staff")
+                crate::say!(
+                    "the recovery revenue of {period} credited to one member of staff",
+                    "{period} 计入某一位员工名下的挽回维修产值"
+                )
             })?;
         }
         let calls = c
@@ -289,12 +297,18 @@ pub fn churn_figures_from_facts(
     reader.for_each_revenue(first, last, |o| orders.push(o))?;
     for o in orders {
         let revenue = Fen(o.revenue);
-        f.recovery_revenue = f
-            .recovery_revenue
-            .add_or(revenue, || format!("the recovery revenue of {period}"))?;
+        f.recovery_revenue = f.recovery_revenue.add_or(revenue, || {
+            crate::say!(
+                "the recovery revenue of {period}",
+                "{period} 的挽回维修产值"
+            )
+        })?;
         let line = credited.entry(o.staff_id).or_default();
         line.1 = line.1.add_or(revenue, || {
-            format!("the recovery revenue of {period} credited to one member of staff")
+            crate::say!(
+                "the recovery revenue of {period} credited to one member of staff",
+                "{period} 计入某一位员工名下的挽回维修产值"
+            )
         })?;
     }
     let mut contacted: BTreeSet<String> = BTreeSet::new();

@@ -72,22 +72,30 @@ fn open_episode(
     };
     let value_days = rules.churn.value_window();
     let window = |d: Day| last.lost_on.0 - value_days <= d.0 && d < last.lost_on;
-    let figure = |what: &str| format!("the {what} of lost customer {}", c.customer_id);
+    let figure = |en: &str, zh: &str| {
+        crate::say!(
+            "the {en} of lost customer {}",
+            "流失客户 {} 的{zh}",
+            c.customer_id
+        )
+    };
     let repair = Fen::try_sum(
         c.orders
             .iter()
             .filter(|o| window(o.opened_at.day()))
             .map(|o| o.revenue),
-        || figure("repair revenue"),
+        || figure("repair revenue", "维修产值"),
     )?;
     let sales = Fen::try_sum(
         c.sales
             .iter()
             .filter(|s| window(s.delivered_at.day()))
             .map(|s| s.amount),
-        || figure("sales amount"),
+        || figure("sales amount", "销售金额"),
     )?;
-    let value = repair.add_or(sales, || figure("value (repairs and sales)"))?;
+    let value = repair.add_or(sales, || {
+        figure("value (repairs and sales)", "价值（维修与销售）")
+    })?;
     let mut calls: Vec<_> = c
         .attempts
         .iter()

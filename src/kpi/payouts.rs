@@ -183,8 +183,9 @@ fn period_written(label: &str, start: &str, end: &str) -> Result<Period, String>
     let period = period_of_label(label)?;
     let (first, last) = (period.first.to_string(), period.last.to_string());
     if (first.as_str(), last.as_str()) != (start, end) {
-        return Err(format!(
-            "the period {label} runs from {first} to {last}, but the line says {start} to {end}"
+        return Err(crate::say!(
+            "the period {label} runs from {first} to {last}, but the line says {start} to {end}",
+            "期间 {label} 是 {first} 到 {last}，但该行写的是 {start} 到 {end}"
         ));
     }
     Ok(period)
@@ -518,8 +519,9 @@ fn line_amount(
     per_member
         .checked_times(members)
         .ok_or_else(|| MoneyOverflow {
-            figure: format!(
+            figure: crate::say!(
                 "the payout line {period} {} {department} ({per_member} × {members} members)",
+                "奖罚行 {period} {} {department}（{per_member} × {members} 人）",
                 tier.as_str()
             ),
         })
@@ -596,8 +598,9 @@ fn shape<'a>(
     let sharers = inputs.sharers(&departments, period, mode);
     let members = sharers.len() as u64;
     let overflow = || MoneyOverflow {
-        figure: format!(
+        figure: crate::say!(
             "the payout line {period} {} {department} ({per_member} × {members} members)",
+            "奖罚行 {period} {} {department}（{per_member} × {members} 人）",
             tier.as_str()
         ),
     };
@@ -691,12 +694,17 @@ pub fn compute(
                 payable: None,
             });
         person.amount = person.amount.add_or(*share, || {
-            format!("the payout of {} in {}", member.staff_id, month.label)
+            crate::say!(
+                "the payout of {} in {}",
+                "{} 在 {} 的奖罚",
+                member.staff_id,
+                month.label
+            )
         })?;
     }
     let lines: Vec<PayoutLine> = shaped.into_iter().map(|l| l.line).collect();
     let total = Fen::try_sum(lines.iter().map(|l| l.amount), || {
-        format!("the payout total of {}", month.label)
+        crate::say!("the payout total of {}", "{} 的奖罚合计", month.label)
     })?;
     let statement = Statement {
         month: month.label.clone(),
@@ -758,9 +766,12 @@ fn paid_for(month: &str, closed: &[ClosedMonth]) -> Result<Paid, MoneyOverflow> 
         {
             let e = lines.entry(key.clone()).or_insert(Fen::ZERO);
             *e = e.add_or(amount, || {
-                format!(
+                crate::say!(
                     "what was paid for the payout line {} {} {} of {month}",
-                    key.0, key.1, key.2
+                    "{month} 奖罚行 {} {} {} 的已付金额",
+                    key.0,
+                    key.1,
+                    key.2
                 )
             })?;
         }
@@ -772,7 +783,10 @@ fn paid_for(month: &str, closed: &[ClosedMonth]) -> Result<Paid, MoneyOverflow> 
         {
             let e = people.entry(staff_id.clone()).or_insert(Fen::ZERO);
             *e = e.add_or(amount, || {
-                format!("what was paid to {staff_id} for {month}")
+                crate::say!(
+                    "what was paid to {staff_id} for {month}",
+                    "{month} 已付给 {staff_id} 的金额"
+                )
             })?;
         }
     }
@@ -809,9 +823,12 @@ fn differences(
                 paid,
                 now: current,
                 amount: current.sub_or(paid, || {
-                    format!(
+                    crate::say!(
                         "the adjustment of the payout line {} {} {} of {month}",
-                        key.0, key.1, key.2
+                        "{month} 奖罚行 {} {} {} 的调整",
+                        key.0,
+                        key.1,
+                        key.2
                     )
                 })?,
             });
@@ -831,13 +848,15 @@ fn differences(
     ids.dedup();
     let mut people = Vec::new();
     for id in ids {
-        let diff = now_people
-            .get(id)
-            .copied()
-            .unwrap_or(Fen::ZERO)
-            .sub_or(paid_people.get(id).copied().unwrap_or(Fen::ZERO), || {
-                format!("the adjustment of {id} for {month}")
-            })?;
+        let diff = now_people.get(id).copied().unwrap_or(Fen::ZERO).sub_or(
+            paid_people.get(id).copied().unwrap_or(Fen::ZERO),
+            || {
+                crate::say!(
+                    "the adjustment of {id} for {month}",
+                    "{id} 在 {month} 的调整"
+                )
+            },
+        )?;
         if diff != Fen::ZERO {
             people.push(PersonAdjustment {
                 adjusts: month.to_owned(),
@@ -904,8 +923,9 @@ pub fn statement_from(
         // HTML lay the closed figures out through the frozen format-1 view of that JSON
         // (`closed::layout`), never by decoding it into today's struct.
         let mut s: Statement = closed::layout(&c.json).map_err(|e| {
-            StoreError::Damaged(format!(
+            StoreError::Damaged(crate::say!(
                 "closed statement {} cannot be laid out by this careledger: {e}",
+                "本 careledger 无法排版已结账的结算单 {}：{e}",
                 c.month
             ))
         })?;
@@ -916,7 +936,11 @@ pub fn statement_from(
             None
         } else {
             Some(Fen::try_sum(changes.iter().map(|a| a.amount), || {
-                format!("the changes since {} was closed", month.label)
+                crate::say!(
+                    "the changes since {} was closed",
+                    "{} 结账以来的变动",
+                    month.label
+                )
             })?)
         };
         s.changes_since_close = changes;
@@ -954,7 +978,12 @@ fn apply_person_adjustments(s: &mut Statement, inputs: &PayoutInputs) -> Result<
     for a in &s.person_adjustments {
         let e = by_id.entry(a.staff_id.as_str()).or_insert(Fen::ZERO);
         *e = e.add_or(a.amount, || {
-            format!("the adjustments of {} in {}", a.staff_id, s.month)
+            crate::say!(
+                "the adjustments of {} in {}",
+                "{} 在 {} 的调整",
+                a.staff_id,
+                s.month
+            )
         })?;
     }
     let mut people: BTreeMap<String, PersonLine> = s
@@ -982,34 +1011,73 @@ fn apply_person_adjustments(s: &mut Statement, inputs: &PayoutInputs) -> Result<
         let adjustment = by_id.get(p.staff_id.as_str()).copied().unwrap_or(Fen::ZERO);
         p.adjustment = Some(adjustment);
         p.payable = Some(p.amount.add_or(adjustment, || {
-            format!("what {} is payable in {}", p.staff_id, s.month)
+            crate::say!(
+                "what {} is payable in {}",
+                "{} 在 {} 的应付金额",
+                p.staff_id,
+                s.month
+            )
         })?);
     }
     s.people = people.into_values().collect();
     let adjustments_total = Fen::try_sum(s.adjustments.iter().map(|a| a.amount), || {
-        format!("the adjustments total of {}", s.month)
+        crate::say!("the adjustments total of {}", "{} 的调整合计", s.month)
     })?;
     s.adjustments_total = Some(adjustments_total);
     s.payable_total = Some(s.total.add_or(adjustments_total, || {
-        format!("the payable total of {}", s.month)
+        crate::say!("the payable total of {}", "{} 的应付合计", s.month)
     })?);
     Ok(())
 }
 
 /// Why a month was not closed: the store refused (out of order, already closed, failed), or
 /// its statement overflowed (bad input).
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 pub enum CloseFailure {
-    #[error(transparent)]
-    Close(#[from] CloseError),
-    #[error(transparent)]
-    Overflow(#[from] MoneyOverflow),
+    Close(CloseError),
+    Overflow(MoneyOverflow),
     /// The month looks unready (see [`close_warnings`]); `--force` closes it anyway.
-    #[error(
-        "{month} was not closed: {}; check the data, or close it anyway with --force",
-        reasons.join("; ")
-    )]
-    Unsafe { month: String, reasons: Vec<String> },
+    Unsafe {
+        month: String,
+        reasons: Vec<String>,
+    },
+}
+
+impl fmt::Display for CloseFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CloseFailure::Close(e) => fmt::Display::fmt(e, f),
+            CloseFailure::Overflow(e) => fmt::Display::fmt(e, f),
+            CloseFailure::Unsafe { month, reasons } => f.write_str(&crate::say!(
+                "{month} was not closed: {}; check the data, or close it anyway with --force",
+                "{month} 未结账：{}；请核对数据，或用 --force 强制结账",
+                reasons.join(crate::voice::pick("; ", "；"))
+            )),
+        }
+    }
+}
+
+impl std::error::Error for CloseFailure {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            // Transparent: the cause's own source.
+            CloseFailure::Close(e) => std::error::Error::source(e),
+            CloseFailure::Overflow(e) => std::error::Error::source(e),
+            CloseFailure::Unsafe { .. } => None,
+        }
+    }
+}
+
+impl From<CloseError> for CloseFailure {
+    fn from(e: CloseError) -> Self {
+        CloseFailure::Close(e)
+    }
+}
+
+impl From<MoneyOverflow> for CloseFailure {
+    fn from(e: MoneyOverflow) -> Self {
+        CloseFailure::Overflow(e)
+    }
 }
 
 impl From<StoreError> for CloseFailure {
@@ -1040,21 +1108,24 @@ pub fn close_warnings(
     // The month's figures can change until the grace after its end has passed.
     let settled = Timestamp(Day(month.last.0 + 1).start().0 + rules.grace_seconds());
     match latest {
-        None => warnings.push("the store holds no records".to_owned()),
-        Some(t) if t.day() < month.first => warnings.push(format!(
+        None => warnings.push(crate::say!("the store holds no records", "数据库中没有任何记录")),
+        Some(t) if t.day() < month.first => warnings.push(crate::say!(
             "the data ends on {}, before {} begins",
+            "数据止于 {}，在 {} 开始之前",
             t.day(),
             month.label
         )),
-        Some(t) if t < settled => warnings.push(format!(
+        Some(t) if t < settled => warnings.push(crate::say!(
             "the data reaches only {t}, and the figures of {} can change until {settled} (its end plus the {} h grace)",
+            "数据只到 {t}，而 {} 的数字在 {settled} 之前仍可能变化（月末加上 {} 小时宽限期）",
             month.label, rules.visits.grace_hours
         )),
         Some(_) => {}
     }
     if statement.lines.is_empty() {
-        warnings.push(format!(
+        warnings.push(crate::say!(
             "no survey counts in any period of {}: the statement is empty",
+            "{} 的任何期间都没有计入的满意度调查：结算单是空的",
             month.label
         ));
     }
@@ -1453,8 +1524,9 @@ pub fn explain(
 ) -> Result<Result<Explanation, String>, KpiError> {
     let rule = tier_rule(rules, tier);
     if rule.period != period.kind {
-        return Ok(Err(format!(
+        return Ok(Err(crate::say!(
             "{} is paid per {}, so its lines have {} periods; `{}` is a {}",
+            "{} 按 {} 发放，所以其奖罚行的期间是 {}；`{}` 是 {}",
             tier.as_str(),
             rule.period.key(),
             rule.period.key(),
@@ -1466,8 +1538,9 @@ pub fn explain(
     let surveys = inputs.line_surveys(period, tier, department);
     let n = surveys.len() as u64;
     if n == 0 {
-        return Ok(Err(format!(
+        return Ok(Err(crate::say!(
             "there is no such line: no surveys of {} customers about {department} are dated in {}",
+            "没有这样的奖罚行：{} 客户关于 {department} 的满意度调查没有一份日期在 {} 内",
             tier.as_str(),
             period.label
         )));
@@ -1766,8 +1839,9 @@ pub fn compare(
             entry.satisfied = line.satisfied;
         }
         entry.difference = entry.proposed_amount.sub_or(entry.in_force_amount, || {
-            format!(
+            crate::say!(
                 "the difference of the payout line {} {} {}",
+                "奖罚行 {} {} {} 的差额",
                 line.period,
                 line.tier.as_str(),
                 line.department
@@ -1797,7 +1871,7 @@ pub fn compare(
             entry.proposed = p.amount;
         }
         entry.difference = entry.proposed.sub_or(entry.in_force, || {
-            format!("the difference of {}'s payout", p.staff_id)
+            crate::say!("the difference of {}'s payout", "{} 的奖罚差额", p.staff_id)
         })?;
     }
     Ok(Comparison {
@@ -1807,7 +1881,11 @@ pub fn compare(
         total_in_force: a.total,
         total_proposed: b.total,
         difference: b.total.sub_or(a.total, || {
-            format!("the difference of the payout totals of {}", month.label)
+            crate::say!(
+                "the difference of the payout totals of {}",
+                "{} 的奖罚合计差额",
+                month.label
+            )
         })?,
         rules_changed: rules_changed(in_force, proposed),
     })

@@ -281,7 +281,10 @@ fn run_with(
             if let Some(tier) = tier {
                 let sum = &mut sums[tier as usize];
                 match sum.add_or(fen, || {
-                    format!("the trailing year's revenue of tier {tier}")
+                    crate::say!(
+                        "the trailing year's revenue of tier {tier}",
+                        "客户等级 {tier} 近一年的营收"
+                    )
                 }) {
                     Ok(s) => *sum = s,
                     Err(e) => overflow = overflow.take().or(Some(e)),
@@ -293,8 +296,12 @@ fn run_with(
     if let Some(e) = overflow {
         return Err(e.into());
     }
-    let sales_total = Fen::try_sum(sales, || "the trailing year's sales amount".to_owned())?;
-    let service_total = Fen::try_sum(service, || "the trailing year's service revenue".to_owned())?;
+    let sales_total = Fen::try_sum(sales, || {
+        crate::say!("the trailing year's sales amount", "近一年的销售金额")
+    })?;
+    let service_total = Fen::try_sum(service, || {
+        crate::say!("the trailing year's service revenue", "近一年的维修产值")
+    })?;
     let sales_percent = percents_largest_remainder(sales.map(|f| f.0));
     let service_percent = percents_largest_remainder(service.map(|f| f.0));
     let lines = Tier::ALL

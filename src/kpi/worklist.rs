@@ -439,29 +439,49 @@ fn department_of(rules: &Rules, kind: Purpose) -> &str {
 /// The customer of a return-visit task of `fact_tasks`, from its id (`KIND:SOURCE`): the
 /// recovery task's `CUSTOMER@LOST_ON`, or the customer of its sale or service order.
 fn task_customer(reader: &Reader, kind: Purpose, id: &str) -> Result<String, StoreError> {
-    let damaged =
-        |why: &str| StoreError::Damaged(format!("fact_tasks holds the task `{id}`: {why}"));
+    let damaged = |why: String| {
+        StoreError::Damaged(crate::say!(
+            "fact_tasks holds the task `{id}`: {why}",
+            "fact_tasks 中的任务 `{id}`：{why}"
+        ))
+    };
     let source = id
         .strip_prefix(kind.as_str())
         .and_then(|s| s.strip_prefix(':'))
-        .ok_or_else(|| damaged("its id does not begin with its kind"))?;
+        .ok_or_else(|| {
+            damaged(crate::say!(
+                "its id does not begin with its kind",
+                "其编号不以其类型开头"
+            ))
+        })?;
     let record = match kind {
         Purpose::ChurnRecovery => {
             return source
                 .rsplit_once('@')
                 .map(|(customer, _)| customer.to_owned())
-                .ok_or_else(|| damaged("no `@` before the date the customer was lost"));
+                .ok_or_else(|| {
+                    damaged(crate::say!(
+                        "no `@` before the date the customer was lost",
+                        "客户流失日期前没有 `@`"
+                    ))
+                });
         }
         Purpose::ServiceFollowup => reader.get(Kind::ServiceOrder, source)?,
         Purpose::Care | Purpose::InsuranceRenewal => {
-            return Err(damaged("a care task is no return-visit task"));
+            return Err(damaged(crate::say!(
+                "a care task is no return-visit task",
+                "关怀任务不是回访任务"
+            )));
         }
         _ => reader.get(Kind::Sale, source)?,
     };
     match record {
         Some((_, Record::Sale(s))) => Ok(s.customer_id),
         Some((_, Record::ServiceOrder(o))) => Ok(o.customer_id),
-        _ => Err(damaged("its record is not current")),
+        _ => Err(damaged(crate::say!(
+            "its record is not current",
+            "其记录不是当前记录"
+        ))),
     }
 }
 
@@ -472,8 +492,9 @@ fn renewal_customer(reader: &Reader, id: &str) -> Result<String, StoreError> {
         .and_then(|s| s.strip_prefix(':'));
     match policy.map(|p| reader.get(Kind::Policy, p)).transpose()? {
         Some(Some((_, Record::Policy(p)))) => Ok(p.customer_id),
-        _ => Err(StoreError::Damaged(format!(
-            "fact_care_tasks holds the renewal task `{id}`, whose policy is not current"
+        _ => Err(StoreError::Damaged(crate::say!(
+            "fact_care_tasks holds the renewal task `{id}`, whose policy is not current",
+            "fact_care_tasks 中的续保任务 `{id}` 的保单不是当前记录"
         ))),
     }
 }

@@ -106,7 +106,12 @@ impl Period {
     /// statements, which are a compatibility promise. Text a person typed goes through
     /// [`Period::parse_month_arg`], which also bounds the year.
     pub fn parse_month(text: &str) -> Result<Period, String> {
-        let bad = || format!("`{text}` is not a month; write YYYY-MM, e.g. 2024-03");
+        let bad = || {
+            crate::say!(
+                "`{text}` is not a month; write YYYY-MM, e.g. 2024-03",
+                "`{text}` 不是月份；请写成 YYYY-MM，例如 2024-03"
+            )
+        };
         // Checked as bytes, so no slice below can cut a multi-byte character.
         match text.as_bytes() {
             [y0, y1, y2, y3, b'-', m0, m1] => {
@@ -121,8 +126,9 @@ impl Period {
     /// Parses an ISO week label `YYYY-Www` (ISO week-numbering year), any four-digit year.
     pub fn parse_week(text: &str) -> Result<Period, String> {
         let bad = || {
-            format!(
-                "`{text}` is not an ISO week; write YYYY-Www, e.g. 2024-W09 (weeks run Monday to Sunday)"
+            crate::say!(
+                "`{text}` is not an ISO week; write YYYY-Www, e.g. 2024-W09 (weeks run Monday to Sunday)",
+                "`{text}` 不是 ISO 周；请写成 YYYY-Www，例如 2024-W09（每周从周一到周日）"
             )
         };
         match text.as_bytes() {
@@ -137,7 +143,12 @@ impl Period {
 
     /// Parses a year label `YYYY`, any four-digit year.
     pub fn parse_year(text: &str) -> Result<Period, String> {
-        let bad = || format!("`{text}` is not a year; write YYYY, e.g. 2024");
+        let bad = || {
+            crate::say!(
+                "`{text}` is not a year; write YYYY, e.g. 2024",
+                "`{text}` 不是年份；请写成 YYYY，例如 2024"
+            )
+        };
         match text.as_bytes() {
             [y0, y1, y2, y3] => {
                 let year = four_digits([*y0, *y1, *y2, *y3]).ok_or_else(bad)?;
@@ -216,8 +227,9 @@ fn in_reporting_years(period: Period) -> Result<Period, String> {
     if (REPORTING_YEAR_MIN..=REPORTING_YEAR_MAX).contains(&year) {
         Ok(period)
     } else {
-        Err(format!(
+        Err(crate::say!(
             "{} is outside the years careledger reports on; name a period from {REPORTING_YEAR_MIN} to {REPORTING_YEAR_MAX}",
+            "{} 超出了 careledger 报告的年份范围；请指定 {REPORTING_YEAR_MIN} 年到 {REPORTING_YEAR_MAX} 年之间的期间",
             period.label
         ))
     }

@@ -236,6 +236,32 @@ impl Kind {
         }
     }
 
+    /// One record of the kind, in Chinese prose (`销售记录`, `客户`): [`Kind::noun`] in the
+    /// messages' Chinese.
+    pub fn noun_zh(self) -> &'static str {
+        match self {
+            Kind::Staff => "员工",
+            Kind::Customer => "客户",
+            Kind::Sale => "销售记录",
+            Kind::ServiceOrder => "维修工单",
+            Kind::Policy => "保险保单",
+            Kind::Attempt => "联络记录",
+            Kind::Survey => "满意度调查",
+            Kind::SurveyAnswer => "调查答案",
+            Kind::Complaint => "投诉",
+            Kind::ComplaintStep => "投诉处理步骤",
+            Kind::Action => "整改措施",
+            Kind::ActionStep => "措施步骤",
+            Kind::CalendarDay => "日历日期",
+        }
+    }
+
+    /// [`Kind::noun`] or [`Kind::noun_zh`], by the language of messages in force
+    /// ([`crate::voice`]): the noun a message written with `say!` names a record with.
+    pub fn noun_said(self) -> &'static str {
+        crate::voice::pick(self.noun(), self.noun_zh())
+    }
+
     pub fn file_name(self) -> String {
         format!("{}.csv", self.name())
     }
@@ -316,8 +342,9 @@ impl Kind {
         match self {
             Kind::SurveyAnswer => match text.rsplit_once('/') {
                 Some((survey, question)) => Ok(key_from_parts(&[survey, question])),
-                None => Err(format!(
-                    "a survey answer is named SURVEY_ID/QUESTION, e.g. Q000001/consultant_attitude; got `{text}`"
+                None => Err(crate::say!(
+                    "a survey answer is named SURVEY_ID/QUESTION, e.g. Q000001/consultant_attitude; got `{text}`",
+                    "调查答案的写法是 SURVEY_ID/QUESTION，例如 Q000001/consultant_attitude；收到的是 `{text}`"
                 )),
             },
             Kind::ComplaintStep | Kind::ActionStep => {
@@ -336,9 +363,10 @@ impl Kind {
                     .max_by_key(|(at, ..)| *at);
                 match split {
                     Some((_, id, step, at)) => Ok(self.key_of(&[id, step, at])),
-                    None => Err(format!(
+                    None => Err(crate::say!(
                         "a {} is named ID/STEP/AT, e.g. {}/{}/2025-04-10 09:05:00 (steps: {}); got `{text}`",
-                        self.noun(),
+                        "{}的写法是 ID/STEP/AT，例如 {}/{}/2025-04-10 09:05:00（步骤：{}）；收到的是 `{text}`",
+                        self.noun_said(),
                         if self == Kind::ComplaintStep {
                             "T00000001"
                         } else {
@@ -397,7 +425,7 @@ pub fn display_key(key: &str) -> String {
 }
 
 macro_rules! token_enum {
-    ($(#[$meta:meta])* $name:ident ($noun:literal) { $($variant:ident = $text:literal),+ $(,)? }) => {
+    ($(#[$meta:meta])* $name:ident ($noun:literal, $noun_zh:literal) { $($variant:ident = $text:literal),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub enum $name { $($variant),+ }
@@ -414,10 +442,11 @@ macro_rules! token_enum {
             fn from_str(text: &str) -> Result<Self, String> {
                 match text {
                     $($text => Ok($name::$variant),)+
-                    _ => Err(format!(
+                    _ => Err(crate::say!(
                         "`{}` is not a valid {}; use one of: {}",
+                        "`{}` 不是有效的{}；请用其中之一：{}",
                         text,
-                        $noun,
+                        crate::voice::pick($noun, $noun_zh),
                         [$($text),+].join(", ")
                     )),
                 }
@@ -434,12 +463,12 @@ macro_rules! token_enum {
 
 token_enum!(
     /// How an attempt reached (or tried to reach) the customer.
-    Channel ("channel") { Phone = "phone", Sms = "sms", Wechat = "wechat", Letter = "letter", Email = "email", Visit = "visit" }
+    Channel ("channel", "渠道") { Phone = "phone", Sms = "sms", Wechat = "wechat", Letter = "letter", Email = "email", Visit = "visit" }
 );
 token_enum!(
     /// What an attempt was for; every purpose but `care` and `insurance_renewal` can credit a
     /// return-visit task.
-    Purpose ("purpose") {
+    Purpose ("purpose", "目的") {
         DeliveryCall1 = "delivery_call_1",
         ThankYouLetter = "thank_you_letter",
         DeliveryCall2 = "delivery_call_2",
@@ -460,7 +489,7 @@ impl Purpose {
 
 token_enum!(
     /// What came of an attempt.
-    Outcome ("outcome") {
+    Outcome ("outcome", "结果") {
         Reached = "reached",
         Sent = "sent",
         NoAnswer = "no_answer",
@@ -473,7 +502,7 @@ token_enum!(
 
 token_enum!(
     /// A step of a complaint's handling (DOMAIN.md section 12).
-    ComplaintStepKind ("complaint step") {
+    ComplaintStepKind ("complaint step", "投诉处理步骤") {
         Escalated = "escalated",
         Replied = "replied",
         Resolved = "resolved",
@@ -483,14 +512,14 @@ token_enum!(
 token_enum!(
     /// 整改 (corrective: fixes a problem that occurred) or 预防 (preventive: keeps one from
     /// occurring), DOMAIN.md section 13.
-    ActionKind ("action kind") {
+    ActionKind ("action kind", "措施类型") {
         Corrective = "corrective",
         Preventive = "preventive",
     }
 );
 token_enum!(
     /// A step of an action's follow-up (DOMAIN.md section 13).
-    ActionStepKind ("action step") {
+    ActionStepKind ("action step", "措施步骤") {
         Approved = "approved",
         Done = "done",
         Verified = "verified",
@@ -1145,8 +1174,9 @@ impl Record {
                 {
                     p.fail(
                         "closed_at",
-                        format!(
+                        crate::say!(
                             "closed at {closed}, before it was opened at {}; a closed_at must not be earlier than opened_at",
+                            "关闭时间 {closed} 早于开单时间 {}；closed_at 不能早于 opened_at",
                             order.opened_at
                         ),
                     );
@@ -1226,8 +1256,9 @@ impl Record {
                 if action.due_on < action.raised_on && p.errors.is_empty() {
                     p.fail(
                         "due_on",
-                        format!(
+                        crate::say!(
                             "due on {}, before the action was raised on {}; a due_on must not be earlier than raised_on",
+                            "到期日 {} 早于整改措施的提出日期 {}；due_on 不能早于 raised_on",
                             action.due_on, action.raised_on
                         ),
                     );
@@ -1327,7 +1358,11 @@ impl CellParser<'_> {
         if self.cell(column).is_empty() {
             self.fail(
                 column,
-                "is empty; this column is required, fill it in".into(),
+                crate::voice::pick(
+                    "is empty; this column is required, fill it in",
+                    "为空；这一列必填，请填写",
+                )
+                .into(),
             );
             return placeholder;
         }
@@ -1372,7 +1407,10 @@ impl CellParser<'_> {
         if referrer_id.as_deref() == Some(customer_id) && !customer_id.is_empty() {
             self.fail(
                 "referrer_id",
-                format!("`{customer_id}` is the customer themself; a referrer is another customer, or leave it empty"),
+                crate::say!(
+                    "`{customer_id}` is the customer themself; a referrer is another customer, or leave it empty",
+                    "`{customer_id}` 就是客户本人；推荐人须是另一位客户，或者留空"
+                ),
             );
         }
     }

@@ -25,16 +25,18 @@ impl Fen {
             None => (text, None),
         };
         let bad = || {
-            format!(
-                "`{text}` is not an amount of yuan; write digits with at most two decimals, e.g. 380 or 191370.50 (no sign, no thousands separator, no currency symbol)"
+            crate::say!(
+                "`{text}` is not an amount of yuan; write digits with at most two decimals, e.g. 380 or 191370.50 (no sign, no thousands separator, no currency symbol)",
+                "`{text}` 不是以元为单位的金额；请只写数字，最多两位小数，例如 380 或 191370.50（不带正负号、千位分隔符和货币符号）"
             )
         };
         if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) {
             return Err(bad());
         }
         if whole.len() > YUAN_DIGITS_MAX {
-            return Err(format!(
-                "`{text}` is too large (at most {YUAN_DIGITS_MAX} digits of yuan)"
+            return Err(crate::say!(
+                "`{text}` is too large (at most {YUAN_DIGITS_MAX} digits of yuan)",
+                "`{text}` 太大（元的部分最多 {YUAN_DIGITS_MAX} 位数字）"
             ));
         }
         let mut fen: i64 = whole.parse::<i64>().map_err(|_| bad())? * 100;
@@ -121,15 +123,23 @@ impl Fen {
 /// read from a file is at most 13 digits of yuan (under 10^15 fen), so it takes more than
 /// 9 000 of the largest amounts in one figure: the amounts are wrong, and the message says
 /// where to look.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "{figure} is beyond the largest amount careledger can hold ({max} yuan): the amounts it adds up are implausibly large; check them in the files imported (sales.csv amount, service_orders.csv revenue) and correct them with `import --amend`",
-    max = Fen(i64::MAX)
-)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MoneyOverflow {
     /// What was being summed, e.g. `recovery revenue of 2024-11`.
     pub figure: String,
 }
+
+impl fmt::Display for MoneyOverflow {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (figure, max) = (&self.figure, Fen(i64::MAX));
+        f.write_str(&crate::say!(
+            "{figure} is beyond the largest amount careledger can hold ({max} yuan): the amounts it adds up are implausibly large; check them in the files imported (sales.csv amount, service_orders.csv revenue) and correct them with `import --amend`",
+            "{figure} 超出了 careledger 能容纳的最大金额（{max} 元）：累加的金额大得不合理；请在导入的文件中核对它们（sales.csv 的 amount 列、service_orders.csv 的 revenue 列），并用 `import --amend` 改正"
+        ))
+    }
+}
+
+impl std::error::Error for MoneyOverflow {}
 
 /// Money in JSON is a string of yuan with two decimals (DOMAIN.md section 9).
 impl serde::Serialize for Fen {
@@ -190,8 +200,9 @@ impl Day {
     /// digits (DOMAIN.md section 2).
     pub fn parse(text: &str) -> Result<Day, String> {
         parse_date_part(text).ok_or_else(|| {
-            format!(
-                "`{text}` is not a date; write YYYY-MM-DD, e.g. 2024-03-01 (2024/3/1 works too)"
+            crate::say!(
+                "`{text}` is not a date; write YYYY-MM-DD, e.g. 2024-03-01 (2024/3/1 works too)",
+                "`{text}` 不是日期；请写成 YYYY-MM-DD，例如 2024-03-01（2024/3/1 也可以）"
             )
         })
     }
@@ -229,8 +240,9 @@ impl Timestamp {
     /// the year comes first and has four (DOMAIN.md section 2).
     pub fn parse(text: &str) -> Result<Timestamp, String> {
         let bad = || {
-            format!(
-                "`{text}` is not a date and time; write YYYY-MM-DD HH:MM or YYYY-MM-DD HH:MM:SS, e.g. 2024-01-15 10:30 (2024/1/15 10:30 works too)"
+            crate::say!(
+                "`{text}` is not a date and time; write YYYY-MM-DD HH:MM or YYYY-MM-DD HH:MM:SS, e.g. 2024-01-15 10:30 (2024/1/15 10:30 works too)",
+                "`{text}` 不是日期时间；请写成 YYYY-MM-DD HH:MM 或 YYYY-MM-DD HH:MM:SS，例如 2024-01-15 10:30（2024/1/15 10:30 也可以）"
             )
         };
         let (date, time) = text
@@ -311,24 +323,27 @@ pub const ID_BYTES_MAX: usize = 64;
 /// The message shows the id with those characters escaped (`C\u{1b}1`), never raw.
 pub fn check_id(text: &str) -> Result<(), String> {
     if text.is_empty() {
-        return Err("the id is empty".into());
+        return Err(crate::voice::pick("the id is empty", "编号为空").into());
     }
     if text.len() > ID_BYTES_MAX {
-        return Err(format!(
+        return Err(crate::say!(
             "the id is {} bytes long; ids are at most {ID_BYTES_MAX} bytes",
+            "编号长 {} 字节；编号最多 {ID_BYTES_MAX} 字节",
             text.len()
         ));
     }
     if let Some(hidden) = text.chars().find(|&c| super::privacy::is_hidden_char(c)) {
-        return Err(format!(
+        return Err(crate::say!(
             "`{}` holds the invisible or control character U+{:04X}; ids may not, remove it",
+            "`{}` 含有不可见字符或控制字符 U+{:04X}；编号中不能有它，请删除",
             super::privacy::echo(text),
             u32::from(hidden)
         ));
     }
     if text.starts_with(char::is_whitespace) || text.ends_with(char::is_whitespace) {
-        return Err(format!(
+        return Err(crate::say!(
             "`{}` starts or ends with a space; remove it",
+            "`{}` 开头或结尾有空格；请删除",
             super::privacy::echo(text)
         ));
     }
@@ -351,8 +366,9 @@ pub fn check_not_excel_scientific(text: &str) -> Result<(), String> {
                 && exponent.strip_prefix('+').is_some_and(digits)
         });
     if scientific {
-        return Err(format!(
+        return Err(crate::say!(
             "`{}` is a number as Excel shows it in scientific notation, and the digits it did not show are lost; export the file again, and open it in Excel through Data > From Text/CSV with this column set to Text",
+            "`{}` 是 Excel 以科学计数法显示的数字，没有显示的位数已经丢失；请重新导出文件，在 Excel 中通过“数据 > 从文本/CSV”打开，并把这一列设为“文本”",
             super::privacy::echo(text)
         ));
     }
@@ -368,8 +384,9 @@ pub fn check_token(text: &str) -> Result<(), String> {
     {
         Ok(())
     } else {
-        Err(format!(
-            "`{text}` is not a token; use lower-case letters, digits and `_` only, e.g. after_sales"
+        Err(crate::say!(
+            "`{text}` is not a token; use lower-case letters, digits and `_` only, e.g. after_sales",
+            "`{text}` 不是有效的代码；只能用小写字母、数字和 `_`，例如 after_sales"
         ))
     }
 }
@@ -393,8 +410,9 @@ pub fn parse_bool(text: &str) -> Result<Option<bool>, String> {
         "0" | "否" => Ok(Some(false)),
         _ if text.eq_ignore_ascii_case("true") => Ok(Some(true)),
         _ if text.eq_ignore_ascii_case("false") => Ok(Some(false)),
-        _ => Err(format!(
-            "`{text}` is not a boolean; write true/false, 1/0 or 是/否"
+        _ => Err(crate::say!(
+            "`{text}` is not a boolean; write true/false, 1/0 or 是/否",
+            "`{text}` 不是布尔值；请写 true/false、1/0 或 是/否"
         )),
     }
 }
@@ -403,8 +421,9 @@ pub fn parse_bool(text: &str) -> Result<Option<bool>, String> {
 pub fn parse_score(text: &str) -> Result<u8, String> {
     match text {
         "1" | "2" | "3" | "4" | "5" => Ok(text.as_bytes()[0] - b'0'),
-        _ => Err(format!(
-            "`{text}` is not a score; write a whole number from 1 to 5"
+        _ => Err(crate::say!(
+            "`{text}` is not a score; write a whole number from 1 to 5",
+            "`{text}` 不是分数；请写 1 到 5 的整数"
         )),
     }
 }

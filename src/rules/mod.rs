@@ -452,7 +452,10 @@ mod text {
             "week" => Ok(PeriodKind::Week),
             "month" => Ok(PeriodKind::Month),
             "year" => Ok(PeriodKind::Year),
-            _ => Err(format!("`{word}` is not a period; use week, month or year")),
+            _ => Err(crate::say!(
+                "`{word}` is not a period; use week, month or year",
+                "`{word}` 不是期间；请用 week、month 或 year"
+            )),
         }
     }
 
@@ -461,8 +464,9 @@ mod text {
             .into_iter()
             .find(|m| m.as_str() == word)
             .ok_or_else(|| {
-                format!(
-                    "`{word}` is not a members rule; use active_on_last_day, prorated or active_whole_period"
+                crate::say!(
+                    "`{word}` is not a members rule; use active_on_last_day, prorated or active_whole_period",
+                    "`{word}` 不是人数计算规则；请用 active_on_last_day、prorated 或 active_whole_period"
                 )
             })
     }
@@ -471,8 +475,9 @@ mod text {
         match word {
             "keep" => Ok(super::ZeroMemberLines::Keep),
             "drop" => Ok(super::ZeroMemberLines::Drop),
-            _ => Err(format!(
-                "`{word}` is not a rule for lines without members; use keep or drop"
+            _ => Err(crate::say!(
+                "`{word}` is not a rule for lines without members; use keep or drop",
+                "`{word}` 不是无在职人员的奖罚行的规则；请用 keep 或 drop"
             )),
         }
     }
@@ -489,8 +494,9 @@ mod text {
     /// Working hours: a decimal with at most two decimals, more than 0.
     pub fn work_hours(text: &str) -> Result<WorkHours, String> {
         let bad = || {
-            format!(
-                "`{text}` is not a number of working hours; write hours with at most two decimals, e.g. 4.5 or 13.5"
+            crate::say!(
+                "`{text}` is not a number of working hours; write hours with at most two decimals, e.g. 4.5 or 13.5",
+                "`{text}` 不是工作小时数；请写最多两位小数的小时数，例如 4.5 或 13.5"
             )
         };
         let hours = crate::gate::Rational::parse_decimal(text.trim())
@@ -499,8 +505,9 @@ mod text {
         // Whole hundredths (checked above): num × 100 / den is exact.
         let hundredths = hours.num.checked_mul(100).ok_or_else(bad)? / hours.den;
         if hundredths <= 0 || hundredths > i128::from(super::WORK_HOURS_MAX.0) {
-            return Err(format!(
+            return Err(crate::say!(
                 "{text} working hours is out of range; it must be more than 0 and at most {} hours",
+                "{text} 个工作小时超出范围；必须大于 0 且不超过 {} 小时",
                 super::WORK_HOURS_MAX
             ));
         }
@@ -510,7 +517,10 @@ mod text {
     pub fn weekdays(words: &[String]) -> Result<WeekdaySet, String> {
         let set = WeekdaySet::parse(words.iter().map(String::as_str))?;
         if set.is_empty() {
-            return Err("is empty; name at least one working weekday".into());
+            return Err(crate::say!(
+                "is empty; name at least one working weekday",
+                "为空；请至少列出一个工作日"
+            ));
         }
         Ok(set)
     }
@@ -530,11 +540,13 @@ mod text {
                 Some(role) if crate::model::check_token(role).is_ok() => {
                     Ok(TaskOwner::Role(role.to_owned()))
                 }
-                Some(role) => Err(format!(
-                    "`{role}` is not a role token (a-z, 0-9, _); write e.g. role:manager"
+                Some(role) => Err(crate::say!(
+                    "`{role}` is not a role token (a-z, 0-9, _); write e.g. role:manager",
+                    "`{role}` 不是角色代码（a-z、0-9、_）；请写成例如 role:manager"
                 )),
-                None => Err(format!(
-                    "`{word}` is not an owner rule; use consultant, advisor, role:ROLE (e.g. role:manager) or pool"
+                None => Err(crate::say!(
+                    "`{word}` is not an owner rule; use consultant, advisor, role:ROLE (e.g. role:manager) or pool",
+                    "`{word}` 不是负责人规则；请用 consultant、advisor、role:ROLE（例如 role:manager）或 pool"
                 )),
             },
         }
@@ -542,9 +554,12 @@ mod text {
 
     pub fn task_kind(token: &str) -> Result<Purpose, String> {
         super::task_kind(token).ok_or_else(|| {
-            format!(
+            crate::say!(
                 "is not a task kind; the task kinds are {}",
-                TASK_KINDS.map(|k| k.as_str()).join(", ")
+                "不是任务类型；任务类型有：{}",
+                TASK_KINDS
+                    .map(|k| k.as_str())
+                    .join(crate::voice::pick(", ", "、"))
             )
         })
     }
@@ -572,7 +587,7 @@ mod cadence_word {
             "off" => Ok(None),
             word => super::text::period(word)
                 .map(Some)
-                .map_err(|e| serde::de::Error::custom(format!("{e}, or off"))),
+                .map_err(|e| serde::de::Error::custom(crate::say!("{e}, or off", "{e}，或 off"))),
         }
     }
 }
@@ -655,8 +670,9 @@ mod work_hours {
             toml::Value::Integer(i) => i.to_string(),
             toml::Value::Float(f) => f.to_string(),
             other => {
-                return Err(serde::de::Error::custom(format!(
-                    "`{other}` is not a number of working hours; write e.g. 4.5"
+                return Err(serde::de::Error::custom(crate::say!(
+                    "`{other}` is not a number of working hours; write e.g. 4.5",
+                    "`{other}` 不是工作小时数；请写成例如 4.5"
                 )));
             }
         };
@@ -769,8 +785,28 @@ fn integer_range(key: &str) -> Option<(i64, i64, &'static str)> {
 /// The message for an integer rule outside its range, if it is.
 fn out_of_range(key: &str, value: i64) -> Option<String> {
     let (lo, hi, unit) = integer_range(key)?;
-    (!(lo..=hi).contains(&value))
-        .then(|| format!("{value} is out of range; it must be from {lo} to {hi} {unit}"))
+    let unit = if crate::voice::chinese() {
+        match unit {
+            "hours" => "小时",
+            "days" => "天",
+            "refusals" => "次拒访",
+            "(a score)" => "分",
+            "customers" => "位客户",
+            "dates" => "个日期",
+            "sales" => "笔销售",
+            "years" => "年",
+            "surveys" => "份满意度调查",
+            other => other,
+        }
+    } else {
+        unit
+    };
+    (!(lo..=hi).contains(&value)).then(|| {
+        crate::say!(
+            "{value} is out of range; it must be from {lo} to {hi} {unit}",
+            "{value} 超出范围；必须在 {lo} 到 {hi} {unit}之间"
+        )
+    })
 }
 
 /// Every integer leaf of a TOML table, with its dotted key.
@@ -790,17 +826,33 @@ fn integer_leaves(table: &toml::Table, prefix: &str, out: &mut Vec<(String, i64)
 }
 
 /// A rules file that cannot be used.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 pub enum RulesError {
-    #[error("{file}: {message}")]
-    Syntax { file: String, message: String },
-    #[error("{file}: {key}: {reason}")]
+    Syntax {
+        file: String,
+        message: String,
+    },
     Value {
         file: String,
         key: String,
         reason: String,
     },
 }
+
+impl std::fmt::Display for RulesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&match self {
+            RulesError::Syntax { file, message } => {
+                crate::say!("{file}: {message}", "{file}：{message}")
+            }
+            RulesError::Value { file, key, reason } => {
+                crate::say!("{file}: {key}: {reason}", "{file}：{key}：{reason}")
+            }
+        })
+    }
+}
+
+impl std::error::Error for RulesError {}
 
 fn task(due_hours: u32, department: &str, success: &[Outcome], owner: TaskOwner) -> TaskRule {
     TaskRule {
@@ -993,7 +1045,7 @@ fn bad_text(table: &toml::Table) -> Option<(String, String)> {
                 {
                     return Some((
                         format!("care.tier_care.{tier}"),
-                        format!("{reason}, or off"),
+                        crate::say!("{reason}, or off", "{reason}，或 off"),
                     ));
                 }
             }
@@ -1161,8 +1213,9 @@ impl Rules {
             .try_into()
             .map_err(|e: toml::de::Error| RulesError::Syntax {
                 file: file.into(),
-                message: format!(
+                message: crate::say!(
                     "{}; `careledger rules` prints every key with its default",
+                    "{}；`careledger rules` 会列出每个键及其默认值",
                     e.message()
                 ),
             })?;
@@ -1201,8 +1254,9 @@ impl Rules {
             if crate::model::check_token(&rule.department).is_err() {
                 return bad(
                     &format!("{key}.department"),
-                    format!(
+                    crate::say!(
                         "`{}` is not a department token (a-z, 0-9, _)",
+                        "`{}` 不是部门代码（a-z、0-9、_）",
                         rule.department
                     ),
                 );
@@ -1210,7 +1264,10 @@ impl Rules {
             if rule.success.is_empty() {
                 return bad(
                     &format!("{key}.success"),
-                    "is empty; no attempt could ever succeed".into(),
+                    crate::say!(
+                        "is empty; no attempt could ever succeed",
+                        "为空；没有任何联络能算作成功"
+                    ),
                 );
             }
             if let TaskOwner::Role(_) = &rule.owner
@@ -1220,14 +1277,15 @@ impl Rules {
             }
             if !rule.owner.fits(kind) {
                 let named = match kind {
-                    Purpose::ServiceFollowup => "advisor, ",
+                    Purpose::ServiceFollowup => crate::voice::pick("advisor, ", "advisor、"),
                     Purpose::ChurnRecovery => "",
-                    _ => "consultant, ",
+                    _ => crate::voice::pick("consultant, ", "consultant、"),
                 };
                 return bad(
                     &format!("{key}.owner"),
-                    format!(
+                    crate::say!(
                         "a {kind} task has no {}; use {named}role:ROLE or pool",
+                        "{kind} 任务没有 {}；请用 {named}role:ROLE 或 pool",
                         rule.owner.word()
                     ),
                 );
@@ -1242,8 +1300,9 @@ impl Rules {
                 if !(Fen::ZERO..=PER_MEMBER_MAX).contains(&fen) {
                     return bad(
                         &format!("payouts.{name}.{field}"),
-                        format!(
-                            "{fen} yuan per member is out of range; it must be from 0.00 to {PER_MEMBER_MAX} yuan"
+                        crate::say!(
+                            "{fen} yuan per member is out of range; it must be from 0.00 to {PER_MEMBER_MAX} yuan",
+                            "每人 {fen} 元超出范围；必须在 0.00 到 {PER_MEMBER_MAX} 元之间"
                         ),
                     );
                 }
@@ -1254,14 +1313,18 @@ impl Rules {
             if crate::model::check_token(subject).is_err() {
                 return bad(
                     &key,
-                    format!("`{subject}` is not a department token (a-z, 0-9, _)"),
+                    crate::say!(
+                        "`{subject}` is not a department token (a-z, 0-9, _)",
+                        "`{subject}` 不是部门代码（a-z、0-9、_）"
+                    ),
                 );
             }
             if shared_by.is_empty() {
                 return bad(
                     &key,
-                    format!(
-                        "is empty; no one would share the lines about {subject}: name its participating departments, or leave the key out so that its own members share them"
+                    crate::say!(
+                        "is empty; no one would share the lines about {subject}: name its participating departments, or leave the key out so that its own members share them",
+                        "为空；关于 {subject} 的奖罚行将无人分摊：请列出参与分摊的部门，或删去这个键，让它自己的员工分摊"
                     ),
                 );
             }
@@ -1269,11 +1332,17 @@ impl Rules {
                 if crate::model::check_token(department).is_err() {
                     return bad(
                         &key,
-                        format!("`{department}` is not a department token (a-z, 0-9, _)"),
+                        crate::say!(
+                            "`{department}` is not a department token (a-z, 0-9, _)",
+                            "`{department}` 不是部门代码（a-z、0-9、_）"
+                        ),
                     );
                 }
                 if shared_by[..i].contains(department) {
-                    return bad(&key, format!("names {department} twice"));
+                    return bad(
+                        &key,
+                        crate::say!("names {department} twice", "两次列出了 {department}"),
+                    );
                 }
             }
         }
@@ -1284,8 +1353,9 @@ impl Rules {
             if hours.0 == 0 || hours > WORK_HOURS_MAX {
                 return bad(
                     &format!("complaints.{field}"),
-                    format!(
-                        "{hours} working hours is out of range; it must be more than 0 and at most {WORK_HOURS_MAX} hours"
+                    crate::say!(
+                        "{hours} working hours is out of range; it must be more than 0 and at most {WORK_HOURS_MAX} hours",
+                        "{hours} 个工作小时超出范围；必须大于 0 且不超过 {WORK_HOURS_MAX} 小时"
                     ),
                 );
             }
@@ -1314,13 +1384,19 @@ impl Rules {
             if crate::model::check_token(department).is_err() {
                 return bad(
                     &format!("{key}.department"),
-                    format!("`{department}` is not a department token (a-z, 0-9, _)"),
+                    crate::say!(
+                        "`{department}` is not a department token (a-z, 0-9, _)",
+                        "`{department}` 不是部门代码（a-z、0-9、_）"
+                    ),
                 );
             }
             if success.is_empty() {
                 return bad(
                     &format!("{key}.success"),
-                    "is empty; no attempt could ever succeed".into(),
+                    crate::say!(
+                        "is empty; no attempt could ever succeed",
+                        "为空；没有任何联络能算作成功"
+                    ),
                 );
             }
         }
@@ -1332,16 +1408,21 @@ impl Rules {
         {
             return bad(
                 "report.dealership",
-                "is longer than 200 characters or holds a control character; write the name as it should print".into(),
+                crate::say!(
+                    "is longer than 200 characters or holds a control character; write the name as it should print",
+                    "超过 200 个字符或含有控制字符；请按应打印的样子写名称"
+                ),
             );
         }
         let renewal = &care.insurance_renewal;
         if renewal.due_days_before > renewal.trigger_days_before {
             return bad(
                 "care.insurance_renewal.due_days_before",
-                format!(
+                crate::say!(
                     "{} days before the anniversary is earlier than the trigger ({} days before); a task is due on or after it is triggered",
-                    renewal.due_days_before, renewal.trigger_days_before
+                    "截止于周年日前 {} 天，早于触发时间（周年日前 {} 天）；任务的截止时间须在触发之时或之后",
+                    renewal.due_days_before,
+                    renewal.trigger_days_before
                 ),
             );
         }

@@ -399,8 +399,9 @@ impl<'t> Appender<'t> {
             let (key, _) = entry?;
             let (_, _, source_code, source_key) = key.value();
             let source = Kind::from_code(source_code).ok_or_else(|| {
-                StoreError::Damaged(format!(
-                    "refs names kind code {source_code}, which is no kind"
+                StoreError::Damaged(crate::say!(
+                    "refs names kind code {source_code}, which is no kind",
+                    "refs 中出现记录类型代码 {source_code}，但没有这种记录类型"
                 ))
             })?;
             // Listed by a store of format 1 before this import made it format 2, and read
@@ -716,8 +717,9 @@ impl IndexDeltas {
                         Ok(0) => drop(table.remove(entry)?),
                         Ok(now) => drop(table.insert(entry, now)?),
                         Err(_) => {
-                            return Err(StoreError::Damaged(format!(
+                            return Err(StoreError::Damaged(crate::say!(
                                 "ref_counts counts {was} {} naming {} `{}`, fewer than the {} this import takes away",
+                                "ref_counts 记有 {was} 条 {} 引用 {} `{}`，少于本次导入要去掉的 {} 条",
                                 kind_name(source as u8),
                                 kind_name(target),
                                 display_key(&key),

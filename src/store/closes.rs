@@ -90,8 +90,9 @@ where
             check_statement(label, &statement).map_err(damaged)?;
             let m = month(&mut months, label);
             if usize::try_from(version).ok() != Some(m.versions.len() + 1) {
-                return Err(damaged(format!(
+                return Err(damaged(crate::say!(
                     "statement_versions: {label} version {version} follows {} versions",
+                    "statement_versions：{label} 的第 {version} 版跟在 {} 个版本之后",
                     m.versions.len()
                 )));
             }
@@ -109,8 +110,9 @@ where
                     .and_then(|v| v.checked_sub(1))
                     .and_then(|v| m.versions.get(v));
                 if stored.is_none_or(|s| s.sha256 != *sha256) {
-                    return Err(damaged(format!(
+                    return Err(damaged(crate::say!(
                         "closes: event {} closes {} with version {version}, which is not stored with that hash",
+                        "closes：事件 {} 以第 {version} 版结账 {}，但存储中没有该哈希值的这一版",
                         seq.value(),
                         event.month
                     )));
@@ -157,16 +159,44 @@ impl Reader {
 }
 
 /// Why a month was not reopened.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 pub enum ReopenError {
-    #[error("{0} is not closed; only a closed month can be reopened")]
     NotClosed(String),
-    #[error(
-        "{month} is not the latest closed month ({latest} is): months reopen from the latest back, so that no closed month follows an open one"
-    )]
     NotLatest { month: String, latest: String },
-    #[error(transparent)]
-    Store(#[from] StoreError),
+    Store(StoreError),
+}
+
+impl std::fmt::Display for ReopenError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let text = match self {
+            ReopenError::NotClosed(month) => crate::say!(
+                "{month} is not closed; only a closed month can be reopened",
+                "{month} 未结账；只有已结账的月份才能重新打开"
+            ),
+            ReopenError::NotLatest { month, latest } => crate::say!(
+                "{month} is not the latest closed month ({latest} is): months reopen from the latest back, so that no closed month follows an open one",
+                "{month} 不是最近一个已结账的月份（{latest} 才是）：月份从最近的往前依次重新打开，这样已结账的月份不会排在未结账的月份之后"
+            ),
+            ReopenError::Store(e) => return std::fmt::Display::fmt(e, f),
+        };
+        f.write_str(&text)
+    }
+}
+
+impl std::error::Error for ReopenError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            // `#[error(transparent)]`: the store error's own source.
+            ReopenError::Store(e) => std::error::Error::source(e),
+            _ => None,
+        }
+    }
+}
+
+impl From<StoreError> for ReopenError {
+    fn from(e: StoreError) -> Self {
+        ReopenError::Store(e)
+    }
 }
 
 /// The months closed now, from the tables of a write transaction.

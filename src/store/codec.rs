@@ -22,15 +22,27 @@ fn config() -> bincode::config::Configuration {
 
 /// A stored value that cannot be read: the file was written by another version of careledger,
 /// or it is damaged.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 pub enum CodecError {
-    #[error(
-        "stored value has format version {found}, this careledger reads version {FORMAT_VERSION}; use the careledger release that wrote the store, or re-import the files into a new store"
-    )]
     Version { found: u8 },
-    #[error("stored value is damaged: {0}")]
     Damaged(String),
 }
+
+impl std::fmt::Display for CodecError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&match self {
+            CodecError::Version { found } => crate::say!(
+                "stored value has format version {found}, this careledger reads version {FORMAT_VERSION}; use the careledger release that wrote the store, or re-import the files into a new store",
+                "存储的值格式版本为 {found}，本 careledger 读取版本 {FORMAT_VERSION}；请使用写入该数据库的 careledger 版本，或把文件重新导入一个新数据库"
+            ),
+            CodecError::Damaged(what) => {
+                crate::say!("stored value is damaged: {what}", "存储的值已损坏：{what}")
+            }
+        })
+    }
+}
+
+impl std::error::Error for CodecError {}
 
 /// A value as a table stores it: the version byte, then its current format's encoding.
 pub(crate) fn encode<T: Stored>(value: &T) -> Vec<u8> {
@@ -44,7 +56,7 @@ pub(crate) fn decode<T: Stored>(bytes: &[u8]) -> Result<T, CodecError> {
     match bytes.split_first() {
         Some((&1, body)) => decode_body(body),
         Some((&found, _)) => Err(CodecError::Version { found }),
-        None => Err(CodecError::Damaged("empty value".into())),
+        None => Err(CodecError::Damaged(crate::say!("empty value", "值为空"))),
     }
 }
 
@@ -103,8 +115,9 @@ pub(super) fn decode_v1<B: Decode<()>>(bytes: &[u8]) -> Result<B, CodecError> {
     let (value, used) = bincode::decode_from_slice(bytes, config())
         .map_err(|e| CodecError::Damaged(e.to_string()))?;
     if used != bytes.len() {
-        return Err(CodecError::Damaged(format!(
+        return Err(CodecError::Damaged(crate::say!(
             "{} trailing bytes after the value",
+            "值后面多出 {} 个字节",
             bytes.len() - used
         )));
     }

@@ -460,7 +460,29 @@ fn encode<T: Encode>(value: &T) -> Vec<u8> {
 fn decode<T: Decode<()>>(what: &str, bytes: &[u8]) -> Result<T, StoreError> {
     bincode::decode_from_slice(bytes, config())
         .map(|(v, _)| v)
-        .map_err(|e| StoreError::Damaged(format!("a {what} fact does not decode: {e}")))
+        .map_err(|e| {
+            let what = fact_noun(what);
+            StoreError::Damaged(crate::say!(
+                "a {what} fact does not decode: {e}",
+                "一条{what}派生数据无法解码：{e}"
+            ))
+        })
+}
+
+/// What a fact of `decode` is, in the language of messages.
+fn fact_noun(what: &str) -> &str {
+    if !crate::voice::chinese() {
+        return what;
+    }
+    match what {
+        "customer" => "客户",
+        "task" => "回访任务",
+        "return" => "回店",
+        "revenue" => "维修产值",
+        "survey" => "满意度调查",
+        "answered survey" => "已作答满意度调查",
+        other => other,
+    }
 }
 
 /// A `fact_customers` value: a zstd frame of the customer's facts in bincode
@@ -472,8 +494,12 @@ fn encode_customer(facts: &CustomerFacts) -> Vec<u8> {
 }
 
 fn decode_customer(bytes: &[u8]) -> Result<CustomerFacts, StoreError> {
-    let raw = super::zframe::decompress(bytes)
-        .map_err(|e| StoreError::Damaged(format!("a customer's facts do not decompress: {e}")))?;
+    let raw = super::zframe::decompress(bytes).map_err(|e| {
+        StoreError::Damaged(crate::say!(
+            "a customer's facts do not decompress: {e}",
+            "一位客户的派生数据无法解压：{e}"
+        ))
+    })?;
     decode("customer", &raw)
 }
 
@@ -522,7 +548,10 @@ impl Reader {
                 (Some(f), Some(t)) => Some(FactsState {
                     fingerprint: String::from_utf8_lossy(f.value()).into_owned(),
                     through: u64::from_le_bytes(t.value().try_into().map_err(|_| {
-                        StoreError::Damaged("fact_meta `through` is not 8 bytes".into())
+                        StoreError::Damaged(crate::say!(
+                            "fact_meta `through` is not 8 bytes",
+                            "fact_meta 的 `through` 不是 8 个字节"
+                        ))
                     })?),
                 }),
                 _ => None,
@@ -606,8 +635,12 @@ impl Reader {
             for entry in table.range(..=month)? {
                 sum += entry?.1.value();
             }
-            u64::try_from(sum)
-                .map_err(|_| StoreError::Damaged(format!("fact_stock sums to {sum} by {month}")))
+            u64::try_from(sum).map_err(|_| {
+                StoreError::Damaged(crate::say!(
+                    "fact_stock sums to {sum} by {month}",
+                    "fact_stock 到 {month} 的合计为 {sum}"
+                ))
+            })
         })
     }
 
@@ -733,7 +766,10 @@ impl Reader {
                 sum += entry?.1.value();
             }
             u64::try_from(sum).map_err(|_| {
-                StoreError::Damaged(format!("fact_care_cover sums to {sum} for tier {tier}"))
+                StoreError::Damaged(crate::say!(
+                    "fact_care_cover sums to {sum} for tier {tier}",
+                    "fact_care_cover 中客户等级 {tier} 的合计为 {sum}"
+                ))
             })
         })
     }
@@ -751,7 +787,10 @@ impl Reader {
                     sum += entry?.1.value();
                 }
                 *count = u64::try_from(sum).map_err(|_| {
-                    StoreError::Damaged(format!("fact_tier_counts sums to {sum} for tier {tier}"))
+                    StoreError::Damaged(crate::say!(
+                        "fact_tier_counts sums to {sum} for tier {tier}",
+                        "fact_tier_counts 中客户等级 {tier} 的合计为 {sum}"
+                    ))
                 })?;
             }
             Ok(counts)
@@ -988,7 +1027,12 @@ impl Reader {
             for (prev, i) in wanted {
                 previous[i] = earlier
                     .get(prev)?
-                    .ok_or_else(|| StoreError::Damaged(format!("log entry {prev} is missing")))?
+                    .ok_or_else(|| {
+                        StoreError::Damaged(crate::say!(
+                            "log entry {prev} is missing",
+                            "日志条目 {prev} 缺失"
+                        ))
+                    })?
                     .record;
             }
             for ((entry, before), previous) in batch.drain(..).zip(previous) {
@@ -1077,7 +1121,10 @@ impl Reader {
                 .transpose()?
                 .map_or(0, |(_, v)| v.value());
             u64::try_from(value).map_err(|_| {
-                StoreError::Damaged(format!("fact_workflow holds {value} for series {series}"))
+                StoreError::Damaged(crate::say!(
+                    "fact_workflow holds {value} for series {series}",
+                    "fact_workflow 中序列 {series} 的值为 {value}"
+                ))
             })
         })
     }
@@ -1164,7 +1211,12 @@ impl Store {
             redb::Builder::new()
                 .set_cache_size(64 << 20)
                 .create(&file)
-                .map_err(|e| StoreError::Damaged(format!("cannot create a temporary store: {e}")))
+                .map_err(|e| {
+                    StoreError::Damaged(crate::say!(
+                        "cannot create a temporary store: {e}",
+                        "无法创建临时数据库：{e}"
+                    ))
+                })
         })?;
         guarded(|| {
             let txn = db.begin_write()?;
@@ -1377,12 +1429,20 @@ impl<'t> DatedTables<'t> {
     /// bytes (a unit value has none).
     fn insert(&mut self, table: Dated, at: i64, id: &str, value: &[u8]) -> Result<(), StoreError> {
         let day = || {
-            i32::try_from(at)
-                .map_err(|_| StoreError::Damaged(format!("a {table:?} fact dated {at}")))
+            i32::try_from(at).map_err(|_| {
+                StoreError::Damaged(crate::say!(
+                    "a {table:?} fact dated {at}",
+                    "一条日期为 {at} 的 {table:?} 派生数据"
+                ))
+            })
         };
         let text = || {
-            std::str::from_utf8(value)
-                .map_err(|_| StoreError::Damaged(format!("a {table:?} fact's text")))
+            std::str::from_utf8(value).map_err(|_| {
+                StoreError::Damaged(crate::say!(
+                    "a {table:?} fact's text",
+                    "一条 {table:?} 派生数据的文本"
+                ))
+            })
         };
         match table {
             Dated::Tasks => drop(self.tasks.insert((at, id), value)?),
@@ -1394,9 +1454,12 @@ impl<'t> DatedTables<'t> {
             Dated::Surveys => drop(self.surveys.insert((day()?, id), value)?),
             Dated::Answered => drop(self.answered.insert((day()?, id), value)?),
             Dated::CareTasks => {
-                let value: [u8; 3] = value
-                    .try_into()
-                    .map_err(|_| StoreError::Damaged("a care task fact's value".into()))?;
+                let value: [u8; 3] = value.try_into().map_err(|_| {
+                    StoreError::Damaged(crate::say!(
+                        "a care task fact's value",
+                        "一条关怀任务派生数据的值"
+                    ))
+                })?;
                 drop(self.care_tasks.insert((day()?, id), value)?);
             }
             Dated::CareUnscheduled => drop(self.care_unscheduled.insert((at, id), ())?),
@@ -1417,7 +1480,10 @@ impl RunEntry for FactRow {
             return Ok(None);
         };
         let table = Dated::of_code(code).ok_or_else(|| {
-            std::io::Error::new(std::io::ErrorKind::InvalidData, "no facts table")
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                crate::say!("no facts table", "没有这个派生数据表"),
+            )
         })?;
         let mut at = [0u8; 8];
         from.read_exact(&mut at)?;
@@ -1728,7 +1794,12 @@ fn add_month_deltas(
             .get(month)?
             .map_or(0, |v| v.value())
             .checked_add(delta)
-            .ok_or_else(|| StoreError::Damaged(format!("{name} overflows in month {month}")))?;
+            .ok_or_else(|| {
+                StoreError::Damaged(crate::say!(
+                    "{name} overflows in month {month}",
+                    "{name} 在月份 {month} 溢出"
+                ))
+            })?;
         if now == 0 {
             table.remove(month)?;
         } else {

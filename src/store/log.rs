@@ -150,34 +150,44 @@ struct Segment {
 impl Segment {
     fn read(first: u64, value: &[u8]) -> Result<Segment, StoreError> {
         let damaged = |why: String| {
-            StoreError::Damaged(format!("the log segment from version {first} {why}"))
+            StoreError::Damaged(crate::say!(
+                "the log segment from version {first} {why}",
+                "从版本 {first} 起的日志段{why}"
+            ))
         };
         let raw = match value.split_first() {
             Some((&SEGMENT_ENCODING, frame)) => zframe::decompress(frame)
-                .map_err(|e| damaged(format!("does not decompress: {e}")))?,
+                .map_err(|e| damaged(crate::say!("does not decompress: {e}", "无法解压：{e}")))?,
             Some((&other, _)) => {
-                return Err(damaged(format!(
-                    "has encoding {other}; this careledger reads encoding {SEGMENT_ENCODING}"
+                return Err(damaged(crate::say!(
+                    "has encoding {other}; this careledger reads encoding {SEGMENT_ENCODING}",
+                    "的编码为 {other}；本 careledger 读取编码 {SEGMENT_ENCODING}"
                 )));
             }
-            None => return Err(damaged("is empty".into())),
+            None => return Err(damaged(crate::say!("is empty", "为空"))),
         };
         let mut spans = Vec::new();
         let mut at = 0;
         while at < raw.len() {
             let Some(len) = raw.get(at..at + 4) else {
-                return Err(damaged("ends inside a length".into()));
+                return Err(damaged(crate::say!(
+                    "ends inside a length",
+                    "在一个长度字段中途结束"
+                )));
             };
             let len = u32::from_le_bytes(len.try_into().expect("4 bytes")) as usize;
             let start = at + 4;
             if raw.len() - start < len {
-                return Err(damaged("ends inside a version".into()));
+                return Err(damaged(crate::say!(
+                    "ends inside a version",
+                    "在一个版本中途结束"
+                )));
             }
             spans.push((start, len));
             at = start + len;
         }
         if spans.is_empty() {
-            return Err(damaged("holds no version".into()));
+            return Err(damaged(crate::say!("holds no version", "不含任何版本")));
         }
         Ok(Segment { first, raw, spans })
     }
@@ -276,8 +286,9 @@ impl Log {
                 if first < end {
                     f(
                         first,
-                        Err(StoreError::Damaged(format!(
+                        Err(StoreError::Damaged(crate::say!(
                             "the log segment from version {first} overlaps the versions before it, up to {}",
+                            "从版本 {first} 起的日志段与它之前的版本重叠（直到 {}）",
                             end - 1
                         ))),
                     )?;

@@ -40,62 +40,153 @@ pub use verify::{Integrity, PROBLEMS_LISTED_MAX, VerifyReport, verify};
 /// Every redb error is classified on its way in (see `classify`): damage to the file,
 /// a full disk and a busy store each get their own variant, so the CLI can say what to do.
 /// The messages never repeat a cause: variants hold their cause as text, not as a `source`.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum StoreError {
-    #[error("no store at {0}; create one with `careledger import FILES...` or pass --db FILE")]
     Missing(PathBuf),
-    #[error(
-        "the store {path} is open for writing by another careledger process; wait for it to finish"
-    )]
-    Busy { path: PathBuf },
-    #[error("another import was committed while the facts were derived; run the command again")]
+    Busy {
+        path: PathBuf,
+    },
     Stale,
-    #[error(
-        "cannot create the store {path}: the folder {folder} does not exist; create it first (mkdir -p {folder}) or pass --db with a file in an existing folder"
-    )]
-    NoFolder { path: PathBuf, folder: PathBuf },
-    #[error("{0} is a folder, not a store file; pass --db FILE, e.g. --db {0}/careledger.redb")]
+    NoFolder {
+        path: PathBuf,
+        folder: PathBuf,
+    },
     IsFolder(PathBuf),
-    #[error(
-        "{path} is not a careledger store ({why}); it was left as it is. Pass --db with the store file, or a new file name to create a store"
-    )]
-    NotAStore { path: PathBuf, why: String },
-    #[error(
-        "the store {0} is read-only: nothing was written. Make it writable (chmod u+w {0}) or import into another store"
-    )]
+    NotAStore {
+        path: PathBuf,
+        why: String,
+    },
     ReadOnly(PathBuf),
-    #[error(
-        "the store {0} was left by an interrupted import and must be repaired before it is read, which needs write permission: make it writable (chmod u+w {0}) and run the command again"
-    )]
     RepairNeedsWrite(PathBuf),
-    #[error(
-        "the store is damaged ({0}): run `careledger verify` to see what is wrong, then restore the store from a backup (or re-import the CSV files into a new store)"
-    )]
     Damaged(String),
-    #[error(
-        "cannot write the store, for lack of room ({0}). The transaction was not committed: the store is unchanged. Free disk space (or raise the file size limit, `ulimit -f`) and run the command again"
-    )]
     NoSpace(String),
-    #[error("cannot {action} the store {path}: {cause}")]
     Io {
         action: &'static str,
         path: PathBuf,
         cause: String,
     },
-    #[error(
-        "store error: {0}; if it persists, run `careledger verify`, and restore the store from a backup or re-import the files into a new store"
-    )]
     Redb(String),
     /// The store's `meta` says it was written in a format newer than this binary writes
     /// and reads. Nothing was read or written; a newer release reads it.
-    #[error(
-        "the store {path} was written by a newer careledger (format {format}; this careledger reads format {STORE_FORMAT} and older); use that release or newer. Nothing was read or written"
-    )]
-    Newer { path: PathBuf, format: u64 },
+    Newer {
+        path: PathBuf,
+        format: u64,
+    },
     /// A stored value of another format version (a damaged value is [`StoreError::Damaged`]).
-    #[error(transparent)]
     Codec(codec::CodecError),
+}
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let text = match self {
+            StoreError::Missing(path) => {
+                let path = path.display();
+                crate::say!(
+                    "no store at {path}; create one with `careledger import FILES...` or pass --db FILE",
+                    "{path} 处没有数据库；请用 `careledger import FILES...` 创建一个，或用 --db FILE 指定"
+                )
+            }
+            StoreError::Busy { path } => {
+                let path = path.display();
+                crate::say!(
+                    "the store {path} is open for writing by another careledger process; wait for it to finish",
+                    "数据库 {path} 正被另一个 careledger 进程写入；请等它完成"
+                )
+            }
+            StoreError::Stale => crate::say!(
+                "another import was committed while the facts were derived; run the command again",
+                "推导派生数据期间另有一次导入已提交；请再运行一次该命令"
+            ),
+            StoreError::NoFolder { path, folder } => {
+                let (path, folder) = (path.display(), folder.display());
+                crate::say!(
+                    "cannot create the store {path}: the folder {folder} does not exist; create it first (mkdir -p {folder}) or pass --db with a file in an existing folder",
+                    "无法创建数据库 {path}：文件夹 {folder} 不存在；请先创建它（mkdir -p {folder}），或用 --db 指定一个已有文件夹中的文件"
+                )
+            }
+            StoreError::IsFolder(path) => {
+                let path = path.display();
+                crate::say!(
+                    "{path} is a folder, not a store file; pass --db FILE, e.g. --db {path}/careledger.redb",
+                    "{path} 是文件夹，不是数据库文件；请用 --db FILE 指定，例如 --db {path}/careledger.redb"
+                )
+            }
+            StoreError::NotAStore { path, why } => {
+                let path = path.display();
+                crate::say!(
+                    "{path} is not a careledger store ({why}); it was left as it is. Pass --db with the store file, or a new file name to create a store",
+                    "{path} 不是 careledger 数据库（{why}）；它保持原样。请用 --db 指定数据库文件，或指定一个新文件名来创建数据库"
+                )
+            }
+            StoreError::ReadOnly(path) => {
+                let path = path.display();
+                crate::say!(
+                    "the store {path} is read-only: nothing was written. Make it writable (chmod u+w {path}) or import into another store",
+                    "数据库 {path} 是只读的：没有写入任何内容。请使它可写（chmod u+w {path}），或导入到另一个数据库"
+                )
+            }
+            StoreError::RepairNeedsWrite(path) => {
+                let path = path.display();
+                crate::say!(
+                    "the store {path} was left by an interrupted import and must be repaired before it is read, which needs write permission: make it writable (chmod u+w {path}) and run the command again",
+                    "数据库 {path} 是一次中断的导入留下的，读取前必须先修复，而修复需要写权限：请使它可写（chmod u+w {path}），再运行该命令"
+                )
+            }
+            StoreError::Damaged(what) => crate::say!(
+                "the store is damaged ({what}): run `careledger verify` to see what is wrong, then restore the store from a backup (or re-import the CSV files into a new store)",
+                "数据库已损坏（{what}）：请运行 `careledger verify` 查看问题所在，然后从备份恢复数据库（或把 CSV 文件重新导入一个新数据库）"
+            ),
+            StoreError::NoSpace(cause) => crate::say!(
+                "cannot write the store, for lack of room ({cause}). The transaction was not committed: the store is unchanged. Free disk space (or raise the file size limit, `ulimit -f`) and run the command again",
+                "空间不足，无法写入数据库（{cause}）。事务未提交：数据库未改变。请腾出磁盘空间（或提高文件大小上限，`ulimit -f`），再运行该命令"
+            ),
+            StoreError::Io {
+                action,
+                path,
+                cause,
+            } => {
+                let path = path.display();
+                let (verb, why) = match *action {
+                    "create" => ("创建", ""),
+                    "open" => ("打开", ""),
+                    "read" => ("读取", ""),
+                    "write" => ("写入", ""),
+                    "copy (to check it, since it is read-only)" => {
+                        ("复制", "（它是只读的，要复制后才能检查）")
+                    }
+                    other => (other, ""),
+                };
+                crate::say!(
+                    "cannot {action} the store {path}: {cause}",
+                    "无法{verb}数据库 {path}{why}：{cause}"
+                )
+            }
+            StoreError::Redb(cause) => crate::say!(
+                "store error: {cause}; if it persists, run `careledger verify`, and restore the store from a backup or re-import the files into a new store",
+                "数据库错误：{cause}；如果问题持续出现，请运行 `careledger verify`，并从备份恢复数据库，或把文件重新导入一个新数据库"
+            ),
+            StoreError::Newer { path, format } => {
+                let path = path.display();
+                crate::say!(
+                    "the store {path} was written by a newer careledger (format {format}; this careledger reads format {STORE_FORMAT} and older); use that release or newer. Nothing was read or written",
+                    "数据库 {path} 由更新版本的 careledger 写入（格式 {format}；本 careledger 读取格式 {STORE_FORMAT} 及更早的格式）；请使用该版本或更新的版本。未读取也未写入任何内容"
+                )
+            }
+            StoreError::Codec(e) => return std::fmt::Display::fmt(e, f),
+        };
+        f.write_str(&text)
+    }
+}
+
+impl std::error::Error for StoreError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            // `#[error(transparent)]`: the codec error's own source.
+            StoreError::Codec(e) => std::error::Error::source(e),
+            _ => None,
+        }
+    }
 }
 
 impl StoreError {
@@ -144,9 +235,10 @@ from_redb!(
 fn classify(e: redb::Error) -> StoreError {
     match e {
         redb::Error::Corrupted(what) => StoreError::Damaged(format!("redb: {what}")),
-        redb::Error::TableDoesNotExist(name) => {
-            StoreError::Damaged(format!("the table `{name}` is missing"))
-        }
+        redb::Error::TableDoesNotExist(name) => StoreError::Damaged(crate::say!(
+            "the table `{name}` is missing",
+            "表 `{name}` 缺失"
+        )),
         e @ (redb::Error::TableTypeMismatch { .. }
         | redb::Error::TypeDefinitionChanged { .. }
         | redb::Error::TableIsMultimap(_)
@@ -173,7 +265,7 @@ fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
     } else if let Some(s) = payload.downcast_ref::<String>() {
         s.clone()
     } else {
-        "a panic".to_owned()
+        crate::voice::pick("a panic", "发生 panic").to_owned()
     }
 }
 
@@ -187,8 +279,9 @@ fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
 pub(crate) fn guarded<T>(step: impl FnOnce() -> Result<T, StoreError>) -> Result<T, StoreError> {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(step)) {
         Ok(result) => result,
-        Err(payload) => Err(StoreError::Damaged(format!(
+        Err(payload) => Err(StoreError::Damaged(crate::say!(
             "redb could not read a page: {}",
+            "redb 无法读取某一页：{}",
             panic_text(payload.as_ref())
         ))),
     }
@@ -279,8 +372,10 @@ impl Store {
             Found::Empty => {
                 return Err(StoreError::NotAStore {
                     path: path.to_owned(),
-                    why: "the file is empty; `careledger import` turns an empty file into a store"
-                        .into(),
+                    why: crate::say!(
+                        "the file is empty; `careledger import` turns an empty file into a store",
+                        "文件是空的；`careledger import` 会把空文件变成数据库"
+                    ),
                 });
             }
             Found::Redb => {}
@@ -324,7 +419,10 @@ impl Store {
         if foreign {
             return Err(StoreError::NotAStore {
                 path: path.to_owned(),
-                why: "a redb database of another program".into(),
+                why: crate::say!(
+                    "a redb database of another program",
+                    "另一个程序的 redb 数据库"
+                ),
             });
         }
         let txn = self.db.begin_write()?;
@@ -354,20 +452,49 @@ impl Store {
 }
 
 /// Why a month cannot be closed.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 pub enum CloseError {
-    #[error(
-        "{0} is already closed (closed at {1}); a closed month is never closed again — later changes reach the next open month as prior-period adjustments"
-    )]
     AlreadyClosed(String, String),
-    #[error("{month} cannot be closed before {open}: close the months in order, {open} first")]
     OutOfOrder { month: String, open: String },
-    #[error(
-        "{month} comes before {last}, the last closed month: months close in order, and an earlier month is settled through adjustments"
-    )]
     Earlier { month: String, last: String },
-    #[error(transparent)]
-    Store(#[from] StoreError),
+    Store(StoreError),
+}
+
+impl std::fmt::Display for CloseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let text = match self {
+            CloseError::AlreadyClosed(month, at) => crate::say!(
+                "{month} is already closed (closed at {at}); a closed month is never closed again — later changes reach the next open month as prior-period adjustments",
+                "{month} 已结账（结账于 {at}）；已结账的月份不会再次结账——之后的改动作为前期调整计入下一个未结账的月份"
+            ),
+            CloseError::OutOfOrder { month, open } => crate::say!(
+                "{month} cannot be closed before {open}: close the months in order, {open} first",
+                "{month} 不能在 {open} 之前结账：请按顺序结账，先结 {open}"
+            ),
+            CloseError::Earlier { month, last } => crate::say!(
+                "{month} comes before {last}, the last closed month: months close in order, and an earlier month is settled through adjustments",
+                "{month} 早于最后一个已结账的月份 {last}：月份按顺序结账，更早的月份通过调整来结算"
+            ),
+            CloseError::Store(e) => return std::fmt::Display::fmt(e, f),
+        };
+        f.write_str(&text)
+    }
+}
+
+impl std::error::Error for CloseError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            // `#[error(transparent)]`: the store error's own source.
+            CloseError::Store(e) => std::error::Error::source(e),
+            _ => None,
+        }
+    }
+}
+
+impl From<StoreError> for CloseError {
+    fn from(e: StoreError) -> Self {
+        CloseError::Store(e)
+    }
 }
 
 impl From<redb::TransactionError> for CloseError {
@@ -398,8 +525,9 @@ impl From<redb::CommitError> for CloseError {
 /// damage (close writes only labels it parsed).
 fn next_month_label(label: &str) -> Result<String, StoreError> {
     let period = crate::model::Period::parse_month(label).map_err(|_| {
-        StoreError::Damaged(format!(
+        StoreError::Damaged(crate::say!(
             "the statements table holds `{}`, not a month",
+            "statements 表中存有 `{}`，不是月份",
             label.escape_debug()
         ))
     })?;
@@ -435,12 +563,15 @@ fn inspect(path: &Path) -> Result<Found, StoreError> {
     if meta.is_dir() {
         return Err(StoreError::IsFolder(path.to_owned()));
     }
-    let not_a_store = |why: &str| StoreError::NotAStore {
+    let not_a_store = |why: String| StoreError::NotAStore {
         path: path.to_owned(),
-        why: why.to_owned(),
+        why,
     };
     if !meta.is_file() {
-        return Err(not_a_store("not a regular file"));
+        return Err(not_a_store(crate::say!(
+            "not a regular file",
+            "不是普通文件"
+        )));
     }
     if meta.len() == 0 {
         return Ok(Found::Empty);
@@ -449,9 +580,10 @@ fn inspect(path: &Path) -> Result<Found, StoreError> {
     let mut file = std::fs::File::open(path).map_err(|e| io_error("read", path, &e))?;
     let n = std::io::Read::read(&mut file, &mut head).map_err(|e| io_error("read", path, &e))?;
     if n < head.len() || head != REDB_MAGIC {
-        return Err(not_a_store(
+        return Err(not_a_store(crate::say!(
             "it does not start as a redb database does; if it is a store, its first bytes are damaged",
-        ));
+            "它的开头不像 redb 数据库；如果它是数据库，它开头的字节已损坏"
+        )));
     }
     Ok(Found::Redb)
 }
@@ -547,7 +679,10 @@ fn check_format(path: &Path, version: Option<u64>) -> Result<(), StoreError> {
         .into()),
         None => Err(StoreError::NotAStore {
             path: path.to_owned(),
-            why: "a redb database without careledger's format version".into(),
+            why: crate::say!(
+                "a redb database without careledger's format version",
+                "没有 careledger 格式版本的 redb 数据库"
+            ),
         }),
     }
 }
@@ -572,7 +707,10 @@ fn io_error(action: &'static str, path: &Path, e: &std::io::Error) -> StoreError
         // redb's word for a file that is not a database (a header it cannot read)
         ErrorKind::InvalidData => StoreError::NotAStore {
             path: path.to_owned(),
-            why: format!("{e}; if it is a store, its header is damaged"),
+            why: crate::say!(
+                "{e}; if it is a store, its header is damaged",
+                "{e}；如果它是数据库，它的文件头已损坏"
+            ),
         },
         _ if is_no_space(e) => StoreError::NoSpace(e.to_string()),
         _ => StoreError::Io {

@@ -141,14 +141,16 @@ impl Reader {
             let (key, _) = entry?;
             let (_, time, key) = key.value();
             let bytes = current.get((kind.code(), key))?.ok_or_else(|| {
-                damaged(format!(
-                    "by_time names {kind} `{key}`, which is not current"
+                damaged(crate::say!(
+                    "by_time names {kind} `{key}`, which is not current",
+                    "by_time 列出了 {kind} `{key}`，但它不是当前记录"
                 ))
             })?;
             let record = decode_current(kind, bytes.value())?.record;
             if record.time() != Some(Timestamp(time)) {
-                return Err(damaged(format!(
-                    "by_time files {kind} `{key}` under another time than its record's"
+                return Err(damaged(crate::say!(
+                    "by_time files {kind} `{key}` under another time than its record's",
+                    "by_time 把 {kind} `{key}` 归在与其记录不同的时间下"
                 )));
             }
             Ok(Some(record))
@@ -175,10 +177,17 @@ impl Reader {
             };
             let (key, _) = entry?;
             let (_, _, source_code, source_key) = key.value();
-            let source = Kind::from_code(source_code)
-                .ok_or_else(|| damaged(format!("refs names the record kind code {source_code}")))?;
+            let source = Kind::from_code(source_code).ok_or_else(|| {
+                damaged(crate::say!(
+                    "refs names the record kind code {source_code}",
+                    "refs 中出现记录类型代码 {source_code}"
+                ))
+            })?;
             let bytes = current.get((source_code, source_key))?.ok_or_else(|| {
-                damaged(format!("refs names `{source_key}`, which is not current"))
+                damaged(crate::say!(
+                    "refs names `{source_key}`, which is not current",
+                    "refs 列出了 `{source_key}`，但它不是当前记录"
+                ))
             })?;
             Ok(Some(decode_current(source, bytes.value())?.record))
         })? {
@@ -298,7 +307,8 @@ impl Reader {
                     .next_back()
                 {
                     let time = Timestamp(entry?.0.value().1);
-                    check_time(time).map_err(|e| damaged(format!("by_time: {e}")))?;
+                    check_time(time)
+                        .map_err(|e| damaged(crate::say!("by_time: {e}", "by_time：{e}")))?;
                     latest = latest.max(Some(time));
                 }
             }
@@ -339,17 +349,25 @@ impl Reader {
             seqs.dedup();
             let mut versions = Vec::new();
             for seq in seqs {
-                let entry = log
-                    .get(seq)?
-                    .ok_or_else(|| damaged(format!("log entry {seq} is missing")))?;
+                let entry = log.get(seq)?.ok_or_else(|| {
+                    damaged(crate::say!(
+                        "log entry {seq} is missing",
+                        "日志条目 {seq} 缺失"
+                    ))
+                })?;
                 if entry.kind != kind || entry.key != key {
-                    return Err(damaged(format!(
-                        "history files log entry {seq} under another record"
+                    return Err(damaged(crate::say!(
+                        "history files log entry {seq} under another record",
+                        "history 把日志条目 {seq} 归在另一条记录下"
                     )));
                 }
-                let import_bytes = imports
-                    .get(entry.import_id)?
-                    .ok_or_else(|| damaged(format!("import {} is missing", entry.import_id)))?;
+                let import_bytes = imports.get(entry.import_id)?.ok_or_else(|| {
+                    damaged(crate::say!(
+                        "import {} is missing",
+                        "第 {} 次导入缺失",
+                        entry.import_id
+                    ))
+                })?;
                 versions.push(Version {
                     seq,
                     entry,
@@ -385,9 +403,12 @@ impl Reader {
     }
 
     pub fn stats(&self) -> Result<StoreStats, StoreError> {
-        let format_version = self
-            .format_version()?
-            .ok_or_else(|| damaged("the meta table has no format_version".into()))?;
+        let format_version = self.format_version()?.ok_or_else(|| {
+            damaged(crate::say!(
+                "the meta table has no format_version",
+                "meta 表中没有 format_version"
+            ))
+        })?;
         // Each kind's versions, as the imports counted them when they wrote them (`verify`
         // holds these counts to the log's).
         let mut versions: BTreeMap<u8, u64> = BTreeMap::new();
@@ -489,8 +510,9 @@ impl SnapshotView {
                 let (key, _) = entry?;
                 let (_, _, source_code, source_key) = key.value();
                 let source = Kind::from_code(source_code).ok_or_else(|| {
-                    damaged(format!(
-                        "refs names kind code {source_code}, which is no kind"
+                    damaged(crate::say!(
+                        "refs names kind code {source_code}, which is no kind",
+                        "refs 中出现记录类型代码 {source_code}，但没有这种记录类型"
                     ))
                 })?;
                 // A store of format 1 listed these; they are read by key below.
@@ -531,8 +553,9 @@ pub(super) fn counted_referrers(
         let (at, n) = entry?;
         let (source_code, n) = (at.value().2, n.value());
         let source = Kind::from_code(source_code).ok_or_else(|| {
-            damaged(format!(
-                "ref_counts names kind code {source_code}, which is no kind"
+            damaged(crate::say!(
+                "ref_counts names kind code {source_code}, which is no kind",
+                "ref_counts 中出现记录类型代码 {source_code}，但没有这种记录类型"
             ))
         })?;
         let mut seen = 0u64;
@@ -550,8 +573,9 @@ pub(super) fn counted_referrers(
             }
         }
         if seen != n {
-            return Err(damaged(format!(
+            return Err(damaged(crate::say!(
                 "ref_counts says {n} current {} name {target} `{}`; there are {seen}",
+                "ref_counts 记有 {n} 条当前的 {} 引用 {target} `{}`；实际有 {seen} 条",
                 source.name(),
                 display_key(key)
             )));
@@ -583,35 +607,52 @@ pub(super) fn keyed_referrers(
 
 /// Decodes a `current` value of a kind and checks it (see [`check_record`]).
 fn decode_current(kind: Kind, bytes: &[u8]) -> Result<CurrentEntry, StoreError> {
-    let entry: CurrentEntry = decode(bytes)
-        .map_err(|e| damaged(format!("a current record of {kind} does not decode: {e}")))?;
+    let entry: CurrentEntry = decode(bytes).map_err(|e| {
+        damaged(crate::say!(
+            "a current record of {kind} does not decode: {e}",
+            "{kind} 的一条当前记录无法解码：{e}"
+        ))
+    })?;
     if entry.record.kind() != kind {
-        return Err(damaged(format!(
+        return Err(damaged(crate::say!(
             "a {} is stored among the {}",
-            entry.record.kind().noun(),
+            "{} 混在 {} 之中",
+            entry.record.kind().noun_said(),
             kind.name()
         )));
     }
-    check_record(&entry.record)
-        .map_err(|e| damaged(format!("{kind} `{}`: {e}", entry.record.key())))?;
+    check_record(&entry.record).map_err(|e| {
+        damaged(crate::say!(
+            "{kind} `{}`: {e}",
+            "{kind} `{}`：{e}",
+            entry.record.key()
+        ))
+    })?;
     Ok(entry)
 }
 
 /// Decodes a `log` value and checks it.
 pub(super) fn decode_log(seq: u64, bytes: &[u8]) -> Result<LogEntry, StoreError> {
-    let entry: LogEntry =
-        decode(bytes).map_err(|e| damaged(format!("log entry {seq} does not decode: {e}")))?;
+    let entry: LogEntry = decode(bytes).map_err(|e| {
+        damaged(crate::say!(
+            "log entry {seq} does not decode: {e}",
+            "日志条目 {seq} 无法解码：{e}"
+        ))
+    })?;
     let problem = match (&entry.op, &entry.record) {
-        (Op::Add, None) => Some("an add without a record".to_owned()),
-        (Op::Void, Some(_)) => Some("a void with a record".to_owned()),
+        (Op::Add, None) => Some(crate::say!("an add without a record", "新增操作没有记录")),
+        (Op::Void, Some(_)) => Some(crate::say!("a void with a record", "作废操作带有记录")),
         (_, Some(r)) if r.kind() != entry.kind || r.key() != entry.key => {
-            Some("a record of another key".to_owned())
+            Some(crate::say!("a record of another key", "记录属于另一个编号"))
         }
         (_, Some(r)) => check_record(r).err(),
         (Op::Void, None) => None,
     };
     match problem {
-        Some(p) => Err(damaged(format!("log entry {seq}: {p}"))),
+        Some(p) => Err(damaged(crate::say!(
+            "log entry {seq}: {p}",
+            "日志条目 {seq}：{p}"
+        ))),
         None => Ok(entry),
     }
 }
@@ -625,15 +666,17 @@ pub(super) fn decode_import(bytes: &[u8]) -> Result<ImportEntry, StoreError> {
 /// on a month label and on the JSON finance saw.
 pub(super) fn check_statement(month: &str, statement: &ClosedStatement) -> Result<(), String> {
     if statement.month != month || crate::model::Period::parse_month(month).is_err() {
-        return Err(format!(
+        return Err(crate::say!(
             "the statement filed under `{}` is for `{}`",
+            "存放在 `{}` 下的结算单属于 `{}`",
             month.escape_debug(),
             statement.month.escape_debug()
         ));
     }
     if super::sha256_hex(statement.statement_json.as_bytes()) != statement.sha256 {
-        return Err(format!(
-            "the statement of {month} does not match its SHA-256"
+        return Err(crate::say!(
+            "the statement of {month} does not match its SHA-256",
+            "{month} 的结算单与其 SHA-256 不符"
         ));
     }
     Ok(())
@@ -654,8 +697,9 @@ fn check_time(t: Timestamp) -> Result<(), String> {
     if (first..=last).contains(&t) {
         Ok(())
     } else {
-        Err(format!(
+        Err(crate::say!(
             "the time {} seconds is not a date of years 0000-9999",
+            "时间 {} 秒不是 0000-9999 年间的日期",
             t.0
         ))
     }
@@ -669,7 +713,10 @@ fn check_score(score: u8) -> Result<(), String> {
     if (1..=5).contains(&score) {
         Ok(())
     } else {
-        Err(format!("the score {score} is not 1-5"))
+        Err(crate::say!(
+            "the score {score} is not 1-5",
+            "分数 {score} 不在 1-5 之间"
+        ))
     }
 }
 
@@ -679,7 +726,11 @@ fn check_money(amount: Fen) -> Result<(), String> {
     if (0..FEN_MAX).contains(&amount.0) {
         Ok(())
     } else {
-        Err(format!("the amount {} fen is out of range", amount.0))
+        Err(crate::say!(
+            "the amount {} fen is out of range",
+            "金额 {} 分超出范围",
+            amount.0
+        ))
     }
 }
 

@@ -133,7 +133,10 @@ pub(crate) fn listed(source: Kind, target: Kind) -> bool {
 /// A stored kind code as messages name it: `contacts`, or `kind 99` for a code that is no
 /// kind (damage).
 pub(crate) fn kind_name(code: u8) -> String {
-    Kind::from_code(code).map_or_else(|| format!("kind {code}"), |k| k.to_string())
+    Kind::from_code(code).map_or_else(
+        || crate::say!("kind {code}", "记录类型代码 {code}"),
+        |k| k.to_string(),
+    )
 }
 
 pub(crate) const META_NEXT_SEQ: &str = "next_seq";

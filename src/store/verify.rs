@@ -78,7 +78,7 @@ pub fn verify(path: &Path) -> Result<VerifyReport, StoreError> {
         Found::Empty => {
             return Err(StoreError::NotAStore {
                 path: path.to_owned(),
-                why: "the file is empty".into(),
+                why: crate::say!("the file is empty", "文件是空的"),
             });
         }
         Found::Redb => refuse_newer(path)?,
@@ -185,7 +185,7 @@ impl PrivateCopy {
         let failed = |e: std::io::Error| StoreError::Io {
             action: "copy (to check it, since it is read-only)",
             path: path.to_owned(),
-            cause: format!("{e}; writing {}", copy.path.display()),
+            cause: crate::say!("{e}; writing {}", "{e}；写入 {} 时", copy.path.display()),
         };
         super::create_private_file(&copy.path).map_err(failed)?;
         let mut from = std::fs::File::open(path).map_err(failed)?;
@@ -230,11 +230,17 @@ impl Check {
         match guarded(|| step(self)) {
             Ok(value) => Some(value),
             Err(StoreError::Damaged(what)) => {
-                self.problem(format!("{table}: reading stopped: {what}"));
+                self.problem(crate::say!(
+                    "{table}: reading stopped: {what}",
+                    "{table}：读取中止：{what}"
+                ));
                 None
             }
             Err(e) => {
-                self.problem(format!("{table}: reading stopped: {e}"));
+                self.problem(crate::say!(
+                    "{table}: reading stopped: {e}",
+                    "{table}：读取中止：{e}"
+                ));
                 None
             }
         }
@@ -266,15 +272,20 @@ impl Check {
                     let id = id.value();
                     match decode_import(value.value()) {
                         Ok(import) if import.id == id => {}
-                        Ok(import) => c.problem(format!(
+                        Ok(import) => c.problem(crate::say!(
                             "imports: the entry filed as import {id} says it is import {}",
+                            "imports：存放为第 {id} 次导入的条目自称是第 {} 次导入",
                             import.id
                         )),
-                        Err(e) => c.problem(format!("imports: import {id}: {e}")),
+                        Err(e) => c.problem(crate::say!(
+                            "imports: import {id}: {e}",
+                            "imports：第 {id} 次导入：{e}"
+                        )),
                     }
                     if id >= next_import {
-                        c.problem(format!(
-                            "imports: import {id} is at or past meta's next_import {next_import}"
+                        c.problem(crate::say!(
+                            "imports: import {id} is at or past meta's next_import {next_import}",
+                            "imports：第 {id} 次导入不小于 meta 的 next_import {next_import}"
                         ));
                     }
                     ids.insert(id);
@@ -296,10 +307,14 @@ impl Check {
                 match decode::<ClosedStatement>(value.value()) {
                     Ok(s) => {
                         if let Err(e) = check_statement(month, &s) {
-                            c.problem(format!("statements: {e}"));
+                            c.problem(crate::say!("statements: {e}", "statements：{e}"));
                         }
                     }
-                    Err(e) => c.problem(format!("statements: {}: {e}", month.escape_debug())),
+                    Err(e) => c.problem(crate::say!(
+                        "statements: {}: {e}",
+                        "statements：{}：{e}",
+                        month.escape_debug()
+                    )),
                 }
             }
             c.entries.push(("statements", table.len()?));
@@ -313,7 +328,7 @@ impl Check {
                     let events: usize = months.values().map(|m| m.events.len()).sum();
                     c.entries.push(("close events", events as u64));
                 }
-                Err(e) => c.problem(format!("closes: {e}")),
+                Err(e) => c.problem(crate::say!("closes: {e}", "closes：{e}")),
             }
             Ok(())
         });
@@ -344,31 +359,33 @@ impl Check {
             log.scan(0, u64::MAX, &mut |seq, entry| {
                 n += 1;
                 if seq >= next_seq {
-                    c.problem(format!(
-                        "log: entry {seq} is at or past meta's next_seq {next_seq}"
+                    c.problem(crate::say!(
+                        "log: entry {seq} is at or past meta's next_seq {next_seq}",
+                        "log：条目 {seq} 不小于 meta 的 next_seq {next_seq}"
                     ));
                 }
                 let entry = match entry {
                     Ok(entry) => entry,
                     Err(StoreError::Damaged(what)) => {
-                        c.problem(format!("log: {what}"));
+                        c.problem(crate::say!("log: {what}", "log：{what}"));
                         return Ok(());
                     }
                     Err(e) => {
-                        c.problem(format!("log: {e}"));
+                        c.problem(crate::say!("log: {e}", "log：{e}"));
                         return Ok(());
                     }
                 };
                 if !imports.contains(&entry.import_id) {
-                    c.problem(format!(
+                    c.problem(crate::say!(
                         "log: entry {seq} names import {}, which is not in imports",
+                        "log：条目 {seq} 指向第 {} 次导入，但 imports 中没有这次导入",
                         entry.import_id
                     ));
                 }
                 if let Some(record) = &entry.record
                     && let Err(e) = round_trip(record)
                 {
-                    c.problem(format!("log: entry {seq}: {e}"));
+                    c.problem(crate::say!("log: entry {seq}: {e}", "log：条目 {seq}：{e}"));
                 }
                 let (code, key) = (entry.kind.code(), entry.key.as_str());
                 *per_kind.entry(code).or_default() += 1;
@@ -389,53 +406,60 @@ impl Check {
                 if history.get((code, key, seq))?.is_some() {
                     filed += 1;
                 } else if !(latest && entry.record.is_some()) {
-                    c.problem(format!("history: lacks version #{seq} of {what}"));
+                    c.problem(crate::say!(
+                        "history: lacks version #{seq} of {what}",
+                        "history：缺少 {what} 的版本 #{seq}"
+                    ));
                 }
                 if !latest {
                     return Ok(());
                 }
                 let Some(record) = &entry.record else {
                     if stored.is_some() {
-                        c.problem(format!(
-                            "current: holds {what}, which the log says is absent or voided"
+                        c.problem(crate::say!(
+                            "current: holds {what}, which the log says is absent or voided",
+                            "current：存有 {what}，但日志显示它不存在或已作废"
                         ));
                     }
                     return Ok(());
                 };
                 match stored {
-                    None => c.problem(format!("current: lacks {what}")),
+                    None => c.problem(crate::say!("current: lacks {what}", "current：缺少 {what}")),
                     Some(Err(e)) => {
                         found += 1;
-                        c.problem(format!("current: {what}: {e}"));
+                        c.problem(crate::say!("current: {what}: {e}", "current：{what}：{e}"));
                     }
                     Some(Ok(stored)) => {
                         found += 1;
                         if stored.seq != seq {
-                            c.problem(format!(
+                            c.problem(crate::say!(
                                 "current: holds version #{} of {what}; the log's latest is #{seq}",
+                                "current：存有 {what} 的版本 #{}；日志中最新的是 #{seq}",
                                 stored.seq
                             ));
                         } else if stored.record != *record {
-                            c.problem(format!(
-                                "current: {what} differs from its version #{seq} in the log"
+                            c.problem(crate::say!(
+                                "current: {what} differs from its version #{seq} in the log",
+                                "current：{what} 与日志中它的版本 #{seq} 不同"
                             ));
                         } else if let Err(e) = check_record(&stored.record) {
-                            c.problem(format!("current: {what}: {e}"));
+                            c.problem(crate::say!("current: {what}: {e}", "current：{what}：{e}"));
                         }
                     }
                 }
                 if let Some(time) = record.time() {
                     expected_times += 1;
                     if by_time.get((code, time.0, key))?.is_none() {
-                        c.problem(format!("by_time: lacks {what}"));
+                        c.problem(crate::say!("by_time: lacks {what}", "by_time：缺少 {what}"));
                     }
                 }
                 for r in record.references() {
                     let target = r.target.code();
                     if listed(entry.kind, r.target) {
                         if refs.get((target, r.key, code, key))?.is_none() {
-                            c.problem(format!(
+                            c.problem(crate::say!(
                                 "refs: lacks the reference of {what} to {}",
+                                "refs：缺少 {what} 对 {} 的引用",
                                 name(target, r.key)
                             ));
                         }
@@ -450,8 +474,9 @@ impl Check {
                     if current.get((target, r.key))?.is_none()
                         && latest_record(txn, target, r.key)?.is_none()
                     {
-                        c.problem(format!(
+                        c.problem(crate::say!(
                             "refs: {what} refers to {}, which is not current",
+                            "refs：{what} 引用了 {}，但它不是当前记录",
                             name(target, r.key)
                         ));
                     }
@@ -476,8 +501,9 @@ impl Check {
             {
                 let (said, held) = (counted.get(code), per_kind.get(code));
                 if said != held {
-                    c.problem(format!(
+                    c.problem(crate::say!(
                         "imports: count {} versions of {}, the log holds {}",
+                        "imports：记有 {} 个 {} 版本，日志中有 {} 个",
                         said.unwrap_or(&0),
                         kind_name(*code),
                         held.unwrap_or(&0)
@@ -494,8 +520,9 @@ impl Check {
                     let (kind, key, seq) = stored.value();
                     let logged = log.get(seq).ok().flatten();
                     if !logged.is_some_and(|e| e.kind.code() == kind && e.key == key) {
-                        c.problem(format!(
+                        c.problem(crate::say!(
                             "history: holds version #{seq} of {}, which the log does not",
+                            "history：存有 {} 的版本 #{seq}，但日志中没有",
                             name(kind, key)
                         ));
                     }
@@ -510,8 +537,9 @@ impl Check {
                     let (at, _) = entry?;
                     let (k, kk) = at.value();
                     if latest_record(txn, k, kk)?.is_none() {
-                        c.problem(format!(
+                        c.problem(crate::say!(
                             "current: holds {}, which the log says is absent or voided",
+                            "current：存有 {}，但日志显示它不存在或已作废",
                             name(k, kk)
                         ));
                     }
@@ -534,8 +562,9 @@ impl Check {
                     .and_then(|r| r.time())
                     .is_some_and(|t| t.0 == time);
                 if !filed {
-                    c.problem(format!(
+                    c.problem(crate::say!(
                         "by_time: files {} under a time its current version does not have",
+                        "by_time：把 {} 归在其当前版本所没有的时间下",
                         name(kind, key)
                     ));
                 }
@@ -566,17 +595,19 @@ impl Check {
                 };
                 if refers && unlisted {
                     let how = match target_kind.is_some_and(counted) {
-                        true => "which ref_counts counts",
-                        false => "which its key implies",
+                        true => crate::voice::pick("which ref_counts counts", "由 ref_counts 计数"),
+                        false => crate::voice::pick("which its key implies", "已由其编号隐含"),
                     };
-                    c.problem(format!(
+                    c.problem(crate::say!(
                         "refs: lists the reference of {} to {}, {how}",
+                        "refs：列出了 {} 对 {} 的引用，而该引用{how}",
                         name(kind, key),
                         name(target, target_key)
                     ));
                 } else if !refers {
-                    c.problem(format!(
+                    c.problem(crate::say!(
                         "refs: says {} refers to {}, which its current version does not",
+                        "refs：记有 {} 引用 {}，但其当前版本并未引用",
                         name(kind, key),
                         name(target, target_key)
                     ));
@@ -588,8 +619,9 @@ impl Check {
         self.stage("ref_counts", |c| {
             let Some(table) = super::tables::missing(txn.open_table(REF_COUNTS))? else {
                 for ((target, target_key, kind), n) in &expected_counts {
-                    c.problem(format!(
+                    c.problem(crate::say!(
                         "ref_counts: lacks {n} of {} naming {}",
+                        "ref_counts：缺少 {n} 条 {} 对 {} 的引用",
                         kind_name(*kind),
                         name(*target, target_key)
                     ));
@@ -605,8 +637,9 @@ impl Check {
                 while let Some(((t, tk, k), m)) =
                     expected.next_if(|(e, _)| (e.0, e.1.as_str(), e.2) < (target, target_key, kind))
                 {
-                    c.problem(format!(
+                    c.problem(crate::say!(
                         "ref_counts: lacks {m} of {} naming {}",
+                        "ref_counts：缺少 {m} 条 {} 对 {} 的引用",
                         kind_name(k),
                         name(t, &tk)
                     ));
@@ -618,16 +651,18 @@ impl Check {
                     None => 0,
                 };
                 if n != m {
-                    c.problem(format!(
+                    c.problem(crate::say!(
                         "ref_counts: counts {n} of {} naming {}; the log says {m}",
+                        "ref_counts：记有 {n} 条 {} 对 {} 的引用；日志显示为 {m} 条",
                         kind_name(kind),
                         name(target, target_key)
                     ));
                 }
             }
             for ((t, tk, k), m) in expected {
-                c.problem(format!(
+                c.problem(crate::say!(
                     "ref_counts: lacks {m} of {} naming {}",
+                    "ref_counts：缺少 {m} 条 {} 对 {} 的引用",
                     kind_name(k),
                     name(t, &tk)
                 ));
@@ -678,12 +713,15 @@ fn round_trip(record: &Record) -> Result<(), String> {
     let cells: Vec<&str> = cells.iter().map(String::as_str).collect();
     match Record::parse(record.kind(), &cells) {
         Ok(parsed) if parsed == *record => Ok(()),
-        Ok(_) => Err("the record does not read back as itself".into()),
+        Ok(_) => Err(crate::say!(
+            "the record does not read back as itself",
+            "记录读回后与原记录不同"
+        )),
         Err(errors) => Err(errors
             .iter()
-            .map(|e| format!("{}: {}", e.column, e.reason))
+            .map(|e| crate::say!("{}: {}", "{}：{}", e.column, e.reason))
             .collect::<Vec<_>>()
-            .join("; ")),
+            .join(crate::voice::pick("; ", "；"))),
     }
 }
 
@@ -912,8 +950,9 @@ mod tests {
         // against a log without them, and the imports counted them.
         for what in ["staff `XS003`", "customers `C00011`", "sales `S000001`"] {
             assert!(
-                all.contains(&format!(
-                    "current: holds {what}, which the log says is absent or voided"
+                all.contains(&crate::say!(
+                    "current: holds {what}, which the log says is absent or voided",
+                    "current：存有 {what}，但日志显示它不存在或已作废"
                 )),
                 "{all}"
             );

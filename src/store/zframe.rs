@@ -30,7 +30,7 @@ pub(super) fn decompress(frame: &[u8]) -> Result<Vec<u8>, String> {
             const { RefCell::new(None) };
     }
     let size = zstd::bulk::Decompressor::upper_bound(frame)
-        .ok_or_else(|| "the frame records no size".to_owned())?;
+        .ok_or_else(|| crate::say!("the frame records no size", "帧中没有记录大小"))?;
     DECOMPRESSOR.with_borrow_mut(|d| {
         let d = match d {
             Some(d) => d,

@@ -46,16 +46,19 @@ impl ClosedFigures {
         let list = |key: &str| match value.get(key) {
             None => Ok(&[][..]),
             Some(Value::Array(items)) => Ok(&items[..]),
-            Some(_) => Err(format!("`{key}` is not a list")),
+            Some(_) => Err(crate::say!("`{key}` is not a list", "`{key}` 不是列表")),
         };
         let text = |item: &Value, key: &str| {
             item.get(key)
                 .and_then(Value::as_str)
                 .map(str::to_owned)
-                .ok_or_else(|| format!("an entry has no text `{key}`"))
+                .ok_or_else(|| {
+                    crate::say!("an entry has no text `{key}`", "有一项没有文本 `{key}`")
+                })
         };
         let money = |item: &Value, key: &str| {
-            Fen::parse_signed(&text(item, key)?).map_err(|e| format!("`{key}`: {e}"))
+            Fen::parse_signed(&text(item, key)?)
+                .map_err(|e| crate::say!("`{key}`: {e}", "`{key}`：{e}"))
         };
         let line = |item: &Value| -> Result<LineKey, String> {
             Ok((
@@ -100,9 +103,18 @@ pub(super) fn closed_months(reader: &Reader) -> Result<Vec<ClosedMonth>, StoreEr
             let figures = ClosedFigures::read(&c.statement_json)
                 .and_then(|f| match c.statement_json.ends_with("\n}\n") {
                     true => Ok(f),
-                    false => Err("it does not end as the JSON close writes".into()),
+                    false => Err(crate::say!(
+                        "it does not end as the JSON close writes",
+                        "它的结尾与结账写出的 JSON 不同"
+                    )),
                 })
-                .map_err(|e| StoreError::Damaged(format!("closed statement {}: {e}", c.month)))?;
+                .map_err(|e| {
+                    StoreError::Damaged(crate::say!(
+                        "closed statement {}: {e}",
+                        "已结账的结算单 {}：{e}",
+                        c.month
+                    ))
+                })?;
             Ok(ClosedMonth {
                 month: c.month,
                 closed_at: c.closed_at,

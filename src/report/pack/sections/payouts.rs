@@ -29,7 +29,12 @@ fn departments_chart(f: &Figures) -> Result<PackChart, PackError> {
             .entry(line.department.clone())
             .or_insert(Fen::ZERO);
         *d = d.add_or(line.amount, || {
-            format!("the payouts of {} in {}", line.department, f.month.label)
+            crate::say!(
+                "the payouts of {} in {}",
+                "{} 在 {} 的奖罚",
+                line.department,
+                f.month.label
+            )
         })?;
     }
     let departments: Vec<(String, i64)> =
