@@ -570,6 +570,14 @@ pub fn month_period(index: i32) -> Period {
     Period::month(index.div_euclid(12), month).expect("a month of a stored date")
 }
 
+/// The first day of the month of index `year * 12 + month0` ([`month_of`]): the
+/// `first` of its [`month_period`], without the period's label (a tier timeline asks it of
+/// every month of every customer it derives).
+fn month_first(index: i32) -> Day {
+    let month = u32::try_from(index.rem_euclid(12)).expect("0..12") + 1;
+    Day::from_ymd(index.div_euclid(12), month, 1).expect("a month of a stored date")
+}
+
 /// The customers whose facts a record enters: its owner, and the referrer of a sale or policy.
 fn customers_named(record: &Record) -> Vec<&str> {
     let referrer = match record {
@@ -1022,7 +1030,7 @@ fn tier_timeline(
     let last = (month_of(settled.0) + 1).max(first);
     let mut changes: Vec<TierChange> = Vec::new();
     for month in first..=last {
-        let result = tiers.tier_of(id, &rules.tiers, Day(month_period(month).first.0 - 1));
+        let result = tiers.tier_of(id, &rules.tiers, Day(month_first(month).0 - 1));
         let change = TierChange {
             month,
             tier: tier_code(result.tier),
@@ -1318,6 +1326,24 @@ pub fn check(reader: &Reader, rules: &Rules, max: usize) -> Result<FactsCheck, S
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A month's first day, by hand, for the months around the years' ends, leap February
+    /// and the calendar's first and last reporting years.
+    #[test]
+    fn a_months_first_day_is_the_first_of_its_period() {
+        for (year, month0, first) in [
+            (2024, 0, "2024-01-01"),
+            (2024, 1, "2024-02-01"),
+            (2024, 2, "2024-03-01"),
+            (2023, 11, "2023-12-01"),
+            (1990, 0, "1990-01-01"),
+        ] {
+            let index = year * 12 + month0;
+            assert_eq!(month_first(index), Day::parse(first).unwrap());
+            assert_eq!(month_first(index), month_period(index).first);
+            assert_eq!(month_of(month_first(index).0), index);
+        }
+    }
 
     #[test]
     fn gathered_records_come_back_once_each_in_key_order() {
