@@ -163,28 +163,21 @@ pub struct WorkCalendar {
 }
 
 /// Why a calendar cannot be built.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum CalendarError {
+    #[error("{}", crate::say!(
+        "no working weekday: at least one weekday must be a working day",
+        "没有设为工作日的星期几：一周中至少要有一天是工作日"
+    ))]
     NoWeekday,
+    #[error("{}", crate::say!(
+        "the working day starts at {start} and ends at {end}; it must end after it starts",
+        "工作日从 {start} 开始、到 {end} 结束；结束时间必须晚于开始时间",
+        start = .start,
+        end = .end
+    ))]
     EmptyDay { start: TimeOfDay, end: TimeOfDay },
 }
-
-impl fmt::Display for CalendarError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            CalendarError::NoWeekday => f.write_str(crate::voice::pick(
-                "no working weekday: at least one weekday must be a working day",
-                "没有设为工作日的星期几：一周中至少要有一天是工作日",
-            )),
-            CalendarError::EmptyDay { start, end } => f.write_str(&crate::say!(
-                "the working day starts at {start} and ends at {end}; it must end after it starts",
-                "工作日从 {start} 开始、到 {end} 结束；结束时间必须晚于开始时间"
-            )),
-        }
-    }
-}
-
-impl std::error::Error for CalendarError {}
 
 impl WorkCalendar {
     /// A calendar of working `weekdays`, hours `[day_start, day_end)` and date overrides

@@ -105,93 +105,81 @@ impl fmt::Debug for Chart {
 }
 
 /// Why a chart could not be drawn. Empty input is not an error.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ChartError {
+    #[error("{}", crate::say!(
+        "chart {chart}: {what} is {value}, outside {range}; rates are fractions of 1 (0.875 for 87.5 %) and scores means on the 1–5 scale",
+        "图表 {chart}：{what} 为 {value}，超出 {range}；比率是 0 到 1 之间的小数（87.5 % 写作 0.875），分数是 1–5 分制上的平均值",
+        chart = .chart,
+        what = .what,
+        value = .value,
+        range = .range
+    ))]
     OutOfRange {
         chart: &'static str,
         what: String,
         value: f64,
         range: &'static str,
     },
-    Duplicate {
-        chart: &'static str,
-        key: String,
-    },
+    #[error("{}", crate::say!(
+        "chart {chart}: `{key}` is given more than once; merge the entries before charting",
+        "图表 {chart}：`{key}` 出现了不止一次；请先合并这些条目再作图",
+        chart = .chart,
+        key = .key
+    ))]
+    Duplicate { chart: &'static str, key: String },
+    #[error("{}", too_many_said(.chart, .what, *.count, *.max))]
     TooMany {
         chart: &'static str,
         what: &'static str,
         count: usize,
         max: usize,
     },
+    #[error("{}", crate::say!(
+        "chart {chart}: drawing the {format} failed: {message} (a bug in careledger's charts; please report it)",
+        "图表 {chart}：绘制 {format} 失败：{message}（这是 careledger 图表的缺陷；请报告）",
+        chart = .chart,
+        format = .format,
+        message = .message
+    ))]
     Draw {
         chart: &'static str,
         format: &'static str,
         message: String,
     },
+    #[error("{}", crate::say!(
+        "chart {chart}: encoding the PNG failed: {message}",
+        "图表 {chart}：PNG 编码失败：{message}",
+        chart = .chart,
+        message = .message
+    ))]
     Encode {
         chart: &'static str,
         message: String,
     },
+    #[error("{}", crate::say!(
+        "the chart font embedded in careledger is damaged; rebuild from a clean checkout (src/chart/font/)",
+        "careledger 内嵌的图表字体已损坏；请从干净的检出重新构建（src/chart/font/）"
+    ))]
     Font,
 }
 
-impl fmt::Display for ChartError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let text = match self {
-            ChartError::OutOfRange {
-                chart,
-                what,
-                value,
-                range,
-            } => crate::say!(
-                "chart {chart}: {what} is {value}, outside {range}; rates are fractions of 1 (0.875 for 87.5 %) and scores means on the 1–5 scale",
-                "图表 {chart}：{what} 为 {value}，超出 {range}；比率是 0 到 1 之间的小数（87.5 % 写作 0.875），分数是 1–5 分制上的平均值"
-            ),
-            ChartError::Duplicate { chart, key } => crate::say!(
-                "chart {chart}: `{key}` is given more than once; merge the entries before charting",
-                "图表 {chart}：`{key}` 出现了不止一次；请先合并这些条目再作图"
-            ),
-            ChartError::TooMany {
-                chart,
-                what,
-                count,
-                max,
-            } => {
-                let things = match *what {
-                    "years" => "年份",
-                    "departments" => "部门",
-                    "reasons" => "原因",
-                    "questions" => "问题",
-                    other => other,
-                };
-                crate::say!(
-                    "chart {chart}: {count} {what} is more than the {max} it can show legibly; select or aggregate them first",
-                    "图表 {chart}：{count} 个{things}超过了它能清晰显示的 {max} 个；请先筛选或汇总"
-                )
-            }
-            ChartError::Draw {
-                chart,
-                format,
-                message,
-            } => crate::say!(
-                "chart {chart}: drawing the {format} failed: {message} (a bug in careledger's charts; please report it)",
-                "图表 {chart}：绘制 {format} 失败：{message}（这是 careledger 图表的缺陷；请报告）"
-            ),
-            ChartError::Encode { chart, message } => crate::say!(
-                "chart {chart}: encoding the PNG failed: {message}",
-                "图表 {chart}：PNG 编码失败：{message}"
-            ),
-            ChartError::Font => crate::say!(
-                "the chart font embedded in careledger is damaged; rebuild from a clean checkout (src/chart/font/)",
-                "careledger 内嵌的图表字体已损坏；请从干净的检出重新构建（src/chart/font/）"
-            ),
-        };
-        f.write_str(&text)
-    }
+/// The message of [`ChartError::TooMany`]: `what` is English (`"years"` …), and Chinese
+/// counts the things with its own word.
+fn too_many_said(chart: &str, what: &str, count: usize, max: usize) -> String {
+    let things = match what {
+        "years" => "年份",
+        "departments" => "部门",
+        "reasons" => "原因",
+        "questions" => "问题",
+        other => other,
+    };
+    crate::say!(
+        "chart {chart}: {count} {what} is more than the {max} it can show legibly; select or aggregate them first",
+        "图表 {chart}：{count} 个{things}超过了它能清晰显示的 {max} 个；请先筛选或汇总"
+    )
 }
-
-impl std::error::Error for ChartError {}
 
 /// Renders one line of text with the chart font on a white strip, as the charts draw it.
 /// With `fallback` false, characters missing from the font are drawn as the font's

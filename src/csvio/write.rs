@@ -80,49 +80,12 @@ pub fn write_kind<W: Write>(reader: &Reader, kind: Kind, out: W) -> Result<(W, u
     Ok((out, rows))
 }
 
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum ExportError {
-    /// Shown as the store's error itself.
-    Store(StoreError),
-    Io(std::io::Error),
-    Csv(csv::Error),
-}
-
-impl std::fmt::Display for ExportError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ExportError::Store(e) => std::fmt::Display::fmt(e, f),
-            ExportError::Io(e) => f.write_str(&crate::say!("cannot write: {e}", "无法写入：{e}")),
-            ExportError::Csv(e) => f.write_str(&crate::say!("cannot write: {e}", "无法写入：{e}")),
-        }
-    }
-}
-
-impl std::error::Error for ExportError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            // Transparent: the store error's own source.
-            ExportError::Store(e) => std::error::Error::source(e),
-            ExportError::Io(e) => Some(e),
-            ExportError::Csv(e) => Some(e),
-        }
-    }
-}
-
-impl From<StoreError> for ExportError {
-    fn from(e: StoreError) -> Self {
-        ExportError::Store(e)
-    }
-}
-
-impl From<std::io::Error> for ExportError {
-    fn from(e: std::io::Error) -> Self {
-        ExportError::Io(e)
-    }
-}
-
-impl From<csv::Error> for ExportError {
-    fn from(e: csv::Error) -> Self {
-        ExportError::Csv(e)
-    }
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{}", crate::say!("cannot write: {e}", "无法写入：{e}", e = .0))]
+    Io(#[from] std::io::Error),
+    #[error("{}", crate::say!("cannot write: {e}", "无法写入：{e}", e = .0))]
+    Csv(#[from] csv::Error),
 }

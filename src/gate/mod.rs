@@ -122,20 +122,17 @@ fn header_line(text: &str, offset: usize) -> usize {
 }
 
 /// A gates file that cannot be used: exit 2.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
+#[error("{}", crate::say!(
+    "{file}: {message}",
+    "{file}：{message}",
+    file = .file,
+    message = .message
+))]
 pub struct GatesError {
     pub file: String,
     pub message: String,
 }
-
-impl std::fmt::Display for GatesError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let GatesError { file, message } = self;
-        f.write_str(&crate::say!("{file}: {message}", "{file}：{message}"))
-    }
-}
-
-impl std::error::Error for GatesError {}
 
 /// Reads a gates file (TOML, one `[[gate]]` table per gate).
 pub fn parse_gates(file: &str, text: &str) -> Result<Vec<Gate>, GatesError> {

@@ -126,38 +126,25 @@ pub(crate) const FILES: usize = Kind::ALL.len();
 pub(crate) type Writer = csv::Writer<Box<dyn Write>>;
 
 /// Why generating failed.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum GenError {
     /// The configuration asks for something impossible (no months, a start the calendar does
     /// not have): bad usage.
+    #[error("{0}")]
     Config(String),
     /// A file could not be opened or written.
+    #[error("{}", crate::say!(
+        "cannot write {file}: {source}",
+        "无法写入 {file}：{source}",
+        file = .file,
+        source = .source
+    ))]
     Write {
         file: String,
+        #[source]
         source: std::io::Error,
     },
-}
-
-impl std::fmt::Display for GenError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            GenError::Config(message) => f.write_str(message),
-            GenError::Write { file, source } => f.write_str(&crate::say!(
-                "cannot write {file}: {source}",
-                "无法写入 {file}：{source}"
-            )),
-        }
-    }
-}
-
-impl std::error::Error for GenError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            GenError::Config(_) => None,
-            GenError::Write { source, .. } => Some(source),
-        }
-    }
 }
 
 /// Generates one CSV file per record kind for `cfg`, in the order of `Kind::ALL`, each into the

@@ -194,44 +194,16 @@ fn to_fen(yuan: f64) -> Fen {
 
 /// Why a lapse report could not be made: the store, or a model that could not be fitted
 /// to this data (too few customers, a series refused).
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum LapseFailure {
-    Kpi(KpiError),
-    Model(LapseError),
-}
-
-impl std::fmt::Display for LapseFailure {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            LapseFailure::Kpi(e) => std::fmt::Display::fmt(e, f),
-            LapseFailure::Model(e) => f.write_str(&crate::say!(
-                "the lapse model could not be fitted to this store's service visits: {e}",
-                "流失预警模型无法拟合本数据库的维修到店记录：{e}"
-            )),
-        }
-    }
-}
-
-impl std::error::Error for LapseFailure {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            // Transparent: the KPI error's own source.
-            LapseFailure::Kpi(e) => std::error::Error::source(e),
-            LapseFailure::Model(e) => Some(e),
-        }
-    }
-}
-
-impl From<KpiError> for LapseFailure {
-    fn from(e: KpiError) -> Self {
-        LapseFailure::Kpi(e)
-    }
-}
-
-impl From<LapseError> for LapseFailure {
-    fn from(e: LapseError) -> Self {
-        LapseFailure::Model(e)
-    }
+    #[error(transparent)]
+    Kpi(#[from] KpiError),
+    #[error("{}", crate::say!(
+        "the lapse model could not be fitted to this store's service visits: {e}",
+        "流失预警模型无法拟合本数据库的维修到店记录：{e}",
+        e = .0
+    ))]
+    Model(#[from] LapseError),
 }
 
 impl From<crate::store::StoreError> for LapseFailure {

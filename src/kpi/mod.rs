@@ -34,41 +34,12 @@ const _: () = assert!(usize::BITS <= u64::BITS);
 
 /// Why a KPI could not be computed: the store failed, or a money figure summed beyond i64
 /// fen (bad input: the message names the figure).
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum KpiError {
-    Store(StoreError),
-    Overflow(MoneyOverflow),
-}
-
-/// Both variants are transparent: the message and the source are the cause's own.
-impl std::fmt::Display for KpiError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            KpiError::Store(e) => std::fmt::Display::fmt(e, f),
-            KpiError::Overflow(e) => std::fmt::Display::fmt(e, f),
-        }
-    }
-}
-
-impl std::error::Error for KpiError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            KpiError::Store(e) => std::error::Error::source(e),
-            KpiError::Overflow(e) => std::error::Error::source(e),
-        }
-    }
-}
-
-impl From<StoreError> for KpiError {
-    fn from(e: StoreError) -> Self {
-        KpiError::Store(e)
-    }
-}
-
-impl From<MoneyOverflow> for KpiError {
-    fn from(e: MoneyOverflow) -> Self {
-        KpiError::Overflow(e)
-    }
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Overflow(#[from] MoneyOverflow),
 }
 
 /// `n / d` as a rate, `None` (JSON `null`) when the denominator is 0.

@@ -1032,52 +1032,20 @@ fn apply_person_adjustments(s: &mut Statement, inputs: &PayoutInputs) -> Result<
 
 /// Why a month was not closed: the store refused (out of order, already closed, failed), or
 /// its statement overflowed (bad input).
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum CloseFailure {
-    Close(CloseError),
-    Overflow(MoneyOverflow),
+    #[error(transparent)]
+    Close(#[from] CloseError),
+    #[error(transparent)]
+    Overflow(#[from] MoneyOverflow),
     /// The month looks unready (see [`close_warnings`]); `--force` closes it anyway.
-    Unsafe {
-        month: String,
-        reasons: Vec<String>,
-    },
-}
-
-impl fmt::Display for CloseFailure {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            CloseFailure::Close(e) => fmt::Display::fmt(e, f),
-            CloseFailure::Overflow(e) => fmt::Display::fmt(e, f),
-            CloseFailure::Unsafe { month, reasons } => f.write_str(&crate::say!(
-                "{month} was not closed: {}; check the data, or close it anyway with --force",
-                "{month} 未结账：{}；请核对数据，或用 --force 强制结账",
-                reasons.join(crate::voice::pick("; ", "；"))
-            )),
-        }
-    }
-}
-
-impl std::error::Error for CloseFailure {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            // Transparent: the cause's own source.
-            CloseFailure::Close(e) => std::error::Error::source(e),
-            CloseFailure::Overflow(e) => std::error::Error::source(e),
-            CloseFailure::Unsafe { .. } => None,
-        }
-    }
-}
-
-impl From<CloseError> for CloseFailure {
-    fn from(e: CloseError) -> Self {
-        CloseFailure::Close(e)
-    }
-}
-
-impl From<MoneyOverflow> for CloseFailure {
-    fn from(e: MoneyOverflow) -> Self {
-        CloseFailure::Overflow(e)
-    }
+    #[error("{}", crate::say!(
+        "{month} was not closed: {}; check the data, or close it anyway with --force",
+        "{month} 未结账：{}；请核对数据，或用 --force 强制结账",
+        .reasons.join(crate::voice::pick("; ", "；")),
+        month = .month
+    ))]
+    Unsafe { month: String, reasons: Vec<String> },
 }
 
 impl From<StoreError> for CloseFailure {

@@ -66,10 +66,23 @@ impl History {
 }
 
 /// What the models refuse, and why.
-#[derive(Debug, PartialEq)]
+#[derive(Debug, thiserror::Error, PartialEq)]
 #[non_exhaustive]
 pub enum LapseError {
+    #[error("{}", crate::say!(
+        "no customers to fit: give at least one history (Gamma-Gamma: one with x ≥ 1)",
+        "没有可拟合的客户：请至少给出一条历史（Gamma-Gamma：至少一条 x ≥ 1 的历史）"
+    ))]
     NoCustomers,
+    #[error("{}", crate::say!(
+        "customer {index}: x = {x}, t_x = {t_x}, age = {age}: {reason}",
+        "客户 {index}：x = {x}，t_x = {t_x}，age = {age}：{reason}",
+        index = .index,
+        x = .x,
+        t_x = .t_x,
+        age = .age,
+        reason = reason_said(.reason)
+    ))]
     BadHistory {
         index: usize,
         x: u32,
@@ -77,104 +90,71 @@ pub enum LapseError {
         age: f64,
         reason: &'static str,
     },
-    BadSpend {
-        index: usize,
-        x: u32,
-        zbar: f64,
-    },
-    SeriesDomain {
-        a: f64,
-        b: f64,
-        c: f64,
-        z: f64,
-    },
-    SeriesDiverged {
-        a: f64,
-        b: f64,
-        c: f64,
-        z: f64,
-    },
-    BadTime {
-        t: f64,
-    },
+    #[error("{}", crate::say!(
+        "customer {index}: x = {x}, mean spend {zbar}: the spend model needs x ≥ 1 and a positive, finite mean spend",
+        "客户 {index}：x = {x}，平均消费 {zbar}：消费模型需要 x ≥ 1，且平均消费是有限的正数",
+        index = .index,
+        x = .x,
+        zbar = .zbar
+    ))]
+    BadSpend { index: usize, x: u32, zbar: f64 },
+    #[error("{}", crate::say!(
+        "2F1({a}, {b}; {c}; {z}): the series needs |z| < 1 and c not 0, −1, −2, …",
+        "2F1({a}, {b}; {c}; {z})：该级数需要 |z| < 1，且 c 不为 0、−1、−2、…",
+        a = .a,
+        b = .b,
+        c = .c,
+        z = .z
+    ))]
+    SeriesDomain { a: f64, b: f64, c: f64, z: f64 },
+    #[error("{}", crate::say!(
+        "2F1({a}, {b}; {c}; {z}): the series did not converge within its bound; z is too close to 1 (shorten t)",
+        "2F1({a}, {b}; {c}; {z})：该级数在其上限内未收敛；z 太接近 1（请缩短 t）",
+        a = .a,
+        b = .b,
+        c = .c,
+        z = .z
+    ))]
+    SeriesDiverged { a: f64, b: f64, c: f64, z: f64 },
+    #[error("{}", crate::say!(
+        "a time must be finite and not negative, got t = {t}",
+        "时间必须是有限的非负值，实际为 t = {t}",
+        t = .t
+    ))]
+    BadTime { t: f64 },
+    #[error("{}", crate::say!(
+        "holdout check: need calibration end < holdout end and a positive period of at most {periods_max} per holdout, got {calibration_end}, {holdout_end}, {period}",
+        "留出检验：需要校准期终点 < 留出期终点，且周期为正、每个留出期最多 {periods_max} 个周期，实际为 {calibration_end}、{holdout_end}、{period}",
+        periods_max = .periods_max,
+        calibration_end = .calibration_end,
+        holdout_end = .holdout_end,
+        period = .period
+    ))]
     BadWindow {
         calibration_end: f64,
         holdout_end: f64,
         period: f64,
         periods_max: u32,
     },
-    BadTransactionTime {
-        index: usize,
-    },
+    #[error("{}", crate::say!(
+        "holdout check: customer {index} has a transaction time that is not finite",
+        "留出检验：客户 {index} 有一个交易时间不是有限值",
+        index = .index
+    ))]
+    BadTransactionTime { index: usize },
 }
 
-impl std::fmt::Display for LapseError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let text = match self {
-            LapseError::NoCustomers => crate::say!(
-                "no customers to fit: give at least one history (Gamma-Gamma: one with x ≥ 1)",
-                "没有可拟合的客户：请至少给出一条历史（Gamma-Gamma：至少一条 x ≥ 1 的历史）"
-            ),
-            LapseError::BadHistory {
-                index,
-                x,
-                t_x,
-                age,
-                reason,
-            } => {
-                // The reasons of `History::check`, said in the language of messages.
-                let reason = match *reason {
-                    "t_x and age must be finite" => {
-                        crate::voice::pick(reason, "t_x 和 age 必须是有限值")
-                    }
-                    "t_x and age must not be negative" => {
-                        crate::voice::pick(reason, "t_x 和 age 不能为负")
-                    }
-                    "the last transaction (t_x) cannot come after the cut-off (age)" => {
-                        crate::voice::pick(reason, "最后一次交易（t_x）不能晚于截止点（age）")
-                    }
-                    other => other,
-                };
-                crate::say!(
-                    "customer {index}: x = {x}, t_x = {t_x}, age = {age}: {reason}",
-                    "客户 {index}：x = {x}，t_x = {t_x}，age = {age}：{reason}"
-                )
-            }
-            LapseError::BadSpend { index, x, zbar } => crate::say!(
-                "customer {index}: x = {x}, mean spend {zbar}: the spend model needs x ≥ 1 and a positive, finite mean spend",
-                "客户 {index}：x = {x}，平均消费 {zbar}：消费模型需要 x ≥ 1，且平均消费是有限的正数"
-            ),
-            LapseError::SeriesDomain { a, b, c, z } => crate::say!(
-                "2F1({a}, {b}; {c}; {z}): the series needs |z| < 1 and c not 0, −1, −2, …",
-                "2F1({a}, {b}; {c}; {z})：该级数需要 |z| < 1，且 c 不为 0、−1、−2、…"
-            ),
-            LapseError::SeriesDiverged { a, b, c, z } => crate::say!(
-                "2F1({a}, {b}; {c}; {z}): the series did not converge within its bound; z is too close to 1 (shorten t)",
-                "2F1({a}, {b}; {c}; {z})：该级数在其上限内未收敛；z 太接近 1（请缩短 t）"
-            ),
-            LapseError::BadTime { t } => crate::say!(
-                "a time must be finite and not negative, got t = {t}",
-                "时间必须是有限的非负值，实际为 t = {t}"
-            ),
-            LapseError::BadWindow {
-                calibration_end,
-                holdout_end,
-                period,
-                periods_max,
-            } => crate::say!(
-                "holdout check: need calibration end < holdout end and a positive period of at most {periods_max} per holdout, got {calibration_end}, {holdout_end}, {period}",
-                "留出检验：需要校准期终点 < 留出期终点，且周期为正、每个留出期最多 {periods_max} 个周期，实际为 {calibration_end}、{holdout_end}、{period}"
-            ),
-            LapseError::BadTransactionTime { index } => crate::say!(
-                "holdout check: customer {index} has a transaction time that is not finite",
-                "留出检验：客户 {index} 有一个交易时间不是有限值"
-            ),
-        };
-        f.write_str(&text)
+/// A reason of `History::check` ([`LapseError::BadHistory`]), said in the language of messages.
+fn reason_said(reason: &'static str) -> &'static str {
+    match reason {
+        "t_x and age must be finite" => crate::voice::pick(reason, "t_x 和 age 必须是有限值"),
+        "t_x and age must not be negative" => crate::voice::pick(reason, "t_x 和 age 不能为负"),
+        "the last transaction (t_x) cannot come after the cut-off (age)" => {
+            crate::voice::pick(reason, "最后一次交易（t_x）不能晚于截止点（age）")
+        }
+        other => other,
     }
 }
-
-impl std::error::Error for LapseError {}
 
 /// Check every history, naming the first bad one.
 pub(crate) fn check_histories(histories: &[History]) -> Result<(), LapseError> {

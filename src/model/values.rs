@@ -123,23 +123,17 @@ impl Fen {
 /// read from a file is at most 13 digits of yuan (under 10^15 fen), so it takes more than
 /// 9 000 of the largest amounts in one figure: the amounts are wrong, and the message says
 /// where to look.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{}", crate::say!(
+    "{figure} is beyond the largest amount careledger can hold ({max} yuan): the amounts it adds up are implausibly large; check them in the files imported (sales.csv amount, service_orders.csv revenue) and correct them with `import --amend`",
+    "{figure} 超出了 careledger 能容纳的最大金额（{max} 元）：累加的金额大得不合理；请在导入的文件中核对它们（sales.csv 的 amount 列、service_orders.csv 的 revenue 列），并用 `import --amend` 改正",
+    figure = .figure,
+    max = Fen(i64::MAX)
+))]
 pub struct MoneyOverflow {
     /// What was being summed, e.g. `recovery revenue of 2024-11`.
     pub figure: String,
 }
-
-impl fmt::Display for MoneyOverflow {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (figure, max) = (&self.figure, Fen(i64::MAX));
-        f.write_str(&crate::say!(
-            "{figure} is beyond the largest amount careledger can hold ({max} yuan): the amounts it adds up are implausibly large; check them in the files imported (sales.csv amount, service_orders.csv revenue) and correct them with `import --amend`",
-            "{figure} 超出了 careledger 能容纳的最大金额（{max} 元）：累加的金额大得不合理；请在导入的文件中核对它们（sales.csv 的 amount 列、service_orders.csv 的 revenue 列），并用 `import --amend` 改正"
-        ))
-    }
-}
-
-impl std::error::Error for MoneyOverflow {}
 
 /// Money in JSON is a string of yuan with two decimals (DOMAIN.md section 9).
 impl serde::Serialize for Fen {

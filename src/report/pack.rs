@@ -40,60 +40,17 @@ use crate::rules::Rules;
 use crate::store::{Reader, StoreError};
 use crate::worktime::WorkCalendar;
 
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum PackError {
-    Store(StoreError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
     /// A money figure beyond i64 fen: bad input (the message names the figure).
-    Overflow(MoneyOverflow),
-    Chart(ChartError),
-    Xlsx(super::xlsx::XlsxFailure),
-}
-
-/// Every variant is transparent: the message and the source are the cause's own.
-impl std::fmt::Display for PackError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            PackError::Store(e) => std::fmt::Display::fmt(e, f),
-            PackError::Overflow(e) => std::fmt::Display::fmt(e, f),
-            PackError::Chart(e) => std::fmt::Display::fmt(e, f),
-            PackError::Xlsx(e) => std::fmt::Display::fmt(e, f),
-        }
-    }
-}
-
-impl std::error::Error for PackError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            PackError::Store(e) => std::error::Error::source(e),
-            PackError::Overflow(e) => std::error::Error::source(e),
-            PackError::Chart(e) => std::error::Error::source(e),
-            PackError::Xlsx(e) => std::error::Error::source(e),
-        }
-    }
-}
-
-impl From<StoreError> for PackError {
-    fn from(e: StoreError) -> PackError {
-        PackError::Store(e)
-    }
-}
-
-impl From<MoneyOverflow> for PackError {
-    fn from(e: MoneyOverflow) -> PackError {
-        PackError::Overflow(e)
-    }
-}
-
-impl From<ChartError> for PackError {
-    fn from(e: ChartError) -> PackError {
-        PackError::Chart(e)
-    }
-}
-
-impl From<super::xlsx::XlsxFailure> for PackError {
-    fn from(e: super::xlsx::XlsxFailure) -> PackError {
-        PackError::Xlsx(e)
-    }
+    #[error(transparent)]
+    Overflow(#[from] MoneyOverflow),
+    #[error(transparent)]
+    Chart(#[from] ChartError),
+    #[error(transparent)]
+    Xlsx(#[from] super::xlsx::XlsxFailure),
 }
 
 impl From<KpiError> for PackError {

@@ -34,20 +34,13 @@ use crate::model::{Day, Fen};
 
 /// rust_xlsxwriter refused to build the workbook: a cell beyond Excel's limits (a text of
 /// more than 32 767 characters, say). Nothing was written.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
+#[error("{}", crate::say!(
+    "cannot write the statement as xlsx: {cause}",
+    "无法把结算单写成 xlsx：{cause}",
+    cause = .0
+))]
 pub struct XlsxFailure(String);
-
-impl std::fmt::Display for XlsxFailure {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let cause = &self.0;
-        f.write_str(&crate::say!(
-            "cannot write the statement as xlsx: {cause}",
-            "无法把结算单写成 xlsx：{cause}"
-        ))
-    }
-}
-
-impl std::error::Error for XlsxFailure {}
 
 impl From<XlsxError> for XlsxFailure {
     fn from(e: XlsxError) -> XlsxFailure {

@@ -826,33 +826,28 @@ fn integer_leaves(table: &toml::Table, prefix: &str, out: &mut Vec<(String, i64)
 }
 
 /// A rules file that cannot be used.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum RulesError {
-    Syntax {
-        file: String,
-        message: String,
-    },
+    #[error("{}", crate::say!(
+        "{file}: {message}",
+        "{file}：{message}",
+        file = .file,
+        message = .message
+    ))]
+    Syntax { file: String, message: String },
+    #[error("{}", crate::say!(
+        "{file}: {key}: {reason}",
+        "{file}：{key}：{reason}",
+        file = .file,
+        key = .key,
+        reason = .reason
+    ))]
     Value {
         file: String,
         key: String,
         reason: String,
     },
 }
-
-impl std::fmt::Display for RulesError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&match self {
-            RulesError::Syntax { file, message } => {
-                crate::say!("{file}: {message}", "{file}：{message}")
-            }
-            RulesError::Value { file, key, reason } => {
-                crate::say!("{file}: {key}: {reason}", "{file}：{key}：{reason}")
-            }
-        })
-    }
-}
-
-impl std::error::Error for RulesError {}
 
 fn task(due_hours: u32, department: &str, success: &[Outcome], owner: TaskOwner) -> TaskRule {
     TaskRule {

@@ -31,72 +31,45 @@ use redb::{
 use super::{CONCURRENCY, Store, StoreError, guarded};
 
 /// Why no backup was written.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum BackupError {
+    #[error("{}", crate::say!(
+        "{path} exists already; a backup never replaces a file: choose a new file name",
+        "{path} 已存在；备份从不覆盖文件：请换一个新文件名",
+        path = .0.display()
+    ))]
     Exists(PathBuf),
+    #[error("{}", crate::say!(
+        "the store holds a table `{table}` that this careledger does not know (was it written by a newer careledger?); nothing was written: back it up with that release",
+        "数据库中有一个本 careledger 不认识的表 `{table}`（是更新版本的 careledger 写入的吗？）；没有写入任何内容：请用那个版本备份",
+        table = .0
+    ))]
     UnknownTable(String),
+    #[error("{}", crate::say!(
+        "the copy of the table `{table}` holds {copied} entries, the store {stored}; nothing was written",
+        "表 `{table}` 的副本有 {copied} 条，数据库中有 {stored} 条；没有写入任何内容",
+        table = .table,
+        copied = .copied,
+        stored = .stored
+    ))]
     Incomplete {
         table: String,
         stored: u64,
         copied: u64,
     },
+    #[error("{}", crate::say!(
+        "cannot write the backup {path}: {cause}",
+        "无法写入备份 {path}：{cause}",
+        path = .path.display(),
+        cause = .cause
+    ))]
     Write {
         path: PathBuf,
         cause: std::io::Error,
     },
-    Store(StoreError),
-}
-
-impl std::fmt::Display for BackupError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let text = match self {
-            BackupError::Exists(path) => {
-                let path = path.display();
-                crate::say!(
-                    "{path} exists already; a backup never replaces a file: choose a new file name",
-                    "{path} 已存在；备份从不覆盖文件：请换一个新文件名"
-                )
-            }
-            BackupError::UnknownTable(table) => crate::say!(
-                "the store holds a table `{table}` that this careledger does not know (was it written by a newer careledger?); nothing was written: back it up with that release",
-                "数据库中有一个本 careledger 不认识的表 `{table}`（是更新版本的 careledger 写入的吗？）；没有写入任何内容：请用那个版本备份"
-            ),
-            BackupError::Incomplete {
-                table,
-                stored,
-                copied,
-            } => crate::say!(
-                "the copy of the table `{table}` holds {copied} entries, the store {stored}; nothing was written",
-                "表 `{table}` 的副本有 {copied} 条，数据库中有 {stored} 条；没有写入任何内容"
-            ),
-            BackupError::Write { path, cause } => {
-                let path = path.display();
-                crate::say!(
-                    "cannot write the backup {path}: {cause}",
-                    "无法写入备份 {path}：{cause}"
-                )
-            }
-            BackupError::Store(e) => return std::fmt::Display::fmt(e, f),
-        };
-        f.write_str(&text)
-    }
-}
-
-impl std::error::Error for BackupError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            // `#[error(transparent)]`: the store error's own source.
-            BackupError::Store(e) => std::error::Error::source(e),
-            _ => None,
-        }
-    }
-}
-
-impl From<StoreError> for BackupError {
-    fn from(e: StoreError) -> Self {
-        BackupError::Store(e)
-    }
+    #[error(transparent)]
+    Store(#[from] StoreError),
 }
 
 /// What a backup copied: every table's name and entry count, in name order.

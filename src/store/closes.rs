@@ -159,44 +159,23 @@ impl Reader {
 }
 
 /// Why a month was not reopened.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum ReopenError {
+    #[error("{}", crate::say!(
+        "{month} is not closed; only a closed month can be reopened",
+        "{month} 未结账；只有已结账的月份才能重新打开",
+        month = .0
+    ))]
     NotClosed(String),
+    #[error("{}", crate::say!(
+        "{month} is not the latest closed month ({latest} is): months reopen from the latest back, so that no closed month follows an open one",
+        "{month} 不是最近一个已结账的月份（{latest} 才是）：月份从最近的往前依次重新打开，这样已结账的月份不会排在未结账的月份之后",
+        month = .month,
+        latest = .latest
+    ))]
     NotLatest { month: String, latest: String },
-    Store(StoreError),
-}
-
-impl std::fmt::Display for ReopenError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let text = match self {
-            ReopenError::NotClosed(month) => crate::say!(
-                "{month} is not closed; only a closed month can be reopened",
-                "{month} 未结账；只有已结账的月份才能重新打开"
-            ),
-            ReopenError::NotLatest { month, latest } => crate::say!(
-                "{month} is not the latest closed month ({latest} is): months reopen from the latest back, so that no closed month follows an open one",
-                "{month} 不是最近一个已结账的月份（{latest} 才是）：月份从最近的往前依次重新打开，这样已结账的月份不会排在未结账的月份之后"
-            ),
-            ReopenError::Store(e) => return std::fmt::Display::fmt(e, f),
-        };
-        f.write_str(&text)
-    }
-}
-
-impl std::error::Error for ReopenError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            // `#[error(transparent)]`: the store error's own source.
-            ReopenError::Store(e) => std::error::Error::source(e),
-            _ => None,
-        }
-    }
-}
-
-impl From<StoreError> for ReopenError {
-    fn from(e: StoreError) -> Self {
-        ReopenError::Store(e)
-    }
+    #[error(transparent)]
+    Store(#[from] StoreError),
 }
 
 /// The months closed now, from the tables of a write transaction.

@@ -22,27 +22,17 @@ fn config() -> bincode::config::Configuration {
 
 /// A stored value that cannot be read: the file was written by another version of careledger,
 /// or it is damaged.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum CodecError {
+    #[error("{}", crate::say!(
+        "stored value has format version {found}, this careledger reads version {FORMAT_VERSION}; use the careledger release that wrote the store, or re-import the files into a new store",
+        "存储的值格式版本为 {found}，本 careledger 读取版本 {FORMAT_VERSION}；请使用写入该数据库的 careledger 版本，或把文件重新导入一个新数据库",
+        found = .found
+    ))]
     Version { found: u8 },
+    #[error("{}", crate::say!("stored value is damaged: {what}", "存储的值已损坏：{what}", what = .0))]
     Damaged(String),
 }
-
-impl std::fmt::Display for CodecError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&match self {
-            CodecError::Version { found } => crate::say!(
-                "stored value has format version {found}, this careledger reads version {FORMAT_VERSION}; use the careledger release that wrote the store, or re-import the files into a new store",
-                "存储的值格式版本为 {found}，本 careledger 读取版本 {FORMAT_VERSION}；请使用写入该数据库的 careledger 版本，或把文件重新导入一个新数据库"
-            ),
-            CodecError::Damaged(what) => {
-                crate::say!("stored value is damaged: {what}", "存储的值已损坏：{what}")
-            }
-        })
-    }
-}
-
-impl std::error::Error for CodecError {}
 
 /// A value as a table stores it: the version byte, then its current format's encoding.
 pub(crate) fn encode<T: Stored>(value: &T) -> Vec<u8> {

@@ -40,153 +40,112 @@ pub use verify::{Integrity, PROBLEMS_LISTED_MAX, VerifyReport, verify};
 /// Every redb error is classified on its way in (see `classify`): damage to the file,
 /// a full disk and a busy store each get their own variant, so the CLI can say what to do.
 /// The messages never repeat a cause: variants hold their cause as text, not as a `source`.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum StoreError {
+    #[error("{}", crate::say!(
+        "no store at {path}; create one with `careledger import FILES...` or pass --db FILE",
+        "{path} 处没有数据库；请用 `careledger import FILES...` 创建一个，或用 --db FILE 指定",
+        path = .0.display()
+    ))]
     Missing(PathBuf),
-    Busy {
-        path: PathBuf,
-    },
+    #[error("{}", crate::say!(
+        "the store {path} is open for writing by another careledger process; wait for it to finish",
+        "数据库 {path} 正被另一个 careledger 进程写入；请等它完成",
+        path = .path.display()
+    ))]
+    Busy { path: PathBuf },
+    #[error("{}", crate::say!(
+        "another import was committed while the facts were derived; run the command again",
+        "推导派生数据期间另有一次导入已提交；请再运行一次该命令"
+    ))]
     Stale,
-    NoFolder {
-        path: PathBuf,
-        folder: PathBuf,
-    },
+    #[error("{}", crate::say!(
+        "cannot create the store {path}: the folder {folder} does not exist; create it first (mkdir -p {folder}) or pass --db with a file in an existing folder",
+        "无法创建数据库 {path}：文件夹 {folder} 不存在；请先创建它（mkdir -p {folder}），或用 --db 指定一个已有文件夹中的文件",
+        path = .path.display(),
+        folder = .folder.display()
+    ))]
+    NoFolder { path: PathBuf, folder: PathBuf },
+    #[error("{}", crate::say!(
+        "{path} is a folder, not a store file; pass --db FILE, e.g. --db {path}/careledger.redb",
+        "{path} 是文件夹，不是数据库文件；请用 --db FILE 指定，例如 --db {path}/careledger.redb",
+        path = .0.display()
+    ))]
     IsFolder(PathBuf),
-    NotAStore {
-        path: PathBuf,
-        why: String,
-    },
+    #[error("{}", crate::say!(
+        "{path} is not a careledger store ({why}); it was left as it is. Pass --db with the store file, or a new file name to create a store",
+        "{path} 不是 careledger 数据库（{why}）；它保持原样。请用 --db 指定数据库文件，或指定一个新文件名来创建数据库",
+        path = .path.display(),
+        why = .why
+    ))]
+    NotAStore { path: PathBuf, why: String },
+    #[error("{}", crate::say!(
+        "the store {path} is read-only: nothing was written. Make it writable (chmod u+w {path}) or import into another store",
+        "数据库 {path} 是只读的：没有写入任何内容。请使它可写（chmod u+w {path}），或导入到另一个数据库",
+        path = .0.display()
+    ))]
     ReadOnly(PathBuf),
+    #[error("{}", crate::say!(
+        "the store {path} was left by an interrupted import and must be repaired before it is read, which needs write permission: make it writable (chmod u+w {path}) and run the command again",
+        "数据库 {path} 是一次中断的导入留下的，读取前必须先修复，而修复需要写权限：请使它可写（chmod u+w {path}），再运行该命令",
+        path = .0.display()
+    ))]
     RepairNeedsWrite(PathBuf),
+    #[error("{}", crate::say!(
+        "the store is damaged ({what}): run `careledger verify` to see what is wrong, then restore the store from a backup (or re-import the CSV files into a new store)",
+        "数据库已损坏（{what}）：请运行 `careledger verify` 查看问题所在，然后从备份恢复数据库（或把 CSV 文件重新导入一个新数据库）",
+        what = .0
+    ))]
     Damaged(String),
+    #[error("{}", crate::say!(
+        "cannot write the store, for lack of room ({cause}). The transaction was not committed: the store is unchanged. Free disk space (or raise the file size limit, `ulimit -f`) and run the command again",
+        "空间不足，无法写入数据库（{cause}）。事务未提交：数据库未改变。请腾出磁盘空间（或提高文件大小上限，`ulimit -f`），再运行该命令",
+        cause = .0
+    ))]
     NoSpace(String),
+    #[error("{}", io_said(.action, .path, .cause))]
     Io {
         action: &'static str,
         path: PathBuf,
         cause: String,
     },
+    #[error("{}", crate::say!(
+        "store error: {cause}; if it persists, run `careledger verify`, and restore the store from a backup or re-import the files into a new store",
+        "数据库错误：{cause}；如果问题持续出现，请运行 `careledger verify`，并从备份恢复数据库，或把文件重新导入一个新数据库",
+        cause = .0
+    ))]
     Redb(String),
     /// The store's `meta` says it was written in a format newer than this binary writes
     /// and reads. Nothing was read or written; a newer release reads it.
-    Newer {
-        path: PathBuf,
-        format: u64,
-    },
+    #[error("{}", crate::say!(
+        "the store {path} was written by a newer careledger (format {format}; this careledger reads format {STORE_FORMAT} and older); use that release or newer. Nothing was read or written",
+        "数据库 {path} 由更新版本的 careledger 写入（格式 {format}；本 careledger 读取格式 {STORE_FORMAT} 及更早的格式）；请使用该版本或更新的版本。未读取也未写入任何内容",
+        path = .path.display(),
+        format = .format
+    ))]
+    Newer { path: PathBuf, format: u64 },
     /// A stored value of another format version (a damaged value is [`StoreError::Damaged`]).
+    #[error(transparent)]
     Codec(codec::CodecError),
 }
 
-impl std::fmt::Display for StoreError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let text = match self {
-            StoreError::Missing(path) => {
-                let path = path.display();
-                crate::say!(
-                    "no store at {path}; create one with `careledger import FILES...` or pass --db FILE",
-                    "{path} 处没有数据库；请用 `careledger import FILES...` 创建一个，或用 --db FILE 指定"
-                )
-            }
-            StoreError::Busy { path } => {
-                let path = path.display();
-                crate::say!(
-                    "the store {path} is open for writing by another careledger process; wait for it to finish",
-                    "数据库 {path} 正被另一个 careledger 进程写入；请等它完成"
-                )
-            }
-            StoreError::Stale => crate::say!(
-                "another import was committed while the facts were derived; run the command again",
-                "推导派生数据期间另有一次导入已提交；请再运行一次该命令"
-            ),
-            StoreError::NoFolder { path, folder } => {
-                let (path, folder) = (path.display(), folder.display());
-                crate::say!(
-                    "cannot create the store {path}: the folder {folder} does not exist; create it first (mkdir -p {folder}) or pass --db with a file in an existing folder",
-                    "无法创建数据库 {path}：文件夹 {folder} 不存在；请先创建它（mkdir -p {folder}），或用 --db 指定一个已有文件夹中的文件"
-                )
-            }
-            StoreError::IsFolder(path) => {
-                let path = path.display();
-                crate::say!(
-                    "{path} is a folder, not a store file; pass --db FILE, e.g. --db {path}/careledger.redb",
-                    "{path} 是文件夹，不是数据库文件；请用 --db FILE 指定，例如 --db {path}/careledger.redb"
-                )
-            }
-            StoreError::NotAStore { path, why } => {
-                let path = path.display();
-                crate::say!(
-                    "{path} is not a careledger store ({why}); it was left as it is. Pass --db with the store file, or a new file name to create a store",
-                    "{path} 不是 careledger 数据库（{why}）；它保持原样。请用 --db 指定数据库文件，或指定一个新文件名来创建数据库"
-                )
-            }
-            StoreError::ReadOnly(path) => {
-                let path = path.display();
-                crate::say!(
-                    "the store {path} is read-only: nothing was written. Make it writable (chmod u+w {path}) or import into another store",
-                    "数据库 {path} 是只读的：没有写入任何内容。请使它可写（chmod u+w {path}），或导入到另一个数据库"
-                )
-            }
-            StoreError::RepairNeedsWrite(path) => {
-                let path = path.display();
-                crate::say!(
-                    "the store {path} was left by an interrupted import and must be repaired before it is read, which needs write permission: make it writable (chmod u+w {path}) and run the command again",
-                    "数据库 {path} 是一次中断的导入留下的，读取前必须先修复，而修复需要写权限：请使它可写（chmod u+w {path}），再运行该命令"
-                )
-            }
-            StoreError::Damaged(what) => crate::say!(
-                "the store is damaged ({what}): run `careledger verify` to see what is wrong, then restore the store from a backup (or re-import the CSV files into a new store)",
-                "数据库已损坏（{what}）：请运行 `careledger verify` 查看问题所在，然后从备份恢复数据库（或把 CSV 文件重新导入一个新数据库）"
-            ),
-            StoreError::NoSpace(cause) => crate::say!(
-                "cannot write the store, for lack of room ({cause}). The transaction was not committed: the store is unchanged. Free disk space (or raise the file size limit, `ulimit -f`) and run the command again",
-                "空间不足，无法写入数据库（{cause}）。事务未提交：数据库未改变。请腾出磁盘空间（或提高文件大小上限，`ulimit -f`），再运行该命令"
-            ),
-            StoreError::Io {
-                action,
-                path,
-                cause,
-            } => {
-                let path = path.display();
-                let (verb, why) = match *action {
-                    "create" => ("创建", ""),
-                    "open" => ("打开", ""),
-                    "read" => ("读取", ""),
-                    "write" => ("写入", ""),
-                    "copy (to check it, since it is read-only)" => {
-                        ("复制", "（它是只读的，要复制后才能检查）")
-                    }
-                    other => (other, ""),
-                };
-                crate::say!(
-                    "cannot {action} the store {path}: {cause}",
-                    "无法{verb}数据库 {path}{why}：{cause}"
-                )
-            }
-            StoreError::Redb(cause) => crate::say!(
-                "store error: {cause}; if it persists, run `careledger verify`, and restore the store from a backup or re-import the files into a new store",
-                "数据库错误：{cause}；如果问题持续出现，请运行 `careledger verify`，并从备份恢复数据库，或把文件重新导入一个新数据库"
-            ),
-            StoreError::Newer { path, format } => {
-                let path = path.display();
-                crate::say!(
-                    "the store {path} was written by a newer careledger (format {format}; this careledger reads format {STORE_FORMAT} and older); use that release or newer. Nothing was read or written",
-                    "数据库 {path} 由更新版本的 careledger 写入（格式 {format}；本 careledger 读取格式 {STORE_FORMAT} 及更早的格式）；请使用该版本或更新的版本。未读取也未写入任何内容"
-                )
-            }
-            StoreError::Codec(e) => return std::fmt::Display::fmt(e, f),
-        };
-        f.write_str(&text)
-    }
-}
-
-impl std::error::Error for StoreError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            // `#[error(transparent)]`: the codec error's own source.
-            StoreError::Codec(e) => std::error::Error::source(e),
-            _ => None,
-        }
-    }
+/// The message of [`StoreError::Io`]: the action is English (`"read"`, `"write"` …), and
+/// Chinese says it with its own verb.
+fn io_said(action: &str, path: &Path, cause: &str) -> String {
+    let path = path.display();
+    let (verb, why) = match action {
+        "create" => ("创建", ""),
+        "open" => ("打开", ""),
+        "read" => ("读取", ""),
+        "write" => ("写入", ""),
+        "copy (to check it, since it is read-only)" => ("复制", "（它是只读的，要复制后才能检查）"),
+        other => (other, ""),
+    };
+    crate::say!(
+        "cannot {action} the store {path}: {cause}",
+        "无法{verb}数据库 {path}{why}：{cause}"
+    )
 }
 
 impl StoreError {
@@ -452,49 +411,31 @@ impl Store {
 }
 
 /// Why a month cannot be closed.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum CloseError {
+    #[error("{}", crate::say!(
+        "{month} is already closed (closed at {at}); a closed month is never closed again — later changes reach the next open month as prior-period adjustments",
+        "{month} 已结账（结账于 {at}）；已结账的月份不会再次结账——之后的改动作为前期调整计入下一个未结账的月份",
+        month = .0,
+        at = .1
+    ))]
     AlreadyClosed(String, String),
+    #[error("{}", crate::say!(
+        "{month} cannot be closed before {open}: close the months in order, {open} first",
+        "{month} 不能在 {open} 之前结账：请按顺序结账，先结 {open}",
+        month = .month,
+        open = .open
+    ))]
     OutOfOrder { month: String, open: String },
+    #[error("{}", crate::say!(
+        "{month} comes before {last}, the last closed month: months close in order, and an earlier month is settled through adjustments",
+        "{month} 早于最后一个已结账的月份 {last}：月份按顺序结账，更早的月份通过调整来结算",
+        month = .month,
+        last = .last
+    ))]
     Earlier { month: String, last: String },
-    Store(StoreError),
-}
-
-impl std::fmt::Display for CloseError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let text = match self {
-            CloseError::AlreadyClosed(month, at) => crate::say!(
-                "{month} is already closed (closed at {at}); a closed month is never closed again — later changes reach the next open month as prior-period adjustments",
-                "{month} 已结账（结账于 {at}）；已结账的月份不会再次结账——之后的改动作为前期调整计入下一个未结账的月份"
-            ),
-            CloseError::OutOfOrder { month, open } => crate::say!(
-                "{month} cannot be closed before {open}: close the months in order, {open} first",
-                "{month} 不能在 {open} 之前结账：请按顺序结账，先结 {open}"
-            ),
-            CloseError::Earlier { month, last } => crate::say!(
-                "{month} comes before {last}, the last closed month: months close in order, and an earlier month is settled through adjustments",
-                "{month} 早于最后一个已结账的月份 {last}：月份按顺序结账，更早的月份通过调整来结算"
-            ),
-            CloseError::Store(e) => return std::fmt::Display::fmt(e, f),
-        };
-        f.write_str(&text)
-    }
-}
-
-impl std::error::Error for CloseError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            // `#[error(transparent)]`: the store error's own source.
-            CloseError::Store(e) => std::error::Error::source(e),
-            _ => None,
-        }
-    }
-}
-
-impl From<StoreError> for CloseError {
-    fn from(e: StoreError) -> Self {
-        CloseError::Store(e)
-    }
+    #[error(transparent)]
+    Store(#[from] StoreError),
 }
 
 impl From<redb::TransactionError> for CloseError {
