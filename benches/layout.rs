@@ -124,6 +124,15 @@ fn unbundle(bytes: &[u8]) -> Vec<(u8, String, Vec<u8>)> {
     out
 }
 
+/// Seconds to run `write` in one write transaction of `db` and commit it (durably).
+fn written(db: &Database, write: impl FnOnce(&redb::WriteTransaction)) -> f64 {
+    let t = Instant::now();
+    let tx = db.begin_write().expect("write");
+    write(&tx);
+    tx.commit().expect("commit");
+    seconds(t)
+}
+
 fn seconds(t: Instant) -> f64 {
     t.elapsed().as_secs_f64()
 }
@@ -157,70 +166,57 @@ fn main() {
     // Per record.
     let path = dir.path().join("per-record.redb");
     let db = Database::create(&path).expect("creates");
-    let t = Instant::now();
-    {
-        let tx = db.begin_write().expect("write");
-        {
-            let mut current = tx.open_table(CURRENT).expect("table");
-            let mut refs = tx.open_table(REFS).expect("table");
-            let mut rng = Rng(1);
-            let mut seq = 0u64;
-            // Keys in order: kind by kind, customer by customer.
-            let mut all: Vec<(u8, String, Vec<u8>, u64)> = Vec::new();
-            for c in 0..customers {
-                for (kind, key, text) in customer_records(&mut rng, c, 0, RECORDS_PER_CUSTOMER) {
-                    all.push((kind, key, text, c));
-                }
-            }
-            all.sort_unstable_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
-            let mut value = Vec::new();
-            for (kind, key, text, _) in &all {
-                seq += 1;
-                value.clear();
-                value.extend_from_slice(&seq.to_le_bytes());
-                value.extend_from_slice(text);
-                current
-                    .insert((*kind, key.as_str()), value.as_slice())
-                    .expect("insert");
-            }
-            all.sort_unstable_by(|a, b| (a.3, a.0, &a.1).cmp(&(b.3, b.0, &b.1)));
-            for (kind, key, _, c) in &all {
-                let id = customer_id(*c);
-                refs.insert((CUSTOMER_KIND, id.as_str(), *kind, key.as_str()), ())
-                    .expect("insert");
+    let load = written(&db, |tx| {
+        let mut current = tx.open_table(CURRENT).expect("table");
+        let mut refs = tx.open_table(REFS).expect("table");
+        let mut rng = Rng(1);
+        let mut seq = 0u64;
+        // Keys in order: kind by kind, customer by customer.
+        let mut all: Vec<(u8, String, Vec<u8>, u64)> = Vec::new();
+        for c in 0..customers {
+            for (kind, key, text) in customer_records(&mut rng, c, 0, RECORDS_PER_CUSTOMER) {
+                all.push((kind, key, text, c));
             }
         }
-        tx.commit().expect("commit");
-    }
-    let load = seconds(t);
+        all.sort_unstable_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+        let mut value = Vec::new();
+        for (kind, key, text, _) in &all {
+            seq += 1;
+            value.clear();
+            value.extend_from_slice(&seq.to_le_bytes());
+            value.extend_from_slice(text);
+            current
+                .insert((*kind, key.as_str()), value.as_slice())
+                .expect("insert");
+        }
+        all.sort_unstable_by(|a, b| (a.3, a.0, &a.1).cmp(&(b.3, b.0, &b.1)));
+        for (kind, key, _, c) in &all {
+            let id = customer_id(*c);
+            refs.insert((CUSTOMER_KIND, id.as_str(), *kind, key.as_str()), ())
+                .expect("insert");
+        }
+    });
     let size = file_mb(&path);
-    let t = Instant::now();
-    {
-        let tx = db.begin_write().expect("write");
-        {
-            let mut current = tx.open_table(CURRENT).expect("table");
-            let mut refs = tx.open_table(REFS).expect("table");
-            let mut rng = Rng(2);
-            let mut value = Vec::new();
-            for &c in &touched {
-                let id = customer_id(c);
-                for (kind, key, text) in
-                    customer_records(&mut rng, c, RECORDS_PER_CUSTOMER, new_of(c))
-                {
-                    value.clear();
-                    value.extend_from_slice(&u64::MAX.to_le_bytes());
-                    value.extend_from_slice(&text);
-                    current
-                        .insert((kind, key.as_str()), value.as_slice())
-                        .expect("insert");
-                    refs.insert((CUSTOMER_KIND, id.as_str(), kind, key.as_str()), ())
-                        .expect("insert");
-                }
+    let increment = written(&db, |tx| {
+        let mut current = tx.open_table(CURRENT).expect("table");
+        let mut refs = tx.open_table(REFS).expect("table");
+        let mut rng = Rng(2);
+        let mut value = Vec::new();
+        for &c in &touched {
+            let id = customer_id(c);
+            for (kind, key, text) in customer_records(&mut rng, c, RECORDS_PER_CUSTOMER, new_of(c))
+            {
+                value.clear();
+                value.extend_from_slice(&u64::MAX.to_le_bytes());
+                value.extend_from_slice(&text);
+                current
+                    .insert((kind, key.as_str()), value.as_slice())
+                    .expect("insert");
+                refs.insert((CUSTOMER_KIND, id.as_str(), kind, key.as_str()), ())
+                    .expect("insert");
             }
         }
-        tx.commit().expect("commit");
-    }
-    let increment = seconds(t);
+    });
     let t = Instant::now();
     let mut bytes = 0usize;
     {
@@ -274,65 +270,53 @@ fn per_customer(
         "bundles-only.redb"
     });
     let db = Database::create(&path).expect("creates");
-    let t = Instant::now();
-    {
-        let tx = db.begin_write().expect("write");
-        {
-            let mut bundles = tx.open_table(BUNDLES).expect("table");
-            let mut owners = tx.open_table(OWNERS).expect("table");
-            let mut rng = Rng(1);
-            let mut keys: Vec<(u8, String, u64)> = Vec::new();
-            for c in 0..customers {
-                let records = customer_records(&mut rng, c, 0, RECORDS_PER_CUSTOMER);
-                keys.extend(records.iter().map(|(k, key, _)| (*k, key.clone(), c)));
-                bundles
-                    .insert(customer_id(c).as_str(), bundle(&records).as_slice())
-                    .expect("insert");
-            }
-            keys.sort_unstable();
-            for (kind, key, c) in keys.iter().filter(|_| owners_kept) {
-                owners
-                    .insert((*kind, key.as_str()), customer_id(*c).as_str())
-                    .expect("insert");
-            }
+    let load = written(&db, |tx| {
+        let mut bundles = tx.open_table(BUNDLES).expect("table");
+        let mut owners = tx.open_table(OWNERS).expect("table");
+        let mut rng = Rng(1);
+        let mut keys: Vec<(u8, String, u64)> = Vec::new();
+        for c in 0..customers {
+            let records = customer_records(&mut rng, c, 0, RECORDS_PER_CUSTOMER);
+            keys.extend(records.iter().map(|(k, key, _)| (*k, key.clone(), c)));
+            bundles
+                .insert(customer_id(c).as_str(), bundle(&records).as_slice())
+                .expect("insert");
         }
-        tx.commit().expect("commit");
-    }
-    let load = seconds(t);
+        keys.sort_unstable();
+        for (kind, key, c) in keys.iter().filter(|_| owners_kept) {
+            owners
+                .insert((*kind, key.as_str()), customer_id(*c).as_str())
+                .expect("insert");
+        }
+    });
     let size = file_mb(&path);
-    let t = Instant::now();
-    {
-        let tx = db.begin_write().expect("write");
-        {
-            let mut bundles = tx.open_table(BUNDLES).expect("table");
-            let mut owners = tx.open_table(OWNERS).expect("table");
-            let mut rng = Rng(2);
-            for &c in touched {
-                let id = customer_id(c);
-                let mut records = unbundle(
-                    bundles
-                        .get(id.as_str())
-                        .expect("get")
-                        .expect("held")
-                        .value(),
-                );
-                let new = customer_records(&mut rng, c, RECORDS_PER_CUSTOMER, new_of(c));
-                if owners_kept {
-                    for (kind, key, _) in &new {
-                        owners
-                            .insert((*kind, key.as_str()), id.as_str())
-                            .expect("insert");
-                    }
-                }
-                records.extend(new);
+    let increment = written(&db, |tx| {
+        let mut bundles = tx.open_table(BUNDLES).expect("table");
+        let mut owners = tx.open_table(OWNERS).expect("table");
+        let mut rng = Rng(2);
+        for &c in touched {
+            let id = customer_id(c);
+            let mut records = unbundle(
                 bundles
-                    .insert(id.as_str(), bundle(&records).as_slice())
-                    .expect("insert");
+                    .get(id.as_str())
+                    .expect("get")
+                    .expect("held")
+                    .value(),
+            );
+            let new = customer_records(&mut rng, c, RECORDS_PER_CUSTOMER, new_of(c));
+            if owners_kept {
+                for (kind, key, _) in &new {
+                    owners
+                        .insert((*kind, key.as_str()), id.as_str())
+                        .expect("insert");
+                }
             }
+            records.extend(new);
+            bundles
+                .insert(id.as_str(), bundle(&records).as_slice())
+                .expect("insert");
         }
-        tx.commit().expect("commit");
-    }
-    let increment = seconds(t);
+    });
     let t = Instant::now();
     let mut bytes_b = 0usize;
     {

@@ -602,3 +602,24 @@ fn a_lapse_gate_on_a_store_too_small_for_the_model_has_no_data() {
     let (code, out) = check(&dir, &format!("{gates}allow_missing = true\n"), &[]);
     assert_eq!(code, 0, "{out}");
 }
+
+/// The table `check` prints follows `--lang`: under zh its title, headings, results, the
+/// reference's label and the notes are Chinese, padded by display width (a Chinese character
+/// takes two columns); the gate names, the checks' keys and the figures stay as the gates file
+/// and the reports give them. The JUnit and JSON stay English (the tests above). The figures
+/// are those of `ANNOTATED_GATES` (worked above it).
+#[test]
+fn the_table_speaks_chinese_under_lang_zh() {
+    let dir = store();
+    let (code, stdout, _) = run_annotated(&dir, &["--lang", "zh"]);
+    assert_eq!(code, 1);
+    let expected = [
+        "2024-03 的 KPI 门禁：3 项检查，1 项未通过",
+        "门禁                                     检查      数值     限值    对照             结果",
+        "tasks.success_rate                       min       50.00%   50.00%                   通过",
+        "done|all, 100%: yes                      max_rise  100.00%  10%     2024-02：50.00%  未通过",
+        "    与 2024-02：50.00% 相比上升了 100.00%，超过 10%",
+        "by_kind.completion_rate[churn_recovery]  min       无数据   50.00%                   通过",
+    ];
+    assert_eq!(stdout, expected.map(|l| format!("{l}\n")).concat());
+}

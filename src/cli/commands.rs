@@ -184,6 +184,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
                 annotate,
                 annotate_file,
                 summary,
+                lang,
             },
         ),
         Command::Explain {
@@ -483,7 +484,7 @@ fn check(
     let failed = checks.iter().filter(|c| !c.passed).count();
     let output = match format {
         CheckFormat::Table => style::paint_results(
-            &gate::table(&month.label, &checks),
+            &gate::table(&month.label, &checks, outputs.lang),
             style::colour(style::Stream::Stdout),
         )
         .into_bytes(),
@@ -572,6 +573,8 @@ struct CheckOutputs {
     annotate: Option<Annotate>,
     annotate_file: Option<std::path::PathBuf>,
     summary: Option<std::path::PathBuf>,
+    /// The table's language (the JUnit, JSON, annotations and summary stay English).
+    lang: Lang,
 }
 
 /// A report as a JSON value (the reports embedded in `check --format json`).
@@ -591,13 +594,7 @@ fn default_pack_dir(month: &Period, lang: Lang) -> std::path::PathBuf {
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
     use std::io::Write as _;
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        create_private_dir_all(parent).or_write(|| {
-            say!(
-                "cannot create the folder {}",
-                "无法创建文件夹 {}",
-                parent.display()
-            )
-        })?;
+        create_private_dir_all(parent).or_write(|| cannot_create_folder(parent))?;
     }
     let name = path
         .file_name()
@@ -652,13 +649,7 @@ fn report_all(
         return out(&say!("wrote {}\n", "已写入 {}\n", dir.display()));
     }
     let files = pack::build_with(&reader, rules, month, lang, data).map_err(failure)?;
-    create_private_dir_all(dir).or_write(|| {
-        say!(
-            "cannot create the folder {}",
-            "无法创建文件夹 {}",
-            dir.display()
-        )
-    })?;
+    create_private_dir_all(dir).or_write(|| cannot_create_folder(dir))?;
     for file in &files {
         write_atomically(&dir.join(&file.name), &file.bytes)?;
     }
@@ -677,15 +668,7 @@ fn latest_complete_month(reader: &Reader) -> Result<Period, Failure> {
     let latest = reader
         .latest_time()
         .map_err(store_failure)?
-        .ok_or_else(|| {
-            Failure::Input(
-                careledger::voice::pick(
-                    "the store is empty; import data first",
-                    "数据库是空的；请先导入数据",
-                )
-                .into(),
-            )
-        })?
+        .ok_or_else(store_is_empty)?
         .day();
     let month = Period::month_of(latest);
     Ok(if latest == month.last {
@@ -701,13 +684,7 @@ fn as_of_or_latest(reader: &Reader, as_of: Option<Day>) -> Result<Day, Failure> 
         Some(day) => Ok(day),
         None => match reader.latest_time().map_err(store_failure)? {
             Some(t) => Ok(t.day()),
-            None => Err(Failure::Input(
-                careledger::voice::pick(
-                    "the store is empty; import data first",
-                    "数据库是空的；请先导入数据",
-                )
-                .into(),
-            )),
+            None => Err(store_is_empty()),
         },
     }
 }
@@ -847,15 +824,7 @@ fn open_complaints(
         None => reader
             .latest_time()
             .map_err(store_failure)?
-            .ok_or_else(|| {
-                Failure::Input(
-                    careledger::voice::pick(
-                        "the store is empty; import data first",
-                        "数据库是空的；请先导入数据",
-                    )
-                    .into(),
-                )
-            })?,
+            .ok_or_else(store_is_empty)?,
     };
     let workflow =
         careledger::derive::complaints::Workflow::load(&reader, rules).map_err(store_failure)?;
@@ -1927,13 +1896,7 @@ fn export(db: &Path, dir: &Path, lang: Lang) -> Result<(), Failure> {
         Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
         _ => std::path::PathBuf::from("."),
     };
-    create_private_dir_all(&parent).or_write(|| {
-        say!(
-            "cannot create the folder {}",
-            "无法创建文件夹 {}",
-            parent.display()
-        )
-    })?;
+    create_private_dir_all(&parent).or_write(|| cannot_create_folder(&parent))?;
     let mut staging = Staging::beside(dir).or_write(|| {
         say!(
             "cannot create a staging folder beside {}",
@@ -1969,13 +1932,7 @@ fn export(db: &Path, dir: &Path, lang: Lang) -> Result<(), Failure> {
     if existed {
         replace_files(&staging.path, dir, &names)?;
     } else {
-        std::fs::rename(&staging.path, dir).or_write(|| {
-            say!(
-                "cannot create the folder {}",
-                "无法创建文件夹 {}",
-                dir.display()
-            )
-        })?;
+        std::fs::rename(&staging.path, dir).or_write(|| cannot_create_folder(dir))?;
         staging.keep = true;
     }
     sync_dir(dir);
@@ -2455,13 +2412,7 @@ fn backup_failure(e: careledger::store::BackupError) -> Failure {
 /// `careledger backup FILE`: a consistent copy of the whole store, from one snapshot.
 fn backup(db: &Path, file: &Path, lang: Lang) -> Result<(), Failure> {
     if let Some(parent) = file.parent().filter(|p| !p.as_os_str().is_empty()) {
-        create_private_dir_all(parent).or_write(|| {
-            say!(
-                "cannot create the folder {}",
-                "无法创建文件夹 {}",
-                parent.display()
-            )
-        })?;
+        create_private_dir_all(parent).or_write(|| cannot_create_folder(parent))?;
     }
     let summary = careledger::store::backup(db, file).map_err(backup_failure)?;
     let tables = summary.tables.len() as u64;
@@ -2895,6 +2846,23 @@ fn entries_word(n: u64, lang: Lang) -> &'static str {
     }
 }
 
+/// A report or list asked of a store with no records yet.
+fn store_is_empty() -> Failure {
+    Failure::Input(say!(
+        "the store is empty; import data first",
+        "数据库是空的；请先导入数据"
+    ))
+}
+
+/// What a folder that could not be made is reported as, to [`OrWrite::or_write`].
+fn cannot_create_folder(folder: &Path) -> String {
+    say!(
+        "cannot create the folder {}",
+        "无法创建文件夹 {}",
+        folder.display()
+    )
+}
+
 /// `n` with its noun in the language of messages: `1 file`, `47 files`, or `47 个文件`.
 fn counted(n: u64, one: &str, many: &str, zh_unit: &str) -> String {
     if careledger::voice::chinese() {
@@ -2926,13 +2894,7 @@ fn human_bytes(bytes: u64) -> String {
 /// names). The generator only produces bytes; the files are made here.
 fn generate(config: &GenConfig, dir: &Path, lang: Lang) -> Result<(), Failure> {
     config.check().map_err(|e| Failure::Input(e.to_string()))?;
-    std::fs::create_dir_all(dir).or_write(|| {
-        say!(
-            "cannot create the folder {}",
-            "无法创建文件夹 {}",
-            dir.display()
-        )
-    })?;
+    std::fs::create_dir_all(dir).or_write(|| cannot_create_folder(dir))?;
     let open = |name: &str| -> std::io::Result<Box<dyn std::io::Write>> {
         let file = std::fs::File::create(dir.join(name))?;
         Ok(Box::new(std::io::BufWriter::with_capacity(1 << 16, file)))
@@ -3002,13 +2964,7 @@ fn demo(db: &Path, rules: &Rules, lang: Lang, customers: u64, data: &Path) -> Re
     };
     generate(&config, data, lang)?;
     if let Some(parent) = db.parent().filter(|p| !p.as_os_str().is_empty()) {
-        create_private_dir_all(parent).or_write(|| {
-            say!(
-                "cannot create the folder {}",
-                "无法创建文件夹 {}",
-                parent.display()
-            )
-        })?;
+        create_private_dir_all(parent).or_write(|| cannot_create_folder(parent))?;
     }
     let paths = [data.display().to_string()];
     import(db, rules, lang, &paths, false, false, None)?;

@@ -71,8 +71,8 @@ pub fn paint(text: &str, tone: Tone, stream: Stream) -> String {
     painted(text, tone, colour(stream))
 }
 
-/// The `check` table with each row's result (`PASS`, `FAIL`, its last word) coloured when
-/// `colour`; the text is otherwise unchanged.
+/// The `check` table with each row's result (`PASS`, `FAIL`, or 通过, 未通过: its last word)
+/// coloured when `colour`; the text is otherwise unchanged.
 pub fn paint_results(table: &str, colour: bool) -> String {
     if !colour {
         return table.to_owned();
@@ -83,13 +83,18 @@ pub fn paint_results(table: &str, colour: bool) -> String {
             Some(body) => (body, "\n"),
             None => (line, ""),
         };
-        let painted_line = [("PASS", Tone::Pass), ("FAIL", Tone::Fail)]
-            .into_iter()
-            .find_map(|(word, tone)| {
-                body.strip_suffix(word)
-                    .filter(|rest| rest.ends_with(' '))
-                    .map(|rest| format!("{rest}{}", painted(word, tone, true)))
-            });
+        let results = [
+            ("PASS", Tone::Pass),
+            ("FAIL", Tone::Fail),
+            ("通过", Tone::Pass),
+            ("未通过", Tone::Fail),
+        ];
+        // The word follows a space: 未通过 is not 通过 after 未.
+        let painted_line = results.into_iter().find_map(|(word, tone)| {
+            body.strip_suffix(word)
+                .filter(|rest| rest.ends_with(' '))
+                .map(|rest| format!("{rest}{}", painted(word, tone, true)))
+        });
         out.push_str(painted_line.as_deref().unwrap_or(body));
         out.push_str(end);
     }
@@ -314,6 +319,12 @@ mod tests {
         assert_eq!(
             paint_results(table, true),
             "KPI gates for 2024-11: 2 checks, 1 failed\ngate  check  result\na     min    \u{1b}[1;32mPASS\u{1b}[0m\nb     max    \u{1b}[1;31mFAIL\u{1b}[0m\n    note: \u{1b}[1;31mFAIL\u{1b}[0m\n"
+        );
+        // In Chinese: 未通过 is a failure, not 通过 after 未.
+        let table = "门禁  结果\na     通过\nb     未通过\n";
+        assert_eq!(
+            paint_results(table, true),
+            "门禁  结果\na     \u{1b}[1;32m通过\u{1b}[0m\nb     \u{1b}[1;31m未通过\u{1b}[0m\n"
         );
     }
 

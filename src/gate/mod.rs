@@ -586,7 +586,23 @@ pub struct Check {
     /// The line of the gate's `[[gate]]` header in the gates file. Not in the JSON.
     #[serde(skip)]
     pub line: usize,
+    /// `value`, `reference` and `note` in Chinese, for the table `check` prints under
+    /// `--lang zh`. Not in the JSON: the JSON, the JUnit and the annotations keep the English
+    /// ones, which a baseline and a CI system read.
+    #[serde(skip)]
+    pub zh: ShownZh,
 }
+
+/// The words of a [`Check`] a person reads, in Chinese.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ShownZh {
+    pub value: String,
+    pub reference: Option<String>,
+    pub note: Option<String>,
+}
+
+/// A note of a check, in English (JSON, JUnit) and Chinese (the table under `--lang zh`).
+type Note = (String, String);
 
 /// Evaluates every gate on this month's reports against the previous month's and the
 /// baselines.
@@ -604,8 +620,8 @@ pub fn evaluate(
         // `outcome` is Ok(note) on a pass (a note when something was missing but allowed).
         let mut push = |check: &'static str,
                         limit: String,
-                        reference: Option<String>,
-                        outcome: Result<Option<String>, String>| {
+                        reference: Option<Note>,
+                        outcome: Result<Option<Note>, Note>| {
             let missing_allowed = match (&value, &outcome) {
                 (None, _) => gate.allow_missing,
                 // A passing check carries a note only when its reference was missing and
@@ -613,20 +629,32 @@ pub fn evaluate(
                 (Some(_), Ok(Some(_))) => true,
                 _ => false,
             };
+            let name = &gate.name;
             let (passed, note) = match (&value, outcome) {
-                (None, _) if gate.allow_missing => {
-                    (true, Some("no data (allow_missing)".to_owned()))
-                }
+                (None, _) if gate.allow_missing => (
+                    true,
+                    Some((
+                        "no data (allow_missing)".to_owned(),
+                        "无数据（allow_missing）".to_owned(),
+                    )),
+                ),
                 (None, _) => (
                     false,
-                    Some(format!(
-                        "no data for {} in {month}; set allow_missing = true to let it pass",
-                        gate.name
+                    Some((
+                        format!(
+                            "no data for {name} in {month}; set allow_missing = true to let it pass"
+                        ),
+                        format!(
+                            "{month} 没有 {name} 的数据；要让它通过，请设置 allow_missing = true"
+                        ),
                     )),
                 ),
                 (Some(_), Ok(note)) => (true, note),
                 (Some(_), Err(why)) => (false, Some(why)),
             };
+            let shown = value.map(|v| gate.show(v));
+            let (reference, reference_zh) = reference.unzip();
+            let (note, note_zh) = note.unzip();
             checks.push(Check {
                 gate: gate.name.clone(),
                 kpi: gate.kpi.name(),
@@ -634,13 +662,18 @@ pub fn evaluate(
                 department: gate.department.clone(),
                 category: gate.category.clone(),
                 check,
-                value: value.map_or_else(|| "no data".to_owned(), |v| gate.show(v)),
+                value: shown.clone().unwrap_or_else(|| "no data".to_owned()),
                 limit,
                 reference,
                 passed,
                 note,
                 missing_allowed,
                 line: gate.line,
+                zh: ShownZh {
+                    value: shown.unwrap_or_else(|| "无数据".to_owned()),
+                    reference: reference_zh,
+                    note: note_zh,
+                },
             });
         };
         if let Some(min) = gate.min {
@@ -652,7 +685,11 @@ pub fn evaluate(
                 if ok {
                     Ok(None)
                 } else {
-                    Err(format!("below the floor {}", gate.show(min)))
+                    let floor = gate.show(min);
+                    Err((
+                        format!("below the floor {floor}"),
+                        format!("低于下限 {floor}"),
+                    ))
                 },
             );
         }
@@ -665,7 +702,11 @@ pub fn evaluate(
                 if ok {
                     Ok(None)
                 } else {
-                    Err(format!("above the ceiling {}", gate.show(max)))
+                    let ceiling = gate.show(max);
+                    Err((
+                        format!("above the ceiling {ceiling}"),
+                        format!("高于上限 {ceiling}"),
+                    ))
                 },
             );
         }
@@ -675,37 +716,40 @@ pub fn evaluate(
                 gate.max_drop,
                 true,
                 Some(gate.value(previous)),
-                previous_month.to_owned(),
+                (previous_month, previous_month),
             ),
             (
                 "max_rise",
                 gate.max_rise,
                 false,
                 Some(gate.value(previous)),
-                previous_month.to_owned(),
+                (previous_month, previous_month),
             ),
             (
                 "baseline_max_drop",
                 gate.baseline_max_drop,
                 true,
                 Some(gate.baseline_value(baselines)),
-                "baseline".to_owned(),
+                ("baseline", "基线"),
             ),
             (
                 "baseline_max_rise",
                 gate.baseline_max_rise,
                 false,
                 Some(gate.baseline_value(baselines)),
-                "baseline".to_owned(),
+                ("baseline", "基线"),
             ),
         ];
-        for (check, limit, is_drop, reference, label) in changes {
+        for (check, limit, is_drop, reference, (label, label_zh)) in changes {
             let (Some(limit), Some(reference)) = (limit, reference) else {
                 continue;
             };
-            let reference_text = match reference {
-                Some(r) => format!("{label}: {}", gate.show(r)),
-                None => format!("{label}: no data"),
+            let (reference_text, reference_zh) = match reference {
+                Some(r) => {
+                    let r = gate.show(r);
+                    (format!("{label}: {r}"), format!("{label_zh}：{r}"))
+                }
+                None => (format!("{label}: no data"), format!("{label_zh}：无数据")),
             };
             let outcome = match (value, reference) {
                 (Some(v), Some(r)) => {
@@ -725,34 +769,59 @@ pub fn evaluate(
                     });
                     match (change, allowed) {
                         (Some(_), Some(true)) => Ok(None),
-                        (Some(change), Some(false)) => Err(format!(
-                            "{} by {} against {reference_text}, more than {}",
-                            if is_drop { "dropped" } else { "rose" },
-                            match limit {
-                                Change::Absolute(_) => gate.show_change(Change::Absolute(change)),
-                                Change::Relative(_) if r.num == 0 => "an infinite share".to_owned(),
-                                Change::Relative(_) =>
-                                    format!("{:.2}%", change.to_f64() / r.to_f64().abs() * 100.0),
-                            },
-                            gate.show_change(limit)
-                        )),
-                        _ => Err(format!(
-                            "the change against {reference_text} is too large to compute exactly; check the baseline"
+                        (Some(change), Some(false)) => {
+                            let same = |by: String| (by.clone(), by);
+                            let (by, by_zh) = match limit {
+                                Change::Absolute(_) => {
+                                    same(gate.show_change(Change::Absolute(change)))
+                                }
+                                Change::Relative(_) if r.num == 0 => {
+                                    ("an infinite share".to_owned(), "无穷大的比例".to_owned())
+                                }
+                                Change::Relative(_) => same(format!(
+                                    "{:.2}%",
+                                    change.to_f64() / r.to_f64().abs() * 100.0
+                                )),
+                            };
+                            let limit = gate.show_change(limit);
+                            let (moved, moved_zh) = if is_drop {
+                                ("dropped", "下降")
+                            } else {
+                                ("rose", "上升")
+                            };
+                            Err((
+                                format!(
+                                    "{moved} by {by} against {reference_text}, more than {limit}"
+                                ),
+                                format!("与 {reference_zh} 相比{moved_zh}了 {by_zh}，超过 {limit}"),
+                            ))
+                        }
+                        _ => Err((
+                            format!(
+                                "the change against {reference_text} is too large to compute exactly; check the baseline"
+                            ),
+                            format!("与 {reference_zh} 相比的变化太大，无法精确计算；请检查基线"),
                         )),
                     }
                 }
-                (Some(_), None) if gate.allow_missing => {
-                    Ok(Some("no reference value (allow_missing)".to_owned()))
-                }
-                (Some(_), None) => Err(format!(
-                    "no {reference_text}: nothing to compare with; set allow_missing = true to let it pass"
+                (Some(_), None) if gate.allow_missing => Ok(Some((
+                    "no reference value (allow_missing)".to_owned(),
+                    "没有对照值（allow_missing）".to_owned(),
+                ))),
+                (Some(_), None) => Err((
+                    format!(
+                        "no {reference_text}: nothing to compare with; set allow_missing = true to let it pass"
+                    ),
+                    format!(
+                        "没有对照值（{reference_zh}）：无从比较；要让它通过，请设置 allow_missing = true"
+                    ),
                 )),
                 (None, _) => Ok(None),
             };
             push(
                 check,
                 gate.show_change(limit),
-                Some(reference_text),
+                Some((reference_text, reference_zh)),
                 outcome,
             );
         }

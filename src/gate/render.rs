@@ -3,52 +3,76 @@
 use std::fmt::Write as _;
 
 use super::Check;
+use crate::report::Lang;
 
-/// A plain table: gate, check, value, limit, reference, PASS/FAIL.
-pub fn table(month: &str, checks: &[Check]) -> String {
-    let header = ["gate", "check", "value", "limit", "against", "result"];
+/// A plain table: gate, check, value, limit, reference, PASS/FAIL, each failed check's note
+/// under its row; in Chinese under `Lang::Zh` (the gate names, the checks' keys and the
+/// figures are as the gates file and the reports give them).
+pub fn table(month: &str, checks: &[Check], lang: Lang) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let zh = lang == Lang::Zh;
+    let header = if zh {
+        ["门禁", "检查", "数值", "限值", "对照", "结果"]
+    } else {
+        ["gate", "check", "value", "limit", "against", "result"]
+    };
     let rows: Vec<[String; 6]> = checks
         .iter()
         .map(|c| {
+            let (value, reference) = if zh {
+                (&c.zh.value, &c.zh.reference)
+            } else {
+                (&c.value, &c.reference)
+            };
+            let result = match (c.passed, zh) {
+                (true, false) => "PASS",
+                (false, false) => "FAIL",
+                (true, true) => "通过",
+                (false, true) => "未通过",
+            };
             [
                 c.gate.clone(),
                 c.check.to_owned(),
-                c.value.clone(),
+                value.clone(),
                 c.limit.clone(),
-                c.reference.clone().unwrap_or_default(),
-                if c.passed {
-                    "PASS".to_owned()
-                } else {
-                    "FAIL".to_owned()
-                },
+                reference.clone().unwrap_or_default(),
+                result.to_owned(),
             ]
         })
         .collect();
-    let mut widths: Vec<usize> = header.iter().map(|h| h.len()).collect();
+    let mut widths: Vec<usize> = header.iter().map(|h| h.width()).collect();
     for row in &rows {
         for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.chars().count());
+            *w = (*w).max(cell.width());
         }
     }
     let line = |cells: Vec<&str>| {
         let padded: Vec<String> = cells
             .iter()
             .zip(&widths)
-            .map(|(c, w)| format!("{c:<w$}"))
+            .map(|(c, w)| format!("{c}{}", " ".repeat(w.saturating_sub(c.width()))))
             .collect();
         padded.join("  ").trim_end().to_owned()
     };
     let mut out = String::new();
     let failed = checks.iter().filter(|c| !c.passed).count();
-    let _ = writeln!(
-        out,
-        "KPI gates for {month}: {} checks, {failed} failed",
-        checks.len()
-    );
+    let total = checks.len();
+    let _ = if zh {
+        writeln!(
+            out,
+            "{month} 的 KPI 门禁：{total} 项检查，{failed} 项未通过"
+        )
+    } else {
+        writeln!(
+            out,
+            "KPI gates for {month}: {total} checks, {failed} failed"
+        )
+    };
     let _ = writeln!(out, "{}", line(header.to_vec()));
     for (row, c) in rows.iter().zip(checks) {
         let _ = writeln!(out, "{}", line(row.iter().map(String::as_str).collect()));
-        if let Some(note) = c.note.as_ref().filter(|_| !c.passed) {
+        let note = if zh { &c.zh.note } else { &c.note };
+        if let Some(note) = note.as_ref().filter(|_| !c.passed) {
             let _ = writeln!(out, "    {note}");
         }
     }
