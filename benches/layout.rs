@@ -10,7 +10,10 @@
 //! - **per record** (store format 2): `current` `(kind, key) → seq + record`, and `refs`
 //!   `(customer kind, customer, kind, key) → ()` to find a customer's records;
 //! - **per customer**: `bundles` `customer → zstd frame of the customer's records` (level 1),
-//!   and `owners` `(kind, key) → customer` for the records an import names by key.
+//!   and `owners` `(kind, key) → customer` for the records an import names by key;
+//! - **key runs**: the same bundles, the keys filed by `(import, kind, key)`, each import's
+//!   one sorted run after the others (an LSM tree's first level; merging is not measured);
+//! - **bundles only**: no key index, to tell its share.
 //!
 //! Each is loaded in one transaction (keys in order), then the increment is written in one
 //! transaction (committed, durable), then the touched customers' records are read back from
@@ -28,6 +31,52 @@ const CURRENT: TableDefinition<(u8, &str), &[u8]> = TableDefinition::new("curren
 const REFS: TableDefinition<(u8, &str, u8, &str), ()> = TableDefinition::new("refs");
 const BUNDLES: TableDefinition<&str, &[u8]> = TableDefinition::new("bundles");
 const OWNERS: TableDefinition<(u8, &str), &str> = TableDefinition::new("owners");
+const OWNER_RUNS: TableDefinition<(u32, u8, &str), &str> = TableDefinition::new("owner_runs");
+
+/// How the per-customer layout finds the customer of a record named by key.
+#[derive(Clone, Copy, PartialEq)]
+enum Index {
+    /// `owners`, a B-tree by `(kind, key)`: an import's new keys land all over it.
+    BTree,
+    /// `owner_runs`, by `(import, kind, key)`: each import's keys one sorted run, appended
+    /// after the others (an LSM tree's level 0; a lookup reads each run, and the runs are
+    /// merged now and then, which is not measured here).
+    Runs,
+    /// None: the bundles alone.
+    None,
+}
+
+impl Index {
+    fn name(self) -> &'static str {
+        match self {
+            Index::BTree => "per customer",
+            Index::Runs => "key runs",
+            Index::None => "bundles only",
+        }
+    }
+
+    /// Files the keys an import brings, `(kind, key, customer)`, sorted.
+    fn file(self, tx: &redb::WriteTransaction, import: u32, keys: &[(u8, String, u64)]) {
+        match self {
+            Index::BTree => {
+                let mut owners = tx.open_table(OWNERS).expect("table");
+                for (kind, key, c) in keys {
+                    owners
+                        .insert((*kind, key.as_str()), customer_id(*c).as_str())
+                        .expect("insert");
+                }
+            }
+            Index::Runs => {
+                let mut runs = tx.open_table(OWNER_RUNS).expect("table");
+                for (kind, key, c) in keys {
+                    runs.insert((import, *kind, key.as_str()), customer_id(*c).as_str())
+                        .expect("insert");
+                }
+            }
+            Index::None => {}
+        }
+    }
+}
 
 const RECORDS_PER_CUSTOMER: u64 = 60;
 /// Kinds a customer's records are spread over (sales, orders, policies, attempts, surveys).
@@ -247,32 +296,26 @@ fn main() {
     drop(db);
     std::fs::remove_file(&path).expect("removed");
 
-    for owners_kept in [true, false] {
-        let bytes_b = per_customer(dir.path(), customers, &touched, new_of, owners_kept);
+    for index in [Index::BTree, Index::Runs, Index::None] {
+        let bytes_b = per_customer(dir.path(), customers, &touched, new_of, index);
         // Both read every record of the touched customers, the new ones included.
         assert_eq!(bytes, bytes_b, "both layouts read the same records");
     }
 }
 
 /// The per-customer layout: loads, writes the increment, reads the touched customers back;
-/// prints its line and returns the bytes read. Without `owners_kept` the key index is left
-/// out, to tell its share.
+/// prints its line and returns the bytes read; `index` says how a key finds its customer.
 fn per_customer(
     dir: &std::path::Path,
     customers: u64,
     touched: &[u64],
     new_of: impl Fn(u64) -> u64,
-    owners_kept: bool,
+    index: Index,
 ) -> usize {
-    let path = dir.join(if owners_kept {
-        "per-customer.redb"
-    } else {
-        "bundles-only.redb"
-    });
+    let path = dir.join(format!("{}.redb", index.name().replace(' ', "-")));
     let db = Database::create(&path).expect("creates");
     let load = written(&db, |tx| {
         let mut bundles = tx.open_table(BUNDLES).expect("table");
-        let mut owners = tx.open_table(OWNERS).expect("table");
         let mut rng = Rng(1);
         let mut keys: Vec<(u8, String, u64)> = Vec::new();
         for c in 0..customers {
@@ -283,17 +326,13 @@ fn per_customer(
                 .expect("insert");
         }
         keys.sort_unstable();
-        for (kind, key, c) in keys.iter().filter(|_| owners_kept) {
-            owners
-                .insert((*kind, key.as_str()), customer_id(*c).as_str())
-                .expect("insert");
-        }
+        index.file(tx, 0, &keys);
     });
     let size = file_mb(&path);
     let increment = written(&db, |tx| {
         let mut bundles = tx.open_table(BUNDLES).expect("table");
-        let mut owners = tx.open_table(OWNERS).expect("table");
         let mut rng = Rng(2);
+        let mut keys: Vec<(u8, String, u64)> = Vec::new();
         for &c in touched {
             let id = customer_id(c);
             let mut records = unbundle(
@@ -304,18 +343,15 @@ fn per_customer(
                     .value(),
             );
             let new = customer_records(&mut rng, c, RECORDS_PER_CUSTOMER, new_of(c));
-            if owners_kept {
-                for (kind, key, _) in &new {
-                    owners
-                        .insert((*kind, key.as_str()), id.as_str())
-                        .expect("insert");
-                }
-            }
+            keys.extend(new.iter().map(|(kind, key, _)| (*kind, key.clone(), c)));
             records.extend(new);
             bundles
                 .insert(id.as_str(), bundle(&records).as_slice())
                 .expect("insert");
         }
+        drop(bundles);
+        keys.sort_unstable();
+        index.file(tx, 1, &keys);
     });
     let t = Instant::now();
     let mut bytes_b = 0usize;
@@ -335,14 +371,9 @@ fn per_customer(
         }
     }
     let read = seconds(t);
-    let name = if owners_kept {
-        "per customer"
-    } else {
-        "bundles only"
-    };
     println!(
         "{:<14}{load:>10.1}{size:>10.0}{increment:>14.2}{read:>12.2}",
-        name
+        index.name()
     );
     drop(db);
     std::fs::remove_file(&path).expect("removed");
