@@ -8,8 +8,9 @@
 //! and the `careledger` command sets it from `--lang` (Chinese by default) before it does
 //! anything else.
 //!
-//! A message is written once per language, side by side, with [`say!`](crate::say): the English and the
-//! Chinese format strings take the same arguments, and only the one in force is formatted.
+//! A message is written once per language, side by side, with [`say!`](crate::say): the
+//! English and the Chinese format strings take the same arguments, and only the one in force
+//! is formatted.
 //! Identifiers a person types back (file names, column names, table names, command lines,
 //! values quoted in backticks) are the same in both.
 

@@ -760,6 +760,11 @@ mod tests {
         assert_eq!(lang(&["careledger", "--lang=en", "--lang=zh"]), Lang::Zh);
         // A value that is no language leaves the one before it.
         assert_eq!(lang(&["careledger", "--lang=en", "--lang", "fr"]), Lang::En);
+        // An operand after `--` (a file named so) is not the option.
+        assert_eq!(
+            lang(&["careledger", "--lang=en", "import", "--", "--lang=zh"]),
+            Lang::En
+        );
     }
 
     #[test]
