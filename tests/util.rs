@@ -78,12 +78,7 @@ impl Dir {
     /// [`Dir::ok`] with no language set: in careledger's default one (Chinese), where
     /// [`Dir::cmd`] asks for English. `--lang en` among the arguments still wins.
     pub fn ok_default_lang(&self, args: &[&str]) -> String {
-        let out = self
-            .cmd()
-            .env_remove("CARELEDGER_LANG")
-            .args(args)
-            .output()
-            .expect("careledger runs");
+        let out = self.run_default_lang(args);
         assert!(
             out.status.success(),
             "careledger {args:?} failed with {:?}\nstderr:\n{}",
@@ -91,6 +86,23 @@ impl Dir {
             String::from_utf8_lossy(&out.stderr)
         );
         String::from_utf8(out.stdout).expect("stdout is UTF-8")
+    }
+
+    /// Runs careledger with no language set, expecting exit `code`; returns stderr.
+    pub fn fails_default_lang(&self, code: i32, args: &[&str]) -> String {
+        let out = self.run_default_lang(args);
+        let stderr = String::from_utf8(out.stderr).expect("stderr is UTF-8");
+        assert_eq!(out.status.code(), Some(code), "{args:?}:\n{stderr}");
+        stderr
+    }
+
+    /// Runs careledger in its default language (no `CARELEDGER_LANG`), whatever the exit code.
+    fn run_default_lang(&self, args: &[&str]) -> Output {
+        self.cmd()
+            .env_remove("CARELEDGER_LANG")
+            .args(args)
+            .output()
+            .expect("careledger runs")
     }
 
     /// Runs careledger and asserts exit code 2; returns stderr.

@@ -372,20 +372,6 @@ fn has_chinese(text: &str) -> bool {
     text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
 }
 
-/// Runs careledger in its default language (no `CARELEDGER_LANG`), expecting exit `code`;
-/// returns stderr.
-fn fails_default_lang(d: &Dir, code: i32, args: &[&str]) -> String {
-    let out = d
-        .cmd()
-        .env_remove("CARELEDGER_LANG")
-        .args(args)
-        .output()
-        .expect("careledger runs");
-    let stderr = String::from_utf8(out.stderr).expect("stderr is UTF-8");
-    assert_eq!(out.status.code(), Some(code), "{args:?}:\n{stderr}");
-    stderr
-}
-
 /// English words of the messages below, none of which may remain in their Chinese.
 const ENGLISH: [&str; 12] = [
     "import rejected",
@@ -421,7 +407,7 @@ fn errors_and_warnings_speak_chinese() {
          S000002,C00011,LFV3A23C5K3012346,2024-02-30 10:30,XS003,1000,,42\n",
     );
     let bad = bad.to_str().unwrap();
-    let stderr = fails_default_lang(&d, 2, &["import", bad]);
+    let stderr = d.fails_default_lang(2, &["import", bad]);
     let lines: Vec<&str> = stderr.lines().collect();
     assert_eq!(lines.len(), 3, "{stderr}");
     assert!(
@@ -445,13 +431,13 @@ fn errors_and_warnings_speak_chinese() {
     );
 
     // An argument the parser checks, before the command runs.
-    let stderr = fails_default_lang(&d, 2, &["lost", "--as-of", "2024-13-01"]);
+    let stderr = d.fails_default_lang(2, &["lost", "--as-of", "2024-13-01"]);
     assert!(stderr.contains("`2024-13-01` 不是日期"), "{stderr}");
     assert_no_english(&stderr.replace("error: invalid value", ""));
 
     // The store's own errors.
     let empty = Dir::new();
-    let stderr = fails_default_lang(&empty, 2, &["stats"]);
+    let stderr = empty.fails_default_lang(2, &["stats"]);
     assert_eq!(
         stderr,
         format!(
@@ -461,7 +447,7 @@ fn errors_and_warnings_speak_chinese() {
     );
 
     // A record that is not there, named as the kind it is.
-    let stderr = fails_default_lang(&d, 2, &["history", "sales", "S404"]);
+    let stderr = d.fails_default_lang(2, &["history", "sales", "S404"]);
     assert_eq!(
         stderr,
         "careledger: 数据库中没有销售记录 `S404`，任何版本都没有\n"

@@ -129,9 +129,17 @@ pub enum ChartError {
         key = .key
     ))]
     Duplicate { chart: &'static str, key: String },
-    #[error("{}", too_many_said(.chart, .what, *.count, *.max))]
+    #[error("{}", crate::say!(
+        "chart {chart}: {count} {what} is more than the {max} it can show legibly; select or aggregate them first",
+        "图表 {chart}：{count} 个{what}超过了它能清晰显示的 {max} 个；请先筛选或汇总",
+        chart = .chart,
+        what = .what,
+        count = .count,
+        max = .max
+    ))]
     TooMany {
         chart: &'static str,
+        /// What there are too many of, in the language of messages (`years`, 年份).
         what: &'static str,
         count: usize,
         max: usize,
@@ -163,22 +171,6 @@ pub enum ChartError {
         "careledger 内嵌的图表字体已损坏；请从干净的检出重新构建（src/chart/font/）"
     ))]
     Font,
-}
-
-/// The message of [`ChartError::TooMany`]: `what` is English (`"years"` …), and Chinese
-/// counts the things with its own word.
-fn too_many_said(chart: &str, what: &str, count: usize, max: usize) -> String {
-    let things = match what {
-        "years" => "年份",
-        "departments" => "部门",
-        "reasons" => "原因",
-        "questions" => "问题",
-        other => other,
-    };
-    crate::say!(
-        "chart {chart}: {count} {what} is more than the {max} it can show legibly; select or aggregate them first",
-        "图表 {chart}：{count} 个{things}超过了它能清晰显示的 {max} 个；请先筛选或汇总"
-    )
 }
 
 /// Renders one line of text with the chart font on a white strip, as the charts draw it.
@@ -259,7 +251,7 @@ fn fill_years<V: Copy + Default>(
     if span > YEARS_MAX {
         return Err(ChartError::TooMany {
             chart,
-            what: "years",
+            what: crate::voice::pick("years", "年份"),
             count: span,
             max: YEARS_MAX,
         });

@@ -292,7 +292,7 @@ pub fn payouts_by_department(
     const CHART: &str = "payouts_by_department";
     check_categories(
         CHART,
-        "departments",
+        crate::voice::pick("departments", "部门"),
         departments.iter().map(|(d, _)| d.as_str()),
         DEPARTMENTS_MAX,
     )?;

@@ -38,7 +38,7 @@ pub fn reasons_pareto(
     const CHART: &str = "reasons_pareto";
     check_categories(
         CHART,
-        "reasons",
+        crate::voice::pick("reasons", "原因"),
         reasons.iter().map(|(r, _)| r.as_str()),
         usize::MAX,
     )?;

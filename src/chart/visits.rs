@@ -427,7 +427,7 @@ pub fn satisfaction(
     }
     check_categories(
         CHART,
-        "questions",
+        crate::voice::pick("questions", "问题"),
         questions.iter().map(|(q, _)| q.as_str()),
         QUESTIONS_MAX,
     )?;
@@ -707,7 +707,7 @@ pub fn issues_pareto(
     lang: Lang,
 ) -> Result<Chart, ChartError> {
     const CHART: &str = "issues_pareto";
-    let (bars, mentions) = pareto_bars(CHART, "issues", issues)?;
+    let (bars, mentions) = pareto_bars(CHART, crate::voice::pick("issues", "问题类型"), issues)?;
     let drawing = Pareto {
         of: ParetoOf::Issues { surveys },
         bars,
@@ -722,7 +722,8 @@ pub fn issues_pareto(
 /// names them (服务态度, 需要资讯, … in Chinese: [`super::i18n::complaint_category`]).
 pub fn complaints_pareto(categories: &[(String, u64)], lang: Lang) -> Result<Chart, ChartError> {
     const CHART: &str = "complaints_pareto";
-    let (bars, mentions) = pareto_bars(CHART, "categories", categories)?;
+    let (bars, mentions) =
+        pareto_bars(CHART, crate::voice::pick("categories", "类别"), categories)?;
     let drawing = Pareto {
         of: ParetoOf::Complaints,
         bars,

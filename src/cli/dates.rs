@@ -87,25 +87,15 @@ impl DateCensus {
             .map(|(file, line, day)| format!("{}:{line} ({})", names[*file], Day(*day)))
             .collect();
         let (listed, more) = (listed.join(", "), count.saturating_sub(found.len() as u64));
-        Some(if careledger::voice::chinese() {
-            let more = if more > 0 {
-                format!(" 等，另有 {more} 条")
-            } else {
-                String::new()
-            };
-            format!(
-                "{count} 条记录的日期早于 {PLAUSIBLE_YEAR_MIN} 年，或比本次导入的其余日期晚一年以上，可能是年份输错：{listed}{more}；已按原样导入——请核对，如有错误用 --amend 修改"
-            )
+        let more = if more > 0 {
+            careledger::say!(" and {more} more", " 等，另有 {more} 条")
         } else {
-            let more = if more > 0 {
-                format!(" and {more} more")
-            } else {
-                String::new()
-            };
-            format!(
-                "{count} record{} dated before {PLAUSIBLE_YEAR_MIN} or more than a year after the rest of the import, likely a mistyped year: {listed}{more}; imported as written — check them, and amend with --amend if wrong",
-                if count == 1 { " is" } else { "s are" },
-            )
-        })
+            String::new()
+        };
+        let are = if count == 1 { " is" } else { "s are" };
+        Some(careledger::say!(
+            "{count} record{are} dated before {PLAUSIBLE_YEAR_MIN} or more than a year after the rest of the import, likely a mistyped year: {listed}{more}; imported as written — check them, and amend with --amend if wrong",
+            "{count} 条记录的日期早于 {PLAUSIBLE_YEAR_MIN} 年，或比本次导入的其余日期晚一年以上，可能是年份输错：{listed}{more}；已按原样导入——请核对，如有错误用 --amend 修改"
+        ))
     }
 }

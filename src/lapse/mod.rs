@@ -50,16 +50,26 @@ pub struct History {
 }
 
 impl History {
-    /// A history whose times are finite with `0 ≤ t_x ≤ age`, or the reason it is not.
+    /// A history whose times are finite with `0 ≤ t_x ≤ age`, or the reason it is not (in the
+    /// language of messages, [`crate::voice`]).
     pub fn check(&self) -> Result<(), &'static str> {
         if !self.t_x.is_finite() || !self.age.is_finite() {
-            return Err("t_x and age must be finite");
+            return Err(crate::voice::pick(
+                "t_x and age must be finite",
+                "t_x 和 age 必须是有限值",
+            ));
         }
         if self.t_x < 0.0 || self.age < 0.0 {
-            return Err("t_x and age must not be negative");
+            return Err(crate::voice::pick(
+                "t_x and age must not be negative",
+                "t_x 和 age 不能为负",
+            ));
         }
         if self.t_x > self.age {
-            return Err("the last transaction (t_x) cannot come after the cut-off (age)");
+            return Err(crate::voice::pick(
+                "the last transaction (t_x) cannot come after the cut-off (age)",
+                "最后一次交易（t_x）不能晚于截止点（age）",
+            ));
         }
         Ok(())
     }
@@ -81,7 +91,7 @@ pub enum LapseError {
         x = .x,
         t_x = .t_x,
         age = .age,
-        reason = reason_said(.reason)
+        reason = .reason
     ))]
     BadHistory {
         index: usize,
@@ -142,18 +152,6 @@ pub enum LapseError {
         index = .index
     ))]
     BadTransactionTime { index: usize },
-}
-
-/// A reason of `History::check` ([`LapseError::BadHistory`]), said in the language of messages.
-fn reason_said(reason: &'static str) -> &'static str {
-    match reason {
-        "t_x and age must be finite" => crate::voice::pick(reason, "t_x 和 age 必须是有限值"),
-        "t_x and age must not be negative" => crate::voice::pick(reason, "t_x 和 age 不能为负"),
-        "the last transaction (t_x) cannot come after the cut-off (age)" => {
-            crate::voice::pick(reason, "最后一次交易（t_x）不能晚于截止点（age）")
-        }
-        other => other,
-    }
 }
 
 /// Check every history, naming the first bad one.

@@ -729,36 +729,86 @@ mod outcome_tokens {
 }
 
 /// The allowed range of every integer rule, by TOML key (`*` is any task kind), with its unit
-/// for messages. Durations are bounded by about a year (hours) or ten years (days): far
+/// for messages (English, Chinese). Durations are bounded by about a year (hours) or ten years (days): far
 /// beyond any sensible rule, and small enough that a date plus any of them is a date.
 /// Thresholds are at least 1 (a threshold of 0 would be met by every customer).
-pub const INTEGER_RANGES: &[(&str, i64, i64, &str)] = &[
-    ("visits.grace_hours", 0, 8_784, "hours"),
-    ("visits.tasks.*.due_hours", 1, 8_784, "hours"),
-    ("churn.lapse_days", 1, 3_660, "days"),
-    ("churn.attribution_days", 0, 3_660, "days"),
-    ("churn.revenue_window_days", 1, 3_660, "days"),
-    ("churn.value_window_days", 1, 3_660, "days"),
-    ("churn.declared_lost_after", 1, 100, "refusals"),
-    ("care.grace_hours", 0, 8_784, "hours"),
-    ("care.insurance_renewal.trigger_days_before", 0, 366, "days"),
-    ("care.insurance_renewal.due_days_before", 0, 366, "days"),
-    ("surveys.satisfied_overall_min", 1, 5, "(a score)"),
-    ("tiers.trailing_days", 1, 3_660, "days"),
-    ("tiers.s1_family_buyers_min", 1, 10_000, "customers"),
-    ("tiers.s2_visit_dates_min", 1, 10_000, "dates"),
-    ("tiers.s3_referred_sales_min", 1, 10_000, "sales"),
-    ("tiers.s5_policy_years_min", 1, 100, "years"),
-    ("tiers.s6_policy_referrals_min", 1, 10_000, "customers"),
-    ("tiers.s7_media_referred_sales_min", 1, 10_000, "sales"),
-    ("tiers.s8_surveys_min", 1, 10_000, "surveys"),
-    ("tiers.v1_sales_min", 1, 10_000, "sales"),
-    ("tiers.v2_visit_dates_min", 1, 10_000, "dates"),
-    ("tiers.v3_referred_sales_min", 1, 10_000, "sales"),
-    ("tiers.v5_policy_years_min", 1, 100, "years"),
-    ("tiers.v6_policy_referrals_min", 1, 10_000, "customers"),
-    ("payouts.fine_below_percent", 1, 100, "%"),
-    ("payouts.*.min_surveys", 1, 10_000, "surveys"),
+pub const INTEGER_RANGES: &[(&str, i64, i64, (&str, &str))] = &[
+    ("visits.grace_hours", 0, 8_784, ("hours", "小时")),
+    ("visits.tasks.*.due_hours", 1, 8_784, ("hours", "小时")),
+    ("churn.lapse_days", 1, 3_660, ("days", "天")),
+    ("churn.attribution_days", 0, 3_660, ("days", "天")),
+    ("churn.revenue_window_days", 1, 3_660, ("days", "天")),
+    ("churn.value_window_days", 1, 3_660, ("days", "天")),
+    ("churn.declared_lost_after", 1, 100, ("refusals", "次拒访")),
+    ("care.grace_hours", 0, 8_784, ("hours", "小时")),
+    (
+        "care.insurance_renewal.trigger_days_before",
+        0,
+        366,
+        ("days", "天"),
+    ),
+    (
+        "care.insurance_renewal.due_days_before",
+        0,
+        366,
+        ("days", "天"),
+    ),
+    ("surveys.satisfied_overall_min", 1, 5, ("(a score)", "分")),
+    ("tiers.trailing_days", 1, 3_660, ("days", "天")),
+    (
+        "tiers.s1_family_buyers_min",
+        1,
+        10_000,
+        ("customers", "位客户"),
+    ),
+    ("tiers.s2_visit_dates_min", 1, 10_000, ("dates", "个日期")),
+    (
+        "tiers.s3_referred_sales_min",
+        1,
+        10_000,
+        ("sales", "笔销售"),
+    ),
+    ("tiers.s5_policy_years_min", 1, 100, ("years", "年")),
+    (
+        "tiers.s6_policy_referrals_min",
+        1,
+        10_000,
+        ("customers", "位客户"),
+    ),
+    (
+        "tiers.s7_media_referred_sales_min",
+        1,
+        10_000,
+        ("sales", "笔销售"),
+    ),
+    (
+        "tiers.s8_surveys_min",
+        1,
+        10_000,
+        ("surveys", "份满意度调查"),
+    ),
+    ("tiers.v1_sales_min", 1, 10_000, ("sales", "笔销售")),
+    ("tiers.v2_visit_dates_min", 1, 10_000, ("dates", "个日期")),
+    (
+        "tiers.v3_referred_sales_min",
+        1,
+        10_000,
+        ("sales", "笔销售"),
+    ),
+    ("tiers.v5_policy_years_min", 1, 100, ("years", "年")),
+    (
+        "tiers.v6_policy_referrals_min",
+        1,
+        10_000,
+        ("customers", "位客户"),
+    ),
+    ("payouts.fine_below_percent", 1, 100, ("%", "%")),
+    (
+        "payouts.*.min_surveys",
+        1,
+        10_000,
+        ("surveys", "份满意度调查"),
+    ),
 ];
 
 /// The largest reward or fine per member: 1 000 000.00 yuan, 5 000 times the contract's
@@ -768,7 +818,7 @@ pub const INTEGER_RANGES: &[(&str, i64, i64, &str)] = &[
 pub const PER_MEMBER_MAX: Fen = Fen(100_000_000);
 
 /// The range of an integer rule, by its key.
-fn integer_range(key: &str) -> Option<(i64, i64, &'static str)> {
+fn integer_range(key: &str) -> Option<(i64, i64, (&'static str, &'static str))> {
     INTEGER_RANGES.iter().find_map(|&(pattern, lo, hi, unit)| {
         let mut p = pattern.split('.');
         let mut k = key.split('.');
@@ -784,23 +834,8 @@ fn integer_range(key: &str) -> Option<(i64, i64, &'static str)> {
 
 /// The message for an integer rule outside its range, if it is.
 fn out_of_range(key: &str, value: i64) -> Option<String> {
-    let (lo, hi, unit) = integer_range(key)?;
-    let unit = if crate::voice::chinese() {
-        match unit {
-            "hours" => "小时",
-            "days" => "天",
-            "refusals" => "次拒访",
-            "(a score)" => "分",
-            "customers" => "位客户",
-            "dates" => "个日期",
-            "sales" => "笔销售",
-            "years" => "年",
-            "surveys" => "份满意度调查",
-            other => other,
-        }
-    } else {
-        unit
-    };
+    let (lo, hi, (unit, unit_zh)) = integer_range(key)?;
+    let unit = crate::voice::pick(unit, unit_zh);
     (!(lo..=hi).contains(&value)).then(|| {
         crate::say!(
             "{value} is out of range; it must be from {lo} to {hi} {unit}",

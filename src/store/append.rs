@@ -798,7 +798,7 @@ impl IndexDeltas {
             self.spill_additions()?;
             let spill = self.spill.as_mut().expect("runs are waiting");
             let folder = spill.folder.clone();
-            let io = |e: std::io::Error| super::io_error("read", &folder, &e);
+            let io = |e: std::io::Error| super::io_error(super::FileAction::Read, &folder, &e);
             merge_runs(std::mem::take(&mut spill.time_runs), |e: TimeOwned| {
                 by_time.insert((e.0, e.1, e.2.as_str()), ()).map(drop)
             })
@@ -840,7 +840,7 @@ impl IndexDeltas {
             return Ok(());
         };
         let folder = spill.folder.clone();
-        let io = |e: std::io::Error| super::io_error("write", &folder, &e);
+        let io = |e: std::io::Error| super::io_error(super::FileAction::Write, &folder, &e);
         let time_run = write_run(&folder, self.time_added.iter(), |out, e| {
             put_time(out, self.time_key(e));
         })

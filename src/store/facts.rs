@@ -457,32 +457,20 @@ fn encode<T: Encode>(value: &T) -> Vec<u8> {
     bincode::encode_to_vec(value, config()).expect("facts encode to memory")
 }
 
-fn decode<T: Decode<()>>(what: &str, bytes: &[u8]) -> Result<T, StoreError> {
+/// Decodes a fact; `what` names it in a message of damage (English, Chinese).
+fn decode<T: Decode<()>>(
+    (what, what_zh): (&'static str, &'static str),
+    bytes: &[u8],
+) -> Result<T, StoreError> {
     bincode::decode_from_slice(bytes, config())
         .map(|(v, _)| v)
         .map_err(|e| {
-            let what = fact_noun(what);
+            let what = crate::voice::pick(what, what_zh);
             StoreError::Damaged(crate::say!(
                 "a {what} fact does not decode: {e}",
                 "一条{what}派生数据无法解码：{e}"
             ))
         })
-}
-
-/// What a fact of `decode` is, in the language of messages.
-fn fact_noun(what: &str) -> &str {
-    if !crate::voice::chinese() {
-        return what;
-    }
-    match what {
-        "customer" => "客户",
-        "task" => "回访任务",
-        "return" => "回店",
-        "revenue" => "维修产值",
-        "survey" => "满意度调查",
-        "answered survey" => "已作答满意度调查",
-        other => other,
-    }
 }
 
 /// A `fact_customers` value: a zstd frame of the customer's facts in bincode
@@ -500,7 +488,7 @@ fn decode_customer(bytes: &[u8]) -> Result<CustomerFacts, StoreError> {
             "一位客户的派生数据无法解压：{e}"
         ))
     })?;
-    decode("customer", &raw)
+    decode(("customer", "客户"), &raw)
 }
 
 /// The log entries an increment's reading of the log holds at once, with the versions they
@@ -601,7 +589,7 @@ impl Reader {
             for entry in table.range((from, "")..(to, ""))? {
                 let (key, value) = entry?;
                 let (due_at, id) = key.value();
-                let row: TaskRow = decode("task", value.value())?;
+                let row: TaskRow = decode(("task", "回访任务"), value.value())?;
                 f(TaskFact {
                     due_at,
                     id: id.to_owned(),
@@ -654,7 +642,7 @@ impl Reader {
         guarded(|| {
             let table = self.facts_txn().open_table(RETURNS)?;
             for entry in table.range((from, "")..(to.saturating_add(1), ""))? {
-                f(decode("return", entry?.1.value())?);
+                f(decode(("return", "回店"), entry?.1.value())?);
             }
             Ok(())
         })
@@ -670,7 +658,7 @@ impl Reader {
         guarded(|| {
             let table = self.facts_txn().open_table(REVENUE)?;
             for entry in table.range((from, "")..(to.saturating_add(1), ""))? {
-                f(decode("revenue", entry?.1.value())?);
+                f(decode(("revenue", "维修产值"), entry?.1.value())?);
             }
             Ok(())
         })
@@ -698,7 +686,7 @@ impl Reader {
         let table = guarded(|| Ok(self.facts_txn().open_table(SURVEYS)?))?;
         let mut range = guarded(|| Ok(table.range((from, "")..(to.saturating_add(1), ""))?))?;
         while let Some(fact) = guarded(|| match range.next() {
-            Some(entry) => Ok(Some(decode("survey", entry?.1.value())?)),
+            Some(entry) => Ok(Some(decode(("survey", "满意度调查"), entry?.1.value())?)),
             None => Ok(None),
         })? {
             f(fact)?;
@@ -719,7 +707,8 @@ impl Reader {
             for entry in table.range((from, "")..(to.saturating_add(1), ""))? {
                 let (key, value) = entry?;
                 let (day, id) = key.value();
-                let row: SurveyRow = decode("answered survey", value.value())?;
+                let row: SurveyRow =
+                    decode(("answered survey", "已作答满意度调查"), value.value())?;
                 out.push(SurveyAnswersFact {
                     day,
                     survey_id: id.to_owned(),
@@ -876,7 +865,7 @@ impl Reader {
             let returns = self.facts_txn().open_table(RETURNS)?;
             for entry in returns.range(..(day.saturating_add(1), ""))? {
                 let (key, value) = entry?;
-                let r: ReturnFact = decode("return", value.value())?;
+                let r: ReturnFact = decode(("return", "回店"), value.value())?;
                 open.remove(&(key.value().1.to_owned(), r.lost_on));
             }
             Ok(open.into_keys().collect())
@@ -1205,7 +1194,7 @@ impl Store {
     /// whose facts it will hold), and a small cache: memory stays that of a chunk.
     pub fn temporary_facts(through: u64) -> Result<ScratchStore, StoreError> {
         let file = tempfile::NamedTempFile::new()
-            .map_err(|e| super::io_error("create", &std::env::temp_dir(), &e))?
+            .map_err(|e| super::io_error(super::FileAction::Create, &std::env::temp_dir(), &e))?
             .into_temp_path();
         let db = guarded(|| {
             redb::Builder::new()
@@ -1540,7 +1529,7 @@ impl FactRuns {
             put_str(out, &row.2);
             put_bytes(out, &row.3);
         })
-        .map_err(|e| super::io_error("write", &self.folder, &e))?;
+        .map_err(|e| super::io_error(super::FileAction::Write, &self.folder, &e))?;
         self.runs.extend(run);
         self.rows.clear();
         self.held = 0;
@@ -1569,7 +1558,7 @@ impl FactRuns {
         )
         .map_err(|e| match failed.take() {
             Some(refused) => refused,
-            None => e.into_store(|e| super::io_error("read", &self.folder, &e)),
+            None => e.into_store(|e| super::io_error(super::FileAction::Read, &self.folder, &e)),
         })
     }
 }

@@ -104,9 +104,9 @@ pub enum StoreError {
         cause = .0
     ))]
     NoSpace(String),
-    #[error("{}", io_said(.action, .path, .cause))]
+    #[error("{}", io_said(*.action, .path, .cause))]
     Io {
-        action: &'static str,
+        action: FileAction,
         path: PathBuf,
         cause: String,
     },
@@ -130,18 +130,39 @@ pub enum StoreError {
     Codec(codec::CodecError),
 }
 
-/// The message of [`StoreError::Io`]: the action is English (`"read"`, `"write"` …), and
-/// Chinese says it with its own verb.
-fn io_said(action: &str, path: &Path, cause: &str) -> String {
+/// What careledger was doing with the store's file when the system refused
+/// ([`StoreError::Io`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileAction {
+    Create,
+    Open,
+    Read,
+    Write,
+    /// Copying a read-only store to check it (`verify`).
+    CopyToCheck,
+}
+
+impl FileAction {
+    /// The action as the message says it: `read`, or 读取 with what follows the store's path.
+    fn said(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            FileAction::Create => ("create", "创建", ""),
+            FileAction::Open => ("open", "打开", ""),
+            FileAction::Read => ("read", "读取", ""),
+            FileAction::Write => ("write", "写入", ""),
+            FileAction::CopyToCheck => (
+                "copy (to check it, since it is read-only)",
+                "复制",
+                "（它是只读的，要复制后才能检查）",
+            ),
+        }
+    }
+}
+
+/// The message of [`StoreError::Io`].
+fn io_said(action: FileAction, path: &Path, cause: &str) -> String {
     let path = path.display();
-    let (verb, why) = match action {
-        "create" => ("创建", ""),
-        "open" => ("打开", ""),
-        "read" => ("读取", ""),
-        "write" => ("写入", ""),
-        "copy (to check it, since it is read-only)" => ("复制", "（它是只读的，要复制后才能检查）"),
-        other => (other, ""),
-    };
+    let (action, verb, why) = action.said();
     crate::say!(
         "cannot {action} the store {path}: {cause}",
         "无法{verb}数据库 {path}{why}：{cause}"
@@ -302,7 +323,7 @@ impl Store {
                         folder,
                     });
                 }
-                create_store_file(path).map_err(|e| io_error("create", path, &e))?;
+                create_store_file(path).map_err(|e| io_error(FileAction::Create, path, &e))?;
             }
             Found::Empty => {}
             Found::Redb => refuse_newer(path)?,
@@ -312,7 +333,7 @@ impl Store {
                 .set_concurrency_mode(CONCURRENCY)
                 .set_cache_size(WRITER_CACHE_BYTES)
                 .create(path)
-                .map_err(|e| open_error(path, e, "write"))
+                .map_err(|e| open_error(path, e, FileAction::Write))
         })?;
         let store = Store {
             db,
@@ -499,7 +520,7 @@ fn inspect(path: &Path) -> Result<Found, StoreError> {
     let meta = match std::fs::metadata(path) {
         Ok(meta) => meta,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Found::Nothing),
-        Err(e) => return Err(io_error("open", path, &e)),
+        Err(e) => return Err(io_error(FileAction::Open, path, &e)),
     };
     if meta.is_dir() {
         return Err(StoreError::IsFolder(path.to_owned()));
@@ -518,8 +539,9 @@ fn inspect(path: &Path) -> Result<Found, StoreError> {
         return Ok(Found::Empty);
     }
     let mut head = [0u8; REDB_MAGIC.len()];
-    let mut file = std::fs::File::open(path).map_err(|e| io_error("read", path, &e))?;
-    let n = std::io::Read::read(&mut file, &mut head).map_err(|e| io_error("read", path, &e))?;
+    let mut file = std::fs::File::open(path).map_err(|e| io_error(FileAction::Read, path, &e))?;
+    let n = std::io::Read::read(&mut file, &mut head)
+        .map_err(|e| io_error(FileAction::Read, path, &e))?;
     if n < head.len() || head != REDB_MAGIC {
         return Err(not_a_store(crate::say!(
             "it does not start as a redb database does; if it is a store, its first bytes are damaged",
@@ -559,7 +581,7 @@ fn open_read_only_repairing(path: &Path) -> Result<ReadOnlyDatabase, StoreError>
                     Ok(()) => continue,
                     Err(redb::DatabaseError::DatabaseAlreadyOpen) => true,
                     Err(e) => {
-                        return Err(match open_error(path, e, "write") {
+                        return Err(match open_error(path, e, FileAction::Write) {
                             StoreError::ReadOnly(path) => StoreError::RepairNeedsWrite(path),
                             other => other,
                         });
@@ -567,7 +589,7 @@ fn open_read_only_repairing(path: &Path) -> Result<ReadOnlyDatabase, StoreError>
                 }
             }
             Err(redb::DatabaseError::DatabaseAlreadyOpen) => true,
-            Err(e) => return Err(open_error(path, e, "read")),
+            Err(e) => return Err(open_error(path, e, FileAction::Read)),
         };
         debug_assert!(refused);
         if started.elapsed() >= REPAIR_WAIT_MAX {
@@ -628,7 +650,7 @@ fn check_format(path: &Path, version: Option<u64>) -> Result<(), StoreError> {
     }
 }
 
-fn open_error(path: &Path, e: redb::DatabaseError, action: &'static str) -> StoreError {
+fn open_error(path: &Path, e: redb::DatabaseError, action: FileAction) -> StoreError {
     match e {
         redb::DatabaseError::DatabaseAlreadyOpen => StoreError::Busy {
             path: path.to_owned(),
@@ -639,10 +661,12 @@ fn open_error(path: &Path, e: redb::DatabaseError, action: &'static str) -> Stor
 }
 
 /// An I/O error of opening or creating the store, by what the user can do about it.
-fn io_error(action: &'static str, path: &Path, e: &std::io::Error) -> StoreError {
+fn io_error(action: FileAction, path: &Path, e: &std::io::Error) -> StoreError {
     use std::io::ErrorKind;
     match e.kind() {
-        ErrorKind::PermissionDenied | ErrorKind::ReadOnlyFilesystem if action == "write" => {
+        ErrorKind::PermissionDenied | ErrorKind::ReadOnlyFilesystem
+            if action == FileAction::Write =>
+        {
             StoreError::ReadOnly(path.to_owned())
         }
         // redb's word for a file that is not a database (a header it cannot read)

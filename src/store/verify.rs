@@ -117,7 +117,7 @@ pub fn verify(path: &Path) -> Result<VerifyReport, StoreError> {
     };
     let mut db = match opened {
         Ok(Ok(db)) => db,
-        Ok(Err(e)) => match open_error(path, e, "read") {
+        Ok(Err(e)) => match open_error(path, e, super::FileAction::Read) {
             StoreError::Damaged(what) => return damaged(what),
             other => return Err(other),
         },
@@ -127,7 +127,7 @@ pub fn verify(path: &Path) -> Result<VerifyReport, StoreError> {
     let integrity = match guarded(|| Ok(db.check_integrity())) {
         Ok(Ok(true)) => Integrity::Clean,
         Ok(Ok(false)) => Integrity::Repaired,
-        Ok(Err(e)) => match open_error(path, e, "read") {
+        Ok(Err(e)) => match open_error(path, e, super::FileAction::Read) {
             StoreError::Damaged(what) => Integrity::Damaged(what),
             other => return Err(other),
         },
@@ -183,7 +183,7 @@ impl PrivateCopy {
             )),
         };
         let failed = |e: std::io::Error| StoreError::Io {
-            action: "copy (to check it, since it is read-only)",
+            action: super::FileAction::CopyToCheck,
             path: path.to_owned(),
             cause: crate::say!("{e}; writing {}", "{e}；写入 {} 时", copy.path.display()),
         };
