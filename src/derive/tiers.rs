@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Day, Kind, Period, Record};
+use crate::model::{Customer, Day, Kind, Period, Record};
 use crate::rules::{Rules, TierRules};
 use crate::store::{Reader, StoreError};
 
@@ -103,10 +103,80 @@ struct CustomerInputs {
     surveys: Vec<(Day, bool)>,
 }
 
+impl CustomerInputs {
+    /// A customer's inputs from their own record, before any other record is added.
+    fn of(c: &Customer) -> CustomerInputs {
+        let has = |tag: &str| c.tags.iter().any(|t| t == tag);
+        CustomerInputs {
+            created_on: Some(c.created_on),
+            family_id: c.family_id.clone(),
+            influential: has("influential"),
+            media: has("media"),
+            suggestion_adopted: has("suggestion_adopted"),
+            ..CustomerInputs::default()
+        }
+    }
+
+    /// Adds what `record` says of customer `id`: as its customer, as its referrer, or both.
+    /// Records of kinds no criterion reads, and records naming `id` in neither role, add
+    /// nothing.
+    fn add(&mut self, id: &str, record: &Record, satisfied_min: u8) {
+        let is = |other: &str| other == id;
+        let is_referrer = |r: &Option<String>| r.as_deref().is_some_and(is);
+        match record {
+            Record::Sale(s) => {
+                let day = s.delivered_at.day();
+                if is(&s.customer_id) {
+                    self.sales.push(day);
+                    self.visits.push(day);
+                }
+                if is_referrer(&s.referrer_id) {
+                    self.referred_sales.push(day);
+                }
+            }
+            Record::ServiceOrder(o) if is(&o.customer_id) => self.visits.push(o.opened_at.day()),
+            Record::Policy(p) => {
+                if is(&p.customer_id) {
+                    self.policies.push(p.start_on);
+                }
+                if is_referrer(&p.referrer_id) {
+                    self.policy_referrals
+                        .push((p.start_on, p.customer_id.clone()));
+                }
+            }
+            Record::Survey(s) if is(&s.customer_id) => {
+                self.surveys.push((s.at.day(), s.overall >= satisfied_min));
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The customers a record adds inputs to: its own customer, then its referrer if another.
+fn customers_named(record: &Record) -> impl Iterator<Item = &str> {
+    let (own, referrer) = match record {
+        Record::Sale(s) => (Some(&s.customer_id), s.referrer_id.as_ref()),
+        Record::ServiceOrder(o) => (Some(&o.customer_id), None),
+        Record::Policy(p) => (Some(&p.customer_id), p.referrer_id.as_ref()),
+        Record::Survey(s) => (Some(&s.customer_id), None),
+        _ => (None, None),
+    };
+    own.into_iter()
+        .chain(referrer.filter(|r| Some(*r) != own))
+        .map(String::as_str)
+}
+
+/// One customer's part of the [`TierInputs`] ([`TierInputs::piece`]).
+pub struct TierPiece {
+    customer_id: String,
+    inputs: CustomerInputs,
+}
+
 /// The inputs of every criterion for every current customer of a snapshot.
 pub struct TierInputs {
     customers: BTreeMap<String, CustomerInputs>,
-    /// family id → (customer, earliest delivery date of a sale to them).
+    /// family id → the earliest delivery date of a sale to each member with one (in no
+    /// particular order: only counted).
     family_buyers: HashMap<String, Vec<Day>>,
 }
 
@@ -144,10 +214,8 @@ impl TierInputs {
     }
 
     /// The inputs from lists of current records, each kind in key order: every record of a
-    /// snapshot ([`TierInputs::load`]), or those of some customers — their own records, the
-    /// sales and policies naming them as referrer, and their family members' customer
-    /// records and sales — which decide those customers' tiers exactly as the whole
-    /// snapshot would (`crate::facts`).
+    /// snapshot ([`TierInputs::load`]). Those of some customers are gathered a customer at a
+    /// time instead ([`TierInputs::piece`], `crate::facts`).
     pub fn from_records(
         customer_records: Vec<Record>,
         sale_records: Vec<Record>,
@@ -156,69 +224,64 @@ impl TierInputs {
         survey_records: Vec<Record>,
         rules: &Rules,
     ) -> TierInputs {
-        let mut customers: BTreeMap<String, CustomerInputs> = BTreeMap::new();
-        let mut family_of: HashMap<String, String> = HashMap::new();
-        for c in customer_records
+        let mut customers: BTreeMap<String, CustomerInputs> = customer_records
             .into_iter()
             .filter_map(Record::into_customer)
-        {
-            if let Some(f) = &c.family_id {
-                family_of.insert(c.customer_id.clone(), f.clone());
-            }
-            let has = |tag: &str| c.tags.iter().any(|t| t == tag);
-            let inputs = CustomerInputs {
-                created_on: Some(c.created_on),
-                family_id: c.family_id.clone(),
-                influential: has("influential"),
-                media: has("media"),
-                suggestion_adopted: has("suggestion_adopted"),
-                ..CustomerInputs::default()
-            };
-            customers.insert(c.customer_id, inputs);
-        }
-        let mut first_sale: HashMap<String, Day> = HashMap::new();
-        for s in sale_records.into_iter().filter_map(Record::into_sale) {
-            let day = s.delivered_at.day();
-            let first = first_sale.entry(s.customer_id.clone()).or_insert(day);
-            *first = (*first).min(day);
-            if let Some(c) = customers.get_mut(&s.customer_id) {
-                c.sales.push(day);
-                c.visits.push(day);
-            }
-            if let Some(r) = s.referrer_id.as_ref().and_then(|r| customers.get_mut(r)) {
-                r.referred_sales.push(day);
-            }
-        }
-        for o in order_records
-            .into_iter()
-            .filter_map(Record::into_service_order)
-        {
-            if let Some(c) = customers.get_mut(&o.customer_id) {
-                c.visits.push(o.opened_at.day());
-            }
-        }
-        for p in policy_records.into_iter().filter_map(Record::into_policy) {
-            if let Some(c) = customers.get_mut(&p.customer_id) {
-                c.policies.push(p.start_on);
-            }
-            if let Some(r) = p.referrer_id.as_ref().and_then(|r| customers.get_mut(r)) {
-                r.policy_referrals.push((p.start_on, p.customer_id.clone()));
-            }
-        }
+            .map(|c| (c.customer_id.clone(), CustomerInputs::of(&c)))
+            .collect();
         let satisfied_min = rules.surveys.satisfied_overall_min;
-        for s in survey_records.into_iter().filter_map(Record::into_survey) {
-            if let Some(c) = customers.get_mut(&s.customer_id) {
-                c.surveys.push((s.at.day(), s.overall >= satisfied_min));
+        for record in sale_records
+            .iter()
+            .chain(&order_records)
+            .chain(&policy_records)
+            .chain(&survey_records)
+        {
+            for id in customers_named(record) {
+                if let Some(c) = customers.get_mut(id) {
+                    c.add(id, record, satisfied_min);
+                }
             }
         }
+        TierInputs::finish(customers)
+    }
+
+    /// One customer's part of the inputs, from their current record and every current
+    /// record naming them (their own, and the sales and policies naming them as referrer),
+    /// each kind in key order. The pieces of some customers and of their families' members
+    /// decide those customers' tiers exactly as the whole snapshot would
+    /// ([`TierInputs::from_pieces`]).
+    pub fn piece(customer: &Customer, records: &[Record], rules: &Rules) -> TierPiece {
+        let id = customer.customer_id.as_str();
+        let mut inputs = CustomerInputs::of(customer);
+        let satisfied_min = rules.surveys.satisfied_overall_min;
+        for record in records {
+            inputs.add(id, record, satisfied_min);
+        }
+        TierPiece {
+            customer_id: id.to_owned(),
+            inputs,
+        }
+    }
+
+    /// The inputs of the customers whose pieces these are.
+    pub fn from_pieces(pieces: impl IntoIterator<Item = TierPiece>) -> TierInputs {
+        TierInputs::finish(
+            pieces
+                .into_iter()
+                .map(|p| (p.customer_id, p.inputs))
+                .collect(),
+        )
+    }
+
+    /// The inputs once every record is added: visits sorted and distinct, and each
+    /// family's buyers (the first delivery date of each member with a sale).
+    fn finish(mut customers: BTreeMap<String, CustomerInputs>) -> TierInputs {
+        let mut family_buyers: HashMap<String, Vec<Day>> = HashMap::new();
         for c in customers.values_mut() {
             c.visits.sort_unstable();
             c.visits.dedup();
-        }
-        let mut family_buyers: HashMap<String, Vec<Day>> = HashMap::new();
-        for (customer, family) in &family_of {
-            if let Some(&day) = first_sale.get(customer) {
-                family_buyers.entry(family.clone()).or_default().push(day);
+            if let (Some(family), Some(&first)) = (&c.family_id, c.sales.iter().min()) {
+                family_buyers.entry(family.clone()).or_default().push(first);
             }
         }
         TierInputs {
@@ -419,6 +482,177 @@ mod tests {
             policy_run(&[starts(&[2022, 2023]), vec![d("2024-07-01")]].concat(), e),
             2
         );
+    }
+
+    /// Three customers: A and B of one family F, C alone. S1 is A's sale that C referred,
+    /// S2 B's sale that B referred, S3 A's sale; O1 A's order on S1's day, O2 C's; P1 C's
+    /// policy that A referred, P2 A's; V1 B's satisfied survey, V2 A's unsatisfied one.
+    fn family_and_referrals() -> (Vec<Record>, [Vec<Record>; 4]) {
+        use crate::model::{Fen, ServiceOrder, Timestamp};
+        let at = |t: &str| Timestamp(d(t).0 as i64 * 86_400 + 36_000);
+        let customer = |id: &str, family: Option<&str>| {
+            Record::Customer(Customer {
+                customer_id: id.into(),
+                name: id.into(),
+                phone: None,
+                family_id: family.map(Into::into),
+                tags: Vec::new(),
+                created_on: d("2020-01-01"),
+                contact_consent: true,
+            })
+        };
+        let sale = |id: &str, c: &str, day: &str, referrer: Option<&str>| {
+            Record::Sale(crate::model::Sale {
+                sale_id: id.into(),
+                customer_id: c.into(),
+                vin: None,
+                delivered_at: at(day),
+                consultant_id: None,
+                amount: Fen(100),
+                referrer_id: referrer.map(Into::into),
+            })
+        };
+        let order = |id: &str, c: &str, day: &str| {
+            Record::ServiceOrder(ServiceOrder {
+                order_id: id.into(),
+                customer_id: c.into(),
+                vin: None,
+                opened_at: at(day),
+                closed_at: None,
+                revenue: Fen(100),
+                advisor_id: None,
+                followup_consent: true,
+            })
+        };
+        let policy = |id: &str, c: &str, day: &str, referrer: Option<&str>| {
+            Record::Policy(crate::model::Policy {
+                policy_id: id.into(),
+                customer_id: c.into(),
+                start_on: d(day),
+                referrer_id: referrer.map(Into::into),
+            })
+        };
+        let survey = |id: &str, c: &str, day: &str, overall: u8| {
+            Record::Survey(crate::model::Survey {
+                survey_id: id.into(),
+                attempt_id: None,
+                customer_id: c.into(),
+                at: at(day),
+                subject_department: "service".into(),
+                overall,
+                issues: Vec::new(),
+                comment: None,
+            })
+        };
+        let (s1, s2, s3) = (
+            sale("S1", "A", "2021-03-01", Some("C")),
+            sale("S2", "B", "2021-05-01", Some("B")),
+            sale("S3", "A", "2022-01-10", None),
+        );
+        let (o1, o2) = (
+            order("O1", "A", "2021-03-01"),
+            order("O2", "C", "2022-02-02"),
+        );
+        let (p1, p2) = (
+            policy("P1", "C", "2021-06-01", Some("A")),
+            policy("P2", "A", "2022-06-01", None),
+        );
+        let (v1, v2) = (
+            survey("V1", "B", "2021-07-01", 5),
+            survey("V2", "A", "2021-08-01", 2),
+        );
+        let customers = vec![
+            customer("A", Some("F")),
+            customer("B", Some("F")),
+            customer("C", None),
+        ];
+        // Each customer's records naming them, by kind then key, as `refs` lists them; then
+        // every record of a kind, in key order, as a snapshot does.
+        let of_a = vec![
+            s1.clone(),
+            s3.clone(),
+            o1.clone(),
+            p1.clone(),
+            p2.clone(),
+            v2.clone(),
+        ];
+        let of_b = vec![s2.clone(), v1.clone()];
+        let of_c = vec![s1.clone(), o2.clone(), p1.clone()];
+        let by_kind = vec![s1, s2, s3, o1, o2, p1, p2, v1, v2];
+        (customers, [of_a, of_b, of_c, by_kind])
+    }
+
+    #[test]
+    fn a_customer_at_a_time_gives_the_inputs_the_whole_snapshot_gives() {
+        let rules = Rules::default();
+        let (customers, [of_a, of_b, of_c, all]) = family_and_referrals();
+        let pieces = customers
+            .iter()
+            .zip([&of_a, &of_b, &of_c])
+            .map(|(c, records)| {
+                let Record::Customer(c) = c else {
+                    unreachable!()
+                };
+                TierInputs::piece(c, records, &rules)
+            });
+        let from_pieces = TierInputs::from_pieces(pieces.collect::<Vec<_>>());
+        let kind = |k: Kind| all.iter().filter(|r| r.kind() == k).cloned().collect();
+        let whole = TierInputs::from_records(
+            customers.clone(),
+            kind(Kind::Sale),
+            kind(Kind::ServiceOrder),
+            kind(Kind::Policy),
+            kind(Kind::Survey),
+            &rules,
+        );
+        let shown = |t: &TierInputs| {
+            let mut buyers: Vec<(String, Vec<Day>)> = t
+                .family_buyers
+                .iter()
+                .map(|(f, days)| {
+                    let mut days = days.clone();
+                    days.sort();
+                    (f.clone(), days)
+                })
+                .collect();
+            buyers.sort();
+            format!("{:?}\n{buyers:?}", t.customers)
+        };
+        assert_eq!(shown(&from_pieces), shown(&whole));
+
+        // Worked out by hand from the records above.
+        let a = &from_pieces.customers["A"];
+        assert_eq!(a.sales, [d("2021-03-01"), d("2022-01-10")]);
+        assert_eq!(
+            a.visits,
+            [d("2021-03-01"), d("2022-01-10")],
+            "O1 on S1's day"
+        );
+        assert!(a.referred_sales.is_empty());
+        assert_eq!(a.policies, [d("2022-06-01")]);
+        assert_eq!(a.policy_referrals, [(d("2021-06-01"), "C".to_owned())]);
+        assert_eq!(a.surveys, [(d("2021-08-01"), false)]);
+        let b = &from_pieces.customers["B"];
+        assert_eq!(b.sales, [d("2021-05-01")]);
+        assert_eq!(
+            b.referred_sales,
+            [d("2021-05-01")],
+            "B referred their own sale"
+        );
+        assert_eq!(b.surveys, [(d("2021-07-01"), true)]);
+        let c = &from_pieces.customers["C"];
+        assert!(c.sales.is_empty());
+        assert_eq!(c.referred_sales, [d("2021-03-01")]);
+        assert_eq!(c.visits, [d("2022-02-02")]);
+        assert_eq!(c.policies, [d("2021-06-01")]);
+        let mut family = from_pieces.family_buyers["F"].clone();
+        family.sort();
+        assert_eq!(
+            family,
+            [d("2021-03-01"), d("2021-05-01")],
+            "first sales of A and B"
+        );
+        assert_eq!(from_pieces.family_buyers.len(), 1);
     }
 
     #[test]

@@ -39,8 +39,5 @@ pub use batch::{
     ERRORS_SHOWN_MAX, ErrorSink, ImportError, ParsedFile, Rejections, Row, Rows, Source,
     StreamedFile,
 };
-/// A customer record for the library's own tests.
-#[cfg(test)]
-pub(crate) use plan::tests::customer as test_customer;
 pub use plan::{Effect, WithinImport};
 pub use stream::{CHUNK_ROWS, ChunkReader, StreamOptions, StreamedImport, import_streamed};

@@ -6,7 +6,7 @@
 //! - **From the kept facts** (when they follow the rules and the log:
 //!   `crate::facts::current`): month-sized range reads of the facts name the *candidates*,
 //!   the customers who can have a task open on the date, and only they are derived again,
-//!   from their own records (`crate::facts::records_of_customers`, a chunk at a time). The
+//!   from their own records (`crate::facts::people_of`, a chunk at a time). The
 //!   work is that of the tasks due around the date, not of the store's history; the
 //!   tier_care candidates come from the kept tiers (`tier_care_candidates`), every
 //!   customer with a cared-for tier being one.
@@ -308,13 +308,16 @@ fn open_of_some(
         // The kept facts are current: `fact_family` lists every member.
         gather.extend(reader.family_members(&family)?);
     }
-    let (gathered, _) = crate::facts::records_of_customers(reader, &gather)?;
     let wanted: BTreeSet<&str> = part.iter().map(String::as_str).collect();
     // Each candidate with consent, with their policies started by the date and what was
     // recorded by its end.
-    let (people, tiers) = crate::facts::people_of(gathered, judge.rules, |c| {
-        c.contact_consent && wanted.contains(c.customer_id.as_str())
-    });
+    let (people, tiers) = crate::facts::people_of(
+        reader,
+        &gather,
+        judge.rules,
+        crate::facts::Answers::Skip,
+        |c| c.contact_consent && wanted.contains(c.customer_id.as_str()),
+    )?;
     let people: Vec<crate::facts::Person> = people
         .into_values()
         .map(|mut p| {
