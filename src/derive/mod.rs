@@ -41,15 +41,23 @@ impl CustomerActivity {
             ..CustomerActivity::default()
         };
         reader.for_each_referring_to_customer(customer_id, |record| {
-            match record {
-                Record::Sale(s) if s.customer_id == customer_id => c.sales.push(s),
-                Record::ServiceOrder(o) if o.customer_id == customer_id => c.orders.push(o),
-                Record::Attempt(a) if a.customer_id == customer_id => c.attempts.push(a),
-                _ => {}
-            }
+            c.add(record);
             Ok(())
         })?;
         Ok((customer, c))
+    }
+
+    /// Takes a record into the activity if it is one of the customer's own sales, orders
+    /// or attempts; gives back any other (another kind, or a sale naming them as referrer).
+    pub fn add(&mut self, record: Record) -> Option<Record> {
+        let id = self.customer_id.as_str();
+        match record {
+            Record::Sale(s) if s.customer_id == id => self.sales.push(s),
+            Record::ServiceOrder(o) if o.customer_id == id => self.orders.push(o),
+            Record::Attempt(a) if a.customer_id == id => self.attempts.push(a),
+            other => return Some(other),
+        }
+        None
     }
 }
 

@@ -611,17 +611,14 @@ fn derive_some(
     })?;
     let deriver = TaskDeriver::new(rules);
     let success = rules.visits.tasks.churn_recovery.success.clone();
-    let list: Vec<(String, Person)> = people.into_iter().collect();
-    crate::progress::expect(crate::progress::Phase::Customers, list.len() as u64);
-    let mut derived: BTreeMap<String, CustomerFacts> = list
+    crate::progress::expect(crate::progress::Phase::Customers, people.len() as u64);
+    let mut derived: BTreeMap<String, CustomerFacts> = people
         .into_par_iter()
         .map(|(id, person)| {
             let facts = customer_facts(&person, &tiers, &deriver, rules, &success);
             (id, facts)
         })
         .inspect(|_| crate::progress::advance(1))
-        .collect::<Vec<_>>()
-        .into_iter()
         .collect();
     Ok(want
         .iter()
@@ -729,14 +726,11 @@ impl Person {
             policies: Vec::with_capacity(of(Kind::Policy)),
         };
         for record in records {
-            match record {
-                Record::Sale(s) if s.customer_id == id => person.activity.sales.push(s),
-                Record::ServiceOrder(o) if o.customer_id == id => person.activity.orders.push(o),
-                Record::Attempt(a) if a.customer_id == id => person.activity.attempts.push(a),
-                Record::Policy(p) if p.customer_id == id => {
+            match person.activity.add(record) {
+                Some(Record::Policy(p)) if p.customer_id == id => {
                     person.policies.push((p.policy_id, p.start_on));
                 }
-                Record::Survey(s) if s.customer_id == id => person.surveys.push(s),
+                Some(Record::Survey(s)) if s.customer_id == id => person.surveys.push(s),
                 _ => {}
             }
         }
