@@ -296,19 +296,19 @@ fn the_readme_installs_before_the_guide_calls_careledger() {
     assert!(install < readme.find("## Guide").unwrap());
 }
 
-/// `--version` names the store format too (`store::tables::STORE_FORMAT`, 2: the log in
-/// segments); stored values keep their own version byte, 1.
+/// `--version` names the store format too (`store::tables::STORE_FORMAT`, 3: the recent
+/// layers of `current` and `refs`); stored values keep their own version byte, 1.
 #[test]
 fn version_names_the_store_format() {
     let d = Dir::new();
     assert_eq!(
         d.ok(&["--version"]),
         format!(
-            "careledger {} (store format 2)\n",
+            "careledger {} (store format 3)\n",
             env!("CARGO_PKG_VERSION")
         )
     );
-    assert_eq!(careledger::store::tables::STORE_FORMAT, 2);
+    assert_eq!(careledger::store::tables::STORE_FORMAT, 3);
     assert_eq!(careledger::store::codec::FORMAT_VERSION, 1);
 }
 
@@ -325,7 +325,7 @@ fn completions_and_the_man_page_are_generated() {
     assert!(fish.contains("complete -c careledger"), "{fish}");
     let man = d.ok(&["man"]);
     assert!(
-        man.contains(".TH careledger 1  \"careledger 0.1.0 (store format 2)\""),
+        man.contains(".TH careledger 1  \"careledger 0.1.0 (store format 3)\""),
         "{man}"
     );
     for sub in [

@@ -152,7 +152,7 @@ fn the_golden_store_shows_its_closed_months_exactly_as_closed() {
 }
 
 /// An import into the format-1 store appends its versions in format 2's log segments
-/// beside format 1's `log` entries, and marks the store format 2: the log reads as one,
+/// beside format 1's `log` entries, and marks the store format 3: the log reads as one,
 /// across both (the amended survey's four versions, three old and one new, in order).
 #[test]
 fn the_golden_store_takes_a_new_import() {
@@ -182,7 +182,7 @@ fn the_golden_store_takes_a_new_import() {
         stats.contains("\nsurveys                    4           7\n"),
         "{stats}"
     );
-    assert!(stats.lines().next().unwrap().ends_with(", format 2)"));
+    assert!(stats.lines().next().unwrap().ends_with(", format 3)"));
     let entries = |table: &str| {
         stats
             .lines()
@@ -198,11 +198,19 @@ fn the_golden_store_takes_a_new_import() {
     // Format 1 listed the six references to staff in `refs` (sale S1 and attempts A1, A2 to
     // XS001, order R1 to SH001, A3 to KF001, A4 to KF002); the import counted them instead:
     // one entry per staff member and naming kind. It also dropped the three answers'
-    // references to their surveys, which their keys imply: 25 - 6 - 3.
+    // references to their surveys, which their keys imply: 25 - 6 - 3. The amended survey
+    // Q2's reference to C1 was taken out of `refs` with its old version and filed anew with
+    // its new one, in the recent layer with the new customer C4's record (store format 3):
+    // 15 + 1.
     assert_eq!(
-        (entries("refs"), entries("ref_counts")),
-        ("16".into(), "5".into())
+        (
+            entries("refs"),
+            entries("refs_recent"),
+            entries("ref_counts")
+        ),
+        ("15".into(), "1".into(), "5".into())
     );
+    assert_eq!(entries("current_recent"), "1");
     let history = dir.ok(&["--lang", "en", "history", "surveys", "Q2"]);
     assert!(history.starts_with("surveys Q2: 4 versions\n"), "{history}");
     let versions: Vec<&str> = history
@@ -292,7 +300,7 @@ fn set_format_version(db: &Path, version: u64) {
 #[test]
 fn a_store_of_a_newer_format_is_refused_untouched() {
     let dir = golden_copy();
-    set_format_version(&dir.db(), 3);
+    set_format_version(&dir.db(), 4);
     let before = std::fs::read(dir.db()).unwrap();
     dir.write(
         "new/customers.csv",
@@ -311,7 +319,7 @@ fn a_store_of_a_newer_format_is_refused_untouched() {
     ] {
         let stderr = dir.fails(args);
         assert!(
-            stderr.contains("was written by a newer careledger (format 3; this careledger reads format 2 and older); use that release or newer"),
+            stderr.contains("was written by a newer careledger (format 4; this careledger reads format 3 and older); use that release or newer"),
             "{args:?}: {stderr}"
         );
         assert!(

@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use redb::{ReadableTable, Table, WriteTransaction};
 
 use super::codec::{EncodedRecord, decode, encode};
+use super::layers::{CURRENT_RECENT, Layers, REFS_RECENT};
 use super::log::{LOG_SEGMENTS, SegmentWriter};
 use super::read::Reader;
 use super::runs::{RunEntry, get_first_byte, get_str, merge_runs, put_str, write_run};
@@ -129,7 +130,7 @@ impl Store {
         body: impl FnOnce(&mut Appender<'_>) -> Result<(Option<NewImport>, T), E>,
     ) -> Result<(Appended, T), E> {
         let Stale { txn, basis, .. } = self.begin_append()?;
-        let mut appender = Appender::open(&txn, basis)?;
+        let mut appender = Appender::open(&txn, basis, self.fold_min)?;
         let (import, value) = match body(&mut appender) {
             Ok(decided) => decided,
             Err(e) => {
@@ -202,8 +203,8 @@ impl Stale<'_> {
         import: NewImport,
         versions: impl IntoIterator<Item = NewVersion<'v>>,
     ) -> Result<Appended, StoreError> {
-        let Stale { txn, basis, .. } = self;
-        let written = append_versions(&txn, basis, &import, versions)?;
+        let Stale { txn, basis, store } = self;
+        let written = append_versions(&txn, basis, store.fold_min, &import, versions)?;
         if written == 0 {
             txn.abort()?;
             return Ok(Appended::Unchanged {
@@ -233,10 +234,11 @@ type Tbl<'t, K, V> = Table<'t, K, V>;
 fn append_versions<'v>(
     txn: &WriteTransaction,
     basis: Basis,
+    fold_min: u64,
     import: &NewImport,
     versions: impl IntoIterator<Item = NewVersion<'v>>,
 ) -> Result<u64, StoreError> {
-    let mut appender = Appender::open(txn, basis)?;
+    let mut appender = Appender::open(txn, basis, fold_min)?;
     // A store that has never held a version has no current record to replace: the first
     // import (all of a dealership's history, or a network's) skips a lookup per record.
     let first = basis.next_seq == Basis::EMPTY.next_seq;
@@ -265,30 +267,37 @@ pub struct Appender<'t> {
     segments: Tbl<'t, u64, &'static [u8]>,
     segment: SegmentWriter,
     history: Tbl<'t, (u8, &'static str, u64), ()>,
-    current: Tbl<'t, (u8, &'static str), &'static [u8]>,
-    by_time: Tbl<'t, (u8, i64, &'static str), ()>,
-    refs: Tbl<'t, (u8, &'static str, u8, &'static str), ()>,
+    current: Layers<Tbl<'t, (u8, &'static str), &'static [u8]>>,
+    by_time: TimeTable<'t>,
+    refs: RefTable<'t>,
     ref_counts: CountTable<'t>,
     pending: IndexDeltas,
     import_id: u64,
     first_seq: u64,
     next_seq: u64,
+    /// The least entries a recent layer holds before it is folded (`Store::fold_min`).
+    fold_min: u64,
 }
 
 impl<'t> Appender<'t> {
-    fn open(txn: &'t WriteTransaction, basis: Basis) -> Result<Appender<'t>, StoreError> {
+    fn open(
+        txn: &'t WriteTransaction,
+        basis: Basis,
+        fold_min: u64,
+    ) -> Result<Appender<'t>, StoreError> {
         let mut appender = Appender {
             segments: txn.open_table(LOG_SEGMENTS)?,
             segment: SegmentWriter::default(),
             history: txn.open_table(HISTORY)?,
-            current: txn.open_table(CURRENT)?,
+            current: Layers::write(txn.open_table(CURRENT)?, txn.open_table(CURRENT_RECENT)?)?,
             by_time: txn.open_table(BY_TIME)?,
-            refs: txn.open_table(REFS)?,
+            refs: Layers::write(txn.open_table(REFS)?, txn.open_table(REFS_RECENT)?)?,
             ref_counts: txn.open_table(REF_COUNTS)?,
             pending: IndexDeltas::default(),
             import_id: basis.next_import,
             first_seq: basis.next_seq,
             next_seq: basis.next_seq,
+            fold_min,
         };
         let format = txn
             .open_table(META)?
@@ -312,18 +321,19 @@ impl<'t> Appender<'t> {
             let code = target.code();
             let range = (code, "", 0u8, "")..(code + 1, "", 0u8, "");
             self.refs
+                .main
                 .retain_in(range, |(_, _, kind, _), _| kind != source.code())?;
         }
         for target in Kind::ALL.into_iter().filter(|k| counted(*k)) {
             let code = target.code();
             let range = (code, "", 0u8, "")..(code + 1, "", 0u8, "");
             let mut tally: BTreeMap<(String, u8), u64> = BTreeMap::new();
-            for entry in self.refs.range(range.clone())? {
+            for entry in self.refs.main.range(range.clone())? {
                 let (key, _) = entry?;
                 let (_, target_key, source, _) = key.value();
                 *tally.entry((target_key.to_owned(), source)).or_default() += 1;
             }
-            self.refs.retain_in(range, |_, _| false)?;
+            self.refs.main.retain_in(range, |_, _| false)?;
             for ((target_key, source), n) in tally {
                 self.ref_counts
                     .insert((code, target_key.as_str(), source), n)?;
@@ -481,14 +491,11 @@ impl<'t> Appender<'t> {
                 self.pending.index(&record);
                 let value = CurrentEntry { seq, record };
                 self.current
-                    .insert((kind.code(), key), encode(&value).as_slice())?
-                    .map(|old| decode_seq(old.value()))
+                    .replace((kind.code(), key), encode(&value).as_slice(), decode_seq)?
             }
             None => {
                 self.history.insert((kind.code(), key, seq), ())?;
-                self.current
-                    .remove((kind.code(), key))?
-                    .map(|old| decode_seq(old.value()))
+                self.current.remove((kind.code(), key), decode_seq)?
             }
         };
         if let Some(superseded) = superseded {
@@ -507,6 +514,13 @@ impl<'t> Appender<'t> {
         self.segment.flush(&mut self.segments)?;
         self.pending
             .flush(&mut self.by_time, &mut self.refs, &mut self.ref_counts)?;
+        // The recent layers, folded when they have grown (`store::layers`).
+        if self.current.fold_due(self.fold_min)? {
+            self.current.fold()?;
+        }
+        if self.refs.fold_due(self.fold_min)? {
+            self.refs.fold()?;
+        }
         Ok(self.next_seq - self.first_seq)
     }
 }
@@ -638,7 +652,7 @@ struct RefEntry(u8, Span, u8, Span);
 const INDEX_TEXT_MAX: usize = 32 << 20;
 
 type TimeTable<'t> = Tbl<'t, (u8, i64, &'static str), ()>;
-type RefTable<'t> = Tbl<'t, (u8, &'static str, u8, &'static str), ()>;
+type RefTable<'t> = Layers<Tbl<'t, (u8, &'static str, u8, &'static str), ()>>;
 type CountTable<'t> = Tbl<'t, (u8, &'static str, u8), u64>;
 
 /// Kind codes run from 1 to the number of kinds: a list indexed by code has one more.
@@ -804,8 +818,7 @@ impl IndexDeltas {
             })
             .map_err(|e| e.into_store(io))?;
             merge_runs(std::mem::take(&mut spill.ref_runs), |e: RefOwned| {
-                refs.insert((e.0, e.1.as_str(), e.2, e.3.as_str()), ())
-                    .map(drop)
+                refs.insert_new((e.0, e.1.as_str(), e.2, e.3.as_str()), ())
             })
             .map_err(|e| e.into_store(io))?;
         } else {
@@ -813,7 +826,7 @@ impl IndexDeltas {
                 by_time.insert(self.time_key(e), ())?;
             }
             for e in &self.refs_added {
-                refs.insert(self.ref_key(e), ())?;
+                refs.insert_new(self.ref_key(e), ())?;
             }
         }
         self.clear();
@@ -829,7 +842,7 @@ impl IndexDeltas {
             by_time.remove(self.time_key(e))?;
         }
         for e in &self.refs_removed {
-            refs.remove(self.ref_key(e))?;
+            refs.remove(self.ref_key(e), drop)?;
         }
         Ok(())
     }

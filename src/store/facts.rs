@@ -1217,6 +1217,7 @@ impl Store {
             store: Store {
                 db,
                 folder: std::env::temp_dir(),
+                fold_min: super::layers::FOLD_MIN,
             },
             file,
         })

@@ -9,6 +9,7 @@ pub mod backup;
 mod closes;
 pub mod codec;
 pub mod facts;
+mod layers;
 mod log;
 mod read;
 mod runs;
@@ -288,6 +289,8 @@ pub struct Store {
     /// The folder the store's file is in: where a rebuild of the facts sets its sorted runs
     /// aside, on the store's own disk.
     folder: PathBuf,
+    /// `recent` layers are folded past this many entries at least (`store::layers`).
+    fold_min: u64,
 }
 
 /// The folder a store file is in (`.` for a bare file name).
@@ -338,6 +341,7 @@ impl Store {
         let store = Store {
             db,
             folder: folder_of(path),
+            fold_min: layers::FOLD_MIN,
         };
         store.initialise(path)?;
         Ok(store)
@@ -376,6 +380,14 @@ impl Store {
             Err(redb::CompactionError::TransactionInProgress) => Ok(false),
             Err(e) => Err(classify(e.into())),
         }
+    }
+
+    /// Folds the recent layers of `current` and `refs` into them once they hold more than
+    /// `entries` (and an eighth of the table), instead of 65 536: for tests, which then
+    /// cross a fold in a few rows. What is read never depends on it (`store::layers`).
+    #[doc(hidden)]
+    pub fn fold_recent_past(&mut self, entries: u64) {
+        self.fold_min = entries;
     }
 
     /// A read snapshot from this writer's handle (used by tests and by `import` itself).
@@ -421,8 +433,10 @@ impl Store {
             txn.open_table(tables::IMPORTS)?;
             txn.open_table(tables::HISTORY)?;
             txn.open_table(tables::CURRENT)?;
+            txn.open_table(layers::CURRENT_RECENT)?;
             txn.open_table(tables::BY_TIME)?;
             txn.open_table(tables::REFS)?;
+            txn.open_table(layers::REFS_RECENT)?;
             txn.open_table(tables::REF_COUNTS)?;
             txn.open_table(tables::STATEMENTS)?;
         }
@@ -706,6 +720,7 @@ fn create_store_file(path: &Path) -> std::io::Result<()> {
         Store {
             db,
             folder: folder_of(&temp),
+            fold_min: layers::FOLD_MIN,
         }
         .initialise(&temp)
         .map_err(std::io::Error::other)

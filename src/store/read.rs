@@ -9,10 +9,11 @@ use redb::{
 
 use super::append::{Basis, ref_range};
 use super::codec::decode;
+use super::layers::{CURRENT_RECENT, Layers, REFS_RECENT};
 use super::tables::{
     BY_TIME, CURRENT, ClosedStatement, CurrentEntry, HISTORY, IMPORTS, ImportEntry, LogEntry, META,
     META_FORMAT_VERSION, META_NEXT_IMPORT, META_NEXT_SEQ, Op, REF_COUNTS, REFS, counted,
-    keyed_under,
+    keyed_under, missing,
 };
 use super::{StoreError, guarded};
 use rayon::prelude::*;
@@ -21,6 +22,25 @@ use crate::model::{
     ActionStep, ComplaintStep, Day, Fen, KEY_SEPARATOR, Kind, Record, SurveyAnswer, Timestamp,
     display_key,
 };
+
+type CurrentRead = Layers<redb::ReadOnlyTable<(u8, &'static str), &'static [u8]>>;
+type RefsRead = Layers<redb::ReadOnlyTable<(u8, &'static str, u8, &'static str), ()>>;
+
+/// `current` with its recent layer, to read (`store::layers`).
+pub(super) fn open_current(txn: &ReadTransaction) -> Result<CurrentRead, StoreError> {
+    Ok(Layers::read(
+        txn.open_table(CURRENT)?,
+        missing(txn.open_table(CURRENT_RECENT))?,
+    ))
+}
+
+/// `refs` with its recent layer, to read (`store::layers`).
+pub(super) fn open_refs(txn: &ReadTransaction) -> Result<RefsRead, StoreError> {
+    Ok(Layers::read(
+        txn.open_table(REFS)?,
+        missing(txn.open_table(REFS_RECENT))?,
+    ))
+}
 
 /// One read transaction: every read through it sees the same snapshot, however long it lives
 /// and whatever imports commit meanwhile.
@@ -91,7 +111,7 @@ impl Reader {
     /// The current record of a kind and key.
     pub fn get(&self, kind: Kind, key: &str) -> Result<Option<(u64, Record)>, StoreError> {
         guarded(|| {
-            let table = self.txn.open_table(CURRENT)?;
+            let table = open_current(&self.txn)?;
             match table.get((kind.code(), key))? {
                 Some(bytes) => {
                     let entry = decode_current(kind, bytes.value())?;
@@ -108,7 +128,7 @@ impl Reader {
         kind: Kind,
         mut f: impl FnMut(&Record) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
-        let table = guarded(|| Ok(self.txn.open_table(CURRENT)?))?;
+        let table = guarded(|| open_current(&self.txn))?;
         let mut range = guarded(|| Ok(table.range((kind.code(), "")..(kind.code() + 1, ""))?))?;
         // Each step reads inside the guard; `f` runs outside it (see `guarded`).
         while let Some(current) = guarded(|| match range.next() {
@@ -131,7 +151,7 @@ impl Reader {
         mut f: impl FnMut(&Record) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
         let (by_time, current) =
-            guarded(|| Ok((self.txn.open_table(BY_TIME)?, self.txn.open_table(CURRENT)?)))?;
+            guarded(|| Ok((self.txn.open_table(BY_TIME)?, open_current(&self.txn)?)))?;
         let mut range =
             guarded(|| Ok(by_time.range((kind.code(), from.0, "")..(kind.code(), to.0, ""))?))?;
         while let Some(record) = guarded(|| {
@@ -167,8 +187,7 @@ impl Reader {
         customer_id: &str,
         mut f: impl FnMut(Record) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
-        let (refs, current) =
-            guarded(|| Ok((self.txn.open_table(REFS)?, self.txn.open_table(CURRENT)?)))?;
+        let (refs, current) = guarded(|| Ok((open_refs(&self.txn)?, open_current(&self.txn)?)))?;
         let (lo, hi) = ref_range(Kind::Customer, customer_id);
         let mut range = guarded(|| Ok(refs.range(lo.as_tuple()..hi.as_tuple())?))?;
         while let Some(record) = guarded(|| {
@@ -208,7 +227,7 @@ impl Reader {
         let mut bounds: Vec<Option<String>> = vec![None];
         let mut count = 0u64;
         guarded(|| {
-            let table = self.txn.open_table(CURRENT)?;
+            let table = open_current(&self.txn)?;
             for (i, entry) in table.range((code, "")..(code + 1, ""))?.enumerate() {
                 let (key, _) = entry?;
                 if i > 0 && i % SLICE == 0 {
@@ -224,7 +243,7 @@ impl Reader {
             .par_windows(2)
             .map(|w| {
                 guarded(|| {
-                    let table = self.txn.open_table(CURRENT)?;
+                    let table = open_current(&self.txn)?;
                     let from = (code, w[0].as_deref().unwrap_or(""));
                     let range = match &w[1] {
                         Some(to) => table.range(from..(code, to.as_str()))?,
@@ -280,7 +299,7 @@ impl Reader {
     fn current_under(&self, kind: Kind, first: &str) -> Result<Vec<Record>, StoreError> {
         debug_assert!(kind.key_columns() > 1);
         guarded(|| {
-            let table = self.txn.open_table(CURRENT)?;
+            let table = open_current(&self.txn)?;
             let code = kind.code();
             let (lo, hi) = (format!("{first}{KEY_SEPARATOR}"), format!("{first}\n"));
             let mut records = Vec::new();
@@ -319,7 +338,7 @@ impl Reader {
     /// The number of current records of a kind.
     pub fn count_current(&self, kind: Kind) -> Result<u64, StoreError> {
         guarded(|| {
-            let table = self.txn.open_table(CURRENT)?;
+            let table = open_current(&self.txn)?;
             let mut n = 0;
             for entry in table.range((kind.code(), "")..(kind.code() + 1, ""))? {
                 entry?;
@@ -334,7 +353,7 @@ impl Reader {
         let mut log = super::log::Log::open(&self.txn)?;
         guarded(|| {
             let history = self.txn.open_table(HISTORY)?;
-            let current = self.txn.open_table(CURRENT)?;
+            let current = open_current(&self.txn)?;
             let imports = self.txn.open_table(IMPORTS)?;
             // `history` files every version but the current one (a store of format 1 filed
             // that one too).
@@ -440,9 +459,9 @@ impl Reader {
 
 /// The tables an import is planned against, opened once from one read transaction.
 pub(crate) struct SnapshotView {
-    current: redb::ReadOnlyTable<(u8, &'static str), &'static [u8]>,
+    current: CurrentRead,
     history: redb::ReadOnlyTable<(u8, &'static str, u64), ()>,
-    refs: redb::ReadOnlyTable<(u8, &'static str, u8, &'static str), ()>,
+    refs: RefsRead,
     /// `None` in a store of format 1, which listed every reference in `refs`.
     ref_counts: Option<redb::ReadOnlyTable<(u8, &'static str, u8), u64>>,
 }
@@ -451,9 +470,9 @@ impl Reader {
     pub(crate) fn view(&self) -> Result<SnapshotView, StoreError> {
         guarded(|| {
             Ok(SnapshotView {
-                current: self.txn.open_table(CURRENT)?,
+                current: open_current(&self.txn)?,
                 history: self.txn.open_table(HISTORY)?,
-                refs: self.txn.open_table(REFS)?,
+                refs: open_refs(&self.txn)?,
                 ref_counts: super::tables::missing(self.txn.open_table(REF_COUNTS))?,
             })
         })
@@ -540,7 +559,7 @@ impl SnapshotView {
 /// then) is the one thing to ask. The scan must find as many as the count says.
 pub(super) fn counted_referrers(
     counts: &impl ReadableTable<(u8, &'static str, u8), u64>,
-    current: &impl ReadableTable<(u8, &'static str), &'static [u8]>,
+    current: &Layers<impl ReadableTable<(u8, &'static str), &'static [u8]>>,
     target: Kind,
     key: &str,
     found: &mut Vec<(Kind, String)>,
@@ -589,7 +608,7 @@ pub(super) fn counted_referrers(
 /// range of those keys in `current`. Ids hold no control character, so the range from
 /// `KEY\t` to `KEY\n` holds exactly the keys whose first part is `KEY`.
 pub(super) fn keyed_referrers(
-    current: &impl ReadableTable<(u8, &'static str), &'static [u8]>,
+    current: &Layers<impl ReadableTable<(u8, &'static str), &'static [u8]>>,
     target: Kind,
     key: &str,
     found: &mut Vec<(Kind, String)>,

@@ -14,9 +14,11 @@
 //! | `log_segments` | `seq: u64` of its first version | a segment: byte 0 its encoding (1), then a zstd frame of consecutive versions, each a 4-byte length and a `v1::LogEntry` value ([`LogEntry`]); layout in `super::log` | every accepted version, in ingest order; only ever appended (store format 2) |
 //! | `log` | `seq: u64` | `v1::LogEntry` ([`LogEntry`]) | the versions a store of format 1 logged, one entry each, read with the segments after them; never written by format 2 (a new store has no `log`) |
 //! | `history` | `(kind, key, seq)` | `()` | every version of a record but the one `current` holds (a void, and the versions an amendment or void superseded: a prefix range; with `current`'s, a record's versions); a store of format 1 files the current one too |
-//! | `current` | `(kind, key)` | `v1::CurrentEntry` ([`CurrentEntry`]) | latest non-void version of each record |
+//! | `current` | `(kind, key)` | `v1::CurrentEntry` ([`CurrentEntry`]) | latest non-void version of each record; with `current_recent`, which holds the keys added since the last fold and none that `current` holds (store format 3, `super::layers`) |
+//! | `current_recent` | as `current` | as `current` | the recent layer of `current`: read with it, folded into it when it holds more than an eighth of its entries |
 //! | `by_time` | `(kind, time, key)` | `()` | current records of a kind by their date |
-//! | `refs` | `(target kind, target key, source kind, source key)` | `()` | current references, but those to staff (`counted`) and those a key implies (`keyed_under`: an answer's survey, a step's complaint or action); a store of format 1 lists those too (`listed`) |
+//! | `refs` | `(target kind, target key, source kind, source key)` | `()` | current references, but those to staff (`counted`) and those a key implies (`keyed_under`: an answer's survey, a step's complaint or action); a store of format 1 lists those too (`listed`); with `refs_recent` as `current` with `current_recent` |
+//! | `refs_recent` | as `refs` | `()` | the recent layer of `refs` |
 //! | `ref_counts` | `(target kind, target key, source kind)` | `u64` | how many current records of the source kind name the target, for the kinds `counted` says (staff); no entry for none (store format 2) |
 //! | `imports` | `import id: u64` | `v1::ImportEntry` ([`ImportEntry`]) | one entry per committed import |
 //! | `statements` | month label `YYYY-MM` | `v1::ClosedStatement` ([`ClosedStatement`]) | the first closed payout statement of each month, as the JSON text finance saw; only ever added |
@@ -92,8 +94,10 @@ pub(super) fn visit_tables(
     visitor.visit(super::log::LOG_SEGMENTS)?;
     visitor.visit(HISTORY)?;
     visitor.visit(CURRENT)?;
+    visitor.visit(super::layers::CURRENT_RECENT)?;
     visitor.visit(BY_TIME)?;
     visitor.visit(REFS)?;
+    visitor.visit(super::layers::REFS_RECENT)?;
     visitor.visit(REF_COUNTS)?;
     visitor.visit(IMPORTS)?;
     visitor.visit(META)?;
@@ -144,10 +148,13 @@ pub(crate) const META_NEXT_IMPORT: &str = "next_import";
 pub(crate) const META_FORMAT_VERSION: &str = "format_version";
 
 /// The store format this careledger writes (`meta` `format_version`), and the newest it
-/// reads: 2 keeps the log in compressed segments (`store::log`); 1 kept one `log` entry per
-/// version, and is read as it is. Values keep their own version byte
-/// (`codec::FORMAT_VERSION`, still 1: no value changed its layout).
-pub const STORE_FORMAT: u64 = 2;
+/// reads: 3 keeps the keys the imports since the last fold added in `current_recent` and
+/// `refs_recent` (`store::layers`), which a careledger of format 2 would not read; 2 keeps
+/// the log in compressed segments (`store::log`); 1 kept one `log` entry per version. A
+/// store of format 1 or 2 is read as it is (it has no recent layer), and the next import
+/// into it marks it format 3. Values keep their own version byte (`codec::FORMAT_VERSION`,
+/// still 1: no value changed its layout).
+pub const STORE_FORMAT: u64 = 3;
 
 /// What a version does to its record.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -19,12 +19,11 @@ use redb::{ReadTransaction, ReadableDatabase, ReadableTable, ReadableTableMetada
 
 use super::codec::decode;
 use super::log::Log;
-use super::read::{check_record, check_statement, decode_import};
+use super::read::{check_record, check_statement, decode_import, open_current, open_refs};
 use super::tables;
 use super::tables::{
-    BY_TIME, CURRENT, ClosedStatement, CurrentEntry, HISTORY, IMPORTS, META, META_FORMAT_VERSION,
-    META_NEXT_IMPORT, META_NEXT_SEQ, REF_COUNTS, REFS, STATEMENTS, STORE_FORMAT, counted,
-    kind_name,
+    BY_TIME, ClosedStatement, CurrentEntry, HISTORY, IMPORTS, META, META_FORMAT_VERSION,
+    META_NEXT_IMPORT, META_NEXT_SEQ, REF_COUNTS, STATEMENTS, STORE_FORMAT, counted, kind_name,
 };
 use super::{
     CONCURRENCY, Found, READER_CACHE_BYTES, StoreError, check_format, guarded, inspect, open_error,
@@ -349,9 +348,9 @@ impl Check {
         self.stage("log", |c| {
             let log = Log::open(txn)?;
             let history = txn.open_table(HISTORY)?;
-            let current = txn.open_table(CURRENT)?;
+            let current = open_current(txn)?;
             let by_time = txn.open_table(BY_TIME)?;
-            let refs = txn.open_table(REFS)?;
+            let refs = open_refs(txn)?;
             let mut n = 0;
             let mut found = 0u64;
             let mut filed = 0u64;
@@ -532,6 +531,13 @@ impl Check {
             // those found are records it says are absent or voided.
             let held = current.len()?;
             c.entries.push(("current", held));
+            current.in_both(|(k, kk)| {
+                c.problem(crate::say!(
+                    "current_recent: holds {}, which current holds too",
+                    "current_recent：存有 {}，但 current 中也有",
+                    name(k, kk)
+                ))
+            })?;
             if held != found {
                 for entry in current.iter()? {
                     let (at, _) = entry?;
@@ -573,9 +579,17 @@ impl Check {
         });
 
         self.stage("refs", |c| {
-            let table = txn.open_table(REFS)?;
+            let table = open_refs(txn)?;
             let n = table.len()?;
             c.entries.push(("refs", n));
+            table.in_both(|(target, target_key, kind, key)| {
+                c.problem(crate::say!(
+                    "refs_recent: says {} refers to {}, which refs says too",
+                    "refs_recent：记有 {} 引用 {}，但 refs 中也有",
+                    name(kind, key),
+                    name(target, target_key)
+                ))
+            })?;
             if n == expected_refs {
                 return Ok(());
             }
@@ -679,8 +693,7 @@ fn latest_record(txn: &ReadTransaction, kind: u8, key: &str) -> Result<Option<Re
     let history = txn.open_table(HISTORY)?;
     let mut log = Log::open(txn)?;
     // The current version's number first, then `history`'s, latest first.
-    let current = txn
-        .open_table(CURRENT)?
+    let current = open_current(txn)?
         .get((kind, key))?
         .and_then(|value| decode::<CurrentEntry>(value.value()).ok())
         .map(|entry| entry.seq);
@@ -729,6 +742,7 @@ fn round_trip(record: &Record) -> Result<(), String> {
 mod tests {
     use super::*;
     use crate::model::{Customer, Day, Fen, Record, Sale, Staff, Timestamp};
+    use crate::store::tables::{CURRENT, REFS};
     use crate::store::{
         Appended, Basis, EncodedRecord, ImportFile, KindCounts, NewImport, NewVersion, Op, Store,
         encode_record_into,
