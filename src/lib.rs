@@ -32,6 +32,9 @@
 //!   What it writes in bulk — a streamed import's index entries, a rebuild's rows of the
 //!   date-keyed facts tables — waits in sorted runs in nameless files (`store::runs`) and
 //!   goes into its tables in one pass in key order, each page written once and left full.
+//!   `current` and `refs` keep the keys added since their last fold in a recent layer
+//!   beside them (`store::layers`), so that an increment writes pages in proportion to its
+//!   own keys, not to the store.
 //! - [`rules`]: every offset, window and threshold of the contract, overridable by TOML;
 //!   typed (period kinds, fen, outcomes), its text parsed once where the file is read.
 //! - [`worktime`]: working time — the working calendar (weekdays, hours, `calendar.csv`

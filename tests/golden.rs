@@ -339,16 +339,55 @@ fn a_store_of_a_newer_format_is_refused_untouched() {
 /// exports, reports and shows history exactly as committed.
 #[test]
 fn the_format_2_golden_store_reads_as_written() {
-    let golden2 = |path: &str| {
+    golden_reads_as_written(
+        "golden-2",
+        "format 2",
+        ("3", "27"),
+        &[("history", "4"), ("ref_counts", "5"), ("refs", "16")],
+    );
+}
+
+/// The golden store of format 3 (`fixtures/golden-3/`: format 2's steps, then a new customer
+/// C4) reads as it was written: its recent layers hold the survey Q2's reference to C1,
+/// filed anew by its amendment (refs 15 + 1), and C4 (current 23 + 1); the log has a
+/// fourth segment and 28 versions.
+#[test]
+fn the_format_3_golden_store_reads_as_written() {
+    golden_reads_as_written(
+        "golden-3",
+        "format 3",
+        ("4", "28"),
+        &[
+            ("history", "4"),
+            ("ref_counts", "5"),
+            ("refs", "15"),
+            ("refs_recent", "1"),
+            ("current", "23"),
+            ("current_recent", "1"),
+        ],
+    );
+}
+
+/// A committed golden store of a later format than 1, in `fixtures/FOLDER`, against what it
+/// was committed with: its format, format 1's records and versions (and C4, when there),
+/// no `log` table, its log segments and versions (`log`), the entries of `tables`, `verify`,
+/// `export`, both payouts reports and Q2's history.
+fn golden_reads_as_written(folder: &str, format: &str, log: (&str, &str), tables: &[(&str, &str)]) {
+    let golden = |path: &str| {
         Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("fixtures/golden-2")
+            .join("fixtures")
+            .join(folder)
             .join(path)
     };
     let dir = Dir::new();
-    std::fs::copy(golden2("golden.redb"), dir.db()).expect("copy the golden store");
+    std::fs::copy(golden("golden.redb"), dir.db()).expect("copy the golden store");
     let stats = dir.ok(&["--lang", "en", "stats", "--tables"]);
     assert!(
-        stats.lines().next().unwrap().ends_with(", format 2)"),
+        stats
+            .lines()
+            .next()
+            .unwrap()
+            .ends_with(&format!(", {format})")),
         "{stats}"
     );
     for line in [
@@ -366,34 +405,24 @@ fn the_format_2_golden_store_reads_as_written() {
             .map(str::to_owned)
     };
     assert_eq!(entries("log"), None);
-    assert_eq!(
-        [
-            entries("log_segments"),
-            entries("history"),
-            entries("ref_counts"),
-            entries("refs")
-        ],
-        [
-            Some("3".into()),
-            Some("4".into()),
-            Some("5".into()),
-            Some("16".into())
-        ]
-    );
+    assert_eq!(entries("log_segments").as_deref(), Some(log.0));
+    for (table, n) in tables {
+        assert_eq!(entries(table).as_deref(), Some(*n), "{table}");
+    }
     let verify = dir.ok(&["verify"]);
     assert!(verify.ends_with("the store is healthy\n"), "{verify}");
     assert!(
-        verify.contains("\n  log                   27 entries\n"),
+        verify.contains(&format!("\n  log                   {} entries\n", log.1)),
         "{verify}"
     );
-    exports_as_committed(&dir, &golden2("export"));
+    exports_as_committed(&dir, &golden("export"));
     for month in ["2024-03", "2024-04"] {
         let shown = dir.ok(&["report", "payouts", "--month", month, "--format", "json"]);
-        let committed = std::fs::read_to_string(golden2(&format!("report/payouts-{month}.json")));
+        let committed = std::fs::read_to_string(golden(&format!("report/payouts-{month}.json")));
         assert_eq!(shown, committed.unwrap(), "{month}");
     }
     assert_eq!(
         dir.ok(&["--lang", "en", "history", "surveys", "Q2"]),
-        std::fs::read_to_string(golden2("report/history-surveys-Q2.txt")).unwrap()
+        std::fs::read_to_string(golden("report/history-surveys-Q2.txt")).unwrap()
     );
 }

@@ -490,8 +490,13 @@ impl<'t> Appender<'t> {
             Some(record) => {
                 self.pending.index(&record);
                 let value = CurrentEntry { seq, record };
-                self.current
-                    .replace((kind.code(), key), encode(&value).as_slice(), decode_seq)?
+                let (at, value) = ((kind.code(), key), encode(&value));
+                // With no current version, as read through this appender, the key is in
+                // neither layer of `current`; else it is replaced where it is.
+                match old {
+                    None => self.current.insert_new(at, value.as_slice(), decode_seq)?,
+                    Some(_) => self.current.replace(at, value.as_slice(), decode_seq)?,
+                }
             }
             None => {
                 self.history.insert((kind.code(), key, seq), ())?;
@@ -818,7 +823,8 @@ impl IndexDeltas {
             })
             .map_err(|e| e.into_store(io))?;
             merge_runs(std::mem::take(&mut spill.ref_runs), |e: RefOwned| {
-                refs.insert_new((e.0, e.1.as_str(), e.2, e.3.as_str()), ())
+                refs.insert_new((e.0, e.1.as_str(), e.2, e.3.as_str()), (), drop)
+                    .map(drop)
             })
             .map_err(|e| e.into_store(io))?;
         } else {
@@ -826,7 +832,7 @@ impl IndexDeltas {
                 by_time.insert(self.time_key(e), ())?;
             }
             for e in &self.refs_added {
-                refs.insert_new(self.ref_key(e), ())?;
+                refs.insert_new(self.ref_key(e), (), drop)?;
             }
         }
         self.clear();

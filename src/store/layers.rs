@@ -94,12 +94,14 @@ impl<T> Layers<T> {
         T: ReadableTable<K, V>,
         K::SelfType<'k>: Clone,
     {
-        if let Some(recent) = &self.recent
-            && let Some(value) = recent.get(key.clone())?
-        {
+        // The table first: it holds most keys (seven in eight, or more, of those stored).
+        if let Some(value) = self.main.get(key.clone())? {
             return Ok(Some(value));
         }
-        self.main.get(key)
+        match &self.recent {
+            Some(recent) => recent.get(key),
+            None => Ok(None),
+        }
     }
 
     /// The entries of a key range in both layers, in key order.
@@ -192,18 +194,20 @@ impl<'t, K: LayerKey, V: Value + 'static> Layers<Table<'t, K, V>> {
             .expect("layers opened to write have both")
     }
 
-    /// Inserts a key that neither layer holds.
-    pub(crate) fn insert_new<'k, 'v>(
+    /// Inserts a key that neither layer holds, as the caller has read (without looking
+    /// again); returns what `old` makes of the value it replaced in the layer new keys go
+    /// to, which is none unless that read was wrong.
+    pub(crate) fn insert_new<'k, 'v, R>(
         &mut self,
         key: K::SelfType<'k>,
         value: impl Borrow<V::SelfType<'v>>,
-    ) -> Result<(), StorageError> {
+        old: impl FnOnce(V::SelfType<'_>) -> R,
+    ) -> Result<Option<R>, StorageError> {
         let table = match self.new_in_recent {
             true => self.recent_mut(),
             false => &mut self.main,
         };
-        table.insert(key, value)?;
-        Ok(())
+        Ok(table.insert(key, value)?.map(|v| old(v.value())))
     }
 
     /// Replaces the value of a key where it is (inserts it as new when neither layer holds
@@ -217,10 +221,14 @@ impl<'t, K: LayerKey, V: Value + 'static> Layers<Table<'t, K, V>> {
     where
         K::SelfType<'k>: Clone,
     {
-        // An empty `recent` is not looked in; nor is the table, when new keys go there too.
-        let recent = self.recent_mut();
-        let in_recent = recent.len()? > 0 && recent.get(key.clone())?.is_some();
-        let table = if in_recent || self.new_in_recent && self.main.get(key.clone())?.is_none() {
+        // The table first, as a read; then `recent`, when a new key would not go there
+        // anyway (and it holds anything).
+        let table = if self.main.get(key.clone())?.is_some() {
+            &mut self.main
+        } else if self.new_in_recent || {
+            let recent = self.recent_mut();
+            recent.len()? > 0 && recent.get(key.clone())?.is_some()
+        } {
             self.recent_mut()
         } else {
             &mut self.main
@@ -237,10 +245,10 @@ impl<'t, K: LayerKey, V: Value + 'static> Layers<Table<'t, K, V>> {
     where
         K::SelfType<'k>: Clone,
     {
-        if let Some(value) = self.recent_mut().remove(key.clone())? {
+        if let Some(value) = self.main.remove(key.clone())? {
             return Ok(Some(old(value.value())));
         }
-        Ok(self.main.remove(key)?.map(|v| old(v.value())))
+        Ok(self.recent_mut().remove(key)?.map(|v| old(v.value())))
     }
 
     /// Whether `recent` is due to be folded into the table ([`fold_due`]).
@@ -366,7 +374,10 @@ mod tests {
                 txn.open_table(RECENT).unwrap(),
             )
             .unwrap();
-            l.insert_new((1, "b"), b"2".as_slice()).unwrap();
+            assert_eq!(
+                l.insert_new((1, "b"), b"2".as_slice(), |_| ()).unwrap(),
+                None
+            );
             l.replace((1, "d"), b"2".as_slice(), |_| ()).unwrap();
             l.replace((0, "z"), b"2".as_slice(), |_| ()).unwrap();
             // A stored key is replaced in the table, not copied to `recent`.

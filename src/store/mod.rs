@@ -641,8 +641,9 @@ fn refuse_newer(path: &Path) -> Result<(), StoreError> {
 ///
 /// A store of format 1 is read as it is: its values are format 1's (`stored` decodes every
 /// value by its version byte) and its log's entries stay in `log`, read with the segments a
-/// later import appends (`store::log`). An import into it marks it format 2, which is what
-/// it then holds.
+/// later import appends (`store::log`). A store of format 1 or 2 has no recent layers
+/// (`store::layers`), which read as empty. An import into it marks it format 3, which is
+/// what it then holds.
 fn check_format(path: &Path, version: Option<u64>) -> Result<(), StoreError> {
     match version {
         Some(v) if (1..=STORE_FORMAT).contains(&v) => Ok(()),
