@@ -83,6 +83,18 @@ pub struct CareTask {
     pub belongs_on: Day,
 }
 
+impl AsRef<TaskState> for CareTask {
+    fn as_ref(&self) -> &TaskState {
+        &self.state
+    }
+}
+
+impl AsMut<TaskState> for CareTask {
+    fn as_mut(&mut self) -> &mut TaskState {
+        &mut self.state
+    }
+}
+
 /// A run of consecutive periods of a tier's cadence in which the customer has a tier_care
 /// task: from the period starting on `from` to the one before the period starting on
 /// `until` (`None`: every later period).
@@ -216,22 +228,18 @@ pub fn derive_customer(
     tasks.sort_by(|a, b| {
         (a.state.task.due_at, &a.state.task.id).cmp(&(b.state.task.due_at, &b.state.task.id))
     });
-    let mut states: Vec<TaskState> = tasks.iter().map(|t| t.state.clone()).collect();
     let mut attempts: Vec<&Attempt> = inputs
         .attempts
         .iter()
         .filter(|a| a.purpose.is_care())
         .collect();
     attempts.sort_by(|a, b| (a.at, &a.attempt_id).cmp(&(b.at, &b.attempt_id)));
-    let unscheduled = credit(&mut states, attempts, grace, |kind| {
+    let unscheduled = credit(&mut tasks, attempts, grace, |kind| {
         match CareKind::of(kind).expect("care tasks have care purposes") {
             CareKind::InsuranceRenewal => &care.insurance_renewal.success,
             CareKind::TierCare => &care.tier_care.success,
         }
     });
-    for (task, state) in tasks.iter_mut().zip(states) {
-        task.state = state;
-    }
     CustomerCare {
         tasks,
         cover,
@@ -293,7 +301,7 @@ fn tier_task(customer_id: &str, tier: Tier, period: &Period) -> CareTask {
     CareTask {
         state: TaskState {
             task: Task {
-                id: format!("tier_care:{customer_id}@{}", period.label),
+                id: ["tier_care:", customer_id, "@", &period.label].concat(),
                 kind: Purpose::Care,
                 customer_id: customer_id.to_owned(),
                 trigger_at: period.first.start(),

@@ -52,6 +52,18 @@ pub struct TaskState {
     pub withdrawn: bool,
 }
 
+impl AsRef<TaskState> for TaskState {
+    fn as_ref(&self) -> &TaskState {
+        self
+    }
+}
+
+impl AsMut<TaskState> for TaskState {
+    fn as_mut(&mut self) -> &mut TaskState {
+        self
+    }
+}
+
 impl TaskState {
     pub fn performed(&self) -> bool {
         !self.credits.is_empty()
@@ -322,26 +334,35 @@ fn derive_customer(c: &CustomerActivity, kinds: &KindRules, until: Timestamp) ->
 /// same purpose when T.trigger_at ≤ A.at ≤ T.due_at + grace; it goes to the earliest-due
 /// candidate not yet successful (judged on the credits so far), else to the earliest-due
 /// candidate. Returns the attempts credited to no task: (attempt id, at).
-pub(crate) fn credit<'a, 's>(
-    states: &mut [TaskState],
+///
+/// `states` are anything holding a task state (a care task credits its own, in place).
+pub(crate) fn credit<'a, 's, S: AsRef<TaskState> + AsMut<TaskState>>(
+    states: &mut [S],
     attempts: impl IntoIterator<Item = &'a Attempt>,
     grace: i64,
     success: impl Fn(Purpose) -> &'s [Outcome],
 ) -> Vec<(String, Timestamp)> {
     let mut unscheduled = Vec::new();
     for attempt in attempts {
-        let is_candidate = |s: &TaskState| {
+        let is_candidate = |s: &S| {
+            let s = s.as_ref();
             s.task.kind == attempt.purpose
                 && s.task.trigger_at <= attempt.at
                 && attempt.at.0 <= s.task.due_at.0.saturating_add(grace)
         };
-        let chosen = states
+        // The tasks due (with the grace) before the attempt are no candidates: in due order,
+        // they are a prefix, passed over by a binary search.
+        let from = states
+            .partition_point(|s| s.as_ref().task.due_at.0.saturating_add(grace) < attempt.at.0);
+        let later = &states[from..];
+        let chosen = later
             .iter()
-            .position(|s| is_candidate(s) && !s.successful)
-            .or_else(|| states.iter().position(is_candidate));
+            .position(|s| is_candidate(s) && !s.as_ref().successful)
+            .or_else(|| later.iter().position(is_candidate))
+            .map(|i| from + i);
         match chosen {
             Some(i) => {
-                let state = &mut states[i];
+                let state = states[i].as_mut();
                 state.successful |= success(attempt.purpose).contains(&attempt.outcome);
                 state.credits.push(Credit {
                     attempt_id: attempt.attempt_id.clone(),

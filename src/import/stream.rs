@@ -327,7 +327,7 @@ impl Decider<'_> {
                 }
                 _ => None,
             };
-            appender.push_record(kind, last.key, record, stored.as_ref())?;
+            appender.push_record(kind, last.key, record.zip(last.encoded()), stored.as_ref())?;
             let deferred = |amended| Deferred {
                 kind,
                 key: last.key.to_owned(),

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use redb::{ReadableTable, Table, WriteTransaction};
 
-use super::codec::{EncodedRecord, decode, encode};
+use super::codec::{EncodedRecord, decode, encode, encode_current};
 use super::layers::{CURRENT_RECENT, Layers, REFS_RECENT};
 use super::log::{LOG_SEGMENTS, SegmentWriter};
 use super::read::Reader;
@@ -442,7 +442,7 @@ impl<'t> Appender<'t> {
     ) -> Result<u64, StoreError> {
         let NewVersion { kind, key, op, .. } = version;
         let record = match (op, version.record) {
-            (Op::Add, Some(encoded)) => Some(encoded.decode()?),
+            (Op::Add, Some(encoded)) => Some((encoded.decode()?, encoded)),
             (Op::Void, None) => None,
             (op, record) => panic!(
                 "a {} version {} a record",
@@ -453,15 +453,16 @@ impl<'t> Appender<'t> {
         self.push_record(kind, key, record, old)
     }
 
-    /// [`Appender::push`] of a version already decoded: an `add` of `record`, or a `void`
-    /// when it is `None`.
+    /// [`Appender::push`] of a version already decoded: an `add` of `record` with its
+    /// encoding (which `log` and `current` store as it is), or a `void` when it is `None`.
     pub fn push_record(
         &mut self,
         kind: Kind,
         key: &str,
-        record: Option<Record>,
+        record: Option<(Record, EncodedRecord<'_>)>,
         old: Option<&Record>,
     ) -> Result<u64, StoreError> {
+        let (record, encoded) = record.unzip();
         let op = if record.is_some() { Op::Add } else { Op::Void };
         debug_assert!(
             record.is_some() || old.is_some(),
@@ -477,20 +478,20 @@ impl<'t> Appender<'t> {
             kind,
             key: key.to_owned(),
             op,
-            record,
+            record: None,
         };
-        self.segment.push(&mut self.segments, seq, &entry)?;
+        self.segment
+            .push(&mut self.segments, seq, &entry, encoded)?;
         if let Some(old) = old {
             self.pending.unindex(old);
         }
         // `history` files every version but the current one: the version this one
         // supersedes, and a void (a store of format 1 filed the current one too, and still
         // does for the versions it holds).
-        let superseded = match entry.record {
-            Some(record) => {
+        let superseded = match record.zip(encoded) {
+            Some((record, encoded)) => {
                 self.pending.index(&record);
-                let value = CurrentEntry { seq, record };
-                let (at, value) = ((kind.code(), key), encode(&value));
+                let (at, value) = ((kind.code(), key), encode_current(seq, encoded));
                 // With no current version, as read through this appender, the key is in
                 // neither layer of `current`; else it is replaced where it is.
                 match old {

@@ -10,6 +10,7 @@
 use bincode::{Decode, Encode};
 
 use super::stored::Stored;
+use super::tables::LogEntry;
 use crate::model::Record;
 
 /// The version byte at offset 0 of every stored value, and the `meta` entry
@@ -95,6 +96,38 @@ pub fn encode_record_into(record: &Record, out: &mut Vec<u8>) {
     encode_body_into(record, out);
 }
 
+/// [`encode`] of `CurrentEntry { seq, record }`, made from the record's encoding rather
+/// than from the record: bincode encodes a struct as its fields one after another, so the
+/// value is the version byte, `seq`, then the record's bytes as they are.
+pub(crate) fn encode_current(seq: u64, record: EncodedRecord<'_>) -> Vec<u8> {
+    let mut out = Vec::with_capacity(1 + 10 + record.bytes.len());
+    out.push(FORMAT_VERSION);
+    encode_v1_into(&seq, &mut out);
+    out.extend_from_slice(record.bytes);
+    out
+}
+
+/// Appends [`encode`] of `entry`, or, given `record`, of `entry` with that as its record,
+/// made from the record's encoding (`entry.record` is then `None`). The record is the
+/// entry's last field, and bincode encodes an `Option` as a tag byte (0 for none, 1 for
+/// some) and then the value, so the entry with the record is the entry without it with the
+/// last byte turned to 1 and the record's bytes after it.
+pub(crate) fn encode_log_into(
+    entry: &LogEntry,
+    record: Option<EncodedRecord<'_>>,
+    out: &mut Vec<u8>,
+) {
+    out.push(FORMAT_VERSION);
+    encode_body_into(entry, out);
+    if let Some(record) = record {
+        assert!(entry.record.is_none(), "the record is given once");
+        let tag = out.last_mut().expect("an entry is encoded");
+        assert_eq!(*tag, 0, "an absent record is encoded last, as a 0");
+        *tag = 1;
+        out.extend_from_slice(record.bytes);
+    }
+}
+
 /// Appends the format-1 encoding of a stored type.
 pub(super) fn encode_v1_into<B: Encode>(value: &B, out: &mut Vec<u8>) {
     bincode::encode_into_std_write(value, out, config()).expect("encoding into a Vec cannot fail");
@@ -140,6 +173,58 @@ mod tests {
         encode_body_into(&sale(), &mut body);
         assert_eq!(body, bytes[1..]);
         assert_eq!(decode_body::<Record>(&body).unwrap(), sale());
+    }
+
+    /// Every kind of record, with optional values present and absent.
+    fn records() -> Vec<Record> {
+        use crate::store::stored::golden;
+        let mut all = vec![sale()];
+        all.extend(golden::records());
+        all.extend(golden::appended_records());
+        all.extend(golden::revision3_records());
+        all
+    }
+
+    #[test]
+    fn entries_made_from_a_records_encoding_are_those_encoded_whole() {
+        use crate::model::Kind;
+        use crate::store::tables::{CurrentEntry, Op};
+        let records = records();
+        let kinds: std::collections::BTreeSet<Kind> = records.iter().map(Record::kind).collect();
+        assert_eq!(kinds.len(), Kind::ALL.len(), "every kind is tried");
+        for (i, record) in records.into_iter().enumerate() {
+            let mut body = Vec::new();
+            encode_record_into(&record, &mut body);
+            let encoded = EncodedRecord::from_bytes(&body);
+            // Sequence numbers and import ids of one, two and nine bytes as varints.
+            for seq in [3, 250, 70_000, u64::MAX - i as u64] {
+                let current = CurrentEntry {
+                    seq,
+                    record: record.clone(),
+                };
+                assert_eq!(encode_current(seq, encoded), encode(&current));
+                let mut entry = LogEntry {
+                    import_id: seq,
+                    kind: record.kind(),
+                    key: format!("K{i}-{seq}"),
+                    op: Op::Add,
+                    record: None,
+                };
+                let mut void = Vec::new();
+                encode_log_into(&entry, None, &mut void);
+                entry.op = Op::Void;
+                let mut void_entry = Vec::new();
+                encode_log_into(&entry, None, &mut void_entry);
+                assert_eq!(void_entry, encode(&entry));
+                entry.op = Op::Add;
+                let mut add = vec![7];
+                encode_log_into(&entry, Some(encoded), &mut add);
+                entry.record = Some(record.clone());
+                assert_eq!(add[0], 7, "appended after what the buffer holds");
+                assert_eq!(add[1..], encode(&entry));
+                assert_eq!(void.len() + body.len(), add.len() - 1);
+            }
+        }
     }
 
     #[test]

@@ -21,7 +21,7 @@
 
 use redb::{ReadOnlyTable, ReadTransaction, Table, TableDefinition};
 
-use super::codec::encode;
+use super::codec::{EncodedRecord, encode_log_into};
 use super::read::decode_log;
 use super::tables::missing;
 use super::tables::{LOG, LogEntry};
@@ -66,12 +66,14 @@ impl Default for SegmentWriter {
 }
 
 impl SegmentWriter {
-    /// Adds version `seq`, which follows the one added before it.
+    /// Adds version `seq`, which follows the one added before it: `entry`, with `record` as
+    /// its record when given ([`encode_log_into`]).
     pub(super) fn push(
         &mut self,
         segments: &mut Table<'_, u64, &'static [u8]>,
         seq: u64,
         entry: &LogEntry,
+        record: Option<EncodedRecord<'_>>,
     ) -> Result<(), StoreError> {
         if self.raw.is_empty() {
             self.first = seq;
@@ -82,10 +84,13 @@ impl SegmentWriter {
             );
         }
         self.next = seq + 1;
-        let value = encode(entry);
-        let len = u32::try_from(value.len()).expect("a version is smaller than 4 GiB");
-        self.raw.extend_from_slice(&len.to_le_bytes());
-        self.raw.extend_from_slice(&value);
+        // The length first, filled in once the value is encoded after it.
+        let at = self.raw.len();
+        self.raw.extend_from_slice(&[0; 4]);
+        encode_log_into(entry, record, &mut self.raw);
+        let len = self.raw.len() - at - 4;
+        let len = u32::try_from(len).expect("a version is smaller than 4 GiB");
+        self.raw[at..at + 4].copy_from_slice(&len.to_le_bytes());
         self.ends.push(self.raw.len());
         if self.raw.len() >= self.aim {
             self.write_some(segments)?;
@@ -318,6 +323,7 @@ mod tests {
 
     use super::*;
     use crate::model::{Fen, Kind, Record, Sale, Timestamp};
+    use crate::store::codec::encode;
     use crate::store::tables::Op;
 
     /// Version `seq` of a test log: a sale whose fields vary with it, every seventh a void.
@@ -360,7 +366,9 @@ mod tests {
             let mut segments = txn.open_table(LOG_SEGMENTS).unwrap();
             let mut writer = SegmentWriter::default();
             for seq in old + 1..=last {
-                writer.push(&mut segments, seq, &version(seq)).unwrap();
+                writer
+                    .push(&mut segments, seq, &version(seq), None)
+                    .unwrap();
                 if seq.is_multiple_of(2_000) {
                     writer.flush(&mut segments).unwrap();
                 }
@@ -470,7 +478,7 @@ mod tests {
             let mut segments = txn.open_table(LOG_SEGMENTS).unwrap();
             let mut writer = SegmentWriter::default();
             for seq in 1..=3_000 {
-                writer.push(&mut segments, seq, &noisy(seq)).unwrap();
+                writer.push(&mut segments, seq, &noisy(seq), None).unwrap();
             }
             writer.flush(&mut segments).unwrap();
         }
@@ -519,7 +527,9 @@ mod tests {
                 let mut segments = txn.open_table(LOG_SEGMENTS).unwrap();
                 let mut writer = SegmentWriter::default();
                 for seq in 1..=last {
-                    writer.push(&mut segments, seq, &version(seq)).unwrap();
+                    writer
+                        .push(&mut segments, seq, &version(seq), None)
+                        .unwrap();
                 }
                 writer.flush(&mut segments).unwrap();
             }

@@ -53,7 +53,7 @@ fn expected(name: &str) -> Vec<u8> {
 
 /// One record of every kind, optional fields filled in some and absent in others, with
 /// non-ASCII text, a negative date and the largest amount a file may hold.
-pub(super) fn records() -> Vec<Record> {
+pub(in crate::store) fn records() -> Vec<Record> {
     vec![
         Record::Staff(Staff {
             staff_id: "KF001".into(),
@@ -136,7 +136,7 @@ pub(super) fn records() -> Vec<Record> {
 
 /// One record of each kind appended to format 1 for DOMAIN.md sections 12–13 (see `v1`:
 /// variants appended at the end keep every older byte). Numbered on from `records`.
-pub(super) fn appended_records() -> Vec<Record> {
+pub(in crate::store) fn appended_records() -> Vec<Record> {
     vec![
         Record::Complaint(Complaint {
             complaint_id: "T00000001".into(),
@@ -185,7 +185,7 @@ pub(super) fn appended_records() -> Vec<Record> {
 /// Records with the values DOMAIN.md section 14 added (a customer without consent, an
 /// attempt with a reason, the `insurance_renewal` purpose): appended variants of format 1
 /// (see `v1`). Numbered on from `appended_records`.
-pub(super) fn revision3_records() -> Vec<Record> {
+pub(in crate::store) fn revision3_records() -> Vec<Record> {
     vec![
         Record::Customer(Customer {
             customer_id: "C00012".into(),

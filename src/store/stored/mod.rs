@@ -42,7 +42,7 @@
 pub mod v1;
 
 #[cfg(test)]
-mod golden;
+pub(super) mod golden;
 
 use super::codec::CodecError;
 use super::tables::{CloseEvent, ClosedStatement, CurrentEntry, ImportEntry, LogEntry};
