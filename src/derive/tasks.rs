@@ -342,6 +342,10 @@ pub(crate) fn credit<'a, 's, S: AsRef<TaskState> + AsMut<TaskState>>(
     grace: i64,
     success: impl Fn(Purpose) -> &'s [Outcome],
 ) -> Vec<(String, Timestamp)> {
+    debug_assert!(
+        states.is_sorted_by_key(|s| s.as_ref().task.due_at),
+        "tasks are credited in due order"
+    );
     let mut unscheduled = Vec::new();
     for attempt in attempts {
         let is_candidate = |s: &S| {

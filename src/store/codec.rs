@@ -196,8 +196,8 @@ mod tests {
             let mut body = Vec::new();
             encode_record_into(&record, &mut body);
             let encoded = EncodedRecord::from_bytes(&body);
-            // Sequence numbers and import ids of one, two and nine bytes as varints.
-            for seq in [3, 250, 70_000, u64::MAX - i as u64] {
+            // Sequence numbers and import ids of one, three, five and nine bytes as varints.
+            for seq in [3, 251, 70_000, u64::MAX - i as u64] {
                 let current = CurrentEntry {
                     seq,
                     record: record.clone(),
