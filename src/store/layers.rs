@@ -10,8 +10,8 @@
 //!
 //! - **A key is in at most one layer.** A new key goes to `recent` (to the table itself when
 //!   that is empty: the first import fills it in key order); a key already stored is
-//!   replaced or removed where it is. A read looks in both: a point read in `recent`, then
-//!   in the table; a range read merges both ranges in key order.
+//!   replaced or removed where it is. A read looks in both: a point read in the table,
+//!   which holds most keys, then in `recent`; a range read merges both ranges in key order.
 //! - **The fold.** When `recent` holds more than an eighth of the table's entries (and more
 //!   than [`FOLD_MIN`]), the import that made it so moves every entry of `recent` into the
 //!   table, in key order, before it commits: each page of the table is then written about
