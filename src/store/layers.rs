@@ -222,18 +222,21 @@ impl<'t, K: LayerKey, V: Value + 'static> Layers<Table<'t, K, V>> {
         K::SelfType<'k>: Clone,
     {
         // The table first, as a read; then `recent`, when a new key would not go there
-        // anyway (and it holds anything).
+        // anyway.
         let table = if self.main.get(key.clone())?.is_some() {
             &mut self.main
-        } else if self.new_in_recent || {
-            let recent = self.recent_mut();
-            recent.len()? > 0 && recent.get(key.clone())?.is_some()
-        } {
+        } else if self.new_in_recent || self.recent_holds(key.clone())? {
             self.recent_mut()
         } else {
             &mut self.main
         };
         Ok(table.insert(key, value)?.map(|v| old(v.value())))
+    }
+
+    /// Whether `recent` holds a key (an empty one is not looked in).
+    fn recent_holds(&mut self, key: K::SelfType<'_>) -> Result<bool, StorageError> {
+        let recent = self.recent_mut();
+        Ok(recent.len()? > 0 && recent.get(key)?.is_some())
     }
 
     /// Removes a key from whichever layer holds it; returns what `old` makes of its value.
