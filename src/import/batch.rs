@@ -136,6 +136,17 @@ impl ErrorSink {
         self.total == 0
     }
 
+    /// Takes the errors of a sink filled apart (on another thread), as if they were pushed
+    /// here in their order: what it kept, and the count of what it left out — each of those
+    /// comes after `ERRORS_SHOWN_MAX` of its own errors, so this sink would leave it out too.
+    pub fn merge(&mut self, other: ErrorSink) {
+        let left_out = other.total - other.kept.len() as u64;
+        for placed in other.kept.into_sorted_vec() {
+            self.push(placed.order.0, placed.error);
+        }
+        self.total += left_out;
+    }
+
     pub fn finish(self) -> Rejections {
         Rejections {
             errors: self
@@ -365,6 +376,44 @@ impl Rows {
 mod tests {
     use super::*;
     use crate::model::{Fen, Sale};
+
+    /// Sinks filled apart and merged in order keep and count what one sink filled with every
+    /// error in that order would: here 130 errors (two on each line, in column order), past
+    /// `ERRORS_SHOWN_MAX` within a share and in all.
+    #[test]
+    fn merged_sinks_keep_what_one_sink_keeps() {
+        let errors: Vec<(usize, ImportError)> = (0..65u64)
+            .flat_map(|n| {
+                // Shares hold lines out of file order: the sink orders them.
+                let (file, line) = ((n % 2) as usize, 200 - n);
+                ["a", "b"]
+                    .map(|column| (file, ImportError::new("f.csv", Some(line), column, "bad")))
+            })
+            .collect();
+        let mut one = ErrorSink::new();
+        for (file, e) in errors.clone() {
+            one.push(file, e);
+        }
+        let mut merged = ErrorSink::new();
+        for share in errors.chunks(54) {
+            let mut apart = ErrorSink::new();
+            for (file, e) in share.iter().cloned() {
+                apart.push(file, e);
+            }
+            merged.merge(apart);
+        }
+        let (one, merged) = (one.finish(), merged.finish());
+        assert_eq!(merged, one);
+        assert_eq!(one.total, 130);
+        assert_eq!(one.errors.len(), ERRORS_SHOWN_MAX);
+        // File 0 first, its lines from the lowest (200 - 64 = 136), each line's columns in
+        // order: worked out from the loop above, not read back.
+        let first: Vec<(u64, &str)> = one.errors[..4]
+            .iter()
+            .map(|e| (e.line.unwrap(), e.column.as_str()))
+            .collect();
+        assert_eq!(first, [(136, "a"), (136, "b"), (138, "a"), (138, "b")]);
+    }
 
     #[test]
     fn rows_give_back_what_was_pushed() {

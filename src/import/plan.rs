@@ -27,7 +27,8 @@
 //! The streamed import (`super::stream`) decides with the same functions, one key at a time
 //! against its write transaction: one copy of every rule.
 
-use rayon::slice::ParallelSliceMut;
+use rayon::iter::{IntoParallelRefIterator, ParallelIterator};
+use rayon::slice::{ParallelSlice, ParallelSliceMut};
 
 use super::batch::{ErrorSink, ImportError, ParsedFile, Rejections, Row};
 use crate::model::{Kind, Record, display_key, mask_phone};
@@ -164,7 +165,7 @@ impl<'a> Plan<'a> {
 /// order (a bounded number of them, with the total: see [`ErrorSink`]).
 pub(crate) fn plan<'a>(
     files: &'a [ParsedFile],
-    view: &dyn View,
+    view: &(dyn View + Sync),
     amend: bool,
 ) -> Result<Result<Plan<'a>, Rejections>, StoreError> {
     let mut sink = ErrorSink::new();
@@ -397,23 +398,34 @@ pub(crate) fn net_of_key(
 fn classify(
     ctx: &mut Ctx<'_>,
     net: &mut [Net],
-    view: &dyn View,
+    view: &(dyn View + Sync),
     amend: bool,
 ) -> Result<(), StoreError> {
-    for n in net.iter_mut() {
-        let row = ctx.net_row(n);
-        let stored = view.current(n.kind, row.key)?.map(|c| c.record);
-        n.effect = effect_of(
-            &mut ctx.judge,
-            n.kind,
-            n.file,
-            &row,
-            row.record().as_ref(),
-            stored.as_ref(),
-            n.had_add,
-            amend,
-            &mut || view.has_history(n.kind, row.key),
-        )?;
+    // Each key's stored version is read on every thread, a share of the keys at a time (a
+    // share's records held, not the import's): planning a monthly increment at 100 000
+    // customers took 0.43–0.86 s on one thread, 0.17–0.58 s of it these point reads.
+    for share in net.chunks_mut(ROWS_PER_SHARE) {
+        let stored: Vec<Option<Record>> = {
+            let ctx = &*ctx;
+            share
+                .par_iter()
+                .map(|n| Ok(view.current(n.kind, ctx.net_row(n).key)?.map(|c| c.record)))
+                .collect::<Result<_, StoreError>>()?
+        };
+        for (n, stored) in share.iter_mut().zip(stored) {
+            let row = ctx.net_row(n);
+            n.effect = effect_of(
+                &mut ctx.judge,
+                n.kind,
+                n.file,
+                &row,
+                row.record().as_ref(),
+                stored.as_ref(),
+                n.had_add,
+                amend,
+                &mut || view.has_history(n.kind, row.key),
+            )?;
+        }
     }
     Ok(())
 }
@@ -490,7 +502,7 @@ pub(crate) trait EndState {
 /// names it, else the store's.
 struct Planned<'c, 'a> {
     index: &'c Index<'a, 'c>,
-    view: &'c dyn View,
+    view: &'c (dyn View + Sync),
     failed: &'c std::collections::HashSet<(Kind, &'a str)>,
 }
 
@@ -518,7 +530,7 @@ fn check_references(
     ctx: &mut Ctx<'_>,
     net: &[Net],
     index: &Index<'_, '_>,
-    view: &dyn View,
+    view: &(dyn View + Sync),
 ) -> Result<(), StoreError> {
     // Keys of rows that failed to parse are in error already: rows that refer to them are not
     // reported again as dangling.
@@ -532,14 +544,35 @@ fn check_references(
         view,
         failed: &failed,
     };
-    for n in net {
-        let row = ctx.net_row(n);
-        if let Some(record) = &row.record() {
-            check_net_add(&mut ctx.judge, n.file, row.line, record, &end)?;
-        }
+    // On every thread, a share of the rows each with a sink of its own, taken in row order:
+    // the same errors in the same order as one pass would find (the references of the same
+    // increment took 0.2–0.25 s on one thread).
+    let shares: Vec<ErrorSink> = {
+        let ctx = &*ctx;
+        net.par_chunks(ROWS_PER_SHARE)
+            .map(|share| {
+                let mut judge = Judge {
+                    names: ctx.judge.names.clone(),
+                    sink: ErrorSink::new(),
+                };
+                for n in share {
+                    let row = ctx.net_row(n);
+                    if let Some(record) = &row.record() {
+                        check_net_add(&mut judge, n.file, row.line, record, &end)?;
+                    }
+                }
+                Ok(judge.sink)
+            })
+            .collect::<Result<_, StoreError>>()?
+    };
+    for share in shares {
+        ctx.judge.sink.merge(share);
     }
     Ok(())
 }
+
+/// Net rows a thread looks up ([`classify`]) or checks ([`check_references`]) at a time.
+const ROWS_PER_SHARE: usize = 4096;
 
 /// Pass 3 for one net `add` (of `file`, at `line`): its references resolve after the import,
 /// and the rules of DOMAIN.md sections 2 and 12–13 hold between it and the records it names,
