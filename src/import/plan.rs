@@ -403,7 +403,7 @@ fn classify(
 ) -> Result<(), StoreError> {
     // Each key's stored version is read on every thread, a share of the keys at a time (a
     // share's records held, not the import's): planning a monthly increment at 100 000
-    // customers took 0.43–0.86 s on one thread, 0.17–0.58 s of it these point reads.
+    // customers took 0.43–0.86 s on one thread, 0.17–0.58 s of it in this pass.
     for share in net.chunks_mut(ROWS_PER_SHARE) {
         let stored: Vec<Option<Record>> = {
             let ctx = &*ctx;
