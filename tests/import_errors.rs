@@ -722,6 +722,48 @@ fn more_than_50_errors_lists_50_and_counts_the_rest() {
     assert!(state(&d) == before);
 }
 
+/// The references are checked on every thread, 4 096 rows at a time, each share with its own
+/// errors: 10 000 sales, every 50th naming a customer nobody imported, are 200 errors over
+/// three shares (82, 82 and 36 of them, the first share past the 50 listed on its own). The
+/// list is the first 50 by line, as one pass finds them, and the rest are counted.
+#[test]
+fn dangling_references_across_many_rows_are_listed_by_line_and_counted() {
+    let d = Dir::new();
+    d.with_base();
+    let mut text = SALES.to_owned();
+    for i in 0..10_000 {
+        let customer = if i % 50 == 0 {
+            format!("C9{i:05}")
+        } else {
+            "C00011".to_owned()
+        };
+        text.push_str(&format!("S2{i:05},{customer},,2024-02-01 09:00,,100,\n"));
+    }
+    d.write("bad/sales.csv", text);
+    let before = state(&d);
+    let stderr = d.fails(&["import", "bad/sales.csv"]);
+    let lines = stderr_lines(&stderr);
+    // Row i is on line i + 2; the dangling ones are i = 0, 50, 100, ...: the first 50 of
+    // them end at i = 2 450, line 2 452.
+    assert_eq!(lines.len(), 52, "{stderr}");
+    for (n, line) in lines[..50].iter().enumerate() {
+        let i = n * 50;
+        let prefix = format!("bad/sales.csv:{}: customer_id: ", i + 2);
+        assert!(
+            line.starts_with(&prefix),
+            "`{line}` should start with `{prefix}`"
+        );
+        assert!(line.contains(&format!("`C9{i:05}`")), "{line}");
+        assert!(
+            line.contains("neither in the store nor in this import"),
+            "{line}"
+        );
+    }
+    assert_eq!(lines[50], "... and 150 more errors");
+    assert!(lines[51].starts_with(&rejected_summary(200)), "{stderr}");
+    assert!(state(&d) == before);
+}
+
 #[test]
 fn a_failed_import_into_a_new_store_leaves_no_store_file() {
     let d = Dir::new();
