@@ -695,31 +695,54 @@ fn error_lines_start_with_the_location() {
     }
 }
 
-#[test]
-fn more_than_50_errors_lists_50_and_counts_the_rest() {
+/// Imports `rows` as `bad/sales.csv` into a store holding the base data, which must reject
+/// it and stay as it was; returns stderr.
+fn sales_rejected(rows: impl Iterator<Item = String>) -> String {
     let d = Dir::new();
     d.with_base();
     let mut text = SALES.to_owned();
-    for i in 0..53 {
-        text.push_str(&format!("S1{i:05},C00011,,2024-02-01 09:00,,x{i},\n"));
+    for row in rows {
+        text.push_str(&row);
+        text.push('\n');
     }
     d.write("bad/sales.csv", text);
     let before = state(&d);
     let stderr = d.fails(&["import", "bad/sales.csv"]);
-    let lines = stderr_lines(&stderr);
-    // 53 bad rows on lines 2..=54: the first 50 (lines 2..=51) are listed.
+    assert!(state(&d) == before, "a rejected import changed the store");
+    stderr
+}
+
+/// Checks the stderr of an import rejected with `total` errors in `bad/sales.csv`: the first
+/// 50 listed, the `n`-th on the line and column `expected(n)` gives and holding its words,
+/// then the count of the rest and the summary.
+fn first_50_then_the_count(
+    stderr: &str,
+    total: usize,
+    expected: impl Fn(usize) -> (usize, &'static str, Vec<String>),
+) {
+    let lines = stderr_lines(stderr);
     assert_eq!(lines.len(), 52, "{stderr}");
-    for (i, line) in lines[..50].iter().enumerate() {
-        let prefix = format!("bad/sales.csv:{}: amount: ", i + 2);
+    for (n, line) in lines[..50].iter().enumerate() {
+        let (at, column, words) = expected(n);
+        let prefix = format!("bad/sales.csv:{at}: {column}: ");
         assert!(
             line.starts_with(&prefix),
             "`{line}` should start with `{prefix}`"
         );
-        assert!(line.contains(&format!("`x{i}`")), "{line}");
+        for word in words {
+            assert!(line.contains(&word), "`{line}` should mention `{word}`");
+        }
     }
-    assert_eq!(lines[50], "... and 3 more errors");
-    assert!(lines[51].starts_with(&rejected_summary(53)), "{stderr}");
-    assert!(state(&d) == before);
+    assert_eq!(lines[50], format!("... and {} more errors", total - 50));
+    assert!(lines[51].starts_with(&rejected_summary(total)), "{stderr}");
+}
+
+#[test]
+fn more_than_50_errors_lists_50_and_counts_the_rest() {
+    let stderr =
+        sales_rejected((0..53).map(|i| format!("S1{i:05},C00011,,2024-02-01 09:00,,x{i},")));
+    // 53 bad rows on lines 2..=54: the first 50 (lines 2..=51) are listed.
+    first_50_then_the_count(&stderr, 53, |n| (n + 2, "amount", vec![format!("`x{n}`")]));
 }
 
 /// The references are checked on every thread, 4 096 rows at a time, each share with its own
@@ -728,40 +751,27 @@ fn more_than_50_errors_lists_50_and_counts_the_rest() {
 /// list is the first 50 by line, as one pass finds them, and the rest are counted.
 #[test]
 fn dangling_references_across_many_rows_are_listed_by_line_and_counted() {
-    let d = Dir::new();
-    d.with_base();
-    let mut text = SALES.to_owned();
-    for i in 0..10_000 {
+    let stderr = sales_rejected((0..10_000).map(|i| {
         let customer = if i % 50 == 0 {
             format!("C9{i:05}")
         } else {
             "C00011".to_owned()
         };
-        text.push_str(&format!("S2{i:05},{customer},,2024-02-01 09:00,,100,\n"));
-    }
-    d.write("bad/sales.csv", text);
-    let before = state(&d);
-    let stderr = d.fails(&["import", "bad/sales.csv"]);
-    let lines = stderr_lines(&stderr);
+        format!("S2{i:05},{customer},,2024-02-01 09:00,,100,")
+    }));
     // Row i is on line i + 2; the dangling ones are i = 0, 50, 100, ...: the first 50 of
     // them end at i = 2 450, line 2 452.
-    assert_eq!(lines.len(), 52, "{stderr}");
-    for (n, line) in lines[..50].iter().enumerate() {
+    first_50_then_the_count(&stderr, 200, |n| {
         let i = n * 50;
-        let prefix = format!("bad/sales.csv:{}: customer_id: ", i + 2);
-        assert!(
-            line.starts_with(&prefix),
-            "`{line}` should start with `{prefix}`"
-        );
-        assert!(line.contains(&format!("`C9{i:05}`")), "{line}");
-        assert!(
-            line.contains("neither in the store nor in this import"),
-            "{line}"
-        );
-    }
-    assert_eq!(lines[50], "... and 150 more errors");
-    assert!(lines[51].starts_with(&rejected_summary(200)), "{stderr}");
-    assert!(state(&d) == before);
+        (
+            i + 2,
+            "customer_id",
+            vec![
+                format!("`C9{i:05}`"),
+                "neither in the store nor in this import".to_owned(),
+            ],
+        )
+    });
 }
 
 #[test]
