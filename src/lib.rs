@@ -95,7 +95,10 @@
 //!   whose fingerprint they carry derive from the log up to the sequence number they carry.
 //!   A report reads them only when both match (its rules, the log's end); otherwise it
 //!   derives from scratch, with the same figures. A report's work is then proportional to
-//!   the period it answers, not to the store's history.
+//!   the period it answers, not to the store's history. Beside them `fact_records` keeps
+//!   each customer's records as they stood at that sequence number, the input of their
+//!   facts: an import that only adds records derives its customers from those and its own
+//!   rows; `verify` compares them with the store's current records.
 //! - **The engine never reads the clock.** The import time is passed in by the caller; the
 //!   generator takes its calendar from its arguments.
 //! - **No floats near money.** Amounts are `i64` fen, parsed and printed exactly; threshold

@@ -571,6 +571,32 @@ fn staff(store: &Store) {
         .unwrap();
 }
 
+/// A store with the staff, every customer (so most rows' references resolve) and the
+/// surveys answers go to, each with answers to two questions (so that later answers amend,
+/// void and add to them): survey `Q{n}` is customer `C{n}`'s, answered `5 - n` to
+/// questions `n` and `n + 1` (modulo 3) of `QUESTIONS`. Its facts are derived.
+fn seeded(dir: &tempfile::TempDir) -> Store {
+    let store = Store::open_or_create(&dir.path().join("s.redb")).unwrap();
+    staff(&store);
+    let everyone: Vec<Row> = (0..CUSTOMERS)
+        .map(|c| Row::Customer(c, (c % 3 < 2).then_some(c % 2), c % 8, (0, 0, 9), true))
+        .collect();
+    import(&store, &everyone);
+    let answered: Vec<Row> =
+        (0..4u8)
+            .map(|id| {
+                let n = usize::from(id);
+                Row::Survey(id, id, (n * 3, 1, 10), n % 3, id + 2, id, n % 3)
+            })
+            .chain((0..4u8).flat_map(|id| {
+                (0..2).map(move |q| Row::Answer(id, (usize::from(id) + q) % 3, 5 - id))
+            }))
+            .collect();
+    import(&store, &answered);
+    careledger::facts::catch_up(&store, &Rules::default()).unwrap();
+    store
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
 
@@ -582,24 +608,7 @@ proptest! {
         )
     ) {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open_or_create(&dir.path().join("s.redb")).unwrap();
-        staff(&store);
-        // Every customer exists from the start, so most rows' references resolve.
-        let everyone: Vec<Row> = (0..CUSTOMERS)
-            .map(|c| Row::Customer(c, (c % 3 < 2).then_some(c % 2), c % 8, (0, 0, 9), true))
-            .collect();
-        import(&store, &everyone);
-        // And the surveys answers go to, each with answers to two questions, so that the
-        // steps' answers amend, void and add to them.
-        let answered: Vec<Row> = (0..4u8)
-            .map(|id| Row::Survey(id, id, (usize::from(id) * 3, 1, 10), usize::from(id) % 3, id + 2, id, usize::from(id) % 3))
-            .chain((0..4u8).flat_map(|id| {
-                (0..2).map(move |q| Row::Answer(id, (usize::from(id) + q) % 3, 5 - id))
-            }))
-            .collect();
-        import(&store, &answered);
-        let defaults = Rules::default();
-        careledger::facts::catch_up(&store, &defaults).unwrap();
+        let store = seeded(&dir);
         for (rows, under_other_rules) in &steps {
             import(&store, rows);
             let rules = if *under_other_rules { other_rules() } else { Rules::default() };
@@ -858,4 +867,88 @@ fn a_what_if_past_the_in_memory_limit_reads_each_side_from_derived_facts() {
             compare(&one, &in_force, &one, &proposed, &month).unwrap()
         );
     }
+}
+
+/// Imports of new records only add to the kept records of the customers they name, one
+/// generation of `fact_record_additions` each, rather than rewriting them; the import that
+/// would make one generation more than `GENERATIONS_MAX` folds them all back into
+/// `fact_records`. An amendment derives its customers from the store and keeps their records
+/// whole. After every import the kept facts and records equal a derivation from scratch.
+#[test]
+fn imports_of_new_records_add_a_generation_each_and_the_seventh_folds_them() {
+    use careledger::store::facts::GENERATIONS_MAX;
+    use std::collections::BTreeSet;
+    assert_eq!(GENERATIONS_MAX, 6, "the expected counts below assume six");
+    let dir = tempfile::tempdir().unwrap();
+    let store = seeded(&dir);
+    let rules = Rules::default();
+    let catch_up = || {
+        careledger::facts::catch_up_with(&store, &rules, Rebuild::OnlyForOtherRules).unwrap();
+        assert_facts_equal_scratch(&store, &rules).unwrap();
+    };
+    let ids = |set: &[u8]| -> BTreeSet<String> { set.iter().map(|c| format!("C{c}")).collect() };
+    let state = || {
+        let reader = store.reader().unwrap();
+        (
+            reader.record_generations().unwrap().len(),
+            reader.customers_with_additions().unwrap(),
+        )
+    };
+    assert_eq!(
+        state(),
+        (0, BTreeSet::new()),
+        "derived whole from the store"
+    );
+    // Import i: an attempt of C(i), a sale of C(i+1) referred by C(i+2), and an answer to a
+    // question survey Q(i) of C(i) had none for (i < 4), or a new survey of C(i) answered.
+    for i in 0..8u8 {
+        let n = 200 + i;
+        let mut rows = vec![
+            Row::Attempt(n, i % 6, (10, 1, 10), 3, 0, 0),
+            Row::Sale(n, (i + 1) % 6, (11, 0, 10), Some((i + 2) % 6)),
+        ];
+        if i < 4 {
+            rows.push(Row::Answer(i, (usize::from(i) + 2) % 3, 3));
+        } else {
+            rows.push(Row::Survey(n, i % 6, (11, 1, 11), 0, 4, 0, 0));
+            rows.push(Row::Answer(n, 0, 4));
+        }
+        import(&store, &rows);
+        catch_up();
+        // The customers with additions since the last fold: those imports i named.
+        let expected = match i {
+            0 => (1, ids(&[0, 1, 2])),
+            1 => (2, ids(&[0, 1, 2, 3])),
+            2 => (3, ids(&[0, 1, 2, 3, 4])),
+            3..=5 => (usize::from(i) + 1, ids(&[0, 1, 2, 3, 4, 5])),
+            // Six generations kept: the seventh import folds them.
+            6 => (0, BTreeSet::new()),
+            _ => (1, ids(&[1, 2, 3])),
+        };
+        assert_eq!(state(), expected, "after import {i}");
+        if i == 0 {
+            let reader = store.reader().unwrap();
+            let referrer = reader.kept_records("C2").unwrap().unwrap();
+            assert!(
+                referrer.records.iter().any(|r| r.key() == "S200"),
+                "the sale is kept under its referrer too"
+            );
+            let answers = &reader.kept_records("C0").unwrap().unwrap().answers["Q0"];
+            let q = |name: &str, score: u8| (name.to_owned(), score);
+            assert_eq!(
+                answers,
+                &vec![
+                    q("coffee", 3),
+                    q("consultant_attitude", 5),
+                    q("waiting_time", 5)
+                ],
+                "the new answer among the kept ones, by question"
+            );
+        }
+    }
+    // Amending C1's attempt derives C1 and their family's C3 from the store: their records are
+    // kept whole, and only C2's additions are left.
+    import(&store, &[Row::Attempt(207, 1, (10, 2, 10), 3, 0, 0)]);
+    catch_up();
+    assert_eq!(state(), (1, ids(&[2])));
 }

@@ -31,10 +31,11 @@ use crate::derive::tiers::{Tier, TierInputs, TierPiece};
 use crate::model::{Customer, Day, Kind, Outcome, Period, Purpose, Record, Survey, Timestamp};
 use crate::rules::Rules;
 use crate::store::facts::{
-    CARE_RENEWAL, CARE_TIER, CareTaskFact, CoverFact, CustomerFacts, FactsUpdate, LAYOUT,
-    MONTH_TABLES, NO_TIER, ROWS_HELD_PER_CUSTOMER, ReturnFact, RevenueFact, SERIES_ACTIONS_OVERDUE,
+    CARE_RENEWAL, CARE_TIER, CareTaskFact, CoverFact, CustomerFacts, CustomerRecords,
+    DerivedCustomer, FactsUpdate, GENERATIONS_MAX, KeptUpdate, LAYOUT, MONTH_TABLES, NO_TIER,
+    ROWS_HELD_PER_CUSTOMER, RecordsAdded, ReturnFact, RevenueFact, SERIES_ACTIONS_OVERDUE,
     SERIES_OPEN, SERIES_OVERDUE, SurveyAnswersFact, SurveyFact, TASK_ON_TIME, TASK_PERFORMED,
-    TASK_SUCCESSFUL, TaskFact, TierChange, WorkflowFacts, tier_count_deltas,
+    TASK_SUCCESSFUL, TaskFact, TierChange, WorkflowFacts, sort_records, tier_count_deltas,
 };
 use crate::store::{Reader, Store, StoreError, sha256_hex};
 
@@ -137,12 +138,17 @@ pub fn derive_for(reader: &mut Reader, rules: &Rules) -> Result<(), StoreError> 
         fingerprint: fingerprint(rules),
         through,
         customers: Vec::new(),
+        generation: 0,
+        fold: false,
         workflow: Some(workflow_facts(reader, rules)?),
         month_of,
         rows_held: CHUNK * ROWS_HELD_PER_CUSTOMER,
     };
     let mut writer = scratch.store.begin_facts(&update)?;
-    derive_in_chunks(reader, rules, CHUNK, |part| writer.write(&part))?;
+    // Reports read no kept records: the temporary store keeps none.
+    derive_in_chunks(reader, rules, CHUNK, Keep::Facts, |part| {
+        writer.write(&part)
+    })?;
     writer.commit()?;
     reader.attach_facts(scratch)
 }
@@ -191,6 +197,7 @@ pub fn catch_up_in_chunks_of(
         let through = reader.next_seq()?;
         let state = reader.facts_state()?;
         let mut only_new = false;
+        let mut fresh = Fresh::default();
         let (targets, workflow_changed) = match &state {
             Some(s) if s.fingerprint == print && s.through == through => {
                 return Ok(CatchUp::default());
@@ -203,6 +210,7 @@ pub fn catch_up_in_chunks_of(
                         > all.saturating_mul(REBUILD_QUARTERS)
                 };
                 only_new = changed.only_new;
+                fresh = changed.fresh;
                 ((!cheaper).then_some(changed.customers), changed.workflow)
             }
             _ => (None, true),
@@ -218,6 +226,8 @@ pub fn catch_up_in_chunks_of(
             fingerprint: print.clone(),
             through,
             customers: Vec::new(),
+            generation: state.as_ref().map_or(0, |s| s.through),
+            fold: false,
             workflow,
             month_of,
             rows_held: chunk.saturating_mul(ROWS_HELD_PER_CUSTOMER),
@@ -226,6 +236,10 @@ pub fn catch_up_in_chunks_of(
             // The increment's customers, chunk by chunk when only new records came (their
             // families are among them: see `changed_customers`).
             Some(targets) if only_new => {
+                // The kept records' additions, one generation an import: with as many as
+                // are kept at most, this import folds them all into the records instead.
+                let generations = reader.record_generations()?;
+                update.fold = generations.len() >= GENERATIONS_MAX;
                 let mut writer = match store.begin_facts(&update) {
                     Err(StoreError::Stale) => continue,
                     other => other?,
@@ -241,22 +255,45 @@ pub fn catch_up_in_chunks_of(
                 // overlaps deriving the next. Once each customer's records were gathered
                 // in parallel (`people_of`), the writing was what kept a thread idle: 6.4 s
                 // against 6.5–7.1 s for an increment at 100 000 customers, for 100 MB
-                // more memory (the chunk waiting).
+                // more memory (the chunk waiting). Each customer's records are their kept
+                // ones with the new ones added (`Source::Kept`): nothing of theirs changed
+                // but by addition.
                 pipelined(
                     list.chunks(chunk),
                     |part| {
                         let want: BTreeSet<String> = part.iter().map(|id| (*id).clone()).collect();
                         let gather = with_families(part, &family_of, &members);
-                        derive_some(&reader, rules, &gather, &want)
+                        derive_some(
+                            &reader,
+                            rules,
+                            &gather,
+                            &want,
+                            Source::Kept(&fresh, &generations),
+                            if update.fold {
+                                Keep::Whole
+                            } else {
+                                Keep::Additions
+                            },
+                        )
                     },
                     |derived| writer.write(&derived),
                 )?;
+                if update.fold {
+                    fold_records(&reader, &generations, &targets, &mut writer)?;
+                }
                 writer.commit()?;
                 targets.len() as u64
             }
             // In one chunk: a record may have moved from one of them to another.
             Some(targets) => {
-                update.customers = derive_some(&reader, rules, &targets, &targets)?;
+                update.customers = derive_some(
+                    &reader,
+                    rules,
+                    &targets,
+                    &targets,
+                    Source::Store,
+                    Keep::Whole,
+                )?;
                 match store.write_facts(&update) {
                     Err(StoreError::Stale) => continue,
                     other => other?,
@@ -269,7 +306,9 @@ pub fn catch_up_in_chunks_of(
                     Err(StoreError::Stale) => continue,
                     other => other?,
                 };
-                let n = derive_in_chunks(&reader, rules, chunk, |part| writer.write(&part))?;
+                let n = derive_in_chunks(&reader, rules, chunk, Keep::Whole, |part| {
+                    writer.write(&part)
+                })?;
                 writer.commit()?;
                 n
             }
@@ -279,6 +318,37 @@ pub fn catch_up_in_chunks_of(
             customers: written,
         });
     }
+}
+
+/// Writes whole the kept records of every customer with additions but `targets` (written
+/// whole already), `CHUNK` customers at a time: a fold ([`FactsUpdate::fold`]).
+fn fold_records(
+    reader: &Reader,
+    generations: &[u64],
+    targets: &BTreeSet<String>,
+    writer: &mut crate::store::facts::FactsWriter,
+) -> Result<(), StoreError> {
+    let rest: Vec<String> = reader
+        .customers_with_additions()?
+        .into_iter()
+        .filter(|id| !targets.contains(id))
+        .collect();
+    for part in rest.chunks(CHUNK) {
+        let whole: Vec<(String, Vec<u8>)> = part
+            .par_iter()
+            .map(|id| {
+                let kept = reader.kept_records_of(id, generations)?.ok_or_else(|| {
+                    StoreError::Damaged(crate::say!(
+                        "customer `{id}` has kept additions but no kept records",
+                        "客户 `{id}` 有保存的新增记录，却没有保存的记录"
+                    ))
+                })?;
+                Ok((id.clone(), kept.encode()))
+            })
+            .collect::<Result<_, StoreError>>()?;
+        writer.write_records(&whole)?;
+    }
+    Ok(())
 }
 
 /// The families of some customers, from their current records: family → members.
@@ -323,7 +393,8 @@ fn derive_in_chunks(
     reader: &Reader,
     rules: &Rules,
     chunk: usize,
-    f: impl FnMut(Vec<(String, Option<CustomerFacts>)>) -> Result<(), StoreError>,
+    keep: Keep,
+    f: impl FnMut(Vec<DerivedCustomer>) -> Result<(), StoreError>,
 ) -> Result<u64, StoreError> {
     // Every customer and their family: a chunk's families are derived with it (tier S1
     // counts a family's buyers), whichever chunk their members are in.
@@ -352,7 +423,7 @@ fn derive_in_chunks(
         |part| {
             let want: BTreeSet<String> = part.iter().map(|id| (*id).clone()).collect();
             let gather = with_families(part, &family_of, &members);
-            derive_some(reader, rules, &gather, &want)
+            derive_some(reader, rules, &gather, &want, Source::Store, keep)
         },
         f,
     )?;
@@ -419,8 +490,8 @@ fn add_cover(deltas: &mut BTreeMap<(u8, i32), i64>, runs: &[CoverFact]) {
 /// Derives [`CareMemory`] from a snapshot under `rules`.
 pub fn care_in_memory(reader: &Reader, rules: &Rules) -> Result<CareMemory, StoreError> {
     let mut memory = CareMemory::default();
-    derive_in_chunks(reader, rules, CHUNK, |chunk| {
-        for facts in chunk.into_iter().filter_map(|(_, f)| f) {
+    derive_in_chunks(reader, rules, CHUNK, Keep::Facts, |chunk| {
+        for facts in chunk.into_iter().filter_map(|d| d.facts) {
             for t in facts.care_tasks {
                 memory.tasks.insert((t.day, t.id.clone()), t);
             }
@@ -449,6 +520,94 @@ struct Changed {
     /// Every entry is a record's first version: no record moved from one customer to
     /// another, so the customers may be derived and written in chunks.
     only_new: bool,
+    /// The records those entries add, when `only_new`.
+    fresh: Fresh,
+}
+
+/// The records an import of new records only adds to what its customers' facts were derived
+/// from: each by the customers it names (what `refs` lists it under), and the answers it
+/// adds, by survey.
+#[derive(Default)]
+pub(crate) struct Fresh {
+    records: BTreeMap<String, Vec<Record>>,
+    answers: BTreeMap<String, Vec<(String, u8)>>,
+}
+
+impl Fresh {
+    /// Notes a new record.
+    fn add(&mut self, record: &Record) {
+        if let Record::SurveyAnswer(a) = record {
+            self.answers
+                .entry(a.survey_id.clone())
+                .or_default()
+                .push((a.question.clone(), a.score));
+        }
+        let mut named: Vec<&str> = record
+            .references()
+            .into_iter()
+            .filter(|r| r.target == Kind::Customer)
+            .map(|r| r.key)
+            .collect();
+        // A sale naming its customer as its referrer too is listed under them once.
+        named.sort_unstable();
+        named.dedup();
+        for id in named {
+            self.records
+                .entry(id.to_owned())
+                .or_default()
+                .push(record.clone());
+        }
+    }
+
+    /// What this import added to a customer's kept records: their new records, and the
+    /// new answers of their surveys, old and new.
+    fn added_to(&self, kept: &CustomerRecords) -> RecordsAdded {
+        let id = &kept.customer.customer_id;
+        let mut added = RecordsAdded {
+            records: self.records.get(id).cloned().unwrap_or_default(),
+            answers: BTreeMap::new(),
+        };
+        if self.answers.is_empty() {
+            return added;
+        }
+        for record in kept.records.iter().chain(&added.records) {
+            if let Record::Survey(s) = record
+                && s.customer_id == *id
+                && let Some(new) = self.answers.get(&s.survey_id)
+            {
+                let mut list = new.clone();
+                list.sort();
+                added.answers.insert(s.survey_id.clone(), list);
+            }
+        }
+        sort_records(&mut added.records);
+        added
+    }
+}
+
+/// Where [`people_of`] reads a customer's records from.
+#[derive(Clone, Copy)]
+pub(crate) enum Source<'a> {
+    /// Their current records in the store: the customer record, what `refs` lists under
+    /// them (each read from `current`), their surveys' answers.
+    Store,
+    /// Their kept records (`fact_records` with the additions of these generations of
+    /// `fact_record_additions`, as of the kept facts) with these added; the store where none
+    /// are kept. Only for records that changed by addition alone since the kept facts were
+    /// derived.
+    Kept(&'a Fresh, &'a [u64]),
+}
+
+/// What [`derive_some`] hands over of each customer's records, to keep with their facts.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Keep {
+    /// Nothing ([`DerivedCustomer::records`] `None`).
+    Facts,
+    /// All of them ([`KeptUpdate::Whole`]).
+    Whole,
+    /// What [`Source::Kept`] added to those kept ([`KeptUpdate::Added`]; nothing when it
+    /// added nothing), all of them for a customer none are kept of.
+    Additions,
 }
 
 fn changed_customers(reader: &Reader, from: u64, to: u64) -> Result<Changed, StoreError> {
@@ -459,8 +618,12 @@ fn changed_customers(reader: &Reader, from: u64, to: u64) -> Result<Changed, Sto
     let mut recorded: BTreeSet<String> = BTreeSet::new();
     let mut workflow = false;
     let mut only_new = true;
+    let mut fresh = Fresh::default();
     reader.for_each_log_entry(from, to, |entry, previous, first| {
         only_new &= first;
+        if only_new && let Some(record) = &entry.record {
+            fresh.add(record);
+        }
         if entry.kind == Kind::Customer {
             recorded.insert(entry.key.clone());
         }
@@ -509,10 +672,14 @@ fn changed_customers(reader: &Reader, from: u64, to: u64) -> Result<Changed, Sto
     for family in &families {
         targets.extend(reader.family_members(family)?);
     }
+    if !only_new {
+        fresh = Fresh::default();
+    }
     Ok(Changed {
         customers: targets,
         workflow,
         only_new,
+        fresh,
     })
 }
 
@@ -598,31 +765,45 @@ fn customers_named(record: &Record) -> Vec<&str> {
 }
 
 /// Derives the facts of the customers of `want` from the records of those of `gather` (a
-/// superset: `want` with their families' members, whose sales decide tier S1): `None` for
-/// one who is no longer a current customer.
+/// superset: `want` with their families' members, whose sales decide tier S1), read from
+/// `source`: facts `None` for one who is no longer a current customer; with
+/// [`Keep::Whole`] or [`Keep::Additions`], what to keep of each one's records too.
 fn derive_some(
     reader: &Reader,
     rules: &Rules,
     gather: &BTreeSet<String>,
     want: &BTreeSet<String>,
-) -> Result<Vec<(String, Option<CustomerFacts>)>, StoreError> {
-    let (people, tiers) = people_of(reader, gather, rules, Answers::Read, |c| {
+    source: Source,
+    keep: Keep,
+) -> Result<Vec<DerivedCustomer>, StoreError> {
+    let (people, tiers) = people_of(reader, gather, rules, Answers::Read, source, keep, |c| {
         want.contains(&c.customer_id)
     })?;
     let deriver = TaskDeriver::new(rules);
     let success = rules.visits.tasks.churn_recovery.success.clone();
     crate::progress::expect(crate::progress::Phase::Customers, people.len() as u64);
-    let mut derived: BTreeMap<String, CustomerFacts> = people
+    let mut derived: BTreeMap<String, (CustomerFacts, Option<KeptUpdate>)> = people
         .into_par_iter()
-        .map(|(id, person)| {
+        .map(|(id, mut person)| {
             let facts = customer_facts(&person, &tiers, &deriver, rules, &success);
-            (id, facts)
+            (id, (facts, person.records.take()))
         })
         .inspect(|_| crate::progress::advance(1))
         .collect();
     Ok(want
         .iter()
-        .map(|id| (id.clone(), derived.remove(id)))
+        .map(|id| match derived.remove(id) {
+            Some((facts, records)) => DerivedCustomer {
+                id: id.clone(),
+                facts: Some(facts),
+                records,
+            },
+            None => DerivedCustomer {
+                id: id.clone(),
+                facts: None,
+                records: None,
+            },
+        })
         .collect())
 }
 
@@ -639,40 +820,43 @@ pub(crate) enum Answers {
 /// of every current customer of `gather`. The work list (`kpi::worklist`) reads its
 /// candidates this way too.
 ///
-/// Each customer is read on their own, in parallel from the one snapshot: their customer
-/// record, then every current record naming them through `refs` (as owner or as referrer; by
-/// kind, then key), which is exactly what their own lists and their part of the tier inputs
-/// are made of. A record naming two of them (a sale and its referrer) is read once for each.
+/// Each customer is read on their own, in parallel from the one snapshot (see
+/// [`read_customer`]). A record naming two of them (a sale and its referrer) is read once
+/// for each. Each person carries what `keep` says to keep of their records.
 pub(crate) fn people_of(
     reader: &Reader,
     gather: &BTreeSet<String>,
     rules: &Rules,
     answers: Answers,
+    source: Source,
+    keep: Keep,
     wanted: impl Fn(&Customer) -> bool + Sync,
 ) -> Result<(BTreeMap<String, Person>, TierInputs), StoreError> {
     let ids: Vec<&String> = gather.iter().collect();
+    // Kept records carry their answers: they are read either way.
+    let read_answers = answers == Answers::Read || keep != Keep::Facts;
     let read: Vec<Option<(TierPiece, Option<Person>)>> = ids
         .par_iter()
         .map(|id| {
-            let Some(customer) = reader
-                .get(Kind::Customer, id)?
-                .and_then(|(_, r)| r.into_customer())
-            else {
+            let Some((mut read, added)) = read_customer(reader, id, source, read_answers)? else {
                 return Ok(None);
             };
-            // (About 60 records a customer in `gen`'s data.)
-            let mut records = Vec::with_capacity(64);
-            reader.for_each_referring_to_customer(id, |record| {
-                records.push(record);
-                Ok(())
-            })?;
-            let piece = TierInputs::piece(&customer, &records, rules);
-            let person = if wanted(&customer) {
-                Some(Person::of(reader, customer, records, answers)?)
-            } else {
-                None
+            let piece = TierInputs::piece(&read.customer, &read.records, rules);
+            if !wanted(&read.customer) {
+                return Ok(Some((piece, None)));
+            }
+            let records = match (keep, added) {
+                (Keep::Facts, _) => None,
+                (Keep::Additions, Some(added)) if added.is_empty() => None,
+                (Keep::Additions, Some(added)) => Some(KeptUpdate::Added(added.encode())),
+                (Keep::Whole | Keep::Additions, _) => Some(KeptUpdate::Whole(read.encode())),
             };
-            Ok(Some((piece, person)))
+            if answers == Answers::Skip {
+                read.answers.clear();
+            }
+            let mut person = Person::of(read);
+            person.records = records;
+            Ok(Some((piece, Some(person))))
         })
         .collect::<Result<_, StoreError>>()?;
     let mut people = BTreeMap::new();
@@ -686,6 +870,64 @@ pub(crate) fn people_of(
     Ok((people, TierInputs::from_pieces(pieces)))
 }
 
+/// One customer's current records, `None` when they are no current customer: from
+/// `source`, with what [`Source::Kept`] added to their kept records (`None` when none were
+/// kept, and they were read from the store). From the store: their customer record, then every current record naming them
+/// through `refs` (as owner or as referrer; by kind, then key), which is exactly what their
+/// own lists and their part of the tier inputs are made of, and with `answers`, the current
+/// answers of each of their surveys that has any, by question (one range read each).
+fn read_customer(
+    reader: &Reader,
+    id: &str,
+    source: Source,
+    answers: bool,
+) -> Result<Option<(CustomerRecords, Option<RecordsAdded>)>, StoreError> {
+    if let Source::Kept(fresh, generations) = source
+        && let Some(mut kept) = reader.kept_records_of(id, generations)?
+    {
+        let added = fresh.added_to(&kept);
+        kept.add(added.clone());
+        return Ok(Some((kept, Some(added))));
+    }
+    let Some(customer) = reader
+        .get(Kind::Customer, id)?
+        .and_then(|(_, r)| r.into_customer())
+    else {
+        return Ok(None);
+    };
+    // (About 60 records a customer in `gen`'s data.)
+    let mut records = Vec::with_capacity(64);
+    reader.for_each_referring_to_customer(id, |record| {
+        records.push(record);
+        Ok(())
+    })?;
+    let mut by_survey = BTreeMap::new();
+    if answers {
+        for record in &records {
+            if let Record::Survey(s) = record
+                && s.customer_id == id
+            {
+                let list: Vec<(String, u8)> = reader
+                    .answers_of(&s.survey_id)?
+                    .into_iter()
+                    .map(|a| (a.question, a.score))
+                    .collect();
+                if !list.is_empty() {
+                    by_survey.insert(s.survey_id.clone(), list);
+                }
+            }
+        }
+    }
+    Ok(Some((
+        CustomerRecords {
+            customer,
+            records,
+            answers: by_survey,
+        },
+        None,
+    )))
+}
+
 /// What one customer's facts (or open tasks) are derived from, besides the tier inputs.
 pub(crate) struct Person {
     pub(crate) customer: Customer,
@@ -696,19 +938,20 @@ pub(crate) struct Person {
     pub(crate) answers: BTreeMap<String, Vec<(String, u8)>>,
     /// (policy id, start_on) of their current policies.
     pub(crate) policies: Vec<(String, Day)>,
+    /// What to keep of their records ([`Keep`]).
+    pub(crate) records: Option<KeptUpdate>,
 }
 
 impl Person {
-    /// A customer with their own records among `records` (those naming them, by kind and
-    /// key): the records naming them only as referrer count towards their tier alone
-    /// ([`TierInputs::piece`]). With [`Answers::Read`], the current answers of each of their
-    /// surveys that has any, by question (one range read each).
-    fn of(
-        reader: &Reader,
-        customer: Customer,
-        records: Vec<Record>,
-        answers: Answers,
-    ) -> Result<Person, StoreError> {
+    /// A customer with their own records among those naming them (by kind and key): the
+    /// records naming them only as referrer count towards their tier alone
+    /// ([`TierInputs::piece`]).
+    fn of(read: CustomerRecords) -> Person {
+        let CustomerRecords {
+            customer,
+            records,
+            answers,
+        } = read;
         let id = customer.customer_id.clone();
         // Each list sized once: grown by doubling, the lists of a chunk's customers took
         // a tenth of the facts step's reading in a profile.
@@ -722,8 +965,9 @@ impl Person {
                 attempts: Vec::with_capacity(of(Kind::Attempt)),
             },
             surveys: Vec::with_capacity(of(Kind::Survey)),
-            answers: BTreeMap::new(),
+            answers,
             policies: Vec::with_capacity(of(Kind::Policy)),
+            records: None,
         };
         for record in records {
             match person.activity.add(record) {
@@ -734,19 +978,7 @@ impl Person {
                 _ => {}
             }
         }
-        if answers == Answers::Read {
-            for s in &person.surveys {
-                let list: Vec<(String, u8)> = reader
-                    .answers_of(&s.survey_id)?
-                    .into_iter()
-                    .map(|a| (a.question, a.score))
-                    .collect();
-                if !list.is_empty() {
-                    person.answers.insert(s.survey_id.clone(), list);
-                }
-            }
-        }
-        Ok(person)
+        person
     }
 }
 
@@ -764,6 +996,7 @@ fn customer_facts(
         surveys,
         answers,
         policies,
+        records: _,
     } = person;
     let family_id = customer.family_id.clone();
     let derived = deriver.derive(activity, Timestamp(i64::MAX));
@@ -1114,9 +1347,21 @@ pub fn check(reader: &Reader, rules: &Rules, max: usize) -> Result<FactsCheck, S
     let mut tier_rows = 0u64;
     let mut service: BTreeMap<i32, i128> = BTreeMap::new();
     let mut with_facts = 0u64;
-    let customers = derive_in_chunks(reader, rules, CHUNK, |chunk| {
-        for (id, fresh) in chunk {
-            let fresh = fresh.filter(|f| !f.is_empty());
+    let mut with_records = 0u64;
+    let generations = reader.record_generations()?;
+    let customers = derive_in_chunks(reader, rules, CHUNK, Keep::Whole, |chunk| {
+        for DerivedCustomer { id, facts, records } in chunk {
+            if let Some(KeptUpdate::Whole(records)) = records {
+                with_records += 1;
+                let kept = reader.kept_records_of(&id, &generations)?;
+                if kept != Some(CustomerRecords::decode(&records)?) {
+                    note(crate::say!(
+                        "the kept records of customer `{id}` differ from their current records",
+                        "客户 `{id}` 保存的记录与其当前记录不同"
+                    ));
+                }
+            }
+            let fresh = facts.filter(|f| !f.is_empty());
             let kept = reader.customer_facts(&id)?;
             if kept != fresh {
                 note(match (&kept, &fresh) {
@@ -1150,6 +1395,13 @@ pub fn check(reader: &Reader, rules: &Rules, max: usize) -> Result<FactsCheck, S
         }
         Ok(())
     })?;
+    let kept_records = reader.customers_with_records()?;
+    if kept_records != with_records {
+        note(crate::say!(
+            "records are kept for {kept_records} customers; there are {with_records}",
+            "保存了 {kept_records} 位客户的记录；当前客户有 {with_records} 位"
+        ));
+    }
     let kept_customers = reader.customers_with_facts()?;
     if kept_customers != with_facts {
         note(crate::say!(

@@ -309,6 +309,7 @@ fn open_of_some(
         gather.extend(reader.family_members(&family)?);
     }
     let wanted: BTreeSet<&str> = part.iter().map(String::as_str).collect();
+    let generations = reader.record_generations()?;
     // Each candidate with consent, with their policies started by the date and what was
     // recorded by its end.
     let (people, tiers) = crate::facts::people_of(
@@ -316,6 +317,9 @@ fn open_of_some(
         &gather,
         judge.rules,
         crate::facts::Answers::Skip,
+        // The kept facts are current, and so are the records kept with them.
+        crate::facts::Source::Kept(&crate::facts::Fresh::default(), &generations),
+        crate::facts::Keep::Facts,
         |c| c.contact_consent && wanted.contains(c.customer_id.as_str()),
     )?;
     let people: Vec<crate::facts::Person> = people

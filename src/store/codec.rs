@@ -128,6 +128,44 @@ pub(crate) fn encode_log_into(
     }
 }
 
+/// Appends records one after another in the current format (no version byte), after their
+/// count: for values held whole by `store` alone (a customer's records kept beside their
+/// facts, `store::facts`), read back by [`decode_records`].
+pub(crate) fn encode_records_into(records: &[Record], out: &mut Vec<u8>) {
+    encode_v1_into(&(records.len() as u64), out);
+    for record in records {
+        encode_body_into(record, out);
+    }
+}
+
+/// Reads what [`encode_records_into`] wrote at the start of `bytes`: the records, and the
+/// bytes they took.
+pub(crate) fn decode_records(bytes: &[u8]) -> Result<(Vec<Record>, usize), CodecError> {
+    let damaged = |e: bincode::error::DecodeError| CodecError::Damaged(e.to_string());
+    let (count, mut used): (u64, usize) =
+        bincode::decode_from_slice(bytes, config()).map_err(damaged)?;
+    // Every record takes at least a byte: a count beyond the bytes is damage, not a reason
+    // to reserve memory.
+    let count = usize::try_from(count)
+        .ok()
+        .filter(|n| *n <= bytes.len() - used)
+        .ok_or_else(|| {
+            CodecError::Damaged(crate::say!(
+                "a list of {count} records in {} bytes",
+                "{} 个字节中记有 {count} 条记录",
+                bytes.len()
+            ))
+        })?;
+    let mut records = Vec::with_capacity(count);
+    for _ in 0..count {
+        let (record, n): (<Record as Stored>::V1, usize) =
+            bincode::decode_from_slice(&bytes[used..], config()).map_err(damaged)?;
+        records.push(<Record as Stored>::from_v1(record)?);
+        used += n;
+    }
+    Ok((records, used))
+}
+
 /// Appends the format-1 encoding of a stored type.
 pub(super) fn encode_v1_into<B: Encode>(value: &B, out: &mut Vec<u8>) {
     bincode::encode_into_std_write(value, out, config()).expect("encoding into a Vec cannot fail");
@@ -225,6 +263,33 @@ mod tests {
                 assert_eq!(void.len() + body.len(), add.len() - 1);
             }
         }
+    }
+
+    #[test]
+    fn a_list_of_records_reads_back_with_the_bytes_it_took() {
+        let records = records();
+        let mut bytes = vec![];
+        encode_records_into(&records, &mut bytes);
+        let len = bytes.len();
+        // What follows the list is left to the caller.
+        bytes.extend_from_slice(&[7, 7]);
+        let (read, used) = decode_records(&bytes).unwrap();
+        assert_eq!((read, used), (records, len));
+        let (none, used) = decode_records(&[0]).unwrap();
+        assert_eq!((none.len(), used), (0, 1));
+        // A count of 200 records in two bytes is damage, not a reservation of memory.
+        let mut short = vec![];
+        encode_v1_into(&200u64, &mut short);
+        short.push(0);
+        assert!(matches!(
+            decode_records(&short),
+            Err(CodecError::Damaged(_))
+        ));
+        // So is a record cut short.
+        assert!(matches!(
+            decode_records(&bytes[..len - 1]),
+            Err(CodecError::Damaged(_))
+        ));
     }
 
     #[test]

@@ -33,6 +33,8 @@
 //! | `fact_tier_counts` | `(tier, month index)` | `i64` | customers entering a tier at a month minus those leaving it: the customers of a tier in a month are the sum up to it |
 //! | `fact_workflow` | `(series, month index)` | `i64` | the complaints open ([`SERIES_OPEN`]), open and overdue ([`SERIES_OVERDUE`]) and the actions overdue ([`SERIES_ACTIONS_OVERDUE`]) at the end of a month, where the figure changes: a later month has the value of the latest earlier entry |
 //! | `fact_actions_due` | `(due_on, action id)` | `()` | actions by due date |
+//! | `fact_records` | customer id | [`CustomerRecords`], a zstd frame | the customer's current records as their facts were derived from them, with their additions below: their own record, every other record naming them (what `refs` lists under them), their surveys' answers. An import of new records only derives a customer from these and its new records, rather than reading each record of theirs from `current` |
+//! | `fact_record_additions` | `(generation, customer id)` | [`RecordsAdded`] (bincode, not compressed) | what such an import added to a customer's kept records, filed under a generation of its own (the log position the facts had before it): written after the others, not into each customer's value in place. At most [`GENERATIONS_MAX`] generations are kept: the import that would make one more folds them all into `fact_records` |
 //! | `fact_meta` | `&str` | `&[u8]` | `fingerprint` (the rules and layout the facts follow), `through` (the log's next sequence number when they were derived, `u64` little-endian) |
 //!
 //! Dates are `Day` numbers, times `Timestamp` seconds, a month index is `year × 12 + month − 1`.
@@ -42,7 +44,7 @@
 //! runs as the chunks of customers come, and merges them in at the commit (`FactRuns`); an
 //! update writes a customer's changed rows in place.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -57,7 +59,7 @@ use super::runs::{
 };
 use super::tables::{BY_TIME, HISTORY, LogEntry, META, META_NEXT_SEQ, missing};
 use super::{Store, StoreError, guarded};
-use crate::model::{Kind, Record, Timestamp};
+use crate::model::{Customer, Kind, Record, Timestamp};
 
 const CUSTOMERS: TableDefinition<&str, &[u8]> = TableDefinition::new("fact_customers");
 const TASKS: TableDefinition<(i64, &str), &[u8]> = TableDefinition::new("fact_tasks");
@@ -71,6 +73,13 @@ const ANSWERED: TableDefinition<(i32, &str), &[u8]> = TableDefinition::new("fact
 const STOCK: TableDefinition<i32, i64> = TableDefinition::new("fact_stock");
 const FAMILY: TableDefinition<(&str, &str), ()> = TableDefinition::new("fact_family");
 const FACT_META: TableDefinition<&str, &[u8]> = TableDefinition::new("fact_meta");
+const RECORDS: TableDefinition<&str, &[u8]> = TableDefinition::new("fact_records");
+const RECORDS_ADDED: TableDefinition<(u64, &str), &[u8]> =
+    TableDefinition::new("fact_record_additions");
+
+/// The generations of `fact_record_additions` kept at most: reading a customer's records takes
+/// one point read per generation, and folding them rewrites every customer's value.
+pub const GENERATIONS_MAX: usize = 6;
 const WORKFLOW: TableDefinition<(u8, i32), i64> = TableDefinition::new("fact_workflow");
 const ACTIONS_DUE: TableDefinition<(i32, &str), ()> = TableDefinition::new("fact_actions_due");
 const CARE_TASKS: TableDefinition<(i32, &str), [u8; 3]> = TableDefinition::new("fact_care_tasks");
@@ -101,6 +110,8 @@ pub(super) fn visit_tables(
     visitor.visit(STOCK)?;
     visitor.visit(FAMILY)?;
     visitor.visit(FACT_META)?;
+    visitor.visit(RECORDS)?;
+    visitor.visit(RECORDS_ADDED)?;
     visitor.visit(WORKFLOW)?;
     visitor.visit(ACTIONS_DUE)?;
     visitor.visit(CARE_TASKS)?;
@@ -176,7 +187,7 @@ pub const TASK_ON_TIME: u8 = 4;
 
 /// The layout of the facts tables. Part of the fingerprint: facts of another layout are
 /// derived again, never read.
-pub const LAYOUT: u32 = 9;
+pub const LAYOUT: u32 = 10;
 
 /// Kinds of a `fact_care_tasks` value's first byte.
 pub const CARE_TIER: u8 = 0;
@@ -419,6 +430,156 @@ impl CustomerFacts {
     }
 }
 
+/// One customer derived again, as [`FactsWriter::write`] takes them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DerivedCustomer {
+    pub id: String,
+    /// Their facts; `None` when they are no longer a current customer (nothing is kept of
+    /// them then, records included).
+    pub facts: Option<CustomerFacts>,
+    /// What to keep of the records they were derived from; `None` leaves the kept records
+    /// as they are (facts derived into a temporary store keep none; a customer whose records
+    /// did not change).
+    pub records: Option<KeptUpdate>,
+}
+
+/// How a customer's kept records change.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum KeptUpdate {
+    /// All of them, [`CustomerRecords::encode`]d: they replace the kept ones and their
+    /// additions.
+    Whole(Vec<u8>),
+    /// What an import of new records added, [`RecordsAdded::encode`]d, filed under the
+    /// update's generation ([`FactsUpdate::generation`]).
+    Added(Vec<u8>),
+}
+
+/// What an import of new records adds to one customer's kept records.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RecordsAdded {
+    /// Their new records, by kind (code), then key.
+    pub records: Vec<Record>,
+    /// New answers of their surveys: survey id → (question, score) by question.
+    pub answers: BTreeMap<String, Vec<(String, u8)>>,
+}
+
+impl RecordsAdded {
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty() && self.answers.is_empty()
+    }
+
+    /// The records as `codec::encode_records_into` writes them, then the answers in bincode:
+    /// a few records, not worth a zstd frame.
+    pub fn encode(&self) -> Vec<u8> {
+        let mut raw = Vec::with_capacity(128 * (self.records.len() + 1));
+        super::codec::encode_records_into(&self.records, &mut raw);
+        bincode::encode_into_std_write(&self.answers, &mut raw, config())
+            .expect("encoding into a Vec cannot fail");
+        raw
+    }
+
+    fn decode(raw: &[u8]) -> Result<RecordsAdded, StoreError> {
+        let (records, n) = super::codec::decode_records(raw).map_err(|e| {
+            StoreError::Damaged(crate::say!(
+                "a customer's kept additions do not decode: {e}",
+                "一位客户保存的新增记录无法解码：{e}"
+            ))
+        })?;
+        let answers = decode(("additions", "新增记录"), &raw[n..])?;
+        Ok(RecordsAdded { records, answers })
+    }
+}
+
+/// One customer's current records, as their facts are derived from them and as
+/// `fact_records` keeps them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CustomerRecords {
+    pub customer: Customer,
+    /// Every other current record naming them, as owner or as referrer (what `refs` lists
+    /// under them), by kind (its code), then key.
+    pub records: Vec<Record>,
+    /// The current answers of their surveys that have any: survey id → (question, score)
+    /// by question.
+    pub answers: BTreeMap<String, Vec<(String, u8)>>,
+}
+
+impl CustomerRecords {
+    /// A zstd frame of: the customer's record, then the other records (each list as
+    /// `codec::encode_records_into` writes it: the store's own encoding of a record), then
+    /// the answers in bincode.
+    pub fn encode(&self) -> Vec<u8> {
+        let mut raw = Vec::with_capacity(128 * (self.records.len() + 1));
+        super::codec::encode_records_into(&[Record::Customer(self.customer.clone())], &mut raw);
+        super::codec::encode_records_into(&self.records, &mut raw);
+        bincode::encode_into_std_write(&self.answers, &mut raw, config())
+            .expect("encoding into a Vec cannot fail");
+        super::zframe::compress(&raw)
+    }
+
+    /// Reads what [`CustomerRecords::encode`] wrote; a value that is not one is damage.
+    pub fn decode(frame: &[u8]) -> Result<CustomerRecords, StoreError> {
+        let damaged = |e: String| {
+            StoreError::Damaged(crate::say!(
+                "a customer's kept records do not decode: {e}",
+                "一位客户保存的记录无法解码：{e}"
+            ))
+        };
+        let raw = super::zframe::decompress(frame).map_err(damaged)?;
+        let (own, n) = super::codec::decode_records(&raw).map_err(|e| damaged(e.to_string()))?;
+        let customer = match <[Record; 1]>::try_from(own) {
+            Ok([Record::Customer(c)]) => c,
+            _ => return Err(damaged(crate::say!("no customer record", "没有客户记录"))),
+        };
+        let (records, m) =
+            super::codec::decode_records(&raw[n..]).map_err(|e| damaged(e.to_string()))?;
+        let answers = decode(("records", "记录"), &raw[n + m..])?;
+        Ok(CustomerRecords {
+            customer,
+            records,
+            answers,
+        })
+    }
+}
+
+impl CustomerRecords {
+    /// Adds what an import added: the records in their places (by kind, then key), the
+    /// answers to their surveys' lists (by question).
+    pub fn add(&mut self, added: RecordsAdded) {
+        if !added.records.is_empty() {
+            self.records.extend(added.records);
+            sort_records(&mut self.records);
+        }
+        for (survey, answers) in added.answers {
+            let list = self.answers.entry(survey).or_default();
+            list.extend(answers);
+            list.sort();
+        }
+    }
+}
+
+/// Puts records in the order `refs` lists a customer's: by kind (its code), then key.
+pub fn sort_records(records: &mut [Record]) {
+    records.sort_by(|a, b| (a.kind().code(), a.key_ref()).cmp(&(b.kind().code(), b.key_ref())));
+}
+
+/// The distinct generations of a `fact_record_additions` table, oldest first: one range read
+/// each.
+fn generations(
+    table: &impl ReadableTable<(u64, &'static str), &'static [u8]>,
+) -> Result<Vec<u64>, StoreError> {
+    let mut found = Vec::new();
+    let mut from = 0u64;
+    while let Some(entry) = table.range((from, "")..)?.next() {
+        let g = entry?.0.value().0;
+        found.push(g);
+        match g.checked_add(1) {
+            Some(next) => from = next,
+            None => break,
+        }
+    }
+    Ok(found)
+}
+
 /// Which rules the facts follow, and how far into the log.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FactsState {
@@ -435,7 +596,14 @@ pub struct FactsUpdate {
     /// The log's next sequence number the update was derived at; the write is refused
     /// ([`StoreError::Stale`]) if an import committed since.
     pub through: u64,
-    pub customers: Vec<(String, Option<CustomerFacts>)>,
+    pub customers: Vec<DerivedCustomer>,
+    /// The generation [`KeptUpdate::Added`] files its additions under: the log position the
+    /// facts were derived at before this update.
+    pub generation: u64,
+    /// Fold every generation of `fact_record_additions` into `fact_records`: the update writes
+    /// every customer who has additions whole ([`FactsWriter::write_records`] for those it
+    /// does not derive), and the additions go at the commit.
+    pub fold: bool,
     /// The complaints' and actions' facts, when they changed: they replace the old ones.
     pub workflow: Option<WorkflowFacts>,
     /// Month index of a date, for `fact_stock`.
@@ -565,6 +733,74 @@ impl Reader {
                 .get(customer_id)?
                 .map(|v| decode_customer(v.value()))
                 .transpose()
+        })
+    }
+
+    /// The records a customer's kept facts were derived from (`fact_records`), `None` when
+    /// none are kept of them (a customer new since, or facts kept by an older careledger,
+    /// or derived into a temporary store).
+    pub fn kept_records(&self, customer_id: &str) -> Result<Option<CustomerRecords>, StoreError> {
+        let generations = self.record_generations()?;
+        self.kept_records_of(customer_id, &generations)
+    }
+
+    /// [`Reader::kept_records`], given [`Reader::record_generations`].
+    pub fn kept_records_of(
+        &self,
+        customer_id: &str,
+        generations: &[u64],
+    ) -> Result<Option<CustomerRecords>, StoreError> {
+        guarded(|| {
+            let Some(table) = missing(self.facts_txn().open_table(RECORDS))? else {
+                return Ok(None);
+            };
+            let Some(mut kept) = table
+                .get(customer_id)?
+                .map(|v| CustomerRecords::decode(v.value()))
+                .transpose()?
+            else {
+                return Ok(None);
+            };
+            if let Some(added) = missing(self.facts_txn().open_table(RECORDS_ADDED))? {
+                for g in generations {
+                    if let Some(raw) = added.get((*g, customer_id))? {
+                        kept.add(RecordsAdded::decode(raw.value())?);
+                    }
+                }
+            }
+            Ok(Some(kept))
+        })
+    }
+
+    /// The generations of `fact_record_additions`, oldest first.
+    pub fn record_generations(&self) -> Result<Vec<u64>, StoreError> {
+        guarded(
+            || match missing(self.facts_txn().open_table(RECORDS_ADDED))? {
+                Some(table) => generations(&table),
+                None => Ok(Vec::new()),
+            },
+        )
+    }
+
+    /// Every customer with additions kept, in id order.
+    pub fn customers_with_additions(&self) -> Result<BTreeSet<String>, StoreError> {
+        guarded(|| {
+            let mut ids = BTreeSet::new();
+            if let Some(table) = missing(self.facts_txn().open_table(RECORDS_ADDED))? {
+                for entry in table.iter()? {
+                    ids.insert(entry?.0.value().1.to_owned());
+                }
+            }
+            Ok(ids)
+        })
+    }
+
+    /// The number of customers whose records are kept (`fact_records`).
+    pub fn customers_with_records(&self) -> Result<u64, StoreError> {
+        use redb::ReadableTableMetadata;
+        guarded(|| match missing(self.facts_txn().open_table(RECORDS))? {
+            Some(table) => Ok(table.len()?),
+            None => Ok(0),
         })
     }
 
@@ -1285,9 +1521,16 @@ impl Store {
                 meta.insert(META_THROUGH, update.through.to_le_bytes().as_slice())?;
             }
             // Every facts table exists from here on, even when no customer is written.
-            write_customers(&txn, &[], update.month_of, None)?;
+            let generations = generations(&txn.open_table(RECORDS_ADDED)?)?;
+            let kept = Generations {
+                now: update.generation,
+                kept: generations,
+            };
+            write_customers(&txn, &[], update.month_of, &kept, None)?;
             Ok(FactsWriter {
                 txn,
+                generations: kept,
+                fold: update.fold,
                 month_of: update.month_of,
                 // A rebuild writes into emptied tables: its rows can wait and go in in key
                 // order.
@@ -1305,6 +1548,9 @@ impl Store {
 /// The open transaction of [`Store::begin_facts`]: nothing is visible until `commit`.
 pub struct FactsWriter {
     txn: WriteTransaction,
+    generations: Generations,
+    /// `fact_record_additions` goes at the commit ([`FactsUpdate::fold`]).
+    fold: bool,
     month_of: fn(i32) -> i32,
     /// A rebuild's rows of the dated tables, set aside until the commit (`None` for an
     /// update).
@@ -1315,11 +1561,28 @@ impl FactsWriter {
     /// Writes some customers' new facts (`None`: they have none any more), replacing what is
     /// kept of them. Chunks may be written one after another when no record moves between
     /// customers of different chunks (a rebuild, whose tables start empty, or one chunk).
-    pub fn write(
-        &mut self,
-        customers: &[(String, Option<CustomerFacts>)],
-    ) -> Result<(), StoreError> {
-        guarded(|| write_customers(&self.txn, customers, self.month_of, self.aside.as_mut()))
+    pub fn write(&mut self, customers: &[DerivedCustomer]) -> Result<(), StoreError> {
+        guarded(|| {
+            write_customers(
+                &self.txn,
+                customers,
+                self.month_of,
+                &self.generations,
+                self.aside.as_mut(),
+            )
+        })
+    }
+
+    /// Writes some customers' records whole ([`CustomerRecords::encode`]), their facts
+    /// unchanged: a fold's customers with additions that the update does not derive.
+    pub fn write_records(&mut self, records: &[(String, Vec<u8>)]) -> Result<(), StoreError> {
+        guarded(|| {
+            let mut table = self.txn.open_table(RECORDS)?;
+            for (id, frame) in records {
+                table.insert(id.as_str(), frame.as_slice())?;
+            }
+            Ok(())
+        })
     }
 
     /// Writes the rows set aside, in key order, and makes every fact written visible.
@@ -1327,6 +1590,9 @@ impl FactsWriter {
         guarded(|| {
             if let Some(aside) = self.aside {
                 aside.write_into(&mut DatedTables::open(&self.txn)?)?;
+            }
+            if self.fold {
+                delete(&self.txn, RECORDS_ADDED)?;
             }
             Ok(self.txn.commit()?)
         })
@@ -1568,11 +1834,14 @@ impl FactRuns {
 /// dated tables wait there (a rebuild, whose tables were emptied: nothing is removed).
 fn write_customers(
     txn: &WriteTransaction,
-    customers_facts: &[(String, Option<CustomerFacts>)],
+    derived: &[DerivedCustomer],
     month_of: fn(i32) -> i32,
+    generations: &Generations,
     mut aside: Option<&mut FactRuns>,
 ) -> Result<(), StoreError> {
     let mut customers = txn.open_table(CUSTOMERS)?;
+    let mut records = txn.open_table(RECORDS)?;
+    let mut added = txn.open_table(RECORDS_ADDED)?;
     let mut dated = DatedTables::open(txn)?;
     let mut stock = txn.open_table(STOCK)?;
     let mut family = txn.open_table(FAMILY)?;
@@ -1595,9 +1864,9 @@ fn write_customers(
     // The old facts are read here (one writer) and decoded, and the changed new ones
     // encoded, on every thread: on the writer, decompressing and compressing them took
     // about half of an increment's writing (profiled at 100 000 customers).
-    let mut stored = Vec::with_capacity(customers_facts.len());
-    for (id, _) in customers_facts {
-        stored.push(customers.get(id.as_str())?.map(|v| v.value().to_vec()));
+    let mut stored = Vec::with_capacity(derived.len());
+    for d in derived {
+        stored.push(customers.get(d.id.as_str())?.map(|v| v.value().to_vec()));
     }
     let olds: Vec<CustomerFacts> = stored
         .into_par_iter()
@@ -1608,20 +1877,20 @@ fn write_customers(
                 .unwrap_or_default())
         })
         .collect::<Result<_, StoreError>>()?;
-    let encoded: Vec<Option<Vec<u8>>> = customers_facts
+    let encoded: Vec<Option<Vec<u8>>> = derived
         .par_iter()
         .zip(&olds)
-        .map(|((_, new), old)| {
-            let new = new.as_ref().unwrap_or(&empty);
+        .map(|(d, old)| {
+            let new = d.facts.as_ref().unwrap_or(&empty);
             (!new.is_empty() && new != old).then(|| encode_customer(new))
         })
         .collect();
     // Only what changed is written: the rows of the old facts that the new ones lack go, then
     // the new rows the old ones lack come. Every row goes before any comes: a record that
     // moved to another customer (a sale amended to another customer id) keeps its key.
-    for ((id, new), old) in customers_facts.iter().zip(&olds) {
-        let new = new.as_ref().unwrap_or(&empty);
-        let id = id.as_str();
+    for (d, old) in derived.iter().zip(&olds) {
+        let new = d.facts.as_ref().unwrap_or(&empty);
+        let id = d.id.as_str();
         for t in gone(&old.tasks, &new.tasks) {
             dated.tasks.remove((t.due_at, t.id.as_str()))?;
         }
@@ -1682,9 +1951,9 @@ fn write_customers(
         Some(aside) => aside.push(table, day, id, value),
         None => dated.insert(table, day, id, value),
     };
-    for (((id, new), old), encoded) in customers_facts.iter().zip(&olds).zip(encoded) {
-        let new = new.as_ref().unwrap_or(&empty);
-        let id = id.as_str();
+    for ((d, old), encoded) in derived.iter().zip(&olds).zip(encoded) {
+        let new = d.facts.as_ref().unwrap_or(&empty);
+        let id = d.id.as_str();
         for t in gone(&new.tasks, &old.tasks) {
             put(Dated::Tasks, t.due_at, &t.id, &encode(&t.row()))?;
         }
@@ -1757,6 +2026,24 @@ fn write_customers(
         } else if let Some(value) = encoded {
             customers.insert(id, value.as_slice())?;
         }
+        match (&d.records, &d.facts) {
+            (Some(KeptUpdate::Added(raw)), _) => {
+                added.insert((generations.now, id), raw.as_slice())?;
+            }
+            (Some(KeptUpdate::Whole(frame)), _) => {
+                records.insert(id, frame.as_slice())?;
+                for g in &generations.kept {
+                    added.remove((*g, id))?;
+                }
+            }
+            (None, None) => {
+                records.remove(id)?;
+                for g in &generations.kept {
+                    added.remove((*g, id))?;
+                }
+            }
+            (None, Some(_)) => {}
+        }
     }
     add_month_deltas(&mut stock, stock_delta, "fact_stock")?;
     // Sums of i64 amounts: an i128 holds more of them than a store can.
@@ -1771,6 +2058,14 @@ fn write_customers(
     add_deltas(&mut care_cover, cover_delta)?;
     add_deltas(&mut tier_counts, tier_delta)?;
     Ok(())
+}
+
+/// The generations of `fact_record_additions` a facts update sees.
+struct Generations {
+    /// Its own ([`FactsUpdate::generation`]).
+    now: u64,
+    /// Those kept when it began.
+    kept: Vec<u64>,
 }
 
 /// Adds `deltas` to a table of monthly figures, leaving out the months that become 0.
@@ -2083,7 +2378,7 @@ mod tests {
     /// aside in a run of its own, merged at the commit.
     #[test]
     fn a_rebuild_writes_the_same_rows_set_aside_in_runs() {
-        let customers: Vec<(String, Option<CustomerFacts>)> = (0..5)
+        let customers: Vec<DerivedCustomer> = (0..5)
             .map(|n| {
                 let mut facts = a_year_of_facts();
                 for t in &mut facts.tasks {
@@ -2102,7 +2397,11 @@ mod tests {
                     tier: 1,
                 }];
                 facts.declared = vec![19_004];
-                (format!("C{n}"), Some(facts))
+                DerivedCustomer {
+                    id: format!("C{n}"),
+                    facts: Some(facts),
+                    records: None,
+                }
             })
             .collect();
         let folder = tempfile::tempdir().unwrap();
@@ -2120,6 +2419,8 @@ mod tests {
                 fingerprint: "f".into(),
                 through: 1,
                 customers: Vec::new(),
+                generation: 0,
+                fold: false,
                 workflow: None,
                 month_of: |day| day / 30,
                 rows_held,
@@ -2153,6 +2454,76 @@ mod tests {
         ] {
             match decode_customer(damaged) {
                 Err(StoreError::Damaged(text)) => assert!(text.contains("facts"), "{text}"),
+                other => panic!("expected damage, got {other:?}"),
+            }
+        }
+    }
+
+    /// A customer's kept records read back as written, with additions in their places; a
+    /// value that is not one, or holds no customer record first, is damage.
+    #[test]
+    fn kept_records_read_back_with_their_additions_in_place() {
+        use crate::store::stored::golden;
+        let all = golden::records();
+        let customer = all
+            .iter()
+            .find_map(|r| r.clone().into_customer())
+            .expect("the golden records hold a customer");
+        let sorted = |mut records: Vec<Record>| {
+            records.sort_by_key(|a| (a.kind().code(), a.key()));
+            records
+        };
+        let others: Vec<Record> = all
+            .iter()
+            .filter(|r| r.kind() != Kind::Customer && r.kind() != Kind::SurveyAnswer)
+            .cloned()
+            .collect();
+        assert!(others.len() >= 4, "{others:?}");
+        let (first, later) = others.split_at(others.len() / 2);
+        let q = |name: &str, score: u8| (name.to_owned(), score);
+        let mut kept = CustomerRecords {
+            customer: customer.clone(),
+            records: sorted(first.to_vec()),
+            answers: BTreeMap::from([("Q1".to_owned(), vec![q("b", 4), q("d", 2)])]),
+        };
+        let frame = kept.encode();
+        assert_eq!(CustomerRecords::decode(&frame).unwrap(), kept);
+        let added = RecordsAdded {
+            records: sorted(later.to_vec()),
+            answers: BTreeMap::from([
+                ("Q1".to_owned(), vec![q("a", 5), q("c", 3)]),
+                ("Q2".to_owned(), vec![q("a", 1)]),
+            ]),
+        };
+        assert_eq!(RecordsAdded::decode(&added.encode()).unwrap(), added);
+        kept.add(added);
+        assert_eq!(
+            kept.records,
+            sorted(others.clone()),
+            "every record, by kind and key"
+        );
+        assert_eq!(
+            kept.answers,
+            BTreeMap::from([
+                (
+                    "Q1".to_owned(),
+                    vec![q("a", 5), q("b", 4), q("c", 3), q("d", 2)]
+                ),
+                ("Q2".to_owned(), vec![q("a", 1)]),
+            ])
+        );
+        // A list whose first record is no customer's.
+        let mut raw = Vec::new();
+        super::super::codec::encode_records_into(&others[..1], &mut raw);
+        super::super::codec::encode_records_into(&[], &mut raw);
+        raw.push(0);
+        for damaged in [
+            frame[..frame.len() / 2].to_vec(),
+            b"not zstd".to_vec(),
+            super::super::zframe::compress(&raw),
+        ] {
+            match CustomerRecords::decode(&damaged) {
+                Err(StoreError::Damaged(text)) => assert!(text.contains("records"), "{text}"),
                 other => panic!("expected damage, got {other:?}"),
             }
         }

@@ -42,7 +42,10 @@
 //! `fact_family`, `fact_tiers`, `fact_tier_counts`, `fact_service_revenue`, the care and
 //! workflow tables, `fact_meta`;
 //! layouts in [`super::facts`]) hold what the rules derive from
-//! the records, keyed by date for month-sized reads. Invariant: *facts = derive(log) for the
+//! the records, keyed by date for month-sized reads; `fact_records` (with
+//! `fact_record_additions`) keeps beside them each customer's records as they were derived
+//! from, so that an import of new records reads a customer in one value, not record by
+//! record through `refs`. Invariant: *facts = derive(log) for the
 //! rules fingerprint* — `fact_meta` names the rules (and layout) they follow and the log
 //! position they were derived at; they are derived state, written by `crate::facts` after an
 //! import commits, never a promise of the format (another layout is derived again), and read
