@@ -872,10 +872,11 @@ pub(crate) fn people_of(
 
 /// One customer's current records, `None` when they are no current customer: from
 /// `source`, with what [`Source::Kept`] added to their kept records (`None` when none were
-/// kept, and they were read from the store). From the store: their customer record, then every current record naming them
-/// through `refs` (as owner or as referrer; by kind, then key), which is exactly what their
-/// own lists and their part of the tier inputs are made of, and with `answers`, the current
-/// answers of each of their surveys that has any, by question (one range read each).
+/// kept, and they were read from the store). From the store: their customer record, then
+/// every current record naming them through `refs` (as owner or as referrer; by kind, then
+/// key), which is exactly what their own lists and their part of the tier inputs are made
+/// of, and with `answers`, the current answers of each of their surveys that has any, by
+/// question (one range read each).
 fn read_customer(
     reader: &Reader,
     id: &str,

@@ -74,12 +74,8 @@ const STOCK: TableDefinition<i32, i64> = TableDefinition::new("fact_stock");
 const FAMILY: TableDefinition<(&str, &str), ()> = TableDefinition::new("fact_family");
 const FACT_META: TableDefinition<&str, &[u8]> = TableDefinition::new("fact_meta");
 const RECORDS: TableDefinition<&str, &[u8]> = TableDefinition::new("fact_records");
-const RECORDS_ADDED: TableDefinition<(u64, &str), &[u8]> =
+const ADDITIONS: TableDefinition<(u64, &str), &[u8]> =
     TableDefinition::new("fact_record_additions");
-
-/// The generations of `fact_record_additions` kept at most: reading a customer's records takes
-/// one point read per generation, and folding them rewrites every customer's value.
-pub const GENERATIONS_MAX: usize = 6;
 const WORKFLOW: TableDefinition<(u8, i32), i64> = TableDefinition::new("fact_workflow");
 const ACTIONS_DUE: TableDefinition<(i32, &str), ()> = TableDefinition::new("fact_actions_due");
 const CARE_TASKS: TableDefinition<(i32, &str), [u8; 3]> = TableDefinition::new("fact_care_tasks");
@@ -111,7 +107,7 @@ pub(super) fn visit_tables(
     visitor.visit(FAMILY)?;
     visitor.visit(FACT_META)?;
     visitor.visit(RECORDS)?;
-    visitor.visit(RECORDS_ADDED)?;
+    visitor.visit(ADDITIONS)?;
     visitor.visit(WORKFLOW)?;
     visitor.visit(ACTIONS_DUE)?;
     visitor.visit(CARE_TASKS)?;
@@ -184,6 +180,10 @@ pub struct WorkflowFacts {
 pub const TASK_PERFORMED: u8 = 1;
 pub const TASK_SUCCESSFUL: u8 = 2;
 pub const TASK_ON_TIME: u8 = 4;
+
+/// The generations of `fact_record_additions` kept at most: reading a customer's records
+/// takes one point read per generation, and folding them rewrites every customer's value.
+pub const GENERATIONS_MAX: usize = 6;
 
 /// The layout of the facts tables. Part of the fingerprint: facts of another layout are
 /// derived again, never read.
@@ -761,7 +761,7 @@ impl Reader {
             else {
                 return Ok(None);
             };
-            if let Some(added) = missing(self.facts_txn().open_table(RECORDS_ADDED))? {
+            if let Some(added) = missing(self.facts_txn().open_table(ADDITIONS))? {
                 for g in generations {
                     if let Some(raw) = added.get((*g, customer_id))? {
                         kept.add(RecordsAdded::decode(raw.value())?);
@@ -774,19 +774,17 @@ impl Reader {
 
     /// The generations of `fact_record_additions`, oldest first.
     pub fn record_generations(&self) -> Result<Vec<u64>, StoreError> {
-        guarded(
-            || match missing(self.facts_txn().open_table(RECORDS_ADDED))? {
-                Some(table) => generations(&table),
-                None => Ok(Vec::new()),
-            },
-        )
+        guarded(|| match missing(self.facts_txn().open_table(ADDITIONS))? {
+            Some(table) => generations(&table),
+            None => Ok(Vec::new()),
+        })
     }
 
     /// Every customer with additions kept, in id order.
     pub fn customers_with_additions(&self) -> Result<BTreeSet<String>, StoreError> {
         guarded(|| {
             let mut ids = BTreeSet::new();
-            if let Some(table) = missing(self.facts_txn().open_table(RECORDS_ADDED))? {
+            if let Some(table) = missing(self.facts_txn().open_table(ADDITIONS))? {
                 for entry in table.iter()? {
                     ids.insert(entry?.0.value().1.to_owned());
                 }
@@ -1521,7 +1519,7 @@ impl Store {
                 meta.insert(META_THROUGH, update.through.to_le_bytes().as_slice())?;
             }
             // Every facts table exists from here on, even when no customer is written.
-            let generations = generations(&txn.open_table(RECORDS_ADDED)?)?;
+            let generations = generations(&txn.open_table(ADDITIONS)?)?;
             let kept = Generations {
                 now: update.generation,
                 kept: generations,
@@ -1592,7 +1590,7 @@ impl FactsWriter {
                 aside.write_into(&mut DatedTables::open(&self.txn)?)?;
             }
             if self.fold {
-                delete(&self.txn, RECORDS_ADDED)?;
+                delete(&self.txn, ADDITIONS)?;
             }
             Ok(self.txn.commit()?)
         })
@@ -1841,7 +1839,7 @@ fn write_customers(
 ) -> Result<(), StoreError> {
     let mut customers = txn.open_table(CUSTOMERS)?;
     let mut records = txn.open_table(RECORDS)?;
-    let mut added = txn.open_table(RECORDS_ADDED)?;
+    let mut added = txn.open_table(ADDITIONS)?;
     let mut dated = DatedTables::open(txn)?;
     let mut stock = txn.open_table(STOCK)?;
     let mut family = txn.open_table(FAMILY)?;
