@@ -460,7 +460,7 @@ pub struct RecordsAdded {
     /// Their new records, by kind (code), then key.
     pub records: Vec<Record>,
     /// New answers of their surveys: survey id → (question, score) by question.
-    pub answers: BTreeMap<String, Vec<(String, u8)>>,
+    pub answers: AnswersBySurvey,
 }
 
 impl RecordsAdded {
@@ -468,26 +468,50 @@ impl RecordsAdded {
         self.records.is_empty() && self.answers.is_empty()
     }
 
-    /// The records as `codec::encode_records_into` writes them, then the answers in bincode:
-    /// a few records, not worth a zstd frame.
+    /// The records as `codec::encode_records_into` writes them, then the answers in bincode
+    /// ([`encode_lists`]): a few records, not worth a zstd frame.
     pub fn encode(&self) -> Vec<u8> {
         let mut raw = Vec::with_capacity(128 * (self.records.len() + 1));
-        super::codec::encode_records_into(&self.records, &mut raw);
-        bincode::encode_into_std_write(&self.answers, &mut raw, config())
-            .expect("encoding into a Vec cannot fail");
+        encode_lists(&self.records, &self.answers, &mut raw);
         raw
     }
 
     fn decode(raw: &[u8]) -> Result<RecordsAdded, StoreError> {
-        let (records, n) = super::codec::decode_records(raw).map_err(|e| {
+        let (records, answers) = decode_lists(raw).map_err(|e| {
             StoreError::Damaged(crate::say!(
                 "a customer's kept additions do not decode: {e}",
                 "一位客户保存的新增记录无法解码：{e}"
             ))
         })?;
-        let answers = decode(("additions", "新增记录"), &raw[n..])?;
         Ok(RecordsAdded { records, answers })
     }
+}
+
+/// Survey id → (question, score) by question: a customer's answers as kept.
+pub type AnswersBySurvey = BTreeMap<String, Vec<(String, u8)>>;
+
+/// A list of records (`codec::encode_records_into`: the store's own encoding of a record),
+/// then answers by survey in bincode: the body of [`RecordsAdded`] and of
+/// [`CustomerRecords`].
+fn encode_lists(records: &[Record], answers: &AnswersBySurvey, raw: &mut Vec<u8>) {
+    super::codec::encode_records_into(records, raw);
+    bincode::encode_into_std_write(answers, raw, config())
+        .expect("encoding into a Vec cannot fail");
+}
+
+/// Reads what [`encode_lists`] wrote, all of `raw`; why not, for a damage report.
+fn decode_lists(raw: &[u8]) -> Result<(Vec<Record>, AnswersBySurvey), String> {
+    let (records, n) = super::codec::decode_records(raw).map_err(|e| e.to_string())?;
+    let (answers, used) =
+        bincode::decode_from_slice(&raw[n..], config()).map_err(|e| e.to_string())?;
+    if n + used != raw.len() {
+        return Err(crate::say!(
+            "{} trailing bytes",
+            "多出 {} 个字节",
+            raw.len() - n - used
+        ));
+    }
+    Ok((records, answers))
 }
 
 /// One customer's current records, as their facts are derived from them and as
@@ -500,7 +524,7 @@ pub struct CustomerRecords {
     pub records: Vec<Record>,
     /// The current answers of their surveys that have any: survey id → (question, score)
     /// by question.
-    pub answers: BTreeMap<String, Vec<(String, u8)>>,
+    pub answers: AnswersBySurvey,
 }
 
 impl CustomerRecords {
@@ -510,9 +534,7 @@ impl CustomerRecords {
     pub fn encode(&self) -> Vec<u8> {
         let mut raw = Vec::with_capacity(128 * (self.records.len() + 1));
         super::codec::encode_records_into(&[Record::Customer(self.customer.clone())], &mut raw);
-        super::codec::encode_records_into(&self.records, &mut raw);
-        bincode::encode_into_std_write(&self.answers, &mut raw, config())
-            .expect("encoding into a Vec cannot fail");
+        encode_lists(&self.records, &self.answers, &mut raw);
         super::zframe::compress(&raw)
     }
 
@@ -530,18 +552,14 @@ impl CustomerRecords {
             Ok([Record::Customer(c)]) => c,
             _ => return Err(damaged(crate::say!("no customer record", "没有客户记录"))),
         };
-        let (records, m) =
-            super::codec::decode_records(&raw[n..]).map_err(|e| damaged(e.to_string()))?;
-        let answers = decode(("records", "记录"), &raw[n + m..])?;
+        let (records, answers) = decode_lists(&raw[n..]).map_err(damaged)?;
         Ok(CustomerRecords {
             customer,
             records,
             answers,
         })
     }
-}
 
-impl CustomerRecords {
     /// Adds what an import added: the records in their places (by kind, then key), the
     /// answers to their surveys' lists (by question).
     pub fn add(&mut self, added: RecordsAdded) {
