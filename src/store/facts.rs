@@ -469,7 +469,7 @@ impl RecordsAdded {
     }
 
     /// The records as `codec::encode_records_into` writes them, then the answers in bincode
-    /// ([`encode_lists`]): a few records, not worth a zstd frame.
+    /// (the same body as a kept frame's, uncompressed): a few records, not worth a zstd frame.
     pub fn encode(&self) -> Vec<u8> {
         let mut raw = Vec::with_capacity(128 * (self.records.len() + 1));
         encode_lists(&self.records, &self.answers, &mut raw);
