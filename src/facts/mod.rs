@@ -648,26 +648,40 @@ fn changed_customers(reader: &Reader, from: u64, to: u64) -> Result<Changed, Sto
     // customers itself (its own entry, before and after), and a survey no longer current
     // keeps no answer in anyone's facts (its void named its customer). An answer's key holds
     // its survey's, so its versions all name the same survey.
-    for survey_id in &answered {
-        if let Some((_, Record::Survey(s))) = reader.get(Kind::Survey, survey_id)? {
-            named.insert(s.customer_id);
-        }
-    }
-    let mut families: BTreeSet<String> = BTreeSet::new();
-    for id in &named {
-        // The family the facts were derived with: that of the customer record as the facts
-        // saw it, which is the current one unless these entries changed the record.
-        if recorded.contains(id)
-            && let Some(f) = reader.customer_facts(id)?.and_then(|f| f.family_id)
-        {
-            families.insert(f);
-        }
-        if let Some((_, Record::Customer(c))) = reader.get(Kind::Customer, id)?
-            && let Some(f) = c.family_id
-        {
-            families.insert(f);
-        }
-    }
+    // These point reads run on every thread: a monthly increment names tens of thousands of
+    // customers (28 800 at 100 000), and this step, reading the log included, took 0.3 s on
+    // one thread there while the other core waited.
+    let surveyed: Vec<Option<String>> = answered
+        .par_iter()
+        .map(|survey_id| {
+            Ok(match reader.get(Kind::Survey, survey_id)? {
+                Some((_, Record::Survey(s))) => Some(s.customer_id),
+                _ => None,
+            })
+        })
+        .collect::<Result<_, StoreError>>()?;
+    named.extend(surveyed.into_iter().flatten());
+    let families: BTreeSet<String> = named
+        .par_iter()
+        .map(|id| {
+            // The family the facts were derived with: that of the customer record as the
+            // facts saw it, which is the current one unless these entries changed the
+            // record.
+            let before = match recorded.contains(id) {
+                true => reader.customer_facts(id)?.and_then(|f| f.family_id),
+                false => None,
+            };
+            let now = match reader.get(Kind::Customer, id)? {
+                Some((_, Record::Customer(c))) => c.family_id,
+                _ => None,
+            };
+            Ok([before, now])
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?
+        .into_iter()
+        .flatten()
+        .flatten()
+        .collect();
     let mut targets = named;
     for family in &families {
         targets.extend(reader.family_members(family)?);

@@ -238,6 +238,7 @@ fn versions<'p>(
                     key: row.key,
                     op: row.op,
                     record: row.encoded(),
+                    new_key: net.effect == plan::Effect::Added,
                 });
             }
         }

@@ -56,6 +56,12 @@ pub struct NewVersion<'a> {
     pub op: Op,
     /// The record in the store's encoding on an `add`; `None` on a `void`.
     pub record: Option<EncodedRecord<'a>>,
+    /// The key has no current version on the basis the append is made on, as a plan
+    /// against that basis found (an added key): the append does not look it up again. A
+    /// monthly increment is nearly all such keys, and the lookups were a third of its
+    /// append's samples, on one thread. `false` always works; `true` for a key the basis holds would
+    /// leave its current version's index entries behind (debug builds assert it does not).
+    pub new_key: bool,
 }
 
 /// What the import log keeps of an import: everything of an [`ImportEntry`] but the id, which
@@ -243,7 +249,11 @@ fn append_versions<'v>(
     // import (all of a dealership's history, or a network's) skips a lookup per record.
     let first = basis.next_seq == Basis::EMPTY.next_seq;
     for version in versions {
-        let old = match first {
+        debug_assert!(
+            !version.new_key || appender.current(version.kind, version.key)?.is_none(),
+            "a version marked new_key has a current version"
+        );
+        let old = match first || version.new_key {
             true => None,
             false => appender.current(version.kind, version.key)?,
         };

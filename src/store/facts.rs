@@ -564,8 +564,20 @@ impl CustomerRecords {
     /// answers to their surveys' lists (by question).
     pub fn add(&mut self, added: RecordsAdded) {
         if !added.records.is_empty() {
-            self.records.extend(added.records);
-            sort_records(&mut self.records);
+            // Merged, both lists being in that order: sorting the joined list again was
+            // 3.5 % of an increment's CPU time (each of 28 800 customers at 100 000).
+            let mut new = added.records;
+            sort_records(&mut new);
+            let mut new = new.into_iter().peekable();
+            let kept = std::mem::take(&mut self.records);
+            self.records.reserve_exact(kept.len() + new.len());
+            for record in kept {
+                while let Some(n) = new.next_if(|n| record_order(n) < record_order(&record)) {
+                    self.records.push(n);
+                }
+                self.records.push(record);
+            }
+            self.records.extend(new);
         }
         for (survey, answers) in added.answers {
             let list = self.answers.entry(survey).or_default();
@@ -577,7 +589,12 @@ impl CustomerRecords {
 
 /// Puts records in the order `refs` lists a customer's: by kind (its code), then key.
 pub fn sort_records(records: &mut [Record]) {
-    records.sort_by(|a, b| (a.kind().code(), a.key_ref()).cmp(&(b.kind().code(), b.key_ref())));
+    records.sort_by(|a, b| record_order(a).cmp(&record_order(b)));
+}
+
+/// Where a record goes among a customer's: by kind (its code), then key.
+fn record_order(record: &Record) -> (u8, std::borrow::Cow<'_, str>) {
+    (record.kind().code(), record.key_ref())
 }
 
 /// The distinct generations of a `fact_record_additions` table, oldest first: one range read
@@ -1254,14 +1271,29 @@ impl Reader {
         // The versions before are read a batch at a time in the log's order, so that each
         // segment holding some of them is decompressed once per batch, not once per version
         // (an import amending records all over the log); `f` still sees the log's order.
-        let mut batch: Vec<(LogEntry, Option<u64>)> = Vec::new();
-        let mut hand_over = |batch: &mut Vec<(LogEntry, Option<u64>)>,
-                             earlier: &mut super::log::Log|
+        let mut batch: Vec<(u64, LogEntry)> = Vec::new();
+        let mut hand_over = |batch: &mut Vec<(u64, LogEntry)>,
+                             earlier: &mut super::log::Log,
+                             history: &redb::ReadOnlyTable<(u8, &'static str, u64), ()>|
          -> Result<(), StoreError> {
-            let mut wanted: Vec<(u64, usize)> = batch
+            // The version before each one is not current (this one or a later one is, or the
+            // record is void), so `history` files it. Looked up on every thread: one range
+            // read per entry, about 100 000 for a monthly increment at 100 000 customers.
+            let befores: Vec<Option<u64>> = batch
+                .par_iter()
+                .map(|(seq, entry)| {
+                    let code = entry.kind.code();
+                    Ok(history
+                        .range((code, entry.key.as_str(), 0)..(code, entry.key.as_str(), *seq))?
+                        .next_back()
+                        .transpose()?
+                        .map(|(k, _)| k.value().2))
+                })
+                .collect::<Result<_, StoreError>>()?;
+            let mut wanted: Vec<(u64, usize)> = befores
                 .iter()
                 .enumerate()
-                .filter_map(|(i, (_, before))| before.map(|prev| (prev, i)))
+                .filter_map(|(i, before)| before.map(|prev| (prev, i)))
                 .collect();
             wanted.sort_unstable();
             let mut previous: Vec<Option<Record>> = vec![None; batch.len()];
@@ -1276,7 +1308,7 @@ impl Reader {
                     })?
                     .record;
             }
-            for ((entry, before), previous) in batch.drain(..).zip(previous) {
+            for (((_, entry), before), previous) in batch.drain(..).zip(befores).zip(previous) {
                 f(&entry, previous.as_ref(), before.is_none());
             }
             Ok(())
@@ -1284,22 +1316,13 @@ impl Reader {
         guarded(|| {
             let history = self.txn().open_table(HISTORY)?;
             scan.scan(from, to, &mut |seq, entry| {
-                let entry = entry?;
-                let code = entry.kind.code();
-                // The version before this one is not current (this one or a later one is,
-                // or the record is void), so `history` files it.
-                let before = history
-                    .range((code, entry.key.as_str(), 0)..(code, entry.key.as_str(), seq))?
-                    .next_back()
-                    .transpose()?
-                    .map(|(k, _)| k.value().2);
-                batch.push((entry, before));
+                batch.push((seq, entry?));
                 if batch.len() == LOG_BATCH {
-                    hand_over(&mut batch, &mut earlier)?;
+                    hand_over(&mut batch, &mut earlier, &history)?;
                 }
                 Ok(())
             })?;
-            hand_over(&mut batch, &mut earlier)
+            hand_over(&mut batch, &mut earlier, &history)
         })
     }
 
@@ -2245,6 +2268,7 @@ mod tests {
                 record: r
                     .as_ref()
                     .map(|_| EncodedRecord::from_bytes(&arena[spans[i].clone()])),
+                new_key: false,
             });
         assert!(store.append(basis, import, new).unwrap().is_ok());
     }
@@ -2528,6 +2552,22 @@ mod tests {
                 ("Q2".to_owned(), vec![q("a", 1)]),
             ])
         );
+        // Additions falling between the kept records, given in reverse: each goes to its
+        // place among them.
+        let (even, odd): (Vec<_>, Vec<_>) = sorted(others.clone())
+            .into_iter()
+            .enumerate()
+            .partition(|(i, _)| i % 2 == 0);
+        let mut kept = CustomerRecords {
+            customer: customer.clone(),
+            records: even.into_iter().map(|(_, r)| r).collect(),
+            answers: BTreeMap::new(),
+        };
+        kept.add(RecordsAdded {
+            records: odd.into_iter().rev().map(|(_, r)| r).collect(),
+            answers: BTreeMap::new(),
+        });
+        assert_eq!(kept.records, sorted(others.clone()));
         // A list whose first record is no customer's.
         let mut raw = Vec::new();
         super::super::codec::encode_records_into(&others[..1], &mut raw);

@@ -795,6 +795,7 @@ mod tests {
             key: &keys[i],
             op: Op::Add,
             record: Some(EncodedRecord::from_bytes(&arena[spans[i].clone()])),
+            new_key: false,
         });
         let import = NewImport {
             at: "2026-01-01 00:00:00".into(),
@@ -926,6 +927,7 @@ mod tests {
             key: "S000001",
             op: Op::Void,
             record: None,
+            new_key: false,
         };
         let error = store
             .append(basis, import, [void])
