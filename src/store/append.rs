@@ -59,8 +59,9 @@ pub struct NewVersion<'a> {
     /// The key has no current version on the basis the append is made on, as a plan
     /// against that basis found (an added key): the append does not look it up again. A
     /// monthly increment is nearly all such keys, and the lookups were a third of its
-    /// append's samples, on one thread. `false` always works; `true` for a key the basis holds would
-    /// leave its current version's index entries behind (debug builds assert it does not).
+    /// append's samples, on one thread. `false` always works; `true` for a key the basis
+    /// holds would leave its current version's index entries behind (debug builds assert
+    /// that it does not).
     pub new_key: bool,
 }
 
