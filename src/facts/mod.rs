@@ -806,17 +806,15 @@ fn derive_some(
         .collect();
     Ok(want
         .iter()
-        .map(|id| match derived.remove(id) {
-            Some((facts, records)) => DerivedCustomer {
+        .map(|id| {
+            let (facts, records) = derived
+                .remove(id)
+                .map_or((None, None), |(facts, records)| (Some(facts), records));
+            DerivedCustomer {
                 id: id.clone(),
-                facts: Some(facts),
+                facts,
                 records,
-            },
-            None => DerivedCustomer {
-                id: id.clone(),
-                facts: None,
-                records: None,
-            },
+            }
         })
         .collect())
 }

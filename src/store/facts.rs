@@ -1560,10 +1560,14 @@ impl Store {
                 meta.insert(META_THROUGH, update.through.to_le_bytes().as_slice())?;
             }
             // Every facts table exists from here on, even when no customer is written.
-            let generations = generations(&txn.open_table(ADDITIONS)?)?;
             let kept = Generations {
                 now: update.generation,
-                kept: generations,
+                // A fold deletes the whole table at its commit: nothing to remove from it
+                // customer by customer before (six removals for each customer written).
+                cleared: match update.fold {
+                    true => Vec::new(),
+                    false => generations(&txn.open_table(ADDITIONS)?)?,
+                },
             };
             write_customers(&txn, &[], update.month_of, &kept, None)?;
             Ok(FactsWriter {
@@ -2065,23 +2069,26 @@ fn write_customers(
         } else if let Some(value) = encoded {
             customers.insert(id, value.as_slice())?;
         }
-        match (&d.records, &d.facts) {
+        // Records written whole, or no longer kept, leave their additions behind.
+        let whole = match (&d.records, &d.facts) {
             (Some(KeptUpdate::Added(raw)), _) => {
                 added.insert((generations.now, id), raw.as_slice())?;
+                false
             }
             (Some(KeptUpdate::Whole(frame)), _) => {
                 records.insert(id, frame.as_slice())?;
-                for g in &generations.kept {
-                    added.remove((*g, id))?;
-                }
+                true
             }
             (None, None) => {
                 records.remove(id)?;
-                for g in &generations.kept {
-                    added.remove((*g, id))?;
-                }
+                true
             }
-            (None, Some(_)) => {}
+            (None, Some(_)) => false,
+        };
+        if whole {
+            for g in &generations.cleared {
+                added.remove((*g, id))?;
+            }
         }
     }
     add_month_deltas(&mut stock, stock_delta, "fact_stock")?;
@@ -2103,8 +2110,9 @@ fn write_customers(
 struct Generations {
     /// Its own ([`FactsUpdate::generation`]).
     now: u64,
-    /// Those kept when it began.
-    kept: Vec<u64>,
+    /// Those kept when it began, whose entries a customer written whole (or no longer kept)
+    /// leaves: none when it folds, which deletes the table at its commit.
+    cleared: Vec<u64>,
 }
 
 /// Adds `deltas` to a table of monthly figures, leaving out the months that become 0.
