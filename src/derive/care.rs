@@ -108,7 +108,8 @@ pub struct Cover {
 /// What the care rules make of one customer.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CustomerCare {
-    /// Every renewal task, and every tier_care task up to the horizon, in (due, id) order.
+    /// Every renewal task, and the tier_care tasks up to the horizon that [`TierTasks`]
+    /// says, in (due, id) order.
     pub tasks: Vec<CareTask>,
     pub cover: Vec<Cover>,
     /// `care` and `insurance_renewal` attempts credited to no task: (attempt id, at).
@@ -169,17 +170,44 @@ pub fn anniversary(start_on: Day) -> Day {
     Day::from_naive(next)
 }
 
+/// Which tier_care tasks [`derive_customer`] lists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TierTasks {
+    /// Every one up to the horizon: the work list shows the open ones.
+    All,
+    /// Only those a `care` attempt falls in the window of (trigger to due with the grace):
+    /// the facts keep no other. A task no attempt is a candidate for takes no credit and
+    /// changes no other task's (the rule of section 4 chooses among candidates only), so
+    /// the tasks listed are credited exactly as with [`TierTasks::All`].
+    Creditable,
+}
+
 /// Derives one customer's care tasks and credits their care attempts. `tier_on(d)` is the
 /// customer's tier on date `d` (DOMAIN.md section 7).
 pub fn derive_customer(
     inputs: &CareInputs,
     tier_on: impl Fn(Day) -> Tier,
     rules: &Rules,
+    listed: TierTasks,
 ) -> CustomerCare {
     let care = &rules.care;
     let grace = care.grace_seconds();
     let mut tasks: Vec<CareTask> = Vec::new();
     let mut cover: Vec<Cover> = Vec::new();
+    // The times of the customer's `care` attempts, in order: a period's task is listed
+    // (with `TierTasks::Creditable`) when one falls in its window.
+    let mut care_times: Vec<i64> = inputs
+        .attempts
+        .iter()
+        .filter(|a| a.purpose == Purpose::Care)
+        .map(|a| a.at.0)
+        .collect();
+    care_times.sort_unstable();
+    let creditable = |first: Day, next: Day| {
+        let (from, to) = (first.start().0, next.start().0.saturating_add(grace));
+        let i = care_times.partition_point(|t| *t < from);
+        care_times.get(i).is_some_and(|t| *t <= to)
+    };
     if inputs.consent {
         let end = horizon(inputs, i32::try_from(grace / 86_400).unwrap_or(i32::MAX));
         for tier in Tier::ALL {
@@ -194,6 +222,7 @@ pub fn derive_customer(
             }
             let mut open: Option<Day> = None;
             while day <= end {
+                let next = cadence.next_start(day);
                 let covered = tier_on(day) == tier && !lost_on(inputs.episodes, day);
                 match (covered, open) {
                     (true, None) => open = Some(day),
@@ -207,11 +236,12 @@ pub fn derive_customer(
                     }
                     _ => {}
                 }
-                if covered {
+                if covered && (listed == TierTasks::All || creditable(day, next)) {
                     let period = Period::of(cadence, day);
+                    debug_assert_eq!((period.first, period.last), (day, Day(next.0 - 1)));
                     tasks.push(tier_task(inputs.customer_id, tier, &period));
                 }
-                day = cadence.next_start(day);
+                day = next;
             }
             if let Some(from) = open {
                 cover.push(Cover {
@@ -270,12 +300,21 @@ pub fn derive_for(
         .settled_from(id, &rules.tiers)
         .unwrap_or(customer.created_on);
     derive_with(
-        customer, activity, policies, episodes, settled, tier_on, rules,
+        customer,
+        activity,
+        policies,
+        episodes,
+        settled,
+        tier_on,
+        rules,
+        TierTasks::All,
     )
 }
 
-/// [`derive_for`] with the customer's tier on each date given by `tier_on`, and the date
-/// from which it no longer changes (`TierInputs::settled_from`).
+/// [`derive_for`] with the customer's tier on each date given by `tier_on`, the date from
+/// which it no longer changes (`TierInputs::settled_from`), and which tier_care tasks to
+/// list.
+#[allow(clippy::too_many_arguments)]
 pub fn derive_with(
     customer: &Customer,
     activity: &CustomerActivity,
@@ -284,6 +323,7 @@ pub fn derive_with(
     tier_settled_from: Day,
     tier_on: impl Fn(Day) -> Tier,
     rules: &Rules,
+    listed: TierTasks,
 ) -> CustomerCare {
     let inputs = CareInputs {
         customer_id: customer.customer_id.as_str(),
@@ -294,7 +334,7 @@ pub fn derive_with(
         episodes,
         tier_settled_from,
     };
-    derive_customer(&inputs, tier_on, rules)
+    derive_customer(&inputs, tier_on, rules, listed)
 }
 
 fn tier_task(customer_id: &str, tier: Tier, period: &Period) -> CareTask {
